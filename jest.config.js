@@ -1,0 +1,17 @@
+// ESM + ts-jest: NestJS 12 is ESM-only (see ../shared/design/STACK.md).
+const aliases = ['domain', 'persistence', 'bidding', 'queues', 'auth', 'common', 'leasing'];
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  moduleNameMapper: {
+    ...Object.fromEntries(aliases.map((name) => [`^@ggzy/${name}$`, `<rootDir>/libs/${name}/src/index.ts`])),
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testEnvironment: 'node',
+};
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 120000 },
+  ],
+};

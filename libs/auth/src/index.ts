@@ -1,0 +1,6 @@
+export * from './auth-user.js';
+export * from './token.service.js';
+export * from './password-hasher.js';
+export * from './roles.decorator.js';
+export * from './auth.guard.js';
+export * from './auth.module.js';

@@ -1,0 +1,138 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '@ggzy/common';
+import { closeOutcome, isDueToClose, isDueToOpen } from '@ggzy/domain';
+import {
+  AuditLogRepository,
+  DealsRepository,
+  LeaseListingsRepository,
+  UsersRepository,
+} from '@ggzy/persistence';
+import { LIVE_EVENTS, type LiveEvents } from './live-events.js';
+
+export type OpenResult = { opened: boolean; endsAt: Date | null };
+export type CloseResult =
+  | { closed: true; status: 'sold' | 'unsold'; closedAt: Date }
+  | { closed: false; reason: 'not_found' | 'not_live' }
+  | { closed: false; reason: 'not_due'; endsAt: Date };
+
+/** The timed steps the worker runs. Each locks the listing, so running one twice has no second effect. */
+@Injectable()
+export class AuctionLifecycleService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly listings: LeaseListingsRepository,
+    private readonly deals: DealsRepository,
+    private readonly users: UsersRepository,
+    private readonly audit: AuditLogRepository,
+    private readonly clock: Clock,
+    @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
+  ) {}
+
+  /** `announced → bidding` once the clock reaches biddingStartsAt. Returns when it will end. */
+  async open(listingId: string): Promise<OpenResult> {
+    const result = await this.dataSource.transaction(async (manager): Promise<OpenResult> => {
+      const listing = await this.listings.lockById(manager, listingId);
+      if (!listing) return { opened: false, endsAt: null };
+      const now = this.clock.now();
+      if (!isDueToOpen(listing, now)) {
+        return { opened: false, endsAt: listing.status === 'bidding' ? listing.endsAt : null };
+      }
+      await this.listings.update(manager, listingId, { status: 'bidding' });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: null,
+        action: 'auction.opened',
+        entityType: 'lease_listing',
+        entityId: listingId,
+        data: { from: 'announced', to: 'bidding', endsAt: listing.endsAt.toISOString() },
+      });
+      return { opened: true, endsAt: listing.endsAt };
+    });
+    if (result.opened) {
+      this.liveEvents.publish('auction.status', {
+        listingId,
+        status: 'bidding',
+        endsAt: result.endsAt!.toISOString(),
+      });
+    }
+    return result;
+  }
+
+  /**
+   * Closes a listing whose end has come: `sold` with its deal record, or `unsold` (流拍).
+   * When the end moved later (a countdown bid), reports the new end so it can be rescheduled.
+   */
+  async close(listingId: string): Promise<CloseResult> {
+    let event:
+      { status: 'sold' | 'unsold'; finalPrice?: number; winnerCode?: string; closedAt: Date } | undefined;
+    const result = await this.dataSource.transaction(async (manager): Promise<CloseResult> => {
+      const listing = await this.listings.lockById(manager, listingId);
+      if (!listing) return { closed: false, reason: 'not_found' };
+      if (listing.status !== 'bidding' && listing.status !== 'announced')
+        return { closed: false, reason: 'not_live' };
+      const now = this.clock.now();
+      if (!isDueToClose(listing, now)) return { closed: false, reason: 'not_due', endsAt: listing.endsAt };
+      const outcome = closeOutcome(listing);
+      const closedAt = listing.endsAt;
+      if (outcome.status === 'sold') {
+        const registration = await this.listings.findRegistrationOf(listingId, outcome.winnerId);
+        const winner = await this.users.findById(outcome.winnerId);
+        await this.listings.update(manager, listingId, {
+          status: 'sold',
+          finalPrice: outcome.finalPrice,
+          winnerId: outcome.winnerId,
+          closedAt,
+        });
+        await this.deals.insert(manager, {
+          category: 'property_rights',
+          subtype: 'lease',
+          sourceType: 'lease_listing',
+          sourceId: listingId,
+          title: listing.title,
+          amount: outcome.dealAmount,
+          winnerId: outcome.winnerId,
+          winnerName: winner?.displayName ?? registration?.bidderCode ?? outcome.winnerId,
+          closedAt,
+        });
+        event = {
+          status: 'sold',
+          finalPrice: outcome.finalPrice,
+          winnerCode: registration?.bidderCode ?? undefined,
+          closedAt,
+        };
+      } else {
+        await this.listings.update(manager, listingId, {
+          status: 'unsold',
+          closedAt,
+          statusReason: outcome.reason,
+        });
+        event = { status: 'unsold', closedAt };
+      }
+      await this.audit.append(manager, {
+        at: now,
+        actorId: null,
+        action: 'auction.closed',
+        entityType: 'lease_listing',
+        entityId: listingId,
+        data: {
+          ...outcome,
+          closedAt: closedAt.toISOString(),
+          bidCount: listing.bidCount,
+          lastSeq: listing.lastSeq,
+        },
+      });
+      return { closed: true, status: outcome.status, closedAt };
+    });
+    if (result.closed && event) {
+      this.liveEvents.publish('auction.closed', {
+        listingId,
+        status: event.status,
+        ...(event.finalPrice !== undefined ? { finalPrice: event.finalPrice } : {}),
+        ...(event.winnerCode ? { winnerCode: event.winnerCode } : {}),
+        closedAt: event.closedAt.toISOString(),
+      });
+    }
+    return result;
+  }
+}

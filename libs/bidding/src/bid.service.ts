@@ -1,0 +1,150 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig, Clock, FixedWindowRateLimiter } from '@ggzy/common';
+import { DomainError, type ErrorCode, evaluateBid, isFen, minNextBid } from '@ggzy/domain';
+import { type BidEntity, isUniqueViolation, LeaseListingsRepository } from '@ggzy/persistence';
+import type { AuthUser } from '@ggzy/auth';
+import { type BidView, LIVE_EVENTS, type LiveEvents } from './live-events.js';
+
+export interface PlaceBid {
+  listingId: string;
+  amount: number;
+  clientBidId: string;
+}
+
+type Outcome =
+  { accepted: true; bid: BidView; fresh: boolean } | { accepted: false; code: ErrorCode; message: string };
+
+export function toBidView(bid: BidEntity): BidView {
+  return {
+    listingId: bid.listingId,
+    seq: bid.seq!,
+    amount: bid.amount,
+    bidderCode: bid.bidderCode!,
+    at: bid.at.toISOString(),
+    endsAt: bid.endsAt!.toISOString(),
+    minNextBid: bid.minNextBid!,
+  };
+}
+
+/** The bid path shared by the socket gateway and the REST twin. */
+@Injectable()
+export class BidService {
+  private readonly limiter: FixedWindowRateLimiter;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly listings: LeaseListingsRepository,
+    private readonly clock: Clock,
+    @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.limiter = new FixedWindowRateLimiter(config.BID_RATE_LIMIT_PER_SECOND, 1000);
+  }
+
+  /**
+   * Accepted when the transaction commits, never earlier; then broadcast. A retried
+   * clientBidId answers with the first outcome. Rejections throw a DomainError.
+   */
+  async placeBid(user: AuthUser, input: PlaceBid): Promise<BidView> {
+    if (!user.roles.includes('bidder')) throw new DomainError('FORBIDDEN', 'only bidders may bid');
+    if (!isFen(input.amount))
+      throw new DomainError('VALIDATION_FAILED', 'amount must be a positive whole number of fen');
+    if (!this.limiter.tryHit(user.id)) throw new DomainError('RATE_LIMITED', 'too many bids; slow down');
+    const outcome = await this.decideWithRetry(user, input);
+    if (!outcome.accepted) throw new DomainError(outcome.code, outcome.message);
+    if (outcome.fresh) this.liveEvents.publish('bid.accepted', outcome.bid);
+    return outcome.bid;
+  }
+
+  private async decideWithRetry(user: AuthUser, input: PlaceBid): Promise<Outcome> {
+    try {
+      return await this.decide(user, input);
+    } catch (error) {
+      // Two copies of one clientBidId raced: the loser retries and reads the winner's outcome.
+      if (isUniqueViolation(error, 'bids_listing_id_bidder_id_client_bid_id_key'))
+        return this.decide(user, input);
+      throw error;
+    }
+  }
+
+  private decide(user: AuthUser, input: PlaceBid): Promise<Outcome> {
+    return this.dataSource.transaction(async (manager): Promise<Outcome> => {
+      const context = await this.listings.lockForBid(manager, input.listingId, user.id, input.clientBidId);
+      if (!context) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+      if (context.existing) return replay(context.existing);
+      const now = this.clock.now();
+      const { listing, registration } = context;
+      const decision = evaluateBid(
+        listing,
+        { bidderId: user.id, qualified: registration?.status === 'qualified', amount: input.amount },
+        now,
+      );
+      if (!decision.accepted) {
+        // Bad input writes nothing; rule rejections are kept for supervisors and for replays.
+        if (decision.code !== 'VALIDATION_FAILED') {
+          await this.listings.recordRejectedBid(manager, {
+            ...input,
+            bidderId: user.id,
+            code: decision.code,
+            message: decision.message,
+            at: now,
+          });
+        }
+        return decision;
+      }
+      const { next } = decision;
+      const bid: BidView = {
+        listingId: input.listingId,
+        seq: next.lastSeq,
+        amount: input.amount,
+        bidderCode: registration!.bidderCode!,
+        at: now.toISOString(),
+        endsAt: next.endsAt.toISOString(),
+        minNextBid: minNextBid({
+          currentPrice: input.amount,
+          startPrice: listing.startPrice,
+          increment: listing.increment,
+        }),
+      };
+      await this.listings.appendAcceptedBid(
+        manager,
+        {
+          ...input,
+          bidderId: user.id,
+          seq: bid.seq,
+          bidderCode: bid.bidderCode,
+          at: now,
+          endsAt: next.endsAt,
+          minNextBid: bid.minNextBid,
+          bidCount: next.bidCount,
+        },
+        {
+          at: now,
+          actorId: user.id,
+          action: 'bid.accepted',
+          entityType: 'lease_listing',
+          entityId: input.listingId,
+          data: {
+            seq: bid.seq,
+            amount: bid.amount,
+            bidderCode: bid.bidderCode,
+            clientBidId: input.clientBidId,
+            endsAt: bid.endsAt,
+            ...(listing.status === 'announced' ? { opened: true } : {}),
+          },
+        },
+      );
+      return { accepted: true, bid, fresh: true };
+    });
+  }
+}
+
+function replay(existing: BidEntity): Outcome {
+  if (existing.outcome === 'accepted') return { accepted: true, bid: toBidView(existing), fresh: false };
+  return {
+    accepted: false,
+    code: existing.outcome as ErrorCode,
+    message: existing.message ?? existing.outcome,
+  };
+}

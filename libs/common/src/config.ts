@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/** The dev secret is public (it is in this file), so production must refuse it. */
+export const DEV_JWT_SECRET = 'ggzy-dev-secret-change-me-0000000000000000';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    DATABASE_URL: z.string().url().optional(),
+    REDIS_URL: z.string().optional(),
+    API_PORT: port.default(3000),
+    GATEWAY_PORT: port.default(3001),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_JWT_SECRET),
+    JWT_TTL_SECONDS: positiveInt.default(8 * 3600),
+    CENTRE_TZ: z.string().default('Asia/Shanghai'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Namespaces Redis keys, BullMQ queues and socket.io channels, so instances can share a server. */
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,40}$/, 'lowercase letters, digits and _')
+      .default('ggzy'),
+    DB_POOL_SIZE: positiveInt.default(10),
+    BID_RATE_LIMIT_PER_SECOND: positiveInt.default(10),
+    LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
+    SWEEP_INTERVAL_MS: positiveInt.default(2000),
+    CLOSE_CONCURRENCY: positiveInt.default(20),
+    DATA_DIR: z.string().default('.data'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      if (env.JWT_SECRET === DEV_JWT_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['JWT_SECRET'],
+          message: 'production refuses the default JWT secret',
+        });
+      }
+      if (!env.DATABASE_URL) {
+        ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a DATABASE_URL' });
+      }
+      if (!env.REDIS_URL || env.REDIS_URL === 'none') {
+        ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'production always names a Redis' });
+      }
+    }
+  });
+
+export type EnvConfig = z.infer<typeof schema>;
+
+/** The typed configuration every process gets once the infrastructure is resolved. */
+export interface AppConfig extends Omit<EnvConfig, 'DATABASE_URL' | 'REDIS_URL'> {
+  DATABASE_URL: string;
+  /** `null` means single-machine mode: queues and broadcasts run on PostgreSQL. */
+  REDIS_URL: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once; nothing else reads process.env. */
+export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+  const parsed = schema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')),
+  );
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  return parsed.data;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

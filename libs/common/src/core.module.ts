@@ -1,0 +1,22 @@
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { APP_CONFIG, type AppConfig } from './config.js';
+import { Clock, SystemClock } from './clock.js';
+import { LOGGER } from './logger.js';
+
+/** Config, logger and clock for every process, resolved before Nest starts. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: Clock, useClass: SystemClock },
+      ],
+      exports: [APP_CONFIG, LOGGER, Clock],
+    };
+  }
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { DomainError, ERROR_STATUS, type ErrorCode } from '@ggzy/domain';
+import type { Logger } from 'pino';
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * Turns anything thrown into `{status, body}`: domain errors keep their code, framework
+ * HTTP errors get a code by status, and the unknown become a 500 with an id in the log.
+ */
+export function toErrorResponse(error: unknown, logger?: Logger): { status: number; body: ErrorBody } {
+  if (error instanceof DomainError) {
+    return { status: error.status, body: withDetails(error.code, error.message, error.details) };
+  }
+  const httpLike = error as {
+    status?: number;
+    statusCode?: number;
+    type?: string;
+    getStatus?: () => number;
+    getResponse?: () => unknown;
+  };
+  // Body-parser errors (malformed JSON, body too large) carry `type` and `status`.
+  if (httpLike?.type === 'entity.parse.failed') {
+    return { status: 400, body: { code: 'INVALID_JSON', message: 'the request body is not valid JSON' } };
+  }
+  if (httpLike?.type === 'entity.too.large') {
+    return { status: 413, body: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' } };
+  }
+  const status = typeof httpLike?.getStatus === 'function' ? httpLike.getStatus() : undefined;
+  if (status !== undefined && status < 500) {
+    const response = httpLike.getResponse?.() as
+      { message?: unknown; code?: string; cause?: unknown } | string | undefined;
+    if (typeof response === 'object' && response?.code && response.code in ERROR_STATUS) {
+      return { status, body: response as ErrorBody };
+    }
+    const code = codeForStatus(status);
+    const message = typeof response === 'string' ? response : (response as { message?: unknown })?.message;
+    return {
+      status,
+      body: Array.isArray(message)
+        ? { code, message: 'the request is not valid', details: message }
+        : { code, message: typeof message === 'string' ? message : code.toLowerCase().replace(/_/g, ' ') },
+    };
+  }
+  const errorId = randomUUID();
+  logger?.error({ err: error, errorId }, 'unhandled error');
+  return { status: 500, body: { code: 'INTERNAL_ERROR', message: `internal error (id ${errorId})` } };
+}
+
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return 'VALIDATION_FAILED';
+    case 401:
+      return 'UNAUTHENTICATED';
+    case 403:
+      return 'FORBIDDEN';
+    case 404:
+      return 'NOT_FOUND';
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 429:
+      return 'RATE_LIMITED';
+    default:
+      return 'VALIDATION_FAILED';
+  }
+}
+
+function withDetails(code: string, message: string, details: unknown): ErrorBody {
+  return details === undefined ? { code, message } : { code, message, details };
+}

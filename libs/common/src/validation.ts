@@ -1,0 +1,36 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { DomainError } from '@ggzy/domain';
+
+function describe(errors: ValidationError[], parent = ''): { field: string; problems: string[] }[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = error.constraints ? [{ field, problems: Object.values(error.constraints) }] : [];
+    return [...own, ...describe(error.children ?? [], field)];
+  });
+}
+
+const options = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
+
+/** The global HTTP pipe: unknown fields are refused, failures carry VALIDATION_FAILED and per-field details. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    ...options,
+    transform: true,
+    exceptionFactory: (errors) =>
+      new DomainError('VALIDATION_FAILED', 'the request is not valid', describe(errors)),
+  });
+}
+
+/** The same validation for socket payloads, which do not pass through Nest pipes here. */
+export function validatePayload<T extends object>(type: new () => T, payload: unknown): T {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new DomainError('VALIDATION_FAILED', 'the payload must be a JSON object');
+  }
+  const instance = plainToInstance(type, payload);
+  const errors = validateSync(instance, options);
+  if (errors.length > 0)
+    throw new DomainError('VALIDATION_FAILED', 'the payload is not valid', describe(errors));
+  return instance;
+}

@@ -1,0 +1,141 @@
+import type { ErrorCode } from './errors.js';
+import type { ListingStatus } from './lease-listing-lifecycle.js';
+import { type Fen, isFen, multiplyFen } from './money.js';
+
+/** What the bid rules need to know about a listing, as stored. */
+export interface AuctionState {
+  status: ListingStatus;
+  startPrice: Fen;
+  increment: Fen;
+  reservePrice: Fen | null;
+  leaseTermMonths: number;
+  biddingStartsAt: Date;
+  freeBiddingEndsAt: Date;
+  extensionSeconds: number;
+  endsAt: Date;
+  currentPrice: Fen | null;
+  leaderId: string | null;
+  bidCount: number;
+  lastSeq: number;
+}
+
+/**
+ * The phase the server's clock puts an auction in. Stored status lags the clock (a job
+ * flips it), so every decision goes through this: a bid a millisecond after `endsAt` is
+ * closed even if no job has run yet.
+ */
+export type AuctionPhase = 'not_open' | 'free' | 'countdown' | 'ended' | 'suspended' | 'closed';
+
+export function auctionPhase(state: AuctionState, now: Date): AuctionPhase {
+  switch (state.status) {
+    case 'draft':
+      return 'not_open';
+    case 'suspended':
+      return 'suspended';
+    case 'sold':
+    case 'unsold':
+    case 'cancelled':
+      return 'closed';
+    case 'announced':
+    case 'bidding': {
+      const t = now.getTime();
+      if (t < state.biddingStartsAt.getTime()) return 'not_open';
+      if (t >= state.endsAt.getTime()) return 'ended';
+      return t < state.freeBiddingEndsAt.getTime() ? 'free' : 'countdown';
+    }
+  }
+}
+
+/** The first bid must reach the start price; every later one must beat the current price by the increment. */
+export function minNextBid(state: Pick<AuctionState, 'currentPrice' | 'startPrice' | 'increment'>): Fen {
+  return state.currentPrice === null ? state.startPrice : state.currentPrice + state.increment;
+}
+
+/** The largest monthly rent whose deal value (rent × term) is still a safe integer. */
+export function maxBid(state: Pick<AuctionState, 'leaseTermMonths'>): Fen {
+  return Math.floor(Number.MAX_SAFE_INTEGER / state.leaseTermMonths);
+}
+
+/** Bids in the free period leave the end alone; in the countdown each one restarts it. */
+export function endsAtAfterBid(
+  state: Pick<AuctionState, 'freeBiddingEndsAt' | 'extensionSeconds' | 'endsAt'>,
+  at: Date,
+): Date {
+  if (at.getTime() < state.freeBiddingEndsAt.getTime()) return state.endsAt;
+  const restarted = at.getTime() + state.extensionSeconds * 1000;
+  return new Date(Math.max(restarted, state.endsAt.getTime()));
+}
+
+export interface BidAttempt {
+  bidderId: string;
+  qualified: boolean;
+  amount: number;
+}
+
+export type BidDecision =
+  | {
+      accepted: true;
+      next: Pick<AuctionState, 'currentPrice' | 'leaderId' | 'bidCount' | 'lastSeq' | 'endsAt'>;
+    }
+  | { accepted: false; code: ErrorCode; message: string };
+
+export function evaluateBid(state: AuctionState, attempt: BidAttempt, now: Date): BidDecision {
+  if (!isFen(attempt.amount) || attempt.amount > maxBid(state)) {
+    return reject('VALIDATION_FAILED', 'amount must be a positive whole number of fen within range');
+  }
+  if (!attempt.qualified) return reject('NOT_QUALIFIED', 'only qualified bidders may bid on this listing');
+  const phase = auctionPhase(state, now);
+  if (phase === 'ended' || phase === 'closed')
+    return reject('AUCTION_CLOSED', 'bidding on this listing has ended');
+  if (phase === 'not_open' || phase === 'suspended') {
+    return reject('AUCTION_NOT_OPEN', 'bidding on this listing is not open');
+  }
+  if (state.leaderId === attempt.bidderId) {
+    return reject('SELF_OUTBID', 'you already hold the leading bid');
+  }
+  const minimum = minNextBid(state);
+  if (attempt.amount < minimum) {
+    return reject('BID_TOO_LOW', `the minimum bid is ${minimum} fen`);
+  }
+  return {
+    accepted: true,
+    next: {
+      currentPrice: attempt.amount,
+      leaderId: attempt.bidderId,
+      bidCount: state.bidCount + 1,
+      lastSeq: state.lastSeq + 1,
+      endsAt: endsAtAfterBid(state, now),
+    },
+  };
+}
+
+export type CloseOutcome =
+  | { status: 'sold'; finalPrice: Fen; winnerId: string; dealAmount: Fen }
+  | { status: 'unsold'; reason: 'no_bids' | 'reserve_not_met' };
+
+/** At the end: sold when the top bid meets the reserve (or there is none), else 流拍. */
+export function closeOutcome(state: AuctionState): CloseOutcome {
+  if (state.currentPrice === null || state.leaderId === null) return { status: 'unsold', reason: 'no_bids' };
+  if (state.reservePrice !== null && state.currentPrice < state.reservePrice) {
+    return { status: 'unsold', reason: 'reserve_not_met' };
+  }
+  const dealAmount = multiplyFen(state.currentPrice, state.leaseTermMonths);
+  // maxBid() keeps accepted prices inside this bound, so the product is always safe.
+  if (dealAmount === undefined) throw new RangeError('deal value exceeds the safe integer range');
+  return { status: 'sold', finalPrice: state.currentPrice, winnerId: state.leaderId, dealAmount };
+}
+
+/** Whether the clock says this listing is due to be opened or closed by the worker. */
+export function isDueToOpen(state: AuctionState, now: Date): boolean {
+  return state.status === 'announced' && now.getTime() >= state.biddingStartsAt.getTime();
+}
+
+export function isDueToClose(state: AuctionState, now: Date): boolean {
+  return (
+    (state.status === 'bidding' || state.status === 'announced') && now.getTime() >= state.endsAt.getTime()
+  );
+}
+
+function reject(code: ErrorCode, message: string): BidDecision {
+  return { accepted: false, code, message };
+}

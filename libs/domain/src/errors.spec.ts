@@ -1,0 +1,122 @@
+import { DomainError, ERROR_STATUS, type ErrorCode, isErrorCode } from './errors.js';
+
+/**
+ * The HTTP status each code maps to, grouped by what kind of failure it is:
+ * malformed input 400, no/invalid identity 401, not allowed 403, missing 404,
+ * conflicts with the current state 409, well-formed but against a business rule 422,
+ * too large 413, too many requests 429.
+ */
+const EXPECTED_STATUS: [ErrorCode, number][] = [
+  // malformed input
+  ['VALIDATION_FAILED', 400],
+  ['INVALID_JSON', 400],
+  ['INVALID_ID', 400],
+  // identity
+  ['UNAUTHENTICATED', 401],
+  ['INVALID_CREDENTIALS', 401],
+  ['INVALID_TOKEN', 401],
+  // permission
+  ['FORBIDDEN', 403],
+  // missing resources
+  ['NOT_FOUND', 404],
+  ['LISTING_NOT_FOUND', 404],
+  ['REGISTRATION_NOT_FOUND', 404],
+  ['REPORT_NOT_FOUND', 404],
+  // conflicts with the resource's state
+  ['USERNAME_TAKEN', 409],
+  ['INVALID_STATE_TRANSITION', 409],
+  ['ALREADY_REGISTERED', 409],
+  ['REGISTRATION_ALREADY_DECIDED', 409],
+  ['AUCTION_NOT_OPEN', 409],
+  ['AUCTION_CLOSED', 409],
+  // business rules
+  ['REGISTRATION_CLOSED', 422],
+  ['REGISTRATION_NOT_OPEN', 422],
+  ['SCHEDULE_IN_PAST', 422],
+  ['DEPOSIT_NOT_RECEIVED', 422],
+  ['BID_TOO_LOW', 422],
+  ['SELF_OUTBID', 422],
+  ['NOT_QUALIFIED', 422],
+  // transport limits
+  ['PAYLOAD_TOO_LARGE', 413],
+  ['RATE_LIMITED', 429],
+];
+
+describe('ERROR_STATUS', () => {
+  it('has exactly the codes the table above expects', () => {
+    expect(Object.keys(ERROR_STATUS).sort()).toEqual(EXPECTED_STATUS.map(([code]) => code).sort());
+  });
+
+  it('maps every code to a 4xx status', () => {
+    for (const status of Object.values(ERROR_STATUS)) {
+      expect(status).toBeGreaterThanOrEqual(400);
+      expect(status).toBeLessThan(500);
+    }
+  });
+});
+
+describe('DomainError', () => {
+  it.each(EXPECTED_STATUS)('%s → HTTP %d', (code, status) => {
+    const error = new DomainError(code, `failed with ${code}`);
+    expect(error.status).toBe(status);
+    expect(error.code).toBe(code);
+  });
+
+  it.each<[string, ErrorCode, string, unknown]>([
+    ['without details', 'BID_TOO_LOW', 'the minimum bid is 105000 fen', undefined],
+    ['with object details', 'VALIDATION_FAILED', 'bad input', [{ field: 'startPrice', rule: 'positive' }]],
+    ['with primitive details', 'LISTING_NOT_FOUND', 'no such listing', 'L42'],
+  ])('%s is a real Error carrying code, message and details', (_name, code, message, details) => {
+    const error =
+      details === undefined ? new DomainError(code, message) : new DomainError(code, message, details);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toBeInstanceOf(DomainError);
+    expect(error.name).toBe('DomainError');
+    expect(error.message).toBe(message);
+    expect(error.code).toBe(code);
+    expect(error.details).toEqual(details);
+    expect(error.stack).toContain(message);
+  });
+
+  it('can be thrown and caught with its status intact', () => {
+    const attempt = () => {
+      throw new DomainError('AUCTION_CLOSED', 'bidding on this listing has ended');
+    };
+    expect(attempt).toThrow(DomainError);
+    expect(attempt).toThrow('bidding on this listing has ended');
+    try {
+      attempt();
+    } catch (error) {
+      expect(error).toBeInstanceOf(DomainError);
+      expect((error as DomainError).status).toBe(409);
+    }
+    expect.assertions(4);
+  });
+});
+
+describe('isErrorCode', () => {
+  it.each(EXPECTED_STATUS.map(([code]) => code))('%s → true', (code) => {
+    expect(isErrorCode(code)).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['a lower-case code', 'bid_too_low'],
+    ['a code with surrounding space', ' BID_TOO_LOW'],
+    ['an unknown code', 'INTERNAL_ERROR'],
+    ['the empty string', ''],
+    // Inherited Object.prototype members must not count as codes.
+    ['"toString"', 'toString'],
+    ['"constructor"', 'constructor'],
+    ['"hasOwnProperty"', 'hasOwnProperty'],
+    ['"__proto__"', '__proto__'],
+    ['a status number', 422],
+    ['null', null],
+    ['undefined', undefined],
+    ['a boxed string', new String('BID_TOO_LOW')],
+    ['an array holding a code', ['BID_TOO_LOW']],
+    ['an object', { code: 'BID_TOO_LOW' }],
+    ['a DomainError', new DomainError('BID_TOO_LOW', 'too low')],
+  ])('%s → false', (_name, value) => {
+    expect(isErrorCode(value)).toBe(false);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './lease-listing.views.js';
+export * from './lease-listings.service.js';

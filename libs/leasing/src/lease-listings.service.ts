@@ -1,0 +1,310 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock, LOGGER, type Logger } from '@ggzy/common';
+import {
+  checkLeaseTerms,
+  DomainError,
+  initialEndsAt,
+  nextListingStatus,
+  type ListingStatus,
+} from '@ggzy/domain';
+import {
+  AuditLogRepository,
+  isUniqueViolation,
+  type LeaseListingEntity,
+  LeaseListingsRepository,
+} from '@ggzy/persistence';
+import { AuctionScheduler } from '@ggzy/queues';
+import { hasAnyRole, type AuthUser } from '@ggzy/auth';
+import { toPublicListing, toRegistrationView, toStaffListing } from './lease-listing.views.js';
+
+export interface LeaseListingInput {
+  title: string;
+  address: string;
+  areaSqm: number;
+  usage: string;
+  leaseTermMonths: number;
+  startPrice: number;
+  increment: number;
+  deposit: number;
+  reservePrice?: number | null;
+  registrationStartsAt: Date;
+  registrationEndsAt: Date;
+  biddingStartsAt: Date;
+  freeBiddingEndsAt: Date;
+  extensionSeconds: number;
+}
+
+const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor', 'admin']);
+
+/** Staff's side of a lease listing: create, publish, qualify or reject bidders; and reads. */
+@Injectable()
+export class LeaseListingsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly listings: LeaseListingsRepository,
+    private readonly audit: AuditLogRepository,
+    private readonly scheduler: AuctionScheduler,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async create(staff: AuthUser, input: LeaseListingInput) {
+    const violations = checkLeaseTerms({ ...input, reservePrice: input.reservePrice ?? null });
+    if (violations.length > 0)
+      throw new DomainError('VALIDATION_FAILED', 'the listing terms are not valid', violations);
+    const now = this.clock.now();
+    const listing = await this.dataSource.transaction(async (manager) => {
+      const created = await this.listings.insertDraft(
+        manager,
+        {
+          ...input,
+          reservePrice: input.reservePrice ?? null,
+          endsAt: initialEndsAt(input),
+          createdBy: staff.id,
+        },
+        now.getUTCFullYear(),
+      );
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'listing.created',
+        entityType: 'lease_listing',
+        entityId: created.id,
+        data: { code: created.code, ...input },
+      });
+      return created;
+    });
+    return toStaffListing(listing, null, now);
+  }
+
+  async publish(staff: AuthUser, listingId: string) {
+    const now = this.clock.now();
+    const listing = await this.dataSource.transaction(async (manager) => {
+      const listing = await this.mustLock(manager, listingId);
+      const next = this.transition(listing.status, 'publish');
+      if (listing.biddingStartsAt.getTime() <= now.getTime()) {
+        throw new DomainError(
+          'SCHEDULE_IN_PAST',
+          'biddingStartsAt has passed; create the listing again with a new schedule',
+        );
+      }
+      await this.listings.update(manager, listingId, { status: next });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'listing.published',
+        entityType: 'lease_listing',
+        entityId: listingId,
+        data: { from: listing.status, to: next },
+      });
+      return { ...listing, status: next } as LeaseListingEntity;
+    });
+    // Scheduling after commit; if the queue is unreachable the worker's sweeper still acts on time ± seconds.
+    await Promise.all([
+      this.scheduler.scheduleOpen(listingId, listing.biddingStartsAt),
+      this.scheduler.scheduleClose(listingId, listing.endsAt),
+    ]).catch((error) =>
+      this.logger.warn({ err: error, listingId }, 'could not schedule auction jobs; the sweeper will cover'),
+    );
+    return toStaffListing(listing, null, now);
+  }
+
+  async get(listingId: string, viewer?: AuthUser) {
+    const found = await this.listings.findWithLeaderCode(listingId);
+    if (!found || (found.listing.status === 'draft' && !canSeeEverything(viewer))) {
+      throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+    }
+    const now = this.clock.now();
+    return canSeeEverything(viewer)
+      ? toStaffListing(found.listing, found.leaderCode, now)
+      : toPublicListing(found.listing, found.leaderCode, now);
+  }
+
+  async list(filter: { status?: ListingStatus; limit: number; offset: number }, viewer?: AuthUser) {
+    if (filter.status === 'draft' && !canSeeEverything(viewer)) return { items: [], total: 0 };
+    const { items, total } = await this.listings.list(filter);
+    const now = this.clock.now();
+    const visible = canSeeEverything(viewer) ? items : items.filter((listing) => listing.status !== 'draft');
+    // Leader codes are on the listing page itself; the list shows prices and counts.
+    const view = canSeeEverything(viewer) ? toStaffListing : toPublicListing;
+    return {
+      items: visible.map((listing) => view(listing, null, now)),
+      total: canSeeEverything(viewer) ? total : total - (items.length - visible.length),
+    };
+  }
+
+  async register(bidder: AuthUser, listingId: string) {
+    if (!bidder.roles.includes('bidder')) throw new DomainError('FORBIDDEN', 'only bidders may register');
+    const now = this.clock.now();
+    const listing = await this.listings.findById(listingId);
+    if (!listing || listing.status === 'draft') throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+    if (listing.status !== 'announced' || now.getTime() < listing.registrationStartsAt.getTime()) {
+      if (listing.status === 'announced')
+        throw new DomainError('REGISTRATION_NOT_OPEN', 'registration has not started');
+      throw new DomainError('REGISTRATION_CLOSED', 'registration for this listing is closed');
+    }
+    if (now.getTime() >= listing.registrationEndsAt.getTime()) {
+      throw new DomainError('REGISTRATION_CLOSED', 'registration for this listing is closed');
+    }
+    try {
+      const registration = await this.dataSource.transaction(async (manager) => {
+        const created = await this.listings.insertRegistration(manager, listingId, bidder.id);
+        await this.audit.append(manager, {
+          at: now,
+          actorId: bidder.id,
+          action: 'registration.created',
+          entityType: 'lease_registration',
+          entityId: created.id,
+          data: { listingId },
+        });
+        return created;
+      });
+      return { id: registration.id, status: registration.status };
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new DomainError('ALREADY_REGISTERED', 'you have already applied for this listing');
+      throw error;
+    }
+  }
+
+  /** Staff confirms the deposit arrived; the bidder gets its code (竞买号). */
+  async qualify(staff: AuthUser, listingId: string, registrationId: string, depositReceived: boolean) {
+    if (!depositReceived)
+      throw new DomainError('DEPOSIT_NOT_RECEIVED', 'a bidder is qualified only once the deposit arrives');
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      // The listing lock serialises code numbering.
+      const listing = await this.mustLock(manager, listingId);
+      if (listing.status !== 'announced' && listing.status !== 'bidding') {
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `cannot qualify bidders while the listing is ${listing.status}`,
+        );
+      }
+      const registration = await this.mustFindRegistration(listingId, registrationId);
+      if (registration.status !== 'pending') {
+        throw new DomainError(
+          'REGISTRATION_ALREADY_DECIDED',
+          `this registration is already ${registration.status}`,
+        );
+      }
+      const qualifiedCount = listing.qualifiedCount + 1;
+      const bidderCode = String(qualifiedCount).padStart(4, '0');
+      await this.listings.update(manager, listingId, { qualifiedCount });
+      await this.listings.updateRegistration(manager, registrationId, {
+        status: 'qualified',
+        bidderCode,
+        depositReceivedAt: now,
+        decidedBy: staff.id,
+        decidedAt: now,
+      });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'registration.qualified',
+        entityType: 'lease_registration',
+        entityId: registrationId,
+        data: { listingId, bidderId: registration.bidderId, bidderCode },
+      });
+      return { id: registrationId, status: 'qualified' as const, bidderCode };
+    });
+  }
+
+  async reject(staff: AuthUser, listingId: string, registrationId: string, reason: string) {
+    const now = this.clock.now();
+    return this.dataSource.transaction(async (manager) => {
+      await this.mustLock(manager, listingId);
+      const registration = await this.mustFindRegistration(listingId, registrationId);
+      if (registration.status !== 'pending') {
+        throw new DomainError(
+          'REGISTRATION_ALREADY_DECIDED',
+          `this registration is already ${registration.status}`,
+        );
+      }
+      await this.listings.updateRegistration(manager, registrationId, {
+        status: 'rejected',
+        rejectReason: reason,
+        decidedBy: staff.id,
+        decidedAt: now,
+      });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'registration.rejected',
+        entityType: 'lease_registration',
+        entityId: registrationId,
+        data: { listingId, bidderId: registration.bidderId, reason },
+      });
+      return { id: registrationId, status: 'rejected' as const, reason };
+    });
+  }
+
+  async registrations(listingId: string, limit: number, offset: number) {
+    await this.mustFind(listingId);
+    const { items, total } = await this.listings.listRegistrations(listingId, limit, offset);
+    return { items: items.map(toRegistrationView), total };
+  }
+
+  /** The public ledger: bidder codes only. */
+  async ledger(listingId: string, limit: number, offset: number) {
+    const listing = await this.mustFind(listingId);
+    if (listing.status === 'draft') throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+    const { items, total } = await this.listings.listAcceptedBids(listingId, 0, limit, offset);
+    return {
+      items: items.map((bid) => ({
+        seq: bid.seq!,
+        amount: bid.amount,
+        bidderCode: bid.bidderCode!,
+        at: bid.at.toISOString(),
+      })),
+      total,
+    };
+  }
+
+  /** Every attempt with its outcome, for supervisors. */
+  async attempts(listingId: string, limit: number, offset: number) {
+    await this.mustFind(listingId);
+    const { items, total } = await this.listings.listAttempts(listingId, limit, offset);
+    return {
+      items: items.map((bid) => ({
+        id: bid.id,
+        bidderId: bid.bidderId,
+        clientBidId: bid.clientBidId,
+        amount: bid.amount,
+        outcome: bid.outcome,
+        message: bid.message,
+        seq: bid.seq,
+        bidderCode: bid.bidderCode,
+        at: bid.at.toISOString(),
+      })),
+      total,
+    };
+  }
+
+  private transition(from: ListingStatus, action: Parameters<typeof nextListingStatus>[1]): ListingStatus {
+    const next = nextListingStatus(from, action);
+    if (!next)
+      throw new DomainError('INVALID_STATE_TRANSITION', `cannot ${action} a listing that is ${from}`);
+    return next;
+  }
+
+  private async mustFind(listingId: string) {
+    const listing = await this.listings.findById(listingId);
+    if (!listing) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+    return listing;
+  }
+
+  private async mustLock(manager: Parameters<LeaseListingsRepository['lockById']>[0], listingId: string) {
+    const listing = await this.listings.lockById(manager, listingId);
+    if (!listing) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+    return listing;
+  }
+
+  private async mustFindRegistration(listingId: string, registrationId: string) {
+    const registration = await this.listings.findRegistration(listingId, registrationId);
+    if (!registration)
+      throw new DomainError('REGISTRATION_NOT_FOUND', 'no such registration for this listing');
+    return registration;
+  }
+}

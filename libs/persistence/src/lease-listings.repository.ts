@@ -1,0 +1,312 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager, In, LessThanOrEqual } from 'typeorm';
+import type { AuctionState, ListingStatus } from '@ggzy/domain';
+import { LeaseListingEntity } from './entities/lease-listing.entity.js';
+import { LeaseRegistrationEntity } from './entities/lease-registration.entity.js';
+import { BidEntity } from './entities/bid.entity.js';
+import { toSafeInteger } from './entities/column-types.js';
+import { auditAppendParts, type AuditRecord } from './audit-log.repository.js';
+
+export type NewLeaseListing = Pick<
+  LeaseListingEntity,
+  | 'title'
+  | 'address'
+  | 'areaSqm'
+  | 'usage'
+  | 'leaseTermMonths'
+  | 'startPrice'
+  | 'increment'
+  | 'deposit'
+  | 'reservePrice'
+  | 'registrationStartsAt'
+  | 'registrationEndsAt'
+  | 'biddingStartsAt'
+  | 'freeBiddingEndsAt'
+  | 'extensionSeconds'
+  | 'endsAt'
+  | 'createdBy'
+>;
+
+/** What the bid path reads under the listing lock, in one round trip. */
+export interface BidContext {
+  listing: AuctionState & { id: string };
+  registration: { status: string; bidderCode: string | null } | null;
+  existing: BidEntity | null;
+}
+
+export interface AcceptedBid {
+  listingId: string;
+  bidderId: string;
+  clientBidId: string;
+  amount: number;
+  seq: number;
+  bidderCode: string;
+  at: Date;
+  endsAt: Date;
+  minNextBid: number;
+  bidCount: number;
+}
+
+const LOCK_FOR_BID_SQL = `
+  SELECT l.status, l.start_price, l.increment, l.reserve_price, l.lease_term_months,
+         l.bidding_starts_at, l.free_bidding_ends_at, l.extension_seconds, l.ends_at,
+         l.current_price, l.leader_id, l.bid_count, l.last_seq,
+         r.status AS registration_status, r.bidder_code,
+         b.id AS existing_id
+  FROM lease_listings l
+  LEFT JOIN lease_registrations r ON r.listing_id = l.id AND r.bidder_id = $2
+  LEFT JOIN bids b ON b.listing_id = l.id AND b.bidder_id = $2 AND b.client_bid_id = $3
+  WHERE l.id = $1
+  FOR UPDATE OF l`;
+
+const bidAudit = auditAppendParts(11);
+const APPEND_ACCEPTED_BID_SQL = `
+  WITH accepted AS (
+    INSERT INTO bids (listing_id, bidder_id, client_bid_id, amount, outcome, seq, bidder_code, ends_at, min_next_bid, at)
+    VALUES ($1, $2, $3, $4, 'accepted', $5, $6, $7, $8, $9)),
+  listing AS (
+    UPDATE lease_listings
+    SET current_price = $4, leader_id = $2, bid_count = $10, last_seq = $5, ends_at = $7,
+        status = 'bidding', updated_at = $9
+    WHERE id = $1),
+  ${bidAudit.ctes}
+  ${bidAudit.finalStatement}`;
+
+@Injectable()
+export class LeaseListingsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get listings() {
+    return this.dataSource.getRepository(LeaseListingEntity);
+  }
+
+  async insertDraft(
+    manager: EntityManager,
+    listing: NewLeaseListing,
+    year: number,
+  ): Promise<LeaseListingEntity> {
+    const [{ n }] = (await manager.query(`SELECT nextval('lease_listing_code_seq') AS n`)) as { n: string }[];
+    const repo = manager.getRepository(LeaseListingEntity);
+    return repo.save(
+      repo.create({
+        ...listing,
+        code: `GF${year}${n.padStart(4, '0')}`,
+        status: 'draft',
+        currentPrice: null,
+        leaderId: null,
+        bidCount: 0,
+        lastSeq: 0,
+        qualifiedCount: 0,
+      }),
+    );
+  }
+
+  findById(id: string): Promise<LeaseListingEntity | null> {
+    return this.listings.findOneBy({ id });
+  }
+
+  /** The listing with its leader's bidder code (the code on the last accepted bid). */
+  async findWithLeaderCode(
+    id: string,
+  ): Promise<{ listing: LeaseListingEntity; leaderCode: string | null } | null> {
+    const { entities, raw } = await this.listings
+      .createQueryBuilder('l')
+      .leftJoin(BidEntity, 'b', 'b.listing_id = l.id AND b.seq = l.last_seq')
+      .addSelect('b.bidder_code', 'leader_code')
+      .where('l.id = :id', { id })
+      .getRawAndEntities();
+    if (entities.length === 0) return null;
+    return {
+      listing: entities[0],
+      leaderCode: (raw[0] as { leader_code: string | null }).leader_code ?? null,
+    };
+  }
+
+  lockById(manager: EntityManager, id: string): Promise<LeaseListingEntity | null> {
+    return manager
+      .getRepository(LeaseListingEntity)
+      .createQueryBuilder('l')
+      .setLock('pessimistic_write')
+      .where('l.id = :id', { id })
+      .getOne();
+  }
+
+  async update(manager: EntityManager, id: string, changes: Partial<LeaseListingEntity>): Promise<void> {
+    await manager.getRepository(LeaseListingEntity).update({ id }, changes);
+  }
+
+  async list(filter: { status?: ListingStatus; limit: number; offset: number }) {
+    const [items, total] = await this.listings.findAndCount({
+      where: filter.status ? { status: filter.status } : {},
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: filter.limit,
+      skip: filter.offset,
+    });
+    return { items, total };
+  }
+
+  /** Listings whose next timed step (open or close) the worker must schedule. */
+  findScheduled(): Promise<LeaseListingEntity[]> {
+    return this.listings.find({ where: { status: In(['announced', 'bidding']) } });
+  }
+
+  findOverdue(now: Date): Promise<LeaseListingEntity[]> {
+    return this.listings.find({
+      where: [
+        { status: 'announced', biddingStartsAt: LessThanOrEqual(now) },
+        { status: In(['announced', 'bidding']), endsAt: LessThanOrEqual(now) },
+      ],
+    });
+  }
+
+  // --- registrations ---
+
+  findRegistration(listingId: string, id: string): Promise<LeaseRegistrationEntity | null> {
+    return this.dataSource.getRepository(LeaseRegistrationEntity).findOneBy({ listingId, id });
+  }
+
+  findRegistrationOf(listingId: string, bidderId: string): Promise<LeaseRegistrationEntity | null> {
+    return this.dataSource.getRepository(LeaseRegistrationEntity).findOneBy({ listingId, bidderId });
+  }
+
+  async insertRegistration(
+    manager: EntityManager,
+    listingId: string,
+    bidderId: string,
+  ): Promise<LeaseRegistrationEntity> {
+    const repo = manager.getRepository(LeaseRegistrationEntity);
+    return repo.save(repo.create({ listingId, bidderId, status: 'pending' }));
+  }
+
+  async updateRegistration(
+    manager: EntityManager,
+    id: string,
+    changes: Partial<LeaseRegistrationEntity>,
+  ): Promise<void> {
+    await manager.getRepository(LeaseRegistrationEntity).update({ id }, changes);
+  }
+
+  async listRegistrations(listingId: string, limit: number, offset: number) {
+    const [items, total] = await this.dataSource.getRepository(LeaseRegistrationEntity).findAndCount({
+      where: { listingId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items, total };
+  }
+
+  async countQualified(listingId: string): Promise<number> {
+    return this.dataSource.getRepository(LeaseRegistrationEntity).countBy({ listingId, status: 'qualified' });
+  }
+
+  // --- the bid path ---
+
+  /** Locks the listing row and reads the bidder's registration and any earlier attempt with this key. */
+  async lockForBid(
+    manager: EntityManager,
+    listingId: string,
+    bidderId: string,
+    clientBidId: string,
+  ): Promise<BidContext | null> {
+    const rows = (await manager.query(LOCK_FOR_BID_SQL, [listingId, bidderId, clientBidId])) as Record<
+      string,
+      any
+    >[];
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    const existing = row.existing_id
+      ? await manager.getRepository(BidEntity).findOneByOrFail({ id: row.existing_id as string })
+      : null;
+    return {
+      listing: {
+        id: listingId,
+        status: row.status,
+        startPrice: toSafeInteger(row.start_price),
+        increment: toSafeInteger(row.increment),
+        reservePrice: row.reserve_price === null ? null : toSafeInteger(row.reserve_price),
+        leaseTermMonths: row.lease_term_months,
+        biddingStartsAt: row.bidding_starts_at,
+        freeBiddingEndsAt: row.free_bidding_ends_at,
+        extensionSeconds: row.extension_seconds,
+        endsAt: row.ends_at,
+        currentPrice: row.current_price === null ? null : toSafeInteger(row.current_price),
+        leaderId: row.leader_id,
+        bidCount: row.bid_count,
+        lastSeq: row.last_seq,
+      },
+      registration: row.registration_status
+        ? { status: row.registration_status, bidderCode: row.bidder_code }
+        : null,
+      existing,
+    };
+  }
+
+  /** Writes the accepted bid, moves the listing on and appends the audit entry, in one statement. */
+  async appendAcceptedBid(manager: EntityManager, bid: AcceptedBid, audit: AuditRecord): Promise<void> {
+    await manager.query(APPEND_ACCEPTED_BID_SQL, [
+      bid.listingId,
+      bid.bidderId,
+      bid.clientBidId,
+      bid.amount,
+      bid.seq,
+      bid.bidderCode,
+      bid.endsAt,
+      bid.minNextBid,
+      bid.at,
+      bid.bidCount,
+      ...bidAudit.params(audit),
+    ]);
+  }
+
+  /** Rejected attempts are kept for supervisors and make a retried clientBidId answer the same. */
+  async recordRejectedBid(
+    manager: EntityManager,
+    attempt: {
+      listingId: string;
+      bidderId: string;
+      clientBidId: string;
+      amount: number;
+      code: string;
+      message: string;
+      at: Date;
+    },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO bids (listing_id, bidder_id, client_bid_id, amount, outcome, message, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [
+        attempt.listingId,
+        attempt.bidderId,
+        attempt.clientBidId,
+        attempt.amount,
+        attempt.code,
+        attempt.message,
+        attempt.at,
+      ],
+    );
+  }
+
+  /** The public ledger: accepted bids in seq order. */
+  async listAcceptedBids(listingId: string, afterSeq: number, limit: number, offset = 0) {
+    const repo = this.dataSource.getRepository(BidEntity);
+    const query = repo
+      .createQueryBuilder('b')
+      .where('b.listing_id = :listingId AND b.seq > :afterSeq', { listingId, afterSeq })
+      .orderBy('b.seq', 'ASC')
+      .take(limit)
+      .skip(offset);
+    const [items, total] = await query.getManyAndCount();
+    return { items, total };
+  }
+
+  /** Every attempt, accepted or not, for supervisors. */
+  async listAttempts(listingId: string, limit: number, offset: number) {
+    const [items, total] = await this.dataSource.getRepository(BidEntity).findAndCount({
+      where: { listingId },
+      order: { at: 'ASC', id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items, total };
+  }
+}

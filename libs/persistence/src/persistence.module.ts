@@ -1,0 +1,39 @@
+import { type DynamicModule, Global, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@ggzy/common';
+import { createDataSource } from './data-source.js';
+import { AuditLogRepository } from './audit-log.repository.js';
+import { DealsRepository } from './deals.repository.js';
+import { LeaseListingsRepository } from './lease-listings.repository.js';
+import { UsersRepository } from './users.repository.js';
+
+const REPOSITORIES = [AuditLogRepository, DealsRepository, LeaseListingsRepository, UsersRepository];
+
+class DataSourceCloser implements OnApplicationShutdown {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  async onApplicationShutdown() {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}
+
+/** Provides the DataSource (already migrated by `migration:run`; apps never migrate at boot). */
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(applicationName: string): DynamicModule {
+    return {
+      module: PersistenceModule,
+      providers: [
+        {
+          provide: DataSource,
+          inject: [APP_CONFIG],
+          useFactory: async (config: AppConfig) =>
+            createDataSource(config.DATABASE_URL, config.DB_POOL_SIZE, applicationName).initialize(),
+        },
+        DataSourceCloser,
+        ...REPOSITORIES,
+      ],
+      exports: [DataSource, ...REPOSITORIES],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+import type { Queue } from 'bullmq';
+import { AUCTIONS_QUEUE, closeJobId, openJobId, type AuctionJob } from './auction-jobs.js';
+import type { QueueBackend } from './queue-backend.js';
+
+const KEEP = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } } as const;
+
+/** Producers add timed auction steps here; only the worker registers processors. */
+export class AuctionScheduler {
+  readonly queue: Queue;
+
+  constructor(
+    backend: QueueBackend,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.queue = backend.createQueue(AUCTIONS_QUEUE);
+  }
+
+  async scheduleOpen(listingId: string, at: Date): Promise<void> {
+    await this.add({ name: 'open', data: { listingId, at: at.toISOString() } }, openJobId(listingId, at), at);
+  }
+
+  async scheduleClose(listingId: string, endsAt: Date): Promise<void> {
+    await this.add(
+      { name: 'close', data: { listingId, endsAt: endsAt.toISOString() } },
+      closeJobId(listingId, endsAt),
+      endsAt,
+    );
+  }
+
+  private async add(job: AuctionJob, jobId: string, runAt: Date): Promise<void> {
+    await this.queue.add(job.name, job.data, {
+      ...KEEP,
+      jobId,
+      delay: Math.max(0, runAt.getTime() - this.now()),
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

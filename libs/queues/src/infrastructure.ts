@@ -1,0 +1,53 @@
+import { Redis } from 'ioredis';
+import { type AppConfig, type EnvConfig } from '@ggzy/common';
+import { ensureEmbeddedPostgres } from '@ggzy/persistence';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** True when a Redis answers PING at `url` within the timeout. */
+export async function redisAnswers(url: string, timeoutMs = 500): Promise<boolean> {
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * Fills the two defaults of API.md: no DATABASE_URL → the embedded PostgreSQL under
+ * DATA_DIR; no REDIS_URL → the local Redis if it answers, else single-machine mode.
+ */
+export async function resolveInfrastructure(
+  env: EnvConfig,
+  log: (message: string) => void,
+): Promise<{ config: AppConfig; stopEmbedded: () => Promise<void> }> {
+  let stopEmbedded = async () => {};
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    const embedded = await ensureEmbeddedPostgres(env.DATA_DIR, log);
+    databaseUrl = embedded.url;
+    stopEmbedded = embedded.stop;
+  }
+  let redisUrl: string | null;
+  if (env.REDIS_URL === 'none') {
+    redisUrl = null;
+  } else if (env.REDIS_URL) {
+    redisUrl = env.REDIS_URL;
+  } else {
+    redisUrl = (await redisAnswers(DEFAULT_REDIS_URL)) ? DEFAULT_REDIS_URL : null;
+  }
+  if (!redisUrl) {
+    log('no Redis: single-machine mode — queues and live broadcasts run on PostgreSQL');
+  }
+  return { config: { ...env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl }, stopEmbedded };
+}
