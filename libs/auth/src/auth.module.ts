@@ -1,7 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { PasswordHasher } from './password-hasher.js';
 import { TokenService } from './token.service.js';
+import { AccountsService } from './accounts.service.js';
 
 @Global()
-@Module({ providers: [TokenService, PasswordHasher], exports: [TokenService, PasswordHasher] })
+@Module({
+  providers: [TokenService, PasswordHasher, AccountsService],
+  exports: [TokenService, PasswordHasher, AccountsService],
+})
 export class AuthModule {}

@@ -4,3 +4,4 @@ export * from './password-hasher.js';
 export * from './roles.decorator.js';
 export * from './auth.guard.js';
 export * from './auth.module.js';
+export * from './accounts.service.js';

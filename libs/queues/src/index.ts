@@ -2,3 +2,4 @@ export * from './auction-jobs.js';
 export * from './queue-backend.js';
 export * from './auction-scheduler.js';
 export * from './infrastructure.js';
+export * from './health.service.js';

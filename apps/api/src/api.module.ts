@@ -1,0 +1,69 @@
+import { type DynamicModule, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { AuthGuard, AuthModule } from '@ggzy/auth';
+import { BiddingModule, createEmitterLiveEvents, LIVE_EVENTS, type LiveEvents } from '@ggzy/bidding';
+import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
+import { LeaseListingsService } from '@ggzy/leasing';
+import { PersistenceModule } from '@ggzy/persistence';
+import { AuctionScheduler, createQueueBackend, HealthService, type QueueBackend } from '@ggzy/queues';
+import { AuthController } from './auth/auth.controller.js';
+import { LeaseListingsController } from './lease-listings/lease-listings.controller.js';
+import { DealsController } from './deals/deals.controller.js';
+import { AuditController } from './audit/audit.controller.js';
+import { HealthController } from './health/health.controller.js';
+
+const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
+
+/** Closes what the API opened outside Nest's own providers: queue and emitter connections. */
+class ConnectionsCloser implements OnApplicationShutdown {
+  constructor(
+    private readonly scheduler: AuctionScheduler,
+    @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
+    @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
+  ) {}
+  async onApplicationShutdown() {
+    await this.scheduler.close();
+    await this.backend.close();
+    await this.liveEvents.close();
+  }
+}
+
+@Module({})
+export class ApiModule {
+  static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CoreModule.forRoot(config, logger),
+        PersistenceModule.forRoot('ggzy-api'),
+        AuthModule,
+        BiddingModule.forRoot({
+          provide: LIVE_EVENTS,
+          inject: [APP_CONFIG],
+          useFactory: createEmitterLiveEvents,
+        }),
+      ],
+      controllers: [
+        AuthController,
+        LeaseListingsController,
+        DealsController,
+        AuditController,
+        HealthController,
+      ],
+      providers: [
+        { provide: QUEUE_BACKEND, inject: [APP_CONFIG], useFactory: createQueueBackend },
+        {
+          provide: AuctionScheduler,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new AuctionScheduler(backend),
+        },
+        LeaseListingsService,
+        HealthService,
+        ConnectionsCloser,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

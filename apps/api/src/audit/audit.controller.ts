@@ -1,0 +1,38 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Roles } from '@ggzy/auth';
+import { AuditLogRepository } from '@ggzy/persistence';
+import { PageQuery } from '../common.dto.js';
+
+class AuditQuery extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) entityType?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) entityId?: string;
+}
+
+@ApiTags('supervision')
+@ApiBearerAuth()
+@Controller('audit')
+@Roles('supervisor', 'admin')
+export class AuditController {
+  constructor(private readonly audit: AuditLogRepository) {}
+
+  @Get()
+  async list(@Query() query: AuditQuery) {
+    const { items, total } = await this.audit.list(query);
+    return {
+      items: items.map((entry) => ({
+        ...entry,
+        at: entry.at.toISOString(),
+        data: JSON.parse(entry.payload).data,
+      })),
+      total,
+    };
+  }
+
+  /** Re-hashes the whole chain: `{valid, entries}` or where it breaks. */
+  @Get('verify')
+  verify() {
+    return this.audit.verify();
+  }
+}

@@ -1,0 +1,17 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { HealthService } from '@ggzy/queues';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get()
+  async check(@Res({ passthrough: true }) response: Response) {
+    const report = await this.health.check();
+    if (report.status !== 'ok') response.status(503);
+    return report;
+  }
+}

@@ -1,0 +1,110 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
+import { BidService } from '@ggzy/bidding';
+import { LeaseListingsService } from '@ggzy/leasing';
+import { PageQuery, UuidPipe } from '../common.dto.js';
+import {
+  CreateLeaseListingDto,
+  ListLeaseListingsQuery,
+  PlaceBidDto,
+  QualifyRegistrationDto,
+  RejectRegistrationDto,
+} from './lease-listings.dto.js';
+
+@ApiTags('lease listings (公房租赁)')
+@ApiBearerAuth()
+@Controller('lease-listings')
+export class LeaseListingsController {
+  constructor(
+    private readonly listings: LeaseListingsService,
+    private readonly bids: BidService,
+  ) {}
+
+  @Post()
+  @Roles('staff')
+  create(@CurrentUser() staff: AuthUser, @Body() body: CreateLeaseListingDto) {
+    return this.listings.create(staff, {
+      ...body,
+      reservePrice: body.reservePrice ?? null,
+      registrationStartsAt: new Date(body.registrationStartsAt),
+      registrationEndsAt: new Date(body.registrationEndsAt),
+      biddingStartsAt: new Date(body.biddingStartsAt),
+      freeBiddingEndsAt: new Date(body.freeBiddingEndsAt),
+      extensionSeconds: body.extensionSeconds ?? 300,
+    });
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @Roles('staff')
+  publish(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.listings.publish(staff, id);
+  }
+
+  @Get()
+  list(@Query() query: ListLeaseListingsQuery, @CurrentUser() viewer?: AuthUser) {
+    return this.listings.list(query, viewer);
+  }
+
+  @Get(':id')
+  get(@Param('id', UuidPipe) id: string, @CurrentUser() viewer?: AuthUser) {
+    return this.listings.get(id, viewer);
+  }
+
+  @Post(':id/registrations')
+  @Roles('bidder')
+  register(@CurrentUser() bidder: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.listings.register(bidder, id);
+  }
+
+  @Get(':id/registrations')
+  @Roles('staff', 'supervisor')
+  registrations(@Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
+    return this.listings.registrations(id, page.limit, page.offset);
+  }
+
+  @Post(':id/registrations/:regId/qualify')
+  @HttpCode(200)
+  @Roles('staff')
+  qualify(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Param('regId', UuidPipe) regId: string,
+    @Body() body: QualifyRegistrationDto,
+  ) {
+    return this.listings.qualify(staff, id, regId, body.depositReceived);
+  }
+
+  @Post(':id/registrations/:regId/reject')
+  @HttpCode(200)
+  @Roles('staff')
+  reject(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Param('regId', UuidPipe) regId: string,
+    @Body() body: RejectRegistrationDto,
+  ) {
+    return this.listings.reject(staff, id, regId, body.reason);
+  }
+
+  /** The REST twin of the socket `bid`. */
+  @Post(':id/bids')
+  @Roles('bidder')
+  bid(@CurrentUser() bidder: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: PlaceBidDto) {
+    return this.bids.placeBid(bidder, { listingId: id, amount: body.amount, clientBidId: body.clientBidId });
+  }
+
+  /** The public ledger: `{seq, amount, bidderCode, at}` only. */
+  @Get(':id/bids')
+  ledger(@Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
+    return this.listings.ledger(id, page.limit, page.offset);
+  }
+
+  /** Every attempt, accepted or rejected, with the bidder's identity: supervisors and staff. */
+  @Get(':id/bid-attempts')
+  @Roles('staff', 'supervisor')
+  attempts(@Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
+    return this.listings.attempts(id, page.limit, page.offset);
+  }
+}

@@ -1,0 +1,17 @@
+import type { Namespace } from 'socket.io';
+import { type LiveEvents, roomFor } from '@ggzy/bidding';
+
+/** In the gateway, live events go straight to the namespace; its adapter reaches the other instances. */
+export class NamespaceLiveEvents implements LiveEvents {
+  private namespace?: Namespace;
+
+  attach(namespace: Namespace) {
+    this.namespace = namespace;
+  }
+
+  publish: LiveEvents['publish'] = (event, payload) => {
+    this.namespace?.to(roomFor(payload.listingId)).emit(event, payload);
+  };
+
+  async close() {}
+}

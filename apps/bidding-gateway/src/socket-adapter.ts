@@ -1,0 +1,52 @@
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { INestApplicationContext } from '@nestjs/common';
+import { createAdapter as createRedisAdapter } from '@socket.io/redis-adapter';
+import { createAdapter as createPostgresAdapter } from '@socket.io/postgres-adapter';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Server, ServerOptions } from 'socket.io';
+import type { AppConfig } from '@ggzy/common';
+import { ATTACHMENTS_TABLE, postgresChannelPrefix, redisAdapterKey } from '@ggzy/bidding';
+
+/**
+ * Shares rooms across gateway instances (and with the api/worker emitters): the Redis
+ * adapter, or the PostgreSQL adapter in single-machine mode.
+ */
+export class ClusterIoAdapter extends IoAdapter {
+  private readonly closers: (() => Promise<unknown>)[] = [];
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server: Server = super.createIOServer(port, options);
+    if (this.config.REDIS_URL) {
+      const pub = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null });
+      const sub = pub.duplicate();
+      this.closers.push(
+        () => pub.quit(),
+        () => sub.quit(),
+      );
+      server.adapter(createRedisAdapter(pub, sub, { key: redisAdapterKey(this.config) }));
+    } else {
+      const pool = new pg.Pool({ connectionString: this.config.DATABASE_URL, max: 4 });
+      this.closers.push(() => pool.end());
+      server.adapter(
+        createPostgresAdapter(pool, {
+          channelPrefix: postgresChannelPrefix(this.config),
+          tableName: ATTACHMENTS_TABLE,
+        }),
+      );
+    }
+    return server;
+  }
+
+  override async close(server: Server): Promise<void> {
+    await super.close(server);
+    await Promise.all(this.closers.splice(0).map((close) => close().catch(() => {})));
+  }
+}

@@ -1,0 +1,118 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { Job, Worker } from 'bullmq';
+import { AuctionLifecycleService } from '@ggzy/bidding';
+import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
+import { LeaseListingsRepository } from '@ggzy/persistence';
+import {
+  AUCTIONS_QUEUE,
+  AuctionScheduler,
+  type AuctionJob,
+  type QueueBackend,
+  SWEEPER_ID,
+} from '@ggzy/queues';
+
+export const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
+
+/**
+ * Runs the timed steps. Every step locks its listing and is idempotent, so a job that runs
+ * twice, late, or after the sweeper already acted has no second effect.
+ */
+@Injectable()
+export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestroy {
+  private worker?: Worker;
+
+  constructor(
+    private readonly lifecycle: AuctionLifecycleService,
+    private readonly listings: LeaseListingsRepository,
+    private readonly scheduler: AuctionScheduler,
+    @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap() {
+    // PostgreSQL is the source of truth: rebuild every pending job before taking work.
+    const rebuilt = await this.rebuildPendingJobs();
+    await this.scheduler.queue.upsertJobScheduler(
+      SWEEPER_ID,
+      { every: this.config.SWEEP_INTERVAL_MS },
+      { name: 'sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+    this.worker = this.backend.createWorker(AUCTIONS_QUEUE, (job) => this.process(job as Job), {
+      concurrency: this.config.CLOSE_CONCURRENCY,
+    });
+    this.worker.on('failed', (job, error) =>
+      this.logger.error({ err: error, job: job?.name, jobId: job?.id }, 'job failed'),
+    );
+    this.logger.info(
+      { rebuilt, queue: this.backend.kind, sweepEveryMs: this.config.SWEEP_INTERVAL_MS },
+      'worker ready',
+    );
+  }
+
+  async onModuleDestroy() {
+    // Let in-flight steps finish; their transactions are short.
+    await this.worker?.close();
+    await this.scheduler.close();
+    await this.backend.close();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const { name, data } = job as unknown as AuctionJob;
+    switch (name) {
+      case 'open':
+        return this.open(data.listingId);
+      case 'close':
+        return this.close(data.listingId);
+      case 'sweep':
+        return this.sweep();
+    }
+  }
+
+  private async open(listingId: string) {
+    const result = await this.lifecycle.open(listingId);
+    if (result.opened) this.logger.info({ listingId, endsAt: result.endsAt }, 'bidding opened');
+    // The close job is normally there already; re-adding with its deterministic id is harmless.
+    if (result.endsAt) await this.scheduler.scheduleClose(listingId, result.endsAt);
+    return result;
+  }
+
+  private async close(listingId: string) {
+    const result = await this.lifecycle.close(listingId);
+    if (result.closed) {
+      this.logger.info(
+        {
+          listingId,
+          status: result.status,
+          closedAt: result.closedAt,
+          lagMs: Date.now() - result.closedAt.getTime(),
+        },
+        'auction closed',
+      );
+    } else if (result.reason === 'not_due') {
+      // A countdown bid moved the end: follow it.
+      await this.scheduler.scheduleClose(listingId, result.endsAt);
+    }
+    return result;
+  }
+
+  /** Catches anything a lost job or a flushed Redis left overdue. */
+  private async sweep() {
+    const overdue = await this.listings.findOverdue(new Date());
+    for (const listing of overdue) {
+      if (listing.endsAt.getTime() <= Date.now()) await this.close(listing.id);
+      else await this.open(listing.id);
+    }
+    return { overdue: overdue.length };
+  }
+
+  private async rebuildPendingJobs(): Promise<number> {
+    const pending = await this.listings.findScheduled();
+    for (const listing of pending) {
+      if (listing.status === 'announced')
+        await this.scheduler.scheduleOpen(listing.id, listing.biddingStartsAt);
+      await this.scheduler.scheduleClose(listing.id, listing.endsAt);
+    }
+    return pending.length;
+  }
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, FixedWindowRateLimiter } from '@ggzy/common';
+import { DomainError } from '@ggzy/domain';
+import { type Role, type UserEntity, UsersRepository } from '@ggzy/persistence';
+import { PasswordHasher } from './password-hasher.js';
+import { TokenService } from './token.service.js';
+
+export function toUserView(user: UserEntity) {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    orgCode: user.orgCode,
+    roles: user.roles,
+  };
+}
+
+@Injectable()
+export class AccountsService {
+  private readonly loginLimiter: FixedWindowRateLimiter;
+  private dummyHashPromise?: Promise<string>;
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.loginLimiter = new FixedWindowRateLimiter(config.LOGIN_RATE_LIMIT_PER_MINUTE, 60_000);
+  }
+
+  async create(input: {
+    username: string;
+    password: string;
+    displayName: string;
+    orgCode?: string | null;
+    roles: Role[];
+  }) {
+    const passwordHash = await this.hasher.hash(input.password);
+    return this.users.create({ ...input, passwordHash });
+  }
+
+  /** Registration through the API only ever makes bidders; other roles come from the operator CLI. */
+  async registerBidder(input: { username: string; password: string; displayName: string; orgCode?: string }) {
+    return toUserView(await this.create({ ...input, roles: ['bidder'] }));
+  }
+
+  /** Limited per client address and per username, so neither guessing pattern gets far. */
+  async login(username: string, password: string, clientAddress: string) {
+    const byAddress = this.loginLimiter.tryHit(`ip:${clientAddress}`);
+    const byName = this.loginLimiter.tryHit(`user:${username}`);
+    if (!byAddress || !byName)
+      throw new DomainError('RATE_LIMITED', 'too many sign-in attempts; wait a minute');
+    const user = await this.users.findByUsername(username);
+    // Verify against a hash even for unknown names, so timing does not reveal which names exist.
+    const ok = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), password);
+    if (!user || !ok) throw new DomainError('INVALID_CREDENTIALS', 'wrong username or password');
+    return {
+      accessToken: this.tokens.issue({ id: user.id, username: user.username, roles: user.roles }),
+      user: { id: user.id, username: user.username, roles: user.roles },
+    };
+  }
+
+  private get dummyHash(): Promise<string> {
+    this.dummyHashPromise ??= this.hasher.hash(randomUUID());
+    return this.dummyHashPromise;
+  }
+
+  async me(id: string) {
+    const user = await this.users.findById(id);
+    if (!user) throw new DomainError('INVALID_TOKEN', 'the account no longer exists');
+    return toUserView(user);
+  }
+}

@@ -1,0 +1,53 @@
+/** Calendar dates in the centre's time zone (CENTRE_TZ), turned into UTC instants. */
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isCalendarDate(value: string): boolean {
+  const match = DATE.exec(value);
+  if (!match) return false;
+  const [, y, m, d] = match.map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** Minutes the zone is ahead of UTC at an instant (Asia/Shanghai: 480). */
+export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const get = (type: string) => Number(parts.find((part) => part.type === type)!.value);
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The instant a calendar day starts in the zone: 2018-06-01 in Asia/Shanghai is 2018-05-31T16:00Z. */
+export function startOfDayInZone(date: string, timeZone: string): Date {
+  const match = DATE.exec(date);
+  if (!match || !isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date}`);
+  const [, y, m, d] = match.map(Number);
+  const midnightUtc = Date.UTC(y, m - 1, d);
+  // Two passes settle days on which the offset itself changes (daylight saving zones).
+  let guess = midnightUtc - zoneOffsetMinutes(new Date(midnightUtc), timeZone) * 60_000;
+  guess = midnightUtc - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;
+  return new Date(guess);
+}
+
+/** The half-open interval [from 00:00, day after `to` 00:00) for inclusive calendar dates. */
+export function zonedDateRange(from: string, to: string, timeZone: string): { start: Date; end: Date } {
+  const [y, m, d] = to.split('-').map(Number);
+  const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+  return { start: startOfDayInZone(from, timeZone), end: startOfDayInZone(next, timeZone) };
+}

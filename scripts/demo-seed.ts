@@ -1,0 +1,294 @@
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { initialEndsAt, minNextBid, multiplyFen } from '@ggzy/domain';
+import {
+  AuditLogRepository,
+  DealsRepository,
+  LeaseListingsRepository,
+  type Role,
+  UsersRepository,
+} from '@ggzy/persistence';
+import { PasswordHasher } from '@ggzy/auth';
+
+export interface DemoAccount {
+  username: string;
+  password: string;
+  roles: Role[];
+  displayName: string;
+}
+
+const ACCOUNTS: Omit<DemoAccount, 'password'>[] = [
+  { username: 'staff', roles: ['staff'], displayName: '东湖区公共资源交易中心 · 业务科' },
+  { username: 'supervisor', roles: ['supervisor'], displayName: '东湖区公共资源交易监督管理办公室' },
+  { username: 'admin', roles: ['admin'], displayName: '平台管理员' },
+  { username: 'bidder1', roles: ['bidder'], displayName: '南昌青山湖商贸有限公司' },
+  { username: 'bidder2', roles: ['bidder'], displayName: '江西赣江餐饮管理有限公司' },
+  { username: 'bidder3', roles: ['bidder'], displayName: '东湖区百花洲便利店' },
+  { username: 'bidder4', roles: ['bidder'], displayName: '南昌滕王阁文化传播有限公司' },
+];
+
+const MINUTE = 60_000;
+
+/**
+ * Demo data: accounts (fresh passwords each start, printed), a live lease auction that
+ * opens a few minutes from now, two closed ones, and historical deals for the reports.
+ */
+export async function seedDemo(
+  dataSource: DataSource,
+  now = new Date(),
+): Promise<{ accounts: DemoAccount[]; liveListingId: string }> {
+  const users = new UsersRepository(dataSource);
+  const listings = new LeaseListingsRepository(dataSource);
+  const audit = new AuditLogRepository(dataSource);
+  const deals = new DealsRepository(dataSource);
+  const hasher = new PasswordHasher();
+
+  const accounts: DemoAccount[] = [];
+  const ids: Record<string, string> = {};
+  let firstRun = false;
+  for (const account of ACCOUNTS) {
+    const password = randomBytes(6).toString('base64url');
+    const passwordHash = await hasher.hash(password);
+    const existing = await users.findByUsername(account.username);
+    if (existing) {
+      await users.setPassword(existing.id, passwordHash);
+      ids[account.username] = existing.id;
+    } else {
+      firstRun = true;
+      ids[account.username] = (await users.create({ ...account, passwordHash })).id;
+    }
+    accounts.push({ ...account, password });
+  }
+
+  const qualifiedBidders = ['bidder1', 'bidder2', 'bidder3'];
+  const createListing = async (
+    title: string,
+    biddingStartsAt: Date,
+    extra: { reservePrice?: number; startPrice: number; increment: number; leaseTermMonths: number },
+  ) =>
+    dataSource.transaction(async (manager) => {
+      const terms = {
+        title,
+        address: `南昌市东湖区${title.split(' ')[0]}`,
+        areaSqm: 86.5,
+        usage: '商业',
+        deposit: 2_000_000,
+        reservePrice: extra.reservePrice ?? null,
+        startPrice: extra.startPrice,
+        increment: extra.increment,
+        leaseTermMonths: extra.leaseTermMonths,
+        registrationStartsAt: new Date(biddingStartsAt.getTime() - 7 * 24 * 60 * MINUTE),
+        registrationEndsAt: new Date(Math.max(biddingStartsAt.getTime() - MINUTE, now.getTime() + MINUTE)),
+        biddingStartsAt,
+        freeBiddingEndsAt: new Date(biddingStartsAt.getTime() + 5 * MINUTE),
+        extensionSeconds: 120,
+        createdBy: ids.staff,
+      };
+      if (terms.registrationEndsAt > biddingStartsAt) terms.registrationEndsAt = biddingStartsAt;
+      const listing = await listings.insertDraft(
+        manager,
+        { ...terms, endsAt: initialEndsAt(terms) },
+        now.getUTCFullYear(),
+      );
+      await listings.update(manager, listing.id, {
+        status: 'announced',
+        qualifiedCount: qualifiedBidders.length,
+      });
+      for (const [index, username] of qualifiedBidders.entries()) {
+        const registration = await listings.insertRegistration(manager, listing.id, ids[username]);
+        await listings.updateRegistration(manager, registration.id, {
+          status: 'qualified',
+          bidderCode: String(index + 1).padStart(4, '0'),
+          depositReceivedAt: now,
+          decidedBy: ids.staff,
+          decidedAt: now,
+        });
+      }
+      await listings.insertRegistration(manager, listing.id, ids.bidder4);
+      await audit.append(manager, {
+        at: now,
+        actorId: ids.staff,
+        action: 'listing.published',
+        entityType: 'lease_listing',
+        entityId: listing.id,
+        data: { demo: true, code: listing.code },
+      });
+      return { ...listing, ...terms };
+    });
+
+  const live = await createListing(
+    '八一大道 358 号 1 楼店面 (demo, live)',
+    new Date(now.getTime() + 3 * MINUTE),
+    {
+      startPrice: 800_000,
+      increment: 10_000,
+      leaseTermMonths: 36,
+    },
+  );
+
+  if (firstRun) {
+    // Closed auctions: one sold after a few bids, one unsold (流拍) below its reserve.
+    const past = new Date(now.getTime() - 3 * 24 * 60 * MINUTE);
+    const sold = await createListing('叠山路 112 号 临街店面 (demo, sold)', past, {
+      startPrice: 500_000,
+      increment: 5_000,
+      leaseTermMonths: 24,
+    });
+    const unsold = await createListing('福州路 26 号 2 楼办公用房 (demo, unsold)', past, {
+      startPrice: 300_000,
+      increment: 5_000,
+      leaseTermMonths: 12,
+      reservePrice: 400_000,
+    });
+    await closeWithBids(
+      dataSource,
+      listings,
+      deals,
+      audit,
+      sold,
+      ['bidder1', 'bidder2', 'bidder1', 'bidder3'],
+      ids,
+      'sold',
+    );
+    await closeWithBids(dataSource, listings, deals, audit, unsold, ['bidder2'], ids, 'unsold');
+    await importHistoricalDeals(deals, dataSource);
+  }
+  return { accounts, liveListingId: live.id };
+}
+
+async function closeWithBids(
+  dataSource: DataSource,
+  listings: LeaseListingsRepository,
+  deals: DealsRepository,
+  audit: AuditLogRepository,
+  listing: Awaited<ReturnType<LeaseListingsRepository['insertDraft']>>,
+  bidders: string[],
+  ids: Record<string, string>,
+  outcome: 'sold' | 'unsold',
+) {
+  await dataSource.transaction(async (manager) => {
+    let price: number | null = null;
+    const endsAt = listing.endsAt;
+    for (const [index, username] of bidders.entries()) {
+      const amount = minNextBid({
+        currentPrice: price,
+        startPrice: listing.startPrice,
+        increment: listing.increment,
+      });
+      const at = new Date(listing.biddingStartsAt.getTime() + (index + 1) * MINUTE);
+      const code = String(['bidder1', 'bidder2', 'bidder3'].indexOf(username) + 1).padStart(4, '0');
+      price = amount;
+      await listings.appendAcceptedBid(
+        manager,
+        {
+          listingId: listing.id,
+          bidderId: ids[username],
+          clientBidId: `demo-${index}`,
+          amount,
+          seq: index + 1,
+          bidderCode: code,
+          at,
+          endsAt,
+          minNextBid: amount + listing.increment,
+          bidCount: index + 1,
+        },
+        {
+          at,
+          actorId: ids[username],
+          action: 'bid.accepted',
+          entityType: 'lease_listing',
+          entityId: listing.id,
+          data: { demo: true, seq: index + 1, amount },
+        },
+      );
+    }
+    const winner = bidders[bidders.length - 1];
+    if (outcome === 'sold') {
+      await listings.update(manager, listing.id, {
+        status: 'sold',
+        finalPrice: price,
+        winnerId: ids[winner],
+        closedAt: endsAt,
+      });
+      await deals.insert(manager, {
+        category: 'property_rights',
+        subtype: 'lease',
+        sourceType: 'lease_listing',
+        sourceId: listing.id,
+        title: listing.title,
+        amount: multiplyFen(price!, listing.leaseTermMonths)!,
+        winnerId: ids[winner],
+        winnerName: winner,
+        closedAt: endsAt,
+      });
+    } else {
+      await listings.update(manager, listing.id, {
+        status: 'unsold',
+        closedAt: endsAt,
+        statusReason: 'reserve_not_met',
+      });
+    }
+    await audit.append(manager, {
+      at: endsAt,
+      actorId: null,
+      action: 'auction.closed',
+      entityType: 'lease_listing',
+      entityId: listing.id,
+      data: { demo: true, status: outcome },
+    });
+  });
+}
+
+/** A few 2018 records in the shape the centre reports them (建筑工程 / 政府采购 / 产权交易). */
+async function importHistoricalDeals(deals: DealsRepository, dataSource: DataSource) {
+  const rows: [string, string | null, string, number, string, string][] = [
+    [
+      'construction',
+      null,
+      '东湖区滨江小学教学楼改造工程',
+      2_649_400_00,
+      '江西建工第三建筑有限责任公司',
+      '2018-03-12T02:00:00Z',
+    ],
+    [
+      'construction',
+      null,
+      '八一广道路提升改造工程',
+      2_000_000_00,
+      '南昌市政建设集团有限公司',
+      '2018-04-20T02:00:00Z',
+    ],
+    [
+      'procurement',
+      null,
+      '东湖区中小学教学设备采购',
+      1_349_500_00,
+      '江西教育装备有限公司',
+      '2018-02-08T02:00:00Z',
+    ],
+    [
+      'property_rights',
+      'lease',
+      '胜利路 85 号店面使用权租赁',
+      546_970_00,
+      '南昌某某商贸有限公司',
+      '2018-05-31T16:30:00Z',
+    ],
+  ];
+  await dataSource.transaction(async (manager) => {
+    for (const [index, [category, subtype, title, amount, winnerName, closedAt]] of rows.entries()) {
+      await deals.insert(manager, {
+        category: category as 'construction',
+        subtype,
+        sourceType: 'import',
+        sourceId: null,
+        title,
+        amount,
+        winnerId: null,
+        winnerName,
+        closedAt: new Date(closedAt),
+        externalRef: `demo-2018-${index + 1}`,
+      });
+    }
+  });
+}
