@@ -10,9 +10,19 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'off',
-      'no-restricted-imports': ['error', { patterns: ['**/apps/*', '../../apps/*'] }],
     },
   },
+  // Libs never import apps; no app imports another app.
+  { files: ['libs/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**'] }] } },
+  ...['api', 'bidding-gateway', 'worker'].map((app) => ({
+    files: [`apps/${app}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['api', 'bidding-gateway', 'worker'].filter((other) => other !== app).map((other) => `**/${other}/**`) },
+      ],
+    },
+  })),
   {
     files: ['libs/domain/**/*.ts'],
     rules: {

@@ -2,7 +2,7 @@ import { type DynamicModule, Module, type OnApplicationShutdown, Inject } from '
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthGuard, AuthModule } from '@ggzy/auth';
-import { BiddingModule, createEmitterLiveEvents, LIVE_EVENTS, type LiveEvents } from '@ggzy/bidding';
+import { BiddingModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/bidding';
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { LeaseListingsService } from '@ggzy/leasing';
 import { PersistenceModule } from '@ggzy/persistence';
@@ -15,17 +15,15 @@ import { HealthController } from './health/health.controller.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
-/** Closes what the API opened outside Nest's own providers: queue and emitter connections. */
+/** Closes the queue connections the API opened outside Nest's own providers. */
 class ConnectionsCloser implements OnApplicationShutdown {
   constructor(
     private readonly scheduler: AuctionScheduler,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
-    @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
   ) {}
   async onApplicationShutdown() {
     await this.scheduler.close();
     await this.backend.close();
-    await this.liveEvents.close();
   }
 }
 

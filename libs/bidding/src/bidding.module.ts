@@ -1,7 +1,23 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+} from '@nestjs/common';
 import { AuctionLifecycleService } from './auction-lifecycle.service.js';
 import { BidService } from './bid.service.js';
 import { SnapshotService } from './snapshot.service.js';
+import { LIVE_EVENTS, type LiveEvents } from './live-events.js';
+
+@Injectable()
+class LiveEventsCloser implements OnApplicationShutdown {
+  constructor(@Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents) {}
+  async onApplicationShutdown() {
+    await this.liveEvents.close();
+  }
+}
 
 /** The bid path and timed steps; the host app provides LIVE_EVENTS (emitter or socket server). */
 @Module({})
@@ -9,7 +25,7 @@ export class BiddingModule {
   static forRoot(liveEvents: Provider): DynamicModule {
     return {
       module: BiddingModule,
-      providers: [liveEvents, BidService, SnapshotService, AuctionLifecycleService],
+      providers: [liveEvents, LiveEventsCloser, BidService, SnapshotService, AuctionLifecycleService],
       exports: [liveEvents, BidService, SnapshotService, AuctionLifecycleService],
     };
   }

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { AppConfig } from '../../libs/common/src/config.js';
+import { loadEnvConfig } from '../../libs/common/src/config.js';
+import { createDataSource } from '../../libs/persistence/src/data-source.js';
+
+export interface TestEnvironment {
+  config: AppConfig;
+  /** Drops the database; call after every app using it is closed. */
+  drop(): Promise<void>;
+}
+
+/** Every test file gets its own fresh database (migrated) and its own queue/channel prefix. */
+export async function createTestEnvironment(overrides: Partial<AppConfig> = {}): Promise<TestEnvironment> {
+  const adminUrl = process.env.GGZY_TEST_ADMIN_URL;
+  if (!adminUrl) throw new Error('run the e2e tests through jest (globalSetup picks the servers)');
+  const suffix = randomBytes(5).toString('hex');
+  const name = `ggzy_test_${suffix}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const dataSource = await createDataSource(databaseUrl, 2, 'ggzy-test-migrate').initialize();
+  await dataSource.runMigrations({ transaction: 'all' });
+  await dataSource.destroy();
+  const redis = process.env.GGZY_TEST_REDIS_URL;
+  const base = loadEnvConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const config: AppConfig = {
+    ...base,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redis && redis !== 'none' ? redis : null,
+    QUEUE_PREFIX: `t${suffix}`,
+    API_PORT: 0,
+    GATEWAY_PORT: 0,
+    SWEEP_INTERVAL_MS: 1000,
+    ...overrides,
+  };
+  return {
+    config,
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** The environment variables that make a child process use the same config. */
+export function configToEnv(config: AppConfig): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: config.DATABASE_URL,
+    REDIS_URL: config.REDIS_URL ?? 'none',
+    QUEUE_PREFIX: config.QUEUE_PREFIX,
+    API_PORT: String(config.API_PORT),
+    GATEWAY_PORT: String(config.GATEWAY_PORT),
+    SWEEP_INTERVAL_MS: String(config.SWEEP_INTERVAL_MS),
+    BID_RATE_LIMIT_PER_SECOND: String(config.BID_RATE_LIMIT_PER_SECOND),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+  };
+}

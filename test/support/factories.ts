@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import type { AppConfig } from '../../libs/common/src/config.js';
+import { createDataSource } from '../../libs/persistence/src/data-source.js';
+import { UsersRepository } from '../../libs/persistence/src/users.repository.js';
+import type { Role } from '../../libs/persistence/src/entities/user.entity.js';
+import { PasswordHasher } from '../../libs/auth/src/password-hasher.js';
+
+export interface TestUser {
+  id: string;
+  username: string;
+  password: string;
+  token: string;
+}
+
+export const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
+
+export async function login(apiUrl: string, username: string, password: string): Promise<string> {
+  const response = await request(apiUrl).post('/api/auth/login').send({ username, password }).expect(200);
+  return response.body.accessToken as string;
+}
+
+/** Non-bidder accounts come from the operator path (as `npm run cli -- user:create` does). */
+export async function createOperator(
+  config: AppConfig,
+  apiUrl: string,
+  role: Exclude<Role, 'bidder'>,
+): Promise<TestUser> {
+  const username = unique(role);
+  const password = `pw-${randomBytes(6).toString('hex')}`;
+  const dataSource = await createDataSource(config.DATABASE_URL, 1, 'ggzy-test-factory').initialize();
+  try {
+    const user = await new UsersRepository(dataSource).create({
+      username,
+      passwordHash: await new PasswordHasher().hash(password),
+      displayName: `${role} ${username}`,
+      roles: [role],
+    });
+    return { id: user.id, username, password, token: await login(apiUrl, username, password) };
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+/** Bidders register themselves through the public API. */
+export async function registerBidder(apiUrl: string): Promise<TestUser> {
+  const username = unique('bidder');
+  const password = `pw-${randomBytes(6).toString('hex')}`;
+  const response = await request(apiUrl)
+    .post('/api/auth/register')
+    .send({ username, password, displayName: `竞买人 ${username}` })
+    .expect(201);
+  return { id: response.body.id, username, password, token: await login(apiUrl, username, password) };
+}
+
+export interface Schedule {
+  /** ms from now until bidding opens */
+  biddingInMs?: number;
+  /** length of the free period */
+  freeMs?: number;
+  extensionSeconds?: number;
+}
+
+export function listingBody(schedule: Schedule = {}, overrides: Record<string, unknown> = {}) {
+  const now = Date.now();
+  const biddingStartsAt = now + (schedule.biddingInMs ?? 2000);
+  const freeBiddingEndsAt = biddingStartsAt + (schedule.freeMs ?? 2000);
+  return {
+    title: '八一大道 358 号 1 楼店面使用权租赁',
+    address: '南昌市东湖区八一大道 358 号',
+    areaSqm: 86.5,
+    usage: '商业',
+    leaseTermMonths: 36,
+    startPrice: 800_000,
+    increment: 10_000,
+    deposit: 2_000_000,
+    registrationStartsAt: new Date(now - 60_000).toISOString(),
+    registrationEndsAt: new Date(biddingStartsAt).toISOString(),
+    biddingStartsAt: new Date(biddingStartsAt).toISOString(),
+    freeBiddingEndsAt: new Date(freeBiddingEndsAt).toISOString(),
+    extensionSeconds: schedule.extensionSeconds ?? 2,
+    ...overrides,
+  };
+}
+
+export interface LiveListing {
+  id: string;
+  body: ReturnType<typeof listingBody>;
+  codes: Map<string, string>;
+}
+
+/** Creates and publishes a listing, then registers and qualifies the given bidders. */
+export async function createPublishedListing(
+  apiUrl: string,
+  staff: TestUser,
+  bidders: TestUser[],
+  schedule: Schedule = {},
+  overrides: Record<string, unknown> = {},
+): Promise<LiveListing> {
+  const body = listingBody(schedule, overrides);
+  const created = await request(apiUrl)
+    .post('/api/lease-listings')
+    .auth(staff.token, { type: 'bearer' })
+    .send(body)
+    .expect(201);
+  const id = created.body.id as string;
+  await request(apiUrl)
+    .post(`/api/lease-listings/${id}/publish`)
+    .auth(staff.token, { type: 'bearer' })
+    .expect(200);
+  const codes = new Map<string, string>();
+  for (const bidder of bidders) {
+    const registration = await request(apiUrl)
+      .post(`/api/lease-listings/${id}/registrations`)
+      .auth(bidder.token, { type: 'bearer' })
+      .send({})
+      .expect(201);
+    const qualified = await request(apiUrl)
+      .post(`/api/lease-listings/${id}/registrations/${registration.body.id}/qualify`)
+      .auth(staff.token, { type: 'bearer' })
+      .send({ depositReceived: true })
+      .expect(200);
+    codes.set(bidder.id, qualified.body.bidderCode);
+  }
+  return { id, body, codes };
+}
+
+export async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value as T;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

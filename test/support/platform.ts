@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { AppConfig } from '../../libs/common/src/config.js';
+import { createLogger } from '../../libs/common/src/logger.js';
+import { createApiApp } from '../../apps/api/src/api.app.js';
+import { createGatewayApp } from '../../apps/bidding-gateway/src/gateway.app.js';
+import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
+import { configToEnv } from './environment.js';
+
+const logger = () => createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
+
+export interface RunningHttpApp {
+  url: string;
+  app: INestApplication;
+  close(): Promise<void>;
+}
+
+async function listen(app: INestApplication): Promise<RunningHttpApp> {
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, app, close: () => app.close() };
+}
+
+/** The real apps, in this process: the same factories main.ts uses. */
+export async function startApi(config: AppConfig): Promise<RunningHttpApp> {
+  return listen(await createApiApp(config, logger()));
+}
+
+export async function startGateway(config: AppConfig): Promise<RunningHttpApp> {
+  return listen(await createGatewayApp(config, logger()));
+}
+
+export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {
+  return createWorkerApp(config, logger());
+}
+
+export interface ChildApp {
+  process: ChildProcess;
+  output: () => string;
+  /** SIGKILL: no shutdown hooks, no goodbye. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const ENTRIES = {
+  api: 'dist/apps/api/src/main.js',
+  gateway: 'dist/apps/bidding-gateway/src/main.js',
+  worker: 'dist/apps/worker/src/main.js',
+} as const;
+const READY = { api: 'api listening', gateway: 'bidding gateway listening', worker: 'worker ready' } as const;
+
+/** A real process from the build, for tests that kill or restart one (npm test builds first). */
+export async function spawnApp(
+  kind: keyof typeof ENTRIES,
+  config: AppConfig,
+  env: NodeJS.ProcessEnv = {},
+): Promise<ChildApp> {
+  const child = spawn(process.execPath, [join(process.cwd(), ENTRIES[kind])], {
+    env: { ...configToEnv(config), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${kind} did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(READY[kind])) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${kind} exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+  return {
+    process: child,
+    output: () => output,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
