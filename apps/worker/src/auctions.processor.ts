@@ -12,6 +12,7 @@ import {
 } from '@ggzy/queues';
 
 export const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
+const WATCHDOG_INTERVAL_MS = 2000;
 
 /**
  * Runs the timed steps. Every step locks its listing and is idempotent, so a job that runs
@@ -20,6 +21,7 @@ export const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 @Injectable()
 export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private worker?: Worker;
+  private watchdog?: NodeJS.Timeout;
 
   constructor(
     private readonly lifecycle: AuctionLifecycleService,
@@ -33,24 +35,42 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
   async onApplicationBootstrap() {
     // PostgreSQL is the source of truth: rebuild every pending job before taking work.
     const rebuilt = await this.rebuildPendingJobs();
-    await this.scheduler.queue.upsertJobScheduler(
-      SWEEPER_ID,
-      { every: this.config.SWEEP_INTERVAL_MS },
-      { name: 'sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
-    );
+    await this.ensureSweeper();
     this.worker = this.backend.createWorker(AUCTIONS_QUEUE, (job) => this.process(job as Job), {
       concurrency: this.config.CLOSE_CONCURRENCY,
     });
     this.worker.on('failed', (job, error) =>
       this.logger.error({ err: error, job: job?.name, jobId: job?.id }, 'job failed'),
     );
+    // A flushed Redis takes the sweeper and every delayed job with it: notice, and rebuild.
+    this.watchdog = setInterval(() => void this.checkQueueIntact(), WATCHDOG_INTERVAL_MS);
     this.logger.info(
       { rebuilt, queue: this.backend.kind, sweepEveryMs: this.config.SWEEP_INTERVAL_MS },
       'worker ready',
     );
   }
 
+  private async ensureSweeper() {
+    await this.scheduler.queue.upsertJobScheduler(
+      SWEEPER_ID,
+      { every: this.config.SWEEP_INTERVAL_MS },
+      { name: 'sweep', data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+  }
+
+  private async checkQueueIntact() {
+    try {
+      if (await this.scheduler.queue.getJobScheduler(SWEEPER_ID)) return;
+      const rebuilt = await this.rebuildPendingJobs();
+      await this.ensureSweeper();
+      this.logger.warn({ rebuilt }, 'queue state was lost (Redis flushed?); rebuilt jobs from PostgreSQL');
+    } catch (error) {
+      this.logger.warn({ err: error }, 'queue check failed; will retry');
+    }
+  }
+
   async onModuleDestroy() {
+    clearInterval(this.watchdog);
     // Let in-flight steps finish; their transactions are short.
     await this.worker?.close();
     await this.scheduler.close();

@@ -1,5 +1,5 @@
 import { Emitter as RedisEmitter } from '@socket.io/redis-emitter';
-import { Emitter as PostgresEmitter } from '@socket.io/postgres-emitter';
+import { MessageType } from 'socket.io-adapter';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { AppConfig } from '@ggzy/common';
@@ -50,7 +50,7 @@ export interface LiveEvents {
 
 /**
  * For processes without sockets of their own (api, worker): a socket.io emitter over Redis,
- * or over PostgreSQL NOTIFY in single-machine mode.
+ * or the PostgreSQL adapter's NOTIFY channel in single-machine mode.
  */
 export function createEmitterLiveEvents(config: AppConfig): LiveEvents {
   if (config.REDIS_URL) {
@@ -62,12 +62,34 @@ export function createEmitterLiveEvents(config: AppConfig): LiveEvents {
     };
   }
   const pool = new pg.Pool({ connectionString: config.DATABASE_URL, max: 2 });
-  const emitter = new PostgresEmitter(pool, BIDDING_NAMESPACE, {
-    channelPrefix: postgresChannelPrefix(config),
-    tableName: ATTACHMENTS_TABLE,
-  });
+  const channel = `${postgresChannelPrefix(config)}#${BIDDING_NAMESPACE}`;
   return {
-    publish: (event, payload) => void emitter.to(roomFor(payload.listingId)).emit(event, payload),
+    publish: (event, payload) => {
+      // Broadcasts are best effort after commit: a client that misses one resyncs from the ledger.
+      pool
+        .query('SELECT pg_notify($1, $2)', [
+          channel,
+          postgresBroadcast(roomFor(payload.listingId), event, payload),
+        ])
+        .catch(() => {});
+    },
     close: () => pool.end(),
   };
+}
+
+/*
+ * @socket.io/postgres-emitter 0.1.1 (the latest) leaves out the top-level `nsp` that
+ * @socket.io/postgres-adapter 0.5 routes by, so its messages are dropped. This writes the
+ * adapter's own BROADCAST message instead; our payloads stay far below NOTIFY's 8 kB.
+ */
+function postgresBroadcast(room: string, event: string, payload: unknown): string {
+  return JSON.stringify({
+    uid: 'emitter',
+    nsp: BIDDING_NAMESPACE,
+    type: MessageType.BROADCAST,
+    data: {
+      packet: { type: 2 /* EVENT */, data: [event, payload], nsp: BIDDING_NAMESPACE },
+      opts: { rooms: [room], except: [], flags: {} },
+    },
+  });
 }
