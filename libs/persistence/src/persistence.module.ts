@@ -27,8 +27,20 @@ export class PersistenceModule {
         {
           provide: DataSource,
           inject: [APP_CONFIG],
-          useFactory: async (config: AppConfig) =>
-            createDataSource(config.DATABASE_URL, config.DB_POOL_SIZE, applicationName).initialize(),
+          useFactory: async (config: AppConfig) => {
+            const dataSource = await createDataSource(
+              config.DATABASE_URL,
+              config.DB_POOL_SIZE,
+              applicationName,
+            ).initialize();
+            if (await dataSource.showMigrations()) {
+              await dataSource.destroy();
+              throw new Error(
+                'the database has pending migrations: run `npm run cli -- migration:run` first',
+              );
+            }
+            return dataSource;
+          },
         },
         DataSourceCloser,
         ...REPOSITORIES,
