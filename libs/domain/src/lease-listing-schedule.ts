@@ -87,3 +87,28 @@ export function checkLeaseTerms(terms: LeaseTerms): RuleViolation[] {
 export function initialEndsAt(terms: Pick<LeaseTerms, 'freeBiddingEndsAt' | 'extensionSeconds'>): Date {
   return new Date(terms.freeBiddingEndsAt.getTime() + terms.extensionSeconds * 1000);
 }
+
+export interface ListingTimers {
+  registrationStartsAt: Date;
+  registrationEndsAt: Date;
+  biddingStartsAt: Date;
+  freeBiddingEndsAt: Date;
+  endsAt: Date;
+}
+
+/**
+ * Suspension freezes every timer: on resume, each moment still ahead when the listing was
+ * suspended moves later by the length of the pause, so the remaining time is kept whole.
+ * The shift is monotone, so the schedule's order survives it.
+ */
+export function resumeTimers(timers: ListingTimers, suspendedAt: Date, resumedAt: Date): ListingTimers {
+  const pause = Math.max(0, resumedAt.getTime() - suspendedAt.getTime());
+  const shift = (moment: Date) => (moment.getTime() > suspendedAt.getTime() ? new Date(moment.getTime() + pause) : moment);
+  return {
+    registrationStartsAt: shift(timers.registrationStartsAt),
+    registrationEndsAt: shift(timers.registrationEndsAt),
+    biddingStartsAt: shift(timers.biddingStartsAt),
+    freeBiddingEndsAt: shift(timers.freeBiddingEndsAt),
+    endsAt: shift(timers.endsAt),
+  };
+}

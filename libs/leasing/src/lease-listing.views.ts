@@ -34,6 +34,8 @@ export function toPublicListing(listing: LeaseListingEntity, leaderCode: string 
     finalPrice: listing.status === 'sold' ? listing.finalPrice : null,
     winnerCode: listing.status === 'sold' ? leaderCode : null,
     closedAt: closed && listing.closedAt ? listing.closedAt.toISOString() : null,
+    // A suspension or cancellation is announced with its reason (公告).
+    reason: listing.status === 'suspended' || listing.status === 'cancelled' ? listing.statusReason : null,
   };
 }
 

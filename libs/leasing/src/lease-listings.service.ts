@@ -5,7 +5,9 @@ import {
   checkLeaseTerms,
   DomainError,
   initialEndsAt,
+  isDueToClose,
   nextListingStatus,
+  resumeTimers,
   type ListingStatus,
 } from '@ggzy/domain';
 import {
@@ -16,6 +18,7 @@ import {
 } from '@ggzy/persistence';
 import { AuctionScheduler } from '@ggzy/queues';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
+import { LIVE_EVENTS, type LiveEvents, visibleStatus } from '@ggzy/bidding';
 import { toPublicListing, toRegistrationView, toStaffListing } from './lease-listing.views.js';
 
 export interface LeaseListingInput {
@@ -47,6 +50,7 @@ export class LeaseListingsService {
     private readonly scheduler: AuctionScheduler,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
   ) {}
 
   async create(staff: AuthUser, input: LeaseListingInput) {
@@ -100,14 +104,115 @@ export class LeaseListingsService {
       });
       return { ...listing, status: next } as LeaseListingEntity;
     });
-    // Scheduling after commit; if the queue is unreachable the worker's sweeper still acts on time ± seconds.
-    await Promise.all([
-      this.scheduler.scheduleOpen(listingId, listing.biddingStartsAt),
-      this.scheduler.scheduleClose(listingId, listing.endsAt),
-    ]).catch((error) =>
-      this.logger.warn({ err: error, listingId }, 'could not schedule auction jobs; the sweeper will cover'),
-    );
+    await this.scheduleTimers(listing);
     return toStaffListing(listing, null, now);
+  }
+
+  /** A supervisor pauses a listing (an objection, an order): every timer freezes and bids are refused. */
+  async suspend(supervisor: AuthUser, listingId: string, reason: string) {
+    const now = this.clock.now();
+    const listing = await this.dataSource.transaction(async (manager) => {
+      const listing = await this.mustLock(manager, listingId);
+      if (isDueToClose(listing, now))
+        throw new DomainError('AUCTION_CLOSED', 'the auction has ended and is being closed');
+      const next = this.transition(listing.status, 'suspend');
+      const changes = { status: next, suspendedAt: now, statusReason: reason };
+      await this.listings.update(manager, listingId, changes);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: supervisor.id,
+        action: 'listing.suspended',
+        entityType: 'lease_listing',
+        entityId: listingId,
+        data: { from: listing.status, to: next, reason },
+      });
+      return { ...listing, ...changes } as LeaseListingEntity;
+    });
+    this.liveEvents.publish('auction.status', {
+      listingId,
+      status: 'suspended',
+      endsAt: listing.endsAt.toISOString(),
+    });
+    return toStaffListing(listing, null, now);
+  }
+
+  /** Resuming shifts every timer still ahead by the pause, so nobody loses bidding time. */
+  async resume(supervisor: AuthUser, listingId: string) {
+    const now = this.clock.now();
+    const listing = await this.dataSource.transaction(async (manager) => {
+      const listing = await this.mustLock(manager, listingId);
+      const next = this.transition(listing.status, 'resume');
+      const suspendedAt = listing.suspendedAt ?? now;
+      const timers = resumeTimers(listing, suspendedAt, now);
+      const changes = { ...timers, status: next, suspendedAt: null, statusReason: null };
+      await this.listings.update(manager, listingId, changes);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: supervisor.id,
+        action: 'listing.resumed',
+        entityType: 'lease_listing',
+        entityId: listingId,
+        data: {
+          from: listing.status,
+          to: next,
+          endsAt: timers.endsAt.toISOString(),
+          pausedMs: now.getTime() - suspendedAt.getTime(),
+        },
+      });
+      return { ...listing, ...changes } as LeaseListingEntity;
+    });
+    await this.scheduleTimers(listing);
+    this.liveEvents.publish('auction.status', {
+      listingId,
+      status: visibleStatus(listing, now),
+      endsAt: listing.endsAt.toISOString(),
+    });
+    return toStaffListing(listing, null, now);
+  }
+
+  /** Staff end a listing before bidding opens (or while suspended), with a public reason. */
+  async cancel(staff: AuthUser, listingId: string, reason: string) {
+    const now = this.clock.now();
+    const listing = await this.dataSource.transaction(async (manager) => {
+      const listing = await this.mustLock(manager, listingId);
+      if (listing.status === 'announced' && listing.biddingStartsAt.getTime() <= now.getTime()) {
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          'bidding has started: a supervisor must suspend it first',
+        );
+      }
+      const next = this.transition(listing.status, 'cancel');
+      const changes = { status: next, suspendedAt: null, statusReason: reason, closedAt: now };
+      await this.listings.update(manager, listingId, changes);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'listing.cancelled',
+        entityType: 'lease_listing',
+        entityId: listingId,
+        data: { from: listing.status, to: next, reason },
+      });
+      return { ...listing, ...changes } as LeaseListingEntity;
+    });
+    this.liveEvents.publish('auction.status', {
+      listingId,
+      status: 'cancelled',
+      endsAt: listing.endsAt.toISOString(),
+    });
+    return toStaffListing(listing, null, now);
+  }
+
+  /** After commit; if the queue is unreachable the worker's sweeper still acts within seconds. */
+  private async scheduleTimers(listing: LeaseListingEntity) {
+    await Promise.all([
+      this.scheduler.scheduleOpen(listing.id, listing.biddingStartsAt),
+      this.scheduler.scheduleClose(listing.id, listing.endsAt),
+    ]).catch((error) =>
+      this.logger.warn(
+        { err: error, listingId: listing.id },
+        'could not schedule auction jobs; the sweeper will cover',
+      ),
+    );
   }
 
   async get(listingId: string, viewer?: AuthUser) {

@@ -8,6 +8,7 @@ import {
   UserEntity,
 } from './entities/index.js';
 import { InitialSchema1764230000000 } from './migrations/1764230000000-initial-schema.js';
+import { ListingSuspension1764240000000 } from './migrations/1764240000000-listing-suspension.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -18,7 +19,7 @@ export const ENTITIES = [
   AuditEntryEntity,
 ];
 // Listed explicitly: globs over compiled files break under bundlers and ESM alike.
-export const MIGRATIONS = [InitialSchema1764230000000];
+export const MIGRATIONS = [InitialSchema1764230000000, ListingSuspension1764240000000];
 
 /** The one DataSource definition, for the apps and for `npm run cli -- migration:run`. */
 export function createDataSource(url: string, poolSize = 10, applicationName = 'ggzy'): DataSource {

@@ -10,6 +10,7 @@ import {
   PlaceBidDto,
   QualifyRegistrationDto,
   RejectRegistrationDto,
+  ReasonDto,
 } from './lease-listings.dto.js';
 
 @ApiTags('lease listings (公房租赁)')
@@ -50,6 +51,27 @@ export class LeaseListingsController {
   @Get(':id')
   get(@Param('id', UuidPipe) id: string, @CurrentUser() viewer?: AuthUser) {
     return this.listings.get(id, viewer);
+  }
+
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @Roles('supervisor')
+  suspend(@CurrentUser() supervisor: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: ReasonDto) {
+    return this.listings.suspend(supervisor, id, body.reason);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Roles('supervisor')
+  resume(@CurrentUser() supervisor: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.listings.resume(supervisor, id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('staff')
+  cancel(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: ReasonDto) {
+    return this.listings.cancel(staff, id, body.reason);
   }
 
   @Post(':id/registrations')

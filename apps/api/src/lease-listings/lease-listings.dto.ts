@@ -110,6 +110,14 @@ export class QualifyRegistrationDto {
   depositReceived!: boolean;
 }
 
+export class ReasonDto {
+  @ApiProperty({ maxLength: 500, description: 'recorded in the audit trail and shown with the status' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason!: string;
+}
+
 export class RejectRegistrationDto {
   @ApiProperty({ maxLength: 500 })
   @IsString()

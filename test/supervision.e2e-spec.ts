@@ -1,0 +1,159 @@
+import request from 'supertest';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Socket } from 'socket.io-client';
+import { createTestEnvironment, type TestEnvironment } from './support/environment.js';
+import { type RunningHttpApp, startApi, startGateway, startWorker } from './support/platform.js';
+import {
+  createOperator,
+  createPublishedListing,
+  registerBidder,
+  sleep,
+  type TestUser,
+  waitFor,
+} from './support/factories.js';
+import { ask, connect, LiveView } from './support/sockets.js';
+
+describe('suspension (暂停) and cancellation (终止)', () => {
+  let env: TestEnvironment;
+  let api: RunningHttpApp;
+  let gateway: RunningHttpApp;
+  let worker: INestApplicationContext;
+  let staff: TestUser;
+  let supervisor: TestUser;
+  let bidders: TestUser[];
+  const sockets: Socket[] = [];
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    api = await startApi(env.config);
+    gateway = await startGateway(env.config);
+    worker = await startWorker(env.config);
+    staff = await createOperator(env.config, api.url, 'staff');
+    supervisor = await createOperator(env.config, api.url, 'supervisor');
+    bidders = await Promise.all([registerBidder(api.url), registerBidder(api.url)]);
+  });
+
+  afterAll(async () => {
+    sockets.forEach((socket) => socket.close());
+    await worker?.close();
+    await gateway?.close();
+    await api?.close();
+    await env?.drop();
+  });
+
+  const post = (path: string, user: TestUser, body: object = {}) =>
+    request(api.url).post(path).auth(user.token, { type: 'bearer' }).send(body);
+
+  it('freezes the countdown while suspended and gives the time back on resume', async () => {
+    const [a, b] = bidders;
+    const listing = await createPublishedListing(api.url, staff, [a, b], {
+      biddingInMs: 1500,
+      freeMs: 1000,
+      extensionSeconds: 3,
+    });
+    const socketA = await connect(gateway.url, a.token);
+    const watcherSocket = await connect(gateway.url);
+    sockets.push(socketA, watcherSocket);
+    const watcher = new LiveView(watcherSocket, listing.id);
+    await watcher.join();
+    await waitFor(() => watcher.statuses.find((event) => event.status === 'bidding'), 8000, 'bidding');
+    await waitFor(
+      () => (Date.now() > Date.parse(listing.body.freeBiddingEndsAt) ? true : undefined),
+      5000,
+      'countdown',
+    );
+    const first = await ask(socketA, 'bid', { listingId: listing.id, amount: 800_000, clientBidId: 's1' });
+    expect(first.ok).toBe(true);
+    const endsBefore = Date.parse(first.bid.endsAt);
+
+    await post(`/api/lease-listings/${listing.id}/suspend`, staff, { reason: '收到异议' }).expect(403);
+    const suspendSent = Date.now();
+    const suspended = await post(`/api/lease-listings/${listing.id}/suspend`, supervisor, {
+      reason: '收到异议,暂停竞价',
+    }).expect(200);
+    const suspendAnswered = Date.now();
+    expect(suspended.body.status).toBe('suspended');
+    await waitFor(
+      () => watcher.statuses.find((event) => event.status === 'suspended'),
+      5000,
+      'suspended event',
+    );
+    const refused = await ask(socketA, 'bid', { listingId: listing.id, amount: 900_000, clientBidId: 's2' });
+    expect(refused.error.code).toBe('AUCTION_NOT_OPEN');
+    const publicView = await request(api.url).get(`/api/lease-listings/${listing.id}`).expect(200);
+    expect(publicView.body).toMatchObject({ status: 'suspended', reason: '收到异议,暂停竞价' });
+
+    // Past the old end, nothing closes while suspended.
+    await sleep(Math.max(0, endsBefore - Date.now()) + 1500);
+    expect(watcher.closed).toBeUndefined();
+    const resumeSent = Date.now();
+    const resumed = await post(`/api/lease-listings/${listing.id}/resume`, supervisor).expect(200);
+    const resumeAnswered = Date.now();
+    expect(resumed.body.status).toBe('bidding');
+    // The remaining countdown is whole again: the end moved by exactly the pause, which lies
+    // between what the request timestamps allow.
+    const shift = Date.parse(resumed.body.endsAt) - endsBefore;
+    expect(shift).toBeGreaterThanOrEqual(resumeSent - suspendAnswered);
+    expect(shift).toBeLessThanOrEqual(resumeAnswered - suspendSent);
+    expect(Date.parse(resumed.body.endsAt)).toBeGreaterThan(Date.now());
+
+    const socketB = await connect(gateway.url, b.token);
+    sockets.push(socketB);
+    const afterResume = await ask(socketB, 'bid', {
+      listingId: listing.id,
+      amount: 810_000,
+      clientBidId: 's3',
+    });
+    expect(afterResume.ok).toBe(true);
+    await waitFor(() => watcher.closed, 10_000, 'close after resume');
+    expect(watcher.closed).toMatchObject({ status: 'sold', finalPrice: 810_000 });
+
+    const audit = await request(api.url)
+      .get(`/api/audit?entityType=lease_listing&entityId=${listing.id}&limit=100`)
+      .auth(supervisor.token, { type: 'bearer' })
+      .expect(200);
+    const actions = audit.body.items.map((entry: { action: string }) => entry.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['listing.suspended', 'listing.resumed', 'auction.closed']),
+    );
+  });
+
+  it('lets staff cancel before bidding with a reason; a cancelled listing never closes or takes bids', async () => {
+    const [a] = bidders;
+    const listing = await createPublishedListing(api.url, staff, [a], {
+      biddingInMs: 3000,
+      freeMs: 1000,
+      extensionSeconds: 1,
+    });
+    await post(`/api/lease-listings/${listing.id}/cancel`, staff, {}).expect(400);
+    const cancelled = await post(`/api/lease-listings/${listing.id}/cancel`, staff, {
+      reason: '产权人撤回委托',
+    }).expect(200);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: '产权人撤回委托' });
+    await post(`/api/lease-listings/${listing.id}/cancel`, staff, { reason: 'again' }).expect(409);
+    await sleep(Date.parse(listing.body.freeBiddingEndsAt) + 1500 - Date.now());
+    const late = await post(`/api/lease-listings/${listing.id}/bids`, a, {
+      amount: 800_000,
+      clientBidId: 'c1',
+    }).expect(409);
+    expect(late.body.code).toBe('AUCTION_CLOSED');
+    const after = await request(api.url).get(`/api/lease-listings/${listing.id}`).expect(200);
+    expect(after.body.status).toBe('cancelled');
+  });
+
+  it('refuses to cancel once bidding has started (a supervisor suspends first)', async () => {
+    const [a] = bidders;
+    const listing = await createPublishedListing(api.url, staff, [a], {
+      biddingInMs: 1000,
+      freeMs: 60_000,
+      extensionSeconds: 60,
+    });
+    await sleep(1500);
+    const refused = await post(`/api/lease-listings/${listing.id}/cancel`, staff, { reason: '撤回' }).expect(
+      409,
+    );
+    expect(refused.body.code).toBe('INVALID_STATE_TRANSITION');
+    await post(`/api/lease-listings/${listing.id}/suspend`, supervisor, { reason: '监管暂停' }).expect(200);
+    await post(`/api/lease-listings/${listing.id}/cancel`, staff, { reason: '撤回' }).expect(200);
+  });
+});
