@@ -103,7 +103,8 @@ export interface ListingTimers {
  */
 export function resumeTimers(timers: ListingTimers, suspendedAt: Date, resumedAt: Date): ListingTimers {
   const pause = Math.max(0, resumedAt.getTime() - suspendedAt.getTime());
-  const shift = (moment: Date) => (moment.getTime() > suspendedAt.getTime() ? new Date(moment.getTime() + pause) : moment);
+  const shift = (moment: Date) =>
+    moment.getTime() > suspendedAt.getTime() ? new Date(moment.getTime() + pause) : moment;
   return {
     registrationStartsAt: shift(timers.registrationStartsAt),
     registrationEndsAt: shift(timers.registrationEndsAt),

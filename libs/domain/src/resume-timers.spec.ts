@@ -12,7 +12,8 @@ const timers: ListingTimers = {
   freeBiddingEndsAt: at(20),
   endsAt: at(25),
 };
-const minutes = (result: ListingTimers) => Object.values(result).map((date) => (date.getTime() - T0) / MINUTE);
+const minutes = (result: ListingTimers) =>
+  Object.values(result).map((date) => (date.getTime() - T0) / MINUTE);
 
 describe('resumeTimers: a suspension keeps the remaining time whole', () => {
   it.each([
