@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
+  type OnGatewayConnection,
   type OnGatewayInit,
   SubscribeMessage,
   WebSocketGateway,
@@ -14,6 +15,8 @@ import { DomainError } from '@ggzy/domain';
 import { BidMessage, ListingRef, ResyncMessage } from './bidding.dto.js';
 import type { NamespaceLiveEvents } from './namespace-live-events.js';
 
+const KNOWN_EVENTS = new Set(['join', 'bid', 'resync', 'leave']);
+
 type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string; details?: unknown } };
 
 /**
@@ -21,7 +24,7 @@ type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: 
  * use cases as the REST twin; every failure is an ack with a code and the socket stays up.
  */
 @WebSocketGateway({ namespace: BIDDING_NAMESPACE, cors: { origin: true } })
-export class BiddingGateway implements OnGatewayInit {
+export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
   constructor(
     private readonly tokens: TokenService,
     private readonly bids: BidService,
@@ -43,6 +46,20 @@ export class BiddingGateway implements OnGatewayInit {
       } catch (error) {
         const { body } = toErrorResponse(error, this.logger);
         next(Object.assign(new Error(body.message), { data: body }));
+      }
+    });
+  }
+
+  /** Nest drops events it has no handler for; a client waiting on an ack deserves an answer. */
+  handleConnection(socket: Socket) {
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
+      if (typeof ack === 'function') {
+        ack({
+          ok: false,
+          error: { code: 'UNKNOWN_EVENT', message: `unknown event; use ${[...KNOWN_EVENTS].join(', ')}` },
+        });
       }
     });
   }

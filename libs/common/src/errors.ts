@@ -18,17 +18,27 @@ export function toErrorResponse(error: unknown, logger?: Logger): { status: numb
   }
   const httpLike = error as {
     status?: number;
-    statusCode?: number;
     type?: string;
+    cause?: { type?: string };
     getStatus?: () => number;
     getResponse?: () => unknown;
   };
-  // Body-parser errors (malformed JSON, body too large) carry `type` and `status`.
-  if (httpLike?.type === 'entity.parse.failed') {
+  // Body-parser errors carry `type`; Nest's Express adapter wraps them, keeping the original as `cause`.
+  const bodyError = httpLike?.type ?? httpLike?.cause?.type;
+  if (bodyError === 'entity.parse.failed') {
     return { status: 400, body: { code: 'INVALID_JSON', message: 'the request body is not valid JSON' } };
   }
-  if (httpLike?.type === 'entity.too.large') {
+  if (bodyError === 'entity.too.large') {
     return { status: 413, body: { code: 'PAYLOAD_TOO_LARGE', message: 'the request body is too large' } };
+  }
+  if (bodyError === 'charset.unsupported' || bodyError === 'encoding.unsupported') {
+    return {
+      status: 415,
+      body: {
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: 'send the body as JSON in UTF-8, without a content encoding',
+      },
+    };
   }
   const status = typeof httpLike?.getStatus === 'function' ? httpLike.getStatus() : undefined;
   if (status !== undefined && status < 500) {
@@ -63,6 +73,8 @@ function codeForStatus(status: number): ErrorCode {
       return 'NOT_FOUND';
     case 413:
       return 'PAYLOAD_TOO_LARGE';
+    case 415:
+      return 'UNSUPPORTED_MEDIA_TYPE';
     case 429:
       return 'RATE_LIMITED';
     default:

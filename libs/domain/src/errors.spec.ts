@@ -11,6 +11,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['VALIDATION_FAILED', 400],
   ['INVALID_JSON', 400],
   ['INVALID_ID', 400],
+  ['UNKNOWN_EVENT', 400],
   // identity
   ['UNAUTHENTICATED', 401],
   ['INVALID_CREDENTIALS', 401],
@@ -39,6 +40,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['NOT_QUALIFIED', 422],
   // transport limits
   ['PAYLOAD_TOO_LARGE', 413],
+  ['UNSUPPORTED_MEDIA_TYPE', 415],
   ['RATE_LIMITED', 429],
 ];
 

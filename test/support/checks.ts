@@ -1,0 +1,238 @@
+import { createHmac } from 'node:crypto';
+import { type ChildProcess, spawn } from 'node:child_process';
+import http from 'node:http';
+import jwt from 'jsonwebtoken';
+import pg from 'pg';
+import { io } from 'socket.io-client';
+import type { Response } from 'supertest';
+
+/** The tables a rejected request must never touch. */
+export const WRITTEN_TABLES = [
+  'users',
+  'lease_listings',
+  'lease_registrations',
+  'bids',
+  'deals',
+  'audit_log',
+] as const;
+
+export type RowCounts = Record<(typeof WRITTEN_TABLES)[number], number>;
+
+export async function countRows(databaseUrl: string): Promise<RowCounts> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const counts = {} as RowCounts;
+    for (const table of WRITTEN_TABLES) {
+      const result = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+      counts[table] = Number(result.rows[0].n);
+    }
+    return counts;
+  } finally {
+    await client.end();
+  }
+}
+
+/** One query on the test database, for assertions the API does not expose. */
+export async function queryRows<T extends pg.QueryResultRow>(
+  databaseUrl: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The error contract of API.md: the exact status, a JSON body `{code, message, details?}`;
+ * never a 5xx. Returns the body for further checks.
+ */
+export function expectError(response: Response, status: number, code: string) {
+  // Compared together so a failure shows the whole body that came back.
+  expect({ status: response.status, body: response.body }).toMatchObject({ status, body: { code } });
+  expect(response.type).toBe('application/json');
+  expect(typeof response.body.message).toBe('string');
+  return response.body as { code: string; message: string; details?: unknown };
+}
+
+/** The field names a VALIDATION_FAILED body's `details` mentions (`[{field, …}]`). */
+export function detailFields(body: { details?: unknown }): string[] {
+  if (!Array.isArray(body.details)) return [];
+  return body.details
+    .map((entry: unknown) => (entry as { field?: unknown })?.field)
+    .filter((field): field is string => typeof field === 'string');
+}
+
+/**
+ * JSON text with raw numbers spliced in where `"__RAW_<name>__"` placeholders stand, for values
+ * (2^53 + 1 …) that JSON.stringify cannot write exactly.
+ */
+export function jsonWithRaw(body: Record<string, unknown>, raw: Record<string, string>): string {
+  const placeholders = Object.fromEntries(Object.keys(raw).map((key) => [key, `__RAW_${key}__`]));
+  let text = JSON.stringify({ ...body, ...placeholders });
+  for (const [key, value] of Object.entries(raw)) text = text.replace(`"__RAW_${key}__"`, value);
+  return text;
+}
+
+export function without<T extends Record<string, unknown>>(body: T, field: string): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...body };
+  delete copy[field];
+  return copy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens an attacker might try.
+
+export interface Claims {
+  sub: string;
+  username: string;
+  roles: string[];
+}
+
+const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+
+/** Signed with a secret that is not the server's. */
+export function forgedToken(claims: Claims): string {
+  return jwt.sign(
+    { username: claims.username, roles: claims.roles },
+    'not-the-servers-secret-0123456789abcdef',
+    {
+      algorithm: 'HS256',
+      subject: claims.sub,
+      issuer: 'ggzy',
+      expiresIn: 3600,
+    },
+  );
+}
+
+/** `alg: none`, no signature at all, built by hand. */
+export function unsignedToken(claims: Claims): string {
+  const now = Math.floor(Date.now() / 1000);
+  const header = base64url(JSON.stringify({ alg: 'none', typ: 'JWT' }));
+  const payload = base64url(JSON.stringify({ ...claims, iss: 'ggzy', iat: now, exp: now + 3600 }));
+  return `${header}.${payload}.`;
+}
+
+/** The real secret and issuer, but expired ten seconds ago. */
+export function expiredToken(secret: string, claims: Claims): string {
+  return jwt.sign({ username: claims.username, roles: claims.roles }, secret, {
+    algorithm: 'HS256',
+    subject: claims.sub,
+    issuer: 'ggzy',
+    expiresIn: -10,
+  });
+}
+
+/** The real secret, but another issuer. */
+export function foreignIssuerToken(secret: string, claims: Claims): string {
+  return jwt.sign({ username: claims.username, roles: claims.roles }, secret, {
+    algorithm: 'HS256',
+    subject: claims.sub,
+    issuer: 'someone-else',
+    expiresIn: 3600,
+  });
+}
+
+/** The real secret, but HS512 where the server only takes HS256. */
+export function otherAlgorithmToken(secret: string, claims: Claims): string {
+  const now = Math.floor(Date.now() / 1000);
+  const header = base64url(JSON.stringify({ alg: 'HS512', typ: 'JWT' }));
+  const payload = base64url(JSON.stringify({ ...claims, iss: 'ggzy', iat: now, exp: now + 3600 }));
+  const signature = createHmac('sha512', secret).update(`${header}.${payload}`).digest('base64url');
+  return `${header}.${payload}.${signature}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sockets.
+
+/** The outcome of a `/bidding` handshake with arbitrary `auth`: connected, or the connect_error. */
+export function handshake(
+  gatewayUrl: string,
+  auth: Record<string, unknown>,
+  timeoutMs = 10_000,
+): Promise<{ connected: boolean; error?: { message: string; data?: { code?: string; message?: string } } }> {
+  const socket = io(`${gatewayUrl}/bidding`, {
+    auth,
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      socket.close();
+      resolve({ connected: false, error: { message: 'handshake timed out' } });
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.close();
+      resolve({ connected: true });
+    });
+    socket.once('connect_error', (error: Error & { data?: { code?: string; message?: string } }) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve({ connected: false, error: { message: error.message, data: error.data } });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client addresses: per-address limits (sign-in) see each agent as its own client.
+
+const agents: http.Agent[] = [];
+let nextAddress = 0;
+
+/** An HTTP agent bound to a loopback address no other call in this file has used (127.0.x.y). */
+export function freshClient(): http.Agent {
+  const n = nextAddress++;
+  const agent = new http.Agent({ localAddress: `127.0.${1 + Math.floor(n / 250)}.${2 + (n % 250)}` });
+  agents.push(agent);
+  return agent;
+}
+
+export function closeClients() {
+  for (const agent of agents.splice(0)) agent.destroy();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child processes from the build.
+
+export interface ProcessResult {
+  /** null when it had to be killed after the timeout */
+  code: number | null;
+  output: string;
+}
+
+/** Runs `node <args>` to completion (or kills it after `timeoutMs`), with stdout and stderr captured. */
+export function runNode(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ProcessResult> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: process.cwd(),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve) => {
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: killed ? null : code, output });
+    });
+  });
+}
+
+/** process.env without the given keys, so a child sees them unset. */
+export function envWithout(...keys: string[]): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of keys) delete env[key];
+  return env;
+}
