@@ -17,7 +17,8 @@ export default async function globalSetup() {
     adminUrl = embedded.url.replace(/\/ggzy$/, '/postgres');
   }
   const redisUrl = process.env.TEST_REDIS_URL ?? DEFAULT_REDIS_URL;
-  const redis = process.env.TEST_REDIS_URL === 'none' ? null : (await redisAnswers(redisUrl)) ? redisUrl : null;
+  const redis =
+    process.env.TEST_REDIS_URL === 'none' ? null : (await redisAnswers(redisUrl)) ? redisUrl : null;
   process.env.GGZY_TEST_ADMIN_URL = adminUrl;
   process.env.GGZY_TEST_REDIS_URL = redis ?? 'none';
   console.log(

@@ -19,11 +19,19 @@ export function connect(gatewayUrl: string, token?: string): Promise<Socket> {
     forceNew: true,
   });
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
+    // Only the first attempt may fail the promise: a listener left behind would close the
+    // socket on the first failed reconnection and stop socket.io-client reconnecting.
+    const onError = (error: Error) => {
+      socket.off('connect', onConnect);
       socket.close();
       reject(error);
-    });
+    };
+    const onConnect = () => {
+      socket.off('connect_error', onError);
+      resolve(socket);
+    };
+    socket.once('connect', onConnect);
+    socket.once('connect_error', onError);
   });
 }
 
