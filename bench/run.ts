@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -22,6 +22,49 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WATCHERS = Number(process.env.BENCH_WATCHERS ?? 1000);
 const CLOSING = Number(process.env.BENCH_AUCTIONS ?? 200);
 const BIDDERS = 20;
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'a,b,c').split(','));
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds each process used, read from /proc, so every figure says which process was busy. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** Every PostgreSQL process on the machine (the bench's database is the only busy one). */
+function postgresCpu(): Map<number, number> {
+  const usage = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        usage.set(Number(entry), cpuSeconds(Number(entry)));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return usage;
+}
+
+async function measureCpu<T>(
+  platform: Platform,
+  work: () => Promise<T>,
+): Promise<T & { cpuSeconds: Record<string, number> }> {
+  const names = ['api', 'gateway', 'worker'];
+  const pids = platform.children.map((child) => child.pid!);
+  const before = [...pids.map(cpuSeconds), process.cpuUsage()];
+  const postgresBefore = postgresCpu();
+  const wall = performance.now();
+  const result = await work();
+  const usage = process.cpuUsage(before[3] as NodeJS.CpuUsage);
+  const cpu: Record<string, number> = { wallSeconds: round((performance.now() - wall) / 1000, 2) };
+  pids.forEach((pid, index) => (cpu[names[index]] = round(cpuSeconds(pid) - (before[index] as number), 2)));
+  cpu.benchClients = round((usage.user + usage.system) / 1e6, 2);
+  let postgres = 0;
+  for (const [pid, seconds] of postgresCpu()) postgres += seconds - (postgresBefore.get(pid) ?? 0);
+  cpu.postgres = round(postgres, 2);
+  return { ...result, cpuSeconds: cpu };
+}
 const log = (message: string) => console.error(`[bench] ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -329,125 +372,142 @@ async function main() {
     log(`machine: ${JSON.stringify(results.machine)}`);
     const { staff, bidders } = await accounts(platform);
 
-    log(`(a) baseline: contended single-row UPDATE, ${BIDDERS} clients, ${SECONDS}s`);
-    const baseline = await contendedUpdate(platform.databaseUrl, BIDDERS, SECONDS);
     const opens = Date.now() + 5000;
     const hot = await createListing(platform, staff, opens, opens + 10 * 60_000, 300, bidders);
     await sleep(opens - Date.now() + 1500);
-    log(`(a) ${BIDDERS} bidders as fast as acks return, ${SECONDS}s`);
-    const flatOut = await hotListing(platform, hot, bidders, SECONDS);
-    log(`(a) ${BIDDERS} bidders paced at 50 bids/s, ${SECONDS}s`);
-    const paced = await hotListing(platform, hot, bidders, SECONDS, 50);
-    results.a = { baseline, flatOut, paced, ratio: round(flatOut.acceptedPerSecond / baseline.perSecond, 2) };
-    log(JSON.stringify(results.a));
-
-    log(`(b) ${WATCHERS} watchers, 20 bids/s for 5 s, platform vs bare socket.io`);
-    const driver = await connect(platform.gatewayUrl, bidders[0].token);
-    const other = await connect(platform.gatewayUrl, bidders[1].token);
-    const platformLatency = await watchLatency(
-      platform.gatewayUrl,
-      WATCHERS,
-      async (socket) => void (await ask(socket, 'join', { listingId: hot })),
-      async () => {
-        let min = (await ask(driver, 'join', { listingId: hot })).snapshot.minNextBid as number;
-        for (let i = 0; i < 100; i += 1) {
-          const started = Date.now();
-          const ack = await ask(i % 2 ? other : driver, 'bid', {
-            listingId: hot,
-            amount: min,
-            clientBidId: `watch-${i}`,
-          });
-          if (ack.ok) min = ack.bid.minNextBid;
-          await sleep(Math.max(0, 50 - (Date.now() - started)));
-        }
-      },
-    );
-    driver.close();
-    other.close();
-    const barePort = await freePort();
-    const bare = fork(join(root, 'dist/bench/bare-socket-server.js'), [String(barePort)], {
-      stdio: 'inherit',
-    });
-    await new Promise((resolve) => bare.once('message', resolve));
-    const bareUrl = `http://127.0.0.1:${barePort}`;
-    const template = {
-      listingId: hot,
-      amount: 123_400,
-      bidderCode: '0007',
-      endsAt: new Date().toISOString(),
-      minNextBid: 123_500,
-    };
-    const bareLatency = await watchLatency(
-      bareUrl,
-      WATCHERS,
-      async (socket) => void (await ask(socket, 'join', {})),
-      async () => {
-        const control = await connect(bareUrl);
-        await ask(control, 'go', { count: 100, perSecond: 20, template });
-        control.close();
-      },
-    );
-    bare.kill();
-    results.b = {
-      platform: platformLatency,
-      bare: bareLatency,
-      ratioP50: round(platformLatency.p50 / Math.max(bareLatency.p50, 1), 2),
-      ratioP99: round(platformLatency.p99 / Math.max(bareLatency.p99, 1), 2),
-    };
-    log(JSON.stringify(results.b));
-
-    log(`(c) ${CLOSING} auctions ending in the same second`);
-    const setupSeconds = Math.max(20, Math.ceil(CLOSING / 8));
-    const freeEnds = Math.ceil((Date.now() + setupSeconds * 1000 + 5000) / 1000) * 1000;
-    const startsAt = freeEnds - 4000;
-    const ids: string[] = [];
-    for (let i = 0; i < CLOSING; i += 10) {
-      ids.push(
-        ...(await Promise.all(
-          Array.from({ length: Math.min(10, CLOSING - i) }, (_, k) =>
-            createListing(platform, staff, startsAt, freeEnds, 1, (i + k) % 2 ? [] : [bidders[2]]),
-          ),
-        )),
-      );
+    if (PARTS.has('a')) {
+      log(`(a) baseline: contended single-row UPDATE, ${BIDDERS} clients, ${SECONDS}s`);
+      const baseline = await contendedUpdate(platform.databaseUrl, BIDDERS, SECONDS);
+      log(`(a) ${BIDDERS} bidders as fast as acks return, ${SECONDS}s`);
+      const flatOut = await measureCpu(platform, () => hotListing(platform, hot, bidders, SECONDS));
+      log(`(a) ${BIDDERS} bidders paced at 50 bids/s, ${SECONDS}s`);
+      const paced = await measureCpu(platform, () => hotListing(platform, hot, bidders, SECONDS, 50));
+      results.a = {
+        baseline,
+        flatOut,
+        paced,
+        ratio: round(flatOut.acceptedPerSecond / baseline.perSecond, 2),
+      };
+      log(JSON.stringify(results.a));
     }
-    if (Date.now() > startsAt) log('warning: setup ran past biddingStartsAt');
-    const watcher = await connect(platform.gatewayUrl);
-    for (const id of ids) await ask(watcher, 'join', { listingId: id });
-    const closedAt = new Map<string, number>();
-    watcher.on('auction.closed', (event: { listingId: string }) => closedAt.set(event.listingId, Date.now()));
-    const bidder = await connect(platform.gatewayUrl, bidders[2].token);
-    await sleep(startsAt - Date.now() + 200);
-    await Promise.all(
-      ids
-        .filter((_, i) => i % 2 === 0)
-        .map((id) => ask(bidder, 'bid', { listingId: id, amount: 100_000, clientBidId: `close-${id}` })),
-    );
-    const endsAt = freeEnds + 1000;
-    await sleep(endsAt - Date.now() + 10_000);
-    const lags = ids.filter((id) => closedAt.has(id)).map((id) => closedAt.get(id)! - endsAt);
-    const client = new pg.Client({ connectionString: platform.databaseUrl });
-    await client.connect();
-    const stored = (
-      await client.query(
-        `SELECT status, count(*)::int AS n FROM lease_listings WHERE id = ANY($1) GROUP BY status`,
-        [ids],
-      )
-    ).rows;
-    const dealCount = (
-      await client.query(`SELECT count(*)::int AS n FROM deals WHERE source_id = ANY($1)`, [ids])
-    ).rows[0].n;
-    await client.end();
-    watcher.close();
-    bidder.close();
-    results.c = {
-      auctions: CLOSING,
-      closedEventsSeen: closedAt.size,
-      missed: CLOSING - closedAt.size,
-      lagMs: summary(lags),
-      stored,
-      deals: dealCount,
-    };
-    log(JSON.stringify(results.c));
+    if (PARTS.has('b')) {
+      log(`(b) ${WATCHERS} watchers, 20 bids/s for 5 s, platform vs bare socket.io`);
+      const driver = await connect(platform.gatewayUrl, bidders[0].token);
+      const other = await connect(platform.gatewayUrl, bidders[1].token);
+      const platformLatency = await watchLatency(
+        platform.gatewayUrl,
+        WATCHERS,
+        async (socket) => void (await ask(socket, 'join', { listingId: hot })),
+        async () => {
+          let min = (await ask(driver, 'join', { listingId: hot })).snapshot.minNextBid as number;
+          for (let i = 0; i < 100; i += 1) {
+            const started = Date.now();
+            const ack = await ask(i % 2 ? other : driver, 'bid', {
+              listingId: hot,
+              amount: min,
+              clientBidId: `watch-${i}`,
+            });
+            if (ack.ok) min = ack.bid.minNextBid;
+            await sleep(Math.max(0, 50 - (Date.now() - started)));
+          }
+        },
+      );
+      driver.close();
+      other.close();
+      const barePort = await freePort();
+      const bare = fork(join(root, 'dist/bench/bare-socket-server.js'), [String(barePort)], {
+        stdio: 'inherit',
+      });
+      await new Promise((resolve) => bare.once('message', resolve));
+      const bareUrl = `http://127.0.0.1:${barePort}`;
+      const template = {
+        listingId: hot,
+        amount: 123_400,
+        bidderCode: '0007',
+        endsAt: new Date().toISOString(),
+        minNextBid: 123_500,
+      };
+      const bareLatency = await watchLatency(
+        bareUrl,
+        WATCHERS,
+        async (socket) => void (await ask(socket, 'join', {})),
+        async () => {
+          const control = await connect(bareUrl);
+          await ask(control, 'go', { count: 100, perSecond: 20, template });
+          control.close();
+        },
+      );
+      bare.kill();
+      results.b = {
+        platform: platformLatency,
+        bare: bareLatency,
+        ratioP50: round(platformLatency.p50 / Math.max(bareLatency.p50, 1), 2),
+        ratioP99: round(platformLatency.p99 / Math.max(bareLatency.p99, 1), 2),
+      };
+      log(JSON.stringify(results.b));
+    }
+    if (PARTS.has('c')) {
+      log(`(c) ${CLOSING} auctions ending in the same second`);
+      const setupSeconds = Math.max(20, Math.ceil(CLOSING / 8));
+      const freeEnds = Math.ceil((Date.now() + setupSeconds * 1000 + 5000) / 1000) * 1000;
+      const startsAt = freeEnds - 4000;
+      const ids: string[] = [];
+      for (let i = 0; i < CLOSING; i += 10) {
+        ids.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(10, CLOSING - i) }, (_, k) =>
+              createListing(platform, staff, startsAt, freeEnds, 1, (i + k) % 2 ? [] : [bidders[2]]),
+            ),
+          )),
+        );
+      }
+      if (Date.now() > startsAt) log('warning: setup ran past biddingStartsAt');
+      const watcher = await connect(platform.gatewayUrl);
+      for (const id of ids) await ask(watcher, 'join', { listingId: id });
+      const closedAt = new Map<string, number>();
+      watcher.on('auction.closed', (event: { listingId: string }) =>
+        closedAt.set(event.listingId, Date.now()),
+      );
+      const bidder = await connect(platform.gatewayUrl, bidders[2].token);
+      await sleep(startsAt - Date.now() + 200);
+      await Promise.all(
+        ids
+          .filter((_, i) => i % 2 === 0)
+          .map((id) => ask(bidder, 'bid', { listingId: id, amount: 100_000, clientBidId: `close-${id}` })),
+      );
+      const endsAt = freeEnds + 1000;
+      await sleep(endsAt - Date.now() - 100);
+      const { cpuSeconds: closeCpu } = await measureCpu(platform, async () => {
+        await sleep(3000);
+        return {};
+      });
+      await sleep(7000);
+      const lags = ids.filter((id) => closedAt.has(id)).map((id) => closedAt.get(id)! - endsAt);
+      const client = new pg.Client({ connectionString: platform.databaseUrl });
+      await client.connect();
+      const stored = (
+        await client.query(
+          `SELECT status, count(*)::int AS n FROM lease_listings WHERE id = ANY($1) GROUP BY status`,
+          [ids],
+        )
+      ).rows;
+      const dealCount = (
+        await client.query(`SELECT count(*)::int AS n FROM deals WHERE source_id = ANY($1)`, [ids])
+      ).rows[0].n;
+      await client.end();
+      watcher.close();
+      bidder.close();
+      results.c = {
+        auctions: CLOSING,
+        closedEventsSeen: closedAt.size,
+        missed: CLOSING - closedAt.size,
+        lagMs: summary(lags),
+        stored,
+        deals: dealCount,
+        cpuSecondsInFirst3s: closeCpu,
+      };
+      log(JSON.stringify(results.c));
+    }
   } finally {
     for (const child of platform.children) child.kill('SIGTERM');
     await sleep(1500);

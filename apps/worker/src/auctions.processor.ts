@@ -13,6 +13,7 @@ import {
 
 export const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 const WATCHDOG_INTERVAL_MS = 2000;
+const SWEEP_GRACE_MS = 1000;
 
 /**
  * Runs the timed steps. Every step locks its listing and is idempotent, so a job that runs
@@ -119,7 +120,8 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
 
   /** Catches anything a lost job or a flushed Redis left overdue. */
   private async sweep() {
-    const overdue = await this.listings.findOverdue(new Date());
+    // A grace period leaves on-time work to the delayed jobs; the sweeper is for lost ones.
+    const overdue = await this.listings.findOverdue(new Date(Date.now() - SWEEP_GRACE_MS));
     for (const listing of overdue) {
       if (listing.endsAt.getTime() <= Date.now()) await this.close(listing.id);
       else await this.open(listing.id);

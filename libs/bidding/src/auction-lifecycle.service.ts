@@ -2,12 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '@ggzy/common';
 import { closeOutcome, isDueToClose, isDueToOpen } from '@ggzy/domain';
-import {
-  AuditLogRepository,
-  DealsRepository,
-  LeaseListingsRepository,
-  UsersRepository,
-} from '@ggzy/persistence';
+import { AuditLogRepository, LeaseListingsRepository } from '@ggzy/persistence';
 import { LIVE_EVENTS, type LiveEvents } from './live-events.js';
 
 export type OpenResult = { opened: boolean; endsAt: Date | null };
@@ -22,8 +17,6 @@ export class AuctionLifecycleService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly listings: LeaseListingsRepository,
-    private readonly deals: DealsRepository,
-    private readonly users: UsersRepository,
     private readonly audit: AuditLogRepository,
     private readonly clock: Clock,
     @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
@@ -67,49 +60,16 @@ export class AuctionLifecycleService {
     let event:
       { status: 'sold' | 'unsold'; finalPrice?: number; winnerCode?: string; closedAt: Date } | undefined;
     const result = await this.dataSource.transaction(async (manager): Promise<CloseResult> => {
-      const listing = await this.listings.lockById(manager, listingId);
-      if (!listing) return { closed: false, reason: 'not_found' };
+      const context = await this.listings.lockForClose(manager, listingId);
+      if (!context) return { closed: false, reason: 'not_found' };
+      const { listing } = context;
       if (listing.status !== 'bidding' && listing.status !== 'announced')
         return { closed: false, reason: 'not_live' };
       const now = this.clock.now();
       if (!isDueToClose(listing, now)) return { closed: false, reason: 'not_due', endsAt: listing.endsAt };
       const outcome = closeOutcome(listing);
       const closedAt = listing.endsAt;
-      if (outcome.status === 'sold') {
-        const registration = await this.listings.findRegistrationOf(listingId, outcome.winnerId);
-        const winner = await this.users.findById(outcome.winnerId);
-        await this.listings.update(manager, listingId, {
-          status: 'sold',
-          finalPrice: outcome.finalPrice,
-          winnerId: outcome.winnerId,
-          closedAt,
-        });
-        await this.deals.insert(manager, {
-          category: 'property_rights',
-          subtype: 'lease',
-          sourceType: 'lease_listing',
-          sourceId: listingId,
-          title: listing.title,
-          amount: outcome.dealAmount,
-          winnerId: outcome.winnerId,
-          winnerName: winner?.displayName ?? registration?.bidderCode ?? outcome.winnerId,
-          closedAt,
-        });
-        event = {
-          status: 'sold',
-          finalPrice: outcome.finalPrice,
-          winnerCode: registration?.bidderCode ?? undefined,
-          closedAt,
-        };
-      } else {
-        await this.listings.update(manager, listingId, {
-          status: 'unsold',
-          closedAt,
-          statusReason: outcome.reason,
-        });
-        event = { status: 'unsold', closedAt };
-      }
-      await this.audit.append(manager, {
+      const audit = {
         at: now,
         actorId: null,
         action: 'auction.closed',
@@ -121,7 +81,31 @@ export class AuctionLifecycleService {
           bidCount: listing.bidCount,
           lastSeq: listing.lastSeq,
         },
-      });
+      };
+      if (outcome.status === 'sold') {
+        await this.listings.closeSold(
+          manager,
+          {
+            listingId,
+            finalPrice: outcome.finalPrice,
+            winnerId: outcome.winnerId,
+            closedAt,
+            title: listing.title,
+            dealAmount: outcome.dealAmount,
+            winnerName: context.leaderName ?? context.leaderCode ?? outcome.winnerId,
+          },
+          audit,
+        );
+        event = {
+          status: 'sold',
+          finalPrice: outcome.finalPrice,
+          winnerCode: context.leaderCode ?? undefined,
+          closedAt,
+        };
+      } else {
+        await this.listings.closeUnsold(manager, { listingId, closedAt, reason: outcome.reason }, audit);
+        event = { status: 'unsold', closedAt };
+      }
       return { closed: true, status: outcome.status, closedAt };
     });
     if (result.closed && event) {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager, In, LessThanOrEqual } from 'typeorm';
+import { DataSource, type EntityManager, In } from 'typeorm';
 import type { AuctionState, ListingStatus } from '@ggzy/domain';
 import { LeaseListingEntity } from './entities/lease-listing.entity.js';
 import { LeaseRegistrationEntity } from './entities/lease-registration.entity.js';
@@ -71,6 +71,42 @@ const APPEND_ACCEPTED_BID_SQL = `
     WHERE id = $1),
   ${bidAudit.ctes}
   ${bidAudit.finalStatement}`;
+
+const LOCK_FOR_CLOSE_SQL = `
+  SELECT l.status, l.start_price, l.increment, l.reserve_price, l.lease_term_months,
+         l.bidding_starts_at, l.free_bidding_ends_at, l.extension_seconds, l.ends_at,
+         l.current_price, l.leader_id, l.bid_count, l.last_seq, l.title,
+         r.bidder_code AS leader_code, u.display_name AS leader_name
+  FROM lease_listings l
+  LEFT JOIN lease_registrations r ON r.listing_id = l.id AND r.bidder_id = l.leader_id
+  LEFT JOIN users u ON u.id = l.leader_id
+  WHERE l.id = $1
+  FOR UPDATE OF l`;
+
+const soldAudit = auditAppendParts(8);
+const CLOSE_SOLD_SQL = `
+  WITH listing AS (
+    UPDATE lease_listings SET status = 'sold', final_price = $2, winner_id = $3, closed_at = $4, updated_at = now()
+    WHERE id = $1),
+  deal AS (
+    INSERT INTO deals (category, subtype, source_type, source_id, title, amount, winner_id, winner_name, closed_at)
+    VALUES ('property_rights', 'lease', 'lease_listing', $1, $5, $6, $3, $7, $4)),
+  ${soldAudit.ctes}
+  ${soldAudit.finalStatement}`;
+
+const unsoldAudit = auditAppendParts(4);
+const CLOSE_UNSOLD_SQL = `
+  WITH listing AS (
+    UPDATE lease_listings SET status = 'unsold', closed_at = $2, status_reason = $3, updated_at = now()
+    WHERE id = $1),
+  ${unsoldAudit.ctes}
+  ${unsoldAudit.finalStatement}`;
+
+export interface CloseContext {
+  listing: AuctionState & { id: string; title: string };
+  leaderCode: string | null;
+  leaderName: string | null;
+}
 
 @Injectable()
 export class LeaseListingsRepository {
@@ -150,13 +186,13 @@ export class LeaseListingsRepository {
     return this.listings.find({ where: { status: In(['announced', 'bidding']) } });
   }
 
-  findOverdue(now: Date): Promise<LeaseListingEntity[]> {
-    return this.listings.find({
-      where: [
-        { status: 'announced', biddingStartsAt: LessThanOrEqual(now) },
-        { status: In(['announced', 'bidding']), endsAt: LessThanOrEqual(now) },
-      ],
-    });
+  /** Ids of live listings whose opening or end came before `cutoff`. */
+  async findOverdue(cutoff: Date): Promise<{ id: string; endsAt: Date }[]> {
+    return (await this.dataSource.query(
+      `SELECT id, ends_at AS "endsAt" FROM lease_listings
+       WHERE status IN ('announced', 'bidding') AND (ends_at <= $1 OR (status = 'announced' AND bidding_starts_at <= $1))`,
+      [cutoff],
+    )) as { id: string; endsAt: Date }[];
   }
 
   // --- registrations ---
@@ -229,27 +265,63 @@ export class LeaseListingsRepository {
       ? await manager.getRepository(BidEntity).findOneByOrFail({ id: row.existing_id as string })
       : null;
     return {
-      listing: {
-        id: params[0],
-        status: row.status,
-        startPrice: toSafeInteger(row.start_price),
-        increment: toSafeInteger(row.increment),
-        reservePrice: row.reserve_price === null ? null : toSafeInteger(row.reserve_price),
-        leaseTermMonths: row.lease_term_months,
-        biddingStartsAt: row.bidding_starts_at,
-        freeBiddingEndsAt: row.free_bidding_ends_at,
-        extensionSeconds: row.extension_seconds,
-        endsAt: row.ends_at,
-        currentPrice: row.current_price === null ? null : toSafeInteger(row.current_price),
-        leaderId: row.leader_id,
-        bidCount: row.bid_count,
-        lastSeq: row.last_seq,
-      },
+      listing: toAuctionState(params[0], row),
       registration: row.registration_status
         ? { status: row.registration_status, bidderCode: row.bidder_code }
         : null,
       existing,
     };
+  }
+
+  /** Locks the listing for closing and reads the leader's code and name with it. */
+  async lockForClose(manager: EntityManager, listingId: string): Promise<CloseContext | null> {
+    const rows = (await manager.query(LOCK_FOR_CLOSE_SQL, [listingId])) as Record<string, any>[];
+    if (rows.length === 0) return null;
+    const row = rows[0];
+    return {
+      listing: { ...toAuctionState(listingId, row), title: row.title },
+      leaderCode: row.leader_code,
+      leaderName: row.leader_name,
+    };
+  }
+
+  /** Moves the listing to sold, writes its deal record and appends the audit entry, in one statement. */
+  async closeSold(
+    manager: EntityManager,
+    close: {
+      listingId: string;
+      finalPrice: number;
+      winnerId: string;
+      closedAt: Date;
+      title: string;
+      dealAmount: number;
+      winnerName: string;
+    },
+    audit: AuditRecord,
+  ): Promise<void> {
+    await manager.query(CLOSE_SOLD_SQL, [
+      close.listingId,
+      close.finalPrice,
+      close.winnerId,
+      close.closedAt,
+      close.title,
+      close.dealAmount,
+      close.winnerName,
+      ...soldAudit.params(audit),
+    ]);
+  }
+
+  async closeUnsold(
+    manager: EntityManager,
+    close: { listingId: string; closedAt: Date; reason: string },
+    audit: AuditRecord,
+  ): Promise<void> {
+    await manager.query(CLOSE_UNSOLD_SQL, [
+      close.listingId,
+      close.closedAt,
+      close.reason,
+      ...unsoldAudit.params(audit),
+    ]);
   }
 
   /** Writes the accepted bid, moves the listing on and appends the audit entry, in one statement. */
@@ -319,4 +391,24 @@ export class LeaseListingsRepository {
     });
     return { items, total };
   }
+}
+
+/** The columns the auction rules read, from a raw row. */
+function toAuctionState(id: string, row: Record<string, any>): AuctionState & { id: string } {
+  return {
+    id,
+    status: row.status,
+    startPrice: toSafeInteger(row.start_price),
+    increment: toSafeInteger(row.increment),
+    reservePrice: row.reserve_price === null ? null : toSafeInteger(row.reserve_price),
+    leaseTermMonths: row.lease_term_months,
+    biddingStartsAt: row.bidding_starts_at,
+    freeBiddingEndsAt: row.free_bidding_ends_at,
+    extensionSeconds: row.extension_seconds,
+    endsAt: row.ends_at,
+    currentPrice: row.current_price === null ? null : toSafeInteger(row.current_price),
+    leaderId: row.leader_id,
+    bidCount: row.bid_count,
+    lastSeq: row.last_seq,
+  };
 }
