@@ -142,7 +142,7 @@ async function startPlatform(): Promise<
     BID_RATE_LIMIT_PER_SECOND: '100000',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     LOG_LEVEL: 'warn',
-    DB_POOL_SIZE: '20',
+    DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE ?? '10',
     SWEEP_INTERVAL_MS: '1000',
   };
   const start = (entry: string, ready: string) =>
@@ -276,6 +276,8 @@ async function hotListing(
   bidders: { token: string }[],
   seconds: number,
   pacedPerSecond?: number,
+  /** each bid adds 0…jumpSpread−1 increments to the known minimum */
+  jumpSpread = 3,
 ) {
   const sockets = await Promise.all(bidders.map((bidder) => connect(platform.gatewayUrl, bidder.token)));
   let knownMin = (await ask(sockets[0], 'join', { listingId })).snapshot.minNextBid as number;
@@ -295,7 +297,7 @@ async function hotListing(
       let n = 0;
       while (Date.now() < deadline) {
         const started = Date.now();
-        const amount = knownMin + 100 * Math.floor(Math.random() * 3);
+        const amount = knownMin + 100 * Math.floor(Math.random() * jumpSpread);
         const t0 = performance.now();
         const ack = await ask(socket, 'bid', {
           listingId,
@@ -380,13 +382,20 @@ async function main() {
       const baseline = await contendedUpdate(platform.databaseUrl, BIDDERS, SECONDS);
       log(`(a) ${BIDDERS} bidders as fast as acks return, ${SECONDS}s`);
       const flatOut = await measureCpu(platform, () => hotListing(platform, hot, bidders, SECONDS));
+      log(`(a) ${BIDDERS} bidders as fast as acks return, jumping 0–19 increments, ${SECONDS}s`);
+      const flatOutJumping = await measureCpu(platform, () =>
+        hotListing(platform, hot, bidders, SECONDS, undefined, 20),
+      );
       log(`(a) ${BIDDERS} bidders paced at 50 bids/s, ${SECONDS}s`);
       const paced = await measureCpu(platform, () => hotListing(platform, hot, bidders, SECONDS, 50));
       results.a = {
         baseline,
         flatOut,
+        flatOutJumping,
         paced,
         ratio: round(flatOut.acceptedPerSecond / baseline.perSecond, 2),
+        ratioJumping: round(flatOutJumping.acceptedPerSecond / baseline.perSecond, 2),
+        decisionsRatio: round(flatOut.attemptsPerSecond / baseline.perSecond, 2),
       };
       log(JSON.stringify(results.a));
     }

@@ -1,8 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig, Clock, FixedWindowRateLimiter } from '@ggzy/common';
-import { DomainError, type ErrorCode, evaluateBid, isFen, minNextBid } from '@ggzy/domain';
-import { type BidEntity, isUniqueViolation, LeaseListingsRepository } from '@ggzy/persistence';
+import { type BidDecision, DomainError, type ErrorCode, evaluateBid, isFen, minNextBid } from '@ggzy/domain';
+import {
+  type AcceptedBid,
+  type AuditRecord,
+  type BidContext,
+  type BidEntity,
+  isUniqueViolation,
+  LeaseListingsRepository,
+} from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
 import { type BidView, LIVE_EVENTS, type LiveEvents } from './live-events.js';
 
@@ -13,6 +20,9 @@ export interface PlaceBid {
 }
 
 const LOCK_FREE_REJECTIONS = new Set<ErrorCode>(['BID_TOO_LOW', 'NOT_QUALIFIED']);
+const MAX_OPTIMISTIC_ATTEMPTS = 50;
+
+type AcceptedState = Extract<BidDecision, { accepted: true }>['next'];
 
 type Outcome =
   { accepted: true; bid: BidView; fresh: boolean } | { accepted: false; code: ErrorCode; message: string };
@@ -61,111 +71,133 @@ export class BidService {
 
   private async decideWithRetry(user: AuthUser, input: PlaceBid): Promise<Outcome> {
     try {
-      return (await this.decideWithoutLock(user, input)) ?? (await this.decide(user, input));
+      return await this.decideOptimistically(user, input);
     } catch (error) {
       // Two copies of one clientBidId raced: the loser retries and reads the winner's outcome.
       if (isUniqueViolation(error, 'bids_listing_id_bidder_id_client_bid_id_key'))
-        return this.decide(user, input);
+        return this.decideLocked(user, input);
       throw error;
     }
   }
 
   /**
-   * Racing losers need not queue on the listing lock: the price only rises and
-   * qualification is decided before bidding, so a BID_TOO_LOW or NOT_QUALIFIED read from
-   * any committed state is still true at commit. Anything else takes the locked path.
+   * The hot path holds no lock across round trips. It reads, decides with the domain rules,
+   * then writes only if the listing is unchanged; if another bid got there first it reads
+   * again. Racing losers are recorded without touching the listing: the price only rises and
+   * qualification is settled before bidding, so BID_TOO_LOW or NOT_QUALIFIED read from any
+   * committed state is still true. Time-based rejections take the locked path to stay exact.
    */
-  private async decideWithoutLock(user: AuthUser, input: PlaceBid): Promise<Outcome | undefined> {
-    const context = await this.listings.peekForBid(input.listingId, user.id, input.clientBidId);
-    if (!context) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
-    if (context.existing) return replay(context.existing);
-    const now = this.clock.now();
-    const decision = evaluateBid(
+  private async decideOptimistically(user: AuthUser, input: PlaceBid): Promise<Outcome> {
+    for (let attempt = 0; attempt < MAX_OPTIMISTIC_ATTEMPTS; attempt += 1) {
+      const context = await this.listings.peekForBid(input.listingId, user.id, input.clientBidId);
+      if (!context) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+      if (context.existing) return replay(context.existing);
+      const now = this.clock.now();
+      const decision = this.evaluate(context, user, input, now);
+      if (!decision.accepted) {
+        if (decision.code === 'VALIDATION_FAILED') return decision;
+        if (!LOCK_FREE_REJECTIONS.has(decision.code)) return this.decideLocked(user, input);
+        await this.recordRejection(this.dataSource.manager, user, input, decision, now);
+        return decision;
+      }
+      const { bid, row, audit } = acceptedBid(context, user, input, decision.next, now);
+      const applied = await this.listings.appendAcceptedBidIfUnchanged(
+        row,
+        { lastSeq: context.listing.lastSeq, endsAt: context.listing.endsAt },
+        audit,
+      );
+      if (applied) return { accepted: true, bid, fresh: true };
+    }
+    // Under extreme contention fall back to the lock, which always makes progress.
+    return this.decideLocked(user, input);
+  }
+
+  private decideLocked(user: AuthUser, input: PlaceBid): Promise<Outcome> {
+    return this.dataSource.transaction(async (manager): Promise<Outcome> => {
+      const context = await this.listings.lockForBid(manager, input.listingId, user.id, input.clientBidId);
+      if (!context) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+      if (context.existing) return replay(context.existing);
+      const now = this.clock.now();
+      const decision = this.evaluate(context, user, input, now);
+      if (!decision.accepted) {
+        // Bad input writes nothing; rule rejections are kept for supervisors and for replays.
+        if (decision.code !== 'VALIDATION_FAILED')
+          await this.recordRejection(manager, user, input, decision, now);
+        return decision;
+      }
+      const { bid, row, audit } = acceptedBid(context, user, input, decision.next, now);
+      await this.listings.appendAcceptedBid(manager, row, audit);
+      return { accepted: true, bid, fresh: true };
+    });
+  }
+
+  private evaluate(context: BidContext, user: AuthUser, input: PlaceBid, now: Date) {
+    return evaluateBid(
       context.listing,
       { bidderId: user.id, qualified: context.registration?.status === 'qualified', amount: input.amount },
       now,
     );
-    if (decision.accepted || !LOCK_FREE_REJECTIONS.has(decision.code)) return undefined;
-    await this.listings.recordRejectedBid(this.dataSource.manager, {
+  }
+
+  private recordRejection(
+    manager: EntityManager,
+    user: AuthUser,
+    input: PlaceBid,
+    decision: { code: ErrorCode; message: string },
+    now: Date,
+  ) {
+    return this.listings.recordRejectedBid(manager, {
       ...input,
       bidderId: user.id,
       code: decision.code,
       message: decision.message,
       at: now,
     });
-    return decision;
   }
+}
 
-  private decide(user: AuthUser, input: PlaceBid): Promise<Outcome> {
-    return this.dataSource.transaction(async (manager): Promise<Outcome> => {
-      const context = await this.listings.lockForBid(manager, input.listingId, user.id, input.clientBidId);
-      if (!context) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
-      if (context.existing) return replay(context.existing);
-      const now = this.clock.now();
-      const { listing, registration } = context;
-      const decision = evaluateBid(
-        listing,
-        { bidderId: user.id, qualified: registration?.status === 'qualified', amount: input.amount },
-        now,
-      );
-      if (!decision.accepted) {
-        // Bad input writes nothing; rule rejections are kept for supervisors and for replays.
-        if (decision.code !== 'VALIDATION_FAILED') {
-          await this.listings.recordRejectedBid(manager, {
-            ...input,
-            bidderId: user.id,
-            code: decision.code,
-            message: decision.message,
-            at: now,
-          });
-        }
-        return decision;
-      }
-      const { next } = decision;
-      const bid: BidView = {
-        listingId: input.listingId,
-        seq: next.lastSeq,
-        amount: input.amount,
-        bidderCode: registration!.bidderCode!,
-        at: now.toISOString(),
-        endsAt: next.endsAt.toISOString(),
-        minNextBid: minNextBid({
-          currentPrice: input.amount,
-          startPrice: listing.startPrice,
-          increment: listing.increment,
-        }),
-      };
-      await this.listings.appendAcceptedBid(
-        manager,
-        {
-          ...input,
-          bidderId: user.id,
-          seq: bid.seq,
-          bidderCode: bid.bidderCode,
-          at: now,
-          endsAt: next.endsAt,
-          minNextBid: bid.minNextBid,
-          bidCount: next.bidCount,
-        },
-        {
-          at: now,
-          actorId: user.id,
-          action: 'bid.accepted',
-          entityType: 'lease_listing',
-          entityId: input.listingId,
-          data: {
-            seq: bid.seq,
-            amount: bid.amount,
-            bidderCode: bid.bidderCode,
-            clientBidId: input.clientBidId,
-            endsAt: bid.endsAt,
-            ...(listing.status === 'announced' ? { opened: true } : {}),
-          },
-        },
-      );
-      return { accepted: true, bid, fresh: true };
-    });
-  }
+/** The accepted bid as the API shows it, as the table stores it, and as the audit trail records it. */
+function acceptedBid(context: BidContext, user: AuthUser, input: PlaceBid, next: AcceptedState, now: Date) {
+  const { listing, registration } = context;
+  const bid: BidView = {
+    listingId: input.listingId,
+    seq: next.lastSeq,
+    amount: input.amount,
+    bidderCode: registration!.bidderCode!,
+    at: now.toISOString(),
+    endsAt: next.endsAt.toISOString(),
+    minNextBid: minNextBid({
+      currentPrice: input.amount,
+      startPrice: listing.startPrice,
+      increment: listing.increment,
+    }),
+  };
+  const row: AcceptedBid = {
+    ...input,
+    bidderId: user.id,
+    seq: bid.seq,
+    bidderCode: bid.bidderCode,
+    at: now,
+    endsAt: next.endsAt,
+    minNextBid: bid.minNextBid,
+    bidCount: next.bidCount,
+  };
+  const audit: AuditRecord = {
+    at: now,
+    actorId: user.id,
+    action: 'bid.accepted',
+    entityType: 'lease_listing',
+    entityId: input.listingId,
+    data: {
+      seq: bid.seq,
+      amount: bid.amount,
+      bidderCode: bid.bidderCode,
+      clientBidId: input.clientBidId,
+      endsAt: bid.endsAt,
+      ...(listing.status === 'announced' ? { opened: true } : {}),
+    },
+  };
+  return { bid, row, audit };
 }
 
 function replay(existing: BidEntity): Outcome {

@@ -18,17 +18,17 @@ export interface AuditRecord {
  * statement. The parts are exported so the bid path can fold the append into its own
  * write. Callers append last in their transaction, so the head is held only until commit.
  */
-export function auditAppendParts(firstParam: number) {
+export function auditAppendParts(firstParam: number, onlyIf = '') {
   const p = (n: number) => `$${firstParam + n - 1}`;
   return {
-    ctes: `audit_prev AS (SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE),
+    ctes: `audit_prev AS (SELECT seq, hash FROM audit_head WHERE id = 1 ${onlyIf} FOR UPDATE),
       audit_entry AS (
         INSERT INTO audit_log (seq, at, actor_id, action, entity_type, entity_id, payload, prev_hash, hash)
         SELECT audit_prev.seq + 1, ${p(1)}::timestamptz, ${p(2)}::uuid, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text, audit_prev.hash,
                encode(sha256(convert_to(audit_prev.hash || '|' || (audit_prev.seq + 1)::text || '|' || ${p(6)}::text, 'UTF8')), 'hex')
         FROM audit_prev
         RETURNING seq, hash)`,
-    finalStatement: `UPDATE audit_head SET seq = audit_entry.seq, hash = audit_entry.hash FROM audit_entry WHERE audit_head.id = 1`,
+    finalStatement: `UPDATE audit_head SET seq = audit_entry.seq, hash = audit_entry.hash FROM audit_entry WHERE audit_head.id = 1 RETURNING audit_head.seq`,
     params: (record: AuditRecord): unknown[] => [
       record.at,
       record.actorId,

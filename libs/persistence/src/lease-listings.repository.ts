@@ -72,6 +72,25 @@ const APPEND_ACCEPTED_BID_SQL = `
   ${bidAudit.ctes}
   ${bidAudit.finalStatement}`;
 
+/*
+ * The optimistic twin: the write applies only if the listing is still exactly as the rules
+ * saw it (same last accepted bid, same end, still live). Everything happens in one
+ * autocommit statement, so the row lock lives only inside PostgreSQL.
+ */
+const unchangedBidAudit = auditAppendParts(13, 'AND EXISTS (SELECT 1 FROM listing)');
+const APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL = `
+  WITH listing AS (
+    UPDATE lease_listings
+    SET current_price = $4, leader_id = $2, bid_count = $10, last_seq = $5, ends_at = $7,
+        status = 'bidding', updated_at = $9
+    WHERE id = $1 AND last_seq = $11 AND ends_at = $12 AND status IN ('announced', 'bidding')
+    RETURNING id),
+  accepted AS (
+    INSERT INTO bids (listing_id, bidder_id, client_bid_id, amount, outcome, seq, bidder_code, ends_at, min_next_bid, at)
+    SELECT $1, $2, $3, $4, 'accepted', $5, $6, $7, $8, $9 FROM listing),
+  ${unchangedBidAudit.ctes}
+  ${unchangedBidAudit.finalStatement}`;
+
 const LOCK_FOR_CLOSE_SQL = `
   SELECT l.status, l.start_price, l.increment, l.reserve_price, l.lease_term_months,
          l.bidding_starts_at, l.free_bidding_ends_at, l.extension_seconds, l.ends_at,
@@ -339,6 +358,34 @@ export class LeaseListingsRepository {
       bid.bidCount,
       ...bidAudit.params(audit),
     ]);
+  }
+
+  /**
+   * Writes the accepted bid only if the listing still has `expected` last seq and end;
+   * false when another write got there first (the caller re-reads and decides again).
+   */
+  async appendAcceptedBidIfUnchanged(
+    bid: AcceptedBid,
+    expected: { lastSeq: number; endsAt: Date },
+    audit: AuditRecord,
+  ): Promise<boolean> {
+    const result = (await this.dataSource.query(APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, [
+      bid.listingId,
+      bid.bidderId,
+      bid.clientBidId,
+      bid.amount,
+      bid.seq,
+      bid.bidderCode,
+      bid.endsAt,
+      bid.minNextBid,
+      bid.at,
+      bid.bidCount,
+      expected.lastSeq,
+      expected.endsAt,
+      ...unchangedBidAudit.params(audit),
+    ])) as [unknown[], number];
+    // TypeORM answers an UPDATE with [rows, rowCount]: one row means the head moved.
+    return result[1] === 1;
   }
 
   /** Rejected attempts are kept for supervisors and make a retried clientBidId answer the same. */
