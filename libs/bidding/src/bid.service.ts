@@ -97,7 +97,7 @@ export class BidService {
       if (!decision.accepted) {
         if (decision.code === 'VALIDATION_FAILED') return decision;
         if (!LOCK_FREE_REJECTIONS.has(decision.code)) return this.decideLocked(user, input);
-        await this.recordRejection(this.dataSource.manager, user, input, decision, now);
+        await this.recordRejection(null, user, input, decision, now);
         return decision;
       }
       const { bid, row, audit } = acceptedBid(context, user, input, decision.next, now);
@@ -140,7 +140,7 @@ export class BidService {
   }
 
   private recordRejection(
-    manager: EntityManager,
+    manager: EntityManager | null,
     user: AuthUser,
     input: PlaceBid,
     decision: { code: ErrorCode; message: string },

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import type { AuctionState, ListingStatus } from '@ggzy/domain';
 import { LeaseListingEntity } from './entities/lease-listing.entity.js';
@@ -90,6 +91,9 @@ const APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL = `
     SELECT $1, $2, $3, $4, 'accepted', $5, $6, $7, $8, $9 FROM listing),
   ${unchangedBidAudit.ctes}
   ${unchangedBidAudit.finalStatement}`;
+
+const RECORD_REJECTION_SQL = `INSERT INTO bids (listing_id, bidder_id, client_bid_id, amount, outcome, message, at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7)`;
 
 const LOCK_FOR_CLOSE_SQL = `
   SELECT l.status, l.start_price, l.increment, l.reserve_price, l.lease_term_months,
@@ -268,8 +272,27 @@ export class LeaseListingsRepository {
   }
 
   /** The same read without the lock, for decisions that stay true as the auction moves on. */
-  peekForBid(listingId: string, bidderId: string, clientBidId: string): Promise<BidContext | null> {
-    return this.readBidContext(this.dataSource.manager, BID_CONTEXT_SQL, [listingId, bidderId, clientBidId]);
+  async peekForBid(listingId: string, bidderId: string, clientBidId: string): Promise<BidContext | null> {
+    const { rows } = await this.prepared('ggzy_peek_bid', BID_CONTEXT_SQL, [
+      listingId,
+      bidderId,
+      clientBidId,
+    ]);
+    return this.toBidContext(this.dataSource.manager, listingId, rows);
+  }
+
+  /*
+   * The hot path's statements run as named prepared statements on TypeORM's own pool:
+   * planning them costs several times their execution, and node-pg keeps each plan per
+   * connection after the first use.
+   */
+  private prepared(
+    name: string,
+    text: string,
+    values: unknown[],
+  ): Promise<{ rows: Record<string, any>[]; rowCount: number | null }> {
+    const pool = (this.dataSource.driver as unknown as { master: pg.Pool }).master;
+    return pool.query({ name, text, values });
   }
 
   private async readBidContext(
@@ -278,13 +301,21 @@ export class LeaseListingsRepository {
     params: string[],
   ): Promise<BidContext | null> {
     const rows = (await manager.query(sql, params)) as Record<string, any>[];
+    return this.toBidContext(manager, params[0], rows);
+  }
+
+  private async toBidContext(
+    manager: EntityManager,
+    listingId: string,
+    rows: Record<string, any>[],
+  ): Promise<BidContext | null> {
     if (rows.length === 0) return null;
     const row = rows[0];
     const existing = row.existing_id
       ? await manager.getRepository(BidEntity).findOneByOrFail({ id: row.existing_id as string })
       : null;
     return {
-      listing: toAuctionState(params[0], row),
+      listing: toAuctionState(listingId, row),
       registration: row.registration_status
         ? { status: row.registration_status, bidderCode: row.bidder_code }
         : null,
@@ -369,7 +400,7 @@ export class LeaseListingsRepository {
     expected: { lastSeq: number; endsAt: Date },
     audit: AuditRecord,
   ): Promise<boolean> {
-    const result = (await this.dataSource.query(APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, [
+    const result = await this.prepared('ggzy_append_bid_if_unchanged', APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, [
       bid.listingId,
       bid.bidderId,
       bid.clientBidId,
@@ -383,14 +414,14 @@ export class LeaseListingsRepository {
       expected.lastSeq,
       expected.endsAt,
       ...unchangedBidAudit.params(audit),
-    ])) as [unknown[], number];
-    // TypeORM answers an UPDATE with [rows, rowCount]: one row means the head moved.
-    return result[1] === 1;
+    ]);
+    // One row back means the audit head moved, which happens only when the listing did.
+    return result.rowCount === 1;
   }
 
   /** Rejected attempts are kept for supervisors and make a retried clientBidId answer the same. */
   async recordRejectedBid(
-    manager: EntityManager,
+    manager: EntityManager | null,
     attempt: {
       listingId: string;
       bidderId: string;
@@ -401,18 +432,21 @@ export class LeaseListingsRepository {
       at: Date;
     },
   ): Promise<void> {
-    await manager.query(
-      `INSERT INTO bids (listing_id, bidder_id, client_bid_id, amount, outcome, message, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        attempt.listingId,
-        attempt.bidderId,
-        attempt.clientBidId,
-        attempt.amount,
-        attempt.code,
-        attempt.message,
-        attempt.at,
-      ],
-    );
+    const values = [
+      attempt.listingId,
+      attempt.bidderId,
+      attempt.clientBidId,
+      attempt.amount,
+      attempt.code,
+      attempt.message,
+      attempt.at,
+    ];
+    // Outside a transaction (the lock-free path) it is a prepared statement of its own.
+    if (!manager) {
+      await this.prepared('ggzy_record_rejection', RECORD_REJECTION_SQL, values);
+      return;
+    }
+    await manager.query(RECORD_REJECTION_SQL, values);
   }
 
   /** The public ledger: accepted bids in seq order. */
