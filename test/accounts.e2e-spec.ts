@@ -5,9 +5,15 @@ import type { Socket } from 'socket.io-client';
 import { DEV_JWT_SECRET } from '../libs/common/src/config.js';
 import { createTestEnvironment, type TestEnvironment } from './support/environment.js';
 import { type RunningHttpApp, startApi, startGateway } from './support/platform.js';
-import { listingBody, type TestUser, unique, waitFor } from './support/factories.js';
+import {
+  createOperator,
+  listingBody,
+  registerBidder,
+  type TestUser,
+  unique,
+  waitFor,
+} from './support/factories.js';
 import { ask, connect } from './support/sockets.js';
-import { createOperatorAccount, registerBidderAccount } from './support/accounts.js';
 import {
   closeClients,
   countRows,
@@ -40,7 +46,7 @@ describe('accounts and the registration workflow', () => {
     env = await createTestEnvironment({ LOGIN_RATE_LIMIT_PER_MINUTE: 3 });
     api = await startApi(env.config);
     gateway = await startGateway(env.config);
-    staff = await createOperatorAccount(env.config, api.url, 'staff');
+    staff = await createOperator(env.config, api.url, 'staff', freshClient());
   });
 
   afterAll(async () => {
@@ -216,7 +222,7 @@ describe('accounts and the registration workflow', () => {
 
   describe('GET /api/auth/me', () => {
     it('with a token → the account (no hash); without → 401 UNAUTHENTICATED; with junk → 401 INVALID_TOKEN', async () => {
-      const bidder = await registerBidderAccount(api.url);
+      const bidder = await registerBidder(api.url, freshClient());
       const me = await get('/api/auth/me', bidder).expect(200);
       expect(me.body).toMatchObject({ id: bidder.id, username: bidder.username, roles: ['bidder'] });
       expect(me.body).not.toHaveProperty('passwordHash');
@@ -289,7 +295,7 @@ describe('accounts and the registration workflow', () => {
       }[];
 
     beforeAll(async () => {
-      [a, b, outsider] = await Promise.all([0, 1, 2].map(() => registerBidderAccount(api.url)));
+      [a, b, outsider] = await Promise.all([0, 1, 2].map(() => registerBidder(api.url, freshClient())));
       listingId = await createPublished();
       otherListingId = await createPublished();
     });
@@ -434,7 +440,7 @@ describe('accounts and the registration workflow', () => {
 
   describe('publishing', () => {
     it('a draft is 404 to the public and to bidders, visible to staff; publishing twice → 409 INVALID_STATE_TRANSITION', async () => {
-      const bidder = await registerBidderAccount(api.url);
+      const bidder = await registerBidder(api.url, freshClient());
       const created = await post('/api/lease-listings', staff)
         .send(listingBody({ biddingInMs: HOUR, freeMs: 10 * 60_000 }))
         .expect(201);

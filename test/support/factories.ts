@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type http from 'node:http';
 import request from 'supertest';
 import type { AppConfig } from '../../libs/common/src/config.js';
 import { createDataSource } from '../../libs/persistence/src/data-source.js';
@@ -15,8 +16,15 @@ export interface TestUser {
 
 export const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
 
-export async function login(apiUrl: string, username: string, password: string): Promise<string> {
-  const response = await request(apiUrl).post('/api/auth/login').send({ username, password }).expect(200);
+/** `client` lets a file sign in from its own loopback address (see freshClient) under a tight limit. */
+export async function login(
+  apiUrl: string,
+  username: string,
+  password: string,
+  client?: http.Agent,
+): Promise<string> {
+  const post = request(apiUrl).post('/api/auth/login');
+  const response = await (client ? post.agent(client) : post).send({ username, password }).expect(200);
   return response.body.accessToken as string;
 }
 
@@ -25,6 +33,7 @@ export async function createOperator(
   config: AppConfig,
   apiUrl: string,
   role: Exclude<Role, 'bidder'>,
+  client?: http.Agent,
 ): Promise<TestUser> {
   const username = unique(role);
   const password = `pw-${randomBytes(6).toString('hex')}`;
@@ -36,21 +45,21 @@ export async function createOperator(
       displayName: `${role} ${username}`,
       roles: [role],
     });
-    return { id: user.id, username, password, token: await login(apiUrl, username, password) };
+    return { id: user.id, username, password, token: await login(apiUrl, username, password, client) };
   } finally {
     await dataSource.destroy();
   }
 }
 
 /** Bidders register themselves through the public API. */
-export async function registerBidder(apiUrl: string): Promise<TestUser> {
+export async function registerBidder(apiUrl: string, client?: http.Agent): Promise<TestUser> {
   const username = unique('bidder');
   const password = `pw-${randomBytes(6).toString('hex')}`;
   const response = await request(apiUrl)
     .post('/api/auth/register')
     .send({ username, password, displayName: `竞买人 ${username}` })
     .expect(201);
-  return { id: response.body.id, username, password, token: await login(apiUrl, username, password) };
+  return { id: response.body.id, username, password, token: await login(apiUrl, username, password, client) };
 }
 
 export interface Schedule {

@@ -6,12 +6,17 @@ import { BiddingModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/biddi
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { LeaseListingsService } from '@ggzy/leasing';
 import { PersistenceModule } from '@ggzy/persistence';
-import { AuctionScheduler, createQueueBackend, HealthService, type QueueBackend } from '@ggzy/queues';
+import {
+  AuctionScheduler,
+  createQueueBackend,
+  HealthController,
+  HealthService,
+  type QueueBackend,
+} from '@ggzy/queues';
 import { AuthController } from './auth/auth.controller.js';
 import { LeaseListingsController } from './lease-listings/lease-listings.controller.js';
 import { DealsController } from './deals/deals.controller.js';
 import { AuditController } from './audit/audit.controller.js';
-import { HealthController } from './health/health.controller.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 

@@ -5,9 +5,8 @@ import { AuthModule } from '@ggzy/auth';
 import { BiddingModule, LIVE_EVENTS } from '@ggzy/bidding';
 import { type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { PersistenceModule } from '@ggzy/persistence';
-import { HealthService } from '@ggzy/queues';
+import { HealthController, HealthService } from '@ggzy/queues';
 import { BiddingGateway } from './bidding.gateway.js';
-import { GatewayHealthController } from './health.controller.js';
 import { NamespaceLiveEvents } from './namespace-live-events.js';
 
 @Module({})
@@ -21,7 +20,7 @@ export class GatewayModule {
         AuthModule,
         BiddingModule.forRoot({ provide: LIVE_EVENTS, useValue: new NamespaceLiveEvents() }),
       ],
-      controllers: [GatewayHealthController],
+      controllers: [HealthController],
       providers: [BiddingGateway, HealthService, { provide: APP_FILTER, useClass: HttpErrorFilter }],
     };
   }

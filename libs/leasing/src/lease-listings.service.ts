@@ -6,6 +6,8 @@ import {
   DomainError,
   initialEndsAt,
   isDueToClose,
+  type LeaseTerms,
+  type ListingAction,
   nextListingStatus,
   resumeTimers,
   type ListingStatus,
@@ -21,22 +23,20 @@ import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { LIVE_EVENTS, type LiveEvents, visibleStatus } from '@ggzy/bidding';
 import { toPublicListing, toRegistrationView, toStaffListing } from './lease-listing.views.js';
 
-export interface LeaseListingInput {
+/** The listing's property and terms; the terms' rules live in the domain's LeaseTerms. */
+export interface LeaseListingInput extends LeaseTerms {
   title: string;
   address: string;
   areaSqm: number;
   usage: string;
-  leaseTermMonths: number;
-  startPrice: number;
-  increment: number;
-  deposit: number;
-  reservePrice?: number | null;
-  registrationStartsAt: Date;
-  registrationEndsAt: Date;
-  biddingStartsAt: Date;
-  freeBiddingEndsAt: Date;
-  extensionSeconds: number;
 }
+
+const AUDIT_ACTIONS: Partial<Record<ListingAction, string>> = {
+  publish: 'published',
+  suspend: 'suspended',
+  resume: 'resumed',
+  cancel: 'cancelled',
+};
 
 const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor', 'admin']);
 
@@ -83,26 +83,14 @@ export class LeaseListingsService {
   }
 
   async publish(staff: AuthUser, listingId: string) {
-    const now = this.clock.now();
-    const listing = await this.dataSource.transaction(async (manager) => {
-      const listing = await this.mustLock(manager, listingId);
-      const next = this.transition(listing.status, 'publish');
-      if (listing.biddingStartsAt.getTime() <= now.getTime()) {
+    const { listing, now } = await this.applyTransition(staff, listingId, 'publish', (current, at) => {
+      if (current.biddingStartsAt.getTime() <= at.getTime()) {
         throw new DomainError(
           'SCHEDULE_IN_PAST',
           'biddingStartsAt has passed; create the listing again with a new schedule',
         );
       }
-      await this.listings.update(manager, listingId, { status: next });
-      await this.audit.append(manager, {
-        at: now,
-        actorId: staff.id,
-        action: 'listing.published',
-        entityType: 'lease_listing',
-        entityId: listingId,
-        data: { from: listing.status, to: next },
-      });
-      return { ...listing, status: next } as LeaseListingEntity;
+      return {};
     });
     await this.scheduleTimers(listing);
     return toStaffListing(listing, null, now);
@@ -110,23 +98,10 @@ export class LeaseListingsService {
 
   /** A supervisor pauses a listing (an objection, an order): every timer freezes and bids are refused. */
   async suspend(supervisor: AuthUser, listingId: string, reason: string) {
-    const now = this.clock.now();
-    const listing = await this.dataSource.transaction(async (manager) => {
-      const listing = await this.mustLock(manager, listingId);
-      if (isDueToClose(listing, now))
+    const { listing, now } = await this.applyTransition(supervisor, listingId, 'suspend', (current, at) => {
+      if (isDueToClose(current, at))
         throw new DomainError('AUCTION_CLOSED', 'the auction has ended and is being closed');
-      const next = this.transition(listing.status, 'suspend');
-      const changes = { status: next, suspendedAt: now, statusReason: reason };
-      await this.listings.update(manager, listingId, changes);
-      await this.audit.append(manager, {
-        at: now,
-        actorId: supervisor.id,
-        action: 'listing.suspended',
-        entityType: 'lease_listing',
-        entityId: listingId,
-        data: { from: listing.status, to: next, reason },
-      });
-      return { ...listing, ...changes } as LeaseListingEntity;
+      return { changes: { suspendedAt: at, statusReason: reason }, data: { reason } };
     });
     this.liveEvents.publish('auction.status', {
       listingId,
@@ -138,28 +113,13 @@ export class LeaseListingsService {
 
   /** Resuming shifts every timer still ahead by the pause, so nobody loses bidding time. */
   async resume(supervisor: AuthUser, listingId: string) {
-    const now = this.clock.now();
-    const listing = await this.dataSource.transaction(async (manager) => {
-      const listing = await this.mustLock(manager, listingId);
-      const next = this.transition(listing.status, 'resume');
-      const suspendedAt = listing.suspendedAt ?? now;
-      const timers = resumeTimers(listing, suspendedAt, now);
-      const changes = { ...timers, status: next, suspendedAt: null, statusReason: null };
-      await this.listings.update(manager, listingId, changes);
-      await this.audit.append(manager, {
-        at: now,
-        actorId: supervisor.id,
-        action: 'listing.resumed',
-        entityType: 'lease_listing',
-        entityId: listingId,
-        data: {
-          from: listing.status,
-          to: next,
-          endsAt: timers.endsAt.toISOString(),
-          pausedMs: now.getTime() - suspendedAt.getTime(),
-        },
-      });
-      return { ...listing, ...changes } as LeaseListingEntity;
+    const { listing, now } = await this.applyTransition(supervisor, listingId, 'resume', (current, at) => {
+      const suspendedAt = current.suspendedAt ?? at;
+      const timers = resumeTimers(current, suspendedAt, at);
+      return {
+        changes: { ...timers, suspendedAt: null, statusReason: null },
+        data: { endsAt: timers.endsAt.toISOString(), pausedMs: at.getTime() - suspendedAt.getTime() },
+      };
     });
     await this.scheduleTimers(listing);
     this.liveEvents.publish('auction.status', {
@@ -172,27 +132,14 @@ export class LeaseListingsService {
 
   /** Staff end a listing before bidding opens (or while suspended), with a public reason. */
   async cancel(staff: AuthUser, listingId: string, reason: string) {
-    const now = this.clock.now();
-    const listing = await this.dataSource.transaction(async (manager) => {
-      const listing = await this.mustLock(manager, listingId);
-      if (listing.status === 'announced' && listing.biddingStartsAt.getTime() <= now.getTime()) {
+    const { listing, now } = await this.applyTransition(staff, listingId, 'cancel', (current, at) => {
+      if (current.status === 'announced' && current.biddingStartsAt.getTime() <= at.getTime()) {
         throw new DomainError(
           'INVALID_STATE_TRANSITION',
           'bidding has started: a supervisor must suspend it first',
         );
       }
-      const next = this.transition(listing.status, 'cancel');
-      const changes = { status: next, suspendedAt: null, statusReason: reason, closedAt: now };
-      await this.listings.update(manager, listingId, changes);
-      await this.audit.append(manager, {
-        at: now,
-        actorId: staff.id,
-        action: 'listing.cancelled',
-        entityType: 'lease_listing',
-        entityId: listingId,
-        data: { from: listing.status, to: next, reason },
-      });
-      return { ...listing, ...changes } as LeaseListingEntity;
+      return { changes: { suspendedAt: null, statusReason: reason, closedAt: at }, data: { reason } };
     });
     this.liveEvents.publish('auction.status', {
       listingId,
@@ -200,6 +147,39 @@ export class LeaseListingsService {
       endsAt: listing.endsAt.toISOString(),
     });
     return toStaffListing(listing, null, now);
+  }
+
+  /**
+   * One status change in one transaction: lock the listing, check the lifecycle table, let
+   * `plan` apply its own rule and extra changes, write, and append the audit entry.
+   */
+  private async applyTransition(
+    actor: AuthUser,
+    listingId: string,
+    action: ListingAction,
+    plan: (
+      current: LeaseListingEntity,
+      now: Date,
+    ) => { changes?: Partial<LeaseListingEntity>; data?: Record<string, unknown> },
+  ): Promise<{ listing: LeaseListingEntity; now: Date }> {
+    const now = this.clock.now();
+    const listing = await this.dataSource.transaction(async (manager) => {
+      const current = await this.mustLock(manager, listingId);
+      const next = this.transition(current.status, action);
+      const { changes = {}, data = {} } = plan(current, now);
+      const written = { ...changes, status: next };
+      await this.listings.update(manager, listingId, written);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: actor.id,
+        action: `listing.${AUDIT_ACTIONS[action]}`,
+        entityType: 'lease_listing',
+        entityId: listingId,
+        data: { from: current.status, to: next, ...data },
+      });
+      return { ...current, ...written } as LeaseListingEntity;
+    });
+    return { listing, now };
   }
 
   /** After commit; if the queue is unreachable the worker's sweeper still acts within seconds. */
@@ -387,7 +367,7 @@ export class LeaseListingsService {
     };
   }
 
-  private transition(from: ListingStatus, action: Parameters<typeof nextListingStatus>[1]): ListingStatus {
+  private transition(from: ListingStatus, action: ListingAction): ListingStatus {
     const next = nextListingStatus(from, action);
     if (!next)
       throw new DomainError('INVALID_STATE_TRANSITION', `cannot ${action} a listing that is ${from}`);

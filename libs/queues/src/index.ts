@@ -3,3 +3,4 @@ export * from './queue-backend.js';
 export * from './auction-scheduler.js';
 export * from './infrastructure.js';
 export * from './health.service.js';
+export * from './health.controller.js';

@@ -1,9 +1,12 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { HealthService } from '@ggzy/queues';
+import { HealthService } from './health.service.js';
 
+/** `GET /api/health` on the api and `GET /health` on the gateway: 200 once the database and Redis answer. */
+@ApiTags('operations')
 @Controller('health')
-export class GatewayHealthController {
+export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get()
