@@ -1,8 +1,6 @@
 import request from 'supertest';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Socket } from 'socket.io-client';
-import { createTestEnvironment, type TestEnvironment } from './support/environment.js';
-import { type RunningHttpApp, startApi, startGateway, startWorker } from './support/platform.js';
+import type { TestEnvironment } from './support/environment.js';
+import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import {
   createOperator,
   createPublishedListing,
@@ -11,41 +9,29 @@ import {
   type TestUser,
   waitFor,
 } from './support/factories.js';
-import { ask, connect, LiveView } from './support/sockets.js';
+import { ask, LiveView } from './support/sockets.js';
 
 describe('a live lease auction, end to end', () => {
+  let platform: TestPlatform;
   let env: TestEnvironment;
   let api: RunningHttpApp;
-  let gateway: RunningHttpApp;
-  let worker: INestApplicationContext | undefined;
   let staff: TestUser;
   let supervisor: TestUser;
   let bidders: TestUser[];
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    env = await createTestEnvironment();
-    api = await startApi(env.config);
-    gateway = await startGateway(env.config);
-    worker = await startWorker(env.config);
+    platform = await startTestPlatform();
+    ({ env, api } = platform);
     staff = await createOperator(env.config, api.url, 'staff');
     supervisor = await createOperator(env.config, api.url, 'supervisor');
     bidders = await Promise.all([0, 1, 2, 3].map(() => registerBidder(api.url)));
   });
 
   afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    await worker?.close();
-    await gateway?.close();
-    await api?.close();
-    await env?.drop();
+    await platform?.close();
   });
 
-  const open = async (token?: string) => {
-    const socket = await connect(gateway.url, token);
-    sockets.push(socket);
-    return socket;
-  };
+  const open = (token?: string) => platform.open(token);
 
   it('runs three bidders through every rule to a sold deal, closed on time', async () => {
     const [a, b, c, unqualified] = bidders;
@@ -291,8 +277,7 @@ describe('a live lease auction, end to end', () => {
       'first bid',
     );
 
-    await worker!.close();
-    worker = undefined;
+    await platform.stopWorker();
     const staffGet = () =>
       request(api.url).get(`/api/lease-listings/${listing.id}`).auth(staff.token, { type: 'bearer' });
     const endsAt = Date.parse((await staffGet()).body.endsAt);
@@ -302,7 +287,7 @@ describe('a live lease auction, end to end', () => {
     expect(late.error.code).toBe('AUCTION_CLOSED');
     expect((await staffGet()).body.storedStatus).toBe('bidding');
 
-    worker = await startWorker(env.config);
+    await platform.startWorker();
     await waitFor(
       async () => ((await staffGet()).body.status === 'unsold' ? true : undefined),
       8000,

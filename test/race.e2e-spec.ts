@@ -1,9 +1,8 @@
 import { randomInt } from 'node:crypto';
 import request from 'supertest';
-import type { INestApplicationContext } from '@nestjs/common';
 import type { Socket } from 'socket.io-client';
-import { createTestEnvironment, type TestEnvironment } from './support/environment.js';
-import { type RunningHttpApp, startApi, startGateway, startWorker } from './support/platform.js';
+import type { TestEnvironment } from './support/environment.js';
+import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import {
   createOperator,
   createPublishedListing,
@@ -13,7 +12,7 @@ import {
   unique,
   waitFor,
 } from './support/factories.js';
-import { ask, type BidEvent, connect, LiveView } from './support/sockets.js';
+import { ask, type BidEvent, LiveView } from './support/sockets.js';
 import {
   auditFor,
   type BidRecord,
@@ -98,39 +97,30 @@ class Racer {
 }
 
 describe('ten bidders racing on one hot listing', () => {
+  let platform: TestPlatform;
   let env: TestEnvironment;
   let api: RunningHttpApp;
-  let gateway: RunningHttpApp;
-  let worker: INestApplicationContext;
   let staff: TestUser;
   let supervisor: TestUser;
   let bidders: TestUser[];
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
     // Twelve sign-ins from one address in a minute: above the default login limit of ten.
-    env = await createTestEnvironment({ BID_RATE_LIMIT_PER_SECOND: 1000, LOGIN_RATE_LIMIT_PER_MINUTE: 1000 });
-    api = await startApi(env.config);
-    gateway = await startGateway(env.config);
-    worker = await startWorker(env.config);
+    platform = await startTestPlatform({
+      BID_RATE_LIMIT_PER_SECOND: 1000,
+      LOGIN_RATE_LIMIT_PER_MINUTE: 1000,
+    });
+    ({ env, api } = platform);
     staff = await createOperator(env.config, api.url, 'staff');
     supervisor = await createOperator(env.config, api.url, 'supervisor');
     bidders = await Promise.all(Array.from({ length: 10 }, () => registerBidder(api.url)));
   });
 
   afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    await worker?.close();
-    await gateway?.close();
-    await api?.close();
-    await env?.drop();
+    await platform?.close();
   });
 
-  const open = async (token?: string) => {
-    const socket = await connect(gateway.url, token);
-    sockets.push(socket);
-    return socket;
-  };
+  const open = (token?: string) => platform.open(token);
 
   it('keeps one gap-free, strictly rising ledger that every ack and every client agrees with', async () => {
     const listing = await createPublishedListing(api.url, staff, bidders, {

@@ -1,8 +1,6 @@
 import request from 'supertest';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Socket } from 'socket.io-client';
-import { createTestEnvironment, type TestEnvironment } from './support/environment.js';
-import { type RunningHttpApp, startApi, startGateway, startWorker } from './support/platform.js';
+import type { TestEnvironment } from './support/environment.js';
+import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import {
   createOperator,
   createPublishedListing,
@@ -10,36 +8,29 @@ import {
   type TestUser,
   waitFor,
 } from './support/factories.js';
-import { ask, connect, LiveView } from './support/sockets.js';
+import { ask, LiveView } from './support/sockets.js';
 
 /**
  * With no Redis at all, queues run on BullMQ's PostgreSQL backend and live events cross
  * processes through socket.io's PostgreSQL adapter and emitter: one code path, two connections.
  */
 describe('single-machine mode (REDIS_URL=none: queues and broadcasts on PostgreSQL)', () => {
+  let platform: TestPlatform;
   let env: TestEnvironment;
   let api: RunningHttpApp;
   let gateway: RunningHttpApp;
-  let worker: INestApplicationContext;
   let staff: TestUser;
   let bidders: TestUser[];
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    env = await createTestEnvironment({ REDIS_URL: null });
-    api = await startApi(env.config);
-    gateway = await startGateway(env.config);
-    worker = await startWorker(env.config);
+    platform = await startTestPlatform({ REDIS_URL: null });
+    ({ env, api, gateway } = platform);
     staff = await createOperator(env.config, api.url, 'staff');
     bidders = await Promise.all([registerBidder(api.url), registerBidder(api.url)]);
   });
 
   afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    await worker?.close();
-    await gateway?.close();
-    await api?.close();
-    await env?.drop();
+    await platform?.close();
   });
 
   it('reports the mode in health checks', async () => {
@@ -61,9 +52,8 @@ describe('single-machine mode (REDIS_URL=none: queues and broadcasts on PostgreS
       freeMs: 1000,
       extensionSeconds: 2,
     });
-    const watcherSocket = await connect(gateway.url);
-    const socketA = await connect(gateway.url, a.token);
-    sockets.push(watcherSocket, socketA);
+    const watcherSocket = await platform.open();
+    const socketA = await platform.open(a.token);
     const watcher = new LiveView(watcherSocket, listing.id);
     await watcher.join();
 

@@ -1,8 +1,6 @@
 import request from 'supertest';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { Socket } from 'socket.io-client';
-import { createTestEnvironment, type TestEnvironment } from './support/environment.js';
-import { type RunningHttpApp, startApi, startGateway, startWorker } from './support/platform.js';
+import type { TestEnvironment } from './support/environment.js';
+import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import {
   createOperator,
   createPublishedListing,
@@ -11,34 +9,26 @@ import {
   type TestUser,
   waitFor,
 } from './support/factories.js';
-import { ask, connect, LiveView } from './support/sockets.js';
+import { ask, LiveView } from './support/sockets.js';
 
 describe('suspension (暂停) and cancellation (终止)', () => {
+  let platform: TestPlatform;
   let env: TestEnvironment;
   let api: RunningHttpApp;
-  let gateway: RunningHttpApp;
-  let worker: INestApplicationContext;
   let staff: TestUser;
   let supervisor: TestUser;
   let bidders: TestUser[];
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    env = await createTestEnvironment();
-    api = await startApi(env.config);
-    gateway = await startGateway(env.config);
-    worker = await startWorker(env.config);
+    platform = await startTestPlatform();
+    ({ env, api } = platform);
     staff = await createOperator(env.config, api.url, 'staff');
     supervisor = await createOperator(env.config, api.url, 'supervisor');
     bidders = await Promise.all([registerBidder(api.url), registerBidder(api.url)]);
   });
 
   afterAll(async () => {
-    sockets.forEach((socket) => socket.close());
-    await worker?.close();
-    await gateway?.close();
-    await api?.close();
-    await env?.drop();
+    await platform?.close();
   });
 
   const post = (path: string, user: TestUser, body: object = {}) =>
@@ -51,9 +41,8 @@ describe('suspension (暂停) and cancellation (终止)', () => {
       freeMs: 1000,
       extensionSeconds: 3,
     });
-    const socketA = await connect(gateway.url, a.token);
-    const watcherSocket = await connect(gateway.url);
-    sockets.push(socketA, watcherSocket);
+    const socketA = await platform.open(a.token);
+    const watcherSocket = await platform.open();
     const watcher = new LiveView(watcherSocket, listing.id);
     await watcher.join();
     await waitFor(() => watcher.statuses.find((event) => event.status === 'bidding'), 8000, 'bidding');
@@ -97,8 +86,7 @@ describe('suspension (暂停) and cancellation (终止)', () => {
     expect(shift).toBeLessThanOrEqual(resumeAnswered - suspendSent);
     expect(Date.parse(resumed.body.endsAt)).toBeGreaterThan(Date.now());
 
-    const socketB = await connect(gateway.url, b.token);
-    sockets.push(socketB);
+    const socketB = await platform.open(b.token);
     const afterResume = await ask(socketB, 'bid', {
       listingId: listing.id,
       amount: 810_000,

@@ -6,7 +6,9 @@ import { createLogger } from '../../libs/common/src/logger.js';
 import { createApiApp } from '../../apps/api/src/api.app.js';
 import { createGatewayApp } from '../../apps/bidding-gateway/src/gateway.app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
-import { configToEnv } from './environment.js';
+import type { Socket } from 'socket.io-client';
+import { configToEnv, createTestEnvironment, type TestEnvironment } from './environment.js';
+import { connect } from './sockets.js';
 
 const logger = () => createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
@@ -90,4 +92,48 @@ export async function spawnApp(
       await exited;
     },
   };
+}
+
+/** A fresh database and the three apps in this process, torn down together. */
+export interface TestPlatform {
+  env: TestEnvironment;
+  api: RunningHttpApp;
+  gateway: RunningHttpApp;
+  worker: INestApplicationContext | undefined;
+  /** A socket.io client on the gateway, closed with the platform. */
+  open(token?: string): Promise<Socket>;
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestPlatform(overrides: Partial<AppConfig> = {}): Promise<TestPlatform> {
+  const env = await createTestEnvironment(overrides);
+  const sockets: Socket[] = [];
+  const platform: TestPlatform = {
+    env,
+    api: await startApi(env.config),
+    gateway: await startGateway(env.config),
+    worker: await startWorker(env.config),
+    open: async (token) => {
+      const socket = await connect(platform.gateway.url, token);
+      sockets.push(socket);
+      return socket;
+    },
+    stopWorker: async () => {
+      await platform.worker?.close();
+      platform.worker = undefined;
+    },
+    startWorker: async () => {
+      platform.worker = await startWorker(env.config);
+    },
+    close: async () => {
+      sockets.forEach((socket) => socket.close());
+      await platform.stopWorker();
+      await platform.gateway.close();
+      await platform.api.close();
+      await env.drop();
+    },
+  };
+  return platform;
 }
