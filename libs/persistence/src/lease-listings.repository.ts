@@ -376,19 +376,7 @@ export class LeaseListingsRepository {
 
   /** Writes the accepted bid, moves the listing on and appends the audit entry, in one statement. */
   async appendAcceptedBid(manager: EntityManager, bid: AcceptedBid, audit: AuditRecord): Promise<void> {
-    await manager.query(APPEND_ACCEPTED_BID_SQL, [
-      bid.listingId,
-      bid.bidderId,
-      bid.clientBidId,
-      bid.amount,
-      bid.seq,
-      bid.bidderCode,
-      bid.endsAt,
-      bid.minNextBid,
-      bid.at,
-      bid.bidCount,
-      ...bidAudit.params(audit),
-    ]);
+    await manager.query(APPEND_ACCEPTED_BID_SQL, [...acceptedBidParams(bid), ...bidAudit.params(audit)]);
   }
 
   /**
@@ -401,16 +389,7 @@ export class LeaseListingsRepository {
     audit: AuditRecord,
   ): Promise<boolean> {
     const result = await this.prepared('ggzy_append_bid_if_unchanged', APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, [
-      bid.listingId,
-      bid.bidderId,
-      bid.clientBidId,
-      bid.amount,
-      bid.seq,
-      bid.bidderCode,
-      bid.endsAt,
-      bid.minNextBid,
-      bid.at,
-      bid.bidCount,
+      ...acceptedBidParams(bid),
       expected.lastSeq,
       expected.endsAt,
       ...unchangedBidAudit.params(audit),
@@ -492,4 +471,20 @@ function toAuctionState(id: string, row: Record<string, any>): AuctionState & { 
     bidCount: row.bid_count,
     lastSeq: row.last_seq,
   };
+}
+
+/** $1–$10 of both accepted-bid statements. */
+function acceptedBidParams(bid: AcceptedBid): unknown[] {
+  return [
+    bid.listingId,
+    bid.bidderId,
+    bid.clientBidId,
+    bid.amount,
+    bid.seq,
+    bid.bidderCode,
+    bid.endsAt,
+    bid.minNextBid,
+    bid.at,
+    bid.bidCount,
+  ];
 }
