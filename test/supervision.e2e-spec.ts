@@ -4,6 +4,7 @@ import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './sup
 import {
   createOperator,
   createPublishedListing,
+  listingBody,
   registerBidder,
   sleep,
   type TestUser,
@@ -143,5 +144,22 @@ describe('suspension (暂停) and cancellation (终止)', () => {
     expect(refused.body.code).toBe('INVALID_STATE_TRANSITION');
     await post(`/api/lease-listings/${listing.id}/suspend`, supervisor, { reason: '监管暂停' }).expect(200);
     await post(`/api/lease-listings/${listing.id}/cancel`, staff, { reason: '撤回' }).expect(200);
+  });
+
+  it('keeps drafts out of the public list and its total; staff see them', async () => {
+    const draft = await post('/api/lease-listings', staff, listingBody({ biddingInMs: 60_000 })).expect(201);
+    const publicList = await request(api.url).get('/api/lease-listings?limit=1000').expect(200);
+    expect(publicList.body.items.map((item: { id: string }) => item.id)).not.toContain(draft.body.id);
+    expect(publicList.body.items.every((item: { status: string }) => item.status !== 'draft')).toBe(true);
+    expect(publicList.body.total).toBe(publicList.body.items.length);
+    const staffList = await request(api.url)
+      .get('/api/lease-listings?limit=1000')
+      .auth(staff.token, { type: 'bearer' })
+      .expect(200);
+    expect(staffList.body.items.map((item: { id: string }) => item.id)).toContain(draft.body.id);
+    expect(staffList.body.total).toBe(publicList.body.total + 1);
+    const onePage = await request(api.url).get('/api/lease-listings?limit=1').expect(200);
+    expect(onePage.body.total).toBe(publicList.body.total);
+    await request(api.url).get('/api/lease-listings?status=draft').expect(200, { items: [], total: 0 });
   });
 });

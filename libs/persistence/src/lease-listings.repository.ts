@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type pg from 'pg';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource, type EntityManager, In, Not } from 'typeorm';
 import type { AuctionState, ListingStatus } from '@ggzy/domain';
 import { LeaseListingEntity } from './entities/lease-listing.entity.js';
 import { LeaseRegistrationEntity } from './entities/lease-registration.entity.js';
@@ -194,9 +194,10 @@ export class LeaseListingsRepository {
     await manager.getRepository(LeaseListingEntity).update({ id }, changes);
   }
 
-  async list(filter: { status?: ListingStatus; limit: number; offset: number }) {
+  /** `includeDrafts: false` is the public view: drafts are filtered in the query, so totals stay right. */
+  async list(filter: { status?: ListingStatus; includeDrafts: boolean; limit: number; offset: number }) {
     const [items, total] = await this.listings.findAndCount({
-      where: filter.status ? { status: filter.status } : {},
+      where: filter.status ? { status: filter.status } : filter.includeDrafts ? {} : { status: Not('draft') },
       order: { createdAt: 'DESC', id: 'ASC' },
       take: filter.limit,
       skip: filter.offset,
