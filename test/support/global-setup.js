@@ -15,6 +15,8 @@ export default async function globalSetup() {
   if (!(await postgresAnswers(local))) {
     const embedded = await ensureEmbeddedPostgres('.data/test');
     adminUrl = embedded.url.replace(/\/ggzy$/, '/postgres');
+    // globalTeardown runs in this same process and stops the server, so Jest can exit.
+    globalThis.__GGZY_STOP_EMBEDDED_POSTGRES__ = embedded.stop;
   }
   const redisUrl = process.env.TEST_REDIS_URL ?? DEFAULT_REDIS_URL;
   const redis =
