@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { initialEndsAt, minNextBid, multiplyFen } from '@ggzy/domain';
+import { closeOutcome, initialEndsAt, minNextBid } from '@ggzy/domain';
 import {
   AuditLogRepository,
   DealsRepository,
@@ -140,17 +140,9 @@ export async function seedDemo(
       leaseTermMonths: 12,
       reservePrice: 400_000,
     });
-    await closeWithBids(
-      dataSource,
-      listings,
-      deals,
-      audit,
-      sold,
-      ['bidder1', 'bidder2', 'bidder1', 'bidder3'],
-      ids,
-      'sold',
-    );
-    await closeWithBids(dataSource, listings, deals, audit, unsold, ['bidder2'], ids, 'unsold');
+    // No reserve: sold. One bid below the reserve: 流拍.
+    await closeWithBids(dataSource, listings, sold, ['bidder1', 'bidder2', 'bidder1', 'bidder3'], ids);
+    await closeWithBids(dataSource, listings, unsold, ['bidder2'], ids);
     await importHistoricalDeals(deals, dataSource);
   }
   return { accounts, liveListingId: live.id };
@@ -159,12 +151,9 @@ export async function seedDemo(
 async function closeWithBids(
   dataSource: DataSource,
   listings: LeaseListingsRepository,
-  deals: DealsRepository,
-  audit: AuditLogRepository,
   listing: Awaited<ReturnType<LeaseListingsRepository['insertDraft']>>,
   bidders: string[],
   ids: Record<string, string>,
-  outcome: 'sold' | 'unsold',
 ) {
   await dataSource.transaction(async (manager) => {
     let price: number | null = null;
@@ -202,40 +191,38 @@ async function closeWithBids(
         },
       );
     }
-    const winner = bidders[bidders.length - 1];
-    if (outcome === 'sold') {
-      await listings.update(manager, listing.id, {
-        status: 'sold',
-        finalPrice: price,
-        winnerId: ids[winner],
-        closedAt: endsAt,
-      });
-      await deals.insert(manager, {
-        category: 'property_rights',
-        subtype: 'lease',
-        sourceType: 'lease_listing',
-        sourceId: listing.id,
-        title: listing.title,
-        amount: multiplyFen(price!, listing.leaseTermMonths)!,
-        winnerId: ids[winner],
-        winnerName: winner,
-        closedAt: endsAt,
-      });
-    } else {
-      await listings.update(manager, listing.id, {
-        status: 'unsold',
-        closedAt: endsAt,
-        statusReason: 'reserve_not_met',
-      });
-    }
-    await audit.append(manager, {
+    // Close by the same rules and the same write as the worker.
+    const context = (await listings.lockForClose(manager, listing.id))!;
+    const result = closeOutcome(context.listing);
+    const audit = {
       at: endsAt,
       actorId: null,
       action: 'auction.closed',
       entityType: 'lease_listing',
       entityId: listing.id,
-      data: { demo: true, status: outcome },
-    });
+      data: { demo: true, ...result },
+    };
+    if (result.status === 'sold') {
+      await listings.closeSold(
+        manager,
+        {
+          listingId: listing.id,
+          finalPrice: result.finalPrice,
+          winnerId: result.winnerId,
+          closedAt: endsAt,
+          title: listing.title,
+          dealAmount: result.dealAmount,
+          winnerName: context.leaderName ?? result.winnerId,
+        },
+        audit,
+      );
+    } else {
+      await listings.closeUnsold(
+        manager,
+        { listingId: listing.id, closedAt: endsAt, reason: result.reason },
+        audit,
+      );
+    }
   });
 }
 

@@ -1,14 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
+import type { BidView } from '../../libs/bidding/src/live-events.js';
 
-export interface BidEvent {
-  listingId: string;
-  seq: number;
-  amount: number;
-  bidderCode: string;
-  at: string;
-  endsAt: string;
-  minNextBid: number;
-}
+/** The `bid.accepted` payload, as the bidding library defines it. */
+export type BidEvent = BidView;
 
 export function connect(gatewayUrl: string, token?: string): Promise<Socket> {
   const socket = io(`${gatewayUrl}/bidding`, {
