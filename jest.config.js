@@ -1,3 +1,7 @@
+import { checkNodeRuntime } from './bin/node-runtime.js';
+
+checkNodeRuntime('tests');
+
 // ESM + ts-jest: NestJS 12 is ESM-only (see ../shared/design/STACK.md).
 const aliases = ['domain', 'persistence', 'bidding', 'queues', 'auth', 'common', 'leasing'];
 const common = {
@@ -12,7 +16,7 @@ const common = {
 export default {
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/*.spec.ts'] },
     {
       ...common,
       displayName: 'e2e',

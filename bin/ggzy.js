@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { checkNodeRuntime } from './node-runtime.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const entries = {
@@ -13,6 +14,7 @@ const entries = {
   gateway: 'dist/apps/bidding-gateway/src/main.js',
   worker: 'dist/apps/worker/src/main.js',
   cli: 'dist/scripts/cli.js',
+  bench: 'dist/bench/run.js',
 };
 
 function newestSource(dir) {
@@ -41,6 +43,7 @@ if (!entries[command]) {
   console.error(`usage: ggzy ${Object.keys(entries).join('|')} [args]`);
   process.exit(2);
 }
+checkNodeRuntime(command);
 ensureBuilt();
 process.argv = [process.argv[0], entries[command], ...args];
 await import(pathToFileURL(join(root, entries[command])).href);

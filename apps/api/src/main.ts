@@ -8,4 +8,4 @@ const logger = createLogger('api', env.LOG_LEVEL);
 const { config } = await resolveInfrastructure(env, (message) => logger.info(message));
 const app = await createApiApp(config, logger);
 await app.listen(config.API_PORT, '0.0.0.0');
-logger.info({ port: config.API_PORT, docs: `/docs` }, 'api listening');
+logger.info({ port: config.API_PORT, docs: `/docs`, node: process.version }, 'api listening');

@@ -8,4 +8,7 @@ const logger = createLogger('bidding-gateway', env.LOG_LEVEL);
 const { config } = await resolveInfrastructure(env, (message) => logger.info(message));
 const app = await createGatewayApp(config, logger);
 await app.listen(config.GATEWAY_PORT, '0.0.0.0');
-logger.info({ port: config.GATEWAY_PORT, namespace: '/bidding' }, 'bidding gateway listening');
+logger.info(
+  { port: config.GATEWAY_PORT, namespace: '/bidding', node: process.version },
+  'bidding gateway listening',
+);

@@ -46,7 +46,12 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
     // A flushed Redis takes the sweeper and every delayed job with it: notice, and rebuild.
     this.watchdog = setInterval(() => void this.checkQueueIntact(), WATCHDOG_INTERVAL_MS);
     this.logger.info(
-      { rebuilt, queue: this.backend.kind, sweepEveryMs: this.config.SWEEP_INTERVAL_MS },
+      {
+        rebuilt,
+        queue: this.backend.kind,
+        sweepEveryMs: this.config.SWEEP_INTERVAL_MS,
+        node: process.version,
+      },
       'worker ready',
     );
   }
