@@ -167,7 +167,7 @@ async function closeWithBids(
       const at = new Date(listing.biddingStartsAt.getTime() + (index + 1) * MINUTE);
       const code = String(['bidder1', 'bidder2', 'bidder3'].indexOf(username) + 1).padStart(4, '0');
       price = amount;
-      await listings.appendAcceptedBid(
+      await listings.appendHistoricalBid(
         manager,
         {
           listingId: listing.id,

@@ -10,6 +10,12 @@ export interface TestEnvironment {
   drop(): Promise<void>;
 }
 
+export const GENEROUS_SOCKET_LIMITS = {
+  SOCKET_EVENTS_PER_SECOND: 10_000,
+  SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: 100_000,
+  SOCKET_CONNECTIONS_PER_ADDRESS: 10_000,
+} as const;
+
 /** Every test file gets its own fresh database (migrated) and its own queue/channel prefix. */
 export async function createTestEnvironment(overrides: Partial<AppConfig> = {}): Promise<TestEnvironment> {
   const adminUrl = process.env.GGZY_TEST_ADMIN_URL;
@@ -36,6 +42,9 @@ export async function createTestEnvironment(overrides: Partial<AppConfig> = {}):
     API_PORT: 0,
     GATEWAY_PORT: 0,
     SWEEP_INTERVAL_MS: 1000,
+    // Every test client shares 127.0.0.1 and fires table-driven messages back to back; the
+    // socket limits have their own tests (socket-limits.e2e-spec.ts) with their own figures.
+    ...GENEROUS_SOCKET_LIMITS,
     ...overrides,
   };
   return {
@@ -61,6 +70,9 @@ export function configToEnv(config: AppConfig): NodeJS.ProcessEnv {
     GATEWAY_PORT: String(config.GATEWAY_PORT),
     SWEEP_INTERVAL_MS: String(config.SWEEP_INTERVAL_MS),
     BID_RATE_LIMIT_PER_SECOND: String(config.BID_RATE_LIMIT_PER_SECOND),
+    SOCKET_EVENTS_PER_SECOND: String(config.SOCKET_EVENTS_PER_SECOND),
+    SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: String(config.SOCKET_EVENTS_PER_ADDRESS_PER_SECOND),
+    SOCKET_CONNECTIONS_PER_ADDRESS: String(config.SOCKET_CONNECTIONS_PER_ADDRESS),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
   };
 }

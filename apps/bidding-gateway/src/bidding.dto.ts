@@ -1,7 +1,8 @@
-import { IsInt, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsCanonicalId } from '@ggzy/common';
 
 export class ListingRef {
-  @IsUUID('all') listingId!: string;
+  @IsString() @IsCanonicalId() listingId!: string;
 }
 
 export class BidMessage extends ListingRef {
@@ -11,4 +12,9 @@ export class BidMessage extends ListingRef {
 
 export class ResyncMessage extends ListingRef {
   @IsInt() @Min(0) @Max(2_147_483_647) afterSeq!: number;
+}
+
+/** A fresh access token for a connected socket whose token expired. */
+export class AuthMessage {
+  @IsString() token!: string;
 }

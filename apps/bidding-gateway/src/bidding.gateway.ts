@@ -9,58 +9,102 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { type AuthUser, TokenService } from '@ggzy/auth';
-import { BIDDING_NAMESPACE, BidService, LIVE_EVENTS, roomFor, SnapshotService } from '@ggzy/bidding';
-import { LOGGER, type Logger, toErrorResponse, validatePayload } from '@ggzy/common';
+import {
+  BIDDING_NAMESPACE,
+  BidService,
+  LIVE_EVENTS,
+  LISTING_READ_CACHE,
+  type ListingReadCache,
+  roomFor,
+  SnapshotService,
+} from '@ggzy/bidding';
+import {
+  APP_CONFIG,
+  type AppConfig,
+  Clock,
+  LOGGER,
+  type Logger,
+  toErrorResponse,
+  validatePayload,
+} from '@ggzy/common';
 import { DomainError } from '@ggzy/domain';
-import { BidMessage, ListingRef, ResyncMessage } from './bidding.dto.js';
+import { AuthMessage, BidMessage, ListingRef, ResyncMessage } from './bidding.dto.js';
 import type { NamespaceLiveEvents } from './namespace-live-events.js';
+import { connectError, SocketLimits } from './socket-limits.js';
 
-const KNOWN_EVENTS = new Set(['join', 'bid', 'resync', 'leave']);
+const KNOWN_EVENTS = new Set(['join', 'bid', 'resync', 'leave', 'auth']);
+const LISTING_ROOM = /^listing:(.+)$/;
 
 type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: string; details?: unknown } };
 
 /**
- * Live bidding rooms. Transport only: every message is validated, then handed to the same
- * use cases as the REST twin; every failure is an ack with a code and the socket stays up.
+ * Live bidding rooms. Transport only: every message is limited and validated, then handed
+ * to the same use cases as the REST twin; every failure is an ack with a code and the
+ * socket stays up. CORS and the payload limit are set where the server is made
+ * (ClusterIoAdapter).
  */
-@WebSocketGateway({ namespace: BIDDING_NAMESPACE, cors: { origin: true } })
+@WebSocketGateway({ namespace: BIDDING_NAMESPACE })
 export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
+  private readonly limits: SocketLimits;
+
   constructor(
     private readonly tokens: TokenService,
     private readonly bids: BidService,
     private readonly snapshots: SnapshotService,
+    private readonly clock: Clock,
     @Inject(LIVE_EVENTS) private readonly liveEvents: NamespaceLiveEvents,
+    @Inject(LISTING_READ_CACHE) private readonly readCache: ListingReadCache,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.limits = new SocketLimits(config);
+  }
 
   afterInit(namespace: Namespace) {
     this.liveEvents.attach(namespace);
+    // Cached reads of a listing last only while its room lives here and no event has reached it.
+    namespace.adapter.on('delete-room', (room: string) => {
+      const listingId = LISTING_ROOM.exec(room)?.[1];
+      if (listingId) this.readCache.forget(listingId);
+    });
+    namespace.use(this.limits.checkOrigin);
     // Anonymous sockets may watch; a token, when given, must be valid.
     namespace.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       if (token === undefined || token === null || token === '') return next();
       try {
-        if (typeof token !== 'string') throw new DomainError('INVALID_TOKEN', 'the token must be a string');
-        socket.data.user = this.tokens.verify(token);
+        socket.data.user = this.verify(token);
         next();
       } catch (error) {
-        const { body } = toErrorResponse(error, this.logger);
-        next(Object.assign(new Error(body.message), { data: body }));
+        next(connectError(toErrorResponse(error, this.logger).body));
       }
     });
+    namespace.use(this.limits.admitConnection);
   }
 
-  /** Nest drops events it has no handler for; a client waiting on an ack deserves an answer. */
   handleConnection(socket: Socket) {
-    socket.onAny((event: unknown, ...args: unknown[]) => {
+    // Every event an anonymous client can send is limited before any work is done.
+    socket.use(([event, ...args], next) => {
       const ack = args[args.length - 1];
-      if (typeof event === 'string' && KNOWN_EVENTS.has(event)) return;
-      if (typeof ack === 'function') {
-        ack({
-          ok: false,
-          error: { code: 'UNKNOWN_EVENT', message: `unknown event; use ${[...KNOWN_EVENTS].join(', ')}` },
-        });
-      }
+      const refuse = (code: string, message: string) => {
+        if (typeof ack === 'function') ack({ ok: false, error: { code, message } });
+      };
+      this.limits.allowEvent(socket, String(event)).then(
+        (allowed) => {
+          if (!allowed) return refuse('RATE_LIMITED', 'too many messages; slow down');
+          // Nest drops events it has no handler for; a client waiting on an ack deserves an answer.
+          if (typeof event !== 'string' || !KNOWN_EVENTS.has(event))
+            return refuse('UNKNOWN_EVENT', `unknown event; use ${[...KNOWN_EVENTS].join(', ')}`);
+          next();
+        },
+        (error: unknown) =>
+          refuse(toErrorResponse(error, this.logger).body.code, 'the message was not handled'),
+      );
+    });
+    // Whatever reaches a listing's room (a bid, a status change, a close, from any instance)
+    // makes that listing's cached reads stale.
+    socket.onAnyOutgoing((_event: string, payload: { listingId?: unknown } | undefined) => {
+      if (typeof payload?.listingId === 'string') this.readCache.changed(payload.listingId);
     });
   }
 
@@ -71,7 +115,7 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
       // Join first, then read: a bid in between arrives as an event and the client dedups by seq.
       await socket.join(roomFor(listingId));
       try {
-        return { snapshot: await this.snapshots.snapshot(listingId, this.user(socket)?.id) };
+        return { snapshot: await this.snapshots.snapshot(listingId, this.watcher(socket)?.id) };
       } catch (error) {
         await socket.leave(roomFor(listingId));
         throw error;
@@ -82,10 +126,23 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
   @SubscribeMessage('bid')
   bid(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
     return this.ack(async () => {
-      const user = this.user(socket);
+      const user = socket.data.user as AuthUser | undefined;
       if (!user) throw new DomainError('UNAUTHENTICATED', 'connect with a token to bid');
+      if (this.expired(user))
+        throw new DomainError('TOKEN_EXPIRED', 'the access token has expired; send `auth` with a fresh one');
       const message = validatePayload(BidMessage, payload);
       return { bid: await this.bids.placeBid(user, message) };
+    });
+  }
+
+  /** A fresh token for this socket, so an expired session goes on without reconnecting. */
+  @SubscribeMessage('auth')
+  auth(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
+    return this.ack(async () => {
+      const { token } = validatePayload(AuthMessage, payload);
+      const user = this.verify(token);
+      socket.data.user = user;
+      return { user: { id: user.id, username: user.username, roles: user.roles } };
     });
   }
 
@@ -93,8 +150,11 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
   resync(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
     return this.ack(async () => {
       const { listingId, afterSeq } = validatePayload(ResyncMessage, payload);
-      const bids = await this.snapshots.bidsAfter(listingId, afterSeq);
-      return { bids, snapshot: await this.snapshots.snapshot(listingId, this.user(socket)?.id) };
+      const userId = this.watcher(socket)?.id;
+      // The snapshot first: every bid it counts is then in the pages that follow.
+      const snapshot = await this.snapshots.snapshot(listingId, userId);
+      const page = await this.snapshots.bidsAfter(listingId, afterSeq, this.config.RESYNC_PAGE_SIZE, userId);
+      return { ...page, snapshot };
     });
   }
 
@@ -107,8 +167,19 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
     });
   }
 
-  private user(socket: Socket): AuthUser | undefined {
-    return socket.data.user as AuthUser | undefined;
+  private verify(token: unknown): AuthUser {
+    if (typeof token !== 'string') throw new DomainError('INVALID_TOKEN', 'the token must be a string');
+    return this.tokens.verify(token);
+  }
+
+  private expired(user: AuthUser): boolean {
+    return user.expiresAt !== undefined && user.expiresAt <= this.clock.now().getTime();
+  }
+
+  /** The user a read is for; a socket whose token expired watches as anyone does. */
+  private watcher(socket: Socket): AuthUser | undefined {
+    const user = socket.data.user as AuthUser | undefined;
+    return user && !this.expired(user) ? user : undefined;
   }
 
   private async ack<T extends object>(work: () => Promise<T>): Promise<Ack<T>> {

@@ -2,8 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthModule } from '@ggzy/auth';
-import { BiddingModule, LIVE_EVENTS } from '@ggzy/bidding';
-import { type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
+import { BiddingModule, LIVE_EVENTS, LISTING_READ_CACHE, ListingReadCache } from '@ggzy/bidding';
+import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { PersistenceModule } from '@ggzy/persistence';
 import { HealthController, HealthService } from '@ggzy/queues';
 import { BiddingGateway } from './bidding.gateway.js';
@@ -12,13 +12,21 @@ import { NamespaceLiveEvents } from './namespace-live-events.js';
 @Module({})
 export class GatewayModule {
   static forRoot(config: AppConfig, logger: Logger): DynamicModule {
+    const liveEvents = new NamespaceLiveEvents();
     return {
       module: GatewayModule,
       imports: [
         CoreModule.forRoot(config, logger),
         PersistenceModule.forRoot('ggzy-gateway'),
         AuthModule,
-        BiddingModule.forRoot({ provide: LIVE_EVENTS, useValue: new NamespaceLiveEvents() }),
+        BiddingModule.forRoot({ provide: LIVE_EVENTS, useValue: liveEvents }, [
+          {
+            provide: LISTING_READ_CACHE,
+            inject: [APP_CONFIG],
+            useFactory: (appConfig: AppConfig) =>
+              new ListingReadCache(appConfig.SNAPSHOT_CACHE_MS, (listingId) => liveEvents.hasRoom(listingId)),
+          },
+        ]),
       ],
       controllers: [HealthController],
       providers: [BiddingGateway, HealthService, { provide: APP_FILTER, useClass: HttpErrorFilter }],

@@ -13,5 +13,10 @@ export class NamespaceLiveEvents implements LiveEvents {
     this.namespace?.to(roomFor(payload.listingId)).emit(event, payload);
   };
 
+  /** True while some socket of this instance is in the listing's room. */
+  hasRoom(listingId: string): boolean {
+    return this.namespace?.adapter.rooms.has(roomFor(listingId)) ?? false;
+  }
+
   async close() {}
 }

@@ -23,7 +23,13 @@ export class ClusterIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    const server: Server = super.createIOServer(port, options);
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      // Polling requests answer CORS for these origins only; the upgrade is checked by the gateway.
+      cors: { origin: this.config.CORS_ORIGINS },
+      // A bid or a resync is under 300 bytes; anything far larger is refused unread.
+      maxHttpBufferSize: this.config.SOCKET_MAX_PAYLOAD_BYTES,
+    } as ServerOptions);
     if (this.config.REDIS_URL) {
       const pub = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null });
       const sub = pub.duplicate();

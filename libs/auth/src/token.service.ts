@@ -29,7 +29,8 @@ export class TokenService {
         throw new Error('malformed claims');
       }
       const roles = claims.roles.filter((role): role is Role => ROLES.includes(role as Role));
-      return { id: claims.sub, username: String(claims.username), roles };
+      const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+      return { id: claims.sub, username: String(claims.username), roles, expiresAt };
     } catch {
       throw new DomainError('INVALID_TOKEN', 'the access token is invalid or expired');
     }

@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig, Clock, FixedWindowRateLimiter } from '@ggzy/common';
-import { type BidDecision, DomainError, type ErrorCode, evaluateBid, isFen, minNextBid } from '@ggzy/domain';
+import {
+  type BidDecision,
+  DomainError,
+  type ErrorCode,
+  evaluateBidOnBothClocks,
+  isFen,
+  minNextBid,
+} from '@ggzy/domain';
 import {
   type AcceptedBid,
   type AuditRecord,
@@ -97,7 +104,7 @@ export class BidService {
       if (!decision.accepted) {
         if (decision.code === 'VALIDATION_FAILED') return decision;
         if (!LOCK_FREE_REJECTIONS.has(decision.code)) return this.decideLocked(user, input);
-        await this.recordRejection(null, user, input, decision, now);
+        await this.recordRejection(null, context, user, input, decision, now);
         return decision;
       }
       const { bid, row, audit } = acceptedBid(context, user, input, decision.next, now);
@@ -122,32 +129,46 @@ export class BidService {
       if (!decision.accepted) {
         // Bad input writes nothing; rule rejections are kept for supervisors and for replays.
         if (decision.code !== 'VALIDATION_FAILED')
-          await this.recordRejection(manager, user, input, decision, now);
+          await this.recordRejection(manager, context, user, input, decision, now);
         return decision;
       }
       const { bid, row, audit } = acceptedBid(context, user, input, decision.next, now);
-      await this.listings.appendAcceptedBid(manager, row, audit);
-      return { accepted: true, bid, fresh: true };
+      const expected = { lastSeq: context.listing.lastSeq, endsAt: context.listing.endsAt };
+      if (await this.listings.appendAcceptedBid(manager, row, expected, audit))
+        return { accepted: true, bid, fresh: true };
+      // Under the lock only time can have moved: the database's clock passed the end meanwhile.
+      const closed = { code: 'AUCTION_CLOSED' as const, message: 'bidding on this listing has ended' };
+      await this.recordRejection(manager, context, user, input, closed, now);
+      return { accepted: false, ...closed };
     });
   }
 
   private evaluate(context: BidContext, user: AuthUser, input: PlaceBid, now: Date) {
-    return evaluateBid(
+    return evaluateBidOnBothClocks(
       context.listing,
       { bidderId: user.id, qualified: context.registration?.status === 'qualified', amount: input.amount },
       now,
+      context.databaseNow,
     );
   }
 
-  private recordRejection(
+  /**
+   * Rejections of a registered bidder are kept (supervisors see them, a replay answers the
+   * same). A bidder with no registration on the listing writes nothing: anyone may send
+   * such bids, and a row per attempt would let them fill the table.
+   */
+  private async recordRejection(
     manager: EntityManager | null,
+    context: BidContext,
     user: AuthUser,
     input: PlaceBid,
     decision: { code: ErrorCode; message: string },
     now: Date,
   ) {
-    return this.listings.recordRejectedBid(manager, {
+    if (!context.registration) return;
+    await this.listings.recordRejectedBid(manager, {
       ...input,
+      listingId: context.listing.id,
       bidderId: user.id,
       code: decision.code,
       message: decision.message,
@@ -159,8 +180,9 @@ export class BidService {
 /** The accepted bid as the API shows it, as the table stores it, and as the audit trail records it. */
 function acceptedBid(context: BidContext, user: AuthUser, input: PlaceBid, next: AcceptedState, now: Date) {
   const { listing, registration } = context;
+  // Built from the id the database returned, never the one the client typed.
   const bid: BidView = {
-    listingId: input.listingId,
+    listingId: listing.id,
     seq: next.lastSeq,
     amount: input.amount,
     bidderCode: registration!.bidderCode!,
@@ -174,6 +196,7 @@ function acceptedBid(context: BidContext, user: AuthUser, input: PlaceBid, next:
   };
   const row: AcceptedBid = {
     ...input,
+    listingId: listing.id,
     bidderId: user.id,
     seq: bid.seq,
     bidderCode: bid.bidderCode,
@@ -187,7 +210,7 @@ function acceptedBid(context: BidContext, user: AuthUser, input: PlaceBid, next:
     actorId: user.id,
     action: 'bid.accepted',
     entityType: 'lease_listing',
-    entityId: input.listingId,
+    entityId: listing.id,
     data: {
       seq: bid.seq,
       amount: bid.amount,

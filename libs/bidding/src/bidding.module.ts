@@ -19,14 +19,24 @@ class LiveEventsCloser implements OnApplicationShutdown {
   }
 }
 
-/** The bid path and timed steps; the host app provides LIVE_EVENTS (emitter or socket server). */
+/**
+ * The bid path and timed steps; the host app provides LIVE_EVENTS (emitter or socket server)
+ * and, if it can keep one fresh, a LISTING_READ_CACHE.
+ */
 @Module({})
 export class BiddingModule {
-  static forRoot(liveEvents: Provider): DynamicModule {
+  static forRoot(liveEvents: Provider, extras: Provider[] = []): DynamicModule {
     return {
       module: BiddingModule,
-      providers: [liveEvents, LiveEventsCloser, BidService, SnapshotService, AuctionLifecycleService],
-      exports: [liveEvents, BidService, SnapshotService, AuctionLifecycleService],
+      providers: [
+        liveEvents,
+        ...extras,
+        LiveEventsCloser,
+        BidService,
+        SnapshotService,
+        AuctionLifecycleService,
+      ],
+      exports: [liveEvents, ...extras, BidService, SnapshotService, AuctionLifecycleService],
     };
   }
 }

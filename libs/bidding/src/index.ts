@@ -3,3 +3,4 @@ export * from './bid.service.js';
 export * from './snapshot.service.js';
 export * from './auction-lifecycle.service.js';
 export * from './bidding.module.js';
+export * from './listing-read-cache.js';

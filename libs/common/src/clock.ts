@@ -8,3 +8,14 @@ export class SystemClock extends Clock {
     return new Date();
   }
 }
+
+/** The system clock shifted by a fixed offset: tests give one process a clock that runs behind. */
+export class OffsetClock extends Clock {
+  constructor(private readonly offsetMs: number) {
+    super();
+  }
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}

@@ -28,8 +28,41 @@ const schema = z
     SWEEP_INTERVAL_MS: positiveInt.default(2000),
     CLOSE_CONCURRENCY: positiveInt.default(20),
     DATA_DIR: z.string().default('.data'),
+    /** Connections for reads that may come in floods (snapshots, resync), apart from the bid path's. */
+    DB_READ_POOL_SIZE: positiveInt.default(5),
+    /** Browser origins allowed to open sockets; unset → the API's own origin. */
+    CORS_ORIGINS: z
+      .string()
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined) return undefined;
+        const origins = value.split(',').map((origin) => origin.trim());
+        for (const origin of origins) {
+          if (!isOrigin(origin))
+            ctx.addIssue({
+              code: 'custom',
+              message: `${origin || '(empty)'} is not an origin like https://host:port`,
+            });
+        }
+        return origins;
+      }),
+    /** Non-bid socket events (join, resync, leave, auth) per socket and per address. */
+    SOCKET_EVENTS_PER_SECOND: positiveInt.default(10),
+    SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: positiveInt.default(100),
+    SOCKET_CONNECTIONS_PER_ADDRESS: positiveInt.default(50),
+    /** The largest socket message read; bigger ones close the connection. */
+    SOCKET_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(4096),
+    /** How long an anonymous watcher's snapshot may be served from memory (0: never). */
+    SNAPSHOT_CACHE_MS: z.coerce.number().int().min(0).max(5000).default(500),
+    /** Accepted bids per `resync` answer. */
+    RESYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+    /** Tests only: shifts this process's clock, to prove instances with skewed clocks stay exact. */
+    CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
   })
   .superRefine((env, ctx) => {
+    if (env.CLOCK_OFFSET_MS !== 0 && env.NODE_ENV !== 'test') {
+      ctx.addIssue({ code: 'custom', path: ['CLOCK_OFFSET_MS'], message: 'only tests may skew the clock' });
+    }
     if (env.NODE_ENV === 'production') {
       if (env.JWT_SECRET === DEV_JWT_SECRET) {
         ctx.addIssue({
@@ -45,7 +78,23 @@ const schema = z
         ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'production always names a Redis' });
       }
     }
-  });
+  })
+  .transform((env) => ({
+    ...env,
+    CORS_ORIGINS: env.CORS_ORIGINS ?? [
+      `http://localhost:${env.API_PORT}`,
+      `http://127.0.0.1:${env.API_PORT}`,
+    ],
+  }));
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
 
 export type EnvConfig = z.infer<typeof schema>;
 

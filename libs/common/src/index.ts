@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './http-exception.filter.js';
 export * from './validation.js';
 export * from './core.module.js';
+export * from './ids.js';

@@ -11,6 +11,25 @@ function describe(errors: ValidationError[], parent = ''): { field: string; prob
   });
 }
 
+/** True when every failed constraint is an id's: the request named a thing by a malformed id. */
+function onlyInvalidIds(errors: ValidationError[]): boolean {
+  const failures = (list: ValidationError[]): ValidationError[] =>
+    list.flatMap((error) => [...(error.constraints ? [error] : []), ...failures(error.children ?? [])]);
+  const failed = failures(errors);
+  return (
+    failed.length > 0 &&
+    failed.every((error) =>
+      Object.keys(error.constraints!).every((name) => error.contexts?.[name]?.code === 'INVALID_ID'),
+    )
+  );
+}
+
+function validationError(errors: ValidationError[], message: string): DomainError {
+  const details = describe(errors);
+  if (onlyInvalidIds(errors)) return new DomainError('INVALID_ID', details[0].problems[0], details);
+  return new DomainError('VALIDATION_FAILED', message, details);
+}
+
 const options = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 
 /** The global HTTP pipe: unknown fields are refused, failures carry VALIDATION_FAILED and per-field details. */
@@ -18,8 +37,7 @@ export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     ...options,
     transform: true,
-    exceptionFactory: (errors) =>
-      new DomainError('VALIDATION_FAILED', 'the request is not valid', describe(errors)),
+    exceptionFactory: (errors) => validationError(errors, 'the request is not valid'),
   });
 }
 
@@ -30,7 +48,6 @@ export function validatePayload<T extends object>(type: new () => T, payload: un
   }
   const instance = plainToInstance(type, payload);
   const errors = validateSync(instance, options);
-  if (errors.length > 0)
-    throw new DomainError('VALIDATION_FAILED', 'the payload is not valid', describe(errors));
+  if (errors.length > 0) throw validationError(errors, 'the payload is not valid');
   return instance;
 }

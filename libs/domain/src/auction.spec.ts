@@ -6,6 +6,7 @@ import {
   closeOutcome,
   endsAtAfterBid,
   evaluateBid,
+  evaluateBidOnBothClocks,
   isDueToClose,
   isDueToOpen,
   maxBid,
@@ -524,5 +525,35 @@ describe('isDueToClose', () => {
     const extended = state({ endsAt: new Date(ENDS + 10 * MINUTE) });
     expect(isDueToClose(extended, new Date(ENDS))).toBe(false);
     expect(isDueToClose(extended, new Date(ENDS + 10 * MINUTE))).toBe(true);
+  });
+});
+
+describe('evaluateBidOnBothClocks: the database clock can only refuse', () => {
+  const attempt: BidAttempt = { bidderId: 'bob', qualified: true, amount: START_PRICE };
+  const cases: [string, number, number, 'accepted' | ErrorCode][] = [
+    ['both clocks in the free period', IN_FREE, IN_FREE, 'accepted'],
+    ['process behind, database past the end', ENDS - 5 * SECOND, ENDS, 'AUCTION_CLOSED'],
+    ['process behind, database 1 ms past the end', ENDS - 1, ENDS + 1, 'AUCTION_CLOSED'],
+    ['process ahead, database before the start', BIDDING_STARTS, BEFORE_START, 'AUCTION_NOT_OPEN'],
+    ['process past the end, database before it', ENDS, ENDS - 5 * SECOND, 'AUCTION_CLOSED'],
+    ['database ahead but still in the countdown', IN_COUNTDOWN, IN_COUNTDOWN + 5 * SECOND, 'accepted'],
+  ];
+  it.each(cases)('%s → %s', (_name, processNow, databaseNow, expected) => {
+    const decision = evaluateBidOnBothClocks(state(), attempt, new Date(processNow), new Date(databaseNow));
+    expect(decision.accepted ? 'accepted' : decision.code).toBe(expected);
+  });
+
+  it('the process clock sets the new end, never the database clock', () => {
+    const processNow = IN_COUNTDOWN;
+    const decision = evaluateBidOnBothClocks(
+      state(),
+      attempt,
+      new Date(processNow),
+      new Date(processNow + 3000),
+    );
+    expect(decision).toMatchObject({
+      accepted: true,
+      next: { endsAt: new Date(processNow + EXTENSION_SECONDS * SECOND) },
+    });
   });
 });

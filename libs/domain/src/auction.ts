@@ -109,6 +109,25 @@ export function evaluateBid(state: AuctionState, attempt: BidAttempt, now: Date)
   };
 }
 
+/**
+ * The process's clock decides, and the database's clock may only say no: instances' clocks
+ * drift apart, the database's is the one they share, so a process whose clock runs behind
+ * (or ahead) must not accept a bid the database already sees outside the bidding window.
+ */
+export function evaluateBidOnBothClocks(
+  state: AuctionState,
+  attempt: BidAttempt,
+  processNow: Date,
+  databaseNow: Date,
+): BidDecision {
+  const decision = evaluateBid(state, attempt, processNow);
+  if (!decision.accepted) return decision;
+  const phase = auctionPhase(state, databaseNow);
+  if (phase === 'ended') return reject('AUCTION_CLOSED', 'bidding on this listing has ended');
+  if (phase === 'not_open') return reject('AUCTION_NOT_OPEN', 'bidding on this listing is not open');
+  return decision;
+}
+
 export type CloseOutcome =
   | { status: 'sold'; finalPrice: Fen; winnerId: string; dealAmount: Fen }
   | { status: 'unsold'; reason: 'no_bids' | 'reserve_not_met' };

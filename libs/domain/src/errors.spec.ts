@@ -16,8 +16,10 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['UNAUTHENTICATED', 401],
   ['INVALID_CREDENTIALS', 401],
   ['INVALID_TOKEN', 401],
+  ['TOKEN_EXPIRED', 401],
   // permission
   ['FORBIDDEN', 403],
+  ['ORIGIN_NOT_ALLOWED', 403],
   // missing resources
   ['NOT_FOUND', 404],
   ['LISTING_NOT_FOUND', 404],
@@ -42,6 +44,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['PAYLOAD_TOO_LARGE', 413],
   ['UNSUPPORTED_MEDIA_TYPE', 415],
   ['RATE_LIMITED', 429],
+  ['TOO_MANY_CONNECTIONS', 429],
 ];
 
 describe('ERROR_STATUS', () => {

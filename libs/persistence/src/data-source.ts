@@ -21,6 +21,9 @@ export const ENTITIES = [
 // Listed explicitly: globs over compiled files break under bundlers and ESM alike.
 export const MIGRATIONS = [InitialSchema1764230000000, ListingSuspension1764240000000];
 
+/** A second DataSource on the same database, for reads kept off the bid path's pool. */
+export const READ_DATA_SOURCE = Symbol('READ_DATA_SOURCE');
+
 /** The one DataSource definition, for the apps and for `npm run cli -- migration:run`. */
 export function createDataSource(url: string, poolSize = 10, applicationName = 'ggzy'): DataSource {
   return new DataSource({

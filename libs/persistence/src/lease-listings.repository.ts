@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type pg from 'pg';
 import { DataSource, type EntityManager, In, Not } from 'typeorm';
 import type { AuctionState, ListingStatus } from '@ggzy/domain';
@@ -7,6 +7,7 @@ import { LeaseRegistrationEntity } from './entities/lease-registration.entity.js
 import { BidEntity } from './entities/bid.entity.js';
 import { toSafeInteger } from './entities/column-types.js';
 import { auditAppendParts, type AuditRecord } from './audit-log.repository.js';
+import { READ_DATA_SOURCE } from './data-source.js';
 
 export type NewLeaseListing = Pick<
   LeaseListingEntity,
@@ -30,7 +31,10 @@ export type NewLeaseListing = Pick<
 
 /** What the bid path reads under the listing lock, in one round trip. */
 export interface BidContext {
+  /** `id` is the listing's id as the database returns it: views, rooms and audit use this one. */
   listing: AuctionState & { id: string };
+  /** The database's clock at the read: it may refuse a bid the process's clock would accept. */
+  databaseNow: Date;
   registration: { status: string; bidderCode: string | null } | null;
   existing: BidEntity | null;
 }
@@ -49,9 +53,9 @@ export interface AcceptedBid {
 }
 
 const BID_CONTEXT_SQL = `
-  SELECT l.status, l.start_price, l.increment, l.reserve_price, l.lease_term_months,
+  SELECT l.id, l.status, l.start_price, l.increment, l.reserve_price, l.lease_term_months,
          l.bidding_starts_at, l.free_bidding_ends_at, l.extension_seconds, l.ends_at,
-         l.current_price, l.leader_id, l.bid_count, l.last_seq,
+         l.current_price, l.leader_id, l.bid_count, l.last_seq, clock_timestamp() AS database_now,
          r.status AS registration_status, r.bidder_code,
          b.id AS existing_id
   FROM lease_listings l
@@ -60,8 +64,9 @@ const BID_CONTEXT_SQL = `
   WHERE l.id = $1`;
 const LOCK_FOR_BID_SQL = `${BID_CONTEXT_SQL} FOR UPDATE OF l`;
 
-const bidAudit = auditAppendParts(11);
-const APPEND_ACCEPTED_BID_SQL = `
+/* An accepted bid written as history (the demo's finished auctions): no live checks. */
+const historyAudit = auditAppendParts(11);
+const APPEND_HISTORICAL_BID_SQL = `
   WITH accepted AS (
     INSERT INTO bids (listing_id, bidder_id, client_bid_id, amount, outcome, seq, bidder_code, ends_at, min_next_bid, at)
     VALUES ($1, $2, $3, $4, 'accepted', $5, $6, $7, $8, $9)),
@@ -70,27 +75,30 @@ const APPEND_ACCEPTED_BID_SQL = `
     SET current_price = $4, leader_id = $2, bid_count = $10, last_seq = $5, ends_at = $7,
         status = 'bidding', updated_at = $9
     WHERE id = $1),
-  ${bidAudit.ctes}
-  ${bidAudit.finalStatement}`;
+  ${historyAudit.ctes}
+  ${historyAudit.finalStatement}`;
 
 /*
- * The optimistic twin: the write applies only if the listing is still exactly as the rules
- * saw it (same last accepted bid, same end, still live). Everything happens in one
- * autocommit statement, so the row lock lives only inside PostgreSQL.
+ * The one accept statement: the write applies only if the listing is still exactly as the
+ * rules saw it (same last accepted bid, same end, still live) and the database's clock
+ * agrees the auction is open, so an instance whose clock runs behind cannot accept a bid
+ * after the end. Everything happens in one statement, so on the lock-free path the row lock
+ * lives only inside PostgreSQL; under the locked path's lock it can only fail on the clock.
  */
-const unchangedBidAudit = auditAppendParts(13, 'AND EXISTS (SELECT 1 FROM listing)');
+const acceptAudit = auditAppendParts(13, 'AND EXISTS (SELECT 1 FROM listing)');
 const APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL = `
   WITH listing AS (
     UPDATE lease_listings
     SET current_price = $4, leader_id = $2, bid_count = $10, last_seq = $5, ends_at = $7,
         status = 'bidding', updated_at = $9
     WHERE id = $1 AND last_seq = $11 AND ends_at = $12 AND status IN ('announced', 'bidding')
+      AND clock_timestamp() >= bidding_starts_at AND clock_timestamp() < ends_at
     RETURNING id),
   accepted AS (
     INSERT INTO bids (listing_id, bidder_id, client_bid_id, amount, outcome, seq, bidder_code, ends_at, min_next_bid, at)
     SELECT $1, $2, $3, $4, 'accepted', $5, $6, $7, $8, $9 FROM listing),
-  ${unchangedBidAudit.ctes}
-  ${unchangedBidAudit.finalStatement}`;
+  ${acceptAudit.ctes}
+  ${acceptAudit.finalStatement}`;
 
 const RECORD_REJECTION_SQL = `INSERT INTO bids (listing_id, bidder_id, client_bid_id, amount, outcome, message, at)
   VALUES ($1, $2, $3, $4, $5, $6, $7)`;
@@ -133,7 +141,14 @@ export interface CloseContext {
 
 @Injectable()
 export class LeaseListingsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly reads: DataSource;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(READ_DATA_SOURCE) readDataSource?: DataSource,
+  ) {
+    this.reads = readDataSource ?? dataSource;
+  }
 
   private get listings() {
     return this.dataSource.getRepository(LeaseListingEntity);
@@ -168,7 +183,8 @@ export class LeaseListingsRepository {
   async findWithLeaderCode(
     id: string,
   ): Promise<{ listing: LeaseListingEntity; leaderCode: string | null } | null> {
-    const { entities, raw } = await this.listings
+    const { entities, raw } = await this.reads
+      .getRepository(LeaseListingEntity)
       .createQueryBuilder('l')
       .leftJoin(BidEntity, 'b', 'b.listing_id = l.id AND b.seq = l.last_seq')
       .addSelect('b.bidder_code', 'leader_code')
@@ -279,7 +295,7 @@ export class LeaseListingsRepository {
       bidderId,
       clientBidId,
     ]);
-    return this.toBidContext(this.dataSource.manager, listingId, rows);
+    return this.toBidContext(this.dataSource.manager, rows);
   }
 
   /*
@@ -302,12 +318,11 @@ export class LeaseListingsRepository {
     params: string[],
   ): Promise<BidContext | null> {
     const rows = (await manager.query(sql, params)) as Record<string, any>[];
-    return this.toBidContext(manager, params[0], rows);
+    return this.toBidContext(manager, rows);
   }
 
   private async toBidContext(
     manager: EntityManager,
-    listingId: string,
     rows: Record<string, any>[],
   ): Promise<BidContext | null> {
     if (rows.length === 0) return null;
@@ -316,7 +331,8 @@ export class LeaseListingsRepository {
       ? await manager.getRepository(BidEntity).findOneByOrFail({ id: row.existing_id as string })
       : null;
     return {
-      listing: toAuctionState(listingId, row),
+      listing: toAuctionState(row.id, row),
+      databaseNow: row.database_now,
       registration: row.registration_status
         ? { status: row.registration_status, bidderCode: row.bidder_code }
         : null,
@@ -375,9 +391,32 @@ export class LeaseListingsRepository {
     ]);
   }
 
-  /** Writes the accepted bid, moves the listing on and appends the audit entry, in one statement. */
-  async appendAcceptedBid(manager: EntityManager, bid: AcceptedBid, audit: AuditRecord): Promise<void> {
-    await manager.query(APPEND_ACCEPTED_BID_SQL, [...acceptedBidParams(bid), ...bidAudit.params(audit)]);
+  /** Writes a bid of an auction that has already ended (demo history), bypassing the live checks. */
+  async appendHistoricalBid(manager: EntityManager, bid: AcceptedBid, audit: AuditRecord): Promise<void> {
+    await manager.query(APPEND_HISTORICAL_BID_SQL, [
+      ...acceptedBidParams(bid),
+      ...historyAudit.params(audit),
+    ]);
+  }
+
+  /**
+   * Under the listing lock: writes the accepted bid, moves the listing on and appends the
+   * audit entry in one statement; false when the database's clock says bidding is over.
+   */
+  async appendAcceptedBid(
+    manager: EntityManager,
+    bid: AcceptedBid,
+    expected: { lastSeq: number; endsAt: Date },
+    audit: AuditRecord,
+  ): Promise<boolean> {
+    // An UPDATE's raw result is [rows, rowCount].
+    const [, rowCount] = (await manager.query(APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, [
+      ...acceptedBidParams(bid),
+      expected.lastSeq,
+      expected.endsAt,
+      ...acceptAudit.params(audit),
+    ])) as [unknown[], number];
+    return rowCount === 1;
   }
 
   /**
@@ -393,7 +432,7 @@ export class LeaseListingsRepository {
       ...acceptedBidParams(bid),
       expected.lastSeq,
       expected.endsAt,
-      ...unchangedBidAudit.params(audit),
+      ...acceptAudit.params(audit),
     ]);
     // One row back means the audit head moved, which happens only when the listing did.
     return result.rowCount === 1;
@@ -429,9 +468,37 @@ export class LeaseListingsRepository {
     await manager.query(RECORD_REJECTION_SQL, values);
   }
 
+  /**
+   * One page of accepted bids after `afterSeq`, by the (listing_id, seq) key: no COUNT and no
+   * OFFSET, so a page costs the same however long the ledger is. Reads `limit + 1` rows to
+   * tell whether more follow.
+   */
+  async acceptedBidsAfter(
+    listingId: string,
+    afterSeq: number,
+    limit: number,
+  ): Promise<{ items: BidEntity[]; hasMore: boolean }> {
+    const rows = await this.reads
+      .getRepository(BidEntity)
+      .createQueryBuilder('b')
+      .where('b.listing_id = :listingId AND b.seq > :afterSeq', { listingId, afterSeq })
+      .orderBy('b.seq', 'ASC')
+      .limit(limit + 1)
+      .getMany();
+    return { items: rows.slice(0, limit), hasMore: rows.length > limit };
+  }
+
+  /** The bidder code a user holds on a listing, if any (for its own snapshot). */
+  async findBidderCode(listingId: string, bidderId: string): Promise<string | null> {
+    const registration = await this.reads
+      .getRepository(LeaseRegistrationEntity)
+      .findOne({ where: { listingId, bidderId }, select: { id: true, bidderCode: true } });
+    return registration?.bidderCode ?? null;
+  }
+
   /** The public ledger: accepted bids in seq order. */
   async listAcceptedBids(listingId: string, afterSeq: number, limit: number, offset = 0) {
-    const repo = this.dataSource.getRepository(BidEntity);
+    const repo = this.reads.getRepository(BidEntity);
     const query = repo
       .createQueryBuilder('b')
       .where('b.listing_id = :listingId AND b.seq > :afterSeq', { listingId, afterSeq })

@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
-import { createDataSource } from './data-source.js';
+import { createDataSource, READ_DATA_SOURCE } from './data-source.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { DealsRepository } from './deals.repository.js';
 import { LeaseListingsRepository } from './lease-listings.repository.js';
@@ -10,9 +10,13 @@ import { UsersRepository } from './users.repository.js';
 const REPOSITORIES = [AuditLogRepository, DealsRepository, LeaseListingsRepository, UsersRepository];
 
 class DataSourceCloser implements OnApplicationShutdown {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(READ_DATA_SOURCE) private readonly readDataSource: DataSource,
+  ) {}
   async onApplicationShutdown() {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    for (const dataSource of [this.readDataSource, this.dataSource])
+      if (dataSource.isInitialized) await dataSource.destroy();
   }
 }
 
@@ -42,10 +46,22 @@ export class PersistenceModule {
             return dataSource;
           },
         },
+        {
+          // Reads that can come in floods (snapshots, resync, the public ledger) get their own
+          // connections, so they can never hold every connection the bid path needs.
+          provide: READ_DATA_SOURCE,
+          inject: [APP_CONFIG, DataSource],
+          useFactory: (config: AppConfig) =>
+            createDataSource(
+              config.DATABASE_URL,
+              config.DB_READ_POOL_SIZE,
+              `${applicationName}-read`,
+            ).initialize(),
+        },
         DataSourceCloser,
         ...REPOSITORIES,
       ],
-      exports: [DataSource, ...REPOSITORIES],
+      exports: [DataSource, READ_DATA_SOURCE, ...REPOSITORIES],
     };
   }
 }

@@ -1,13 +1,14 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsCanonicalId } from '@ggzy/common';
 import { Roles } from '@ggzy/auth';
 import { AuditLogRepository } from '@ggzy/persistence';
 import { PageQuery } from '../common.dto.js';
 
 class AuditQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) entityType?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) entityId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsCanonicalId() entityId?: string;
 }
 
 @ApiTags('supervision')

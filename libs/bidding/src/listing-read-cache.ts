@@ -1,0 +1,59 @@
+/**
+ * A short-lived, per-listing memory of what anonymous watchers read (the listing for a
+ * snapshot, pages of the ledger), so a crowd asking the same thing costs one query.
+ *
+ * Freshness: the host calls `changed(listingId)` whenever an event reaches the listing's
+ * room (from any instance), and an answer read before such a change is never kept. The
+ * host says through `mayKeep` which listings it can watch (those with a room here); the
+ * others are not cached at all. Concurrent misses for one key share one read.
+ */
+export class ListingReadCache {
+  private readonly entries = new Map<string, Map<string, { readAt: number; value: Promise<unknown> }>>();
+  private readonly generations = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly mayKeep: (listingId: string) => boolean = () => true,
+    private readonly maxKeysPerListing = 32,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Something about the listing changed: drop what was read before. */
+  changed(listingId: string): void {
+    this.generations.set(listingId, (this.generations.get(listingId) ?? 0) + 1);
+    this.entries.delete(listingId);
+  }
+
+  /** The listing is no longer watched here. */
+  forget(listingId: string): void {
+    this.entries.delete(listingId);
+    this.generations.delete(listingId);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async read<T>(listingId: string, key: string, load: () => Promise<T>): Promise<T> {
+    if (this.ttlMs <= 0) return load();
+    const readAt = this.now();
+    const cached = this.entries.get(listingId)?.get(key);
+    if (cached && readAt - cached.readAt < this.ttlMs) return cached.value as Promise<T>;
+    const generation = this.generations.get(listingId) ?? 0;
+    const value = load();
+    if (this.mayKeep(listingId)) {
+      let keys = this.entries.get(listingId);
+      if (!keys) this.entries.set(listingId, (keys = new Map()));
+      if (keys.size >= this.maxKeysPerListing) keys.delete(keys.keys().next().value!);
+      keys.set(key, { readAt, value });
+      // A change during the read, or a failed read, must not be served to the next caller.
+      const drop = () => {
+        if (this.entries.get(listingId)?.get(key)?.value === value) this.entries.get(listingId)!.delete(key);
+      };
+      value.then(() => {
+        if ((this.generations.get(listingId) ?? 0) !== generation) drop();
+      }, drop);
+    }
+    return value;
+  }
+}

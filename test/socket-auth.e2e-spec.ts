@@ -1,0 +1,188 @@
+import jwt from 'jsonwebtoken';
+import request from 'supertest';
+import { io } from 'socket.io-client';
+import {
+  type RunningHttpApp,
+  startGateway,
+  startTestPlatform,
+  type TestPlatform,
+} from './support/platform.js';
+import {
+  createOperator,
+  createPublishedListing,
+  login,
+  registerBidder,
+  sleep,
+  type TestUser,
+} from './support/factories.js';
+import { ask, connect } from './support/sockets.js';
+import { bidOverRest, bidOverSocket, publicLedger, sleepUntil } from './support/bidding-clients.js';
+import { countRows, queryRows } from './support/checks.js';
+
+const ALLOWED_ORIGIN = 'https://ggzy.example';
+
+/** Opens a socket sending `origin`; resolves with the connect_error's data, or 'connected'. */
+function connectFrom(gatewayUrl: string, origin: string | undefined) {
+  const socket = io(`${gatewayUrl}/bidding`, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    extraHeaders: origin ? { origin } : {},
+  });
+  return new Promise<unknown>((resolve) => {
+    socket.once('connect', () => resolve('connected'));
+    socket.once('connect_error', (error: Error & { data?: unknown }) => resolve(error.data ?? error.message));
+  }).finally(() => socket.close());
+}
+
+describe('socket sessions: expiry, qualification, origins, clocks', () => {
+  let platform: TestPlatform;
+  let staff: TestUser;
+  let bidders: TestUser[];
+  const gateways: RunningHttpApp[] = [];
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({ CORS_ORIGINS: [ALLOWED_ORIGIN] });
+    staff = await createOperator(platform.env.config, platform.api.url, 'staff');
+    bidders = await Promise.all([0, 1, 2, 3].map(() => registerBidder(platform.api.url)));
+  });
+
+  afterAll(async () => {
+    for (const gateway of gateways) await gateway.close();
+    await platform?.close();
+  });
+
+  /** A bidder token that expires in `seconds`, signed as the platform signs its own. */
+  const shortToken = (user: TestUser, seconds: number) =>
+    jwt.sign({ username: user.username, roles: ['bidder'] }, platform.env.config.JWT_SECRET, {
+      algorithm: 'HS256',
+      subject: user.id,
+      issuer: 'ggzy',
+      expiresIn: seconds,
+    });
+
+  it('a socket whose token expires gets TOKEN_EXPIRED, then bids again after `auth` with a fresh token', async () => {
+    const api = platform.api.url;
+    const [a, b] = bidders;
+    const listing = await createPublishedListing(api, staff, [a, b], { biddingInMs: 1000, freeMs: 60_000 });
+    const socket = await platform.open(shortToken(a, 3));
+    await sleepUntil(Date.parse(listing.body.biddingStartsAt), 100);
+    expect(await bidOverSocket(socket, listing.id, 800_000, 'a-1')).toMatchObject({
+      ok: true,
+      bid: { seq: 1 },
+    });
+    expect(await bidOverRest(api, b.token, listing.id, 810_000, 'b-1')).toMatchObject({ ok: true });
+
+    const { exp } = jwt.decode(shortToken(a, 3)) as { exp: number };
+    await sleepUntil(exp * 1000, 300);
+    const before = await countRows(platform.env.config.DATABASE_URL);
+    expect(await bidOverSocket(socket, listing.id, 820_000, 'a-2')).toMatchObject({
+      ok: false,
+      error: { code: 'TOKEN_EXPIRED' },
+    });
+    expect(await countRows(platform.env.config.DATABASE_URL)).toEqual(before);
+    // An expired token cannot renew itself; garbage is refused with a code.
+    expect(await ask(socket, 'auth', { token: shortToken(a, -10) })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_TOKEN' },
+    });
+    expect(await ask(socket, 'auth', { token: 42 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+
+    const fresh = await ask(socket, 'auth', { token: await login(api, a.username, a.password) });
+    expect(fresh).toEqual({ ok: true, user: { id: a.id, username: a.username, roles: ['bidder'] } });
+    expect(socket.connected).toBe(true);
+    expect(await bidOverSocket(socket, listing.id, 820_000, 'a-2')).toMatchObject({
+      ok: true,
+      bid: { seq: 3 },
+    });
+    expect((await publicLedger(api, listing.id)).map((bid) => bid.amount)).toEqual([
+      800_000, 810_000, 820_000,
+    ]);
+  });
+
+  it('a bidder with no registration gets NOT_QUALIFIED and writes nothing; a pending one keeps its replay', async () => {
+    const api = platform.api.url;
+    const [a, , stranger, pending] = bidders;
+    const listing = await createPublishedListing(api, staff, [a], { biddingInMs: 1000, freeMs: 60_000 });
+    await request(api)
+      .post(`/api/lease-listings/${listing.id}/registrations`)
+      .auth(pending.token, { type: 'bearer' })
+      .send({})
+      .expect(201);
+    await sleepUntil(Date.parse(listing.body.biddingStartsAt), 100);
+    const socket = await platform.open(stranger.token);
+
+    const before = await countRows(platform.env.config.DATABASE_URL);
+    for (let i = 0; i < 3; i += 1) {
+      expect(await bidOverSocket(socket, listing.id, 800_000 + i, `s-${i}`)).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_QUALIFIED' },
+      });
+      expect(await bidOverRest(api, stranger.token, listing.id, 800_000 + i, `r-${i}`)).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_QUALIFIED' },
+      });
+    }
+    expect(await countRows(platform.env.config.DATABASE_URL)).toEqual(before);
+
+    const first = await bidOverRest(api, pending.token, listing.id, 800_000, 'p-1');
+    expect(first).toMatchObject({ ok: false, error: { code: 'NOT_QUALIFIED' } });
+    expect(await bidOverRest(api, pending.token, listing.id, 800_000, 'p-1')).toEqual(first);
+    const rows = await queryRows<{ outcome: string }>(
+      platform.env.config.DATABASE_URL,
+      'SELECT outcome FROM bids WHERE listing_id = $1 AND bidder_id = $2',
+      [listing.id, pending.id],
+    );
+    expect(rows).toEqual([{ outcome: 'NOT_QUALIFIED' }]);
+  });
+
+  it('sockets follow CORS_ORIGINS: a foreign browser origin is refused with a code', async () => {
+    const url = platform.gateway.url;
+    expect(await connectFrom(url, 'https://evil.example')).toMatchObject({ code: 'ORIGIN_NOT_ALLOWED' });
+    expect(await connectFrom(url, ALLOWED_ORIGIN)).toBe('connected');
+    expect(await connectFrom(url, undefined)).toBe('connected');
+    // The long-polling handshake answers CORS for the listed origin only.
+    const polling = (origin: string) =>
+      request(url).get('/socket.io/?EIO=4&transport=polling').set('Origin', origin);
+    expect((await polling(ALLOWED_ORIGIN)).headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
+    expect((await polling('https://evil.example')).headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('a gateway whose clock runs 2 s behind cannot accept a bid after the database has seen the end', async () => {
+    const api = platform.api.url;
+    const [a, b] = bidders;
+    // No worker: the listing stays `bidding` past its end, so only the clocks decide.
+    await platform.stopWorker();
+    const listing = await createPublishedListing(api, staff, [a, b], {
+      biddingInMs: 1500,
+      freeMs: 4000,
+      extensionSeconds: 1,
+    });
+    const skewed = await startGateway({ ...platform.env.config, CLOCK_OFFSET_MS: -2000 });
+    gateways.push(skewed);
+    const [sa, sb] = await Promise.all([connect(skewed.url, a.token), connect(skewed.url, b.token)]);
+    try {
+      const opensAt = Date.parse(listing.body.biddingStartsAt);
+      const endsAt = Date.parse(listing.body.freeBiddingEndsAt) + 1000;
+      // 2.5 s into bidding by the real clock, 0.5 s by the skewed one: accepted.
+      await sleepUntil(opensAt, 2500);
+      expect(await bidOverSocket(sa, listing.id, 800_000, 'a-in-time')).toMatchObject({ ok: true });
+      // 0.4 s after the end by the real (and the database's) clock; the skewed process still
+      // sees 1.6 s of free bidding left.
+      await sleepUntil(endsAt, 400);
+      expect(await bidOverSocket(sb, listing.id, 810_000, 'b-late')).toMatchObject({
+        ok: false,
+        error: { code: 'AUCTION_CLOSED' },
+      });
+      await sleep(100);
+      expect((await publicLedger(api, listing.id)).map((bid) => bid.amount)).toEqual([800_000]);
+    } finally {
+      sa.close();
+      sb.close();
+      await platform.startWorker();
+    }
+  });
+});

@@ -1,0 +1,194 @@
+import { io, type Socket } from 'socket.io-client';
+import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import {
+  createOperator,
+  createPublishedListing,
+  type LiveListing,
+  registerBidder,
+  sleep,
+  type TestUser,
+  waitFor,
+} from './support/factories.js';
+import { ask, type BidEvent } from './support/sockets.js';
+import { bidOverRest, sleepUntil } from './support/bidding-clients.js';
+import { queryRows } from './support/checks.js';
+
+const PER_SOCKET = 5;
+const PER_ADDRESS = 12;
+const CONNECTIONS = 4;
+const PAGE = 3;
+
+type AckResult = { ok: boolean; error?: { code: string } };
+const codes = (acks: AckResult[]) => acks.map((ack) => (ack.ok ? 'ok' : ack.error!.code));
+const count = (list: string[], code: string) => list.filter((item) => item === code).length;
+/** Rate windows are one second long; wait them out between cases. */
+const nextWindow = () => sleep(1100);
+
+describe('anonymous sockets cannot stall bidding', () => {
+  let platform: TestPlatform;
+  let staff: TestUser;
+  let bidders: TestUser[];
+  let listing: LiveListing;
+  let open: Socket[] = [];
+
+  beforeAll(async () => {
+    platform = await startTestPlatform({
+      SOCKET_EVENTS_PER_SECOND: PER_SOCKET,
+      SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: PER_ADDRESS,
+      SOCKET_CONNECTIONS_PER_ADDRESS: CONNECTIONS,
+      RESYNC_PAGE_SIZE: PAGE,
+      SNAPSHOT_CACHE_MS: 2000,
+    });
+    staff = await createOperator(platform.env.config, platform.api.url, 'staff');
+    bidders = await Promise.all([0, 1].map(() => registerBidder(platform.api.url)));
+    listing = await createPublishedListing(platform.api.url, staff, bidders, {
+      biddingInMs: 1000,
+      freeMs: 120_000,
+    });
+  });
+
+  afterEach(async () => {
+    open.forEach((socket) => socket.close());
+    open = [];
+    await nextWindow();
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  /** A socket on the platform's gateway that this file closes itself (the cap counts them). */
+  const connectSocket = (token?: string) =>
+    new Promise<Socket>((resolve, reject) => {
+      const socket = io(`${platform.gateway.url}/bidding`, {
+        auth: token ? { token } : {},
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      socket.once('connect', () => {
+        open.push(socket);
+        resolve(socket);
+      });
+      socket.once('connect_error', (error: Error & { data?: unknown }) => {
+        socket.close();
+        reject(Object.assign(error, { data: error.data }));
+      });
+    });
+
+  it('each socket may send so many events a second; the rest are RATE_LIMITED, bids are not counted', async () => {
+    const [a] = bidders;
+    const socket = await connectSocket(a.token);
+    const burst = await Promise.all(
+      Array.from({ length: PER_SOCKET + 3 }, (_, i) =>
+        ask<AckResult>(socket, i % 2 ? 'join' : 'no.such.event', { listingId: listing.id }),
+      ),
+    );
+    const results = codes(burst);
+    expect(results.length - count(results, 'RATE_LIMITED')).toBe(PER_SOCKET);
+    expect(count(results, 'RATE_LIMITED')).toBe(3);
+    // Bids have their own per-bidder limit: still answered by the bid path.
+    const bid = await ask<AckResult>(socket, 'bid', { listingId: listing.id, amount: 1, clientBidId: 'x-1' });
+    expect(bid.error?.code).not.toBe('RATE_LIMITED');
+    expect(socket.connected).toBe(true);
+    await nextWindow();
+    expect(await ask(socket, 'join', { listingId: listing.id })).toMatchObject({ ok: true });
+  });
+
+  it('all sockets of one address share a limit', async () => {
+    const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, () => connectSocket()));
+    const acks = await Promise.all(
+      sockets.flatMap((socket) =>
+        Array.from({ length: PER_SOCKET }, () => ask<AckResult>(socket, 'join', { listingId: listing.id })),
+      ),
+    );
+    const results = codes(acks);
+    expect(CONNECTIONS * PER_SOCKET).toBeGreaterThan(PER_ADDRESS);
+    expect(count(results, 'ok')).toBe(PER_ADDRESS);
+    expect(count(results, 'RATE_LIMITED')).toBe(CONNECTIONS * PER_SOCKET - PER_ADDRESS);
+  });
+
+  it('an address may hold so many connections; a closed one frees its place', async () => {
+    await Promise.all(Array.from({ length: CONNECTIONS }, () => connectSocket()));
+    const refused = await connectSocket().catch((error: { data?: unknown }) => error.data);
+    expect(refused).toMatchObject({ code: 'TOO_MANY_CONNECTIONS', message: expect.any(String) });
+    open.shift()!.close();
+    const again = await waitFor(
+      () => connectSocket().catch(() => undefined),
+      5000,
+      'a place to free up after a disconnect',
+    );
+    expect(again.connected).toBe(true);
+  });
+
+  it('a message larger than SOCKET_MAX_PAYLOAD_BYTES closes that connection unread', async () => {
+    const [big, bystander] = await Promise.all([connectSocket(), connectSocket()]);
+    const closed = new Promise<string>((resolve) => big.once('disconnect', (reason) => resolve(reason)));
+    big.emit('join', {
+      listingId: listing.id,
+      padding: 'x'.repeat(platform.env.config.SOCKET_MAX_PAYLOAD_BYTES),
+    });
+    expect(await closed).toMatch(/transport (close|error)/);
+    expect(await ask(bystander, 'join', { listingId: listing.id })).toMatchObject({ ok: true });
+  });
+
+  it('resync pages by seq with hasMore and nextAfterSeq; an anonymous snapshot is cached until an event reaches the room', async () => {
+    const api = platform.api.url;
+    const [a, b] = bidders;
+    await sleepUntil(Date.parse(listing.body.biddingStartsAt), 100);
+    const [watcher, other, user] = await Promise.all([
+      connectSocket(),
+      connectSocket(),
+      connectSocket(a.token),
+    ]);
+    const seen: BidEvent[] = [];
+    watcher.on('bid.accepted', (bid: BidEvent) => seen.push(bid));
+    expect(await ask(watcher, 'join', { listingId: listing.id })).toMatchObject({ ok: true });
+    const amounts = [800_000, 810_000, 820_000, 830_000, 840_000, 850_000, 860_000];
+    for (const [i, amount] of amounts.entries()) {
+      const bidder = i % 2 ? b : a;
+      expect(await bidOverRest(api, bidder.token, listing.id, amount, `page-${i}`)).toMatchObject({
+        ok: true,
+      });
+    }
+    await waitFor(() => seen.length === amounts.length || undefined, 10_000, 'the watcher to see every bid');
+
+    const pages: { bids: BidEvent[]; hasMore: boolean; nextAfterSeq: number }[] = [];
+    let afterSeq = 0;
+    for (;;) {
+      const ack = await ask(other, 'resync', { listingId: listing.id, afterSeq });
+      expect(ack).toMatchObject({ ok: true, snapshot: { listingId: listing.id, lastSeq: amounts.length } });
+      pages.push(ack);
+      if (!ack.hasMore) break;
+      afterSeq = ack.nextAfterSeq;
+    }
+    expect(pages.map((page) => page.bids.map((bid) => bid.seq))).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+    expect(pages.map((page) => [page.hasMore, page.nextAfterSeq])).toEqual([
+      [true, 3],
+      [true, 6],
+      [false, 7],
+    ]);
+    expect(pages.flatMap((page) => page.bids)).toEqual(seen);
+    await nextWindow();
+
+    // A change no event announced stays invisible to anonymous watchers while the cache lives,
+    // which shows their snapshots come from memory; a signed-in user always reads fresh.
+    await queryRows(
+      platform.env.config.DATABASE_URL,
+      'UPDATE lease_listings SET bid_count = bid_count + 100 WHERE id = $1',
+      [listing.id],
+    );
+    const cached = await ask(other, 'join', { listingId: listing.id });
+    expect(cached.snapshot.bidCount).toBe(amounts.length);
+    const fresh = await ask(user, 'join', { listingId: listing.id });
+    expect(fresh.snapshot).toMatchObject({
+      bidCount: amounts.length + 100,
+      yourBidderCode: listing.codes.get(a.id),
+    });
+    // Any event reaching the room makes the cached read stale at once.
+    expect(await bidOverRest(api, b.token, listing.id, 870_000, 'page-event')).toMatchObject({ ok: true });
+    await waitFor(() => seen.length === amounts.length + 1 || undefined, 10_000, 'the next bid event');
+    const after = await ask(other, 'join', { listingId: listing.id });
+    expect(after.snapshot).toMatchObject({ lastSeq: amounts.length + 1, bidCount: amounts.length + 101 });
+  });
+});
