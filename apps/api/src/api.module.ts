@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AuthGuard, AuthModule } from '@ggzy/auth';
 import { BiddingModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/bidding';
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
+import { BusinessCalendarService } from '@ggzy/calendar';
 import { LeaseListingsService } from '@ggzy/leasing';
 import { PersistenceModule } from '@ggzy/persistence';
 import {
@@ -17,6 +18,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { LeaseListingsController } from './lease-listings/lease-listings.controller.js';
 import { DealsController } from './deals/deals.controller.js';
 import { AuditController } from './audit/audit.controller.js';
+import { CalendarController } from './calendar/calendar.controller.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -52,6 +54,7 @@ export class ApiModule {
         LeaseListingsController,
         DealsController,
         AuditController,
+        CalendarController,
         HealthController,
       ],
       providers: [
@@ -62,6 +65,7 @@ export class ApiModule {
           useFactory: (backend: QueueBackend) => new AuctionScheduler(backend),
         },
         LeaseListingsService,
+        BusinessCalendarService,
         HealthService,
         ConnectionsCloser,
         { provide: APP_GUARD, useClass: AuthGuard },

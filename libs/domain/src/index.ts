@@ -5,3 +5,5 @@ export * from './audit-chain.js';
 export * from './lease-listing-lifecycle.js';
 export * from './lease-listing-schedule.js';
 export * from './calendar.js';
+export * from './business-calendar.js';
+export * from './official-calendars.js';

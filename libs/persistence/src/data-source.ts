@@ -9,6 +9,7 @@ import {
 } from './entities/index.js';
 import { InitialSchema1764230000000 } from './migrations/1764230000000-initial-schema.js';
 import { ListingSuspension1764240000000 } from './migrations/1764240000000-listing-suspension.js';
+import { BusinessCalendar1764340000000 } from './migrations/1764340000000-business-calendar.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -19,7 +20,11 @@ export const ENTITIES = [
   AuditEntryEntity,
 ];
 // Listed explicitly: globs over compiled files break under bundlers and ESM alike.
-export const MIGRATIONS = [InitialSchema1764230000000, ListingSuspension1764240000000];
+export const MIGRATIONS = [
+  InitialSchema1764230000000,
+  ListingSuspension1764240000000,
+  BusinessCalendar1764340000000,
+];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */
 export const READ_DATA_SOURCE = Symbol('READ_DATA_SOURCE');

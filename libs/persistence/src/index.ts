@@ -6,3 +6,4 @@ export * from './users.repository.js';
 export * from './deals.repository.js';
 export * from './lease-listings.repository.js';
 export * from './persistence.module.js';
+export * from './business-calendar/business-calendar.repository.js';

@@ -6,8 +6,15 @@ import { AuditLogRepository } from './audit-log.repository.js';
 import { DealsRepository } from './deals.repository.js';
 import { LeaseListingsRepository } from './lease-listings.repository.js';
 import { UsersRepository } from './users.repository.js';
+import { BusinessCalendarRepository } from './business-calendar/business-calendar.repository.js';
 
-const REPOSITORIES = [AuditLogRepository, DealsRepository, LeaseListingsRepository, UsersRepository];
+const REPOSITORIES = [
+  AuditLogRepository,
+  BusinessCalendarRepository,
+  DealsRepository,
+  LeaseListingsRepository,
+  UsersRepository,
+];
 
 class DataSourceCloser implements OnApplicationShutdown {
   constructor(
