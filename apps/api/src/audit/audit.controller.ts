@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { IsCanonicalId } from '@ggzy/common';
 import { Roles } from '@ggzy/auth';
 import { AuditLogRepository } from '@ggzy/persistence';
@@ -8,7 +8,13 @@ import { PageQuery } from '../common.dto.js';
 
 class AuditQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32) entityType?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsCanonicalId() entityId?: string;
+  /** A UUID, or a year for the business calendar (four digits, canonical as written). */
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @ValidateIf((query: AuditQuery) => !/^\d{4}$/.test(String(query.entityId)))
+  @IsCanonicalId()
+  entityId?: string;
 }
 
 @ApiTags('supervision')
