@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadEnvConfig } from '@ggzy/common';
-import { DomainError } from '@ggzy/domain';
+import { DomainError, rolesAreCompatible } from '@ggzy/domain';
 import { createDataSource, ROLES, type Role, UsersRepository } from '@ggzy/persistence';
 import { PasswordHasher } from '@ggzy/auth';
 import { resolveInfrastructure } from '@ggzy/queues';
@@ -46,6 +46,10 @@ async function main(argv: string[]): Promise<number> {
           roles.some((role) => !ROLES.includes(role))
         ) {
           console.error(USAGE);
+          return 2;
+        }
+        if (!rolesAreCompatible(roles)) {
+          console.error('an account is either a bidder or staff/supervisor/admin, never both');
           return 2;
         }
         if (values.password.length < 8) {

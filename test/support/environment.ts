@@ -45,6 +45,8 @@ export async function createTestEnvironment(overrides: Partial<AppConfig> = {}):
     // Every test client shares 127.0.0.1 and fires table-driven messages back to back; the
     // socket limits have their own tests (socket-limits.e2e-spec.ts) with their own figures.
     ...GENEROUS_SOCKET_LIMITS,
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    REGISTRATIONS_PER_ADDRESS_PER_HOUR: 100_000,
     ...overrides,
   };
   return {
@@ -73,6 +75,8 @@ export function configToEnv(config: AppConfig): NodeJS.ProcessEnv {
     SOCKET_EVENTS_PER_SECOND: String(config.SOCKET_EVENTS_PER_SECOND),
     SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: String(config.SOCKET_EVENTS_PER_ADDRESS_PER_SECOND),
     SOCKET_CONNECTIONS_PER_ADDRESS: String(config.SOCKET_CONNECTIONS_PER_ADDRESS),
+    JWT_SECRET: config.JWT_SECRET,
+    REGISTRATIONS_PER_ADDRESS_PER_HOUR: String(config.REGISTRATIONS_PER_ADDRESS_PER_HOUR),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
   };
 }

@@ -2,9 +2,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import { hasAnyRole, TokenService } from '@ggzy/auth';
 import { type AppConfig, createValidationPipe, PinoNestLogger } from '@ggzy/common';
+import { DomainError } from '@ggzy/domain';
 import { ApiModule } from './api.module.js';
 
 /** Builds the HTTP API; main.ts listens, tests call this directly. */
@@ -13,6 +17,14 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
     logger: new PinoNestLogger(logger),
     bodyParser: false,
   });
+  // Hop count, never `true`: only that many proxies' X-Forwarded-For entries are believed.
+  app.set('trust proxy', config.TRUST_PROXY > 0 ? config.TRUST_PROXY : false);
+  const apiHeaders = helmet();
+  // Swagger UI needs its own scripts and styles, so /docs gets every header but the CSP.
+  const docsHeaders = helmet({ contentSecurityPolicy: false });
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    (request.path.startsWith('/docs') ? docsHeaders : apiHeaders)(request, response, next),
+  );
   app.useBodyParser('json', { limit: '1mb' });
   app.use(
     pinoHttp({
@@ -39,6 +51,23 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
       .addBearerAuth()
       .build(),
   );
+  if (config.NODE_ENV === 'production') app.use('/docs', staffOnly(app.get(TokenService)));
   SwaggerModule.setup('docs', app, document);
   return app;
+}
+
+/** In production the API description is for the centre's staff: a staff Bearer token opens it. */
+function staffOnly(tokens: TokenService) {
+  return (request: Request, response: Response, next: NextFunction) => {
+    try {
+      const user = tokens.fromAuthorizationHeader(request.headers.authorization);
+      if (!user) throw new DomainError('UNAUTHENTICATED', 'the API description needs a staff sign-in');
+      if (!hasAnyRole(user, ['staff', 'admin']))
+        throw new DomainError('FORBIDDEN', 'the API description needs a staff sign-in');
+      next();
+    } catch (error) {
+      const { code, message, status } = error as DomainError;
+      response.status(status).json({ code, message });
+    }
+  };
 }

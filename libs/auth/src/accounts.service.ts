@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, FixedWindowRateLimiter } from '@ggzy/common';
+import { Injectable } from '@nestjs/common';
 import { DomainError } from '@ggzy/domain';
 import { type Role, type UserEntity, UsersRepository } from '@ggzy/persistence';
 import { PasswordHasher } from './password-hasher.js';
+import { SignInLimits } from './sign-in-limits.js';
 import { TokenService } from './token.service.js';
 
 export function toUserView(user: UserEntity) {
@@ -18,17 +18,14 @@ export function toUserView(user: UserEntity) {
 
 @Injectable()
 export class AccountsService {
-  private readonly loginLimiter: FixedWindowRateLimiter;
   private dummyHashPromise?: Promise<string>;
 
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: TokenService,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.loginLimiter = new FixedWindowRateLimiter(config.LOGIN_RATE_LIMIT_PER_MINUTE, 60_000);
-  }
+    private readonly limits: SignInLimits,
+  ) {}
 
   async create(input: {
     username: string;
@@ -42,20 +39,25 @@ export class AccountsService {
   }
 
   /** Registration through the API only ever makes bidders; other roles come from the operator CLI. */
-  async registerBidder(input: { username: string; password: string; displayName: string; orgCode?: string }) {
+  async registerBidder(
+    input: { username: string; password: string; displayName: string; orgCode?: string },
+    clientAddress: string,
+  ) {
+    await this.limits.countRegistration(clientAddress);
     return toUserView(await this.create({ ...input, roles: ['bidder'] }));
   }
 
-  /** Limited per client address and per username, so neither guessing pattern gets far. */
+  /** Wrong passwords slow down that name at that address, and a noisy address; see SignInLimits. */
   async login(username: string, password: string, clientAddress: string) {
-    const byAddress = this.loginLimiter.tryHit(`ip:${clientAddress}`);
-    const byName = this.loginLimiter.tryHit(`user:${username}`);
-    if (!byAddress || !byName)
-      throw new DomainError('RATE_LIMITED', 'too many sign-in attempts; wait a minute');
+    await this.limits.assertMayTry(username, clientAddress);
     const user = await this.users.findByUsername(username);
     // Verify against a hash even for unknown names, so timing does not reveal which names exist.
     const ok = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), password);
-    if (!user || !ok) throw new DomainError('INVALID_CREDENTIALS', 'wrong username or password');
+    if (!user || !ok) {
+      await this.limits.recordFailure(username, clientAddress);
+      throw new DomainError('INVALID_CREDENTIALS', 'wrong username or password');
+    }
+    await this.limits.recordSuccess(username, clientAddress);
     return {
       accessToken: this.tokens.issue({ id: user.id, username: user.username, roles: user.roles }),
       user: { id: user.id, username: user.username, roles: user.roles },

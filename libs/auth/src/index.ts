@@ -5,3 +5,4 @@ export * from './roles.decorator.js';
 export * from './auth.guard.js';
 export * from './auth.module.js';
 export * from './accounts.service.js';
+export * from './sign-in-limits.js';

@@ -1,8 +1,5 @@
 import { z } from 'zod';
 
-/** The dev secret is public (it is in this file), so production must refuse it. */
-export const DEV_JWT_SECRET = 'ggzy-dev-secret-change-me-0000000000000000';
-
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 
@@ -13,7 +10,8 @@ const schema = z
     REDIS_URL: z.string().optional(),
     API_PORT: port.default(3000),
     GATEWAY_PORT: port.default(3001),
-    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').default(DEV_JWT_SECRET),
+    /** Unset outside production → a random secret kept under DATA_DIR (see secrets.ts). */
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
     JWT_TTL_SECONDS: positiveInt.default(8 * 3600),
     CENTRE_TZ: z.string().default('Asia/Shanghai'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -24,7 +22,16 @@ const schema = z
       .default('ggzy'),
     DB_POOL_SIZE: positiveInt.default(10),
     BID_RATE_LIMIT_PER_SECOND: positiveInt.default(10),
-    LOGIN_RATE_LIMIT_PER_MINUTE: positiveInt.default(10),
+    /** Wrong passwords for one username from one address before each further one adds a delay. */
+    SIGN_IN_FREE_FAILURES: positiveInt.default(5),
+    /** Wrong passwords from one address (any usernames) before that address gets delays. */
+    SIGN_IN_FREE_FAILURES_PER_ADDRESS: positiveInt.default(100),
+    /** The first delay; each further failure doubles it, up to SIGN_IN_MAX_DELAY_SECONDS. */
+    SIGN_IN_FIRST_DELAY_SECONDS: positiveInt.default(2),
+    SIGN_IN_MAX_DELAY_SECONDS: positiveInt.default(900),
+    REGISTRATIONS_PER_ADDRESS_PER_HOUR: positiveInt.default(20),
+    /** Reverse-proxy hops in front of the api whose X-Forwarded-For is trusted; 0 = none. */
+    TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     SWEEP_INTERVAL_MS: positiveInt.default(2000),
     CLOSE_CONCURRENCY: positiveInt.default(20),
     DATA_DIR: z.string().default('.data'),
@@ -64,11 +71,11 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['CLOCK_OFFSET_MS'], message: 'only tests may skew the clock' });
     }
     if (env.NODE_ENV === 'production') {
-      if (env.JWT_SECRET === DEV_JWT_SECRET) {
+      if (!env.JWT_SECRET) {
         ctx.addIssue({
           code: 'custom',
           path: ['JWT_SECRET'],
-          message: 'production refuses the default JWT secret',
+          message: 'production needs a JWT_SECRET (32+ random characters) shared by every process',
         });
       }
       if (!env.DATABASE_URL) {
@@ -99,8 +106,9 @@ function isOrigin(value: string): boolean {
 export type EnvConfig = z.infer<typeof schema>;
 
 /** The typed configuration every process gets once the infrastructure is resolved. */
-export interface AppConfig extends Omit<EnvConfig, 'DATABASE_URL' | 'REDIS_URL'> {
+export interface AppConfig extends Omit<EnvConfig, 'DATABASE_URL' | 'REDIS_URL' | 'JWT_SECRET'> {
   DATABASE_URL: string;
+  JWT_SECRET: string;
   /** `null` means single-machine mode: queues and broadcasts run on PostgreSQL. */
   REDIS_URL: string | null;
 }

@@ -11,6 +11,10 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost) {
     const response = host.switchToHttp().getResponse<Response>();
     const { status, body } = toErrorResponse(exception, this.logger);
-    if (!response.headersSent) response.status(status).json(body);
+    if (response.headersSent) return;
+    const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (status === 429 && typeof retryAfter === 'number')
+      response.setHeader('Retry-After', String(retryAfter));
+    response.status(status).json(body);
   }
 }

@@ -1,9 +1,40 @@
 import { pino, type Logger } from 'pino';
 import type { LoggerService } from '@nestjs/common';
 
+/**
+ * Whatever could sign someone in never reaches a log line: tokens, passwords, cookies and
+ * connection strings are censored wherever they appear in a logged object (requests included).
+ */
+export const REDACTED_LOG_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-auth-token"]',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  'handshake.auth',
+  'handshake.headers.authorization',
+  'handshake.headers.cookie',
+  'auth.token',
+  ...['password', 'passwordHash', 'accessToken', 'token', 'secret', 'JWT_SECRET', 'AUDIT_HMAC_KEY'].flatMap(
+    (key) => [key, `*.${key}`],
+  ),
+  'DATABASE_URL',
+  'DATABASE_OWNER_URL',
+  'REDIS_URL',
+  '*.DATABASE_URL',
+  '*.DATABASE_OWNER_URL',
+  '*.REDIS_URL',
+];
+
 /** Structured JSON logs; `process` names which of the three processes wrote the line. */
 export function createLogger(processName: string, level: string): Logger {
-  return pino({ level, base: { process: processName }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({
+    level,
+    base: { process: processName },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+  });
 }
 
 /** Lets Nest write its own lines through pino. */

@@ -7,3 +7,4 @@ export * from './lease-listing-schedule.js';
 export * from './calendar.js';
 export * from './business-calendar.js';
 export * from './official-calendars.js';
+export * from './account-roles.js';

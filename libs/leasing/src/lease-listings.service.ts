@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, LOGGER, type Logger } from '@ggzy/common';
@@ -39,6 +40,8 @@ const AUDIT_ACTIONS: Partial<Record<ListingAction, string>> = {
 };
 
 const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor', 'admin']);
+/** A draft is staff's work in progress: to everyone else it does not exist (404). */
+const canSeeDrafts = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff']);
 
 /** Staff's side of a lease listing: create, publish, qualify or reject bidders; and reads. */
 @Injectable()
@@ -197,7 +200,7 @@ export class LeaseListingsService {
 
   async get(listingId: string, viewer?: AuthUser) {
     const found = await this.listings.findWithLeaderCode(listingId);
-    if (!found || (found.listing.status === 'draft' && !canSeeEverything(viewer))) {
+    if (!found || (found.listing.status === 'draft' && !canSeeDrafts(viewer))) {
       throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
     }
     const now = this.clock.now();
@@ -207,9 +210,9 @@ export class LeaseListingsService {
   }
 
   async list(filter: { status?: ListingStatus; limit: number; offset: number }, viewer?: AuthUser) {
-    if (filter.status === 'draft' && !canSeeEverything(viewer)) return { items: [], total: 0 };
+    if (filter.status === 'draft' && !canSeeDrafts(viewer)) return { items: [], total: 0 };
     const everything = canSeeEverything(viewer);
-    const { items, total } = await this.listings.list({ ...filter, includeDrafts: everything });
+    const { items, total } = await this.listings.list({ ...filter, includeDrafts: canSeeDrafts(viewer) });
     const now = this.clock.now();
     // Leader codes are on the listing page itself; the list shows prices and counts.
     const view = everything ? toStaffListing : toPublicListing;
@@ -256,7 +259,7 @@ export class LeaseListingsService {
       throw new DomainError('DEPOSIT_NOT_RECEIVED', 'a bidder is qualified only once the deposit arrives');
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
-      // The listing lock serialises code numbering.
+      // The listing lock serialises code choice, so the taken-code check cannot race.
       const listing = await this.mustLock(manager, listingId);
       if (listing.status !== 'announced' && listing.status !== 'bidding') {
         throw new DomainError(
@@ -272,7 +275,7 @@ export class LeaseListingsService {
         );
       }
       const qualifiedCount = listing.qualifiedCount + 1;
-      const bidderCode = String(qualifiedCount).padStart(4, '0');
+      const bidderCode = await this.newBidderCode(manager, listingId);
       await this.listings.update(manager, listingId, { qualifiedCount });
       await this.listings.updateRegistration(manager, registrationId, {
         status: 'qualified',
@@ -322,8 +325,8 @@ export class LeaseListingsService {
     });
   }
 
-  async registrations(listingId: string, limit: number, offset: number) {
-    await this.mustFind(listingId);
+  async registrations(listingId: string, limit: number, offset: number, viewer: AuthUser) {
+    await this.mustFindVisible(listingId, viewer);
     const { items, total } = await this.listings.listRegistrations(listingId, limit, offset);
     return { items: items.map(toRegistrationView), total };
   }
@@ -345,8 +348,8 @@ export class LeaseListingsService {
   }
 
   /** Every attempt with its outcome, for supervisors. */
-  async attempts(listingId: string, limit: number, offset: number) {
-    await this.mustFind(listingId);
+  async attempts(listingId: string, limit: number, offset: number, viewer: AuthUser) {
+    await this.mustFindVisible(listingId, viewer);
     const { items, total } = await this.listings.listAttempts(listingId, limit, offset);
     return {
       items: items.map((bid) => ({
@@ -371,9 +374,30 @@ export class LeaseListingsService {
     return next;
   }
 
+  /**
+   * 竞买号: six random digits from the CSPRNG, unique within the listing, so a code tells
+   * rivals nothing about how many bidders there are or in which order they qualified.
+   */
+  private async newBidderCode(
+    manager: Parameters<LeaseListingsRepository['lockById']>[0],
+    listingId: string,
+  ) {
+    for (;;) {
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+      if (!(await this.listings.bidderCodeTaken(manager, listingId, code))) return code;
+    }
+  }
+
   private async mustFind(listingId: string) {
     const listing = await this.listings.findById(listingId);
     if (!listing) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+    return listing;
+  }
+
+  private async mustFindVisible(listingId: string, viewer: AuthUser) {
+    const listing = await this.mustFind(listingId);
+    if (listing.status === 'draft' && !canSeeDrafts(viewer))
+      throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
     return listing;
   }
 

@@ -9,6 +9,8 @@ import {
 } from './entities/index.js';
 import { InitialSchema1764230000000 } from './migrations/1764230000000-initial-schema.js';
 import { ListingSuspension1764240000000 } from './migrations/1764240000000-listing-suspension.js';
+import { BidderRoleExclusive1764310000000 } from './migrations/1764310000000-bidder-role-exclusive.js';
+import { SignInLimits1764310000001 } from './migrations/1764310000001-sign-in-limits.js';
 import { BusinessCalendar1764340000000 } from './migrations/1764340000000-business-calendar.js';
 
 export const ENTITIES = [
@@ -23,6 +25,8 @@ export const ENTITIES = [
 export const MIGRATIONS = [
   InitialSchema1764230000000,
   ListingSuspension1764240000000,
+  BidderRoleExclusive1764310000000,
+  SignInLimits1764310000001,
   BusinessCalendar1764340000000,
 ];
 

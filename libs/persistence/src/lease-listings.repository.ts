@@ -254,6 +254,10 @@ export class LeaseListingsRepository {
     return repo.save(repo.create({ listingId, bidderId, status: 'pending' }));
   }
 
+  async bidderCodeTaken(manager: EntityManager, listingId: string, bidderCode: string): Promise<boolean> {
+    return manager.getRepository(LeaseRegistrationEntity).existsBy({ listingId, bidderCode });
+  }
+
   async updateRegistration(
     manager: EntityManager,
     id: string,

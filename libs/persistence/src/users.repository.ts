@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError } from '@ggzy/domain';
+import { DomainError, rolesAreCompatible } from '@ggzy/domain';
 import { type Role, UserEntity } from './entities/user.entity.js';
 import { isUniqueViolation } from './data-source.js';
 
@@ -21,6 +21,11 @@ export class UsersRepository {
   }
 
   async create(user: NewUser): Promise<UserEntity> {
+    if (!rolesAreCompatible(user.roles))
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        'a bidder account cannot also be staff, supervisor or admin',
+      );
     try {
       return await this.repo.save(this.repo.create({ ...user, orgCode: user.orgCode ?? null }));
     } catch (error) {

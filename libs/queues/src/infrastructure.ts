@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { type AppConfig, type EnvConfig } from '@ggzy/common';
+import { type AppConfig, type EnvConfig, readOrCreateSecret } from '@ggzy/common';
 import { ensureEmbeddedPostgres } from '@ggzy/persistence';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -25,7 +25,8 @@ export async function redisAnswers(url: string, timeoutMs = 500): Promise<boolea
 
 /**
  * Fills the two defaults of API.md: no DATABASE_URL → the embedded PostgreSQL under
- * DATA_DIR; no REDIS_URL → the local Redis if it answers, else single-machine mode.
+ * DATA_DIR; no REDIS_URL → the local Redis if it answers, else single-machine mode; no
+ * JWT_SECRET (never in production) → the installation's generated one under DATA_DIR.
  */
 export async function resolveInfrastructure(
   env: EnvConfig,
@@ -49,5 +50,9 @@ export async function resolveInfrastructure(
   if (!redisUrl) {
     log('no Redis: single-machine mode — queues and live broadcasts run on PostgreSQL');
   }
-  return { config: { ...env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl }, stopEmbedded };
+  const jwtSecret = env.JWT_SECRET ?? readOrCreateSecret(env.DATA_DIR, 'jwt-secret');
+  return {
+    config: { ...env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, JWT_SECRET: jwtSecret },
+    stopEmbedded,
+  };
 }

@@ -10,8 +10,8 @@ export class AuthController {
   constructor(private readonly accounts: AccountsService) {}
 
   @Post('register')
-  register(@Body() body: RegisterDto) {
-    return this.accounts.registerBidder(body);
+  register(@Body() body: RegisterDto, @Req() request: Request) {
+    return this.accounts.registerBidder(body, request.ip ?? 'unknown');
   }
 
   @Post('login')

@@ -82,8 +82,12 @@ export class LeaseListingsController {
 
   @Get(':id/registrations')
   @Roles('staff', 'supervisor')
-  registrations(@Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
-    return this.listings.registrations(id, page.limit, page.offset);
+  registrations(
+    @CurrentUser() viewer: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Query() page: PageQuery,
+  ) {
+    return this.listings.registrations(id, page.limit, page.offset, viewer);
   }
 
   @Post(':id/registrations/:regId/qualify')
@@ -126,7 +130,7 @@ export class LeaseListingsController {
   /** Every attempt, accepted or rejected, with the bidder's identity: supervisors and staff. */
   @Get(':id/bid-attempts')
   @Roles('staff', 'supervisor')
-  attempts(@Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
-    return this.listings.attempts(id, page.limit, page.offset);
+  attempts(@CurrentUser() viewer: AuthUser, @Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
+    return this.listings.attempts(id, page.limit, page.offset, viewer);
   }
 }
