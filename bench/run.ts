@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -10,70 +10,58 @@ import { io, type Socket } from 'socket.io-client';
 import { PasswordHasher } from '@ggzy/auth';
 import { createDataSource, ensureEmbeddedPostgres, freePort, UsersRepository } from '@ggzy/persistence';
 import { DEFAULT_REDIS_URL, redisAnswers } from '@ggzy/queues';
-import { round, summary } from './stats.js';
+import {
+  createBaselineTables,
+  describePgbench,
+  HOT_ROW_SCRIPT,
+  nodeClientLoop,
+  OWN_ROW_SCRIPT,
+  pgbenchPath,
+  runPgbench,
+} from './baseline.js';
+import { measureCpu, rssMiB } from './cpu.js';
+import { aggregate, compact, round, summary } from './stats.js';
 
 /**
  * `npm run bench`: starts the real platform (api, gateway, worker as processes) on a fresh
- * database and measures, in one run, each figure next to its baseline. Nothing here asserts;
- * the results are written to bench/results/ and copied into BENCHMARKS.md by hand.
+ * database and measures, in one run, each figure next to its baseline. Every phase runs
+ * BENCH_REPEATS times, interleaved with its baseline, and is reported as median and range.
+ * Nothing here asserts; the results are written to bench/results/ and copied into
+ * BENCHMARKS.md by hand.
  */
 const root = process.cwd();
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const WATCHERS = Number(process.env.BENCH_WATCHERS ?? 1000);
 const CLOSING = Number(process.env.BENCH_AUCTIONS ?? 200);
 const BIDDERS = 20;
+/**
+ * The gateway's pool has as many connections as pgbench has clients and the bench has
+ * bidders, so at most 20 bids are in flight on 20 connections on both sides.
+ */
+const DB_POOL_SIZE = Number(process.env.BENCH_DB_POOL_SIZE ?? BIDDERS);
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'a,b,c').split(','));
-const TICKS_PER_SECOND = 100;
+const BROADCAST_BIDS = 100;
+const BROADCAST_PER_SECOND = 20;
 
-/** CPU seconds each process used, read from /proc, so every figure says which process was busy. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
-/** Every PostgreSQL process on the machine (the bench's database is the only busy one). */
-function postgresCpu(): Map<number, number> {
-  const usage = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
-        usage.set(Number(entry), cpuSeconds(Number(entry)));
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return usage;
-}
-
-async function measureCpu<T>(
-  platform: Platform,
-  work: () => Promise<T>,
-): Promise<T & { cpuSeconds: Record<string, number> }> {
-  const names = ['api', 'gateway', 'worker'];
-  const pids = platform.children.map((child) => child.pid!);
-  const before = [...pids.map(cpuSeconds), process.cpuUsage()];
-  const postgresBefore = postgresCpu();
-  const wall = performance.now();
-  const result = await work();
-  const usage = process.cpuUsage(before[3] as NodeJS.CpuUsage);
-  const cpu: Record<string, number> = { wallSeconds: round((performance.now() - wall) / 1000, 2) };
-  pids.forEach((pid, index) => (cpu[names[index]] = round(cpuSeconds(pid) - (before[index] as number), 2)));
-  cpu.benchClients = round((usage.user + usage.system) / 1e6, 2);
-  let postgres = 0;
-  for (const [pid, seconds] of postgresCpu()) postgres += seconds - (postgresBefore.get(pid) ?? 0);
-  cpu.postgres = round(postgres, 2);
-  return { ...result, cpuSeconds: cpu };
-}
-const log = (message: string) => console.error(`[bench] ${message}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const log = (message: string) =>
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+const load = () => loadavg().map((value) => round(value, 2));
 
 interface Platform {
   apiUrl: string;
   gatewayUrl: string;
   databaseUrl: string;
-  children: ChildProcess[];
+  database: string;
+  adminUrl: string;
+  redisUrl: string | null;
+  processes: Record<string, ChildProcess>;
+  startGateway(): Promise<{ url: string; child: ChildProcess }>;
 }
+
+const pidsOf = (processes: Record<string, ChildProcess>) =>
+  Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.pid!]));
 
 async function json(url: string, init: { method?: string; token?: string; body?: unknown } = {}) {
   const response = await fetch(url, {
@@ -106,9 +94,15 @@ function connect(url: string, token?: string): Promise<Socket> {
 const ask = (socket: Socket, event: string, payload: unknown): Promise<any> =>
   socket.timeout(30_000).emitWithAck(event, payload);
 
-async function startPlatform(): Promise<
-  Platform & { redisUrl: string | null; adminUrl: string; database: string }
-> {
+/** Runs `work` over `items`, at most `width` at a time, keeping the order of the results. */
+async function inBatches<T, R>(items: T[], width: number, work: (item: T, index: number) => Promise<R>) {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += width)
+    results.push(...(await Promise.all(items.slice(i, i + width).map((item, k) => work(item, i + k)))));
+  return results;
+}
+
+async function startPlatform(): Promise<Platform> {
   const local = 'postgres://postgres@127.0.0.1:5432/postgres';
   let adminUrl = local;
   const probe = new pg.Client({ connectionString: local, connectionTimeoutMillis: 1000 });
@@ -130,26 +124,23 @@ async function startPlatform(): Promise<
   const dataSource = await createDataSource(databaseUrl, 2).initialize();
   await dataSource.runMigrations();
   await dataSource.destroy();
-  const [apiPort, gatewayPort] = [await freePort(), await freePort()];
   const env = {
     ...process.env,
     NODE_ENV: 'test',
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl ?? 'none',
-    API_PORT: String(apiPort),
-    GATEWAY_PORT: String(gatewayPort),
     QUEUE_PREFIX: `b${randomBytes(4).toString('hex')}`,
     BID_RATE_LIMIT_PER_SECOND: '100000',
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: '100000',
     JWT_SECRET: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-    DB_POOL_SIZE: process.env.BENCH_DB_POOL_SIZE ?? '10',
+    LOG_LEVEL: 'info',
+    DB_POOL_SIZE: String(DB_POOL_SIZE),
     SWEEP_INTERVAL_MS: '1000',
   };
-  const start = (entry: string, ready: string) =>
+  const start = (entry: string, ready: string, ports: Record<string, number>) =>
     new Promise<ChildProcess>((resolve, reject) => {
       const child = spawn(process.execPath, [join(root, entry)], {
-        env: { ...env, LOG_LEVEL: 'info' },
+        env: { ...env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       let output = '';
@@ -160,19 +151,29 @@ async function startPlatform(): Promise<
       });
       child.once('exit', (code) => reject(new Error(`${entry} exited ${code}: ${output}`)));
     });
-  const children = await Promise.all([
-    start('dist/apps/api/src/main.js', 'api listening'),
-    start('dist/apps/bidding-gateway/src/main.js', 'bidding gateway listening'),
-    start('dist/apps/worker/src/main.js', 'worker ready'),
+  const [apiPort, gatewayPort] = [await freePort(), await freePort()];
+  const [api, gateway, worker] = await Promise.all([
+    start('dist/apps/api/src/main.js', 'api listening', { API_PORT: apiPort }),
+    start('dist/apps/bidding-gateway/src/main.js', 'bidding gateway listening', {
+      GATEWAY_PORT: gatewayPort,
+    }),
+    start('dist/apps/worker/src/main.js', 'worker ready', {}),
   ]);
   return {
     apiUrl: `http://127.0.0.1:${apiPort}`,
     gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
     databaseUrl,
-    children,
-    redisUrl,
-    adminUrl,
     database,
+    adminUrl,
+    redisUrl,
+    processes: { api, gateway, worker },
+    async startGateway() {
+      const port = await freePort();
+      const child = await start('dist/apps/bidding-gateway/src/main.js', 'bidding gateway listening', {
+        GATEWAY_PORT: port,
+      });
+      return { url: `http://127.0.0.1:${port}`, child };
+    },
   };
 }
 
@@ -189,17 +190,14 @@ async function accounts(platform: Platform) {
   const staff = (
     await json(`${platform.apiUrl}/api/auth/login`, { body: { username: 'bench-staff', password } })
   ).accessToken as string;
-  const bidders: { id: string; token: string }[] = [];
-  for (let i = 0; i < BIDDERS; i += 1) {
+  const bidders = await inBatches(Array.from({ length: BIDDERS }), 5, async (_, i) => {
     const username = `bench-bidder-${i}`;
     const user = await json(`${platform.apiUrl}/api/auth/register`, {
       body: { username, password, displayName: username },
     });
-    bidders.push({
-      id: user.id,
-      token: (await json(`${platform.apiUrl}/api/auth/login`, { body: { username, password } })).accessToken,
-    });
-  }
+    const login = await json(`${platform.apiUrl}/api/auth/login`, { body: { username, password } });
+    return { id: user.id as string, token: login.accessToken as string };
+  });
   return { staff, bidders };
 }
 
@@ -243,38 +241,16 @@ async function createListing(
   return listing.id as string;
 }
 
-/** (a) baseline: the database's own limit on one hot row, with the same number of clients. */
-async function contendedUpdate(databaseUrl: string, clients: number, seconds: number) {
-  const setup = new pg.Client({ connectionString: databaseUrl });
-  await setup.connect();
-  await setup.query('CREATE TABLE bench_counter (id int PRIMARY KEY, v bigint NOT NULL)');
-  await setup.query('INSERT INTO bench_counter VALUES (1, 0)');
-  const latencies: number[] = [];
-  let done = 0;
-  const deadline = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      const client = new pg.Client({ connectionString: databaseUrl });
-      await client.connect();
-      while (Date.now() < deadline) {
-        const t0 = performance.now();
-        await client.query('UPDATE bench_counter SET v = v + 1 WHERE id = 1');
-        latencies.push(performance.now() - t0);
-        done += 1;
-      }
-      await client.end();
-    }),
-  );
-  await setup.query('DROP TABLE bench_counter');
-  await setup.end();
-  return { perSecond: round(done / seconds), latency: summary(latencies) };
-}
-
-/** (a) 20 bidders on one listing; `pacedPerSecond` undefined means as fast as acks return. */
+/**
+ * (a) 20 bidders on one listing; `pacedPerSecond` undefined means as fast as acks return.
+ * `phase` makes every clientBidId unique to this run: a reused id is an idempotent replay
+ * (a read, no decision), which would flatter the figure.
+ */
 async function hotListing(
   platform: Platform,
   listingId: string,
   bidders: { token: string }[],
+  phase: string,
   seconds: number,
   pacedPerSecond?: number,
   /** each bid adds 0…jumpSpread−1 increments to the known minimum */
@@ -290,6 +266,7 @@ async function hotListing(
     );
   const latencies: number[] = [];
   const outcomes: Record<string, number> = {};
+  const started = performance.now();
   const deadline = Date.now() + seconds * 1000;
   const interval = pacedPerSecond ? (1000 * bidders.length) / pacedPerSecond : 0;
   await Promise.all(
@@ -297,73 +274,318 @@ async function hotListing(
       if (interval) await sleep((interval * index) / bidders.length);
       let n = 0;
       while (Date.now() < deadline) {
-        const started = Date.now();
+        const bidStarted = Date.now();
         const amount = knownMin + 100 * Math.floor(Math.random() * jumpSpread);
         const t0 = performance.now();
-        const ack = await ask(socket, 'bid', {
-          listingId,
-          amount,
-          clientBidId: `b${index}-${n++}-${pacedPerSecond ?? 'max'}`,
-        });
+        const ack = await ask(socket, 'bid', { listingId, amount, clientBidId: `${phase}-b${index}-${n++}` });
         latencies.push(performance.now() - t0);
         const outcome = ack.ok ? 'accepted' : ack.error.code;
         outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
         if (ack.ok) knownMin = Math.max(knownMin, ack.bid.minNextBid);
-        if (interval) await sleep(Math.max(0, interval - (Date.now() - started)));
+        if (interval) await sleep(interval - (Date.now() - bidStarted));
         else if (outcome === 'SELF_OUTBID') await sleep(1);
       }
     }),
   );
+  const elapsed = (performance.now() - started) / 1000;
   sockets.forEach((socket) => socket.close());
-  const accepted = outcomes.accepted ?? 0;
+  // Every decision is a stored row (an accepted bid or a kept rejection); a replay would not be.
+  const client = new pg.Client({ connectionString: platform.databaseUrl });
+  await client.connect();
+  const stored = await client.query('SELECT count(*)::int AS n FROM bids WHERE listing_id = $1', [listingId]);
+  await client.end();
   return {
-    acceptedPerSecond: round(accepted / seconds),
-    attemptsPerSecond: round(latencies.length / seconds),
+    acceptedPerSecond: round((outcomes.accepted ?? 0) / elapsed),
+    decisionsPerSecond: round(latencies.length / elapsed),
+    decisions: latencies.length,
+    storedBids: stored.rows[0].n as number,
     outcomes,
     ack: summary(latencies),
   };
 }
 
-/** (b) delivery latency from the event's own `at` to each watcher, for n watchers. */
-async function watchLatency(
-  url: string,
+/** (b) connects `count` watchers spread over `urls` and reports the gateways' memory before and with them. */
+async function connectWatchers(
+  urls: string[],
   count: number,
   join: (socket: Socket) => Promise<void>,
-  drive: () => Promise<void>,
+  memoryOf: Record<string, number>,
 ) {
-  const watchers: Socket[] = [];
-  for (let i = 0; i < count; i += 50) {
-    watchers.push(
-      ...(await Promise.all(Array.from({ length: Math.min(50, count - i) }, () => connect(url)))),
-    );
-  }
-  for (let i = 0; i < watchers.length; i += 100) await Promise.all(watchers.slice(i, i + 100).map(join));
+  const rss = () => Object.fromEntries(Object.entries(memoryOf).map(([name, pid]) => [name, rssMiB(pid)]));
+  const before = rss();
+  const started = Date.now();
+  const watchers = await inBatches(Array.from({ length: count }), 50, (_, i) =>
+    connect(urls[i % urls.length]),
+  );
+  const connected = Date.now();
+  await inBatches(watchers, 100, join);
+  log(
+    `(b) ${count} watchers on ${urls.length} server(s): connected in ${connected - started} ms, joined in ${Date.now() - connected} ms`,
+  );
+  const withWatchers = rss();
+  const added = Object.fromEntries(
+    Object.keys(before).map((name) => [name, round(withWatchers[name] - before[name])]),
+  );
+  return { watchers, rssMiB: { before, withWatchers, added } };
+}
+
+/** (b) delivery latency from the event's own `at` to each watcher. */
+async function watchLatency(watchers: Socket[], drive: () => Promise<void>) {
   const latencies: number[] = [];
   for (const watcher of watchers)
     watcher.on('bid.accepted', (bid: { at: string }) => latencies.push(Date.now() - Date.parse(bid.at)));
   await drive();
   await sleep(1500);
   watchers.forEach((socket) => socket.close());
-  return summary(latencies);
+  return { expected: watchers.length * BROADCAST_BIDS, latency: summary(latencies) };
+}
+
+async function partA(platform: Platform, staff: string, bidders: { token: string }[], pgbench: string) {
+  const { databaseUrl, database } = platform;
+  const pids = pidsOf(platform.processes);
+  const phases = ['flatOut', 'flatOutJumping', 'paced'] as const;
+  // Every run gets its own listing, so no run starts where another left off.
+  const opens = Date.now() + 5000 + 1500 * phases.length * REPEATS;
+  const lasts = (SECONDS * 6 + 30) * REPEATS * 1000 + 10 * 60_000;
+  const listings = await inBatches(Array.from({ length: phases.length * REPEATS }), 3, () =>
+    createListing(platform, staff, opens, opens + lasts, 300, bidders),
+  );
+  await createBaselineTables(databaseUrl, BIDDERS);
+  await sleep(opens - Date.now() + 1500);
+  const runs: Record<string, object[]> = {};
+  const record = (name: string, run: object) => (runs[name] ??= []).push({ load1: load()[0], ...run });
+  const ratios: Record<string, number>[] = [];
+  for (let rep = 0; rep < REPEATS; rep += 1) {
+    log(`(a) run ${rep + 1}/${REPEATS}, load ${load().join(' ')}`);
+    const measure = <T extends object>(work: () => Promise<T>) => measureCpu(pids, database, work);
+    const hot = await measure(() => runPgbench(pgbench, databaseUrl, HOT_ROW_SCRIPT, BIDDERS, SECONDS));
+    record('pgbenchContended', hot);
+    const ownRow = await measure(() => runPgbench(pgbench, databaseUrl, OWN_ROW_SCRIPT, BIDDERS, SECONDS));
+    record('pgbenchOwnRow', ownRow);
+    const nodeLoop = await measure(() => nodeClientLoop(databaseUrl, BIDDERS, SECONDS));
+    record('nodeLoopContended', nodeLoop);
+    const listing = (phase: number) => listings[rep * phases.length + phase];
+    const flatOut = await measure(() => hotListing(platform, listing(0), bidders, `f${rep}`, SECONDS));
+    record('flatOut', flatOut);
+    const jumping = await measure(() =>
+      hotListing(platform, listing(1), bidders, `j${rep}`, SECONDS, undefined, 20),
+    );
+    record('flatOutJumping', jumping);
+    const paced = await measure(() => hotListing(platform, listing(2), bidders, `p${rep}`, SECONDS, 50));
+    record('paced', paced);
+    ratios.push({
+      acceptedVsPgbench: round(flatOut.acceptedPerSecond / hot.perSecond, 3),
+      decisionsVsPgbench: round(flatOut.decisionsPerSecond / hot.perSecond, 3),
+      jumpingAcceptedVsPgbench: round(jumping.acceptedPerSecond / hot.perSecond, 3),
+      jumpingDecisionsVsPgbench: round(jumping.decisionsPerSecond / hot.perSecond, 3),
+      decisionsVsPgbenchOwnRow: round(flatOut.decisionsPerSecond / ownRow.perSecond, 3),
+      decisionsVsNodeLoop: round(flatOut.decisionsPerSecond / nodeLoop.perSecond, 3),
+      nodeLoopVsPgbench: round(nodeLoop.perSecond / hot.perSecond, 3),
+    });
+    log(`(a) run ${rep + 1}: ${JSON.stringify(ratios[rep])}`);
+  }
+  return { runs, ratios };
+}
+
+async function partB(platform: Platform, staff: string, bidders: { token: string }[]) {
+  const { database } = platform;
+  const opens = Date.now() + 4000;
+  const listingId = await createListing(
+    platform,
+    staff,
+    opens,
+    opens + 60 * 60_000,
+    300,
+    bidders.slice(0, 2),
+  );
+  const second = await platform.startGateway();
+  const barePort = await freePort();
+  const bare = fork(join(root, 'dist/bench/bare-socket-server.js'), [String(barePort)], { stdio: 'inherit' });
+  await new Promise((resolve) => bare.once('message', resolve));
+  const bareUrl = `http://127.0.0.1:${barePort}`;
+  await sleep(opens - Date.now() + 1500);
+  const pids: Record<string, number> = {
+    ...pidsOf(platform.processes),
+    gateway2: second.child.pid!,
+    bare: bare.pid!,
+  };
+  const measure = <T extends object>(work: () => Promise<T>) => measureCpu(pids, database, work);
+  const joinListing = async (socket: Socket) => void (await ask(socket, 'join', { listingId }));
+  const driver = await connect(platform.gatewayUrl, bidders[0].token);
+  const other = await connect(platform.gatewayUrl, bidders[1].token);
+  let min = (await ask(driver, 'join', { listingId })).snapshot.minNextBid as number;
+  /** 100 bids at 20/s into the first gateway, from two bidders taking turns. */
+  const drivePlatform = (phase: string) => async () => {
+    for (let i = 0; i < BROADCAST_BIDS; i += 1) {
+      const started = Date.now();
+      const ack = await ask(i % 2 ? other : driver, 'bid', {
+        listingId,
+        amount: min,
+        clientBidId: `${phase}-${i}`,
+      });
+      if (ack.ok) min = ack.bid.minNextBid;
+      await sleep(1000 / BROADCAST_PER_SECOND - (Date.now() - started));
+    }
+  };
+  const template = {
+    listingId,
+    amount: 123_400,
+    bidderCode: '0007',
+    endsAt: new Date().toISOString(),
+    minNextBid: 123_500,
+  };
+  const runs: Record<string, object[]> = {};
+  const record = (name: string, run: object) => (runs[name] ??= []).push({ load1: load()[0], ...run });
+  const ratios: Record<string, number>[] = [];
+  for (let rep = 0; rep < REPEATS; rep += 1) {
+    log(`(b) run ${rep + 1}/${REPEATS}: ${WATCHERS} watchers, load ${load().join(' ')}`);
+    const gatewayMemory = { gateway: pids.gateway, gateway2: pids.gateway2 };
+    const one = await connectWatchers([platform.gatewayUrl], WATCHERS, joinListing, gatewayMemory);
+    const oneGateway = {
+      ...(await measure(() => watchLatency(one.watchers, drivePlatform(`w1-${rep}`)))),
+      rssMiB: one.rssMiB,
+    };
+    record('oneGateway', oneGateway);
+    const two = await connectWatchers(
+      [platform.gatewayUrl, second.url],
+      WATCHERS,
+      joinListing,
+      gatewayMemory,
+    );
+    const twoGateways = {
+      ...(await measure(() => watchLatency(two.watchers, drivePlatform(`w2-${rep}`)))),
+      rssMiB: two.rssMiB,
+    };
+    record('twoGateways', twoGateways);
+    const plain = await connectWatchers(
+      [bareUrl],
+      WATCHERS,
+      async (socket) => void (await ask(socket, 'join', {})),
+      {
+        bare: pids.bare,
+      },
+    );
+    const bareRun = {
+      ...(await measure(() =>
+        watchLatency(plain.watchers, async () => {
+          const control = await connect(bareUrl);
+          await ask(control, 'go', { count: BROADCAST_BIDS, perSecond: BROADCAST_PER_SECOND, template });
+          control.close();
+        }),
+      )),
+      rssMiB: plain.rssMiB,
+    };
+    record('bare', bareRun);
+    const over = (a: number, b: number) => round(a / Math.max(b, 1), 2);
+    ratios.push({
+      oneGatewayP50VsBare: over(oneGateway.latency.p50, bareRun.latency.p50),
+      oneGatewayP99VsBare: over(oneGateway.latency.p99, bareRun.latency.p99),
+      twoGatewaysP50VsBare: over(twoGateways.latency.p50, bareRun.latency.p50),
+      twoGatewaysP99VsBare: over(twoGateways.latency.p99, bareRun.latency.p99),
+    });
+    log(`(b) run ${rep + 1}: ${JSON.stringify(ratios[rep])}`);
+  }
+  driver.close();
+  other.close();
+  bare.kill();
+  second.child.kill('SIGTERM');
+  return { runs, ratios };
+}
+
+/** (c) REPEATS batches of CLOSING auctions; every batch ends in one second, 15 s after the previous one. */
+async function partC(platform: Platform, staff: string, bidders: { token: string }[]) {
+  const { database, databaseUrl } = platform;
+  const pids = pidsOf(platform.processes);
+  const gap = 15_000;
+  // Listings are scheduled when created, so the time to create them all is estimated first.
+  const pilotStarted = Date.now();
+  const far = Date.now() + 24 * 3600_000;
+  await inBatches(Array.from({ length: 10 }), 10, (_, i) =>
+    createListing(platform, staff, far, far + 60_000, 1, i % 2 ? [] : [bidders[2]]),
+  );
+  const setupMs = ((Date.now() - pilotStarted) / 10) * CLOSING * REPEATS * 1.5;
+  const firstFreeEnds = Math.ceil((Date.now() + setupMs + 8000) / 1000) * 1000;
+  const batches = Array.from({ length: REPEATS }, (_, rep) => {
+    const freeEnds = firstFreeEnds + rep * gap;
+    // extensionSeconds 1: the countdown after the free period, so the auction ends a second later
+    return { freeEnds, startsAt: freeEnds - 4000, endsAt: freeEnds + 1000, ids: [] as string[] };
+  });
+  log(`(c) creating ${CLOSING * REPEATS} listings, allowing ${round(setupMs / 1000)} s`);
+  for (const batch of batches) {
+    batch.ids = await inBatches(Array.from({ length: CLOSING }), 10, (_, i) =>
+      createListing(platform, staff, batch.startsAt, batch.freeEnds, 1, i % 2 ? [] : [bidders[2]]),
+    );
+  }
+  log(`(c) created in ${round((Date.now() - pilotStarted) / 1000)} s`);
+  if (Date.now() > batches[0].startsAt) log('warning: setup ran past biddingStartsAt');
+  const watcher = await connect(platform.gatewayUrl);
+  for (const batch of batches) for (const id of batch.ids) await ask(watcher, 'join', { listingId: id });
+  const closedAt = new Map<string, number>();
+  watcher.on('auction.closed', (event: { listingId: string }) => closedAt.set(event.listingId, Date.now()));
+  const bidder = await connect(platform.gatewayUrl, bidders[2].token);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const runs: object[] = [];
+  for (const [rep, batch] of batches.entries()) {
+    await sleep(batch.startsAt - Date.now() + 200);
+    await Promise.all(
+      batch.ids
+        .filter((_, i) => i % 2 === 0)
+        .map((id) => ask(bidder, 'bid', { listingId: id, amount: 100_000, clientBidId: `close-${id}` })),
+    );
+    await sleep(batch.endsAt - Date.now() - 100);
+    const loadAtEnd = load()[0];
+    const { cpuSeconds } = await measureCpu(pids, database, async () => {
+      await sleep(3000);
+      return {};
+    });
+    await sleep(batch.endsAt + 10_000 - Date.now());
+    const lags = batch.ids.filter((id) => closedAt.has(id)).map((id) => closedAt.get(id)! - batch.endsAt);
+    const stored = await client.query(
+      `SELECT count(*) FILTER (WHERE status = 'sold')::int AS sold,
+              count(*) FILTER (WHERE status = 'unsold')::int AS unsold,
+              count(*) FILTER (WHERE status NOT IN ('sold', 'unsold'))::int AS other
+         FROM lease_listings WHERE id = ANY($1)`,
+      [batch.ids],
+    );
+    const deals = await client.query(`SELECT count(*)::int AS n FROM deals WHERE source_id = ANY($1)`, [
+      batch.ids,
+    ]);
+    const run = {
+      load1: loadAtEnd,
+      auctions: CLOSING,
+      closedEventsSeen: lags.length,
+      missed: CLOSING - lags.length,
+      lagMs: summary(lags),
+      stored: stored.rows[0],
+      deals: deals.rows[0].n,
+      cpuSecondsInFirst3s: cpuSeconds,
+    };
+    runs.push(run);
+    log(`(c) run ${rep + 1}/${REPEATS}: ${JSON.stringify(run)}`);
+  }
+  await client.end();
+  watcher.close();
+  bidder.close();
+  return { runs };
 }
 
 async function main() {
+  const began = Date.now();
   const platform = await startPlatform();
-  const results: Record<string, unknown> = {};
+  const results: Record<string, any> = {};
   try {
-    const pgVersion = await (async () => {
-      const client = new pg.Client({ connectionString: platform.databaseUrl });
-      await client.connect();
-      const version = (await client.query('SHOW server_version')).rows[0].server_version as string;
-      await client.end();
-      return version;
-    })();
+    const client = new pg.Client({ connectionString: platform.databaseUrl });
+    await client.connect();
+    const pgVersion = (await client.query('SHOW server_version')).rows[0].server_version as string;
+    await client.end();
     let redisVersion = 'none (single-machine mode)';
     if (platform.redisUrl) {
       const redis = new Redis(platform.redisUrl);
       redisVersion = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1] ?? '?';
       redis.disconnect();
     }
+    const pgbench = pgbenchPath(pgVersion);
     results.machine = {
       cpu: cpus()[0]?.model,
       cores: cpus().length,
@@ -371,165 +593,54 @@ async function main() {
       node: process.version,
       postgres: pgVersion,
       redis: redisVersion,
+      loadavgAtStart: load(),
+    };
+    results.settings = {
+      seconds: SECONDS,
+      repeats: REPEATS,
+      bidders: BIDDERS,
+      gatewayDbPoolSize: DB_POOL_SIZE,
+      pgbench: `${pgbench}: ${describePgbench(BIDDERS, SECONDS)}`,
+      watchers: WATCHERS,
+      broadcast: `${BROADCAST_BIDS} bids at ${BROADCAST_PER_SECOND}/s`,
+      closingAuctions: CLOSING,
     };
     log(`machine: ${JSON.stringify(results.machine)}`);
+    log(`settings: ${JSON.stringify(results.settings)}`);
     const { staff, bidders } = await accounts(platform);
-
-    const opens = Date.now() + 5000;
-    const hot = await createListing(platform, staff, opens, opens + 10 * 60_000, 300, bidders);
-    await sleep(opens - Date.now() + 1500);
-    if (PARTS.has('a')) {
-      log(`(a) baseline: contended single-row UPDATE, ${BIDDERS} clients, ${SECONDS}s`);
-      const baseline = await contendedUpdate(platform.databaseUrl, BIDDERS, SECONDS);
-      log(`(a) ${BIDDERS} bidders as fast as acks return, ${SECONDS}s`);
-      const flatOut = await measureCpu(platform, () => hotListing(platform, hot, bidders, SECONDS));
-      log(`(a) ${BIDDERS} bidders as fast as acks return, jumping 0–19 increments, ${SECONDS}s`);
-      const flatOutJumping = await measureCpu(platform, () =>
-        hotListing(platform, hot, bidders, SECONDS, undefined, 20),
-      );
-      log(`(a) ${BIDDERS} bidders paced at 50 bids/s, ${SECONDS}s`);
-      const paced = await measureCpu(platform, () => hotListing(platform, hot, bidders, SECONDS, 50));
-      results.a = {
-        baseline,
-        flatOut,
-        flatOutJumping,
-        paced,
-        ratio: round(flatOut.acceptedPerSecond / baseline.perSecond, 2),
-        ratioJumping: round(flatOutJumping.acceptedPerSecond / baseline.perSecond, 2),
-        decisionsRatio: round(flatOut.attemptsPerSecond / baseline.perSecond, 2),
-      };
-      log(JSON.stringify(results.a));
-    }
-    if (PARTS.has('b')) {
-      log(`(b) ${WATCHERS} watchers, 20 bids/s for 5 s, platform vs bare socket.io`);
-      const driver = await connect(platform.gatewayUrl, bidders[0].token);
-      const other = await connect(platform.gatewayUrl, bidders[1].token);
-      const platformLatency = await watchLatency(
-        platform.gatewayUrl,
-        WATCHERS,
-        async (socket) => void (await ask(socket, 'join', { listingId: hot })),
-        async () => {
-          let min = (await ask(driver, 'join', { listingId: hot })).snapshot.minNextBid as number;
-          for (let i = 0; i < 100; i += 1) {
-            const started = Date.now();
-            const ack = await ask(i % 2 ? other : driver, 'bid', {
-              listingId: hot,
-              amount: min,
-              clientBidId: `watch-${i}`,
-            });
-            if (ack.ok) min = ack.bid.minNextBid;
-            await sleep(Math.max(0, 50 - (Date.now() - started)));
-          }
-        },
-      );
-      driver.close();
-      other.close();
-      const barePort = await freePort();
-      const bare = fork(join(root, 'dist/bench/bare-socket-server.js'), [String(barePort)], {
-        stdio: 'inherit',
-      });
-      await new Promise((resolve) => bare.once('message', resolve));
-      const bareUrl = `http://127.0.0.1:${barePort}`;
-      const template = {
-        listingId: hot,
-        amount: 123_400,
-        bidderCode: '0007',
-        endsAt: new Date().toISOString(),
-        minNextBid: 123_500,
-      };
-      const bareLatency = await watchLatency(
-        bareUrl,
-        WATCHERS,
-        async (socket) => void (await ask(socket, 'join', {})),
-        async () => {
-          const control = await connect(bareUrl);
-          await ask(control, 'go', { count: 100, perSecond: 20, template });
-          control.close();
-        },
-      );
-      bare.kill();
-      results.b = {
-        platform: platformLatency,
-        bare: bareLatency,
-        ratioP50: round(platformLatency.p50 / Math.max(bareLatency.p50, 1), 2),
-        ratioP99: round(platformLatency.p99 / Math.max(bareLatency.p99, 1), 2),
-      };
-      log(JSON.stringify(results.b));
-    }
-    if (PARTS.has('c')) {
-      log(`(c) ${CLOSING} auctions ending in the same second`);
-      const setupSeconds = Math.max(20, Math.ceil(CLOSING / 8));
-      const freeEnds = Math.ceil((Date.now() + setupSeconds * 1000 + 5000) / 1000) * 1000;
-      const startsAt = freeEnds - 4000;
-      const ids: string[] = [];
-      for (let i = 0; i < CLOSING; i += 10) {
-        ids.push(
-          ...(await Promise.all(
-            Array.from({ length: Math.min(10, CLOSING - i) }, (_, k) =>
-              createListing(platform, staff, startsAt, freeEnds, 1, (i + k) % 2 ? [] : [bidders[2]]),
-            ),
-          )),
-        );
-      }
-      if (Date.now() > startsAt) log('warning: setup ran past biddingStartsAt');
-      const watcher = await connect(platform.gatewayUrl);
-      for (const id of ids) await ask(watcher, 'join', { listingId: id });
-      const closedAt = new Map<string, number>();
-      watcher.on('auction.closed', (event: { listingId: string }) =>
-        closedAt.set(event.listingId, Date.now()),
-      );
-      const bidder = await connect(platform.gatewayUrl, bidders[2].token);
-      await sleep(startsAt - Date.now() + 200);
-      await Promise.all(
-        ids
-          .filter((_, i) => i % 2 === 0)
-          .map((id) => ask(bidder, 'bid', { listingId: id, amount: 100_000, clientBidId: `close-${id}` })),
-      );
-      const endsAt = freeEnds + 1000;
-      await sleep(endsAt - Date.now() - 100);
-      const { cpuSeconds: closeCpu } = await measureCpu(platform, async () => {
-        await sleep(3000);
-        return {};
-      });
-      await sleep(7000);
-      const lags = ids.filter((id) => closedAt.has(id)).map((id) => closedAt.get(id)! - endsAt);
-      const client = new pg.Client({ connectionString: platform.databaseUrl });
-      await client.connect();
-      const stored = (
-        await client.query(
-          `SELECT status, count(*)::int AS n FROM lease_listings WHERE id = ANY($1) GROUP BY status`,
-          [ids],
-        )
-      ).rows;
-      const dealCount = (
-        await client.query(`SELECT count(*)::int AS n FROM deals WHERE source_id = ANY($1)`, [ids])
-      ).rows[0].n;
-      await client.end();
-      watcher.close();
-      bidder.close();
-      results.c = {
-        auctions: CLOSING,
-        closedEventsSeen: closedAt.size,
-        missed: CLOSING - closedAt.size,
-        lagMs: summary(lags),
-        stored,
-        deals: dealCount,
-        cpuSecondsInFirst3s: closeCpu,
-      };
-      log(JSON.stringify(results.c));
-    }
+    if (PARTS.has('a')) results.a = await partA(platform, staff, bidders, pgbench);
+    if (PARTS.has('b')) results.b = await partB(platform, staff, bidders);
+    if (PARTS.has('c')) results.c = await partC(platform, staff, bidders);
+    results.machine.loadavgAtEnd = load();
+    results.machine.benchSeconds = round((Date.now() - began) / 1000);
   } finally {
-    for (const child of platform.children) child.kill('SIGTERM');
+    for (const child of Object.values(platform.processes)) child.kill('SIGTERM');
     await sleep(1500);
     const admin = new pg.Client({ connectionString: platform.adminUrl });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${platform.database} WITH (FORCE)`);
     await admin.end();
   }
+  const summaryOf = (part: { runs: object[] | Record<string, object[]>; ratios?: object[] }) => ({
+    runs: Array.isArray(part.runs)
+      ? aggregate(part.runs)
+      : Object.fromEntries(Object.entries(part.runs).map(([name, runs]) => [name, aggregate(runs)])),
+    ...(part.ratios ? { ratios: aggregate(part.ratios) } : {}),
+  });
+  const medians = Object.fromEntries(
+    ['a', 'b', 'c'].filter((part) => results[part]).map((part) => [part, summaryOf(results[part])]),
+  );
+  const output = { machine: results.machine, settings: results.settings, summary: medians, raw: results };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const file = join(root, `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(results, null, 2));
-  console.log(JSON.stringify(results, null, 2));
+  writeFileSync(file, JSON.stringify(output, null, 2));
+  console.log(
+    JSON.stringify(
+      { machine: output.machine, settings: output.settings, summary: compact(medians) },
+      null,
+      2,
+    ),
+  );
   log(`written to ${file}`);
   process.exit(0);
 }

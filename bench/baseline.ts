@@ -1,0 +1,123 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { round, summary } from './stats.js';
+
+/**
+ * Baselines for (a): what PostgreSQL itself does on this machine in the same run. pgbench is
+ * the baseline; the Node `pg` loop beside it shows how much of the gap is Node's own cost.
+ */
+export const HOT_ROW_SCRIPT = 'UPDATE bench_hot SET v = v + 1 WHERE id = 1;';
+/** `:client_id` is 0…clients−1, so every client updates its own row and nobody waits on a lock. */
+export const OWN_ROW_SCRIPT = 'UPDATE bench_rows SET v = v + 1 WHERE id = :client_id;';
+
+export async function createBaselineTables(databaseUrl: string, clients: number) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query('CREATE TABLE bench_hot (id int PRIMARY KEY, v bigint NOT NULL)');
+  await client.query('INSERT INTO bench_hot VALUES (1, 0)');
+  await client.query('CREATE TABLE bench_rows (id int PRIMARY KEY, v bigint NOT NULL)');
+  await client.query('INSERT INTO bench_rows SELECT id, 0 FROM generate_series(0, $1::int - 1) AS id', [
+    clients,
+  ]);
+  await client.end();
+}
+
+/** The pgbench of the server's major version (Debian's /usr/bin/pgbench is a Perl wrapper). */
+export function pgbenchPath(serverVersion: string): string {
+  if (process.env.BENCH_PGBENCH) return process.env.BENCH_PGBENCH;
+  const direct = `/usr/lib/postgresql/${serverVersion.split('.')[0]}/bin/pgbench`;
+  return existsSync(direct) ? direct : 'pgbench';
+}
+
+function pgbenchArgs(clients: number, seconds: number) {
+  return ['-n', '-c', String(clients), '-j', '2', '-T', String(seconds)];
+}
+
+export const describePgbench = (clients: number, seconds: number) =>
+  `pgbench ${pgbenchArgs(clients, seconds).join(' ')} -f <one-line script>`;
+
+/**
+ * One pgbench run. Its tps excludes the initial connection time, so connecting is outside the
+ * timed window; per-transaction latencies come from its own log (-l).
+ */
+export async function runPgbench(
+  binary: string,
+  databaseUrl: string,
+  script: string,
+  clients: number,
+  seconds: number,
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'ggzy-pgbench-'));
+  try {
+    writeFileSync(join(dir, 'script.sql'), `${script}\n`);
+    const args = [
+      ...pgbenchArgs(clients, seconds),
+      '-f',
+      join(dir, 'script.sql'),
+      '-l',
+      `--log-prefix=${join(dir, 'tx')}`,
+      databaseUrl,
+    ];
+    const output = await new Promise<string>((resolve, reject) => {
+      const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.once('error', reject);
+      child.once('exit', (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`pgbench exited ${code}: ${text}`)),
+      );
+    });
+    const figure = (pattern: RegExp) => {
+      const match = pattern.exec(output);
+      if (!match) throw new Error(`pgbench output without ${pattern}: ${output}`);
+      return Number(match[1]);
+    };
+    const latencies: number[] = [];
+    for (const file of readdirSync(dir).filter((name) => name.startsWith('tx'))) {
+      for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+        // client_id transaction_no time_us script_no epoch epoch_us
+        const micros = line.split(' ')[2];
+        if (micros) latencies.push(Number(micros) / 1000);
+      }
+    }
+    return {
+      perSecond: round(figure(/tps = ([\d.]+) \(without initial connection time\)/)),
+      transactions: figure(/number of transactions actually processed: (\d+)/),
+      failed: figure(/number of failed transactions: (\d+)/),
+      connectMs: round(figure(/initial connection time = ([\d.]+) ms/)),
+      latency: summary(latencies),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The same contended UPDATE from a Node `pg` client loop; every client connects before the clock starts. */
+export async function nodeClientLoop(databaseUrl: string, clients: number, seconds: number) {
+  const connections = await Promise.all(
+    Array.from({ length: clients }, async () => {
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      return client;
+    }),
+  );
+  const latencies: number[] = [];
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    connections.map(async (client) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        await client.query('UPDATE bench_hot SET v = v + 1 WHERE id = 1');
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  await Promise.all(connections.map((client) => client.end()));
+  return { perSecond: round(latencies.length / elapsed), latency: summary(latencies) };
+}
