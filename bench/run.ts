@@ -20,6 +20,7 @@ import {
   runPgbench,
 } from './baseline.js';
 import { measureCpu, rssMiB } from './cpu.js';
+import { markdownReport } from './report.js';
 import { aggregate, compact, round, summary } from './stats.js';
 
 /**
@@ -30,7 +31,7 @@ import { aggregate, compact, round, summary } from './stats.js';
  * BENCHMARKS.md by hand.
  */
 const root = process.cwd();
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const WATCHERS = Number(process.env.BENCH_WATCHERS ?? 1000);
 const CLOSING = Number(process.env.BENCH_AUCTIONS ?? 200);
@@ -639,7 +640,10 @@ async function main() {
       2,
     ),
   );
-  log(`written to ${file}`);
+  const report = markdownReport(medians, output.machine, output.settings);
+  writeFileSync(file.replace(/\.json$/, '.md'), report);
+  console.error(report);
+  log(`written to ${file} and .md`);
   process.exit(0);
 }
 
