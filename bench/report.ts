@@ -181,7 +181,7 @@ export function markdownReport(summary: Tree, machine: Tree, settings: Tree): st
   const conditions =
     `Node.js ${machine.node}, PostgreSQL ${machine.postgres}, Redis ${machine.redis}; ${machine.cores} cores; ` +
     `load average (1/5/15 min) ${machine.loadavgAtStart?.join(' / ')} at the start, ${machine.loadavgAtEnd?.join(' / ')} at the end; ` +
-    `${settings.repeats} runs of each phase, ${settings.seconds} s each; gateway DB_POOL_SIZE ${settings.gatewayDbPoolSize}.`;
+    `${settings.repeats} run${settings.repeats === 1 ? '' : 's'} of each phase, ${settings.seconds} s each; gateway DB_POOL_SIZE ${settings.gatewayDbPoolSize}.`;
   return `${conditions}\n\n${results}\n\n${cpuTable}\n`;
 }
 

@@ -131,7 +131,12 @@ async function startPlatform(): Promise<Platform> {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl ?? 'none',
     QUEUE_PREFIX: `b${randomBytes(4).toString('hex')}`,
+    // Every bench client comes from 127.0.0.1, where real watchers and bidders come from many
+    // addresses: the limits still run on every event, only their thresholds are out of reach.
     BID_RATE_LIMIT_PER_SECOND: '100000',
+    SOCKET_EVENTS_PER_SECOND: '100000',
+    SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: '100000',
+    SOCKET_CONNECTIONS_PER_ADDRESS: '100000',
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: '100000',
     JWT_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'info',
