@@ -15,7 +15,7 @@ import {
 import { ask, connect } from './support/sockets.js';
 import {
   closeClients,
-  countRows,
+  tableContents,
   detailFields,
   envWithout,
   expectError,
@@ -174,10 +174,10 @@ describe('accounts and the registration workflow', () => {
       'register with %s %s → 400 VALIDATION_FAILED naming it, and no account',
       async (field, _name, change) => {
         const body = change(good());
-        const before = await countRows(env.config.DATABASE_URL);
+        const before = await tableContents(env.config.DATABASE_URL);
         const response = await post('/api/auth/register').send(body);
         expect(detailFields(expectError(response, 400, 'VALIDATION_FAILED'))).toContain(field);
-        expect(await countRows(env.config.DATABASE_URL)).toEqual(before);
+        expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
       },
     );
 
@@ -186,10 +186,10 @@ describe('accounts and the registration workflow', () => {
       ['{"username": "x", }', 'INVALID_JSON'],
       ['[]', 'VALIDATION_FAILED'],
     ])('register with the body %s → 400 %s', async (text, code) => {
-      const before = await countRows(env.config.DATABASE_URL);
+      const before = await tableContents(env.config.DATABASE_URL);
       const response = await post('/api/auth/register').set('Content-Type', 'application/json').send(text);
       expectError(response, 400, code);
-      expect(await countRows(env.config.DATABASE_URL)).toEqual(before);
+      expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
     });
   });
 
@@ -534,10 +534,10 @@ describe('accounts and the registration workflow', () => {
       ['no password', ['--username', unique('cli'), '--role', 'staff']],
       ['a short password', ['--username', unique('cli'), '--password', 'short', '--role', 'staff']],
     ] as [string, string[]][])('user:create with %s exits 2 and creates nobody', async (_name, args) => {
-      const before = await countRows(env.config.DATABASE_URL);
+      const before = await tableContents(env.config.DATABASE_URL);
       const result = await runNode([CLI, 'user:create', ...args], cliEnv());
       expect(result).toMatchObject({ code: 2 });
-      expect(await countRows(env.config.DATABASE_URL)).toEqual(before);
+      expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
     });
 
     it('user:create with a taken username fails without a second account', async () => {

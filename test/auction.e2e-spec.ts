@@ -5,11 +5,11 @@ import {
   createOperator,
   createPublishedListing,
   registerBidder,
-  sleep,
   type TestUser,
   waitFor,
 } from './support/factories.js';
 import { ask, LiveView } from './support/sockets.js';
+import { sleepUntil } from './support/bidding-clients.js';
 
 describe('a live lease auction, end to end', () => {
   let platform: TestPlatform;
@@ -154,7 +154,14 @@ describe('a live lease auction, end to end', () => {
     const c1 = await ask(sc, 'bid', { listingId: listing.id, amount: 820_000, clientBidId: 'c1' });
     expect(c1.ok).toBe(true);
     expect(Date.parse(c1.bid.endsAt)).toBe(Date.parse(c1.bid.at) + 2000);
-    await sleep(1000);
+    // Half the countdown passes (by the server's clock, as read from a snapshot), then a bid restarts it.
+    await waitFor(
+      async () =>
+        Date.parse((await ask(watcherSocket, 'join', { listingId: listing.id })).snapshot.serverTime) >=
+          Date.parse(c1.bid.at) + 1000 || undefined,
+      5000,
+      'a second of countdown',
+    );
     const a3 = await ask(sa, 'bid', { listingId: listing.id, amount: 860_000, clientBidId: 'a3' });
     expect(a3.ok).toBe(true);
     expect(Date.parse(a3.bid.endsAt)).toBe(Date.parse(a3.bid.at) + 2000);
@@ -169,19 +176,26 @@ describe('a live lease auction, end to end', () => {
     expect(burst.some((ack) => ack.error?.code === 'RATE_LIMITED')).toBe(true);
     expect(burst.every((ack) => ack.ok === false)).toBe(true);
 
-    // The worker closes within a second of endsAt.
+    // The worker closes it once, after endsAt, within a generous bound on this shared machine
+    // (how fast it closes is measured in bench/, not here).
     const endsAt = Date.parse(a3.bid.endsAt);
-    await waitFor(() => watcher.closed, 10_000, 'auction.closed');
-    expect(watcher.closed).toMatchObject({ status: 'sold', finalPrice: 860_000, winnerCode: codeOf(a) });
+    await waitFor(() => watcher.closed, 20_000, 'auction.closed');
+    expect(watcher.closed).toMatchObject({
+      listingId: listing.id,
+      status: 'sold',
+      finalPrice: 860_000,
+      winnerCode: codeOf(a),
+    });
     expect(Date.parse(watcher.closed!.closedAt)).toBe(endsAt);
-    expect(watcher.closedSeenAt! - endsAt).toBeLessThan(1000);
     expect(watcher.closedSeenAt!).toBeGreaterThanOrEqual(endsAt);
+    expect(watcher.closedSeenAt! - endsAt).toBeLessThan(10_000);
 
     const late = await ask(sb, 'bid', { listingId: listing.id, amount: 2_000_000, clientBidId: 'b-late' });
     expect(late.error.code).toBe('AUCTION_CLOSED');
 
-    // Every client saw every accepted bid, in order.
+    // Every client saw every accepted bid, in order, each as a broadcast (no gap to repair).
     await watcher.resync();
+    expect(watcher.gaps).toBe(0);
     expect(watcher.bids.map((bid) => [bid.seq, bid.amount, bid.bidderCode])).toEqual([
       [1, 800_000, codeOf(a)],
       [2, 810_000, codeOf(b)],
@@ -243,6 +257,11 @@ describe('a live lease auction, end to end', () => {
       .auth(supervisor.token, { type: 'bearer' })
       .expect(200);
     expect(chain.body).toMatchObject({ valid: true });
+    // One close announced, one deal.
+    expect(watcher.closedEvents).toBe(1);
+    expect(
+      deals.body.items.filter((item: { sourceId: string }) => item.sourceId === listing.id),
+    ).toHaveLength(1);
     const audit = await request(api.url)
       .get(`/api/audit?entityType=lease_listing&entityId=${listing.id}&limit=100`)
       .auth(supervisor.token, { type: 'bearer' })
@@ -281,7 +300,7 @@ describe('a live lease auction, end to end', () => {
     const staffGet = () =>
       request(api.url).get(`/api/lease-listings/${listing.id}`).auth(staff.token, { type: 'bearer' });
     const endsAt = Date.parse((await staffGet()).body.endsAt);
-    await sleep(Math.max(0, endsAt - Date.now()) + 20);
+    await sleepUntil(endsAt, 20);
     const sb = await open(b.token);
     const late = await ask(sb, 'bid', { listingId: listing.id, amount: 950_000, clientBidId: 'b-after-end' });
     expect(late.error.code).toBe('AUCTION_CLOSED');

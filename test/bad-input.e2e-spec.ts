@@ -14,7 +14,6 @@ import {
 import { ask, connect } from './support/sockets.js';
 import {
   type Claims,
-  countRows,
   detailFields,
   expectError,
   expiredToken,
@@ -23,8 +22,9 @@ import {
   handshake,
   jsonWithRaw,
   otherAlgorithmToken,
-  type RowCounts,
   unsignedToken,
+  type TableContents,
+  tableContents,
   without,
 } from './support/checks.js';
 
@@ -55,7 +55,7 @@ describe('bad input is refused with a code, and writes nothing', () => {
   let live: LiveListing;
   let draftId: string;
   let pendingRegistrationId: string;
-  let before: RowCounts;
+  let before: TableContents;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
@@ -83,7 +83,12 @@ describe('bad input is refused with a code, and writes nothing', () => {
       .send(valid)
       .expect(201);
     draftId = draft.body.id;
-    before = await countRows(env.config.DATABASE_URL);
+    before = await tableContents(env.config.DATABASE_URL);
+  });
+
+  // After every row: no table gained, lost or changed a row.
+  afterEach(async () => {
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
   });
 
   afterAll(async () => {
@@ -136,17 +141,13 @@ describe('bad input is refused with a code, and writes nothing', () => {
       expectError(await createListing(text), 400, 'INVALID_JSON');
     });
 
-    // JSON, but not an object: refused either as not-JSON-enough or as invalid.
-    it.each(['null', '"just a string"', '42', 'true'])('creating a listing with %j → 400', async (text) => {
-      const response = await createListing(text);
-      expect({ status: response.status, body: response.body }).toMatchObject({
-        status: 400,
-        body: {
-          code: expect.stringMatching(/^(INVALID_JSON|VALIDATION_FAILED)$/),
-          message: expect.any(String),
-        },
-      });
-    });
+    // JSON, but not an object or array: the strict parser refuses it as a body.
+    it.each(['null', '"just a string"', '42', 'true'])(
+      'creating a listing with %j → 400 INVALID_JSON',
+      async (text) => {
+        expectError(await createListing(text), 400, 'INVALID_JSON');
+      },
+    );
 
     it.each([
       ['register', 'post', () => '/api/auth/register', 'anonymous'],
@@ -177,22 +178,30 @@ describe('bad input is refused with a code, and writes nothing', () => {
       expectError(await createListing(huge), 413, 'PAYLOAD_TOO_LARGE');
     });
 
+    // A body the server cannot decode at all is a bad request, not a failure of the server.
     it.each([
-      ['an unsupported charset', { 'Content-Type': 'application/json; charset=latin1' }, '{}'],
-      ['an unknown Content-Encoding', { 'Content-Encoding': 'bogus' }, '{}'],
-      ['Content-Encoding gzip on a plain body', { 'Content-Encoding': 'gzip' }, '{"title": "x"}'],
-    ] as [string, Record<string, string>, string][])(
-      'a body with %s → a 4xx with a code, not a 5xx',
-      async (_name, headers, text) => {
+      [
+        'an unsupported charset',
+        415,
+        'UNSUPPORTED_MEDIA_TYPE',
+        { 'Content-Type': 'application/json; charset=latin1' },
+        '{}',
+      ],
+      ['an unknown Content-Encoding', 415, 'UNSUPPORTED_MEDIA_TYPE', { 'Content-Encoding': 'bogus' }, '{}'],
+      [
+        'Content-Encoding gzip on a plain body',
+        400,
+        'VALIDATION_FAILED',
+        { 'Content-Encoding': 'gzip' },
+        '{"title": "x"}',
+      ],
+    ] as [string, number, string, Record<string, string>, string][])(
+      'a body with %s → %i %s',
+      async (_name, status, code, headers, text) => {
         let req = call('post', '/api/lease-listings', 'staff').set('Content-Type', 'application/json');
         for (const [name, value] of Object.entries(headers)) req = req.set(name, value);
-        const response = await req.send(text);
-        const is4xx = response.status >= 400 && response.status < 500;
-        expect({ status: response.status, is4xx, body: response.body }).toMatchObject({
-          is4xx: true,
-          body: { code: expect.stringMatching(/^[A-Z][A-Z_]+$/), message: expect.any(String) },
-        });
-        expect(response.body.code).not.toBe('INTERNAL_ERROR');
+        const body = expectError(await req.send(text), status, code);
+        expect(body.message).not.toMatch(/zlib|stack|at \w+ \(/i);
       },
     );
   });
@@ -300,9 +309,10 @@ describe('bad input is refused with a code, and writes nothing', () => {
       );
     });
     it.each(moneyFields)('%s of 2^53 + 1, written raw → 400 VALIDATION_FAILED', async (field) => {
-      const text = jsonWithRaw(valid, { [field]: TOO_BIG });
-      expect(text).toContain(`"${field}":${TOO_BIG}`);
-      expectNamed(expectError(await createListing(text), 400, 'VALIDATION_FAILED'), field);
+      expectNamed(
+        expectError(await createListing(jsonWithRaw(valid, { [field]: TOO_BIG })), 400, 'VALIDATION_FAILED'),
+        field,
+      );
     });
 
     it('reservePrice below startPrice → 400 VALIDATION_FAILED naming reservePrice', async () => {
@@ -433,7 +443,6 @@ describe('bad input is refused with a code, and writes nothing', () => {
 
     it('amount 2^53 + 1, written raw → 400 VALIDATION_FAILED', async () => {
       const text = jsonWithRaw({ clientBidId: good.clientBidId }, { amount: TOO_BIG });
-      expect(text).toContain(`"amount":${TOO_BIG}`);
       expectNamed(expectError(await bid(text), 400, 'VALIDATION_FAILED'), 'amount');
     });
 
@@ -865,20 +874,17 @@ describe('bad input is refused with a code, and writes nothing', () => {
       expect(ack).toEqual(failure(code));
     });
 
-    it('an unknown event name is answered with an error ack, not silence', async () => {
-      const ack = await ask(bidderSocket, 'bid.force', { listingId: live.id }, 5000).catch(
-        (error: Error) => ({
-          noAck: error.message,
-        }),
-      );
-      expect(ack).toEqual({
-        ok: false,
-        error: expect.objectContaining({
-          code: expect.stringMatching(/^[A-Z][A-Z_]+$/),
-          message: expect.any(String),
-        }),
-      });
-    });
+    it.each([
+      ['bid.force', () => ({ listingId: live.id })],
+      ['JOIN', () => ({ listingId: live.id })],
+      ['auction.closed', () => ({ listingId: live.id, status: 'sold' })],
+    ] as [string, () => unknown][])(
+      'an unknown event %s is answered with an UNKNOWN_EVENT ack, not silence',
+      async (event, payload) => {
+        // No ack within the timeout rejects, and so fails the test.
+        expect(await ask(bidderSocket, event, payload(), 5000)).toEqual(failure('UNKNOWN_EVENT'));
+      },
+    );
 
     it.each([
       ['a valid bid', bidOf({ clientBidId: 'anon-1' })],
@@ -930,11 +936,13 @@ describe('bad input is refused with a code, and writes nothing', () => {
     );
   });
 
-  it('none of the requests above wrote a row', async () => {
-    expect(await countRows(env.config.DATABASE_URL)).toEqual(before);
-  });
-
   describe('the limits themselves are accepted', () => {
+    // These rows do write (one listing each): the test checks what was written, then the new
+    // contents are the baseline for the check after it.
+    afterEach(async () => {
+      before = await tableContents(env.config.DATABASE_URL);
+    });
+
     it('title 200, address 500, extension 3600 s, term 240 months, reserve = start, registration ending as bidding starts', async () => {
       const body = {
         ...valid,

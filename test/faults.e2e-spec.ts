@@ -16,7 +16,6 @@ import {
   auditFor,
   bidOverRest,
   bidOverSocket,
-  countClosedEvents,
   dealsFor,
   deleteRedisKeys,
   ledgerFields,
@@ -49,8 +48,11 @@ describe('process faults during a live auction', () => {
   });
 
   afterEach(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    // Every cleanup runs; any that failed fails the test after the rest have run.
+    const failed: unknown[] = [];
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => failed.push(error));
     cleanups = [];
+    if (failed.length > 0) throw new AggregateError(failed, `${failed.length} cleanup(s) failed`);
   });
 
   afterAll(async () => {
@@ -84,7 +86,6 @@ describe('process faults during a live auction', () => {
     });
     const watcherSocket = await open(gateway.url);
     const watcher = new LiveView(watcherSocket, listing.id);
-    const closedEvents = countClosedEvents(watcherSocket, listing.id);
     await watcher.join();
     const [sa, sb] = await Promise.all([open(gateway.url, a.token), open(gateway.url, b.token)]);
 
@@ -113,7 +114,7 @@ describe('process faults during a live auction', () => {
     const restartedAt = Date.now();
     await waitFor(() => watcher.closed, 15_000, 'auction.closed after the restart');
     expect(watcher.closedSeenAt!).toBeGreaterThanOrEqual(restartStartedAt);
-    expect(watcher.closedSeenAt! - restartedAt).toBeLessThan(5000);
+    expect(watcher.closedSeenAt! - restartedAt).toBeLessThan(10_000);
     expect(watcher.closed).toMatchObject({
       listingId: listing.id,
       status: 'sold',
@@ -134,10 +135,11 @@ describe('process faults during a live auction', () => {
 
     // A second worker alongside: it rebuilds and sweeps too, and still nothing closes twice.
     await childWorker();
+    // A window for something to go wrong in: three sweeps of both workers.
     await sleep(3 * env.config.SWEEP_INTERVAL_MS + 1000);
     expect(await dealsFor(api.url, staff.token, listing.id)).toHaveLength(1);
     expect(await closeAudits(listing.id)).toHaveLength(1);
-    expect(closedEvents()).toBe(1);
+    expect(watcher.closedEvents).toBe(1);
 
     // And a listing that ends while both workers run is closed by exactly one of them.
     const second = await createPublishedListing(api.url, staff, [a, b], {
@@ -147,18 +149,18 @@ describe('process faults during a live auction', () => {
     });
     const watcher2Socket = await open(gateway.url);
     const watcher2 = new LiveView(watcher2Socket, second.id);
-    const closedEvents2 = countClosedEvents(watcher2Socket, second.id);
     await watcher2.join();
     await sleepUntil(Date.parse(second.body.biddingStartsAt), 100);
     const bid = await bidOverSocket(sa, second.id, START, 'a-second');
     expect(bid.ok).toBe(true);
     await waitFor(() => watcher2.closed, 15_000, 'auction.closed of the second listing');
     const secondEndsAt = Date.parse((await staffListing(api.url, staff.token, second.id)).endsAt);
-    expect(watcher2.closedSeenAt! - secondEndsAt).toBeLessThan(5000);
+    expect(watcher2.closedSeenAt!).toBeGreaterThanOrEqual(secondEndsAt);
+    expect(watcher2.closedSeenAt! - secondEndsAt).toBeLessThan(10_000);
     await sleep(2 * env.config.SWEEP_INTERVAL_MS + 1000);
     expect(await dealsFor(api.url, staff.token, second.id)).toHaveLength(1);
     expect(await closeAudits(second.id)).toHaveLength(1);
-    expect(closedEvents2()).toBe(1);
+    expect(watcher2.closedEvents).toBe(1);
     expect(await verifyAuditChain(api.url, supervisor.token)).toMatchObject({ valid: true });
   });
 
@@ -233,6 +235,9 @@ describe('process faults during a live auction', () => {
     );
     await waitFor(() => allAt(10), 5000, 'every client at seq 10');
     for (const view of views) {
+      // Each client re-joined once, by itself, and every bid after that came as a broadcast.
+      expect(view.rejoins).toBe(1);
+      expect(view.gaps).toBe(0);
       expect(view.bids.map(ledgerFields)).toEqual(ledger);
       expect(view.closed).toMatchObject({
         listingId: listing.id,
@@ -277,7 +282,8 @@ describe('process faults during a live auction', () => {
       const endsAt = Date.parse((countdown as { ok: true; bid: { endsAt: string } }).bid.endsAt);
 
       await waitFor(() => watcher.closed, Math.max(0, endsAt - Date.now()) + 15_000, 'auction.closed');
-      expect(watcher.closedSeenAt! - endsAt).toBeLessThan(5000);
+      expect(watcher.closedSeenAt!).toBeGreaterThanOrEqual(endsAt);
+      expect(watcher.closedSeenAt! - endsAt).toBeLessThan(10_000);
       expect(watcher.closed).toMatchObject({
         status: 'sold',
         finalPrice: START + 2 * STEP,

@@ -6,11 +6,11 @@ import {
   createPublishedListing,
   listingBody,
   registerBidder,
-  sleep,
   type TestUser,
   waitFor,
 } from './support/factories.js';
 import { ask, LiveView } from './support/sockets.js';
+import { sleepUntil } from './support/bidding-clients.js';
 
 describe('suspension (暂停) and cancellation (终止)', () => {
   let platform: TestPlatform;
@@ -74,7 +74,7 @@ describe('suspension (暂停) and cancellation (终止)', () => {
     expect(publicView.body).toMatchObject({ status: 'suspended', reason: '收到异议,暂停竞价' });
 
     // Past the old end, nothing closes while suspended.
-    await sleep(Math.max(0, endsBefore - Date.now()) + 1500);
+    await sleepUntil(endsBefore, 1500);
     expect(watcher.closed).toBeUndefined();
     const resumeSent = Date.now();
     const resumed = await post(`/api/lease-listings/${listing.id}/resume`, supervisor).expect(200);
@@ -120,7 +120,7 @@ describe('suspension (暂停) and cancellation (终止)', () => {
     }).expect(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', reason: '产权人撤回委托' });
     await post(`/api/lease-listings/${listing.id}/cancel`, staff, { reason: 'again' }).expect(409);
-    await sleep(Date.parse(listing.body.freeBiddingEndsAt) + 1500 - Date.now());
+    await sleepUntil(Date.parse(listing.body.freeBiddingEndsAt), 1500);
     const late = await post(`/api/lease-listings/${listing.id}/bids`, a, {
       amount: 800_000,
       clientBidId: 'c1',
@@ -137,7 +137,13 @@ describe('suspension (暂停) and cancellation (终止)', () => {
       freeMs: 60_000,
       extensionSeconds: 60,
     });
-    await sleep(1500);
+    await waitFor(
+      async () =>
+        (await request(api.url).get(`/api/lease-listings/${listing.id}`)).body.status === 'bidding' ||
+        undefined,
+      10_000,
+      'bidding to open',
+    );
     const refused = await post(`/api/lease-listings/${listing.id}/cancel`, staff, { reason: '撤回' }).expect(
       409,
     );

@@ -113,15 +113,6 @@ export async function verifyAuditChain(apiUrl: string, token: string) {
   return response.body as { valid: boolean; [key: string]: unknown };
 }
 
-/** Counts every `auction.closed` a socket receives (LiveView keeps only the last one). */
-export function countClosedEvents(socket: Socket, listingId: string): () => number {
-  let count = 0;
-  socket.on('auction.closed', (event: { listingId: string }) => {
-    if (event.listingId === listingId) count += 1;
-  });
-  return () => count;
-}
-
 /**
  * Deletes the Redis keys matching `pattern` (SCAN + UNLINK, never FLUSHDB: other test files
  * share this Redis). Returns how many were deleted.

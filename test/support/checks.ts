@@ -6,28 +6,32 @@ import pg from 'pg';
 import { io } from 'socket.io-client';
 import type { Response } from 'supertest';
 
-/** The tables a rejected request must never touch. */
-export const WRITTEN_TABLES = [
-  'users',
-  'lease_listings',
-  'lease_registrations',
-  'bids',
-  'deals',
-  'audit_log',
-] as const;
+/**
+ * Every application table's contents, as one digest per table (the rows as text, ordered), so
+ * "nothing written" means no row added, changed or removed anywhere — not just equal counts.
+ * The tables are read from the catalogue, so a table added by a later migration is covered too;
+ * the migrations' own table and the socket.io adapter's transport table are not application data.
+ */
+export type TableContents = Record<string, { rows: number; digest: string }>;
 
-export type RowCounts = Record<(typeof WRITTEN_TABLES)[number], number>;
-
-export async function countRows(databaseUrl: string): Promise<RowCounts> {
+export async function tableContents(databaseUrl: string): Promise<TableContents> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const counts = {} as RowCounts;
-    for (const table of WRITTEN_TABLES) {
-      const result = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
-      counts[table] = Number(result.rows[0].n);
+    const tables = await client.query<{ name: string }>(
+      `SELECT table_name AS name FROM information_schema.tables
+        WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name NOT IN ('migrations', 'socket_io_attachments')
+        ORDER BY table_name`,
+    );
+    const contents: TableContents = {};
+    for (const { name } of tables.rows) {
+      const result = await client.query<{ rows: string; digest: string | null }>(
+        `SELECT count(*) AS rows, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS digest
+           FROM "${name}" t`,
+      );
+      contents[name] = { rows: Number(result.rows[0].rows), digest: result.rows[0].digest ?? '' };
     }
-    return counts;
+    return contents;
   } finally {
     await client.end();
   }

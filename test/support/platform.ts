@@ -127,12 +127,13 @@ export async function startTestPlatform(overrides: Partial<AppConfig> = {}): Pro
     startWorker: async () => {
       platform.worker = await startWorker(env.config);
     },
+    // Each step runs even if one before it failed; then the failures fail the caller.
     close: async () => {
       sockets.forEach((socket) => socket.close());
-      await platform.stopWorker();
-      await platform.gateway.close();
-      await platform.api.close();
-      await env.drop();
+      const failed: unknown[] = [];
+      for (const step of [platform.stopWorker, platform.gateway.close, platform.api.close, env.drop])
+        await step().catch((error: unknown) => failed.push(error));
+      if (failed.length > 0) throw new AggregateError(failed, 'closing the test platform failed');
     },
   };
   return platform;

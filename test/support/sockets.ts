@@ -39,28 +39,50 @@ export function ask<T = any>(
 }
 
 /**
+ * Failures inside socket handlers, which no test awaits (a resync that failed, a re-join that
+ * was refused, a resync that skipped a seq). The e2e setup's afterEach fails the running test
+ * with them, so a handler can never fail silently. Kept on globalThis: one list per test file.
+ */
+const failures: Error[] = ((globalThis as { __ggzyLiveFailures__?: Error[] }).__ggzyLiveFailures__ ??= []);
+
+export function takeBackgroundFailures(): Error[] {
+  return failures.splice(0);
+}
+
+/**
  * What a well-behaved client keeps: the ledger in seq order, built from snapshot, events and
- * resyncs. A gap or a reconnect triggers `resync`, as API.md tells clients to do.
+ * resyncs. A gap or a reconnect triggers `resync`, as API.md tells clients to do. Anything the
+ * server sends that breaks the protocol (a resync that skips or repeats a seq, an event that
+ * disagrees with the ledger already held) is a failure, never dropped.
  */
 export class LiveView {
   readonly bids: BidEvent[] = [];
-  closed?: { status: string; finalPrice?: number; winnerCode?: string; closedAt: string };
+  closed?: { listingId: string; status: string; finalPrice?: number; winnerCode?: string; closedAt: string };
   closedSeenAt?: number;
-  statuses: { status: string; endsAt: string }[] = [];
+  /** How many `auction.closed` events arrived for this listing (a close is announced once). */
+  closedEvents = 0;
+  statuses: { listingId: string; status: string; endsAt: string }[] = [];
+  /** Broadcasts that arrived ahead of a missing seq (each one repaired by a resync). */
   gaps = 0;
+  /** Re-joins after socket.io reconnected. */
+  rejoins = 0;
   private resyncing?: Promise<void>;
 
   constructor(
     readonly socket: Socket,
     readonly listingId: string,
   ) {
-    socket.on('bid.accepted', (bid: BidEvent) => void this.onBid(bid));
+    socket.on('bid.accepted', (bid: BidEvent) => this.background('bid.accepted', this.onBid(bid)));
     socket.on('auction.closed', (event) => {
+      if (event.listingId !== listingId) return;
       this.closed = event;
       this.closedSeenAt = Date.now();
+      this.closedEvents += 1;
     });
-    socket.on('auction.status', (event) => this.statuses.push(event));
-    socket.io.on('reconnect', () => void this.rejoin());
+    socket.on('auction.status', (event) => {
+      if (event.listingId === listingId) this.statuses.push(event);
+    });
+    socket.io.on('reconnect', () => this.background('re-join after reconnect', this.rejoin()));
   }
 
   get lastSeq(): number {
@@ -74,27 +96,58 @@ export class LiveView {
     return ack.snapshot;
   }
 
+  private background(what: string, work: Promise<unknown>) {
+    work.catch((error: Error) =>
+      failures.push(new Error(`LiveView of ${this.listingId}, ${what}: ${error.message}`)),
+    );
+  }
+
   private async rejoin() {
     await this.join();
+    this.rejoins += 1;
   }
 
   private async onBid(bid: BidEvent) {
-    while (bid.seq > this.lastSeq) {
-      if (bid.seq === this.lastSeq + 1 && !this.resyncing) {
-        this.bids.push(bid);
-        return;
-      }
-      if (!this.resyncing) this.gaps += 1;
-      await this.resync();
+    if (bid.listingId !== this.listingId) return;
+    // A failed resync is reported by whoever started it.
+    while (this.resyncing) await this.resyncing.catch(() => undefined);
+    if (bid.seq <= this.lastSeq) {
+      const held = this.bids[bid.seq - 1];
+      if (JSON.stringify(held) !== JSON.stringify(bid))
+        throw new Error(
+          `seq ${bid.seq} was broadcast as ${JSON.stringify(bid)} but is ${JSON.stringify(held)}`,
+        );
+      return;
     }
+    if (bid.seq === this.lastSeq + 1) {
+      this.bids.push(bid);
+      return;
+    }
+    this.gaps += 1;
+    await this.resync();
+    if (bid.seq > this.lastSeq)
+      throw new Error(`seq ${bid.seq} was broadcast, but a resync after it ends at seq ${this.lastSeq}`);
   }
 
+  /** Every bid after the last one held, page by page, each exactly the next seq. */
   resync(): Promise<void> {
     this.resyncing ??= (async () => {
       try {
-        const ack = await ask(this.socket, 'resync', { listingId: this.listingId, afterSeq: this.lastSeq });
-        if (!ack.ok) throw new Error(`resync failed: ${JSON.stringify(ack.error)}`);
-        for (const bid of ack.bids as BidEvent[]) if (bid.seq === this.lastSeq + 1) this.bids.push(bid);
+        for (;;) {
+          const afterSeq = this.lastSeq;
+          const ack = await ask(this.socket, 'resync', { listingId: this.listingId, afterSeq });
+          if (!ack.ok) throw new Error(`resync failed: ${JSON.stringify(ack.error)}`);
+          const bids = ack.bids as BidEvent[];
+          for (const bid of bids) {
+            if (bid.seq !== this.lastSeq + 1)
+              throw new Error(
+                `resync after seq ${afterSeq} returned seqs ${bids.map((b) => b.seq).join(',')}: not consecutive`,
+              );
+            this.bids.push(bid);
+          }
+          if (!ack.hasMore) return;
+          if (bids.length === 0) throw new Error(`resync after seq ${afterSeq} said hasMore with no bids`);
+        }
       } finally {
         this.resyncing = undefined;
       }
