@@ -39,7 +39,7 @@ describe('a live lease auction, end to end', () => {
       api.url,
       staff,
       [a, b, c],
-      { biddingInMs: 2500, freeMs: 2000, extensionSeconds: 2 },
+      { biddingInMs: 4000, freeMs: 2000, extensionSeconds: 2 },
       { reservePrice: 850_000 },
     );
     await request(api.url)
@@ -231,6 +231,9 @@ describe('a live lease auction, end to end', () => {
       sourceType: 'lease_listing',
       amount: 860_000 * 36,
       winnerId: a.id,
+      winner: `竞买人 ${a.username}`,
+      title: listing.body.title,
+      closedAt: new Date(endsAt).toISOString(),
     });
     await request(api.url).get('/api/deals').auth(a.token, { type: 'bearer' }).expect(403);
 
@@ -279,11 +282,11 @@ describe('a live lease auction, end to end', () => {
       api.url,
       staff,
       [a, b],
-      { biddingInMs: 1500, freeMs: 1500, extensionSeconds: 1 },
+      { biddingInMs: 3000, freeMs: 1500, extensionSeconds: 1 },
       { reservePrice: 900_000 },
     );
     const noBids = await createPublishedListing(api.url, staff, [a], {
-      biddingInMs: 1500,
+      biddingInMs: 3000,
       freeMs: 1500,
       extensionSeconds: 1,
     });

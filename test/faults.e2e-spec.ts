@@ -80,7 +80,7 @@ describe('process faults during a live auction', () => {
     const gateway = await inProcessGateway();
     const firstWorker = await childWorker();
     const listing = await createPublishedListing(api.url, staff, [a, b], {
-      biddingInMs: 2500,
+      biddingInMs: 4000,
       freeMs: 3000,
       extensionSeconds: 2,
     });
@@ -143,7 +143,7 @@ describe('process faults during a live auction', () => {
 
     // And a listing that ends while both workers run is closed by exactly one of them.
     const second = await createPublishedListing(api.url, staff, [a, b], {
-      biddingInMs: 2000,
+      biddingInMs: 4000,
       freeMs: 1500,
       extensionSeconds: 1,
     });
@@ -172,7 +172,7 @@ describe('process faults during a live auction', () => {
     const firstGateway = track(await spawnApp('gateway', gatewayConfig), (child) => stopChild(child));
     await inProcessWorker();
     const listing = await createPublishedListing(api.url, staff, [a, b, c], {
-      biddingInMs: 2500,
+      biddingInMs: 4000,
       freeMs: 15_000,
       extensionSeconds: 2,
     });
@@ -258,7 +258,7 @@ describe('process faults during a live auction', () => {
       const gateway = await inProcessGateway();
       await inProcessWorker();
       const listing = await createPublishedListing(api.url, staff, [a, b], {
-        biddingInMs: 2500,
+        biddingInMs: 4000,
         freeMs: 3000,
         extensionSeconds: 2,
       });

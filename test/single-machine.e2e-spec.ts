@@ -48,7 +48,7 @@ describe('single-machine mode (REDIS_URL=none: queues and broadcasts on PostgreS
   it('opens, takes bids from both paths, broadcasts them and closes on time', async () => {
     const [a, b] = bidders;
     const listing = await createPublishedListing(api.url, staff, [a, b], {
-      biddingInMs: 2000,
+      biddingInMs: 3000,
       freeMs: 1000,
       extensionSeconds: 2,
     });

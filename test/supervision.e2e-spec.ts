@@ -38,7 +38,7 @@ describe('suspension (暂停) and cancellation (终止)', () => {
   it('freezes the countdown while suspended and gives the time back on resume', async () => {
     const [a, b] = bidders;
     const listing = await createPublishedListing(api.url, staff, [a, b], {
-      biddingInMs: 1500,
+      biddingInMs: 3000,
       freeMs: 1000,
       extensionSeconds: 3,
     });
@@ -133,7 +133,7 @@ describe('suspension (暂停) and cancellation (终止)', () => {
   it('refuses to cancel once bidding has started (a supervisor suspends first)', async () => {
     const [a] = bidders;
     const listing = await createPublishedListing(api.url, staff, [a], {
-      biddingInMs: 1000,
+      biddingInMs: 2500,
       freeMs: 60_000,
       extensionSeconds: 60,
     });

@@ -240,3 +240,76 @@ export function envWithout(...keys: string[]): NodeJS.ProcessEnv {
   for (const key of keys) delete env[key];
   return env;
 }
+
+/** A long-running `node <args>` child: its output so far, a wait for a line, and a signal to stop it. */
+export interface RunningNode {
+  output(): string;
+  /** Resolves with the output once `pattern` appears in it; rejects if the child exits first or time runs out. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /**
+   * Sends `signal` and resolves with how it ended: its exit code, or the signal that ended it;
+   * `forced` when it had to be SIGKILLed after `graceMs`.
+   */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<Exit>;
+  exited: Promise<Exit>;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  forced?: true;
+}
+
+export function startNode(args: string[], env: NodeJS.ProcessEnv): RunningNode {
+  const child = spawn(process.execPath, args, { cwd: process.cwd(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    listeners.forEach((listener) => listener());
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  let done = false;
+  const exited = new Promise<Exit>((resolve) =>
+    child.once('exit', (code, signal) => {
+      done = true;
+      listeners.forEach((listener) => listener());
+      resolve({ code, signal });
+    }),
+  );
+  return {
+    output: () => output,
+    exited,
+    waitForOutput: (pattern, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => finish(new Error(`timed out waiting for ${pattern}:\n${output}`)),
+          timeoutMs,
+        );
+        const check = () => {
+          const match = output.match(pattern);
+          if (match) finish(undefined, match);
+          else if (done) finish(new Error(`exited before ${pattern} appeared:\n${output}`));
+        };
+        const finish = (error?: Error, match?: RegExpMatchArray) => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          if (error) reject(error);
+          else resolve(match!);
+        };
+        listeners.add(check);
+        check();
+      }),
+    stop: async (signal = 'SIGTERM', graceMs = 30_000) => {
+      if (!done) child.kill(signal);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), graceMs)));
+      const result = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (result !== 'late') return result;
+      child.kill('SIGKILL');
+      return { ...(await exited), forced: true };
+    },
+  };
+}

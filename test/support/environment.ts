@@ -16,19 +16,40 @@ export const GENEROUS_SOCKET_LIMITS = {
   SOCKET_CONNECTIONS_PER_ADDRESS: 10_000,
 } as const;
 
-/** Every test file gets its own fresh database (migrated) and its own queue/channel prefix. */
-export async function createTestEnvironment(overrides: Partial<AppConfig> = {}): Promise<TestEnvironment> {
+/** A new, empty database on the test server (nothing migrated), and how to drop it. */
+export async function createEmptyDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
   const adminUrl = process.env.GGZY_TEST_ADMIN_URL;
   if (!adminUrl) throw new Error('run the e2e tests through jest (globalSetup picks the servers)');
-  const suffix = randomBytes(5).toString('hex');
-  const name = `ggzy_test_${suffix}`;
+  const name = `ggzy_test_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
+  return {
+    name,
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+/** Every test file gets its own fresh database (migrated) and its own queue/channel prefix. */
+export async function createTestEnvironment(overrides: Partial<AppConfig> = {}): Promise<TestEnvironment> {
+  const database = await createEmptyDatabase();
+  const suffix = database.name.replace('ggzy_test_', '');
+  const databaseUrl = database.url;
   const dataSource = await createDataSource(databaseUrl, 2, 'ggzy-test-migrate').initialize();
   await dataSource.runMigrations({ transaction: 'all' });
   await dataSource.destroy();
@@ -49,15 +70,7 @@ export async function createTestEnvironment(overrides: Partial<AppConfig> = {}):
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: 100_000,
     ...overrides,
   };
-  return {
-    config,
-    drop: async () => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  return { config, drop: database.drop };
 }
 
 /** The environment variables that make a child process use the same config. */

@@ -117,20 +117,26 @@ export async function createPublishedListing(
     .post(`/api/lease-listings/${id}/publish`)
     .auth(staff.token, { type: 'bearer' })
     .expect(200);
-  const codes = new Map<string, string>();
-  for (const bidder of bidders) {
-    const registration = await request(apiUrl)
-      .post(`/api/lease-listings/${id}/registrations`)
-      .auth(bidder.token, { type: 'bearer' })
-      .send({})
-      .expect(201);
-    const qualified = await request(apiUrl)
-      .post(`/api/lease-listings/${id}/registrations/${registration.body.id}/qualify`)
-      .auth(staff.token, { type: 'bearer' })
-      .send({ depositReceived: true })
-      .expect(200);
-    codes.set(bidder.id, qualified.body.bidderCode);
-  }
+  // All at once: registration closes when bidding opens, and a loaded machine is slow.
+  const registrations = await Promise.all(
+    bidders.map((bidder) =>
+      request(apiUrl)
+        .post(`/api/lease-listings/${id}/registrations`)
+        .auth(bidder.token, { type: 'bearer' })
+        .send({})
+        .expect(201),
+    ),
+  );
+  const qualified = await Promise.all(
+    registrations.map((registration) =>
+      request(apiUrl)
+        .post(`/api/lease-listings/${id}/registrations/${registration.body.id}/qualify`)
+        .auth(staff.token, { type: 'bearer' })
+        .send({ depositReceived: true })
+        .expect(200),
+    ),
+  );
+  const codes = new Map(bidders.map((bidder, i) => [bidder.id, qualified[i].body.bidderCode as string]));
   return { id, body, codes };
 }
 
