@@ -202,7 +202,7 @@ describe('the platform as processes', () => {
 
   (withRedis ? it : it.skip)('Redis mode with the database gone: 503 with database "down"', async () => {
     const { url: databaseUrl, drop } = await migrated();
-    const { api, url } = await startApi(databaseUrl, {});
+    const { url } = await startApi(databaseUrl, {});
     expect((await request(url).get('/api/health').expect(200)).body).toMatchObject({
       status: 'ok',
       database: 'up',
