@@ -9,7 +9,7 @@ import {
 } from './support/factories.js';
 import { ask, type BidEvent } from './support/sockets.js';
 import { auditFor, bidOverRest, bidOverSocket, sleepUntil } from './support/bidding-clients.js';
-import { countRows, expectError } from './support/checks.js';
+import { BID_TABLES, tableContents, expectError } from './support/checks.js';
 
 /** Upper case, one character in two upper case, and the braced form PostgreSQL also reads. */
 const upper = (id: string) => id.toUpperCase();
@@ -55,7 +55,7 @@ describe('ids are canonical at the edge, so every accepted bid reaches every wat
     const [sa, sb] = await Promise.all([platform.open(a.token), platform.open(b.token)]);
 
     await sleepUntil(Date.parse(listing.body.biddingStartsAt), 100);
-    const before = await countRows(platform.env.config.DATABASE_URL);
+    const before = await tableContents(platform.env.config.DATABASE_URL, BID_TABLES);
     expect(await bidOverSocket(sa, braced(id), 800_000, 'a-braced')).toEqual({
       ok: false,
       error: expect.objectContaining({ code: 'INVALID_ID' }),
@@ -76,7 +76,7 @@ describe('ids are canonical at the edge, so every accepted bid reaches every wat
       ok: false,
       error: { code: 'INVALID_ID' },
     });
-    expect(await countRows(platform.env.config.DATABASE_URL)).toEqual(before);
+    expect(await tableContents(platform.env.config.DATABASE_URL, BID_TABLES)).toEqual(before);
 
     const results = [
       await bidOverSocket(sa, upper(id), 800_000, 'a-upper'),

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { freePort } from '../libs/persistence/src/embedded-postgres.js';
@@ -19,6 +21,13 @@ const redisUrl = process.env.GGZY_TEST_REDIS_URL ?? 'none';
 const withRedis = redisUrl !== 'none';
 
 describe('the platform as processes', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'ggzy-processes-'));
+  });
+  afterAll(async () => {
+    await rm(dataDir, { recursive: true, force: true });
+  });
   const running: RunningNode[] = [];
   const drops: (() => Promise<void>)[] = [];
 
@@ -38,6 +47,8 @@ describe('the platform as processes', () => {
     DATABASE_URL: databaseUrl,
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: `p${randomBytes(4).toString('hex')}`,
+    // Its own data directory: a development JWT secret is generated there.
+    DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     ...extra,
   });

@@ -15,7 +15,7 @@ import {
 } from './support/factories.js';
 import { connect } from './support/sockets.js';
 import { freePort } from '../libs/persistence/src/embedded-postgres.js';
-import { countRows, expectError, queryRows, runNode } from './support/checks.js';
+import { tableContents, expectError, queryRows, runNode } from './support/checks.js';
 
 /**
  * Nothing secret is written or guessable: no public JWT secret, logs without tokens,
@@ -177,7 +177,7 @@ describe('secrets and what must not be guessable', () => {
     });
 
     it('the CLI refuses it with a clear message and creates nobody', async () => {
-      const before = await countRows(env.config.DATABASE_URL);
+      const before = await tableContents(env.config.DATABASE_URL);
       const result = await runNode(
         [
           CLI,
@@ -200,7 +200,7 @@ describe('secrets and what must not be guessable', () => {
       );
       expect(result.code).toBe(2);
       expect(result.output).toMatch(/bidder.*never both/);
-      expect(await countRows(env.config.DATABASE_URL)).toEqual(before);
+      expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
     });
   });
 

@@ -17,7 +17,7 @@ import {
 } from './support/factories.js';
 import { ask, connect } from './support/sockets.js';
 import { bidOverRest, bidOverSocket, publicLedger, sleepUntil } from './support/bidding-clients.js';
-import { countRows, queryRows } from './support/checks.js';
+import { BID_TABLES, tableContents, queryRows } from './support/checks.js';
 
 const ALLOWED_ORIGIN = 'https://ggzy.example';
 
@@ -75,12 +75,12 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
 
     const { exp } = jwt.decode(shortToken(a, 3)) as { exp: number };
     await sleepUntil(exp * 1000, 300);
-    const before = await countRows(platform.env.config.DATABASE_URL);
+    const before = await tableContents(platform.env.config.DATABASE_URL, BID_TABLES);
     expect(await bidOverSocket(socket, listing.id, 820_000, 'a-2')).toMatchObject({
       ok: false,
       error: { code: 'TOKEN_EXPIRED' },
     });
-    expect(await countRows(platform.env.config.DATABASE_URL)).toEqual(before);
+    expect(await tableContents(platform.env.config.DATABASE_URL, BID_TABLES)).toEqual(before);
     // An expired token cannot renew itself; garbage is refused with a code.
     expect(await ask(socket, 'auth', { token: shortToken(a, -10) })).toMatchObject({
       ok: false,
@@ -115,7 +115,7 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
     await sleepUntil(Date.parse(listing.body.biddingStartsAt), 100);
     const socket = await platform.open(stranger.token);
 
-    const before = await countRows(platform.env.config.DATABASE_URL);
+    const before = await tableContents(platform.env.config.DATABASE_URL, BID_TABLES);
     for (let i = 0; i < 3; i += 1) {
       expect(await bidOverSocket(socket, listing.id, 800_000 + i, `s-${i}`)).toMatchObject({
         ok: false,
@@ -126,7 +126,7 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
         error: { code: 'NOT_QUALIFIED' },
       });
     }
-    expect(await countRows(platform.env.config.DATABASE_URL)).toEqual(before);
+    expect(await tableContents(platform.env.config.DATABASE_URL, BID_TABLES)).toEqual(before);
 
     const first = await bidOverRest(api, pending.token, listing.id, 800_000, 'p-1');
     expect(first).toMatchObject({ ok: false, error: { code: 'NOT_QUALIFIED' } });
