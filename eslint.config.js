@@ -23,6 +23,11 @@ export default tseslint.config(
       ],
     },
   })),
+  // Reports read deal records only: no business line, no auction engine.
+  {
+    files: ['libs/reports/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/bidding', '@ggzy/leasing'] }] },
+  },
   {
     files: ['libs/domain/**/*.ts'],
     rules: {

@@ -1,14 +1,19 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DataSource } from 'typeorm';
-import { closeOutcome, initialEndsAt, minNextBid } from '@ggzy/domain';
+import { closeOutcome, initialEndsAt, minNextBid, validateDealImport } from '@ggzy/domain';
 import {
   AuditLogRepository,
   DealsRepository,
+  type ImportResult,
   LeaseListingsRepository,
   type Role,
   UsersRepository,
 } from '@ggzy/persistence';
 import { PasswordHasher } from '@ggzy/auth';
+import { readDealFile } from '@ggzy/reports';
 
 export interface DemoAccount {
   username: string;
@@ -36,11 +41,11 @@ const MINUTE = 60_000;
 export async function seedDemo(
   dataSource: DataSource,
   now = new Date(),
+  timeZone = 'Asia/Shanghai',
 ): Promise<{ accounts: DemoAccount[]; liveListingId: string }> {
   const users = new UsersRepository(dataSource);
   const listings = new LeaseListingsRepository(dataSource);
   const audit = new AuditLogRepository(dataSource);
-  const deals = new DealsRepository(dataSource);
   const hasher = new PasswordHasher();
 
   const accounts: DemoAccount[] = [];
@@ -143,8 +148,8 @@ export async function seedDemo(
     // No reserve: sold. One bid below the reserve: 流拍.
     await closeWithBids(dataSource, listings, sold, ['bidder1', 'bidder2', 'bidder1', 'bidder3'], ids);
     await closeWithBids(dataSource, listings, unsold, ['bidder2'], ids);
-    await importHistoricalDeals(deals, dataSource);
   }
+  await importHistoricalDeals(dataSource, ids.staff, timeZone);
   return { accounts, liveListingId: live.id };
 }
 
@@ -226,56 +231,47 @@ async function closeWithBids(
   });
 }
 
-/** A few 2018 records in the shape the centre reports them (建筑工程 / 政府采购 / 产权交易). */
-async function importHistoricalDeals(deals: DealsRepository, dataSource: DataSource) {
-  const rows: [string, string | null, string, number, string, string][] = [
-    [
-      'construction',
-      null,
-      '东湖区滨江小学教学楼改造工程',
-      2_649_400_00,
-      '江西建工第三建筑有限责任公司',
-      '2018-03-12T02:00:00Z',
-    ],
-    [
-      'construction',
-      null,
-      '八一广道路提升改造工程',
-      2_000_000_00,
-      '南昌市政建设集团有限公司',
-      '2018-04-20T02:00:00Z',
-    ],
-    [
-      'procurement',
-      null,
-      '东湖区中小学教学设备采购',
-      1_349_500_00,
-      '江西教育装备有限公司',
-      '2018-02-08T02:00:00Z',
-    ],
-    [
-      'property_rights',
-      'lease',
-      '胜利路 85 号店面使用权租赁',
-      546_970_00,
-      '南昌某某商贸有限公司',
-      '2018-05-31T16:30:00Z',
-    ],
-  ];
-  await dataSource.transaction(async (manager) => {
-    for (const [index, [category, subtype, title, amount, winnerName, closedAt]] of rows.entries()) {
-      await deals.insert(manager, {
-        category: category as 'construction',
-        subtype,
-        sourceType: 'import',
-        sourceId: null,
-        title,
-        amount,
-        winnerId: null,
-        winnerName,
-        closedAt: new Date(closedAt),
-        externalRef: `demo-2018-${index + 1}`,
+/** Where the demo's data files are, from the sources (tests) or from dist/scripts (npm start). */
+function demoDataFile(name: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, 'demo-data', name), join(here, '..', '..', 'scripts', 'demo-data', name)];
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (!found) throw new Error(`demo data ${name} not found (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+/**
+ * The centre's January–May 2018 deals (26 projects: construction 13 / 464.94万元, procurement
+ * 5 / 134.95万元, property rights 8 / 546.97万元), loaded through the import's own reader,
+ * validator and writer: idempotent on externalRef, so a second `--demo` adds nothing.
+ */
+export async function importHistoricalDeals(
+  dataSource: DataSource,
+  actorId: string | null,
+  timeZone: string,
+): Promise<ImportResult> {
+  const path = demoDataFile('deals-2018.csv');
+  const sheet = await readDealFile({ buffer: readFileSync(path), originalname: path, mimetype: 'text/csv' });
+  const { deals, errors } = validateDealImport(sheet.rows, {
+    timeZone,
+    now: new Date(),
+    rowNumbers: sheet.rowNumbers,
+  });
+  if (errors.length) throw new Error(`demo data ${path} has problems: ${JSON.stringify(errors)}`);
+  const repository = new DealsRepository(dataSource);
+  const audit = new AuditLogRepository(dataSource);
+  return dataSource.transaction(async (manager) => {
+    const result = await repository.importMany(manager, deals);
+    if (result.created > 0) {
+      await audit.append(manager, {
+        at: new Date(),
+        actorId,
+        action: 'deals.imported',
+        entityType: 'deal_import',
+        entityId: randomUUID(),
+        data: { source: 'demo', ...result },
       });
     }
+    return result;
   });
 }

@@ -32,7 +32,7 @@ async function main() {
   let banner = '';
   if (demo) {
     const { accounts, liveListingId } = await withDataSource(config.DATABASE_URL, (dataSource) =>
-      seedDemo(dataSource),
+      seedDemo(dataSource, new Date(), config.CENTRE_TZ),
     );
     banner = [
       '',

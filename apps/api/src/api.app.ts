@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
@@ -25,6 +25,9 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   app.use((request: Request, response: Response, next: NextFunction) =>
     (request.path.startsWith('/docs') ? docsHeaders : apiHeaders)(request, response, next),
   );
+  // 10,000 historical deals do not fit the general 1 MB limit: that one route gets more.
+  // Registered first, so the general parser sees the body already read and passes it on.
+  app.use('/api/deals/import', json({ limit: '8mb' }));
   app.useBodyParser('json', { limit: '1mb' });
   app.use(
     pinoHttp({

@@ -13,12 +13,17 @@ import {
   HealthController,
   HealthService,
   type QueueBackend,
+  ReportQueue,
 } from '@ggzy/queues';
+import { DealImportService, ReportBuilder, ReportsService } from '@ggzy/reports';
 import { AuthController } from './auth/auth.controller.js';
 import { LeaseListingsController } from './lease-listings/lease-listings.controller.js';
 import { DealsController } from './deals/deals.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { CalendarController } from './calendar/calendar.controller.js';
+import { DealsImportController } from './deals/deals-import.controller.js';
+import { ReportsController } from './reports/reports.controller.js';
+import { PublicStatisticsController } from './public/statistics.controller.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -26,10 +31,12 @@ const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 class ConnectionsCloser implements OnApplicationShutdown {
   constructor(
     private readonly scheduler: AuctionScheduler,
+    private readonly reportQueue: ReportQueue,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
   ) {}
   async onApplicationShutdown() {
     await this.scheduler.close();
+    await this.reportQueue.close();
     await this.backend.close();
   }
 }
@@ -53,6 +60,9 @@ export class ApiModule {
         AuthController,
         LeaseListingsController,
         DealsController,
+        DealsImportController,
+        ReportsController,
+        PublicStatisticsController,
         AuditController,
         CalendarController,
         HealthController,
@@ -64,6 +74,14 @@ export class ApiModule {
           inject: [QUEUE_BACKEND],
           useFactory: (backend: QueueBackend) => new AuctionScheduler(backend),
         },
+        {
+          provide: ReportQueue,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new ReportQueue(backend),
+        },
+        ReportBuilder,
+        ReportsService,
+        DealImportService,
         LeaseListingsService,
         BusinessCalendarService,
         HealthService,

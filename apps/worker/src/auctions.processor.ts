@@ -80,7 +80,6 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
     // Let in-flight steps finish; their transactions are short.
     await this.worker?.close();
     await this.scheduler.close();
-    await this.backend.close();
     this.logger.info('worker stopped; in-flight jobs finished');
   }
 

@@ -1,10 +1,20 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { BiddingModule, createEmitterLiveEvents, LIVE_EVENTS, type LiveEvents } from '@ggzy/bidding';
 import { APP_CONFIG, type AppConfig, CoreModule } from '@ggzy/common';
 import { PersistenceModule } from '@ggzy/persistence';
-import { AuctionScheduler, createQueueBackend, type QueueBackend } from '@ggzy/queues';
+import { AuctionScheduler, createQueueBackend, type QueueBackend, ReportQueue } from '@ggzy/queues';
+import { ReportBuilder, ReportsService } from '@ggzy/reports';
 import { AuctionsProcessor, QUEUE_BACKEND } from './auctions.processor.js';
+import { ReportsProcessor } from './reports.processor.js';
+
+/** The queue connections close after every processor has finished (shutdown runs after destroy). */
+class QueueBackendCloser implements OnApplicationShutdown {
+  constructor(@Inject(QUEUE_BACKEND) private readonly backend: QueueBackend) {}
+  async onApplicationShutdown() {
+    await this.backend.close();
+  }
+}
 
 @Module({})
 export class WorkerModule {
@@ -28,6 +38,15 @@ export class WorkerModule {
           useFactory: (backend: QueueBackend) => new AuctionScheduler(backend),
         },
         AuctionsProcessor,
+        {
+          provide: ReportQueue,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new ReportQueue(backend),
+        },
+        ReportBuilder,
+        ReportsService,
+        ReportsProcessor,
+        QueueBackendCloser,
       ],
     };
   }

@@ -34,6 +34,8 @@ const schema = z
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     SWEEP_INTERVAL_MS: positiveInt.default(2000),
     CLOSE_CONCURRENCY: positiveInt.default(20),
+    /** Test-only: a pause between a report's steps, so a fault test can stop a worker mid-report. */
+    REPORT_STEP_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     DATA_DIR: z.string().default('.data'),
     /** Connections for reads that may come in floods (snapshots, resync), apart from the bid path's. */
     DB_READ_POOL_SIZE: positiveInt.default(5),
@@ -80,6 +82,13 @@ const schema = z
       }
       if (!env.DATABASE_URL) {
         ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a DATABASE_URL' });
+      }
+      if (env.REPORT_STEP_PAUSE_MS > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['REPORT_STEP_PAUSE_MS'],
+          message: 'a test setting, refused in production',
+        });
       }
       if (!env.REDIS_URL || env.REDIS_URL === 'none') {
         ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'production always names a Redis' });

@@ -51,3 +51,27 @@ export function zonedDateRange(from: string, to: string, timeZone: string): { st
   const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
   return { start: startOfDayInZone(from, timeZone), end: startOfDayInZone(next, timeZone) };
 }
+
+/** The calendar date (`YYYY-MM-DD`) an instant falls on in the zone. */
+export function calendarDateInZone(instant: Date, timeZone: string): string {
+  const shifted = new Date(instant.getTime() + zoneOffsetMinutes(instant, timeZone) * 60_000);
+  return shifted.toISOString().slice(0, 10);
+}
+
+/** The instant a wall-clock time in the zone stands for (2018-03-12 10:00 Asia/Shanghai → 02:00Z). */
+export function wallTimeInZone(
+  date: string,
+  time: { hour: number; minute: number; second: number },
+  timeZone: string,
+): Date {
+  const start = startOfDayInZone(date, timeZone);
+  const guess = start.getTime() + ((time.hour * 60 + time.minute) * 60 + time.second) * 1000;
+  // Settles an offset that changes during the day (daylight saving zones).
+  const drift = zoneOffsetMinutes(start, timeZone) - zoneOffsetMinutes(new Date(guess), timeZone);
+  return new Date(guess + drift * 60_000);
+}
+
+/** The last day of a month (1-12). */
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}

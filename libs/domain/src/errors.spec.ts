@@ -12,6 +12,10 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['INVALID_JSON', 400],
   ['INVALID_ID', 400],
   ['UNKNOWN_EVENT', 400],
+  ['INVALID_PERIOD', 400],
+  ['UNKNOWN_FORMAT', 400],
+  ['IMPORT_ROWS_INVALID', 400],
+  ['INVALID_IMPORT_FILE', 400],
   // identity
   ['UNAUTHENTICATED', 401],
   ['INVALID_CREDENTIALS', 401],
@@ -30,6 +34,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['INVALID_STATE_TRANSITION', 409],
   ['ALREADY_REGISTERED', 409],
   ['REGISTRATION_ALREADY_DECIDED', 409],
+  ['REPORT_NOT_READY', 409],
   ['AUCTION_NOT_OPEN', 409],
   ['AUCTION_CLOSED', 409],
   // business rules
@@ -44,6 +49,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['NOT_QUALIFIED', 422],
   // transport limits
   ['PAYLOAD_TOO_LARGE', 413],
+  ['IMPORT_TOO_LARGE', 413],
   ['UNSUPPORTED_MEDIA_TYPE', 415],
   ['RATE_LIMITED', 429],
   ['TOO_MANY_CONNECTIONS', 429],

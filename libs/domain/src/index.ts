@@ -8,3 +8,5 @@ export * from './calendar.js';
 export * from './business-calendar.js';
 export * from './official-calendars.js';
 export * from './account-roles.js';
+export * from './reports.js';
+export * from './deal-import.js';

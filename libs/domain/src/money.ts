@@ -24,3 +24,10 @@ export function fenToWanYuan(amount: Fen | bigint): string {
   const cents = (hundredths % 100n).toString().padStart(2, '0');
   return `${negative && hundredths > 0n ? '-' : ''}${whole}.${cents}`;
 }
+
+/** Formats fen as 元 with two decimals, exactly: 464940000 → "4649400.00". */
+export function fenToYuan(amount: Fen | bigint): string {
+  const fen = BigInt(amount);
+  const abs = fen < 0n ? -fen : fen;
+  return `${fen < 0n ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+}

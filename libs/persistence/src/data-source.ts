@@ -12,6 +12,8 @@ import { ListingSuspension1764240000000 } from './migrations/1764240000000-listi
 import { BidderRoleExclusive1764310000000 } from './migrations/1764310000000-bidder-role-exclusive.js';
 import { SignInLimits1764310000001 } from './migrations/1764310000001-sign-in-limits.js';
 import { BusinessCalendar1764340000000 } from './migrations/1764340000000-business-calendar.js';
+import { Reports1764320000000 } from './migrations/1764320000000-reports.js';
+import { ReportEntity } from './reports/report.entity.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -20,6 +22,7 @@ export const ENTITIES = [
   BidEntity,
   DealEntity,
   AuditEntryEntity,
+  ReportEntity,
 ];
 // Listed explicitly: globs over compiled files break under bundlers and ESM alike.
 export const MIGRATIONS = [
@@ -27,6 +30,7 @@ export const MIGRATIONS = [
   ListingSuspension1764240000000,
   BidderRoleExclusive1764310000000,
   SignInLimits1764310000001,
+  Reports1764320000000,
   BusinessCalendar1764340000000,
 ];
 

@@ -1,7 +1,46 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { DealGroup, ImportedDeal, LiveAuctionTotals } from '@ggzy/domain';
 import type { DealCategory } from './entities/deal.entity.js';
 import { DealEntity } from './entities/deal.entity.js';
+
+/** Rows per INSERT when importing: one statement of arrays, not one round trip per deal. */
+const IMPORT_BATCH = 2000;
+
+const IMPORT_SQL = `
+  INSERT INTO deals (category, subtype, source_type, source_id, title, amount, winner_id, winner_name, closed_at, external_ref)
+  SELECT category, subtype, 'import', NULL, title, amount, NULL, winner_name, closed_at, external_ref
+  FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::bigint[], $5::varchar[], $6::timestamptz[], $7::varchar[])
+    AS row(category, subtype, title, amount, winner_name, closed_at, external_ref)
+  ON CONFLICT (external_ref) DO NOTHING
+  RETURNING id`;
+
+// Months are the centre's calendar months: truncate in CENTRE_TZ, then name the month.
+const GROUPS_SQL = `
+  SELECT category, subtype, to_char(month, 'YYYY-MM') AS month, n, total
+  FROM (
+    SELECT category, subtype, date_trunc('month', closed_at AT TIME ZONE $3) AS month,
+           count(*) AS n, sum(amount) AS total
+    FROM deals
+    WHERE closed_at >= $1 AND closed_at < $2
+    GROUP BY 1, 2, 3
+  ) grouped`;
+
+// A lease auction's deal value is final price × months; its start value is start price × months.
+const LIVE_AUCTIONS_SQL = `
+  SELECT count(*) AS n,
+         coalesce(sum(l.start_price * l.lease_term_months), 0) AS start_total,
+         coalesce(sum(d.amount), 0) AS total
+  FROM deals d
+  JOIN lease_listings l ON l.id = d.source_id
+  WHERE d.source_type = 'lease_listing' AND d.closed_at >= $1 AND d.closed_at < $2`;
+
+export interface ImportResult {
+  received: number;
+  created: number;
+  /** already there by externalRef: an import run twice writes nothing the second time */
+  unchanged: number;
+}
 
 export interface NewDeal {
   category: DealCategory;
@@ -29,9 +68,73 @@ export interface DealFilter {
 export class DealsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * The one way a concluded process records its deal (future sources: agreement transfers,
+   * on-site auctions, tenders, procurement). The live lease close writes the same row inside
+   * its own single close statement (LeaseListingsRepository.closeSold) so deal and close commit
+   * together.
+   */
   async insert(manager: EntityManager, deal: NewDeal): Promise<DealEntity> {
     const repo = manager.getRepository(DealEntity);
     return repo.save(repo.create({ ...deal, externalRef: deal.externalRef ?? null }));
+  }
+
+  /** Historical records, all in the caller's transaction; idempotent on externalRef. */
+  async importMany(manager: EntityManager, deals: readonly ImportedDeal[]): Promise<ImportResult> {
+    let created = 0;
+    for (let start = 0; start < deals.length; start += IMPORT_BATCH) {
+      const batch = deals.slice(start, start + IMPORT_BATCH);
+      const result = (await manager.query(IMPORT_SQL, [
+        batch.map((deal) => deal.category),
+        batch.map((deal) => deal.subtype),
+        batch.map((deal) => deal.title),
+        batch.map((deal) => String(deal.amount)),
+        batch.map((deal) => deal.winnerName),
+        batch.map((deal) => deal.closedAt.toISOString()),
+        batch.map((deal) => deal.externalRef),
+      ])) as unknown[];
+      created += result.length;
+    }
+    return { received: deals.length, created, unchanged: deals.length - created };
+  }
+
+  /** Deal counts and sums by category, subtype and CENTRE_TZ month over [start, end). */
+  async groupsByMonth(start: Date, end: Date, timeZone: string): Promise<DealGroup[]> {
+    const rows = (await this.dataSource.query(GROUPS_SQL, [start, end, timeZone])) as {
+      category: DealCategory;
+      subtype: string | null;
+      month: string;
+      n: string;
+      total: string;
+    }[];
+    return rows.map((row) => ({
+      category: row.category,
+      subtype: row.subtype,
+      month: row.month,
+      count: Number(row.n),
+      amount: BigInt(row.total),
+    }));
+  }
+
+  async liveAuctionTotals(start: Date, end: Date): Promise<LiveAuctionTotals> {
+    const [row] = (await this.dataSource.query(LIVE_AUCTIONS_SQL, [start, end])) as {
+      n: string;
+      start_total: string;
+      total: string;
+    }[];
+    return { count: Number(row.n), startAmount: BigInt(row.start_total), amount: BigInt(row.total) };
+  }
+
+  /** The deals of a period in time order, for the export's deal list (bounded by `limit`). */
+  async listForExport(start: Date, end: Date, limit: number): Promise<DealEntity[]> {
+    return this.dataSource
+      .getRepository(DealEntity)
+      .createQueryBuilder('d')
+      .where('d.closed_at >= :start AND d.closed_at < :end', { start, end })
+      .orderBy('d.closed_at', 'ASC')
+      .addOrderBy('d.id', 'ASC')
+      .take(limit)
+      .getMany();
   }
 
   async list(filter: DealFilter): Promise<{ items: DealEntity[]; total: number }> {

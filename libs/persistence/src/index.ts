@@ -7,3 +7,5 @@ export * from './deals.repository.js';
 export * from './lease-listings.repository.js';
 export * from './persistence.module.js';
 export * from './business-calendar/business-calendar.repository.js';
+export * from './reports/report.entity.js';
+export * from './reports/reports.repository.js';

@@ -7,6 +7,7 @@ import { DealsRepository } from './deals.repository.js';
 import { LeaseListingsRepository } from './lease-listings.repository.js';
 import { UsersRepository } from './users.repository.js';
 import { BusinessCalendarRepository } from './business-calendar/business-calendar.repository.js';
+import { ReportsRepository } from './reports/reports.repository.js';
 
 const REPOSITORIES = [
   AuditLogRepository,
@@ -14,6 +15,7 @@ const REPOSITORIES = [
   DealsRepository,
   LeaseListingsRepository,
   UsersRepository,
+  ReportsRepository,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {

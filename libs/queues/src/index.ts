@@ -4,3 +4,4 @@ export * from './auction-scheduler.js';
 export * from './infrastructure.js';
 export * from './health.service.js';
 export * from './health.controller.js';
+export * from './report-jobs.js';

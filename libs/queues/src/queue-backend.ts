@@ -16,7 +16,11 @@ import type { AppConfig } from '@ggzy/common';
 export interface QueueBackend {
   readonly kind: 'redis' | 'postgres';
   createQueue(name: string): Queue;
-  createWorker(name: string, processor: Processor, options: Pick<WorkerOptions, 'concurrency'>): Worker;
+  createWorker(
+    name: string,
+    processor: Processor,
+    options: Pick<WorkerOptions, 'concurrency' | 'lockDuration' | 'stalledInterval' | 'maxStalledCount'>,
+  ): Worker;
   close(): Promise<void>;
 }
 

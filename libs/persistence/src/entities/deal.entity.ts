@@ -1,8 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import { fenColumn } from './column-types.js';
 
-export type DealCategory = 'construction' | 'procurement' | 'property_rights';
-export const DEAL_CATEGORIES: readonly DealCategory[] = ['construction', 'procurement', 'property_rights'];
+import type { DealCategory } from '@ggzy/domain';
+
+// The categories are the domain's; re-exported for the code that already reads them from here.
+export { DEAL_CATEGORIES, type DealCategory } from '@ggzy/domain';
 
 @Entity('deals')
 export class DealEntity {
