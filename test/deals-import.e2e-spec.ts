@@ -3,7 +3,7 @@ import request from 'supertest';
 import type { TestEnvironment } from './support/environment.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import { createOperator, registerBidder, type TestUser } from './support/factories.js';
-import { countRows, expectError, queryRows } from './support/checks.js';
+import { expectError, queryRows, tableContents } from './support/checks.js';
 
 const row = (n: number, overrides: Record<string, unknown> = {}) => ({
   category: 'construction',
@@ -46,7 +46,7 @@ describe('deals import (historical records)', () => {
       .post('/api/deals/import/file')
       .auth(user.token, { type: 'bearer' })
       .attach('file', content, fileName);
-  const dealCount = async () => (await countRows(env.config.DATABASE_URL)).deals;
+  const dealCount = async () => (await tableContents(env.config.DATABASE_URL, ['deals'])).deals.rows;
 
   it('imports JSON records once: the same call again writes nothing', async () => {
     const deals = [
@@ -82,7 +82,7 @@ describe('deals import (historical records)', () => {
   });
 
   it('returns every bad row with its number and field, and writes nothing', async () => {
-    const before = await countRows(env.config.DATABASE_URL);
+    const before = await tableContents(env.config.DATABASE_URL);
     const deals = [
       row(10),
       row(11, { category: 'mining' }),
@@ -108,7 +108,7 @@ describe('deals import (historical records)', () => {
       [8, 'winnerId', 'UNKNOWN_FIELD'],
       [9, null, 'NOT_AN_OBJECT'],
     ]);
-    expect(await countRows(env.config.DATABASE_URL)).toEqual(before);
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
   });
 
   it('takes 10,000 rows in one call and refuses 10,001 with IMPORT_TOO_LARGE', async () => {
@@ -211,7 +211,7 @@ describe('deals import (historical records)', () => {
   });
 
   it('refuses bad files, bad bodies and the wrong people, writing nothing', async () => {
-    const before = await countRows(env.config.DATABASE_URL);
+    const before = await tableContents(env.config.DATABASE_URL);
     expectError(await upload(Buffer.from('hello'), 'deals.txt'), 400, 'INVALID_IMPORT_FILE');
     expectError(await upload(Buffer.from('not a zip'), 'deals.xlsx'), 400, 'INVALID_IMPORT_FILE');
     expectError(
@@ -255,6 +255,6 @@ describe('deals import (historical records)', () => {
       401,
       'UNAUTHENTICATED',
     );
-    expect(await countRows(env.config.DATABASE_URL)).toEqual(before);
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
   });
 });

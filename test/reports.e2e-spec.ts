@@ -11,7 +11,7 @@ import {
   type TestUser,
   waitFor,
 } from './support/factories.js';
-import { countRows, expectError, queryRows } from './support/checks.js';
+import { expectError, queryRows, tableContents } from './support/checks.js';
 import {
   buildReport,
   chinaDate,
@@ -225,7 +225,7 @@ describe('transaction-value reports', () => {
   it('counts live auction deals and imported deals together, with the auctions’ premium over the start price', async () => {
     const [a, b] = bidders;
     const listing = await createPublishedListing(api.url, staff, [a, b], {
-      biddingInMs: 1500,
+      biddingInMs: 4000,
       freeMs: 2500,
       extensionSeconds: 1,
     });
@@ -513,7 +513,7 @@ describe('transaction-value reports', () => {
   });
 
   it('refuses bad input on every report endpoint with a 4xx and a code, writing nothing', async () => {
-    const before = await countRows(env.config.DATABASE_URL);
+    const before = await tableContents(env.config.DATABASE_URL);
     const reportsBefore = await queryRows<{ n: string }>(
       env.config.DATABASE_URL,
       'SELECT count(*) AS n FROM reports',
@@ -579,7 +579,7 @@ describe('transaction-value reports', () => {
       'VALIDATION_FAILED',
     );
 
-    expect(await countRows(env.config.DATABASE_URL)).toEqual(before);
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
     const reportsAfter = await queryRows<{ n: string }>(
       env.config.DATABASE_URL,
       'SELECT count(*) AS n FROM reports',
