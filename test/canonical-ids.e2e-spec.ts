@@ -37,7 +37,7 @@ describe('ids are canonical at the edge, so every accepted bid reaches every wat
     const api = platform.api.url;
     const [a, b, c] = bidders;
     const listing = await createPublishedListing(api, staff, [a, b, c], {
-      biddingInMs: 1500,
+      biddingInMs: 4000,
       freeMs: 60_000,
       extensionSeconds: 30,
     });

@@ -64,7 +64,7 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
   it('a socket whose token expires gets TOKEN_EXPIRED, then bids again after `auth` with a fresh token', async () => {
     const api = platform.api.url;
     const [a, b] = bidders;
-    const listing = await createPublishedListing(api, staff, [a, b], { biddingInMs: 1000, freeMs: 60_000 });
+    const listing = await createPublishedListing(api, staff, [a, b], { biddingInMs: 4000, freeMs: 60_000 });
     const socket = await platform.open(shortToken(a, 3));
     await sleepUntil(Date.parse(listing.body.biddingStartsAt), 100);
     expect(await bidOverSocket(socket, listing.id, 800_000, 'a-1')).toMatchObject({
@@ -106,7 +106,7 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
   it('a bidder with no registration gets NOT_QUALIFIED and writes nothing; a pending one keeps its replay', async () => {
     const api = platform.api.url;
     const [a, , stranger, pending] = bidders;
-    const listing = await createPublishedListing(api, staff, [a], { biddingInMs: 1000, freeMs: 60_000 });
+    const listing = await createPublishedListing(api, staff, [a], { biddingInMs: 4000, freeMs: 60_000 });
     await request(api)
       .post(`/api/lease-listings/${listing.id}/registrations`)
       .auth(pending.token, { type: 'bearer' })
@@ -157,7 +157,7 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
     // No worker: the listing stays `bidding` past its end, so only the clocks decide.
     await platform.stopWorker();
     const listing = await createPublishedListing(api, staff, [a, b], {
-      biddingInMs: 1500,
+      biddingInMs: 4000,
       freeMs: 4000,
       extensionSeconds: 1,
     });

@@ -42,7 +42,7 @@ describe('anonymous sockets cannot stall bidding', () => {
     staff = await createOperator(platform.env.config, platform.api.url, 'staff');
     bidders = await Promise.all([0, 1].map(() => registerBidder(platform.api.url)));
     listing = await createPublishedListing(platform.api.url, staff, bidders, {
-      biddingInMs: 1000,
+      biddingInMs: 5000,
       freeMs: 120_000,
     });
   });
@@ -87,12 +87,44 @@ describe('anonymous sockets cannot stall bidding', () => {
     const results = codes(burst);
     expect(results.length - count(results, 'RATE_LIMITED')).toBe(PER_SOCKET);
     expect(count(results, 'RATE_LIMITED')).toBe(3);
+    // A refusal says how long to wait (at most the window plus the jitter that spreads a crowd).
+    for (const ack of burst.filter((ack) => ack.error?.code === 'RATE_LIMITED'))
+      expect((ack.error as { details?: { retryAfterMs?: number } }).details?.retryAfterMs).toEqual(
+        expect.any(Number),
+      );
     // Bids have their own per-bidder limit: still answered by the bid path.
     const bid = await ask<AckResult>(socket, 'bid', { listingId: listing.id, amount: 1, clientBidId: 'x-1' });
     expect(bid.error?.code).not.toBe('RATE_LIMITED');
     expect(socket.connected).toBe(true);
     await nextWindow();
     expect(await ask(socket, 'join', { listingId: listing.id })).toMatchObject({ ok: true });
+  });
+
+  it('a resync is charged as a full page up front and refunded for the bids it did not carry', async () => {
+    // RESYNC_PAGE_SIZE 3 → a resync costs 1 + ceil(3 / 25) = 2 of the socket's 5 points: two fit.
+    const socket = await connectSocket();
+    const burst = await Promise.all(
+      [0, 1, 2].map(() => ask<AckResult>(socket, 'resync', { listingId: listing.id, afterSeq: 1_000 })),
+    );
+    expect(codes(burst)).toEqual(['ok', 'ok', 'RATE_LIMITED']);
+    await nextWindow();
+    // An empty answer gives its bid point back: 2 resyncs, then 3 more single-point events fit.
+    for (const _ of [0, 1])
+      expect(await ask(socket, 'resync', { listingId: listing.id, afterSeq: 1_000 })).toMatchObject({
+        ok: true,
+      });
+    const rest = await Promise.all(
+      [0, 1, 2, 3].map(() => ask<AckResult>(socket, 'leave', { listingId: listing.id })),
+    );
+    expect(codes(rest)).toEqual(['ok', 'ok', 'ok', 'RATE_LIMITED']);
+  });
+
+  it('a socket that goes on sending long after its refusals is disconnected', async () => {
+    const [abuser, bystander] = await Promise.all([connectSocket(), connectSocket()]);
+    const dropped = new Promise<string>((resolve) => abuser.once('disconnect', (reason) => resolve(reason)));
+    for (let i = 0; i < 130; i += 1) abuser.emit('leave', { listingId: listing.id });
+    expect(await dropped).toBe('io server disconnect');
+    expect(bystander.connected).toBe(true);
   });
 
   it('all sockets of one address share a limit', async () => {
@@ -157,6 +189,11 @@ describe('anonymous sockets cannot stall bidding', () => {
     let afterSeq = 0;
     for (;;) {
       const ack = await ask(other, 'resync', { listingId: listing.id, afterSeq });
+      // A client paging fast meets the limit and waits as long as it is told.
+      if (ack.error?.code === 'RATE_LIMITED') {
+        await sleep(ack.error.details.retryAfterMs);
+        continue;
+      }
       expect(ack).toMatchObject({ ok: true, snapshot: { listingId: listing.id, lastSeq: amounts.length } });
       pages.push(ack);
       if (!ack.hasMore) break;
@@ -173,6 +210,7 @@ describe('anonymous sockets cannot stall bidding', () => {
 
     // A change no event announced stays invisible to anonymous watchers while the cache lives,
     // which shows their snapshots come from memory; a signed-in user always reads fresh.
+    expect((await ask(other, 'join', { listingId: listing.id })).snapshot.bidCount).toBe(amounts.length);
     await queryRows(
       platform.env.config.DATABASE_URL,
       'UPDATE lease_listings SET bid_count = bid_count + 100 WHERE id = $1',

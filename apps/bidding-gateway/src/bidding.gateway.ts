@@ -86,12 +86,18 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
     // Every event an anonymous client can send is limited before any work is done.
     socket.use(([event, ...args], next) => {
       const ack = args[args.length - 1];
-      const refuse = (code: string, message: string) => {
-        if (typeof ack === 'function') ack({ ok: false, error: { code, message } });
+      const refuse = (code: string, message: string, details?: unknown) => {
+        if (typeof ack === 'function')
+          ack({ ok: false, error: { code, message, ...(details ? { details } : {}) } });
       };
       this.limits.allowEvent(socket, String(event)).then(
-        (allowed) => {
-          if (!allowed) return refuse('RATE_LIMITED', 'too many messages; slow down');
+        (verdict) => {
+          if (!verdict.allowed) {
+            if (verdict.abusive) return void socket.disconnect(true);
+            return refuse('RATE_LIMITED', 'too many messages; slow down', {
+              retryAfterMs: verdict.retryAfterMs,
+            });
+          }
           // Nest drops events it has no handler for; a client waiting on an ack deserves an answer.
           if (typeof event !== 'string' || !KNOWN_EVENTS.has(event))
             return refuse('UNKNOWN_EVENT', `unknown event; use ${[...KNOWN_EVENTS].join(', ')}`);
@@ -154,6 +160,7 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
       // The snapshot first: every bid it counts is then in the pages that follow.
       const snapshot = await this.snapshots.snapshot(listingId, userId);
       const page = await this.snapshots.bidsAfter(listingId, afterSeq, this.config.RESYNC_PAGE_SIZE, userId);
+      await this.limits.refundResync(socket, page.bids.length);
       return { ...page, snapshot };
     });
   }

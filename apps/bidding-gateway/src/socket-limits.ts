@@ -1,8 +1,15 @@
 import type { ExtendedError, Socket } from 'socket.io';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig, ErrorBody } from '@ggzy/common';
 
 type Next = (error?: ExtendedError) => void;
+
+/** The work one rate point stands for in a `resync` answer: a full page of 200 costs 8 more. */
+export const BIDS_PER_POINT = 25;
+/** The most a refusal's `retryAfterMs` adds to the limiter's own wait. */
+export const RETRY_JITTER_MS = 1000;
+/** Refused messages a socket may send in ten seconds before it is disconnected. */
+export const REFUSALS_BEFORE_DISCONNECT = 100;
 
 /** A refusal a socket.io client reads as `connect_error` with `error.data.code`. */
 export function connectError(body: ErrorBody): ExtendedError {
@@ -19,6 +26,7 @@ export class SocketLimits {
   private readonly connections = new Map<string, number>();
   private readonly perSocket: RateLimiterMemory;
   private readonly perAddress: RateLimiterMemory;
+  private readonly refusals: RateLimiterMemory;
 
   constructor(
     private readonly config: Pick<
@@ -27,6 +35,7 @@ export class SocketLimits {
       | 'SOCKET_EVENTS_PER_SECOND'
       | 'SOCKET_EVENTS_PER_ADDRESS_PER_SECOND'
       | 'CORS_ORIGINS'
+      | 'RESYNC_PAGE_SIZE'
     >,
   ) {
     this.perSocket = new RateLimiterMemory({
@@ -38,6 +47,11 @@ export class SocketLimits {
       keyPrefix: 'address',
       points: config.SOCKET_EVENTS_PER_ADDRESS_PER_SECOND,
       duration: 1,
+    });
+    this.refusals = new RateLimiterMemory({
+      keyPrefix: 'refused',
+      points: REFUSALS_BEFORE_DISCONNECT,
+      duration: 10,
     });
   }
 
@@ -84,16 +98,52 @@ export class SocketLimits {
     return this.connections.get(address) ?? 0;
   }
 
-  /** True when the socket may send this event now. */
-  async allowEvent(socket: Socket, event: string): Promise<boolean> {
-    if (event === 'bid') return true;
+  /**
+   * What an event costs in rate points. A `resync` is charged up front as if its answer were a
+   * full page (one point more per BIDS_PER_POINT bids), then refunded for the bids it did not
+   * carry: concurrent resyncs from one address are all counted before any of them is served.
+   */
+  costOf(event: string): number {
+    return event === 'resync' ? 1 + Math.ceil(this.config.RESYNC_PAGE_SIZE / BIDS_PER_POINT) : 1;
+  }
+
+  async refundResync(socket: Socket, bids: number): Promise<void> {
+    const unused = this.costOf('resync') - 1 - Math.ceil(bids / BIDS_PER_POINT);
+    if (unused <= 0) return;
+    await Promise.all([
+      this.perSocket.reward(socket.id, unused),
+      this.perAddress.reward(socket.handshake.address, unused),
+    ]);
+  }
+
+  /**
+   * `{allowed: true}`, or how long to wait; `abusive` when the socket has gone on sending
+   * well past its refusals (a client that honours `retryAfterMs` never gets there), so the
+   * gateway can drop it instead of answering every message.
+   */
+  async allowEvent(
+    socket: Socket,
+    event: string,
+  ): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number; abusive: boolean }> {
+    if (event === 'bid') return { allowed: true };
     try {
-      await this.perSocket.consume(socket.id);
-      await this.perAddress.consume(socket.handshake.address);
-      return true;
+      const points = this.costOf(event);
+      await this.perSocket.consume(socket.id, points);
+      await this.perAddress.consume(socket.handshake.address, points);
+      return { allowed: true };
     } catch (refusal) {
       if (refusal instanceof Error) throw refusal;
-      return false;
+      // Jitter spreads the retries of a crowd refused together over the next window.
+      const retryAfterMs =
+        Math.max(1, (refusal as RateLimiterRes).msBeforeNext) + Math.floor(Math.random() * RETRY_JITTER_MS);
+      const abusive = await this.refusals.consume(socket.id).then(
+        () => false,
+        (error: unknown) => {
+          if (error instanceof Error) throw error;
+          return true;
+        },
+      );
+      return { allowed: false, retryAfterMs, abusive };
     }
   }
 }
