@@ -15,6 +15,7 @@ const entries = {
   worker: 'dist/apps/worker/src/main.js',
   cli: 'dist/scripts/cli.js',
   bench: 'dist/bench/run.js',
+  'bench:flood': 'dist/bench/flood.js',
 };
 
 function newestSource(dir) {
