@@ -65,15 +65,16 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
     const api = platform.api.url;
     const [a, b] = bidders;
     const listing = await createPublishedListing(api, staff, [a, b], { biddingInMs: 4000, freeMs: 60_000 });
-    const socket = await platform.open(shortToken(a, 3));
     await sleepUntil(Date.parse(listing.body.biddingStartsAt), 100);
+    const token = shortToken(a, 3);
+    const socket = await platform.open(token);
     expect(await bidOverSocket(socket, listing.id, 800_000, 'a-1')).toMatchObject({
       ok: true,
       bid: { seq: 1 },
     });
     expect(await bidOverRest(api, b.token, listing.id, 810_000, 'b-1')).toMatchObject({ ok: true });
 
-    const { exp } = jwt.decode(shortToken(a, 3)) as { exp: number };
+    const { exp } = jwt.decode(token) as { exp: number };
     await sleepUntil(exp * 1000, 300);
     const before = await tableContents(platform.env.config.DATABASE_URL, BID_TABLES);
     expect(await bidOverSocket(socket, listing.id, 820_000, 'a-2')).toMatchObject({

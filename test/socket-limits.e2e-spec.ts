@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { startTestPlatform, type TestPlatform } from './support/platform.js';
+import { startGateway, startTestPlatform, type TestPlatform } from './support/platform.js';
 import {
   createOperator,
   createPublishedListing,
@@ -18,6 +18,14 @@ const PER_ADDRESS = 12;
 const CONNECTIONS = 4;
 const PAGE = 3;
 
+const LIMITS = {
+  SOCKET_EVENTS_PER_SECOND: PER_SOCKET,
+  SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: PER_ADDRESS,
+  SOCKET_CONNECTIONS_PER_ADDRESS: CONNECTIONS,
+  RESYNC_PAGE_SIZE: PAGE,
+  SNAPSHOT_CACHE_MS: 2000,
+};
+
 type AckResult = { ok: boolean; error?: { code: string } };
 const codes = (acks: AckResult[]) => acks.map((ack) => (ack.ok ? 'ok' : ack.error!.code));
 const count = (list: string[], code: string) => list.filter((item) => item === code).length;
@@ -32,13 +40,7 @@ describe('anonymous sockets cannot stall bidding', () => {
   let open: Socket[] = [];
 
   beforeAll(async () => {
-    platform = await startTestPlatform({
-      SOCKET_EVENTS_PER_SECOND: PER_SOCKET,
-      SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: PER_ADDRESS,
-      SOCKET_CONNECTIONS_PER_ADDRESS: CONNECTIONS,
-      RESYNC_PAGE_SIZE: PAGE,
-      SNAPSHOT_CACHE_MS: 2000,
-    });
+    platform = await startTestPlatform(LIMITS);
     staff = await createOperator(platform.env.config, platform.api.url, 'staff');
     bidders = await Promise.all([0, 1].map(() => registerBidder(platform.api.url)));
     listing = await createPublishedListing(platform.api.url, staff, bidders, {
@@ -151,6 +153,48 @@ describe('anonymous sockets cannot stall bidding', () => {
       'a place to free up after a disconnect',
     );
     expect(again.connected).toBe(true);
+  });
+
+  it('X-Forwarded-For decides the address only behind TRUST_PROXY hops', async () => {
+    const viaProxy = (url: string, forwardedFor: string) =>
+      new Promise<unknown>((resolve) => {
+        const socket = io(`${url}/bidding`, {
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+          extraHeaders: { 'x-forwarded-for': forwardedFor },
+        });
+        socket.once('connect', () => {
+          open.push(socket);
+          resolve('connected');
+        });
+        socket.once('connect_error', (error: Error & { data?: { code?: string } }) => {
+          socket.close();
+          resolve(error.data?.code);
+        });
+      });
+    // Without a trusted proxy a client cannot dodge the cap by naming other addresses.
+    const direct = [];
+    for (let i = 0; i <= CONNECTIONS; i += 1)
+      direct.push(await viaProxy(platform.gateway.url, `10.0.0.${i}`));
+    expect(direct).toEqual([...Array(CONNECTIONS).fill('connected'), 'TOO_MANY_CONNECTIONS']);
+    open.forEach((socket) => socket.close());
+    open = [];
+    // Behind one trusted proxy each forwarded client has its own cap.
+    const proxied = await startGateway({ ...platform.env.config, ...LIMITS, TRUST_PROXY: 1 });
+    try {
+      const behind = [];
+      for (let i = 0; i <= CONNECTIONS; i += 1)
+        behind.push(await viaProxy(proxied.url, `spoofed, 10.0.1.${i}`));
+      expect(behind).toEqual(behind.map(() => 'connected'));
+      const one = [];
+      for (let i = 0; i <= CONNECTIONS; i += 1) one.push(await viaProxy(proxied.url, '10.0.2.1'));
+      expect(one).toEqual([...Array(CONNECTIONS).fill('connected'), 'TOO_MANY_CONNECTIONS']);
+    } finally {
+      open.forEach((socket) => socket.close());
+      open = [];
+      await proxied.close();
+    }
   });
 
   it('a message larger than SOCKET_MAX_PAYLOAD_BYTES closes that connection unread', async () => {

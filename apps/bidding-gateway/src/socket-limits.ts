@@ -36,6 +36,7 @@ export class SocketLimits {
       | 'SOCKET_EVENTS_PER_ADDRESS_PER_SECOND'
       | 'CORS_ORIGINS'
       | 'RESYNC_PAGE_SIZE'
+      | 'TRUST_PROXY'
     >,
   ) {
     this.perSocket = new RateLimiterMemory({
@@ -66,9 +67,28 @@ export class SocketLimits {
     next(connectError({ code: 'ORIGIN_NOT_ALLOWED', message: 'this origin may not open a bidding socket' }));
   };
 
+  /**
+   * The client's address as the API reads it (Express `trust proxy` = TRUST_PROXY hops):
+   * with no trusted proxy, X-Forwarded-For is ignored, so a client cannot pick its own.
+   */
+  addressOf(socket: Socket): string {
+    const cached = socket.data.clientAddress as string | undefined;
+    if (cached) return cached;
+    const forwarded = socket.handshake.headers['x-forwarded-for'];
+    const hops = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
+      .split(',')
+      .map((hop) => hop.trim())
+      .filter(Boolean)
+      .reverse();
+    const chain = [socket.handshake.address, ...hops];
+    const address = chain[Math.min(this.config.TRUST_PROXY, chain.length - 1)];
+    socket.data.clientAddress = address;
+    return address;
+  }
+
   /** Namespace middleware, run last: counts the connection, released once it closes. */
   admitConnection = (socket: Socket, next: Next) => {
-    const address = socket.handshake.address;
+    const address = this.addressOf(socket);
     const open = this.connections.get(address) ?? 0;
     if (open >= this.config.SOCKET_CONNECTIONS_PER_ADDRESS) {
       return next(
@@ -112,7 +132,7 @@ export class SocketLimits {
     if (unused <= 0) return;
     await Promise.all([
       this.perSocket.reward(socket.id, unused),
-      this.perAddress.reward(socket.handshake.address, unused),
+      this.perAddress.reward(this.addressOf(socket), unused),
     ]);
   }
 
@@ -129,7 +149,7 @@ export class SocketLimits {
     try {
       const points = this.costOf(event);
       await this.perSocket.consume(socket.id, points);
-      await this.perAddress.consume(socket.handshake.address, points);
+      await this.perAddress.consume(this.addressOf(socket), points);
       return { allowed: true };
     } catch (refusal) {
       if (refusal instanceof Error) throw refusal;
