@@ -15,13 +15,21 @@ import {
   auditFor,
   bidOverRest,
   bidOverSocket,
-  countClosedEvents,
   dealsFor,
   ledgerFields,
   publicLedger,
   sleepUntil,
   stopChild,
 } from './support/bidding-clients.js';
+
+/** Counts the `auction.closed` events a socket receives for one listing. */
+function countClosedEvents(socket: Socket, listingId: string): () => number {
+  let count = 0;
+  socket.on('auction.closed', (event: { listingId: string }) => {
+    if (event.listingId === listingId) count += 1;
+  });
+  return () => count;
+}
 
 /** A client's own record of the ledger: events in seq order, gaps filled by paging `resync`. */
 class Follower {
