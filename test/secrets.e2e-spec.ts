@@ -239,6 +239,25 @@ describe('secrets and what must not be guessable', () => {
     },
   );
 
+  it('refuses text with a NUL character at the edge (400, nothing written), never as a 500', async () => {
+    const before = await countRows(env.config.DATABASE_URL);
+    const register = await request(api.url)
+      .post('/api/auth/register')
+      .send({
+        username: `nul${randomBytes(3).toString('hex')}`,
+        password: 'long-enough-1',
+        displayName: 'a\u0000b',
+      });
+    expect(expectError(register, 400, 'VALIDATION_FAILED').details).toEqual([
+      { field: 'displayName', problems: ['contains U+0000'] },
+    ]);
+    const login = await request(api.url)
+      .post('/api/auth/login')
+      .send({ username: 'x\u0000', password: 'whatever-1' });
+    expectError(login, 400, 'VALIDATION_FAILED');
+    expect(await countRows(env.config.DATABASE_URL)).toEqual(before);
+  });
+
   it("answers carry helmet's headers and no X-Powered-By", async () => {
     const response = await get('/api/lease-listings').expect(200);
     expect(response.headers['x-content-type-options']).toBe('nosniff');
@@ -267,6 +286,21 @@ describe('secrets and what must not be guessable', () => {
       const opened = await docs(staff).redirects(1);
       expect(opened.status).toBe(200);
       expect(opened.text).toMatch(/swagger/i);
+      // The machine-readable copies of the description are behind the same sign-in.
+      for (const path of ['/docs-json', '/docs-yaml']) {
+        await get(path).expect(200);
+        expectError(await request(production.url).get(path), 401, 'UNAUTHENTICATED');
+        expectError(
+          await request(production.url).get(path).auth(supervisor.token, { type: 'bearer' }),
+          403,
+          'FORBIDDEN',
+        );
+        const description = await request(production.url)
+          .get(path)
+          .auth(staff.token, { type: 'bearer' })
+          .expect(200);
+        expect(description.text).toContain('/api/lease-listings');
+      }
       // The API itself is unchanged in production.
       await request(production.url).get('/api/lease-listings').expect(200);
     } finally {

@@ -99,7 +99,7 @@ describe('sign-in limits', () => {
     expect(second).toBeLessThanOrEqual(4);
   });
 
-  it('an address guessing across many names is slowed down as a whole; a success resets only its name', async () => {
+  it('an address guessing across many names is slowed down as a whole; a name that signs in takes back its own failures', async () => {
     const local = await createTestEnvironment({
       TRUST_PROXY: 1,
       SIGN_IN_FREE_FAILURES: 3,
@@ -110,18 +110,58 @@ describe('sign-in limits', () => {
     try {
       const [bob, carol] = await insertBidders(local.config, 2, 'right-password-1');
       const sprayer = '198.51.100.99';
-      // Two failures, then the right password: bob's count at this address starts again.
-      for (let i = 0; i < 2; i += 1)
-        expect((await signIn(localApi, sprayer, bob, `x-${i}-xxxxx`)).status).toBe(401);
-      expect((await signIn(localApi, sprayer, bob, 'right-password-1')).status).toBe(200);
-      for (let i = 0; i < 2; i += 1)
-        expect((await signIn(localApi, sprayer, bob, `y-${i}-yyyyy`)).status).toBe(401);
-      expect((await signIn(localApi, sprayer, bob, 'right-password-1')).status).toBe(200);
-      // Two more on new names make six from the address: now the whole address waits.
-      for (let i = 0; i < 2; i += 1)
+      // Typos followed by the right password: they leave bob's count and the address's count.
+      for (let round = 0; round < 3; round += 1) {
+        for (let i = 0; i < 2; i += 1)
+          expect((await signIn(localApi, sprayer, bob, `x-${round}-${i}-xxxxx`)).status).toBe(401);
+        expect((await signIn(localApi, sprayer, bob, 'right-password-1')).status).toBe(200);
+      }
+      // Guesses at names that never sign in stay counted: the sixth makes the whole address wait.
+      for (let i = 0; i < 5; i += 1)
         expect((await signIn(localApi, sprayer, unique('ghost'), 'whatever-123')).status).toBe(401);
+      expect((await signIn(localApi, sprayer, carol, 'right-password-1')).status).toBe(200);
+      expect((await signIn(localApi, sprayer, unique('ghost'), 'whatever-123')).status).toBe(401);
       expect(retryAfter(await signIn(localApi, sprayer, carol, 'right-password-1'))).toBeGreaterThan(30);
       expect((await signIn(localApi, '192.0.2.1', carol, 'right-password-1')).status).toBe(200);
+    } finally {
+      await localApi.close();
+      await local.drop();
+    }
+  });
+
+  it('a burst of parallel guesses for one name gets no more password checks than guesses one by one', async () => {
+    const [frank] = await insertBidders(env.config, 1, 'frank-real-password');
+    const attacker = '198.51.100.61';
+    const burst = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => signIn(api, attacker, frank, `burst-${i}-guess`)),
+    );
+    const statuses = burst.map((response) => response.status);
+    // Only one attempt per name and address is checked at a time; the rest wait their turn (429).
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    expect(statuses.filter((status) => status === 401).length).toBeGreaterThanOrEqual(1);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+    for (const response of burst.filter((one) => one.status === 429)) retryAfter(response);
+  });
+
+  it('a hall whose every bidder mistypes once, then signs in, is never slowed down', async () => {
+    const local = await createTestEnvironment({
+      TRUST_PROXY: 1,
+      SIGN_IN_FREE_FAILURES_PER_ADDRESS: 10,
+      SIGN_IN_FIRST_DELAY_SECONDS: 60,
+    });
+    const localApi = await startApi(local.config);
+    try {
+      const password = `pw-${randomBytes(6).toString('hex')}`;
+      // Three times the address's free failures, each followed by that bidder's right password.
+      const names = await insertBidders(local.config, 30, password);
+      for (let i = 0; i < names.length; i += 5) {
+        await Promise.all(
+          names.slice(i, i + 5).map(async (name) => {
+            expect((await signIn(localApi, HALL, name, 'typo-typo-1')).status).toBe(401);
+            expect((await signIn(localApi, HALL, name, password)).status).toBe(200);
+          }),
+        );
+      }
     } finally {
       await localApi.close();
       await local.drop();

@@ -54,10 +54,18 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
       .addBearerAuth()
       .build(),
   );
-  if (config.NODE_ENV === 'production') app.use('/docs', staffOnly(app.get(TokenService)));
+  if (config.NODE_ENV === 'production') {
+    // The UI and both machine-readable copies of the description (/docs-json, /docs-yaml).
+    const guard = staffOnly(app.get(TokenService));
+    app.use((request: Request, response: Response, next: NextFunction) =>
+      DOCS_PATHS.test(request.path) ? guard(request, response, next) : next(),
+    );
+  }
   SwaggerModule.setup('docs', app, document);
   return app;
 }
+
+const DOCS_PATHS = /^\/docs(-json|-yaml)?(\/|$)/;
 
 /** In production the API description is for the centre's staff: a staff Bearer token opens it. */
 function staffOnly(tokens: TokenService) {

@@ -49,15 +49,22 @@ export class AccountsService {
 
   /** Wrong passwords slow down that name at that address, and a noisy address; see SignInLimits. */
   async login(username: string, password: string, clientAddress: string) {
-    await this.limits.assertMayTry(username, clientAddress);
-    const user = await this.users.findByUsername(username);
-    // Verify against a hash even for unknown names, so timing does not reveal which names exist.
-    const ok = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), password);
+    const attempt = await this.limits.begin(username, clientAddress);
+    let user: Awaited<ReturnType<UsersRepository['findByUsername']>>;
+    let ok: boolean;
+    try {
+      user = await this.users.findByUsername(username);
+      // Verify against a hash even for unknown names, so timing does not reveal which names exist.
+      ok = await this.hasher.verify(user?.passwordHash ?? (await this.dummyHash), password);
+    } catch (error) {
+      await this.limits.abandoned(attempt);
+      throw error;
+    }
     if (!user || !ok) {
-      await this.limits.recordFailure(username, clientAddress);
+      await this.limits.failed(attempt);
       throw new DomainError('INVALID_CREDENTIALS', 'wrong username or password');
     }
-    await this.limits.recordSuccess(username, clientAddress);
+    await this.limits.succeeded(attempt);
     return {
       accessToken: this.tokens.issue({ id: user.id, username: user.username, roles: user.roles }),
       user: { id: user.id, username: user.username, roles: user.roles },

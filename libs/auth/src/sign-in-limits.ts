@@ -14,6 +14,8 @@ import { DomainError, signInDelaySeconds } from '@ggzy/domain';
 const DAY_SECONDS = 24 * 3600;
 /** A key whose delay is set holds this many points; anything above 1 means "wait". */
 const DELAYED = 1;
+/** How long an unfinished attempt holds its name (a process that dies mid-check frees it then). */
+const IN_FLIGHT_SECONDS = 30;
 
 /**
  * Counts failed sign-ins (never successes) per username+address and per address, and turns
@@ -30,6 +32,7 @@ export class SignInLimits implements OnModuleDestroy {
   private readonly failuresByName: RateLimiterAbstract;
   private readonly failuresByAddress: RateLimiterAbstract;
   private readonly delays: RateLimiterAbstract;
+  private readonly inFlight: RateLimiterAbstract;
   private readonly registrations: RateLimiterAbstract;
 
   constructor(
@@ -61,52 +64,83 @@ export class SignInLimits implements OnModuleDestroy {
     this.failuresByName = make('name', Number.MAX_SAFE_INTEGER, DAY_SECONDS);
     this.failuresByAddress = make('address', Number.MAX_SAFE_INTEGER, DAY_SECONDS);
     this.delays = make('delay', DELAYED, 1);
+    this.inFlight = make('inflight', 1, IN_FLIGHT_SECONDS);
     this.registrations = make('register', config.REGISTRATIONS_PER_ADDRESS_PER_HOUR, 3600);
   }
 
-  /** Refuses with RATE_LIMITED while either the name at this address or the address waits. */
-  async assertMayTry(username: string, address: string): Promise<void> {
-    const [byName, byAddress] = await Promise.all([
-      this.delays.get(nameKey(username, address)),
-      this.delays.get(addressKey(address)),
+  /**
+   * Starts a sign-in: refused with RATE_LIMITED while the name at this address or the address
+   * waits, or while another attempt for this name from this address is still being checked.
+   * One at a time per name and address means guesses sent in parallel cannot all be checked
+   * before the first verdict counts; a person signing in never sends two at once.
+   */
+  async begin(username: string, address: string): Promise<SignInAttempt> {
+    const attempt = { name: nameKey(username, address), address: addressKey(address) };
+    const [delayByName, delayByAddress] = await Promise.all([
+      this.delays.get(attempt.name),
+      this.delays.get(attempt.address),
     ]);
-    const waitMs = Math.max(remainingDelayMs(byName), remainingDelayMs(byAddress));
+    const waitMs = Math.max(remainingDelayMs(delayByName), remainingDelayMs(delayByAddress));
     if (waitMs > 0) throw tooMany(waitMs, 'too many wrong passwords; wait before trying again');
+    try {
+      await this.inFlight.consume(attempt.name);
+    } catch (error) {
+      if (error instanceof RateLimiterRes)
+        throw tooMany(1000, 'a sign-in for this name is already being checked; try again in a moment');
+      throw error;
+    }
+    return attempt;
   }
 
-  async recordFailure(username: string, address: string): Promise<void> {
-    const policy = {
+  /** The password was wrong: the failure counts, and the counts set the delays. */
+  async failed(attempt: SignInAttempt): Promise<void> {
+    try {
+      const [byName, byAddress] = await Promise.all([
+        this.failuresByName.consume(attempt.name),
+        this.failuresByAddress.consume(attempt.address),
+      ]);
+      const delays = [
+        [attempt.name, signInDelaySeconds(byName.consumedPoints, this.policy('name'))],
+        [attempt.address, signInDelaySeconds(byAddress.consumedPoints, this.policy('address'))],
+      ] as const;
+      await Promise.all(
+        delays.filter(([, seconds]) => seconds > 0).map(([key, seconds]) => this.delays.block(key, seconds)),
+      );
+    } finally {
+      await this.inFlight.delete(attempt.name);
+    }
+  }
+
+  /**
+   * The right password forgets this name's failures here, and takes them off the address's
+   * count too: a hall where bidders mistype and then sign in never piles failures up against
+   * its address, while guesses at other names from the same address stay counted.
+   */
+  async succeeded(attempt: SignInAttempt): Promise<void> {
+    try {
+      const byName = await this.failuresByName.get(attempt.name);
+      const failures = byName?.consumedPoints ?? 0;
+      await Promise.all([
+        this.failuresByName.delete(attempt.name),
+        failures > 0 ? this.failuresByAddress.reward(attempt.address, failures) : undefined,
+      ]);
+    } finally {
+      await this.inFlight.delete(attempt.name);
+    }
+  }
+
+  /** No verdict (the database failed): nothing counts, and the name is free again. */
+  async abandoned(attempt: SignInAttempt): Promise<void> {
+    await this.inFlight.delete(attempt.name);
+  }
+
+  private policy(kind: 'name' | 'address') {
+    return {
       firstDelaySeconds: this.config.SIGN_IN_FIRST_DELAY_SECONDS,
       maxDelaySeconds: this.config.SIGN_IN_MAX_DELAY_SECONDS,
+      freeFailures:
+        kind === 'name' ? this.config.SIGN_IN_FREE_FAILURES : this.config.SIGN_IN_FREE_FAILURES_PER_ADDRESS,
     };
-    const [byName, byAddress] = await Promise.all([
-      this.failuresByName.consume(nameKey(username, address)),
-      this.failuresByAddress.consume(addressKey(address)),
-    ]);
-    const delays = [
-      [
-        nameKey(username, address),
-        signInDelaySeconds(byName.consumedPoints, {
-          ...policy,
-          freeFailures: this.config.SIGN_IN_FREE_FAILURES,
-        }),
-      ],
-      [
-        addressKey(address),
-        signInDelaySeconds(byAddress.consumedPoints, {
-          ...policy,
-          freeFailures: this.config.SIGN_IN_FREE_FAILURES_PER_ADDRESS,
-        }),
-      ],
-    ] as const;
-    await Promise.all(
-      delays.filter(([, seconds]) => seconds > 0).map(([key, seconds]) => this.delays.block(key, seconds)),
-    );
-  }
-
-  /** The right password forgets this name's failures here; the address's count stays. */
-  async recordSuccess(username: string, address: string): Promise<void> {
-    await this.failuresByName.delete(nameKey(username, address));
   }
 
   async countRegistration(address: string): Promise<void> {
@@ -122,6 +156,12 @@ export class SignInLimits implements OnModuleDestroy {
   async onModuleDestroy() {
     this.redis?.disconnect();
   }
+}
+
+/** The keys one sign-in attempt is counted under. */
+export interface SignInAttempt {
+  name: string;
+  address: string;
 }
 
 const nameKey = (username: string, address: string) => `${username.toLowerCase()}@${address}`;

@@ -56,6 +56,14 @@ export function toErrorResponse(error: unknown, logger?: Logger): { status: numb
         : { code, message: typeof message === 'string' ? message : code.toLowerCase().replace(/_/g, ' ') },
     };
   }
+  // Text PostgreSQL cannot store (a NUL, an invalid byte) is the client's, not a server fault.
+  const sqlState = (error as { driverError?: { code?: string } })?.driverError?.code;
+  if (sqlState === '22021' || sqlState === '22P05') {
+    return {
+      status: 400,
+      body: { code: 'VALIDATION_FAILED', message: 'the text contains characters that cannot be stored' },
+    };
+  }
   const errorId = randomUUID();
   logger?.error({ err: error, errorId }, 'unhandled error');
   return { status: 500, body: { code: 'INTERNAL_ERROR', message: `internal error (id ${errorId})` } };

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type DestinationStream, pino, type Logger } from 'pino';
 import type { LoggerService } from '@nestjs/common';
 
 /**
@@ -19,6 +19,12 @@ export const REDACTED_LOG_PATHS = [
   ...['password', 'passwordHash', 'accessToken', 'token', 'secret', 'JWT_SECRET', 'AUDIT_HMAC_KEY'].flatMap(
     (key) => [key, `*.${key}`],
   ),
+  // A failed statement's parameters may hold a password hash or a token: the error is logged,
+  // its values never are.
+  'err.parameters',
+  'err.query',
+  'err.driverError.parameters',
+  'err.driverError.query',
   'DATABASE_URL',
   'DATABASE_OWNER_URL',
   'REDIS_URL',
@@ -28,13 +34,16 @@ export const REDACTED_LOG_PATHS = [
 ];
 
 /** Structured JSON logs; `process` names which of the three processes wrote the line. */
-export function createLogger(processName: string, level: string): Logger {
-  return pino({
-    level,
-    base: { process: processName },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
-  });
+export function createLogger(processName: string, level: string, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { process: processName },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' },
+    },
+    destination,
+  );
 }
 
 /** Lets Nest write its own lines through pino. */

@@ -1,0 +1,50 @@
+import { Writable } from 'node:stream';
+import { QueryFailedError } from 'typeorm';
+import { toErrorResponse } from './errors.js';
+import { createLogger } from './logger.js';
+
+const HASH = '$argon2id$v=19$m=19456,p=1,t=2$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA';
+
+function capturingLogger() {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk));
+      done();
+    },
+  });
+  return { logger: createLogger('test', 'info', destination), lines };
+}
+
+function failedInsert(sqlState: string) {
+  const driverError = Object.assign(new Error('database refused the row'), { code: sqlState });
+  return new QueryFailedError(
+    'INSERT INTO users (username, password_hash, display_name) VALUES ($1, $2, $3)',
+    ['someone', HASH, 'a name'],
+    driverError,
+  );
+}
+
+describe('errors that reach the database', () => {
+  it('logs an unexpected failed statement with its error id, never its parameters', () => {
+    const { logger, lines } = capturingLogger();
+    const { status, body } = toErrorResponse(failedInsert('XX000'), logger);
+    expect(status).toBe(500);
+    expect(body.code).toBe('INTERNAL_ERROR');
+    const logged = lines.join('');
+    expect(logged).toContain(body.message.match(/id ([0-9a-f-]+)/)![1]);
+    expect(logged).not.toContain(HASH);
+    expect(logged).not.toContain('someone');
+    expect(logged).toContain('[redacted]');
+  });
+
+  it.each(['22021', '22P05'])(
+    'answers text PostgreSQL cannot store (%s) with 400 VALIDATION_FAILED, logging nothing',
+    (sqlState) => {
+      const { logger, lines } = capturingLogger();
+      const { status, body } = toErrorResponse(failedInsert(sqlState), logger);
+      expect({ status, code: body.code }).toEqual({ status: 400, code: 'VALIDATION_FAILED' });
+      expect(lines).toEqual([]);
+    },
+  );
+});
