@@ -240,7 +240,7 @@ describe('secrets and what must not be guessable', () => {
   );
 
   it('refuses text with a NUL character at the edge (400, nothing written), never as a 500', async () => {
-    const before = await countRows(env.config.DATABASE_URL);
+    const before = await tableContents(env.config.DATABASE_URL);
     const register = await request(api.url)
       .post('/api/auth/register')
       .send({
@@ -255,7 +255,7 @@ describe('secrets and what must not be guessable', () => {
       .post('/api/auth/login')
       .send({ username: 'x\u0000', password: 'whatever-1' });
     expectError(login, 400, 'VALIDATION_FAILED');
-    expect(await countRows(env.config.DATABASE_URL)).toEqual(before);
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
   });
 
   it("answers carry helmet's headers and no X-Powered-By", async () => {
