@@ -222,6 +222,14 @@ describe('secrets and what must not be guessable', () => {
       const all = (await get('/api/lease-listings?limit=1000', viewer).expect(200)).body;
       expect(all.items.map((item: { id: string }) => item.id)).not.toContain(draft);
     }
+    // Bidding on it answers exactly as on an id that does not exist, and writes nothing.
+    const before = await tableContents(env.config.DATABASE_URL);
+    const bid = await request(api.url)
+      .post(`/api/lease-listings/${draft}/bids`)
+      .auth(bidder.token, { type: 'bearer' })
+      .send({ amount: 100_000, clientBidId: 'draft-probe' });
+    expectError(bid, 404, 'LISTING_NOT_FOUND');
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
     for (const path of ['registrations', 'bid-attempts']) {
       expectError(await get(`/api/lease-listings/${draft}/${path}`, supervisor), 404, 'LISTING_NOT_FOUND');
       await get(`/api/lease-listings/${draft}/${path}`, staff).expect(200);

@@ -97,7 +97,9 @@ export class BidService {
   private async decideOptimistically(user: AuthUser, input: PlaceBid): Promise<Outcome> {
     for (let attempt = 0; attempt < MAX_OPTIMISTIC_ATTEMPTS; attempt += 1) {
       const context = await this.listings.peekForBid(input.listingId, user.id, input.clientBidId);
-      if (!context) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+      // A draft is not there for bidders: the same answer as an id that does not exist.
+      if (!context || context.listing.status === 'draft')
+        throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
       if (context.existing) return replay(context.existing);
       const now = this.clock.now();
       const decision = this.evaluate(context, user, input, now);
@@ -122,7 +124,9 @@ export class BidService {
   private decideLocked(user: AuthUser, input: PlaceBid): Promise<Outcome> {
     return this.dataSource.transaction(async (manager): Promise<Outcome> => {
       const context = await this.listings.lockForBid(manager, input.listingId, user.id, input.clientBidId);
-      if (!context) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+      // A draft is not there for bidders: the same answer as an id that does not exist.
+      if (!context || context.listing.status === 'draft')
+        throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
       if (context.existing) return replay(context.existing);
       const now = this.clock.now();
       const decision = this.evaluate(context, user, input, now);
