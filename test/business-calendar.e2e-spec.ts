@@ -106,6 +106,26 @@ describe('the business-day calendar', () => {
     });
   });
 
+  it('audits two simultaneous first edits of a year as one addition and one change', async () => {
+    const [first, second] = await Promise.all([
+      put('2029', staff, { holidays: ['2029-01-01'], workdays: [] }),
+      put('2029', staff, { holidays: ['2029-01-01', '2029-05-01'], workdays: [] }),
+    ]);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const audit = await request(api.url)
+      .get('/api/audit')
+      .query({ entityType: 'business_calendar', entityId: '2029' })
+      .auth(supervisor.token, { type: 'bearer' })
+      .expect(200);
+    expect(audit.body.items.map((entry: { action: string }) => entry.action)).toEqual([
+      'calendar.year_added',
+      'calendar.year_changed',
+    ]);
+    const stored2029 = (await stored()).find((row) => row.year === 2029)!;
+    expect(audit.body.items[1].data.before.holidays).toEqual(audit.body.items[0].data.holidays);
+    expect(stored2029.holidays).toBe(`{${audit.body.items[1].data.holidays.join(',')}}`);
+  });
+
   it.each([
     ['nobody signed in', null, 401, 'UNAUTHENTICATED'],
     ['a bidder', () => bidder, 403, 'FORBIDDEN'],

@@ -32,11 +32,13 @@ export class BusinessCalendarRepository {
     return row ? toStored(row) : null;
   }
 
-  /** Locks the year's row (if any) so two edits of one year apply one after the other. */
+  /**
+   * Serialises edits of one year, including the first (a row lock needs a row): an advisory
+   * lock on the year, held to the end of the transaction, then the year as it stands.
+   */
   async lock(manager: EntityManager, year: number): Promise<StoredCalendarYear | null> {
-    const [row] = (await manager.query(`${SELECT_YEARS} WHERE year = $1 FOR UPDATE`, [
-      year,
-    ])) as StoredCalendarYear[];
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('business_calendar_years'), $1)`, [year]);
+    const [row] = (await manager.query(`${SELECT_YEARS} WHERE year = $1`, [year])) as StoredCalendarYear[];
     return row ? toStored(row) : null;
   }
 
