@@ -139,7 +139,8 @@ async function prepare(apiUrl: string, databaseUrl: string) {
   const staff = (await json(`${apiUrl}/api/auth/login`, undefined, { username: 'flood-staff', password }))
     .accessToken as string;
   const now = Date.now();
-  const biddingStartsAt = now + 8000;
+  // Registration closes when bidding opens: leave a loaded machine time to register ten bidders.
+  const biddingStartsAt = now + 30_000;
   const listing = await json(`${apiUrl}/api/lease-listings`, staff, {
     title: 'flood bench listing',
     address: '南昌市东湖区',
@@ -194,12 +195,14 @@ async function bidPhase(sockets: Socket[], listingId: string, tag: string, gatew
     const socket = sockets[n % sockets.length];
     const t0 = performance.now();
     pending.push(
-      ask(socket, 'bid', { listingId, amount: knownMin, clientBidId: `${tag}-${n}` }).then((ack) => {
-        latencies.push(performance.now() - t0);
-        const outcome = ack.ok ? 'accepted' : ack.error.code;
-        outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-        if (ack.ok) knownMin = Math.max(knownMin, ack.bid.minNextBid);
-      }),
+      ask(socket, 'bid', { listingId, amount: knownMin, clientBidId: `${tag}-${n}` })
+        .catch(() => ({ ok: false, error: { code: 'NO_ACK_IN_30_S' } }))
+        .then((ack) => {
+          latencies.push(performance.now() - t0);
+          const outcome = ack.ok ? 'accepted' : ack.error.code;
+          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+          if (ack.ok) knownMin = Math.max(knownMin, ack.bid.minNextBid);
+        }),
     );
     await sleep(Math.max(0, startedAt + (n + 1) * interval - performance.now()));
   }
