@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.data*/**', 'coverage/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -33,5 +33,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'typeorm', 'pg', 'bullmq', 'ioredis', 'socket.io*', '@ggzy/*'] }],
     },
+  },
+  // The web app runs in the browser and talks only to REST and the socket: it imports no lib.
+  {
+    files: ['apps/web/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: {
+        window: 'readonly', document: 'readonly', location: 'readonly', history: 'readonly',
+        localStorage: 'readonly', fetch: 'readonly', crypto: 'readonly', FormData: 'readonly',
+        URLSearchParams: 'readonly', Intl: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
+        addEventListener: 'readonly', removeEventListener: 'readonly', scrollTo: 'readonly', prompt: 'readonly',
+      },
+    },
+    rules: { 'no-restricted-imports': ['error', { patterns: ['@ggzy/*', '**/libs/**', '**/apps/api/**', '**/apps/bidding-gateway/**', '**/apps/worker/**', '@nestjs/*'] }] },
   },
 );

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { checkNodeRuntime } from './bin/node-runtime.js';
 
 checkNodeRuntime('tests');
@@ -13,6 +14,15 @@ const common = {
   },
   testEnvironment: 'node',
 };
+// Browser tests run whenever a Chromium is found (Debian's `chromium`; CHROMIUM_PATH overrides).
+const chromium = findChromium();
+console.log(
+  chromium
+    ? `[browser] Chromium: ${chromium} — browser tests run`
+    : '[browser] no Chromium found (apt-get install chromium, or set CHROMIUM_PATH) — browser tests SKIPPED',
+);
+process.env.GGZY_CHROMIUM = chromium ?? '';
+
 export default {
   testTimeout: 120000,
   projects: [
@@ -25,5 +35,21 @@ export default {
       globalTeardown: '<rootDir>/test/support/global-teardown.js',
       setupFilesAfterEnv: ['<rootDir>/test/support/background-failures.ts'],
     },
+    ...(chromium
+      ? [
+          {
+            ...common,
+            displayName: 'browser',
+            testMatch: ['<rootDir>/test/browser/*.browser-spec.ts'],
+            globalSetup: '<rootDir>/test/support/global-setup.js',
+            globalTeardown: '<rootDir>/test/support/global-teardown.js',
+          },
+        ]
+      : []),
   ],
 };
+
+function findChromium() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((path) => path && existsSync(path)) ?? null;
+}

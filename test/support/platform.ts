@@ -18,19 +18,20 @@ export interface RunningHttpApp {
   close(): Promise<void>;
 }
 
-async function listen(app: INestApplication): Promise<RunningHttpApp> {
-  await app.listen(0, '127.0.0.1');
+/** Port 0 (the tests' default) picks a free port; browser tests fix theirs (the page finds the gateway by it). */
+async function listen(app: INestApplication, port = 0): Promise<RunningHttpApp> {
+  await app.listen(port, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return { url: `http://127.0.0.1:${address.port}`, app, close: () => app.close() };
 }
 
 /** The real apps, in this process: the same factories main.ts uses. */
 export async function startApi(config: AppConfig): Promise<RunningHttpApp> {
-  return listen(await createApiApp(config, logger()));
+  return listen(await createApiApp(config, logger()), config.API_PORT);
 }
 
 export async function startGateway(config: AppConfig): Promise<RunningHttpApp> {
-  return listen(await createGatewayApp(config, logger()));
+  return listen(await createGatewayApp(config, logger()), config.GATEWAY_PORT);
 }
 
 export async function startWorker(config: AppConfig): Promise<INestApplicationContext> {

@@ -10,6 +10,7 @@ import { hasAnyRole, TokenService } from '@ggzy/auth';
 import { type AppConfig, createValidationPipe, PinoNestLogger } from '@ggzy/common';
 import { DomainError } from '@ggzy/domain';
 import { ApiModule } from './api.module.js';
+import { serveWebPages } from './web/web-pages.js';
 
 /** Builds the HTTP API; main.ts listens, tests call this directly. */
 export async function createApiApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
@@ -41,6 +42,7 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
     }),
   );
   app.setGlobalPrefix('api');
+  serveWebPages(app, config, logger);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

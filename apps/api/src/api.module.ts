@@ -18,6 +18,7 @@ import {
 import { DealImportService, ReportBuilder, ReportsService } from '@ggzy/reports';
 import { AuthController } from './auth/auth.controller.js';
 import { LeaseListingsController } from './lease-listings/lease-listings.controller.js';
+import { MyRegistrationsController } from './lease-listings/my-registrations.controller.js';
 import { DealsController } from './deals/deals.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { CalendarController } from './calendar/calendar.controller.js';
@@ -59,6 +60,7 @@ export class ApiModule {
       controllers: [
         AuthController,
         LeaseListingsController,
+        MyRegistrationsController,
         DealsController,
         DealsImportController,
         ReportsController,

@@ -10,6 +10,8 @@ const schema = z
     REDIS_URL: z.string().optional(),
     API_PORT: port.default(3000),
     GATEWAY_PORT: port.default(3001),
+    /** Where browsers reach the gateway, when not the page's own host on GATEWAY_PORT (a proxy, TLS). */
+    PUBLIC_GATEWAY_URL: z.string().url().optional(),
     /** Unset outside production → a random secret kept under DATA_DIR (see secrets.ts). */
     JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
     JWT_TTL_SECONDS: positiveInt.default(8 * 3600),

@@ -347,6 +347,12 @@ export class LeaseListingsService {
     };
   }
 
+  /** A bidder's own applications: status, bidder code and deposit, newest first. */
+  async registrationsOf(bidder: AuthUser, limit: number, offset: number) {
+    const { items, total } = await this.listings.listRegistrationsOfBidder(bidder.id, limit, offset);
+    return { items: items.map(toRegistrationView), total };
+  }
+
   /** Every attempt with its outcome, for supervisors. */
   async attempts(listingId: string, limit: number, offset: number, viewer: AuthUser) {
     await this.mustFindVisible(listingId, viewer);

@@ -276,6 +276,16 @@ export class LeaseListingsRepository {
     return { items, total };
   }
 
+  async listRegistrationsOfBidder(bidderId: string, limit: number, offset: number) {
+    const [items, total] = await this.dataSource.getRepository(LeaseRegistrationEntity).findAndCount({
+      where: { bidderId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items, total };
+  }
+
   async countQualified(listingId: string): Promise<number> {
     return this.dataSource.getRepository(LeaseRegistrationEntity).countBy({ listingId, status: 'qualified' });
   }

@@ -1,0 +1,145 @@
+import { type ReactElement, useCallback, useEffect, useMemo, useState } from 'react';
+import { type RuntimeConfig, setApiToken } from './api';
+import { AppContext, type AppState, hasRole, type Session } from './app-context';
+import { I18nContext, type Lang, makeI18n } from './i18n';
+import { Link } from './components';
+import { ListingsPage, ResultsPage } from './pages/listings';
+import { ListingPage } from './pages/listing';
+import { LoginPage, RegisterPage } from './pages/account';
+import { MyRegistrationsPage } from './pages/mine';
+import { StaffConsole, StaffListingPage } from './pages/staff';
+import { SupervisorDesk, SupervisorListingPage } from './pages/supervisor';
+
+const SESSION_KEY = 'ggzy.session';
+const LANG_KEY = 'ggzy.lang';
+
+function readSession(): Session | null {
+  try {
+    const raw = localStorage.getItem(SESSION_KEY);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  } catch {
+    return null;
+  }
+}
+
+const UUID = '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
+
+function route(path: string): ReactElement {
+  let match: RegExpExecArray | null;
+  if (path === '/' || path === '/listings') return <ListingsPage />;
+  if (path === '/results') return <ResultsPage />;
+  if ((match = new RegExp(`^/listings/${UUID}$`).exec(path))) return <ListingPage id={match[1]} />;
+  if (path === '/login') return <LoginPage />;
+  if (path === '/register') return <RegisterPage />;
+  if (path === '/me') return <MyRegistrationsPage />;
+  if (path === '/staff') return <StaffConsole />;
+  if ((match = new RegExp(`^/staff/listings/${UUID}$`).exec(path))) return <StaffListingPage id={match[1]} />;
+  if (path === '/supervisor') return <SupervisorDesk />;
+  if ((match = new RegExp(`^/supervisor/listings/${UUID}$`).exec(path)))
+    return <SupervisorListingPage id={match[1]} />;
+  return <NotFound />;
+}
+
+function NotFound() {
+  const { t } = makeI18n('zh', () => {});
+  return <h1>{t('notFound')}</h1>;
+}
+
+export function App({ config }: { config: RuntimeConfig }) {
+  const [path, setPath] = useState(location.pathname);
+  const [session, setSession] = useState<Session | null>(readSession);
+  const [lang, setLangState] = useState<Lang>(() => (localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'zh'));
+  setApiToken(session?.token ?? null);
+
+  useEffect(() => {
+    const onPop = () => setPath(location.pathname);
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+  }, [lang]);
+
+  const navigate = useCallback((to: string) => {
+    history.pushState(null, '', to);
+    setPath(new URL(to, location.href).pathname);
+    scrollTo(0, 0);
+  }, []);
+  const setLang = useCallback((next: Lang) => {
+    localStorage.setItem(LANG_KEY, next);
+    setLangState(next);
+  }, []);
+  const i18n = useMemo(() => makeI18n(lang, setLang), [lang, setLang]);
+  const app = useMemo<AppState>(
+    () => ({
+      config,
+      session,
+      navigate,
+      signIn: (next) => {
+        localStorage.setItem(SESSION_KEY, JSON.stringify(next));
+        setApiToken(next.token);
+        setSession(next);
+      },
+      signOut: () => {
+        localStorage.removeItem(SESSION_KEY);
+        setApiToken(null);
+        setSession(null);
+        navigate('/');
+      },
+    }),
+    [config, session, navigate],
+  );
+  const { t } = i18n;
+  useEffect(() => {
+    document.title = t('appName');
+  }, [t]);
+
+  return (
+    <I18nContext.Provider value={i18n}>
+      <AppContext.Provider value={app}>
+        <a className="skip" href="#main">
+          {t('skip')}
+        </a>
+        <header className="top">
+          <Link to="/" className="brand">
+            {t('appName')}
+          </Link>
+          <nav aria-label="main">
+            <Link to="/">{t('navListings')}</Link>
+            <Link to="/results">{t('navResults')}</Link>
+            {hasRole(session, 'bidder') && <Link to="/me">{t('navMine')}</Link>}
+            {hasRole(session, 'staff') && <Link to="/staff">{t('navStaff')}</Link>}
+            {hasRole(session, 'supervisor', 'admin') && <Link to="/supervisor">{t('navSupervisor')}</Link>}
+            {hasRole(session, 'supervisor', 'admin') && <a href="/queues/">{t('navQueues')}</a>}
+          </nav>
+          <div className="account">
+            <button
+              type="button"
+              className="link"
+              aria-label={t('languageLabel')}
+              onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+            >
+              {t('language')}
+            </button>
+            {session ? (
+              <>
+                <span className="who">
+                  {t('signedInAs')}: <strong>{session.user.username}</strong>
+                </span>
+                <button type="button" className="link" onClick={app.signOut}>
+                  {t('signOut')}
+                </button>
+              </>
+            ) : (
+              <>
+                <Link to="/login">{t('signIn')}</Link>
+                <Link to="/register">{t('register')}</Link>
+              </>
+            )}
+          </div>
+        </header>
+        <main id="main">{route(path)}</main>
+      </AppContext.Provider>
+    </I18nContext.Provider>
+  );
+}

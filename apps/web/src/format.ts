@@ -1,0 +1,62 @@
+import type { Lang } from './i18n';
+
+/** Date-times in the centre's time zone, whatever the PC's own zone is. */
+export function formatTime(
+  iso: string | null | undefined,
+  timeZone: string,
+  lang: Lang,
+  withSeconds = false,
+) {
+  if (!iso) return '—';
+  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: withSeconds ? '2-digit' : undefined,
+    hourCycle: 'h23',
+  }).format(new Date(iso));
+}
+
+/** 3725000 ms → "01:02:05"; never negative. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = total % 60;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(seconds)}` : `${pad(minutes)}:${pad(seconds)}`;
+}
+
+/** "YYYY-MM-DDTHH:mm" in the centre's zone, for datetime-local inputs. */
+export function toZonedInput(date: Date, timeZone: string): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(date)
+      .map((part) => [part.type, part.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/** The inverse: a wall-clock time in the centre's zone → an ISO instant. */
+export function fromZonedInput(value: string, timeZone: string): string {
+  const asUtc = new Date(`${value.length === 16 ? `${value}:00` : value}Z`);
+  // The zone's offset at that moment (two passes settle DST edges).
+  let guess = asUtc.getTime();
+  for (let pass = 0; pass < 2; pass++) {
+    const shown = new Date(`${toZonedInput(new Date(guess), timeZone)}Z`).getTime();
+    guess += asUtc.getTime() - shown;
+  }
+  return new Date(guess).toISOString();
+}

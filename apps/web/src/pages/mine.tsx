@@ -1,0 +1,72 @@
+import { get, type Listing, type Page, type Registration } from '../api';
+import { ErrorMessage, Link, Loading, RequireRole, Time, useLoad } from '../components';
+import { useI18n } from '../i18n';
+
+export function MyRegistrationsPage() {
+  return (
+    <RequireRole roles={['bidder']}>
+      <MyRegistrations />
+    </RequireRole>
+  );
+}
+
+function MyRegistrations() {
+  const { t } = useI18n();
+  const { data, error } = useLoad(async () => {
+    const page = await get<Page<Registration>>('/me/lease-registrations?limit=1000');
+    const titles = await Promise.all(
+      page.items.map((item) =>
+        get<Listing>(`/lease-listings/${item.listingId}`).then(
+          (listing) => listing.title,
+          () => item.listingId,
+        ),
+      ),
+    );
+    return page.items.map((item, index) => ({ ...item, listingTitle: titles[index] }));
+  }, []);
+  return (
+    <section>
+      <h1>{t('myRegistrations')}</h1>
+      <ErrorMessage error={error} />
+      {!data && !error && <Loading />}
+      {data && data.length === 0 && <p>{t('none')}</p>}
+      {data && data.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('title')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('bidderCode')}</th>
+                <th scope="col">{t('deposit')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((item) => (
+                <tr key={item.id} data-registration-status={item.status}>
+                  <td>
+                    <Link to={`/listings/${item.listingId}`}>{item.listingTitle}</Link>
+                  </td>
+                  <td>
+                    {t(`reg.${item.status}` as const)}
+                    {item.rejectReason ? ` · ${item.rejectReason}` : ''}
+                  </td>
+                  <td>{item.bidderCode ?? '—'}</td>
+                  <td>
+                    {item.depositReceivedAt ? (
+                      <>
+                        {t('depositReceived')} <Time iso={item.depositReceivedAt} />
+                      </>
+                    ) : (
+                      t('depositPending')
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,350 @@
+import { type FormEvent, useState } from 'react';
+import { type Deal, get, type Listing, type Page, post, type Registration } from '../api';
+import { useApp } from '../app-context';
+import { ErrorMessage, Link, Loading, Money, RequireRole, StatusBadge, Time, useLoad } from '../components';
+import { fromZonedInput, toZonedInput } from '../format';
+import { useI18n } from '../i18n';
+import { parseYuan } from '../money';
+import { LivePanelFor } from './supervisor';
+
+export function StaffConsole() {
+  return (
+    <RequireRole roles={['staff']}>
+      <StaffHome />
+    </RequireRole>
+  );
+}
+
+function StaffHome() {
+  const { t } = useI18n();
+  const { data, error, reload } = useLoad(() => get<Page<Listing>>('/lease-listings?limit=200'), []);
+  return (
+    <section>
+      <h1>{t('staffConsole')}</h1>
+      <CreateListingForm onCreated={reload} />
+      <h2>{t('listings')}</h2>
+      <ErrorMessage error={error} />
+      {!data && !error && <Loading />}
+      {data && <StaffListingTable listings={data.items} />}
+      <DealsTable />
+    </section>
+  );
+}
+
+function StaffListingTable({ listings }: { listings: Listing[] }) {
+  const { t } = useI18n();
+  if (listings.length === 0) return <p>{t('none')}</p>;
+  return (
+    <div className="table-wrap">
+      <table data-testid="staff-listings">
+        <thead>
+          <tr>
+            <th scope="col">{t('title')}</th>
+            <th scope="col">{t('status')}</th>
+            <th scope="col">{t('bidding')}</th>
+            <th scope="col">{t('currentPrice')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {listings.map((listing) => (
+            <tr key={listing.id} data-listing-id={listing.id}>
+              <td>
+                <Link to={`/staff/listings/${listing.id}`}>{listing.title}</Link>
+              </td>
+              <td>
+                <StatusBadge status={listing.status} />
+              </td>
+              <td>
+                <Time iso={listing.biddingStartsAt} />
+              </td>
+              <td>
+                <Money fen={listing.currentPrice} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function CreateListingForm({ onCreated }: { onCreated: () => void }) {
+  const { t } = useI18n();
+  const { config, navigate } = useApp();
+  const [error, setError] = useState<unknown>(null);
+  const zone = config.timeZone;
+  const at = (minutes: number) => toZonedInput(new Date(Date.now() + minutes * 60_000), zone);
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const yuan = (name: string) => parseYuan(text(name));
+    try {
+      const reserve = text('reservePrice');
+      const created = await post<Listing>('/lease-listings', {
+        title: text('title'),
+        address: text('address'),
+        areaSqm: Number(text('areaSqm')),
+        usage: text('usage'),
+        leaseTermMonths: Number(text('leaseTermMonths')),
+        startPrice: yuan('startPrice'),
+        increment: yuan('increment'),
+        deposit: yuan('deposit'),
+        ...(reserve ? { reservePrice: parseYuan(reserve) } : {}),
+        registrationStartsAt: fromZonedInput(text('registrationStartsAt'), zone),
+        registrationEndsAt: fromZonedInput(text('registrationEndsAt'), zone),
+        biddingStartsAt: fromZonedInput(text('biddingStartsAt'), zone),
+        freeBiddingEndsAt: fromZonedInput(text('freeBiddingEndsAt'), zone),
+        extensionSeconds: Number(text('extensionSeconds')),
+      });
+      setError(null);
+      onCreated();
+      navigate(`/staff/listings/${created.id}`);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <details className="panel">
+      <summary>{t('newListing')}</summary>
+      <form onSubmit={onSubmit} className="grid-form" aria-label={t('newListing')}>
+        <label>
+          {t('title')}
+          <input name="title" required maxLength={200} />
+        </label>
+        <label>
+          {t('address')}
+          <input name="address" required maxLength={500} />
+        </label>
+        <label>
+          {t('area')}
+          <input name="areaSqm" inputMode="decimal" required defaultValue="50" />
+        </label>
+        <label>
+          {t('usage')}
+          <input name="usage" required defaultValue="商业" maxLength={100} />
+        </label>
+        <label>
+          {t('term')}
+          <input name="leaseTermMonths" type="number" min={1} max={240} required defaultValue={36} />
+        </label>
+        <label>
+          {t('startPrice')} ({t('yuan')})
+          <input name="startPrice" inputMode="decimal" required />
+        </label>
+        <label>
+          {t('increment')} ({t('yuan')})
+          <input name="increment" inputMode="decimal" required />
+        </label>
+        <label>
+          {t('deposit')} ({t('yuan')})
+          <input name="deposit" inputMode="decimal" required />
+        </label>
+        <label>
+          {t('reserve')} ({t('yuan')})
+          <input name="reservePrice" inputMode="decimal" />
+        </label>
+        <label>
+          {t('registration')} ⟶
+          <input name="registrationStartsAt" type="datetime-local" step={1} required defaultValue={at(1)} />
+        </label>
+        <label>
+          {t('registration')} ⟵
+          <input name="registrationEndsAt" type="datetime-local" step={1} required defaultValue={at(60)} />
+        </label>
+        <label>
+          {t('bidding')}
+          <input name="biddingStartsAt" type="datetime-local" step={1} required defaultValue={at(60)} />
+        </label>
+        <label>
+          {t('freeEnds')}
+          <input name="freeBiddingEndsAt" type="datetime-local" step={1} required defaultValue={at(90)} />
+        </label>
+        <label>
+          {t('extension')}
+          <input name="extensionSeconds" type="number" min={1} max={3600} required defaultValue={300} />
+        </label>
+        <ErrorMessage error={error} />
+        <button type="submit">{t('create')}</button>
+      </form>
+    </details>
+  );
+}
+
+export function StaffListingPage({ id }: { id: string }) {
+  return (
+    <RequireRole roles={['staff']}>
+      <StaffListing id={id} />
+    </RequireRole>
+  );
+}
+
+function StaffListing({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { data: listing, error, reload } = useLoad(() => get<Listing>(`/lease-listings/${id}`), [id]);
+  const registrations = useLoad(
+    () => get<Page<Registration>>(`/lease-listings/${id}/registrations?limit=1000`),
+    [id],
+  );
+  const [actionError, setActionError] = useState<unknown>(null);
+  const act = async (work: () => Promise<unknown>) => {
+    try {
+      await work();
+      setActionError(null);
+    } catch (failure) {
+      setActionError(failure);
+    }
+    reload();
+    registrations.reload();
+  };
+  if (error) return <ErrorMessage error={error} />;
+  if (!listing) return <Loading />;
+  const askReason = (label: string) => {
+    const reason = prompt(label);
+    return reason && reason.trim() ? reason.trim() : null;
+  };
+  return (
+    <section>
+      <p>
+        <Link to="/staff">{t('back')}</Link>
+      </p>
+      <h1>{listing.title}</h1>
+      <p>
+        <StatusBadge status={listing.status} /> · {t('reserve')}: <Money fen={listing.reservePrice ?? null} />
+      </p>
+      <div className="row">
+        {listing.status === 'draft' && (
+          <button type="button" onClick={() => act(() => post(`/lease-listings/${id}/publish`))}>
+            {t('publish')}
+          </button>
+        )}
+        {['draft', 'announced', 'suspended'].includes(listing.status) && (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => {
+              const reason = askReason(t('cancelReason'));
+              if (reason) void act(() => post(`/lease-listings/${id}/cancel`, { reason }));
+            }}
+          >
+            {t('cancelListing')}
+          </button>
+        )}
+      </div>
+      <ErrorMessage error={actionError} />
+      <h2>{t('applicants')}</h2>
+      <ErrorMessage error={registrations.error} />
+      {registrations.data && registrations.data.items.length === 0 && <p>{t('none')}</p>}
+      {registrations.data && registrations.data.items.length > 0 && (
+        <div className="table-wrap">
+          <table data-testid="applicants">
+            <thead>
+              <tr>
+                <th scope="col">{t('bidder')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('bidderCode')}</th>
+                <th scope="col">{t('actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {registrations.data.items.map((registration) => (
+                <tr
+                  key={registration.id}
+                  data-registration-id={registration.id}
+                  data-status={registration.status}
+                >
+                  <td>{registration.bidderName ?? registration.bidderId.slice(0, 8)}</td>
+                  <td>
+                    {t(`reg.${registration.status}` as const)}
+                    {registration.rejectReason ? ` · ${registration.rejectReason}` : ''}
+                  </td>
+                  <td>{registration.bidderCode ?? '—'}</td>
+                  <td>
+                    {registration.status === 'pending' && (
+                      <div className="row">
+                        <button
+                          type="button"
+                          onClick={() =>
+                            act(() =>
+                              post(`/lease-listings/${id}/registrations/${registration.id}/qualify`, {
+                                depositReceived: true,
+                              }),
+                            )
+                          }
+                        >
+                          {t('qualify')}
+                        </button>
+                        <button
+                          type="button"
+                          className="secondary"
+                          onClick={() => {
+                            const reason = askReason(t('rejectReason'));
+                            if (reason)
+                              void act(() =>
+                                post(`/lease-listings/${id}/registrations/${registration.id}/reject`, {
+                                  reason,
+                                }),
+                              );
+                          }}
+                        >
+                          {t('reject')}
+                        </button>
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {listing.status !== 'draft' && <LivePanelFor listing={listing} />}
+    </section>
+  );
+}
+
+export function DealsTable() {
+  const { t } = useI18n();
+  const { data, error } = useLoad(() => get<Page<Deal>>('/deals?limit=100'), []);
+  return (
+    <section aria-labelledby="deals-heading">
+      <h2 id="deals-heading">{t('deals')}</h2>
+      <ErrorMessage error={error} />
+      {data && data.items.length === 0 && <p>{t('none')}</p>}
+      {data && data.items.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('title')}</th>
+                <th scope="col">{t('dealAmount')}</th>
+                <th scope="col">{t('winner')}</th>
+                <th scope="col">{t('closedAt')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((deal) => (
+                <tr key={deal.id}>
+                  <td>
+                    {deal.sourceType === 'lease_listing' && deal.sourceId ? (
+                      <Link to={`/supervisor/listings/${deal.sourceId}`}>{deal.title}</Link>
+                    ) : (
+                      deal.title
+                    )}
+                  </td>
+                  <td>
+                    <Money fen={deal.amount} />
+                  </td>
+                  <td>{deal.winner}</td>
+                  <td>
+                    <Time iso={deal.closedAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,271 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { type AuditEntry, type BidAttempt, get, type Listing, type Page, post } from '../api';
+import { ErrorMessage, Link, Loading, Money, RequireRole, StatusBadge, Time, useLoad } from '../components';
+import { useI18n } from '../i18n';
+import { Ledger, LiveRoomPanel, useLiveRoom } from './listing';
+import { DealsTable } from './staff';
+
+export function SupervisorDesk() {
+  return (
+    <RequireRole roles={['supervisor', 'admin']}>
+      <Desk />
+    </RequireRole>
+  );
+}
+
+const ACTIVE = ['announced', 'bidding', 'suspended'];
+
+function Desk() {
+  const { t } = useI18n();
+  const { data, error, reload } = useLoad(async () => {
+    const pages = await Promise.all(
+      ACTIVE.map((status) => get<Page<Listing>>(`/lease-listings?status=${status}&limit=200`)),
+    );
+    return pages.flatMap((page) => page.items);
+  }, []);
+  return (
+    <section>
+      <h1>{t('supervisorDesk')}</h1>
+      <h2>{t('liveAuctions')}</h2>
+      <ErrorMessage error={error} />
+      {!data && !error && <Loading />}
+      {data && data.length === 0 && <p>{t('none')}</p>}
+      {data && data.length > 0 && (
+        <div className="table-wrap">
+          <table data-testid="active-listings">
+            <thead>
+              <tr>
+                <th scope="col">{t('title')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('currentPrice')}</th>
+                <th scope="col">{t('actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.map((listing) => (
+                <tr key={listing.id} data-listing-id={listing.id}>
+                  <td>
+                    <Link to={`/supervisor/listings/${listing.id}`}>{listing.title}</Link>
+                  </td>
+                  <td>
+                    <StatusBadge status={listing.status} />
+                  </td>
+                  <td>
+                    <Money fen={listing.currentPrice} />
+                  </td>
+                  <td>
+                    <SuspendResume listing={listing} onDone={reload} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <DealsTable />
+      <AuditTrail />
+    </section>
+  );
+}
+
+function SuspendResume({ listing, onDone }: { listing: Listing; onDone: () => void }) {
+  const { t } = useI18n();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const act = async (work: () => Promise<unknown>) => {
+    try {
+      await work();
+      setError(null);
+      setReason('');
+    } catch (failure) {
+      setError(failure);
+    }
+    onDone();
+  };
+  const onSuspend = (event: FormEvent) => {
+    event.preventDefault();
+    void act(() => post(`/lease-listings/${listing.id}/suspend`, { reason: reason.trim() }));
+  };
+  if (listing.status === 'suspended') {
+    return (
+      <div>
+        <button type="button" onClick={() => act(() => post(`/lease-listings/${listing.id}/resume`))}>
+          {t('resume')}
+        </button>
+        <ErrorMessage error={error} />
+      </div>
+    );
+  }
+  if (listing.status !== 'announced' && listing.status !== 'bidding') return null;
+  return (
+    <form onSubmit={onSuspend} className="row">
+      <label>
+        <span className="visually-hidden">{t('suspendReason')}</span>
+        <input
+          value={reason}
+          onChange={(event) => setReason(event.target.value)}
+          placeholder={t('suspendReason')}
+          required
+          maxLength={500}
+        />
+      </label>
+      <button type="submit" className="danger">
+        {t('suspend')}
+      </button>
+      <ErrorMessage error={error} />
+    </form>
+  );
+}
+
+function AuditTrail() {
+  const { t } = useI18n();
+  const { data, error } = useLoad(async () => {
+    const head = await get<Page<AuditEntry>>('/audit?limit=1');
+    const offset = Math.max(0, head.total - 50);
+    return get<Page<AuditEntry>>(`/audit?limit=50&offset=${offset}`);
+  }, []);
+  const [check, setCheck] = useState<{ valid: boolean; [key: string]: unknown } | null>(null);
+  const [checkError, setCheckError] = useState<unknown>(null);
+  const verify = async () => {
+    try {
+      setCheck(await get('/audit/verify'));
+      setCheckError(null);
+    } catch (failure) {
+      setCheckError(failure);
+    }
+  };
+  return (
+    <section aria-labelledby="audit-heading">
+      <h2 id="audit-heading">{t('audit')}</h2>
+      <button type="button" onClick={verify}>
+        {t('verify')}
+      </button>
+      {check && (
+        <p
+          className={check.valid ? 'ok' : 'error'}
+          role="status"
+          data-testid="audit-verify"
+          data-valid={check.valid}
+        >
+          {check.valid ? t('chainValid') : t('chainBroken')}
+        </p>
+      )}
+      <ErrorMessage error={checkError ?? error} />
+      {data && (
+        <div className="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('time')}</th>
+                <th scope="col">{t('action')}</th>
+                <th scope="col">{t('entity')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...data.items].reverse().map((entry, index) => (
+                <tr key={entry.seq ?? entry.id ?? index}>
+                  <td>
+                    <Time iso={entry.at} seconds />
+                  </td>
+                  <td>{entry.action}</td>
+                  <td>
+                    {entry.entityType} {entry.entityId.slice(0, 8)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** The live price board and ledger of one listing, for staff and supervisors. */
+export function LivePanelFor({ listing }: { listing: Listing }) {
+  const { state, room } = useLiveRoom(listing.id, true);
+  if (!state || !room) return <Loading />;
+  return (
+    <>
+      <LiveRoomPanel listing={listing} state={state} room={room} />
+      <Ledger state={state} />
+    </>
+  );
+}
+
+export function SupervisorListingPage({ id }: { id: string }) {
+  return (
+    <RequireRole roles={['supervisor', 'admin']}>
+      <SupervisorListing id={id} />
+    </RequireRole>
+  );
+}
+
+function SupervisorListing({ id }: { id: string }) {
+  const { t, errorText } = useI18n();
+  const { data: listing, error, reload } = useLoad(() => get<Listing>(`/lease-listings/${id}`), [id]);
+  const attempts = useLoad(
+    () => get<Page<BidAttempt>>(`/lease-listings/${id}/bid-attempts?limit=1000`),
+    [id],
+  );
+  const { state, room } = useLiveRoom(id, true);
+  const liveStatus = state?.status;
+  const bids = state?.lastSeq;
+  useEffect(() => {
+    if (liveStatus) reload();
+  }, [liveStatus, reload]);
+  const reloadAttempts = attempts.reload;
+  useEffect(() => {
+    reloadAttempts();
+  }, [bids, reloadAttempts]);
+  if (error) return <ErrorMessage error={error} />;
+  if (!listing) return <Loading />;
+  return (
+    <section>
+      <p>
+        <Link to="/supervisor">{t('back')}</Link>
+      </p>
+      <h1>{listing.title}</h1>
+      <p>
+        <StatusBadge status={listing.status} />
+      </p>
+      <SuspendResume listing={listing} onDone={reload} />
+      {state && room && <LiveRoomPanel listing={listing} state={state} room={room} />}
+      <h2>{t('bidAttempts')}</h2>
+      {attempts.data && attempts.data.items.length === 0 && <p>{t('none')}</p>}
+      {attempts.data && attempts.data.items.length > 0 && (
+        <div className="table-wrap">
+          <table data-testid="bid-attempts">
+            <thead>
+              <tr>
+                <th scope="col">{t('time')}</th>
+                <th scope="col">{t('amount')}</th>
+                <th scope="col">{t('bidderCode')}</th>
+                <th scope="col">{t('outcome')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {attempts.data.items.map((attempt) => (
+                <tr key={attempt.id} data-outcome={attempt.outcome}>
+                  <td>
+                    <Time iso={attempt.at} seconds />
+                  </td>
+                  <td>
+                    <Money fen={attempt.amount} unit={false} />
+                  </td>
+                  <td>{attempt.bidderCode ?? attempt.bidderId.slice(0, 8)}</td>
+                  <td>
+                    {attempt.outcome === 'accepted'
+                      ? t('accepted')
+                      : errorText(attempt.outcome, attempt.outcome)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {state && <Ledger state={state} />}
+    </section>
+  );
+}
