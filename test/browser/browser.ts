@@ -41,14 +41,22 @@ export async function startWebPlatform(overrides: Partial<AppConfig> = {}): Prom
     API_PORT,
     GATEWAY_PORT,
     LOGIN_RATE_LIMIT_PER_MINUTE: 1000,
+    // The gateway admits sockets from the pages' own origin only (the default, for port 3000).
+    CORS_ORIGINS: [`http://localhost:${API_PORT}`],
     ...overrides,
   });
   return Object.assign(platform, { web: `http://localhost:${API_PORT}` });
 }
 
 /** A signed-in page: the session is put where the sign-in page puts it. */
-export async function signedInContext(browser: Browser, web: string, user: TestUser, roles: string[]) {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+export async function signedInContext(
+  browser: Browser,
+  web: string,
+  user: TestUser,
+  roles: string[],
+  options: Parameters<Browser['newContext']>[0] = {},
+) {
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
   await context.addInitScript(
     ({ session }) => (globalThis as any).localStorage.setItem('ggzy.session', session),
     { session: JSON.stringify({ token: user.token, user: { id: user.id, username: user.username, roles } }) },

@@ -110,13 +110,12 @@ export function App({ config }: { config: RuntimeConfig }) {
             {hasRole(session, 'bidder') && <Link to="/me">{t('navMine')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff">{t('navStaff')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <Link to="/supervisor">{t('navSupervisor')}</Link>}
-            {hasRole(session, 'supervisor', 'admin') && <a href="/queues/">{t('navQueues')}</a>}
           </nav>
           <div className="account">
             <button
               type="button"
               className="link"
-              aria-label={t('languageLabel')}
+              lang={lang === 'zh' ? 'en' : 'zh-CN'}
               onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
             >
               {t('language')}

@@ -446,7 +446,7 @@ export function Ledger({ state }: { state: LiveState }) {
       {rows.length === 0 ? (
         <p>{t('none')}</p>
       ) : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="ledger">
             <thead>
               <tr>

@@ -85,7 +85,7 @@ export function ResultsPage() {
       {!data && !error && <Loading />}
       {data && data.length === 0 && <p>{t('none')}</p>}
       {data && data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

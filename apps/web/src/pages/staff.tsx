@@ -35,7 +35,7 @@ function StaffListingTable({ listings }: { listings: Listing[] }) {
   const { t } = useI18n();
   if (listings.length === 0) return <p>{t('none')}</p>;
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table data-testid="staff-listings">
         <thead>
           <tr>
@@ -236,7 +236,7 @@ function StaffListing({ id }: { id: string }) {
       <ErrorMessage error={registrations.error} />
       {registrations.data && registrations.data.items.length === 0 && <p>{t('none')}</p>}
       {registrations.data && registrations.data.items.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="applicants">
             <thead>
               <tr>
@@ -312,7 +312,7 @@ export function DealsTable() {
       <ErrorMessage error={error} />
       {data && data.items.length === 0 && <p>{t('none')}</p>}
       {data && data.items.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>

@@ -31,7 +31,7 @@ function Desk() {
       {!data && !error && <Loading />}
       {data && data.length === 0 && <p>{t('none')}</p>}
       {data && data.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="active-listings">
             <thead>
               <tr>
@@ -152,7 +152,7 @@ function AuditTrail() {
       )}
       <ErrorMessage error={checkError ?? error} />
       {data && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead>
               <tr>
@@ -234,7 +234,7 @@ function SupervisorListing({ id }: { id: string }) {
       <h2>{t('bidAttempts')}</h2>
       {attempts.data && attempts.data.items.length === 0 && <p>{t('none')}</p>}
       {attempts.data && attempts.data.items.length > 0 && (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table data-testid="bid-attempts">
             <thead>
               <tr>
