@@ -43,6 +43,7 @@ async function main() {
       ),
       '',
       `  live lease auction: ${liveListingId} (bidding opens in ~3 minutes)`,
+      `  web pages  http://localhost:${config.API_PORT}/`,
       `  API        http://localhost:${config.API_PORT}/api   docs: http://localhost:${config.API_PORT}/docs`,
       `  bidding    ws://localhost:${config.GATEWAY_PORT}/bidding (socket.io)`,
       '',

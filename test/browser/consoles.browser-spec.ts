@@ -1,4 +1,5 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { toZonedInput } from '../../apps/web/src/format.js';
 import {
   createOperator,
   createPublishedListing,
@@ -17,23 +18,7 @@ import {
 } from './browser.js';
 
 /** A wall-clock time in the centre's zone, as a datetime-local input takes it. */
-function centreInput(date: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: 'Asia/Shanghai',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(date)
-      .map((part) => [part.type, part.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
-}
+const centreInput = (date: Date) => toZonedInput(date, 'Asia/Shanghai');
 
 async function signInThroughPage(page: Page, web: string, user: TestUser) {
   await page.goto(`${web}/login`);

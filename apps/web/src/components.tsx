@@ -95,3 +95,31 @@ export function RequireRole({ roles, children }: { roles: string[]; children: Re
   if (!session.user.roles.some((role) => roles.includes(role))) return <p role="alert">{t('forbidden')}</p>;
   return <>{children}</>;
 }
+
+/** A data table that scrolls sideways on a phone (focusable, so keyboards can scroll it too). */
+export function Table({
+  headers,
+  testId,
+  children,
+}: {
+  headers: string[];
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap" tabIndex={0}>
+      <table data-testid={testId}>
+        <thead>
+          <tr>
+            {headers.map((header) => (
+              <th scope="col" key={header}>
+                {header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

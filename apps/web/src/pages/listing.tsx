@@ -1,7 +1,7 @@
 import { type FormEvent, useEffect, useMemo, useState } from 'react';
 import { get, type Listing, newClientBidId, type Page, post, type Registration } from '../api';
 import { hasRole, useApp } from '../app-context';
-import { ErrorMessage, Link, Loading, Money, StatusBadge, Time, useLoad } from '../components';
+import { ErrorMessage, Link, Loading, Money, StatusBadge, Time, useLoad, Table } from '../components';
 import { formatDuration } from '../format';
 import { useI18n } from '../i18n';
 import { type BidOutcome, LiveRoom, type LiveState } from '../live-room';
@@ -446,33 +446,21 @@ export function Ledger({ state }: { state: LiveState }) {
       {rows.length === 0 ? (
         <p>{t('none')}</p>
       ) : (
-        <div className="table-wrap" tabIndex={0}>
-          <table data-testid="ledger">
-            <thead>
-              <tr>
-                <th scope="col">{t('seq')}</th>
-                <th scope="col">{t('amount')}</th>
-                <th scope="col">{t('bidderCode')}</th>
-                <th scope="col">{t('time')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((bid) => (
-                <tr key={bid.seq} data-seq={bid.seq}>
-                  <td>{bid.seq}</td>
-                  <td>{formatYuan(bid.amount)}</td>
-                  <td>
-                    {bid.bidderCode}
-                    {bid.bidderCode === state.yourBidderCode ? ` (${t('you')})` : ''}
-                  </td>
-                  <td>
-                    <Time iso={bid.at} seconds />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table headers={[t('seq'), t('amount'), t('bidderCode'), t('time')]} testId="ledger">
+          {rows.map((bid) => (
+            <tr key={bid.seq} data-seq={bid.seq}>
+              <td>{bid.seq}</td>
+              <td>{formatYuan(bid.amount)}</td>
+              <td>
+                {bid.bidderCode}
+                {bid.bidderCode === state.yourBidderCode ? ` (${t('you')})` : ''}
+              </td>
+              <td>
+                <Time iso={bid.at} seconds />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { get, type Listing, type ListingStatus, type Page } from '../api';
-import { ErrorMessage, Link, Loading, Money, StatusBadge, Time, useLoad } from '../components';
+import { ErrorMessage, Link, Loading, Money, StatusBadge, Time, useLoad, Table } from '../components';
 import { useI18n } from '../i18n';
 
 const STATUSES: ListingStatus[] = ['announced', 'bidding', 'suspended', 'sold', 'unsold', 'cancelled'];
@@ -85,38 +85,25 @@ export function ResultsPage() {
       {!data && !error && <Loading />}
       {data && data.length === 0 && <p>{t('none')}</p>}
       {data && data.length > 0 && (
-        <div className="table-wrap" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('title')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('finalPrice')}</th>
-                <th scope="col">{t('winner')}</th>
-                <th scope="col">{t('closedAt')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.map((listing) => (
-                <tr key={listing.id}>
-                  <td>
-                    <Link to={`/listings/${listing.id}`}>{listing.title}</Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={listing.status} />
-                  </td>
-                  <td>
-                    <Money fen={listing.finalPrice} />
-                  </td>
-                  <td>{listing.winnerCode ?? '—'}</td>
-                  <td>
-                    <Time iso={listing.closedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table headers={[t('title'), t('status'), t('finalPrice'), t('winner'), t('closedAt')]}>
+          {data.map((listing) => (
+            <tr key={listing.id}>
+              <td>
+                <Link to={`/listings/${listing.id}`}>{listing.title}</Link>
+              </td>
+              <td>
+                <StatusBadge status={listing.status} />
+              </td>
+              <td>
+                <Money fen={listing.finalPrice} />
+              </td>
+              <td>{listing.winnerCode ?? '—'}</td>
+              <td>
+                <Time iso={listing.closedAt} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );

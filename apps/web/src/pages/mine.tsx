@@ -1,5 +1,5 @@
 import { get, type Listing, type Page, type Registration } from '../api';
-import { ErrorMessage, Link, Loading, RequireRole, Time, useLoad } from '../components';
+import { ErrorMessage, Link, Loading, RequireRole, Time, useLoad, Table } from '../components';
 import { useI18n } from '../i18n';
 
 export function MyRegistrationsPage() {
@@ -31,41 +31,29 @@ function MyRegistrations() {
       {!data && !error && <Loading />}
       {data && data.length === 0 && <p>{t('none')}</p>}
       {data && data.length > 0 && (
-        <div className="table-wrap" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('title')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('bidderCode')}</th>
-                <th scope="col">{t('deposit')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.map((item) => (
-                <tr key={item.id} data-registration-status={item.status}>
-                  <td>
-                    <Link to={`/listings/${item.listingId}`}>{item.listingTitle}</Link>
-                  </td>
-                  <td>
-                    {t(`reg.${item.status}` as const)}
-                    {item.rejectReason ? ` · ${item.rejectReason}` : ''}
-                  </td>
-                  <td>{item.bidderCode ?? '—'}</td>
-                  <td>
-                    {item.depositReceivedAt ? (
-                      <>
-                        {t('depositReceived')} <Time iso={item.depositReceivedAt} />
-                      </>
-                    ) : (
-                      t('depositPending')
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table headers={[t('title'), t('status'), t('bidderCode'), t('deposit')]}>
+          {data.map((item) => (
+            <tr key={item.id} data-registration-status={item.status}>
+              <td>
+                <Link to={`/listings/${item.listingId}`}>{item.listingTitle}</Link>
+              </td>
+              <td>
+                {t(`reg.${item.status}` as const)}
+                {item.rejectReason ? ` · ${item.rejectReason}` : ''}
+              </td>
+              <td>{item.bidderCode ?? '—'}</td>
+              <td>
+                {item.depositReceivedAt ? (
+                  <>
+                    {t('depositReceived')} <Time iso={item.depositReceivedAt} />
+                  </>
+                ) : (
+                  t('depositPending')
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );

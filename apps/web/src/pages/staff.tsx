@@ -1,7 +1,17 @@
 import { type FormEvent, useState } from 'react';
 import { type Deal, get, type Listing, type Page, post, type Registration } from '../api';
 import { useApp } from '../app-context';
-import { ErrorMessage, Link, Loading, Money, RequireRole, StatusBadge, Time, useLoad } from '../components';
+import {
+  ErrorMessage,
+  Link,
+  Loading,
+  Money,
+  RequireRole,
+  StatusBadge,
+  Time,
+  useLoad,
+  Table,
+} from '../components';
 import { fromZonedInput, toZonedInput } from '../format';
 import { useI18n } from '../i18n';
 import { parseYuan } from '../money';
@@ -35,36 +45,24 @@ function StaffListingTable({ listings }: { listings: Listing[] }) {
   const { t } = useI18n();
   if (listings.length === 0) return <p>{t('none')}</p>;
   return (
-    <div className="table-wrap" tabIndex={0}>
-      <table data-testid="staff-listings">
-        <thead>
-          <tr>
-            <th scope="col">{t('title')}</th>
-            <th scope="col">{t('status')}</th>
-            <th scope="col">{t('bidding')}</th>
-            <th scope="col">{t('currentPrice')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {listings.map((listing) => (
-            <tr key={listing.id} data-listing-id={listing.id}>
-              <td>
-                <Link to={`/staff/listings/${listing.id}`}>{listing.title}</Link>
-              </td>
-              <td>
-                <StatusBadge status={listing.status} />
-              </td>
-              <td>
-                <Time iso={listing.biddingStartsAt} />
-              </td>
-              <td>
-                <Money fen={listing.currentPrice} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table headers={[t('title'), t('status'), t('bidding'), t('currentPrice')]} testId="staff-listings">
+      {listings.map((listing) => (
+        <tr key={listing.id} data-listing-id={listing.id}>
+          <td>
+            <Link to={`/staff/listings/${listing.id}`}>{listing.title}</Link>
+          </td>
+          <td>
+            <StatusBadge status={listing.status} />
+          </td>
+          <td>
+            <Time iso={listing.biddingStartsAt} />
+          </td>
+          <td>
+            <Money fen={listing.currentPrice} />
+          </td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -236,67 +234,55 @@ function StaffListing({ id }: { id: string }) {
       <ErrorMessage error={registrations.error} />
       {registrations.data && registrations.data.items.length === 0 && <p>{t('none')}</p>}
       {registrations.data && registrations.data.items.length > 0 && (
-        <div className="table-wrap" tabIndex={0}>
-          <table data-testid="applicants">
-            <thead>
-              <tr>
-                <th scope="col">{t('bidder')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('bidderCode')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {registrations.data.items.map((registration) => (
-                <tr
-                  key={registration.id}
-                  data-registration-id={registration.id}
-                  data-status={registration.status}
-                >
-                  <td>{registration.bidderName ?? registration.bidderId.slice(0, 8)}</td>
-                  <td>
-                    {t(`reg.${registration.status}` as const)}
-                    {registration.rejectReason ? ` · ${registration.rejectReason}` : ''}
-                  </td>
-                  <td>{registration.bidderCode ?? '—'}</td>
-                  <td>
-                    {registration.status === 'pending' && (
-                      <div className="row">
-                        <button
-                          type="button"
-                          onClick={() =>
-                            act(() =>
-                              post(`/lease-listings/${id}/registrations/${registration.id}/qualify`, {
-                                depositReceived: true,
-                              }),
-                            )
-                          }
-                        >
-                          {t('qualify')}
-                        </button>
-                        <button
-                          type="button"
-                          className="secondary"
-                          onClick={() => {
-                            const reason = askReason(t('rejectReason'));
-                            if (reason)
-                              void act(() =>
-                                post(`/lease-listings/${id}/registrations/${registration.id}/reject`, {
-                                  reason,
-                                }),
-                              );
-                          }}
-                        >
-                          {t('reject')}
-                        </button>
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table headers={[t('bidder'), t('status'), t('bidderCode'), t('actions')]} testId="applicants">
+          {registrations.data.items.map((registration) => (
+            <tr
+              key={registration.id}
+              data-registration-id={registration.id}
+              data-status={registration.status}
+            >
+              <td>{registration.bidderName ?? registration.bidderId.slice(0, 8)}</td>
+              <td>
+                {t(`reg.${registration.status}` as const)}
+                {registration.rejectReason ? ` · ${registration.rejectReason}` : ''}
+              </td>
+              <td>{registration.bidderCode ?? '—'}</td>
+              <td>
+                {registration.status === 'pending' && (
+                  <div className="row">
+                    <button
+                      type="button"
+                      onClick={() =>
+                        act(() =>
+                          post(`/lease-listings/${id}/registrations/${registration.id}/qualify`, {
+                            depositReceived: true,
+                          }),
+                        )
+                      }
+                    >
+                      {t('qualify')}
+                    </button>
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => {
+                        const reason = askReason(t('rejectReason'));
+                        if (reason)
+                          void act(() =>
+                            post(`/lease-listings/${id}/registrations/${registration.id}/reject`, {
+                              reason,
+                            }),
+                          );
+                      }}
+                    >
+                      {t('reject')}
+                    </button>
+                  </div>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       {listing.status !== 'draft' && <LivePanelFor listing={listing} />}
     </section>
@@ -312,38 +298,26 @@ export function DealsTable() {
       <ErrorMessage error={error} />
       {data && data.items.length === 0 && <p>{t('none')}</p>}
       {data && data.items.length > 0 && (
-        <div className="table-wrap" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('title')}</th>
-                <th scope="col">{t('dealAmount')}</th>
-                <th scope="col">{t('winner')}</th>
-                <th scope="col">{t('closedAt')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((deal) => (
-                <tr key={deal.id}>
-                  <td>
-                    {deal.sourceType === 'lease_listing' && deal.sourceId ? (
-                      <Link to={`/supervisor/listings/${deal.sourceId}`}>{deal.title}</Link>
-                    ) : (
-                      deal.title
-                    )}
-                  </td>
-                  <td>
-                    <Money fen={deal.amount} />
-                  </td>
-                  <td>{deal.winner}</td>
-                  <td>
-                    <Time iso={deal.closedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table headers={[t('title'), t('dealAmount'), t('winner'), t('closedAt')]}>
+          {data.items.map((deal) => (
+            <tr key={deal.id}>
+              <td>
+                {deal.sourceType === 'lease_listing' && deal.sourceId ? (
+                  <Link to={`/supervisor/listings/${deal.sourceId}`}>{deal.title}</Link>
+                ) : (
+                  deal.title
+                )}
+              </td>
+              <td>
+                <Money fen={deal.amount} />
+              </td>
+              <td>{deal.winner}</td>
+              <td>
+                <Time iso={deal.closedAt} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );

@@ -1,6 +1,16 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { type AuditEntry, type BidAttempt, get, type Listing, type Page, post } from '../api';
-import { ErrorMessage, Link, Loading, Money, RequireRole, StatusBadge, Time, useLoad } from '../components';
+import {
+  ErrorMessage,
+  Link,
+  Loading,
+  Money,
+  RequireRole,
+  StatusBadge,
+  Time,
+  useLoad,
+  Table,
+} from '../components';
 import { useI18n } from '../i18n';
 import { Ledger, LiveRoomPanel, useLiveRoom } from './listing';
 import { DealsTable } from './staff';
@@ -31,36 +41,24 @@ function Desk() {
       {!data && !error && <Loading />}
       {data && data.length === 0 && <p>{t('none')}</p>}
       {data && data.length > 0 && (
-        <div className="table-wrap" tabIndex={0}>
-          <table data-testid="active-listings">
-            <thead>
-              <tr>
-                <th scope="col">{t('title')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('currentPrice')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.map((listing) => (
-                <tr key={listing.id} data-listing-id={listing.id}>
-                  <td>
-                    <Link to={`/supervisor/listings/${listing.id}`}>{listing.title}</Link>
-                  </td>
-                  <td>
-                    <StatusBadge status={listing.status} />
-                  </td>
-                  <td>
-                    <Money fen={listing.currentPrice} />
-                  </td>
-                  <td>
-                    <SuspendResume listing={listing} onDone={reload} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table headers={[t('title'), t('status'), t('currentPrice'), t('actions')]} testId="active-listings">
+          {data.map((listing) => (
+            <tr key={listing.id} data-listing-id={listing.id}>
+              <td>
+                <Link to={`/supervisor/listings/${listing.id}`}>{listing.title}</Link>
+              </td>
+              <td>
+                <StatusBadge status={listing.status} />
+              </td>
+              <td>
+                <Money fen={listing.currentPrice} />
+              </td>
+              <td>
+                <SuspendResume listing={listing} onDone={reload} />
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       <DealsTable />
       <AuditTrail />
@@ -152,30 +150,19 @@ function AuditTrail() {
       )}
       <ErrorMessage error={checkError ?? error} />
       {data && (
-        <div className="table-wrap" tabIndex={0}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('time')}</th>
-                <th scope="col">{t('action')}</th>
-                <th scope="col">{t('entity')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...data.items].reverse().map((entry, index) => (
-                <tr key={entry.seq ?? entry.id ?? index}>
-                  <td>
-                    <Time iso={entry.at} seconds />
-                  </td>
-                  <td>{entry.action}</td>
-                  <td>
-                    {entry.entityType} {entry.entityId.slice(0, 8)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table headers={[t('time'), t('action'), t('entity')]}>
+          {[...data.items].reverse().map((entry, index) => (
+            <tr key={entry.seq ?? entry.id ?? index}>
+              <td>
+                <Time iso={entry.at} seconds />
+              </td>
+              <td>{entry.action}</td>
+              <td>
+                {entry.entityType} {entry.entityId.slice(0, 8)}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </section>
   );
@@ -234,36 +221,22 @@ function SupervisorListing({ id }: { id: string }) {
       <h2>{t('bidAttempts')}</h2>
       {attempts.data && attempts.data.items.length === 0 && <p>{t('none')}</p>}
       {attempts.data && attempts.data.items.length > 0 && (
-        <div className="table-wrap" tabIndex={0}>
-          <table data-testid="bid-attempts">
-            <thead>
-              <tr>
-                <th scope="col">{t('time')}</th>
-                <th scope="col">{t('amount')}</th>
-                <th scope="col">{t('bidderCode')}</th>
-                <th scope="col">{t('outcome')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {attempts.data.items.map((attempt) => (
-                <tr key={attempt.id} data-outcome={attempt.outcome}>
-                  <td>
-                    <Time iso={attempt.at} seconds />
-                  </td>
-                  <td>
-                    <Money fen={attempt.amount} unit={false} />
-                  </td>
-                  <td>{attempt.bidderCode ?? attempt.bidderId.slice(0, 8)}</td>
-                  <td>
-                    {attempt.outcome === 'accepted'
-                      ? t('accepted')
-                      : errorText(attempt.outcome, attempt.outcome)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table headers={[t('time'), t('amount'), t('bidderCode'), t('outcome')]} testId="bid-attempts">
+          {attempts.data.items.map((attempt) => (
+            <tr key={attempt.id} data-outcome={attempt.outcome}>
+              <td>
+                <Time iso={attempt.at} seconds />
+              </td>
+              <td>
+                <Money fen={attempt.amount} unit={false} />
+              </td>
+              <td>{attempt.bidderCode ?? attempt.bidderId.slice(0, 8)}</td>
+              <td>
+                {attempt.outcome === 'accepted' ? t('accepted') : errorText(attempt.outcome, attempt.outcome)}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       {state && <Ledger state={state} />}
     </section>
