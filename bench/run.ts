@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
@@ -45,12 +46,12 @@ const PARTS = new Set((process.env.BENCH_PARTS ?? 'a,b,c').split(','));
 const BROADCAST_BIDS = 100;
 const BROADCAST_PER_SECOND = 20;
 
-const log = (message: string) =>
+export const log = (message: string) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const load = () => loadavg().map((value) => round(value, 2));
 
-interface Platform {
+export interface Platform {
   apiUrl: string;
   gatewayUrl: string;
   databaseUrl: string;
@@ -64,7 +65,7 @@ interface Platform {
 const pidsOf = (processes: Record<string, ChildProcess>) =>
   Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.pid!]));
 
-async function json(url: string, init: { method?: string; token?: string; body?: unknown } = {}) {
+export async function json(url: string, init: { method?: string; token?: string; body?: unknown } = {}) {
   const response = await fetch(url, {
     method: init.method ?? (init.body ? 'POST' : 'GET'),
     headers: {
@@ -79,7 +80,7 @@ async function json(url: string, init: { method?: string; token?: string; body?:
   return body;
 }
 
-function connect(url: string, token?: string): Promise<Socket> {
+export function connect(url: string, token?: string): Promise<Socket> {
   const socket = io(`${url}/bidding`, {
     auth: token ? { token } : {},
     transports: ['websocket'],
@@ -92,7 +93,7 @@ function connect(url: string, token?: string): Promise<Socket> {
   });
 }
 
-const ask = (socket: Socket, event: string, payload: unknown): Promise<any> =>
+export const ask = (socket: Socket, event: string, payload: unknown): Promise<any> =>
   socket.timeout(30_000).emitWithAck(event, payload);
 
 /** Runs `work` over `items`, at most `width` at a time, keeping the order of the results. */
@@ -103,7 +104,7 @@ async function inBatches<T, R>(items: T[], width: number, work: (item: T, index:
   return results;
 }
 
-async function startPlatform(): Promise<Platform> {
+export async function startPlatform(): Promise<Platform> {
   const local = 'postgres://postgres@127.0.0.1:5432/postgres';
   let adminUrl = local;
   const probe = new pg.Client({ connectionString: local, connectionTimeoutMillis: 1000 });
@@ -159,8 +160,10 @@ async function startPlatform(): Promise<Platform> {
     });
   const [apiPort, gatewayPort] = [await freePort(), await freePort()];
   const [api, gateway, worker] = await Promise.all([
-    start('dist/apps/api/src/main.js', 'api listening', { API_PORT: apiPort }),
+    // Both ports to both: the api tells pages where the gateway is, the gateway admits the api's origin.
+    start('dist/apps/api/src/main.js', 'api listening', { API_PORT: apiPort, GATEWAY_PORT: gatewayPort }),
     start('dist/apps/bidding-gateway/src/main.js', 'bidding gateway listening', {
+      API_PORT: apiPort,
       GATEWAY_PORT: gatewayPort,
     }),
     start('dist/apps/worker/src/main.js', 'worker ready', {}),
@@ -183,7 +186,7 @@ async function startPlatform(): Promise<Platform> {
   };
 }
 
-async function accounts(platform: Platform) {
+export async function accounts(platform: Platform) {
   const dataSource = await createDataSource(platform.databaseUrl, 1).initialize();
   const password = `bench-${randomBytes(6).toString('hex')}`;
   await new UsersRepository(dataSource).create({
@@ -207,7 +210,7 @@ async function accounts(platform: Platform) {
   return { staff, bidders };
 }
 
-async function createListing(
+export async function createListing(
   platform: Platform,
   staff: string,
   biddingStartsAt: number,
@@ -311,7 +314,7 @@ async function hotListing(
 }
 
 /** (b) connects `count` watchers spread over `urls` and reports the gateways' memory before and with them. */
-async function connectWatchers(
+export async function connectWatchers(
   urls: string[],
   count: number,
   join: (socket: Socket) => Promise<void>,
@@ -652,7 +655,10 @@ async function main() {
   process.exit(0);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// Runs only as the entry: bench/web.ts imports the helpers above.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -16,6 +16,7 @@ const entries = {
   cli: 'dist/scripts/cli.js',
   bench: 'dist/bench/run.js',
   'bench:flood': 'dist/bench/flood.js',
+  'bench:web': 'dist/bench/web.js',
 };
 
 function newestSource(dir) {

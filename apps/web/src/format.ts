@@ -1,4 +1,5 @@
-import type { Lang } from './i18n';
+/** The page's languages (as in i18n.tsx; spelled out so Node's tests can import this file too). */
+type Lang = 'zh' | 'en';
 
 /** Date-times in the centre's time zone, whatever the PC's own zone is. */
 export function formatTime(
