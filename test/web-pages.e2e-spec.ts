@@ -1,11 +1,12 @@
 import request from 'supertest';
+import { freePort } from '../libs/persistence/src/embedded-postgres.js';
 import { createOperator, createPublishedListing, registerBidder } from './support/factories.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 
 describe('the api serves the web pages', () => {
   let platform: TestPlatform;
   beforeAll(async () => {
-    platform = await startTestPlatform({ GATEWAY_PORT: 0 });
+    platform = await startTestPlatform({ GATEWAY_PORT: await freePort() });
   });
   afterAll(() => platform?.close());
 
@@ -17,6 +18,11 @@ describe('the api serves the web pages', () => {
     expect(script).toBeDefined();
     // No inline script: a Content-Security-Policy of script-src 'self' lets the page run.
     expect(home.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    const policy = home.headers['content-security-policy'];
+    expect(policy).toMatch(/script-src 'self'(;|$)/);
+    // The page's socket goes to the gateway's port on the host the browser asked for.
+    const port = platform.env.config.GATEWAY_PORT;
+    expect(policy).toContain(`connect-src 'self' http://127.0.0.1:${port} ws://127.0.0.1:${port}`);
     const asset = await request(platform.api.url).get(script!).expect(200);
     expect(asset.headers['content-type']).toMatch(/javascript/);
     expect(asset.headers['cache-control']).toMatch(/immutable/);

@@ -40,7 +40,6 @@ export async function startWebPlatform(overrides: Partial<AppConfig> = {}): Prom
   const platform = await startTestPlatform({
     API_PORT,
     GATEWAY_PORT,
-    LOGIN_RATE_LIMIT_PER_MINUTE: 1000,
     // The gateway admits sockets from the pages' own origin only (the default, for port 3000).
     CORS_ORIGINS: [`http://localhost:${API_PORT}`],
     ...overrides,

@@ -10,7 +10,7 @@ import { hasAnyRole, TokenService } from '@ggzy/auth';
 import { type AppConfig, createValidationPipe, PinoNestLogger } from '@ggzy/common';
 import { DomainError } from '@ggzy/domain';
 import { ApiModule } from './api.module.js';
-import { serveWebPages } from './web/web-pages.js';
+import { gatewayConnectSources, serveWebPages } from './web/web-pages.js';
 
 /** Builds the HTTP API; main.ts listens, tests call this directly. */
 export async function createApiApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
@@ -20,7 +20,10 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   });
   // Hop count, never `true`: only that many proxies' X-Forwarded-For entries are believed.
   app.set('trust proxy', config.TRUST_PROXY > 0 ? config.TRUST_PROXY : false);
-  const apiHeaders = helmet();
+  // The pages open a socket to the gateway (another port, so another origin): connect-src names it.
+  const apiHeaders = helmet({
+    contentSecurityPolicy: { directives: { connectSrc: ["'self'", gatewayConnectSources(config)] } },
+  });
   // Swagger UI needs its own scripts and styles, so /docs gets every header but the CSP.
   const docsHeaders = helmet({ contentSecurityPolicy: false });
   app.use((request: Request, response: Response, next: NextFunction) =>

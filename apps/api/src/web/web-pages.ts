@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,6 +9,27 @@ import type { AppConfig } from '@ggzy/common';
 
 /** Paths the pages never shadow: the API, its docs, health checks and the queue dashboard. */
 const NOT_PAGES = /^\/(api|docs|health|queues)(\/|$|-)/;
+
+/**
+ * The Content-Security-Policy's connect-src for the pages: their own origin and the gateway the
+ * page will open its socket to (PUBLIC_GATEWAY_URL, else the host the browser asked for on
+ * GATEWAY_PORT), as http(s) and ws(s).
+ */
+export function gatewayConnectSources(config: AppConfig) {
+  return (request: IncomingMessage): string => {
+    const gateway = config.PUBLIC_GATEWAY_URL
+      ? new URL(config.PUBLIC_GATEWAY_URL)
+      : new URL(`http://${hostOf(request)}:${config.GATEWAY_PORT}`);
+    const ws = gateway.protocol === 'https:' ? 'wss:' : 'ws:';
+    return `${gateway.origin} ${ws}//${gateway.host}`;
+  };
+}
+
+/** The host name the browser used (no port), restricted to host characters. */
+function hostOf(request: IncomingMessage): string {
+  const host = (request.headers.host ?? 'localhost').replace(/:\d+$/, '');
+  return /^[a-z0-9.-]+$|^\[[0-9a-f:]+\]$/i.test(host) ? host : 'localhost';
+}
 
 /** The built web app (`npm run build` → dist/web), from the compiled api or from its sources under jest. */
 export function findWebRoot(): string | null {
