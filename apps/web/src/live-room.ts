@@ -68,6 +68,13 @@ const initial: LiveState = {
   error: null,
 };
 
+/** How long a RATE_LIMITED answer asks the client to wait (1 s if it does not say). */
+function retryAfter(error: { details?: unknown; retryAfterMs?: unknown }): number {
+  const details = (error.details ?? {}) as { retryAfterMs?: unknown };
+  const wait = Number(details.retryAfterMs ?? error.retryAfterMs ?? 1000);
+  return Number.isFinite(wait) ? Math.min(Math.max(wait, 100), 10_000) : 1000;
+}
+
 const CLOSED_STATUSES: ListingStatus[] = ['sold', 'unsold', 'cancelled'];
 
 /**
@@ -159,10 +166,18 @@ export class LiveRoom {
 
   private async onConnect() {
     this.set({ connected: true, error: null });
-    const joined = (await this.socket
-      .timeout(15_000)
-      .emitWithAck('join', { listingId: this.listingId })
-      .catch(() => null)) as Ack<{ snapshot: Snapshot }> | null;
+    let joined: Ack<{ snapshot: Snapshot }> | null = null;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      joined = (await this.socket
+        .timeout(15_000)
+        .emitWithAck('join', { listingId: this.listingId })
+        .catch(() => null)) as Ack<{ snapshot: Snapshot }> | null;
+      if (joined && !joined.ok && joined.error.code === 'RATE_LIMITED') {
+        await new Promise((resolve) => setTimeout(resolve, retryAfter(joined!.ok ? {} : joined!.error)));
+        continue;
+      }
+      break;
+    }
     if (!joined) return;
     if (!joined.ok) {
       this.set({ error: joined.error.code });
@@ -258,7 +273,13 @@ export class LiveRoom {
             hasMore?: boolean;
             nextAfterSeq?: number;
           }> | null;
-          if (!ack || !ack.ok) return;
+          if (!ack) return;
+          if (!ack.ok) {
+            // The gateway meters resync by the work it does: wait as told, then go on.
+            if (ack.error.code !== 'RATE_LIMITED') return;
+            await new Promise((resolve) => setTimeout(resolve, retryAfter(ack.error)));
+            continue;
+          }
           this.appendBids(ack.bids);
           if (!ack.hasMore || ack.bids.length === 0) {
             this.applySnapshot(ack.snapshot);
