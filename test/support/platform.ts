@@ -53,6 +53,8 @@ const ENTRIES = {
 } as const;
 const READY = { api: 'api listening', gateway: 'bidding gateway listening', worker: 'worker ready' } as const;
 
+const START_TIMEOUT_MS = 90_000;
+
 /** A real process from the build, for tests that kill or restart one (npm test builds first). */
 export async function spawnApp(
   kind: keyof typeof ENTRIES,
@@ -66,7 +68,12 @@ export async function spawnApp(
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${kind} did not start:\n${output}`)), 30_000);
+    // Generous for a loaded machine; a child that never got ready is killed, or its open pipes
+    // would keep Jest from exiting after the run.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${kind} did not start within ${START_TIMEOUT_MS} ms:\n${output}`));
+    }, START_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes(READY[kind])) {
