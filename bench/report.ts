@@ -27,10 +27,16 @@ function met(spread: Spread | undefined, within: (value: number) => boolean): st
   return within(spread.min) && within(spread.max) ? 'yes' : 'yes (median; not every run)';
 }
 
+function firstRunRss(run: Tree | undefined, name: string): string {
+  if (!run) return '—';
+  const { before, withWatchers, added } = run.rssMiB;
+  return `${before[name]} MiB → ${withWatchers[name]} MiB; added ${added[name]} MiB`;
+}
+
 const latency = (tree: Tree | undefined, unit = ' ms') =>
   tree ? `p50 ${show(tree.p50, unit)}, p99 ${show(tree.p99, unit)}` : '—';
 
-export function markdownReport(summary: Tree, machine: Tree, settings: Tree): string {
+export function markdownReport(summary: Tree, machine: Tree, settings: Tree, raw: Tree = {}): string {
   const rows: string[][] = [];
   const a = summary.a;
   if (a) {
@@ -139,6 +145,15 @@ export function markdownReport(summary: Tree, machine: Tree, settings: Tree): st
         '—',
       ],
       [
+        // A gateway keeps the memory it grew to after watchers leave, so later runs start higher.
+        `(b) the same, first run only (a gateway that has not had watchers yet)`,
+        firstRunRss(raw.b?.runs?.oneGateway?.[0], 'gateway'),
+        firstRunRss(raw.b?.runs?.bare?.[0], 'bare'),
+        '—',
+        '—',
+        '—',
+      ],
+      [
         `(b) RSS added per gateway, ${watchers} watchers over two`,
         `first ${show(twoGateways.rssMiB.added.gateway, ' MiB')}, second ${show(twoGateways.rssMiB.added.gateway2, ' MiB')}`,
         '—',
@@ -188,5 +203,5 @@ export function markdownReport(summary: Tree, machine: Tree, settings: Tree): st
 // `node dist/bench/report.js bench/results/<run>.json` renders a stored run again.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const run = JSON.parse(readFileSync(process.argv[2], 'utf8'));
-  console.log(markdownReport(run.summary, run.machine, run.settings));
+  console.log(markdownReport(run.summary, run.machine, run.settings, run.raw));
 }

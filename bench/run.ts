@@ -648,7 +648,7 @@ async function main() {
       2,
     ),
   );
-  const report = markdownReport(medians, output.machine, output.settings);
+  const report = markdownReport(medians, output.machine, output.settings, results);
   writeFileSync(file.replace(/\.json$/, '.md'), report);
   console.error(report);
   log(`written to ${file} and .md`);
