@@ -67,6 +67,14 @@ export function markdownReport(summary: Tree, machine: Tree, settings: Tree, raw
         '—',
       ],
       [
+        '(a) decisions per server CPU-second (gateway, api, worker and their backends), same phase',
+        show(flatOut.decisionsPerServerCpuSecond),
+        `pgbench contended, per CPU-second of its backends: ${show(hot.perServerCpuSecond)}`,
+        show(a.ratios.decisionsPerCpuVsPgbench),
+        '—',
+        '—',
+      ],
+      [
         '(a) decisions/s, same phase, against uncontended writes',
         show(flatOut.decisionsPerSecond, '/s'),
         `pgbench one row per client, 20 clients: ${show(own.perSecond, '/s')}`,
@@ -112,7 +120,8 @@ export function markdownReport(summary: Tree, machine: Tree, settings: Tree, raw
   if (b) {
     const { oneGateway, twoGateways, bare } = b.runs;
     const watchers = settings.watchers.toLocaleString('en-US');
-    const bareLatency = `bare socket.io server, same payloads and rate: ${latency(bare.latency)}`;
+    const sent = (phase: Tree) => (phase.sentPerSecond ? `; sent ${show(phase.sentPerSecond, '/s')}` : '');
+    const bareLatency = `bare socket.io server, same payloads and rate: ${latency(bare.latency)}${sent(bare)}`;
     const ratio = (p50: Spread, p99: Spread) => `p50 ${show(p50)}, p99 ${show(p99)}`;
     const both = (p50: Spread, p99: Spread) => {
       const p50met = met(p50, (value) => value <= 1.3);
@@ -122,7 +131,7 @@ export function markdownReport(summary: Tree, machine: Tree, settings: Tree, raw
     rows.push(
       [
         `(b) broadcast latency to ${watchers} watchers on one gateway (${settings.broadcast})`,
-        latency(oneGateway.latency),
+        `${latency(oneGateway.latency)}${sent(oneGateway)}`,
         bareLatency,
         ratio(b.ratios.oneGatewayP50VsBare, b.ratios.oneGatewayP99VsBare),
         '≤ 1.3',
@@ -130,7 +139,7 @@ export function markdownReport(summary: Tree, machine: Tree, settings: Tree, raw
       ],
       [
         `(b) same, ${watchers} watchers split over two gateways, bids entering the first`,
-        latency(twoGateways.latency),
+        `${latency(twoGateways.latency)}${sent(twoGateways)}`,
         bareLatency,
         ratio(b.ratios.twoGatewaysP50VsBare, b.ratios.twoGatewaysP99VsBare),
         '≤ 1.3',
