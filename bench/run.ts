@@ -508,7 +508,10 @@ async function partB(platform: Platform, staff: string, bidders: { token: string
           // The platform's driver waits for each ack, so on a loaded machine it sends slower
           // than 20/s; the bare server sends at the rate the platform reached in this run.
           const perSecond = Math.min(BROADCAST_PER_SECOND, oneGateway.sentPerSecond);
-          await ask(control, 'go', { count: BROADCAST_BIDS, perSecond, template });
+          const sendingMs = (1000 * BROADCAST_BIDS) / perSecond;
+          await control
+            .timeout(sendingMs + 30_000)
+            .emitWithAck('go', { count: BROADCAST_BIDS, perSecond, template });
           control.close();
         }),
       )),
