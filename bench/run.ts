@@ -140,6 +140,7 @@ export async function startPlatform(): Promise<Platform> {
     SOCKET_CONNECTIONS_PER_ADDRESS: '100000',
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: '100000',
     JWT_SECRET: randomBytes(32).toString('hex'),
+    AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'info',
     DB_POOL_SIZE: String(DB_POOL_SIZE),
     SWEEP_INTERVAL_MS: '1000',

@@ -19,10 +19,10 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'migration:run':
-        await runMigrations(config.DATABASE_URL);
+        await runMigrations({ owner: config.DATABASE_OWNER_URL, app: config.DATABASE_URL });
         return 0;
       case 'migration:revert': {
-        const dataSource = await createDataSource(config.DATABASE_URL, 2, 'ggzy-cli').initialize();
+        const dataSource = await createDataSource(config.DATABASE_OWNER_URL, 2, 'ggzy-cli').initialize();
         await dataSource.undoLastMigration({ transaction: 'all' });
         await dataSource.destroy();
         console.log('reverted the last migration');

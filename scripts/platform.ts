@@ -27,7 +27,7 @@ async function main() {
   const { config, stopEmbedded } = await resolveInfrastructure(env, say);
   say(`database: ${config.DATABASE_URL.replace(/:[^:@/]*@/, ':***@')}`);
   say(config.REDIS_URL ? `redis: ${config.REDIS_URL}` : 'redis: none (single-machine mode on PostgreSQL)');
-  await runMigrations(config.DATABASE_URL, say);
+  await runMigrations({ owner: config.DATABASE_OWNER_URL, app: config.DATABASE_URL }, say);
 
   let banner = '';
   if (demo) {

@@ -5,6 +5,7 @@ import { loadEnvConfig } from '../../libs/common/src/config.js';
 import { createDataSource } from '../../libs/persistence/src/data-source.js';
 
 export interface TestEnvironment {
+  /** The apps' config: DATABASE_URL signs in as the app role, DATABASE_OWNER_URL as the owner. */
   config: AppConfig;
   /** Drops the database; call after every app using it is closed. */
   drop(): Promise<void>;
@@ -49,15 +50,20 @@ export async function createEmptyDatabase(): Promise<{ name: string; url: string
 export async function createTestEnvironment(overrides: Partial<AppConfig> = {}): Promise<TestEnvironment> {
   const database = await createEmptyDatabase();
   const suffix = database.name.replace('ggzy_test_', '');
-  const databaseUrl = database.url;
-  const dataSource = await createDataSource(databaseUrl, 2, 'ggzy-test-migrate').initialize();
+  const ownerUrl = database.url;
+  // Migrated as the owner (as `migration:run` does); the apps get the app role, as in production.
+  const dataSource = await createDataSource(ownerUrl, 2, 'ggzy-test-migrate').initialize();
   await dataSource.runMigrations({ transaction: 'all' });
   await dataSource.destroy();
+  const appUrl = new URL(ownerUrl);
+  appUrl.username = process.env.GGZY_TEST_APP_ROLE!;
+  appUrl.password = process.env.GGZY_TEST_APP_PASSWORD!;
   const redis = process.env.GGZY_TEST_REDIS_URL;
   const base = loadEnvConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const config: AppConfig = {
     ...base,
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: appUrl.toString(),
+    DATABASE_OWNER_URL: ownerUrl,
     REDIS_URL: redis && redis !== 'none' ? redis : null,
     QUEUE_PREFIX: `t${suffix}`,
     API_PORT: 0,
@@ -67,6 +73,7 @@ export async function createTestEnvironment(overrides: Partial<AppConfig> = {}):
     // socket limits have their own tests (socket-limits.e2e-spec.ts) with their own figures.
     ...GENEROUS_SOCKET_LIMITS,
     JWT_SECRET: randomBytes(32).toString('hex'),
+    AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: 100_000,
     ...overrides,
   };
@@ -88,7 +95,9 @@ export function configToEnv(config: AppConfig): NodeJS.ProcessEnv {
     SOCKET_EVENTS_PER_SECOND: String(config.SOCKET_EVENTS_PER_SECOND),
     SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: String(config.SOCKET_EVENTS_PER_ADDRESS_PER_SECOND),
     SOCKET_CONNECTIONS_PER_ADDRESS: String(config.SOCKET_CONNECTIONS_PER_ADDRESS),
+    DATABASE_OWNER_URL: config.DATABASE_OWNER_URL,
     JWT_SECRET: config.JWT_SECRET,
+    AUDIT_HMAC_KEY: config.AUDIT_HMAC_KEY,
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: String(config.REGISTRATIONS_PER_ADDRESS_PER_HOUR),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
   };

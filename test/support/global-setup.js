@@ -21,6 +21,7 @@ export default async function globalSetup() {
   const redisUrl = process.env.TEST_REDIS_URL ?? DEFAULT_REDIS_URL;
   const redis =
     process.env.TEST_REDIS_URL === 'none' ? null : (await redisAnswers(redisUrl)) ? redisUrl : null;
+  await ensureAppRole(adminUrl);
   process.env.GGZY_TEST_ADMIN_URL = adminUrl;
   process.env.GGZY_TEST_REDIS_URL = redis ?? 'none';
   console.log(
@@ -38,5 +39,35 @@ async function postgresAnswers(url) {
     return false;
   } finally {
     await client.end().catch(() => {});
+  }
+}
+
+/*
+ * The apps run as the app role, as in production (migrations create it NOLOGIN per database's
+ * grants). Roles are cluster-wide and other runs may do this at the same moment: the same
+ * fixed test password, and a retry when two updates of the role collide.
+ */
+const APP_ROLE = process.env.DATABASE_APP_ROLE || 'ggzy_app';
+const APP_PASSWORD = 'ggzy-test-app-role';
+process.env.GGZY_TEST_APP_ROLE = APP_ROLE;
+process.env.GGZY_TEST_APP_PASSWORD = APP_PASSWORD;
+
+async function ensureAppRole(adminUrl) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const { rows } = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE]);
+        const verb = rows.length ? 'ALTER' : 'CREATE';
+        await client.query(`${verb} ROLE ${APP_ROLE} LOGIN PASSWORD '${APP_PASSWORD}'`);
+        return;
+      } catch (error) {
+        if (attempt >= 5 || !['XX000', '42710', '23505'].includes(error.code)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+      }
+    }
+  } finally {
+    await client.end();
   }
 }

@@ -7,6 +7,7 @@ import { AuctionScheduler, createQueueBackend, type QueueBackend, ReportQueue } 
 import { ReportBuilder, ReportsService } from '@ggzy/reports';
 import { AuctionsProcessor, QUEUE_BACKEND } from './auctions.processor.js';
 import { ReportsProcessor } from './reports.processor.js';
+import { AuditCheckpointer } from './audit-checkpointer.js';
 
 /** The queue connections close after every processor has finished (shutdown runs after destroy). */
 class QueueBackendCloser implements OnApplicationShutdown {
@@ -47,6 +48,7 @@ export class WorkerModule {
         ReportsService,
         ReportsProcessor,
         QueueBackendCloser,
+        AuditCheckpointer,
       ],
     };
   }

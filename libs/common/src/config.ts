@@ -6,7 +6,17 @@ const positiveInt = z.coerce.number().int().positive();
 const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    /** The apps' connection, as the app role (DATABASE_APP_ROLE) that cannot rewrite the audit trail. */
     DATABASE_URL: z.string().url().optional(),
+    /** The migrations' connection, as the tables' owner; unset → DATABASE_URL (one role, no protection). */
+    DATABASE_OWNER_URL: z.string().url().optional(),
+    DATABASE_APP_ROLE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lowercase letters, digits and _')
+      .default('ggzy_app'),
+    /** Signs audit checkpoints; unset outside production → generated under DATA_DIR like JWT_SECRET. */
+    AUDIT_HMAC_KEY: z.string().min(32, 'AUDIT_HMAC_KEY must be at least 32 characters').optional(),
+    AUDIT_CHECKPOINT_INTERVAL_SECONDS: positiveInt.default(60),
     REDIS_URL: z.string().optional(),
     API_PORT: port.default(3000),
     GATEWAY_PORT: port.default(3001),
@@ -82,6 +92,13 @@ const schema = z
           message: 'production needs a JWT_SECRET (32+ random characters) shared by every process',
         });
       }
+      if (!env.AUDIT_HMAC_KEY) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AUDIT_HMAC_KEY'],
+          message: 'production needs an AUDIT_HMAC_KEY (32+ random characters), kept out of the database',
+        });
+      }
       if (!env.DATABASE_URL) {
         ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a DATABASE_URL' });
       }
@@ -117,9 +134,14 @@ function isOrigin(value: string): boolean {
 export type EnvConfig = z.infer<typeof schema>;
 
 /** The typed configuration every process gets once the infrastructure is resolved. */
-export interface AppConfig extends Omit<EnvConfig, 'DATABASE_URL' | 'REDIS_URL' | 'JWT_SECRET'> {
+export interface AppConfig extends Omit<
+  EnvConfig,
+  'DATABASE_URL' | 'DATABASE_OWNER_URL' | 'REDIS_URL' | 'JWT_SECRET' | 'AUDIT_HMAC_KEY'
+> {
   DATABASE_URL: string;
+  DATABASE_OWNER_URL: string;
   JWT_SECRET: string;
+  AUDIT_HMAC_KEY: string;
   /** `null` means single-machine mode: queues and broadcasts run on PostgreSQL. */
   REDIS_URL: string | null;
 }

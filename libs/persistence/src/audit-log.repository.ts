@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { verifyAuditChain, type ChainCheck } from '@ggzy/domain';
+import { AUDIT_GENESIS_HASH, verifyAuditChain, type ChainCheck } from '@ggzy/domain';
+import type { AuditCheckpoints } from './audit-checkpoints.js';
 import { AuditEntryEntity } from './entities/audit-entry.entity.js';
 
 export interface AuditRecord {
@@ -13,22 +14,20 @@ export interface AuditRecord {
 }
 
 /*
- * Appending locks the chain head, hashes the entry onto it with the same rule as
- * verifyAuditChain (sha256 of "prevHash|seq|payload") and moves the head, all in one
- * statement. The parts are exported so the bid path can fold the append into its own
- * write. Callers append last in their transaction, so the head is held only until commit.
+ * An append is one INSERT of the entry's content: the database's trigger (audit_log_chain,
+ * owned by the migrations' role) locks the chain head, hashes the entry onto it with the same
+ * rule as verifyAuditChain (sha256 of "prevHash|seq|payload") and moves the head, so the app
+ * role never writes seq, hashes or the head itself. The statement is exported so the bid path
+ * can end its own write with it (`onlyIf` makes the append conditional on an earlier CTE).
+ * Callers append last in their transaction, so the head is held only until commit.
  */
 export function auditAppendParts(firstParam: number, onlyIf = '') {
   const p = (n: number) => `$${firstParam + n - 1}`;
   return {
-    ctes: `audit_prev AS (SELECT seq, hash FROM audit_head WHERE id = 1 ${onlyIf} FOR UPDATE),
-      audit_entry AS (
-        INSERT INTO audit_log (seq, at, actor_id, action, entity_type, entity_id, payload, prev_hash, hash)
-        SELECT audit_prev.seq + 1, ${p(1)}::timestamptz, ${p(2)}::uuid, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text, audit_prev.hash,
-               encode(sha256(convert_to(audit_prev.hash || '|' || (audit_prev.seq + 1)::text || '|' || ${p(6)}::text, 'UTF8')), 'hex')
-        FROM audit_prev
-        RETURNING seq, hash)`,
-    finalStatement: `UPDATE audit_head SET seq = audit_entry.seq, hash = audit_entry.hash FROM audit_entry WHERE audit_head.id = 1 RETURNING audit_head.seq`,
+    statement: `INSERT INTO audit_log (at, actor_id, action, entity_type, entity_id, payload)
+        SELECT ${p(1)}::timestamptz, ${p(2)}::uuid, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::text
+        ${onlyIf ? `WHERE TRUE ${onlyIf}` : ''}
+        RETURNING seq`,
     params: (record: AuditRecord): unknown[] => [
       record.at,
       record.actorId,
@@ -53,7 +52,7 @@ export function auditPayload(record: AuditRecord): string {
 }
 
 const standaloneAppend = auditAppendParts(1);
-const APPEND_SQL = `WITH ${standaloneAppend.ctes} ${standaloneAppend.finalStatement}`;
+const APPEND_SQL = standaloneAppend.statement;
 
 @Injectable()
 export class AuditLogRepository {
@@ -78,36 +77,67 @@ export class AuditLogRepository {
   }
 
   /** Walks the whole chain in pages, so a long trail never sits in memory at once. */
-  async verify(pageSize = 5000): Promise<ChainCheck & { headSeq: number }> {
+  async verify(pageSize = 5000): Promise<ChainCheck & { headSeq: number; checkedCount: number }> {
     const repo = this.dataSource.getRepository(AuditEntryEntity);
-    let from = { seq: 0, hash: '0'.repeat(64) };
-    let checked = 0;
-    for (;;) {
-      const page = await repo
-        .createQueryBuilder('a')
-        .where('a.seq > :seq', { seq: from.seq })
-        .orderBy('a.seq', 'ASC')
-        .limit(pageSize)
-        .getMany();
-      const result = verifyAuditChain(page, from);
-      if (!result.valid) return { ...result, headSeq: from.seq };
-      checked += result.entries;
-      if (page.length < pageSize) break;
-      const last = page[page.length - 1];
-      from = { seq: last.seq, hash: last.hash };
-    }
     const [head] = (await this.dataSource.query('SELECT seq, hash FROM audit_head WHERE id = 1')) as {
       seq: string;
       hash: string;
     }[];
     const headSeq = Number(head.seq);
-    if (headSeq !== checked)
+    let from = { seq: 0, hash: AUDIT_GENESIS_HASH };
+    let checkedCount = 0;
+    for (;;) {
+      const page = await repo
+        .createQueryBuilder('a')
+        .where('a.seq > :seq', { seq: from.seq })
+        .andWhere('a.seq <= :headSeq', { headSeq })
+        .orderBy('a.seq', 'ASC')
+        .limit(pageSize)
+        .getMany();
+      const result = verifyAuditChain(page, from);
+      if (!result.valid) return { ...result, headSeq, checkedCount: result.brokenAtSeq - 1 };
+      checkedCount += result.entries;
+      if (page.length < pageSize) break;
+      const last = page[page.length - 1];
+      from = { seq: last.seq, hash: last.hash };
+    }
+    if (headSeq !== checkedCount)
       return {
         valid: false,
-        brokenAtSeq: checked + 1,
+        brokenAtSeq: checkedCount + 1,
         reason: 'entries are missing before the head',
         headSeq,
+        checkedCount,
       };
-    return { valid: true, entries: checked, headSeq };
+    const lastHash =
+      checkedCount === 0 ? AUDIT_GENESIS_HASH : (await repo.findOneByOrFail({ seq: headSeq })).hash;
+    if (lastHash !== head.hash)
+      return {
+        valid: false,
+        brokenAtSeq: headSeq,
+        reason: 'the head does not match the last entry',
+        headSeq,
+        checkedCount,
+      };
+    return { valid: true, entries: checkedCount, headSeq, checkedCount };
+  }
+
+  /**
+   * The chain re-hashed end to end, then held against the signed checkpoints. Keeps the
+   * original fields (`valid`, `entries`, `brokenAtSeq`, `reason`, `headSeq`) and adds
+   * `{ok, checkedCount, firstBrokenSeq?, lastCheckpoint}`.
+   */
+  async verifyTrail(checkpoints: AuditCheckpoints) {
+    const chain = await this.verify();
+    const signed = await checkpoints.verify(chain.headSeq);
+    const firstBrokenSeq = chain.valid ? signed.firstBrokenSeq : chain.brokenAtSeq;
+    const reason = chain.valid ? signed.reason : chain.reason;
+    return {
+      ...chain,
+      ...(chain.valid && !signed.ok ? { valid: false, brokenAtSeq: firstBrokenSeq, reason } : {}),
+      ok: chain.valid && signed.ok,
+      ...(firstBrokenSeq !== undefined ? { firstBrokenSeq, reason } : {}),
+      lastCheckpoint: signed.lastCheckpoint,
+    };
   }
 }

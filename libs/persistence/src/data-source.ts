@@ -14,6 +14,7 @@ import { SignInLimits1764310000001 } from './migrations/1764310000001-sign-in-li
 import { BusinessCalendar1764340000000 } from './migrations/1764340000000-business-calendar.js';
 import { Reports1764320000000 } from './migrations/1764320000000-reports.js';
 import { ReportEntity } from './reports/report.entity.js';
+import { AuditAppRole1764310000002 } from './migrations/1764310000002-audit-app-role.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -30,6 +31,7 @@ export const MIGRATIONS = [
   ListingSuspension1764240000000,
   BidderRoleExclusive1764310000000,
   SignInLimits1764310000001,
+  AuditAppRole1764310000002,
   Reports1764320000000,
   BusinessCalendar1764340000000,
 ];

@@ -9,3 +9,5 @@ export * from './persistence.module.js';
 export * from './business-calendar/business-calendar.repository.js';
 export * from './reports/report.entity.js';
 export * from './reports/reports.repository.js';
+export * from './app-role.js';
+export * from './audit-checkpoints.js';

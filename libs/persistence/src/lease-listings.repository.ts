@@ -74,9 +74,8 @@ const APPEND_HISTORICAL_BID_SQL = `
     UPDATE lease_listings
     SET current_price = $4, leader_id = $2, bid_count = $10, last_seq = $5, ends_at = $7,
         status = 'bidding', updated_at = $9
-    WHERE id = $1),
-  ${historyAudit.ctes}
-  ${historyAudit.finalStatement}`;
+    WHERE id = $1)
+  ${historyAudit.statement}`;
 
 /*
  * The one accept statement: the write applies only if the listing is still exactly as the
@@ -96,9 +95,8 @@ const APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL = `
     RETURNING id),
   accepted AS (
     INSERT INTO bids (listing_id, bidder_id, client_bid_id, amount, outcome, seq, bidder_code, ends_at, min_next_bid, at)
-    SELECT $1, $2, $3, $4, 'accepted', $5, $6, $7, $8, $9 FROM listing),
-  ${acceptAudit.ctes}
-  ${acceptAudit.finalStatement}`;
+    SELECT $1, $2, $3, $4, 'accepted', $5, $6, $7, $8, $9 FROM listing)
+  ${acceptAudit.statement}`;
 
 const RECORD_REJECTION_SQL = `INSERT INTO bids (listing_id, bidder_id, client_bid_id, amount, outcome, message, at)
   VALUES ($1, $2, $3, $4, $5, $6, $7)`;
@@ -121,17 +119,15 @@ const CLOSE_SOLD_SQL = `
     WHERE id = $1),
   deal AS (
     INSERT INTO deals (category, subtype, source_type, source_id, title, amount, winner_id, winner_name, closed_at)
-    VALUES ('property_rights', 'lease', 'lease_listing', $1, $5, $6, $3, $7, $4)),
-  ${soldAudit.ctes}
-  ${soldAudit.finalStatement}`;
+    VALUES ('property_rights', 'lease', 'lease_listing', $1, $5, $6, $3, $7, $4))
+  ${soldAudit.statement}`;
 
 const unsoldAudit = auditAppendParts(4);
 const CLOSE_UNSOLD_SQL = `
   WITH listing AS (
     UPDATE lease_listings SET status = 'unsold', closed_at = $2, status_reason = $3, updated_at = now()
-    WHERE id = $1),
-  ${unsoldAudit.ctes}
-  ${unsoldAudit.finalStatement}`;
+    WHERE id = $1)
+  ${unsoldAudit.statement}`;
 
 export interface CloseContext {
   listing: AuctionState & { id: string; title: string };
@@ -424,13 +420,13 @@ export class LeaseListingsRepository {
     audit: AuditRecord,
   ): Promise<boolean> {
     // An UPDATE's raw result is [rows, rowCount].
-    const [, rowCount] = (await manager.query(APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, [
+    const appended = (await manager.query(APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, [
       ...acceptedBidParams(bid),
       expected.lastSeq,
       expected.endsAt,
       ...acceptAudit.params(audit),
-    ])) as [unknown[], number];
-    return rowCount === 1;
+    ])) as unknown[];
+    return appended.length === 1;
   }
 
   /**
@@ -448,7 +444,7 @@ export class LeaseListingsRepository {
       expected.endsAt,
       ...acceptAudit.params(audit),
     ]);
-    // One row back means the audit head moved, which happens only when the listing did.
+    // One row back means the audit entry was written, which happens only when the listing moved.
     return result.rowCount === 1;
   }
 

@@ -8,6 +8,7 @@ import { LeaseListingsRepository } from './lease-listings.repository.js';
 import { UsersRepository } from './users.repository.js';
 import { BusinessCalendarRepository } from './business-calendar/business-calendar.repository.js';
 import { ReportsRepository } from './reports/reports.repository.js';
+import { AuditCheckpoints } from './audit-checkpoints.js';
 
 const REPOSITORIES = [
   AuditLogRepository,
@@ -67,10 +68,16 @@ export class PersistenceModule {
               `${applicationName}-read`,
             ).initialize(),
         },
+        {
+          provide: AuditCheckpoints,
+          inject: [DataSource, APP_CONFIG],
+          useFactory: (dataSource: DataSource, config: AppConfig) =>
+            new AuditCheckpoints(dataSource, config.AUDIT_HMAC_KEY),
+        },
         DataSourceCloser,
         ...REPOSITORIES,
       ],
-      exports: [DataSource, READ_DATA_SOURCE, ...REPOSITORIES],
+      exports: [DataSource, READ_DATA_SOURCE, AuditCheckpoints, ...REPOSITORIES],
     };
   }
 }

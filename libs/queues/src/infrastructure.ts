@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { type AppConfig, type EnvConfig, readOrCreateSecret } from '@ggzy/common';
-import { ensureEmbeddedPostgres } from '@ggzy/persistence';
+import { appUrlFor, ensureEmbeddedPostgres } from '@ggzy/persistence';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -25,8 +25,9 @@ export async function redisAnswers(url: string, timeoutMs = 500): Promise<boolea
 
 /**
  * Fills the two defaults of API.md: no DATABASE_URL → the embedded PostgreSQL under
- * DATA_DIR; no REDIS_URL → the local Redis if it answers, else single-machine mode; no
- * JWT_SECRET (never in production) → the installation's generated one under DATA_DIR.
+ * DATA_DIR (migrated by its superuser, used by the app role); no REDIS_URL → the local Redis
+ * if it answers, else single-machine mode; no JWT_SECRET or AUDIT_HMAC_KEY (never in
+ * production) → the installation's generated ones under DATA_DIR.
  */
 export async function resolveInfrastructure(
   env: EnvConfig,
@@ -34,9 +35,17 @@ export async function resolveInfrastructure(
 ): Promise<{ config: AppConfig; stopEmbedded: () => Promise<void> }> {
   let stopEmbedded = async () => {};
   let databaseUrl = env.DATABASE_URL;
+  let ownerUrl = env.DATABASE_OWNER_URL ?? env.DATABASE_URL;
   if (!databaseUrl) {
+    // The embedded server's superuser migrates; the apps sign in as the app role with a
+    // password generated for this installation (migrations give the role its login).
     const embedded = await ensureEmbeddedPostgres(env.DATA_DIR, log);
-    databaseUrl = embedded.url;
+    ownerUrl = embedded.url;
+    databaseUrl = appUrlFor(
+      embedded.url,
+      env.DATABASE_APP_ROLE,
+      readOrCreateSecret(env.DATA_DIR, 'db-app-password'),
+    );
     stopEmbedded = embedded.stop;
   }
   let redisUrl: string | null;
@@ -50,9 +59,15 @@ export async function resolveInfrastructure(
   if (!redisUrl) {
     log('no Redis: single-machine mode — queues and live broadcasts run on PostgreSQL');
   }
-  const jwtSecret = env.JWT_SECRET ?? readOrCreateSecret(env.DATA_DIR, 'jwt-secret');
   return {
-    config: { ...env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, JWT_SECRET: jwtSecret },
+    config: {
+      ...env,
+      DATABASE_URL: databaseUrl,
+      DATABASE_OWNER_URL: ownerUrl!,
+      REDIS_URL: redisUrl,
+      JWT_SECRET: env.JWT_SECRET ?? readOrCreateSecret(env.DATA_DIR, 'jwt-secret'),
+      AUDIT_HMAC_KEY: env.AUDIT_HMAC_KEY ?? readOrCreateSecret(env.DATA_DIR, 'audit-hmac-key'),
+    },
     stopEmbedded,
   };
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { IsCanonicalId } from '@ggzy/common';
 import { Roles } from '@ggzy/auth';
-import { AuditLogRepository } from '@ggzy/persistence';
+import { AuditCheckpoints, AuditLogRepository } from '@ggzy/persistence';
 import { PageQuery } from '../common.dto.js';
 
 class AuditQuery extends PageQuery {
@@ -22,7 +22,10 @@ class AuditQuery extends PageQuery {
 @Controller('audit')
 @Roles('supervisor', 'admin')
 export class AuditController {
-  constructor(private readonly audit: AuditLogRepository) {}
+  constructor(
+    private readonly audit: AuditLogRepository,
+    private readonly checkpoints: AuditCheckpoints,
+  ) {}
 
   @Get()
   async list(@Query() query: AuditQuery) {
@@ -40,6 +43,6 @@ export class AuditController {
   /** Re-hashes the whole chain: `{valid, entries}` or where it breaks. */
   @Get('verify')
   verify() {
-    return this.audit.verify();
+    return this.audit.verifyTrail(this.checkpoints);
   }
 }
