@@ -55,7 +55,9 @@ async function main() {
   const dataSource = await createDataSource(databaseUrl, 4, 'ggzy-bench-reports').initialize();
   try {
     await dataSource.runMigrations({ transaction: 'all' });
-    const [{ version }] = (await dataSource.query('SHOW server_version')) as { version: string }[];
+    const [{ server_version: version }] = (await dataSource.query('SHOW server_version')) as {
+      server_version: string;
+    }[];
     log(`loading ${ROWS.toLocaleString()} deals into ${name}`);
     const load = await timed(() => dataSource.query(LOAD_SQL, [ROWS]));
     await dataSource.query('VACUUM ANALYZE deals');

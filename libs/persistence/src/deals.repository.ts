@@ -15,16 +15,15 @@ const IMPORT_SQL = `
   ON CONFLICT (external_ref) DO NOTHING
   RETURNING id`;
 
-// Months are the centre's calendar months: truncate in CENTRE_TZ, then name the month.
+// Months are the centre's calendar months: the caller passes the instants they start at (in
+// CENTRE_TZ) and width_bucket finds each deal's by binary search, cheaper than converting
+// every row's time zone.
 const GROUPS_SQL = `
-  SELECT category, subtype, to_char(month, 'YYYY-MM') AS month, n, total
-  FROM (
-    SELECT category, subtype, date_trunc('month', closed_at AT TIME ZONE $3) AS month,
-           count(*) AS n, sum(amount) AS total
-    FROM deals
-    WHERE closed_at >= $1 AND closed_at < $2
-    GROUP BY 1, 2, 3
-  ) grouped`;
+  SELECT category, subtype, width_bucket(closed_at, $3::timestamptz[]) AS bucket,
+         count(*) AS n, sum(amount) AS total
+  FROM deals
+  WHERE closed_at >= $1 AND closed_at < $2
+  GROUP BY 1, 2, 3`;
 
 // A lease auction's deal value is final price × months; its start value is start price × months.
 const LIVE_AUCTIONS_SQL = `
@@ -98,22 +97,31 @@ export class DealsRepository {
     return { received: deals.length, created, unchanged: deals.length - created };
   }
 
-  /** Deal counts and sums by category, subtype and CENTRE_TZ month over [start, end). */
-  async groupsByMonth(start: Date, end: Date, timeZone: string): Promise<DealGroup[]> {
-    const rows = (await this.dataSource.query(GROUPS_SQL, [start, end, timeZone])) as {
-      category: DealCategory;
-      subtype: string | null;
-      month: string;
-      n: string;
-      total: string;
-    }[];
-    return rows.map((row) => ({
-      category: row.category,
-      subtype: row.subtype,
-      month: row.month,
-      count: Number(row.n),
-      amount: BigInt(row.total),
-    }));
+  /**
+   * Deal counts and sums by category, subtype and month over [start, end). `months` are the
+   * months' names and the instants they start at, in order, the first one at `start`.
+   */
+  async groupsByMonth(
+    start: Date,
+    end: Date,
+    months: readonly { month: string; startsAt: Date }[],
+  ): Promise<DealGroup[]> {
+    const rows = (await this.dataSource.query(GROUPS_SQL, [
+      start,
+      end,
+      months.map((month) => month.startsAt.toISOString()),
+    ])) as { category: DealCategory; subtype: string | null; bucket: number; n: string; total: string }[];
+    return rows.map((row) => {
+      const month = months[row.bucket - 1];
+      if (!month) throw new RangeError(`a deal fell outside the months asked for (bucket ${row.bucket})`);
+      return {
+        category: row.category,
+        subtype: row.subtype,
+        month: month.month,
+        count: Number(row.n),
+        amount: BigInt(row.total),
+      };
+    });
   }
 
   async liveAuctionTotals(start: Date, end: Date): Promise<LiveAuctionTotals> {
