@@ -9,7 +9,7 @@ import {
   type TestUser,
   waitFor,
 } from './support/factories.js';
-import { ask, type BidEvent } from './support/sockets.js';
+import { type AckResult, ask, type BidEvent, codes, count, nextWindow } from './support/sockets.js';
 import { bidOverRest, sleepUntil } from './support/bidding-clients.js';
 import { queryRows } from './support/checks.js';
 
@@ -25,12 +25,6 @@ const LIMITS = {
   RESYNC_PAGE_SIZE: PAGE,
   SNAPSHOT_CACHE_MS: 2000,
 };
-
-type AckResult = { ok: boolean; error?: { code: string } };
-const codes = (acks: AckResult[]) => acks.map((ack) => (ack.ok ? 'ok' : ack.error!.code));
-const count = (list: string[], code: string) => list.filter((item) => item === code).length;
-/** Rate windows are one second long; wait them out between cases. */
-const nextWindow = () => sleep(1100);
 
 describe('anonymous sockets cannot stall bidding', () => {
   let platform: TestPlatform;
@@ -78,7 +72,7 @@ describe('anonymous sockets cannot stall bidding', () => {
       });
     });
 
-  it('each socket may send so many events a second; the rest are RATE_LIMITED, bids are not counted', async () => {
+  it('each socket may send so many events a second; the rest are RATE_LIMITED, bids have a budget of their own', async () => {
     const [a] = bidders;
     const socket = await connectSocket(a.token);
     const burst = await Promise.all(
@@ -94,7 +88,7 @@ describe('anonymous sockets cannot stall bidding', () => {
       expect((ack.error as { details?: { retryAfterMs?: number } }).details?.retryAfterMs).toEqual(
         expect.any(Number),
       );
-    // Bids have their own per-bidder limit: still answered by the bid path.
+    // Bids have their own budget (gateway-addresses.e2e-spec.ts) and per-bidder limit: still answered.
     const bid = await ask<AckResult>(socket, 'bid', { listingId: listing.id, amount: 1, clientBidId: 'x-1' });
     expect(bid.error?.code).not.toBe('RATE_LIMITED');
     expect(socket.connected).toBe(true);

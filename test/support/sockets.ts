@@ -29,6 +29,13 @@ export function connect(gatewayUrl: string, token?: string): Promise<Socket> {
   });
 }
 
+export type AckResult = { ok: boolean; error?: { code: string } };
+/** Each ack as `ok` or its error code. */
+export const codes = (acks: AckResult[]) => acks.map((ack) => (ack.ok ? 'ok' : ack.error!.code));
+export const count = (list: string[], code: string) => list.filter((item) => item === code).length;
+/** Socket rate windows are one second long; wait one out between cases. */
+export const nextWindow = () => new Promise((resolve) => setTimeout(resolve, 1100));
+
 export function ask<T = any>(
   socket: Socket,
   event: string,

@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import { hasAnyRole, TokenService } from '@ggzy/auth';
-import { type AppConfig, createValidationPipe, PinoNestLogger } from '@ggzy/common';
+import { type AppConfig, createValidationPipe, PinoNestLogger, trustedProxyHops } from '@ggzy/common';
 import { DomainError } from '@ggzy/domain';
 import { ApiModule } from './api.module.js';
 import { gatewayConnectSources, serveWebPages } from './web/web-pages.js';
@@ -18,8 +18,8 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
     logger: new PinoNestLogger(logger),
     bodyParser: false,
   });
-  // Hop count, never `true`: only that many proxies' X-Forwarded-For entries are believed.
-  app.set('trust proxy', config.TRUST_PROXY > 0 ? config.TRUST_PROXY : false);
+  // The same hop rule as clientAddress (the limits' key), so request.ip in logs agrees with it.
+  app.set('trust proxy', trustedProxyHops(config.TRUST_PROXY));
   // The pages open a socket to the gateway (another port, so another origin): connect-src names it.
   const apiHeaders = helmet({
     contentSecurityPolicy: { directives: { connectSrc: ["'self'", gatewayConnectSources(config)] } },

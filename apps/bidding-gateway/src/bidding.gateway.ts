@@ -45,8 +45,6 @@ type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: 
  */
 @WebSocketGateway({ namespace: BIDDING_NAMESPACE })
 export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
-  private readonly limits: SocketLimits;
-
   constructor(
     private readonly tokens: TokenService,
     private readonly bids: BidService,
@@ -56,9 +54,8 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
     @Inject(LISTING_READ_CACHE) private readonly readCache: ListingReadCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.limits = new SocketLimits(config);
-  }
+    private readonly limits: SocketLimits,
+  ) {}
 
   afterInit(namespace: Namespace) {
     this.liveEvents.attach(namespace);
@@ -67,6 +64,7 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
       const listingId = LISTING_ROOM.exec(room)?.[1];
       if (listingId) this.readCache.forget(listingId);
     });
+    namespace.use(this.limits.identify);
     namespace.use(this.limits.checkOrigin);
     // Anonymous sockets may watch; a token, when given, must be valid.
     namespace.use((socket, next) => {
@@ -83,7 +81,7 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
   }
 
   handleConnection(socket: Socket) {
-    // Every event an anonymous client can send is limited before any work is done.
+    // Every event, bids included, is limited before any work is done.
     socket.use(([event, ...args], next) => {
       const ack = args[args.length - 1];
       const refuse = (code: string, message: string, details?: unknown) => {

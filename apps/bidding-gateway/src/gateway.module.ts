@@ -8,6 +8,7 @@ import { PersistenceModule } from '@ggzy/persistence';
 import { HealthController, HealthService } from '@ggzy/queues';
 import { BiddingGateway } from './bidding.gateway.js';
 import { NamespaceLiveEvents } from './namespace-live-events.js';
+import { SocketLimits } from './socket-limits.js';
 
 @Module({})
 export class GatewayModule {
@@ -29,7 +30,17 @@ export class GatewayModule {
         ]),
       ],
       controllers: [HealthController],
-      providers: [BiddingGateway, HealthService, { provide: APP_FILTER, useClass: HttpErrorFilter }],
+      providers: [
+        BiddingGateway,
+        HealthService,
+        // One instance: the engine counts connections, the gateway's middleware reads the count.
+        {
+          provide: SocketLimits,
+          inject: [APP_CONFIG],
+          useFactory: (appConfig: AppConfig) => new SocketLimits(appConfig),
+        },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
     };
   }
 }

@@ -6,7 +6,8 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '@ggzy/common';
-import { ATTACHMENTS_TABLE, postgresChannelPrefix, redisAdapterKey } from '@ggzy/bidding';
+import { ATTACHMENTS_TABLE, BIDDING_NAMESPACE, postgresChannelPrefix, redisAdapterKey } from '@ggzy/bidding';
+import { connectError, type SocketLimits } from './socket-limits.js';
 
 /**
  * Shares rooms across gateway instances (and with the api/worker emitters): the Redis
@@ -18,6 +19,7 @@ export class ClusterIoAdapter extends IoAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly config: AppConfig,
+    private readonly limits: SocketLimits,
   ) {
     super(app);
   }
@@ -29,7 +31,18 @@ export class ClusterIoAdapter extends IoAdapter {
       cors: { origin: this.config.CORS_ORIGINS },
       // A bid or a resync is under 300 bytes; anything far larger is refused unread.
       maxHttpBufferSize: this.config.SOCKET_MAX_PAYLOAD_BYTES,
+      // The connection cap per address holds before any namespace is joined.
+      allowRequest: this.limits.allowRequest,
+      // A connection that joins no namespace is closed this soon (socket.io's default is 45 s).
+      connectTimeout: this.config.SOCKET_CONNECT_TIMEOUT_MS,
     } as ServerOptions);
+    server.engine.on('connection', this.limits.countConnection);
+    // socket.io always serves the main namespace; nothing lives there.
+    server
+      .of('/')
+      .use((_socket, next) =>
+        next(connectError({ code: 'NOT_FOUND', message: `live bidding is on ${BIDDING_NAMESPACE}` })),
+      );
     if (this.config.REDIS_URL) {
       const pub = new Redis(this.config.REDIS_URL, { maxRetriesPerRequest: null });
       const sub = pub.duplicate();

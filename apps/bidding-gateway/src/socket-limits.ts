@@ -1,9 +1,17 @@
+import type { IncomingMessage } from 'node:http';
 import type { ExtendedError, Socket } from 'socket.io';
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
-import type { AppConfig, ErrorBody } from '@ggzy/common';
+import { type AppConfig, clientAddress, type ErrorBody } from '@ggzy/common';
 
 type Next = (error?: ExtendedError) => void;
+/** engine.io's connection under a socket (any namespace, or none yet). */
+type EngineConnection = Socket['conn'];
 
+/**
+ * Handshakes an address may have in flight beyond its cap, so that they can be told
+ * TOO_MANY_CONNECTIONS in a `connect_error` (then closed) rather than get a bare HTTP 403.
+ */
+export const HANDSHAKE_HEADROOM = 10;
 /** The work one rate point stands for in a `resync` answer: a full page of 200 costs 8 more. */
 export const BIDS_PER_POINT = 25;
 /** The most a refusal's `retryAfterMs` adds to the limiter's own wait. */
@@ -16,44 +24,84 @@ export function connectError(body: ErrorBody): ExtendedError {
   return Object.assign(new Error(body.message), { data: body });
 }
 
+export type SocketLimitsConfig = Pick<
+  AppConfig,
+  | 'SOCKET_CONNECTIONS_PER_ADDRESS'
+  | 'SOCKET_EVENTS_PER_SECOND'
+  | 'SOCKET_EVENTS_PER_ADDRESS_PER_SECOND'
+  | 'BID_RATE_LIMIT_PER_SECOND'
+  | 'CORS_ORIGINS'
+  | 'RESYNC_PAGE_SIZE'
+  | 'TRUST_PROXY'
+>;
+
 /**
  * What one address and one socket may do before anything reaches the database: a cap on
- * open connections per address, and a rate on every event but `bid` (bids have their own
- * per-bidder limit in the bid path). Counted in this instance's memory: behind a balancer,
- * each gateway enforces the limits for the sockets it holds.
+ * open connections per client address, counted at the engine (every namespace, and
+ * connections that joined none), and rates per socket and per address on every event, bids
+ * with a budget of their own (the per-bidder limit of the bid path comes on top). The
+ * address is the one TRUST_PROXY makes of the handshake, keyed like the api keys it.
+ * Counted in this instance's memory: behind a balancer, each gateway enforces the limits
+ * for the sockets it holds.
  */
 export class SocketLimits {
   private readonly connections = new Map<string, number>();
+  private readonly addresses = new WeakMap<EngineConnection, string>();
+  /** Connections opened while their address was under the cap: only these may join. */
+  private readonly withinCap = new WeakSet<EngineConnection>();
   private readonly perSocket: RateLimiterMemory;
   private readonly perAddress: RateLimiterMemory;
+  private readonly bidsPerSocket: RateLimiterMemory;
+  private readonly bidsPerAddress: RateLimiterMemory;
   private readonly refusals: RateLimiterMemory;
 
-  constructor(
-    private readonly config: Pick<
-      AppConfig,
-      | 'SOCKET_CONNECTIONS_PER_ADDRESS'
-      | 'SOCKET_EVENTS_PER_SECOND'
-      | 'SOCKET_EVENTS_PER_ADDRESS_PER_SECOND'
-      | 'CORS_ORIGINS'
-      | 'RESYNC_PAGE_SIZE'
-      | 'TRUST_PROXY'
-    >,
-  ) {
-    this.perSocket = new RateLimiterMemory({
-      keyPrefix: 'socket',
-      points: config.SOCKET_EVENTS_PER_SECOND,
-      duration: 1,
-    });
-    this.perAddress = new RateLimiterMemory({
-      keyPrefix: 'address',
-      points: config.SOCKET_EVENTS_PER_ADDRESS_PER_SECOND,
-      duration: 1,
-    });
+  constructor(private readonly config: SocketLimitsConfig) {
+    const limiter = (keyPrefix: string, points: number) =>
+      new RateLimiterMemory({ keyPrefix, points, duration: 1 });
+    this.perSocket = limiter('socket', config.SOCKET_EVENTS_PER_SECOND);
+    this.perAddress = limiter('address', config.SOCKET_EVENTS_PER_ADDRESS_PER_SECOND);
+    // A bidder retrying after a refusal must not starve; a socket streaming bids must stop here.
+    this.bidsPerSocket = limiter('socket-bids', 3 * config.BID_RATE_LIMIT_PER_SECOND);
+    this.bidsPerAddress = limiter('address-bids', config.SOCKET_EVENTS_PER_ADDRESS_PER_SECOND);
     this.refusals = new RateLimiterMemory({
       keyPrefix: 'refused',
       points: REFUSALS_BEFORE_DISCONNECT,
       duration: 10,
     });
+  }
+
+  /** engine.io `allowRequest`: a new connection's handshake, before any namespace. */
+  allowRequest = (request: IncomingMessage, callback: (error: string | null, allowed: boolean) => void) => {
+    const open = this.openConnections(clientAddress(request, this.config.TRUST_PROXY));
+    if (open >= this.config.SOCKET_CONNECTIONS_PER_ADDRESS + HANDSHAKE_HEADROOM)
+      return callback(`TOO_MANY_CONNECTIONS: ${this.capMessage()}`, false);
+    callback(null, true);
+  };
+
+  /** engine.io `connection`: counts every connection of an address until it closes. */
+  countConnection = (connection: EngineConnection) => {
+    const address = clientAddress(connection.request, this.config.TRUST_PROXY);
+    const open = this.openConnections(address);
+    this.addresses.set(connection, address);
+    if (open < this.config.SOCKET_CONNECTIONS_PER_ADDRESS) this.withinCap.add(connection);
+    this.connections.set(address, open + 1);
+    connection.once('close', () => {
+      const left = this.openConnections(address) - 1;
+      if (left <= 0) this.connections.delete(address);
+      else this.connections.set(address, left);
+    });
+  };
+
+  /** Namespace middleware, run first: the client address every later limit is keyed on. */
+  identify = (socket: Socket, next: Next) => {
+    socket.data.address =
+      this.addresses.get(socket.conn) ?? clientAddress(socket.request, this.config.TRUST_PROXY);
+    next();
+  };
+
+  /** The client's address as the API keys it (TRUST_PROXY hops, IPv6 by /64); see `identify`. */
+  addressOf(socket: Socket): string {
+    return socket.data.address as string;
   }
 
   /**
@@ -68,50 +116,16 @@ export class SocketLimits {
   };
 
   /**
-   * The client's address as the API reads it (Express `trust proxy` = TRUST_PROXY hops):
-   * with no trusted proxy, X-Forwarded-For is ignored, so a client cannot pick its own.
+   * Namespace middleware, run last: a connection over its address's cap, or one that already
+   * holds a socket, is refused and then closed (its place is freed once it is gone).
    */
-  addressOf(socket: Socket): string {
-    const cached = socket.data.clientAddress as string | undefined;
-    if (cached) return cached;
-    const forwarded = socket.handshake.headers['x-forwarded-for'];
-    const hops = (Array.isArray(forwarded) ? forwarded.join(',') : (forwarded ?? ''))
-      .split(',')
-      .map((hop) => hop.trim())
-      .filter(Boolean)
-      .reverse();
-    const chain = [socket.handshake.address, ...hops];
-    const address = chain[Math.min(this.config.TRUST_PROXY, chain.length - 1)];
-    socket.data.clientAddress = address;
-    return address;
-  }
-
-  /** Namespace middleware, run last: counts the connection, released once it closes. */
   admitConnection = (socket: Socket, next: Next) => {
-    const address = this.addressOf(socket);
-    const open = this.connections.get(address) ?? 0;
-    if (open >= this.config.SOCKET_CONNECTIONS_PER_ADDRESS) {
-      return next(
-        connectError({
-          code: 'TOO_MANY_CONNECTIONS',
-          message: `at most ${this.config.SOCKET_CONNECTIONS_PER_ADDRESS} sockets per address`,
-        }),
-      );
-    }
-    this.connections.set(address, open + 1);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      const left = (this.connections.get(address) ?? 1) - 1;
-      if (left <= 0) this.connections.delete(address);
-      else this.connections.set(address, left);
-    };
-    // 'disconnect' covers a namespace leave; the transport's close covers a socket that
-    // never finished connecting after this point.
-    socket.once('disconnect', release);
-    socket.conn.once('close', release);
-    next();
+    const connection = socket.conn;
+    const alreadyJoined = (socket.client as unknown as { nsps: Map<string, unknown> }).nsps.size > 0;
+    if (this.withinCap.has(connection) && !alreadyJoined) return next();
+    next(connectError({ code: 'TOO_MANY_CONNECTIONS', message: this.capMessage() }));
+    // After the refusal is written (socket.io sends it on the next tick), unless it holds a socket.
+    if (!alreadyJoined) setTimeout(() => connection.close(), 0);
   };
 
   openConnections(address: string): number {
@@ -139,17 +153,18 @@ export class SocketLimits {
   /**
    * `{allowed: true}`, or how long to wait; `abusive` when the socket has gone on sending
    * well past its refusals (a client that honours `retryAfterMs` never gets there), so the
-   * gateway can drop it instead of answering every message.
+   * gateway can drop it instead of answering every message. Charged before any work is done;
+   * bids against budgets of their own.
    */
   async allowEvent(
     socket: Socket,
     event: string,
   ): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number; abusive: boolean }> {
-    if (event === 'bid') return { allowed: true };
+    const bid = event === 'bid';
     try {
       const points = this.costOf(event);
-      await this.perSocket.consume(socket.id, points);
-      await this.perAddress.consume(this.addressOf(socket), points);
+      await (bid ? this.bidsPerSocket : this.perSocket).consume(socket.id, points);
+      await (bid ? this.bidsPerAddress : this.perAddress).consume(this.addressOf(socket), points);
       return { allowed: true };
     } catch (refusal) {
       if (refusal instanceof Error) throw refusal;
@@ -165,5 +180,9 @@ export class SocketLimits {
       );
       return { allowed: false, retryAfterMs, abusive };
     }
+  }
+
+  private capMessage() {
+    return `at most ${this.config.SOCKET_CONNECTIONS_PER_ADDRESS} sockets per address`;
   }
 }

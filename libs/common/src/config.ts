@@ -42,7 +42,7 @@ const schema = z
     SIGN_IN_FIRST_DELAY_SECONDS: positiveInt.default(2),
     SIGN_IN_MAX_DELAY_SECONDS: positiveInt.default(900),
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: positiveInt.default(20),
-    /** Reverse-proxy hops in front of the api whose X-Forwarded-For is trusted; 0 = none. */
+    /** Reverse-proxy hops in front of the api and the gateway whose X-Forwarded-For is trusted; 0 = none. */
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     SWEEP_INTERVAL_MS: positiveInt.default(2000),
     CLOSE_CONCURRENCY: positiveInt.default(20),
@@ -67,10 +67,13 @@ const schema = z
         }
         return origins;
       }),
-    /** Non-bid socket events (join, resync, leave, auth) per socket and per address. */
+    /** Non-bid socket events (join, resync, leave, auth) per socket; bids get 3 × BID_RATE_LIMIT_PER_SECOND. */
     SOCKET_EVENTS_PER_SECOND: positiveInt.default(10),
-    SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: positiveInt.default(100),
-    SOCKET_CONNECTIONS_PER_ADDRESS: positiveInt.default(50),
+    /** Per client address (a whole bidding hall behind one NAT): non-bid events, and bids apart. */
+    SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: positiveInt.default(1000),
+    SOCKET_CONNECTIONS_PER_ADDRESS: positiveInt.default(500),
+    /** A connection that joins no namespace within this is closed. */
+    SOCKET_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(500).max(45_000).default(5000),
     /** The largest socket message read; bigger ones close the connection. */
     SOCKET_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(4096),
     /** How long an anonymous watcher's snapshot may be served from memory (0: never). */

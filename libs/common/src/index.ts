@@ -8,3 +8,4 @@ export * from './http-exception.filter.js';
 export * from './validation.js';
 export * from './core.module.js';
 export * from './ids.js';
+export * from './client-address.js';
