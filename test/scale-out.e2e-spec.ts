@@ -6,7 +6,6 @@ import {
   createOperator,
   createPublishedListing,
   registerBidder,
-  sleep,
   type TestUser,
   waitFor,
 } from './support/factories.js';
@@ -184,7 +183,15 @@ describe('two gateways and two workers on one Redis and one PostgreSQL', () => {
       40_000,
       'auction.closed everywhere',
     );
-    await sleep(2500);
+    // The close is committed (its audit entry exists) before any client counts its events.
+    await waitFor(
+      async () =>
+        (await auditFor(api.url, supervisor.token, listing.id)).some(
+          (entry) => entry.action === 'auction.closed',
+        ) || undefined,
+      20_000,
+      'the close audit entry',
+    );
     expect(closedCounts.map((count) => count())).toEqual(closedCounts.map(() => 1));
     const closes = (await auditFor(api.url, supervisor.token, listing.id)).filter(
       (entry) => entry.action === 'auction.closed',
