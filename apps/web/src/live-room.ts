@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Bid, ListingStatus } from './api';
+import { nextEstimate, type ClockEstimate } from './server-clock';
 
 /** What `join` and `resync` answer with (API.md), plus the optional paging of `resync`. */
 export interface Snapshot {
@@ -36,7 +37,7 @@ export interface LiveState {
   lastSeq: number;
   endsAt: string | null;
   yourBidderCode: string | null;
-  /** serverTime − local clock at receipt: add it to Date.now() to get the server's now. */
+  /** Server clock − local clock (server-clock.ts): add it to Date.now() to get the server's now. */
   offsetMs: number;
   /** Remaining time when a suspension froze the countdown. */
   frozenRemainingMs: number | null;
@@ -90,6 +91,7 @@ export class LiveRoom {
   private resyncAgain = false;
   private wasDisconnected = false;
   private closedByUs = false;
+  private clock: ClockEstimate | null = null;
 
   constructor(
     gatewayUrl: string,
@@ -167,7 +169,9 @@ export class LiveRoom {
   private async onConnect() {
     this.set({ connected: true, error: null });
     let joined: Ack<{ snapshot: Snapshot }> | null = null;
+    let sentAt = Date.now();
     for (let attempt = 0; attempt < 5; attempt++) {
+      sentAt = Date.now();
       joined = (await this.socket
         .timeout(15_000)
         .emitWithAck('join', { listingId: this.listingId })
@@ -183,7 +187,7 @@ export class LiveRoom {
       this.set({ error: joined.error.code });
       return;
     }
-    this.applySnapshot(joined.snapshot);
+    this.applySnapshot(joined.snapshot, sentAt);
     await this.resync();
     if (this.wasDisconnected) {
       this.wasDisconnected = false;
@@ -222,10 +226,14 @@ export class LiveRoom {
     });
   }
 
-  private applySnapshot(snapshot: Snapshot) {
-    const offsetMs = new Date(snapshot.serverTime).getTime() - Date.now();
+  private applySnapshot(snapshot: Snapshot, sentAt: number) {
+    this.clock = nextEstimate(this.clock, {
+      sentAt,
+      receivedAt: Date.now(),
+      serverTime: new Date(snapshot.serverTime).getTime(),
+    });
     const changes: Partial<LiveState> = {
-      offsetMs,
+      offsetMs: this.clock.offsetMs,
       yourBidderCode: snapshot.yourBidderCode ?? null,
     };
     // A snapshot older than the bids already seen must not move the state back.
@@ -264,6 +272,7 @@ export class LiveRoom {
       do {
         this.resyncAgain = false;
         for (let page = 0; page < 1000; page++) {
+          const sentAt = Date.now();
           const ack = (await this.socket
             .timeout(15_000)
             .emitWithAck('resync', { listingId: this.listingId, afterSeq: this.state.lastSeq })
@@ -282,7 +291,7 @@ export class LiveRoom {
           }
           this.appendBids(ack.bids);
           if (!ack.hasMore || ack.bids.length === 0) {
-            this.applySnapshot(ack.snapshot);
+            this.applySnapshot(ack.snapshot, sentAt);
             break;
           }
         }
