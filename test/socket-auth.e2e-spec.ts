@@ -5,6 +5,7 @@ import {
   type RunningHttpApp,
   startGateway,
   startTestPlatform,
+  startWorker,
   type TestPlatform,
 } from './support/platform.js';
 import {
@@ -14,9 +15,18 @@ import {
   registerBidder,
   sleep,
   type TestUser,
+  waitFor,
 } from './support/factories.js';
 import { ask, connect } from './support/sockets.js';
-import { bidOverRest, bidOverSocket, publicLedger, sleepUntil } from './support/bidding-clients.js';
+import {
+  bidOverRest,
+  bidOverSocket,
+  publicLedger,
+  sleepUntil,
+  staffListing,
+} from './support/bidding-clients.js';
+import { createQueueBackend } from '../libs/queues/src/queue-backend.js';
+import { AUCTIONS_QUEUE } from '../libs/queues/src/auction-jobs.js';
 import { BID_TABLES, tableContents, queryRows } from './support/checks.js';
 
 const ALLOWED_ORIGIN = 'https://ggzy.example';
@@ -183,6 +193,90 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
     } finally {
       sa.close();
       sb.close();
+      await platform.startWorker();
+    }
+  });
+
+  it("a gateway whose clock runs 2 s behind stamps a countdown bid, and sets its new end, by the database's clock", async () => {
+    const api = platform.api.url;
+    const [a, b] = bidders;
+    const listing = await createPublishedListing(api, staff, [a, b], {
+      biddingInMs: 3000,
+      freeMs: 1000,
+      extensionSeconds: 5,
+    });
+    const skewed = await startGateway({ ...platform.env.config, CLOCK_OFFSET_MS: -2000 });
+    gateways.push(skewed);
+    const socket = await connect(skewed.url, a.token);
+    try {
+      // In the countdown by the real (and the database's) clock, open by the skewed one too.
+      await sleepUntil(Date.parse(listing.body.freeBiddingEndsAt), 2500);
+      const sentAt = Date.now();
+      const result = await bidOverSocket(socket, listing.id, 800_000, 'a-countdown');
+      const answeredAt = Date.now();
+      expect(result.ok).toBe(true);
+      const bid = (result as { ok: true; bid: { at: string; endsAt: string } }).bid;
+      // The bid's time is the shared clock's (this test's, on the same machine), not 2 s behind it.
+      expect(Date.parse(bid.at)).toBeGreaterThanOrEqual(sentAt - 250);
+      expect(Date.parse(bid.at)).toBeLessThanOrEqual(answeredAt + 250);
+      // The full extension by that clock: the countdown restarts from the bid's own time.
+      expect(Date.parse(bid.endsAt) - Date.parse(bid.at)).toBe(5000);
+      expect((await staffListing(api, staff.token, listing.id)).endsAt).toBe(bid.endsAt);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it("a worker whose clock runs 3 s ahead runs the close early but closes only at the database's end", async () => {
+    const api = platform.api.url;
+    const [a, b] = bidders;
+    await platform.stopWorker();
+    const fastWorker = await startWorker({ ...platform.env.config, CLOCK_OFFSET_MS: 3000 });
+    const backend = createQueueBackend(platform.env.config);
+    const queue = backend.createQueue(AUCTIONS_QUEUE);
+    try {
+      // No countdown bid below: the auction ends at freeBiddingEndsAt + 2 s.
+      const listing = await createPublishedListing(api, staff, [a, b], {
+        biddingInMs: 3000,
+        freeMs: 3000,
+        extensionSeconds: 2,
+      });
+      const endsAt = Date.parse(listing.body.freeBiddingEndsAt) + 2000;
+      await sleepUntil(Date.parse(listing.body.biddingStartsAt), 300);
+      expect(await bidOverRest(api, a.token, listing.id, 800_000, 'a-free')).toMatchObject({ ok: true });
+      // The close job as that worker's clock fires it: 3 s before the end. Its clock says due.
+      await sleepUntil(endsAt, -3000);
+      const early = await queue.add(
+        'close',
+        { listingId: listing.id, endsAt: new Date(endsAt).toISOString() },
+        { jobId: `early-${listing.id}` },
+      );
+      await waitFor(async () => (await early.isCompleted()) || undefined, 10_000, 'the early close job');
+      expect((await staffListing(api, staff.token, listing.id)).status).toBe('bidding');
+      // Still in the free period by the shared clock: B's bid is taken.
+      expect(await bidOverRest(api, b.token, listing.id, 810_000, 'b-free')).toMatchObject({ ok: true });
+      const closed = await waitFor(
+        async () => {
+          const body = await staffListing(api, staff.token, listing.id);
+          return body.status === 'sold' ? body : undefined;
+        },
+        20_000,
+        'the close',
+      );
+      expect(Date.now()).toBeGreaterThanOrEqual(endsAt);
+      expect(closed.finalPrice).toBe(810_000);
+      expect(Date.parse(closed.closedAt)).toBe(endsAt);
+      const closes = await queryRows<{ at: Date }>(
+        platform.env.config.DATABASE_URL,
+        `SELECT at FROM audit_log WHERE action = 'auction.closed' AND entity_id = $1`,
+        [listing.id],
+      );
+      expect(closes).toHaveLength(1);
+      expect(closes[0].at.getTime()).toBeGreaterThanOrEqual(endsAt);
+    } finally {
+      await queue.close();
+      await backend.close();
+      await fastWorker.close();
       await platform.startWorker();
     }
   });

@@ -8,6 +8,7 @@ import {
   AuctionScheduler,
   type AuctionJob,
   type QueueBackend,
+  MAX_EARLY_RETRIES,
   SWEEPER_ID,
 } from '@ggzy/queues';
 
@@ -87,23 +88,24 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
     const { name, data } = job as unknown as AuctionJob;
     switch (name) {
       case 'open':
-        return this.open(data.listingId);
+        return this.open(data.listingId, { name, data } as AuctionJob & { name: 'open' });
       case 'close':
-        return this.close(data.listingId);
+        return this.close(data.listingId, { name, data } as AuctionJob & { name: 'close' });
       case 'sweep':
         return this.sweep();
     }
   }
 
-  private async open(listingId: string) {
+  private async open(listingId: string, job?: AuctionJob & { name: 'open' }) {
     const result = await this.lifecycle.open(listingId);
     if (result.opened) this.logger.info({ listingId, endsAt: result.endsAt }, 'bidding opened');
+    else if (result.dueInMs !== undefined && job) await this.retryEarly(job, result.dueInMs);
     // The close job is normally there already; re-adding with its deterministic id is harmless.
     if (result.endsAt) await this.scheduler.scheduleClose(listingId, result.endsAt);
     return result;
   }
 
-  private async close(listingId: string) {
+  private async close(listingId: string, job?: AuctionJob & { name: 'close' }) {
     const result = await this.lifecycle.close(listingId);
     if (result.closed) {
       this.logger.info(
@@ -116,18 +118,34 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
         'auction closed',
       );
     } else if (result.reason === 'not_due') {
-      // A countdown bid moved the end: follow it.
-      await this.scheduler.scheduleClose(listingId, result.endsAt);
+      if (job && result.endsAt.getTime() === Date.parse(job.data.endsAt)) {
+        // The end did not move: this worker's clock ran ahead of the database's.
+        await this.retryEarly(job, result.dueInMs);
+      } else {
+        // A countdown bid moved the end: follow it.
+        await this.scheduler.scheduleClose(listingId, result.endsAt);
+      }
     }
     return result;
+  }
+
+  private async retryEarly(job: AuctionJob & { name: 'open' | 'close' }, dueInMs: number) {
+    const retry = (job.data.retry ?? 0) + 1;
+    if (retry > MAX_EARLY_RETRIES) return; // the sweeper takes it from here
+    this.logger.warn(
+      { job: job.name, listingId: job.data.listingId, dueInMs, retry },
+      'step ran early by the database clock; retrying',
+    );
+    // A millisecond past the database's due time, so the retry is not early again.
+    await this.scheduler.retryEarly(job, retry, dueInMs + 1);
   }
 
   /** Catches anything a lost job or a flushed Redis left overdue. */
   private async sweep() {
     // A grace period leaves on-time work to the delayed jobs; the sweeper is for lost ones.
-    const overdue = await this.listings.findOverdue(new Date(Date.now() - SWEEP_GRACE_MS));
+    const overdue = await this.listings.findOverdue(SWEEP_GRACE_MS);
     for (const listing of overdue) {
-      if (listing.endsAt.getTime() <= Date.now()) await this.close(listing.id);
+      if (listing.closeDue) await this.close(listing.id);
       else await this.open(listing.id);
     }
     return { overdue: overdue.length };

@@ -1,24 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Clock } from '@ggzy/common';
 import { closeOutcome, isDueToClose, isDueToOpen } from '@ggzy/domain';
 import { AuditLogRepository, LeaseListingsRepository } from '@ggzy/persistence';
 import { LIVE_EVENTS, type LiveEvents } from './live-events.js';
 
-export type OpenResult = { opened: boolean; endsAt: Date | null };
+/** `dueInMs`: when an announced listing is not yet due, how long until it is, by the database's clock. */
+export type OpenResult = { opened: boolean; endsAt: Date | null; dueInMs?: number };
 export type CloseResult =
   | { closed: true; status: 'sold' | 'unsold'; closedAt: Date }
   | { closed: false; reason: 'not_found' | 'not_live' }
-  | { closed: false; reason: 'not_due'; endsAt: Date };
+  | { closed: false; reason: 'not_due'; endsAt: Date; dueInMs: number };
 
-/** The timed steps the worker runs. Each locks the listing, so running one twice has no second effect. */
+/**
+ * The timed steps the worker runs. Each locks the listing, so running one twice has no second
+ * effect. Whether a step is due is the database's clock's call, the one the bid path checks
+ * too: a worker whose clock runs ahead must not close an auction a gateway may still accept
+ * bids on, and one whose clock runs behind is caught by the sweeper.
+ */
 @Injectable()
 export class AuctionLifecycleService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly listings: LeaseListingsRepository,
     private readonly audit: AuditLogRepository,
-    private readonly clock: Clock,
     @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
   ) {}
 
@@ -27,9 +31,12 @@ export class AuctionLifecycleService {
     const result = await this.dataSource.transaction(async (manager): Promise<OpenResult> => {
       const listing = await this.listings.lockById(manager, listingId);
       if (!listing) return { opened: false, endsAt: null };
-      const now = this.clock.now();
+      const now = await this.listings.databaseNow(manager);
       if (!isDueToOpen(listing, now)) {
-        return { opened: false, endsAt: listing.status === 'bidding' ? listing.endsAt : null };
+        if (listing.status !== 'announced')
+          return { opened: false, endsAt: listing.status === 'bidding' ? listing.endsAt : null };
+        const dueInMs = Math.max(0, listing.biddingStartsAt.getTime() - now.getTime());
+        return { opened: false, endsAt: null, dueInMs };
       }
       await this.listings.update(manager, listingId, { status: 'bidding' });
       await this.audit.append(manager, {
@@ -65,8 +72,11 @@ export class AuctionLifecycleService {
       const { listing } = context;
       if (listing.status !== 'bidding' && listing.status !== 'announced')
         return { closed: false, reason: 'not_live' };
-      const now = this.clock.now();
-      if (!isDueToClose(listing, now)) return { closed: false, reason: 'not_due', endsAt: listing.endsAt };
+      const now = context.databaseNow;
+      if (!isDueToClose(listing, now)) {
+        const dueInMs = Math.max(0, listing.endsAt.getTime() - now.getTime());
+        return { closed: false, reason: 'not_due', endsAt: listing.endsAt, dueInMs };
+      }
       const outcome = closeOutcome(listing);
       const closedAt = listing.endsAt;
       const audit = {

@@ -106,10 +106,10 @@ export class BidService {
       if (!decision.accepted) {
         if (decision.code === 'VALIDATION_FAILED') return decision;
         if (!LOCK_FREE_REJECTIONS.has(decision.code)) return this.decideLocked(user, input);
-        await this.recordRejection(null, context, user, input, decision, now);
+        await this.recordRejection(null, context, user, input, decision);
         return decision;
       }
-      const { bid, row, audit } = acceptedBid(context, user, input, decision.next, now);
+      const { bid, row, audit } = acceptedBid(context, user, input, decision.next);
       const applied = await this.listings.appendAcceptedBidIfUnchanged(
         row,
         { lastSeq: context.listing.lastSeq, endsAt: context.listing.endsAt },
@@ -133,16 +133,16 @@ export class BidService {
       if (!decision.accepted) {
         // Bad input writes nothing; rule rejections are kept for supervisors and for replays.
         if (decision.code !== 'VALIDATION_FAILED')
-          await this.recordRejection(manager, context, user, input, decision, now);
+          await this.recordRejection(manager, context, user, input, decision);
         return decision;
       }
-      const { bid, row, audit } = acceptedBid(context, user, input, decision.next, now);
+      const { bid, row, audit } = acceptedBid(context, user, input, decision.next);
       const expected = { lastSeq: context.listing.lastSeq, endsAt: context.listing.endsAt };
       if (await this.listings.appendAcceptedBid(manager, row, expected, audit))
         return { accepted: true, bid, fresh: true };
       // Under the lock only time can have moved: the database's clock passed the end meanwhile.
       const closed = { code: 'AUCTION_CLOSED' as const, message: 'bidding on this listing has ended' };
-      await this.recordRejection(manager, context, user, input, closed, now);
+      await this.recordRejection(manager, context, user, input, closed);
       return { accepted: false, ...closed };
     });
   }
@@ -167,7 +167,6 @@ export class BidService {
     user: AuthUser,
     input: PlaceBid,
     decision: { code: ErrorCode; message: string },
-    now: Date,
   ) {
     if (!context.registration) return;
     await this.listings.recordRejectedBid(manager, {
@@ -176,14 +175,18 @@ export class BidService {
       bidderId: user.id,
       code: decision.code,
       message: decision.message,
-      at: now,
+      at: context.databaseNow,
     });
   }
 }
 
-/** The accepted bid as the API shows it, as the table stores it, and as the audit trail records it. */
-function acceptedBid(context: BidContext, user: AuthUser, input: PlaceBid, next: AcceptedState, now: Date) {
+/**
+ * The accepted bid as the API shows it, as the table stores it, and as the audit trail records
+ * it. Its time is the database's (the clock every instance shares), as is the new end.
+ */
+function acceptedBid(context: BidContext, user: AuthUser, input: PlaceBid, next: AcceptedState) {
   const { listing, registration } = context;
+  const now = context.databaseNow;
   // Built from the id the database returned, never the one the client typed.
   const bid: BidView = {
     listingId: listing.id,

@@ -528,7 +528,7 @@ describe('isDueToClose', () => {
   });
 });
 
-describe('evaluateBidOnBothClocks: the database clock can only refuse', () => {
+describe('evaluateBidOnBothClocks: the database clock decides, the process clock can only refuse', () => {
   const attempt: BidAttempt = { bidderId: 'bob', qualified: true, amount: START_PRICE };
   const cases: [string, number, number, 'accepted' | ErrorCode][] = [
     ['both clocks in the free period', IN_FREE, IN_FREE, 'accepted'],
@@ -543,17 +543,16 @@ describe('evaluateBidOnBothClocks: the database clock can only refuse', () => {
     expect(decision.accepted ? 'accepted' : decision.code).toBe(expected);
   });
 
-  it('the process clock sets the new end, never the database clock', () => {
-    const processNow = IN_COUNTDOWN;
-    const decision = evaluateBidOnBothClocks(
-      state(),
-      attempt,
-      new Date(processNow),
-      new Date(processNow + 3000),
-    );
+  it.each([
+    ['process 3 s behind', IN_COUNTDOWN - 3 * SECOND],
+    ['process 3 s ahead', IN_COUNTDOWN + 3 * SECOND],
+    ['clocks agree', IN_COUNTDOWN],
+  ])('%s: the database clock sets the new end', (_name, processNow) => {
+    const databaseNow = IN_COUNTDOWN;
+    const decision = evaluateBidOnBothClocks(state(), attempt, new Date(processNow), new Date(databaseNow));
     expect(decision).toMatchObject({
       accepted: true,
-      next: { endsAt: new Date(processNow + EXTENSION_SECONDS * SECOND) },
+      next: { endsAt: new Date(databaseNow + EXTENSION_SECONDS * SECOND) },
     });
   });
 });

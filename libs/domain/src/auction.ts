@@ -110,9 +110,11 @@ export function evaluateBid(state: AuctionState, attempt: BidAttempt, now: Date)
 }
 
 /**
- * The process's clock decides, and the database's clock may only say no: instances' clocks
- * drift apart, the database's is the one they share, so a process whose clock runs behind
- * (or ahead) must not accept a bid the database already sees outside the bidding window.
+ * The database's clock decides, and the process's may only say no. The database's clock is
+ * the one every instance shares, so the bid's time and the countdown's new end come from it:
+ * a gateway whose clock runs behind would otherwise hand out a shorter extension than the
+ * rule's, one that runs ahead a longer one. A process whose clock says the window is not open
+ * still refuses, so neither clock alone can take a bid outside it.
  */
 export function evaluateBidOnBothClocks(
   state: AuctionState,
@@ -120,9 +122,9 @@ export function evaluateBidOnBothClocks(
   processNow: Date,
   databaseNow: Date,
 ): BidDecision {
-  const decision = evaluateBid(state, attempt, processNow);
+  const decision = evaluateBid(state, attempt, databaseNow);
   if (!decision.accepted) return decision;
-  const phase = auctionPhase(state, databaseNow);
+  const phase = auctionPhase(state, processNow);
   if (phase === 'ended') return reject('AUCTION_CLOSED', 'bidding on this listing has ended');
   if (phase === 'not_open') return reject('AUCTION_NOT_OPEN', 'bidding on this listing is not open');
   return decision;

@@ -105,7 +105,7 @@ const LOCK_FOR_CLOSE_SQL = `
   SELECT l.status, l.start_price, l.increment, l.reserve_price, l.lease_term_months,
          l.bidding_starts_at, l.free_bidding_ends_at, l.extension_seconds, l.ends_at,
          l.current_price, l.leader_id, l.bid_count, l.last_seq, l.title,
-         r.bidder_code AS leader_code, u.display_name AS leader_name
+         r.bidder_code AS leader_code, u.display_name AS leader_name, clock_timestamp() AS database_now
   FROM lease_listings l
   LEFT JOIN lease_registrations r ON r.listing_id = l.id AND r.bidder_id = l.leader_id
   LEFT JOIN users u ON u.id = l.leader_id
@@ -133,6 +133,8 @@ export interface CloseContext {
   listing: AuctionState & { id: string; title: string };
   leaderCode: string | null;
   leaderName: string | null;
+  /** The database's clock, read under the lock: the one every instance shares. */
+  databaseNow: Date;
 }
 
 @Injectable()
@@ -223,12 +225,19 @@ export class LeaseListingsRepository {
   }
 
   /** Ids of live listings whose opening or end came before `cutoff`. */
-  async findOverdue(cutoff: Date): Promise<{ id: string; endsAt: Date }[]> {
+  /**
+   * Listings whose open or close is more than `graceMs` overdue by the database's clock, with
+   * whether the close is due (else the open is).
+   */
+  async findOverdue(graceMs: number): Promise<{ id: string; endsAt: Date; closeDue: boolean }[]> {
     return (await this.dataSource.query(
-      `SELECT id, ends_at AS "endsAt" FROM lease_listings
-       WHERE status IN ('announced', 'bidding') AND (ends_at <= $1 OR (status = 'announced' AND bidding_starts_at <= $1))`,
-      [cutoff],
-    )) as { id: string; endsAt: Date }[];
+      `WITH cutoff AS (SELECT clock_timestamp() - make_interval(secs => $1::double precision / 1000) AS at)
+       SELECT id, ends_at AS "endsAt", ends_at <= clock_timestamp() AS "closeDue"
+       FROM lease_listings, cutoff
+       WHERE status IN ('announced', 'bidding')
+         AND (ends_at <= cutoff.at OR (status = 'announced' AND bidding_starts_at <= cutoff.at))`,
+      [graceMs],
+    )) as { id: string; endsAt: Date; closeDue: boolean }[];
   }
 
   // --- registrations ---
@@ -359,7 +368,14 @@ export class LeaseListingsRepository {
       listing: { ...toAuctionState(listingId, row), title: row.title },
       leaderCode: row.leader_code,
       leaderName: row.leader_name,
+      databaseNow: row.database_now,
     };
+  }
+
+  /** The database's clock: the one every instance shares. */
+  async databaseNow(manager: EntityManager): Promise<Date> {
+    const rows = (await manager.query('SELECT clock_timestamp() AS now')) as { now: Date }[];
+    return rows[0].now;
   }
 
   /** Moves the listing to sold, writes its deal record and appends the audit entry, in one statement. */

@@ -19,6 +19,33 @@ export class AuctionScheduler {
     await this.add({ name: 'open', data: { listingId, at: at.toISOString() } }, openJobId(listingId, at), at);
   }
 
+  /**
+   * Tries a step again in `delayMs` (by the database's clock, which found it early); `retry`
+   * makes the id new, as the running job still holds the old one.
+   */
+  async retryEarly(
+    job: AuctionJob & { name: 'open' | 'close' },
+    retry: number,
+    delayMs: number,
+  ): Promise<void> {
+    const runAt = new Date(this.now() + delayMs);
+    if (job.name === 'open') {
+      const at = new Date(job.data.at);
+      await this.add(
+        { name: 'open', data: { ...job.data, retry } },
+        openJobId(job.data.listingId, at, retry),
+        runAt,
+      );
+    } else {
+      const endsAt = new Date(job.data.endsAt);
+      await this.add(
+        { name: 'close', data: { ...job.data, retry } },
+        closeJobId(job.data.listingId, endsAt, retry),
+        runAt,
+      );
+    }
+  }
+
   async scheduleClose(listingId: string, endsAt: Date): Promise<void> {
     await this.add(
       { name: 'close', data: { listingId, endsAt: endsAt.toISOString() } },
