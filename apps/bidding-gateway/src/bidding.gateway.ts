@@ -135,7 +135,10 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
       if (this.expired(user))
         throw new DomainError('TOKEN_EXPIRED', 'the access token has expired; send `auth` with a fresh one');
       const message = validatePayload(BidMessage, payload);
-      return { bid: await this.bids.placeBid(user, message) };
+      const bid = await this.bids.placeBid(user, message);
+      // The bidder's next snapshot shows its bid even if the broadcast has not reached the room yet.
+      this.readCache.changed(bid.listingId);
+      return { bid };
     });
   }
 
@@ -154,10 +157,9 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
   resync(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
     return this.ack(async () => {
       const { listingId, afterSeq } = validatePayload(ResyncMessage, payload);
-      const userId = this.watcher(socket)?.id;
       // The snapshot first: every bid it counts is then in the pages that follow.
-      const snapshot = await this.snapshots.snapshot(listingId, userId);
-      const page = await this.snapshots.bidsAfter(listingId, afterSeq, this.config.RESYNC_PAGE_SIZE, userId);
+      const snapshot = await this.snapshots.snapshot(listingId, this.watcher(socket)?.id);
+      const page = await this.snapshots.bidsAfter(listingId, afterSeq, this.config.RESYNC_PAGE_SIZE);
       await this.limits.refundResync(socket, page.bids.length);
       return { ...page, snapshot };
     });

@@ -1,6 +1,8 @@
 /**
- * A short-lived, per-listing memory of what anonymous watchers read (the listing for a
- * snapshot, pages of the ledger), so a crowd asking the same thing costs one query.
+ * A short-lived, per-listing memory of what watchers read (the listing for a snapshot, pages
+ * of the ledger), so a crowd asking the same thing costs one query. Only what every watcher
+ * may see goes in a shared entry; what belongs to one user (its bidder code) is kept apart,
+ * per listing and user (`readOwn`).
  *
  * Freshness: the host calls `changed(listingId)` whenever an event reaches the listing's
  * room (from any instance), and an answer read before such a change is never kept. The
@@ -10,15 +12,17 @@
 export class ListingReadCache {
   private readonly entries = new Map<string, Map<string, { readAt: number; value: Promise<unknown> }>>();
   private readonly generations = new Map<string, number>();
+  private readonly own = new Map<string, Map<string, { readAt: number; value: Promise<unknown> }>>();
 
   constructor(
     private readonly ttlMs: number,
     private readonly mayKeep: (listingId: string) => boolean = () => true,
     private readonly maxKeysPerListing = 32,
     private readonly now: () => number = Date.now,
+    private readonly maxUsersPerListing = 5000,
   ) {}
 
-  /** Something about the listing changed: drop what was read before. */
+  /** Something about the listing changed: drop what was read before (a user's own part stays). */
   changed(listingId: string): void {
     this.generations.set(listingId, (this.generations.get(listingId) ?? 0) + 1);
     this.entries.delete(listingId);
@@ -28,6 +32,7 @@ export class ListingReadCache {
   forget(listingId: string): void {
     this.entries.delete(listingId);
     this.generations.delete(listingId);
+    this.own.delete(listingId);
   }
 
   get size(): number {
@@ -53,6 +58,36 @@ export class ListingReadCache {
       value.then(() => {
         if ((this.generations.get(listingId) ?? 0) !== generation) drop();
       }, drop);
+    }
+    return value;
+  }
+
+  /**
+   * One user's own part of a listing that, once there, never changes (its bidder code).
+   * A value is kept while the listing is watched here, whatever events reach the room; an
+   * absent one (null: not qualified yet) only as long as a shared read, since staff may
+   * qualify the user at any moment.
+   */
+  async readOwn<T>(listingId: string, userId: string, load: () => Promise<T | null>): Promise<T | null> {
+    if (this.ttlMs <= 0) return load();
+    const readAt = this.now();
+    const users = this.own.get(listingId);
+    const cached = users?.get(userId);
+    if (cached) {
+      const settled = (await cached.value.catch(() => undefined)) as T | null | undefined;
+      if (settled !== undefined && (settled !== null || readAt - cached.readAt < this.ttlMs)) return settled;
+      // The one in flight may have been replaced or dropped meanwhile: read anew below.
+    }
+    const value = load();
+    if (this.mayKeep(listingId)) {
+      let keys = users ?? this.own.get(listingId);
+      if (!keys) this.own.set(listingId, (keys = new Map()));
+      keys.delete(userId);
+      if (keys.size >= this.maxUsersPerListing) keys.delete(keys.keys().next().value!);
+      keys.set(userId, { readAt, value });
+      value.catch(() => {
+        if (this.own.get(listingId)?.get(userId)?.value === value) this.own.get(listingId)!.delete(userId);
+      });
     }
     return value;
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock } from '@ggzy/common';
-import { auctionPhase, DomainError, minNextBid } from '@ggzy/domain';
-import { type LeaseListingEntity, LeaseListingsRepository } from '@ggzy/persistence';
+import { auctionPhase, type AuctionState, DomainError, minNextBid } from '@ggzy/domain';
+import { LeaseListingsRepository } from '@ggzy/persistence';
 import { type BidView } from './live-events.js';
 import { toBidView } from './bid.service.js';
 import { ListingReadCache } from './listing-read-cache.js';
@@ -19,17 +19,28 @@ export interface Snapshot {
   yourBidderCode?: string;
 }
 
+type VisibleStatusInput = Pick<AuctionState, 'status' | 'biddingStartsAt' | 'freeBiddingEndsAt' | 'endsAt'>;
+
+/** What every watcher of a listing may see, as the shared cache entry holds it. */
+interface SharedListing
+  extends
+    VisibleStatusInput,
+    Pick<AuctionState, 'startPrice' | 'increment' | 'currentPrice' | 'bidCount' | 'lastSeq'> {
+  id: string;
+  leaderCode: string | null;
+}
+
 /**
  * The status a reader should see: stored status lags the clock until a job runs, so an
  * announced listing whose bidding has started already reads as `bidding`.
  */
-export function visibleStatus(listing: LeaseListingEntity, now: Date): string {
+export function visibleStatus(listing: VisibleStatusInput, now: Date): string {
   return listing.status === 'announced' && auctionPhase(listing, now) !== 'not_open'
     ? 'bidding'
     : listing.status;
 }
 
-/** Where the host (the gateway) keeps anonymous watchers' reads; absent elsewhere. */
+/** Where the host (the gateway) keeps watchers' reads; absent elsewhere. */
 export const LISTING_READ_CACHE = Symbol('LISTING_READ_CACHE');
 
 export interface BidsPage {
@@ -52,42 +63,67 @@ export class SnapshotService {
   }
 
   /**
-   * A user's snapshot is always read fresh (its own accepted bid must show, and its bidder
-   * code is its own); an anonymous watcher's may come from the cache.
+   * The shared part (the listing as every watcher may see it) comes from the cache for
+   * everyone, signed in or not; a user's own part, its bidder code, from a per-user read that
+   * is cached apart. Time-dependent parts are computed per answer.
    */
   async snapshot(listingId: string, userId?: string): Promise<Snapshot> {
-    const read = () => this.listings.findWithLeaderCode(listingId);
-    const [found, yourBidderCode] = await Promise.all([
-      userId ? read() : this.cache.read(listingId, 'listing', read),
-      userId ? this.listings.findBidderCode(listingId, userId) : null,
+    const [shared, yourBidderCode] = await Promise.all([
+      this.cache.read(listingId, 'listing', () => this.readShared(listingId)),
+      userId
+        ? this.cache.readOwn(listingId, userId, () => this.listings.findBidderCode(listingId, userId))
+        : null,
     ]);
-    if (!found || found.listing.status === 'draft')
-      throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
-    const { listing, leaderCode } = found;
+    if (!shared || shared.status === 'draft') throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
     // Time-dependent parts are computed per answer, never cached.
     const now = this.clock.now();
     const snapshot: Snapshot = {
-      listingId: listing.id,
-      status: visibleStatus(listing, now),
-      currentPrice: listing.currentPrice,
-      minNextBid: minNextBid(listing),
-      leaderCode,
-      bidCount: listing.bidCount,
-      lastSeq: listing.lastSeq,
-      endsAt: listing.endsAt.toISOString(),
+      listingId: shared.id,
+      status: visibleStatus(shared, now),
+      currentPrice: shared.currentPrice,
+      minNextBid: minNextBid(shared),
+      leaderCode: shared.leaderCode,
+      bidCount: shared.bidCount,
+      lastSeq: shared.lastSeq,
+      endsAt: shared.endsAt.toISOString(),
       serverTime: now.toISOString(),
     };
     if (yourBidderCode) snapshot.yourBidderCode = yourBidderCode;
     return snapshot;
   }
 
+  /**
+   * Only the public fields a snapshot is built from go into the shared entry: the reserve
+   * price (staff only) and user ids (leader, winner) never sit where any watcher's answer
+   * is made from.
+   */
+  private async readShared(listingId: string): Promise<SharedListing | null> {
+    const found = await this.listings.findWithLeaderCode(listingId);
+    if (!found) return null;
+    const { listing, leaderCode } = found;
+    return {
+      id: listing.id,
+      status: listing.status,
+      startPrice: listing.startPrice,
+      increment: listing.increment,
+      currentPrice: listing.currentPrice,
+      biddingStartsAt: listing.biddingStartsAt,
+      freeBiddingEndsAt: listing.freeBiddingEndsAt,
+      endsAt: listing.endsAt,
+      bidCount: listing.bidCount,
+      lastSeq: listing.lastSeq,
+      leaderCode,
+    };
+  }
+
   /** Accepted bids after `afterSeq`, one page, for a client that saw a gap or reconnected. */
-  async bidsAfter(listingId: string, afterSeq: number, pageSize: number, userId?: string): Promise<BidsPage> {
+  /** Bids are public: every watcher's page comes from the same cache. */
+  async bidsAfter(listingId: string, afterSeq: number, pageSize: number): Promise<BidsPage> {
     const read = async (): Promise<BidsPage> => {
       const { items, hasMore } = await this.listings.acceptedBidsAfter(listingId, afterSeq, pageSize);
       const bids = items.map(toBidView);
       return { bids, hasMore, nextAfterSeq: bids.length ? bids[bids.length - 1].seq : afterSeq };
     };
-    return userId ? read() : this.cache.read(listingId, `bids>${afterSeq}`, read);
+    return this.cache.read(listingId, `bids>${afterSeq}`, read);
   }
 }

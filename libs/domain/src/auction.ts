@@ -26,7 +26,10 @@ export interface AuctionState {
  */
 export type AuctionPhase = 'not_open' | 'free' | 'countdown' | 'ended' | 'suspended' | 'closed';
 
-export function auctionPhase(state: AuctionState, now: Date): AuctionPhase {
+export function auctionPhase(
+  state: Pick<AuctionState, 'status' | 'biddingStartsAt' | 'freeBiddingEndsAt' | 'endsAt'>,
+  now: Date,
+): AuctionPhase {
   switch (state.status) {
     case 'draft':
       return 'not_open';
