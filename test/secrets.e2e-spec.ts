@@ -9,17 +9,21 @@ import {
   createOperator,
   createPublishedListing,
   listingBody,
+  login,
   registerBidder,
   type TestUser,
   unique,
+  waitFor,
 } from './support/factories.js';
-import { connect } from './support/sockets.js';
+import { io, type Socket } from 'socket.io-client';
+import { ask, connect } from './support/sockets.js';
+import { sleepUntil } from './support/bidding-clients.js';
 import { freePort } from '../libs/persistence/src/embedded-postgres.js';
 import { tableContents, expectError, queryRows, runNode } from './support/checks.js';
 
 /**
- * Nothing secret is written or guessable: no public JWT secret, logs without tokens,
- * passwords or cookies, random bidder codes, bidders who are never staff, drafts only for
+ * Nothing secret is written or guessable: no public JWT secret, logs of all three processes
+ * without tokens, passwords, cookies or keys, random bidder codes, bidders who are never staff, drafts only for
  * staff, bounded paging, helmet's headers and /docs behind a staff sign-in in production.
  */
 const CLI = join(process.cwd(), 'dist/scripts/cli.js');
@@ -102,25 +106,39 @@ describe('secrets and what must not be guessable', () => {
     });
   });
 
-  it('a whole api run logs no password, token, cookie or secret', async () => {
-    const cookie = `session=${randomBytes(12).toString('hex')}`;
-    const port = await freePort();
-    const child = await spawnApp('api', { ...env.config, API_PORT: port }, { LOG_LEVEL: 'trace' });
+  it('a whole run of api, bidding gateway and worker logs no password, token, cookie or secret', async () => {
+    const cookieValue = randomBytes(12).toString('hex');
+    const cookie = `session=${cookieValue}`;
+    const config = { ...env.config, API_PORT: await freePort(), GATEWAY_PORT: await freePort() };
+    const trace = { LOG_LEVEL: 'trace' };
+    const children: Partial<Record<'api' | 'gateway' | 'worker', ChildApp>> = {};
+    const sockets: Socket[] = [];
     try {
-      const url = `http://127.0.0.1:${port}`;
+      children.api = await spawnApp('api', config, trace);
+      children.gateway = await spawnApp('gateway', config, trace);
+      // Signs the audit head every second, so the HMAC key is used during the run.
+      children.worker = await spawnApp('worker', config, {
+        ...trace,
+        AUDIT_CHECKPOINT_INTERVAL_SECONDS: '1',
+      });
+      const url = `http://127.0.0.1:${config.API_PORT}`;
+      const gatewayUrl = `http://127.0.0.1:${config.GATEWAY_PORT}`;
+
+      // Register and sign in (a wrong password first), with a cookie and a Bearer token.
       const username = unique('log');
       const password = `pw-${randomBytes(8).toString('hex')}`;
-      await request(url)
-        .post('/api/auth/register')
-        .set('Cookie', cookie)
-        .send({ username, password, displayName: 'x' })
-        .expect(201);
+      const bidderId = (
+        await request(url)
+          .post('/api/auth/register')
+          .set('Cookie', cookie)
+          .send({ username, password, displayName: 'x' })
+          .expect(201)
+      ).body.id as string;
       await request(url)
         .post('/api/auth/login')
         .send({ username, password: `${password}-wrong` })
         .expect(401);
-      const token = (await request(url).post('/api/auth/login').send({ username, password }).expect(200)).body
-        .accessToken as string;
+      const token = await login(url, username, password);
       await request(url)
         .get('/api/auth/me')
         .set('Cookie', cookie)
@@ -128,15 +146,104 @@ describe('secrets and what must not be guessable', () => {
         .expect(200);
       await request(url).get('/api/auth/me').auth(`${token}x`, { type: 'bearer' }).expect(401);
       await request(url).get('/api/nope').set('Authorization', `Bearer ${token}`).expect(404);
-      const output = child.output();
-      // The run did log the requests (so the check below is not vacuous).
-      expect(output).toContain('/api/auth/login');
-      expect(output).toContain('[redacted]');
-      for (const secret of [password, token, token.split('.')[2], cookie, env.config.JWT_SECRET]) {
-        expect(output).not.toContain(secret);
-      }
+
+      // A listing that opens for bidding during the run (the worker opens it).
+      const staffUser = await createOperator(env.config, url, 'staff');
+      const listing = await createPublishedListing(
+        url,
+        staffUser,
+        [{ id: bidderId, username, password, token }],
+        {
+          biddingInMs: 4000,
+          freeMs: 60_000,
+        },
+      );
+
+      // A socket with the token (and the cookie and an Authorization header on the upgrade).
+      const socket = io(`${gatewayUrl}/bidding`, {
+        auth: { token },
+        extraHeaders: { cookie, authorization: `Bearer ${token}` },
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('connect_error', reject);
+      });
+      // A fresh token (tokens are stamped to the second) sent with `auth`; a bad one refused.
+      await sleepUntil(Math.ceil(Date.now() / 1000) * 1000, 10);
+      const fresh = await login(url, username, password);
+      expect(fresh).not.toBe(token);
+      expect(await ask(socket, 'auth', { token: fresh })).toMatchObject({ ok: true, user: { id: bidderId } });
+      expect(await ask(socket, 'auth', { token: `${fresh}x` })).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_TOKEN' },
+      });
+      expect(await ask(socket, 'join', { listingId: listing.id })).toMatchObject({ ok: true });
+      await waitFor(
+        () => children.worker!.output().includes('bidding opened') || undefined,
+        30_000,
+        'the worker to open the listing',
+      );
+      expect(
+        await ask(socket, 'bid', { listingId: listing.id, amount: 800_000, clientBidId: 'log-1' }),
+      ).toMatchObject({ ok: true, bid: { seq: 1 } });
+
+      // A socket with a bad token is refused at the handshake.
+      const refused = await connect(gatewayUrl, `${token}x`).then(
+        (bad) => {
+          sockets.push(bad);
+          return 'connected';
+        },
+        (error: { data?: { code?: string } }) => error.data?.code,
+      );
+      expect(refused).toBe('INVALID_TOKEN');
+      socket.close();
+
+      // Each process logged the run (so the check below is not vacuous).
+      const output = (kind: keyof typeof children) => children[kind]!.output();
+      await waitFor(
+        () =>
+          (output('gateway').includes('socket disconnected') &&
+            output('gateway').includes('socket refused') &&
+            output('worker').includes('audit head signed')) ||
+          undefined,
+        15_000,
+        'the gateway and the worker to log the run',
+      );
+      expect(output('api')).toContain('/api/auth/login');
+      expect(output('api')).toContain('[redacted]');
+      expect(output('gateway')).toContain(bidderId);
+      expect(output('gateway')).toContain('socket re-authenticated');
+      expect(output('gateway')).toContain('INVALID_TOKEN');
+      expect(output('worker')).toContain(listing.id);
+
+      const secrets = {
+        password,
+        token,
+        signature: token.split('.')[2],
+        fresh,
+        freshSignature: fresh.split('.')[2],
+        cookie,
+        cookieValue,
+        staffPassword: staffUser.password,
+        staffToken: staffUser.token,
+        JWT_SECRET: env.config.JWT_SECRET,
+        AUDIT_HMAC_KEY: env.config.AUDIT_HMAC_KEY,
+        databasePassword: decodeURIComponent(new URL(env.config.DATABASE_URL).password),
+      };
+      for (const secret of Object.values(secrets)) expect(secret.length).toBeGreaterThanOrEqual(8);
+      const leaks = (Object.keys(children) as (keyof typeof children)[]).flatMap((kind) =>
+        Object.entries(secrets)
+          .filter(([, secret]) => output(kind).includes(secret))
+          .map(([name]) => `${kind}: ${name}`),
+      );
+      expect(leaks).toEqual([]);
     } finally {
-      await child.stop();
+      sockets.forEach((socket) => socket.close());
+      for (const child of Object.values(children)) await child.stop();
     }
   });
 

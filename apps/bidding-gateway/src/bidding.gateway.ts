@@ -74,13 +74,24 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
         socket.data.user = this.verify(token);
         next();
       } catch (error) {
-        next(connectError(toErrorResponse(error, this.logger).body));
+        const { body } = toErrorResponse(error, this.logger);
+        // What was refused and from where; never the token itself.
+        this.logger.debug({ address: socket.data.address, code: body.code }, 'socket refused');
+        next(connectError(body));
       }
     });
     namespace.use(this.limits.admitConnection);
   }
 
   handleConnection(socket: Socket) {
+    const user = socket.data.user as AuthUser | undefined;
+    this.logger.debug(
+      { socketId: socket.id, address: socket.data.address, userId: user?.id },
+      'socket connected',
+    );
+    socket.once('disconnect', (reason) =>
+      this.logger.debug({ socketId: socket.id, reason }, 'socket disconnected'),
+    );
     // Every event, bids included, is limited before any work is done.
     socket.use(([event, ...args], next) => {
       const ack = args[args.length - 1];
@@ -149,6 +160,7 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
       const { token } = validatePayload(AuthMessage, payload);
       const user = this.verify(token);
       socket.data.user = user;
+      this.logger.debug({ socketId: socket.id, userId: user.id }, 'socket re-authenticated');
       return { user: { id: user.id, username: user.username, roles: user.roles } };
     });
   }
