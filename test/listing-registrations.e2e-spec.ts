@@ -30,6 +30,19 @@ describe('accounts and the registration workflow', () => {
     };
     const registration = (id: string, action: 'qualify' | 'reject', registrationId: string) =>
       post(`/api/lease-listings/${id}/registrations/${registrationId}/${action}`, staff);
+    /** Once decided, a registration can be neither qualified nor rejected again. */
+    const expectDecided = async (registrationId: string, reason: string) => {
+      expectError(
+        await registration(listingId, 'qualify', registrationId).send({ depositReceived: true }),
+        409,
+        'REGISTRATION_ALREADY_DECIDED',
+      );
+      expectError(
+        await registration(listingId, 'reject', registrationId).send({ reason }),
+        409,
+        'REGISTRATION_ALREADY_DECIDED',
+      );
+    };
     const registrationsOf = async (id: string) =>
       (await get(`/api/lease-listings/${id}/registrations`, staff).expect(200)).body.items as {
         id: string;
@@ -100,16 +113,7 @@ describe('accounts and the registration workflow', () => {
         status: 'qualified',
         bidderCode: expect.stringMatching(/^\d+$/),
       });
-      expectError(
-        await registration(listingId, 'qualify', regA).send({ depositReceived: true }),
-        409,
-        'REGISTRATION_ALREADY_DECIDED',
-      );
-      expectError(
-        await registration(listingId, 'reject', regA).send({ reason: '改主意了' }),
-        409,
-        'REGISTRATION_ALREADY_DECIDED',
-      );
+      await expectDecided(regA, '改主意了');
       expect((await registrationsOf(listingId)).find((entry) => entry.id === regA)).toMatchObject({
         status: 'qualified',
         bidderCode: qualified.body.bidderCode,
@@ -154,16 +158,7 @@ describe('accounts and the registration workflow', () => {
       const joined = await ask(socket, 'join', { listingId });
       expect(joined.snapshot).not.toHaveProperty('yourBidderCode');
 
-      expectError(
-        await registration(listingId, 'qualify', regB).send({ depositReceived: true }),
-        409,
-        'REGISTRATION_ALREADY_DECIDED',
-      );
-      expectError(
-        await registration(listingId, 'reject', regB).send({ reason: '再次驳回' }),
-        409,
-        'REGISTRATION_ALREADY_DECIDED',
-      );
+      await expectDecided(regB, '再次驳回');
     });
 
     it('a bidder who never registered is NOT_QUALIFIED; a qualified one is only told the auction is not open', async () => {
