@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { checkNodeRuntime } from './bin/node-runtime.js';
 
 checkNodeRuntime('tests');
@@ -25,6 +26,13 @@ process.env.GGZY_CHROMIUM = chromium ?? '';
 
 export default {
   testTimeout: 120000,
+  // Coverage (on with --coverage; `npm test` passes it): V8's own counters, no instrumenting
+  // transform. From the libs and the server apps only; the web app and the tests are not counted.
+  // Apps the e2e tests spawn as child processes (spawnApp, runNode) are not seen; the apps they
+  // start in Jest's own process are. Printed: istanbul's text summary, then a table per lib.
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['libs/*/src/**/*.ts', 'apps/*/src/**/*.ts', '!apps/web/**', '!**/*.spec.ts', '!**/*.d.ts'],
+  coverageReporters: ['text-summary', fileURLToPath(new URL('./test/support/coverage-by-lib.js', import.meta.url))],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/*.spec.ts'] },
     {
