@@ -54,9 +54,9 @@ describe('anonymous sockets cannot stall bidding', () => {
   });
 
   /** A socket on the platform's gateway that this file closes itself (the cap counts them). */
-  const connectSocket = (token?: string) =>
+  const connectSocket = (token?: string, gatewayUrl = platform.gateway.url) =>
     new Promise<Socket>((resolve, reject) => {
-      const socket = io(`${platform.gateway.url}/bidding`, {
+      const socket = io(`${gatewayUrl}/bidding`, {
         auth: token ? { token } : {},
         transports: ['websocket'],
         reconnection: false,
@@ -113,6 +113,52 @@ describe('anonymous sockets cannot stall bidding', () => {
       [0, 1, 2, 3].map(() => ask<AckResult>(socket, 'leave', { listingId: listing.id })),
     );
     expect(codes(rest)).toEqual(['ok', 'ok', 'ok', 'RATE_LIMITED']);
+  });
+
+  it("anonymous resyncs on one gateway share a budget, whatever sockets and addresses send them; a bidder's resync and bids do not draw on it", async () => {
+    // A resync costs 2 points (PAGE 3); 6 a second on this gateway: three resyncs, from anyone.
+    const gateway = await startGateway({
+      ...platform.env.config,
+      ...LIMITS,
+      SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: 1000,
+      RESYNC_POINTS_PER_GATEWAY_PER_SECOND: 6,
+    });
+    try {
+      const sockets = await Promise.all([0, 1, 2].map(() => connectSocket(undefined, gateway.url)));
+      const [a] = bidders;
+      const bidder = await connectSocket(a.token, gateway.url);
+      const [bidderResync, ...burst] = await Promise.all([
+        ask<AckResult>(bidder, 'resync', { listingId: listing.id, afterSeq: 0 }),
+        ...sockets.flatMap((socket) =>
+          [0, 1].map(() => ask<AckResult>(socket, 'resync', { listingId: listing.id, afterSeq: 0 })),
+        ),
+      ]);
+      const results = codes(burst);
+      // Each socket sent 2 (4 of its 5 points): only the gateway's budget refused.
+      expect(count(results, 'ok')).toBe(3);
+      expect(count(results, 'RATE_LIMITED')).toBe(3);
+      for (const ack of burst.filter((ack) => !ack.ok))
+        expect((ack.error as { details?: { retryAfterMs?: number } }).details?.retryAfterMs).toBeGreaterThan(
+          0,
+        );
+      // The bidder's resync in the same burst did not draw on it (else three anonymous ones could not pass).
+      expect(bidderResync).toMatchObject({ ok: true });
+      const bid = await ask<AckResult>(bidder, 'bid', {
+        listingId: listing.id,
+        amount: 1,
+        clientBidId: 'g-1',
+      });
+      expect(bid.error?.code).not.toBe('RATE_LIMITED');
+      await nextWindow();
+      const again = await Promise.all(
+        sockets.map((socket) => ask<AckResult>(socket, 'resync', { listingId: listing.id, afterSeq: 0 })),
+      );
+      expect(count(codes(again), 'ok')).toBe(3);
+    } finally {
+      open.forEach((socket) => socket.close());
+      open = [];
+      await gateway.close();
+    }
   });
 
   it('a socket that goes on sending long after its refusals is disconnected', async () => {

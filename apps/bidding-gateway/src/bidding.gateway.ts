@@ -31,6 +31,10 @@ import { DomainError } from '@ggzy/domain';
 import { AuthMessage, BidMessage, ListingRef, ResyncMessage } from './bidding.dto.js';
 import type { NamespaceLiveEvents } from './namespace-live-events.js';
 import { connectError, SocketLimits } from './socket-limits.js';
+import { ReadLane } from './read-lane.js';
+
+/** Watchers' reads in progress at once on one gateway (see ReadLane). */
+const READS_AT_ONCE = 4;
 
 const KNOWN_EVENTS = new Set(['join', 'bid', 'resync', 'leave', 'auth']);
 const LISTING_ROOM = /^listing:(.+)$/;
@@ -45,6 +49,8 @@ type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: string; message: 
  */
 @WebSocketGateway({ namespace: BIDDING_NAMESPACE })
 export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
+  private readonly reads = new ReadLane(READS_AT_ONCE);
+
   constructor(
     private readonly tokens: TokenService,
     private readonly bids: BidService,
@@ -130,7 +136,10 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
       // Join first, then read: a bid in between arrives as an event and the client dedups by seq.
       await socket.join(roomFor(listingId));
       try {
-        return { snapshot: await this.snapshots.snapshot(listingId, this.watcher(socket)?.id) };
+        const snapshot = await this.reads.run(() =>
+          this.snapshots.snapshot(listingId, this.watcher(socket)?.id),
+        );
+        return { snapshot };
       } catch (error) {
         await socket.leave(roomFor(listingId));
         throw error;
@@ -169,11 +178,13 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
   resync(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown) {
     return this.ack(async () => {
       const { listingId, afterSeq } = validatePayload(ResyncMessage, payload);
-      // The snapshot first: every bid it counts is then in the pages that follow.
-      const snapshot = await this.snapshots.snapshot(listingId, this.watcher(socket)?.id);
-      const page = await this.snapshots.bidsAfter(listingId, afterSeq, this.config.RESYNC_PAGE_SIZE);
-      await this.limits.refundResync(socket, page.bids.length);
-      return { ...page, snapshot };
+      return this.reads.run(async () => {
+        // The snapshot first: every bid it counts is then in the pages that follow.
+        const snapshot = await this.snapshots.snapshot(listingId, this.watcher(socket)?.id);
+        const page = await this.snapshots.bidsAfter(listingId, afterSeq, this.config.RESYNC_PAGE_SIZE);
+        await this.limits.refundResync(socket, page.bids.length);
+        return { ...page, snapshot };
+      });
     });
   }
 

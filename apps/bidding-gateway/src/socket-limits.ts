@@ -32,8 +32,12 @@ export type SocketLimitsConfig = Pick<
   | 'BID_RATE_LIMIT_PER_SECOND'
   | 'CORS_ORIGINS'
   | 'RESYNC_PAGE_SIZE'
+  | 'RESYNC_POINTS_PER_GATEWAY_PER_SECOND'
   | 'TRUST_PROXY'
 >;
+
+/** The key of the gateway-wide resync budget (one per process). */
+const THIS_GATEWAY = 'gateway';
 
 /**
  * What one address and one socket may do before anything reaches the database: a cap on
@@ -54,6 +58,7 @@ export class SocketLimits {
   private readonly bidsPerSocket: RateLimiterMemory;
   private readonly bidsPerAddress: RateLimiterMemory;
   private readonly refusals: RateLimiterMemory;
+  private readonly resyncsPerGateway: RateLimiterMemory;
 
   constructor(private readonly config: SocketLimitsConfig) {
     const limiter = (keyPrefix: string, points: number) =>
@@ -63,6 +68,7 @@ export class SocketLimits {
     // A bidder retrying after a refusal must not starve; a socket streaming bids must stop here.
     this.bidsPerSocket = limiter('socket-bids', 3 * config.BID_RATE_LIMIT_PER_SECOND);
     this.bidsPerAddress = limiter('address-bids', config.SOCKET_EVENTS_PER_ADDRESS_PER_SECOND);
+    this.resyncsPerGateway = limiter('gateway-resync', config.RESYNC_POINTS_PER_GATEWAY_PER_SECOND);
     this.refusals = new RateLimiterMemory({
       keyPrefix: 'refused',
       points: REFUSALS_BEFORE_DISCONNECT,
@@ -147,6 +153,7 @@ export class SocketLimits {
     await Promise.all([
       this.perSocket.reward(socket.id, unused),
       this.perAddress.reward(this.addressOf(socket), unused),
+      ...(this.drawsOnGatewayBudget(socket) ? [this.resyncsPerGateway.reward(THIS_GATEWAY, unused)] : []),
     ]);
   }
 
@@ -165,6 +172,8 @@ export class SocketLimits {
       const points = this.costOf(event);
       await (bid ? this.bidsPerSocket : this.perSocket).consume(socket.id, points);
       await (bid ? this.bidsPerAddress : this.perAddress).consume(this.addressOf(socket), points);
+      if (event === 'resync' && this.drawsOnGatewayBudget(socket))
+        await this.resyncsPerGateway.consume(THIS_GATEWAY, points);
       return { allowed: true };
     } catch (refusal) {
       if (refusal instanceof Error) throw refusal;
@@ -180,6 +189,15 @@ export class SocketLimits {
       );
       return { allowed: false, retryAfterMs, abusive };
     }
+  }
+
+  /**
+   * Anonymous watchers share the gateway-wide resync budget; a signed-in user (a bidder
+   * catching up after a dropped connection) is limited per socket and address only, so a
+   * crowd of anonymous sockets cannot keep a bidder from catching up.
+   */
+  private drawsOnGatewayBudget(socket: Socket): boolean {
+    return !socket.data.user;
   }
 
   private capMessage() {

@@ -78,6 +78,13 @@ const schema = z
     SOCKET_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(4096),
     /** How long an anonymous watcher's snapshot may be served from memory (0: never). */
     SNAPSHOT_CACHE_MS: z.coerce.number().int().min(0).max(5000).default(500),
+    /**
+     * Rate points all anonymous `resync`s on one gateway may spend per second, whatever
+     * addresses send them (a full page costs 1 + RESYNC_PAGE_SIZE / 25): per-address limits
+     * cannot stop a crowd of addresses; this keeps their reads from crowding out bids on the
+     * gateway's event loop. Signed-in users are limited per socket and address only.
+     */
+    RESYNC_POINTS_PER_GATEWAY_PER_SECOND: positiveInt.default(900),
     /** Accepted bids per `resync` answer. */
     RESYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
     /** Tests only: shifts this process's clock, to prove instances with skewed clocks stay exact. */
