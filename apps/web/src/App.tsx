@@ -1,14 +1,18 @@
-import { type ReactElement, useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, type ReactElement, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { type RuntimeConfig, setApiToken } from './api';
 import { AppContext, type AppState, hasRole, type Session } from './app-context';
 import { I18nContext, type Lang, makeI18n } from './i18n';
-import { Link } from './components';
+import { Link, Loading } from './components';
 import { ListingsPage, ResultsPage } from './pages/listings';
 import { ListingPage } from './pages/listing';
 import { LoginPage, RegisterPage } from './pages/account';
 import { MyRegistrationsPage } from './pages/mine';
 import { StaffConsole, StaffListingPage } from './pages/staff';
 import { SupervisorDesk, SupervisorListingPage } from './pages/supervisor';
+
+// The report pages are their own chunk: loaded only when one is opened.
+const ReportsPage = lazy(() => import('./pages/reports').then((m) => ({ default: m.ReportsPage })));
+const StatisticsPage = lazy(() => import('./pages/reports').then((m) => ({ default: m.StatisticsPage })));
 
 const SESSION_KEY = 'ggzy.session';
 const LANG_KEY = 'ggzy.lang';
@@ -35,6 +39,8 @@ function route(path: string): ReactElement {
   if (path === '/staff') return <StaffConsole />;
   if ((match = new RegExp(`^/staff/listings/${UUID}$`).exec(path))) return <StaffListingPage id={match[1]} />;
   if (path === '/supervisor') return <SupervisorDesk />;
+  if (path === '/reports') return <ReportsPage />;
+  if (path === '/statistics') return <StatisticsPage />;
   if ((match = new RegExp(`^/supervisor/listings/${UUID}$`).exec(path)))
     return <SupervisorListingPage id={match[1]} />;
   return <NotFound />;
@@ -107,9 +113,11 @@ export function App({ config }: { config: RuntimeConfig }) {
           <nav aria-label="main">
             <Link to="/">{t('navListings')}</Link>
             <Link to="/results">{t('navResults')}</Link>
+            <Link to="/statistics">{t('navStatistics')}</Link>
             {hasRole(session, 'bidder') && <Link to="/me">{t('navMine')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff">{t('navStaff')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <Link to="/supervisor">{t('navSupervisor')}</Link>}
+            {hasRole(session, 'staff', 'supervisor', 'admin') && <Link to="/reports">{t('navReports')}</Link>}
           </nav>
           <div className="account">
             <button
@@ -137,7 +145,9 @@ export function App({ config }: { config: RuntimeConfig }) {
             )}
           </div>
         </header>
-        <main id="main">{route(path)}</main>
+        <main id="main">
+          <Suspense fallback={<Loading />}>{route(path)}</Suspense>
+        </main>
       </AppContext.Provider>
     </I18nContext.Provider>
   );

@@ -140,6 +140,25 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   return json as T;
 }
 
+/** A file download with the bearer token (a plain link would send none): the body and its file name. */
+export async function getFile(path: string): Promise<{ blob: Blob; fileName: string | null }> {
+  const headers: Record<string, string> = {};
+  if (currentToken) headers.authorization = `Bearer ${currentToken}`;
+  const response = await fetch(`/api${path}`, { headers });
+  if (!response.ok) {
+    const json = await response.json().catch(() => undefined);
+    throw new ApiError(
+      response.status,
+      json?.code ?? `HTTP_${response.status}`,
+      json?.message ?? response.statusText,
+      json?.details,
+    );
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const fileName = /filename="([^"]+)"/.exec(disposition)?.[1] ?? null;
+  return { blob: await response.blob(), fileName };
+}
+
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 
