@@ -138,3 +138,32 @@ export function periodErrorKey(code: string, message: string): ReportText | unde
   if (code === 'REPORT_NOT_READY') return 'err.notReady';
   return undefined;
 }
+
+const QUARTER_NAMES = ['一', '二', '三', '四'];
+
+/**
+ * A period in the centre's words, as the API writes it (libs/domain periodLabel): 2018年5月,
+ * 2018年1-5月, 2018年第二季度, 2018年上半年, 2018年, or plain dates. The list of reports has no
+ * result to take it from.
+ */
+export function periodLabel(from: string, to: string): string {
+  const [ay, am, ad] = from.split('-').map(Number);
+  const [by, bm, bd] = to.split('-').map(Number);
+  const lastDay = new Date(Date.UTC(by, bm, 0)).getUTCDate();
+  if (ad === 1 && bd === lastDay) {
+    if (ay === by) {
+      if (am === 1 && bm === 12) return `${ay}年`;
+      if (am === 1 && bm === 6) return `${ay}年上半年`;
+      if (am === 7 && bm === 12) return `${ay}年下半年`;
+      if (am === bm) return `${ay}年${am}月`;
+      if ((am - 1) % 3 === 0 && bm === am + 2) return `${ay}年第${QUARTER_NAMES[(am - 1) / 3]}季度`;
+      return `${ay}年${am}-${bm}月`;
+    }
+    if (am === 1 && bm === 12) return `${ay}-${by}年`;
+    return `${ay}年${am}月-${by}年${bm}月`;
+  }
+  if (from === to) return `${ay}年${am}月${ad}日`;
+  if (ay === by && am === bm) return `${ay}年${am}月${ad}-${bd}日`;
+  if (ay === by) return `${ay}年${am}月${ad}日-${bm}月${bd}日`;
+  return `${ay}年${am}月${ad}日-${by}年${bm}月${bd}日`;
+}

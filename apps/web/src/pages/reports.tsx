@@ -8,7 +8,7 @@ import { useApp } from '../app-context';
 import { ErrorMessage, Loading, Money, RequireRole, Table, Time, useLoad } from '../components';
 import { toZonedInput } from '../format';
 import { useI18n } from '../i18n';
-import { periodErrorKey, reportText } from './reports-text';
+import { periodErrorKey, periodLabel, reportText } from './reports-text';
 import './reports.css';
 
 type ReportStatus = 'queued' | 'running' | 'done' | 'failed';
@@ -187,12 +187,20 @@ function ReportsHome() {
 
 function ReportList({ reports, onShow }: { reports: Report[]; onShow: (id: string) => void }) {
   const { r } = useReportText();
+  const { lang } = useI18n();
   if (reports.length === 0) return <p>{r('none')}</p>;
   return (
     <Table headers={[r('period'), r('kind'), r('status'), r('createdAt'), '']} testId="report-list">
       {reports.map((report) => (
-        <tr key={report.id} data-report-id={report.id} data-kind={report.kind} data-status={report.status}>
-          <td>{report.result?.period ?? `${report.from} – ${report.to}`}</td>
+        <tr
+          key={report.id}
+          data-report-id={report.id}
+          data-kind={report.kind}
+          data-status={report.status}
+          data-from={report.from}
+          data-to={report.to}
+        >
+          <td>{lang === 'zh' ? periodLabel(report.from, report.to) : `${report.from} – ${report.to}`}</td>
           <td>{r(`kind.${report.kind}`)}</td>
           <td>{r(`status.${report.status}`)}</td>
           <td>
