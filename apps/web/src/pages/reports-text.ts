@@ -2,7 +2,9 @@
  * The report pages' words, Chinese first. Kept out of i18n.tsx so they load with the reports
  * chunk, not with every page.
  */
-import type { Lang } from '../i18n';
+
+/** The page's languages (as in i18n.tsx; spelled out so Node's tests can import this file too). */
+type Lang = 'zh' | 'en';
 
 const zh = {
   reports: '交易额统计报表',
