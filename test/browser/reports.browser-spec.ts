@@ -3,6 +3,7 @@ import { AxeBuilder } from '@axe-core/playwright';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import request from 'supertest';
+import { queryRows } from '../support/checks.js';
 import { createOperator, registerBidder, type TestUser, unique } from '../support/factories.js';
 import {
   anonymousContext,
@@ -232,6 +233,35 @@ describe('report pages in a real browser', () => {
     await page.locator('[data-testid=report-status][data-status=done]').waitFor();
     await expectFigures(page);
     await expectBars(page);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('a scheduled monthly report that failed is listed, and opening it shows the reason', async () => {
+    // A failed build as the worker records one (the database is the only way to make one fail on purpose).
+    const [failed] = await queryRows<{ id: string }>(
+      platform.env.config.DATABASE_URL,
+      `INSERT INTO reports (kind, period_from, period_to, group_by, status, progress, error, finished_at)
+       VALUES ('monthly', '2019-04-01', '2019-04-30', 'month', 'failed', 37, 'deal records could not be read', now())
+       RETURNING id`,
+    );
+    const context = await signedInContext(browser, platform.web, supervisor, ['supervisor']);
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${platform.web}/reports`);
+    const row = page.locator(`[data-testid=report-list] tr[data-report-id="${failed.id}"]`);
+    await row.waitFor();
+    await expect(row.locator('td').allTextContents()).resolves.toEqual(
+      expect.arrayContaining(['2019年4月', '月度（定时）', '失败']),
+    );
+    await row.getByRole('button', { name: '查看' }).click();
+    const status = page.locator('[data-testid=report-status][data-status=failed]');
+    await status.waitFor();
+    await expect(page.getByTestId('report-reason').textContent()).resolves.toBe(
+      'deal records could not be read',
+    );
+    await expect(page.getByTestId('summary').count()).resolves.toBe(0);
+    await expect(page.locator('button[data-format]').count()).resolves.toBe(0);
     expect(errors).toEqual([]);
   }, 120_000);
 
