@@ -1,0 +1,582 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import type {
+  AcceptedBid,
+  AuditLogRepository,
+  AuditRecord,
+  BidContext,
+  BidEntity,
+  CloseContext,
+  LeaseListingEntity,
+  LeaseListingsRepository,
+  LeaseRegistrationEntity,
+  NewLeaseListing,
+} from '../../libs/persistence/src/index.js';
+
+/**
+ * In-memory fakes of the persistence repositories, for the service specs (the middle tier:
+ * the use cases wired to the rules, no database). Each fake implements the real class's
+ * public methods the services call, typed with `Pick<RealClass, …>`, so a signature change in
+ * a repository breaks the fake at compile time (`npm run typecheck`). They keep the
+ * repositories' contracts that the services rely on: the conditional bid append (same last
+ * seq, same end, still live, open by the database's clock), the unique keys (one attempt per
+ * clientBidId, one registration per bidder), and transactions that leave nothing behind when
+ * they throw. The SQL itself is proved against PostgreSQL in test/repositories/.
+ */
+
+/** A deal row as closeSold writes it. */
+export interface FakeDeal {
+  sourceId: string;
+  title: string;
+  amount: number;
+  winnerId: string;
+  winnerName: string;
+  closedAt: Date;
+}
+
+interface Tables {
+  listings: Map<string, LeaseListingEntity>;
+  registrations: Map<string, LeaseRegistrationEntity>;
+  users: Map<string, { id: string; displayName: string }>;
+  bids: BidEntity[];
+  audit: AuditRecord[];
+  deals: FakeDeal[];
+}
+
+/** The transaction handle the fakes are given: they check it is the one the fake data source opened. */
+const MANAGER = { fake: 'manager' } as unknown as EntityManager;
+
+/** What PostgreSQL's driver throws on a unique key, as far as isUniqueViolation reads it. */
+export function uniqueViolation(constraint: string): Error {
+  return Object.assign(new Error(`duplicate key value violates unique constraint "${constraint}"`), {
+    code: '23505',
+    constraint,
+  });
+}
+
+/** The tables and the database's clock (clock_timestamp()), shared by every fake repository. */
+export class FakeDatabase {
+  tables: Tables = {
+    listings: new Map(),
+    registrations: new Map(),
+    users: new Map(),
+    bids: [],
+    audit: [],
+    deals: [],
+  };
+  /** clock_timestamp(): tests move it. */
+  now: Date;
+  transactions = 0;
+  rolledBack = 0;
+
+  constructor(now: Date) {
+    this.now = new Date(now);
+  }
+
+  clockTimestamp(): Date {
+    return new Date(this.now);
+  }
+
+  advance(ms: number): void {
+    this.now = new Date(this.now.getTime() + ms);
+  }
+
+  /** DataSource.transaction: what the callback wrote is undone when it throws. */
+  async transaction<T>(run: (manager: EntityManager) => Promise<T>): Promise<T> {
+    this.transactions += 1;
+    const before = structuredClone(this.tables);
+    try {
+      return await run(MANAGER);
+    } catch (error) {
+      this.tables = before;
+      this.rolledBack += 1;
+      throw error;
+    }
+  }
+
+  /** The data source the services are given; only `transaction` is theirs to call. */
+  asDataSource(): DataSource {
+    return strict<DataSource>(
+      { transaction: this.transaction.bind(this) } as Partial<DataSource>,
+      'DataSource',
+    );
+  }
+}
+
+/** A fake passed where the real class is expected; a method it lacks fails loudly, by name. */
+export function strict<T extends object>(fake: Partial<T>, name: string): T {
+  return new Proxy(fake, {
+    get(target, property, receiver) {
+      if (property in target || typeof property === 'symbol' || property === 'then')
+        return Reflect.get(target, property, receiver);
+      throw new Error(`${name} fake does not implement ${String(property)}`);
+    },
+  }) as T;
+}
+
+function inTransaction(manager: EntityManager | null) {
+  if (manager !== null && manager !== MANAGER) throw new Error('not the fake data source’s transaction');
+}
+
+type ListingsMethods =
+  | 'peekForBid'
+  | 'lockForBid'
+  | 'appendAcceptedBidIfUnchanged'
+  | 'appendAcceptedBid'
+  | 'recordRejectedBid'
+  | 'lockById'
+  | 'findById'
+  | 'findWithLeaderCode'
+  | 'update'
+  | 'databaseNow'
+  | 'lockForClose'
+  | 'closeSold'
+  | 'closeUnsold'
+  | 'insertDraft'
+  | 'insertRegistration'
+  | 'findRegistration'
+  | 'bidderCodeTaken'
+  | 'updateRegistration';
+
+/** A listing as a test sets it up: the fields a test does not name take these values. */
+export function listingRow(now: Date, overrides: Partial<LeaseListingEntity> = {}): LeaseListingEntity {
+  const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+  return {
+    id: randomUUID(),
+    code: 'GF20260001',
+    title: '解放路 12 号商铺',
+    address: '解放路 12 号',
+    areaSqm: 80,
+    usage: 'retail',
+    leaseTermMonths: 36,
+    startPrice: 100_000,
+    increment: 5_000,
+    deposit: 200_000,
+    reservePrice: null,
+    registrationStartsAt: at(-120),
+    registrationEndsAt: at(-60),
+    biddingStartsAt: at(-30),
+    freeBiddingEndsAt: at(30),
+    extensionSeconds: 300,
+    status: 'bidding',
+    endsAt: at(35),
+    currentPrice: null,
+    leaderId: null,
+    bidCount: 0,
+    lastSeq: 0,
+    qualifiedCount: 0,
+    finalPrice: null,
+    winnerId: null,
+    closedAt: null,
+    statusReason: null,
+    suspendedAt: null,
+    createdBy: randomUUID(),
+    createdAt: at(-180),
+    updatedAt: at(-180),
+    ...overrides,
+  };
+}
+
+/**
+ * LeaseListingsRepository over FakeDatabase. `beforeAppend` runs once per conditional append,
+ * before its conditions are checked: a test uses it to let another writer move the listing
+ * first (the optimistic path must then read again), to move the database's clock, or to throw.
+ */
+export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository, ListingsMethods> {
+  beforeAppend: Array<() => void> = [];
+  /** Run once each before a rejection is recorded (e.g. another copy of the attempt records first). */
+  beforeRecordRejection: Array<() => void> = [];
+  appendCalls = { unlocked: 0, locked: 0 };
+
+  constructor(private readonly db: FakeDatabase) {}
+
+  private get t() {
+    return this.db.tables;
+  }
+
+  // --- test set-up ---
+
+  addListing(overrides: Partial<LeaseListingEntity> = {}): LeaseListingEntity {
+    const listing = listingRow(this.db.now, overrides);
+    this.t.listings.set(listing.id, listing);
+    return listing;
+  }
+
+  addRegistration(
+    listingId: string,
+    bidderId: string,
+    status: LeaseRegistrationEntity['status'] = 'qualified',
+    bidderCode: string | null = status === 'qualified' ? String(100000 + this.t.registrations.size) : null,
+  ): LeaseRegistrationEntity {
+    const registration: LeaseRegistrationEntity = {
+      id: randomUUID(),
+      listingId,
+      bidderId,
+      status,
+      bidderCode,
+      rejectReason: null,
+      depositReceivedAt: null,
+      decidedBy: null,
+      decidedAt: null,
+      createdAt: this.db.clockTimestamp(),
+    };
+    this.t.registrations.set(registration.id, registration);
+    return registration;
+  }
+
+  addUser(id: string, displayName: string) {
+    this.t.users.set(id, { id, displayName });
+  }
+
+  listing(id: string): LeaseListingEntity {
+    const listing = this.t.listings.get(id);
+    if (!listing) throw new Error(`no listing ${id}`);
+    return listing;
+  }
+
+  /** Another writer's accepted bid, as it would land between this service's read and write. */
+  rivalBid(listingId: string, bidderId: string, amount: number, clientBidId: string = randomUUID()): void {
+    const listing = this.listing(listingId);
+    const seq = listing.lastSeq + 1;
+    this.insertBid({
+      id: randomUUID(),
+      listingId,
+      bidderId,
+      clientBidId,
+      amount,
+      outcome: 'accepted',
+      message: null,
+      seq,
+      bidderCode: '999999',
+      endsAt: listing.endsAt,
+      minNextBid: amount + listing.increment,
+      at: this.db.clockTimestamp(),
+    });
+    Object.assign(listing, {
+      currentPrice: amount,
+      leaderId: bidderId,
+      bidCount: listing.bidCount + 1,
+      lastSeq: seq,
+    });
+  }
+
+  bidsOf(listingId: string): BidEntity[] {
+    return this.t.bids.filter((bid) => bid.listingId === listingId);
+  }
+
+  // --- the bid path ---
+
+  async peekForBid(listingId: string, bidderId: string, clientBidId: string): Promise<BidContext | null> {
+    return this.bidContext(listingId, bidderId, clientBidId);
+  }
+
+  async lockForBid(
+    manager: EntityManager,
+    listingId: string,
+    bidderId: string,
+    clientBidId: string,
+  ): Promise<BidContext | null> {
+    inTransaction(manager);
+    return this.bidContext(listingId, bidderId, clientBidId);
+  }
+
+  private bidContext(listingId: string, bidderId: string, clientBidId: string): BidContext | null {
+    const listing = this.t.listings.get(listingId);
+    if (!listing) return null;
+    const registration = [...this.t.registrations.values()].find(
+      (r) => r.listingId === listingId && r.bidderId === bidderId,
+    );
+    const existing = this.t.bids.find(
+      (b) => b.listingId === listingId && b.bidderId === bidderId && b.clientBidId === clientBidId,
+    );
+    return {
+      listing: structuredClone({
+        id: listing.id,
+        status: listing.status,
+        startPrice: listing.startPrice,
+        increment: listing.increment,
+        reservePrice: listing.reservePrice,
+        leaseTermMonths: listing.leaseTermMonths,
+        biddingStartsAt: listing.biddingStartsAt,
+        freeBiddingEndsAt: listing.freeBiddingEndsAt,
+        extensionSeconds: listing.extensionSeconds,
+        endsAt: listing.endsAt,
+        currentPrice: listing.currentPrice,
+        leaderId: listing.leaderId,
+        bidCount: listing.bidCount,
+        lastSeq: listing.lastSeq,
+      }),
+      databaseNow: this.db.clockTimestamp(),
+      registration: registration
+        ? { status: registration.status, bidderCode: registration.bidderCode }
+        : null,
+      existing: existing ? structuredClone(existing) : null,
+    };
+  }
+
+  async appendAcceptedBidIfUnchanged(
+    bid: AcceptedBid,
+    expected: { lastSeq: number; endsAt: Date },
+    audit: AuditRecord,
+  ): Promise<boolean> {
+    this.appendCalls.unlocked += 1;
+    return this.append(bid, expected, audit);
+  }
+
+  async appendAcceptedBid(
+    manager: EntityManager,
+    bid: AcceptedBid,
+    expected: { lastSeq: number; endsAt: Date },
+    audit: AuditRecord,
+  ): Promise<boolean> {
+    inTransaction(manager);
+    this.appendCalls.locked += 1;
+    return this.append(bid, expected, audit);
+  }
+
+  /** The conditions of APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, then its three writes or none. */
+  private append(bid: AcceptedBid, expected: { lastSeq: number; endsAt: Date }, audit: AuditRecord): boolean {
+    this.beforeAppend.shift()?.();
+    const listing = this.t.listings.get(bid.listingId);
+    const now = this.db.now.getTime();
+    if (
+      !listing ||
+      listing.lastSeq !== expected.lastSeq ||
+      listing.endsAt.getTime() !== expected.endsAt.getTime() ||
+      !['announced', 'bidding'].includes(listing.status) ||
+      now < listing.biddingStartsAt.getTime() ||
+      now >= listing.endsAt.getTime()
+    )
+      return false;
+    this.insertBid({
+      id: randomUUID(),
+      listingId: bid.listingId,
+      bidderId: bid.bidderId,
+      clientBidId: bid.clientBidId,
+      amount: bid.amount,
+      outcome: 'accepted',
+      message: null,
+      seq: bid.seq,
+      bidderCode: bid.bidderCode,
+      endsAt: bid.endsAt,
+      minNextBid: bid.minNextBid,
+      at: bid.at,
+    });
+    Object.assign(listing, {
+      currentPrice: bid.amount,
+      leaderId: bid.bidderId,
+      bidCount: bid.bidCount,
+      lastSeq: bid.seq,
+      endsAt: bid.endsAt,
+      status: 'bidding',
+      updatedAt: bid.at,
+    });
+    this.t.audit.push(structuredClone(audit));
+    return true;
+  }
+
+  /** bids_listing_id_bidder_id_client_bid_id_key */
+  private insertBid(bid: BidEntity) {
+    if (
+      this.t.bids.some(
+        (b) =>
+          b.listingId === bid.listingId && b.bidderId === bid.bidderId && b.clientBidId === bid.clientBidId,
+      )
+    )
+      throw uniqueViolation('bids_listing_id_bidder_id_client_bid_id_key');
+    this.t.bids.push(bid);
+  }
+
+  async recordRejectedBid(
+    manager: EntityManager | null,
+    attempt: {
+      listingId: string;
+      bidderId: string;
+      clientBidId: string;
+      amount: number;
+      code: string;
+      message: string;
+      at: Date;
+    },
+  ): Promise<void> {
+    inTransaction(manager);
+    this.beforeRecordRejection.shift()?.();
+    this.insertBid({
+      id: randomUUID(),
+      listingId: attempt.listingId,
+      bidderId: attempt.bidderId,
+      clientBidId: attempt.clientBidId,
+      amount: attempt.amount,
+      outcome: attempt.code,
+      message: attempt.message,
+      seq: null,
+      bidderCode: null,
+      endsAt: null,
+      minNextBid: null,
+      at: attempt.at,
+    });
+  }
+
+  // --- listings ---
+
+  async lockById(manager: EntityManager, id: string): Promise<LeaseListingEntity | null> {
+    inTransaction(manager);
+    return this.findById(id);
+  }
+
+  async findById(id: string): Promise<LeaseListingEntity | null> {
+    const listing = this.t.listings.get(id);
+    return listing ? structuredClone(listing) : null;
+  }
+
+  async findWithLeaderCode(id: string) {
+    const listing = await this.findById(id);
+    if (!listing) return null;
+    const leader = this.t.bids.find((b) => b.listingId === id && b.seq === listing.lastSeq);
+    return { listing, leaderCode: leader?.bidderCode ?? null };
+  }
+
+  async update(manager: EntityManager, id: string, changes: Partial<LeaseListingEntity>): Promise<void> {
+    inTransaction(manager);
+    const listing = this.t.listings.get(id);
+    if (listing) Object.assign(listing, structuredClone(changes), { updatedAt: this.db.clockTimestamp() });
+  }
+
+  async databaseNow(manager: EntityManager): Promise<Date> {
+    inTransaction(manager);
+    return this.db.clockTimestamp();
+  }
+
+  async insertDraft(
+    manager: EntityManager,
+    listing: NewLeaseListing,
+    year: number,
+  ): Promise<LeaseListingEntity> {
+    inTransaction(manager);
+    const row = listingRow(this.db.now, {
+      ...listing,
+      code: `GF${year}${String(this.t.listings.size + 1).padStart(4, '0')}`,
+      status: 'draft',
+      currentPrice: null,
+      leaderId: null,
+      bidCount: 0,
+      lastSeq: 0,
+      qualifiedCount: 0,
+      createdAt: this.db.clockTimestamp(),
+      updatedAt: this.db.clockTimestamp(),
+    });
+    this.t.listings.set(row.id, row);
+    return structuredClone(row);
+  }
+
+  // --- closing ---
+
+  async lockForClose(manager: EntityManager, listingId: string): Promise<CloseContext | null> {
+    inTransaction(manager);
+    const listing = this.t.listings.get(listingId);
+    if (!listing) return null;
+    const leader = [...this.t.registrations.values()].find(
+      (r) => r.listingId === listingId && r.bidderId === listing.leaderId,
+    );
+    return {
+      listing: structuredClone(listing),
+      leaderCode: leader?.bidderCode ?? null,
+      leaderName: (listing.leaderId && this.t.users.get(listing.leaderId)?.displayName) || null,
+      databaseNow: this.db.clockTimestamp(),
+    };
+  }
+
+  async closeSold(
+    manager: EntityManager,
+    close: {
+      listingId: string;
+      finalPrice: number;
+      winnerId: string;
+      closedAt: Date;
+      title: string;
+      dealAmount: number;
+      winnerName: string;
+    },
+    audit: AuditRecord,
+  ): Promise<void> {
+    inTransaction(manager);
+    Object.assign(this.listing(close.listingId), {
+      status: 'sold',
+      finalPrice: close.finalPrice,
+      winnerId: close.winnerId,
+      closedAt: close.closedAt,
+    });
+    this.t.deals.push({
+      sourceId: close.listingId,
+      title: close.title,
+      amount: close.dealAmount,
+      winnerId: close.winnerId,
+      winnerName: close.winnerName,
+      closedAt: close.closedAt,
+    });
+    this.t.audit.push(structuredClone(audit));
+  }
+
+  async closeUnsold(
+    manager: EntityManager,
+    close: { listingId: string; closedAt: Date; reason: string },
+    audit: AuditRecord,
+  ): Promise<void> {
+    inTransaction(manager);
+    Object.assign(this.listing(close.listingId), {
+      status: 'unsold',
+      closedAt: close.closedAt,
+      statusReason: close.reason,
+    });
+    this.t.audit.push(structuredClone(audit));
+  }
+
+  // --- registrations ---
+
+  async insertRegistration(
+    manager: EntityManager,
+    listingId: string,
+    bidderId: string,
+  ): Promise<LeaseRegistrationEntity> {
+    inTransaction(manager);
+    if ([...this.t.registrations.values()].some((r) => r.listingId === listingId && r.bidderId === bidderId))
+      throw uniqueViolation('lease_registrations_listing_id_bidder_id_key');
+    return structuredClone(this.addRegistration(listingId, bidderId, 'pending'));
+  }
+
+  async findRegistration(listingId: string, id: string): Promise<LeaseRegistrationEntity | null> {
+    const registration = this.t.registrations.get(id);
+    return registration && registration.listingId === listingId ? structuredClone(registration) : null;
+  }
+
+  async bidderCodeTaken(manager: EntityManager, listingId: string, bidderCode: string): Promise<boolean> {
+    inTransaction(manager);
+    return [...this.t.registrations.values()].some(
+      (r) => r.listingId === listingId && r.bidderCode === bidderCode,
+    );
+  }
+
+  async updateRegistration(
+    manager: EntityManager,
+    id: string,
+    changes: Partial<LeaseRegistrationEntity>,
+  ): Promise<void> {
+    inTransaction(manager);
+    const registration = this.t.registrations.get(id);
+    if (registration) Object.assign(registration, structuredClone(changes));
+  }
+}
+
+/** AuditLogRepository.append: the entries in order, undone with their transaction. */
+export class FakeAuditLogRepository implements Pick<AuditLogRepository, 'append'> {
+  constructor(private readonly db: FakeDatabase) {}
+
+  async append(manager: EntityManager, record: AuditRecord): Promise<void> {
+    inTransaction(manager);
+    this.db.tables.audit.push(structuredClone(record));
+  }
+
+  entries(entityId?: string): AuditRecord[] {
+    return this.db.tables.audit.filter((entry) => entityId === undefined || entry.entityId === entityId);
+  }
+}
