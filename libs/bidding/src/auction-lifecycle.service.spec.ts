@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditLogRepository, LeaseListingEntity, LeaseListingsRepository } from '@ggzy/persistence';
+import {
+  FakeAuditLogRepository,
+  FakeDatabase,
+  FakeLeaseListingsRepository,
+  strict,
+} from '../../../test/fakes/persistence.js';
+import { FakeLiveEvents } from '../../../test/fakes/services.js';
+import { AuctionLifecycleService } from './auction-lifecycle.service.js';
+
+/**
+ * The worker's timed steps over in-memory repositories. Whether a step is due is the
+ * database's clock's call (FakeDatabase.now): the service is given no clock of its own.
+ */
+const T0 = new Date('2026-06-01T02:00:00.000Z');
+
+function setup() {
+  const db = new FakeDatabase(T0);
+  const listings = new FakeLeaseListingsRepository(db);
+  const audit = new FakeAuditLogRepository(db);
+  const events = new FakeLiveEvents();
+  const service = new AuctionLifecycleService(
+    db.asDataSource(),
+    strict<LeaseListingsRepository>(listings, 'LeaseListingsRepository'),
+    strict<AuditLogRepository>(audit, 'AuditLogRepository'),
+    events,
+  );
+  return { db, listings, audit, events, service };
+}
+
+const at = (ms: number) => new Date(T0.getTime() + ms);
+
+describe('AuctionLifecycleService.open', () => {
+  it('is not due before biddingStartsAt by the database’s clock, and says how long until it is', async () => {
+    const s = setup();
+    const listing = s.listings.addListing({ status: 'announced', biddingStartsAt: at(1500) });
+    expect(await s.service.open(listing.id)).toEqual({ opened: false, endsAt: null, dueInMs: 1500 });
+    expect(s.listings.listing(listing.id).status).toBe('announced');
+    expect(s.audit.entries()).toEqual([]);
+    expect(s.events.published).toEqual([]);
+  });
+
+  it('when due moves announced → bidding, audits it and publishes the status once; a second run does nothing', async () => {
+    const s = setup();
+    const listing = s.listings.addListing({ status: 'announced', biddingStartsAt: at(1500) });
+    s.db.advance(1500);
+    expect(await s.service.open(listing.id)).toEqual({ opened: true, endsAt: listing.endsAt });
+    expect(s.listings.listing(listing.id).status).toBe('bidding');
+    expect(s.audit.entries()).toEqual([
+      {
+        at: at(1500),
+        actorId: null,
+        action: 'auction.opened',
+        entityType: 'lease_listing',
+        entityId: listing.id,
+        data: { from: 'announced', to: 'bidding', endsAt: listing.endsAt.toISOString() },
+      },
+    ]);
+    expect(s.events.published).toEqual([
+      {
+        event: 'auction.status',
+        payload: { listingId: listing.id, status: 'bidding', endsAt: listing.endsAt.toISOString() },
+      },
+    ]);
+    // Already bidding: reports the end (to schedule the close) and writes nothing.
+    expect(await s.service.open(listing.id)).toEqual({ opened: false, endsAt: listing.endsAt });
+    expect(s.audit.entries()).toHaveLength(1);
+    expect(s.events.published).toHaveLength(1);
+  });
+
+  it.each(['suspended', 'cancelled', 'draft', 'sold'] as const)(
+    'leaves a %s listing alone',
+    async (status) => {
+      const s = setup();
+      const listing = s.listings.addListing({ status });
+      expect(await s.service.open(listing.id)).toEqual({ opened: false, endsAt: null });
+      expect(s.listings.listing(listing.id).status).toBe(status);
+      expect(s.events.published).toEqual([]);
+    },
+  );
+
+  it('answers a listing that is not there', async () => {
+    expect(await setup().service.open(randomUUID())).toEqual({ opened: false, endsAt: null });
+  });
+});
+
+describe('AuctionLifecycleService.close', () => {
+  /** A listing whose leader is a qualified bidder with a name and a code. */
+  function withLeader(s: ReturnType<typeof setup>, overrides: Partial<LeaseListingEntity>) {
+    const leader = randomUUID();
+    s.listings.addUser(leader, '杭州某某餐饮有限公司');
+    const listing = s.listings.addListing({
+      currentPrice: 150_000,
+      leaderId: leader,
+      bidCount: 3,
+      lastSeq: 3,
+      leaseTermMonths: 36,
+      ...overrides,
+    });
+    s.listings.addRegistration(listing.id, leader, 'qualified', '246810');
+    return { listing, leader };
+  }
+
+  it('is not due before endsAt by the database’s clock, and says when it is', async () => {
+    const s = setup();
+    const { listing } = withLeader(s, { endsAt: at(800) });
+    expect(await s.service.close(listing.id)).toEqual({
+      closed: false,
+      reason: 'not_due',
+      endsAt: at(800),
+      dueInMs: 800,
+    });
+    expect(s.listings.listing(listing.id).status).toBe('bidding');
+    expect(s.db.tables.deals).toEqual([]);
+  });
+
+  it('sold: writes the deal (price × term, the winner’s name), the audit entry and one auction.closed; a second close does nothing', async () => {
+    const s = setup();
+    const { listing, leader } = withLeader(s, { endsAt: at(800), reservePrice: 150_000 });
+    s.db.advance(1000);
+    expect(await s.service.close(listing.id)).toEqual({ closed: true, status: 'sold', closedAt: at(800) });
+    expect(s.listings.listing(listing.id)).toMatchObject({
+      status: 'sold',
+      finalPrice: 150_000,
+      winnerId: leader,
+      closedAt: at(800),
+    });
+    expect(s.db.tables.deals).toEqual([
+      {
+        sourceId: listing.id,
+        title: listing.title,
+        amount: 150_000 * 36,
+        winnerId: leader,
+        winnerName: '杭州某某餐饮有限公司',
+        closedAt: at(800),
+      },
+    ]);
+    expect(s.audit.entries()).toEqual([
+      expect.objectContaining({
+        at: at(1000),
+        action: 'auction.closed',
+        actorId: null,
+        data: {
+          status: 'sold',
+          finalPrice: 150_000,
+          winnerId: leader,
+          dealAmount: 150_000 * 36,
+          closedAt: at(800).toISOString(),
+          bidCount: 3,
+          lastSeq: 3,
+        },
+      }),
+    ]);
+    expect(s.events.published).toEqual([
+      {
+        event: 'auction.closed',
+        payload: {
+          listingId: listing.id,
+          status: 'sold',
+          finalPrice: 150_000,
+          winnerCode: '246810',
+          closedAt: at(800).toISOString(),
+        },
+      },
+    ]);
+    expect(await s.service.close(listing.id)).toEqual({ closed: false, reason: 'not_live' });
+    expect(s.db.tables.deals).toHaveLength(1);
+    expect(s.audit.entries()).toHaveLength(1);
+    expect(s.events.published).toHaveLength(1);
+  });
+
+  it.each([
+    ['no_bids', { currentPrice: null, leaderId: null, bidCount: 0, lastSeq: 0 }],
+    ['reserve_not_met', { reservePrice: 150_001 }],
+  ] as const)(
+    'unsold (%s): no deal, the reason kept, auction.closed without a price',
+    async (reason, overrides) => {
+      const s = setup();
+      const { listing } = withLeader(s, { endsAt: at(0), ...overrides });
+      expect(await s.service.close(listing.id)).toEqual({ closed: true, status: 'unsold', closedAt: at(0) });
+      expect(s.listings.listing(listing.id)).toMatchObject({
+        status: 'unsold',
+        statusReason: reason,
+        closedAt: at(0),
+      });
+      expect(s.db.tables.deals).toEqual([]);
+      expect(s.audit.entries()).toEqual([
+        expect.objectContaining({
+          action: 'auction.closed',
+          data: expect.objectContaining({ status: 'unsold', reason }),
+        }),
+      ]);
+      expect(s.events.published).toEqual([
+        {
+          event: 'auction.closed',
+          payload: { listingId: listing.id, status: 'unsold', closedAt: at(0).toISOString() },
+        },
+      ]);
+    },
+  );
+
+  it('closes an announced listing past its end that no job ever opened', async () => {
+    const s = setup();
+    const listing = s.listings.addListing({ status: 'announced', endsAt: at(-1) });
+    expect(await s.service.close(listing.id)).toMatchObject({ closed: true, status: 'unsold' });
+  });
+
+  it('reports a countdown bid’s later end as not due, so the close is rescheduled', async () => {
+    const s = setup();
+    const { listing } = withLeader(s, { endsAt: at(0) });
+    // A bid moved the end after the close job was scheduled for the old one.
+    s.listings.listing(listing.id).endsAt = at(300_000);
+    expect(await s.service.close(listing.id)).toEqual({
+      closed: false,
+      reason: 'not_due',
+      endsAt: at(300_000),
+      dueInMs: 300_000,
+    });
+  });
+
+  it.each(['suspended', 'cancelled', 'draft', 'unsold'] as const)(
+    'does not close a %s listing even past its end',
+    async (status) => {
+      const s = setup();
+      const listing = s.listings.addListing({ status, endsAt: at(-1000) });
+      expect(await s.service.close(listing.id)).toEqual({ closed: false, reason: 'not_live' });
+      expect(s.listings.listing(listing.id).status).toBe(status);
+      expect(s.events.published).toEqual([]);
+    },
+  );
+
+  it('answers a listing that is not there', async () => {
+    expect(await setup().service.close(randomUUID())).toEqual({ closed: false, reason: 'not_found' });
+  });
+});
