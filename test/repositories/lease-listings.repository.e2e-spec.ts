@@ -1,0 +1,498 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../libs/persistence/src/data-source.js';
+import { isUniqueViolation } from '../../libs/persistence/src/data-source.js';
+import { AuditLogRepository, type AuditRecord } from '../../libs/persistence/src/audit-log.repository.js';
+import {
+  type AcceptedBid,
+  LeaseListingsRepository,
+} from '../../libs/persistence/src/lease-listings.repository.js';
+import { UsersRepository } from '../../libs/persistence/src/users.repository.js';
+import type { LeaseListingEntity } from '../../libs/persistence/src/entities/lease-listing.entity.js';
+import { createTestEnvironment, type TestEnvironment } from '../support/environment.js';
+import { queryRows, tableContents } from '../support/checks.js';
+
+/**
+ * LeaseListingsRepository against PostgreSQL: its own fresh database, migrated as the owner,
+ * used through the app role as the apps use it. The service specs take these statements'
+ * contracts for granted (their fakes copy them); this file proves them on the real SQL —
+ * the accept statement's conditions on last_seq, ends_at, status and clock_timestamp(), the
+ * unique key a racing copy of a bid runs into, the close statements' deal and audit writes,
+ * the listing lock, and the sweeper's overdue query.
+ */
+let env: TestEnvironment;
+let dataSource: DataSource;
+let listings: LeaseListingsRepository;
+let audit: AuditLogRepository;
+let staffId: string;
+let bidderId: string;
+let rivalId: string;
+
+const MINUTE = 60_000;
+const BID_TABLES = ['bids', 'lease_listings', 'audit_log', 'deals'];
+
+beforeAll(async () => {
+  env = await createTestEnvironment();
+  dataSource = await createDataSource(env.config.DATABASE_URL, 4, 'ggzy-test-repositories').initialize();
+  listings = new LeaseListingsRepository(dataSource);
+  audit = new AuditLogRepository(dataSource);
+  const users = new UsersRepository(dataSource);
+  const make = async (role: 'staff' | 'bidder', displayName: string) =>
+    (
+      await users.create({
+        username: `${role}-${randomUUID().slice(0, 8)}`,
+        passwordHash: 'not-a-real-hash',
+        displayName,
+        roles: [role],
+      })
+    ).id;
+  staffId = await make('staff', '招商部');
+  bidderId = await make('bidder', '杭州某某餐饮有限公司');
+  rivalId = await make('bidder', '另一家公司');
+});
+
+afterAll(async () => {
+  await dataSource?.destroy();
+  await env?.drop();
+});
+
+/** The database's clock, which the statements compare with. */
+async function databaseNow(): Promise<number> {
+  return (await dataSource.transaction((manager) => listings.databaseNow(manager))).getTime();
+}
+
+/** A listing in `status`, its timers relative to the database's clock now, with both bidders qualified. */
+async function createListing(
+  changes: Partial<LeaseListingEntity> = {},
+  offsets: { biddingStartsAt?: number; freeBiddingEndsAt?: number; endsAt?: number } = {},
+) {
+  const now = await databaseNow();
+  const at = (ms: number) => new Date(now + ms);
+  const listing = await dataSource.transaction(async (manager) => {
+    const draft = await listings.insertDraft(
+      manager,
+      {
+        title: '解放路 12 号商铺',
+        address: '解放路 12 号',
+        areaSqm: 80,
+        usage: 'retail',
+        leaseTermMonths: 36,
+        startPrice: 100_000,
+        increment: 5_000,
+        deposit: 200_000,
+        reservePrice: null,
+        registrationStartsAt: at((offsets.biddingStartsAt ?? -10 * MINUTE) - 2 * MINUTE),
+        registrationEndsAt: at((offsets.biddingStartsAt ?? -10 * MINUTE) - MINUTE),
+        biddingStartsAt: at(offsets.biddingStartsAt ?? -10 * MINUTE),
+        freeBiddingEndsAt: at(offsets.freeBiddingEndsAt ?? 30 * MINUTE),
+        extensionSeconds: 300,
+        endsAt: at(offsets.endsAt ?? 35 * MINUTE),
+        createdBy: staffId,
+      },
+      2026,
+    );
+    await listings.update(manager, draft.id, { status: 'bidding', ...changes });
+    for (const [who, code] of [
+      [bidderId, '111111'],
+      [rivalId, '222222'],
+    ] as const) {
+      const registration = await listings.insertRegistration(manager, draft.id, who);
+      await listings.updateRegistration(manager, registration.id, { status: 'qualified', bidderCode: code });
+    }
+    return draft;
+  });
+  return (await listings.findById(listing.id))!;
+}
+
+function acceptedBid(listing: LeaseListingEntity, overrides: Partial<AcceptedBid> = {}): AcceptedBid {
+  return {
+    listingId: listing.id,
+    bidderId,
+    clientBidId: randomUUID(),
+    amount: 100_000,
+    seq: listing.lastSeq + 1,
+    bidderCode: '111111',
+    at: new Date(),
+    endsAt: listing.endsAt,
+    minNextBid: 105_000,
+    bidCount: listing.bidCount + 1,
+    ...overrides,
+  };
+}
+
+function auditRecord(listingId: string, action = 'bid.accepted'): AuditRecord {
+  return {
+    at: new Date(),
+    actorId: bidderId,
+    action,
+    entityType: 'lease_listing',
+    entityId: listingId,
+    data: {},
+  };
+}
+
+const contents = () => tableContents(env.config.DATABASE_OWNER_URL!, BID_TABLES);
+
+describe('the accept statement (appendAcceptedBidIfUnchanged)', () => {
+  it('writes the bid, moves the listing and appends the audit entry, all in one statement', async () => {
+    const listing = await createListing({ status: 'announced' });
+    const bid = acceptedBid(listing);
+    const expected = { lastSeq: listing.lastSeq, endsAt: listing.endsAt };
+    expect(await listings.appendAcceptedBidIfUnchanged(bid, expected, auditRecord(listing.id))).toBe(true);
+    expect(await listings.findById(listing.id)).toMatchObject({
+      status: 'bidding',
+      currentPrice: 100_000,
+      leaderId: bidderId,
+      bidCount: 1,
+      lastSeq: 1,
+    });
+    const [row] = await queryRows(
+      env.config.DATABASE_OWNER_URL!,
+      'SELECT outcome, seq, amount, bidder_code FROM bids WHERE listing_id = $1',
+      [listing.id],
+    );
+    expect(row).toEqual({ outcome: 'accepted', seq: 1, amount: '100000', bidder_code: '111111' });
+    const entries = await audit.list({ entityId: listing.id, limit: 10, offset: 0 });
+    expect(entries.items.map((entry) => entry.action)).toEqual(['bid.accepted']);
+    expect((await audit.verify()).valid).toBe(true);
+    // The same expectation again is stale now: nothing is written.
+    const before = await contents();
+    expect(
+      await listings.appendAcceptedBidIfUnchanged(acceptedBid(listing), expected, auditRecord(listing.id)),
+    ).toBe(false);
+    expect(await contents()).toEqual(before);
+  });
+
+  it.each<
+    [
+      string,
+      Partial<LeaseListingEntity>,
+      Parameters<typeof createListing>[1],
+      (l: LeaseListingEntity) => {
+        lastSeq: number;
+        endsAt: Date;
+      },
+    ]
+  >([
+    ['another bid moved last_seq', {}, {}, (l) => ({ lastSeq: l.lastSeq + 1, endsAt: l.endsAt })],
+    [
+      'a countdown bid moved ends_at',
+      {},
+      {},
+      (l) => ({ lastSeq: l.lastSeq, endsAt: new Date(l.endsAt.getTime() - 1) }),
+    ],
+    [
+      'the listing was suspended',
+      { status: 'suspended', suspendedAt: new Date() },
+      {},
+      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt }),
+    ],
+    [
+      'the listing was cancelled',
+      { status: 'cancelled' },
+      {},
+      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt }),
+    ],
+    [
+      'clock_timestamp() is before bidding_starts_at',
+      { status: 'announced' },
+      { biddingStartsAt: 10 * MINUTE },
+      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt }),
+    ],
+    [
+      'clock_timestamp() is past ends_at (no job closed it yet)',
+      {},
+      { freeBiddingEndsAt: -2 * MINUTE, endsAt: -1000 },
+      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt }),
+    ],
+  ])('writes nothing when %s', async (_why, changes, offsets, expectation) => {
+    const listing = await createListing(changes, offsets);
+    const before = await contents();
+    const bid = acceptedBid(listing);
+    expect(
+      await listings.appendAcceptedBidIfUnchanged(bid, expectation(listing), auditRecord(listing.id)),
+    ).toBe(false);
+    expect(await contents()).toEqual(before);
+    // The locked variant runs the same statement: the same answer inside a transaction.
+    expect(
+      await dataSource.transaction((manager) =>
+        listings.appendAcceptedBid(
+          manager,
+          acceptedBid(listing),
+          expectation(listing),
+          auditRecord(listing.id),
+        ),
+      ),
+    ).toBe(false);
+    expect(await contents()).toEqual(before);
+  });
+});
+
+describe('the bid path’s reads and the locked append', () => {
+  it('peekForBid reads the listing as the rules need it, the registration and the database’s clock', async () => {
+    const listing = await createListing({ reservePrice: 150_000 });
+    const before = await databaseNow();
+    const context = await listings.peekForBid(listing.id, bidderId, 'c-1');
+    expect(context).toMatchObject({
+      listing: {
+        id: listing.id,
+        status: 'bidding',
+        startPrice: 100_000,
+        increment: 5_000,
+        reservePrice: 150_000,
+        currentPrice: null,
+        leaderId: null,
+        lastSeq: 0,
+        endsAt: listing.endsAt,
+      },
+      registration: { status: 'qualified', bidderCode: '111111' },
+      existing: null,
+    });
+    expect(context!.databaseNow.getTime()).toBeGreaterThanOrEqual(before);
+    expect(await listings.peekForBid(randomUUID(), bidderId, 'c-1')).toBeNull();
+    const stranger = await listings.peekForBid(listing.id, staffId, 'c-1');
+    expect(stranger!.registration).toBeNull();
+  });
+
+  it('lockForBid holds the listing row until commit; appendAcceptedBid writes under it; the attempt is then found by its key', async () => {
+    const listing = await createListing();
+    const other = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
+    await other.connect();
+    try {
+      await dataSource.transaction(async (manager) => {
+        const context = await listings.lockForBid(manager, listing.id, bidderId, 'k-1');
+        expect(context!.existing).toBeNull();
+        await expect(
+          other.query('SELECT 1 FROM lease_listings WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]),
+        ).rejects.toMatchObject({ code: '55P03' });
+        const bid = acceptedBid(listing, { clientBidId: 'k-1', at: context!.databaseNow });
+        const expected = { lastSeq: context!.listing.lastSeq, endsAt: context!.listing.endsAt };
+        expect(await listings.appendAcceptedBid(manager, bid, expected, auditRecord(listing.id))).toBe(true);
+      });
+      await other.query('SELECT 1 FROM lease_listings WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]);
+    } finally {
+      await other.end();
+    }
+    const again = await listings.peekForBid(listing.id, bidderId, 'k-1');
+    expect(again!.existing).toMatchObject({
+      outcome: 'accepted',
+      seq: 1,
+      clientBidId: 'k-1',
+      bidderCode: '111111',
+    });
+    // The key is the bidder's own: the rival's read with the same clientBidId finds nothing.
+    expect((await listings.peekForBid(listing.id, rivalId, 'k-1'))!.existing).toBeNull();
+  });
+});
+
+describe('rejections (recordRejectedBid)', () => {
+  const attempt = (listingId: string, clientBidId: string) => ({
+    listingId,
+    bidderId,
+    clientBidId,
+    amount: 90_000,
+    code: 'BID_TOO_LOW',
+    message: 'the minimum bid is 100000 fen',
+    at: new Date('2026-06-01T02:00:00.000Z'),
+  });
+
+  it('are kept with their code and message, lock-free or inside a transaction, touching nothing else', async () => {
+    const listing = await createListing();
+    const listingBefore = await tableContents(env.config.DATABASE_OWNER_URL!, [
+      'lease_listings',
+      'audit_log',
+    ]);
+    await listings.recordRejectedBid(null, attempt(listing.id, 'r-1'));
+    await dataSource.transaction((manager) =>
+      listings.recordRejectedBid(manager, attempt(listing.id, 'r-2')),
+    );
+    const rows = await queryRows(
+      env.config.DATABASE_OWNER_URL!,
+      `SELECT client_bid_id, outcome, message, amount, seq, bidder_code, at FROM bids WHERE listing_id = $1 ORDER BY client_bid_id`,
+      [listing.id],
+    );
+    expect(rows).toEqual(
+      ['r-1', 'r-2'].map((id) => ({
+        client_bid_id: id,
+        outcome: 'BID_TOO_LOW',
+        message: 'the minimum bid is 100000 fen',
+        amount: '90000',
+        seq: null,
+        bidder_code: null,
+        at: new Date('2026-06-01T02:00:00.000Z'),
+      })),
+    );
+    expect(await tableContents(env.config.DATABASE_OWNER_URL!, ['lease_listings', 'audit_log'])).toEqual(
+      listingBefore,
+    );
+    expect((await listings.peekForBid(listing.id, bidderId, 'r-1'))!.existing).toMatchObject({
+      outcome: 'BID_TOO_LOW',
+      message: 'the minimum bid is 100000 fen',
+    });
+  });
+
+  it('a second attempt with the same key fails on the unique key BidService retries on', async () => {
+    const listing = await createListing();
+    await listings.recordRejectedBid(null, attempt(listing.id, 'dup'));
+    const error = await listings.recordRejectedBid(null, attempt(listing.id, 'dup')).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(isUniqueViolation(error, 'bids_listing_id_bidder_id_client_bid_id_key')).toBe(true);
+    // An accepted bid with a used key fails the same way, and its listing update goes with it.
+    const before = await contents();
+    const accepted = listings.appendAcceptedBidIfUnchanged(
+      acceptedBid(listing, { clientBidId: 'dup' }),
+      { lastSeq: 0, endsAt: listing.endsAt },
+      auditRecord(listing.id),
+    );
+    const acceptError = await accepted.then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(isUniqueViolation(acceptError, 'bids_listing_id_bidder_id_client_bid_id_key')).toBe(true);
+    expect(await contents()).toEqual(before);
+  });
+});
+
+describe('closing (lockForClose, closeSold, closeUnsold)', () => {
+  it('lockForClose reads the leader’s code and name and the database’s clock, holding the row', async () => {
+    const listing = await createListing();
+    await listings.appendAcceptedBidIfUnchanged(
+      acceptedBid(listing, { amount: 120_000 }),
+      { lastSeq: 0, endsAt: listing.endsAt },
+      auditRecord(listing.id),
+    );
+    const other = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
+    await other.connect();
+    try {
+      await dataSource.transaction(async (manager) => {
+        const context = await listings.lockForClose(manager, listing.id);
+        expect(context).toMatchObject({
+          listing: {
+            id: listing.id,
+            title: '解放路 12 号商铺',
+            currentPrice: 120_000,
+            leaderId: bidderId,
+            lastSeq: 1,
+          },
+          leaderCode: '111111',
+          leaderName: '杭州某某餐饮有限公司',
+        });
+        expect(context!.databaseNow).toBeInstanceOf(Date);
+        await expect(
+          other.query('SELECT 1 FROM lease_listings WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]),
+        ).rejects.toMatchObject({ code: '55P03' });
+        expect(await listings.lockForClose(manager, randomUUID())).toBeNull();
+      });
+    } finally {
+      await other.end();
+    }
+  });
+
+  it('closeSold moves the listing to sold, writes its deal record and the audit entry together', async () => {
+    const listing = await createListing({
+      currentPrice: 120_000,
+      leaderId: bidderId,
+      lastSeq: 1,
+      bidCount: 1,
+    });
+    const closedAt = new Date('2026-06-01T03:00:00.000Z');
+    const auditBefore = (await audit.verify()).headSeq;
+    await dataSource.transaction((manager) =>
+      listings.closeSold(
+        manager,
+        {
+          listingId: listing.id,
+          finalPrice: 120_000,
+          winnerId: bidderId,
+          closedAt,
+          title: listing.title,
+          dealAmount: 120_000 * 36,
+          winnerName: '杭州某某餐饮有限公司',
+        },
+        { ...auditRecord(listing.id, 'auction.closed'), actorId: null, data: { status: 'sold' } },
+      ),
+    );
+    expect(await listings.findById(listing.id)).toMatchObject({
+      status: 'sold',
+      finalPrice: 120_000,
+      winnerId: bidderId,
+      closedAt,
+    });
+    const deals = await queryRows(
+      env.config.DATABASE_OWNER_URL!,
+      `SELECT category, subtype, source_type, title, amount, winner_id, winner_name, closed_at FROM deals WHERE source_id = $1`,
+      [listing.id],
+    );
+    expect(deals).toEqual([
+      {
+        category: 'property_rights',
+        subtype: 'lease',
+        source_type: 'lease_listing',
+        title: listing.title,
+        amount: String(120_000 * 36),
+        winner_id: bidderId,
+        winner_name: '杭州某某餐饮有限公司',
+        closed_at: closedAt,
+      },
+    ]);
+    const check = await audit.verify();
+    expect(check).toMatchObject({ valid: true, headSeq: auditBefore + 1 });
+    const entries = await audit.list({ entityId: listing.id, limit: 10, offset: 0 });
+    expect(entries.items.map((entry) => entry.action)).toEqual(['auction.closed']);
+  });
+
+  it('closeUnsold moves the listing to unsold with its reason and audit entry, and writes no deal', async () => {
+    const listing = await createListing();
+    const closedAt = new Date('2026-06-01T03:00:00.000Z');
+    const dealsBefore = await tableContents(env.config.DATABASE_OWNER_URL!, ['deals']);
+    await dataSource.transaction((manager) =>
+      listings.closeUnsold(
+        manager,
+        { listingId: listing.id, closedAt, reason: 'no_bids' },
+        { ...auditRecord(listing.id, 'auction.closed'), actorId: null, data: { status: 'unsold' } },
+      ),
+    );
+    expect(await listings.findById(listing.id)).toMatchObject({
+      status: 'unsold',
+      statusReason: 'no_bids',
+      closedAt,
+    });
+    expect(await tableContents(env.config.DATABASE_OWNER_URL!, ['deals'])).toEqual(dealsBefore);
+    const entries = await audit.list({ entityId: listing.id, limit: 10, offset: 0 });
+    expect(entries.items.map((entry) => entry.action)).toEqual(['auction.closed']);
+    expect((await audit.verify()).valid).toBe(true);
+  });
+});
+
+describe('the sweeper’s query (findOverdue)', () => {
+  it('lists live listings whose open or close is more than the grace overdue, by the database’s clock', async () => {
+    const closeOverdue = await createListing({}, { freeBiddingEndsAt: -3 * MINUTE, endsAt: -2 * MINUTE });
+    const openOverdue = await createListing({ status: 'announced' }, { biddingStartsAt: -2 * MINUTE });
+    const withinGrace = await createListing({}, { freeBiddingEndsAt: -MINUTE, endsAt: -1000 });
+    const notDue = await createListing({ status: 'announced' }, { biddingStartsAt: 5 * MINUTE });
+    const suspended = await createListing(
+      { status: 'suspended', suspendedAt: new Date() },
+      { freeBiddingEndsAt: -3 * MINUTE, endsAt: -2 * MINUTE },
+    );
+    const overdue = await listings.findOverdue(MINUTE);
+    const mine = new Map(overdue.map((row) => [row.id, row]));
+    expect(mine.get(closeOverdue.id)).toEqual({
+      id: closeOverdue.id,
+      endsAt: closeOverdue.endsAt,
+      closeDue: true,
+    });
+    expect(mine.get(openOverdue.id)).toEqual({
+      id: openOverdue.id,
+      endsAt: openOverdue.endsAt,
+      closeDue: false,
+    });
+    for (const listing of [withinGrace, notDue, suspended]) expect(mine.has(listing.id)).toBe(false);
+    // With no grace the one just past its end is due too.
+    expect((await listings.findOverdue(0)).find((row) => row.id === withinGrace.id)).toMatchObject({
+      closeDue: true,
+    });
+  });
+});
