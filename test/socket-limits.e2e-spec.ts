@@ -1,5 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
 import { io, type Socket } from 'socket.io-client';
-import { startGateway, startTestPlatform, type TestPlatform } from './support/platform.js';
+import {
+  type RunningHttpApp,
+  startGateway,
+  startTestPlatform,
+  type TestPlatform,
+} from './support/platform.js';
 import {
   createOperator,
   createPublishedListing,
@@ -54,13 +61,14 @@ describe('anonymous sockets cannot stall bidding', () => {
   });
 
   /** A socket on the platform's gateway that this file closes itself (the cap counts them). */
-  const connectSocket = (token?: string, gatewayUrl = platform.gateway.url) =>
+  const connectSocket = (token?: string, gatewayUrl = platform.gateway.url, extraHeaders = {}) =>
     new Promise<Socket>((resolve, reject) => {
       const socket = io(`${gatewayUrl}/bidding`, {
         auth: token ? { token } : {},
         transports: ['websocket'],
         reconnection: false,
         forceNew: true,
+        extraHeaders,
       });
       socket.once('connect', () => {
         open.push(socket);
@@ -115,18 +123,33 @@ describe('anonymous sockets cannot stall bidding', () => {
     expect(codes(rest)).toEqual(['ok', 'ok', 'ok', 'RATE_LIMITED']);
   });
 
-  it("anonymous resyncs on one gateway share a budget, whatever sockets and addresses send them; a bidder's resync and bids do not draw on it", async () => {
-    // A resync costs 2 points (PAGE 3); 6 a second on this gateway: three resyncs, from anyone.
-    const gateway = await startGateway({
-      ...platform.env.config,
-      ...LIMITS,
-      SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: 1000,
-      RESYNC_POINTS_PER_GATEWAY_PER_SECOND: 6,
+  describe("one budget per gateway for anonymous reads, one socket's worth per user", () => {
+    // A resync costs 2 points (PAGE 3), a join 1; 6 a second for all anonymous reads on this
+    // gateway. Each socket comes from an address of its own (behind one trusted proxy hop), so
+    // only a budget that is the gateway's can refuse them.
+    let gateway: RunningHttpApp;
+    beforeAll(async () => {
+      gateway = await startGateway({
+        ...platform.env.config,
+        ...LIMITS,
+        TRUST_PROXY: 1,
+        ANONYMOUS_READ_POINTS_PER_GATEWAY_PER_SECOND: 6,
+      });
     });
-    try {
-      const sockets = await Promise.all([0, 1, 2].map(() => connectSocket(undefined, gateway.url)));
+    afterAll(async () => {
+      await gateway?.close();
+    });
+    let next = 0;
+    /** A socket from an address of its own, through the trusted proxy. */
+    const fromOwnAddress = (token?: string) =>
+      connectSocket(token, gateway.url, {
+        'x-forwarded-for': `10.9.${Math.floor(next / 200)}.${(next++ % 200) + 1}`,
+      });
+
+    it("anonymous resyncs from many addresses share it; a bidder's resync and bids do not draw on it", async () => {
+      const sockets = await Promise.all([0, 1, 2].map(() => fromOwnAddress()));
       const [a] = bidders;
-      const bidder = await connectSocket(a.token, gateway.url);
+      const bidder = await fromOwnAddress(a.token);
       const [bidderResync, ...burst] = await Promise.all([
         ask<AckResult>(bidder, 'resync', { listingId: listing.id, afterSeq: 0 }),
         ...sockets.flatMap((socket) =>
@@ -134,7 +157,7 @@ describe('anonymous sockets cannot stall bidding', () => {
         ),
       ]);
       const results = codes(burst);
-      // Each socket sent 2 (4 of its 5 points): only the gateway's budget refused.
+      // Each socket and address sent 2 (4 of its 5 points): only the gateway's budget refused.
       expect(count(results, 'ok')).toBe(3);
       expect(count(results, 'RATE_LIMITED')).toBe(3);
       for (const ack of burst.filter((ack) => !ack.ok))
@@ -154,11 +177,63 @@ describe('anonymous sockets cannot stall bidding', () => {
         sockets.map((socket) => ask<AckResult>(socket, 'resync', { listingId: listing.id, afterSeq: 0 })),
       );
       expect(count(codes(again), 'ok')).toBe(3);
-    } finally {
-      open.forEach((socket) => socket.close());
-      open = [];
-      await gateway.close();
-    }
+    });
+
+    it('anonymous joins of ids nobody watches (each a database read) draw on it too', async () => {
+      const sockets = await Promise.all([0, 1, 2].map(() => fromOwnAddress()));
+      const acks = await Promise.all(
+        sockets.flatMap((socket) =>
+          [0, 1, 2, 3].map(() => ask<AckResult>(socket, 'join', { listingId: randomUUID() })),
+        ),
+      );
+      const results = codes(acks);
+      // 12 joins of 1 point, 4 per socket and address (within their 5): the gateway's 6 decide.
+      expect(count(results, 'LISTING_NOT_FOUND')).toBe(6);
+      expect(count(results, 'RATE_LIMITED')).toBe(6);
+    });
+
+    it("one account's token on many sockets and addresses gets one socket's worth: signing in is no way around the budget", async () => {
+      const stranger = await registerBidder(platform.api.url);
+      const sockets = await Promise.all([0, 1, 2].map(() => fromOwnAddress(stranger.token)));
+      const burst = await Promise.all(
+        sockets.flatMap((socket) =>
+          [0, 1].map(() => ask<AckResult>(socket, 'resync', { listingId: listing.id, afterSeq: 0 })),
+        ),
+      );
+      // 12 points asked; the user's 5 (one socket's) allow two resyncs of 2 (a third only if a
+      // served one's refund lands before it is charged).
+      expect(count(codes(burst), 'ok')).toBeLessThanOrEqual(3);
+      expect(count(codes(burst), 'RATE_LIMITED')).toBeGreaterThanOrEqual(3);
+    });
+
+    it('a socket whose token expired counts as anonymous', async () => {
+      const [, b] = bidders;
+      const token = jwt.sign({ username: b.username, roles: ['bidder'] }, platform.env.config.JWT_SECRET, {
+        algorithm: 'HS256',
+        subject: b.id,
+        issuer: 'ggzy',
+        expiresIn: 3,
+      });
+      const expiring = await fromOwnAddress(token);
+      await sleepUntil(((jwt.decode(token) as { exp: number }).exp + 0.2) * 1000);
+      expect(
+        await ask<AckResult>(expiring, 'bid', { listingId: listing.id, amount: 1, clientBidId: 'e-1' }),
+      ).toMatchObject({ error: { code: 'TOKEN_EXPIRED' } });
+      await nextWindow();
+      // Other addresses spend the anonymous budget with joins (1 point each, never refunded)...
+      const crowd = await Promise.all([0, 1, 2].map(() => fromOwnAddress()));
+      const joins = await Promise.all(
+        crowd.flatMap((socket) =>
+          [0, 1].map(() => ask<AckResult>(socket, 'join', { listingId: listing.id })),
+        ),
+      );
+      expect(count(codes(joins), 'ok')).toBe(6);
+      // ...and the expired socket is refused with them, where a signed-in one would not be.
+      expect(await ask(expiring, 'join', { listingId: listing.id })).toMatchObject({
+        ok: false,
+        error: { code: 'RATE_LIMITED' },
+      });
+    });
   });
 
   it('a socket that goes on sending long after its refusals is disconnected', async () => {

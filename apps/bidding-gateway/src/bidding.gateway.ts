@@ -30,7 +30,7 @@ import {
 import { DomainError } from '@ggzy/domain';
 import { AuthMessage, BidMessage, ListingRef, ResyncMessage } from './bidding.dto.js';
 import type { NamespaceLiveEvents } from './namespace-live-events.js';
-import { connectError, SocketLimits } from './socket-limits.js';
+import { connectError, type Sender, SocketLimits } from './socket-limits.js';
 import { ReadLane } from './read-lane.js';
 
 /** Watchers' reads in progress at once on one gateway (see ReadLane). */
@@ -105,8 +105,9 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
         if (typeof ack === 'function')
           ack({ ok: false, error: { code, message, ...(details ? { details } : {}) } });
       };
-      this.limits.allowEvent(socket, String(event)).then(
-        (verdict) => {
+      const sender = this.sender(socket);
+      this.limits.allowEvent(socket, String(event), sender).then(
+        async (verdict) => {
           if (!verdict.allowed) {
             if (verdict.abusive) return void socket.disconnect(true);
             return refuse('RATE_LIMITED', 'too many messages; slow down', {
@@ -116,6 +117,10 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
           // Nest drops events it has no handler for; a client waiting on an ack deserves an answer.
           if (typeof event !== 'string' || !KNOWN_EVENTS.has(event))
             return refuse('UNKNOWN_EVENT', `unknown event; use ${[...KNOWN_EVENTS].join(', ')}`);
+          // A bid with no live sign-in is refused by its handler without work; a socket that
+          // keeps sending them is dropped like any other that ignores its refusals.
+          if (event === 'bid' && !sender && (await this.limits.countRefusal(socket)))
+            return void socket.disconnect(true);
           next();
         },
         (error: unknown) =>
@@ -136,8 +141,9 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
       // Join first, then read: a bid in between arrives as an event and the client dedups by seq.
       await socket.join(roomFor(listingId));
       try {
-        const snapshot = await this.reads.run(() =>
-          this.snapshots.snapshot(listingId, this.watcher(socket)?.id),
+        const snapshot = await this.reads.run(
+          () => this.snapshots.snapshot(listingId, this.watcher(socket)?.id),
+          this.readOptions(socket),
         );
         return { snapshot };
       } catch (error) {
@@ -182,9 +188,9 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
         // The snapshot first: every bid it counts is then in the pages that follow.
         const snapshot = await this.snapshots.snapshot(listingId, this.watcher(socket)?.id);
         const page = await this.snapshots.bidsAfter(listingId, afterSeq, this.config.RESYNC_PAGE_SIZE);
-        await this.limits.refundResync(socket, page.bids.length);
+        await this.limits.refundResync(socket, this.sender(socket), page.bids.length);
         return { ...page, snapshot };
-      });
+      }, this.readOptions(socket));
     });
   }
 
@@ -204,6 +210,16 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
 
   private expired(user: AuthUser): boolean {
     return user.expiresAt !== undefined && user.expiresAt <= this.clock.now().getTime();
+  }
+
+  /** Who the limits charge: a user with a live token, else nobody (an anonymous watcher). */
+  private sender(socket: Socket): Sender {
+    const user = this.watcher(socket);
+    return user ? { userId: user.id } : null;
+  }
+
+  private readOptions(socket: Socket) {
+    return { priority: this.watcher(socket) !== undefined, gone: () => socket.disconnected };
   }
 
   /** The user a read is for; a socket whose token expired watches as anyone does. */

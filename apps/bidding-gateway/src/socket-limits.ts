@@ -32,12 +32,17 @@ export type SocketLimitsConfig = Pick<
   | 'BID_RATE_LIMIT_PER_SECOND'
   | 'CORS_ORIGINS'
   | 'RESYNC_PAGE_SIZE'
-  | 'RESYNC_POINTS_PER_GATEWAY_PER_SECOND'
+  | 'ANONYMOUS_READ_POINTS_PER_GATEWAY_PER_SECOND'
   | 'TRUST_PROXY'
 >;
 
-/** The key of the gateway-wide resync budget (one per process). */
+/** The key of the gateway-wide budget for anonymous reads (one per process). */
 const THIS_GATEWAY = 'gateway';
+/** Events that read the database (or the cache in front of it) for a watcher. */
+const READS = new Set(['join', 'resync']);
+
+/** Who sent an event, as the gateway sees it: a signed-in user with a live token, or nobody. */
+export type Sender = { userId: string } | null;
 
 /**
  * What one address and one socket may do before anything reaches the database: a cap on
@@ -58,7 +63,9 @@ export class SocketLimits {
   private readonly bidsPerSocket: RateLimiterMemory;
   private readonly bidsPerAddress: RateLimiterMemory;
   private readonly refusals: RateLimiterMemory;
-  private readonly resyncsPerGateway: RateLimiterMemory;
+  private readonly anonymousReadsPerGateway: RateLimiterMemory;
+  private readonly perUser: RateLimiterMemory;
+  private readonly bidsPerUser: RateLimiterMemory;
 
   constructor(private readonly config: SocketLimitsConfig) {
     const limiter = (keyPrefix: string, points: number) =>
@@ -68,7 +75,14 @@ export class SocketLimits {
     // A bidder retrying after a refusal must not starve; a socket streaming bids must stop here.
     this.bidsPerSocket = limiter('socket-bids', 3 * config.BID_RATE_LIMIT_PER_SECOND);
     this.bidsPerAddress = limiter('address-bids', config.SOCKET_EVENTS_PER_ADDRESS_PER_SECOND);
-    this.resyncsPerGateway = limiter('gateway-resync', config.RESYNC_POINTS_PER_GATEWAY_PER_SECOND);
+    this.anonymousReadsPerGateway = limiter(
+      'gateway-anonymous-reads',
+      config.ANONYMOUS_READ_POINTS_PER_GATEWAY_PER_SECOND,
+    );
+    // A user is one person however many sockets they open: all their sockets share one
+    // socket's budget, for bids and for everything else.
+    this.perUser = limiter('user', config.SOCKET_EVENTS_PER_SECOND);
+    this.bidsPerUser = limiter('user-bids', 3 * config.BID_RATE_LIMIT_PER_SECOND);
     this.refusals = new RateLimiterMemory({
       keyPrefix: 'refused',
       points: REFUSALS_BEFORE_DISCONNECT,
@@ -147,57 +161,64 @@ export class SocketLimits {
     return event === 'resync' ? 1 + Math.ceil(this.config.RESYNC_PAGE_SIZE / BIDS_PER_POINT) : 1;
   }
 
-  async refundResync(socket: Socket, bids: number): Promise<void> {
+  async refundResync(socket: Socket, sender: Sender, bids: number): Promise<void> {
     const unused = this.costOf('resync') - 1 - Math.ceil(bids / BIDS_PER_POINT);
     if (unused <= 0) return;
     await Promise.all([
       this.perSocket.reward(socket.id, unused),
       this.perAddress.reward(this.addressOf(socket), unused),
-      ...(this.drawsOnGatewayBudget(socket) ? [this.resyncsPerGateway.reward(THIS_GATEWAY, unused)] : []),
+      sender
+        ? this.perUser.reward(sender.userId, unused)
+        : this.anonymousReadsPerGateway.reward(THIS_GATEWAY, unused),
     ]);
   }
 
   /**
    * `{allowed: true}`, or how long to wait; `abusive` when the socket has gone on sending
    * well past its refusals (a client that honours `retryAfterMs` never gets there), so the
-   * gateway can drop it instead of answering every message. Charged before any work is done;
-   * bids against budgets of their own.
+   * gateway can drop it instead of answering every message. Charged before any work is done,
+   * to the socket, then the user (signed in) or the gateway's anonymous read budget (reads),
+   * then the address; bids against budgets of their own. A bid without a signed-in sender is
+   * charged to its socket only: it is refused without work, and must not spend the bid
+   * budget of the bidders who share its address.
    */
   async allowEvent(
     socket: Socket,
     event: string,
+    sender: Sender,
   ): Promise<{ allowed: true } | { allowed: false; retryAfterMs: number; abusive: boolean }> {
-    const bid = event === 'bid';
     try {
       const points = this.costOf(event);
-      await (bid ? this.bidsPerSocket : this.perSocket).consume(socket.id, points);
-      await (bid ? this.bidsPerAddress : this.perAddress).consume(this.addressOf(socket), points);
-      if (event === 'resync' && this.drawsOnGatewayBudget(socket))
-        await this.resyncsPerGateway.consume(THIS_GATEWAY, points);
+      if (event === 'bid') {
+        await this.bidsPerSocket.consume(socket.id, points);
+        if (!sender) return { allowed: true };
+        await this.bidsPerUser.consume(sender.userId, points);
+        await this.bidsPerAddress.consume(this.addressOf(socket), points);
+        return { allowed: true };
+      }
+      await this.perSocket.consume(socket.id, points);
+      if (sender) await this.perUser.consume(sender.userId, points);
+      else if (READS.has(event)) await this.anonymousReadsPerGateway.consume(THIS_GATEWAY, points);
+      await this.perAddress.consume(this.addressOf(socket), points);
       return { allowed: true };
     } catch (refusal) {
       if (refusal instanceof Error) throw refusal;
       // Jitter spreads the retries of a crowd refused together over the next window.
       const retryAfterMs =
         Math.max(1, (refusal as RateLimiterRes).msBeforeNext) + Math.floor(Math.random() * RETRY_JITTER_MS);
-      const abusive = await this.refusals.consume(socket.id).then(
-        () => false,
-        (error: unknown) => {
-          if (error instanceof Error) throw error;
-          return true;
-        },
-      );
-      return { allowed: false, retryAfterMs, abusive };
+      return { allowed: false, retryAfterMs, abusive: await this.countRefusal(socket) };
     }
   }
 
-  /**
-   * Anonymous watchers share the gateway-wide resync budget; a signed-in user (a bidder
-   * catching up after a dropped connection) is limited per socket and address only, so a
-   * crowd of anonymous sockets cannot keep a bidder from catching up.
-   */
-  private drawsOnGatewayBudget(socket: Socket): boolean {
-    return !socket.data.user;
+  /** Counts a refusal against the socket; true once it has gone on well past them. */
+  async countRefusal(socket: Socket): Promise<boolean> {
+    return this.refusals.consume(socket.id).then(
+      () => false,
+      (error: unknown) => {
+        if (error instanceof Error) throw error;
+        return true;
+      },
+    );
   }
 
   private capMessage() {

@@ -79,12 +79,13 @@ const schema = z
     /** How long an anonymous watcher's snapshot may be served from memory (0: never). */
     SNAPSHOT_CACHE_MS: z.coerce.number().int().min(0).max(5000).default(500),
     /**
-     * Rate points all anonymous `resync`s on one gateway may spend per second, whatever
-     * addresses send them (a full page costs 1 + RESYNC_PAGE_SIZE / 25): per-address limits
+     * Rate points all anonymous reads (`join` 1, `resync` 1 + RESYNC_PAGE_SIZE / 25) on one
+     * gateway may spend per second together, whatever addresses send them: per-address limits
      * cannot stop a crowd of addresses; this keeps their reads from crowding out bids on the
-     * gateway's event loop. Signed-in users are limited per socket and address only.
+     * gateway's event loop and its read pool. A signed-in user's sockets share one socket's
+     * budget instead.
      */
-    RESYNC_POINTS_PER_GATEWAY_PER_SECOND: positiveInt.default(900),
+    ANONYMOUS_READ_POINTS_PER_GATEWAY_PER_SECOND: positiveInt.default(900),
     /** Accepted bids per `resync` answer. */
     RESYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
     /** Tests only: shifts this process's clock, to prove instances with skewed clocks stay exact. */
