@@ -11,6 +11,7 @@ import { type AppConfig, createValidationPipe, PinoNestLogger, trustedProxyHops 
 import { DomainError } from '@ggzy/domain';
 import { ApiModule } from './api.module.js';
 import { gatewayConnectSources, serveWebPages } from './web/web-pages.js';
+import { mountQueuesBoard } from './admin/queues-board.js';
 
 /** Builds the HTTP API; main.ts listens, tests call this directly. */
 export async function createApiApp(config: AppConfig, logger: Logger): Promise<NestExpressApplication> {
@@ -45,6 +46,7 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
     }),
   );
   app.setGlobalPrefix('api');
+  mountQueuesBoard(app, config);
   serveWebPages(app, config, logger);
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

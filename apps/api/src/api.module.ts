@@ -25,6 +25,7 @@ import { CalendarController } from './calendar/calendar.controller.js';
 import { DealsImportController } from './deals/deals-import.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { PublicStatisticsController } from './public/statistics.controller.js';
+import { QueuesSessionController } from './admin/queues-board.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -59,6 +60,7 @@ export class ApiModule {
       ],
       controllers: [
         AuthController,
+        QueuesSessionController,
         LeaseListingsController,
         MyRegistrationsController,
         DealsController,

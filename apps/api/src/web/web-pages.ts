@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '@ggzy/common';
 
 /** Paths the pages never shadow: the API, its docs, health checks and the queue dashboard. */
-const NOT_PAGES = /^\/(api|docs|health|queues)(\/|$|-)/;
+const NOT_PAGES = /^\/(api|docs|health|queues|admin\/queues)(\/|$|-)/;
 
 /**
  * The Content-Security-Policy's connect-src for the pages: their own origin and the gateway the
