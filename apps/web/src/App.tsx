@@ -9,6 +9,7 @@ import { LoginPage, RegisterPage } from './pages/account';
 import { MyRegistrationsPage } from './pages/mine';
 import { StaffConsole, StaffListingPage } from './pages/staff';
 import { SupervisorDesk, SupervisorListingPage } from './pages/supervisor';
+import { QueuesLink } from './pages/queues';
 
 // The report pages are their own chunk: loaded only when one is opened.
 const ReportsPage = lazy(() => import('./pages/reports').then((m) => ({ default: m.ReportsPage })));
@@ -118,6 +119,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             {hasRole(session, 'staff') && <Link to="/staff">{t('navStaff')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <Link to="/supervisor">{t('navSupervisor')}</Link>}
             {hasRole(session, 'staff', 'supervisor', 'admin') && <Link to="/reports">{t('navReports')}</Link>}
+            {hasRole(session, 'supervisor', 'admin') && <QueuesLink />}
           </nav>
           <div className="account">
             <button
