@@ -96,7 +96,7 @@ export class LiveRoom {
   constructor(
     gatewayUrl: string,
     private readonly listingId: string,
-    token: string | null,
+    private token: string | null,
   ) {
     this.socket = io(`${gatewayUrl}/bidding`, {
       auth: token ? { token } : {},
@@ -153,6 +153,28 @@ export class LiveRoom {
     if (!ack.ok) return { ok: false, code: ack.error.code, message: ack.error.message };
     this.onBid(ack.bid);
     return { ok: true, bid: ack.bid };
+  }
+
+  /**
+   * A fresh token on this same socket (`auth`, API.md): a session that expired goes on without
+   * reconnecting, and the room keeps its place. Later reconnects present the fresh token too.
+   */
+  async reauth(token: string): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+    const ack = (await this.socket
+      .timeout(15_000)
+      .emitWithAck('auth', { token })
+      .catch(() => ({ ok: false, error: { code: 'NETWORK', message: 'no answer' } }))) as Ack<{
+      user: unknown;
+    }>;
+    if (!ack.ok) return { ok: false, code: ack.error.code, message: ack.error.message };
+    this.token = token;
+    this.socket.auth = { token };
+    return { ok: true };
+  }
+
+  /** The page's session got a new token for the same user: hand it to the socket. */
+  updateToken(token: string | null) {
+    if (token && token !== this.token) void this.reauth(token);
   }
 
   close() {

@@ -1,4 +1,4 @@
-import { type FormEvent, useEffect, useMemo, useState } from 'react';
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { get, type Listing, newClientBidId, type Page, post, type Registration } from '../api';
 import { hasRole, useApp } from '../app-context';
 import { ErrorMessage, Link, Loading, Money, StatusBadge, Time, useLoad, Table } from '../components';
@@ -6,6 +6,7 @@ import { formatDuration } from '../format';
 import { useI18n } from '../i18n';
 import { type BidOutcome, LiveRoom, type LiveState } from '../live-room';
 import { formatYuan, parseYuan, toChineseCapital } from '../money';
+import { ReauthDialog } from './reauth';
 
 /** Re-renders every quarter second, for countdowns. */
 function useTicker(active: boolean) {
@@ -22,16 +23,23 @@ export function useLiveRoom(listingId: string, enabled: boolean) {
   const [state, setState] = useState<LiveState | null>(null);
   const [room, setRoom] = useState<LiveRoom | null>(null);
   const token = session?.token ?? null;
+  // A new socket for another user; a fresh token for the same user goes over the open one.
+  const userId = session?.user.id ?? null;
+  const tokenRef = useRef(token);
+  useEffect(() => {
+    tokenRef.current = token;
+    room?.updateToken(token);
+  }, [room, token]);
   useEffect(() => {
     if (!enabled) return;
-    const live = new LiveRoom(config.gatewayUrl, listingId, token);
+    const live = new LiveRoom(config.gatewayUrl, listingId, tokenRef.current);
     setRoom(live);
     const unsubscribe = live.subscribe(setState);
     return () => {
       unsubscribe();
       live.close();
     };
-  }, [config.gatewayUrl, listingId, token, enabled]);
+  }, [config.gatewayUrl, listingId, userId, enabled]);
   return { state, room };
 }
 
@@ -336,6 +344,9 @@ function BidBox({ listing, state, room }: { listing: Listing; state: LiveState; 
   const [inputError, setInputError] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<BidOutcome | null>(null);
   const [busy, setBusy] = useState(false);
+  // A bid refused with TOKEN_EXPIRED: sign in again, then offer the same bid (same clientBidId).
+  const [expired, setExpired] = useState<{ amount: number; clientBidId: string } | null>(null);
+  const [resend, setResend] = useState<{ amount: number; clientBidId: string } | null>(null);
   const base = state.minNextBid ?? listing.startPrice;
   const quick = useMemo(
     () => [1, 2, 5].map((steps) => ({ steps, amount: base + (steps - 1) * listing.increment })),
@@ -344,6 +355,8 @@ function BidBox({ listing, state, room }: { listing: Listing; state: LiveState; 
   // A fresh clientBidId per confirmation; re-sending the same one would return the first outcome.
   const ask = (amount: number) => {
     setOutcome(null);
+    setExpired(null);
+    setResend(null);
     setPending({ amount, clientBidId: newClientBidId() });
   };
   const onFree = (event: FormEvent) => {
@@ -356,14 +369,16 @@ function BidBox({ listing, state, room }: { listing: Listing; state: LiveState; 
     setInputError(null);
     ask(amount);
   };
-  const confirm = async () => {
-    if (!pending) return;
+  const send = async (bid: { amount: number; clientBidId: string }) => {
     setBusy(true);
-    const result = await room.bid(pending.amount, pending.clientBidId);
+    const result = await room.bid(bid.amount, bid.clientBidId);
     setBusy(false);
     setPending(null);
+    setResend(null);
     setOutcome(result);
+    setExpired(!result.ok && result.code === 'TOKEN_EXPIRED' ? bid : null);
   };
+  const confirm = () => pending && send(pending);
   return (
     <div className="bid-box">
       <h3>{t('quickBid')}</h3>
@@ -416,6 +431,37 @@ function BidBox({ listing, state, room }: { listing: Listing; state: LiveState; 
               {t('confirm')}
             </button>
             <button type="button" className="secondary" onClick={() => setPending(null)} disabled={busy}>
+              {t('cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+      {expired && (
+        <ReauthDialog
+          room={room}
+          onDone={() => {
+            setResend(expired);
+            setExpired(null);
+            setOutcome(null);
+          }}
+          onCancel={() => setExpired(null)}
+        />
+      )}
+      {resend && (
+        <div className="confirm" role="dialog" aria-modal="false" aria-labelledby="resend-heading">
+          <h3 id="resend-heading">{t('reauthDone')}</h3>
+          <p>
+            {t('confirmAmount')}: <strong data-testid="resend-amount">{formatYuan(resend.amount)}</strong>{' '}
+            {t('yuanPerMonth')}
+          </p>
+          <p>
+            {t('confirmCapital')}: <strong>{toChineseCapital(resend.amount)}</strong>
+          </p>
+          <div className="row">
+            <button type="button" onClick={() => send(resend)} disabled={busy} data-testid="resend-bid">
+              {t('resendBid')}
+            </button>
+            <button type="button" className="secondary" onClick={() => setResend(null)} disabled={busy}>
               {t('cancel')}
             </button>
           </div>
