@@ -127,6 +127,8 @@ type ListingsMethods =
   | 'lockById'
   | 'findById'
   | 'findWithLeaderCode'
+  | 'acceptedBidsAfter'
+  | 'findBidderCode'
   | 'update'
   | 'databaseNow'
   | 'lockForClose'
@@ -187,6 +189,8 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
   /** Run once each before a rejection is recorded (e.g. another copy of the attempt records first). */
   beforeRecordRejection: Array<() => void> = [];
   appendCalls = { unlocked: 0, locked: 0 };
+  /** How many times each read a watcher's answer is made from ran. */
+  readCalls = { acceptedBidsAfter: 0, findBidderCode: 0 };
 
   constructor(private readonly db: FakeDatabase) {}
 
@@ -434,6 +438,23 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
     if (!listing) return null;
     const leader = this.t.bids.find((b) => b.listingId === id && b.seq === listing.lastSeq);
     return { listing, leaderCode: leader?.bidderCode ?? null };
+  }
+
+  async acceptedBidsAfter(listingId: string, afterSeq: number, limit: number) {
+    this.readCalls.acceptedBidsAfter += 1;
+    const rows = this.t.bids
+      .filter((b) => b.listingId === listingId && b.outcome === 'accepted' && b.seq! > afterSeq)
+      .sort((x, y) => x.seq! - y.seq!)
+      .map((b) => structuredClone(b));
+    return { items: rows.slice(0, limit), hasMore: rows.length > limit };
+  }
+
+  async findBidderCode(listingId: string, bidderId: string): Promise<string | null> {
+    this.readCalls.findBidderCode += 1;
+    const registration = [...this.t.registrations.values()].find(
+      (r) => r.listingId === listingId && r.bidderId === bidderId,
+    );
+    return registration?.bidderCode ?? null;
   }
 
   async update(manager: EntityManager, id: string, changes: Partial<LeaseListingEntity>): Promise<void> {

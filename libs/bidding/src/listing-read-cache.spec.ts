@@ -1,4 +1,4 @@
-import { ListingReadCache } from './listing-read-cache.js';
+import { ListingReadCache, SHARED_LISTING_KEY } from './listing-read-cache.js';
 
 /** A cache on a clock the test moves, and a loader that counts its reads. */
 function setup(ttlMs = 1000, watched = true) {
@@ -64,5 +64,27 @@ describe("a user's own part of a listing (readOwn)", () => {
     await cache.readOwn('L', 'u1', loader('123456'));
     await cache.readOwn('L', 'u1', loader('123456'));
     expect(reads).toHaveLength(2);
+  });
+});
+
+describe('the key cap of a listing', () => {
+  it("never drops the crowd's shared snapshot to make room for pages (a resync's chosen afterSeq values)", async () => {
+    const { cache, reads, loader, tick } = setup();
+    await cache.read('L', SHARED_LISTING_KEY, loader({ lastSeq: 7 }, 'listing'));
+    // A flooder's 32 pages, each a key of its own, within the 1 s lifetime.
+    for (let afterSeq = 0; afterSeq < 32; afterSeq += 1) {
+      await cache.read('L', `bids>${afterSeq}`, loader({ bids: [] }, `page ${afterSeq}`));
+      tick(1);
+    }
+    // A watcher's join: still the one read.
+    expect(await cache.read('L', SHARED_LISTING_KEY, loader({ lastSeq: 8 }, 'listing'))).toEqual({
+      lastSeq: 7,
+    });
+    expect(reads.filter((what) => what === 'listing')).toHaveLength(1);
+    // The cap still holds: the oldest page went, the newest stayed.
+    await cache.read('L', 'bids>0', loader({ bids: [] }, 'page 0'));
+    await cache.read('L', 'bids>31', loader({ bids: [] }, 'page 31'));
+    expect(reads.filter((what) => what === 'page 0')).toHaveLength(2);
+    expect(reads.filter((what) => what === 'page 31')).toHaveLength(1);
   });
 });

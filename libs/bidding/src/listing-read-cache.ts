@@ -8,7 +8,13 @@
  * room (from any instance), and an answer read before such a change is never kept. The
  * host says through `mayKeep` which listings it can watch (those with a room here); the
  * others are not cached at all. Concurrent misses for one key share one read.
+ *
+ * A listing keeps at most `maxKeysPerListing` keys, the oldest going first; the shared
+ * snapshot (`SHARED_LISTING_KEY`), which every watcher's join and resync reads, is never the
+ * one dropped to make room for a page.
  */
+export const SHARED_LISTING_KEY = 'listing';
+
 export class ListingReadCache {
   private readonly entries = new Map<string, Map<string, { readAt: number; value: Promise<unknown> }>>();
   private readonly generations = new Map<string, number>();
@@ -49,7 +55,13 @@ export class ListingReadCache {
     if (this.mayKeep(listingId)) {
       let keys = this.entries.get(listingId);
       if (!keys) this.entries.set(listingId, (keys = new Map()));
-      if (keys.size >= this.maxKeysPerListing) keys.delete(keys.keys().next().value!);
+      if (!keys.has(key) && keys.size >= this.maxKeysPerListing) {
+        for (const oldest of keys.keys()) {
+          if (oldest === SHARED_LISTING_KEY) continue;
+          keys.delete(oldest);
+          break;
+        }
+      }
       keys.set(key, { readAt, value });
       // A change during the read, or a failed read, must not be served to the next caller.
       const drop = () => {

@@ -4,7 +4,7 @@ import { auctionPhase, type AuctionState, DomainError, minNextBid } from '@ggzy/
 import { LeaseListingsRepository } from '@ggzy/persistence';
 import { type BidView } from './live-events.js';
 import { toBidView } from './bid.service.js';
-import { ListingReadCache } from './listing-read-cache.js';
+import { ListingReadCache, SHARED_LISTING_KEY } from './listing-read-cache.js';
 
 export interface Snapshot {
   listingId: string;
@@ -69,7 +69,7 @@ export class SnapshotService {
    */
   async snapshot(listingId: string, userId?: string): Promise<Snapshot> {
     const [shared, yourBidderCode] = await Promise.all([
-      this.cache.read(listingId, 'listing', () => this.readShared(listingId)),
+      this.shared(listingId),
       userId
         ? this.cache.readOwn(listingId, userId, () => this.listings.findBidderCode(listingId, userId))
         : null,
@@ -116,9 +116,21 @@ export class SnapshotService {
     };
   }
 
-  /** Accepted bids after `afterSeq`, one page, for a client that saw a gap or reconnected. */
-  /** Bids are public: every watcher's page comes from the same cache. */
+  private shared(listingId: string): Promise<SharedListing | null> {
+    return this.cache.read(listingId, SHARED_LISTING_KEY, () => this.readShared(listingId));
+  }
+
+  /**
+   * Accepted bids after `afterSeq`, one page, for a client that saw a gap or reconnected.
+   * Bids are public: every watcher's page comes from the same cache. Nothing lies past the
+   * listing's last seq (read from the shared entry, which the snapshot before it has just
+   * filled), so an `afterSeq` at or past it is answered empty without a read and never becomes
+   * a cache key of its own: a client cannot mint keys by choosing values.
+   */
   async bidsAfter(listingId: string, afterSeq: number, pageSize: number): Promise<BidsPage> {
+    const shared = await this.shared(listingId);
+    if (!shared || shared.status === 'draft') throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+    if (afterSeq >= shared.lastSeq) return { bids: [], hasMore: false, nextAfterSeq: afterSeq };
     const read = async (): Promise<BidsPage> => {
       const { items, hasMore } = await this.listings.acceptedBidsAfter(listingId, afterSeq, pageSize);
       const bids = items.map(toBidView);
