@@ -227,6 +227,36 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
     }
   });
 
+  it("a gateway whose clock runs 2 s behind gives watchers the database's time to count down from", async () => {
+    const api = platform.api.url;
+    const [a, b] = bidders;
+    const listing = await createPublishedListing(api, staff, [a, b], { biddingInMs: 3000, freeMs: 60_000 });
+    const skewed = await startGateway({ ...platform.env.config, CLOCK_OFFSET_MS: -2000 });
+    gateways.push(skewed);
+    const socket = await connect(skewed.url, a.token);
+    try {
+      // Twice: the first join reads the listing, the second is answered from the cache.
+      for (const read of ['first', 'cached']) {
+        const sentAt = Date.now();
+        const ack = await ask<{ ok: boolean; snapshot: { serverTime: string; endsAt: string } }>(
+          socket,
+          'join',
+          { listingId: listing.id },
+        );
+        const answeredAt = Date.now();
+        expect(ack).toMatchObject({ ok: true });
+        // `endsAt` is the database's; the "now" beside it must be too (this test's clock, on the
+        // same machine), else every watcher on this gateway believes it has 2 s more than it has.
+        const serverTime = Date.parse(ack.snapshot.serverTime);
+        expect({ read, early: serverTime < sentAt - 250 }).toEqual({ read, early: false });
+        expect({ read, late: serverTime > answeredAt + 250 }).toEqual({ read, late: false });
+        expect(Date.parse(ack.snapshot.endsAt)).toBe(Date.parse(listing.body.freeBiddingEndsAt) + 2000);
+      }
+    } finally {
+      socket.close();
+    }
+  });
+
   it("a worker whose clock runs 3 s ahead runs the close early but closes only at the database's end", async () => {
     const api = platform.api.url;
     const [a, b] = bidders;

@@ -437,7 +437,7 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
     const listing = await this.findById(id);
     if (!listing) return null;
     const leader = this.t.bids.find((b) => b.listingId === id && b.seq === listing.lastSeq);
-    return { listing, leaderCode: leader?.bidderCode ?? null };
+    return { listing, leaderCode: leader?.bidderCode ?? null, databaseNow: this.db.clockTimestamp() };
   }
 
   async acceptedBidsAfter(listingId: string, afterSeq: number, limit: number) {

@@ -84,3 +84,28 @@ describe('SnapshotService: a resync page', () => {
     ).toBe(1);
   });
 });
+
+describe("SnapshotService: a snapshot's time is the database's", () => {
+  it('on a process whose clock runs 2 s behind, serverTime and status follow the database, cached reads too', async () => {
+    const s = setup();
+    // Bidding opens 1 s from now by the database's clock; `endsAt` is that clock's too.
+    const listing = s.listings.addListing({
+      status: 'announced',
+      biddingStartsAt: new Date(T0.getTime() + 1000),
+    });
+    s.clock.advance(-2000);
+    const first = await s.service.snapshot(listing.id);
+    expect(first.serverTime).toBe(T0.toISOString());
+    expect(first.status).toBe('announced');
+    // 1.5 s later on both clocks: bidding is open by the database's clock (not yet by the
+    // process's), and the answer comes from the cache, with no read to measure the clock anew.
+    s.clock.advance(1500);
+    s.db.advance(1500);
+    const cached = await s.service.snapshot(listing.id);
+    expect(cached.serverTime).toBe(new Date(T0.getTime() + 1500).toISOString());
+    expect(cached.status).toBe('bidding');
+    expect(Date.parse(cached.endsAt) - Date.parse(cached.serverTime)).toBe(
+      listing.endsAt.getTime() - T0.getTime() - 1500,
+    );
+  });
+});

@@ -53,6 +53,12 @@ export interface BidsPage {
 @Injectable()
 export class SnapshotService {
   private readonly cache: ListingReadCache;
+  /**
+   * The database's clock minus this process's, as the latest listing read found it (measured
+   * at receipt). `endsAt` is the database's, so the "now" a watcher counts down from must be
+   * too: a gateway whose clock runs behind would otherwise show more time than there is.
+   */
+  private databaseOffsetMs = 0;
 
   constructor(
     private readonly listings: LeaseListingsRepository,
@@ -75,8 +81,9 @@ export class SnapshotService {
         : null,
     ]);
     if (!shared || shared.status === 'draft') throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
-    // Time-dependent parts are computed per answer, never cached.
-    const now = this.clock.now();
+    // Time-dependent parts are computed per answer, never cached, by the database's clock
+    // (this process's, shifted by the offset the latest read measured: no query per answer).
+    const now = this.databaseNow();
     const snapshot: Snapshot = {
       listingId: shared.id,
       status: visibleStatus(shared, now),
@@ -100,7 +107,8 @@ export class SnapshotService {
   private async readShared(listingId: string): Promise<SharedListing | null> {
     const found = await this.listings.findWithLeaderCode(listingId);
     if (!found) return null;
-    const { listing, leaderCode } = found;
+    const { listing, leaderCode, databaseNow } = found;
+    this.databaseOffsetMs = databaseNow.getTime() - this.clock.now().getTime();
     return {
       id: listing.id,
       status: listing.status,
@@ -114,6 +122,10 @@ export class SnapshotService {
       lastSeq: listing.lastSeq,
       leaderCode,
     };
+  }
+
+  private databaseNow(): Date {
+    return new Date(this.clock.now().getTime() + this.databaseOffsetMs);
   }
 
   private shared(listingId: string): Promise<SharedListing | null> {

@@ -203,7 +203,8 @@ export class LeaseListingsService {
     if (!found || (found.listing.status === 'draft' && !canSeeDrafts(viewer))) {
       throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
     }
-    const now = this.clock.now();
+    // The status follows the clock `ends_at` and `bidding_starts_at` are kept by: the database's.
+    const now = found.databaseNow;
     return canSeeEverything(viewer)
       ? toStaffListing(found.listing, found.leaderCode, now)
       : toPublicListing(found.listing, found.leaderCode, now);

@@ -177,22 +177,25 @@ export class LeaseListingsRepository {
     return this.listings.findOneBy({ id });
   }
 
-  /** The listing with its leader's bidder code (the code on the last accepted bid). */
+  /**
+   * The listing with its leader's bidder code (the code on the last accepted bid), and the
+   * database's clock at the read: what a reader's status and countdown are measured against,
+   * since `ends_at` is that clock's.
+   */
   async findWithLeaderCode(
     id: string,
-  ): Promise<{ listing: LeaseListingEntity; leaderCode: string | null } | null> {
+  ): Promise<{ listing: LeaseListingEntity; leaderCode: string | null; databaseNow: Date } | null> {
     const { entities, raw } = await this.reads
       .getRepository(LeaseListingEntity)
       .createQueryBuilder('l')
       .leftJoin(BidEntity, 'b', 'b.listing_id = l.id AND b.seq = l.last_seq')
       .addSelect('b.bidder_code', 'leader_code')
+      .addSelect('clock_timestamp()', 'database_now')
       .where('l.id = :id', { id })
       .getRawAndEntities();
     if (entities.length === 0) return null;
-    return {
-      listing: entities[0],
-      leaderCode: (raw[0] as { leader_code: string | null }).leader_code ?? null,
-    };
+    const row = raw[0] as { leader_code: string | null; database_now: Date };
+    return { listing: entities[0], leaderCode: row.leader_code ?? null, databaseNow: row.database_now };
   }
 
   lockById(manager: EntityManager, id: string): Promise<LeaseListingEntity | null> {
