@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../libs/common/src/config.js';
 import { PasswordHasher } from '../libs/auth/src/password-hasher.js';
+import { SignInLimits } from '../libs/auth/src/sign-in-limits.js';
 import { createTestEnvironment, type TestEnvironment } from './support/environment.js';
 import { type RunningHttpApp, startApi } from './support/platform.js';
 import { expectError, queryRows } from './support/checks.js';
@@ -285,6 +289,49 @@ describe.each([
       }
     } finally {
       await stopAll();
+      await local.drop();
+    }
+  });
+});
+
+describe.each([
+  ['Redis', process.env.GGZY_TEST_REDIS_URL !== 'none'],
+  ['PostgreSQL (single-machine mode)', true],
+])('a correct sign-in, counters in %s', (store, available) => {
+  const maybe = available ? it : it.skip;
+
+  maybe("takes the name's failures off the address's count, never more than it holds", async () => {
+    const local = await createTestEnvironment({
+      SIGN_IN_FREE_FAILURES: 5,
+      SIGN_IN_FREE_FAILURES_PER_ADDRESS: 100,
+      ...(store === 'Redis' ? {} : { REDIS_URL: null }),
+    });
+    const pool = new pg.Pool({ connectionString: local.config.DATABASE_URL, max: 2 });
+    const limits = new SignInLimits(local.config, { driver: { master: pool } } as unknown as DataSource);
+    const byAddress = (limits as unknown as { failuresByAddress: RateLimiterAbstract }).failuresByAddress;
+    const address = '203.0.113.7';
+    const held = async () => (await byAddress.get(address))?.consumedPoints ?? 0;
+    const fail = async (name: string) => limits.failed(await limits.begin(name, address));
+    try {
+      // Two guesses at another name from the address, then three typos at the attacker's own.
+      for (const name of ['victim', 'victim', 'mallory', 'mallory', 'mallory']) await fail(name);
+      expect(await held()).toBe(5);
+      await limits.succeeded(await limits.begin('mallory', address));
+      // The typos are forgiven; the guesses at the other name stay counted.
+      expect(await held()).toBe(2);
+
+      // Three more typos; then the address's day-long record runs out before the name's does
+      // (it was opened earlier, by the guesses at other names).
+      for (let i = 0; i < 3; i += 1) await fail('mallory');
+      await byAddress.delete(address);
+      await limits.succeeded(await limits.begin('mallory', address));
+      // No credit below zero (free guesses at other names): the next guess counts as the first.
+      expect(await held()).toBe(0);
+      await fail('victim');
+      expect(await held()).toBe(1);
+    } finally {
+      await limits.onModuleDestroy();
+      await pool.end();
       await local.drop();
     }
   });

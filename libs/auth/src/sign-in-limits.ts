@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import type { Pool } from 'pg';
 import {
   type RateLimiterAbstract,
   RateLimiterMemory,
@@ -16,6 +17,23 @@ const DAY_SECONDS = 24 * 3600;
 const DELAYED = 1;
 /** How long an unfinished attempt holds its name (a process that dies mid-check frees it then). */
 const IN_FLIGHT_SECONDS = 30;
+/** The single-machine store's table (rate-limiter-flexible's layout: key, points, expire in ms). */
+const TABLE = 'sign_in_limits';
+
+/**
+ * Takes ARGV[1] points off a counter, at most as many as it holds: never below zero, and an
+ * absent (expired) counter stays absent. One script, so no failure counted meanwhile is lost.
+ * DECRBY keeps the key's expiry.
+ */
+const CREDIT_LUA = `
+local held = tonumber(redis.call('get', KEYS[1]) or '0')
+local credit = math.min(held, tonumber(ARGV[1]))
+if credit > 0 then redis.call('decrby', KEYS[1], credit) end
+return credit`;
+
+/** The same in one statement for the PostgreSQL store; an expired row counts as zero. */
+const CREDIT_SQL = `UPDATE ${TABLE} SET points = GREATEST(points - $2, 0)
+  WHERE key = $1 AND points > 0 AND (expire IS NULL OR expire > $3)`;
 
 /**
  * Counts failed sign-ins (never successes) per username+address and per address, and turns
@@ -29,6 +47,7 @@ const IN_FLIGHT_SECONDS = 30;
 @Injectable()
 export class SignInLimits implements OnModuleDestroy {
   private readonly redis?: Redis;
+  private readonly pool?: Pool;
   private readonly failuresByName: RateLimiterAbstract;
   private readonly failuresByAddress: RateLimiterAbstract;
   private readonly delays: RateLimiterAbstract;
@@ -43,6 +62,9 @@ export class SignInLimits implements OnModuleDestroy {
     if (config.REDIS_URL) {
       this.redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
       this.redis.on('error', () => {});
+    } else {
+      // rate-limiter-flexible's PostgreSQL store queries TypeORM's pool directly; so does `credit`.
+      this.pool = (dataSource.driver as unknown as { master: Pool }).master;
     }
     const make = (name: string, points: number, duration: number): RateLimiterAbstract => {
       const options = { keyPrefix: `${prefix}-${name}`, points, duration };
@@ -55,9 +77,9 @@ export class SignInLimits implements OnModuleDestroy {
           })
         : new RateLimiterPostgres({
             ...options,
-            storeClient: (dataSource.driver as unknown as { master: unknown }).master,
+            storeClient: this.pool,
             storeType: 'pool',
-            tableName: 'sign_in_limits',
+            tableName: TABLE,
             tableCreated: true,
           });
     };
@@ -114,7 +136,9 @@ export class SignInLimits implements OnModuleDestroy {
   /**
    * The right password forgets this name's failures here, and takes them off the address's
    * count too: a hall where bidders mistype and then sign in never piles failures up against
-   * its address, while guesses at other names from the same address stay counted.
+   * its address, while guesses at other names from the same address stay counted. Never more
+   * than the address holds: its day-long count may have run out before the name's, and a
+   * count below zero would be free guesses at other names.
    */
   async succeeded(attempt: SignInAttempt): Promise<void> {
     try {
@@ -122,11 +146,22 @@ export class SignInLimits implements OnModuleDestroy {
       const failures = byName?.consumedPoints ?? 0;
       await Promise.all([
         this.failuresByName.delete(attempt.name),
-        failures > 0 ? this.failuresByAddress.reward(attempt.address, failures) : undefined,
+        failures > 0 ? this.credit(this.failuresByAddress, attempt.address, failures) : undefined,
       ]);
     } finally {
       await this.inFlight.delete(attempt.name);
     }
+  }
+
+  /**
+   * Takes up to `points` off `limiter`'s count for `key`, atomically, never below zero (the
+   * library's `reward` would go negative, and create a negative count where none is).
+   * While Redis is unreachable nothing is credited: the address keeps its failures.
+   */
+  private async credit(limiter: RateLimiterAbstract, key: string, points: number): Promise<void> {
+    const stored = limiter.getKey(key);
+    if (this.redis) await this.redis.eval(CREDIT_LUA, 1, stored, points).catch(() => undefined);
+    else await this.pool!.query(CREDIT_SQL, [stored, points, Date.now()]);
   }
 
   /** No verdict (the database failed): nothing counts, and the name is free again. */
