@@ -25,7 +25,40 @@ function failedInsert(sqlState: string) {
   );
 }
 
+/** A row PostgreSQL refused with a check: its error's detail repeats the row, hash included. */
+function refusedRow() {
+  const detail = `Failing row contains (0b7e..., someone, ${HASH}, a name, {bidder}).`;
+  const driverError = Object.assign(new Error('new row for relation "users" violates check constraint'), {
+    code: '23514',
+    detail,
+    table: 'users',
+    constraint: 'users_display_name_check',
+  });
+  return new QueryFailedError(
+    'INSERT INTO users (username, password_hash, display_name) VALUES ($1, $2, $3)',
+    ['someone', HASH, 'a name'],
+    driverError,
+  );
+}
+
 describe('errors that reach the database', () => {
+  it("logs a refused row's error without the row PostgreSQL repeats in its detail", () => {
+    const { logger, lines } = capturingLogger();
+    const error = refusedRow();
+    // Both where TypeORM copies the detail (the error itself) and where it keeps the driver's.
+    expect((error as unknown as { detail: string }).detail).toContain(HASH);
+    logger.error({ err: error }, 'a statement failed');
+    const { status } = toErrorResponse(refusedRow(), logger);
+    expect(status).toBe(500);
+    const logged = lines.join('');
+    expect(lines).toHaveLength(2);
+    expect(logged).not.toContain(HASH);
+    expect(logged).not.toContain('Failing row');
+    expect(logged).not.toContain('someone');
+    // What says which rule refused it stays.
+    expect(logged).toContain('users_display_name_check');
+  });
+
   it('logs an unexpected failed statement with its error id, never its parameters', () => {
     const { logger, lines } = capturingLogger();
     const { status, body } = toErrorResponse(failedInsert('XX000'), logger);

@@ -20,11 +20,14 @@ export const REDACTED_LOG_PATHS = [
     (key) => [key, `*.${key}`],
   ),
   // A failed statement's parameters may hold a password hash or a token: the error is logged,
-  // its values never are.
+  // its values never are. Nor is PostgreSQL's detail ("Failing row contains (…)" repeats a
+  // refused row, hash and all; "Key (…)=(…)" a value): TypeORM copies it onto the error too.
   'err.parameters',
   'err.query',
+  'err.detail',
   'err.driverError.parameters',
   'err.driverError.query',
+  'err.driverError.detail',
   'DATABASE_URL',
   'DATABASE_OWNER_URL',
   'REDIS_URL',
