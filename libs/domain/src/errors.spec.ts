@@ -35,6 +35,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['ALREADY_REGISTERED', 409],
   ['REGISTRATION_ALREADY_DECIDED', 409],
   ['REPORT_NOT_READY', 409],
+  ['LISTING_NOT_EDITABLE', 409],
   ['AUCTION_NOT_OPEN', 409],
   ['AUCTION_CLOSED', 409],
   // business rules

@@ -39,6 +39,30 @@ const AUDIT_ACTIONS: Partial<Record<ListingAction, string>> = {
   cancel: 'cancelled',
 };
 
+/** The fields staff may change on a draft: exactly the create body's. */
+const EDITABLE_FIELDS = [
+  'title',
+  'address',
+  'areaSqm',
+  'usage',
+  'leaseTermMonths',
+  'startPrice',
+  'increment',
+  'deposit',
+  'reservePrice',
+  'registrationStartsAt',
+  'registrationEndsAt',
+  'biddingStartsAt',
+  'freeBiddingEndsAt',
+  'extensionSeconds',
+] as const satisfies readonly (keyof LeaseListingInput)[];
+
+const pickInput = (listing: LeaseListingEntity): LeaseListingInput =>
+  Object.fromEntries(EDITABLE_FIELDS.map((field) => [field, listing[field]])) as unknown as LeaseListingInput;
+
+/** Comparable and JSON-safe: dates as ISO text. */
+const auditValue = (value: unknown) => (value instanceof Date ? value.toISOString() : (value ?? null));
+
 const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor', 'admin']);
 /** A draft is staff's work in progress: to everyone else it does not exist (404). */
 const canSeeDrafts = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff']);
@@ -81,6 +105,51 @@ export class LeaseListingsService {
         data: { code: created.code, ...input },
       });
       return created;
+    });
+    return toStaffListing(listing, null, now);
+  }
+
+  /**
+   * Staff change a draft's fields. The merged listing passes the same checks as a new one; once
+   * announced the public has seen the terms, so a listing past draft is 409 LISTING_NOT_EDITABLE
+   * (cancel and list again). One audit entry with each changed field's old and new value.
+   */
+  async edit(staff: AuthUser, listingId: string, changes: Partial<LeaseListingInput>) {
+    const now = this.clock.now();
+    const listing = await this.dataSource.transaction(async (manager) => {
+      const current = await this.mustLock(manager, listingId);
+      if (current.status !== 'draft')
+        throw new DomainError(
+          'LISTING_NOT_EDITABLE',
+          `a listing that is ${current.status} cannot be edited; cancel it and create a new one`,
+        );
+      const merged = { ...pickInput(current), ...changes };
+      const violations = checkLeaseTerms({ ...merged, reservePrice: merged.reservePrice ?? null });
+      if (violations.length > 0)
+        throw new DomainError('VALIDATION_FAILED', 'the listing terms are not valid', violations);
+      const changed: Record<string, { from: unknown; to: unknown }> = {};
+      const written: Partial<LeaseListingEntity> = {};
+      for (const field of EDITABLE_FIELDS) {
+        if (!(field in changes)) continue;
+        const before = auditValue(current[field]);
+        const after = auditValue(merged[field] ?? null);
+        if (before === after) continue;
+        changed[field] = { from: before, to: after };
+        Object.assign(written, { [field]: merged[field] ?? null });
+      }
+      if (Object.keys(written).length === 0) return current;
+      const endsAt = initialEndsAt(merged);
+      if (endsAt.getTime() !== current.endsAt.getTime()) written.endsAt = endsAt;
+      await this.listings.update(manager, listingId, written);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'listing.edited',
+        entityType: 'lease_listing',
+        entityId: listingId,
+        data: { code: current.code, changes: changed },
+      });
+      return { ...current, ...written } as LeaseListingEntity;
     });
     return toStaffListing(listing, null, now);
   }

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
 import { BidService } from '@ggzy/bidding';
+import { DomainError } from '@ggzy/domain';
 import { LeaseListingsService } from '@ggzy/leasing';
 import { PageQuery, UuidPipe } from '../common.dto.js';
 import {
@@ -11,7 +12,23 @@ import {
   QualifyRegistrationDto,
   RejectRegistrationDto,
   ReasonDto,
+  UpdateLeaseListingDto,
 } from './lease-listings.dto.js';
+
+const DATE_FIELDS = [
+  'registrationStartsAt',
+  'registrationEndsAt',
+  'biddingStartsAt',
+  'freeBiddingEndsAt',
+] as const;
+
+/** A partial body may leave a field out; only the reserve may be set to null (no reserve). */
+function refuseNulls(body: object) {
+  const nulls = Object.entries(body)
+    .filter(([field, value]) => value === null && field !== 'reservePrice')
+    .map(([field]) => ({ field, problems: [`${field} may not be null`] }));
+  if (nulls.length > 0) throw new DomainError('VALIDATION_FAILED', 'the request is not valid', nulls);
+}
 
 @ApiTags('lease listings (公房租赁)')
 @ApiBearerAuth()
@@ -34,6 +51,23 @@ export class LeaseListingsController {
       freeBiddingEndsAt: new Date(body.freeBiddingEndsAt),
       extensionSeconds: body.extensionSeconds ?? 300,
     });
+  }
+
+  /** Staff change a draft; 409 LISTING_NOT_EDITABLE once it is announced (or later). */
+  @Patch(':id')
+  @Roles('staff')
+  edit(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: UpdateLeaseListingDto,
+  ) {
+    refuseNulls(body);
+    const changes: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(body)) {
+      if (value === undefined) continue;
+      changes[field] = (DATE_FIELDS as readonly string[]).includes(field) ? new Date(value as string) : value;
+    }
+    return this.listings.edit(staff, id, changes);
   }
 
   @Post(':id/publish')

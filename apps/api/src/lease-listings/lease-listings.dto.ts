@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
   IsBoolean,
   IsIn,
@@ -96,6 +96,12 @@ export class CreateLeaseListingDto {
   @Max(MAX_EXTENSION_SECONDS)
   extensionSeconds?: number;
 }
+
+/**
+ * Editing a draft: any of the create body's fields, with the same rules. `reservePrice: null`
+ * removes the reserve; null for any other field is refused (see the controller).
+ */
+export class UpdateLeaseListingDto extends PartialType(CreateLeaseListingDto) {}
 
 export class ListLeaseListingsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: LISTING_STATUSES })
