@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { type Deal, get, type Listing, type Page, post, type Registration } from '../api';
+import { ApiError, type Deal, get, type Listing, type Page, patch, post, type Registration } from '../api';
 import { useApp } from '../app-context';
 import {
   ErrorMessage,
@@ -13,8 +13,8 @@ import {
   Table,
 } from '../components';
 import { fromZonedInput, toZonedInput } from '../format';
-import { useI18n } from '../i18n';
-import { parseYuan } from '../money';
+import { type MessageKey, useI18n } from '../i18n';
+import { formatYuan, parseYuan } from '../money';
 import { LivePanelFor } from './supervisor';
 
 export function StaffConsole() {
@@ -28,24 +28,46 @@ export function StaffConsole() {
 function StaffHome() {
   const { t } = useI18n();
   const { data, error, reload } = useLoad(() => get<Page<Listing>>('/lease-listings?limit=200'), []);
+  const [editing, setEditing] = useState<Listing | null>(null);
   return (
     <section>
       <h1>{t('staffConsole')}</h1>
-      <CreateListingForm onCreated={reload} />
+      {editing ? (
+        <ListingForm
+          key={editing.id}
+          listing={editing}
+          onSaved={() => {
+            setEditing(null);
+            reload();
+          }}
+          onClose={() => setEditing(null)}
+        />
+      ) : (
+        <ListingForm onSaved={reload} />
+      )}
       <h2>{t('listings')}</h2>
       <ErrorMessage error={error} />
       {!data && !error && <Loading />}
-      {data && <StaffListingTable listings={data.items} />}
+      {data && <StaffListingTable listings={data.items} onEdit={setEditing} />}
       <DealsTable />
     </section>
   );
 }
 
-function StaffListingTable({ listings }: { listings: Listing[] }) {
+function StaffListingTable({
+  listings,
+  onEdit,
+}: {
+  listings: Listing[];
+  onEdit: (listing: Listing) => void;
+}) {
   const { t } = useI18n();
   if (listings.length === 0) return <p>{t('none')}</p>;
   return (
-    <Table headers={[t('title'), t('status'), t('bidding'), t('currentPrice')]} testId="staff-listings">
+    <Table
+      headers={[t('title'), t('status'), t('bidding'), t('currentPrice'), t('actions')]}
+      testId="staff-listings"
+    >
       {listings.map((listing) => (
         <tr key={listing.id} data-listing-id={listing.id}>
           <td>
@@ -60,111 +82,269 @@ function StaffListingTable({ listings }: { listings: Listing[] }) {
           <td>
             <Money fen={listing.currentPrice} />
           </td>
+          <td>
+            {listing.status === 'draft' && (
+              <button
+                type="button"
+                className="secondary"
+                aria-label={`${t('edit')} ${listing.title}`}
+                onClick={() => onEdit(listing)}
+              >
+                {t('edit')}
+              </button>
+            )}
+          </td>
         </tr>
       ))}
     </Table>
   );
 }
 
-function CreateListingForm({ onCreated }: { onCreated: () => void }) {
+/** The words for each field the API may name in a VALIDATION_FAILED refusal. */
+const FIELD_LABELS: Record<string, MessageKey> = {
+  title: 'title',
+  address: 'address',
+  areaSqm: 'area',
+  usage: 'usage',
+  leaseTermMonths: 'term',
+  startPrice: 'startPrice',
+  increment: 'increment',
+  deposit: 'deposit',
+  reservePrice: 'reserve',
+  registrationStartsAt: 'registration',
+  registrationEndsAt: 'registration',
+  biddingStartsAt: 'bidding',
+  freeBiddingEndsAt: 'freeEnds',
+  extensionSeconds: 'extension',
+};
+
+/** A refusal in plain words, and for invalid input which fields to look at. */
+function FormError({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  const fields =
+    error instanceof ApiError && error.code === 'VALIDATION_FAILED' && Array.isArray(error.details)
+      ? [
+          ...new Set(
+            (error.details as { field?: unknown }[])
+              .map((detail) => FIELD_LABELS[String(detail.field)])
+              .filter((key): key is MessageKey => Boolean(key))
+              .map((key) => t(key)),
+          ),
+        ]
+      : [];
+  return (
+    <>
+      <ErrorMessage error={error} />
+      {fields.length > 0 && (
+        <p className="error" data-testid="form-fields">
+          {t('checkFields')}
+          {fields.join('、')}
+        </p>
+      )}
+    </>
+  );
+}
+
+const DATE_FIELDS = [
+  'registrationStartsAt',
+  'registrationEndsAt',
+  'biddingStartsAt',
+  'freeBiddingEndsAt',
+] as const;
+
+/**
+ * The listing form: empty, it creates a draft; given a draft, it opens filled in and saves only
+ * the fields that changed with PATCH (an empty reserve removes the reserve).
+ */
+function ListingForm({
+  listing,
+  onSaved,
+  onClose,
+}: {
+  listing?: Listing;
+  onSaved: () => void;
+  onClose?: () => void;
+}) {
   const { t } = useI18n();
   const { config, navigate } = useApp();
   const [error, setError] = useState<unknown>(null);
   const zone = config.timeZone;
   const at = (minutes: number) => toZonedInput(new Date(Date.now() + minutes * 60_000), zone);
+  const dateInput = (iso: string) => toZonedInput(new Date(iso), zone);
+  const yuanInput = (fen: number | null | undefined) => (fen == null ? '' : formatYuan(fen));
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim();
     const yuan = (name: string) => parseYuan(text(name));
+    const reserve = text('reservePrice');
+    const body: Record<string, unknown> = {
+      title: text('title'),
+      address: text('address'),
+      areaSqm: Number(text('areaSqm')),
+      usage: text('usage'),
+      leaseTermMonths: Number(text('leaseTermMonths')),
+      startPrice: yuan('startPrice'),
+      increment: yuan('increment'),
+      deposit: yuan('deposit'),
+      reservePrice: reserve ? parseYuan(reserve) : null,
+      extensionSeconds: Number(text('extensionSeconds')),
+    };
+    for (const field of DATE_FIELDS) body[field] = fromZonedInput(text(field), zone);
     try {
-      const reserve = text('reservePrice');
-      const created = await post<Listing>('/lease-listings', {
-        title: text('title'),
-        address: text('address'),
-        areaSqm: Number(text('areaSqm')),
-        usage: text('usage'),
-        leaseTermMonths: Number(text('leaseTermMonths')),
-        startPrice: yuan('startPrice'),
-        increment: yuan('increment'),
-        deposit: yuan('deposit'),
-        ...(reserve ? { reservePrice: parseYuan(reserve) } : {}),
-        registrationStartsAt: fromZonedInput(text('registrationStartsAt'), zone),
-        registrationEndsAt: fromZonedInput(text('registrationEndsAt'), zone),
-        biddingStartsAt: fromZonedInput(text('biddingStartsAt'), zone),
-        freeBiddingEndsAt: fromZonedInput(text('freeBiddingEndsAt'), zone),
-        extensionSeconds: Number(text('extensionSeconds')),
-      });
-      setError(null);
-      onCreated();
-      navigate(`/staff/listings/${created.id}`);
+      if (listing) {
+        // Only what changed: a date left alone keeps its exact instant.
+        const changes = Object.fromEntries(
+          Object.entries(body).filter(([field, value]) =>
+            (DATE_FIELDS as readonly string[]).includes(field)
+              ? text(field) !== dateInput(listing[field as (typeof DATE_FIELDS)[number]])
+              : value !== (listing[field as keyof Listing] ?? null),
+          ),
+        );
+        await patch<Listing>(`/lease-listings/${listing.id}`, changes);
+        setError(null);
+        onSaved();
+      } else {
+        if (body.reservePrice === null) delete body.reservePrice;
+        const created = await post<Listing>('/lease-listings', body);
+        setError(null);
+        onSaved();
+        navigate(`/staff/listings/${created.id}`);
+      }
     } catch (failure) {
       setError(failure);
     }
   };
+  const heading = listing ? t('editListing') : t('newListing');
+  const fields = (
+    <form onSubmit={onSubmit} className="grid-form" aria-label={heading}>
+      <label>
+        {t('title')}
+        <input
+          name="title"
+          required
+          maxLength={200}
+          defaultValue={listing?.title}
+          autoFocus={Boolean(listing)}
+        />
+      </label>
+      <label>
+        {t('address')}
+        <input name="address" required maxLength={500} defaultValue={listing?.address} />
+      </label>
+      <label>
+        {t('area')}
+        <input
+          name="areaSqm"
+          inputMode="decimal"
+          required
+          defaultValue={listing ? String(listing.areaSqm) : '50'}
+        />
+      </label>
+      <label>
+        {t('usage')}
+        <input name="usage" required defaultValue={listing?.usage ?? '商业'} maxLength={100} />
+      </label>
+      <label>
+        {t('term')}
+        <input
+          name="leaseTermMonths"
+          type="number"
+          min={1}
+          max={240}
+          required
+          defaultValue={listing?.leaseTermMonths ?? 36}
+        />
+      </label>
+      <label>
+        {t('startPrice')} ({t('yuan')})
+        <input name="startPrice" inputMode="decimal" required defaultValue={yuanInput(listing?.startPrice)} />
+      </label>
+      <label>
+        {t('increment')} ({t('yuan')})
+        <input name="increment" inputMode="decimal" required defaultValue={yuanInput(listing?.increment)} />
+      </label>
+      <label>
+        {t('deposit')} ({t('yuan')})
+        <input name="deposit" inputMode="decimal" required defaultValue={yuanInput(listing?.deposit)} />
+      </label>
+      <label>
+        {t('reserve')} ({t('yuan')})
+        <input name="reservePrice" inputMode="decimal" defaultValue={yuanInput(listing?.reservePrice)} />
+      </label>
+      <label>
+        {t('registration')} ⟶
+        <input
+          name="registrationStartsAt"
+          type="datetime-local"
+          step={1}
+          required
+          defaultValue={listing ? dateInput(listing.registrationStartsAt) : at(1)}
+        />
+      </label>
+      <label>
+        {t('registration')} ⟵
+        <input
+          name="registrationEndsAt"
+          type="datetime-local"
+          step={1}
+          required
+          defaultValue={listing ? dateInput(listing.registrationEndsAt) : at(60)}
+        />
+      </label>
+      <label>
+        {t('bidding')}
+        <input
+          name="biddingStartsAt"
+          type="datetime-local"
+          step={1}
+          required
+          defaultValue={listing ? dateInput(listing.biddingStartsAt) : at(60)}
+        />
+      </label>
+      <label>
+        {t('freeEnds')}
+        <input
+          name="freeBiddingEndsAt"
+          type="datetime-local"
+          step={1}
+          required
+          defaultValue={listing ? dateInput(listing.freeBiddingEndsAt) : at(90)}
+        />
+      </label>
+      <label>
+        {t('extension')}
+        <input
+          name="extensionSeconds"
+          type="number"
+          min={1}
+          max={3600}
+          required
+          defaultValue={listing?.extensionSeconds ?? 300}
+        />
+      </label>
+      <FormError error={error} />
+      <div className="row">
+        <button type="submit">{listing ? t('saveChanges') : t('create')}</button>
+        {onClose && (
+          <button type="button" className="secondary" onClick={onClose}>
+            {t('cancel')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+  if (listing)
+    return (
+      <section className="panel" aria-labelledby="edit-listing-heading" data-testid="edit-listing">
+        <h2 id="edit-listing-heading">{heading}</h2>
+        {fields}
+      </section>
+    );
   return (
     <details className="panel">
-      <summary>{t('newListing')}</summary>
-      <form onSubmit={onSubmit} className="grid-form" aria-label={t('newListing')}>
-        <label>
-          {t('title')}
-          <input name="title" required maxLength={200} />
-        </label>
-        <label>
-          {t('address')}
-          <input name="address" required maxLength={500} />
-        </label>
-        <label>
-          {t('area')}
-          <input name="areaSqm" inputMode="decimal" required defaultValue="50" />
-        </label>
-        <label>
-          {t('usage')}
-          <input name="usage" required defaultValue="商业" maxLength={100} />
-        </label>
-        <label>
-          {t('term')}
-          <input name="leaseTermMonths" type="number" min={1} max={240} required defaultValue={36} />
-        </label>
-        <label>
-          {t('startPrice')} ({t('yuan')})
-          <input name="startPrice" inputMode="decimal" required />
-        </label>
-        <label>
-          {t('increment')} ({t('yuan')})
-          <input name="increment" inputMode="decimal" required />
-        </label>
-        <label>
-          {t('deposit')} ({t('yuan')})
-          <input name="deposit" inputMode="decimal" required />
-        </label>
-        <label>
-          {t('reserve')} ({t('yuan')})
-          <input name="reservePrice" inputMode="decimal" />
-        </label>
-        <label>
-          {t('registration')} ⟶
-          <input name="registrationStartsAt" type="datetime-local" step={1} required defaultValue={at(1)} />
-        </label>
-        <label>
-          {t('registration')} ⟵
-          <input name="registrationEndsAt" type="datetime-local" step={1} required defaultValue={at(60)} />
-        </label>
-        <label>
-          {t('bidding')}
-          <input name="biddingStartsAt" type="datetime-local" step={1} required defaultValue={at(60)} />
-        </label>
-        <label>
-          {t('freeEnds')}
-          <input name="freeBiddingEndsAt" type="datetime-local" step={1} required defaultValue={at(90)} />
-        </label>
-        <label>
-          {t('extension')}
-          <input name="extensionSeconds" type="number" min={1} max={3600} required defaultValue={300} />
-        </label>
-        <ErrorMessage error={error} />
-        <button type="submit">{t('create')}</button>
-      </form>
+      <summary>{heading}</summary>
+      {fields}
     </details>
   );
 }
