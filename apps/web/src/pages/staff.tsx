@@ -87,6 +87,7 @@ function StaffListingTable({
               <button
                 type="button"
                 className="secondary"
+                style={{ whiteSpace: 'nowrap' }}
                 aria-label={`${t('edit')} ${listing.title}`}
                 onClick={() => onEdit(listing)}
               >

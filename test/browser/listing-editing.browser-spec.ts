@@ -1,0 +1,189 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import request from 'supertest';
+import { toZonedInput } from '../../apps/web/src/format.js';
+import { createOperator, listingBody, type TestUser } from '../support/factories.js';
+import {
+  anonymousContext,
+  closeAll,
+  launchBrowser,
+  screenshot,
+  signedInContext,
+  startWebPlatform,
+  watchErrors,
+  type WebPlatform,
+} from './browser.js';
+
+/** A wall-clock time in the centre's zone, as a datetime-local input takes it. */
+const centreInput = (date: Date) => toZonedInput(date, 'Asia/Shanghai');
+
+async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+}
+
+/** Horizontal scrolling on a phone: the document wider than the viewport. */
+const overflow = (page: Page) =>
+  page.evaluate(() => {
+    const root = (globalThis as any).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
+
+/** axe and the 375 px width, in Chinese and in English, then back to Chinese. */
+async function checkBothLanguages(page: Page) {
+  expect(await seriousViolations(page)).toEqual([]);
+  expect(await overflow(page)).toBeLessThanOrEqual(0);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.locator('html[lang=en]').waitFor({ state: 'attached' });
+  expect(await seriousViolations(page)).toEqual([]);
+  expect(await overflow(page)).toBeLessThanOrEqual(0);
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.locator('html[lang=zh-CN]').waitFor({ state: 'attached' });
+}
+
+describe('staff edit a draft listing in a real browser (375 px)', () => {
+  let platform: WebPlatform;
+  let browser: Browser;
+  let staff: TestUser;
+  const contexts: BrowserContext[] = [];
+  const phone = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true };
+
+  beforeAll(async () => {
+    platform = await startWebPlatform();
+    browser = await launchBrowser();
+    staff = await createOperator(platform.env.config, platform.api.url, 'staff');
+  });
+
+  afterAll(async () => {
+    await closeAll(...contexts);
+    await browser?.close();
+    await platform?.close();
+  });
+
+  const apiGet = async (id: string) =>
+    (
+      await request(platform.api.url)
+        .get(`/api/lease-listings/${id}`)
+        .auth(staff.token, { type: 'bearer' })
+        .expect(200)
+    ).body;
+
+  it('creates a draft, edits its title and start price, sees the change in the list and, once published, on the public page', async () => {
+    const staffContext = await signedInContext(browser, platform.web, staff, ['staff'], phone);
+    const publicContext = await anonymousContext(browser, phone);
+    contexts.push(staffContext, publicContext);
+    const page = await staffContext.newPage();
+    const errors = watchErrors(page);
+
+    await page.goto(`${platform.web}/staff`);
+    await page.getByText('新建公房租赁项目').click();
+    const create = page.getByRole('form', { name: '新建公房租赁项目' });
+    const now = Date.now();
+    await create.getByLabel('标的名称').fill('船山路 12 号店面使用权租赁');
+    await create.getByLabel('地址').fill('南昌市东湖区船山路 12 号');
+    await create.getByLabel('起始月租金').fill('6,000');
+    await create.getByLabel('加价幅度').fill('100');
+    await create.getByLabel('保证金').fill('20000');
+    await create.locator('input[name=registrationStartsAt]').fill(centreInput(new Date(now - 60_000)));
+    await create.locator('input[name=registrationEndsAt]').fill(centreInput(new Date(now + 3600_000)));
+    await create.locator('input[name=biddingStartsAt]').fill(centreInput(new Date(now + 3600_000)));
+    await create.locator('input[name=freeBiddingEndsAt]').fill(centreInput(new Date(now + 5400_000)));
+    await create.getByRole('button', { name: '保存草稿' }).click();
+    await page.waitForURL(/\/staff\/listings\/[0-9a-f-]{36}$/);
+    const id = page.url().split('/').pop()!;
+    const created = await apiGet(id);
+
+    await page.goto(`${platform.web}/staff`);
+    const row = page.locator(`[data-testid=staff-listings] tr[data-listing-id="${id}"]`);
+    await row.getByRole('button', { name: /编辑/ }).click();
+    const edit = page.getByRole('form', { name: '编辑草稿' });
+    await expect(edit.getByLabel('标的名称').inputValue()).resolves.toBe('船山路 12 号店面使用权租赁');
+    await expect(edit.getByLabel('起始月租金').inputValue()).resolves.toBe('6,000.00');
+    await checkBothLanguages(page);
+
+    // A merged schedule that does not hold: refused in plain words, naming the field, nothing saved.
+    const freeEnds = edit.locator('input[name=freeBiddingEndsAt]');
+    const goodFreeEnds = await freeEnds.inputValue();
+    await freeEnds.fill(centreInput(new Date(now + 1800_000)));
+    await edit.getByRole('button', { name: '保存修改' }).click();
+    await edit
+      .locator('[role=alert][data-code=VALIDATION_FAILED]')
+      .filter({ hasText: '提交的内容不正确' })
+      .waitFor();
+    await edit.getByTestId('form-fields').filter({ hasText: '自由竞价截止' }).waitFor();
+    const pick = ({ title, startPrice, freeBiddingEndsAt }: Record<string, unknown>) => ({
+      title,
+      startPrice,
+      freeBiddingEndsAt,
+    });
+    expect(pick(await apiGet(id))).toEqual(pick(created));
+    await screenshot(page, 'staff-edit-listing-refused');
+    await checkBothLanguages(page);
+
+    await freeEnds.fill(goodFreeEnds);
+    await edit.getByLabel('标的名称').fill('船山路 12 号 1 楼店面使用权租赁（更正）');
+    await edit.getByLabel('起始月租金').fill('6,500');
+    await edit.getByRole('button', { name: '保存修改' }).click();
+    await row.getByRole('link', { name: '船山路 12 号 1 楼店面使用权租赁（更正）' }).waitFor();
+    await expect(page.getByRole('form', { name: '编辑草稿' }).count()).resolves.toBe(0);
+    const edited = await apiGet(id);
+    expect(edited).toMatchObject({ title: '船山路 12 号 1 楼店面使用权租赁（更正）', startPrice: 650_000 });
+    // Untouched fields keep their exact values (a date is not re-rounded by the form).
+    expect(edited.freeBiddingEndsAt).toBe(created.freeBiddingEndsAt);
+    expect(edited.address).toBe(created.address);
+
+    await row.getByRole('link').click();
+    await page.getByRole('button', { name: '发布公告' }).click();
+    await page.locator('[data-status=announced]').first().waitFor();
+    await page.goto(`${platform.web}/staff`);
+    await expect(row.getByRole('button', { name: /编辑/ }).count()).resolves.toBe(0);
+
+    const publicPage = await publicContext.newPage();
+    errors.push(...watchErrors(publicPage));
+    await publicPage.goto(`${platform.web}/listings/${id}`);
+    await publicPage.getByRole('heading', { name: '船山路 12 号 1 楼店面使用权租赁（更正）' }).waitFor();
+    await publicPage.locator('dd').filter({ hasText: '6,500.00' }).first().waitFor();
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  it('saving an edit after the listing was published elsewhere shows the refusal in plain words', async () => {
+    const context = await signedInContext(browser, platform.web, staff, ['staff'], phone);
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const body = listingBody(
+      { biddingInMs: 3600_000, freeMs: 1800_000 },
+      { title: '象山路 3 号店面使用权租赁' },
+    );
+    const created = await request(platform.api.url)
+      .post('/api/lease-listings')
+      .auth(staff.token, { type: 'bearer' })
+      .send(body)
+      .expect(201);
+    const id = created.body.id as string;
+
+    await page.goto(`${platform.web}/staff`);
+    await page
+      .locator(`[data-testid=staff-listings] tr[data-listing-id="${id}"]`)
+      .getByRole('button', { name: /编辑/ })
+      .click();
+    const edit = page.getByRole('form', { name: '编辑草稿' });
+    await edit.getByLabel('标的名称').fill('象山路 3 号（改）');
+    await request(platform.api.url)
+      .post(`/api/lease-listings/${id}/publish`)
+      .auth(staff.token, { type: 'bearer' })
+      .expect(200);
+    await edit.getByRole('button', { name: '保存修改' }).click();
+    await edit
+      .locator('[role=alert][data-code=LISTING_NOT_EDITABLE]')
+      .filter({ hasText: '项目已发布，不能再修改' })
+      .waitFor();
+    expect((await apiGet(id)).title).toBe('象山路 3 号店面使用权租赁');
+    await checkBothLanguages(page);
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
