@@ -12,6 +12,7 @@ import type {
   LeaseRegistrationEntity,
   NewLeaseListing,
 } from '../../libs/persistence/src/index.js';
+import type { ListingStatus } from '../../libs/domain/src/index.js';
 
 /**
  * In-memory fakes of the persistence repositories, for the service specs (the middle tier:
@@ -130,6 +131,7 @@ type ListingsMethods =
   | 'acceptedBidsAfter'
   | 'findBidderCode'
   | 'update'
+  | 'list'
   | 'databaseNow'
   | 'lockForClose'
   | 'closeSold'
@@ -463,8 +465,16 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
     if (listing) Object.assign(listing, structuredClone(changes), { updatedAt: this.db.clockTimestamp() });
   }
 
-  async databaseNow(manager: EntityManager): Promise<Date> {
-    inTransaction(manager);
+  async list(filter: { status?: ListingStatus; includeDrafts: boolean; limit: number; offset: number }) {
+    const all = [...this.t.listings.values()].filter((listing) =>
+      filter.status ? listing.status === filter.status : filter.includeDrafts || listing.status !== 'draft',
+    );
+    all.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
+    return { items: all.slice(filter.offset, filter.offset + filter.limit), total: all.length };
+  }
+
+  async databaseNow(manager?: EntityManager): Promise<Date> {
+    inTransaction(manager ?? null);
     return this.db.clockTimestamp();
   }
 

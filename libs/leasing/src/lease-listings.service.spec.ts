@@ -60,7 +60,12 @@ function setup() {
     logger,
     events,
   );
-  return { db, listings, audit, scheduler, clock, events, warnings, service };
+  /** Time passes for the process and the database alike. */
+  const elapse = (ms: number) => {
+    clock.advance(ms);
+    db.advance(ms);
+  };
+  return { db, listings, audit, scheduler, clock, elapse, events, warnings, service };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -244,7 +249,7 @@ describe('suspend and resume', () => {
         payload: { listingId: listing.id, status: 'suspended', endsAt: at(35 * MINUTE).toISOString() },
       },
     ]);
-    s.clock.advance(10 * MINUTE);
+    s.elapse(10 * MINUTE);
     await s.service.resume(supervisor, listing.id);
     expect(s.listings.listing(listing.id)).toMatchObject({
       status: 'announced',
@@ -358,9 +363,9 @@ describe('registration windows (register)', () => {
   it('REGISTRATION_NOT_OPEN before registrationStartsAt; open from it; REGISTRATION_CLOSED from registrationEndsAt', async () => {
     const s = setup();
     const listing = announced(s);
-    s.clock.advance(MINUTE - 1);
+    s.elapse(MINUTE - 1);
     await expectRefusedUnchanged(s, () => s.service.register(bidder, listing.id), 'REGISTRATION_NOT_OPEN');
-    s.clock.advance(1);
+    s.elapse(1);
     expect(await s.service.register(bidder, listing.id)).toMatchObject({ status: 'pending' });
     expect(s.audit.entries()).toEqual([
       expect.objectContaining({
@@ -369,12 +374,20 @@ describe('registration windows (register)', () => {
         data: { listingId: listing.id },
       }),
     ]);
-    s.clock.advance(MINUTE);
+    s.elapse(MINUTE);
     await expectRefusedUnchanged(
       s,
       () => s.service.register(user(randomUUID(), 'bidder'), listing.id),
       'REGISTRATION_CLOSED',
     );
+  });
+
+  it("closes by the database's clock: a process whose clock runs 2 s behind still refuses at registrationEndsAt", async () => {
+    const s = setup();
+    const listing = announced(s);
+    s.elapse(2 * MINUTE);
+    s.clock.advance(-2000);
+    await expectRefusedUnchanged(s, () => s.service.register(bidder, listing.id), 'REGISTRATION_CLOSED');
   });
 
   it.each<[string, ErrorCode, Partial<LeaseListingEntity>]>([
@@ -394,7 +407,7 @@ describe('registration windows (register)', () => {
   it('FORBIDDEN to staff; ALREADY_REGISTERED the second time, its audit entry rolled back', async () => {
     const s = setup();
     const listing = announced(s);
-    s.clock.advance(MINUTE);
+    s.elapse(MINUTE);
     await expectRefusedUnchanged(s, () => s.service.register(staff, listing.id), 'FORBIDDEN');
     await s.service.register(bidder, listing.id);
     await expectRefusedUnchanged(s, () => s.service.register(bidder, listing.id), 'ALREADY_REGISTERED');
@@ -515,5 +528,12 @@ describe('get (the REST view of one listing)', () => {
       status: 'bidding',
       storedStatus: 'announced',
     });
+  });
+  it("the list shows the status by the database's clock too", async () => {
+    const s = setup();
+    const listing = s.listings.addListing({ status: 'announced', biddingStartsAt: at(-1000) });
+    s.clock.advance(-2000);
+    const { items } = await s.service.list({ limit: 50, offset: 0 });
+    expect(items.find((item) => item.id === listing.id)).toMatchObject({ status: 'bidding' });
   });
 });

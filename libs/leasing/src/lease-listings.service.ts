@@ -234,9 +234,12 @@ export class LeaseListingsService {
       now: Date,
     ) => { changes?: Partial<LeaseListingEntity>; data?: Record<string, unknown> },
   ): Promise<{ listing: LeaseListingEntity; now: Date }> {
-    const now = this.clock.now();
+    let now = this.clock.now();
     const listing = await this.dataSource.transaction(async (manager) => {
       const current = await this.mustLock(manager, listingId);
+      // Suspending freezes the time left and resuming restarts it: by the database's clock,
+      // the one `ends_at` is kept by and the bid path checks.
+      now = await this.listings.databaseNow(manager);
       const next = this.transition(current.status, action);
       const { changes = {}, data = {} } = plan(current, now);
       const written = { ...changes, status: next };
@@ -283,7 +286,8 @@ export class LeaseListingsService {
     if (filter.status === 'draft' && !canSeeDrafts(viewer)) return { items: [], total: 0 };
     const everything = canSeeEverything(viewer);
     const { items, total } = await this.listings.list({ ...filter, includeDrafts: canSeeDrafts(viewer) });
-    const now = this.clock.now();
+    // The status follows the database's clock, as on the listing's own page.
+    const now = await this.listings.databaseNow();
     // Leader codes are on the listing page itself; the list shows prices and counts.
     const view = everything ? toStaffListing : toPublicListing;
     return { items: items.map((listing) => view(listing, null, now)), total };
@@ -291,8 +295,9 @@ export class LeaseListingsService {
 
   async register(bidder: AuthUser, listingId: string) {
     if (!bidder.roles.includes('bidder')) throw new DomainError('FORBIDDEN', 'only bidders may register');
-    const now = this.clock.now();
     const listing = await this.listings.findById(listingId);
+    // Registration closes when bidding opens, by the clock the bid path checks: the database's.
+    const now = await this.listings.databaseNow();
     if (!listing || listing.status === 'draft') throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
     if (listing.status !== 'announced' || now.getTime() < listing.registrationStartsAt.getTime()) {
       if (listing.status === 'announced')

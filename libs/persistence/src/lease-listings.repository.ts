@@ -375,9 +375,11 @@ export class LeaseListingsRepository {
     };
   }
 
-  /** The database's clock: the one every instance shares. */
-  async databaseNow(manager: EntityManager): Promise<Date> {
-    const rows = (await manager.query('SELECT clock_timestamp() AS now')) as { now: Date }[];
+  /** The database's clock: the one every instance shares (inside `manager`'s transaction, if given). */
+  async databaseNow(manager?: EntityManager): Promise<Date> {
+    const rows = (await (manager ?? this.dataSource).query('SELECT clock_timestamp() AS now')) as {
+      now: Date;
+    }[];
     return rows[0].now;
   }
 
