@@ -85,7 +85,7 @@ const schema = z
      * gateway's event loop and its read pool. A signed-in user's sockets share one socket's
      * budget instead.
      */
-    ANONYMOUS_READ_POINTS_PER_GATEWAY_PER_SECOND: positiveInt.default(900),
+    ANONYMOUS_READ_POINTS_PER_GATEWAY_PER_SECOND: positiveInt.default(450),
     /** Accepted bids per `resync` answer. */
     RESYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
     /** Tests only: shifts this process's clock, to prove instances with skewed clocks stay exact. */
