@@ -535,6 +535,7 @@ describe('evaluateBidOnBothClocks: the database clock decides, the process clock
     ['process behind, database past the end', ENDS - 5 * SECOND, ENDS, 'AUCTION_CLOSED'],
     ['process behind, database 1 ms past the end', ENDS - 1, ENDS + 1, 'AUCTION_CLOSED'],
     ['process ahead, database before the start', BIDDING_STARTS, BEFORE_START, 'AUCTION_NOT_OPEN'],
+    ['process before the start, database open', BEFORE_START, IN_FREE, 'AUCTION_NOT_OPEN'],
     ['process past the end, database before it', ENDS, ENDS - 5 * SECOND, 'AUCTION_CLOSED'],
     ['database ahead but still in the countdown', IN_COUNTDOWN, IN_COUNTDOWN + 5 * SECOND, 'accepted'],
   ];
