@@ -1,5 +1,8 @@
 import request from 'supertest';
+import type { INestApplication } from '@nestjs/common';
+import type { Namespace } from 'socket.io';
 import type { Socket } from 'socket.io-client';
+import { LIVE_EVENTS, roomFor } from '../libs/bidding/src/live-events.js';
 import { LeaseListingsRepository } from '../libs/persistence/src/lease-listings.repository.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 import {
@@ -33,6 +36,30 @@ function countCalls(
     return original(...args);
   };
   return calls;
+}
+
+/**
+ * Holds back what the gateway itself broadcasts to a listing's room (its adapter's local delivery
+ * and its publication to the other instances alike) until `release`; broadcasts that come in
+ * from elsewhere (the api's, through Redis) are delivered as usual.
+ */
+function holdBroadcasts(gateway: INestApplication, listingId: string) {
+  const namespace = (gateway.get(LIVE_EVENTS) as unknown as { namespace: Namespace }).namespace;
+  const adapter = namespace.adapter;
+  const original = adapter.broadcast;
+  const held: (() => void)[] = [];
+  adapter.broadcast = function (this: typeof adapter, ...args: Parameters<typeof original>) {
+    const [, options] = args;
+    if (!options.rooms.has(roomFor(listingId))) return original.apply(this, args);
+    held.push(() => original.apply(this, args));
+  };
+  return {
+    count: () => held.length,
+    release() {
+      adapter.broadcast = original;
+      held.splice(0).forEach((broadcast) => broadcast());
+    },
+  };
 }
 
 describe('signed-in snapshots come from the short cache', () => {
@@ -157,18 +184,33 @@ describe('signed-in snapshots come from the short cache', () => {
     // Whatever the room has cached, read after the last event it saw.
     await ask(sockets.get(c.id)!, 'join', { listingId: listing.id });
     const before = watcherBids.length;
-    const own = await bidOverSocket(sockets.get(a.id)!, listing.id, 900_000, 'hall-own');
-    expect(own).toMatchObject({ ok: true, bid: { seq: before + 1 } });
-    // Straight after the ack, on the same socket and on another user's: no stale cached listing.
-    for (const user of [a, c]) {
-      const { snapshot } = await ask(sockets.get(user.id)!, 'join', { listingId: listing.id });
-      expect(snapshot).toMatchObject({
-        lastSeq: before + 1,
-        currentPrice: 900_000,
-        leaderCode: codeOf(a),
-        yourBidderCode: codeOf(user),
-      });
+    // The broadcast of the bid is held back on this gateway until the end of the step (it
+    // would otherwise reach the room, and drop the cache, before the ack): only the bid
+    // handler itself can make the next snapshot fresh.
+    const held = holdBroadcasts(platform.gateway.app, listing.id);
+    try {
+      const own = await bidOverSocket(sockets.get(a.id)!, listing.id, 900_000, 'hall-own');
+      expect(own).toMatchObject({ ok: true, bid: { seq: before + 1 } });
+      expect(held.count()).toBe(1);
+      // Straight after the ack, on the same socket and on another user's: no stale cached listing.
+      for (const user of [a, c]) {
+        const { snapshot } = await ask(sockets.get(user.id)!, 'join', { listingId: listing.id });
+        expect(snapshot).toMatchObject({
+          lastSeq: before + 1,
+          currentPrice: 900_000,
+          leaderCode: codeOf(a),
+          yourBidderCode: codeOf(user),
+        });
+      }
+      expect(watcherBids.length).toBe(before);
+    } finally {
+      held.release();
     }
+    await waitFor(
+      () => watcherBids.length === before + 1 || undefined,
+      10_000,
+      'the held broadcast to reach the room',
+    );
     // A bid made elsewhere (over REST, on the api) reaches the room and drops the cached reads.
     expect(await bidOverRest(platform.api.url, b.token, listing.id, 910_000, 'hall-rest')).toMatchObject({
       ok: true,
