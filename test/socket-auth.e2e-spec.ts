@@ -1,4 +1,5 @@
 import jwt from 'jsonwebtoken';
+import type { Queue } from 'bullmq';
 import request from 'supertest';
 import { io } from 'socket.io-client';
 import {
@@ -25,7 +26,7 @@ import {
   staffListing,
 } from './support/bidding-clients.js';
 import { createQueueBackend } from '../libs/queues/src/queue-backend.js';
-import { AUCTIONS_QUEUE } from '../libs/queues/src/auction-jobs.js';
+import { AUCTIONS_QUEUE, closeJobId, openJobId } from '../libs/queues/src/auction-jobs.js';
 import { BID_TABLES, tableContents, queryRows } from './support/checks.js';
 
 const ALLOWED_ORIGIN = 'https://ggzy.example';
@@ -257,31 +258,116 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
     }
   });
 
-  it("a worker whose clock runs 3 s ahead runs the close early but closes only at the database's end", async () => {
-    const api = platform.api.url;
-    const [a, b] = bidders;
+  /** How far ahead the fast worker's clock runs: its timed jobs fire this early by its clock. */
+  const WORKER_AHEAD_MS = 8000;
+  /** The sweeper leaves what is due this recently to the jobs (SWEEP_GRACE_MS, apps/worker/src/auctions.processor.ts). */
+  const SWEEP_GRACE_MS = 1000;
+
+  /** Runs `steps` with the platform's worker replaced by one whose clock runs WORKER_AHEAD_MS ahead. */
+  async function withFastWorker(steps: (queue: Queue) => Promise<void>) {
     await platform.stopWorker();
-    const fastWorker = await startWorker({ ...platform.env.config, CLOCK_OFFSET_MS: 3000 });
+    const fastWorker = await startWorker({ ...platform.env.config, CLOCK_OFFSET_MS: WORKER_AHEAD_MS });
     const backend = createQueueBackend(platform.env.config);
     const queue = backend.createQueue(AUCTIONS_QUEUE);
     try {
+      await steps(queue);
+    } finally {
+      await queue.close();
+      await backend.close();
+      await fastWorker.close();
+      await platform.startWorker();
+    }
+  }
+
+  /** What a job returned, once it has run. */
+  const returned = (queue: Queue, jobId: string, what: string) =>
+    waitFor(
+      async () => {
+        const job = await queue.getJob(jobId);
+        return job && (await job.isCompleted())
+          ? ((await queue.getJob(jobId))!.returnvalue as object)
+          : undefined;
+      },
+      15_000,
+      what,
+    );
+
+  /** When the audit log says `action` happened to a listing, by the database's clock. */
+  const auditTimes = async (action: string, listingId: string) =>
+    (
+      await queryRows<{ at: Date }>(
+        platform.env.config.DATABASE_URL,
+        'SELECT at FROM audit_log WHERE action = $1 AND entity_id = $2',
+        [action, listingId],
+      )
+    ).map((row) => row.at.getTime());
+
+  it("a worker whose clock runs 8 s ahead runs the open early, and its retry opens at the database's start", async () => {
+    await withFastWorker(async (queue) => {
+      const listing = await createPublishedListing(platform.api.url, staff, [], {
+        biddingInMs: 12_000,
+        freeMs: 9000,
+        extensionSeconds: 2,
+      });
+      const startsAt = Date.parse(listing.body.biddingStartsAt);
+      // Only the early job (and its retry) can open it on time: the scheduled open is gone.
+      expect(await queue.remove(openJobId(listing.id, new Date(startsAt)))).toBe(1);
+      // The open job as that worker's clock fires it: 8 s before the start. Its clock says due.
+      await sleepUntil(startsAt, -WORKER_AHEAD_MS);
+      await queue.add(
+        'open',
+        { listingId: listing.id, at: new Date(startsAt).toISOString() },
+        { jobId: `early-${listing.id}` },
+      );
+      expect(await returned(queue, `early-${listing.id}`, 'the early open job')).toMatchObject({
+        opened: false,
+        dueInMs: expect.any(Number),
+      });
+      // (The api shows an announced listing past its start as bidding: the audit entry is the open.)
+      const opens = await waitFor(
+        async () => {
+          const times = await auditTimes('auction.opened', listing.id);
+          return times.length > 0 ? times : undefined;
+        },
+        20_000,
+        'the open',
+      );
+      // Opened at the start by the database's clock, before the sweeper would have caught it.
+      expect(opens).toHaveLength(1);
+      expect(opens[0]).toBeGreaterThanOrEqual(startsAt);
+      expect(opens[0]).toBeLessThan(startsAt + SWEEP_GRACE_MS);
+    });
+  });
+
+  it("a worker whose clock runs 8 s ahead runs the close early but closes only at the database's end, by its retry", async () => {
+    const api = platform.api.url;
+    const [a, b] = bidders;
+    await withFastWorker(async (queue) => {
       // No countdown bid below: the auction ends at freeBiddingEndsAt + 2 s.
       const listing = await createPublishedListing(api, staff, [a, b], {
         biddingInMs: 3000,
-        freeMs: 3000,
+        freeMs: 9000,
         extensionSeconds: 2,
       });
+      const startsAt = Date.parse(listing.body.biddingStartsAt);
       const endsAt = Date.parse(listing.body.freeBiddingEndsAt) + 2000;
-      await sleepUntil(Date.parse(listing.body.biddingStartsAt), 300);
+      await sleepUntil(startsAt, 300);
       expect(await bidOverRest(api, a.token, listing.id, 800_000, 'a-free')).toMatchObject({ ok: true });
-      // The close job as that worker's clock fires it: 3 s before the end. Its clock says due.
-      await sleepUntil(endsAt, -3000);
-      const early = await queue.add(
+      // Once the open has run (it re-adds the close job when that is missing), only the early job
+      // (and its retry) can close the listing on time: the scheduled close is gone.
+      await returned(queue, openJobId(listing.id, new Date(startsAt)), 'the open job');
+      expect(await queue.remove(closeJobId(listing.id, new Date(endsAt)))).toBe(1);
+      // The close job as that worker's clock fires it: 8 s before the end. Its clock says due.
+      await sleepUntil(endsAt, -WORKER_AHEAD_MS);
+      await queue.add(
         'close',
         { listingId: listing.id, endsAt: new Date(endsAt).toISOString() },
         { jobId: `early-${listing.id}` },
       );
-      await waitFor(async () => (await early.isCompleted()) || undefined, 10_000, 'the early close job');
+      expect(await returned(queue, `early-${listing.id}`, 'the early close job')).toMatchObject({
+        closed: false,
+        reason: 'not_due',
+      });
       expect((await staffListing(api, staff.token, listing.id)).status).toBe('bidding');
       // Still in the free period by the shared clock: B's bid is taken.
       expect(await bidOverRest(api, b.token, listing.id, 810_000, 'b-free')).toMatchObject({ ok: true });
@@ -296,18 +382,11 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
       expect(Date.now()).toBeGreaterThanOrEqual(endsAt);
       expect(closed.finalPrice).toBe(810_000);
       expect(Date.parse(closed.closedAt)).toBe(endsAt);
-      const closes = await queryRows<{ at: Date }>(
-        platform.env.config.DATABASE_URL,
-        `SELECT at FROM audit_log WHERE action = 'auction.closed' AND entity_id = $1`,
-        [listing.id],
-      );
+      // Closed at the end by the database's clock, before the sweeper would have caught it.
+      const closes = await auditTimes('auction.closed', listing.id);
       expect(closes).toHaveLength(1);
-      expect(closes[0].at.getTime()).toBeGreaterThanOrEqual(endsAt);
-    } finally {
-      await queue.close();
-      await backend.close();
-      await fastWorker.close();
-      await platform.startWorker();
-    }
+      expect(closes[0]).toBeGreaterThanOrEqual(endsAt);
+      expect(closes[0]).toBeLessThan(endsAt + SWEEP_GRACE_MS);
+    });
   });
 });
