@@ -56,12 +56,15 @@ describe('sign-in limits', () => {
     await env?.drop();
   });
 
-  // Successes never count, so no window of any length fills up; how fast 200 argon2 checks run
-  // on this shared machine is the benchmark's business, not this test's.
-  it('200 bidders sign in from one hall address, a few typos included', async () => {
+  // Successes never count, so no window of any length fills up. Issue 5 §3 promises the 200
+  // sign-ins within a minute: measured from the first request to the last answer, with a
+  // generous bound (the whole minute; the benchmark measures how fast they really are). A
+  // limiter that delayed successes (a 2-s first delay per sign-in, say) would blow it.
+  it('200 bidders sign in from one hall address within a minute, a few typos included', async () => {
     const password = `pw-${randomBytes(6).toString('hex')}`;
     const names = await insertBidders(env.config, 200, password);
     const statuses: number[] = [];
+    const started = performance.now();
     // Ten at a time, as a hall's desks would; every fifth bidder mistypes once first.
     for (let i = 0; i < names.length; i += 10) {
       const batch = names.slice(i, i + 10);
@@ -74,9 +77,12 @@ describe('sign-in limits', () => {
         }),
       );
     }
+    const elapsedMs = performance.now() - started;
     expect(statuses).toHaveLength(200);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
-  });
+    expect(elapsedMs).toBeLessThan(60_000);
+    // Jest's own limit is past the minute, so a slow run fails on the measure above, not on it.
+  }, 150_000);
 
   it('20 wrong passwords for alice from X slow alice down at X, not alice from Y', async () => {
     const [alice] = await insertBidders(env.config, 1, 'alice-real-password');
