@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { DataSource } from 'typeorm';
+import { DataSource, type Logger } from 'typeorm';
 import { createDataSource } from '../../libs/persistence/src/data-source.js';
 import { isUniqueViolation } from '../../libs/persistence/src/data-source.js';
 import { AuditLogRepository, type AuditRecord } from '../../libs/persistence/src/audit-log.repository.js';
@@ -283,6 +283,54 @@ describe('the bid path’s reads and the locked append', () => {
     });
     // The key is the bidder's own: the rival's read with the same clientBidId finds nothing.
     expect((await listings.peekForBid(listing.id, rivalId, 'k-1'))!.existing).toBeNull();
+  });
+});
+
+describe('the resync page (acceptedBidsAfter, behind SnapshotService.bidsAfter)', () => {
+  it('pages by the (listing_id, seq) key with limit + 1 rows: no COUNT and no OFFSET in its SQL', async () => {
+    const listing = await createListing();
+    await dataSource.transaction(async (manager) => {
+      for (let seq = 1; seq <= 5; seq += 1) {
+        const bid = acceptedBid(listing, { seq, bidCount: seq, amount: 95_000 + seq * 5_000 });
+        const expected = { lastSeq: seq - 1, endsAt: listing.endsAt };
+        expect(await listings.appendAcceptedBid(manager, bid, expected, auditRecord(listing.id))).toBe(true);
+      }
+    });
+    // The SQL the reads DataSource sends, captured by its own logger (every statement goes
+    // through logQuery when query logging is on).
+    const statements: string[] = [];
+    const capture: Logger = {
+      logQuery: (query) => void statements.push(query),
+      logQueryError: () => undefined,
+      logQuerySlow: () => undefined,
+      logSchemaBuild: () => undefined,
+      logMigration: () => undefined,
+      log: () => undefined,
+    };
+    const base = createDataSource(env.config.DATABASE_URL, 2, 'ggzy-test-resync');
+    const reads = await new DataSource({ ...base.options, logging: ['query'], logger: capture }).initialize();
+    statements.length = 0; // initialize()'s own statements
+    try {
+      const paging = new LeaseListingsRepository(dataSource, reads);
+      const first = await paging.acceptedBidsAfter(listing.id, 0, 2);
+      expect(first.items.map((bid) => bid.seq)).toEqual([1, 2]);
+      expect(first.hasMore).toBe(true);
+      const middle = await paging.acceptedBidsAfter(listing.id, 2, 2);
+      expect(middle.items.map((bid) => bid.seq)).toEqual([3, 4]);
+      expect(middle.hasMore).toBe(true);
+      const last = await paging.acceptedBidsAfter(listing.id, 4, 2);
+      expect(last.items.map((bid) => Number(bid.amount))).toEqual([120_000]);
+      expect(last.hasMore).toBe(false);
+      for (const sql of statements) {
+        expect(sql).not.toMatch(/\bCOUNT\s*\(/i);
+        expect(sql).not.toMatch(/\bOFFSET\b/i);
+        expect(sql).toMatch(/"seq" > \$2/);
+        expect(sql).toMatch(/LIMIT 3\b/);
+      }
+      expect(statements).toHaveLength(3); // one statement a page
+    } finally {
+      await reads.destroy();
+    }
   });
 });
 
