@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -84,3 +85,20 @@ export async function screenshot(page: Page, name: string) {
 export async function closeAll(...contexts: (BrowserContext | undefined)[]) {
   await Promise.all(contexts.map((context) => context?.close().catch(() => {})));
 }
+
+/** axe's serious and critical violations on the page, one line each (none is the goal). */
+export async function seriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+}
+
+/** Horizontal scrolling on a phone: how much wider the document is than the viewport. */
+export const overflow = (page: Page) =>
+  page.evaluate(() => {
+    const root = (globalThis as any).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });

@@ -1,4 +1,3 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { toZonedInput } from '../../apps/web/src/format.js';
@@ -7,7 +6,9 @@ import {
   anonymousContext,
   closeAll,
   launchBrowser,
+  overflow,
   screenshot,
+  seriousViolations,
   signedInContext,
   startWebPlatform,
   watchErrors,
@@ -16,22 +17,6 @@ import {
 
 /** A wall-clock time in the centre's zone, as a datetime-local input takes it. */
 const centreInput = (date: Date) => toZonedInput(date, 'Asia/Shanghai');
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-}
-
-/** Horizontal scrolling on a phone: the document wider than the viewport. */
-const overflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as any).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
 
 /** axe and the 375 px width, in Chinese and in English, then back to Chinese. */
 async function checkBothLanguages(page: Page) {

@@ -1,4 +1,3 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   createOperator,
@@ -10,6 +9,8 @@ import {
   anonymousContext,
   closeAll,
   launchBrowser,
+  overflow,
+  seriousViolations,
   signedInContext,
   startWebPlatform,
   watchErrors,
@@ -23,22 +24,6 @@ interface Visit {
   /** What shows once the page has its data. */
   ready: (page: Page) => Promise<void>;
 }
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-}
-
-/** Horizontal scrolling on a phone: the document wider than the viewport. */
-const overflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as any).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
 
 describe('every page: axe and a 375 px phone', () => {
   let platform: WebPlatform;

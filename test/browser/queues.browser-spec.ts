@@ -1,31 +1,17 @@
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { createOperator, registerBidder, type TestUser } from '../support/factories.js';
 import {
   anonymousContext,
   closeAll,
   launchBrowser,
+  overflow,
   screenshot,
+  seriousViolations,
   signedInContext,
   startWebPlatform,
   watchErrors,
   type WebPlatform,
 } from './browser.js';
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-}
-
-const overflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as any).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
 
 describe('the queues dashboard (bull-board) from the web app', () => {
   let platform: WebPlatform;

@@ -1,7 +1,6 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import type { Browser, BrowserContext, Page, WebSocket } from 'playwright-core';
+import type { Browser, BrowserContext, WebSocket } from 'playwright-core';
 import {
   createOperator,
   createPublishedListing,
@@ -12,27 +11,14 @@ import {
 import {
   closeAll,
   launchBrowser,
+  overflow,
   screenshot,
+  seriousViolations,
   signedInContext,
   startWebPlatform,
   watchErrors,
   type WebPlatform,
 } from './browser.js';
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-}
-
-const overflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as any).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
 
 describe('live room: signing in again after TOKEN_EXPIRED, on the same socket', () => {
   let platform: WebPlatform;

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { AxeBuilder } from '@axe-core/playwright';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import request from 'supertest';
@@ -9,7 +8,9 @@ import {
   anonymousContext,
   closeAll,
   launchBrowser,
+  overflow,
   screenshot,
+  seriousViolations,
   signedInContext,
   startWebPlatform,
   watchErrors,
@@ -46,21 +47,6 @@ const BARS: Record<string, Record<string, number>> = {
   '2019-02': { construction: 50_000_000, procurement: 0, property_rights: 0 },
   '2019-03': { construction: 0, procurement: 8_800_000, property_rights: 120_000_000 },
 };
-
-async function seriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-}
-
-const overflow = (page: Page) =>
-  page.evaluate(() => {
-    const root = (globalThis as any).document.documentElement;
-    return root.scrollWidth - root.clientWidth;
-  });
 
 /** Axe and the phone width, in Chinese and then in English. */
 async function checkAccessible(page: Page) {
