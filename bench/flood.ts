@@ -1,16 +1,15 @@
 import 'reflect-metadata';
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { PasswordHasher } from '@ggzy/auth';
-import { createDataSource, freePort, UsersRepository } from '@ggzy/persistence';
-import { DEFAULT_REDIS_URL, redisAnswers } from '@ggzy/queues';
+import { createDataSource, UsersRepository } from '@ggzy/persistence';
+import { ask, connect, startPlatform } from './platform.js';
 import { round, summary } from './stats.js';
 
 /**
@@ -33,22 +32,6 @@ const BIDDERS = 10;
 const BIDS_PER_SECOND = 50;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const ask = (socket: Socket, event: string, payload: unknown): Promise<any> =>
-  socket.timeout(30_000).emitWithAck(event, payload);
-
-function connect(url: string, options: { token?: string; localAddress?: string } = {}): Promise<Socket> {
-  const socket = io(`${url}/bidding`, {
-    auth: options.token ? { token: options.token } : {},
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-  } as Parameters<typeof io>[1]);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
 
 async function json(url: string, token?: string, body?: unknown) {
   const response = await fetch(url, {
@@ -59,74 +42,6 @@ async function json(url: string, token?: string, body?: unknown) {
   const parsed = (await response.json()) as any;
   if (response.status >= 400) throw new Error(`${url} → ${response.status} ${JSON.stringify(parsed)}`);
   return parsed;
-}
-
-async function startPlatform() {
-  const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const database = `ggzy_flood_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const databaseUrl = url.toString();
-  const dataSource = await createDataSource(databaseUrl, 2).initialize();
-  await dataSource.runMigrations();
-  await dataSource.destroy();
-  const [apiPort, gatewayPort] = [await freePort(), await freePort()];
-  const redisUrl = (await redisAnswers(DEFAULT_REDIS_URL)) ? DEFAULT_REDIS_URL : 'none';
-  const env = {
-    ...process.env,
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    API_PORT: String(apiPort),
-    GATEWAY_PORT: String(gatewayPort),
-    QUEUE_PREFIX: `f${randomBytes(4).toString('hex')}`,
-    LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
-    LOG_LEVEL: 'info',
-  };
-  const start = (entry: string, ready: string) =>
-    new Promise<ChildProcess>((resolve, reject) => {
-      // BENCH_PROFILE=dir writes the gateway's CPU profile there, to see where the flood's time goes.
-      const profile = process.env.BENCH_PROFILE && entry.includes('gateway');
-      const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-      const child = spawn(process.execPath, [...flags, join(root, entry)], {
-        env,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let output = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        if (output.includes(ready)) return;
-        output += chunk.toString();
-        if (output.includes(ready)) resolve(child);
-      });
-      child.once('exit', (code) => reject(new Error(`${entry} exited ${code}: ${output}`)));
-    });
-  const children = await Promise.all([
-    start('dist/apps/api/src/main.js', 'api listening'),
-    start('dist/apps/bidding-gateway/src/main.js', 'bidding gateway listening'),
-    start('dist/apps/worker/src/main.js', 'worker ready'),
-  ]);
-  const stop = async () => {
-    for (const child of children) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    const drop = new pg.Client({ connectionString: adminUrl });
-    await drop.connect();
-    await drop.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await drop.end();
-  };
-  return {
-    apiUrl: `http://127.0.0.1:${apiPort}`,
-    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
-    databaseUrl,
-    gatewayPid: children[1].pid!,
-    stop,
-  };
 }
 
 async function prepare(apiUrl: string, databaseUrl: string) {
@@ -221,7 +136,12 @@ async function bidPhase(sockets: Socket[], listingId: string, tag: string, gatew
 }
 
 async function main() {
-  const platform = await startPlatform();
+  const platform = await startPlatform({
+    // Default limits, except sign-in: the bench signs its bidders in from one address.
+    env: { LOGIN_RATE_LIMIT_PER_MINUTE: '100000' },
+    gatewayProfileDir: process.env.BENCH_PROFILE,
+  });
+  const gatewayPid = platform.processes.gateway.pid!;
   try {
     const { listingId, bidders } = await prepare(platform.apiUrl, platform.databaseUrl);
     const sockets = await Promise.all(bidders.map((token) => connect(platform.gatewayUrl, { token })));
@@ -230,8 +150,8 @@ async function main() {
       socket.on('bid.accepted', () => {});
     }
     // Warm-up, then the baseline: the same bidders with no flood.
-    await bidPhase(sockets, listingId, 'warm', platform.gatewayPid);
-    const baseline = await bidPhase(sockets, listingId, 'base', platform.gatewayPid);
+    await bidPhase(sockets, listingId, 'warm', gatewayPid);
+    const baseline = await bidPhase(sockets, listingId, 'base', gatewayPid);
 
     // The flooders run in a process of their own, so parsing their answers does not delay
     // the bidders' acks on this process's event loop (the two cores are shared all the same).
@@ -248,7 +168,7 @@ async function main() {
     flooder.send('start');
     await sleep(1000);
     const flooderCpuBefore = cpuSeconds(flooder.pid!);
-    const underFlood = await bidPhase(sockets, listingId, 'flood', platform.gatewayPid);
+    const underFlood = await bidPhase(sockets, listingId, 'flood', gatewayPid);
     const flooderCpuPerSecond = round((cpuSeconds(flooder.pid!) - flooderCpuBefore) / SECONDS, 2);
     flooder.send('stop');
     const flood = await message<FloodReport>();

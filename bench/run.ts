@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { PasswordHasher } from '@ggzy/auth';
-import { createDataSource, ensureEmbeddedPostgres, freePort, UsersRepository } from '@ggzy/persistence';
-import { DEFAULT_REDIS_URL, redisAnswers } from '@ggzy/queues';
+import { createDataSource, freePort, UsersRepository } from '@ggzy/persistence';
 import {
   createBaselineTables,
   describePgbench,
@@ -21,6 +20,7 @@ import {
   runPgbench,
 } from './baseline.js';
 import { measureCpu, rssMiB } from './cpu.js';
+import { ask, connect, type Platform, startPlatform } from './platform.js';
 import { markdownReport } from './report.js';
 import { aggregate, compact, round, summary } from './stats.js';
 
@@ -51,17 +51,6 @@ export const log = (message: string) =>
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 const load = () => loadavg().map((value) => round(value, 2));
 
-export interface Platform {
-  apiUrl: string;
-  gatewayUrl: string;
-  databaseUrl: string;
-  database: string;
-  adminUrl: string;
-  redisUrl: string | null;
-  processes: Record<string, ChildProcess>;
-  startGateway(): Promise<{ url: string; child: ChildProcess }>;
-}
-
 const pidsOf = (processes: Record<string, ChildProcess>) =>
   Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, child.pid!]));
 
@@ -80,22 +69,6 @@ export async function json(url: string, init: { method?: string; token?: string;
   return body;
 }
 
-export function connect(url: string, token?: string): Promise<Socket> {
-  const socket = io(`${url}/bidding`, {
-    auth: token ? { token } : {},
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-export const ask = (socket: Socket, event: string, payload: unknown): Promise<any> =>
-  socket.timeout(30_000).emitWithAck(event, payload);
-
 /** Runs `work` over `items`, at most `width` at a time, keeping the order of the results. */
 async function inBatches<T, R>(items: T[], width: number, work: (item: T, index: number) => Promise<R>) {
   const results: R[] = [];
@@ -104,87 +77,21 @@ async function inBatches<T, R>(items: T[], width: number, work: (item: T, index:
   return results;
 }
 
-export async function startPlatform(): Promise<Platform> {
-  const local = 'postgres://postgres@127.0.0.1:5432/postgres';
-  let adminUrl = local;
-  const probe = new pg.Client({ connectionString: local, connectionTimeoutMillis: 1000 });
-  try {
-    await probe.connect();
-    await probe.end();
-  } catch {
-    adminUrl = (await ensureEmbeddedPostgres('.data/bench')).url.replace(/\/ggzy$/, '/postgres');
-  }
-  const redisUrl = (await redisAnswers(DEFAULT_REDIS_URL)) ? DEFAULT_REDIS_URL : null;
-  const database = `ggzy_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${database}`;
-  const databaseUrl = url.toString();
-  const dataSource = await createDataSource(databaseUrl, 2).initialize();
-  await dataSource.runMigrations();
-  await dataSource.destroy();
-  const env = {
-    ...process.env,
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl ?? 'none',
-    QUEUE_PREFIX: `b${randomBytes(4).toString('hex')}`,
-    // Every bench client comes from 127.0.0.1, where real watchers and bidders come from many
-    // addresses: the limits still run on every event, only their thresholds are out of reach.
-    BID_RATE_LIMIT_PER_SECOND: '100000',
-    SOCKET_EVENTS_PER_SECOND: '100000',
-    SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: '100000',
-    SOCKET_CONNECTIONS_PER_ADDRESS: '100000',
-    REGISTRATIONS_PER_ADDRESS_PER_HOUR: '100000',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'info',
-    DB_POOL_SIZE: String(DB_POOL_SIZE),
-    SWEEP_INTERVAL_MS: '1000',
-  };
-  const start = (entry: string, ready: string, ports: Record<string, number>) =>
-    new Promise<ChildProcess>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(root, entry)], {
-        env: { ...env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let output = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        if (output.includes(ready)) return;
-        output += chunk.toString();
-        if (output.includes(ready)) resolve(child);
-      });
-      child.once('exit', (code) => reject(new Error(`${entry} exited ${code}: ${output}`)));
-    });
-  const [apiPort, gatewayPort] = [await freePort(), await freePort()];
-  const [api, gateway, worker] = await Promise.all([
-    // Both ports to both: the api tells pages where the gateway is, the gateway admits the api's origin.
-    start('dist/apps/api/src/main.js', 'api listening', { API_PORT: apiPort, GATEWAY_PORT: gatewayPort }),
-    start('dist/apps/bidding-gateway/src/main.js', 'bidding gateway listening', {
-      API_PORT: apiPort,
-      GATEWAY_PORT: gatewayPort,
-    }),
-    start('dist/apps/worker/src/main.js', 'worker ready', {}),
-  ]);
-  return {
-    apiUrl: `http://127.0.0.1:${apiPort}`,
-    gatewayUrl: `http://127.0.0.1:${gatewayPort}`,
-    databaseUrl,
-    database,
-    adminUrl,
-    redisUrl,
-    processes: { api, gateway, worker },
-    async startGateway() {
-      const port = await freePort();
-      const child = await start('dist/apps/bidding-gateway/src/main.js', 'bidding gateway listening', {
-        GATEWAY_PORT: port,
-      });
-      return { url: `http://127.0.0.1:${port}`, child };
+/** The platform with the limits out of reach of one loopback address (see the note inside). */
+export function startBenchPlatform() {
+  return startPlatform({
+    env: {
+      // Every bench client comes from 127.0.0.1, where real watchers and bidders come from many
+      // addresses: the limits still run on every event, only their thresholds are out of reach.
+      BID_RATE_LIMIT_PER_SECOND: '100000',
+      SOCKET_EVENTS_PER_SECOND: '100000',
+      SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: '100000',
+      SOCKET_CONNECTIONS_PER_ADDRESS: '100000',
+      REGISTRATIONS_PER_ADDRESS_PER_HOUR: '100000',
+      DB_POOL_SIZE: String(DB_POOL_SIZE),
+      SWEEP_INTERVAL_MS: '1000',
     },
-  };
+  });
 }
 
 export async function accounts(platform: Platform) {
@@ -289,7 +196,9 @@ async function hotListing(
   /** each bid adds 0…jumpSpread−1 increments to the known minimum */
   jumpSpread = 3,
 ) {
-  const sockets = await Promise.all(bidders.map((bidder) => connect(platform.gatewayUrl, bidder.token)));
+  const sockets = await Promise.all(
+    bidders.map((bidder) => connect(platform.gatewayUrl, { token: bidder.token })),
+  );
   let knownMin = (await ask(sockets[0], 'join', { listingId })).snapshot.minNextBid as number;
   for (const socket of sockets.slice(1)) await ask(socket, 'join', { listingId });
   for (const socket of sockets)
@@ -447,8 +356,8 @@ async function partB(platform: Platform, staff: string, bidders: { token: string
   };
   const measure = <T extends object>(work: () => Promise<T>) => measureCpu(pids, database, work);
   const joinListing = async (socket: Socket) => void (await ask(socket, 'join', { listingId }));
-  const driver = await connect(platform.gatewayUrl, bidders[0].token);
-  const other = await connect(platform.gatewayUrl, bidders[1].token);
+  const driver = await connect(platform.gatewayUrl, { token: bidders[0].token });
+  const other = await connect(platform.gatewayUrl, { token: bidders[1].token });
   let min = (await ask(driver, 'join', { listingId })).snapshot.minNextBid as number;
   /** 100 bids at 20/s into the first gateway, from two bidders taking turns. */
   const drivePlatform = (phase: string) => async () => {
@@ -555,7 +464,7 @@ async function partC(platform: Platform, staff: string, bidders: { token: string
   const watcher = await connect(platform.gatewayUrl);
   const closedAt = new Map<string, number>();
   watcher.on('auction.closed', (event: { listingId: string }) => closedAt.set(event.listingId, Date.now()));
-  const bidder = await connect(platform.gatewayUrl, bidders[2].token);
+  const bidder = await connect(platform.gatewayUrl, { token: bidders[2].token });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const runs: object[] = [];
@@ -613,7 +522,7 @@ async function partC(platform: Platform, staff: string, bidders: { token: string
 
 async function main() {
   const began = Date.now();
-  const platform = await startPlatform();
+  const platform = await startBenchPlatform();
   const results: Record<string, any> = {};
   try {
     const client = new pg.Client({ connectionString: platform.databaseUrl });
@@ -655,12 +564,7 @@ async function main() {
     results.machine.loadavgAtEnd = load();
     results.machine.benchSeconds = round((Date.now() - began) / 1000);
   } finally {
-    for (const child of Object.values(platform.processes)) child.kill('SIGTERM');
-    await sleep(1500);
-    const admin = new pg.Client({ connectionString: platform.adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${platform.database} WITH (FORCE)`);
-    await admin.end();
+    await platform.stop();
   }
   const summaryOf = (part: { runs: object[] | Record<string, object[]>; ratios?: object[] }) => ({
     runs: Array.isArray(part.runs)

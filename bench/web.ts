@@ -3,10 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpus, totalmem } from 'node:os';
-import pg from 'pg';
 import { chromium, type Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
-import { accounts, ask, connect, connectWatchers, createListing, log, sleep, startPlatform } from './run.js';
+import { connect, ask } from './platform.js';
+import { accounts, connectWatchers, createListing, log, sleep, startBenchPlatform } from './run.js';
 import { round, summary } from './stats.js';
 
 /**
@@ -50,7 +50,7 @@ async function firstLoadJavaScript(apiUrl: string) {
 
 /** Bids from two qualified bidders in turn, paced; returns each accepted bid's amount and `at`. */
 async function driveBids(gatewayUrl: string, listingId: string, tokens: string[], tag: string) {
-  const sockets: Socket[] = await Promise.all(tokens.map((token) => connect(gatewayUrl, token)));
+  const sockets: Socket[] = await Promise.all(tokens.map((token) => connect(gatewayUrl, { token })));
   let min = (await ask(sockets[0], 'join', { listingId })).snapshot.minNextBid as number;
   const accepted: { amount: number; at: string }[] = [];
   for (let i = 0; i < BIDS; i += 1) {
@@ -132,7 +132,7 @@ async function pagesLatency(webUrl: string, gatewayUrl: string, listingId: strin
 }
 
 async function main() {
-  const platform = await startPlatform();
+  const platform = await startBenchPlatform();
   const results: Record<string, unknown> = {
     machine: {
       cpu: cpus()[0]?.model,
@@ -193,12 +193,7 @@ async function main() {
       ratioP99: round(pages.latency.p99 / Math.max(sockets.latency.p99, 1), 2),
     };
   } finally {
-    for (const child of Object.values(platform.processes)) child.kill('SIGTERM');
-    await sleep(1500);
-    const admin = new pg.Client({ connectionString: platform.adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${platform.database} WITH (FORCE)`);
-    await admin.end();
+    await platform.stop();
   }
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   const file = join(root, `bench/results/web-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
