@@ -26,6 +26,7 @@ import { DealsImportController } from './deals/deals-import.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
 import { PublicStatisticsController } from './public/statistics.controller.js';
 import { QueuesSessionController } from './admin/queues-board.js';
+import { RequestLimitsGuard } from './request-limits.guard.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -90,6 +91,8 @@ export class ApiModule {
         BusinessCalendarService,
         HealthService,
         ConnectionsCloser,
+        // Guards run in this order: the address budget before any token is verified.
+        { provide: APP_GUARD, useClass: RequestLimitsGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
       ],

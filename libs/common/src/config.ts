@@ -42,6 +42,11 @@ const schema = z
     SIGN_IN_FIRST_DELAY_SECONDS: positiveInt.default(2),
     SIGN_IN_MAX_DELAY_SECONDS: positiveInt.default(900),
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: positiveInt.default(20),
+    /**
+     * Every REST call from one address (IPv6 by its /64) per minute, on each api instance; a
+     * browser page makes a handful per view. /health is not counted (load balancers poll it).
+     */
+    API_REQUESTS_PER_ADDRESS_PER_MINUTE: positiveInt.default(1200),
     /** Reverse-proxy hops in front of the api and the gateway whose X-Forwarded-For is trusted; 0 = none. */
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     SWEEP_INTERVAL_MS: positiveInt.default(2000),

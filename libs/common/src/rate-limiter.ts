@@ -24,6 +24,13 @@ export class FixedWindowRateLimiter {
     return window.count <= this.limit;
   }
 
+  /** How long until the key's current window ends (0 when it has none running). */
+  msUntilReset(key: string): number {
+    const window = this.windows.get(key);
+    if (!window) return 0;
+    return Math.max(0, window.startedAt + this.windowMs - this.now());
+  }
+
   private evictExpired(now: number) {
     for (const [key, window] of this.windows) {
       if (now - window.startedAt >= this.windowMs) this.windows.delete(key);
