@@ -10,6 +10,7 @@ import { MyRegistrationsPage } from './pages/mine';
 import { StaffConsole, StaffListingPage } from './pages/staff';
 import { SupervisorDesk, SupervisorListingPage } from './pages/supervisor';
 import { QueuesLink } from './pages/queues';
+import { CalendarPage } from './pages/calendar';
 
 // The report pages are their own chunk: loaded only when one is opened.
 const ReportsPage = lazy(() => import('./pages/reports').then((m) => ({ default: m.ReportsPage })));
@@ -42,6 +43,7 @@ function route(path: string): ReactElement {
   if (path === '/supervisor') return <SupervisorDesk />;
   if (path === '/reports') return <ReportsPage />;
   if (path === '/statistics') return <StatisticsPage />;
+  if (path === '/calendar') return <CalendarPage />;
   if ((match = new RegExp(`^/supervisor/listings/${UUID}$`).exec(path)))
     return <SupervisorListingPage id={match[1]} />;
   return <NotFound />;
@@ -115,6 +117,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             <Link to="/">{t('navListings')}</Link>
             <Link to="/results">{t('navResults')}</Link>
             <Link to="/statistics">{t('navStatistics')}</Link>
+            <Link to="/calendar">{t('navCalendar')}</Link>
             {hasRole(session, 'bidder') && <Link to="/me">{t('navMine')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff">{t('navStaff')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <Link to="/supervisor">{t('navSupervisor')}</Link>}

@@ -162,6 +162,7 @@ export async function getFile(path: string): Promise<{ blob: Blob; fileName: str
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
 export const patch = <T>(path: string, body: unknown) => api<T>('PATCH', path, body);
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
 
 /** What the api tells the page about its deployment (the gateway's address, the centre's zone). */
 export interface RuntimeConfig {
