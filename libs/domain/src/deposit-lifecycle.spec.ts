@@ -57,9 +57,12 @@ const TABLE: Record<DepositState, Record<DepositAction, DepositState | ErrorCode
 };
 
 const PAIRS = DEPOSIT_STATES.flatMap((from) =>
-  DEPOSIT_ACTIONS.map((action) => [`${from} --${action}--> ${TABLE[from][action]}`, from, action, TABLE[from][action]] as const),
+  DEPOSIT_ACTIONS.map(
+    (action) => [`${from} --${action}--> ${TABLE[from][action]}`, from, action, TABLE[from][action]] as const,
+  ),
 );
-const isState = (value: string): value is DepositState => (DEPOSIT_STATES as readonly string[]).includes(value);
+const isState = (value: string): value is DepositState =>
+  (DEPOSIT_STATES as readonly string[]).includes(value);
 
 describe('deposit lifecycle: due → received → refunded | forfeited | converted', () => {
   it('covers every (state, action) pair, four of them allowed', () => {

@@ -43,10 +43,18 @@ export function nextDepositState(from: DepositState, action: DepositAction): Dep
   const to = TRANSITIONS[action][from];
   if (to) return { ok: true, state: to };
   if (isSettledDeposit(from))
-    return { ok: false, code: 'DEPOSIT_ALREADY_SETTLED', message: `the deposit is already ${from}; it cannot be ${PAST[action]}` };
+    return {
+      ok: false,
+      code: 'DEPOSIT_ALREADY_SETTLED',
+      message: `the deposit is already ${from}; it cannot be ${PAST[action]}`,
+    };
   if (from === 'received')
     return { ok: false, code: 'DEPOSIT_ALREADY_RECEIVED', message: 'the deposit has already been received' };
-  return { ok: false, code: 'DEPOSIT_NOT_RECEIVED', message: `the deposit has not been received, so it cannot be ${PAST[action]}` };
+  return {
+    ok: false,
+    code: 'DEPOSIT_NOT_RECEIVED',
+    message: `the deposit has not been received, so it cannot be ${PAST[action]}`,
+  };
 }
 
 /** nextDepositState for callers that throw: the new state, or a DomainError with its code. */
@@ -106,7 +114,10 @@ export function depositsOnDeal(
 }
 
 /** The contract is signed: the winner's deposit converts to part of the price. */
-export function depositOnContractSigned(deposits: readonly HeldDeposit[], winnerId: string): DepositInstruction {
+export function depositOnContractSigned(
+  deposits: readonly HeldDeposit[],
+  winnerId: string,
+): DepositInstruction {
   return { depositId: winnerDeposit(deposits, winnerId).id, action: 'convert' };
 }
 
@@ -125,15 +136,17 @@ export function depositsOnNoDeal(
   endedOn: string,
 ): DepositInstruction[] {
   const dueOn = depositRefundDueOn(calendar, endedOn);
-  return deposits.map(
-    (deposit): DepositInstruction =>
-      deposit.state === 'received'
-        ? { depositId: deposit.id, action: 'refund', dueOn }
-        : { depositId: deposit.id, action: 'none' },
+  return deposits.map((deposit): DepositInstruction =>
+    deposit.state === 'received'
+      ? { depositId: deposit.id, action: 'refund', dueOn }
+      : { depositId: deposit.id, action: 'none' },
   );
 }
 
 /** A refund is overdue once its last day has passed and the money is still held. */
-export function isRefundOverdue(deposit: { state: DepositState; refundDueOn: string | null }, today: string): boolean {
+export function isRefundOverdue(
+  deposit: { state: DepositState; refundDueOn: string | null },
+  today: string,
+): boolean {
   return deposit.state === 'received' && deposit.refundDueOn !== null && today > deposit.refundDueOn;
 }

@@ -10,3 +10,7 @@ export * from './official-calendars.js';
 export * from './account-roles.js';
 export * from './reports.js';
 export * from './deal-import.js';
+export * from './transfer-project-lifecycle.js';
+export * from './transfer-rules.js';
+export * from './deposit-lifecycle.js';
+export * from './on-site-auction.js';

@@ -61,13 +61,13 @@ const ALLOWED: Record<string, TransferStatus> = {
 
 const ACTIONS_BUT_RESUME = TRANSFER_ACTIONS.filter((action) => action !== 'resume');
 
-const TABLE: [string, TransferStatus, TransferAction, TransferStatus | undefined][] = TRANSFER_STATUSES.flatMap(
-  (from) =>
+const TABLE: [string, TransferStatus, TransferAction, TransferStatus | undefined][] =
+  TRANSFER_STATUSES.flatMap((from) =>
     ACTIONS_BUT_RESUME.map((action): [string, TransferStatus, TransferAction, TransferStatus | undefined] => {
       const to = ALLOWED[`${from} ${action}`];
       return [`${from} --${action}--> ${to ?? '(refused)'}`, from, action, to];
     }),
-);
+  );
 
 describe('TRANSFER_STATUSES and TRANSFER_ACTIONS', () => {
   it('lists the thirteen statuses and fifteen actions once each', () => {
@@ -88,7 +88,14 @@ describe('nextTransferStatus (every action but resume)', () => {
 });
 
 describe('suspend and resume: back to the stored status', () => {
-  const RUNNING: TransferStatus[] = ['disclosed', 'extended', 'agreement_pending', 'auction', 'sold', 'confirmed'];
+  const RUNNING: TransferStatus[] = [
+    'disclosed',
+    'extended',
+    'agreement_pending',
+    'auction',
+    'sold',
+    'confirmed',
+  ];
 
   it('suspends exactly the running stages', () => {
     expect([...SUSPENDABLE_TRANSFER_STATUSES].sort()).toEqual([...RUNNING].sort());
@@ -102,12 +109,13 @@ describe('suspend and resume: back to the stored status', () => {
   );
 
   // Every status a resume might be told to go back to, from a suspended project.
-  it.each(TRANSFER_STATUSES.map((resumeTo) => [resumeTo, RUNNING.includes(resumeTo) ? resumeTo : undefined] as const))(
-    'suspended --resume (resumeTo %s)--> %s',
-    (resumeTo, expected) => {
-      expect(nextTransferStatus('suspended', 'resume', resumeTo)).toBe(expected);
-    },
-  );
+  it.each(
+    TRANSFER_STATUSES.map(
+      (resumeTo) => [resumeTo, RUNNING.includes(resumeTo) ? resumeTo : undefined] as const,
+    ),
+  )('suspended --resume (resumeTo %s)--> %s', (resumeTo, expected) => {
+    expect(nextTransferStatus('suspended', 'resume', resumeTo)).toBe(expected);
+  });
 
   it('refuses a resume without a stored status', () => {
     expect(nextTransferStatus('suspended', 'resume')).toBeUndefined();
@@ -129,15 +137,38 @@ describe('suspend and resume: back to the stored status', () => {
 
 describe('the paths of issue 7 §2, step by step', () => {
   const walk = (steps: TransferAction[], from: TransferStatus = 'accepted') =>
-    steps.reduce<TransferStatus | undefined>((status, action) => status && nextTransferStatus(status, action), from);
+    steps.reduce<TransferStatus | undefined>(
+      (status, action) => status && nextTransferStatus(status, action),
+      from,
+    );
 
   it.each<[string, TransferAction[], TransferStatus]>([
-    ['0 buyers: extended twice, then re-listed and published', ['publish', 'extend', 'extend', 'relist', 'publish'], 'disclosed'],
-    ['1 buyer: agreement to a signed contract', ['publish', 'open_agreement', 'confirm_agreement', 'confirm', 'sign_contract'], 'contract_signed'],
-    ['1 buyer after an extension, who does not agree', ['publish', 'extend', 'open_agreement', 'abandon_agreement'], 'unsold'],
-    ['2+ buyers: auction to a signed contract', ['publish', 'open_auction', 'close_sold', 'confirm', 'sign_contract'], 'contract_signed'],
+    [
+      '0 buyers: extended twice, then re-listed and published',
+      ['publish', 'extend', 'extend', 'relist', 'publish'],
+      'disclosed',
+    ],
+    [
+      '1 buyer: agreement to a signed contract',
+      ['publish', 'open_agreement', 'confirm_agreement', 'confirm', 'sign_contract'],
+      'contract_signed',
+    ],
+    [
+      '1 buyer after an extension, who does not agree',
+      ['publish', 'extend', 'open_agreement', 'abandon_agreement'],
+      'unsold',
+    ],
+    [
+      '2+ buyers: auction to a signed contract',
+      ['publish', 'open_auction', 'close_sold', 'confirm', 'sign_contract'],
+      'contract_signed',
+    ],
     ['2+ buyers: no bid, re-listed', ['publish', 'open_auction', 'close_unsold', 'relist'], 'relisted'],
-    ['the winner does not sign, re-listed', ['publish', 'open_auction', 'close_sold', 'confirm', 'default', 'relist'], 'relisted'],
+    [
+      'the winner does not sign, re-listed',
+      ['publish', 'open_auction', 'close_sold', 'confirm', 'default', 'relist'],
+      'relisted',
+    ],
   ])('%s', (_name, steps, end) => {
     expect(walk(steps)).toBe(end);
   });

@@ -51,7 +51,10 @@ export const TRANSFER_ACTIONS = [
 ] as const;
 export type TransferAction = (typeof TRANSFER_ACTIONS)[number];
 
-const TRANSITIONS: Record<Exclude<TransferAction, 'resume'>, Partial<Record<TransferStatus, TransferStatus>>> = {
+const TRANSITIONS: Record<
+  Exclude<TransferAction, 'resume'>,
+  Partial<Record<TransferStatus, TransferStatus>>
+> = {
   // A re-listing is published again with its own full disclosure period.
   publish: { accepted: 'disclosed', relisted: 'disclosed' },
   // The end-of-disclosure outcomes (transfer-rules.ts decides which one the facts allow).

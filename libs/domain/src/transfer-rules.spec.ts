@@ -50,9 +50,19 @@ describe('disclosure period: ≥ 20 business days (equity), ≥ 10 (physical ass
     ['equity across 中秋节 and 国庆节', 'equity', '2026-09-18', '2026-10-22'],
     ['equity published on the make-up Sunday 09-20 (day 0)', 'equity', '2026-09-20', '2026-10-23'],
     ['equity published on a holiday: day 1 is the first day back', 'equity', '2026-10-01', '2026-11-03'],
-    ['equity across 国庆节 2025 (ends after the make-up Saturday 10-11)', 'equity', '2025-09-26', '2025-10-30'],
+    [
+      'equity across 国庆节 2025 (ends after the make-up Saturday 10-11)',
+      'equity',
+      '2025-09-26',
+      '2025-10-30',
+    ],
     ['physical asset: the make-up Sunday 09-20 is day 1', 'physical_asset', '2026-09-18', '2026-10-09'],
-    ['physical asset published on the make-up Sunday, ending on the make-up Saturday', 'physical_asset', '2026-09-20', '2026-10-10'],
+    [
+      'physical asset published on the make-up Sunday, ending on the make-up Saturday',
+      'physical_asset',
+      '2026-09-20',
+      '2026-10-10',
+    ],
     ['physical asset in an ordinary fortnight', 'physical_asset', '2026-11-02', '2026-11-16'],
   ])('%s: earliest last day %s + … = %s', (_name, kind, publishedOn, earliest) => {
     expect(earliestDisclosureEnd(calendar, kind, publishedOn)).toBe(earliest);
@@ -67,17 +77,53 @@ describe('disclosure period: ≥ 20 business days (equity), ≥ 10 (physical ass
     ['equity across the holidays, 19th day', 'equity', '2026-09-18', '2026-10-21', false],
     ['equity across the holidays, 20th day', 'equity', '2026-09-18', '2026-10-22', true],
     ['equity across the holidays, 21st day', 'equity', '2026-09-18', '2026-10-23', true],
-    ['equity ending on the last holiday (10-07) before its 20th day', 'equity', '2026-09-10', '2026-10-07', false],
+    [
+      'equity ending on the last holiday (10-07) before its 20th day',
+      'equity',
+      '2026-09-10',
+      '2026-10-07',
+      false,
+    ],
     ['equity 2025, 19th day', 'equity', '2025-09-26', '2025-10-29', false],
     ['equity 2025, 20th day', 'equity', '2025-09-26', '2025-10-30', true],
-    ['physical asset, 9th day before the holidays (09-30)', 'physical_asset', '2026-09-18', '2026-09-30', false],
-    ['physical asset, 9th day (10-08, the first day back)', 'physical_asset', '2026-09-18', '2026-10-08', false],
+    [
+      'physical asset, 9th day before the holidays (09-30)',
+      'physical_asset',
+      '2026-09-18',
+      '2026-09-30',
+      false,
+    ],
+    [
+      'physical asset, 9th day (10-08, the first day back)',
+      'physical_asset',
+      '2026-09-18',
+      '2026-10-08',
+      false,
+    ],
     ['physical asset, 10th day', 'physical_asset', '2026-09-18', '2026-10-09', true],
-    ['physical asset, 9th day (Fri 10-09) before the make-up Saturday', 'physical_asset', '2026-09-20', '2026-10-09', false],
+    [
+      'physical asset, 9th day (Fri 10-09) before the make-up Saturday',
+      'physical_asset',
+      '2026-09-20',
+      '2026-10-09',
+      false,
+    ],
     ['physical asset, 10th day on the make-up Saturday', 'physical_asset', '2026-09-20', '2026-10-10', true],
     ['physical asset, 11th day', 'physical_asset', '2026-09-20', '2026-10-12', true],
-    ['physical asset, a last day on a holiday after the 10th day', 'physical_asset', '2026-09-16', '2026-10-05', true],
-    ['an equity period long enough for an asset is not long enough for equity', 'equity', '2026-09-20', '2026-10-10', false],
+    [
+      'physical asset, a last day on a holiday after the 10th day',
+      'physical_asset',
+      '2026-09-16',
+      '2026-10-05',
+      true,
+    ],
+    [
+      'an equity period long enough for an asset is not long enough for equity',
+      'equity',
+      '2026-09-20',
+      '2026-10-10',
+      false,
+    ],
   ])('%s → accepted: %s', (_name, assetKind, publishedOn, endsOn, accepted) => {
     const result = refusal(() => checkDisclosurePeriod(calendar, { assetKind, publishedOn, endsOn }));
     if (accepted) {
@@ -96,7 +142,15 @@ describe('disclosure period: ≥ 20 business days (equity), ≥ 10 (physical ass
 
   it('refuses a period that needs a year with no calendar with CALENDAR_YEAR_MISSING and the year', () => {
     // 20 business days from 2026-12-10 run into 2027, which nobody has entered.
-    expect(refusal(() => checkDisclosurePeriod(calendar, { assetKind: 'equity', publishedOn: '2026-12-10', endsOn: '2027-01-31' }))).toEqual({
+    expect(
+      refusal(() =>
+        checkDisclosurePeriod(calendar, {
+          assetKind: 'equity',
+          publishedOn: '2026-12-10',
+          endsOn: '2027-01-31',
+        }),
+      ),
+    ).toEqual({
       code: 'CALENDAR_YEAR_MISSING',
       details: { year: 2027 },
     });
@@ -104,16 +158,26 @@ describe('disclosure period: ≥ 20 business days (equity), ≥ 10 (physical ass
 
   it('needs only the years the count passes through: 10 business days from 2026-12-10 end in 2026', () => {
     expect(earliestDisclosureEnd(calendar, 'physical_asset', '2026-12-10')).toBe('2026-12-24');
-    expect(refusal(() => checkDisclosurePeriod(calendar, { assetKind: 'physical_asset', publishedOn: '2026-12-10', endsOn: '2027-01-31' }))).toBeUndefined();
+    expect(
+      refusal(() =>
+        checkDisclosurePeriod(calendar, {
+          assetKind: 'physical_asset',
+          publishedOn: '2026-12-10',
+          endsOn: '2027-01-31',
+        }),
+      ),
+    ).toBeUndefined();
   });
 
   it.each([
     ['an impossible end date', '2026-02-30'],
     ['an end date with a time', '2026-10-22T00:00:00Z'],
   ])('refuses %s as VALIDATION_FAILED', (_name, endsOn) => {
-    expect(refusal(() => checkDisclosurePeriod(calendar, { assetKind: 'equity', publishedOn: '2026-09-18', endsOn }))?.code).toBe(
-      'VALIDATION_FAILED',
-    );
+    expect(
+      refusal(() =>
+        checkDisclosurePeriod(calendar, { assetKind: 'equity', publishedOn: '2026-09-18', endsOn }),
+      )?.code,
+    ).toBe('VALIDATION_FAILED');
   });
 
   it('a disclosure runs to 24:00 of its last day in the centre time zone', () => {
@@ -145,18 +209,42 @@ describe('listing price against the filed valuation', () => {
     ['one fen under, approved', VALUATION - 1, APPROVAL, undefined],
     ['far under (50%), approved', VALUATION / 2, APPROVAL, undefined],
     ['at the valuation with an approval nobody needed', VALUATION, APPROVAL, undefined],
-    ['under, an approval with an upper-case hash', VALUATION - 1, { ...APPROVAL, documentSha256: 'AB'.repeat(32) }, 'VALIDATION_FAILED'],
-    ['under, an approval with a 63-digit hash', VALUATION - 1, { ...APPROVAL, documentSha256: 'a'.repeat(63) }, 'VALIDATION_FAILED'],
-    ['under, an approval with no approver', VALUATION - 1, { ...APPROVAL, approver: '  ' }, 'VALIDATION_FAILED'],
-    ['at the valuation, a malformed approval is still refused', VALUATION, { ...APPROVAL, documentSha256: 'xyz' }, 'VALIDATION_FAILED'],
+    [
+      'under, an approval with an upper-case hash',
+      VALUATION - 1,
+      { ...APPROVAL, documentSha256: 'AB'.repeat(32) },
+      'VALIDATION_FAILED',
+    ],
+    [
+      'under, an approval with a 63-digit hash',
+      VALUATION - 1,
+      { ...APPROVAL, documentSha256: 'a'.repeat(63) },
+      'VALIDATION_FAILED',
+    ],
+    [
+      'under, an approval with no approver',
+      VALUATION - 1,
+      { ...APPROVAL, approver: '  ' },
+      'VALIDATION_FAILED',
+    ],
+    [
+      'at the valuation, a malformed approval is still refused',
+      VALUATION,
+      { ...APPROVAL, documentSha256: 'xyz' },
+      'VALIDATION_FAILED',
+    ],
     ['a price in fractions of a fen', 99_999_999.5, APPROVAL, 'VALIDATION_FAILED'],
     ['a zero price', 0, APPROVAL, 'VALIDATION_FAILED'],
   ])('%s → %s', (_name, listingPrice, approval, expected) => {
-    expect(refusal(() => checkListingPrice({ valuation: VALUATION, listingPrice, approval }))?.code).toBe(expected);
+    expect(refusal(() => checkListingPrice({ valuation: VALUATION, listingPrice, approval }))?.code).toBe(
+      expected,
+    );
   });
 
   it('names the valuation and the price in the refusal', () => {
-    expect(refusal(() => checkListingPrice({ valuation: VALUATION, listingPrice: VALUATION - 1 }))?.details).toEqual({
+    expect(
+      refusal(() => checkListingPrice({ valuation: VALUATION, listingPrice: VALUATION - 1 }))?.details,
+    ).toEqual({
       valuation: VALUATION,
       listingPrice: VALUATION - 1,
     });
@@ -164,7 +252,11 @@ describe('listing price against the filed valuation', () => {
 
   it('lists every problem of a malformed approval', () => {
     const result = refusal(() =>
-      checkListingPrice({ valuation: VALUATION, listingPrice: 1, approval: { approver: '', documentSha256: '' } }),
+      checkListingPrice({
+        valuation: VALUATION,
+        listingPrice: 1,
+        approval: { approver: '', documentSha256: '' },
+      }),
     );
     expect(result?.details).toEqual([
       { field: 'approval.approver', rule: '1 to 200 characters' },
@@ -178,15 +270,41 @@ describe('re-listing price: below 90% of the valuation needs an approval', () =>
     ['exactly 90%', 100_000_000, 90_000_000, undefined, undefined],
     ['one fen under 90%', 100_000_000, 89_999_999, undefined, 'RELIST_BELOW_90_PERCENT_NEEDS_APPROVAL'],
     ['one fen under 90%, approved', 100_000_000, 89_999_999, APPROVAL, undefined],
-    ['between 90% and the valuation (no approval needed when re-listing)', 100_000_000, 95_000_000, undefined, undefined],
+    [
+      'between 90% and the valuation (no approval needed when re-listing)',
+      100_000_000,
+      95_000_000,
+      undefined,
+      undefined,
+    ],
     ['90% is not a whole fen: 1001 × 0.9 = 900.9, so 901 is enough', 1001, 901, undefined, undefined],
     ['… and 900 is under it', 1001, 900, undefined, 'RELIST_BELOW_90_PERCENT_NEEDS_APPROVAL'],
-    ['a valuation near the largest safe integer, exactly 90%', 9_000_000_000_000_000, 8_100_000_000_000_000, undefined, undefined],
-    ['a valuation near the largest safe integer, one fen under', 9_000_000_000_000_000, 8_099_999_999_999_999, undefined, 'RELIST_BELOW_90_PERCENT_NEEDS_APPROVAL'],
-    ['a malformed approval', 100_000_000, 50_000_000, { approver: 'x', documentSha256: 'g'.repeat(64) }, 'VALIDATION_FAILED'],
+    [
+      'a valuation near the largest safe integer, exactly 90%',
+      9_000_000_000_000_000,
+      8_100_000_000_000_000,
+      undefined,
+      undefined,
+    ],
+    [
+      'a valuation near the largest safe integer, one fen under',
+      9_000_000_000_000_000,
+      8_099_999_999_999_999,
+      undefined,
+      'RELIST_BELOW_90_PERCENT_NEEDS_APPROVAL',
+    ],
+    [
+      'a malformed approval',
+      100_000_000,
+      50_000_000,
+      { approver: 'x', documentSha256: 'g'.repeat(64) },
+      'VALIDATION_FAILED',
+    ],
   ])('%s → %s', (_name, valuation, listingPrice, approval, expected) => {
     expect(refusal(() => checkRelistPrice({ valuation, listingPrice, approval }))?.code).toBe(expected);
-    expect(isBelowRelistThreshold(valuation, listingPrice)).toBe(listingPrice < lowestRelistPriceWithoutApproval(valuation));
+    expect(isBelowRelistThreshold(valuation, listingPrice)).toBe(
+      listingPrice < lowestRelistPriceWithoutApproval(valuation),
+    );
   });
 
   it.each([
@@ -225,19 +343,41 @@ describe('the end of disclosure', () => {
   });
 
   it.each<[string, EndOfDisclosureFacts, EndOfDisclosureAction | undefined]>([
-    ['no buyer, two extensions announced, none run', { qualifiedBuyers: 0, extensionPeriods: 2, extensionsUsed: 0 }, 'extend'],
-    ['no buyer, two announced, one run', { qualifiedBuyers: 0, extensionPeriods: 2, extensionsUsed: 1 }, 'extend'],
-    ['no buyer, both run: staff decide', { qualifiedBuyers: 0, extensionPeriods: 2, extensionsUsed: 2 }, undefined],
-    ['no buyer, none announced: staff decide', { qualifiedBuyers: 0, extensionPeriods: 0, extensionsUsed: 0 }, undefined],
+    [
+      'no buyer, two extensions announced, none run',
+      { qualifiedBuyers: 0, extensionPeriods: 2, extensionsUsed: 0 },
+      'extend',
+    ],
+    [
+      'no buyer, two announced, one run',
+      { qualifiedBuyers: 0, extensionPeriods: 2, extensionsUsed: 1 },
+      'extend',
+    ],
+    [
+      'no buyer, both run: staff decide',
+      { qualifiedBuyers: 0, extensionPeriods: 2, extensionsUsed: 2 },
+      undefined,
+    ],
+    [
+      'no buyer, none announced: staff decide',
+      { qualifiedBuyers: 0, extensionPeriods: 0, extensionsUsed: 0 },
+      undefined,
+    ],
     ['one buyer', { qualifiedBuyers: 1, extensionPeriods: 2, extensionsUsed: 0 }, 'open_agreement'],
-    ['one buyer after an extension', { qualifiedBuyers: 1, extensionPeriods: 2, extensionsUsed: 1 }, 'open_agreement'],
+    [
+      'one buyer after an extension',
+      { qualifiedBuyers: 1, extensionPeriods: 2, extensionsUsed: 1 },
+      'open_agreement',
+    ],
     ['two buyers', { qualifiedBuyers: 2, extensionPeriods: 0, extensionsUsed: 0 }, 'open_auction'],
   ])('the job, %s → %s', (_name, facts, action) => {
     expect(automaticEndOfDisclosureAction(facts)).toBe(action);
   });
 
   const ENDED = { disclosureEndsOn: '2026-10-22', today: '2026-10-23' };
-  it.each<[string, EndOfDisclosureAction, Partial<EndOfDisclosureFacts & typeof ENDED>, ErrorCode | undefined]>([
+  it.each<
+    [string, EndOfDisclosureAction, Partial<EndOfDisclosureFacts & typeof ENDED>, ErrorCode | undefined]
+  >([
     ['extend on the last day of disclosure', 'extend', { today: '2026-10-22' }, 'DISCLOSURE_NOT_ENDED'],
     ['extend the day after', 'extend', {}, undefined],
     ['relist the day after', 'relist', {}, undefined],
@@ -245,14 +385,24 @@ describe('the end of disclosure', () => {
     ['relist before the end', 'relist', { today: '2026-10-01' }, 'DISCLOSURE_NOT_ENDED'],
     ['extend with a qualified buyer', 'extend', { qualifiedBuyers: 1 }, 'BUYER_COUNT_MISMATCH'],
     ['relist with two qualified buyers', 'relist', { qualifiedBuyers: 2 }, 'BUYER_COUNT_MISMATCH'],
-    ['extend once every announced extension has run', 'extend', { extensionsUsed: 1 }, 'EXTENSIONS_EXHAUSTED'],
+    [
+      'extend once every announced extension has run',
+      'extend',
+      { extensionsUsed: 1 },
+      'EXTENSIONS_EXHAUSTED',
+    ],
     ['extend when none was announced', 'extend', { extensionPeriods: 0 }, 'EXTENSIONS_EXHAUSTED'],
     ['open an agreement with one buyer', 'open_agreement', { qualifiedBuyers: 1 }, undefined],
     ['open an agreement with two', 'open_agreement', { qualifiedBuyers: 2 }, 'BUYER_COUNT_MISMATCH'],
     ['open an agreement with none', 'open_agreement', { qualifiedBuyers: 0 }, 'BUYER_COUNT_MISMATCH'],
     ['open an auction with two', 'open_auction', { qualifiedBuyers: 2 }, undefined],
     ['open an auction with one', 'open_auction', { qualifiedBuyers: 1 }, 'BUYER_COUNT_MISMATCH'],
-    ['open an auction with one, before the end (the time is checked first)', 'open_auction', { qualifiedBuyers: 1, today: '2026-10-22' }, 'DISCLOSURE_NOT_ENDED'],
+    [
+      'open an auction with one, before the end (the time is checked first)',
+      'open_auction',
+      { qualifiedBuyers: 1, today: '2026-10-22' },
+      'DISCLOSURE_NOT_ENDED',
+    ],
   ])('%s → %s', (_name, action, change, expected) => {
     const facts = { qualifiedBuyers: 0, extensionPeriods: 1, extensionsUsed: 0, ...ENDED, ...change };
     expect(refusal(() => checkEndOfDisclosureAction(action, facts))?.code).toBe(expected);
@@ -291,11 +441,26 @@ describe('the agreement price: no less than the listing price', () => {
 
 describe('deadlines after the deal, in business days', () => {
   it.each([
-    ['a refund due 5 business days after a deal on 09-30, counting the make-up Saturday', depositRefundDueOn, '2026-09-30', '2026-10-13'],
+    [
+      'a refund due 5 business days after a deal on 09-30, counting the make-up Saturday',
+      depositRefundDueOn,
+      '2026-09-30',
+      '2026-10-13',
+    ],
     ['a refund due after a deal on a Friday', depositRefundDueOn, '2026-11-20', '2026-11-27'],
     ['a refund due after a deal on a holiday', depositRefundDueOn, '2026-10-03', '2026-10-13'],
-    ['the result published for 5 business days across 中秋节 and 国庆节', resultPublicationEnd, '2026-09-24', '2026-10-09'],
-    ['the result published before 春节 2026, counting the make-up Saturday 02-14', resultPublicationEnd, '2026-02-12', '2026-02-26'],
+    [
+      'the result published for 5 business days across 中秋节 and 国庆节',
+      resultPublicationEnd,
+      '2026-09-24',
+      '2026-10-09',
+    ],
+    [
+      'the result published before 春节 2026, counting the make-up Saturday 02-14',
+      resultPublicationEnd,
+      '2026-02-12',
+      '2026-02-26',
+    ],
   ])('%s', (_name, deadline, from, expected) => {
     expect(deadline(calendar, from)).toBe(expected);
     expect(calendar.businessDaysBetween(from, expected)).toBe(5);

@@ -94,7 +94,13 @@ export function checkDisclosurePeriod(
       'DISCLOSURE_TOO_SHORT',
       `disclosure of ${period.assetKind === 'equity' ? 'equity' : 'a physical asset'} must last at least ` +
         `${required} business days: published on ${period.publishedOn}, it can end on ${earliestEndsOn} at the earliest`,
-      { assetKind: period.assetKind, requiredBusinessDays: required, publishedOn: period.publishedOn, endsOn: period.endsOn, earliestEndsOn },
+      {
+        assetKind: period.assetKind,
+        requiredBusinessDays: required,
+        publishedOn: period.publishedOn,
+        endsOn: period.endsOn,
+        earliestEndsOn,
+      },
     );
   }
 }
@@ -130,7 +136,8 @@ export function priceApprovalViolations(approval: PriceApproval): RuleViolation[
 function requireWellFormedApproval(approval: PriceApproval | null | undefined): approval is PriceApproval {
   if (approval == null) return false;
   const violations = priceApprovalViolations(approval);
-  if (violations.length > 0) throw new DomainError('VALIDATION_FAILED', 'the approval is incomplete', violations);
+  if (violations.length > 0)
+    throw new DomainError('VALIDATION_FAILED', 'the approval is incomplete', violations);
   return true;
 }
 
@@ -162,7 +169,11 @@ export function lowestRelistPriceWithoutApproval(valuation: Fen): Fen {
 }
 
 /** Re-listing: down to 90% of the valuation freely; below that only with a recorded approval. */
-export function checkRelistPrice(terms: { valuation: Fen; listingPrice: Fen; approval?: PriceApproval | null }): void {
+export function checkRelistPrice(terms: {
+  valuation: Fen;
+  listingPrice: Fen;
+  approval?: PriceApproval | null;
+}): void {
   requireFen({ valuation: terms.valuation, listingPrice: terms.listingPrice });
   const approved = requireWellFormedApproval(terms.approval);
   if (isBelowRelistThreshold(terms.valuation, terms.listingPrice) && !approved)
@@ -208,7 +219,9 @@ export function endOfDisclosureOutcome(qualifiedBuyers: number): EndOfDisclosure
  * What the end-of-disclosure job does by itself: extend while the notice announced extensions,
  * open the agreement or the auction; undefined when staff must decide (re-list or terminate).
  */
-export function automaticEndOfDisclosureAction(facts: EndOfDisclosureFacts): EndOfDisclosureAction | undefined {
+export function automaticEndOfDisclosureAction(
+  facts: EndOfDisclosureFacts,
+): EndOfDisclosureAction | undefined {
   requireCount('extensionPeriods', facts.extensionPeriods);
   requireCount('extensionsUsed', facts.extensionsUsed);
   switch (endOfDisclosureOutcome(facts.qualifiedBuyers)) {
