@@ -6,6 +6,8 @@ import {
   type EndOfDisclosureFacts,
   type PriceApproval,
   type TransferAssetKind,
+  type TransferTerms,
+  auctionOpensAt,
   automaticEndOfDisclosureAction,
   checkAgreementPrice,
   checkContractSignedInTime,
@@ -22,6 +24,8 @@ import {
   isBelowRelistThreshold,
   lowestRelistPriceWithoutApproval,
   resultPublicationEnd,
+  resumedDisclosureEnd,
+  transferTermsViolations,
 } from './transfer-rules.js';
 
 const calendar = new BusinessCalendar(OFFICIAL_CALENDARS);
@@ -492,5 +496,135 @@ describe('deadlines after the deal, in business days', () => {
       code: 'CALENDAR_YEAR_MISSING',
       details: { year: 2027 },
     });
+  });
+});
+
+describe('a suspended disclosure keeps the business days it had left', () => {
+  it.each([
+    // endsOn, suspendedOn, resumedOn, new end
+    [
+      'paused Thu 09-24 to Wed 09-30 (3 business days lost across 中秋节) → 3 given back',
+      '2026-10-22',
+      '2026-09-24',
+      '2026-09-30',
+      '2026-10-27',
+    ],
+    [
+      'paused over 国庆节 only (no business day lost) → the same last day',
+      '2026-10-22',
+      '2026-09-30',
+      '2026-10-07',
+      '2026-10-22',
+    ],
+    ['paused and resumed the same day → unchanged', '2026-10-22', '2026-10-12', '2026-10-12', '2026-10-22'],
+    ['suspended after the last day → unchanged', '2026-10-22', '2026-10-23', '2026-10-30', '2026-10-22'],
+    ['a clock that went backwards → unchanged', '2026-10-22', '2026-10-12', '2026-10-09', '2026-10-22'],
+    [
+      'a last day on a holiday, nothing left but holidays → open through the day it resumes',
+      '2026-10-05',
+      '2026-09-30',
+      '2026-10-08',
+      '2026-10-08',
+    ],
+  ])('%s', (_name, endsOn, suspendedOn, resumedOn, expected) => {
+    expect(resumedDisclosureEnd(calendar, { endsOn, suspendedOn, resumedOn })).toBe(expected);
+  });
+
+  it('keeps the remaining count whatever the pause (every resume day in October 2026)', () => {
+    const endsOn = '2026-10-22';
+    const suspendedOn = '2026-09-24';
+    const remaining = calendar.businessDaysBetween(suspendedOn, endsOn);
+    for (let day = 25; day <= 31; day += 1) {
+      const resumedOn = `2026-10-${day}`;
+      const end = resumedDisclosureEnd(calendar, { endsOn, suspendedOn, resumedOn });
+      expect(calendar.businessDaysBetween(resumedOn, end)).toBeGreaterThanOrEqual(remaining);
+    }
+  });
+
+  it('refuses a new end in a year with no calendar', () => {
+    expect(
+      refusal(() =>
+        resumedDisclosureEnd(calendar, {
+          endsOn: '2026-12-30',
+          suspendedOn: '2026-12-01',
+          resumedOn: '2026-12-20',
+        }),
+      ),
+    ).toEqual({ code: 'CALENDAR_YEAR_MISSING', details: { year: 2027 } });
+  });
+});
+
+describe('auctionOpensAt: the announced time on the first business day after disclosure', () => {
+  it.each([
+    ['2026-09-30', '10:00', '2026-10-08T02:00:00.000Z', 'after 国庆节'],
+    ['2026-10-09', '09:30', '2026-10-10T01:30:00.000Z', 'on the make-up Saturday'],
+    ['2026-11-20', '14:00', '2026-11-23T06:00:00.000Z', 'the Monday after a Friday'],
+  ])('disclosure ending %s, %s → %s (%s)', (endsOn, time, expected) => {
+    expect(auctionOpensAt(calendar, endsOn, time, 'Asia/Shanghai').toISOString()).toBe(expected);
+  });
+
+  it.each(['24:00', '9:30', '10:60', ''])('refuses the time %j', (time) => {
+    expect(() => auctionOpensAt(calendar, '2026-09-30', time, 'Asia/Shanghai')).toThrow(RangeError);
+  });
+});
+
+describe('transferTermsViolations: the project as staff enter it', () => {
+  const terms: TransferTerms = {
+    title: '东湖区某国有企业100%股权转让',
+    transferor: '南昌市东湖区国有资产运营有限公司',
+    assetKind: 'equity',
+    assetDescription: '标的企业100%股权',
+    documents: [{ name: '资产评估报告.pdf', sha256: 'cd'.repeat(32) }],
+    valuation: 1_000_000_00,
+    listingPrice: 1_000_000_00,
+    buyerConditions: '',
+    deposit: 30_000_00,
+    extensionPeriods: 2,
+    increment: 10_000_00,
+    auctionStartTime: '10:00',
+    freeBiddingMinutes: 60,
+    extensionSeconds: 300,
+  };
+
+  it('accepts a well-formed project (no buyer conditions, no documents is fine too)', () => {
+    expect(transferTermsViolations(terms)).toEqual([]);
+    expect(transferTermsViolations({ ...terms, documents: [] })).toEqual([]);
+  });
+
+  it.each<[string, Partial<TransferTerms>, string[]]>([
+    ['no title', { title: ' ' }, ['title']],
+    ['a title of 201 characters', { title: 'x'.repeat(201) }, ['title']],
+    ['no transferor', { transferor: '' }, ['transferor']],
+    ['an unknown asset kind', { assetKind: 'land' as TransferAssetKind }, ['assetKind']],
+    ['a deposit above the listing price', { deposit: 1_000_000_01 }, ['deposit']],
+    ['a zero increment', { increment: 0 }, ['increment']],
+    ['a valuation in fractions of a fen', { valuation: 1.5 }, ['valuation']],
+    ['13 extension periods', { extensionPeriods: 13 }, ['extensionPeriods']],
+    ['a negative extension count', { extensionPeriods: -1 }, ['extensionPeriods']],
+    [
+      'a document hash in upper case',
+      { documents: [{ name: 'a.pdf', sha256: 'CD'.repeat(32) }] },
+      ['documents[0].sha256'],
+    ],
+    [
+      'a document with no name',
+      { documents: [{ name: '', sha256: 'cd'.repeat(32) }] },
+      ['documents[0].name'],
+    ],
+    [
+      '51 documents',
+      { documents: Array.from({ length: 51 }, () => ({ name: 'a.pdf', sha256: 'cd'.repeat(32) })) },
+      ['documents'],
+    ],
+    ['an auction time of 25:00', { auctionStartTime: '25:00' }, ['auctionStartTime']],
+    ['a free period of 0 minutes', { freeBiddingMinutes: 0 }, ['freeBiddingMinutes']],
+    ['a countdown of 3601 seconds', { extensionSeconds: 3601 }, ['extensionSeconds']],
+    [
+      'several at once',
+      { title: '', deposit: 0, extensionPeriods: 1.5 },
+      ['title', 'deposit', 'extensionPeriods'],
+    ],
+  ])('%s → %j', (_name, change, fields) => {
+    expect(transferTermsViolations({ ...terms, ...change }).map(({ field }) => field)).toEqual(fields);
   });
 });

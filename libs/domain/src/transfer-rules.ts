@@ -11,9 +11,13 @@
  * has entered is refused with CALENDAR_YEAR_MISSING by the calendar itself.
  */
 import { addCalendarDays, type BusinessCalendar } from './business-calendar.js';
-import { isCalendarDate, startOfDayInZone } from './calendar.js';
+import { isCalendarDate, startOfDayInZone, wallTimeInZone } from './calendar.js';
 import { DomainError } from './errors.js';
-import type { RuleViolation } from './lease-listing-schedule.js';
+import {
+  MAX_EXTENSION_SECONDS,
+  MIN_EXTENSION_SECONDS,
+  type RuleViolation,
+} from './lease-listing-schedule.js';
 import { type Fen, isFen } from './money.js';
 
 export const TRANSFER_ASSET_KINDS = ['equity', 'physical_asset'] as const;
@@ -111,6 +115,24 @@ export function extendedDisclosureEnd(calendar: BusinessCalendar, endsOn: string
   return calendar.addBusinessDays(endsOn, EXTENSION_BUSINESS_DAYS);
 }
 
+/**
+ * A suspension freezes the disclosure: the business days still ahead when it was suspended are
+ * given back from the day it resumes (the day of resumption is day 0, as publication is), so the
+ * minimum is never eaten by the pause. Never earlier than the old last day.
+ */
+export function resumedDisclosureEnd(
+  calendar: BusinessCalendar,
+  period: { endsOn: string; suspendedOn: string; resumedOn: string },
+): string {
+  requireDate('disclosureEndsOn', period.endsOn);
+  requireDate('suspendedOn', period.suspendedOn);
+  requireDate('resumedOn', period.resumedOn);
+  if (period.suspendedOn >= period.endsOn || period.resumedOn <= period.suspendedOn) return period.endsOn;
+  const remaining = calendar.businessDaysBetween(period.suspendedOn, period.endsOn);
+  const resumedEnd = calendar.addBusinessDays(period.resumedOn, remaining);
+  return resumedEnd > period.endsOn ? resumedEnd : period.endsOn;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Price against the filed valuation (评估备案值)
 
@@ -190,6 +212,92 @@ export function checkRelistPrice(terms: {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The project as staff enter it
+
+export const MAX_TRANSFER_TITLE_LENGTH = 200;
+export const MAX_TRANSFEROR_LENGTH = 200;
+export const MAX_TRANSFER_TEXT_LENGTH = 5000;
+export const MAX_TRANSFER_DOCUMENTS = 50;
+export const MAX_DOCUMENT_NAME_LENGTH = 255;
+export const MAX_FREE_BIDDING_MINUTES = 1440;
+const WALL_TIME = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export interface TransferTerms {
+  title: string;
+  transferor: string;
+  assetKind: TransferAssetKind;
+  assetDescription: string;
+  documents: { name: string; sha256: string }[];
+  valuation: Fen;
+  listingPrice: Fen;
+  buyerConditions: string;
+  deposit: Fen;
+  extensionPeriods: number;
+  increment: Fen;
+  /** The live auction (2+ buyers) opens at this wall-clock time (HH:MM, CENTRE_TZ) … */
+  auctionStartTime: string;
+  /** … runs a free period this long, then the countdown of `extensionSeconds` as for leases. */
+  freeBiddingMinutes: number;
+  extensionSeconds: number;
+}
+
+/**
+ * The form rules a DTO cannot express, every violation at once (VALIDATION_FAILED lists them).
+ * The business rules (price against valuation, disclosure length) are checked after these, each
+ * with its own code.
+ */
+export function transferTermsViolations(terms: TransferTerms): RuleViolation[] {
+  const violations: RuleViolation[] = [];
+  const text = (field: keyof TransferTerms, max: number, required: boolean) => {
+    const value = terms[field];
+    if (typeof value !== 'string' || value.length > max || (required && value.trim().length === 0))
+      violations.push({ field, rule: `${required ? '1' : '0'} to ${max} characters` });
+  };
+  text('title', MAX_TRANSFER_TITLE_LENGTH, true);
+  text('transferor', MAX_TRANSFEROR_LENGTH, true);
+  text('assetDescription', MAX_TRANSFER_TEXT_LENGTH, true);
+  text('buyerConditions', MAX_TRANSFER_TEXT_LENGTH, false);
+  if (!(TRANSFER_ASSET_KINDS as readonly string[]).includes(terms.assetKind))
+    violations.push({ field: 'assetKind', rule: TRANSFER_ASSET_KINDS.join(' or ') });
+  for (const field of ['valuation', 'listingPrice', 'deposit', 'increment'] as const)
+    if (!isFen(terms[field])) violations.push({ field, rule: 'a positive safe integer number of fen' });
+  if (isFen(terms.deposit) && isFen(terms.listingPrice) && terms.deposit > terms.listingPrice)
+    violations.push({ field: 'deposit', rule: '≤ listingPrice' });
+  if (
+    !Number.isInteger(terms.extensionPeriods) ||
+    terms.extensionPeriods < 0 ||
+    terms.extensionPeriods > MAX_EXTENSION_PERIODS
+  )
+    violations.push({ field: 'extensionPeriods', rule: `an integer from 0 to ${MAX_EXTENSION_PERIODS}` });
+  if (typeof terms.auctionStartTime !== 'string' || !WALL_TIME.test(terms.auctionStartTime))
+    violations.push({ field: 'auctionStartTime', rule: 'HH:MM from 00:00 to 23:59' });
+  const whole = (field: 'freeBiddingMinutes' | 'extensionSeconds', min: number, max: number) => {
+    if (!Number.isInteger(terms[field]) || terms[field] < min || terms[field] > max)
+      violations.push({ field, rule: `an integer from ${min} to ${max}` });
+  };
+  whole('freeBiddingMinutes', 1, MAX_FREE_BIDDING_MINUTES);
+  whole('extensionSeconds', MIN_EXTENSION_SECONDS, MAX_EXTENSION_SECONDS);
+  if (!Array.isArray(terms.documents) || terms.documents.length > MAX_TRANSFER_DOCUMENTS) {
+    violations.push({ field: 'documents', rule: `at most ${MAX_TRANSFER_DOCUMENTS} documents` });
+  } else {
+    terms.documents.forEach((document, index) => {
+      if (
+        typeof document?.name !== 'string' ||
+        document.name.trim().length === 0 ||
+        document.name.length > MAX_DOCUMENT_NAME_LENGTH
+      )
+        violations.push({
+          field: `documents[${index}].name`,
+          rule: `1 to ${MAX_DOCUMENT_NAME_LENGTH} characters`,
+        });
+      if (!isSha256Hex(document?.sha256))
+        violations.push({ field: `documents[${index}].sha256`, rule: 'SHA-256 as 64 lowercase hex digits' });
+    });
+  }
+  return violations;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The end of disclosure
 
 export type EndOfDisclosureOutcome = 'no_buyer' | 'agreement' | 'auction';
@@ -232,6 +340,22 @@ export function automaticEndOfDisclosureAction(
     case 'no_buyer':
       return facts.extensionsUsed < facts.extensionPeriods ? 'extend' : undefined;
   }
+}
+
+/**
+ * When the live auction of 2+ buyers opens: at the announced time on the first business day after
+ * disclosure ends (an extended disclosure moves it with its end).
+ */
+export function auctionOpensAt(
+  calendar: BusinessCalendar,
+  disclosureEndsOn: string,
+  auctionStartTime: string,
+  timeZone: string,
+): Date {
+  requireDate('disclosureEndsOn', disclosureEndsOn);
+  if (!WALL_TIME.test(auctionStartTime)) throw new RangeError(`not a time HH:MM: ${auctionStartTime}`);
+  const [hour, minute] = auctionStartTime.split(':').map(Number);
+  return wallTimeInZone(calendar.addBusinessDays(disclosureEndsOn, 1), { hour, minute, second: 0 }, timeZone);
 }
 
 const OUTCOME_OF_ACTION: Record<EndOfDisclosureAction, EndOfDisclosureOutcome> = {
