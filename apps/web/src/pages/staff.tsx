@@ -15,6 +15,7 @@ import {
 import { fromZonedInput, toZonedInput } from '../format';
 import { type MessageKey, useI18n } from '../i18n';
 import { formatYuan, parseYuan } from '../money';
+import { ListingTable, useListingList } from './listing-table';
 import { LivePanelFor } from './supervisor';
 
 export function StaffConsole() {
@@ -27,7 +28,7 @@ export function StaffConsole() {
 
 function StaffHome() {
   const { t } = useI18n();
-  const { data, error, reload } = useLoad(() => get<Page<Listing>>('/lease-listings?limit=200'), []);
+  const { data, error, reload } = useListingList();
   const [editing, setEditing] = useState<Listing | null>(null);
   return (
     <section>
@@ -46,58 +47,34 @@ function StaffHome() {
         <ListingForm onSaved={reload} />
       )}
       <h2>{t('listings')}</h2>
-      <ErrorMessage error={error} />
-      {!data && !error && <Loading />}
-      {data && <StaffListingTable listings={data.items} onEdit={setEditing} />}
+      <ListingTable
+        listings={data}
+        error={error}
+        detailPath="/staff/listings"
+        testId="staff-listings"
+        showBiddingStart
+        actions={(listing) =>
+          listing.status === 'draft' && <EditButton listing={listing} onEdit={() => setEditing(listing)} />
+        }
+      />
       <DealsTable />
     </section>
   );
 }
 
-function StaffListingTable({
-  listings,
-  onEdit,
-}: {
-  listings: Listing[];
-  onEdit: (listing: Listing) => void;
-}) {
+/** 编辑 for a draft; its accessible name says which listing, as rows of a table need. */
+function EditButton({ listing, onEdit }: { listing: Listing; onEdit: () => void }) {
   const { t } = useI18n();
-  if (listings.length === 0) return <p>{t('none')}</p>;
   return (
-    <Table
-      headers={[t('title'), t('status'), t('bidding'), t('currentPrice'), t('actions')]}
-      testId="staff-listings"
+    <button
+      type="button"
+      className="secondary"
+      style={{ whiteSpace: 'nowrap' }}
+      aria-label={`${t('edit')} ${listing.title}`}
+      onClick={onEdit}
     >
-      {listings.map((listing) => (
-        <tr key={listing.id} data-listing-id={listing.id}>
-          <td>
-            <Link to={`/staff/listings/${listing.id}`}>{listing.title}</Link>
-          </td>
-          <td>
-            <StatusBadge status={listing.status} />
-          </td>
-          <td>
-            <Time iso={listing.biddingStartsAt} />
-          </td>
-          <td>
-            <Money fen={listing.currentPrice} />
-          </td>
-          <td>
-            {listing.status === 'draft' && (
-              <button
-                type="button"
-                className="secondary"
-                style={{ whiteSpace: 'nowrap' }}
-                aria-label={`${t('edit')} ${listing.title}`}
-                onClick={() => onEdit(listing)}
-              >
-                {t('edit')}
-              </button>
-            )}
-          </td>
-        </tr>
-      ))}
-    </Table>
+      {t('edit')}
+    </button>
   );
 }
 

@@ -1,5 +1,13 @@
 import { type FormEvent, useEffect, useState } from 'react';
-import { type AuditEntry, type BidAttempt, get, type Listing, type Page, post } from '../api';
+import {
+  type AuditEntry,
+  type BidAttempt,
+  get,
+  type Listing,
+  type ListingStatus,
+  type Page,
+  post,
+} from '../api';
 import {
   ErrorMessage,
   Link,
@@ -13,6 +21,7 @@ import {
 } from '../components';
 import { useI18n } from '../i18n';
 import { Ledger, LiveRoomPanel, useLiveRoom } from './listing';
+import { ListingTable, useListingList } from './listing-table';
 import { DealsTable } from './staff';
 
 export function SupervisorDesk() {
@@ -23,43 +32,23 @@ export function SupervisorDesk() {
   );
 }
 
-const ACTIVE = ['announced', 'bidding', 'suspended'];
+/** What a supervisor may act on: suspend while announced or bidding, resume while suspended. */
+const ACTIVE: readonly ListingStatus[] = ['announced', 'bidding', 'suspended'];
 
 function Desk() {
   const { t } = useI18n();
-  const { data, error, reload } = useLoad(async () => {
-    const pages = await Promise.all(
-      ACTIVE.map((status) => get<Page<Listing>>(`/lease-listings?status=${status}&limit=200`)),
-    );
-    return pages.flatMap((page) => page.items);
-  }, []);
+  const { data, error, reload } = useListingList(ACTIVE);
   return (
     <section>
       <h1>{t('supervisorDesk')}</h1>
       <h2>{t('liveAuctions')}</h2>
-      <ErrorMessage error={error} />
-      {!data && !error && <Loading />}
-      {data && data.length === 0 && <p>{t('none')}</p>}
-      {data && data.length > 0 && (
-        <Table headers={[t('title'), t('status'), t('currentPrice'), t('actions')]} testId="active-listings">
-          {data.map((listing) => (
-            <tr key={listing.id} data-listing-id={listing.id}>
-              <td>
-                <Link to={`/supervisor/listings/${listing.id}`}>{listing.title}</Link>
-              </td>
-              <td>
-                <StatusBadge status={listing.status} />
-              </td>
-              <td>
-                <Money fen={listing.currentPrice} />
-              </td>
-              <td>
-                <SuspendResume listing={listing} onDone={reload} />
-              </td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      <ListingTable
+        listings={data}
+        error={error}
+        detailPath="/supervisor/listings"
+        testId="active-listings"
+        actions={(listing) => <SuspendResume listing={listing} onDone={reload} />}
+      />
       <DealsTable />
       <AuditTrail />
     </section>
