@@ -5,7 +5,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { freePort } from '../../libs/persistence/src/embedded-postgres.js';
 import type { AppConfig } from '../../libs/common/src/config.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import type { TestUser } from '../support/factories.js';
+import { createOperator, registerBidder, type TestUser } from '../support/factories.js';
 
 /** Chosen by jest.config.js (which prints whether browser tests run); this project only exists then. */
 export const CHROMIUM_PATH = process.env.GGZY_CHROMIUM || '/usr/bin/chromium';
@@ -48,13 +48,18 @@ export async function startWebPlatform(overrides: Partial<AppConfig> = {}): Prom
   return Object.assign(platform, { web: `http://localhost:${API_PORT}` });
 }
 
+/** A phone held upright: the width every page must fit without scrolling sideways. */
+export const PHONE = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true };
+
+type ContextOptions = Parameters<Browser['newContext']>[0];
+
 /** A signed-in page: the session is put where the sign-in page puts it. */
-export async function signedInContext(
+async function signedInContext(
   browser: Browser,
   web: string,
   user: TestUser,
   roles: string[],
-  options: Parameters<Browser['newContext']>[0] = {},
+  options: ContextOptions = {},
 ) {
   const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
   await context.addInitScript(
@@ -64,7 +69,7 @@ export async function signedInContext(
   return context;
 }
 
-export function anonymousContext(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}) {
+function anonymousContext(browser: Browser, options: ContextOptions = {}) {
   return browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
 }
 
@@ -82,8 +87,80 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
 
-export async function closeAll(...contexts: (BrowserContext | undefined)[]) {
-  await Promise.all(contexts.map((context) => context?.close().catch(() => {})));
+/** What a browser spec works with; the platform and the browser exist from its first beforeAll on. */
+export interface BrowserSuite {
+  readonly platform: WebPlatform;
+  readonly browser: Browser;
+  /** The pages' origin, http://localhost:<api port>. */
+  readonly web: string;
+  /** The API's base URL, for setting things up without the pages. */
+  readonly api: string;
+  readonly config: AppConfig;
+  /** A staff, supervisor or admin account, made as the operator CLI makes one. */
+  operator(role: Parameters<typeof createOperator>[2]): Promise<TestUser>;
+  /** A bidder who registered through the API. */
+  bidder(): Promise<TestUser>;
+  /** A browser context (zh-CN, China time) already signed in as `user`; closed with the suite. */
+  signedIn(user: TestUser, roles: string[], options?: ContextOptions): Promise<BrowserContext>;
+  /** A browser context nobody has signed in to (zh-CN, China time); closed with the suite. */
+  anonymous(options?: ContextOptions): Promise<BrowserContext>;
+}
+
+/**
+ * Starts the platform and Chromium before the calling describe block's tests (its own beforeAll
+ * hooks run after, so they may use them) and closes every context, the browser and the
+ * platform after them.
+ */
+export function browserSuite(overrides: Partial<AppConfig> = {}): BrowserSuite {
+  let platform: WebPlatform | undefined;
+  let browser: Browser | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    platform = await startWebPlatform(overrides);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await Promise.all(contexts.map((context) => context.close().catch(() => {})));
+    await browser?.close();
+    await platform?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started yet: use it in beforeAll or a test`);
+    return value;
+  };
+  const kept = (context: BrowserContext) => {
+    contexts.push(context);
+    return context;
+  };
+  return {
+    get platform() {
+      return started(platform, 'the platform');
+    },
+    get browser() {
+      return started(browser, 'the browser');
+    },
+    get web() {
+      return this.platform.web;
+    },
+    get api() {
+      return this.platform.api.url;
+    },
+    get config() {
+      return this.platform.env.config;
+    },
+    operator(role) {
+      return createOperator(this.config, this.api, role);
+    },
+    bidder() {
+      return registerBidder(this.api);
+    },
+    async signedIn(user, roles, options) {
+      return kept(await signedInContext(this.browser, this.web, user, roles, options));
+    },
+    async anonymous(options) {
+      return kept(await anonymousContext(this.browser, options));
+    },
+  };
 }
 
 /** axe's serious and critical violations on the page, one line each (none is the goal). */
@@ -102,3 +179,15 @@ export const overflow = (page: Page) =>
     const root = (globalThis as any).document.documentElement;
     return root.scrollWidth - root.clientWidth;
   });
+
+/** No serious axe violation and no sideways scrolling, in Chinese and in English, then back to Chinese. */
+export async function checkBothLanguages(page: Page) {
+  expect(await seriousViolations(page)).toEqual([]);
+  expect(await overflow(page)).toBeLessThanOrEqual(0);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.locator('html[lang=en]').waitFor({ state: 'attached' });
+  expect(await seriousViolations(page)).toEqual([]);
+  expect(await overflow(page)).toBeLessThanOrEqual(0);
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.locator('html[lang=zh-CN]').waitFor({ state: 'attached' });
+}

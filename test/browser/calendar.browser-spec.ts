@@ -1,20 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
 import { expectError, queryRows } from '../support/checks.js';
-import { createOperator, registerBidder, type TestUser } from '../support/factories.js';
-import {
-  anonymousContext,
-  closeAll,
-  launchBrowser,
-  overflow,
-  seriousViolations,
-  signedInContext,
-  startWebPlatform,
-  watchErrors,
-  type WebPlatform,
-} from './browser.js';
-
-const phone = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true };
+import type { TestUser } from '../support/factories.js';
+import { browserSuite, overflow, PHONE, seriousViolations, watchErrors } from './browser.js';
 
 async function expectAccessible(page: Page) {
   expect(await seriousViolations(page)).toEqual([]);
@@ -33,31 +21,20 @@ async function deadline(page: Page, from: string, businessDays: number) {
 }
 
 describe('the business-day calendar page in a real browser', () => {
-  let platform: WebPlatform;
-  let browser: Browser;
+  const suite = browserSuite();
   let staff: TestUser;
   let bidder: TestUser;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    platform = await startWebPlatform();
-    browser = await launchBrowser();
-    staff = await createOperator(platform.env.config, platform.api.url, 'staff');
-    bidder = await registerBidder(platform.api.url);
-  });
-
-  afterAll(async () => {
-    await closeAll(...contexts);
-    await browser?.close();
-    await platform?.close();
+    staff = await suite.operator('staff');
+    bidder = await suite.bidder();
   });
 
   it('anyone reads the shipped years and works out deadlines across a holiday and a make-up day; a year with no calendar is refused in plain words', async () => {
-    const context = await anonymousContext(browser, phone);
-    contexts.push(context);
+    const context = await suite.anonymous(PHONE);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${platform.web}/`);
+    await page.goto(`${suite.web}/`);
     await page.getByRole('link', { name: '工作日历' }).click();
     await page.getByRole('heading', { level: 1, name: '工作日历' }).waitFor();
 
@@ -91,11 +68,10 @@ describe('the business-day calendar page in a real browser', () => {
   });
 
   it('staff add a year: every mistake is listed and nothing is saved, then the corrected year is saved, audited and counted with', async () => {
-    const context = await signedInContext(browser, platform.web, staff, ['staff'], phone);
-    contexts.push(context);
+    const context = await suite.signedIn(staff, ['staff'], PHONE);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${platform.web}/calendar`);
+    await page.goto(`${suite.web}/calendar`);
     const add = page.getByTestId('add-year');
     await add.getByLabel('新增或修改年份').fill('2027');
     await add.getByRole('button', { name: '打开' }).click();
@@ -116,7 +92,7 @@ describe('the business-day calendar page in a real browser', () => {
       'CALENDAR_INVALID',
     );
     await expectAccessible(page);
-    expectError(await request(platform.api.url).get('/api/calendar/2027'), 422, 'CALENDAR_YEAR_MISSING');
+    expectError(await request(suite.api).get('/api/calendar/2027'), 422, 'CALENDAR_YEAR_MISSING');
 
     // Corrected: Sat Jan 9 2027 is a weekend day.
     await editor.getByTestId('holidays').fill('2027-01-01');
@@ -127,10 +103,10 @@ describe('the business-day calendar page in a real browser', () => {
     await expect(row.locator('td').allTextContents()).resolves.toEqual(
       expect.arrayContaining(['1', '1', 'entered by staff']),
     );
-    const saved = await request(platform.api.url).get('/api/calendar/2027').expect(200);
+    const saved = await request(suite.api).get('/api/calendar/2027').expect(200);
     expect(saved.body).toMatchObject({ year: 2027, holidays: ['2027-01-01'], workdays: ['2027-01-09'] });
     const audit = await queryRows<{ actor_id: string; action: string }>(
-      platform.env.config.DATABASE_OWNER_URL!,
+      suite.config.DATABASE_OWNER_URL!,
       `SELECT actor_id, action FROM audit_log WHERE entity_type = 'business_calendar' AND entity_id = '2027'`,
     );
     expect(audit).toEqual([{ actor_id: staff.id, action: 'calendar.year_added' }]);
@@ -140,10 +116,9 @@ describe('the business-day calendar page in a real browser', () => {
   });
 
   it('a signed-in bidder reads the calendar but has no add form', async () => {
-    const context = await signedInContext(browser, platform.web, bidder, ['bidder'], phone);
-    contexts.push(context);
+    const context = await suite.signedIn(bidder, ['bidder'], PHONE);
     const page = await context.newPage();
-    await page.goto(`${platform.web}/calendar`);
+    await page.goto(`${suite.web}/calendar`);
     await page.getByTestId('calendar-years').locator('tr[data-year="2026"]').waitFor();
     expect(await page.getByTestId('add-year').count()).toBe(0);
     await expect(

@@ -1,21 +1,7 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { toZonedInput } from '../../apps/web/src/format.js';
-import {
-  createOperator,
-  createPublishedListing,
-  registerBidder,
-  type TestUser,
-} from '../support/factories.js';
-import {
-  anonymousContext,
-  closeAll,
-  launchBrowser,
-  screenshot,
-  signedInContext,
-  startWebPlatform,
-  watchErrors,
-  type WebPlatform,
-} from './browser.js';
+import { createPublishedListing, type TestUser } from '../support/factories.js';
+import { browserSuite, screenshot, watchErrors } from './browser.js';
 
 /** A wall-clock time in the centre's zone, as a datetime-local input takes it. */
 const centreInput = (date: Date) => toZonedInput(date, 'Asia/Shanghai');
@@ -28,40 +14,29 @@ async function signInThroughPage(page: Page, web: string, user: TestUser) {
 }
 
 describe('staff console and supervisor desk in a real browser', () => {
-  let platform: WebPlatform;
-  let browser: Browser;
+  const suite = browserSuite();
   let staff: TestUser;
   let supervisor: TestUser;
   let alice: TestUser;
   let bob: TestUser;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    platform = await startWebPlatform();
-    browser = await launchBrowser();
-    staff = await createOperator(platform.env.config, platform.api.url, 'staff');
-    supervisor = await createOperator(platform.env.config, platform.api.url, 'supervisor');
-    alice = await registerBidder(platform.api.url);
-    bob = await registerBidder(platform.api.url);
-  });
-
-  afterAll(async () => {
-    await closeAll(...contexts);
-    await browser?.close();
-    await platform?.close();
+    staff = await suite.operator('staff');
+    supervisor = await suite.operator('supervisor');
+    alice = await suite.bidder();
+    bob = await suite.bidder();
   });
 
   it('a staff member creates and publishes a listing and qualifies both bidders through the pages', async () => {
-    const staffContext = await anonymousContext(browser);
-    const aliceContext = await anonymousContext(browser);
-    const bobContext = await signedInContext(browser, platform.web, bob, ['bidder']);
-    contexts.push(staffContext, aliceContext, bobContext);
+    const staffContext = await suite.anonymous();
+    const aliceContext = await suite.anonymous();
+    const bobContext = await suite.signedIn(bob, ['bidder']);
     const staffPage = await staffContext.newPage();
     const alicePage = await aliceContext.newPage();
     const bobPage = await bobContext.newPage();
     const errors = [staffPage, alicePage, bobPage].flatMap((page) => watchErrors(page));
 
-    await signInThroughPage(staffPage, platform.web, staff);
+    await signInThroughPage(staffPage, suite.web, staff);
     await staffPage.getByRole('heading', { name: '交易中心工作台' }).waitFor();
     await staffPage.getByText('新建公房租赁项目').click();
     const form = staffPage.getByRole('form', { name: '新建公房租赁项目' });
@@ -85,7 +60,7 @@ describe('staff console and supervisor desk in a real browser', () => {
     await staffPage.locator('[data-status=announced]').first().waitFor();
 
     // The listing as the public API shows it: the pages sent fen and instants in the centre's zone.
-    const published: any = await (await fetch(`${platform.api.url}/api/lease-listings/${listingId}`)).json();
+    const published: any = await (await fetch(`${suite.api}/api/lease-listings/${listingId}`)).json();
     expect(published).toMatchObject({
       status: 'announced',
       startPrice: 600_000,
@@ -95,12 +70,12 @@ describe('staff console and supervisor desk in a real browser', () => {
     expect(Math.abs(Date.parse(published.biddingStartsAt) - (now + 3600_000))).toBeLessThan(1000);
 
     // Alice signs in through the page and comes back to the listing; Bob is signed in already.
-    await alicePage.goto(`${platform.web}/login?next=/listings/${listingId}`);
+    await alicePage.goto(`${suite.web}/login?next=/listings/${listingId}`);
     await alicePage.getByLabel('用户名').fill(alice.username);
     await alicePage.getByLabel('密码').fill(alice.password);
     await alicePage.getByRole('button', { name: '登录' }).click();
-    await alicePage.waitForURL(`${platform.web}/listings/${listingId}`);
-    await bobPage.goto(`${platform.web}/listings/${listingId}`);
+    await alicePage.waitForURL(`${suite.web}/listings/${listingId}`);
+    await bobPage.goto(`${suite.web}/listings/${listingId}`);
     for (const page of [alicePage, bobPage]) {
       await page.getByRole('button', { name: '报名参加竞买' }).click();
       await page.locator('[data-testid=my-registration][data-status=pending]').waitFor();
@@ -140,25 +115,24 @@ describe('staff console and supervisor desk in a real browser', () => {
       await row.getByText('保证金到账').waitFor();
       await row.getByText(code!).waitFor();
     }
-    await staffPage.goto(`${platform.web}/staff`);
+    await staffPage.goto(`${suite.web}/staff`);
     await staffPage.locator(`[data-testid=staff-listings] tr[data-listing-id="${listingId}"]`).waitFor();
     await screenshot(staffPage, 'staff-console');
     expect(errors).toEqual([]);
   }, 180_000);
 
   it('a supervisor suspends and resumes a live auction and every open page shows it', async () => {
-    const listing = await createPublishedListing(platform.api.url, staff, [alice, bob], {
+    const listing = await createPublishedListing(suite.api, staff, [alice, bob], {
       biddingInMs: 3000,
       freeMs: 120_000,
       extensionSeconds: 60,
     });
-    const url = `${platform.web}/listings/${listing.id}`;
-    const supervisorContext = await signedInContext(browser, platform.web, supervisor, ['supervisor']);
-    const aliceContext = await signedInContext(browser, platform.web, alice, ['bidder']);
-    const bobContext = await signedInContext(browser, platform.web, bob, ['bidder']);
-    const staffContext = await signedInContext(browser, platform.web, staff, ['staff']);
-    const publicContext = await anonymousContext(browser);
-    contexts.push(supervisorContext, aliceContext, bobContext, staffContext, publicContext);
+    const url = `${suite.web}/listings/${listing.id}`;
+    const supervisorContext = await suite.signedIn(supervisor, ['supervisor']);
+    const aliceContext = await suite.signedIn(alice, ['bidder']);
+    const bobContext = await suite.signedIn(bob, ['bidder']);
+    const staffContext = await suite.signedIn(staff, ['staff']);
+    const publicContext = await suite.anonymous();
     const desk = await supervisorContext.newPage();
     const [alicePage, bobPage, staffPage, publicPage] = await Promise.all(
       [aliceContext, bobContext, staffContext, publicContext].map((context) => context.newPage()),
@@ -169,7 +143,7 @@ describe('staff console and supervisor desk in a real browser', () => {
       alicePage.goto(url),
       bobPage.goto(url),
       publicPage.goto(url),
-      staffPage.goto(`${platform.web}/staff/listings/${listing.id}`),
+      staffPage.goto(`${suite.web}/staff/listings/${listing.id}`),
     ]);
     for (const page of livePages)
       await page.locator('.live [data-testid=phase]').filter({ hasText: '自由竞价期' }).waitFor();
@@ -179,7 +153,7 @@ describe('staff console and supervisor desk in a real browser', () => {
     for (const page of livePages)
       await page.getByTestId('current-price').filter({ hasText: '8,000.00' }).waitFor();
 
-    await desk.goto(`${platform.web}/supervisor`);
+    await desk.goto(`${suite.web}/supervisor`);
     const row = desk.locator(`[data-testid=active-listings] tr[data-listing-id="${listing.id}"]`);
     await row.getByPlaceholder('暂停原因').fill('接到投诉，核查中');
     await row.getByRole('button', { name: '暂停' }).click();
@@ -201,9 +175,9 @@ describe('staff console and supervisor desk in a real browser', () => {
       await page.getByTestId('current-price').filter({ hasText: '8,100.00' }).waitFor();
 
     // The supervisor's view of the listing: every attempt, and the audit chain verified.
-    await desk.goto(`${platform.web}/supervisor/listings/${listing.id}`);
+    await desk.goto(`${suite.web}/supervisor/listings/${listing.id}`);
     await desk.locator('[data-testid=bid-attempts] tr[data-outcome=accepted]').nth(1).waitFor();
-    await desk.goto(`${platform.web}/supervisor`);
+    await desk.goto(`${suite.web}/supervisor`);
     await desk.getByRole('button', { name: '校验哈希链' }).click();
     await desk.locator('[data-testid=audit-verify][data-valid=true]').waitFor();
     await desk.getByText('suspended').first().waitFor();

@@ -1,70 +1,34 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { toZonedInput } from '../../apps/web/src/format.js';
-import { createOperator, listingBody, type TestUser } from '../support/factories.js';
-import {
-  anonymousContext,
-  closeAll,
-  launchBrowser,
-  overflow,
-  screenshot,
-  seriousViolations,
-  signedInContext,
-  startWebPlatform,
-  watchErrors,
-  type WebPlatform,
-} from './browser.js';
+import { listingBody, type TestUser } from '../support/factories.js';
+import { browserSuite, checkBothLanguages, PHONE, screenshot, watchErrors } from './browser.js';
 
 /** A wall-clock time in the centre's zone, as a datetime-local input takes it. */
 const centreInput = (date: Date) => toZonedInput(date, 'Asia/Shanghai');
 
-/** axe and the 375 px width, in Chinese and in English, then back to Chinese. */
-async function checkBothLanguages(page: Page) {
-  expect(await seriousViolations(page)).toEqual([]);
-  expect(await overflow(page)).toBeLessThanOrEqual(0);
-  await page.getByRole('button', { name: 'English' }).click();
-  await page.locator('html[lang=en]').waitFor({ state: 'attached' });
-  expect(await seriousViolations(page)).toEqual([]);
-  expect(await overflow(page)).toBeLessThanOrEqual(0);
-  await page.getByRole('button', { name: '中文' }).click();
-  await page.locator('html[lang=zh-CN]').waitFor({ state: 'attached' });
-}
-
 describe('staff edit a draft listing in a real browser (375 px)', () => {
-  let platform: WebPlatform;
-  let browser: Browser;
+  const suite = browserSuite();
   let staff: TestUser;
-  const contexts: BrowserContext[] = [];
-  const phone = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true };
 
   beforeAll(async () => {
-    platform = await startWebPlatform();
-    browser = await launchBrowser();
-    staff = await createOperator(platform.env.config, platform.api.url, 'staff');
-  });
-
-  afterAll(async () => {
-    await closeAll(...contexts);
-    await browser?.close();
-    await platform?.close();
+    staff = await suite.operator('staff');
   });
 
   const apiGet = async (id: string) =>
     (
-      await request(platform.api.url)
+      await request(suite.api)
         .get(`/api/lease-listings/${id}`)
         .auth(staff.token, { type: 'bearer' })
         .expect(200)
     ).body;
 
   it('creates a draft, edits its title and start price, sees the change in the list and, once published, on the public page', async () => {
-    const staffContext = await signedInContext(browser, platform.web, staff, ['staff'], phone);
-    const publicContext = await anonymousContext(browser, phone);
-    contexts.push(staffContext, publicContext);
+    const staffContext = await suite.signedIn(staff, ['staff'], PHONE);
+    const publicContext = await suite.anonymous(PHONE);
     const page = await staffContext.newPage();
     const errors = watchErrors(page);
 
-    await page.goto(`${platform.web}/staff`);
+    await page.goto(`${suite.web}/staff`);
     await page.getByText('新建公房租赁项目').click();
     const create = page.getByRole('form', { name: '新建公房租赁项目' });
     const now = Date.now();
@@ -82,7 +46,7 @@ describe('staff edit a draft listing in a real browser (375 px)', () => {
     const id = page.url().split('/').pop()!;
     const created = await apiGet(id);
 
-    await page.goto(`${platform.web}/staff`);
+    await page.goto(`${suite.web}/staff`);
     const row = page.locator(`[data-testid=staff-listings] tr[data-listing-id="${id}"]`);
     await row.getByRole('button', { name: /编辑/ }).click();
     const edit = page.getByRole('form', { name: '编辑草稿' });
@@ -124,41 +88,40 @@ describe('staff edit a draft listing in a real browser (375 px)', () => {
     await row.getByRole('link').click();
     await page.getByRole('button', { name: '发布公告' }).click();
     await page.locator('[data-status=announced]').first().waitFor();
-    await page.goto(`${platform.web}/staff`);
+    await page.goto(`${suite.web}/staff`);
     await expect(row.getByRole('button', { name: /编辑/ }).count()).resolves.toBe(0);
 
     const publicPage = await publicContext.newPage();
     errors.push(...watchErrors(publicPage));
-    await publicPage.goto(`${platform.web}/listings/${id}`);
+    await publicPage.goto(`${suite.web}/listings/${id}`);
     await publicPage.getByRole('heading', { name: '船山路 12 号 1 楼店面使用权租赁（更正）' }).waitFor();
     await publicPage.locator('dd').filter({ hasText: '6,500.00' }).first().waitFor();
     expect(errors).toEqual([]);
   }, 180_000);
 
   it('saving an edit after the listing was published elsewhere shows the refusal in plain words', async () => {
-    const context = await signedInContext(browser, platform.web, staff, ['staff'], phone);
-    contexts.push(context);
+    const context = await suite.signedIn(staff, ['staff'], PHONE);
     const page = await context.newPage();
     const errors = watchErrors(page);
     const body = listingBody(
       { biddingInMs: 3600_000, freeMs: 1800_000 },
       { title: '象山路 3 号店面使用权租赁' },
     );
-    const created = await request(platform.api.url)
+    const created = await request(suite.api)
       .post('/api/lease-listings')
       .auth(staff.token, { type: 'bearer' })
       .send(body)
       .expect(201);
     const id = created.body.id as string;
 
-    await page.goto(`${platform.web}/staff`);
+    await page.goto(`${suite.web}/staff`);
     await page
       .locator(`[data-testid=staff-listings] tr[data-listing-id="${id}"]`)
       .getByRole('button', { name: /编辑/ })
       .click();
     const edit = page.getByRole('form', { name: '编辑草稿' });
     await edit.getByLabel('标的名称').fill('象山路 3 号（改）');
-    await request(platform.api.url)
+    await request(suite.api)
       .post(`/api/lease-listings/${id}/publish`)
       .auth(staff.token, { type: 'bearer' })
       .expect(200);

@@ -1,20 +1,6 @@
-import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
-import {
-  createOperator,
-  createPublishedListing,
-  registerBidder,
-  type TestUser,
-} from '../support/factories.js';
-import {
-  anonymousContext,
-  closeAll,
-  launchBrowser,
-  screenshot,
-  signedInContext,
-  startWebPlatform,
-  watchErrors,
-  type WebPlatform,
-} from './browser.js';
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { createPublishedListing, type TestUser } from '../support/factories.js';
+import { browserSuite, screenshot, watchErrors } from './browser.js';
 
 const EXTENSION_SECONDS = 15;
 
@@ -57,41 +43,30 @@ async function countdownSeconds(page: Page): Promise<string> {
 }
 
 describe('live room in a real browser', () => {
-  let platform: WebPlatform;
-  let browser: Browser;
+  const suite = browserSuite();
   let staff: TestUser;
   let alice: TestUser;
   let bob: TestUser;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    platform = await startWebPlatform();
-    browser = await launchBrowser();
-    staff = await createOperator(platform.env.config, platform.api.url, 'staff');
-    alice = await registerBidder(platform.api.url);
-    bob = await registerBidder(platform.api.url);
-  });
-
-  afterAll(async () => {
-    await closeAll(...contexts);
-    await browser?.close();
-    await platform?.close();
+    staff = await suite.operator('staff');
+    alice = await suite.bidder();
+    bob = await suite.bidder();
   });
 
   it('two bidders bid against each other while an anonymous page watches, through reload, a dropped socket and the close', async () => {
-    const listing = await createPublishedListing(platform.api.url, staff, [alice, bob], {
+    const listing = await createPublishedListing(suite.api, staff, [alice, bob], {
       biddingInMs: 4000,
       freeMs: 1000,
       extensionSeconds: EXTENSION_SECONDS,
     });
     const codeA = listing.codes.get(alice.id)!;
     const codeB = listing.codes.get(bob.id)!;
-    const url = `${platform.web}/listings/${listing.id}`;
+    const url = `${suite.web}/listings/${listing.id}`;
 
-    const contextA = await signedInContext(browser, platform.web, alice, ['bidder']);
-    const contextB = await signedInContext(browser, platform.web, bob, ['bidder']);
-    const contextW = await anonymousContext(browser);
-    contexts.push(contextA, contextB, contextW);
+    const contextA = await suite.signedIn(alice, ['bidder']);
+    const contextB = await suite.signedIn(bob, ['bidder']);
+    const contextW = await suite.anonymous();
     await skewClock(contextW, -2 * 3600_000);
     const [pageA, pageB, watcher] = await Promise.all([
       contextA.newPage(),

@@ -1,21 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  createOperator,
-  createPublishedListing,
-  registerBidder,
-  type TestUser,
-} from '../support/factories.js';
-import {
-  anonymousContext,
-  closeAll,
-  launchBrowser,
-  overflow,
-  seriousViolations,
-  signedInContext,
-  startWebPlatform,
-  watchErrors,
-  type WebPlatform,
-} from './browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { createPublishedListing } from '../support/factories.js';
+import { browserSuite, checkBothLanguages, PHONE, watchErrors } from './browser.js';
 
 interface Visit {
   name: string;
@@ -26,39 +11,25 @@ interface Visit {
 }
 
 describe('every page: axe and a 375 px phone', () => {
-  let platform: WebPlatform;
-  let browser: Browser;
-  let staff: TestUser;
-  let supervisor: TestUser;
-  let bidder: TestUser;
-  let rival: TestUser;
+  const suite = browserSuite();
   let listingId: string;
   const contexts: Record<string, BrowserContext> = {};
 
   beforeAll(async () => {
-    platform = await startWebPlatform();
-    browser = await launchBrowser();
-    staff = await createOperator(platform.env.config, platform.api.url, 'staff');
-    supervisor = await createOperator(platform.env.config, platform.api.url, 'supervisor');
-    bidder = await registerBidder(platform.api.url);
-    rival = await registerBidder(platform.api.url);
-    const listing = await createPublishedListing(platform.api.url, staff, [bidder, rival], {
+    const staff = await suite.operator('staff');
+    const supervisor = await suite.operator('supervisor');
+    const bidder = await suite.bidder();
+    const rival = await suite.bidder();
+    const listing = await createPublishedListing(suite.api, staff, [bidder, rival], {
       biddingInMs: 1500,
       freeMs: 600_000,
       extensionSeconds: 300,
     });
     listingId = listing.id;
-    const phone = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true };
-    contexts.public = await anonymousContext(browser, phone);
-    contexts.bidder = await signedInContext(browser, platform.web, bidder, ['bidder'], phone);
-    contexts.staff = await signedInContext(browser, platform.web, staff, ['staff'], phone);
-    contexts.supervisor = await signedInContext(browser, platform.web, supervisor, ['supervisor'], phone);
-  });
-
-  afterAll(async () => {
-    await closeAll(...Object.values(contexts));
-    await browser?.close();
-    await platform?.close();
+    contexts.public = await suite.anonymous(PHONE);
+    contexts.bidder = await suite.signedIn(bidder, ['bidder'], PHONE);
+    contexts.staff = await suite.signedIn(staff, ['staff'], PHONE);
+    contexts.supervisor = await suite.signedIn(supervisor, ['supervisor'], PHONE);
   });
 
   const visits: Visit[] = [
@@ -130,16 +101,9 @@ describe('every page: axe and a 375 px phone', () => {
     const page = await contexts[visit.who].newPage();
     const errors = watchErrors(page);
     try {
-      await page.goto(`${platform.web}${visit.path.replace(':id', listingId)}`);
+      await page.goto(`${suite.web}${visit.path.replace(':id', listingId)}`);
       await visit.ready(page);
-      expect(await seriousViolations(page)).toEqual([]);
-      expect(await overflow(page)).toBeLessThanOrEqual(0);
-      // The same page in English.
-      await page.getByRole('button', { name: 'English' }).click();
-      await page.locator('html[lang=en]').waitFor({ state: 'attached' });
-      expect(await seriousViolations(page)).toEqual([]);
-      expect(await overflow(page)).toBeLessThanOrEqual(0);
-      await page.getByRole('button', { name: '中文' }).click();
+      await checkBothLanguages(page);
       expect(errors).toEqual([]);
     } finally {
       await page.close();

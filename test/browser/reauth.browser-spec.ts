@@ -1,48 +1,22 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import type { Browser, BrowserContext, WebSocket } from 'playwright-core';
-import {
-  createOperator,
-  createPublishedListing,
-  registerBidder,
-  type TestUser,
-  waitFor,
-} from '../support/factories.js';
-import {
-  closeAll,
-  launchBrowser,
-  overflow,
-  screenshot,
-  seriousViolations,
-  signedInContext,
-  startWebPlatform,
-  watchErrors,
-  type WebPlatform,
-} from './browser.js';
+import type { WebSocket } from 'playwright-core';
+import { createPublishedListing, type TestUser, waitFor } from '../support/factories.js';
+import { browserSuite, overflow, PHONE, screenshot, seriousViolations, watchErrors } from './browser.js';
 
 describe('live room: signing in again after TOKEN_EXPIRED, on the same socket', () => {
-  let platform: WebPlatform;
-  let browser: Browser;
+  const suite = browserSuite();
   let staff: TestUser;
   let alice: TestUser;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    platform = await startWebPlatform();
-    browser = await launchBrowser();
-    staff = await createOperator(platform.env.config, platform.api.url, 'staff');
-    alice = await registerBidder(platform.api.url);
-  });
-
-  afterAll(async () => {
-    await closeAll(...contexts);
-    await browser?.close();
-    await platform?.close();
+    staff = await suite.operator('staff');
+    alice = await suite.bidder();
   });
 
   /** A bidder token that expires in `seconds` (as socket-auth.e2e-spec.ts signs one). */
   const shortToken = (user: TestUser, seconds: number) =>
-    jwt.sign({ username: user.username, roles: ['bidder'] }, platform.env.config.JWT_SECRET, {
+    jwt.sign({ username: user.username, roles: ['bidder'] }, suite.config.JWT_SECRET, {
       algorithm: 'HS256',
       subject: user.id,
       issuer: 'ggzy',
@@ -50,13 +24,11 @@ describe('live room: signing in again after TOKEN_EXPIRED, on the same socket', 
     });
 
   it('a bid after expiry opens the sign-in dialog; after the password the same bid goes through', async () => {
-    const api = platform.api.url;
+    const api = suite.api;
     const listing = await createPublishedListing(api, staff, [alice], { biddingInMs: 1500, freeMs: 600_000 });
     const token = shortToken(alice, 12);
     const { exp } = jwt.decode(token) as { exp: number };
-    const phone = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true };
-    const context = await signedInContext(browser, platform.web, { ...alice, token }, ['bidder'], phone);
-    contexts.push(context);
+    const context = await suite.signedIn({ ...alice, token }, ['bidder'], PHONE);
     const page = await context.newPage();
     const errors = watchErrors(page);
     const sockets: WebSocket[] = [];
@@ -64,7 +36,7 @@ describe('live room: signing in again after TOKEN_EXPIRED, on the same socket', 
       if (socket.url().includes('/socket.io/')) sockets.push(socket);
     });
 
-    await page.goto(`${platform.web}/listings/${listing.id}`);
+    await page.goto(`${suite.web}/listings/${listing.id}`);
     // The room is open and the bidder is in it (its code shows) while the token is still good.
     await page.getByTestId('quick-1').waitFor();
     await page

@@ -1,21 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import type { Download, Page } from 'playwright-core';
 import request from 'supertest';
 import { queryRows } from '../support/checks.js';
-import { createOperator, registerBidder, type TestUser, unique } from '../support/factories.js';
-import {
-  anonymousContext,
-  closeAll,
-  launchBrowser,
-  overflow,
-  screenshot,
-  seriousViolations,
-  signedInContext,
-  startWebPlatform,
-  watchErrors,
-  type WebPlatform,
-} from './browser.js';
+import { type TestUser, unique } from '../support/factories.js';
+import { browserSuite, checkBothLanguages, PHONE, screenshot, watchErrors } from './browser.js';
 
 /**
  * Deals in the first quarter of 2019, China time (UTC+8), with the figures worked out by hand.
@@ -47,18 +36,6 @@ const BARS: Record<string, Record<string, number>> = {
   '2019-02': { construction: 50_000_000, procurement: 0, property_rights: 0 },
   '2019-03': { construction: 0, procurement: 8_800_000, property_rights: 120_000_000 },
 };
-
-/** Axe and the phone width, in Chinese and then in English. */
-async function checkAccessible(page: Page) {
-  expect(await seriousViolations(page)).toEqual([]);
-  expect(await overflow(page)).toBeLessThanOrEqual(0);
-  await page.getByRole('button', { name: 'English' }).click();
-  await page.locator('html[lang=en]').waitFor({ state: 'attached' });
-  expect(await seriousViolations(page)).toEqual([]);
-  expect(await overflow(page)).toBeLessThanOrEqual(0);
-  await page.getByRole('button', { name: '中文' }).click();
-  await page.locator('html[lang=zh-CN]').waitFor({ state: 'attached' });
-}
 
 /** The sentence, the category table and the total as the page shows them. */
 async function expectFigures(page: Page) {
@@ -110,22 +87,17 @@ async function downloadOf(page: Page, format: string): Promise<{ download: Downl
 }
 
 describe('report pages in a real browser', () => {
-  let platform: WebPlatform;
-  let browser: Browser;
+  const suite = browserSuite();
   let staff: TestUser;
   let supervisor: TestUser;
   let bidder: TestUser;
-  const contexts: BrowserContext[] = [];
-  const phone = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true };
 
   beforeAll(async () => {
-    platform = await startWebPlatform();
-    browser = await launchBrowser();
-    staff = await createOperator(platform.env.config, platform.api.url, 'staff');
-    supervisor = await createOperator(platform.env.config, platform.api.url, 'supervisor');
-    bidder = await registerBidder(platform.api.url);
+    staff = await suite.operator('staff');
+    supervisor = await suite.operator('supervisor');
+    bidder = await suite.bidder();
     const prefix = unique('RPT-');
-    const imported = await request(platform.api.url)
+    const imported = await request(suite.api)
       .post('/api/deals/import')
       .auth(staff.token, { type: 'bearer' })
       .send({
@@ -140,18 +112,11 @@ describe('report pages in a real browser', () => {
     expect(imported.body).toMatchObject({ received: DEALS.length, created: DEALS.length });
   });
 
-  afterAll(async () => {
-    await closeAll(...contexts);
-    await browser?.close();
-    await platform?.close();
-  });
-
   it('staff request a report: progress ends in done, the sentence, table and chart match the sums, and the three downloads arrive', async () => {
-    const context = await signedInContext(browser, platform.web, staff, ['staff'], phone);
-    contexts.push(context);
+    const context = await suite.signedIn(staff, ['staff'], PHONE);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${platform.web}/`);
+    await page.goto(`${suite.web}/`);
     await page.getByRole('link', { name: '统计报表' }).click();
     const form = page.getByRole('form', { name: '生成报表' });
     await form.getByLabel('开始日期').fill('2019-01-01');
@@ -199,16 +164,15 @@ describe('report pages in a real browser', () => {
       .first()
       .waitFor();
     await screenshot(page, 'reports-done-phone');
-    await checkAccessible(page);
+    await checkBothLanguages(page);
     expect(errors).toEqual([]);
   }, 180_000);
 
   it('a supervisor opens an earlier report from the list', async () => {
-    const context = await signedInContext(browser, platform.web, supervisor, ['supervisor']);
-    contexts.push(context);
+    const context = await suite.signedIn(supervisor, ['supervisor']);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${platform.web}/reports`);
+    await page.goto(`${suite.web}/reports`);
     const row = page
       .locator(
         '[data-testid=report-list] tr[data-kind=on_demand][data-status=done][data-from="2019-01-01"][data-to="2019-03-31"]',
@@ -225,16 +189,15 @@ describe('report pages in a real browser', () => {
   it('a scheduled monthly report that failed is listed, and opening it shows the reason', async () => {
     // A failed build as the worker records one (the database is the only way to make one fail on purpose).
     const [failed] = await queryRows<{ id: string }>(
-      platform.env.config.DATABASE_URL,
+      suite.config.DATABASE_URL,
       `INSERT INTO reports (kind, period_from, period_to, group_by, status, progress, error, finished_at)
        VALUES ('monthly', '2019-04-01', '2019-04-30', 'month', 'failed', 37, 'deal records could not be read', now())
        RETURNING id`,
     );
-    const context = await signedInContext(browser, platform.web, supervisor, ['supervisor']);
-    contexts.push(context);
+    const context = await suite.signedIn(supervisor, ['supervisor']);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${platform.web}/reports`);
+    await page.goto(`${suite.web}/reports`);
     const row = page.locator(`[data-testid=report-list] tr[data-report-id="${failed.id}"]`);
     await row.waitFor();
     await expect(row.locator('td').allTextContents()).resolves.toEqual(
@@ -252,11 +215,10 @@ describe('report pages in a real browser', () => {
   }, 120_000);
 
   it('from after to: the API refuses and the page says so in plain words', async () => {
-    const context = await signedInContext(browser, platform.web, staff, ['staff']);
-    contexts.push(context);
+    const context = await suite.signedIn(staff, ['staff']);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${platform.web}/reports`);
+    await page.goto(`${suite.web}/reports`);
     const form = page.getByRole('form', { name: '生成报表' });
     await form.getByLabel('开始日期').fill('2019-03-31');
     await form.getByLabel('结束日期').fill('2019-01-01');
@@ -268,11 +230,10 @@ describe('report pages in a real browser', () => {
     await expect(alert.textContent()).resolves.toBe('The start date is after the end date');
 
     // The public page as well.
-    const anonymous = await anonymousContext(browser);
-    contexts.push(anonymous);
+    const anonymous = await suite.anonymous();
     const publicPage = await anonymous.newPage();
     errors.push(...watchErrors(publicPage));
-    await publicPage.goto(`${platform.web}/statistics?from=2019-03-31&to=2019-01-01`);
+    await publicPage.goto(`${suite.web}/statistics?from=2019-03-31&to=2019-01-01`);
     await expect(publicPage.locator('[role=alert][data-code=INVALID_PERIOD]').textContent()).resolves.toBe(
       '开始日期不能晚于结束日期',
     );
@@ -280,21 +241,19 @@ describe('report pages in a real browser', () => {
   }, 120_000);
 
   it('a bidder may not see the reports page', async () => {
-    const context = await signedInContext(browser, platform.web, bidder, ['bidder']);
-    contexts.push(context);
+    const context = await suite.signedIn(bidder, ['bidder']);
     const page = await context.newPage();
-    await page.goto(`${platform.web}/reports`);
+    await page.goto(`${suite.web}/reports`);
     await page.getByRole('alert').waitFor();
     await expect(page.getByRole('link', { name: '统计报表' }).count()).resolves.toBe(0);
     await expect(page.getByRole('form', { name: '生成报表' }).count()).resolves.toBe(0);
   }, 60_000);
 
   it('the public statistics page shows the same figures without signing in, from the period picker', async () => {
-    const context = await anonymousContext(browser, phone);
-    contexts.push(context);
+    const context = await suite.anonymous(PHONE);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    await page.goto(`${platform.web}/`);
+    await page.goto(`${suite.web}/`);
     await page.getByRole('link', { name: '交易统计' }).click();
     await page.getByRole('heading', { name: '交易统计' }).waitFor();
     const form = page.getByRole('form', { name: '交易统计' });
@@ -305,9 +264,9 @@ describe('report pages in a real browser', () => {
     await expect(page.getByRole('heading', { level: 2, name: '2019年第一季度' }).count()).resolves.toBe(1);
     await expectFigures(page);
     await expectBars(page);
-    expect(page.url()).toBe(`${platform.web}/statistics?from=2019-01-01&to=2019-03-31`);
+    expect(page.url()).toBe(`${suite.web}/statistics?from=2019-01-01&to=2019-03-31`);
     await screenshot(page, 'statistics-phone');
-    await checkAccessible(page);
+    await checkBothLanguages(page);
     expect(errors).toEqual([]);
   }, 120_000);
 });
