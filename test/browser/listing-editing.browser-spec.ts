@@ -134,4 +134,76 @@ describe('staff edit a draft listing in a real browser (375 px)', () => {
     await checkBothLanguages(page);
     expect(errors).toEqual([]);
   }, 120_000);
+
+  it("edits a draft from the listing's own page, sees the change there, and a published listing offers no edit", async () => {
+    const context = await suite.signedIn(staff, ['staff'], PHONE);
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const createDraft = async (title: string) =>
+      (
+        await request(suite.api)
+          .post('/api/lease-listings')
+          .auth(staff.token, { type: 'bearer' })
+          .send(listingBody({ biddingInMs: 3600_000, freeMs: 1800_000 }, { title, reservePrice: 850_000 }))
+          .expect(201)
+      ).body as { id: string; [field: string]: unknown };
+    const created = await createDraft('孺子路 7 号店面使用权租赁');
+
+    await page.goto(`${suite.web}/staff/listings/${created.id}`);
+    await page.getByRole('heading', { level: 1, name: '孺子路 7 号店面使用权租赁' }).waitFor();
+    await page.locator('p').filter({ hasText: '保留价: 8,500.00 元' }).waitFor();
+    await page.getByRole('button', { name: /编辑/ }).click();
+    const edit = page.getByRole('form', { name: '编辑草稿' });
+    await expect(edit.getByLabel('标的名称').inputValue()).resolves.toBe('孺子路 7 号店面使用权租赁');
+    await expect(edit.getByLabel('保留价').inputValue()).resolves.toBe('8,500.00');
+    await screenshot(page, 'staff-listing-edit');
+    await checkBothLanguages(page);
+
+    // 取消 closes the form and changes nothing.
+    await edit.getByRole('button', { name: '取消' }).click();
+    await expect(page.getByRole('form', { name: '编辑草稿' }).count()).resolves.toBe(0);
+    await page.getByRole('button', { name: /编辑/ }).click();
+    await edit.getByLabel('标的名称').fill('孺子路 7 号 1 楼店面使用权租赁（更正）');
+    await edit.getByLabel('保留价').fill('9,000');
+    await edit.getByRole('button', { name: '保存修改' }).click();
+    // The page shows the saved listing: its new title and reserve, and the form is gone.
+    await page.getByRole('heading', { level: 1, name: '孺子路 7 号 1 楼店面使用权租赁（更正）' }).waitFor();
+    await page.locator('p').filter({ hasText: '保留价: 9,000.00 元' }).waitFor();
+    await expect(page.getByRole('form', { name: '编辑草稿' }).count()).resolves.toBe(0);
+    const edited = await apiGet(created.id);
+    expect(edited).toMatchObject({ title: '孺子路 7 号 1 楼店面使用权租赁（更正）', reservePrice: 900_000 });
+    expect(edited.startPrice).toBe(created.startPrice);
+    expect(edited.biddingStartsAt).toBe(created.biddingStartsAt);
+    await checkBothLanguages(page);
+
+    // Published from this page: the status shows and 编辑 is gone.
+    await page.getByRole('button', { name: '发布公告' }).click();
+    await page.locator('[data-status=announced]').first().waitFor();
+    await expect(page.getByRole('button', { name: /编辑/ }).count()).resolves.toBe(0);
+    await expect(page.getByRole('button', { name: '发布公告' }).count()).resolves.toBe(0);
+    // Also on a fresh load of the page.
+    await page.reload();
+    await page.locator('[data-status=announced]').first().waitFor();
+    await page.getByRole('button', { name: '终止项目' }).waitFor();
+    await expect(page.getByRole('button', { name: /编辑/ }).count()).resolves.toBe(0);
+    await checkBothLanguages(page);
+
+    // Published elsewhere while the form is open: the refusal in plain words, nothing saved.
+    const other = await createDraft('孺子路 9 号店面使用权租赁');
+    await page.goto(`${suite.web}/staff/listings/${other.id}`);
+    await page.getByRole('button', { name: /编辑/ }).click();
+    await edit.getByLabel('标的名称').fill('孺子路 9 号（改）');
+    await request(suite.api)
+      .post(`/api/lease-listings/${other.id}/publish`)
+      .auth(staff.token, { type: 'bearer' })
+      .expect(200);
+    await edit.getByRole('button', { name: '保存修改' }).click();
+    await edit
+      .locator('[role=alert][data-code=LISTING_NOT_EDITABLE]')
+      .filter({ hasText: '项目已发布，不能再修改' })
+      .waitFor();
+    expect((await apiGet(other.id)).title).toBe('孺子路 9 号店面使用权租赁');
+    await checkBothLanguages(page);
+    expect(errors).toEqual([]);
+  }, 180_000);
 });

@@ -343,6 +343,7 @@ function StaffListing({ id }: { id: string }) {
     [id],
   );
   const [actionError, setActionError] = useState<unknown>(null);
+  const [editing, setEditing] = useState(false);
   const act = async (work: () => Promise<unknown>) => {
     try {
       await work();
@@ -369,6 +370,9 @@ function StaffListing({ id }: { id: string }) {
         <StatusBadge status={listing.status} /> · {t('reserve')}: <Money fen={listing.reservePrice ?? null} />
       </p>
       <div className="row">
+        {listing.status === 'draft' && !editing && (
+          <EditButton listing={listing} onEdit={() => setEditing(true)} />
+        )}
         {listing.status === 'draft' && (
           <button type="button" onClick={() => act(() => post(`/lease-listings/${id}/publish`))}>
             {t('publish')}
@@ -388,6 +392,18 @@ function StaffListing({ id }: { id: string }) {
         )}
       </div>
       <ErrorMessage error={actionError} />
+      {/* Closes by itself once the listing is no longer a draft (published from this page). */}
+      {editing && listing.status === 'draft' && (
+        <ListingForm
+          key={listing.id}
+          listing={listing}
+          onSaved={() => {
+            setEditing(false);
+            reload();
+          }}
+          onClose={() => setEditing(false)}
+        />
+      )}
       <h2>{t('applicants')}</h2>
       <ErrorMessage error={registrations.error} />
       {registrations.data && registrations.data.items.length === 0 && <p>{t('none')}</p>}
