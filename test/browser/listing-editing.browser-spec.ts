@@ -1,3 +1,4 @@
+import type { Locator } from 'playwright-core';
 import request from 'supertest';
 import { toZonedInput } from '../../apps/web/src/format.js';
 import { listingBody, type TestUser } from '../support/factories.js';
@@ -21,6 +22,34 @@ describe('staff edit a draft listing in a real browser (375 px)', () => {
         .auth(staff.token, { type: 'bearer' })
         .expect(200)
     ).body;
+
+  /** A draft made through the API, bidding an hour away. */
+  const createDraft = async (overrides: Record<string, unknown>) =>
+    (
+      await request(suite.api)
+        .post('/api/lease-listings')
+        .auth(staff.token, { type: 'bearer' })
+        .send(listingBody({ biddingInMs: 3600_000, freeMs: 1800_000 }, overrides))
+        .expect(201)
+    ).body as { id: string; title: string; [field: string]: unknown };
+
+  /**
+   * With the edit form of `draft` open, someone publishes it through the API; saving a new
+   * title is then refused in plain words and the listing keeps its title.
+   */
+  async function saveAfterPublishedElsewhere(edit: Locator, draft: { id: string; title: string }) {
+    await edit.getByLabel('标的名称').fill(`${draft.title}（改）`);
+    await request(suite.api)
+      .post(`/api/lease-listings/${draft.id}/publish`)
+      .auth(staff.token, { type: 'bearer' })
+      .expect(200);
+    await edit.getByRole('button', { name: '保存修改' }).click();
+    await edit
+      .locator('[role=alert][data-code=LISTING_NOT_EDITABLE]')
+      .filter({ hasText: '项目已发布，不能再修改' })
+      .waitFor();
+    expect((await apiGet(draft.id)).title).toBe(draft.title);
+  }
 
   it('creates a draft, edits its title and start price, sees the change in the list and, once published, on the public page', async () => {
     const staffContext = await suite.signedIn(staff, ['staff'], PHONE);
@@ -103,34 +132,14 @@ describe('staff edit a draft listing in a real browser (375 px)', () => {
     const context = await suite.signedIn(staff, ['staff'], PHONE);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    const body = listingBody(
-      { biddingInMs: 3600_000, freeMs: 1800_000 },
-      { title: '象山路 3 号店面使用权租赁' },
-    );
-    const created = await request(suite.api)
-      .post('/api/lease-listings')
-      .auth(staff.token, { type: 'bearer' })
-      .send(body)
-      .expect(201);
-    const id = created.body.id as string;
+    const draft = await createDraft({ title: '象山路 3 号店面使用权租赁' });
 
     await page.goto(`${suite.web}/staff`);
     await page
-      .locator(`[data-testid=staff-listings] tr[data-listing-id="${id}"]`)
+      .locator(`[data-testid=staff-listings] tr[data-listing-id="${draft.id}"]`)
       .getByRole('button', { name: /编辑/ })
       .click();
-    const edit = page.getByRole('form', { name: '编辑草稿' });
-    await edit.getByLabel('标的名称').fill('象山路 3 号（改）');
-    await request(suite.api)
-      .post(`/api/lease-listings/${id}/publish`)
-      .auth(staff.token, { type: 'bearer' })
-      .expect(200);
-    await edit.getByRole('button', { name: '保存修改' }).click();
-    await edit
-      .locator('[role=alert][data-code=LISTING_NOT_EDITABLE]')
-      .filter({ hasText: '项目已发布，不能再修改' })
-      .waitFor();
-    expect((await apiGet(id)).title).toBe('象山路 3 号店面使用权租赁');
+    await saveAfterPublishedElsewhere(page.getByRole('form', { name: '编辑草稿' }), draft);
     await checkBothLanguages(page);
     expect(errors).toEqual([]);
   }, 120_000);
@@ -139,15 +148,7 @@ describe('staff edit a draft listing in a real browser (375 px)', () => {
     const context = await suite.signedIn(staff, ['staff'], PHONE);
     const page = await context.newPage();
     const errors = watchErrors(page);
-    const createDraft = async (title: string) =>
-      (
-        await request(suite.api)
-          .post('/api/lease-listings')
-          .auth(staff.token, { type: 'bearer' })
-          .send(listingBody({ biddingInMs: 3600_000, freeMs: 1800_000 }, { title, reservePrice: 850_000 }))
-          .expect(201)
-      ).body as { id: string; [field: string]: unknown };
-    const created = await createDraft('孺子路 7 号店面使用权租赁');
+    const created = await createDraft({ title: '孺子路 7 号店面使用权租赁', reservePrice: 850_000 });
 
     await page.goto(`${suite.web}/staff/listings/${created.id}`);
     await page.getByRole('heading', { level: 1, name: '孺子路 7 号店面使用权租赁' }).waitFor();
@@ -189,20 +190,10 @@ describe('staff edit a draft listing in a real browser (375 px)', () => {
     await checkBothLanguages(page);
 
     // Published elsewhere while the form is open: the refusal in plain words, nothing saved.
-    const other = await createDraft('孺子路 9 号店面使用权租赁');
+    const other = await createDraft({ title: '孺子路 9 号店面使用权租赁' });
     await page.goto(`${suite.web}/staff/listings/${other.id}`);
     await page.getByRole('button', { name: /编辑/ }).click();
-    await edit.getByLabel('标的名称').fill('孺子路 9 号（改）');
-    await request(suite.api)
-      .post(`/api/lease-listings/${other.id}/publish`)
-      .auth(staff.token, { type: 'bearer' })
-      .expect(200);
-    await edit.getByRole('button', { name: '保存修改' }).click();
-    await edit
-      .locator('[role=alert][data-code=LISTING_NOT_EDITABLE]')
-      .filter({ hasText: '项目已发布，不能再修改' })
-      .waitFor();
-    expect((await apiGet(other.id)).title).toBe('孺子路 9 号店面使用权租赁');
+    await saveAfterPublishedElsewhere(edit, other);
     await checkBothLanguages(page);
     expect(errors).toEqual([]);
   }, 180_000);
