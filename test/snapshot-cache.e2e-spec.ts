@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { INestApplication } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import type { Socket } from 'socket.io-client';
-import { LIVE_EVENTS, roomFor } from '../libs/bidding/src/live-events.js';
+import { LIVE_EVENTS, roomFor } from '../libs/auction/src/live-events.js';
 import { LeaseListingsRepository } from '../libs/persistence/src/lease-listings.repository.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 import {

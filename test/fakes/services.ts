@@ -1,6 +1,6 @@
 import { Clock } from '../../libs/common/src/clock.js';
 import type { AuthUser } from '../../libs/auth/src/auth-user.js';
-import type { LiveEventMap, LiveEvents } from '../../libs/bidding/src/live-events.js';
+import type { LiveEventMap, LiveEvents } from '../../libs/auction/src/live-events.js';
 
 /** The process's clock, where a test puts it (it may disagree with the database's). */
 export class FakeClock extends Clock {

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { BidView } from '../../libs/bidding/src/live-events.js';
+import type { BidView } from '../../libs/auction/src/live-events.js';
 
 /** The `bid.accepted` payload, as the bidding library defines it. */
 export type BidEvent = BidView;

@@ -2,7 +2,7 @@ import { type DynamicModule, Module, type OnApplicationShutdown, Inject } from '
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthGuard, AuthModule } from '@ggzy/auth';
-import { BiddingModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/bidding';
+import { AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { LeaseListingsService } from '@ggzy/leasing';
@@ -53,7 +53,7 @@ export class ApiModule {
         CoreModule.forRoot(config, logger),
         PersistenceModule.forRoot('ggzy-api'),
         AuthModule,
-        BiddingModule.forRoot({
+        AuctionModule.forRoot({
           provide: LIVE_EVENTS,
           inject: [APP_CONFIG],
           useFactory: createEmitterLiveEvents,

@@ -17,7 +17,7 @@ import {
   type ListingReadCache,
   roomFor,
   SnapshotService,
-} from '@ggzy/bidding';
+} from '@ggzy/auction';
 import {
   APP_CONFIG,
   type AppConfig,

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthModule } from '@ggzy/auth';
-import { BiddingModule, LIVE_EVENTS, LISTING_READ_CACHE, ListingReadCache } from '@ggzy/bidding';
+import { AuctionModule, LIVE_EVENTS, LISTING_READ_CACHE, ListingReadCache } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { PersistenceModule } from '@ggzy/persistence';
 import { HealthController, HealthService } from '@ggzy/queues';
@@ -20,7 +20,7 @@ export class GatewayModule {
         CoreModule.forRoot(config, logger),
         PersistenceModule.forRoot('ggzy-gateway'),
         AuthModule,
-        BiddingModule.forRoot({ provide: LIVE_EVENTS, useValue: liveEvents }, [
+        AuctionModule.forRoot({ provide: LIVE_EVENTS, useValue: liveEvents }, [
           {
             provide: LISTING_READ_CACHE,
             inject: [APP_CONFIG],

@@ -1,5 +1,5 @@
 import type { Namespace } from 'socket.io';
-import { type LiveEvents, roomFor } from '@ggzy/bidding';
+import { type LiveEvents, roomFor } from '@ggzy/auction';
 
 /** In the gateway, live events go straight to the namespace; its adapter reaches the other instances. */
 export class NamespaceLiveEvents implements LiveEvents {

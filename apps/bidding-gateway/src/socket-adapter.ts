@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Server, ServerOptions } from 'socket.io';
 import type { AppConfig } from '@ggzy/common';
-import { ATTACHMENTS_TABLE, BIDDING_NAMESPACE, postgresChannelPrefix, redisAdapterKey } from '@ggzy/bidding';
+import { ATTACHMENTS_TABLE, BIDDING_NAMESPACE, postgresChannelPrefix, redisAdapterKey } from '@ggzy/auction';
 import { connectError, type SocketLimits } from './socket-limits.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
-import { AuctionLifecycleService } from '@ggzy/bidding';
+import { AuctionLifecycleService } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
 import { LeaseListingsRepository } from '@ggzy/persistence';
 import {

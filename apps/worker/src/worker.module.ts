@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { BiddingModule, createEmitterLiveEvents, LIVE_EVENTS, type LiveEvents } from '@ggzy/bidding';
+import { AuctionModule, createEmitterLiveEvents, LIVE_EVENTS, type LiveEvents } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, CoreModule } from '@ggzy/common';
 import { PersistenceModule } from '@ggzy/persistence';
 import { AuctionScheduler, createQueueBackend, type QueueBackend, ReportQueue } from '@ggzy/queues';
@@ -25,7 +25,7 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot(config, logger),
         PersistenceModule.forRoot('ggzy-worker'),
-        BiddingModule.forRoot({
+        AuctionModule.forRoot({
           provide: LIVE_EVENTS,
           inject: [APP_CONFIG],
           useFactory: (appConfig: AppConfig): LiveEvents => createEmitterLiveEvents(appConfig),

@@ -1,6 +1,6 @@
 import type { LeaseListingEntity, LeaseRegistrationEntity } from '@ggzy/persistence';
 import { minNextBid } from '@ggzy/domain';
-import { visibleStatus } from '@ggzy/bidding';
+import { visibleStatus } from '@ggzy/auction';
 
 /** What anyone may read: never the reserve price, never an identity. */
 export function toPublicListing(listing: LeaseListingEntity, leaderCode: string | null, now: Date) {

@@ -21,7 +21,7 @@ import {
 } from '@ggzy/persistence';
 import { AuctionScheduler } from '@ggzy/queues';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
-import { LIVE_EVENTS, type LiveEvents, visibleStatus } from '@ggzy/bidding';
+import { LIVE_EVENTS, type LiveEvents, visibleStatus } from '@ggzy/auction';
 import { toPublicListing, toRegistrationView, toStaffListing } from './lease-listing.views.js';
 
 /** The listing's property and terms; the terms' rules live in the domain's LeaseTerms. */

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
-import { BidService } from '@ggzy/bidding';
+import { BidService } from '@ggzy/auction';
 import { DomainError } from '@ggzy/domain';
 import { LeaseListingsService } from '@ggzy/leasing';
 import { PageQuery, UuidPipe } from '../common.dto.js';

@@ -24,10 +24,10 @@ class LiveEventsCloser implements OnApplicationShutdown {
  * and, if it can keep one fresh, a LISTING_READ_CACHE.
  */
 @Module({})
-export class BiddingModule {
+export class AuctionModule {
   static forRoot(liveEvents: Provider, extras: Provider[] = []): DynamicModule {
     return {
-      module: BiddingModule,
+      module: AuctionModule,
       providers: [
         liveEvents,
         ...extras,

@@ -2,5 +2,5 @@ export * from './live-events.js';
 export * from './bid.service.js';
 export * from './snapshot.service.js';
 export * from './auction-lifecycle.service.js';
-export * from './bidding.module.js';
+export * from './auction.module.js';
 export * from './listing-read-cache.js';
