@@ -235,7 +235,7 @@ async function hotListing(
   // Every decision is a stored row (an accepted bid or a kept rejection); a replay would not be.
   const client = new pg.Client({ connectionString: platform.databaseUrl });
   await client.connect();
-  const stored = await client.query('SELECT count(*)::int AS n FROM bids WHERE listing_id = $1', [listingId]);
+  const stored = await client.query('SELECT count(*)::int AS n FROM bids WHERE auction_id = $1', [listingId]);
   await client.end();
   return {
     acceptedPerSecond: round((outcomes.accepted ?? 0) / elapsed),
@@ -496,7 +496,7 @@ async function partC(platform: Platform, staff: string, bidders: { token: string
       `SELECT count(*) FILTER (WHERE status = 'sold')::int AS sold,
               count(*) FILTER (WHERE status = 'unsold')::int AS unsold,
               count(*) FILTER (WHERE status NOT IN ('sold', 'unsold'))::int AS other
-         FROM lease_listings WHERE id = ANY($1)`,
+         FROM auctions WHERE id = ANY($1)`,
       [batch.ids],
     );
     const deals = await client.query(`SELECT count(*)::int AS n FROM deals WHERE source_id = ANY($1)`, [

@@ -3,8 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSource } from 'typeorm';
-import { closeOutcome, initialEndsAt, minNextBid, validateDealImport } from '@ggzy/domain';
+import { closeOutcome, initialEndsAt, minNextBid, nextAuctionStatus, validateDealImport } from '@ggzy/domain';
 import {
+  AuctionsRepository,
   AuditLogRepository,
   DealsRepository,
   type ImportResult,
@@ -14,6 +15,7 @@ import {
 } from '@ggzy/persistence';
 import { PasswordHasher } from '@ggzy/auth';
 import { readDealFile } from '@ggzy/reports';
+import { LeaseAuctionHost } from '@ggzy/leasing';
 
 export interface DemoAccount {
   username: string;
@@ -160,6 +162,7 @@ async function closeWithBids(
   bidders: string[],
   ids: Record<string, string>,
 ) {
+  const auctions = new AuctionsRepository(dataSource);
   await dataSource.transaction(async (manager) => {
     let price: number | null = null;
     const endsAt = listing.endsAt;
@@ -172,10 +175,10 @@ async function closeWithBids(
       const at = new Date(listing.biddingStartsAt.getTime() + (index + 1) * MINUTE);
       const code = String(['bidder1', 'bidder2', 'bidder3'].indexOf(username) + 1).padStart(4, '0');
       price = amount;
-      await listings.appendHistoricalBid(
+      await auctions.appendHistoricalBid(
         manager,
         {
-          listingId: listing.id,
+          auctionId: listing.id,
           bidderId: ids[username],
           clientBidId: `demo-${index}`,
           amount,
@@ -186,6 +189,8 @@ async function closeWithBids(
           minNextBid: amount + listing.increment,
           bidCount: index + 1,
         },
+        // Published above: its history's bids move it as an accepted bid does.
+        nextAuctionStatus('announced', 'accept_bid')!,
         {
           at,
           actorId: ids[username],
@@ -197,35 +202,44 @@ async function closeWithBids(
       );
     }
     // Close by the same rules and the same write as the worker.
-    const context = (await listings.lockForClose(manager, listing.id))!;
-    const result = closeOutcome(context.listing);
+    const context = (await auctions.lockForClose(manager, listing.id))!;
+    const result = closeOutcome(context.auction);
     const audit = {
       at: endsAt,
       actorId: null,
       action: 'auction.closed',
       entityType: 'lease_listing',
       entityId: listing.id,
-      data: { demo: true, ...result },
     };
     if (result.status === 'sold') {
-      await listings.closeSold(
+      const deal = await new LeaseAuctionHost(listings).dealFor(manager, {
+        auctionId: listing.id,
+        finalPrice: result.finalPrice,
+        winnerId: result.winnerId,
+      });
+      await auctions.closeSold(
         manager,
         {
-          listingId: listing.id,
+          auctionId: listing.id,
+          status: nextAuctionStatus(context.auction.status, 'close_sold')!,
           finalPrice: result.finalPrice,
           winnerId: result.winnerId,
           closedAt: endsAt,
-          title: listing.title,
-          dealAmount: result.dealAmount,
+          deal,
           winnerName: context.leaderName ?? result.winnerId,
         },
-        audit,
+        { ...audit, data: { demo: true, ...result, dealAmount: deal.amount } },
       );
     } else {
-      await listings.closeUnsold(
+      await auctions.closeUnsold(
         manager,
-        { listingId: listing.id, closedAt: endsAt, reason: result.reason },
-        audit,
+        {
+          auctionId: listing.id,
+          status: nextAuctionStatus(context.auction.status, 'close_unsold')!,
+          closedAt: endsAt,
+          reason: result.reason,
+        },
+        { ...audit, data: { demo: true, ...result } },
       );
     }
   });

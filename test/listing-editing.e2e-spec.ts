@@ -70,7 +70,7 @@ describe('editing a draft listing', () => {
     expect(edited.body.endsAt).toBe(new Date(start + HOUR + 120_000).toISOString());
     const [row] = await queryRows<{ ends_at: Date }>(
       env.config.DATABASE_URL,
-      'SELECT ends_at FROM lease_listings WHERE id = $1',
+      'SELECT ends_at FROM auctions WHERE id = $1',
       [id],
     );
     expect(row.ends_at.toISOString()).toBe(new Date(start + HOUR + 120_000).toISOString());

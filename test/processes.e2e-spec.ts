@@ -79,6 +79,7 @@ describe('the platform as processes', () => {
     expect(tables.map((table) => table.name)).toEqual(
       expect.arrayContaining([
         'users',
+        'auctions',
         'lease_listings',
         'lease_registrations',
         'bids',

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Namespace } from 'socket.io';
 import type { Socket } from 'socket.io-client';
 import { LIVE_EVENTS, roomFor } from '../libs/auction/src/live-events.js';
-import { LeaseListingsRepository } from '../libs/persistence/src/lease-listings.repository.js';
+import { AuctionsRepository } from '../libs/persistence/src/auctions/auctions.repository.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
 import {
   createOperator,
@@ -26,7 +26,7 @@ const RESERVE = 987_650;
 
 /** Counts a repository method's calls on the gateway; each call still goes to PostgreSQL. */
 function countCalls(
-  repository: LeaseListingsRepository,
+  repository: AuctionsRepository,
   name: 'findWithLeaderCode' | 'findBidderCode' | 'acceptedBidsAfter',
 ) {
   const calls: unknown[][] = [];
@@ -94,7 +94,7 @@ describe('signed-in snapshots come from the short cache', () => {
     watcher.on('auction.status', (event: { status: string }) => watcherStatuses.push(event.status));
     expect(await ask(watcher, 'join', { listingId: listing.id })).toMatchObject({ ok: true });
     for (const user of [...bidders, outsider, staff]) sockets.set(user.id, await platform.open(user.token));
-    const repository = platform.gateway.app.get(LeaseListingsRepository);
+    const repository = platform.gateway.app.get(AuctionsRepository);
     reads = {
       listing: countCalls(repository, 'findWithLeaderCode'),
       codes: countCalls(repository, 'findBidderCode'),

@@ -145,7 +145,7 @@ describe('socket sessions: expiry, qualification, origins, clocks', () => {
     expect(await bidOverRest(api, pending.token, listing.id, 800_000, 'p-1')).toEqual(first);
     const rows = await queryRows<{ outcome: string }>(
       platform.env.config.DATABASE_URL,
-      'SELECT outcome FROM bids WHERE listing_id = $1 AND bidder_id = $2',
+      'SELECT outcome FROM bids WHERE auction_id = $1 AND bidder_id = $2',
       [listing.id, pending.id],
     );
     expect(rows).toEqual([{ outcome: 'NOT_QUALIFIED' }]);

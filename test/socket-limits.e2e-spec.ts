@@ -372,7 +372,7 @@ describe('anonymous sockets cannot stall bidding', () => {
     expect((await ask(other, 'join', { listingId: listing.id })).snapshot.bidCount).toBe(amounts.length);
     await queryRows(
       platform.env.config.DATABASE_URL,
-      'UPDATE lease_listings SET bid_count = bid_count + 100 WHERE id = $1',
+      'UPDATE auctions SET bid_count = bid_count + 100 WHERE id = $1',
       [listing.id],
     );
     const cached = await ask(other, 'join', { listingId: listing.id });

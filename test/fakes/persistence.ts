@@ -2,17 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type {
   AcceptedBid,
+  AuctionEntity,
+  AuctionsRepository,
   AuditLogRepository,
   AuditRecord,
   BidContext,
   BidEntity,
   CloseContext,
-  LeaseListingEntity,
+  DealOfAuction,
+  LeaseListing,
   LeaseListingsRepository,
   LeaseRegistrationEntity,
   NewLeaseListing,
+  StatusStep,
 } from '../../libs/persistence/src/index.js';
-import type { ListingStatus } from '../../libs/domain/src/index.js';
+import { leaseMaxBid, type ListingStatus } from '../../libs/domain/src/index.js';
 
 /**
  * In-memory fakes of the persistence repositories, for the service specs (the middle tier:
@@ -28,6 +32,8 @@ import type { ListingStatus } from '../../libs/domain/src/index.js';
 /** A deal row as closeSold writes it. */
 export interface FakeDeal {
   sourceId: string;
+  category: string;
+  subtype: string | null;
   title: string;
   amount: number;
   winnerId: string;
@@ -35,8 +41,9 @@ export interface FakeDeal {
   closedAt: Date;
 }
 
+/** A lease listing and its auction (same id) in one row, as the services see them joined. */
 interface Tables {
-  listings: Map<string, LeaseListingEntity>;
+  listings: Map<string, LeaseListing>;
   registrations: Map<string, LeaseRegistrationEntity>;
   users: Map<string, { id: string; displayName: string }>;
   bids: BidEntity[];
@@ -119,33 +126,47 @@ function inTransaction(manager: EntityManager | null) {
   if (manager !== null && manager !== MANAGER) throw new Error('not the fake data source’s transaction');
 }
 
-type ListingsMethods =
+type AuctionsMethods =
   | 'peekForBid'
   | 'lockForBid'
   | 'appendAcceptedBidIfUnchanged'
   | 'appendAcceptedBid'
   | 'recordRejectedBid'
   | 'lockById'
-  | 'findById'
+  | 'update'
   | 'findWithLeaderCode'
   | 'acceptedBidsAfter'
   | 'findBidderCode'
-  | 'update'
-  | 'list'
   | 'databaseNow'
   | 'lockForClose'
   | 'closeSold'
   | 'closeUnsold'
+  | 'listAcceptedBids'
+  | 'listAttempts';
+
+type ListingsMethods =
+  | 'lockById'
+  | 'findById'
+  | 'findWithLeaderCode'
+  | 'findDealTerms'
+  | 'update'
+  | 'list'
+  | 'databaseNow'
   | 'insertDraft'
   | 'insertRegistration'
   | 'findRegistration'
   | 'bidderCodeTaken'
   | 'updateRegistration';
 
-/** A listing as a test sets it up: the fields a test does not name take these values. */
-export function listingRow(now: Date, overrides: Partial<LeaseListingEntity> = {}): LeaseListingEntity {
+/**
+ * A listing as a test sets it up: the fields a test does not name take these values. The
+ * auction's limit follows the lease term, as LeaseListingsRepository writes it.
+ */
+export function listingRow(now: Date, overrides: Partial<LeaseListing> = {}): LeaseListing {
   const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
   return {
+    maxBid: leaseMaxBid(overrides.leaseTermMonths ?? 36),
+    allowSelfOutbid: false,
     id: randomUUID(),
     code: 'GF20260001',
     title: '解放路 12 号商铺',
@@ -181,28 +202,38 @@ export function listingRow(now: Date, overrides: Partial<LeaseListingEntity> = {
   };
 }
 
-/**
- * LeaseListingsRepository over FakeDatabase. `beforeAppend` runs once per conditional append,
- * before its conditions are checked: a test uses it to let another writer move the listing
- * first (the optimistic path must then read again), to move the database's clock, or to throw.
- */
-export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository, ListingsMethods> {
-  beforeAppend: Array<() => void> = [];
-  /** Run once each before a rejection is recorded (e.g. another copy of the attempt records first). */
-  beforeRecordRejection: Array<() => void> = [];
-  appendCalls = { unlocked: 0, locked: 0 };
-  /** How many times each read a watcher's answer is made from ran. */
-  readCalls = { acceptedBidsAfter: 0, findBidderCode: 0 };
+/** The auction side of a row, as AuctionsRepository returns it. */
+function auctionOf(row: LeaseListing): AuctionEntity {
+  const { id, createdAt, updatedAt } = row;
+  const fields = Object.fromEntries(
+    Object.entries(row).filter(([field]) => !LISTING_ONLY.has(field)),
+  ) as unknown as AuctionEntity;
+  return structuredClone({ ...fields, id, hostType: 'lease_listing', createdAt, updatedAt });
+}
 
-  constructor(private readonly db: FakeDatabase) {}
+const LISTING_ONLY = new Set([
+  'code',
+  'title',
+  'address',
+  'areaSqm',
+  'usage',
+  'leaseTermMonths',
+  'deposit',
+  'registrationStartsAt',
+  'registrationEndsAt',
+  'qualifiedCount',
+  'createdBy',
+]);
 
-  private get t() {
+/** Test set-up over FakeDatabase, shared by both fakes: listings (with their auctions), registrations, users. */
+class FakeRows {
+  constructor(protected readonly db: FakeDatabase) {}
+
+  protected get t() {
     return this.db.tables;
   }
 
-  // --- test set-up ---
-
-  addListing(overrides: Partial<LeaseListingEntity> = {}): LeaseListingEntity {
+  addListing(overrides: Partial<LeaseListing> = {}): LeaseListing {
     const listing = listingRow(this.db.now, overrides);
     this.t.listings.set(listing.id, listing);
     return listing;
@@ -234,11 +265,41 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
     this.t.users.set(id, { id, displayName });
   }
 
-  listing(id: string): LeaseListingEntity {
+  listing(id: string): LeaseListing {
     const listing = this.t.listings.get(id);
     if (!listing) throw new Error(`no listing ${id}`);
     return listing;
   }
+
+  bidsOf(listingId: string): BidEntity[] {
+    return this.t.bids.filter((bid) => bid.auctionId === listingId);
+  }
+
+  /** bids_auction_id_bidder_id_client_bid_id_key */
+  protected insertBid(bid: BidEntity) {
+    if (
+      this.t.bids.some(
+        (b) =>
+          b.auctionId === bid.auctionId && b.bidderId === bid.bidderId && b.clientBidId === bid.clientBidId,
+      )
+    )
+      throw uniqueViolation('bids_auction_id_bidder_id_client_bid_id_key');
+    this.t.bids.push(bid);
+  }
+}
+
+/**
+ * AuctionsRepository over FakeDatabase. `beforeAppend` runs once per conditional append,
+ * before its conditions are checked: a test uses it to let another writer move the auction
+ * first (the optimistic path must then read again), to move the database's clock, or to throw.
+ */
+export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRepository, AuctionsMethods> {
+  beforeAppend: Array<() => void> = [];
+  /** Run once each before a rejection is recorded (e.g. another copy of the attempt records first). */
+  beforeRecordRejection: Array<() => void> = [];
+  appendCalls = { unlocked: 0, locked: 0 };
+  /** How many times each read a watcher's answer is made from ran. */
+  readCalls = { acceptedBidsAfter: 0, findBidderCode: 0 };
 
   /** Another writer's accepted bid, as it would land between this service's read and write. */
   rivalBid(listingId: string, bidderId: string, amount: number, clientBidId: string = randomUUID()): void {
@@ -246,7 +307,7 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
     const seq = listing.lastSeq + 1;
     this.insertBid({
       id: randomUUID(),
-      listingId,
+      auctionId: listingId,
       bidderId,
       clientBidId,
       amount,
@@ -264,10 +325,6 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
       bidCount: listing.bidCount + 1,
       lastSeq: seq,
     });
-  }
-
-  bidsOf(listingId: string): BidEntity[] {
-    return this.t.bids.filter((bid) => bid.listingId === listingId);
   }
 
   // --- the bid path ---
@@ -293,16 +350,18 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
       (r) => r.listingId === listingId && r.bidderId === bidderId,
     );
     const existing = this.t.bids.find(
-      (b) => b.listingId === listingId && b.bidderId === bidderId && b.clientBidId === clientBidId,
+      (b) => b.auctionId === listingId && b.bidderId === bidderId && b.clientBidId === clientBidId,
     );
     return {
-      listing: structuredClone({
+      auction: structuredClone({
         id: listing.id,
+        hostType: 'lease_listing' as const,
         status: listing.status,
         startPrice: listing.startPrice,
         increment: listing.increment,
         reservePrice: listing.reservePrice,
-        leaseTermMonths: listing.leaseTermMonths,
+        maxBid: listing.maxBid,
+        allowSelfOutbid: listing.allowSelfOutbid,
         biddingStartsAt: listing.biddingStartsAt,
         freeBiddingEndsAt: listing.freeBiddingEndsAt,
         extensionSeconds: listing.extensionSeconds,
@@ -323,40 +382,47 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
   async appendAcceptedBidIfUnchanged(
     bid: AcceptedBid,
     expected: { lastSeq: number; endsAt: Date },
+    step: StatusStep,
     audit: AuditRecord,
   ): Promise<boolean> {
     this.appendCalls.unlocked += 1;
-    return this.append(bid, expected, audit);
+    return this.append(bid, expected, step, audit);
   }
 
   async appendAcceptedBid(
     manager: EntityManager,
     bid: AcceptedBid,
     expected: { lastSeq: number; endsAt: Date },
+    step: StatusStep,
     audit: AuditRecord,
   ): Promise<boolean> {
     inTransaction(manager);
     this.appendCalls.locked += 1;
-    return this.append(bid, expected, audit);
+    return this.append(bid, expected, step, audit);
   }
 
   /** The conditions of APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, then its three writes or none. */
-  private append(bid: AcceptedBid, expected: { lastSeq: number; endsAt: Date }, audit: AuditRecord): boolean {
+  private append(
+    bid: AcceptedBid,
+    expected: { lastSeq: number; endsAt: Date },
+    step: StatusStep,
+    audit: AuditRecord,
+  ): boolean {
     this.beforeAppend.shift()?.();
-    const listing = this.t.listings.get(bid.listingId);
+    const listing = this.t.listings.get(bid.auctionId);
     const now = this.db.now.getTime();
     if (
       !listing ||
       listing.lastSeq !== expected.lastSeq ||
       listing.endsAt.getTime() !== expected.endsAt.getTime() ||
-      !['announced', 'bidding'].includes(listing.status) ||
+      listing.status !== step.from ||
       now < listing.biddingStartsAt.getTime() ||
       now >= listing.endsAt.getTime()
     )
       return false;
     this.insertBid({
       id: randomUUID(),
-      listingId: bid.listingId,
+      auctionId: bid.auctionId,
       bidderId: bid.bidderId,
       clientBidId: bid.clientBidId,
       amount: bid.amount,
@@ -374,29 +440,17 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
       bidCount: bid.bidCount,
       lastSeq: bid.seq,
       endsAt: bid.endsAt,
-      status: 'bidding',
+      status: step.to,
       updatedAt: bid.at,
     });
     this.t.audit.push(structuredClone(audit));
     return true;
   }
 
-  /** bids_listing_id_bidder_id_client_bid_id_key */
-  private insertBid(bid: BidEntity) {
-    if (
-      this.t.bids.some(
-        (b) =>
-          b.listingId === bid.listingId && b.bidderId === bid.bidderId && b.clientBidId === bid.clientBidId,
-      )
-    )
-      throw uniqueViolation('bids_listing_id_bidder_id_client_bid_id_key');
-    this.t.bids.push(bid);
-  }
-
   async recordRejectedBid(
     manager: EntityManager | null,
     attempt: {
-      listingId: string;
+      auctionId: string;
       bidderId: string;
       clientBidId: string;
       amount: number;
@@ -409,7 +463,7 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
     this.beforeRecordRejection.shift()?.();
     this.insertBid({
       id: randomUUID(),
-      listingId: attempt.listingId,
+      auctionId: attempt.auctionId,
       bidderId: attempt.bidderId,
       clientBidId: attempt.clientBidId,
       amount: attempt.amount,
@@ -423,29 +477,35 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
     });
   }
 
-  // --- listings ---
+  // --- the auction ---
 
-  async lockById(manager: EntityManager, id: string): Promise<LeaseListingEntity | null> {
+  async lockById(manager: EntityManager, id: string): Promise<AuctionEntity | null> {
     inTransaction(manager);
-    return this.findById(id);
+    const row = this.t.listings.get(id);
+    return row ? auctionOf(row) : null;
   }
 
-  async findById(id: string): Promise<LeaseListingEntity | null> {
+  async update(manager: EntityManager, id: string, changes: Partial<AuctionEntity>): Promise<void> {
+    inTransaction(manager);
     const listing = this.t.listings.get(id);
-    return listing ? structuredClone(listing) : null;
+    if (listing) Object.assign(listing, structuredClone(changes), { updatedAt: this.db.clockTimestamp() });
   }
 
   async findWithLeaderCode(id: string) {
-    const listing = await this.findById(id);
-    if (!listing) return null;
-    const leader = this.t.bids.find((b) => b.listingId === id && b.seq === listing.lastSeq);
-    return { listing, leaderCode: leader?.bidderCode ?? null, databaseNow: this.db.clockTimestamp() };
+    const row = this.t.listings.get(id);
+    if (!row) return null;
+    const leader = this.t.bids.find((b) => b.auctionId === id && b.seq === row.lastSeq);
+    return {
+      auction: auctionOf(row),
+      leaderCode: leader?.bidderCode ?? null,
+      databaseNow: this.db.clockTimestamp(),
+    };
   }
 
   async acceptedBidsAfter(listingId: string, afterSeq: number, limit: number) {
     this.readCalls.acceptedBidsAfter += 1;
     const rows = this.t.bids
-      .filter((b) => b.listingId === listingId && b.outcome === 'accepted' && b.seq! > afterSeq)
+      .filter((b) => b.auctionId === listingId && b.outcome === 'accepted' && b.seq! > afterSeq)
       .sort((x, y) => x.seq! - y.seq!)
       .map((b) => structuredClone(b));
     return { items: rows.slice(0, limit), hasMore: rows.length > limit };
@@ -459,10 +519,127 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
     return registration?.bidderCode ?? null;
   }
 
-  async update(manager: EntityManager, id: string, changes: Partial<LeaseListingEntity>): Promise<void> {
+  async listAcceptedBids(listingId: string, afterSeq: number, limit: number, offset = 0) {
+    const rows = this.t.bids
+      .filter((b) => b.auctionId === listingId && b.outcome === 'accepted' && b.seq! > afterSeq)
+      .sort((x, y) => x.seq! - y.seq!);
+    return { items: rows.slice(offset, offset + limit).map((b) => structuredClone(b)), total: rows.length };
+  }
+
+  async listAttempts(listingId: string, limit: number, offset: number) {
+    const rows = this.t.bids
+      .filter((b) => b.auctionId === listingId)
+      .sort((x, y) => x.at.getTime() - y.at.getTime() || x.id.localeCompare(y.id));
+    return { items: rows.slice(offset, offset + limit).map((b) => structuredClone(b)), total: rows.length };
+  }
+
+  async databaseNow(manager?: EntityManager): Promise<Date> {
+    inTransaction(manager ?? null);
+    return this.db.clockTimestamp();
+  }
+
+  // --- closing ---
+
+  async lockForClose(manager: EntityManager, listingId: string): Promise<CloseContext | null> {
+    inTransaction(manager);
+    const listing = this.t.listings.get(listingId);
+    if (!listing) return null;
+    const leader = [...this.t.registrations.values()].find(
+      (r) => r.listingId === listingId && r.bidderId === listing.leaderId,
+    );
+    const { createdAt: _createdAt, updatedAt: _updatedAt, ...auction } = auctionOf(listing);
+    return {
+      auction,
+      leaderCode: leader?.bidderCode ?? null,
+      leaderName: (listing.leaderId && this.t.users.get(listing.leaderId)?.displayName) || null,
+      databaseNow: this.db.clockTimestamp(),
+    };
+  }
+
+  async closeSold(
+    manager: EntityManager,
+    close: {
+      auctionId: string;
+      status: ListingStatus;
+      finalPrice: number;
+      winnerId: string;
+      closedAt: Date;
+      deal: DealOfAuction;
+      winnerName: string;
+    },
+    audit: AuditRecord,
+  ): Promise<void> {
+    inTransaction(manager);
+    Object.assign(this.listing(close.auctionId), {
+      status: close.status,
+      finalPrice: close.finalPrice,
+      winnerId: close.winnerId,
+      closedAt: close.closedAt,
+    });
+    this.t.deals.push({
+      sourceId: close.auctionId,
+      category: close.deal.category,
+      subtype: close.deal.subtype,
+      title: close.deal.title,
+      amount: close.deal.amount,
+      winnerId: close.winnerId,
+      winnerName: close.winnerName,
+      closedAt: close.closedAt,
+    });
+    this.t.audit.push(structuredClone(audit));
+  }
+
+  async closeUnsold(
+    manager: EntityManager,
+    close: { auctionId: string; status: ListingStatus; closedAt: Date; reason: string },
+    audit: AuditRecord,
+  ): Promise<void> {
+    inTransaction(manager);
+    Object.assign(this.listing(close.auctionId), {
+      status: close.status,
+      closedAt: close.closedAt,
+      statusReason: close.reason,
+    });
+    this.t.audit.push(structuredClone(audit));
+  }
+}
+
+/** LeaseListingsRepository over FakeDatabase: the listing joined with its auction, and registrations. */
+export class FakeLeaseListingsRepository
+  extends FakeRows
+  implements Pick<LeaseListingsRepository, ListingsMethods>
+{
+  async lockById(manager: EntityManager, id: string): Promise<LeaseListing | null> {
+    inTransaction(manager);
+    return this.findById(id);
+  }
+
+  async findById(id: string): Promise<LeaseListing | null> {
+    const listing = this.t.listings.get(id);
+    return listing ? structuredClone(listing) : null;
+  }
+
+  async findDealTerms(manager: EntityManager, id: string) {
     inTransaction(manager);
     const listing = this.t.listings.get(id);
-    if (listing) Object.assign(listing, structuredClone(changes), { updatedAt: this.db.clockTimestamp() });
+    return listing ? { title: listing.title, leaseTermMonths: listing.leaseTermMonths } : null;
+  }
+
+  async findWithLeaderCode(id: string) {
+    const listing = await this.findById(id);
+    if (!listing) return null;
+    const leader = this.t.bids.find((b) => b.auctionId === id && b.seq === listing.lastSeq);
+    return { listing, leaderCode: leader?.bidderCode ?? null, databaseNow: this.db.clockTimestamp() };
+  }
+
+  /** As the real one: a new term moves the auction's limit with it. */
+  async update(manager: EntityManager, id: string, changes: Partial<LeaseListing>): Promise<void> {
+    inTransaction(manager);
+    const listing = this.t.listings.get(id);
+    const limit =
+      changes.leaseTermMonths !== undefined ? { maxBid: leaseMaxBid(changes.leaseTermMonths) } : {};
+    if (listing)
+      Object.assign(listing, structuredClone(changes), limit, { updatedAt: this.db.clockTimestamp() });
   }
 
   async list(filter: { status?: ListingStatus; includeDrafts: boolean; limit: number; offset: number }) {
@@ -478,11 +655,7 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
     return this.db.clockTimestamp();
   }
 
-  async insertDraft(
-    manager: EntityManager,
-    listing: NewLeaseListing,
-    year: number,
-  ): Promise<LeaseListingEntity> {
+  async insertDraft(manager: EntityManager, listing: NewLeaseListing, year: number): Promise<LeaseListing> {
     inTransaction(manager);
     const row = listingRow(this.db.now, {
       ...listing,
@@ -498,68 +671,6 @@ export class FakeLeaseListingsRepository implements Pick<LeaseListingsRepository
     });
     this.t.listings.set(row.id, row);
     return structuredClone(row);
-  }
-
-  // --- closing ---
-
-  async lockForClose(manager: EntityManager, listingId: string): Promise<CloseContext | null> {
-    inTransaction(manager);
-    const listing = this.t.listings.get(listingId);
-    if (!listing) return null;
-    const leader = [...this.t.registrations.values()].find(
-      (r) => r.listingId === listingId && r.bidderId === listing.leaderId,
-    );
-    return {
-      listing: structuredClone(listing),
-      leaderCode: leader?.bidderCode ?? null,
-      leaderName: (listing.leaderId && this.t.users.get(listing.leaderId)?.displayName) || null,
-      databaseNow: this.db.clockTimestamp(),
-    };
-  }
-
-  async closeSold(
-    manager: EntityManager,
-    close: {
-      listingId: string;
-      finalPrice: number;
-      winnerId: string;
-      closedAt: Date;
-      title: string;
-      dealAmount: number;
-      winnerName: string;
-    },
-    audit: AuditRecord,
-  ): Promise<void> {
-    inTransaction(manager);
-    Object.assign(this.listing(close.listingId), {
-      status: 'sold',
-      finalPrice: close.finalPrice,
-      winnerId: close.winnerId,
-      closedAt: close.closedAt,
-    });
-    this.t.deals.push({
-      sourceId: close.listingId,
-      title: close.title,
-      amount: close.dealAmount,
-      winnerId: close.winnerId,
-      winnerName: close.winnerName,
-      closedAt: close.closedAt,
-    });
-    this.t.audit.push(structuredClone(audit));
-  }
-
-  async closeUnsold(
-    manager: EntityManager,
-    close: { listingId: string; closedAt: Date; reason: string },
-    audit: AuditRecord,
-  ): Promise<void> {
-    inTransaction(manager);
-    Object.assign(this.listing(close.listingId), {
-      status: 'unsold',
-      closedAt: close.closedAt,
-      statusReason: close.reason,
-    });
-    this.t.audit.push(structuredClone(audit));
   }
 
   // --- registrations ---

@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { Job, Worker } from 'bullmq';
 import { AuctionLifecycleService } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
-import { LeaseListingsRepository } from '@ggzy/persistence';
+import { nextAuctionStatus, statusesAllowing } from '@ggzy/domain';
+import { AuctionsRepository } from '@ggzy/persistence';
 import {
   AUCTIONS_QUEUE,
   AuctionScheduler,
@@ -17,8 +18,9 @@ const WATCHDOG_INTERVAL_MS = 2000;
 const SWEEP_GRACE_MS = 1000;
 
 /**
- * Runs the timed steps. Every step locks its listing and is idempotent, so a job that runs
- * twice, late, or after the sweeper already acted has no second effect.
+ * Runs the timed steps. Every step locks its auction and is idempotent, so a job that runs
+ * twice, late, or after the sweeper already acted has no second effect. Which auctions a step
+ * applies to is the lifecycle table's answer, never a status written here.
  */
 @Injectable()
 export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestroy {
@@ -27,7 +29,7 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     private readonly lifecycle: AuctionLifecycleService,
-    private readonly listings: LeaseListingsRepository,
+    private readonly auctions: AuctionsRepository,
     private readonly scheduler: AuctionScheduler,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -143,20 +145,24 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
   /** Catches anything a lost job or a flushed Redis left overdue. */
   private async sweep() {
     // A grace period leaves on-time work to the delayed jobs; the sweeper is for lost ones.
-    const overdue = await this.listings.findOverdue(SWEEP_GRACE_MS);
-    for (const listing of overdue) {
-      if (listing.closeDue) await this.close(listing.id);
-      else await this.open(listing.id);
+    const overdue = await this.auctions.findOverdue(SWEEP_GRACE_MS, {
+      closable: statusesAllowing('close_sold'),
+      openable: statusesAllowing('open'),
+    });
+    for (const auction of overdue) {
+      if (auction.closeDue) await this.close(auction.id);
+      else await this.open(auction.id);
     }
     return { overdue: overdue.length };
   }
 
   private async rebuildPendingJobs(): Promise<number> {
-    const pending = await this.listings.findScheduled();
-    for (const listing of pending) {
-      if (listing.status === 'announced')
-        await this.scheduler.scheduleOpen(listing.id, listing.biddingStartsAt);
-      await this.scheduler.scheduleClose(listing.id, listing.endsAt);
+    // Live: whatever can still close (announced or bidding).
+    const pending = await this.auctions.findScheduled(statusesAllowing('close_sold'));
+    for (const auction of pending) {
+      if (nextAuctionStatus(auction.status, 'open'))
+        await this.scheduler.scheduleOpen(auction.id, auction.biddingStartsAt);
+      await this.scheduler.scheduleClose(auction.id, auction.endsAt);
     }
     return pending.length;
   }

@@ -1,6 +1,13 @@
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AuctionModule, createEmitterLiveEvents, LIVE_EVENTS, type LiveEvents } from '@ggzy/auction';
+import {
+  AUCTION_HOSTS,
+  AuctionModule,
+  createEmitterLiveEvents,
+  LIVE_EVENTS,
+  type LiveEvents,
+} from '@ggzy/auction';
+import { LeaseAuctionHost } from '@ggzy/leasing';
 import { APP_CONFIG, type AppConfig, CoreModule } from '@ggzy/common';
 import { PersistenceModule } from '@ggzy/persistence';
 import { AuctionScheduler, createQueueBackend, type QueueBackend, ReportQueue } from '@ggzy/queues';
@@ -25,11 +32,22 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot(config, logger),
         PersistenceModule.forRoot('ggzy-worker'),
-        AuctionModule.forRoot({
-          provide: LIVE_EVENTS,
-          inject: [APP_CONFIG],
-          useFactory: (appConfig: AppConfig): LiveEvents => createEmitterLiveEvents(appConfig),
-        }),
+        AuctionModule.forRoot(
+          {
+            provide: LIVE_EVENTS,
+            inject: [APP_CONFIG],
+            useFactory: (appConfig: AppConfig): LiveEvents => createEmitterLiveEvents(appConfig),
+          },
+          // The worker closes auctions: every line that hosts one says what its sale is.
+          [
+            LeaseAuctionHost,
+            {
+              provide: AUCTION_HOSTS,
+              inject: [LeaseAuctionHost],
+              useFactory: (lease: LeaseAuctionHost) => [lease],
+            },
+          ],
+        ),
       ],
       providers: [
         { provide: QUEUE_BACKEND, inject: [APP_CONFIG], useFactory: createQueueBackend },

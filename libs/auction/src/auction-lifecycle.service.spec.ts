@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditLogRepository, LeaseListingEntity, LeaseListingsRepository } from '@ggzy/persistence';
+import type {
+  AuctionsRepository,
+  AuditLogRepository,
+  LeaseListing,
+  LeaseListingsRepository,
+} from '@ggzy/persistence';
 import {
   FakeAuditLogRepository,
+  FakeAuctionsRepository,
   FakeDatabase,
   FakeLeaseListingsRepository,
   strict,
 } from '../../../test/fakes/persistence.js';
+import { LeaseAuctionHost } from '../../leasing/src/lease-auction.host.js';
 import { FakeLiveEvents } from '../../../test/fakes/services.js';
 import { AuctionLifecycleService } from './auction-lifecycle.service.js';
 
@@ -17,14 +24,20 @@ const T0 = new Date('2026-06-01T02:00:00.000Z');
 
 function setup() {
   const db = new FakeDatabase(T0);
-  const listings = new FakeLeaseListingsRepository(db);
+  const listings = new FakeAuctionsRepository(db);
   const audit = new FakeAuditLogRepository(db);
   const events = new FakeLiveEvents();
   const service = new AuctionLifecycleService(
     db.asDataSource(),
-    strict<LeaseListingsRepository>(listings, 'LeaseListingsRepository'),
+    strict<AuctionsRepository>(listings, 'AuctionsRepository'),
     strict<AuditLogRepository>(audit, 'AuditLogRepository'),
     events,
+    // Leases host these auctions: the deal is rent × months.
+    [
+      new LeaseAuctionHost(
+        strict<LeaseListingsRepository>(new FakeLeaseListingsRepository(db), 'LeaseListingsRepository'),
+      ),
+    ],
   );
   return { db, listings, audit, events, service };
 }
@@ -87,7 +100,7 @@ describe('AuctionLifecycleService.open', () => {
 
 describe('AuctionLifecycleService.close', () => {
   /** A listing whose leader is a qualified bidder with a name and a code. */
-  function withLeader(s: ReturnType<typeof setup>, overrides: Partial<LeaseListingEntity>) {
+  function withLeader(s: ReturnType<typeof setup>, overrides: Partial<LeaseListing>) {
     const leader = randomUUID();
     s.listings.addUser(leader, '杭州某某餐饮有限公司');
     const listing = s.listings.addListing({
@@ -129,6 +142,9 @@ describe('AuctionLifecycleService.close', () => {
     expect(s.db.tables.deals).toEqual([
       {
         sourceId: listing.id,
+        // The lease host's deal: property rights / lease, rent × months.
+        category: 'property_rights',
+        subtype: 'lease',
         title: listing.title,
         amount: 150_000 * 36,
         winnerId: leader,

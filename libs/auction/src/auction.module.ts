@@ -20,8 +20,9 @@ class LiveEventsCloser implements OnApplicationShutdown {
 }
 
 /**
- * The bid path and timed steps; the host app provides LIVE_EVENTS (emitter or socket server)
- * and, if it can keep one fresh, a LISTING_READ_CACHE.
+ * The bid path and timed steps; the host app provides LIVE_EVENTS (emitter or socket server),
+ * if it can keep one fresh a LISTING_READ_CACHE, and where auctions close (the worker) the
+ * AUCTION_HOSTS that say what each line's sale is as a deal.
  */
 @Module({})
 export class AuctionModule {

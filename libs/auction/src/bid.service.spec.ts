@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type AppConfig, loadEnvConfig } from '@ggzy/common';
 import { DomainError, type ErrorCode } from '@ggzy/domain';
-import type { LeaseListingEntity, LeaseListingsRepository } from '@ggzy/persistence';
-import { FakeDatabase, FakeLeaseListingsRepository, strict } from '../../../test/fakes/persistence.js';
+import type { LeaseListing, AuctionsRepository } from '@ggzy/persistence';
+import { FakeDatabase, FakeAuctionsRepository, strict } from '../../../test/fakes/persistence.js';
 import { FakeClock, FakeLiveEvents, user } from '../../../test/fakes/services.js';
 import { BidService } from './bid.service.js';
 
@@ -16,7 +16,7 @@ const MINUTE = 60_000;
 
 function setup(options: { rateLimit?: number } = {}) {
   const db = new FakeDatabase(T0);
-  const listings = new FakeLeaseListingsRepository(db);
+  const listings = new FakeAuctionsRepository(db);
   const clock = new FakeClock(T0);
   const events = new FakeLiveEvents();
   const config = {
@@ -25,7 +25,7 @@ function setup(options: { rateLimit?: number } = {}) {
   } as AppConfig;
   const service = new BidService(
     db.asDataSource(),
-    strict<LeaseListingsRepository>(listings, 'LeaseListingsRepository'),
+    strict<AuctionsRepository>(listings, 'AuctionsRepository'),
     clock,
     events,
     config,
@@ -37,7 +37,7 @@ function setup(options: { rateLimit?: number } = {}) {
 type Setup = ReturnType<typeof setup>;
 
 /** A live listing with `bidder` qualified on it. */
-function live(s: Setup, overrides: Partial<LeaseListingEntity> = {}) {
+function live(s: Setup, overrides: Partial<LeaseListing> = {}) {
   const listing = s.listings.addListing(overrides);
   const registration = s.listings.addRegistration(listing.id, s.bidder.id, 'qualified', '123456');
   return { listing, registration };
@@ -473,7 +473,7 @@ describe('BidService: a retried clientBidId', () => {
     s.listings.beforeRecordRejection.push(() => {
       s.db.tables.bids.push({
         id: randomUUID(),
-        listingId: listing.id,
+        auctionId: listing.id,
         bidderId: s.bidder.id,
         clientBidId: 'race',
         amount: 1,

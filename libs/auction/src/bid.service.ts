@@ -6,20 +6,24 @@ import {
   DomainError,
   type ErrorCode,
   evaluateBidOnBothClocks,
+  INITIAL_AUCTION_STATUS,
   isFen,
   minNextBid,
+  nextAuctionStatus,
 } from '@ggzy/domain';
 import {
   type AcceptedBid,
   type AuditRecord,
+  AuctionsRepository,
   type BidContext,
   type BidEntity,
   isUniqueViolation,
-  LeaseListingsRepository,
+  type StatusStep,
 } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
 import { type BidView, LIVE_EVENTS, type LiveEvents } from './live-events.js';
 
+/** `listingId` is the protocol's name for the auction's id: its host's, shared. */
 export interface PlaceBid {
   listingId: string;
   amount: number;
@@ -36,7 +40,7 @@ type Outcome =
 
 export function toBidView(bid: BidEntity): BidView {
   return {
-    listingId: bid.listingId,
+    listingId: bid.auctionId,
     seq: bid.seq!,
     amount: bid.amount,
     bidderCode: bid.bidderCode!,
@@ -53,7 +57,7 @@ export class BidService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly listings: LeaseListingsRepository,
+    private readonly auctions: AuctionsRepository,
     private readonly clock: Clock,
     @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -81,7 +85,7 @@ export class BidService {
       return await this.decideOptimistically(user, input);
     } catch (error) {
       // Two copies of one clientBidId raced: the loser retries and reads the winner's outcome.
-      if (isUniqueViolation(error, 'bids_listing_id_bidder_id_client_bid_id_key'))
+      if (isUniqueViolation(error, 'bids_auction_id_bidder_id_client_bid_id_key'))
         return this.decideLocked(user, input);
       throw error;
     }
@@ -96,9 +100,9 @@ export class BidService {
    */
   private async decideOptimistically(user: AuthUser, input: PlaceBid): Promise<Outcome> {
     for (let attempt = 0; attempt < MAX_OPTIMISTIC_ATTEMPTS; attempt += 1) {
-      const context = await this.listings.peekForBid(input.listingId, user.id, input.clientBidId);
+      const context = await this.auctions.peekForBid(input.listingId, user.id, input.clientBidId);
       // A draft is not there for bidders: the same answer as an id that does not exist.
-      if (!context || context.listing.status === 'draft')
+      if (!context || context.auction.status === INITIAL_AUCTION_STATUS)
         throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
       if (context.existing) return replay(context.existing);
       const now = this.clock.now();
@@ -110,9 +114,10 @@ export class BidService {
         return decision;
       }
       const { bid, row, audit } = acceptedBid(context, user, input, decision.next);
-      const applied = await this.listings.appendAcceptedBidIfUnchanged(
+      const applied = await this.auctions.appendAcceptedBidIfUnchanged(
         row,
-        { lastSeq: context.listing.lastSeq, endsAt: context.listing.endsAt },
+        { lastSeq: context.auction.lastSeq, endsAt: context.auction.endsAt },
+        acceptStep(context),
         audit,
       );
       if (applied) return { accepted: true, bid, fresh: true };
@@ -123,9 +128,9 @@ export class BidService {
 
   private decideLocked(user: AuthUser, input: PlaceBid): Promise<Outcome> {
     return this.dataSource.transaction(async (manager): Promise<Outcome> => {
-      const context = await this.listings.lockForBid(manager, input.listingId, user.id, input.clientBidId);
+      const context = await this.auctions.lockForBid(manager, input.listingId, user.id, input.clientBidId);
       // A draft is not there for bidders: the same answer as an id that does not exist.
-      if (!context || context.listing.status === 'draft')
+      if (!context || context.auction.status === INITIAL_AUCTION_STATUS)
         throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
       if (context.existing) return replay(context.existing);
       const now = this.clock.now();
@@ -137,8 +142,8 @@ export class BidService {
         return decision;
       }
       const { bid, row, audit } = acceptedBid(context, user, input, decision.next);
-      const expected = { lastSeq: context.listing.lastSeq, endsAt: context.listing.endsAt };
-      if (await this.listings.appendAcceptedBid(manager, row, expected, audit))
+      const expected = { lastSeq: context.auction.lastSeq, endsAt: context.auction.endsAt };
+      if (await this.auctions.appendAcceptedBid(manager, row, expected, acceptStep(context), audit))
         return { accepted: true, bid, fresh: true };
       // Under the lock only time can have moved: the database's clock passed the end meanwhile.
       const closed = { code: 'AUCTION_CLOSED' as const, message: 'bidding on this listing has ended' };
@@ -149,7 +154,7 @@ export class BidService {
 
   private evaluate(context: BidContext, user: AuthUser, input: PlaceBid, now: Date) {
     return evaluateBidOnBothClocks(
-      context.listing,
+      context.auction,
       { bidderId: user.id, qualified: context.registration?.status === 'qualified', amount: input.amount },
       now,
       context.databaseNow,
@@ -158,7 +163,7 @@ export class BidService {
 
   /**
    * Rejections of a registered bidder are kept (supervisors see them, a replay answers the
-   * same). A bidder with no registration on the listing writes nothing: anyone may send
+   * same). A bidder with no registration on the auction writes nothing: anyone may send
    * such bids, and a row per attempt would let them fill the table.
    */
   private async recordRejection(
@@ -169,10 +174,11 @@ export class BidService {
     decision: { code: ErrorCode; message: string },
   ) {
     if (!context.registration) return;
-    await this.listings.recordRejectedBid(manager, {
-      ...input,
-      listingId: context.listing.id,
+    await this.auctions.recordRejectedBid(manager, {
       bidderId: user.id,
+      clientBidId: input.clientBidId,
+      amount: input.amount,
+      auctionId: context.auction.id,
       code: decision.code,
       message: decision.message,
       at: context.databaseNow,
@@ -185,11 +191,11 @@ export class BidService {
  * it. Its time is the database's (the clock every instance shares), as is the new end.
  */
 function acceptedBid(context: BidContext, user: AuthUser, input: PlaceBid, next: AcceptedState) {
-  const { listing, registration } = context;
+  const { auction, registration } = context;
   const now = context.databaseNow;
   // Built from the id the database returned, never the one the client typed.
   const bid: BidView = {
-    listingId: listing.id,
+    listingId: auction.id,
     seq: next.lastSeq,
     amount: input.amount,
     bidderCode: registration!.bidderCode!,
@@ -197,13 +203,14 @@ function acceptedBid(context: BidContext, user: AuthUser, input: PlaceBid, next:
     endsAt: next.endsAt.toISOString(),
     minNextBid: minNextBid({
       currentPrice: input.amount,
-      startPrice: listing.startPrice,
-      increment: listing.increment,
+      startPrice: auction.startPrice,
+      increment: auction.increment,
     }),
   };
   const row: AcceptedBid = {
-    ...input,
-    listingId: listing.id,
+    auctionId: auction.id,
+    clientBidId: input.clientBidId,
+    amount: input.amount,
     bidderId: user.id,
     seq: bid.seq,
     bidderCode: bid.bidderCode,
@@ -216,18 +223,28 @@ function acceptedBid(context: BidContext, user: AuthUser, input: PlaceBid, next:
     at: now,
     actorId: user.id,
     action: 'bid.accepted',
-    entityType: 'lease_listing',
-    entityId: listing.id,
+    // The trail names what the public knows: the host (a lease listing's id is its auction's).
+    entityType: auction.hostType,
+    entityId: auction.id,
     data: {
       seq: bid.seq,
       amount: bid.amount,
       bidderCode: bid.bidderCode,
       clientBidId: input.clientBidId,
       endsAt: bid.endsAt,
-      ...(listing.status === 'announced' ? { opened: true } : {}),
+      ...(acceptStep(context).to !== auction.status ? { opened: true } : {}),
     },
   };
   return { bid, row, audit };
+}
+
+/** The status an accepted bid moves the auction to, from the lifecycle table (announced → bidding). */
+function acceptStep(context: BidContext): StatusStep {
+  const from = context.auction.status;
+  const to = nextAuctionStatus(from, 'accept_bid');
+  // The rules accept only in a live phase, which the table's accept_bid covers.
+  if (!to) throw new Error(`accept_bid is not allowed from ${from}`);
+  return { from, to };
 }
 
 function replay(existing: BidEntity): Outcome {

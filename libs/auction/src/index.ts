@@ -4,3 +4,4 @@ export * from './snapshot.service.js';
 export * from './auction-lifecycle.service.js';
 export * from './auction.module.js';
 export * from './listing-read-cache.js';
+export * from './auction-host.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { LeaseListingsRepository } from '@ggzy/persistence';
-import { FakeDatabase, FakeLeaseListingsRepository, strict } from '../../../test/fakes/persistence.js';
+import type { AuctionsRepository } from '@ggzy/persistence';
+import { FakeDatabase, FakeAuctionsRepository, strict } from '../../../test/fakes/persistence.js';
 import { FakeClock } from '../../../test/fakes/services.js';
 import { ListingReadCache } from './listing-read-cache.js';
 import { SnapshotService } from './snapshot.service.js';
@@ -13,7 +13,7 @@ const T0 = new Date('2026-06-01T02:00:00.000Z');
 
 function setup() {
   const db = new FakeDatabase(T0);
-  const listings = new FakeLeaseListingsRepository(db);
+  const listings = new FakeAuctionsRepository(db);
   const clock = new FakeClock(T0);
   const cache = new ListingReadCache(
     1000,
@@ -22,7 +22,7 @@ function setup() {
     () => clock.now().getTime(),
   );
   const service = new SnapshotService(
-    strict<LeaseListingsRepository>(listings, 'LeaseListingsRepository'),
+    strict<AuctionsRepository>(listings, 'AuctionsRepository'),
     clock,
     cache,
   );
@@ -35,7 +35,7 @@ function withBids(s: ReturnType<typeof setup>, count: number) {
   for (let seq = 1; seq <= count; seq += 1) {
     s.db.tables.bids.push({
       id: randomUUID(),
-      listingId: listing.id,
+      auctionId: listing.id,
       bidderId: randomUUID(),
       clientBidId: `c-${seq}`,
       amount: 100_000 + (seq - 1) * 5_000,

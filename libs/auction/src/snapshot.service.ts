@@ -1,7 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock } from '@ggzy/common';
-import { auctionPhase, type AuctionState, DomainError, minNextBid } from '@ggzy/domain';
-import { LeaseListingsRepository } from '@ggzy/persistence';
+import {
+  auctionPhase,
+  type AuctionState,
+  DomainError,
+  INITIAL_AUCTION_STATUS,
+  minNextBid,
+  nextAuctionStatus,
+} from '@ggzy/domain';
+import { AuctionsRepository } from '@ggzy/persistence';
 import { type BidView } from './live-events.js';
 import { toBidView } from './bid.service.js';
 import { ListingReadCache, SHARED_LISTING_KEY } from './listing-read-cache.js';
@@ -32,12 +39,12 @@ interface SharedListing
 
 /**
  * The status a reader should see: stored status lags the clock until a job runs, so an
- * announced listing whose bidding has started already reads as `bidding`.
+ * announced auction whose bidding has started already reads as the table's `open` step says
+ * (bidding).
  */
-export function visibleStatus(listing: VisibleStatusInput, now: Date): string {
-  return listing.status === 'announced' && auctionPhase(listing, now) !== 'not_open'
-    ? 'bidding'
-    : listing.status;
+export function visibleStatus(auction: VisibleStatusInput, now: Date): string {
+  const opened = nextAuctionStatus(auction.status, 'open');
+  return opened && auctionPhase(auction, now) !== 'not_open' ? opened : auction.status;
 }
 
 /** Where the host (the gateway) keeps watchers' reads; absent elsewhere. */
@@ -61,7 +68,7 @@ export class SnapshotService {
   private databaseOffsetMs = 0;
 
   constructor(
-    private readonly listings: LeaseListingsRepository,
+    private readonly auctions: AuctionsRepository,
     private readonly clock: Clock,
     @Optional() @Inject(LISTING_READ_CACHE) cache?: ListingReadCache,
   ) {
@@ -77,10 +84,11 @@ export class SnapshotService {
     const [shared, yourBidderCode] = await Promise.all([
       this.shared(listingId),
       userId
-        ? this.cache.readOwn(listingId, userId, () => this.listings.findBidderCode(listingId, userId))
+        ? this.cache.readOwn(listingId, userId, () => this.auctions.findBidderCode(listingId, userId))
         : null,
     ]);
-    if (!shared || shared.status === 'draft') throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+    if (!shared || shared.status === INITIAL_AUCTION_STATUS)
+      throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
     // Time-dependent parts are computed per answer, never cached, by the database's clock
     // (this process's, shifted by the offset the latest read measured: no query per answer).
     const now = this.databaseNow();
@@ -105,9 +113,9 @@ export class SnapshotService {
    * is made from.
    */
   private async readShared(listingId: string): Promise<SharedListing | null> {
-    const found = await this.listings.findWithLeaderCode(listingId);
+    const found = await this.auctions.findWithLeaderCode(listingId);
     if (!found) return null;
-    const { listing, leaderCode, databaseNow } = found;
+    const { auction: listing, leaderCode, databaseNow } = found;
     this.databaseOffsetMs = databaseNow.getTime() - this.clock.now().getTime();
     return {
       id: listing.id,
@@ -141,10 +149,11 @@ export class SnapshotService {
    */
   async bidsAfter(listingId: string, afterSeq: number, pageSize: number): Promise<BidsPage> {
     const shared = await this.shared(listingId);
-    if (!shared || shared.status === 'draft') throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+    if (!shared || shared.status === INITIAL_AUCTION_STATUS)
+      throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
     if (afterSeq >= shared.lastSeq) return { bids: [], hasMore: false, nextAfterSeq: afterSeq };
     const read = async (): Promise<BidsPage> => {
-      const { items, hasMore } = await this.listings.acceptedBidsAfter(listingId, afterSeq, pageSize);
+      const { items, hasMore } = await this.auctions.acceptedBidsAfter(listingId, afterSeq, pageSize);
       const bids = items.map(toBidView);
       return { bids, hasMore, nextAfterSeq: bids.length ? bids[bids.length - 1].seq : afterSeq };
     };

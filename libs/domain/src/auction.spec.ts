@@ -9,9 +9,9 @@ import {
   evaluateBidOnBothClocks,
   isDueToClose,
   isDueToOpen,
-  maxBid,
   minNextBid,
 } from './auction.js';
+import { leaseDealAmount, leaseMaxBid } from './lease-auction.js';
 import type { ErrorCode } from './errors.js';
 import type { ListingStatus } from './lease-listing-lifecycle.js';
 
@@ -36,13 +36,18 @@ const BEFORE_START = BIDDING_STARTS - 1;
 const IN_FREE = BIDDING_STARTS + 30 * MINUTE;
 const IN_COUNTDOWN = FREE_ENDS + 2 * MINUTE;
 
-function state(patch: Partial<AuctionState> = {}): AuctionState {
+/** A state as a lease host would store it: its term sets `maxBid`. */
+type Patch = Partial<AuctionState> & { leaseTermMonths?: number };
+
+function state(patch: Patch = {}): AuctionState {
+  const { leaseTermMonths = TERM, ...rest } = patch;
   return {
     status: 'bidding',
     startPrice: START_PRICE,
     increment: INCREMENT,
     reservePrice: RESERVE,
-    leaseTermMonths: TERM,
+    maxBid: leaseMaxBid(leaseTermMonths),
+    allowSelfOutbid: false,
     biddingStartsAt: new Date(BIDDING_STARTS),
     freeBiddingEndsAt: new Date(FREE_ENDS),
     extensionSeconds: EXTENSION_SECONDS,
@@ -51,12 +56,12 @@ function state(patch: Partial<AuctionState> = {}): AuctionState {
     leaderId: null,
     bidCount: 0,
     lastSeq: 0,
-    ...patch,
+    ...rest,
   };
 }
 
 /** An auction that already has a leader ("alice") at 120,000 fen after 3 bids. */
-const WITH_LEADER: Partial<AuctionState> = {
+const WITH_LEADER: Patch = {
   currentPrice: 120_000,
   leaderId: 'alice',
   bidCount: 3,
@@ -112,7 +117,7 @@ describe('minNextBid', () => {
   });
 });
 
-describe('maxBid', () => {
+describe("leaseMaxBid (the lease host's limit)", () => {
   it.each<[string, number]>([
     ['1 month', 1],
     ['12 months', 12],
@@ -120,7 +125,7 @@ describe('maxBid', () => {
     ['240 months (the legal maximum)', 240],
     ['7 months', 7],
   ])('%s: the largest rent whose deal value is still a safe integer', (_name, term) => {
-    const max = maxBid({ leaseTermMonths: term });
+    const max = leaseMaxBid(term);
     expect(Number.isSafeInteger(max)).toBe(true);
     // max × term fits, (max + 1) × term does not — checked in exact bigint arithmetic.
     expect(BigInt(max) * BigInt(term)).toBeLessThanOrEqual(BigInt(Number.MAX_SAFE_INTEGER));
@@ -135,7 +140,7 @@ describe('maxBid', () => {
     // 9,007,199,254,740,991 = 36 × 250,199,979,298,360 + 31
     ['36 months', 36, 250_199_979_298_360],
   ])('%s → %d', (_name, term, expected) => {
-    expect(maxBid({ leaseTermMonths: term })).toBe(expected);
+    expect(leaseMaxBid(term)).toBe(expected);
   });
 });
 
@@ -209,7 +214,7 @@ describe('evaluateBid', () => {
   describe('rejections', () => {
     const maxFor36 = exactMaxBid(TERM);
 
-    it.each<[string, Partial<AuctionState>, Partial<BidAttempt>, number, ErrorCode]>([
+    it.each<[string, Patch, Partial<BidAttempt>, number, ErrorCode]>([
       // VALIDATION_FAILED: the amount itself is not a valid bid.
       ['fractional amount', {}, { amount: START_PRICE + 0.5 }, IN_FREE, 'VALIDATION_FAILED'],
       ['zero amount', {}, { amount: 0 }, IN_FREE, 'VALIDATION_FAILED'],
@@ -291,7 +296,7 @@ describe('evaluateBid', () => {
       if (!decision.accepted) expect(decision.message.length).toBeGreaterThan(0);
     });
 
-    it.each<[string, Partial<AuctionState>, number]>([
+    it.each<[string, Patch, number]>([
       ['first bid', {}, START_PRICE],
       ['later bid', WITH_LEADER, 120_000 + INCREMENT],
     ])('BID_TOO_LOW on a %s names the minimum (%d fen)', (_name, statePatch, minimum) => {
@@ -306,7 +311,7 @@ describe('evaluateBid', () => {
 
     it.each<{
       name: string;
-      state: Partial<AuctionState>;
+      state: Patch;
       attempt: Partial<BidAttempt>;
       now: number;
       endsAt: number;
@@ -336,6 +341,13 @@ describe('evaluateBid', () => {
         name: 'first bid on a listing still stored as announced once the clock has opened it',
         state: { status: 'announced' },
         attempt: { amount: START_PRICE },
+        now: IN_FREE,
+        endsAt: ENDS,
+      },
+      {
+        name: 'the leader raises its own bid where the host allows it',
+        state: { ...WITH_LEADER, allowSelfOutbid: true },
+        attempt: { bidderId: 'alice', amount: 200_000 },
         now: IN_FREE,
         endsAt: ENDS,
       },
@@ -421,7 +433,7 @@ describe('evaluateBid', () => {
 });
 
 describe('closeOutcome', () => {
-  it.each<[string, Partial<AuctionState>, string]>([
+  it.each<[string, Patch, string]>([
     ['no bids, with a reserve', { reservePrice: RESERVE }, 'no_bids'],
     ['no bids, without a reserve', { reservePrice: null }, 'no_bids'],
     ['a price but no leader is treated as no bids', { currentPrice: RESERVE, leaderId: null }, 'no_bids'],
@@ -436,7 +448,7 @@ describe('closeOutcome', () => {
   });
 
   const max240 = exactMaxBid(240);
-  it.each<[string, Partial<AuctionState>, number, number]>([
+  it.each<[string, Patch, number, number]>([
     // [name, state, finalPrice, dealAmount = finalPrice × leaseTermMonths]
     ['top bid exactly at the reserve', { currentPrice: RESERVE, leaderId: 'alice' }, RESERVE, RESERVE * TERM],
     ['top bid above the reserve', { currentPrice: 200_000, leaderId: 'alice' }, 200_000, 7_200_000],
@@ -467,13 +479,13 @@ describe('closeOutcome', () => {
     ],
   ])('%s → sold', (_name, patch, finalPrice, dealAmount) => {
     const outcome = closeOutcome(state(patch));
-    expect(outcome).toEqual({ status: 'sold', finalPrice, winnerId: 'alice', dealAmount });
-    if (outcome.status === 'sold') {
-      expect(Number.isSafeInteger(outcome.dealAmount)).toBe(true);
-      expect(BigInt(outcome.dealAmount)).toBe(
-        BigInt(outcome.finalPrice) * BigInt(state(patch).leaseTermMonths),
-      );
-    }
+    expect(outcome).toEqual({ status: 'sold', finalPrice, winnerId: 'alice' });
+    // The deal is the lease host's: final price × months.
+    const term = patch.leaseTermMonths ?? TERM;
+    const deal = leaseDealAmount(finalPrice, term);
+    expect(deal).toBe(dealAmount);
+    expect(Number.isSafeInteger(deal)).toBe(true);
+    expect(BigInt(deal)).toBe(BigInt(finalPrice) * BigInt(term));
   });
 
   it('refuses a price above maxBid that evaluateBid could never have accepted', () => {
@@ -483,7 +495,8 @@ describe('closeOutcome', () => {
       currentPrice: max240 + 1,
       leaderId: 'alice',
     });
-    expect(() => closeOutcome(s)).toThrow(RangeError);
+    expect(closeOutcome(s)).toEqual({ status: 'sold', finalPrice: max240 + 1, winnerId: 'alice' });
+    expect(() => leaseDealAmount(max240 + 1, 240)).toThrow(RangeError);
   });
 });
 

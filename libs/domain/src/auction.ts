@@ -1,14 +1,21 @@
 import type { ErrorCode } from './errors.js';
-import type { ListingStatus } from './lease-listing-lifecycle.js';
-import { type Fen, isFen, multiplyFen } from './money.js';
+import { type AuctionStatus, nextAuctionStatus } from './auction-lifecycle.js';
+import { type Fen, isFen } from './money.js';
 
-/** What the bid rules need to know about a listing, as stored. */
+/**
+ * What the bid rules need to know about an auction, as stored. Nothing here is a host's: the
+ * host (lease listing, transfer project) sets `maxBid` (its limit) when it writes the terms,
+ * and decides what the outcome is worth when the auction closes.
+ */
 export interface AuctionState {
-  status: ListingStatus;
+  status: AuctionStatus;
   startPrice: Fen;
   increment: Fen;
   reservePrice: Fen | null;
-  leaseTermMonths: number;
+  /** The largest amount the host can turn into a deal (a lease: rent × months stays safe). */
+  maxBid: Fen;
+  /** Whether the leader may raise its own bid (leases: no, SELF_OUTBID). */
+  allowSelfOutbid: boolean;
   biddingStartsAt: Date;
   freeBiddingEndsAt: Date;
   extensionSeconds: number;
@@ -54,11 +61,6 @@ export function minNextBid(state: Pick<AuctionState, 'currentPrice' | 'startPric
   return state.currentPrice === null ? state.startPrice : state.currentPrice + state.increment;
 }
 
-/** The largest monthly rent whose deal value (rent × term) is still a safe integer. */
-export function maxBid(state: Pick<AuctionState, 'leaseTermMonths'>): Fen {
-  return Math.floor(Number.MAX_SAFE_INTEGER / state.leaseTermMonths);
-}
-
 /** Bids in the free period leave the end alone; in the countdown each one restarts it. */
 export function endsAtAfterBid(
   state: Pick<AuctionState, 'freeBiddingEndsAt' | 'extensionSeconds' | 'endsAt'>,
@@ -83,7 +85,7 @@ export type BidDecision =
   | { accepted: false; code: ErrorCode; message: string };
 
 export function evaluateBid(state: AuctionState, attempt: BidAttempt, now: Date): BidDecision {
-  if (!isFen(attempt.amount) || attempt.amount > maxBid(state)) {
+  if (!isFen(attempt.amount) || attempt.amount > state.maxBid) {
     return reject('VALIDATION_FAILED', 'amount must be a positive whole number of fen within range');
   }
   if (!attempt.qualified) return reject('NOT_QUALIFIED', 'only qualified bidders may bid on this listing');
@@ -93,7 +95,7 @@ export function evaluateBid(state: AuctionState, attempt: BidAttempt, now: Date)
   if (phase === 'not_open' || phase === 'suspended') {
     return reject('AUCTION_NOT_OPEN', 'bidding on this listing is not open');
   }
-  if (state.leaderId === attempt.bidderId) {
+  if (state.leaderId === attempt.bidderId && !state.allowSelfOutbid) {
     return reject('SELF_OUTBID', 'you already hold the leading bid');
   }
   const minimum = minNextBid(state);
@@ -133,8 +135,9 @@ export function evaluateBidOnBothClocks(
   return decision;
 }
 
+/** The engine's result: the final price and the winner. What that is worth as a deal is the host's call. */
 export type CloseOutcome =
-  | { status: 'sold'; finalPrice: Fen; winnerId: string; dealAmount: Fen }
+  | { status: 'sold'; finalPrice: Fen; winnerId: string }
   | { status: 'unsold'; reason: 'no_bids' | 'reserve_not_met' };
 
 /** At the end: sold when the top bid meets the reserve (or there is none), else 流拍. */
@@ -143,20 +146,19 @@ export function closeOutcome(state: AuctionState): CloseOutcome {
   if (state.reservePrice !== null && state.currentPrice < state.reservePrice) {
     return { status: 'unsold', reason: 'reserve_not_met' };
   }
-  const dealAmount = multiplyFen(state.currentPrice, state.leaseTermMonths);
-  // maxBid() keeps accepted prices inside this bound, so the product is always safe.
-  if (dealAmount === undefined) throw new RangeError('deal value exceeds the safe integer range');
-  return { status: 'sold', finalPrice: state.currentPrice, winnerId: state.leaderId, dealAmount };
+  return { status: 'sold', finalPrice: state.currentPrice, winnerId: state.leaderId };
 }
 
-/** Whether the clock says this listing is due to be opened or closed by the worker. */
-export function isDueToOpen(state: AuctionState, now: Date): boolean {
-  return state.status === 'announced' && now.getTime() >= state.biddingStartsAt.getTime();
-}
-
-export function isDueToClose(state: AuctionState, now: Date): boolean {
+/** Whether the clock says this auction is due to be opened or closed by the worker (the lifecycle table says from where). */
+export function isDueToOpen(state: Pick<AuctionState, 'status' | 'biddingStartsAt'>, now: Date): boolean {
   return (
-    (state.status === 'bidding' || state.status === 'announced') && now.getTime() >= state.endsAt.getTime()
+    nextAuctionStatus(state.status, 'open') !== undefined && now.getTime() >= state.biddingStartsAt.getTime()
+  );
+}
+
+export function isDueToClose(state: Pick<AuctionState, 'status' | 'endsAt'>, now: Date): boolean {
+  return (
+    nextAuctionStatus(state.status, 'close_sold') !== undefined && now.getTime() >= state.endsAt.getTime()
   );
 }
 

@@ -1,34 +1,25 @@
-/** The lease listing's lifecycle as an explicit table of allowed transitions. */
-export const LISTING_STATUSES = [
-  'draft',
-  'announced',
-  'bidding',
-  'sold',
-  'unsold',
-  'suspended',
-  'cancelled',
-] as const;
-export type ListingStatus = (typeof LISTING_STATUSES)[number];
+import {
+  AUCTION_STATUSES,
+  type AuctionAction,
+  type AuctionStatus,
+  isFinalAuctionStatus,
+  nextAuctionStatus,
+} from './auction-lifecycle.js';
 
-export type ListingAction =
-  'publish' | 'open' | 'close_sold' | 'close_unsold' | 'suspend' | 'resume' | 'cancel';
+/**
+ * A lease listing's status is its auction's (one source of truth, shared primary key): the
+ * listing adds no state of its own, so its lifecycle is the auction's table, minus the
+ * engine's internal `accept_bid` step.
+ */
+export const LISTING_STATUSES = AUCTION_STATUSES;
+export type ListingStatus = AuctionStatus;
 
-const TRANSITIONS: Record<ListingAction, Partial<Record<ListingStatus, ListingStatus>>> = {
-  publish: { draft: 'announced' },
-  open: { announced: 'bidding' },
-  // An announced listing past its end was opened by the clock even if no job flipped it.
-  close_sold: { announced: 'sold', bidding: 'sold' },
-  close_unsold: { announced: 'unsold', bidding: 'unsold' },
-  suspend: { announced: 'suspended', bidding: 'suspended' },
-  // Resuming returns to `announced`; the clock then decides whether bidding is open.
-  resume: { suspended: 'announced' },
-  cancel: { draft: 'cancelled', announced: 'cancelled', suspended: 'cancelled' },
-};
+export type ListingAction = Exclude<AuctionAction, 'accept_bid'>;
 
 export function nextListingStatus(from: ListingStatus, action: ListingAction): ListingStatus | undefined {
-  return TRANSITIONS[action][from];
+  return nextAuctionStatus(from, action);
 }
 
 export function isFinalStatus(status: ListingStatus): boolean {
-  return status === 'sold' || status === 'unsold' || status === 'cancelled';
+  return isFinalAuctionStatus(status);
 }

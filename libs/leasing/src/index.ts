@@ -1,2 +1,3 @@
 export * from './lease-listing.views.js';
 export * from './lease-listings.service.js';
+export * from './lease-auction.host.js';

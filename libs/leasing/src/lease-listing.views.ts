@@ -1,9 +1,9 @@
-import type { LeaseListingEntity, LeaseRegistrationEntity } from '@ggzy/persistence';
+import type { LeaseListing, LeaseRegistrationEntity } from '@ggzy/persistence';
 import { minNextBid } from '@ggzy/domain';
 import { visibleStatus } from '@ggzy/auction';
 
 /** What anyone may read: never the reserve price, never an identity. */
-export function toPublicListing(listing: LeaseListingEntity, leaderCode: string | null, now: Date) {
+export function toPublicListing(listing: LeaseListing, leaderCode: string | null, now: Date) {
   const closed = listing.status === 'sold' || listing.status === 'unsold';
   return {
     id: listing.id,
@@ -40,7 +40,7 @@ export function toPublicListing(listing: LeaseListingEntity, leaderCode: string 
 }
 
 /** Staff and supervisors also see the reserve and the stored status reason. */
-export function toStaffListing(listing: LeaseListingEntity, leaderCode: string | null, now: Date) {
+export function toStaffListing(listing: LeaseListing, leaderCode: string | null, now: Date) {
   return {
     ...toPublicListing(listing, leaderCode, now),
     reservePrice: listing.reservePrice,

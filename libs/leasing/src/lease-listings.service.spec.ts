@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@ggzy/common';
 import { DomainError, type ErrorCode } from '@ggzy/domain';
-import type { AuditLogRepository, LeaseListingEntity, LeaseListingsRepository } from '@ggzy/persistence';
+import type {
+  AuctionsRepository,
+  AuditLogRepository,
+  LeaseListing,
+  LeaseListingsRepository,
+} from '@ggzy/persistence';
 import type { AuctionScheduler } from '@ggzy/queues';
 import {
   FakeAuditLogRepository,
+  FakeAuctionsRepository,
   FakeDatabase,
   FakeLeaseListingsRepository,
   strict,
@@ -54,6 +60,7 @@ function setup() {
   const service = new LeaseListingsService(
     db.asDataSource(),
     strict<LeaseListingsRepository>(listings, 'LeaseListingsRepository'),
+    strict<AuctionsRepository>(new FakeAuctionsRepository(db), 'AuctionsRepository'),
     strict<AuditLogRepository>(audit, 'AuditLogRepository'),
     strict<AuctionScheduler>(scheduler, 'AuctionScheduler'),
     clock,
@@ -193,7 +200,7 @@ describe('the lifecycle table', () => {
     resume: (s: Setup, id: string) => s.service.resume(supervisor, id),
     cancel: (s: Setup, id: string) => s.service.cancel(staff, id, '权属争议'),
   };
-  it.each<[keyof typeof act, LeaseListingEntity['status']]>([
+  it.each<[keyof typeof act, LeaseListing['status']]>([
     ['publish', 'announced'],
     ['publish', 'bidding'],
     ['publish', 'cancelled'],
@@ -301,7 +308,7 @@ describe('suspend and resume', () => {
 });
 
 describe('cancel', () => {
-  it.each<[string, Partial<LeaseListingEntity>]>([
+  it.each<[string, Partial<LeaseListing>]>([
     ['a draft', { status: 'draft' }],
     ['an announced listing before bidding opens', { status: 'announced' }],
     [
@@ -390,7 +397,7 @@ describe('registration windows (register)', () => {
     await expectRefusedUnchanged(s, () => s.service.register(bidder, listing.id), 'REGISTRATION_CLOSED');
   });
 
-  it.each<[string, ErrorCode, Partial<LeaseListingEntity>]>([
+  it.each<[string, ErrorCode, Partial<LeaseListing>]>([
     ['bidding', 'REGISTRATION_CLOSED', { status: 'bidding' }],
     ['suspended', 'REGISTRATION_CLOSED', { status: 'suspended', suspendedAt: T0 }],
     ['draft', 'LISTING_NOT_FOUND', { status: 'draft' }],
@@ -416,7 +423,7 @@ describe('registration windows (register)', () => {
 });
 
 describe('qualify and reject', () => {
-  function withPending(s: Setup, changes: Partial<LeaseListingEntity> = { status: 'announced' }) {
+  function withPending(s: Setup, changes: Partial<LeaseListing> = { status: 'announced' }) {
     const listing = s.listings.addListing({
       biddingStartsAt: at(MINUTE),
       freeBiddingEndsAt: at(2 * MINUTE),

@@ -14,9 +14,10 @@ import {
   type ListingStatus,
 } from '@ggzy/domain';
 import {
+  AuctionsRepository,
   AuditLogRepository,
   isUniqueViolation,
-  type LeaseListingEntity,
+  type LeaseListing,
   LeaseListingsRepository,
 } from '@ggzy/persistence';
 import { AuctionScheduler } from '@ggzy/queues';
@@ -57,7 +58,7 @@ const EDITABLE_FIELDS = [
   'extensionSeconds',
 ] as const satisfies readonly (keyof LeaseListingInput)[];
 
-const pickInput = (listing: LeaseListingEntity): LeaseListingInput =>
+const pickInput = (listing: LeaseListing): LeaseListingInput =>
   Object.fromEntries(EDITABLE_FIELDS.map((field) => [field, listing[field]])) as unknown as LeaseListingInput;
 
 /** Comparable and JSON-safe: dates as ISO text. */
@@ -73,6 +74,7 @@ export class LeaseListingsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly listings: LeaseListingsRepository,
+    private readonly auctions: AuctionsRepository,
     private readonly audit: AuditLogRepository,
     private readonly scheduler: AuctionScheduler,
     private readonly clock: Clock,
@@ -128,7 +130,7 @@ export class LeaseListingsService {
       if (violations.length > 0)
         throw new DomainError('VALIDATION_FAILED', 'the listing terms are not valid', violations);
       const changed: Record<string, { from: unknown; to: unknown }> = {};
-      const written: Partial<LeaseListingEntity> = {};
+      const written: Partial<LeaseListing> = {};
       for (const field of EDITABLE_FIELDS) {
         if (!(field in changes)) continue;
         const before = auditValue(current[field]);
@@ -149,7 +151,7 @@ export class LeaseListingsService {
         entityId: listingId,
         data: { code: current.code, changes: changed },
       });
-      return { ...current, ...written } as LeaseListingEntity;
+      return { ...current, ...written } as LeaseListing;
     });
     return toStaffListing(listing, null, now);
   }
@@ -230,10 +232,10 @@ export class LeaseListingsService {
     listingId: string,
     action: ListingAction,
     plan: (
-      current: LeaseListingEntity,
+      current: LeaseListing,
       now: Date,
-    ) => { changes?: Partial<LeaseListingEntity>; data?: Record<string, unknown> },
-  ): Promise<{ listing: LeaseListingEntity; now: Date }> {
+    ) => { changes?: Partial<LeaseListing>; data?: Record<string, unknown> },
+  ): Promise<{ listing: LeaseListing; now: Date }> {
     let now = this.clock.now();
     const listing = await this.dataSource.transaction(async (manager) => {
       const current = await this.mustLock(manager, listingId);
@@ -252,13 +254,13 @@ export class LeaseListingsService {
         entityId: listingId,
         data: { from: current.status, to: next, ...data },
       });
-      return { ...current, ...written } as LeaseListingEntity;
+      return { ...current, ...written } as LeaseListing;
     });
     return { listing, now };
   }
 
   /** After commit; if the queue is unreachable the worker's sweeper still acts within seconds. */
-  private async scheduleTimers(listing: LeaseListingEntity) {
+  private async scheduleTimers(listing: LeaseListing) {
     await Promise.all([
       this.scheduler.scheduleOpen(listing.id, listing.biddingStartsAt),
       this.scheduler.scheduleClose(listing.id, listing.endsAt),
@@ -410,7 +412,7 @@ export class LeaseListingsService {
   async ledger(listingId: string, limit: number, offset: number) {
     const listing = await this.mustFind(listingId);
     if (listing.status === 'draft') throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
-    const { items, total } = await this.listings.listAcceptedBids(listingId, 0, limit, offset);
+    const { items, total } = await this.auctions.listAcceptedBids(listingId, 0, limit, offset);
     return {
       items: items.map((bid) => ({
         seq: bid.seq!,
@@ -431,7 +433,7 @@ export class LeaseListingsService {
   /** Every attempt with its outcome, for supervisors. */
   async attempts(listingId: string, limit: number, offset: number, viewer: AuthUser) {
     await this.mustFindVisible(listingId, viewer);
-    const { items, total } = await this.listings.listAttempts(listingId, limit, offset);
+    const { items, total } = await this.auctions.listAttempts(listingId, limit, offset);
     return {
       items: items.map((bid) => ({
         id: bid.id,

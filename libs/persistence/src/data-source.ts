@@ -14,10 +14,13 @@ import { SignInLimits1764310000001 } from './migrations/1764310000001-sign-in-li
 import { BusinessCalendar1764340000000 } from './migrations/1764340000000-business-calendar.js';
 import { Reports1764320000000 } from './migrations/1764320000000-reports.js';
 import { ReportEntity } from './reports/report.entity.js';
+import { AuctionEntity } from './auctions/auction.entity.js';
+import { Auctions1764350000000 } from './migrations/1764350000000-auctions.js';
 import { AuditAppRole1764310000002 } from './migrations/1764310000002-audit-app-role.js';
 
 export const ENTITIES = [
   UserEntity,
+  AuctionEntity,
   LeaseListingEntity,
   LeaseRegistrationEntity,
   BidEntity,
@@ -34,6 +37,7 @@ export const MIGRATIONS = [
   AuditAppRole1764310000002,
   Reports1764320000000,
   BusinessCalendar1764340000000,
+  Auctions1764350000000,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -28,10 +28,11 @@ const GROUPS_SQL = `
 // A lease auction's deal value is final price × months; its start value is start price × months.
 const LIVE_AUCTIONS_SQL = `
   SELECT count(*) AS n,
-         coalesce(sum(l.start_price * l.lease_term_months), 0) AS start_total,
+         coalesce(sum(a.start_price * l.lease_term_months), 0) AS start_total,
          coalesce(sum(d.amount), 0) AS total
   FROM deals d
   JOIN lease_listings l ON l.id = d.source_id
+  JOIN auctions a ON a.id = l.id
   WHERE d.source_type = 'lease_listing' AND d.closed_at >= $1 AND d.closed_at < $2`;
 
 export interface ImportResult {
@@ -70,7 +71,7 @@ export class DealsRepository {
   /**
    * The one way a concluded process records its deal (future sources: agreement transfers,
    * on-site auctions, tenders, procurement). The live lease close writes the same row inside
-   * its own single close statement (LeaseListingsRepository.closeSold) so deal and close commit
+   * its own single close statement (AuctionsRepository.closeSold) so deal and close commit
    * together.
    */
   async insert(manager: EntityManager, deal: NewDeal): Promise<DealEntity> {

@@ -5,6 +5,8 @@ export * from './audit-log.repository.js';
 export * from './users.repository.js';
 export * from './deals.repository.js';
 export * from './lease-listings.repository.js';
+export * from './auctions/auction.entity.js';
+export * from './auctions/auctions.repository.js';
 export * from './persistence.module.js';
 export * from './business-calendar/business-calendar.repository.js';
 export * from './reports/report.entity.js';

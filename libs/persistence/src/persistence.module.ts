@@ -5,12 +5,14 @@ import { createDataSource, READ_DATA_SOURCE } from './data-source.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { DealsRepository } from './deals.repository.js';
 import { LeaseListingsRepository } from './lease-listings.repository.js';
+import { AuctionsRepository } from './auctions/auctions.repository.js';
 import { UsersRepository } from './users.repository.js';
 import { BusinessCalendarRepository } from './business-calendar/business-calendar.repository.js';
 import { ReportsRepository } from './reports/reports.repository.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 
 const REPOSITORIES = [
+  AuctionsRepository,
   AuditLogRepository,
   BusinessCalendarRepository,
   DealsRepository,

@@ -5,7 +5,7 @@ import { fenColumn } from './column-types.js';
 @Entity('bids')
 export class BidEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
-  @Column({ name: 'listing_id', type: 'uuid' }) listingId!: string;
+  @Column({ name: 'auction_id', type: 'uuid' }) auctionId!: string;
   @Column({ name: 'bidder_id', type: 'uuid' }) bidderId!: string;
   @Column({ name: 'client_bid_id', type: 'varchar', length: 64 }) clientBidId!: string;
   @Column({ type: 'bigint', transformer: fenColumn }) amount!: number;

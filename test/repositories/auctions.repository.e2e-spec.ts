@@ -5,37 +5,45 @@ import { createDataSource } from '../../libs/persistence/src/data-source.js';
 import { isUniqueViolation } from '../../libs/persistence/src/data-source.js';
 import { AuditLogRepository, type AuditRecord } from '../../libs/persistence/src/audit-log.repository.js';
 import {
-  type AcceptedBid,
+  type LeaseListing,
   LeaseListingsRepository,
 } from '../../libs/persistence/src/lease-listings.repository.js';
+import {
+  type AcceptedBid,
+  AuctionsRepository,
+  type StatusStep,
+} from '../../libs/persistence/src/auctions/auctions.repository.js';
 import { UsersRepository } from '../../libs/persistence/src/users.repository.js';
-import type { LeaseListingEntity } from '../../libs/persistence/src/entities/lease-listing.entity.js';
+import { nextAuctionStatus, statusesAllowing } from '../../libs/domain/src/auction-lifecycle.js';
 import { createTestEnvironment, type TestEnvironment } from '../support/environment.js';
 import { queryRows, tableContents } from '../support/checks.js';
 
 /**
- * LeaseListingsRepository against PostgreSQL: its own fresh database, migrated as the owner,
- * used through the app role as the apps use it. The service specs take these statements'
+ * AuctionsRepository against PostgreSQL (with lease listings as the auctions' hosts, set up
+ * through LeaseListingsRepository): its own fresh database, migrated as the owner, used
+ * through the app role as the apps use it. The service specs take these statements'
  * contracts for granted (their fakes copy them); this file proves them on the real SQL —
  * the accept statement's conditions on last_seq, ends_at, status and clock_timestamp(), the
  * unique key a racing copy of a bid runs into, the close statements' deal and audit writes,
- * the listing lock, and the sweeper's overdue query.
+ * the auction lock, and the sweeper's overdue query.
  */
 let env: TestEnvironment;
 let dataSource: DataSource;
 let listings: LeaseListingsRepository;
+let auctions: AuctionsRepository;
 let audit: AuditLogRepository;
 let staffId: string;
 let bidderId: string;
 let rivalId: string;
 
 const MINUTE = 60_000;
-const BID_TABLES = ['bids', 'lease_listings', 'audit_log', 'deals'];
+const BID_TABLES = ['bids', 'auctions', 'lease_listings', 'audit_log', 'deals'];
 
 beforeAll(async () => {
   env = await createTestEnvironment();
   dataSource = await createDataSource(env.config.DATABASE_URL, 4, 'ggzy-test-repositories').initialize();
   listings = new LeaseListingsRepository(dataSource);
+  auctions = new AuctionsRepository(dataSource);
   audit = new AuditLogRepository(dataSource);
   const users = new UsersRepository(dataSource);
   const make = async (role: 'staff' | 'bidder', displayName: string) =>
@@ -64,7 +72,7 @@ async function databaseNow(): Promise<number> {
 
 /** A listing in `status`, its timers relative to the database's clock now, with both bidders qualified. */
 async function createListing(
-  changes: Partial<LeaseListingEntity> = {},
+  changes: Partial<LeaseListing> = {},
   offsets: { biddingStartsAt?: number; freeBiddingEndsAt?: number; endsAt?: number } = {},
 ) {
   const now = await databaseNow();
@@ -105,9 +113,9 @@ async function createListing(
   return (await listings.findById(listing.id))!;
 }
 
-function acceptedBid(listing: LeaseListingEntity, overrides: Partial<AcceptedBid> = {}): AcceptedBid {
+function acceptedBid(listing: LeaseListing, overrides: Partial<AcceptedBid> = {}): AcceptedBid {
   return {
-    listingId: listing.id,
+    auctionId: listing.id,
     bidderId,
     clientBidId: randomUUID(),
     amount: 100_000,
@@ -120,6 +128,12 @@ function acceptedBid(listing: LeaseListingEntity, overrides: Partial<AcceptedBid
     ...overrides,
   };
 }
+
+/** The step an accepted bid takes from the status the rules read, as the lifecycle table says. */
+function acceptStep(readStatus: 'announced' | 'bidding'): StatusStep {
+  return { from: readStatus, to: nextAuctionStatus(readStatus, 'accept_bid')! };
+}
+const BIDDING = acceptStep('bidding');
 
 function auditRecord(listingId: string, action = 'bid.accepted'): AuditRecord {
   return {
@@ -139,7 +153,14 @@ describe('the accept statement (appendAcceptedBidIfUnchanged)', () => {
     const listing = await createListing({ status: 'announced' });
     const bid = acceptedBid(listing);
     const expected = { lastSeq: listing.lastSeq, endsAt: listing.endsAt };
-    expect(await listings.appendAcceptedBidIfUnchanged(bid, expected, auditRecord(listing.id))).toBe(true);
+    expect(
+      await auctions.appendAcceptedBidIfUnchanged(
+        bid,
+        expected,
+        acceptStep('announced'),
+        auditRecord(listing.id),
+      ),
+    ).toBe(true);
     expect(await listings.findById(listing.id)).toMatchObject({
       status: 'bidding',
       currentPrice: 100_000,
@@ -149,7 +170,7 @@ describe('the accept statement (appendAcceptedBidIfUnchanged)', () => {
     });
     const [row] = await queryRows(
       env.config.DATABASE_OWNER_URL!,
-      'SELECT outcome, seq, amount, bidder_code FROM bids WHERE listing_id = $1',
+      'SELECT outcome, seq, amount, bidder_code FROM bids WHERE auction_id = $1',
       [listing.id],
     );
     expect(row).toEqual({ outcome: 'accepted', seq: 1, amount: '100000', bidder_code: '111111' });
@@ -159,7 +180,12 @@ describe('the accept statement (appendAcceptedBidIfUnchanged)', () => {
     // The same expectation again is stale now: nothing is written.
     const before = await contents();
     expect(
-      await listings.appendAcceptedBidIfUnchanged(acceptedBid(listing), expected, auditRecord(listing.id)),
+      await auctions.appendAcceptedBidIfUnchanged(
+        acceptedBid(listing),
+        expected,
+        acceptStep('announced'),
+        auditRecord(listing.id),
+      ),
     ).toBe(false);
     expect(await contents()).toEqual(before);
   });
@@ -167,9 +193,9 @@ describe('the accept statement (appendAcceptedBidIfUnchanged)', () => {
   it.each<
     [
       string,
-      Partial<LeaseListingEntity>,
+      Partial<LeaseListing>,
       Parameters<typeof createListing>[1],
-      (l: LeaseListingEntity) => {
+      (l: LeaseListing) => {
         lastSeq: number;
         endsAt: Date;
       },
@@ -210,17 +236,20 @@ describe('the accept statement (appendAcceptedBidIfUnchanged)', () => {
     const listing = await createListing(changes, offsets);
     const before = await contents();
     const bid = acceptedBid(listing);
+    // What the rules read before the listing moved: announced or bidding.
+    const step = acceptStep(listing.status === 'announced' ? 'announced' : 'bidding');
     expect(
-      await listings.appendAcceptedBidIfUnchanged(bid, expectation(listing), auditRecord(listing.id)),
+      await auctions.appendAcceptedBidIfUnchanged(bid, expectation(listing), step, auditRecord(listing.id)),
     ).toBe(false);
     expect(await contents()).toEqual(before);
     // The locked variant runs the same statement: the same answer inside a transaction.
     expect(
       await dataSource.transaction((manager) =>
-        listings.appendAcceptedBid(
+        auctions.appendAcceptedBid(
           manager,
           acceptedBid(listing),
           expectation(listing),
+          step,
           auditRecord(listing.id),
         ),
       ),
@@ -233,14 +262,18 @@ describe('the bid path’s reads and the locked append', () => {
   it('peekForBid reads the listing as the rules need it, the registration and the database’s clock', async () => {
     const listing = await createListing({ reservePrice: 150_000 });
     const before = await databaseNow();
-    const context = await listings.peekForBid(listing.id, bidderId, 'c-1');
+    const context = await auctions.peekForBid(listing.id, bidderId, 'c-1');
     expect(context).toMatchObject({
-      listing: {
+      auction: {
         id: listing.id,
+        hostType: 'lease_listing',
         status: 'bidding',
         startPrice: 100_000,
         increment: 5_000,
         reservePrice: 150_000,
+        // The lease's limit, stored with its terms: the largest rent whose rent × 36 is safe.
+        maxBid: Math.floor(Number.MAX_SAFE_INTEGER / 36),
+        allowSelfOutbid: false,
         currentPrice: null,
         leaderId: null,
         lastSeq: 0,
@@ -250,8 +283,8 @@ describe('the bid path’s reads and the locked append', () => {
       existing: null,
     });
     expect(context!.databaseNow.getTime()).toBeGreaterThanOrEqual(before);
-    expect(await listings.peekForBid(randomUUID(), bidderId, 'c-1')).toBeNull();
-    const stranger = await listings.peekForBid(listing.id, staffId, 'c-1');
+    expect(await auctions.peekForBid(randomUUID(), bidderId, 'c-1')).toBeNull();
+    const stranger = await auctions.peekForBid(listing.id, staffId, 'c-1');
     expect(stranger!.registration).toBeNull();
   });
 
@@ -261,20 +294,22 @@ describe('the bid path’s reads and the locked append', () => {
     await other.connect();
     try {
       await dataSource.transaction(async (manager) => {
-        const context = await listings.lockForBid(manager, listing.id, bidderId, 'k-1');
+        const context = await auctions.lockForBid(manager, listing.id, bidderId, 'k-1');
         expect(context!.existing).toBeNull();
         await expect(
-          other.query('SELECT 1 FROM lease_listings WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]),
+          other.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]),
         ).rejects.toMatchObject({ code: '55P03' });
         const bid = acceptedBid(listing, { clientBidId: 'k-1', at: context!.databaseNow });
-        const expected = { lastSeq: context!.listing.lastSeq, endsAt: context!.listing.endsAt };
-        expect(await listings.appendAcceptedBid(manager, bid, expected, auditRecord(listing.id))).toBe(true);
+        const expected = { lastSeq: context!.auction.lastSeq, endsAt: context!.auction.endsAt };
+        expect(
+          await auctions.appendAcceptedBid(manager, bid, expected, BIDDING, auditRecord(listing.id)),
+        ).toBe(true);
       });
-      await other.query('SELECT 1 FROM lease_listings WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]);
+      await other.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]);
     } finally {
       await other.end();
     }
-    const again = await listings.peekForBid(listing.id, bidderId, 'k-1');
+    const again = await auctions.peekForBid(listing.id, bidderId, 'k-1');
     expect(again!.existing).toMatchObject({
       outcome: 'accepted',
       seq: 1,
@@ -282,18 +317,20 @@ describe('the bid path’s reads and the locked append', () => {
       bidderCode: '111111',
     });
     // The key is the bidder's own: the rival's read with the same clientBidId finds nothing.
-    expect((await listings.peekForBid(listing.id, rivalId, 'k-1'))!.existing).toBeNull();
+    expect((await auctions.peekForBid(listing.id, rivalId, 'k-1'))!.existing).toBeNull();
   });
 });
 
 describe('the resync page (acceptedBidsAfter, behind SnapshotService.bidsAfter)', () => {
-  it('pages by the (listing_id, seq) key with limit + 1 rows: no COUNT and no OFFSET in its SQL', async () => {
+  it('pages by the (auction_id, seq) key with limit + 1 rows: no COUNT and no OFFSET in its SQL', async () => {
     const listing = await createListing();
     await dataSource.transaction(async (manager) => {
       for (let seq = 1; seq <= 5; seq += 1) {
         const bid = acceptedBid(listing, { seq, bidCount: seq, amount: 95_000 + seq * 5_000 });
         const expected = { lastSeq: seq - 1, endsAt: listing.endsAt };
-        expect(await listings.appendAcceptedBid(manager, bid, expected, auditRecord(listing.id))).toBe(true);
+        expect(
+          await auctions.appendAcceptedBid(manager, bid, expected, BIDDING, auditRecord(listing.id)),
+        ).toBe(true);
       }
     });
     // The SQL the reads DataSource sends, captured by its own logger (every statement goes
@@ -311,7 +348,7 @@ describe('the resync page (acceptedBidsAfter, behind SnapshotService.bidsAfter)'
     const reads = await new DataSource({ ...base.options, logging: ['query'], logger: capture }).initialize();
     statements.length = 0; // initialize()'s own statements
     try {
-      const paging = new LeaseListingsRepository(dataSource, reads);
+      const paging = new AuctionsRepository(dataSource, reads);
       const first = await paging.acceptedBidsAfter(listing.id, 0, 2);
       expect(first.items.map((bid) => bid.seq)).toEqual([1, 2]);
       expect(first.hasMore).toBe(true);
@@ -335,8 +372,8 @@ describe('the resync page (acceptedBidsAfter, behind SnapshotService.bidsAfter)'
 });
 
 describe('rejections (recordRejectedBid)', () => {
-  const attempt = (listingId: string, clientBidId: string) => ({
-    listingId,
+  const attempt = (auctionId: string, clientBidId: string) => ({
+    auctionId,
     bidderId,
     clientBidId,
     amount: 90_000,
@@ -348,16 +385,17 @@ describe('rejections (recordRejectedBid)', () => {
   it('are kept with their code and message, lock-free or inside a transaction, touching nothing else', async () => {
     const listing = await createListing();
     const listingBefore = await tableContents(env.config.DATABASE_OWNER_URL!, [
+      'auctions',
       'lease_listings',
       'audit_log',
     ]);
-    await listings.recordRejectedBid(null, attempt(listing.id, 'r-1'));
+    await auctions.recordRejectedBid(null, attempt(listing.id, 'r-1'));
     await dataSource.transaction((manager) =>
-      listings.recordRejectedBid(manager, attempt(listing.id, 'r-2')),
+      auctions.recordRejectedBid(manager, attempt(listing.id, 'r-2')),
     );
     const rows = await queryRows(
       env.config.DATABASE_OWNER_URL!,
-      `SELECT client_bid_id, outcome, message, amount, seq, bidder_code, at FROM bids WHERE listing_id = $1 ORDER BY client_bid_id`,
+      `SELECT client_bid_id, outcome, message, amount, seq, bidder_code, at FROM bids WHERE auction_id = $1 ORDER BY client_bid_id`,
       [listing.id],
     );
     expect(rows).toEqual(
@@ -371,10 +409,10 @@ describe('rejections (recordRejectedBid)', () => {
         at: new Date('2026-06-01T02:00:00.000Z'),
       })),
     );
-    expect(await tableContents(env.config.DATABASE_OWNER_URL!, ['lease_listings', 'audit_log'])).toEqual(
-      listingBefore,
-    );
-    expect((await listings.peekForBid(listing.id, bidderId, 'r-1'))!.existing).toMatchObject({
+    expect(
+      await tableContents(env.config.DATABASE_OWNER_URL!, ['auctions', 'lease_listings', 'audit_log']),
+    ).toEqual(listingBefore);
+    expect((await auctions.peekForBid(listing.id, bidderId, 'r-1'))!.existing).toMatchObject({
       outcome: 'BID_TOO_LOW',
       message: 'the minimum bid is 100000 fen',
     });
@@ -382,24 +420,25 @@ describe('rejections (recordRejectedBid)', () => {
 
   it('a second attempt with the same key fails on the unique key BidService retries on', async () => {
     const listing = await createListing();
-    await listings.recordRejectedBid(null, attempt(listing.id, 'dup'));
-    const error = await listings.recordRejectedBid(null, attempt(listing.id, 'dup')).then(
+    await auctions.recordRejectedBid(null, attempt(listing.id, 'dup'));
+    const error = await auctions.recordRejectedBid(null, attempt(listing.id, 'dup')).then(
       () => null,
       (caught: unknown) => caught,
     );
-    expect(isUniqueViolation(error, 'bids_listing_id_bidder_id_client_bid_id_key')).toBe(true);
+    expect(isUniqueViolation(error, 'bids_auction_id_bidder_id_client_bid_id_key')).toBe(true);
     // An accepted bid with a used key fails the same way, and its listing update goes with it.
     const before = await contents();
-    const accepted = listings.appendAcceptedBidIfUnchanged(
+    const accepted = auctions.appendAcceptedBidIfUnchanged(
       acceptedBid(listing, { clientBidId: 'dup' }),
       { lastSeq: 0, endsAt: listing.endsAt },
+      BIDDING,
       auditRecord(listing.id),
     );
     const acceptError = await accepted.then(
       () => null,
       (caught: unknown) => caught,
     );
-    expect(isUniqueViolation(acceptError, 'bids_listing_id_bidder_id_client_bid_id_key')).toBe(true);
+    expect(isUniqueViolation(acceptError, 'bids_auction_id_bidder_id_client_bid_id_key')).toBe(true);
     expect(await contents()).toEqual(before);
   });
 });
@@ -407,20 +446,21 @@ describe('rejections (recordRejectedBid)', () => {
 describe('closing (lockForClose, closeSold, closeUnsold)', () => {
   it('lockForClose reads the leader’s code and name and the database’s clock, holding the row', async () => {
     const listing = await createListing();
-    await listings.appendAcceptedBidIfUnchanged(
+    await auctions.appendAcceptedBidIfUnchanged(
       acceptedBid(listing, { amount: 120_000 }),
       { lastSeq: 0, endsAt: listing.endsAt },
+      BIDDING,
       auditRecord(listing.id),
     );
     const other = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
     await other.connect();
     try {
       await dataSource.transaction(async (manager) => {
-        const context = await listings.lockForClose(manager, listing.id);
+        const context = await auctions.lockForClose(manager, listing.id);
         expect(context).toMatchObject({
-          listing: {
+          auction: {
             id: listing.id,
-            title: '解放路 12 号商铺',
+            hostType: 'lease_listing',
             currentPrice: 120_000,
             leaderId: bidderId,
             lastSeq: 1,
@@ -430,9 +470,14 @@ describe('closing (lockForClose, closeSold, closeUnsold)', () => {
         });
         expect(context!.databaseNow).toBeInstanceOf(Date);
         await expect(
-          other.query('SELECT 1 FROM lease_listings WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]),
+          other.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]),
         ).rejects.toMatchObject({ code: '55P03' });
-        expect(await listings.lockForClose(manager, randomUUID())).toBeNull();
+        expect(await auctions.lockForClose(manager, randomUUID())).toBeNull();
+        // The host's part of the close (its title and term, for the deal), in the same transaction.
+        expect(await listings.findDealTerms(manager, listing.id)).toMatchObject({
+          title: '解放路 12 号商铺',
+          leaseTermMonths: 36,
+        });
       });
     } finally {
       await other.end();
@@ -449,15 +494,15 @@ describe('closing (lockForClose, closeSold, closeUnsold)', () => {
     const closedAt = new Date('2026-06-01T03:00:00.000Z');
     const auditBefore = (await audit.verify()).headSeq;
     await dataSource.transaction((manager) =>
-      listings.closeSold(
+      auctions.closeSold(
         manager,
         {
-          listingId: listing.id,
+          auctionId: listing.id,
+          status: nextAuctionStatus('bidding', 'close_sold')!,
           finalPrice: 120_000,
           winnerId: bidderId,
           closedAt,
-          title: listing.title,
-          dealAmount: 120_000 * 36,
+          deal: { category: 'property_rights', subtype: 'lease', title: listing.title, amount: 120_000 * 36 },
           winnerName: '杭州某某餐饮有限公司',
         },
         { ...auditRecord(listing.id, 'auction.closed'), actorId: null, data: { status: 'sold' } },
@@ -497,9 +542,14 @@ describe('closing (lockForClose, closeSold, closeUnsold)', () => {
     const closedAt = new Date('2026-06-01T03:00:00.000Z');
     const dealsBefore = await tableContents(env.config.DATABASE_OWNER_URL!, ['deals']);
     await dataSource.transaction((manager) =>
-      listings.closeUnsold(
+      auctions.closeUnsold(
         manager,
-        { listingId: listing.id, closedAt, reason: 'no_bids' },
+        {
+          auctionId: listing.id,
+          status: nextAuctionStatus('bidding', 'close_unsold')!,
+          closedAt,
+          reason: 'no_bids',
+        },
         { ...auditRecord(listing.id, 'auction.closed'), actorId: null, data: { status: 'unsold' } },
       ),
     );
@@ -516,6 +566,9 @@ describe('closing (lockForClose, closeSold, closeUnsold)', () => {
 });
 
 describe('the sweeper’s query (findOverdue)', () => {
+  // What the worker passes: the statuses the lifecycle table lets close and open.
+  const LIVE = { closable: statusesAllowing('close_sold'), openable: statusesAllowing('open') };
+
   it('lists live listings whose open or close is more than the grace overdue, by the database’s clock', async () => {
     const closeOverdue = await createListing({}, { freeBiddingEndsAt: -3 * MINUTE, endsAt: -2 * MINUTE });
     const openOverdue = await createListing({ status: 'announced' }, { biddingStartsAt: -2 * MINUTE });
@@ -525,7 +578,7 @@ describe('the sweeper’s query (findOverdue)', () => {
       { status: 'suspended', suspendedAt: new Date() },
       { freeBiddingEndsAt: -3 * MINUTE, endsAt: -2 * MINUTE },
     );
-    const overdue = await listings.findOverdue(MINUTE);
+    const overdue = await auctions.findOverdue(MINUTE, LIVE);
     const mine = new Map(overdue.map((row) => [row.id, row]));
     expect(mine.get(closeOverdue.id)).toEqual({
       id: closeOverdue.id,
@@ -539,7 +592,7 @@ describe('the sweeper’s query (findOverdue)', () => {
     });
     for (const listing of [withinGrace, notDue, suspended]) expect(mine.has(listing.id)).toBe(false);
     // With no grace the one just past its end is due too.
-    expect((await listings.findOverdue(0)).find((row) => row.id === withinGrace.id)).toMatchObject({
+    expect((await auctions.findOverdue(0, LIVE)).find((row) => row.id === withinGrace.id)).toMatchObject({
       closeDue: true,
     });
   });
