@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { AppConfig } from '../../libs/common/src/config.js';
 import { loadEnvConfig } from '../../libs/common/src/config.js';
+import { DataSource } from 'typeorm';
 import { createDataSource } from '../../libs/persistence/src/data-source.js';
 
 export interface TestEnvironment {
@@ -46,11 +47,37 @@ export async function createEmptyDatabase(): Promise<{ name: string; url: string
   };
 }
 
+export interface EnvironmentOptions {
+  /**
+   * A database as an older release left it, upgraded in place: migrated up to (not including)
+   * the migration named `before`, filled by `populate` (as the owner), then migrated to the end.
+   */
+  upgrade?: { before: string; populate(ownerUrl: string): Promise<void> };
+}
+
+/** Migrates as the owner up to (not including) the migration named `before`. */
+export async function migrateUpTo(ownerUrl: string, before: string): Promise<void> {
+  const base = createDataSource(ownerUrl, 2, 'ggzy-test-migrate-old');
+  const all = base.options.migrations as (new () => { name?: string })[];
+  const index = all.findIndex((migration) => new migration().name === before);
+  if (index < 0) throw new Error(`no migration named ${before}`);
+  const old = await new DataSource({ ...base.options, migrations: all.slice(0, index) }).initialize();
+  await old.runMigrations({ transaction: 'all' });
+  await old.destroy();
+}
+
 /** Every test file gets its own fresh database (migrated) and its own queue/channel prefix. */
-export async function createTestEnvironment(overrides: Partial<AppConfig> = {}): Promise<TestEnvironment> {
+export async function createTestEnvironment(
+  overrides: Partial<AppConfig> = {},
+  options: EnvironmentOptions = {},
+): Promise<TestEnvironment> {
   const database = await createEmptyDatabase();
   const suffix = database.name.replace('ggzy_test_', '');
   const ownerUrl = database.url;
+  if (options.upgrade) {
+    await migrateUpTo(ownerUrl, options.upgrade.before);
+    await options.upgrade.populate(ownerUrl);
+  }
   // Migrated as the owner (as `migration:run` does); the apps get the app role, as in production.
   const dataSource = await createDataSource(ownerUrl, 2, 'ggzy-test-migrate').initialize();
   await dataSource.runMigrations({ transaction: 'all' });

@@ -7,7 +7,12 @@ import { createApiApp } from '../../apps/api/src/api.app.js';
 import { createGatewayApp } from '../../apps/bidding-gateway/src/gateway.app.js';
 import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import type { Socket } from 'socket.io-client';
-import { configToEnv, createTestEnvironment, type TestEnvironment } from './environment.js';
+import {
+  configToEnv,
+  createTestEnvironment,
+  type EnvironmentOptions,
+  type TestEnvironment,
+} from './environment.js';
 import { connect } from './sockets.js';
 
 const logger = () => createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -115,8 +120,11 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function startTestPlatform(overrides: Partial<AppConfig> = {}): Promise<TestPlatform> {
-  const env = await createTestEnvironment(overrides);
+export async function startTestPlatform(
+  overrides: Partial<AppConfig> = {},
+  options: EnvironmentOptions = {},
+): Promise<TestPlatform> {
+  const env = await createTestEnvironment(overrides, options);
   const sockets: Socket[] = [];
   const platform: TestPlatform = {
     env,

@@ -104,16 +104,17 @@ export class Auctions1764350000000 implements MigrationInterface {
       'last_seq',
     ])
       await db.query(`ALTER TABLE lease_listings ALTER COLUMN ${column} SET NOT NULL`);
+    // Under the names PostgreSQL gave them in the initial schema.
     await db.query(`
       ALTER TABLE lease_listings
         ADD CONSTRAINT lease_listings_start_price_check CHECK (start_price > 0),
         ADD CONSTRAINT lease_listings_increment_check CHECK (increment > 0),
-        ADD CONSTRAINT lease_listings_reserve_price_check CHECK (reserve_price >= start_price),
+        ADD CONSTRAINT lease_listings_check CHECK (reserve_price >= start_price),
         ADD CONSTRAINT lease_listings_extension_seconds_check CHECK (extension_seconds BETWEEN 1 AND 3600),
         ADD CONSTRAINT lease_listings_status_check
           CHECK (status IN ('draft','announced','bidding','sold','unsold','suspended','cancelled')),
-        ADD CONSTRAINT lease_listings_check1 CHECK (registration_ends_at <= bidding_starts_at),
-        ADD CONSTRAINT lease_listings_check2 CHECK (bidding_starts_at < free_bidding_ends_at),
+        ADD CONSTRAINT lease_listings_check2 CHECK (registration_ends_at <= bidding_starts_at),
+        ADD CONSTRAINT lease_listings_check3 CHECK (bidding_starts_at < free_bidding_ends_at),
         ADD CONSTRAINT lease_listings_suspended_at_check
           CHECK ((status = 'suspended') = (suspended_at IS NOT NULL))`);
     await db.query(`CREATE INDEX lease_listings_status_idx ON lease_listings (status, created_at DESC)`);
