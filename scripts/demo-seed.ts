@@ -10,6 +10,7 @@ import {
   DealsRepository,
   type ImportResult,
   LeaseListingsRepository,
+  RegistrationsRepository,
   type Role,
   UsersRepository,
 } from '@ggzy/persistence';
@@ -47,6 +48,8 @@ export async function seedDemo(
 ): Promise<{ accounts: DemoAccount[]; liveListingId: string }> {
   const users = new UsersRepository(dataSource);
   const listings = new LeaseListingsRepository(dataSource);
+  const registrations = new RegistrationsRepository(dataSource);
+  const leaseHost = (hostId: string) => ({ hostType: 'lease_listing' as const, hostId });
   const audit = new AuditLogRepository(dataSource);
   const hasher = new PasswordHasher();
 
@@ -102,8 +105,8 @@ export async function seedDemo(
         qualifiedCount: qualifiedBidders.length,
       });
       for (const [index, username] of qualifiedBidders.entries()) {
-        const registration = await listings.insertRegistration(manager, listing.id, ids[username]);
-        await listings.updateRegistration(manager, registration.id, {
+        const registration = await registrations.insert(manager, leaseHost(listing.id), ids[username]);
+        await registrations.update(manager, registration.id, {
           status: 'qualified',
           bidderCode: String(index + 1).padStart(4, '0'),
           depositReceivedAt: now,
@@ -111,7 +114,7 @@ export async function seedDemo(
           decidedAt: now,
         });
       }
-      await listings.insertRegistration(manager, listing.id, ids.bidder4);
+      await registrations.insert(manager, leaseHost(listing.id), ids.bidder4);
       await audit.append(manager, {
         at: now,
         actorId: ids.staff,

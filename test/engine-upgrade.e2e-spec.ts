@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import request from 'supertest';
 import { createDataSource } from '../libs/persistence/src/data-source.js';
 import { PasswordHasher } from '../libs/auth/src/password-hasher.js';
 import { createEmptyDatabase, migrateUpTo } from './support/environment.js';
@@ -240,6 +241,34 @@ describe('upgrading a database with live leases to the auctions table', () => {
     ]);
   });
 
+  it('moves the registrations to the shared table, keyed by their host', async () => {
+    const rows = await queryRows(
+      owner(),
+      `SELECT host_type, count(*)::int AS n, count(DISTINCT host_id)::int AS hosts FROM registrations GROUP BY 1`,
+    );
+    expect(rows).toEqual([{ host_type: 'lease_listing', n: 6, hosts: 3 }]);
+    const listed = await request(platform.api.url)
+      .get(`/api/lease-listings/${ids.bidding}/registrations`)
+      .auth(tokens.staff, { type: 'bearer' })
+      .expect(200);
+    expect(
+      listed.body.items.map(
+        (item: { listingId: string; bidderId: string; status: string; bidderCode: string }) => ({
+          listingId: item.listingId,
+          bidderId: item.bidderId,
+          status: item.status,
+          bidderCode: item.bidderCode,
+        }),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        { listingId: ids.bidding, bidderId: ids.alice, status: 'qualified', bidderCode: CODES.alice },
+        { listingId: ids.bidding, bidderId: ids.bob, status: 'qualified', bidderCode: CODES.bob },
+      ]),
+    );
+    expect(listed.body.total).toBe(2);
+  });
+
   it('reads the sold listing and its deal exactly as before', async () => {
     const sold = await staffListing(platform.api.url, tokens.staff, ids.sold);
     expect(sold).toMatchObject({
@@ -343,7 +372,7 @@ describe('upgrading a database with live leases to the auctions table', () => {
 });
 
 describe('down(): the upgrade reverses', () => {
-  it('gives back lease_listings and bids with the same rows, constraints and indexes', async () => {
+  it('gives back lease_listings, lease_registrations and bids with the same rows, constraints and indexes', async () => {
     const database = await createEmptyDatabase();
     try {
       await migrateUpTo(database.url, UPGRADE);
@@ -354,15 +383,20 @@ describe('down(): the upgrade reverses', () => {
           `SELECT to_jsonb(l) AS row FROM lease_listings l ORDER BY id`,
         ),
         bids: await queryRows(database.url, `SELECT to_jsonb(b) AS row FROM bids b ORDER BY id`),
+        registrations: await queryRows(
+          database.url,
+          `SELECT to_jsonb(r) AS row FROM lease_registrations r ORDER BY id`,
+        ),
         constraints: await queryRows(
           database.url,
           `SELECT conrelid::regclass::text AS "table", conname, pg_get_constraintdef(oid) AS def
-             FROM pg_constraint WHERE conrelid IN ('lease_listings'::regclass, 'bids'::regclass)
+             FROM pg_constraint
+            WHERE conrelid IN ('lease_listings'::regclass, 'bids'::regclass, 'lease_registrations'::regclass)
              ORDER BY 1, 2`,
         ),
         indexes: await queryRows(
           database.url,
-          `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('lease_listings', 'bids') ORDER BY 1`,
+          `SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN ('lease_listings', 'bids', 'lease_registrations') ORDER BY 1`,
         ),
       });
       const before = await snapshot();
@@ -370,6 +404,8 @@ describe('down(): the upgrade reverses', () => {
       try {
         await dataSource.runMigrations({ transaction: 'all' });
         expect(await queryRows(database.url, `SELECT count(*)::int AS n FROM auctions`)).toEqual([{ n: 3 }]);
+        // The two migrations of the move, last first: registrations, then auctions.
+        await dataSource.undoLastMigration({ transaction: 'all' });
         await dataSource.undoLastMigration({ transaction: 'all' });
       } finally {
         await dataSource.destroy();

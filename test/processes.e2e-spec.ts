@@ -81,7 +81,7 @@ describe('the platform as processes', () => {
         'users',
         'auctions',
         'lease_listings',
-        'lease_registrations',
+        'registrations',
         'bids',
         'deals',
         'audit_log',

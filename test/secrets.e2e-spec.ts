@@ -268,7 +268,7 @@ describe('secrets and what must not be guessable', () => {
     expect(consecutive).toBe(false);
     const stored = await queryRows<{ bidder_code: string }>(
       env.config.DATABASE_URL,
-      'SELECT bidder_code FROM lease_registrations WHERE listing_id = $1',
+      'SELECT bidder_code FROM registrations WHERE host_id = $1',
       [listing.id],
     );
     expect(stored.map((row) => row.bidder_code).sort()).toEqual([...codes].sort());

@@ -12,8 +12,10 @@ import type {
   DealOfAuction,
   LeaseListing,
   LeaseListingsRepository,
-  LeaseRegistrationEntity,
   NewLeaseListing,
+  RegistrationEntity,
+  RegistrationHost,
+  RegistrationsRepository,
   StatusStep,
 } from '../../libs/persistence/src/index.js';
 import { leaseMaxBid, type ListingStatus } from '../../libs/domain/src/index.js';
@@ -44,7 +46,7 @@ export interface FakeDeal {
 /** A lease listing and its auction (same id) in one row, as the services see them joined. */
 interface Tables {
   listings: Map<string, LeaseListing>;
-  registrations: Map<string, LeaseRegistrationEntity>;
+  registrations: Map<string, RegistrationEntity>;
   users: Map<string, { id: string; displayName: string }>;
   bids: BidEntity[];
   audit: AuditRecord[];
@@ -152,11 +154,10 @@ type ListingsMethods =
   | 'update'
   | 'list'
   | 'databaseNow'
-  | 'insertDraft'
-  | 'insertRegistration'
-  | 'findRegistration'
-  | 'bidderCodeTaken'
-  | 'updateRegistration';
+  | 'insertDraft';
+
+type RegistrationsMethods =
+  'find' | 'findOf' | 'insert' | 'bidderCodeTaken' | 'update' | 'list' | 'listOfBidder';
 
 /**
  * A listing as a test sets it up: the fields a test does not name take these values. The
@@ -242,12 +243,13 @@ class FakeRows {
   addRegistration(
     listingId: string,
     bidderId: string,
-    status: LeaseRegistrationEntity['status'] = 'qualified',
+    status: RegistrationEntity['status'] = 'qualified',
     bidderCode: string | null = status === 'qualified' ? String(100000 + this.t.registrations.size) : null,
-  ): LeaseRegistrationEntity {
-    const registration: LeaseRegistrationEntity = {
+  ): RegistrationEntity {
+    const registration: RegistrationEntity = {
       id: randomUUID(),
-      listingId,
+      hostType: 'lease_listing',
+      hostId: listingId,
       bidderId,
       status,
       bidderCode,
@@ -347,7 +349,7 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
     const listing = this.t.listings.get(listingId);
     if (!listing) return null;
     const registration = [...this.t.registrations.values()].find(
-      (r) => r.listingId === listingId && r.bidderId === bidderId,
+      (r) => r.hostId === listingId && r.bidderId === bidderId,
     );
     const existing = this.t.bids.find(
       (b) => b.auctionId === listingId && b.bidderId === bidderId && b.clientBidId === clientBidId,
@@ -514,7 +516,7 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
   async findBidderCode(listingId: string, bidderId: string): Promise<string | null> {
     this.readCalls.findBidderCode += 1;
     const registration = [...this.t.registrations.values()].find(
-      (r) => r.listingId === listingId && r.bidderId === bidderId,
+      (r) => r.hostId === listingId && r.bidderId === bidderId,
     );
     return registration?.bidderCode ?? null;
   }
@@ -545,7 +547,7 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
     const listing = this.t.listings.get(listingId);
     if (!listing) return null;
     const leader = [...this.t.registrations.values()].find(
-      (r) => r.listingId === listingId && r.bidderId === listing.leaderId,
+      (r) => r.hostId === listingId && r.bidderId === listing.leaderId,
     );
     const { createdAt: _createdAt, updatedAt: _updatedAt, ...auction } = auctionOf(listing);
     return {
@@ -604,7 +606,7 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
   }
 }
 
-/** LeaseListingsRepository over FakeDatabase: the listing joined with its auction, and registrations. */
+/** LeaseListingsRepository over FakeDatabase: the listing joined with its auction. */
 export class FakeLeaseListingsRepository
   extends FakeRows
   implements Pick<LeaseListingsRepository, ListingsMethods>
@@ -672,40 +674,75 @@ export class FakeLeaseListingsRepository
     this.t.listings.set(row.id, row);
     return structuredClone(row);
   }
+}
 
-  // --- registrations ---
-
-  async insertRegistration(
-    manager: EntityManager,
-    listingId: string,
-    bidderId: string,
-  ): Promise<LeaseRegistrationEntity> {
-    inTransaction(manager);
-    if ([...this.t.registrations.values()].some((r) => r.listingId === listingId && r.bidderId === bidderId))
-      throw uniqueViolation('lease_registrations_listing_id_bidder_id_key');
-    return structuredClone(this.addRegistration(listingId, bidderId, 'pending'));
-  }
-
-  async findRegistration(listingId: string, id: string): Promise<LeaseRegistrationEntity | null> {
-    const registration = this.t.registrations.get(id);
-    return registration && registration.listingId === listingId ? structuredClone(registration) : null;
-  }
-
-  async bidderCodeTaken(manager: EntityManager, listingId: string, bidderCode: string): Promise<boolean> {
-    inTransaction(manager);
-    return [...this.t.registrations.values()].some(
-      (r) => r.listingId === listingId && r.bidderCode === bidderCode,
+/** RegistrationsRepository over FakeDatabase: every line's registrations, keyed by host. */
+export class FakeRegistrationsRepository
+  extends FakeRows
+  implements Pick<RegistrationsRepository, RegistrationsMethods>
+{
+  private of(host: RegistrationHost) {
+    return [...this.t.registrations.values()].filter(
+      (r) => r.hostType === host.hostType && r.hostId === host.hostId,
     );
   }
 
-  async updateRegistration(
+  async find(host: RegistrationHost, id: string): Promise<RegistrationEntity | null> {
+    const registration = this.of(host).find((r) => r.id === id);
+    return registration ? structuredClone(registration) : null;
+  }
+
+  async findOf(host: RegistrationHost, bidderId: string): Promise<RegistrationEntity | null> {
+    const registration = this.of(host).find((r) => r.bidderId === bidderId);
+    return registration ? structuredClone(registration) : null;
+  }
+
+  /** registrations_host_bidder_key */
+  async insert(
     manager: EntityManager,
-    id: string,
-    changes: Partial<LeaseRegistrationEntity>,
-  ): Promise<void> {
+    host: RegistrationHost,
+    bidderId: string,
+  ): Promise<RegistrationEntity> {
+    inTransaction(manager);
+    if (this.of(host).some((r) => r.bidderId === bidderId))
+      throw uniqueViolation('registrations_host_bidder_key');
+    const registration = this.addRegistration(host.hostId, bidderId, 'pending');
+    registration.hostType = host.hostType;
+    return structuredClone(registration);
+  }
+
+  async bidderCodeTaken(
+    manager: EntityManager,
+    host: RegistrationHost,
+    bidderCode: string,
+  ): Promise<boolean> {
+    inTransaction(manager);
+    return this.of(host).some((r) => r.bidderCode === bidderCode);
+  }
+
+  async update(manager: EntityManager, id: string, changes: Partial<RegistrationEntity>): Promise<void> {
     inTransaction(manager);
     const registration = this.t.registrations.get(id);
     if (registration) Object.assign(registration, structuredClone(changes));
+  }
+
+  async list(host: RegistrationHost, limit: number, offset: number) {
+    const all = this.of(host).sort(
+      (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id),
+    );
+    return { items: all.slice(offset, offset + limit).map((r) => structuredClone(r)), total: all.length };
+  }
+
+  async listOfBidder(
+    hostType: RegistrationHost['hostType'],
+    bidderId: string,
+    limit: number,
+    offset: number,
+  ) {
+    const all = [...this.t.registrations.values()]
+      .filter((r) => r.hostType === hostType && r.bidderId === bidderId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
+    return { items: all.slice(offset, offset + limit).map((r) => structuredClone(r)), total: all.length };
   }
 }
 

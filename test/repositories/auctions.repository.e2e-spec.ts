@@ -14,6 +14,7 @@ import {
   type StatusStep,
 } from '../../libs/persistence/src/auctions/auctions.repository.js';
 import { UsersRepository } from '../../libs/persistence/src/users.repository.js';
+import { RegistrationsRepository } from '../../libs/persistence/src/registrations/registrations.repository.js';
 import { nextAuctionStatus, statusesAllowing } from '../../libs/domain/src/auction-lifecycle.js';
 import { createTestEnvironment, type TestEnvironment } from '../support/environment.js';
 import { queryRows, tableContents } from '../support/checks.js';
@@ -31,6 +32,7 @@ let env: TestEnvironment;
 let dataSource: DataSource;
 let listings: LeaseListingsRepository;
 let auctions: AuctionsRepository;
+let registrations: RegistrationsRepository;
 let audit: AuditLogRepository;
 let staffId: string;
 let bidderId: string;
@@ -44,6 +46,7 @@ beforeAll(async () => {
   dataSource = await createDataSource(env.config.DATABASE_URL, 4, 'ggzy-test-repositories').initialize();
   listings = new LeaseListingsRepository(dataSource);
   auctions = new AuctionsRepository(dataSource);
+  registrations = new RegistrationsRepository(dataSource);
   audit = new AuditLogRepository(dataSource);
   const users = new UsersRepository(dataSource);
   const make = async (role: 'staff' | 'bidder', displayName: string) =>
@@ -105,8 +108,9 @@ async function createListing(
       [bidderId, '111111'],
       [rivalId, '222222'],
     ] as const) {
-      const registration = await listings.insertRegistration(manager, draft.id, who);
-      await listings.updateRegistration(manager, registration.id, { status: 'qualified', bidderCode: code });
+      const host = { hostType: 'lease_listing' as const, hostId: draft.id };
+      const registration = await registrations.insert(manager, host, who);
+      await registrations.update(manager, registration.id, { status: 'qualified', bidderCode: code });
     }
     return draft;
   });

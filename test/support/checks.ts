@@ -15,7 +15,7 @@ import type { Response } from 'supertest';
  * elsewhere (opening an auction updates the listing and appends to the audit log).
  */
 /** What a bid attempt, accepted or rejected, could write besides the audit log. */
-export const BID_TABLES = ['bids', 'deals', 'lease_registrations', 'users'] as const;
+export const BID_TABLES = ['bids', 'deals', 'registrations', 'users'] as const;
 
 export type TableContents = Record<string, { rows: number; digest: string }>;
 

@@ -6,6 +6,7 @@ import { AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/aucti
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { LeaseListingsService } from '@ggzy/leasing';
+import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
 import {
   AuctionScheduler,
@@ -88,6 +89,7 @@ export class ApiModule {
         ReportsService,
         DealImportService,
         LeaseListingsService,
+        RegistrationsService,
         BusinessCalendarService,
         HealthService,
         ConnectionsCloser,

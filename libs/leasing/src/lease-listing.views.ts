@@ -1,4 +1,4 @@
-import type { LeaseListing, LeaseRegistrationEntity } from '@ggzy/persistence';
+import type { LeaseListing, RegistrationEntity } from '@ggzy/persistence';
 import { minNextBid } from '@ggzy/domain';
 import { visibleStatus } from '@ggzy/auction';
 
@@ -51,10 +51,10 @@ export function toStaffListing(listing: LeaseListing, leaderCode: string | null,
   };
 }
 
-export function toRegistrationView(registration: LeaseRegistrationEntity) {
+export function toRegistrationView(registration: RegistrationEntity) {
   return {
     id: registration.id,
-    listingId: registration.listingId,
+    listingId: registration.hostId,
     bidderId: registration.bidderId,
     status: registration.status,
     bidderCode: registration.bidderCode,

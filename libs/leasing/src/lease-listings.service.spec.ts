@@ -6,13 +6,16 @@ import type {
   AuditLogRepository,
   LeaseListing,
   LeaseListingsRepository,
+  RegistrationsRepository,
 } from '@ggzy/persistence';
+import { RegistrationsService } from '@ggzy/registrations';
 import type { AuctionScheduler } from '@ggzy/queues';
 import {
   FakeAuditLogRepository,
   FakeAuctionsRepository,
   FakeDatabase,
   FakeLeaseListingsRepository,
+  FakeRegistrationsRepository,
   strict,
 } from '../../../test/fakes/persistence.js';
 import { FakeClock, FakeLiveEvents, user } from '../../../test/fakes/services.js';
@@ -61,6 +64,10 @@ function setup() {
     db.asDataSource(),
     strict<LeaseListingsRepository>(listings, 'LeaseListingsRepository'),
     strict<AuctionsRepository>(new FakeAuctionsRepository(db), 'AuctionsRepository'),
+    new RegistrationsService(
+      strict<RegistrationsRepository>(new FakeRegistrationsRepository(db), 'RegistrationsRepository'),
+      strict<AuditLogRepository>(audit, 'AuditLogRepository'),
+    ),
     strict<AuditLogRepository>(audit, 'AuditLogRepository'),
     strict<AuctionScheduler>(scheduler, 'AuctionScheduler'),
     clock,

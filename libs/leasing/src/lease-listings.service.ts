@@ -1,4 +1,3 @@
-import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, LOGGER, type Logger } from '@ggzy/common';
@@ -16,14 +15,19 @@ import {
 import {
   AuctionsRepository,
   AuditLogRepository,
-  isUniqueViolation,
   type LeaseListing,
   LeaseListingsRepository,
+  type RegistrationHost,
 } from '@ggzy/persistence';
 import { AuctionScheduler } from '@ggzy/queues';
+import { RegistrationsService } from '@ggzy/registrations';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { LIVE_EVENTS, type LiveEvents, visibleStatus } from '@ggzy/auction';
 import { toPublicListing, toRegistrationView, toStaffListing } from './lease-listing.views.js';
+
+/** A lease listing's auction and registrations are keyed by its id, under this host type. */
+const LEASE_HOST_TYPE = 'lease_listing' as const;
+const leaseHost = (listingId: string): RegistrationHost => ({ hostType: LEASE_HOST_TYPE, hostId: listingId });
 
 /** The listing's property and terms; the terms' rules live in the domain's LeaseTerms. */
 export interface LeaseListingInput extends LeaseTerms {
@@ -75,6 +79,7 @@ export class LeaseListingsService {
     private readonly dataSource: DataSource,
     private readonly listings: LeaseListingsRepository,
     private readonly auctions: AuctionsRepository,
+    private readonly registrationsOfLines: RegistrationsService,
     private readonly audit: AuditLogRepository,
     private readonly scheduler: AuctionScheduler,
     private readonly clock: Clock,
@@ -309,25 +314,9 @@ export class LeaseListingsService {
     if (now.getTime() >= listing.registrationEndsAt.getTime()) {
       throw new DomainError('REGISTRATION_CLOSED', 'registration for this listing is closed');
     }
-    try {
-      const registration = await this.dataSource.transaction(async (manager) => {
-        const created = await this.listings.insertRegistration(manager, listingId, bidder.id);
-        await this.audit.append(manager, {
-          at: now,
-          actorId: bidder.id,
-          action: 'registration.created',
-          entityType: 'lease_registration',
-          entityId: created.id,
-          data: { listingId },
-        });
-        return created;
-      });
-      return { id: registration.id, status: registration.status };
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw new DomainError('ALREADY_REGISTERED', 'you have already applied for this listing');
-      throw error;
-    }
+    return this.dataSource.transaction((manager) =>
+      this.registrationsOfLines.apply(manager, leaseHost(listingId), bidder.id, now),
+    );
   }
 
   /** Staff confirms the deposit arrived; the bidder gets its code (竞买号). */
@@ -344,32 +333,15 @@ export class LeaseListingsService {
           `cannot qualify bidders while the listing is ${listing.status}`,
         );
       }
-      const registration = await this.mustFindRegistration(listingId, registrationId);
-      if (registration.status !== 'pending') {
-        throw new DomainError(
-          'REGISTRATION_ALREADY_DECIDED',
-          `this registration is already ${registration.status}`,
-        );
-      }
-      const qualifiedCount = listing.qualifiedCount + 1;
-      const bidderCode = await this.newBidderCode(manager, listingId);
-      await this.listings.update(manager, listingId, { qualifiedCount });
-      await this.listings.updateRegistration(manager, registrationId, {
-        status: 'qualified',
-        bidderCode,
-        depositReceivedAt: now,
-        decidedBy: staff.id,
-        decidedAt: now,
-      });
-      await this.audit.append(manager, {
-        at: now,
-        actorId: staff.id,
-        action: 'registration.qualified',
-        entityType: 'lease_registration',
-        entityId: registrationId,
-        data: { listingId, bidderId: registration.bidderId, bidderCode },
-      });
-      return { id: registrationId, status: 'qualified' as const, bidderCode };
+      const qualified = await this.registrationsOfLines.qualify(
+        manager,
+        staff.id,
+        leaseHost(listingId),
+        registrationId,
+        now,
+      );
+      await this.listings.update(manager, listingId, { qualifiedCount: listing.qualifiedCount + 1 });
+      return qualified;
     });
   }
 
@@ -377,34 +349,20 @@ export class LeaseListingsService {
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       await this.mustLock(manager, listingId);
-      const registration = await this.mustFindRegistration(listingId, registrationId);
-      if (registration.status !== 'pending') {
-        throw new DomainError(
-          'REGISTRATION_ALREADY_DECIDED',
-          `this registration is already ${registration.status}`,
-        );
-      }
-      await this.listings.updateRegistration(manager, registrationId, {
-        status: 'rejected',
-        rejectReason: reason,
-        decidedBy: staff.id,
-        decidedAt: now,
-      });
-      await this.audit.append(manager, {
-        at: now,
-        actorId: staff.id,
-        action: 'registration.rejected',
-        entityType: 'lease_registration',
-        entityId: registrationId,
-        data: { listingId, bidderId: registration.bidderId, reason },
-      });
-      return { id: registrationId, status: 'rejected' as const, reason };
+      return this.registrationsOfLines.reject(
+        manager,
+        staff.id,
+        leaseHost(listingId),
+        registrationId,
+        reason,
+        now,
+      );
     });
   }
 
   async registrations(listingId: string, limit: number, offset: number, viewer: AuthUser) {
     await this.mustFindVisible(listingId, viewer);
-    const { items, total } = await this.listings.listRegistrations(listingId, limit, offset);
+    const { items, total } = await this.registrationsOfLines.list(leaseHost(listingId), limit, offset);
     return { items: items.map(toRegistrationView), total };
   }
 
@@ -426,7 +384,12 @@ export class LeaseListingsService {
 
   /** A bidder's own applications: status, bidder code and deposit, newest first. */
   async registrationsOf(bidder: AuthUser, limit: number, offset: number) {
-    const { items, total } = await this.listings.listRegistrationsOfBidder(bidder.id, limit, offset);
+    const { items, total } = await this.registrationsOfLines.listOfBidder(
+      LEASE_HOST_TYPE,
+      bidder.id,
+      limit,
+      offset,
+    );
     return { items: items.map(toRegistrationView), total };
   }
 
@@ -457,20 +420,6 @@ export class LeaseListingsService {
     return next;
   }
 
-  /**
-   * 竞买号: six random digits from the CSPRNG, unique within the listing, so a code tells
-   * rivals nothing about how many bidders there are or in which order they qualified.
-   */
-  private async newBidderCode(
-    manager: Parameters<LeaseListingsRepository['lockById']>[0],
-    listingId: string,
-  ) {
-    for (;;) {
-      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      if (!(await this.listings.bidderCodeTaken(manager, listingId, code))) return code;
-    }
-  }
-
   private async mustFind(listingId: string) {
     const listing = await this.listings.findById(listingId);
     if (!listing) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
@@ -488,12 +437,5 @@ export class LeaseListingsService {
     const listing = await this.listings.lockById(manager, listingId);
     if (!listing) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
     return listing;
-  }
-
-  private async mustFindRegistration(listingId: string, registrationId: string) {
-    const registration = await this.listings.findRegistration(listingId, registrationId);
-    if (!registration)
-      throw new DomainError('REGISTRATION_NOT_FOUND', 'no such registration for this listing');
-    return registration;
   }
 }

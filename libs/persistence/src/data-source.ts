@@ -1,12 +1,5 @@
 import { DataSource } from 'typeorm';
-import {
-  AuditEntryEntity,
-  BidEntity,
-  DealEntity,
-  LeaseListingEntity,
-  LeaseRegistrationEntity,
-  UserEntity,
-} from './entities/index.js';
+import { AuditEntryEntity, BidEntity, DealEntity, LeaseListingEntity, UserEntity } from './entities/index.js';
 import { InitialSchema1764230000000 } from './migrations/1764230000000-initial-schema.js';
 import { ListingSuspension1764240000000 } from './migrations/1764240000000-listing-suspension.js';
 import { BidderRoleExclusive1764310000000 } from './migrations/1764310000000-bidder-role-exclusive.js';
@@ -15,6 +8,8 @@ import { BusinessCalendar1764340000000 } from './migrations/1764340000000-busine
 import { Reports1764320000000 } from './migrations/1764320000000-reports.js';
 import { ReportEntity } from './reports/report.entity.js';
 import { AuctionEntity } from './auctions/auction.entity.js';
+import { RegistrationEntity } from './registrations/registration.entity.js';
+import { Registrations1764350000001 } from './migrations/1764350000001-registrations.js';
 import { Auctions1764350000000 } from './migrations/1764350000000-auctions.js';
 import { AuditAppRole1764310000002 } from './migrations/1764310000002-audit-app-role.js';
 
@@ -22,7 +17,7 @@ export const ENTITIES = [
   UserEntity,
   AuctionEntity,
   LeaseListingEntity,
-  LeaseRegistrationEntity,
+  RegistrationEntity,
   BidEntity,
   DealEntity,
   AuditEntryEntity,
@@ -38,6 +33,7 @@ export const MIGRATIONS = [
   Reports1764320000000,
   BusinessCalendar1764340000000,
   Auctions1764350000000,
+  Registrations1764350000001,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

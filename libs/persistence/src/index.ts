@@ -7,6 +7,8 @@ export * from './deals.repository.js';
 export * from './lease-listings.repository.js';
 export * from './auctions/auction.entity.js';
 export * from './auctions/auctions.repository.js';
+export * from './registrations/registration.entity.js';
+export * from './registrations/registrations.repository.js';
 export * from './persistence.module.js';
 export * from './business-calendar/business-calendar.repository.js';
 export * from './reports/report.entity.js';

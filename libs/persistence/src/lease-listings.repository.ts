@@ -3,7 +3,6 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { INITIAL_AUCTION_STATUS, leaseMaxBid, type ListingStatus } from '@ggzy/domain';
 import { LeaseListingEntity } from './entities/lease-listing.entity.js';
-import { LeaseRegistrationEntity } from './entities/lease-registration.entity.js';
 import { READ_DATA_SOURCE } from './data-source.js';
 import { AUCTION_FIELDS, AuctionEntity, type AuctionFields } from './auctions/auction.entity.js';
 import { AuctionsRepository } from './auctions/auctions.repository.js';
@@ -197,61 +196,6 @@ export class LeaseListingsRepository {
       now: Date;
     }[];
     return rows[0].now;
-  }
-
-  // --- registrations ---
-
-  findRegistration(listingId: string, id: string): Promise<LeaseRegistrationEntity | null> {
-    return this.dataSource.getRepository(LeaseRegistrationEntity).findOneBy({ listingId, id });
-  }
-
-  findRegistrationOf(listingId: string, bidderId: string): Promise<LeaseRegistrationEntity | null> {
-    return this.dataSource.getRepository(LeaseRegistrationEntity).findOneBy({ listingId, bidderId });
-  }
-
-  async insertRegistration(
-    manager: EntityManager,
-    listingId: string,
-    bidderId: string,
-  ): Promise<LeaseRegistrationEntity> {
-    const repo = manager.getRepository(LeaseRegistrationEntity);
-    return repo.save(repo.create({ listingId, bidderId, status: 'pending' }));
-  }
-
-  async bidderCodeTaken(manager: EntityManager, listingId: string, bidderCode: string): Promise<boolean> {
-    return manager.getRepository(LeaseRegistrationEntity).existsBy({ listingId, bidderCode });
-  }
-
-  async updateRegistration(
-    manager: EntityManager,
-    id: string,
-    changes: Partial<LeaseRegistrationEntity>,
-  ): Promise<void> {
-    await manager.getRepository(LeaseRegistrationEntity).update({ id }, changes);
-  }
-
-  async listRegistrations(listingId: string, limit: number, offset: number) {
-    const [items, total] = await this.dataSource.getRepository(LeaseRegistrationEntity).findAndCount({
-      where: { listingId },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
-    return { items, total };
-  }
-
-  async listRegistrationsOfBidder(bidderId: string, limit: number, offset: number) {
-    const [items, total] = await this.dataSource.getRepository(LeaseRegistrationEntity).findAndCount({
-      where: { bidderId },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      take: limit,
-      skip: offset,
-    });
-    return { items, total };
-  }
-
-  async countQualified(listingId: string): Promise<number> {
-    return this.dataSource.getRepository(LeaseRegistrationEntity).countBy({ listingId, status: 'qualified' });
   }
 }
 

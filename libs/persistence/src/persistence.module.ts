@@ -6,6 +6,7 @@ import { AuditLogRepository } from './audit-log.repository.js';
 import { DealsRepository } from './deals.repository.js';
 import { LeaseListingsRepository } from './lease-listings.repository.js';
 import { AuctionsRepository } from './auctions/auctions.repository.js';
+import { RegistrationsRepository } from './registrations/registrations.repository.js';
 import { UsersRepository } from './users.repository.js';
 import { BusinessCalendarRepository } from './business-calendar/business-calendar.repository.js';
 import { ReportsRepository } from './reports/reports.repository.js';
@@ -17,6 +18,7 @@ const REPOSITORIES = [
   BusinessCalendarRepository,
   DealsRepository,
   LeaseListingsRepository,
+  RegistrationsRepository,
   UsersRepository,
   ReportsRepository,
 ];

@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import type { AuctionState, AuctionStatus } from '@ggzy/domain';
 import { BidEntity } from '../entities/bid.entity.js';
-import { LeaseRegistrationEntity } from '../entities/lease-registration.entity.js';
+import { RegistrationEntity } from '../registrations/registration.entity.js';
 import { toSafeInteger } from '../entities/column-types.js';
 import { auditAppendParts, type AuditRecord } from '../audit-log.repository.js';
 import { READ_DATA_SOURCE } from '../data-source.js';
@@ -61,7 +61,7 @@ export interface DealOfAuction {
 }
 
 /*
- * Registrations (apply → qualify → bidder code) are keyed by the host's id, which is the
+ * Registrations (apply → qualify → bidder code) are keyed by the host, whose id is the
  * auction's: the bid path reads the bidder's with the auction in the same round trip.
  */
 const BID_CONTEXT_SQL = `
@@ -71,7 +71,7 @@ const BID_CONTEXT_SQL = `
          r.status AS registration_status, r.bidder_code,
          b.id AS existing_id
   FROM auctions a
-  LEFT JOIN lease_registrations r ON r.listing_id = a.id AND r.bidder_id = $2
+  LEFT JOIN registrations r ON r.host_type = a.host_type AND r.host_id = a.id AND r.bidder_id = $2
   LEFT JOIN bids b ON b.auction_id = a.id AND b.bidder_id = $2 AND b.client_bid_id = $3
   WHERE a.id = $1`;
 const LOCK_FOR_BID_SQL = `${BID_CONTEXT_SQL} FOR UPDATE OF a`;
@@ -120,7 +120,7 @@ const LOCK_FOR_CLOSE_SQL = `
          a.current_price, a.leader_id, a.bid_count, a.last_seq,
          r.bidder_code AS leader_code, u.display_name AS leader_name, clock_timestamp() AS database_now
   FROM auctions a
-  LEFT JOIN lease_registrations r ON r.listing_id = a.id AND r.bidder_id = a.leader_id
+  LEFT JOIN registrations r ON r.host_type = a.host_type AND r.host_id = a.id AND r.bidder_id = a.leader_id
   LEFT JOIN users u ON u.id = a.leader_id
   WHERE a.id = $1
   FOR UPDATE OF a`;
@@ -465,8 +465,12 @@ export class AuctionsRepository {
   /** The bidder code a user holds on an auction's host, if any (for its own snapshot). */
   async findBidderCode(auctionId: string, bidderId: string): Promise<string | null> {
     const registration = await this.reads
-      .getRepository(LeaseRegistrationEntity)
-      .findOne({ where: { listingId: auctionId, bidderId }, select: { id: true, bidderCode: true } });
+      .getRepository(RegistrationEntity)
+      .createQueryBuilder('r')
+      .select(['r.id', 'r.bidderCode'])
+      .innerJoin(AuctionEntity, 'a', 'a.id = r.host_id AND a.host_type = r.host_type')
+      .where('r.host_id = :auctionId AND r.bidder_id = :bidderId', { auctionId, bidderId })
+      .getOne();
     return registration?.bidderCode ?? null;
   }
 

@@ -1,11 +1,20 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { AuctionHostType } from '../auctions/auction.entity.js';
 
 export type RegistrationStatus = 'pending' | 'qualified' | 'rejected';
 
-@Entity('lease_registrations')
-export class LeaseRegistrationEntity {
+/** What a bidder registers for: a lease listing, a transfer project (its id is its auction's too). */
+export interface RegistrationHost {
+  hostType: AuctionHostType;
+  hostId: string;
+}
+
+/** One bidder's application for one host: pending, then qualified (with a bidder code) or rejected. */
+@Entity('registrations')
+export class RegistrationEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
-  @Column({ name: 'listing_id', type: 'uuid' }) listingId!: string;
+  @Column({ name: 'host_type', type: 'varchar', length: 32 }) hostType!: AuctionHostType;
+  @Column({ name: 'host_id', type: 'uuid' }) hostId!: string;
   @Column({ name: 'bidder_id', type: 'uuid' }) bidderId!: string;
   @Column({ type: 'varchar', length: 16 }) status!: RegistrationStatus;
   @Column({ name: 'bidder_code', type: 'varchar', length: 16, nullable: true }) bidderCode!: string | null;
