@@ -55,8 +55,10 @@ describe('live room in a real browser', () => {
   });
 
   it('two bidders bid against each other while an anonymous page watches, through reload, a dropped socket and the close', async () => {
+    // The countdown phase lasts EXTENSION_SECONDS with no bid: bidding opens only after three
+    // pages have had time to load on a busy machine, or the phase would be over before they show it.
     const listing = await createPublishedListing(suite.api, staff, [alice, bob], {
-      biddingInMs: 4000,
+      biddingInMs: 12_000,
       freeMs: 1000,
       extensionSeconds: EXTENSION_SECONDS,
     });
