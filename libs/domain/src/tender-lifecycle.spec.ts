@@ -1,0 +1,186 @@
+import {
+  SUSPENDABLE_TENDER_STATUSES,
+  TENDER_ACTIONS,
+  TENDER_STATUSES,
+  type TenderAction,
+  type TenderStatus,
+  isFinalTenderStatus,
+  nextTenderStatus,
+  suspendTender,
+} from './tender-lifecycle.js';
+
+/**
+ * The lifecycle as DOMAIN.md A and issue 9 state it:
+ * registered → announced → (prequalification) → bidding → opened → evaluating →
+ * candidates_published → awarded → contracted; failed from prequalification (fewer than 3 pass),
+ * the opening (fewer than 3 bids), evaluation (all rejected), publicity (no candidate left) or the
+ * award (the winner refuses, none taken instead), and a failed tender is re-tendered; suspension
+ * from any running stage; terminate from anything before the award. Every (status, action) pair
+ * not listed here must be refused; `resume` is tested apart.
+ */
+const ALLOWED: Record<string, TenderStatus> = {
+  'registered announce': 'announced',
+  'registered terminate': 'terminated',
+  'announced open_prequalification': 'prequalification',
+  'announced open_bidding': 'bidding',
+  'announced suspend': 'suspended',
+  'announced terminate': 'terminated',
+  'prequalification open_bidding': 'bidding',
+  'prequalification fail': 'failed',
+  'prequalification suspend': 'suspended',
+  'prequalification terminate': 'terminated',
+  'bidding open_bids': 'opened',
+  'bidding suspend': 'suspended',
+  'bidding terminate': 'terminated',
+  'opened start_evaluation': 'evaluating',
+  'opened fail': 'failed',
+  'opened suspend': 'suspended',
+  'opened terminate': 'terminated',
+  'evaluating publish_candidates': 'candidates_published',
+  'evaluating fail': 'failed',
+  'evaluating suspend': 'suspended',
+  'evaluating terminate': 'terminated',
+  'candidates_published award': 'awarded',
+  'candidates_published fail': 'failed',
+  'candidates_published suspend': 'suspended',
+  'candidates_published terminate': 'terminated',
+  'awarded sign_contract': 'contracted',
+  'awarded fail': 'failed',
+  'awarded suspend': 'suspended',
+  'failed retender': 'registered',
+  'failed terminate': 'terminated',
+  'suspended terminate': 'terminated',
+};
+
+const ACTIONS_BUT_RESUME = TENDER_ACTIONS.filter((action) => action !== 'resume');
+type Row = [string, TenderStatus, TenderAction, TenderStatus | undefined];
+const TABLE: Row[] = TENDER_STATUSES.flatMap((from) =>
+  ACTIONS_BUT_RESUME.map((action): Row => {
+    const to = ALLOWED[`${from} ${action}`];
+    return [`${from} --${action}--> ${to ?? '(refused)'}`, from, action, to];
+  }),
+);
+
+describe('TENDER_STATUSES and TENDER_ACTIONS', () => {
+  it('lists the twelve statuses and thirteen actions once each', () => {
+    expect(new Set(TENDER_STATUSES).size).toBe(12);
+    expect(new Set(TENDER_ACTIONS).size).toBe(13);
+  });
+});
+
+describe('nextTenderStatus (every action but resume)', () => {
+  it('covers every (status, action) pair', () => {
+    expect(TABLE).toHaveLength(12 * 12);
+    expect(TABLE.filter(([, , , to]) => to !== undefined)).toHaveLength(Object.keys(ALLOWED).length);
+  });
+
+  it.each(TABLE)('%s', (_name, from, action, expected) => {
+    expect(nextTenderStatus(from, action)).toBe(expected);
+  });
+});
+
+describe('suspend and resume: back to the stored status', () => {
+  const RUNNING: TenderStatus[] = [
+    'announced',
+    'prequalification',
+    'bidding',
+    'opened',
+    'evaluating',
+    'candidates_published',
+    'awarded',
+  ];
+
+  it('suspends exactly the running stages', () => {
+    expect([...SUSPENDABLE_TENDER_STATUSES].sort()).toEqual([...RUNNING].sort());
+  });
+
+  it.each(TENDER_STATUSES.map((from) => [from, RUNNING.includes(from)] as const))(
+    'suspendTender(%s) stores where to resume: %s',
+    (from, allowed) => {
+      expect(suspendTender(from)).toEqual(allowed ? { status: 'suspended', resumeTo: from } : undefined);
+    },
+  );
+
+  it.each(
+    TENDER_STATUSES.map((resumeTo) => [resumeTo, RUNNING.includes(resumeTo) ? resumeTo : undefined] as const),
+  )('suspended --resume (resumeTo %s)--> %s', (resumeTo, expected) => {
+    expect(nextTenderStatus('suspended', 'resume', resumeTo)).toBe(expected);
+  });
+
+  it('refuses a resume without a stored status', () => {
+    expect(nextTenderStatus('suspended', 'resume')).toBeUndefined();
+    expect(nextTenderStatus('suspended', 'resume', null)).toBeUndefined();
+  });
+
+  it.each(TENDER_STATUSES.filter((from) => from !== 'suspended'))(
+    'refuses to resume a tender that is %s (not suspended)',
+    (from) => {
+      expect(nextTenderStatus(from, 'resume', 'bidding')).toBeUndefined();
+    },
+  );
+});
+
+describe('the paths of issue 9, step by step', () => {
+  const walk = (steps: TenderAction[]) =>
+    steps.reduce<TenderStatus | undefined>(
+      (status, action) => status && nextTenderStatus(status, action),
+      'registered',
+    );
+
+  it.each<[string, TenderAction[], TenderStatus | undefined]>([
+    [
+      'open procedure to a contract',
+      [
+        'announce',
+        'open_bidding',
+        'open_bids',
+        'start_evaluation',
+        'publish_candidates',
+        'award',
+        'sign_contract',
+      ],
+      'contracted',
+    ],
+    [
+      'with prequalification to a contract',
+      [
+        'announce',
+        'open_prequalification',
+        'open_bidding',
+        'open_bids',
+        'start_evaluation',
+        'publish_candidates',
+        'award',
+        'sign_contract',
+      ],
+      'contracted',
+    ],
+    [
+      'fewer than 3 bids: opened, failed, re-tendered',
+      ['announce', 'open_bidding', 'open_bids', 'fail', 'retender'],
+      'registered',
+    ],
+    ['fewer than 3 pass prequalification', ['announce', 'open_prequalification', 'fail'], 'failed'],
+    ['every bid rejected', ['announce', 'open_bidding', 'open_bids', 'start_evaluation', 'fail'], 'failed'],
+    ['bids cannot be opened before bidding', ['announce', 'open_bids'], undefined],
+    [
+      'no award without publicity',
+      ['announce', 'open_bidding', 'open_bids', 'start_evaluation', 'award'],
+      undefined,
+    ],
+  ])('%s', (_name, steps, end) => {
+    expect(walk(steps)).toBe(end);
+  });
+});
+
+describe('isFinalTenderStatus', () => {
+  it.each(TENDER_STATUSES.map((status) => [status] as const))(
+    '%s is final exactly when no action leads out',
+    (status) => {
+      const exits = TENDER_ACTIONS.filter((action) =>
+        TENDER_STATUSES.some((resumeTo) => nextTenderStatus(status, action, resumeTo) !== undefined),
+      );
+      expect(isFinalTenderStatus(status)).toBe(exits.length === 0);
+    },
+  );
+});

@@ -1,0 +1,129 @@
+/**
+ * A construction tender's lifecycle (建筑工程招投标, DOMAIN.md A) as an explicit table of allowed
+ * transitions. The table knows statuses only; whether the facts allow a step (the bid deadline
+ * passed, three bids in, the publicity over) is checked by tender-rules.ts and evaluation.ts
+ * before the table is asked.
+ */
+export const TENDER_STATUSES = [
+  /** Staff registered the project (owner, estimate, schedule, documents); editable, not public. */
+  'registered',
+  /** 招标公告: the notice is public and the documents are on sale. */
+  'announced',
+  /** 资格预审: applications are received and checked before bidding (optional). */
+  'prequalification',
+  /** 投标: sealed bids are submitted, replaced or withdrawn until the deadline. */
+  'bidding',
+  /** 开标: the system decrypted the bids at the deadline and published the opening record. */
+  'opened',
+  /** 评标: the drawn committee evaluates. */
+  'evaluating',
+  /** 中标候选人公示: up to 3 ranked candidates are public for ≥ 3 days. */
+  'candidates_published',
+  /** 中标通知书 sent; the contract is due within 30 days. */
+  'awarded',
+  'contracted',
+  /** 流标 / 废标: fewer than 3 bids or qualified applicants, or every bid rejected; may be re-tendered. */
+  'failed',
+  /** 暂停: an objection or a supervisor's order; resumes to the status it left (`resumeTo`). */
+  'suspended',
+  /** 终止: the owner ended it with a public reason; deposits are refunded. */
+  'terminated',
+] as const;
+export type TenderStatus = (typeof TENDER_STATUSES)[number];
+
+export const TENDER_ACTIONS = [
+  'announce',
+  'open_prequalification',
+  'open_bidding',
+  'open_bids',
+  'start_evaluation',
+  'publish_candidates',
+  'award',
+  'sign_contract',
+  'fail',
+  'retender',
+  'suspend',
+  'resume',
+  'terminate',
+] as const;
+export type TenderAction = (typeof TENDER_ACTIONS)[number];
+
+const TRANSITIONS: Record<Exclude<TenderAction, 'resume'>, Partial<Record<TenderStatus, TenderStatus>>> = {
+  announce: { registered: 'announced' },
+  open_prequalification: { announced: 'prequalification' },
+  // Without prequalification bidding follows the notice; with it, once ≥ 3 applicants pass.
+  open_bidding: { announced: 'bidding', prequalification: 'bidding' },
+  // Only the opening job does this, at the deadline: the bids are decrypted and published.
+  open_bids: { bidding: 'opened' },
+  start_evaluation: { opened: 'evaluating' },
+  publish_candidates: { evaluating: 'candidates_published' },
+  award: { candidates_published: 'awarded' },
+  sign_contract: { awarded: 'contracted' },
+  // Fewer than 3 pass prequalification; fewer than 3 bids at the opening (the opening record is
+  // still published first); every bid rejected; an objection upheld that leaves no candidate; the
+  // winner refusing to sign with no candidate the owner will take instead (实施条例 第55条).
+  fail: {
+    prequalification: 'failed',
+    opened: 'failed',
+    evaluating: 'failed',
+    candidates_published: 'failed',
+    awarded: 'failed',
+  },
+  // 重新招标: a new round, editable again, with new periods from its own announcement.
+  retender: { failed: 'registered' },
+  suspend: {
+    announced: 'suspended',
+    prequalification: 'suspended',
+    bidding: 'suspended',
+    opened: 'suspended',
+    evaluating: 'suspended',
+    candidates_published: 'suspended',
+    awarded: 'suspended',
+  },
+  // An award notice binds both sides (招标投标法 第45条): from `awarded` on, no termination.
+  terminate: {
+    registered: 'terminated',
+    announced: 'terminated',
+    prequalification: 'terminated',
+    bidding: 'terminated',
+    opened: 'terminated',
+    evaluating: 'terminated',
+    candidates_published: 'terminated',
+    failed: 'terminated',
+    suspended: 'terminated',
+  },
+};
+
+/** Where a suspension may start, and so the statuses a resume may return to. */
+export const SUSPENDABLE_TENDER_STATUSES: readonly TenderStatus[] = TENDER_STATUSES.filter(
+  (status) => TRANSITIONS.suspend[status] !== undefined,
+);
+const suspendable = new Set<TenderStatus>(SUSPENDABLE_TENDER_STATUSES);
+
+/**
+ * The status an action leads to, or undefined when the table refuses it. `resume` returns to the
+ * status stored at suspension (`resumeTo`), as a transfer does: whether a tender was bidding,
+ * evaluating or in publicity is set by facts the clock cannot re-derive.
+ */
+export function nextTenderStatus(
+  from: TenderStatus,
+  action: TenderAction,
+  resumeTo?: TenderStatus | null,
+): TenderStatus | undefined {
+  if (action === 'resume') {
+    return from === 'suspended' && resumeTo != null && suspendable.has(resumeTo) ? resumeTo : undefined;
+  }
+  return TRANSITIONS[action][from];
+}
+
+/** What to store when suspending: the new status and where a resume goes back to. */
+export function suspendTender(
+  from: TenderStatus,
+): { status: 'suspended'; resumeTo: TenderStatus } | undefined {
+  return suspendable.has(from) ? { status: 'suspended', resumeTo: from } : undefined;
+}
+
+/** No action leads out of these. */
+export function isFinalTenderStatus(status: TenderStatus): boolean {
+  return status === 'contracted' || status === 'terminated';
+}
