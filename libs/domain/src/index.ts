@@ -16,3 +16,8 @@ export * from './transfer-project-lifecycle.js';
 export * from './transfer-rules.js';
 export * from './deposit-lifecycle.js';
 export * from './on-site-auction.js';
+export * from './seeded-draw.js';
+export * from './tender-lifecycle.js';
+export * from './tender-rules.js';
+export * from './procurement-lifecycle.js';
+export * from './procurement-rules.js';
