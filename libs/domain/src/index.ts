@@ -21,3 +21,5 @@ export * from './tender-lifecycle.js';
 export * from './tender-rules.js';
 export * from './procurement-lifecycle.js';
 export * from './procurement-rules.js';
+export * from './evaluation-committee.js';
+export * from './evaluation.js';
