@@ -5,7 +5,7 @@ import { checkNodeRuntime } from './bin/node-runtime.js';
 checkNodeRuntime('tests');
 
 // ESM + ts-jest: NestJS 12 is ESM-only (see ../shared/design/STACK.md).
-const aliases = ['domain', 'persistence', 'auction', 'queues', 'auth', 'common', 'leasing', 'registrations', 'calendar', 'reports'];
+const aliases = ['domain', 'persistence', 'auction', 'queues', 'auth', 'common', 'leasing', 'registrations', 'calendar', 'reports', 'sealed-bids'];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
