@@ -17,6 +17,7 @@ import {
   earliestResponseDeadline,
   pickInvitedSuppliers,
   procurementContractDueOn,
+  procurementDepositRefundDueOn,
   reportDueOn,
   responseDeadlineAfterAmendment,
   resultAnnouncementDueOn,
@@ -409,5 +410,18 @@ describe('framework call-off orders', () => {
     ['a supplier not admitted', { supplierId: 's-9' }, 'CALL_OFF_SUPPLIER_NOT_ADMITTED'],
   ])('%s', (_name, change, code) => {
     expect(refusal(() => checkCallOff({ ...order, ...change }))?.code).toBe(code);
+  });
+});
+
+describe('deposits: losers within 5 business days of the award notice, the winner of the contract', () => {
+  it('counts business days across National Day', () => {
+    // 09-30 → 10-08 (1), 10-09 (2), 10-10 make-up Saturday (3), 10-12 (4), 10-13 (5).
+    expect(procurementDepositRefundDueOn(calendar, { winner: false, awardNoticeOn: '2026-09-30' })).toBe(
+      '2026-10-13',
+    );
+    // Friday 11-06 → Monday 11-09 … Friday 11-13.
+    expect(procurementDepositRefundDueOn(calendar, { winner: true, contractSignedOn: '2026-11-06' })).toBe(
+      '2026-11-13',
+    );
   });
 });

@@ -402,3 +402,19 @@ export function checkCallOff(order: {
       { orderedOn: order.orderedOn, termStartsOn: order.termStartsOn, termEndsOn: order.termEndsOn },
     );
 }
+
+/** 政府采购法实施条例 第33条: deposits are refunded within 5 business days … */
+export const PROCUREMENT_DEPOSIT_REFUND_BUSINESS_DAYS = 5;
+
+/**
+ * … of the award notice for the suppliers who did not win, and of the contract for the one who
+ * did (it secures the bid and is never converted to part of the price).
+ */
+export function procurementDepositRefundDueOn(
+  calendar: BusinessCalendar,
+  refund: { winner: false; awardNoticeOn: string } | { winner: true; contractSignedOn: string },
+): string {
+  const from = refund.winner ? refund.contractSignedOn : refund.awardNoticeOn;
+  requireDate(refund.winner ? 'contractSignedOn' : 'awardNoticeOn', from);
+  return calendar.addBusinessDays(from, PROCUREMENT_DEPOSIT_REFUND_BUSINESS_DAYS);
+}

@@ -20,6 +20,7 @@ import {
   openingOutcome,
   prequalificationOutcome,
   resumedCalendarPeriodEnd,
+  tenderDepositRefundDueOn,
 } from './tender-rules.js';
 
 /** The code a call throws (undefined when it does not throw), and its details. */
@@ -331,5 +332,16 @@ describe('contract within 30 days of the award notice', () => {
       expect(result?.code).toBe('CONTRACT_DEADLINE_PASSED');
       expect(result?.details.dueOn).toBe(contractDueOn(awardNoticeOn));
     }
+  });
+});
+
+describe('deposits refunded within 5 days of the contract, winner and losers alike', () => {
+  it.each<[string, string]>([
+    ['2026-11-02', '2026-11-07'],
+    ['2026-09-30', '2026-10-05'],
+  ])('contract %s → refunds due by %s (calendar days, holidays included)', (signedOn, dueOn) => {
+    expect(tenderDepositRefundDueOn(signedOn)).toBe(dueOn);
+    expect(isOverdue(dueOn, null, dueOn)).toBe(false);
+    expect(isOverdue(dueOn, null, '2026-12-31')).toBe(true);
   });
 });

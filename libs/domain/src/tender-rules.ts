@@ -348,3 +348,15 @@ export function checkContractInTime(contract: { awardNoticeOn: string; signedOn:
       { ...contract, requiredDays: CONTRACT_DAYS_AFTER_AWARD, dueOn },
     );
 }
+
+/** 实施条例 第57条: every bid deposit (the winner's too) is refunded within 5 days of the contract. */
+export const TENDER_DEPOSIT_REFUND_DAYS = 5;
+
+/**
+ * The last day to refund a tender's bid deposits, the winner's and the losers' alike: 5 days after
+ * the written contract (a tender's deposit secures the bid, it never converts to part of the price).
+ */
+export function tenderDepositRefundDueOn(contractSignedOn: string): string {
+  requireDate('contractSignedOn', contractSignedOn);
+  return addCalendarDays(contractSignedOn, TENDER_DEPOSIT_REFUND_DAYS);
+}
