@@ -4,6 +4,7 @@ import {
   bidDeadlineAfterAmendment,
   calendarDaysBetween,
   checkBidPeriod,
+  checkTenderSchedule,
   checkCandidatePublicity,
   checkContractInTime,
   checkDepositLimit,
@@ -21,6 +22,8 @@ import {
   prequalificationOutcome,
   resumedCalendarPeriodEnd,
   tenderDepositRefundDueOn,
+  tenderDeadlines,
+  type TenderSchedule,
 } from './tender-rules.js';
 
 /** The code a call throws (undefined when it does not throw), and its details. */
@@ -343,5 +346,43 @@ describe('deposits refunded within 5 days of the contract, winner and losers ali
     expect(tenderDepositRefundDueOn(signedOn)).toBe(dueOn);
     expect(isOverdue(dueOn, null, dueOn)).toBe(false);
     expect(isOverdue(dueOn, null, '2026-12-31')).toBe(true);
+  });
+});
+
+describe('the schedule as staff enter it', () => {
+  const schedule: TenderSchedule = {
+    saleStartsOn: '2026-11-02',
+    saleEndsOn: '2026-11-07',
+    documentsIssuedOn: '2026-11-02',
+    bidDeadlineOn: '2026-11-22',
+  };
+
+  it('computes every statutory date to show', () => {
+    expect(tenderDeadlines({ ...schedule, applicationsDueOn: '2026-11-12' })).toEqual({
+      earliestSaleEndsOn: '2026-11-07',
+      earliestBidDeadlineOn: '2026-11-22',
+      earliestApplicationsDueOn: '2026-11-12',
+      documentObjectionsUntilOn: '2026-11-12',
+      amendmentsWithoutMoveUntilOn: '2026-11-07',
+    });
+    expect(tenderDeadlines(schedule).earliestApplicationsDueOn).toBeNull();
+  });
+
+  it.each<[string, Partial<TenderSchedule>, ErrorCode | undefined]>([
+    ['every minimum exactly', {}, undefined],
+    ['with prequalification exactly 5 days after the sale', { applicationsDueOn: '2026-11-12' }, undefined],
+    ['a sale of 4 days', { saleEndsOn: '2026-11-06' }, 'DOCUMENT_SALE_TOO_SHORT'],
+    [
+      'prequalification 4 days after the sale',
+      { applicationsDueOn: '2026-11-11' },
+      'PREQUALIFICATION_PERIOD_TOO_SHORT',
+    ],
+    ['a bid deadline 19 days after the documents', { bidDeadlineOn: '2026-11-21' }, 'BID_PERIOD_TOO_SHORT'],
+    ['documents issued before the sale starts', { documentsIssuedOn: '2026-11-01' }, 'VALIDATION_FAILED'],
+    ['the deadline inside the sale', { saleEndsOn: '2026-11-25' }, 'VALIDATION_FAILED'],
+    ['applications due after the bid deadline', { applicationsDueOn: '2026-11-23' }, 'VALIDATION_FAILED'],
+    ['an impossible date', { bidDeadlineOn: '2026-11-31' }, 'VALIDATION_FAILED'],
+  ])('%s → %s', (_name, change, code) => {
+    expect(refusal(() => checkTenderSchedule({ ...schedule, ...change }))?.code).toBe(code);
   });
 });

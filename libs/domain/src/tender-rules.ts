@@ -360,3 +360,73 @@ export function tenderDepositRefundDueOn(contractSignedOn: string): string {
   requireDate('contractSignedOn', contractSignedOn);
   return addCalendarDays(contractSignedOn, TENDER_DEPOSIT_REFUND_DAYS);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The schedule as staff enter it
+
+export interface TenderSchedule {
+  saleStartsOn: string;
+  saleEndsOn: string;
+  documentsIssuedOn: string;
+  /** Prequalification only. */
+  applicationsDueOn?: string | null;
+  bidDeadlineOn: string;
+}
+
+/** Every statutory date the schedule implies, for the project's page (each a last or first day). */
+export interface TenderDeadlines {
+  earliestSaleEndsOn: string;
+  earliestBidDeadlineOn: string;
+  earliestApplicationsDueOn: string | null;
+  /** The last day an objection to the tender documents may be filed. */
+  documentObjectionsUntilOn: string;
+  /** The last day an amendment that may affect the bids leaves the deadline where it is. */
+  amendmentsWithoutMoveUntilOn: string;
+}
+
+export function tenderDeadlines(schedule: TenderSchedule): TenderDeadlines {
+  requireDate('saleStartsOn', schedule.saleStartsOn);
+  requireDate('saleEndsOn', schedule.saleEndsOn);
+  requireDate('bidDeadlineOn', schedule.bidDeadlineOn);
+  const prequalification = schedule.applicationsDueOn != null;
+  return {
+    earliestSaleEndsOn: addCalendarDays(schedule.saleStartsOn, MIN_DOCUMENT_SALE_DAYS),
+    earliestBidDeadlineOn: earliestBidDeadline(schedule.documentsIssuedOn),
+    earliestApplicationsDueOn: prequalification
+      ? addCalendarDays(schedule.saleEndsOn, MIN_PREQUALIFICATION_DAYS_AFTER_SALE)
+      : null,
+    documentObjectionsUntilOn: addCalendarDays(schedule.bidDeadlineOn, -DOCUMENT_OBJECTION_LEAD_DAYS),
+    amendmentsWithoutMoveUntilOn: addCalendarDays(schedule.bidDeadlineOn, -TENDER_AMENDMENT_LEAD_DAYS),
+  };
+}
+
+/**
+ * Checks a schedule at creation, on every edit and again at the announcement, in the order a
+ * tender runs: the sale, prequalification (when there is one), then the bid period. The first
+ * broken rule is refused with its own code; the order of the dates themselves is a form rule.
+ */
+export function checkTenderSchedule(schedule: TenderSchedule): void {
+  const dates = [
+    ['saleStartsOn', schedule.saleStartsOn],
+    ['saleEndsOn', schedule.saleEndsOn],
+    ['documentsIssuedOn', schedule.documentsIssuedOn],
+    ['bidDeadlineOn', schedule.bidDeadlineOn],
+    ...(schedule.applicationsDueOn != null ? [['applicationsDueOn', schedule.applicationsDueOn]] : []),
+  ] as const;
+  for (const [field, value] of dates) requireDate(field, value);
+  const order: { field: string; rule: string }[] = [];
+  if (schedule.documentsIssuedOn < schedule.saleStartsOn)
+    order.push({ field: 'documentsIssuedOn', rule: '≥ saleStartsOn' });
+  if (schedule.bidDeadlineOn <= schedule.saleEndsOn)
+    order.push({ field: 'bidDeadlineOn', rule: '> saleEndsOn' });
+  if (schedule.applicationsDueOn != null && schedule.applicationsDueOn >= schedule.bidDeadlineOn)
+    order.push({ field: 'applicationsDueOn', rule: '< bidDeadlineOn' });
+  if (order.length > 0) throw new DomainError('VALIDATION_FAILED', 'the schedule is out of order', order);
+  checkDocumentSale(schedule);
+  if (schedule.applicationsDueOn != null)
+    checkPrequalificationPeriod({
+      saleEndsOn: schedule.saleEndsOn,
+      applicationsDueOn: schedule.applicationsDueOn,
+    });
+  checkBidPeriod(schedule);
+}
