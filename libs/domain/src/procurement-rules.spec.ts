@@ -8,6 +8,8 @@ import {
   checkCallOff,
   checkDocumentsAvailable,
   checkEnoughSuppliers,
+  checkProcurementSchedule,
+  type ProcurementSchedule,
   checkProcurementContractInTime,
   checkProcurementSuspension,
   checkQualificationCall,
@@ -423,5 +425,118 @@ describe('deposits: losers within 5 business days of the award notice, the winne
     expect(procurementDepositRefundDueOn(calendar, { winner: true, contractSignedOn: '2026-11-06' })).toBe(
       '2026-11-13',
     );
+  });
+});
+
+describe('the schedule as staff enter it, per method', () => {
+  it.each<[string, ProcurementSchedule, ErrorCode | undefined]>([
+    [
+      'open tender at every minimum',
+      {
+        method: 'open_tender',
+        documentsIssuedOn: '2026-09-18',
+        documentsAvailableUntil: '2026-09-24',
+        deadlineOn: '2026-10-08',
+      },
+      undefined,
+    ],
+    [
+      'open tender, documents a business day short',
+      {
+        method: 'open_tender',
+        documentsIssuedOn: '2026-09-18',
+        documentsAvailableUntil: '2026-09-23',
+        deadlineOn: '2026-10-08',
+      },
+      'DOCUMENT_SALE_TOO_SHORT',
+    ],
+    [
+      'open tender, a deadline a day short',
+      {
+        method: 'open_tender',
+        documentsIssuedOn: '2026-09-18',
+        documentsAvailableUntil: '2026-09-24',
+        deadlineOn: '2026-10-07',
+      },
+      'BID_PERIOD_TOO_SHORT',
+    ],
+    [
+      'open tender without the documents’ availability',
+      { method: 'open_tender', documentsIssuedOn: '2026-09-18', deadlineOn: '2026-10-08' },
+      'VALIDATION_FAILED',
+    ],
+    [
+      'documents available after the deadline',
+      {
+        method: 'open_tender',
+        documentsIssuedOn: '2026-09-18',
+        documentsAvailableUntil: '2026-10-09',
+        deadlineOn: '2026-10-08',
+      },
+      'VALIDATION_FAILED',
+    ],
+    [
+      'invited tender: the call, then the documents',
+      {
+        method: 'invited_tender',
+        qualificationCallStartsOn: '2026-09-29',
+        qualificationCallEndsOn: '2026-10-12',
+        documentsIssuedOn: '2026-10-13',
+        documentsAvailableUntil: '2026-10-20',
+        deadlineOn: '2026-11-02',
+      },
+      undefined,
+    ],
+    [
+      'invited tender: a call ending on the make-up Saturday (4 business days)',
+      {
+        method: 'invited_tender',
+        qualificationCallStartsOn: '2026-09-29',
+        qualificationCallEndsOn: '2026-10-10',
+        documentsIssuedOn: '2026-10-13',
+        documentsAvailableUntil: '2026-10-20',
+        deadlineOn: '2026-11-02',
+      },
+      'PREQUALIFICATION_PERIOD_TOO_SHORT',
+    ],
+    [
+      'invited tender: documents before the call ends',
+      {
+        method: 'invited_tender',
+        qualificationCallStartsOn: '2026-09-29',
+        qualificationCallEndsOn: '2026-10-12',
+        documentsIssuedOn: '2026-10-12',
+        documentsAvailableUntil: '2026-10-20',
+        deadlineOn: '2026-11-02',
+      },
+      'VALIDATION_FAILED',
+    ],
+    [
+      'negotiation at 3 business days',
+      { method: 'competitive_negotiation', documentsIssuedOn: '2026-09-30', deadlineOn: '2026-10-10' },
+      undefined,
+    ],
+    [
+      'negotiation at 2',
+      { method: 'competitive_negotiation', documentsIssuedOn: '2026-09-30', deadlineOn: '2026-10-09' },
+      'RESPONSE_PERIOD_TOO_SHORT',
+    ],
+    [
+      'single source at 5 business days',
+      { method: 'single_source', publicityStartsOn: '2026-09-29', publicityEndsOn: '2026-10-12' },
+      undefined,
+    ],
+    [
+      'single source at 4',
+      { method: 'single_source', publicityStartsOn: '2026-09-29', publicityEndsOn: '2026-10-11' },
+      'SINGLE_SOURCE_PUBLICITY_TOO_SHORT',
+    ],
+    [
+      'single source without its publicity',
+      { method: 'single_source', documentsIssuedOn: '2026-09-29', deadlineOn: '2026-10-12' },
+      'VALIDATION_FAILED',
+    ],
+  ])('%s → %s', (_name, schedule, code) => {
+    expect(refusal(() => checkProcurementSchedule(calendar, schedule))?.code).toBe(code);
   });
 });

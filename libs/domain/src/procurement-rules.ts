@@ -10,6 +10,7 @@
  * (CALENDAR_YEAR_MISSING).
  */
 import { addCalendarDays, type BusinessCalendar } from './business-calendar.js';
+import { isCalendarDate } from './calendar.js';
 import { DomainError, type ErrorCode } from './errors.js';
 import type { ProcurementMethod } from './procurement-lifecycle.js';
 import { SeededStream, canonicalOrder, drawWithoutReplacement, requireDrawSeed } from './seeded-draw.js';
@@ -417,4 +418,78 @@ export function procurementDepositRefundDueOn(
   const from = refund.winner ? refund.contractSignedOn : refund.awardNoticeOn;
   requireDate(refund.winner ? 'contractSignedOn' : 'awardNoticeOn', from);
   return calendar.addBusinessDays(from, PROCUREMENT_DEPOSIT_REFUND_BUSINESS_DAYS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The schedule as staff enter it
+
+export interface ProcurementSchedule {
+  method: ProcurementMethod;
+  /** Invited tender: the call for qualification. */
+  qualificationCallStartsOn?: string | null;
+  qualificationCallEndsOn?: string | null;
+  /** Single source: the prior publicity. */
+  publicityStartsOn?: string | null;
+  publicityEndsOn?: string | null;
+  /** Every method but single source. */
+  documentsIssuedOn?: string | null;
+  documentsAvailableUntil?: string | null;
+  deadlineOn?: string | null;
+}
+
+/** Which dates a method's schedule needs. */
+function requiredScheduleFields(method: ProcurementMethod): (keyof ProcurementSchedule)[] {
+  if (method === 'single_source') return ['publicityStartsOn', 'publicityEndsOn'];
+  const fields: (keyof ProcurementSchedule)[] = ['documentsIssuedOn', 'deadlineOn'];
+  if (PROCUREMENT_METHOD_RULES[method].documentsAvailable) fields.push('documentsAvailableUntil');
+  if (method === 'invited_tender') fields.push('qualificationCallStartsOn', 'qualificationCallEndsOn');
+  return fields;
+}
+
+/**
+ * Checks a procurement's schedule for its method: the dates it needs are there and in order
+ * (VALIDATION_FAILED, every problem), then each period, each refusal its own code.
+ */
+export function checkProcurementSchedule(calendar: BusinessCalendar, schedule: ProcurementSchedule): void {
+  const violations: { field: string; rule: string }[] = [];
+  for (const field of requiredScheduleFields(schedule.method)) {
+    const value = schedule[field];
+    if (typeof value !== 'string' || !isCalendarDate(value))
+      violations.push({ field, rule: `a calendar date YYYY-MM-DD (${schedule.method} needs it)` });
+  }
+  if (violations.length > 0)
+    throw new DomainError('VALIDATION_FAILED', 'the schedule is incomplete', violations);
+  const { method } = schedule;
+  if (method === 'single_source') {
+    checkSingleSourcePublicity(calendar, {
+      startsOn: schedule.publicityStartsOn!,
+      endsOn: schedule.publicityEndsOn!,
+    });
+    return;
+  }
+  const order: { field: string; rule: string }[] = [];
+  if (method === 'invited_tender' && schedule.documentsIssuedOn! <= schedule.qualificationCallEndsOn!)
+    order.push({
+      field: 'documentsIssuedOn',
+      rule: '> qualificationCallEndsOn (the invited are picked first)',
+    });
+  if (schedule.documentsAvailableUntil != null && schedule.documentsAvailableUntil > schedule.deadlineOn!)
+    order.push({ field: 'documentsAvailableUntil', rule: '≤ deadlineOn' });
+  if (order.length > 0) throw new DomainError('VALIDATION_FAILED', 'the schedule is out of order', order);
+  if (method === 'invited_tender')
+    checkQualificationCall(calendar, {
+      publishedOn: schedule.qualificationCallStartsOn!,
+      endsOn: schedule.qualificationCallEndsOn!,
+    });
+  if (PROCUREMENT_METHOD_RULES[method].documentsAvailable)
+    checkDocumentsAvailable(calendar, {
+      method,
+      availableFrom: schedule.documentsIssuedOn!,
+      availableUntil: schedule.documentsAvailableUntil!,
+    });
+  checkResponsePeriod(calendar, {
+    method,
+    documentsIssuedOn: schedule.documentsIssuedOn!,
+    deadlineOn: schedule.deadlineOn!,
+  });
 }
