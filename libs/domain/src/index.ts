@@ -23,3 +23,5 @@ export * from './procurement-lifecycle.js';
 export * from './procurement-rules.js';
 export * from './evaluation-committee.js';
 export * from './evaluation.js';
+export * from './complaint-lifecycle.js';
+export * from './complaint-rules.js';
