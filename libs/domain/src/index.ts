@@ -25,3 +25,4 @@ export * from './evaluation-committee.js';
 export * from './evaluation.js';
 export * from './complaint-lifecycle.js';
 export * from './complaint-rules.js';
+export * from './early-warning.js';
