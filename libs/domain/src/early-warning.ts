@@ -9,7 +9,7 @@
  * (sharedIdentityAlerts over the sightings so far).
  */
 import type { ComplaintDeadline } from './complaint-rules.js';
-import { type DepositState } from './deposit-lifecycle.js';
+import { type DepositState, isRefundOverdue } from './deposit-lifecycle.js';
 import type { Fen } from './money.js';
 
 export const EARLY_WARNING_RULE_IDS = [
@@ -386,10 +386,7 @@ export const complaintOverdue: Detector = (facts) =>
 /** Still held after its last refund day (deposit-lifecycle's isRefundOverdue). */
 export const depositRefundOverdue: Detector = (facts) =>
   facts.deposits
-    .filter(
-      (deposit) =>
-        deposit.state === 'received' && deposit.refundDueOn !== null && facts.today > deposit.refundDueOn,
-    )
+    .filter((deposit) => isRefundOverdue(deposit, facts.today))
     .map((deposit) =>
       alert('DEPOSIT_REFUND_OVERDUE', facts, {
         depositId: deposit.depositId,
