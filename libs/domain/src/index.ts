@@ -26,3 +26,5 @@ export * from './evaluation.js';
 export * from './complaint-lifecycle.js';
 export * from './complaint-rules.js';
 export * from './early-warning.js';
+export * from './credit.js';
+export * from './fees.js';
