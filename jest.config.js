@@ -5,7 +5,20 @@ import { checkNodeRuntime } from './bin/node-runtime.js';
 checkNodeRuntime('tests');
 
 // ESM + ts-jest: NestJS 12 is ESM-only (see ../shared/design/STACK.md).
-const aliases = ['domain', 'persistence', 'auction', 'queues', 'auth', 'common', 'leasing', 'registrations', 'calendar', 'reports', 'sealed-bids'];
+const aliases = [
+  'domain',
+  'persistence',
+  'auction',
+  'queues',
+  'auth',
+  'common',
+  'leasing',
+  'registrations',
+  'calendar',
+  'reports',
+  'sealed-bids',
+  'open-data',
+];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
@@ -34,10 +47,23 @@ export default {
   // Apps the e2e tests spawn as child processes (spawnApp, runNode) are not seen; the apps they
   // start in Jest's own process are. Printed: istanbul's text summary, then a table per lib.
   coverageProvider: 'v8',
-  collectCoverageFrom: ['libs/*/src/**/*.ts', 'apps/*/src/**/*.ts', '!apps/web/**', '!**/*.spec.ts', '!**/*.d.ts'],
-  coverageReporters: ['text-summary', fileURLToPath(new URL('./test/support/coverage-by-lib.js', import.meta.url))],
+  collectCoverageFrom: [
+    'libs/*/src/**/*.ts',
+    'apps/*/src/**/*.ts',
+    '!apps/web/**',
+    '!**/*.spec.ts',
+    '!**/*.d.ts',
+  ],
+  coverageReporters: [
+    'text-summary',
+    fileURLToPath(new URL('./test/support/coverage-by-lib.js', import.meta.url)),
+  ],
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

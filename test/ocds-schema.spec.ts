@@ -1,0 +1,114 @@
+/**
+ * The OCDS output validated against the official OCDS 1.1.5 schemas (draft-04) with ajv, for
+ * every line and every status: the release package of each process, and its record package with
+ * the compiled release. The schemas are read from shared/ocds beside the repository (CI runs on a
+ * clone with a copy of shared/ beside it; OCDS_SCHEMA_DIR overrides), not copied into the repo.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import ajvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
+import { recordPackage, releasePackage, releasesOf } from '@ggzy/open-data';
+import { EVERY_LINE_AND_STATUS, OPTIONS, processAt } from './ocds-processes.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const candidates = [process.env.OCDS_SCHEMA_DIR, join(repo, '..', 'shared', 'ocds'), '/work/shared/ocds'];
+const schemaDir = candidates.find((dir) => dir && existsSync(join(dir, 'release-schema.json')));
+if (!schemaDir)
+  throw new Error(
+    `the OCDS 1.1.5 schemas were not found in ${candidates.filter(Boolean).join(', ')}; set OCDS_SCHEMA_DIR`,
+  );
+const read = (name: string) => JSON.parse(readFileSync(join(schemaDir, name), 'utf8'));
+
+// allErrors: a failure lists every problem; strict off: the official schemas use draft-04
+// keywords and annotations (codelist, openCodelist, deprecated…) that ajv's strict mode rejects.
+// Both packages are CommonJS: under ESM their export is the namespace's `default`.
+const ajv = new ajvDraft04.default({ allErrors: true, strict: false });
+ajvFormats.default(ajv);
+// The package schemas refer to the release schema (and the record package to the versioned release
+// schema) by URL: register the local files under their ids instead of fetching them.
+ajv.addSchema(read('release-schema.json'));
+ajv.addSchema(read('versioned-release-validation-schema.json'));
+const validateReleasePackage = ajv.compile(read('release-package-schema.json'));
+const validateRecordPackage = ajv.compile(read('record-package-schema.json'));
+
+const META = {
+  uri: 'https://ggzy.example.cn/api/ocds/releases',
+  publishedAt: new Date('2026-11-27T16:00:00Z'),
+};
+const errorsOf = (validate: ValidateFunction) =>
+  (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`);
+
+describe('OCDS 1.1.5 schema validation, every line and status', () => {
+  it.each(EVERY_LINE_AND_STATUS)(
+    '%s / %s: the release package and the record package are valid',
+    (line, status) => {
+      const process = processAt(line, status);
+      const releases = releasesOf(process, OPTIONS);
+      if (releases.length === 0) {
+        // A draft is not public: nothing to publish, and an empty package would be invalid by schema.
+        expect(['registered', 'planned', 'draft', 'accepted']).toContain(status);
+        expect(recordPackage([process], OPTIONS, META).records).toEqual([]);
+        return;
+      }
+      const releasePkg = releasePackage([process], OPTIONS, META);
+      expect(validateReleasePackage(releasePkg) ? [] : errorsOf(validateReleasePackage)).toEqual([]);
+      const recordPkg = recordPackage([process], OPTIONS, META);
+      expect(validateRecordPackage(recordPkg) ? [] : errorsOf(validateRecordPackage)).toEqual([]);
+    },
+  );
+
+  it('a package of every process at once is valid too', () => {
+    const processes = EVERY_LINE_AND_STATUS.map(([line, status]) => processAt(line, status));
+    const releasePkg = releasePackage(processes, OPTIONS, META);
+    expect(releasePkg.releases.length).toBeGreaterThan(100);
+    expect(validateReleasePackage(releasePkg) ? [] : errorsOf(validateReleasePackage)).toEqual([]);
+    expect(
+      validateRecordPackage(recordPackage(processes, OPTIONS, META)) ? [] : errorsOf(validateRecordPackage),
+    ).toEqual([]);
+  });
+});
+
+describe('the validator rejects what the schema forbids (so the tests above can fail)', () => {
+  const valid = () => releasePackage([processAt('lease', 'sold')], OPTIONS, META);
+  it.each<[string, (pkg: ReturnType<typeof valid>) => void, string]>([
+    [
+      'money as a string',
+      (pkg) => ((pkg.releases[0].tender as any).minValue.amount = '1800.00'),
+      'must be number,null',
+    ],
+    [
+      'a tender status OCDS does not know',
+      (pkg) => ((pkg.releases[0].tender as any).status = 'sold'),
+      'must be equal to one of the allowed values',
+    ],
+    [
+      'a release without its ocid',
+      (pkg) => delete (pkg.releases[0] as any).ocid,
+      "must have required property 'ocid'",
+    ],
+    [
+      'a tag outside the closed codelist',
+      (pkg) => (pkg.releases[0].tag = ['auction']),
+      'must be equal to one of the allowed values',
+    ],
+    [
+      'a date that is not a date-time',
+      (pkg) => (pkg.releases[0].date = '2026-03-02'),
+      'must match format "date-time"',
+    ],
+    [
+      'a currency that is not ISO 4217',
+      (pkg) => ((pkg.releases[0].tender as any).minValue.currency = 'RMB'),
+      'must be equal to one of the allowed values',
+    ],
+  ])('%s', (_name, corrupt, message) => {
+    const pkg = valid();
+    expect(validateReleasePackage(pkg)).toBe(true);
+    corrupt(pkg);
+    expect(validateReleasePackage(pkg)).toBe(false);
+    expect(errorsOf(validateReleasePackage).join('\n')).toContain(message);
+  });
+});
