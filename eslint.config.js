@@ -41,6 +41,13 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['@nestjs/*', 'typeorm', 'pg', 'bullmq', 'ioredis', 'socket.io*', '@ggzy/*'] }],
     },
   },
+  // The OCDS mapping is pure: it reads the domain's types and nothing that runs.
+  {
+    files: ['libs/open-data/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@nestjs/*', 'typeorm', 'pg', 'bullmq', 'ioredis', 'socket.io*', '@ggzy/persistence', '@ggzy/bidding', '@ggzy/leasing', '@ggzy/queues'] }],
+    },
+  },
   // The web app runs in the browser and talks only to REST and the socket: it imports no lib.
   {
     files: ['apps/web/**/*.{ts,tsx}'],
