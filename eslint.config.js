@@ -45,7 +45,7 @@ export default tseslint.config(
   {
     files: ['libs/open-data/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@nestjs/*', 'typeorm', 'pg', 'bullmq', 'ioredis', 'socket.io*', '@ggzy/persistence', '@ggzy/bidding', '@ggzy/leasing', '@ggzy/queues'] }],
+      'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@nestjs/*', 'typeorm', 'pg', 'bullmq', 'ioredis', 'socket.io*', '@ggzy/persistence', '@ggzy/auction', '@ggzy/bidding', '@ggzy/registrations', '@ggzy/leasing', '@ggzy/queues'] }],
     },
   },
   // The web app runs in the browser and talks only to REST and the socket: it imports no lib.
