@@ -5,60 +5,28 @@
  * person bidding on a lease) — so the mapping cannot leak what it is never handed. The caller (the
  * OCDS endpoints) builds this from each line's public services.
  */
-import type { Fen, ListingStatus, TransferStatus } from '@ggzy/domain';
+import {
+  type Fen,
+  type ListingStatus,
+  PROCUREMENT_METHODS,
+  PROCUREMENT_STATUSES,
+  type ProcurementMethod,
+  type ProcurementStatus,
+  TENDER_STATUSES,
+  type TenderStatus,
+  type TransferStatus,
+} from '@ggzy/domain';
 
 export const OCDS_LINES = ['construction', 'procurement', 'lease', 'transfer'] as const;
 export type OcdsLine = (typeof OCDS_LINES)[number];
 
-/**
- * The statuses of the tender and procurement lines (DOMAIN.md A and B), as the tender-rules branch
- * names them in libs/domain (tender-lifecycle.ts, procurement-lifecycle.ts). Kept here until those
- * tables are on main; then these become imports.
- */
-export const CONSTRUCTION_STATUSES = [
-  'registered',
-  'announced',
-  'prequalification',
-  'bidding',
-  'opened',
-  'evaluating',
-  'candidates_published',
-  'awarded',
-  'contracted',
-  'failed',
-  'suspended',
-  'terminated',
-] as const;
-export type ConstructionStatus = (typeof CONSTRUCTION_STATUSES)[number];
-
-export const PROCUREMENT_STATUSES_FOR_OCDS = [
-  'planned',
-  'prior_publicity',
-  'announced',
-  'responding',
-  'opened',
-  'evaluating',
-  'report_delivered',
-  'award_decided',
-  'awarded',
-  'contracted',
-  'closed',
-  'failed',
-  'suspended',
-  'terminated',
-] as const;
-export type ProcurementStatusForOcds = (typeof PROCUREMENT_STATUSES_FOR_OCDS)[number];
-
-export const PROCUREMENT_METHODS_FOR_OCDS = [
-  'open_tender',
-  'invited_tender',
-  'competitive_negotiation',
-  'competitive_consultation',
-  'request_for_quotation',
-  'single_source',
-  'framework_agreement',
-] as const;
-export type ProcurementMethodForOcds = (typeof PROCUREMENT_METHODS_FOR_OCDS)[number];
+/** The tender and procurement lines' statuses and methods, as their lifecycle tables name them. */
+export const CONSTRUCTION_STATUSES = TENDER_STATUSES;
+export type ConstructionStatus = TenderStatus;
+export const PROCUREMENT_STATUSES_FOR_OCDS = PROCUREMENT_STATUSES;
+export type ProcurementStatusForOcds = ProcurementStatus;
+export const PROCUREMENT_METHODS_FOR_OCDS = PROCUREMENT_METHODS;
+export type ProcurementMethodForOcds = ProcurementMethod;
 
 export type LineStatus<L extends OcdsLine> = L extends 'construction'
   ? ConstructionStatus
