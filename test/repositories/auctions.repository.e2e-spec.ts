@@ -325,6 +325,67 @@ describe('the bid path’s reads and the locked append', () => {
   });
 });
 
+describe('registrations are matched by host type and host id, never by the id alone', () => {
+  /*
+   * A transfer project's registration may carry the same host id as a lease's auction (the
+   * registrations table has no foreign key to either host). Only the lease's own registrations
+   * may qualify a bidder, name the leader or answer a bidder's code on that auction.
+   */
+  it('ignores another host type’s registration with the same id on the bid path, at the close and in the repository', async () => {
+    const listing = await createListing();
+    const outsider = (
+      await new UsersRepository(dataSource).create({
+        username: `outsider-${randomUUID().slice(0, 8)}`,
+        passwordHash: 'not-a-real-hash',
+        displayName: '另一条业务线的买受人',
+        roles: ['bidder'],
+      })
+    ).id;
+    const lease = { hostType: 'lease_listing' as const, hostId: listing.id };
+    const transfer = { hostType: 'transfer_project' as const, hostId: listing.id };
+    const transferRegistration = await dataSource.transaction(async (manager) => {
+      const registration = await registrations.insert(manager, transfer, outsider);
+      await registrations.update(manager, registration.id, { status: 'qualified', bidderCode: '333333' });
+      return registration;
+    });
+
+    // The bid path: qualified on the transfer only, the outsider has no registration here.
+    expect((await auctions.peekForBid(listing.id, outsider, 'x-1'))!.registration).toBeNull();
+    await dataSource.transaction(async (manager) => {
+      expect((await auctions.lockForBid(manager, listing.id, outsider, 'x-1'))!.registration).toBeNull();
+    });
+    expect(await auctions.findBidderCode(listing.id, outsider)).toBeNull();
+    expect(await auctions.findBidderCode(listing.id, bidderId)).toBe('111111');
+
+    // The close: a leader without a lease registration has no code here, whatever the transfer says.
+    await queryRows(env.config.DATABASE_OWNER_URL!, `UPDATE auctions SET leader_id = $2 WHERE id = $1`, [
+      listing.id,
+      outsider,
+    ]);
+    await dataSource.transaction(async (manager) => {
+      expect(await auctions.lockForClose(manager, listing.id)).toMatchObject({ leaderCode: null });
+    });
+
+    // RegistrationsRepository keeps the two hosts apart too.
+    const leaseRegistration = (await registrations.findOf(lease, bidderId))!;
+    expect(await registrations.find(transfer, leaseRegistration.id)).toBeNull();
+    expect(await registrations.find(lease, transferRegistration.id)).toBeNull();
+    expect(await registrations.findOf(lease, outsider)).toBeNull();
+    expect((await registrations.findOf(transfer, outsider))!.id).toBe(transferRegistration.id);
+    expect((await registrations.list(lease, 10, 0)).total).toBe(2);
+    expect((await registrations.list(transfer, 10, 0)).items.map((r) => r.id)).toEqual([
+      transferRegistration.id,
+    ]);
+    await dataSource.transaction(async (manager) => {
+      expect(await registrations.bidderCodeTaken(manager, transfer, '111111')).toBe(false);
+      expect(await registrations.bidderCodeTaken(manager, lease, '333333')).toBe(false);
+      expect(await registrations.bidderCodeTaken(manager, transfer, '333333')).toBe(true);
+    });
+    expect((await registrations.listOfBidder('lease_listing', outsider, 10, 0)).total).toBe(0);
+    expect((await registrations.listOfBidder('transfer_project', outsider, 10, 0)).total).toBe(1);
+  });
+});
+
 describe('the resync page (acceptedBidsAfter, behind SnapshotService.bidsAfter)', () => {
   it('pages by the (auction_id, seq) key with limit + 1 rows: no COUNT and no OFFSET in its SQL', async () => {
     const listing = await createListing();
