@@ -34,6 +34,7 @@ const ids = {
   announced: randomUUID(),
   bidding: randomUUID(),
   sold: randomUUID(),
+  suspended: randomUUID(),
 };
 const usernames = {
   staff: `staff${ids.staff.slice(0, 8)}`,
@@ -42,6 +43,31 @@ const usernames = {
   bob: `bob${ids.bob.slice(0, 8)}`,
 };
 const CODES = { alice: '111111', bob: '222222' };
+
+/** The auction's columns as lease_listings held them before the upgrade (their old values must move as they are). */
+const MOVED_COLUMNS = [
+  'start_price',
+  'increment',
+  'reserve_price',
+  'bidding_starts_at',
+  'free_bidding_ends_at',
+  'extension_seconds',
+  'status',
+  'ends_at',
+  'current_price',
+  'leader_id',
+  'bid_count',
+  'last_seq',
+  'final_price',
+  'winner_id',
+  'closed_at',
+  'status_reason',
+  'suspended_at',
+  'created_at',
+  'updated_at',
+];
+/** lease_listings as populate() left it, read back before the upgrade ran. */
+let oldListings: Record<string, unknown>[] = [];
 
 /** The old schema's rows, written as the previous release wrote them (times by the database's clock). */
 async function populate(ownerUrl: string): Promise<void> {
@@ -137,7 +163,37 @@ async function populate(ownerUrl: string): Promise<void> {
       ids.staff,
     ]);
     await client.query(`UPDATE lease_listings SET closed_at = ends_at WHERE id = $1`, [ids.sold]);
-    for (const listingId of [ids.announced, ids.bidding, ids.sold]) {
+    // Suspended while bidding (one bid, alice's), with a reserve and the reason announced.
+    await client.query(listing, [
+      ids.suspended,
+      'GF20260004',
+      '象山北路 5 号铺面',
+      12,
+      5000,
+      '-3 hours',
+      '-2 hours',
+      '-1 hour',
+      '1 hour',
+      'announced',
+      '1 hour 5 minutes',
+      100_000,
+      ids.alice,
+      1,
+      1,
+      null,
+      null,
+      null,
+      ids.staff,
+    ]);
+    await client.query(
+      `UPDATE lease_listings SET status = 'suspended', suspended_at = date_trunc('milliseconds', now()) - interval '10 minutes',
+              status_reason = '收到异议，暂停竞价', reserve_price = 150000 WHERE id = $1`,
+      [ids.suspended],
+    );
+    // Reserves are secret and decide sold or 流拍: they must move with their auctions.
+    await client.query(`UPDATE lease_listings SET reserve_price = 115000 WHERE id = $1`, [ids.bidding]);
+    await client.query(`UPDATE lease_listings SET reserve_price = 120000 WHERE id = $1`, [ids.sold]);
+    for (const listingId of [ids.announced, ids.bidding, ids.sold, ids.suspended]) {
       for (const who of ['alice', 'bob'] as const) {
         await client.query(
           `INSERT INTO lease_registrations (listing_id, bidder_id, status, bidder_code, deposit_received_at, decided_by, decided_at)
@@ -155,6 +211,7 @@ async function populate(ownerUrl: string): Promise<void> {
       [ids.bidding, 'alice', 'a-2', 110_000, 'accepted', 3, 115_000, '4 minutes'],
       [ids.sold, 'alice', 'a-1', 100_000, 'accepted', 1, 120_000, '1 minute'],
       [ids.sold, 'bob', 'b-1', 120_000, 'accepted', 2, 140_000, '2 minutes'],
+      [ids.suspended, 'alice', 'a-1', 100_000, 'accepted', 1, 105_000, '1 minute'],
     ] as const) {
       const accepted = outcome === 'accepted';
       await client.query(bid, [
@@ -176,6 +233,9 @@ async function populate(ownerUrl: string): Promise<void> {
        FROM lease_listings WHERE id = $1`,
       [ids.sold],
     );
+    oldListings = await client
+      .query<{ row: Record<string, unknown> }>(`SELECT to_jsonb(l) AS row FROM lease_listings l`)
+      .then((result) => result.rows.map((entry) => entry.row));
   } finally {
     await client.end();
   }
@@ -219,6 +279,16 @@ describe('upgrading a database with live leases to the auctions table', () => {
         current_price: null,
       },
       {
+        id: ids.suspended,
+        host_type: 'lease_listing',
+        status: 'suspended',
+        max_bid: String(Math.floor(Number.MAX_SAFE_INTEGER / 12)),
+        allow_self_outbid: false,
+        last_seq: 1,
+        bid_count: 1,
+        current_price: '100000',
+      },
+      {
         id: ids.sold,
         host_type: 'lease_listing',
         status: 'sold',
@@ -241,12 +311,27 @@ describe('upgrading a database with live leases to the auctions table', () => {
     ]);
   });
 
+  it('moves every auction column’s value as it was, reserve, suspension and reason included', async () => {
+    expect(oldListings).toHaveLength(4);
+    const auctions = await queryRows<{ row: Record<string, unknown> }>(
+      owner(),
+      `SELECT to_jsonb(a) AS row FROM auctions a`,
+    );
+    const pick = (row: Record<string, unknown>) =>
+      Object.fromEntries(['id', ...MOVED_COLUMNS].map((column) => [column, row[column]]));
+    const byId = (a: { id: unknown }, b: { id: unknown }) => String(a.id).localeCompare(String(b.id));
+    expect(auctions.map((entry) => pick(entry.row)).sort(byId)).toEqual(oldListings.map(pick).sort(byId));
+    // The data really exercises the nullable columns.
+    for (const column of ['reserve_price', 'status_reason', 'suspended_at', 'final_price', 'closed_at'])
+      expect(oldListings.some((row) => row[column] !== null)).toBe(true);
+  });
+
   it('moves the registrations to the shared table, keyed by their host', async () => {
     const rows = await queryRows(
       owner(),
       `SELECT host_type, count(*)::int AS n, count(DISTINCT host_id)::int AS hosts FROM registrations GROUP BY 1`,
     );
-    expect(rows).toEqual([{ host_type: 'lease_listing', n: 6, hosts: 3 }]);
+    expect(rows).toEqual([{ host_type: 'lease_listing', n: 8, hosts: 4 }]);
     const listed = await request(platform.api.url)
       .get(`/api/lease-listings/${ids.bidding}/registrations`)
       .auth(tokens.staff, { type: 'bearer' })
@@ -403,7 +488,7 @@ describe('down(): the upgrade reverses', () => {
       const dataSource = await createDataSource(database.url, 2, 'ggzy-test-upgrade-down').initialize();
       try {
         await dataSource.runMigrations({ transaction: 'all' });
-        expect(await queryRows(database.url, `SELECT count(*)::int AS n FROM auctions`)).toEqual([{ n: 3 }]);
+        expect(await queryRows(database.url, `SELECT count(*)::int AS n FROM auctions`)).toEqual([{ n: 4 }]);
         // The two migrations of the move, last first: registrations, then auctions.
         await dataSource.undoLastMigration({ transaction: 'all' });
         await dataSource.undoLastMigration({ transaction: 'all' });
