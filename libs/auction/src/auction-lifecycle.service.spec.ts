@@ -15,6 +15,7 @@ import {
 import { LeaseAuctionHost } from '../../leasing/src/lease-auction.host.js';
 import { FakeLiveEvents } from '../../../test/fakes/services.js';
 import { AuctionLifecycleService } from './auction-lifecycle.service.js';
+import type { AuctionHost, SoldAuction } from './auction-host.js';
 
 /**
  * The worker's timed steps over in-memory repositories. Whether a step is due is the
@@ -22,7 +23,7 @@ import { AuctionLifecycleService } from './auction-lifecycle.service.js';
  */
 const T0 = new Date('2026-06-01T02:00:00.000Z');
 
-function setup() {
+function setup(hostsOf?: (db: FakeDatabase) => AuctionHost[]) {
   const db = new FakeDatabase(T0);
   const listings = new FakeAuctionsRepository(db);
   const audit = new FakeAuditLogRepository(db);
@@ -32,8 +33,8 @@ function setup() {
     strict<AuctionsRepository>(listings, 'AuctionsRepository'),
     strict<AuditLogRepository>(audit, 'AuditLogRepository'),
     events,
-    // Leases host these auctions: the deal is rent × months.
-    [
+    // Unless a test says otherwise, leases host these auctions: the deal is rent × months.
+    hostsOf?.(db) ?? [
       new LeaseAuctionHost(
         strict<LeaseListingsRepository>(new FakeLeaseListingsRepository(db), 'LeaseListingsRepository'),
       ),
@@ -248,5 +249,56 @@ describe('AuctionLifecycleService.close', () => {
 
   it('answers a listing that is not there', async () => {
     expect(await setup().service.close(randomUUID())).toEqual({ closed: false, reason: 'not_found' });
+  });
+
+  it('writes the deal exactly as the auction’s host describes it: the engine adds only price, winner and time', async () => {
+    // A host whose rule is not the lease's (a transfer's: the deal is the price itself).
+    const asked: SoldAuction[] = [];
+    const s = setup(() => [
+      {
+        hostType: 'lease_listing',
+        dealFor: async (_manager, sold) => {
+          asked.push(sold);
+          return {
+            category: 'property_rights',
+            subtype: 'transfer',
+            title: '某公司 40% 股权',
+            amount: sold.finalPrice,
+          };
+        },
+      },
+    ]);
+    const { listing, leader } = withLeader(s, { endsAt: at(0) });
+    expect(await s.service.close(listing.id)).toMatchObject({ closed: true, status: 'sold' });
+    expect(asked).toEqual([{ auctionId: listing.id, finalPrice: 150_000, winnerId: leader }]);
+    expect(s.db.tables.deals).toEqual([
+      expect.objectContaining({
+        category: 'property_rights',
+        subtype: 'transfer',
+        title: '某公司 40% 股权',
+        amount: 150_000,
+        winnerId: leader,
+      }),
+    ]);
+    expect(s.audit.entries()).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ finalPrice: 150_000, dealAmount: 150_000 }),
+      }),
+    ]);
+  });
+
+  it('refuses to close an auction whose host type no registered host answers for, writing nothing', async () => {
+    const s = setup(() => [
+      {
+        hostType: 'transfer_project',
+        dealFor: () => Promise.reject(new Error('a transfer host must not price a lease')),
+      },
+    ]);
+    const { listing } = withLeader(s, { endsAt: at(0) });
+    await expect(s.service.close(listing.id)).rejects.toThrow('no auction host registered for lease_listing');
+    expect(s.listings.listing(listing.id).status).toBe('bidding');
+    expect(s.db.tables.deals).toEqual([]);
+    expect(s.audit.entries()).toEqual([]);
+    expect(s.events.published).toEqual([]);
   });
 });
