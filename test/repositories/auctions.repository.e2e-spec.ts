@@ -630,6 +630,68 @@ describe('closing (lockForClose, closeSold, closeUnsold)', () => {
   });
 });
 
+describe('the statements write the status they are given, never one of their own', () => {
+  /*
+   * The lifecycle table in libs/domain is the only decider: the SQL applies the step it is
+   * handed. A stand-in answer (one today's table never gives) must be written as it is, so a
+   * statement that hard-codes 'bidding', 'sold' or 'unsold' fails here.
+   */
+  const closedAt = new Date('2026-06-01T03:00:00.000Z');
+  const closeAudit = (id: string) => ({ ...auditRecord(id, 'auction.closed'), actorId: null });
+  it.each<[string, Partial<LeaseListing>, (listing: LeaseListing) => Promise<unknown>, string]>([
+    [
+      'the accept statement (announced → announced)',
+      { status: 'announced' },
+      (listing) =>
+        auctions.appendAcceptedBidIfUnchanged(
+          acceptedBid(listing),
+          { lastSeq: listing.lastSeq, endsAt: listing.endsAt },
+          { from: 'announced', to: 'announced' },
+          auditRecord(listing.id),
+        ),
+      'announced',
+    ],
+    [
+      'closeSold (→ unsold)',
+      { currentPrice: 120_000, leaderId: bidderId, lastSeq: 1, bidCount: 1 },
+      (listing) =>
+        dataSource.transaction((manager) =>
+          auctions.closeSold(
+            manager,
+            {
+              auctionId: listing.id,
+              status: 'unsold',
+              finalPrice: 120_000,
+              winnerId: bidderId,
+              closedAt,
+              deal: { category: 'property_rights', subtype: 'lease', title: listing.title, amount: 1 },
+              winnerName: '杭州某某餐饮有限公司',
+            },
+            closeAudit(listing.id),
+          ),
+        ),
+      'unsold',
+    ],
+    [
+      'closeUnsold (→ sold)',
+      {},
+      (listing) =>
+        dataSource.transaction((manager) =>
+          auctions.closeUnsold(
+            manager,
+            { auctionId: listing.id, status: 'sold', closedAt, reason: 'no_bids' },
+            closeAudit(listing.id),
+          ),
+        ),
+      'sold',
+    ],
+  ])('%s', async (_statement, changes, run, written) => {
+    const listing = await createListing(changes);
+    await run(listing);
+    expect((await listings.findById(listing.id))!.status).toBe(written);
+  });
+});
+
 describe('the sweeper’s query (findOverdue)', () => {
   // What the worker passes: the statuses the lifecycle table lets close and open.
   const LIVE = { closable: statusesAllowing('close_sold'), openable: statusesAllowing('open') };
