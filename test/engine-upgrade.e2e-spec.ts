@@ -454,6 +454,37 @@ describe('upgrading a database with live leases to the auctions table', () => {
     const actions = (await auditFor(api, tokens.supervisor, ids.announced)).map((entry) => entry.action);
     expect(actions).toEqual(['auction.opened', 'bid.accepted', 'auction.closed']);
   });
+
+  it('the lease REST bid endpoint finds leases only: another line’s auction is LISTING_NOT_FOUND, nothing written', async () => {
+    // A transfer project's live auction, alice qualified on it (as §2's transfers will host them).
+    const [{ id }] = await queryRows<{ id: string }>(
+      owner(),
+      `INSERT INTO auctions (id, host_type, status, start_price, increment, max_bid, bidding_starts_at,
+         free_bidding_ends_at, extension_seconds, ends_at)
+       VALUES (gen_random_uuid(), 'transfer_project', 'bidding', 100000, 5000, 9007199254740991,
+         clock_timestamp() - interval '1 minute', clock_timestamp() + interval '1 hour', 300,
+         clock_timestamp() + interval '1 hour 5 minutes')
+       RETURNING id`,
+    );
+    await queryRows(
+      owner(),
+      `INSERT INTO registrations (host_type, host_id, bidder_id, status, bidder_code)
+       VALUES ('transfer_project', $1, $2, 'qualified', '333333')`,
+      [id, ids.alice],
+    );
+    expect(await bidOverRest(platform.api.url, tokens.alice, id, 100_000, 't-1')).toMatchObject({
+      ok: false,
+      error: { code: 'LISTING_NOT_FOUND' },
+    });
+    expect(
+      await queryRows(
+        owner(),
+        `SELECT last_seq, (SELECT count(*)::int FROM bids WHERE auction_id = $1) AS bids
+         FROM auctions WHERE id = $1`,
+        [id],
+      ),
+    ).toEqual([{ last_seq: 0, bids: 0 }]);
+  });
 });
 
 describe('down(): the upgrade reverses', () => {

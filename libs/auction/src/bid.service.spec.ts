@@ -314,6 +314,35 @@ const rejections: {
   },
 ];
 
+describe('BidService: a line’s own endpoint', () => {
+  it('finds only its own line’s auctions: another host type under the id is LISTING_NOT_FOUND, nothing written', async () => {
+    const s = setup();
+    const { listing } = live(s);
+    const before = structuredClone(s.db.tables.listings);
+    expect(
+      await rejection(
+        s.service.placeBid(s.bidder, {
+          listingId: listing.id,
+          amount: 100_000,
+          clientBidId: 'h1',
+          hostType: 'transfer_project',
+        }),
+      ),
+    ).toBe('LISTING_NOT_FOUND');
+    expect(s.db.tables.listings).toEqual(before);
+    expect(s.db.tables.bids).toEqual([]);
+    expect(s.events.published).toEqual([]);
+    // Its own line's auction takes the bid.
+    const view = await s.service.placeBid(s.bidder, {
+      listingId: listing.id,
+      amount: 100_000,
+      clientBidId: 'h2',
+      hostType: 'lease_listing',
+    });
+    expect(view).toMatchObject({ listingId: listing.id, seq: 1 });
+  });
+});
+
 describe('BidService: each rejection', () => {
   it.each(rejections)('$code: $why', async ({ code, arrange, kept, locked }) => {
     const s = setup();

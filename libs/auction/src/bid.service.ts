@@ -14,6 +14,7 @@ import {
 import {
   type AcceptedBid,
   type AuditRecord,
+  type AuctionHostType,
   AuctionsRepository,
   type BidContext,
   type BidEntity,
@@ -28,6 +29,11 @@ export interface PlaceBid {
   listingId: string;
   amount: number;
   clientBidId: string;
+  /**
+   * A line's own endpoint (the lease REST twin) names its host type: another line's auction
+   * under that id is not there for it. The socket, which serves every line, names none.
+   */
+  hostType?: AuctionHostType;
 }
 
 const LOCK_FREE_REJECTIONS = new Set<ErrorCode>(['BID_TOO_LOW', 'NOT_QUALIFIED']);
@@ -101,9 +107,7 @@ export class BidService {
   private async decideOptimistically(user: AuthUser, input: PlaceBid): Promise<Outcome> {
     for (let attempt = 0; attempt < MAX_OPTIMISTIC_ATTEMPTS; attempt += 1) {
       const context = await this.auctions.peekForBid(input.listingId, user.id, input.clientBidId);
-      // A draft is not there for bidders: the same answer as an id that does not exist.
-      if (!context || context.auction.status === INITIAL_AUCTION_STATUS)
-        throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+      if (!isBiddable(context, input)) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
       if (context.existing) return replay(context.existing);
       const now = this.clock.now();
       const decision = this.evaluate(context, user, input, now);
@@ -129,9 +133,7 @@ export class BidService {
   private decideLocked(user: AuthUser, input: PlaceBid): Promise<Outcome> {
     return this.dataSource.transaction(async (manager): Promise<Outcome> => {
       const context = await this.auctions.lockForBid(manager, input.listingId, user.id, input.clientBidId);
-      // A draft is not there for bidders: the same answer as an id that does not exist.
-      if (!context || context.auction.status === INITIAL_AUCTION_STATUS)
-        throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
+      if (!isBiddable(context, input)) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
       if (context.existing) return replay(context.existing);
       const now = this.clock.now();
       const decision = this.evaluate(context, user, input, now);
@@ -245,6 +247,15 @@ function acceptStep(context: BidContext): StatusStep {
   // The rules accept only in a live phase, which the table's accept_bid covers.
   if (!to) throw new Error(`accept_bid is not allowed from ${from}`);
   return { from, to };
+}
+
+/**
+ * A draft is not there for bidders, nor another line's auction for a line's own endpoint: the
+ * same answer as an id that does not exist.
+ */
+function isBiddable(context: BidContext | null, input: PlaceBid): context is BidContext {
+  if (!context || context.auction.status === INITIAL_AUCTION_STATUS) return false;
+  return input.hostType === undefined || context.auction.hostType === input.hostType;
 }
 
 function replay(existing: BidEntity): Outcome {

@@ -152,7 +152,13 @@ export class LeaseListingsController {
   @Post(':id/bids')
   @Roles('bidder')
   bid(@CurrentUser() bidder: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: PlaceBidDto) {
-    return this.bids.placeBid(bidder, { listingId: id, amount: body.amount, clientBidId: body.clientBidId });
+    return this.bids.placeBid(bidder, {
+      listingId: id,
+      amount: body.amount,
+      clientBidId: body.clientBidId,
+      // The lease endpoint bids on leases only; a transfer's auction is bid on through its own.
+      hostType: 'lease_listing',
+    });
   }
 
   /** The public ledger: `{seq, amount, bidderCode, at}` only. */
