@@ -319,7 +319,8 @@ describe('upgrading a database with live leases to the auctions table', () => {
     );
     const pick = (row: Record<string, unknown>) =>
       Object.fromEntries(['id', ...MOVED_COLUMNS].map((column) => [column, row[column]]));
-    const byId = (a: { id: unknown }, b: { id: unknown }) => String(a.id).localeCompare(String(b.id));
+    const byId = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+      String(a.id).localeCompare(String(b.id));
     expect(auctions.map((entry) => pick(entry.row)).sort(byId)).toEqual(oldListings.map(pick).sort(byId));
     // The data really exercises the nullable columns.
     for (const column of ['reserve_price', 'status_reason', 'suspended_at', 'final_price', 'closed_at'])
