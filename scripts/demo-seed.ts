@@ -3,7 +3,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSource } from 'typeorm';
-import { closeOutcome, initialEndsAt, minNextBid, nextAuctionStatus, validateDealImport } from '@ggzy/domain';
+import {
+  closeOutcome,
+  INITIAL_AUCTION_STATUS,
+  initialEndsAt,
+  minNextBid,
+  nextAuctionStatus,
+  validateDealImport,
+} from '@ggzy/domain';
+
+/** What publishing a draft makes of it, as the lifecycle table says. */
+const PUBLISHED = nextAuctionStatus(INITIAL_AUCTION_STATUS, 'publish')!;
 import {
   AuctionsRepository,
   AuditLogRepository,
@@ -101,7 +111,7 @@ export async function seedDemo(
         now.getUTCFullYear(),
       );
       await listings.update(manager, listing.id, {
-        status: 'announced',
+        status: PUBLISHED,
         qualifiedCount: qualifiedBidders.length,
       });
       for (const [index, username] of qualifiedBidders.entries()) {
@@ -193,7 +203,7 @@ async function closeWithBids(
           bidCount: index + 1,
         },
         // Published above: its history's bids move it as an accepted bid does.
-        nextAuctionStatus('announced', 'accept_bid')!,
+        nextAuctionStatus(PUBLISHED, 'accept_bid')!,
         {
           at,
           actorId: ids[username],
