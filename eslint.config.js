@@ -28,10 +28,10 @@ export default tseslint.config(
     files: ['libs/reports/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/auction', '@ggzy/leasing'] }] },
   },
-  // The auction engine and registrations serve every line and know none of them (a host
-  // registers itself through AuctionHost); their specs may wire a real host.
+  // The auction engine, registrations and deposits serve every line and know none of them (a
+  // host registers itself through AuctionHost); their specs may wire a real host.
   {
-    files: ['libs/auction/**/*.ts', 'libs/registrations/**/*.ts'],
+    files: ['libs/auction/**/*.ts', 'libs/registrations/**/*.ts', 'libs/deposits/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '**/leasing/**'] }] },
   },

@@ -14,6 +14,7 @@ const aliases = [
   'common',
   'leasing',
   'registrations',
+  'deposits',
   'calendar',
   'reports',
   'sealed-bids',

@@ -4,8 +4,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSource } from 'typeorm';
 import {
+  applyDepositAction,
   closeOutcome,
   INITIAL_AUCTION_STATUS,
+  INITIAL_DEPOSIT_STATE,
   initialEndsAt,
   minNextBid,
   nextAuctionStatus,
@@ -17,7 +19,9 @@ const PUBLISHED = nextAuctionStatus(INITIAL_AUCTION_STATUS, 'publish')!;
 import {
   AuctionsRepository,
   AuditLogRepository,
+  BusinessCalendarRepository,
   DealsRepository,
+  DepositsRepository,
   type ImportResult,
   LeaseListingsRepository,
   RegistrationsRepository,
@@ -27,6 +31,9 @@ import {
 import { PasswordHasher } from '@ggzy/auth';
 import { readDealFile } from '@ggzy/reports';
 import { LeaseAuctionHost } from '@ggzy/leasing';
+import { BusinessCalendarService } from '@ggzy/calendar';
+import { DepositsService } from '@ggzy/deposits';
+import { type AppConfig, createLogger, SystemClock } from '@ggzy/common';
 
 export interface DemoAccount {
   username: string;
@@ -59,6 +66,7 @@ export async function seedDemo(
   const users = new UsersRepository(dataSource);
   const listings = new LeaseListingsRepository(dataSource);
   const registrations = new RegistrationsRepository(dataSource);
+  const deposits = new DepositsRepository(dataSource);
   const leaseHost = (hostId: string) => ({ hostType: 'lease_listing' as const, hostId });
   const audit = new AuditLogRepository(dataSource);
   const hasher = new PasswordHasher();
@@ -116,6 +124,24 @@ export async function seedDemo(
       });
       for (const [index, username] of qualifiedBidders.entries()) {
         const registration = await registrations.insert(manager, leaseHost(listing.id), ids[username]);
+        // Each registration owes the listing's deposit; the qualified ones have paid it.
+        const depositId = await deposits.insert(manager, {
+          ...leaseHost(listing.id),
+          registrationId: registration.id,
+          bidderId: ids[username],
+          amount: terms.deposit,
+          state: INITIAL_DEPOSIT_STATE,
+        });
+        await deposits.step(
+          manager,
+          depositId,
+          INITIAL_DEPOSIT_STATE,
+          applyDepositAction(INITIAL_DEPOSIT_STATE, 'receive'),
+          {
+            receivedAt: now,
+            receivedBy: ids.staff,
+          },
+        );
         await registrations.update(manager, registration.id, {
           status: 'qualified',
           bidderCode: String(index + 1).padStart(4, '0'),
@@ -124,7 +150,14 @@ export async function seedDemo(
           decidedAt: now,
         });
       }
-      await registrations.insert(manager, leaseHost(listing.id), ids.bidder4);
+      const pending = await registrations.insert(manager, leaseHost(listing.id), ids.bidder4);
+      await deposits.insert(manager, {
+        ...leaseHost(listing.id),
+        registrationId: pending.id,
+        bidderId: ids.bidder4,
+        amount: terms.deposit,
+        state: INITIAL_DEPOSIT_STATE,
+      });
       await audit.append(manager, {
         at: now,
         actorId: ids.staff,
@@ -161,16 +194,37 @@ export async function seedDemo(
       reservePrice: 400_000,
     });
     // No reserve: sold. One bid below the reserve: 流拍.
-    await closeWithBids(dataSource, listings, sold, ['bidder1', 'bidder2', 'bidder1', 'bidder3'], ids);
-    await closeWithBids(dataSource, listings, unsold, ['bidder2'], ids);
+    const host = demoLeaseHost(dataSource, listings, timeZone);
+    await closeWithBids(dataSource, host, sold, ['bidder1', 'bidder2', 'bidder1', 'bidder3'], ids);
+    await closeWithBids(dataSource, host, unsold, ['bidder2'], ids);
   }
   await importHistoricalDeals(dataSource, ids.staff, timeZone);
   return { accounts, liveListingId: live.id };
 }
 
+/** The lease host as the worker has it: the deal, and the deposits settled at the close. */
+function demoLeaseHost(dataSource: DataSource, listings: LeaseListingsRepository, timeZone: string) {
+  const audit = new AuditLogRepository(dataSource);
+  const calendars = new BusinessCalendarService(
+    dataSource,
+    new BusinessCalendarRepository(dataSource),
+    audit,
+    new SystemClock(),
+  );
+  const deposits = new DepositsService(
+    dataSource,
+    new DepositsRepository(dataSource),
+    audit,
+    calendars,
+    { CENTRE_TZ: timeZone } as AppConfig,
+    createLogger('demo-seed', 'warn'),
+  );
+  return new LeaseAuctionHost(listings, deposits);
+}
+
 async function closeWithBids(
   dataSource: DataSource,
-  listings: LeaseListingsRepository,
+  host: LeaseAuctionHost,
   listing: Awaited<ReturnType<LeaseListingsRepository['insertDraft']>>,
   bidders: string[],
   ids: Record<string, string>,
@@ -225,7 +279,7 @@ async function closeWithBids(
       entityId: listing.id,
     };
     if (result.status === 'sold') {
-      const deal = await new LeaseAuctionHost(listings).dealFor(manager, {
+      const deal = await host.dealFor(manager, {
         auctionId: listing.id,
         finalPrice: result.finalPrice,
         winnerId: result.winnerId,
@@ -243,6 +297,11 @@ async function closeWithBids(
         },
         { ...audit, data: { demo: true, ...result, dealAmount: deal.amount } },
       );
+      await host.afterClose(manager, {
+        auctionId: listing.id,
+        closedAt: endsAt,
+        outcome: { sold: true, winnerId: result.winnerId },
+      });
     } else {
       await auctions.closeUnsold(
         manager,
@@ -254,6 +313,7 @@ async function closeWithBids(
         },
         { ...audit, data: { demo: true, ...result } },
       );
+      await host.afterClose(manager, { auctionId: listing.id, closedAt: endsAt, outcome: { sold: false } });
     }
   });
 }

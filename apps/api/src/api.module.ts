@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { AuthGuard, AuthModule } from '@ggzy/auth';
 import { AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
-import { BusinessCalendarService } from '@ggzy/calendar';
+import { DepositsModule } from '@ggzy/deposits';
 import { LeaseListingsService } from '@ggzy/leasing';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
@@ -53,6 +53,7 @@ export class ApiModule {
       imports: [
         CoreModule.forRoot(config, logger),
         PersistenceModule.forRoot('ggzy-api'),
+        DepositsModule,
         AuthModule,
         AuctionModule.forRoot({
           provide: LIVE_EVENTS,
@@ -90,7 +91,6 @@ export class ApiModule {
         DealImportService,
         LeaseListingsService,
         RegistrationsService,
-        BusinessCalendarService,
         HealthService,
         ConnectionsCloser,
         // Guards run in this order: the address budget before any token is verified.

@@ -8,6 +8,7 @@ import {
   type LiveEvents,
 } from '@ggzy/auction';
 import { LeaseAuctionHost } from '@ggzy/leasing';
+import { DepositsModule } from '@ggzy/deposits';
 import { APP_CONFIG, type AppConfig, CoreModule } from '@ggzy/common';
 import { PersistenceModule } from '@ggzy/persistence';
 import { AuctionScheduler, createQueueBackend, type QueueBackend, ReportQueue } from '@ggzy/queues';
@@ -32,6 +33,7 @@ export class WorkerModule {
       imports: [
         CoreModule.forRoot(config, logger),
         PersistenceModule.forRoot('ggzy-worker'),
+        DepositsModule,
         AuctionModule.forRoot(
           {
             provide: LIVE_EVENTS,

@@ -18,6 +18,18 @@ export interface AuctionHost {
   readonly hostType: AuctionHostType;
   /** Read inside the closing transaction, so the deal and the close commit together. */
   dealFor(manager: EntityManager, sold: SoldAuction): Promise<DealOfAuction>;
+  /**
+   * What else the end means for the host (its deposits fall due or stay held), in the same
+   * transaction as the close and its deal, online or on site.
+   */
+  afterClose?(manager: EntityManager, closed: ClosedAuction): Promise<void>;
+}
+
+/** How an auction ended, for the host's own consequences. */
+export interface ClosedAuction {
+  auctionId: string;
+  closedAt: Date;
+  outcome: { sold: true; winnerId: string } | { sold: false };
 }
 
 /** The hosts a process registers (the worker, which closes auctions), by host type. */

@@ -12,6 +12,7 @@ import {
   FakeLeaseListingsRepository,
   strict,
 } from '../../../test/fakes/persistence.js';
+import type { DepositsService } from '@ggzy/deposits';
 import { LeaseAuctionHost } from '../../leasing/src/lease-auction.host.js';
 import { FakeLiveEvents } from '../../../test/fakes/services.js';
 import { AuctionLifecycleService } from './auction-lifecycle.service.js';
@@ -25,6 +26,15 @@ const T0 = new Date('2026-06-01T02:00:00.000Z');
 
 function setup(hostsOf?: (db: FakeDatabase) => AuctionHost[]) {
   const db = new FakeDatabase(T0);
+  // The lease host settles its deposits at every close (tested against PostgreSQL in deposits.e2e-spec).
+  const settled: string[] = [];
+  const deposits: Pick<DepositsService, 'settleOnClose'> = {
+    settleOnClose: async (_manager, host, outcome, endedAt) => {
+      settled.push(
+        `${host.hostId} ${outcome.sold ? `sold to ${outcome.winnerId}` : 'unsold'} ${endedAt.toISOString()}`,
+      );
+    },
+  };
   const listings = new FakeAuctionsRepository(db);
   const audit = new FakeAuditLogRepository(db);
   const events = new FakeLiveEvents();
@@ -37,10 +47,11 @@ function setup(hostsOf?: (db: FakeDatabase) => AuctionHost[]) {
     hostsOf?.(db) ?? [
       new LeaseAuctionHost(
         strict<LeaseListingsRepository>(new FakeLeaseListingsRepository(db), 'LeaseListingsRepository'),
+        strict<DepositsService>(deposits, 'DepositsService'),
       ),
     ],
   );
-  return { db, listings, audit, events, service };
+  return { db, listings, audit, events, service, settled };
 }
 
 const at = (ms: number) => new Date(T0.getTime() + ms);
@@ -181,7 +192,10 @@ describe('AuctionLifecycleService.close', () => {
         },
       },
     ]);
+    // The host settles its deposits in the close: the winner's held, the others' due for refund.
+    expect(s.settled).toEqual([`${listing.id} sold to ${leader} ${at(800).toISOString()}`]);
     expect(await s.service.close(listing.id)).toEqual({ closed: false, reason: 'not_live' });
+    expect(s.settled).toHaveLength(1);
     expect(s.db.tables.deals).toHaveLength(1);
     expect(s.audit.entries()).toHaveLength(1);
     expect(s.events.published).toHaveLength(1);
@@ -196,6 +210,7 @@ describe('AuctionLifecycleService.close', () => {
       const s = setup();
       const { listing } = withLeader(s, { endsAt: at(0), ...overrides });
       expect(await s.service.close(listing.id)).toEqual({ closed: true, status: 'unsold', closedAt: at(0) });
+      expect(s.settled).toEqual([`${listing.id} unsold ${at(0).toISOString()}`]);
       expect(s.listings.listing(listing.id)).toMatchObject({
         status: 'unsold',
         statusReason: reason,

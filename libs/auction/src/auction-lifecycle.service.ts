@@ -122,6 +122,11 @@ export class AuctionLifecycleService {
             },
           },
         );
+        await this.hosts.get(auction.hostType).afterClose?.(manager, {
+          auctionId,
+          closedAt,
+          outcome: { sold: true, winnerId: outcome.winnerId },
+        });
         event = {
           status: 'sold',
           finalPrice: outcome.finalPrice,
@@ -151,6 +156,11 @@ export class AuctionLifecycleService {
             },
           },
         );
+        await this.hosts.get(auction.hostType).afterClose?.(manager, {
+          auctionId,
+          closedAt,
+          outcome: { sold: false },
+        });
         event = { status: 'unsold', closedAt };
       }
       return { closed: true, status: outcome.status, closedAt };

@@ -5,7 +5,9 @@ import {
   type DepositAction,
   type DepositState,
   type HeldDeposit,
+  INITIAL_DEPOSIT_STATE,
   applyDepositAction,
+  depositStatesAllowing,
   depositOnContractSigned,
   depositOnDefault,
   depositsOnDeal,
@@ -97,6 +99,21 @@ describe('deposit lifecycle: due → received → refunded | forfeited | convert
     expect(isSettledDeposit(state)).toBe(settled);
     expect(DEPOSIT_ACTIONS.every((action) => !nextDepositState(state, action).ok)).toBe(settled);
   });
+
+  it('starts due: the only state nothing leads into', () => {
+    expect(INITIAL_DEPOSIT_STATE).toBe('due');
+    const reachable = PAIRS.map(([, , , to]) => to).filter(isState);
+    expect(DEPOSIT_STATES.filter((state) => !reachable.includes(state))).toEqual([INITIAL_DEPOSIT_STATE]);
+  });
+
+  it.each(DEPOSIT_ACTIONS.map((action) => [action] as const))(
+    'depositStatesAllowing(%s) is exactly the states the table lets it leave from',
+    (action) => {
+      expect(depositStatesAllowing(action)).toEqual(
+        DEPOSIT_STATES.filter((state) => isState(TABLE[state][action] as string)),
+      );
+    },
+  );
 });
 
 describe('who gets what when a process ends', () => {

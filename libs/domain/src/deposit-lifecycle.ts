@@ -13,12 +13,23 @@ export type DepositState = (typeof DEPOSIT_STATES)[number];
 export const DEPOSIT_ACTIONS = ['receive', 'refund', 'forfeit', 'convert'] as const;
 export type DepositAction = (typeof DEPOSIT_ACTIONS)[number];
 
+/** Where every deposit starts: a registration owes it, the centre has not received it. */
+export const INITIAL_DEPOSIT_STATE: DepositState = 'due';
+
 const TRANSITIONS: Record<DepositAction, Partial<Record<DepositState, DepositState>>> = {
   receive: { due: 'received' },
   refund: { received: 'refunded' },
   forfeit: { received: 'forfeited' },
   convert: { received: 'converted' },
 };
+
+/**
+ * The states `action` may leave from: what a query filters on (the deposits a refund can still
+ * be made from are the ones the centre holds).
+ */
+export function depositStatesAllowing(action: DepositAction): DepositState[] {
+  return DEPOSIT_STATES.filter((state) => TRANSITIONS[action][state] !== undefined);
+}
 
 /** Money the centre no longer holds: nothing more can happen to it. */
 export function isSettledDeposit(state: DepositState): boolean {

@@ -2,18 +2,23 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { leaseDealAmount } from '@ggzy/domain';
 import { type DealOfAuction, LeaseListingsRepository } from '@ggzy/persistence';
-import type { AuctionHost, SoldAuction } from '@ggzy/auction';
+import type { AuctionHost, ClosedAuction, SoldAuction } from '@ggzy/auction';
+import { DepositsService } from '@ggzy/deposits';
 
 /**
  * The lease listing as an auction's host. Its limit (the largest rent whose rent × months is a
  * safe integer) is written with the listing's terms; at the close a lease's deal is the final
- * monthly rent × the term, filed under property rights / lease.
+ * monthly rent × the term, filed under property rights / lease, and its deposits are settled:
+ * the losers' fall due for refund, the winner's is held (or all fall due when unsold).
  */
 @Injectable()
 export class LeaseAuctionHost implements AuctionHost {
   readonly hostType = 'lease_listing' as const;
 
-  constructor(private readonly listings: LeaseListingsRepository) {}
+  constructor(
+    private readonly listings: LeaseListingsRepository,
+    private readonly deposits: DepositsService,
+  ) {}
 
   async dealFor(manager: EntityManager, sold: SoldAuction): Promise<DealOfAuction> {
     const terms = await this.listings.findDealTerms(manager, sold.auctionId);
@@ -24,5 +29,15 @@ export class LeaseAuctionHost implements AuctionHost {
       title: terms.title,
       amount: leaseDealAmount(sold.finalPrice, terms.leaseTermMonths),
     };
+  }
+
+  async afterClose(manager: EntityManager, closed: ClosedAuction): Promise<void> {
+    await this.deposits.settleOnClose(
+      manager,
+      { hostType: this.hostType, hostId: closed.auctionId },
+      closed.outcome,
+      closed.closedAt,
+      null,
+    );
   }
 }

@@ -9,6 +9,7 @@ import type {
   RegistrationsRepository,
 } from '@ggzy/persistence';
 import { RegistrationsService } from '@ggzy/registrations';
+import type { DepositsService } from '@ggzy/deposits';
 import type { AuctionScheduler } from '@ggzy/queues';
 import {
   FakeAuditLogRepository,
@@ -46,8 +47,34 @@ class FakeScheduler implements Pick<AuctionScheduler, 'scheduleOpen' | 'schedule
   }
 }
 
+/**
+ * DepositsService's part in a lease (its own steps are tested against PostgreSQL in
+ * test/deposits.e2e-spec.ts): what was asked of it, and the refusal of a deposit not received.
+ */
+class FakeDeposits implements Pick<DepositsService, 'openForRegistration' | 'requireForQualification'> {
+  calls: string[] = [];
+
+  async openForRegistration(_manager: unknown, opening: { registrationId: string; amount: number }) {
+    this.calls.push(`open ${opening.registrationId} ${opening.amount}`);
+    return randomUUID();
+  }
+
+  async requireForQualification(
+    _manager: unknown,
+    _staffId: string,
+    _host: unknown,
+    registrationId: string,
+    _now: Date,
+    options: { recordReceipt: boolean },
+  ) {
+    if (!options.recordReceipt) throw new DomainError('DEPOSIT_NOT_RECEIVED', 'the deposit is due');
+    this.calls.push(`receive ${registrationId}`);
+  }
+}
+
 function setup() {
   const db = new FakeDatabase(T0);
+  const deposits = new FakeDeposits();
   const listings = new FakeLeaseListingsRepository(db);
   const audit = new FakeAuditLogRepository(db);
   const scheduler = new FakeScheduler();
@@ -68,6 +95,7 @@ function setup() {
       strict<RegistrationsRepository>(new FakeRegistrationsRepository(db), 'RegistrationsRepository'),
       strict<AuditLogRepository>(audit, 'AuditLogRepository'),
     ),
+    strict<DepositsService>(deposits, 'DepositsService'),
     strict<AuditLogRepository>(audit, 'AuditLogRepository'),
     strict<AuctionScheduler>(scheduler, 'AuctionScheduler'),
     clock,
@@ -79,7 +107,7 @@ function setup() {
     clock.advance(ms);
     db.advance(ms);
   };
-  return { db, listings, audit, scheduler, clock, elapse, events, warnings, service };
+  return { db, listings, audit, scheduler, clock, elapse, events, warnings, service, deposits };
 }
 
 type Setup = ReturnType<typeof setup>;
@@ -380,7 +408,10 @@ describe('registration windows (register)', () => {
     s.elapse(MINUTE - 1);
     await expectRefusedUnchanged(s, () => s.service.register(bidder, listing.id), 'REGISTRATION_NOT_OPEN');
     s.elapse(1);
-    expect(await s.service.register(bidder, listing.id)).toMatchObject({ status: 'pending' });
+    const registered = await s.service.register(bidder, listing.id);
+    expect(registered).toEqual({ id: expect.any(String), status: 'pending' });
+    // Its deposit is owed at the listing's amount, in the same transaction.
+    expect(s.deposits.calls).toEqual([`open ${registered.id} ${listing.deposit}`]);
     expect(s.audit.entries()).toEqual([
       expect.objectContaining({
         action: 'registration.created',
@@ -457,6 +488,7 @@ describe('qualify and reject', () => {
       decidedBy: staff.id,
     });
     expect(s.listings.listing(listing.id).qualifiedCount).toBe(1);
+    expect(s.deposits.calls).toEqual([`receive ${registration.id}`]);
     expect(s.audit.entries(registration.id)).toEqual([
       expect.objectContaining({
         action: 'registration.qualified',

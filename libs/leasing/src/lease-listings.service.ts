@@ -21,6 +21,7 @@ import {
 } from '@ggzy/persistence';
 import { AuctionScheduler } from '@ggzy/queues';
 import { RegistrationsService } from '@ggzy/registrations';
+import { DepositsService } from '@ggzy/deposits';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { LIVE_EVENTS, type LiveEvents, visibleStatus } from '@ggzy/auction';
 import { toPublicListing, toRegistrationView, toStaffListing } from './lease-listing.views.js';
@@ -80,6 +81,7 @@ export class LeaseListingsService {
     private readonly listings: LeaseListingsRepository,
     private readonly auctions: AuctionsRepository,
     private readonly registrationsOfLines: RegistrationsService,
+    private readonly deposits: DepositsService,
     private readonly audit: AuditLogRepository,
     private readonly scheduler: AuctionScheduler,
     private readonly clock: Clock,
@@ -314,15 +316,26 @@ export class LeaseListingsService {
     if (now.getTime() >= listing.registrationEndsAt.getTime()) {
       throw new DomainError('REGISTRATION_CLOSED', 'registration for this listing is closed');
     }
-    return this.dataSource.transaction((manager) =>
-      this.registrationsOfLines.apply(manager, leaseHost(listingId), bidder.id, now),
-    );
+    // The application and its deposit, owed at the listing's amount, commit together.
+    return this.dataSource.transaction(async (manager) => {
+      const applied = await this.registrationsOfLines.apply(manager, leaseHost(listingId), bidder.id, now);
+      await this.deposits.openForRegistration(manager, {
+        ...leaseHost(listingId),
+        registrationId: applied.id,
+        bidderId: bidder.id,
+        amount: listing.deposit,
+        at: now,
+      });
+      return applied;
+    });
   }
 
-  /** Staff confirms the deposit arrived; the bidder gets its code (竞买号). */
+  /**
+   * Staff confirms the deposit arrived; the bidder gets its code (竞买号). `depositReceived: true`
+   * records the receipt now if the deposit is still due (API.md's contract); `false` qualifies
+   * only a deposit already received (POST /api/deposits/:id/receive), else DEPOSIT_NOT_RECEIVED.
+   */
   async qualify(staff: AuthUser, listingId: string, registrationId: string, depositReceived: boolean) {
-    if (!depositReceived)
-      throw new DomainError('DEPOSIT_NOT_RECEIVED', 'a bidder is qualified only once the deposit arrives');
     const now = this.clock.now();
     return this.dataSource.transaction(async (manager) => {
       // The listing lock serialises code choice, so the taken-code check cannot race.
@@ -333,6 +346,16 @@ export class LeaseListingsService {
           `cannot qualify bidders while the listing is ${listing.status}`,
         );
       }
+      await this.deposits.requireForQualification(
+        manager,
+        staff.id,
+        leaseHost(listingId),
+        registrationId,
+        now,
+        {
+          recordReceipt: depositReceived,
+        },
+      );
       const qualified = await this.registrationsOfLines.qualify(
         manager,
         staff.id,

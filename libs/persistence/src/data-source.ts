@@ -11,6 +11,7 @@ import { AuctionEntity } from './auctions/auction.entity.js';
 import { RegistrationEntity } from './registrations/registration.entity.js';
 import { Registrations1764350000001 } from './migrations/1764350000001-registrations.js';
 import { Auctions1764350000000 } from './migrations/1764350000000-auctions.js';
+import { Deposits1764360000000 } from './migrations/1764360000000-deposits.js';
 import { AuditAppRole1764310000002 } from './migrations/1764310000002-audit-app-role.js';
 
 export const ENTITIES = [
@@ -34,6 +35,7 @@ export const MIGRATIONS = [
   BusinessCalendar1764340000000,
   Auctions1764350000000,
   Registrations1764350000001,
+  Deposits1764360000000,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

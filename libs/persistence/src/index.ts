@@ -9,6 +9,7 @@ export * from './auctions/auction.entity.js';
 export * from './auctions/auctions.repository.js';
 export * from './registrations/registration.entity.js';
 export * from './registrations/registrations.repository.js';
+export * from './deposits/deposits.repository.js';
 export * from './persistence.module.js';
 export * from './business-calendar/business-calendar.repository.js';
 export * from './reports/report.entity.js';

@@ -7,6 +7,7 @@ import { DealsRepository } from './deals.repository.js';
 import { LeaseListingsRepository } from './lease-listings.repository.js';
 import { AuctionsRepository } from './auctions/auctions.repository.js';
 import { RegistrationsRepository } from './registrations/registrations.repository.js';
+import { DepositsRepository } from './deposits/deposits.repository.js';
 import { UsersRepository } from './users.repository.js';
 import { BusinessCalendarRepository } from './business-calendar/business-calendar.repository.js';
 import { ReportsRepository } from './reports/reports.repository.js';
@@ -17,6 +18,7 @@ const REPOSITORIES = [
   AuditLogRepository,
   BusinessCalendarRepository,
   DealsRepository,
+  DepositsRepository,
   LeaseListingsRepository,
   RegistrationsRepository,
   UsersRepository,

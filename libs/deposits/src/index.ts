@@ -1,0 +1,2 @@
+export * from './deposits.service.js';
+export * from './deposits.module.js';
