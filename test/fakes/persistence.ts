@@ -197,6 +197,7 @@ export function listingRow(now: Date, overrides: Partial<LeaseListing> = {}): Le
     statusReason: null,
     suspendedAt: null,
     createdBy: randomUUID(),
+    publishedAt: null,
     createdAt: at(-180),
     updatedAt: at(-180),
     ...overrides,

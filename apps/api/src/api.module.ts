@@ -2,10 +2,10 @@ import { type DynamicModule, Module, type OnApplicationShutdown, Inject } from '
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthGuard, AuthModule } from '@ggzy/auth';
-import { AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/auction';
+import { AUCTION_HOSTS, AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { DepositsModule } from '@ggzy/deposits';
-import { LeaseListingsService } from '@ggzy/leasing';
+import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
 import {
@@ -25,6 +25,7 @@ import { AuditController } from './audit/audit.controller.js';
 import { CalendarController } from './calendar/calendar.controller.js';
 import { DealsImportController } from './deals/deals-import.controller.js';
 import { ReportsController } from './reports/reports.controller.js';
+import { DepositsController } from './deposits/deposits.controller.js';
 import { PublicStatisticsController } from './public/statistics.controller.js';
 import { QueuesSessionController } from './admin/queues-board.js';
 import { RequestLimitsGuard } from './request-limits.guard.js';
@@ -55,17 +56,29 @@ export class ApiModule {
         PersistenceModule.forRoot('ggzy-api'),
         DepositsModule,
         AuthModule,
-        AuctionModule.forRoot({
-          provide: LIVE_EVENTS,
-          inject: [APP_CONFIG],
-          useFactory: createEmitterLiveEvents,
-        }),
+        AuctionModule.forRoot(
+          {
+            provide: LIVE_EVENTS,
+            inject: [APP_CONFIG],
+            useFactory: createEmitterLiveEvents,
+          },
+          // Staff close auctions here too, by recording an on-site auction: each line says what its sale is.
+          [
+            LeaseAuctionHost,
+            {
+              provide: AUCTION_HOSTS,
+              inject: [LeaseAuctionHost],
+              useFactory: (lease: LeaseAuctionHost) => [lease],
+            },
+          ],
+        ),
       ],
       controllers: [
         AuthController,
         QueuesSessionController,
         LeaseListingsController,
         MyRegistrationsController,
+        DepositsController,
         DealsController,
         DealsImportController,
         ReportsController,

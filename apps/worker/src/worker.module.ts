@@ -16,6 +16,7 @@ import { ReportBuilder, ReportsService } from '@ggzy/reports';
 import { AuctionsProcessor, QUEUE_BACKEND } from './auctions.processor.js';
 import { ReportsProcessor } from './reports.processor.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
+import { DepositRefundsProcessor } from './deposit-refunds.processor.js';
 
 /** The queue connections close after every processor has finished (shutdown runs after destroy). */
 class QueueBackendCloser implements OnApplicationShutdown {
@@ -69,6 +70,7 @@ export class WorkerModule {
         ReportsProcessor,
         QueueBackendCloser,
         AuditCheckpointer,
+        DepositRefundsProcessor,
       ],
     };
   }

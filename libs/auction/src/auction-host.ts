@@ -29,6 +29,8 @@ export interface AuctionHost {
 export interface ClosedAuction {
   auctionId: string;
   closedAt: Date;
+  /** Who closed it: staff recording an on-site auction; absent when the worker closed it on time. */
+  actorId?: string | null;
   outcome: { sold: true; winnerId: string } | { sold: false };
 }
 

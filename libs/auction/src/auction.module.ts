@@ -9,6 +9,7 @@ import {
 import { AuctionLifecycleService } from './auction-lifecycle.service.js';
 import { BidService } from './bid.service.js';
 import { SnapshotService } from './snapshot.service.js';
+import { OnSiteAuctionService } from './on-site-auction.service.js';
 import { LIVE_EVENTS, type LiveEvents } from './live-events.js';
 
 @Injectable()
@@ -36,8 +37,16 @@ export class AuctionModule {
         BidService,
         SnapshotService,
         AuctionLifecycleService,
+        OnSiteAuctionService,
       ],
-      exports: [liveEvents, ...extras, BidService, SnapshotService, AuctionLifecycleService],
+      exports: [
+        liveEvents,
+        ...extras,
+        BidService,
+        SnapshotService,
+        AuctionLifecycleService,
+        OnSiteAuctionService,
+      ],
     };
   }
 }

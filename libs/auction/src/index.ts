@@ -5,3 +5,4 @@ export * from './auction-lifecycle.service.js';
 export * from './auction.module.js';
 export * from './listing-read-cache.js';
 export * from './auction-host.js';
+export * from './on-site-auction.service.js';

@@ -3,6 +3,7 @@ import {
   type OnSiteAuctionContext,
   type OnSiteAuctionRecord,
   checkOnSiteAuction,
+  leaseOnSiteNotBefore,
 } from './on-site-auction.js';
 
 const HOUR = 3_600_000;
@@ -41,6 +42,30 @@ function outcome(record: OnSiteAuctionRecord, ctx: OnSiteAuctionContext = contex
     return { code: error.code, details: error.details };
   }
 }
+
+describe('leaseOnSiteNotBefore: notice + 7 days, and not before registration closed', () => {
+  const published = new Date('2026-03-02T02:00:00.000Z');
+  it.each<[string, string, string]>([
+    [
+      'registration closed before the 7 days: the notice decides',
+      '2026-03-05T02:00:00.000Z',
+      '2026-03-09T02:00:00.000Z',
+    ],
+    [
+      'registration closed after the 7 days: registration decides',
+      '2026-03-10T09:30:00.000Z',
+      '2026-03-10T09:30:00.000Z',
+    ],
+    ['both at the same instant', '2026-03-09T02:00:00.000Z', '2026-03-09T02:00:00.000Z'],
+  ])('%s', (_name, registrationEndsAt, expected) => {
+    expect(
+      leaseOnSiteNotBefore({
+        publishedAt: published,
+        registrationEndsAt: new Date(registrationEndsAt),
+      }).toISOString(),
+    ).toBe(expected);
+  });
+});
 
 describe('checkOnSiteAuction: an accepted record', () => {
   it('a sale: the hammer price, the winner and its bidder code', () => {

@@ -14,6 +14,18 @@ export const MAX_AUCTIONEER_LENGTH = 100;
 export const MAX_PLACE_LENGTH = 500;
 export const MAX_RECORD_FILE_NAME_LENGTH = 255;
 export const MAX_PRESENT_BIDDERS = 1000;
+/** A lease's on-site auction (现场拍租) needs its notice public at least this long before (DOMAIN.md D). */
+export const LEASE_ON_SITE_NOTICE_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The earliest a lease's on-site auction may have been held: 7 days after its notice went
+ * public, and not before its registration closed (everyone who could register has).
+ */
+export function leaseOnSiteNotBefore(listing: { publishedAt: Date; registrationEndsAt: Date }): Date {
+  const afterNotice = listing.publishedAt.getTime() + LEASE_ON_SITE_NOTICE_DAYS * DAY_MS;
+  return new Date(Math.max(afterNotice, listing.registrationEndsAt.getTime()));
+}
 
 export interface OnSiteAuctionRecord {
   /** The licensed auctioneer (拍卖师) who ran it. */

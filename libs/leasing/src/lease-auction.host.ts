@@ -37,7 +37,7 @@ export class LeaseAuctionHost implements AuctionHost {
       { hostType: this.hostType, hostId: closed.auctionId },
       closed.outcome,
       closed.closedAt,
-      null,
+      closed.actorId ?? null,
     );
   }
 }

@@ -10,6 +10,7 @@ import type {
 } from '@ggzy/persistence';
 import { RegistrationsService } from '@ggzy/registrations';
 import type { DepositsService } from '@ggzy/deposits';
+import type { OnSiteAuctionService } from '@ggzy/auction';
 import type { AuctionScheduler } from '@ggzy/queues';
 import {
   FakeAuditLogRepository,
@@ -96,6 +97,8 @@ function setup() {
       strict<AuditLogRepository>(audit, 'AuditLogRepository'),
     ),
     strict<DepositsService>(deposits, 'DepositsService'),
+    // On-site records are tested against PostgreSQL (test/on-site-auction.e2e-spec.ts).
+    strict<OnSiteAuctionService>({}, 'OnSiteAuctionService'),
     strict<AuditLogRepository>(audit, 'AuditLogRepository'),
     strict<AuctionScheduler>(scheduler, 'AuctionScheduler'),
     clock,

@@ -6,6 +6,8 @@ import {
   DomainError,
   initialEndsAt,
   isDueToClose,
+  leaseOnSiteNotBefore,
+  type OnSiteAuctionRecord,
   type LeaseTerms,
   type ListingAction,
   nextListingStatus,
@@ -23,7 +25,7 @@ import { AuctionScheduler } from '@ggzy/queues';
 import { RegistrationsService } from '@ggzy/registrations';
 import { DepositsService } from '@ggzy/deposits';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
-import { LIVE_EVENTS, type LiveEvents, visibleStatus } from '@ggzy/auction';
+import { LIVE_EVENTS, type LiveEvents, OnSiteAuctionService, visibleStatus } from '@ggzy/auction';
 import { toPublicListing, toRegistrationView, toStaffListing } from './lease-listing.views.js';
 
 /** A lease listing's auction and registrations are keyed by its id, under this host type. */
@@ -82,6 +84,7 @@ export class LeaseListingsService {
     private readonly auctions: AuctionsRepository,
     private readonly registrationsOfLines: RegistrationsService,
     private readonly deposits: DepositsService,
+    private readonly onSite: OnSiteAuctionService,
     private readonly audit: AuditLogRepository,
     private readonly scheduler: AuctionScheduler,
     private readonly clock: Clock,
@@ -171,7 +174,7 @@ export class LeaseListingsService {
           'biddingStartsAt has passed; create the listing again with a new schedule',
         );
       }
-      return {};
+      return { changes: { publishedAt: at } };
     });
     await this.scheduleTimers(listing);
     return toStaffListing(listing, null, now);
@@ -228,6 +231,63 @@ export class LeaseListingsService {
       endsAt: listing.endsAt.toISOString(),
     });
     return toStaffListing(listing, null, now);
+  }
+
+  /**
+   * Staff record an on-site auction (现场拍租) of an announced listing that has not opened for
+   * online bidding, held no earlier than 7 days after its notice and after registration closed.
+   * The record closes the listing `sold` or `unsold` by the lifecycle table, with the deal
+   * (hammer rent × months, sourceType `on_site_auction`) and the deposits settled, all at once.
+   */
+  async recordOnSiteAuction(staff: AuthUser, listingId: string, record: OnSiteAuctionRecord) {
+    const recorded = await this.dataSource.transaction(async (manager) => {
+      const listing = await this.mustLock(manager, listingId);
+      // Only a listing the clock has not opened: once online bidding can run, it decides.
+      const now = await this.listings.databaseNow(manager);
+      if (
+        !nextListingStatus(listing.status, 'open') ||
+        listing.bidCount > 0 ||
+        listing.biddingStartsAt <= now
+      )
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `an on-site auction is recorded for an announced listing before online bidding; this one is ${visibleStatus(listing, now)}`,
+        );
+      return this.onSite.record(
+        manager,
+        staff.id,
+        {
+          hostType: LEASE_HOST_TYPE,
+          hostId: listingId,
+          startPrice: listing.startPrice,
+          reservePrice: listing.reservePrice,
+          notBefore: leaseOnSiteNotBefore({
+            publishedAt: listing.publishedAt ?? listing.createdAt,
+            registrationEndsAt: listing.registrationEndsAt,
+          }),
+        },
+        record,
+      );
+    });
+    // Online bidding will not open: the worker's open job finds it closed and does nothing.
+    this.liveEvents.publish('auction.closed', {
+      listingId,
+      status: recorded.outcome,
+      ...(recorded.hammerPrice !== null ? { finalPrice: recorded.hammerPrice } : {}),
+      ...(recorded.winnerCode ? { winnerCode: recorded.winnerCode } : {}),
+      closedAt: recorded.heldAt.toISOString(),
+    });
+    return {
+      id: recorded.id,
+      listingId,
+      outcome: recorded.outcome,
+      status: recorded.status,
+      hammerPrice: recorded.hammerPrice,
+      winnerId: recorded.winnerId,
+      winnerCode: recorded.winnerCode,
+      dealAmount: recorded.dealAmount,
+      heldAt: recorded.heldAt.toISOString(),
+    };
   }
 
   /**

@@ -12,6 +12,7 @@ import { RegistrationEntity } from './registrations/registration.entity.js';
 import { Registrations1764350000001 } from './migrations/1764350000001-registrations.js';
 import { Auctions1764350000000 } from './migrations/1764350000000-auctions.js';
 import { Deposits1764360000000 } from './migrations/1764360000000-deposits.js';
+import { OnSiteAuctions1764360000001 } from './migrations/1764360000001-on-site-auctions.js';
 import { AuditAppRole1764310000002 } from './migrations/1764310000002-audit-app-role.js';
 
 export const ENTITIES = [
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   Auctions1764350000000,
   Registrations1764350000001,
   Deposits1764360000000,
+  OnSiteAuctions1764360000001,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -10,6 +10,7 @@ export * from './auctions/auctions.repository.js';
 export * from './registrations/registration.entity.js';
 export * from './registrations/registrations.repository.js';
 export * from './deposits/deposits.repository.js';
+export * from './on-site-auctions/on-site-auctions.repository.js';
 export * from './persistence.module.js';
 export * from './business-calendar/business-calendar.repository.js';
 export * from './reports/report.entity.js';

@@ -8,6 +8,7 @@ import { LeaseListingsRepository } from './lease-listings.repository.js';
 import { AuctionsRepository } from './auctions/auctions.repository.js';
 import { RegistrationsRepository } from './registrations/registrations.repository.js';
 import { DepositsRepository } from './deposits/deposits.repository.js';
+import { OnSiteAuctionsRepository } from './on-site-auctions/on-site-auctions.repository.js';
 import { UsersRepository } from './users.repository.js';
 import { BusinessCalendarRepository } from './business-calendar/business-calendar.repository.js';
 import { ReportsRepository } from './reports/reports.repository.js';
@@ -20,6 +21,7 @@ const REPOSITORIES = [
   DealsRepository,
   DepositsRepository,
   LeaseListingsRepository,
+  OnSiteAuctionsRepository,
   RegistrationsRepository,
   UsersRepository,
   ReportsRepository,

@@ -21,6 +21,8 @@ export class LeaseListingEntity {
   @Column({ name: 'registration_ends_at', type: 'timestamptz' }) registrationEndsAt!: Date;
   @Column({ name: 'qualified_count', type: 'integer' }) qualifiedCount!: number;
   @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
+  /** When its notice went public (an on-site auction may not be held before this + 7 days). */
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
