@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsCanonicalId } from '@ggzy/common';
 import { DEPOSIT_STATES, type DepositState } from '@ggzy/domain';
 import { PageQuery } from '../common.dto.js';
@@ -45,6 +45,8 @@ export class ReceiveDepositDto {
   })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be an ISO-8601 date-time' })
+  // A bare date would be read as midnight UTC, not the centre's day: an instant is required.
+  @Matches(/T\d{2}:\d{2}/, { message: '$property must include a time of day' })
   receivedAt?: string;
 
   @ApiPropertyOptional({ maxLength: MAX_REFERENCE_LENGTH, description: 'bank transfer or receipt reference' })
