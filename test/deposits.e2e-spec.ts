@@ -109,6 +109,16 @@ describe('deposits (保证金): due → received → refunded | forfeited | conv
   const register = async (listingId: string, bidder: TestUser) =>
     (await post(`/api/lease-listings/${listingId}/registrations`, bidder).expect(201)).body.id as string;
 
+  it('the OpenAPI description has every new endpoint', async () => {
+    const openApi = await request(api.url).get('/docs-json').expect(200);
+    const paths = openApi.body.paths as Record<string, Record<string, unknown>>;
+    expect(Object.keys(paths['/api/deposits'])).toEqual(['get']);
+    expect(Object.keys(paths['/api/me/deposits'])).toEqual(['get']);
+    for (const action of ['receive', 'refund', 'forfeit'])
+      expect(Object.keys(paths[`/api/deposits/{id}/${action}`])).toEqual(['post']);
+    expect(Object.keys(paths['/api/lease-listings/{id}/on-site-auction'])).toEqual(['post']);
+  });
+
   it('a registration opens its deposit due at the listing’s amount; the bidder sees only its own, without staff names', async () => {
     const listingId = await publishedListing();
     const registered = await post(`/api/lease-listings/${listingId}/registrations`, bidders[0]).expect(201);
