@@ -355,6 +355,26 @@ describe('upgrading a database with live leases to the auctions table', () => {
     expect(listed.body.total).toBe(2);
   });
 
+  it('gives every registration its deposit at the listing’s amount: received when it had arrived, by whoever qualified it', async () => {
+    const rows = await queryRows(
+      owner(),
+      `SELECT d.host_type, d.state, d.amount = l.deposit AS listing_amount,
+              d.received_at = r.deposit_received_at AS received_then, d.received_by = r.decided_by AS received_by_staff,
+              d.bidder_id = r.bidder_id AS same_bidder
+         FROM deposits d JOIN registrations r ON r.id = d.registration_id JOIN lease_listings l ON l.id = d.host_id`,
+    );
+    expect(rows).toHaveLength(8);
+    for (const row of rows)
+      expect(row).toEqual({
+        host_type: 'lease_listing',
+        state: 'received',
+        listing_amount: true,
+        received_then: true,
+        received_by_staff: true,
+        same_bidder: true,
+      });
+  });
+
   it('reads the sold listing and its deal exactly as before', async () => {
     const sold = await staffListing(platform.api.url, tokens.staff, ids.sold);
     expect(sold).toMatchObject({
@@ -521,9 +541,11 @@ describe('down(): the upgrade reverses', () => {
       try {
         await dataSource.runMigrations({ transaction: 'all' });
         expect(await queryRows(database.url, `SELECT count(*)::int AS n FROM auctions`)).toEqual([{ n: 4 }]);
-        // The two migrations of the move, last first: registrations, then auctions.
-        await dataSource.undoLastMigration({ transaction: 'all' });
-        await dataSource.undoLastMigration({ transaction: 'all' });
+        // Last first: the migrations after the move (deposits, on-site auctions …), then the two
+        // of the move itself, registrations and auctions.
+        const names = dataSource.migrations.map((migration) => migration.name);
+        const undo = names.length - names.indexOf(UPGRADE);
+        for (let step = 0; step < undo; step += 1) await dataSource.undoLastMigration({ transaction: 'all' });
       } finally {
         await dataSource.destroy();
       }
