@@ -191,6 +191,7 @@ describe('on-site auctions (现场拍租) of a lease listing', () => {
     expect(shown.body).toMatchObject({
       status: 'sold',
       winnerId: qualifiedA.id,
+      winnerCode: listing.codes.get(qualifiedA.id),
       finalPrice: 900_000,
       closedAt: heldAt,
     });

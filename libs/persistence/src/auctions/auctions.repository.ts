@@ -189,7 +189,13 @@ export class AuctionsRepository {
       .getRepository(AuctionEntity)
       .createQueryBuilder('a')
       .leftJoin(BidEntity, 'b', 'b.auction_id = a.id AND b.seq = a.last_seq')
-      .addSelect('b.bidder_code', 'leader_code')
+      // A sale recorded on site has no bids: its winner's code is the winner's registration's.
+      .leftJoin(
+        RegistrationEntity,
+        'w',
+        'b.id IS NULL AND w.host_type = a.host_type AND w.host_id = a.id AND w.bidder_id = a.winner_id',
+      )
+      .addSelect('coalesce(b.bidder_code, w.bidder_code)', 'leader_code')
       .addSelect('clock_timestamp()', 'database_now')
       .where('a.id = :id', { id })
       .getRawAndEntities();
