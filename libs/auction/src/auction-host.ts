@@ -44,6 +44,11 @@ export class AuctionHosts {
     this.byType = new Map(hosts.map((host) => [host.hostType, host]));
   }
 
+  /** The host, if one is registered: for steps an unregistered line may skip (an unsold close). */
+  find(hostType: AuctionHostType): AuctionHost | undefined {
+    return this.byType.get(hostType);
+  }
+
   get(hostType: AuctionHostType): AuctionHost {
     const host = this.byType.get(hostType);
     if (!host) throw new Error(`no auction host registered for ${hostType}`);

@@ -156,7 +156,8 @@ export class AuctionLifecycleService {
             },
           },
         );
-        await this.hosts.get(auction.hostType).afterClose?.(manager, {
+        // An unsold close needs nothing from the host; one that is registered settles its side.
+        await this.hosts.find(auction.hostType)?.afterClose?.(manager, {
           auctionId,
           closedAt,
           outcome: { sold: false },
