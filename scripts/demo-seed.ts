@@ -120,6 +120,8 @@ export async function seedDemo(
       );
       await listings.update(manager, listing.id, {
         status: PUBLISHED,
+        // Its notice went public when its registration opened (an on-site auction counts from it).
+        publishedAt: terms.registrationStartsAt,
         qualifiedCount: qualifiedBidders.length,
       });
       for (const [index, username] of qualifiedBidders.entries()) {
