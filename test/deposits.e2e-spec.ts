@@ -294,8 +294,17 @@ describe('deposits (保证金): due → received → refunded | forfeited | conv
     });
 
     const b = await depositOf(listingId, bidders[1]);
-    await post(`/api/deposits/${b.id}/receive`, staff2, { reference: 'BANK-B' }).expect(200);
+    const arrived = new Date(Date.now() - 3 * HOUR).toISOString();
+    await post(`/api/deposits/${b.id}/receive`, staff2, { reference: 'BANK-B', receivedAt: arrived }).expect(
+      200,
+    );
     await qualify(regB, false).expect(200);
+    // The application shows when the money arrived, not when it was qualified.
+    const applications = await get(`/api/lease-listings/${listingId}/registrations`, staff).expect(200);
+    expect(applications.body.items.find((item: { id: string }) => item.id === regB)).toMatchObject({
+      status: 'qualified',
+      depositReceivedAt: arrived,
+    });
     // Received once, by whoever received it: qualifying does not receive it again.
     expect(await depositOf(listingId, bidders[1])).toMatchObject({
       state: 'received',

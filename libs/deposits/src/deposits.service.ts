@@ -162,7 +162,8 @@ export class DepositsService {
    * Qualification needs the money. With `recordReceipt` (a lease's `{depositReceived: true}`)
    * a deposit still due is received now by `staffId`; without it, a deposit not yet received is
    * DEPOSIT_NOT_RECEIVED. A settled deposit is refused by the table. A registration of another
-   * host finds nothing here: the registration's own check then reports it.
+   * host finds nothing here: the registration's own check then reports it. Returns when the
+   * money was received (null when nothing was found).
    */
   async requireForQualification(
     manager: EntityManager,
@@ -171,10 +172,10 @@ export class DepositsService {
     registrationId: string,
     now: Date,
     options: { recordReceipt: boolean },
-  ): Promise<void> {
+  ): Promise<Date | null> {
     const deposit = await this.deposits.findByRegistration(manager, registrationId, this.readContext);
-    if (!deposit || deposit.hostType !== host.hostType || deposit.hostId !== host.hostId) return;
-    if (depositStatesAllowing('refund').includes(deposit.state)) return;
+    if (!deposit || deposit.hostType !== host.hostType || deposit.hostId !== host.hostId) return null;
+    if (depositStatesAllowing('refund').includes(deposit.state)) return deposit.receivedAt;
     if (!options.recordReceipt && depositStatesAllowing('receive').includes(deposit.state))
       throw new DomainError(
         'DEPOSIT_NOT_RECEIVED',
@@ -185,6 +186,7 @@ export class DepositsService {
         },
       );
     await this.step(manager, staffId, deposit, 'receive', now, { receivedAt: now, receivedBy: staffId });
+    return now;
   }
 
   /**

@@ -70,6 +70,7 @@ class FakeDeposits implements Pick<DepositsService, 'openForRegistration' | 'req
   ) {
     if (!options.recordReceipt) throw new DomainError('DEPOSIT_NOT_RECEIVED', 'the deposit is due');
     this.calls.push(`receive ${registrationId}`);
+    return null;
   }
 }
 

@@ -406,7 +406,7 @@ export class LeaseListingsService {
           `cannot qualify bidders while the listing is ${listing.status}`,
         );
       }
-      await this.deposits.requireForQualification(
+      const depositReceivedAt = await this.deposits.requireForQualification(
         manager,
         staff.id,
         leaseHost(listingId),
@@ -422,6 +422,7 @@ export class LeaseListingsService {
         leaseHost(listingId),
         registrationId,
         now,
+        depositReceivedAt ?? now,
       );
       await this.listings.update(manager, listingId, { qualifiedCount: listing.qualifiedCount + 1 });
       return qualified;

@@ -53,20 +53,24 @@ export class RegistrationsService {
     }
   }
 
-  /** Staff confirm the deposit arrived; the bidder gets its code (竞买号). Call under the host's lock. */
+  /**
+   * Staff confirm the deposit arrived; the bidder gets its code (竞买号). Call under the host's
+   * lock. `depositReceivedAt`: when the deposit was received, if before now (its deposit's time).
+   */
   async qualify(
     manager: EntityManager,
     staffId: string,
     host: RegistrationHost,
     registrationId: string,
     now: Date,
+    depositReceivedAt: Date = now,
   ) {
     const registration = await this.mustFindPending(host, registrationId);
     const bidderCode = await this.newBidderCode(manager, host);
     await this.registrations.update(manager, registrationId, {
       status: 'qualified',
       bidderCode,
-      depositReceivedAt: now,
+      depositReceivedAt,
       decidedBy: staffId,
       decidedAt: now,
     });
