@@ -12,6 +12,8 @@ import { RegistrationEntity } from './registrations/registration.entity.js';
 import { Registrations1764350000001 } from './migrations/1764350000001-registrations.js';
 import { Auctions1764350000000 } from './migrations/1764350000000-auctions.js';
 import { AuditAppRole1764310000002 } from './migrations/1764310000002-audit-app-role.js';
+import { TransferProjects1764360000100 } from './migrations/1764360000100-transfer-projects.js';
+import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -22,6 +24,7 @@ export const ENTITIES = [
   DealEntity,
   AuditEntryEntity,
   ReportEntity,
+  TransferProjectEntity,
 ];
 // Listed explicitly: globs over compiled files break under bundlers and ESM alike.
 export const MIGRATIONS = [
@@ -34,6 +37,7 @@ export const MIGRATIONS = [
   BusinessCalendar1764340000000,
   Auctions1764350000000,
   Registrations1764350000001,
+  TransferProjects1764360000100,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */
