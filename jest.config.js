@@ -18,6 +18,7 @@ const aliases = [
   'reports',
   'sealed-bids',
   'open-data',
+  'transfers',
 ];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],

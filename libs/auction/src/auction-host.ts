@@ -8,6 +8,11 @@ export interface SoldAuction {
   winnerId: string;
 }
 
+/** How an auction ended, as its host hears it inside the closing transaction. */
+export type ClosedAuction =
+  | { auctionId: string; status: 'sold'; finalPrice: number; winnerId: string; databaseNow: Date }
+  | { auctionId: string; status: 'unsold'; reason: string; databaseNow: Date };
+
 /**
  * What hosts an auction (a lease listing, a transfer project), as the engine sees it: the one
  * place a line tells the engine about itself. Its limit is set when it writes the auction's
@@ -18,6 +23,11 @@ export interface AuctionHost {
   readonly hostType: AuctionHostType;
   /** Read inside the closing transaction, so the deal and the close commit together. */
   dealFor(manager: EntityManager, sold: SoldAuction): Promise<DealOfAuction>;
+  /**
+   * A host with a status of its own (a transfer project) moves it here, in the closing
+   * transaction, so the auction's end and the host's can never disagree. Leases need none.
+   */
+  closed?(manager: EntityManager, closed: ClosedAuction): Promise<void>;
 }
 
 /** The hosts a process registers (the worker, which closes auctions), by host type. */

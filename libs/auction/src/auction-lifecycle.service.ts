@@ -92,10 +92,13 @@ export class AuctionLifecycleService {
       }
       const outcome = closeOutcome(auction);
       const closedAt = auction.endsAt;
+      const host = this.hosts.get(auction.hostType);
       if (outcome.status === 'sold') {
-        const deal = await this.hosts
-          .get(auction.hostType)
-          .dealFor(manager, { auctionId, finalPrice: outcome.finalPrice, winnerId: outcome.winnerId });
+        const deal = await host.dealFor(manager, {
+          auctionId,
+          finalPrice: outcome.finalPrice,
+          winnerId: outcome.winnerId,
+        });
         await this.auctions.closeSold(
           manager,
           {
@@ -122,6 +125,13 @@ export class AuctionLifecycleService {
             },
           },
         );
+        await host.closed?.(manager, {
+          auctionId,
+          status: 'sold',
+          finalPrice: outcome.finalPrice,
+          winnerId: outcome.winnerId,
+          databaseNow: now,
+        });
         event = {
           status: 'sold',
           finalPrice: outcome.finalPrice,
@@ -151,6 +161,12 @@ export class AuctionLifecycleService {
             },
           },
         );
+        await host.closed?.(manager, {
+          auctionId,
+          status: 'unsold',
+          reason: outcome.reason,
+          databaseNow: now,
+        });
         event = { status: 'unsold', closedAt };
       }
       return { closed: true, status: outcome.status, closedAt };

@@ -5,3 +5,4 @@ export * from './infrastructure.js';
 export * from './health.service.js';
 export * from './health.controller.js';
 export * from './report-jobs.js';
+export * from './transfer-jobs.js';
