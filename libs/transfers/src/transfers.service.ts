@@ -916,11 +916,16 @@ export class TransfersService {
     };
   }
 
-  /** For the REST bid twin: a project nobody may see is not found (the bid path decides the rest). */
+  /**
+   * For the REST bid twin: a project nobody may see is not found, one that has not reached an
+   * auction is not open (the bid path decides everything else).
+   */
   async requireVisible(projectId: string) {
     const project = await this.mustFind(projectId);
     if (project.status === INITIAL_TRANSFER_STATUS)
       throw new DomainError('LISTING_NOT_FOUND', 'no such project');
+    if (!(await this.auctions.findById(projectId)))
+      throw new DomainError('AUCTION_NOT_OPEN', 'this project has no live auction');
   }
 
   private async qualifiedBuyers(projectId: string) {
