@@ -476,7 +476,7 @@ describe('property-rights transfers, end to end', () => {
     const shown = await get(project.id);
     expect(shown).toMatchObject({ status: 'suspended', suspensionReason: '收到异议' });
     expect(shown).not.toHaveProperty('resumeTo');
-    // Buyers cannot apply while suspended; staff may not terminate… they may: it is not a sale.
+    // Buyers cannot apply while it is suspended, and it cannot be suspended twice.
     const apply = await as(buyers[0])(
       request(api.url).post(`/api/transfer-projects/${project.id}/registrations`),
     )
@@ -506,6 +506,76 @@ describe('property-rights transfers, end to end', () => {
       .send({ reason: 'x' })
       .expect(409);
     expect(final.body.code).toBe('INVALID_STATE_TRANSITION');
+  });
+
+  it('suspends a live auction with its project (bids refused, timers frozen) and resumes both', async () => {
+    const [a, b] = buyers;
+    const project = await publishedProject();
+    for (const buyer of [a, b]) await qualify(project.id, buyer);
+    await endDisclosure(project.id);
+    await waitForStatus(project.id, 'auction');
+    await db.query(
+      `WITH now AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS at)
+       UPDATE auctions SET bidding_starts_at = now.at, free_bidding_ends_at = now.at + interval '60 seconds',
+         ends_at = now.at + interval '62 seconds' FROM now WHERE id = $1`,
+      [project.id],
+    );
+    const socket = await platform.open(a.token);
+    const view = new LiveView(socket, project.id);
+    await view.join();
+    expect(
+      (await ask(socket, 'bid', { listingId: project.id, amount: VALUATION, clientBidId: 's1' })).ok,
+    ).toBe(true);
+    const before = await get(project.id, staff);
+
+    const suspended = await as(supervisor)(
+      request(api.url).post(`/api/transfer-projects/${project.id}/suspend`),
+    )
+      .send({ reason: '收到异议' })
+      .expect(200);
+    expect(suspended.body).toMatchObject({
+      status: 'suspended',
+      resumeTo: 'auction',
+      auctionStatus: 'suspended',
+    });
+    await waitFor(
+      () => view.statuses.find((event) => event.status === 'suspended'),
+      5000,
+      'auction.status suspended',
+    );
+    const refused = await ask(socket, 'bid', {
+      listingId: project.id,
+      amount: VALUATION + 100_000,
+      clientBidId: 's2',
+    });
+    expect(refused.ok).toBe(false);
+    // The pause lasts a second.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+
+    const resumed = await as(supervisor)(
+      request(api.url).post(`/api/transfer-projects/${project.id}/resume`),
+    ).expect(200);
+    expect(resumed.body).toMatchObject({ status: 'auction', resumeTo: null });
+    expect(['announced', 'bidding']).toContain(resumed.body.auctionStatus);
+    // Every moment still ahead moved later by the pause (about a second).
+    expect(Date.parse(resumed.body.endsAt) - Date.parse(before.endsAt)).toBeGreaterThanOrEqual(1000);
+    const again = await ask(socket, 'bid', {
+      listingId: project.id,
+      amount: VALUATION + 100_000,
+      clientBidId: 's3',
+    });
+    expect(again).toMatchObject({ ok: false, error: { code: 'SELF_OUTBID' } });
+
+    // Suspended again, it may be terminated: the auction is cancelled with it.
+    await as(supervisor)(request(api.url).post(`/api/transfer-projects/${project.id}/suspend`))
+      .send({ reason: '转让方撤回' })
+      .expect(200);
+    const terminated = await as(staff)(
+      request(api.url).post(`/api/transfer-projects/${project.id}/terminate`),
+    )
+      .send({ reason: '转让方撤回' })
+      .expect(200);
+    expect(terminated.body).toMatchObject({ status: 'terminated', auctionStatus: 'cancelled' });
   });
 
   it('answers bad input on every endpoint with a 4xx and its code, and writes nothing', async () => {

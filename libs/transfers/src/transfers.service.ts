@@ -676,6 +676,7 @@ export class TransfersService {
   async suspend(supervisor: AuthUser, projectId: string, reason: string) {
     let auctionStatus: { status: string; endsAt: Date } | null = null;
     const result = await this.dataSource.transaction(async (manager) => {
+      const auction = await this.auctions.lockById(manager, projectId);
       const current = await this.mustLock(manager, projectId);
       const suspended = suspendTransfer(current.status);
       if (!suspended)
@@ -684,7 +685,6 @@ export class TransfersService {
           `cannot suspend a project that is ${current.status}`,
         );
       const now = await this.projects.databaseNow(manager);
-      const auction = await this.auctions.lockById(manager, projectId);
       const auctionNext = auction ? nextAuctionStatus(auction.status, 'suspend') : undefined;
       if (auction && auctionNext) {
         if (isDueToClose(auction, now))
@@ -734,6 +734,7 @@ export class TransfersService {
     let resumedAuction: AuctionEntity | null = null;
     let statusEvent: { status: string; endsAt: Date } | null = null;
     const result = await this.dataSource.transaction(async (manager) => {
+      const auction = await this.auctions.lockById(manager, projectId);
       const current = await this.mustLock(manager, projectId);
       const next = nextTransferStatus(current.status, 'resume', current.resumeTo);
       if (!next)
@@ -763,7 +764,6 @@ export class TransfersService {
           suspendedOn,
           resumedOn: today,
         });
-      const auction = await this.auctions.lockById(manager, projectId);
       const auctionNext = auction ? nextAuctionStatus(auction.status, 'resume') : undefined;
       if (auction && auctionNext) {
         const timers = resumeTimers(
@@ -949,7 +949,7 @@ export class TransfersService {
   ): Promise<{ project: TransferProjectEntity; now: Date }> {
     let now = new Date();
     const project = await this.dataSource.transaction(async (manager) => {
-      const current = await this.mustLock(manager, projectId);
+      const current = await this.lockAuctionThenProject(manager, projectId);
       now = await this.projects.databaseNow(manager);
       const next = this.transition(current.status, action);
       const { changes = {}, data = {}, after } = plan(current, now);
@@ -1005,6 +1005,15 @@ export class TransfersService {
     const project = await this.projects.findById(projectId);
     if (!project) throw new DomainError('LISTING_NOT_FOUND', 'no such project');
     return project;
+  }
+
+  /**
+   * The engine's close locks the auction, then (through the host) the project: every writer of
+   * both takes them in that order, so a suspension racing a close cannot deadlock.
+   */
+  private async lockAuctionThenProject(manager: EntityManager, projectId: string) {
+    await this.auctions.lockById(manager, projectId);
+    return this.mustLock(manager, projectId);
   }
 
   private async mustLock(manager: EntityManager, projectId: string) {
