@@ -204,6 +204,13 @@ describe('property-rights transfers, end to end', () => {
     await endDisclosure(project.id);
     const extended = await waitForStatus(project.id, 'extended');
     expect(extended).toMatchObject({ extensionsUsed: 1, disclosureEndsOn: await deadline(yesterday, 5) });
+    // Exactly once: the sweeper runs every second and finds nothing more to do for that period.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const { rows: decisions } = await db.query(
+      `SELECT action FROM audit_log WHERE entity_type = 'transfer_project' AND entity_id = $1 AND action LIKE 'transfer.extend'`,
+      [project.id],
+    );
+    expect(decisions).toHaveLength(1);
 
     // The one announced extension has run: the job leaves the project to staff.
     await endDisclosure(project.id);
