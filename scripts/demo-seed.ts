@@ -27,6 +27,7 @@ import {
 import { PasswordHasher } from '@ggzy/auth';
 import { readDealFile } from '@ggzy/reports';
 import { LeaseAuctionHost } from '@ggzy/leasing';
+import { seedDemoTransfers } from './demo-transfers.js';
 
 export interface DemoAccount {
   username: string;
@@ -49,13 +50,14 @@ const MINUTE = 60_000;
 
 /**
  * Demo data: accounts (fresh passwords each start, printed), a live lease auction that
- * opens a few minutes from now, two closed ones, and historical deals for the reports.
+ * opens a few minutes from now, two closed ones, transfers (in disclosure, a live auction a few
+ * minutes away, one sold by agreement), and historical deals for the reports.
  */
 export async function seedDemo(
   dataSource: DataSource,
   now = new Date(),
   timeZone = 'Asia/Shanghai',
-): Promise<{ accounts: DemoAccount[]; liveListingId: string }> {
+): Promise<{ accounts: DemoAccount[]; liveListingId: string; liveTransferId: string }> {
   const users = new UsersRepository(dataSource);
   const listings = new LeaseListingsRepository(dataSource);
   const registrations = new RegistrationsRepository(dataSource);
@@ -164,8 +166,9 @@ export async function seedDemo(
     await closeWithBids(dataSource, listings, sold, ['bidder1', 'bidder2', 'bidder1', 'bidder3'], ids);
     await closeWithBids(dataSource, listings, unsold, ['bidder2'], ids);
   }
+  const liveTransferId = await seedDemoTransfers(dataSource, ids, now, timeZone, firstRun);
   await importHistoricalDeals(dataSource, ids.staff, timeZone);
-  return { accounts, liveListingId: live.id };
+  return { accounts, liveListingId: live.id, liveTransferId };
 }
 
 async function closeWithBids(
