@@ -43,6 +43,7 @@ import {
   RegistrationsRepository,
   type TransferProjectEntity,
   TransferProjectsRepository,
+  UsersRepository,
 } from '@ggzy/persistence';
 import { AuctionScheduler, TransferScheduler } from '@ggzy/queues';
 import { RegistrationsService } from '@ggzy/registrations';
@@ -158,6 +159,7 @@ export class TransfersService {
     private readonly registrationRows: RegistrationsRepository,
     private readonly registrations: RegistrationsService,
     private readonly deals: DealsRepository,
+    private readonly users: UsersRepository,
     private readonly audit: AuditLogRepository,
     private readonly calendars: BusinessCalendarService,
     private readonly scheduler: AuctionScheduler,
@@ -439,33 +441,30 @@ export class TransfersService {
       this.config.CENTRE_TZ,
     );
     const freeBiddingEndsAt = new Date(biddingStartsAt.getTime() + project.freeBiddingMinutes * 60_000);
-    const repo = manager.getRepository(AuctionEntity);
-    return repo.save(
-      repo.create({
-        id: project.id,
-        hostType: TRANSFER_HOST_TYPE,
-        status: nextAuctionStatus(INITIAL_AUCTION_STATUS, 'publish')!,
-        startPrice: project.listingPrice,
-        increment: project.increment,
-        reservePrice: null,
-        // A transfer's deal is the price itself: any safe integer is a valid deal.
-        maxBid: Number.MAX_SAFE_INTEGER,
-        allowSelfOutbid: false,
-        biddingStartsAt,
-        freeBiddingEndsAt,
-        extensionSeconds: project.extensionSeconds,
-        endsAt: new Date(freeBiddingEndsAt.getTime() + project.extensionSeconds * 1000),
-        currentPrice: null,
-        leaderId: null,
-        bidCount: 0,
-        lastSeq: 0,
-        finalPrice: null,
-        winnerId: null,
-        closedAt: null,
-        statusReason: null,
-        suspendedAt: null,
-      }),
-    );
+    return this.auctions.insert(manager, {
+      id: project.id,
+      hostType: TRANSFER_HOST_TYPE,
+      status: nextAuctionStatus(INITIAL_AUCTION_STATUS, 'publish')!,
+      startPrice: project.listingPrice,
+      increment: project.increment,
+      reservePrice: null,
+      // A transfer's deal is the price itself: any safe integer is a valid deal.
+      maxBid: Number.MAX_SAFE_INTEGER,
+      allowSelfOutbid: false,
+      biddingStartsAt,
+      freeBiddingEndsAt,
+      extensionSeconds: project.extensionSeconds,
+      endsAt: new Date(freeBiddingEndsAt.getTime() + project.extensionSeconds * 1000),
+      currentPrice: null,
+      leaderId: null,
+      bidCount: 0,
+      lastSeq: 0,
+      finalPrice: null,
+      winnerId: null,
+      closedAt: null,
+      statusReason: null,
+      suspendedAt: null,
+    });
   }
 
   /** Staff extend by hand once the job has not (same checks as the job's). */
@@ -563,9 +562,8 @@ export class TransfersService {
               allowed: [],
             });
           await this.projects.update(manager, projectId, { winnerId: buyer.bidderId });
-          const winner = await manager.query(`SELECT display_name FROM users WHERE id = $1`, [
-            buyer.bidderId,
-          ]);
+          const winner = await this.users.findById(buyer.bidderId);
+
           await this.deals.insert(manager, {
             category: 'property_rights',
             subtype: 'transfer',
@@ -574,7 +572,7 @@ export class TransfersService {
             title: current.title,
             amount: price,
             winnerId: buyer.bidderId,
-            winnerName: (winner[0]?.display_name as string | undefined) ?? buyer.bidderCode ?? buyer.bidderId,
+            winnerName: winner?.displayName ?? buyer.bidderCode ?? buyer.bidderId,
             closedAt: now,
           });
         },

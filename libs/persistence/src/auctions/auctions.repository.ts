@@ -174,6 +174,15 @@ export class AuctionsRepository {
       .getOne();
   }
 
+  /** A new auction under its host's id (a transfer's, created when its disclosure ends with 2+ buyers). */
+  async insert(
+    manager: EntityManager,
+    auction: Omit<AuctionEntity, 'createdAt' | 'updatedAt'>,
+  ): Promise<AuctionEntity> {
+    const repo = manager.getRepository(AuctionEntity);
+    return repo.save(repo.create(auction));
+  }
+
   /** Moves an auction to `status` (a step the lifecycle table returned), with any other changes. */
   async update(manager: EntityManager, id: string, changes: Partial<AuctionEntity>): Promise<void> {
     await manager.getRepository(AuctionEntity).update({ id }, changes);
