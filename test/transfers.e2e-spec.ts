@@ -585,6 +585,34 @@ describe('property-rights transfers, end to end', () => {
     expect(terminated.body).toMatchObject({ status: 'terminated', auctionStatus: 'cancelled' });
   });
 
+  it('describes every transfer endpoint in the OpenAPI document', async () => {
+    const { body: openApi } = await request(api.url).get('/docs-json').expect(200);
+    const paths = Object.keys(openApi.paths);
+    for (const path of [
+      '/api/transfer-projects',
+      '/api/transfer-projects/{id}',
+      '/api/transfer-projects/{id}/publish',
+      '/api/transfer-projects/{id}/registrations',
+      '/api/transfer-projects/{id}/registrations/{regId}/qualify',
+      '/api/transfer-projects/{id}/registrations/{regId}/reject',
+      '/api/transfer-projects/{id}/extend',
+      '/api/transfer-projects/{id}/relist',
+      '/api/transfer-projects/{id}/agreement',
+      '/api/transfer-projects/{id}/agreement/abandon',
+      '/api/transfer-projects/{id}/confirm',
+      '/api/transfer-projects/{id}/contract',
+      '/api/transfer-projects/{id}/suspend',
+      '/api/transfer-projects/{id}/resume',
+      '/api/transfer-projects/{id}/terminate',
+      '/api/transfer-projects/{id}/bids',
+      '/api/me/transfer-registrations',
+    ])
+      expect(paths).toContain(path);
+    expect(Object.keys(openApi.components.schemas)).toEqual(
+      expect.arrayContaining(['CreateTransferProjectDto', 'RelistTransferProjectDto', 'PriceApprovalDto']),
+    );
+  });
+
   it('answers bad input on every endpoint with a 4xx and its code, and writes nothing', async () => {
     const project = await publishedProject();
     const draft = await createProject();
