@@ -366,6 +366,28 @@ describe('TransfersService: the end of disclosure', () => {
     });
   });
 
+  it('refuses to re-list a project whose live auction has run (its ledger is keyed by the project), writing nothing', async () => {
+    const { service, host, db, id, tables, audit } = await disclosed(2);
+    db.now = noonOn('2026-10-28');
+    await service.decideEndOfDisclosure(id);
+    await db.transaction((manager) =>
+      host.closed(manager, {
+        auctionId: id,
+        status: 'unsold',
+        reason: 'no_bids',
+        databaseNow: noonOn('2026-10-28'),
+      }),
+    );
+    expect(tables.projects.get(id)).toMatchObject({ status: 'unsold', closingReason: 'no_bids' });
+    const before = audit.entries(id).length;
+    const error = await refusal(
+      service.relist(staff, id, { listingPrice: 9_000_000, disclosureEndsOn: '2026-12-01' }),
+    );
+    expect(error.code).toBe<ErrorCode>('INVALID_STATE_TRANSITION');
+    expect(tables.projects.get(id)!.status).toBe('unsold');
+    expect(audit.entries(id)).toHaveLength(before);
+  });
+
   it('refuses an agreement under the listing price and writes nothing', async () => {
     const { service, db, id, tables, audit } = await disclosed(1);
     db.now = noonOn('2026-10-28');

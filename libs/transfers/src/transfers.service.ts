@@ -488,8 +488,15 @@ export class TransfersService {
    */
   async relist(staff: AuthUser, projectId: string, input: RelistInput) {
     const calendar = await this.calendars.calendar();
-    const { project } = await this.applyTransition(staff, projectId, 'relist', (current, now) => {
+    const { project } = await this.applyTransition(staff, projectId, 'relist', (current, now, auction) => {
       if (DISCLOSING.has(current.status)) checkEndOfDisclosureAction('relist', this.endFacts(current, now));
+      // The engine keys an auction (and its ledger) by the project's id: a second live auction
+      // would mix its bids with the first's. Refused here, so no disclosure can end needing one.
+      if (auction)
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          'this project has had its live auction; a second one is not supported yet: terminate it and register the asset again',
+        );
       const merged: TransferProjectInput = {
         ...termsOf(current),
         listingPrice: input.listingPrice,
@@ -936,21 +943,24 @@ export class TransfersService {
   // --- plumbing -------------------------------------------------------------------------------
 
   /**
-   * One status change in one transaction: lock the project, ask the lifecycle table, let `plan`
+   * One status change in one transaction: lock the project's auction (if any) and then the
+   * project — the engine's close takes them in that order, so the two cannot deadlock — ask the
+   * lifecycle table, let `plan`
    * apply its rule and changes (by the database's clock), write, and append the audit entry.
    */
   private async applyTransition(
     actor: AuthUser,
     projectId: string,
     action: Exclude<TransferAction, 'suspend' | 'resume'>,
-    plan: (current: TransferProjectEntity, now: Date) => Plan,
+    plan: (current: TransferProjectEntity, now: Date, auction: AuctionEntity | null) => Plan,
   ): Promise<{ project: TransferProjectEntity; now: Date }> {
     let now = new Date();
     const project = await this.dataSource.transaction(async (manager) => {
-      const current = await this.lockAuctionThenProject(manager, projectId);
+      const auction = await this.auctions.lockById(manager, projectId);
+      const current = await this.mustLock(manager, projectId);
       now = await this.projects.databaseNow(manager);
       const next = this.transition(current.status, action);
-      const { changes = {}, data = {}, after } = plan(current, now);
+      const { changes = {}, data = {}, after } = plan(current, now, auction);
       const written = { ...changes, status: next };
       await this.projects.update(manager, projectId, written);
       await after?.(manager);
@@ -1003,15 +1013,6 @@ export class TransfersService {
     const project = await this.projects.findById(projectId);
     if (!project) throw new DomainError('LISTING_NOT_FOUND', 'no such project');
     return project;
-  }
-
-  /**
-   * The engine's close locks the auction, then (through the host) the project: every writer of
-   * both takes them in that order, so a suspension racing a close cannot deadlock.
-   */
-  private async lockAuctionThenProject(manager: EntityManager, projectId: string) {
-    await this.auctions.lockById(manager, projectId);
-    return this.mustLock(manager, projectId);
   }
 
   private async mustLock(manager: EntityManager, projectId: string) {
