@@ -388,6 +388,17 @@ describe('TransfersService: the end of disclosure', () => {
     expect(audit.entries(id)).toHaveLength(before);
   });
 
+  it('does not terminate a project suspended after its sale', async () => {
+    const { service, db, id, tables } = await disclosed(1);
+    db.now = noonOn('2026-10-28');
+    await service.decideEndOfDisclosure(id);
+    await service.agreement(staff, id, 10_000_000);
+    await service.suspend(supervisor, id, '异议');
+    const error = await refusal(service.terminate(staff, id, '撤回'));
+    expect(error.code).toBe<ErrorCode>('INVALID_STATE_TRANSITION');
+    expect(tables.projects.get(id)).toMatchObject({ status: 'suspended', resumeTo: 'sold' });
+  });
+
   it('refuses an agreement under the listing price and writes nothing', async () => {
     const { service, db, id, tables, audit } = await disclosed(1);
     db.now = noonOn('2026-10-28');

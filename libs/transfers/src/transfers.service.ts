@@ -109,6 +109,8 @@ const TERM_FIELDS = [
 
 /** The statuses a project is in disclosure in (buyers apply): those an extension leaves from. */
 const DISCLOSING = new Set<TransferStatus>(transferStatusesAllowing('extend'));
+/** After a sale: the stages a winner can still default from (sold, confirmed). */
+const AFTER_SALE = new Set<TransferStatus>(transferStatusesAllowing('default'));
 /** Staff edit a project only where publishing may follow (the draft and a re-listing). */
 const EDITABLE = new Set<TransferStatus>(transferStatusesAllowing('publish'));
 
@@ -822,23 +824,29 @@ export class TransfersService {
 
   /** Staff end a project before a sale, with a public reason (a running auction is suspended first). */
   async terminate(staff: AuthUser, projectId: string, reason: string) {
-    const { project } = await this.applyTransition(staff, projectId, 'terminate', (current, now) => ({
-      changes: { terminationReason: reason, resumeTo: null, suspendedAt: null, suspendedOn: null },
-      data: { reason },
-      after: async (manager) => {
-        // A suspended auction ends with its project.
-        const auction = await this.auctions.lockById(manager, projectId);
-        const cancelled = auction ? nextAuctionStatus(auction.status, 'cancel') : undefined;
-        if (auction && cancelled)
-          await this.auctions.update(manager, projectId, {
-            status: cancelled,
-            suspendedAt: null,
-            statusReason: reason,
-            closedAt: now,
-          });
-        void current;
-      },
-    }));
+    const { project } = await this.applyTransition(staff, projectId, 'terminate', (current, now, auction) => {
+      // The table lets a suspension be terminated; one that suspended a sale is after the sale.
+      if (current.resumeTo && AFTER_SALE.has(current.resumeTo))
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `cannot terminate a project suspended after its sale (${current.resumeTo}); resume it`,
+        );
+      // A suspended auction ends with its project.
+      const cancelled = auction ? nextAuctionStatus(auction.status, 'cancel') : undefined;
+      return {
+        changes: { terminationReason: reason, resumeTo: null, suspendedAt: null, suspendedOn: null },
+        data: { reason },
+        after: async (manager) => {
+          if (cancelled)
+            await this.auctions.update(manager, projectId, {
+              status: cancelled,
+              suspendedAt: null,
+              statusReason: reason,
+              closedAt: now,
+            });
+        },
+      };
+    });
     return this.staffView(project);
   }
 
