@@ -405,8 +405,8 @@ describe('property-rights transfers, end to end', () => {
     await db.query(
       `WITH now AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS at)
        UPDATE auctions SET bidding_starts_at = now.at + interval '1 second',
-         free_bidding_ends_at = now.at + interval '4 seconds',
-         ends_at = now.at + interval '6 seconds' FROM now WHERE id = $1`,
+         free_bidding_ends_at = now.at + interval '6 seconds',
+         ends_at = now.at + interval '8 seconds' FROM now WHERE id = $1`,
       [project.id],
     );
 
@@ -440,30 +440,65 @@ describe('property-rights transfers, end to end', () => {
     });
     expect(top.ok).toBe(true);
 
+    // Then all three race, each bidding the minimum it last saw, as fast as its acks come back.
+    const rounds = await Promise.all(
+      sockets.map(async (socket, i) => {
+        const acks = [];
+        for (let round = 0; round < 6; round += 1) {
+          const { snapshot: seen } = await ask(socket, 'join', { listingId: project.id });
+          acks.push(
+            await ask(socket, 'bid', {
+              listingId: project.id,
+              amount: seen.minNextBid,
+              clientBidId: `loop-${i}-${round}`,
+            }),
+          );
+        }
+        return acks;
+      }),
+    );
+    const outcomes = rounds.flat().map((ack) => (ack.ok ? 'ok' : ack.error.code));
+    expect(outcomes.filter((outcome) => !['ok', 'BID_TOO_LOW', 'SELF_OUTBID'].includes(outcome))).toEqual([]);
+    const accepted = 3 + outcomes.filter((outcome) => outcome === 'ok').length;
+
     const sold = await waitForStatus(project.id, 'sold', 20_000);
+    await waitFor(
+      () => watcher.closed && watcher.bids.length === accepted,
+      10_000,
+      'auction.closed on the socket',
+    );
+    // Every accepted bid reached the watcher in seq order with no gap, each above the last.
+    expect(watcher.bids.map((bid) => bid.seq)).toEqual(Array.from({ length: accepted }, (_, i) => i + 1));
+    watcher.bids.slice(1).forEach((bid, i) => expect(bid.amount).toBeGreaterThan(watcher.bids[i].amount));
+    const last = watcher.bids[accepted - 1];
+    const winner = [a, b, c].find((buyer) => codes.get(buyer.id) === last.bidderCode)!;
     expect(sold).toMatchObject({
-      finalPrice: VALUATION + 300_000,
+      finalPrice: last.amount,
       dealSource: 'auction',
-      winnerId: a.id,
-      winnerCode: codes.get(a.id),
+      winnerId: winner.id,
+      winnerCode: last.bidderCode,
       soldOn: today,
     });
-    await waitFor(() => watcher.closed, 10_000, 'auction.closed on the socket');
     expect(watcher.closed).toMatchObject({
       status: 'sold',
-      finalPrice: VALUATION + 300_000,
-      winnerCode: codes.get(a.id),
+      finalPrice: last.amount,
+      winnerCode: last.bidderCode,
     });
-    expect(watcher.bids.map((bid) => bid.seq)).toEqual([1, 2, 3]);
-    const ledger = await request(api.url).get(`/api/transfer-projects/${project.id}/bids`).expect(200);
-    expect(ledger.body.total).toBe(3);
+    const ledger = await request(api.url)
+      .get(`/api/transfer-projects/${project.id}/bids`)
+      .query({ limit: 1000 })
+      .expect(200);
+    expect(ledger.body.total).toBe(accepted);
+    expect(ledger.body.items.map((bid: { seq: number; amount: number }) => [bid.seq, bid.amount])).toEqual(
+      watcher.bids.map((bid) => [bid.seq, bid.amount]),
+    );
     expect(Object.keys(ledger.body.items[0]).sort()).toEqual(['amount', 'at', 'bidderCode', 'seq']);
     const { rows: deals } = await db.query(
       `SELECT subtype, source_type, amount::bigint::text AS amount FROM deals WHERE source_id = $1`,
       [project.id],
     );
     expect(deals).toEqual([
-      { subtype: 'transfer', source_type: 'transfer_auction', amount: String(VALUATION + 300_000) },
+      { subtype: 'transfer', source_type: 'transfer_auction', amount: String(last.amount) },
     ]);
   });
 
