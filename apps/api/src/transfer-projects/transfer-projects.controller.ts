@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
 import { BidService } from '@ggzy/auction';
 import { DomainError } from '@ggzy/domain';
-import { TransfersService } from '@ggzy/transfers';
+import { TRANSFER_HOST_TYPE, TransfersService } from '@ggzy/transfers';
 import { PageQuery, UuidPipe } from '../common.dto.js';
 import {
   AgreementDto,
@@ -210,7 +210,12 @@ export class TransferProjectsController {
     @Body() body: TransferBidDto,
   ) {
     await this.transfers.requireVisible(id);
-    return this.bids.placeBid(bidder, { listingId: id, amount: body.amount, clientBidId: body.clientBidId });
+    return this.bids.placeBid(bidder, {
+      listingId: id,
+      amount: body.amount,
+      clientBidId: body.clientBidId,
+      hostType: TRANSFER_HOST_TYPE,
+    });
   }
 
   /** The public ledger: `{seq, amount, bidderCode, at}` only. */
