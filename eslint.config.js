@@ -35,6 +35,15 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '**/leasing/**'] }] },
   },
+  // Lines never import each other: transfers know nothing of leases, and the reverse.
+  {
+    files: ['libs/transfers/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '**/leasing/**'] }] },
+  },
+  {
+    files: ['libs/leasing/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/transfers', '**/transfers/**'] }] },
+  },
   {
     files: ['libs/domain/**/*.ts'],
     rules: {

@@ -19,6 +19,7 @@ const aliases = [
   'reports',
   'sealed-bids',
   'open-data',
+  'transfers',
 ];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],

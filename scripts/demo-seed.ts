@@ -34,6 +34,7 @@ import { LeaseAuctionHost } from '@ggzy/leasing';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { DepositsService } from '@ggzy/deposits';
 import { type AppConfig, createLogger, SystemClock } from '@ggzy/common';
+import { seedDemoTransfers } from './demo-transfers.js';
 
 export interface DemoAccount {
   username: string;
@@ -56,13 +57,14 @@ const MINUTE = 60_000;
 
 /**
  * Demo data: accounts (fresh passwords each start, printed), a live lease auction that
- * opens a few minutes from now, two closed ones, and historical deals for the reports.
+ * opens a few minutes from now, two closed ones, transfers (in disclosure, a live auction a few
+ * minutes away, one sold by agreement), and historical deals for the reports.
  */
 export async function seedDemo(
   dataSource: DataSource,
   now = new Date(),
   timeZone = 'Asia/Shanghai',
-): Promise<{ accounts: DemoAccount[]; liveListingId: string }> {
+): Promise<{ accounts: DemoAccount[]; liveListingId: string; liveTransferId: string }> {
   const users = new UsersRepository(dataSource);
   const listings = new LeaseListingsRepository(dataSource);
   const registrations = new RegistrationsRepository(dataSource);
@@ -200,8 +202,9 @@ export async function seedDemo(
     await closeWithBids(dataSource, host, sold, ['bidder1', 'bidder2', 'bidder1', 'bidder3'], ids);
     await closeWithBids(dataSource, host, unsold, ['bidder2'], ids);
   }
+  const liveTransferId = await seedDemoTransfers(dataSource, ids, now, timeZone, firstRun);
   await importHistoricalDeals(dataSource, ids.staff, timeZone);
-  return { accounts, liveListingId: live.id };
+  return { accounts, liveListingId: live.id, liveTransferId };
 }
 
 /** The lease host as the worker has it: the deal, and the deposits settled at the close. */
@@ -299,10 +302,13 @@ async function closeWithBids(
         },
         { ...audit, data: { demo: true, ...result, dealAmount: deal.amount } },
       );
-      await host.afterClose(manager, {
+      await host.closed(manager, {
         auctionId: listing.id,
         closedAt: endsAt,
-        outcome: { sold: true, winnerId: result.winnerId },
+        databaseNow: context.databaseNow,
+        status: 'sold',
+        finalPrice: result.finalPrice,
+        winnerId: result.winnerId,
       });
     } else {
       await auctions.closeUnsold(
@@ -315,7 +321,13 @@ async function closeWithBids(
         },
         { ...audit, data: { demo: true, ...result } },
       );
-      await host.afterClose(manager, { auctionId: listing.id, closedAt: endsAt, outcome: { sold: false } });
+      await host.closed(manager, {
+        auctionId: listing.id,
+        closedAt: endsAt,
+        databaseNow: context.databaseNow,
+        status: 'unsold',
+        reason: result.reason,
+      });
     }
   });
 }

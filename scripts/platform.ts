@@ -31,8 +31,9 @@ async function main() {
 
   let banner = '';
   if (demo) {
-    const { accounts, liveListingId } = await withDataSource(config.DATABASE_URL, (dataSource) =>
-      seedDemo(dataSource, new Date(), config.CENTRE_TZ),
+    const { accounts, liveListingId, liveTransferId } = await withDataSource(
+      config.DATABASE_URL,
+      (dataSource) => seedDemo(dataSource, new Date(), config.CENTRE_TZ),
     );
     banner = [
       '',
@@ -43,6 +44,7 @@ async function main() {
       ),
       '',
       `  live lease auction: ${liveListingId} (bidding opens in ~3 minutes)`,
+      `  live transfer auction: ${liveTransferId} (产权交易, bidding opens in ~4 minutes)`,
       `  web pages  http://localhost:${config.API_PORT}/`,
       `  API        http://localhost:${config.API_PORT}/api   docs: http://localhost:${config.API_PORT}/docs`,
       `  bidding    ws://localhost:${config.GATEWAY_PORT}/bidding (socket.io)`,

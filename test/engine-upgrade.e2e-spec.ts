@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
-import { createDataSource } from '../libs/persistence/src/data-source.js';
+import { createDataSource, MIGRATIONS } from '../libs/persistence/src/data-source.js';
 import { PasswordHasher } from '../libs/auth/src/password-hasher.js';
 import { createEmptyDatabase, migrateUpTo } from './support/environment.js';
 import { startTestPlatform, type TestPlatform } from './support/platform.js';
@@ -541,11 +541,12 @@ describe('down(): the upgrade reverses', () => {
       try {
         await dataSource.runMigrations({ transaction: 'all' });
         expect(await queryRows(database.url, `SELECT count(*)::int AS n FROM auctions`)).toEqual([{ n: 4 }]);
-        // Last first: the migrations after the move (deposits, on-site auctions …), then the two
-        // of the move itself, registrations and auctions.
-        const names = dataSource.migrations.map((migration) => migration.name);
-        const undo = names.length - names.indexOf(UPGRADE);
-        for (let step = 0; step < undo; step += 1) await dataSource.undoLastMigration({ transaction: 'all' });
+        // Every migration from the move on, last first: any later one (transfer projects, …),
+        // then the move's two, registrations and auctions.
+        const fromTheMove = MIGRATIONS.length - MIGRATIONS.findIndex((m) => new m().name === UPGRADE);
+        expect(fromTheMove).toBeGreaterThanOrEqual(2);
+        for (let undone = 0; undone < fromTheMove; undone += 1)
+          await dataSource.undoLastMigration({ transaction: 'all' });
       } finally {
         await dataSource.destroy();
       }

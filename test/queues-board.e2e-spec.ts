@@ -11,7 +11,7 @@ import { expectError } from './support/checks.js';
  * a short-lived HttpOnly cookie traded for a bearer token; supervisors may only look.
  */
 const BOARD = '/admin/queues';
-const QUEUE_NAMES = ['auctions', 'reports'];
+const QUEUE_NAMES = ['auctions', 'transfers', 'reports'];
 
 interface Api {
   env: TestEnvironment;
@@ -122,6 +122,7 @@ describe('queues dashboard with Redis', () => {
     const { pair } = await queuesSession(url, admin);
     const queues = await boardQueues(url, pair);
     expect(queues.filter((queue) => QUEUE_NAMES.includes(queue.name)).map((q) => q.readOnlyMode)).toEqual([
+      false,
       false,
       false,
     ]);

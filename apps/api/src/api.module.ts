@@ -6,6 +6,7 @@ import { AUCTION_HOSTS, AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } fr
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { DepositsModule } from '@ggzy/deposits';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
+import { TransfersService } from '@ggzy/transfers';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
 import {
@@ -15,11 +16,14 @@ import {
   HealthService,
   type QueueBackend,
   ReportQueue,
+  TransferScheduler,
 } from '@ggzy/queues';
 import { DealImportService, ReportBuilder, ReportsService } from '@ggzy/reports';
 import { AuthController } from './auth/auth.controller.js';
 import { LeaseListingsController } from './lease-listings/lease-listings.controller.js';
 import { MyRegistrationsController } from './lease-listings/my-registrations.controller.js';
+import { TransferProjectsController } from './transfer-projects/transfer-projects.controller.js';
+import { MyTransferRegistrationsController } from './transfer-projects/my-transfer-registrations.controller.js';
 import { DealsController } from './deals/deals.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { CalendarController } from './calendar/calendar.controller.js';
@@ -37,11 +41,13 @@ class ConnectionsCloser implements OnApplicationShutdown {
   constructor(
     private readonly scheduler: AuctionScheduler,
     private readonly reportQueue: ReportQueue,
+    private readonly transferScheduler: TransferScheduler,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
   ) {}
   async onApplicationShutdown() {
     await this.scheduler.close();
     await this.reportQueue.close();
+    await this.transferScheduler.close();
     await this.backend.close();
   }
 }
@@ -79,6 +85,8 @@ export class ApiModule {
         LeaseListingsController,
         MyRegistrationsController,
         DepositsController,
+        TransferProjectsController,
+        MyTransferRegistrationsController,
         DealsController,
         DealsImportController,
         ReportsController,
@@ -95,6 +103,11 @@ export class ApiModule {
           useFactory: (backend: QueueBackend) => new AuctionScheduler(backend),
         },
         {
+          provide: TransferScheduler,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new TransferScheduler(backend),
+        },
+        {
           provide: ReportQueue,
           inject: [QUEUE_BACKEND],
           useFactory: (backend: QueueBackend) => new ReportQueue(backend),
@@ -103,6 +116,7 @@ export class ApiModule {
         ReportsService,
         DealImportService,
         LeaseListingsService,
+        TransfersService,
         RegistrationsService,
         HealthService,
         ConnectionsCloser,

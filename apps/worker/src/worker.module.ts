@@ -9,12 +9,22 @@ import {
 } from '@ggzy/auction';
 import { LeaseAuctionHost } from '@ggzy/leasing';
 import { DepositsModule } from '@ggzy/deposits';
+import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
+import { BusinessCalendarService } from '@ggzy/calendar';
+import { RegistrationsService } from '@ggzy/registrations';
 import { APP_CONFIG, type AppConfig, CoreModule } from '@ggzy/common';
 import { PersistenceModule } from '@ggzy/persistence';
-import { AuctionScheduler, createQueueBackend, type QueueBackend, ReportQueue } from '@ggzy/queues';
+import {
+  AuctionScheduler,
+  createQueueBackend,
+  type QueueBackend,
+  ReportQueue,
+  TransferScheduler,
+} from '@ggzy/queues';
 import { ReportBuilder, ReportsService } from '@ggzy/reports';
 import { AuctionsProcessor, QUEUE_BACKEND } from './auctions.processor.js';
 import { ReportsProcessor } from './reports.processor.js';
+import { TransfersProcessor } from './transfers.processor.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
 import { DepositRefundsProcessor } from './deposit-refunds.processor.js';
 
@@ -44,10 +54,12 @@ export class WorkerModule {
           // The worker closes auctions: every line that hosts one says what its sale is.
           [
             LeaseAuctionHost,
+            TransferAuctionHost,
+            BusinessCalendarService,
             {
               provide: AUCTION_HOSTS,
-              inject: [LeaseAuctionHost],
-              useFactory: (lease: LeaseAuctionHost) => [lease],
+              inject: [LeaseAuctionHost, TransferAuctionHost],
+              useFactory: (lease: LeaseAuctionHost, transfer: TransferAuctionHost) => [lease, transfer],
             },
           ],
         ),
@@ -60,6 +72,14 @@ export class WorkerModule {
           useFactory: (backend: QueueBackend) => new AuctionScheduler(backend),
         },
         AuctionsProcessor,
+        {
+          provide: TransferScheduler,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new TransferScheduler(backend),
+        },
+        RegistrationsService,
+        TransfersService,
+        TransfersProcessor,
         {
           provide: ReportQueue,
           inject: [QUEUE_BACKEND],

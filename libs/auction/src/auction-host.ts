@@ -8,6 +8,17 @@ export interface SoldAuction {
   winnerId: string;
 }
 
+/** How an auction ended, as its host hears it inside the closing transaction (online or on site). */
+export type ClosedAuction = {
+  auctionId: string;
+  /** When it ended: its end time online, the hammer's time on site. */
+  closedAt: Date;
+  /** The database's clock at the close, for the host's own timers. */
+  databaseNow: Date;
+  /** Who recorded the close (staff, on site); null when the clock closed it. */
+  actorId?: string | null;
+} & ({ status: 'sold'; finalPrice: number; winnerId: string } | { status: 'unsold'; reason: string });
+
 /**
  * What hosts an auction (a lease listing, a transfer project), as the engine sees it: the one
  * place a line tells the engine about itself. Its limit is set when it writes the auction's
@@ -19,19 +30,11 @@ export interface AuctionHost {
   /** Read inside the closing transaction, so the deal and the close commit together. */
   dealFor(manager: EntityManager, sold: SoldAuction): Promise<DealOfAuction>;
   /**
-   * What else the end means for the host (its deposits fall due or stay held), in the same
-   * transaction as the close and its deal, online or on site.
+   * What the end means for the host, in the closing transaction with the deal, online or on
+   * site, so the auction's end and the host's can never disagree: a host with a status of its
+   * own (a transfer project) moves it; every host settles its deposits (due for refund or held).
    */
-  afterClose?(manager: EntityManager, closed: ClosedAuction): Promise<void>;
-}
-
-/** How an auction ended, for the host's own consequences. */
-export interface ClosedAuction {
-  auctionId: string;
-  closedAt: Date;
-  /** Who closed it: staff recording an on-site auction; absent when the worker closed it on time. */
-  actorId?: string | null;
-  outcome: { sold: true; winnerId: string } | { sold: false };
+  closed?(manager: EntityManager, closed: ClosedAuction): Promise<void>;
 }
 
 /** The hosts a process registers (the worker, which closes auctions), by host type. */

@@ -16,7 +16,7 @@ import type { DepositsService } from '@ggzy/deposits';
 import { LeaseAuctionHost } from '../../leasing/src/lease-auction.host.js';
 import { FakeLiveEvents } from '../../../test/fakes/services.js';
 import { AuctionLifecycleService } from './auction-lifecycle.service.js';
-import type { AuctionHost, SoldAuction } from './auction-host.js';
+import type { AuctionHost, ClosedAuction, SoldAuction } from './auction-host.js';
 
 /**
  * The worker's timed steps over in-memory repositories. Whether a step is due is the
@@ -55,6 +55,18 @@ function setup(hostsOf?: (db: FakeDatabase) => AuctionHost[]) {
 }
 
 const at = (ms: number) => new Date(T0.getTime() + ms);
+
+/** The lease host with a status of its own to move at the close (as a transfer project has). */
+const leaseHostHearing =
+  (closed: NonNullable<AuctionHost['closed']>) =>
+  (db: FakeDatabase): AuctionHost[] => {
+    const lease = new LeaseAuctionHost(
+      strict<LeaseListingsRepository>(new FakeLeaseListingsRepository(db), 'LeaseListingsRepository'),
+      // The test's own `closed` replaces the lease's, so its deposits are never asked.
+      strict<DepositsService>({}, 'DepositsService'),
+    );
+    return [{ hostType: lease.hostType, dealFor: (manager, sold) => lease.dealFor(manager, sold), closed }];
+  };
 
 describe('AuctionLifecycleService.open', () => {
   it('is not due before biddingStartsAt by the database’s clock, and says how long until it is', async () => {
@@ -311,6 +323,45 @@ describe('AuctionLifecycleService.close', () => {
     ]);
     const { listing } = withLeader(s, { endsAt: at(0) });
     await expect(s.service.close(listing.id)).rejects.toThrow('no auction host registered for lease_listing');
+    expect(s.listings.listing(listing.id).status).toBe('bidding');
+    expect(s.db.tables.deals).toEqual([]);
+    expect(s.audit.entries()).toEqual([]);
+    expect(s.events.published).toEqual([]);
+  });
+
+  it('tells a host with a status of its own how the auction ended, inside the closing transaction', async () => {
+    const heard: ClosedAuction[] = [];
+    const s = setup(leaseHostHearing(async (_manager, closed) => void heard.push(closed)));
+    const { listing, leader } = withLeader(s, { endsAt: at(800) });
+    const unsold = s.listings.addListing({ status: 'bidding', endsAt: at(800) });
+    s.db.advance(1000);
+    await s.service.close(listing.id);
+    await s.service.close(unsold.id);
+    // A second close hears nothing more.
+    await s.service.close(listing.id);
+    expect(heard).toEqual([
+      // Ended at its end time (800), heard when the database's clock said 1000.
+      {
+        auctionId: listing.id,
+        status: 'sold',
+        finalPrice: 150_000,
+        winnerId: leader,
+        closedAt: at(800),
+        databaseNow: at(1000),
+      },
+      { auctionId: unsold.id, status: 'unsold', reason: 'no_bids', closedAt: at(800), databaseNow: at(1000) },
+    ]);
+  });
+
+  it('leaves the auction live, with no deal, audit entry or event, when its host refuses the close', async () => {
+    const s = setup(
+      leaseHostHearing(async () => {
+        throw new Error('the host cannot close now');
+      }),
+    );
+    const { listing } = withLeader(s, { endsAt: at(800) });
+    s.db.advance(1000);
+    await expect(s.service.close(listing.id)).rejects.toThrow('the host cannot close now');
     expect(s.listings.listing(listing.id).status).toBe('bidding');
     expect(s.db.tables.deals).toEqual([]);
     expect(s.audit.entries()).toEqual([]);

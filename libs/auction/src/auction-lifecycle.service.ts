@@ -92,10 +92,13 @@ export class AuctionLifecycleService {
       }
       const outcome = closeOutcome(auction);
       const closedAt = auction.endsAt;
+      const host = this.hosts.get(auction.hostType);
       if (outcome.status === 'sold') {
-        const deal = await this.hosts
-          .get(auction.hostType)
-          .dealFor(manager, { auctionId, finalPrice: outcome.finalPrice, winnerId: outcome.winnerId });
+        const deal = await host.dealFor(manager, {
+          auctionId,
+          finalPrice: outcome.finalPrice,
+          winnerId: outcome.winnerId,
+        });
         await this.auctions.closeSold(
           manager,
           {
@@ -122,10 +125,13 @@ export class AuctionLifecycleService {
             },
           },
         );
-        await this.hosts.get(auction.hostType).afterClose?.(manager, {
+        await host.closed?.(manager, {
           auctionId,
           closedAt,
-          outcome: { sold: true, winnerId: outcome.winnerId },
+          databaseNow: now,
+          status: 'sold',
+          finalPrice: outcome.finalPrice,
+          winnerId: outcome.winnerId,
         });
         event = {
           status: 'sold',
@@ -156,11 +162,12 @@ export class AuctionLifecycleService {
             },
           },
         );
-        // An unsold close needs nothing from the host; one that is registered settles its side.
-        await this.hosts.find(auction.hostType)?.afterClose?.(manager, {
+        await host.closed?.(manager, {
           auctionId,
           closedAt,
-          outcome: { sold: false },
+          databaseNow: now,
+          status: 'unsold',
+          reason: outcome.reason,
         });
         event = { status: 'unsold', closedAt };
       }

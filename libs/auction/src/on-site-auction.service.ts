@@ -131,11 +131,14 @@ export class OnSiteAuctionService {
         closedAt: record.heldAt,
       });
     }
-    await hostLine.afterClose?.(manager, {
+    await hostLine.closed?.(manager, {
       auctionId: host.hostId,
       closedAt: record.heldAt,
+      databaseNow: now,
       actorId,
-      outcome: sold ? { sold: true, winnerId: sold.winnerId } : { sold: false },
+      ...(sold
+        ? { status: 'sold' as const, finalPrice: sold.hammerPrice, winnerId: sold.winnerId }
+        : { status: 'unsold' as const, reason: 'on_site_unsold' }),
     });
     await this.audit.append(manager, {
       at: now,

@@ -7,6 +7,7 @@ import {
   isFinalTransferStatus,
   nextTransferStatus,
   suspendTransfer,
+  transferStatusesAllowing,
 } from './transfer-project-lifecycle.js';
 
 /**
@@ -188,4 +189,25 @@ describe('isFinalTransferStatus', () => {
   it('names contract_signed and terminated only', () => {
     expect(TRANSFER_STATUSES.filter(isFinalTransferStatus)).toEqual(['contract_signed', 'terminated']);
   });
+});
+
+describe('transferStatusesAllowing', () => {
+  // What the worker's scans and the service's stage checks filter on.
+  it.each([
+    ['extend', ['disclosed', 'extended']],
+    ['publish', ['accepted', 'relisted']],
+    ['sign_contract', ['confirmed']],
+    ['default', ['sold', 'confirmed']],
+    ['open_auction', ['disclosed', 'extended']],
+  ] as const)('%s leaves from %j', (action, statuses) => {
+    expect(transferStatusesAllowing(action)).toEqual(statuses);
+  });
+
+  it.each(TRANSFER_ACTIONS.filter((action) => action !== 'resume').map((action) => [action] as const))(
+    '%s: exactly the statuses the table moves on',
+    (action) => {
+      const expected = TRANSFER_STATUSES.filter((status) => nextTransferStatus(status, action) !== undefined);
+      expect(transferStatusesAllowing(action as Exclude<typeof action, 'resume'>)).toEqual(expected);
+    },
+  );
 });

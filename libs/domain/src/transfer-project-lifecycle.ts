@@ -131,3 +131,11 @@ export function suspendTransfer(
 export function isFinalTransferStatus(status: TransferStatus): boolean {
   return status === 'contract_signed' || status === 'terminated';
 }
+
+/** The statuses `action` may leave from: what a query filters on to find the projects it applies to. */
+export function transferStatusesAllowing(action: Exclude<TransferAction, 'resume'>): TransferStatus[] {
+  return TRANSFER_STATUSES.filter((status) => TRANSITIONS[action][status] !== undefined);
+}
+
+/** Where every project starts: 受理, editable by staff, not public. */
+export const INITIAL_TRANSFER_STATUS: TransferStatus = 'accepted';

@@ -31,11 +31,12 @@ export class LeaseAuctionHost implements AuctionHost {
     };
   }
 
-  async afterClose(manager: EntityManager, closed: ClosedAuction): Promise<void> {
+  /** A lease has no status of its own: its close settles the deposits. */
+  async closed(manager: EntityManager, closed: ClosedAuction): Promise<void> {
     await this.deposits.settleOnClose(
       manager,
       { hostType: this.hostType, hostId: closed.auctionId },
-      closed.outcome,
+      closed.status === 'sold' ? { sold: true, winnerId: closed.winnerId } : { sold: false },
       closed.closedAt,
       closed.actorId ?? null,
     );

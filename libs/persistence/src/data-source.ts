@@ -14,6 +14,8 @@ import { Auctions1764350000000 } from './migrations/1764350000000-auctions.js';
 import { Deposits1764360000000 } from './migrations/1764360000000-deposits.js';
 import { OnSiteAuctions1764360000001 } from './migrations/1764360000001-on-site-auctions.js';
 import { AuditAppRole1764310000002 } from './migrations/1764310000002-audit-app-role.js';
+import { TransferProjects1764360000100 } from './migrations/1764360000100-transfer-projects.js';
+import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -24,6 +26,7 @@ export const ENTITIES = [
   DealEntity,
   AuditEntryEntity,
   ReportEntity,
+  TransferProjectEntity,
 ];
 // Listed explicitly: globs over compiled files break under bundlers and ESM alike.
 export const MIGRATIONS = [
@@ -38,6 +41,7 @@ export const MIGRATIONS = [
   Registrations1764350000001,
   Deposits1764360000000,
   OnSiteAuctions1764360000001,
+  TransferProjects1764360000100,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -17,3 +17,5 @@ export * from './reports/report.entity.js';
 export * from './reports/reports.repository.js';
 export * from './app-role.js';
 export * from './audit-checkpoints.js';
+export * from './transfers/transfer-project.entity.js';
+export * from './transfers/transfer-projects.repository.js';

@@ -13,6 +13,7 @@ import { UsersRepository } from './users.repository.js';
 import { BusinessCalendarRepository } from './business-calendar/business-calendar.repository.js';
 import { ReportsRepository } from './reports/reports.repository.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
+import { TransferProjectsRepository } from './transfers/transfer-projects.repository.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -25,6 +26,7 @@ const REPOSITORIES = [
   RegistrationsRepository,
   UsersRepository,
   ReportsRepository,
+  TransferProjectsRepository,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {

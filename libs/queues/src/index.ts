@@ -6,3 +6,4 @@ export * from './health.service.js';
 export * from './health.controller.js';
 export * from './report-jobs.js';
 export * from './deposit-jobs.js';
+export * from './transfer-jobs.js';

@@ -58,6 +58,8 @@ export interface DealOfAuction {
   subtype: string | null;
   title: string;
   amount: number;
+  /** The deal record's `source_type`; the host type when absent (a lease's deals, as before). */
+  sourceType?: string;
 }
 
 /*
@@ -125,7 +127,7 @@ const LOCK_FOR_CLOSE_SQL = `
   WHERE a.id = $1
   FOR UPDATE OF a`;
 
-const soldAudit = auditAppendParts(11);
+const soldAudit = auditAppendParts(12);
 const CLOSE_SOLD_SQL = `
   WITH auction AS (
     UPDATE auctions SET status = $2, final_price = $3, winner_id = $4, closed_at = $5, updated_at = now()
@@ -133,7 +135,7 @@ const CLOSE_SOLD_SQL = `
     RETURNING host_type),
   deal AS (
     INSERT INTO deals (category, subtype, source_type, source_id, title, amount, winner_id, winner_name, closed_at)
-    SELECT $6, $7, host_type, $1, $8, $9, $4, $10, $5 FROM auction)
+    SELECT $6, $7, COALESCE($11, host_type), $1, $8, $9, $4, $10, $5 FROM auction)
   ${soldAudit.statement}`;
 
 const unsoldAudit = auditAppendParts(5);
@@ -170,6 +172,15 @@ export class AuctionsRepository {
       .setLock('pessimistic_write')
       .where('a.id = :id', { id })
       .getOne();
+  }
+
+  /** A new auction under its host's id (a transfer's, created when its disclosure ends with 2+ buyers). */
+  async insert(
+    manager: EntityManager,
+    auction: Omit<AuctionEntity, 'createdAt' | 'updatedAt'>,
+  ): Promise<AuctionEntity> {
+    const repo = manager.getRepository(AuctionEntity);
+    return repo.save(repo.create(auction));
   }
 
   /** Moves an auction to `status` (a step the lifecycle table returned), with any other changes. */
@@ -341,6 +352,7 @@ export class AuctionsRepository {
       close.deal.title,
       close.deal.amount,
       close.winnerName,
+      close.deal.sourceType ?? null,
       ...soldAudit.params(audit),
     ]);
   }

@@ -1,0 +1,3 @@
+export * from './transfer-project.views.js';
+export * from './transfers.service.js';
+export * from './transfer-auction.host.js';

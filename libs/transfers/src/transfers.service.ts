@@ -1,0 +1,1031 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
+import {
+  auctionOpensAt,
+  automaticEndOfDisclosureAction,
+  type BusinessCalendar,
+  calendarDateInZone,
+  checkAgreementPrice,
+  checkContractSignedInTime,
+  checkDisclosurePeriod,
+  checkEndOfDisclosureAction,
+  checkListingPrice,
+  checkRelistPrice,
+  contractSigningDeadline,
+  DomainError,
+  endOfCalendarDay,
+  type EndOfDisclosureAction,
+  extendedDisclosureEnd,
+  INITIAL_AUCTION_STATUS,
+  INITIAL_TRANSFER_STATUS,
+  isDueToClose,
+  isSha256Hex,
+  nextAuctionStatus,
+  nextTransferStatus,
+  type PriceApproval,
+  resultPublicationEnd,
+  resumedDisclosureEnd,
+  resumeTimers,
+  suspendTransfer,
+  type TransferAction,
+  type TransferStatus,
+  transferStatusesAllowing,
+  type TransferTerms,
+  transferTermsViolations,
+} from '@ggzy/domain';
+import {
+  AuctionEntity,
+  AuctionsRepository,
+  AuditLogRepository,
+  DealsRepository,
+  type RegistrationHost,
+  RegistrationsRepository,
+  type TransferProjectEntity,
+  TransferProjectsRepository,
+  UsersRepository,
+} from '@ggzy/persistence';
+import { AuctionScheduler, TransferScheduler } from '@ggzy/queues';
+import { RegistrationsService } from '@ggzy/registrations';
+import { BusinessCalendarService } from '@ggzy/calendar';
+import { hasAnyRole, type AuthUser } from '@ggzy/auth';
+import { LIVE_EVENTS, type LiveEvents } from '@ggzy/auction';
+import {
+  type AuctionSide,
+  toPublicProject,
+  toStaffProject,
+  toTransferRegistrationView,
+} from './transfer-project.views.js';
+
+/** A transfer project's registrations (and its auction) are keyed by its id, under this host type. */
+export const TRANSFER_HOST_TYPE = 'transfer_project' as const;
+const transferHost = (projectId: string): RegistrationHost => ({
+  hostType: TRANSFER_HOST_TYPE,
+  hostId: projectId,
+});
+const ENTITY_TYPE = 'transfer_project';
+
+/** What staff enter: the domain's terms, the last day of disclosure and any price approval. */
+export interface TransferProjectInput extends TransferTerms {
+  disclosureEndsOn: string;
+  approval?: PriceApproval | null;
+}
+
+/** The fields of a re-listing: a new price and disclosure, and optionally new conditions or deposit. */
+export interface RelistInput {
+  listingPrice: number;
+  disclosureEndsOn: string;
+  approval?: PriceApproval | null;
+  buyerConditions?: string;
+  deposit?: number;
+}
+
+export const TRANSFER_DEFAULTS = {
+  documents: [] as { name: string; sha256: string }[],
+  buyerConditions: '',
+  extensionPeriods: 0,
+  auctionStartTime: '10:00',
+  freeBiddingMinutes: 60,
+  extensionSeconds: 300,
+};
+
+const TERM_FIELDS = [
+  'title',
+  'transferor',
+  'assetKind',
+  'assetDescription',
+  'documents',
+  'valuation',
+  'listingPrice',
+  'buyerConditions',
+  'deposit',
+  'extensionPeriods',
+  'increment',
+  'auctionStartTime',
+  'freeBiddingMinutes',
+  'extensionSeconds',
+  'disclosureEndsOn',
+] as const satisfies readonly (keyof TransferProjectInput & keyof TransferProjectEntity)[];
+
+/** The statuses a project is in disclosure in (buyers apply): those an extension leaves from. */
+const DISCLOSING = new Set<TransferStatus>(transferStatusesAllowing('extend'));
+/** After a sale: the stages a winner can still default from (sold, confirmed). */
+const AFTER_SALE = new Set<TransferStatus>(transferStatusesAllowing('default'));
+/** Staff edit a project only where publishing may follow (the draft and a re-listing). */
+const EDITABLE = new Set<TransferStatus>(transferStatusesAllowing('publish'));
+
+const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor', 'admin']);
+const canSeeDrafts = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff']);
+
+function approvalColumns(approval: PriceApproval | null | undefined) {
+  return {
+    approvalApprover: approval?.approver ?? null,
+    approvalDocumentSha256: approval?.documentSha256 ?? null,
+  };
+}
+
+function approvalOf(project: TransferProjectEntity): PriceApproval | null {
+  return project.approvalApprover !== null
+    ? { approver: project.approvalApprover, documentSha256: project.approvalDocumentSha256! }
+    : null;
+}
+
+function termsOf(project: TransferProjectEntity): TransferProjectInput {
+  const terms = Object.fromEntries(TERM_FIELDS.map((field) => [field, project[field]]));
+  return { ...(terms as unknown as TransferProjectInput), approval: approvalOf(project) };
+}
+
+/** Comparable and JSON-safe audit values. */
+const auditValue = (value: unknown) => JSON.stringify(value ?? null);
+
+type Plan = {
+  changes?: Partial<TransferProjectEntity>;
+  data?: Record<string, unknown>;
+  /** Work in the same transaction once the project's row is written (the auction, a deal). */
+  after?: (manager: EntityManager) => Promise<void>;
+};
+
+/**
+ * Property-rights transfers (产权交易): staff's project from acceptance to the contract, buyers'
+ * registrations, the end-of-disclosure decision (the worker's job) and the public views. Every
+ * status comes from the lifecycle table (transfer-project-lifecycle.ts); every rule from
+ * transfer-rules.ts on the one business-day calendar; every day is a date in CENTRE_TZ by the
+ * database's clock.
+ */
+@Injectable()
+export class TransfersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projects: TransferProjectsRepository,
+    private readonly auctions: AuctionsRepository,
+    private readonly registrationRows: RegistrationsRepository,
+    private readonly registrations: RegistrationsService,
+    private readonly deals: DealsRepository,
+    private readonly users: UsersRepository,
+    private readonly audit: AuditLogRepository,
+    private readonly calendars: BusinessCalendarService,
+    private readonly scheduler: AuctionScheduler,
+    private readonly transferScheduler: TransferScheduler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
+  ) {}
+
+  private today(now: Date): string {
+    return calendarDateInZone(now, this.config.CENTRE_TZ);
+  }
+
+  /** The form first (every problem at once), then the price rule, then the disclosure from today. */
+  private checkProject(
+    calendar: BusinessCalendar,
+    input: TransferProjectInput,
+    today: string,
+    relisting: boolean,
+  ) {
+    const violations = transferTermsViolations(input);
+    if (input.approval != null) {
+      if (typeof input.approval.approver !== 'string' || input.approval.approver.trim().length === 0)
+        violations.push({ field: 'approval.approver', rule: '1 to 200 characters' });
+      if (!isSha256Hex(input.approval.documentSha256))
+        violations.push({ field: 'approval.documentSha256', rule: 'SHA-256 as 64 lowercase hex digits' });
+    }
+    if (violations.length > 0)
+      throw new DomainError('VALIDATION_FAILED', 'the project terms are not valid', violations);
+    (relisting ? checkRelistPrice : checkListingPrice)(input);
+    checkDisclosurePeriod(calendar, {
+      assetKind: input.assetKind,
+      publishedOn: today,
+      endsOn: input.disclosureEndsOn,
+    });
+  }
+
+  async create(staff: AuthUser, rawInput: Partial<TransferProjectInput>) {
+    const input = { ...TRANSFER_DEFAULTS, ...rawInput } as TransferProjectInput;
+    const calendar = await this.calendars.calendar();
+    const project = await this.dataSource.transaction(async (manager) => {
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      this.checkProject(calendar, input, today, false);
+      const { approval, ...terms } = input;
+      const created = await this.projects.insert(
+        manager,
+        {
+          ...Object.fromEntries(TERM_FIELDS.map((field) => [field, terms[field]])),
+          ...approvalColumns(approval),
+          status: INITIAL_TRANSFER_STATUS,
+          createdBy: staff.id,
+        } as Parameters<TransferProjectsRepository['insert']>[1],
+        Number(today.slice(0, 4)),
+      );
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'transfer.created',
+        entityType: ENTITY_TYPE,
+        entityId: created.id,
+        data: { code: created.code, ...terms, approval: approval ?? null },
+      });
+      return created;
+    });
+    return toStaffProject(project, null, null);
+  }
+
+  /** Staff change an accepted or re-listed project; the merged project passes every check again. */
+  async edit(staff: AuthUser, projectId: string, changes: Partial<TransferProjectInput>) {
+    const calendar = await this.calendars.calendar();
+    const project = await this.dataSource.transaction(async (manager) => {
+      const current = await this.mustLock(manager, projectId);
+      if (!EDITABLE.has(current.status))
+        throw new DomainError(
+          'LISTING_NOT_EDITABLE',
+          `a project that is ${current.status} cannot be edited; terminate or re-list it`,
+        );
+      const now = await this.projects.databaseNow(manager);
+      const merged = { ...termsOf(current), ...changes };
+      this.checkProject(calendar, merged, this.today(now), current.relistCount > 0);
+      const written: Partial<TransferProjectEntity> = {};
+      const changed: Record<string, { from: unknown; to: unknown }> = {};
+      for (const field of TERM_FIELDS) {
+        if (!(field in changes) || auditValue(current[field]) === auditValue(merged[field])) continue;
+        changed[field] = { from: current[field], to: merged[field] };
+        Object.assign(written, { [field]: merged[field] });
+      }
+      if ('approval' in changes && auditValue(approvalOf(current)) !== auditValue(merged.approval ?? null)) {
+        changed.approval = { from: approvalOf(current), to: merged.approval ?? null };
+        Object.assign(written, approvalColumns(merged.approval));
+      }
+      if (Object.keys(written).length === 0) return current;
+      await this.projects.update(manager, projectId, written);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'transfer.edited',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { code: current.code, changes: changed },
+      });
+      return { ...current, ...written };
+    });
+    return toStaffProject(project, null, null);
+  }
+
+  /** Into disclosure from today: the period and the price are checked again as of today. */
+  async publish(staff: AuthUser, projectId: string) {
+    const calendar = await this.calendars.calendar();
+    const { project } = await this.applyTransition(staff, projectId, 'publish', (current, now) => {
+      const today = this.today(now);
+      this.checkProject(calendar, termsOf(current), today, current.relistCount > 0);
+      return { changes: { publishedOn: today, endDecidedFor: null }, data: { publishedOn: today } };
+    });
+    await this.scheduleEndOfDisclosure(project);
+    return this.staffView(project);
+  }
+
+  // --- buyers ---------------------------------------------------------------------------------
+
+  /** A buyer applies while the project is in disclosure, up to the end of its last day. */
+  async register(bidder: AuthUser, projectId: string) {
+    if (!bidder.roles.includes('bidder')) throw new DomainError('FORBIDDEN', 'only bidders may register');
+    return this.dataSource.transaction(async (manager) => {
+      const project = await this.projects.findById(projectId);
+      if (!project || project.status === INITIAL_TRANSFER_STATUS)
+        throw new DomainError('LISTING_NOT_FOUND', 'no such project');
+      const now = await this.projects.databaseNow(manager);
+      if (!DISCLOSING.has(project.status) || this.today(now) > project.disclosureEndsOn)
+        throw new DomainError('REGISTRATION_CLOSED', 'registration for this project is closed');
+      return this.registrations.apply(manager, transferHost(projectId), bidder.id, now);
+    });
+  }
+
+  /**
+   * Staff confirm the buyer's deposit arrived; the buyer gets a bidder code. Until deposits are
+   * their own records (the deposits line), the staff's word `depositReceived` is the evidence,
+   * exactly as for leases.
+   */
+  async qualify(staff: AuthUser, projectId: string, registrationId: string, depositReceived: boolean) {
+    if (!depositReceived)
+      throw new DomainError('DEPOSIT_NOT_RECEIVED', 'a buyer is qualified only once the deposit arrives');
+    return this.dataSource.transaction(async (manager) => {
+      const project = await this.mustLock(manager, projectId);
+      const now = await this.projects.databaseNow(manager);
+      this.requireDisclosureOpen(project, now, 'qualify buyers');
+      const qualified = await this.registrations.qualify(
+        manager,
+        staff.id,
+        transferHost(projectId),
+        registrationId,
+        now,
+      );
+      await this.projects.update(manager, projectId, { qualifiedBuyers: project.qualifiedBuyers + 1 });
+      return qualified;
+    });
+  }
+
+  async reject(staff: AuthUser, projectId: string, registrationId: string, reason: string) {
+    return this.dataSource.transaction(async (manager) => {
+      await this.mustLock(manager, projectId);
+      const now = await this.projects.databaseNow(manager);
+      return this.registrations.reject(
+        manager,
+        staff.id,
+        transferHost(projectId),
+        registrationId,
+        reason,
+        now,
+      );
+    });
+  }
+
+  private requireDisclosureOpen(project: TransferProjectEntity, now: Date, what: string) {
+    if (!DISCLOSING.has(project.status))
+      throw new DomainError(
+        'INVALID_STATE_TRANSITION',
+        `cannot ${what} while the project is ${project.status}`,
+      );
+    if (this.today(now) > project.disclosureEndsOn)
+      throw new DomainError('REGISTRATION_CLOSED', `disclosure ended on ${project.disclosureEndsOn}`);
+  }
+
+  // --- the end of disclosure ------------------------------------------------------------------
+
+  /**
+   * The worker's step at 24:00 of the disclosure's last day (CENTRE_TZ, the database's clock):
+   * extend while announced extensions last, open the agreement (1 buyer) or the auction (2+), or
+   * leave the project for staff to re-list or terminate. Locked and keyed on the period it
+   * decides (`endDecidedFor`), so a second run, a late job and the sweeper have no second effect.
+   */
+  async decideEndOfDisclosure(
+    projectId: string,
+  ): Promise<{ decided: boolean; action?: EndOfDisclosureAction | 'await_staff'; dueAt?: Date }> {
+    const calendar = await this.calendars.calendar();
+    let scheduled: TransferProjectEntity | null = null;
+    let auction: AuctionEntity | null = null;
+    const result = await this.dataSource.transaction(async (manager) => {
+      const project = await this.projects.lockById(manager, projectId);
+      if (!project || !DISCLOSING.has(project.status) || project.endDecidedFor === project.disclosureEndsOn)
+        return { decided: false };
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      if (today <= project.disclosureEndsOn)
+        return { decided: false, dueAt: endOfCalendarDay(project.disclosureEndsOn, this.config.CENTRE_TZ) };
+      const facts = {
+        qualifiedBuyers: project.qualifiedBuyers,
+        extensionPeriods: project.extensionPeriods,
+        extensionsUsed: project.extensionsUsed,
+      };
+      const action = automaticEndOfDisclosureAction(facts);
+      if (!action) {
+        await this.projects.update(manager, projectId, { endDecidedFor: project.disclosureEndsOn });
+        await this.audit.append(manager, {
+          at: now,
+          actorId: null,
+          action: 'transfer.disclosure_ended',
+          entityType: ENTITY_TYPE,
+          entityId: projectId,
+          data: { ...facts, outcome: 'awaiting_staff' },
+        });
+        return { decided: true, action: 'await_staff' as const };
+      }
+      checkEndOfDisclosureAction(action, { ...facts, disclosureEndsOn: project.disclosureEndsOn, today });
+      const next = this.transition(project.status, action);
+      const changes: Partial<TransferProjectEntity> = {
+        status: next,
+        endDecidedFor: project.disclosureEndsOn,
+      };
+      if (action === 'extend') {
+        changes.disclosureEndsOn = extendedDisclosureEnd(calendar, project.disclosureEndsOn);
+        changes.extensionsUsed = project.extensionsUsed + 1;
+      }
+      await this.projects.update(manager, projectId, changes);
+      if (action === 'open_auction') auction = await this.openAuction(manager, calendar, project);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: null,
+        action: `transfer.${action}`,
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: {
+          from: project.status,
+          to: next,
+          ...facts,
+          ...(changes.disclosureEndsOn ? { disclosureEndsOn: changes.disclosureEndsOn } : {}),
+          ...(auction ? { biddingStartsAt: (auction as AuctionEntity).biddingStartsAt.toISOString() } : {}),
+        },
+      });
+      scheduled = { ...project, ...changes };
+      return { decided: true, action };
+    });
+    if (scheduled) await this.scheduleEndOfDisclosure(scheduled);
+    if (auction) await this.scheduleAuction(auction);
+    return result;
+  }
+
+  /**
+   * The live auction of 2+ buyers, under the project's id: it starts at the listing price with no
+   * reserve and opens at the announced time on the next business day; the same worker opens and
+   * closes it and the same gateway serves it. Its status comes from the auction table (a draft
+   * published).
+   */
+  private async openAuction(
+    manager: EntityManager,
+    calendar: BusinessCalendar,
+    project: TransferProjectEntity,
+  ) {
+    const existing = await this.auctions.lockById(manager, project.id);
+    if (existing)
+      // A re-listed project that reaches a second auction: the engine keys bids by auction id,
+      // so the first auction's ledger would mix with the second's. Refused until that is designed.
+      throw new DomainError('INVALID_STATE_TRANSITION', 'this project has already had its live auction');
+    const biddingStartsAt = auctionOpensAt(
+      calendar,
+      project.disclosureEndsOn,
+      project.auctionStartTime,
+      this.config.CENTRE_TZ,
+    );
+    const freeBiddingEndsAt = new Date(biddingStartsAt.getTime() + project.freeBiddingMinutes * 60_000);
+    return this.auctions.insert(manager, {
+      id: project.id,
+      hostType: TRANSFER_HOST_TYPE,
+      status: nextAuctionStatus(INITIAL_AUCTION_STATUS, 'publish')!,
+      startPrice: project.listingPrice,
+      increment: project.increment,
+      reservePrice: null,
+      // A transfer's deal is the price itself: any safe integer is a valid deal.
+      maxBid: Number.MAX_SAFE_INTEGER,
+      allowSelfOutbid: false,
+      biddingStartsAt,
+      freeBiddingEndsAt,
+      extensionSeconds: project.extensionSeconds,
+      endsAt: new Date(freeBiddingEndsAt.getTime() + project.extensionSeconds * 1000),
+      currentPrice: null,
+      leaderId: null,
+      bidCount: 0,
+      lastSeq: 0,
+      finalPrice: null,
+      winnerId: null,
+      closedAt: null,
+      statusReason: null,
+      suspendedAt: null,
+    });
+  }
+
+  /** Staff extend by hand once the job has not (same checks as the job's). */
+  async extend(staff: AuthUser, projectId: string) {
+    const calendar = await this.calendars.calendar();
+    const { project } = await this.applyTransition(staff, projectId, 'extend', (current, now) => {
+      checkEndOfDisclosureAction('extend', this.endFacts(current, now));
+      const disclosureEndsOn = extendedDisclosureEnd(calendar, current.disclosureEndsOn);
+      return {
+        changes: { disclosureEndsOn, extensionsUsed: current.extensionsUsed + 1 },
+        data: { disclosureEndsOn },
+      };
+    });
+    await this.scheduleEndOfDisclosure(project);
+    return this.staffView(project);
+  }
+
+  /**
+   * A new listing of a project no buyer took (after disclosure), or of an unsold or defaulted one:
+   * a new price (down to 90% of the valuation freely) and a full disclosure period again.
+   */
+  async relist(staff: AuthUser, projectId: string, input: RelistInput) {
+    const calendar = await this.calendars.calendar();
+    const { project } = await this.applyTransition(staff, projectId, 'relist', (current, now, auction) => {
+      if (DISCLOSING.has(current.status)) checkEndOfDisclosureAction('relist', this.endFacts(current, now));
+      // The engine keys an auction (and its ledger) by the project's id: a second live auction
+      // would mix its bids with the first's. Refused here, so no disclosure can end needing one.
+      if (auction)
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          'this project has had its live auction; a second one is not supported yet: terminate it and register the asset again',
+        );
+      const merged: TransferProjectInput = {
+        ...termsOf(current),
+        listingPrice: input.listingPrice,
+        disclosureEndsOn: input.disclosureEndsOn,
+        approval: input.approval ?? null,
+        ...(input.buyerConditions !== undefined ? { buyerConditions: input.buyerConditions } : {}),
+        ...(input.deposit !== undefined ? { deposit: input.deposit } : {}),
+      };
+      this.checkProject(calendar, merged, this.today(now), true);
+      return {
+        changes: {
+          listingPrice: merged.listingPrice,
+          disclosureEndsOn: merged.disclosureEndsOn,
+          buyerConditions: merged.buyerConditions,
+          deposit: merged.deposit,
+          ...approvalColumns(merged.approval),
+          relistCount: current.relistCount + 1,
+          extensionsUsed: 0,
+          publishedOn: null,
+          endDecidedFor: null,
+          finalPrice: null,
+          winnerId: null,
+          dealSource: null,
+          soldOn: null,
+          resultPublishedUntil: null,
+          confirmedOn: null,
+          contractDeadlineOn: null,
+          closingReason: null,
+        },
+        data: {
+          listingPrice: merged.listingPrice,
+          disclosureEndsOn: merged.disclosureEndsOn,
+          approval: merged.approval ?? null,
+        },
+      };
+    });
+    return this.staffView(project);
+  }
+
+  private endFacts(project: TransferProjectEntity, now: Date) {
+    return {
+      qualifiedBuyers: project.qualifiedBuyers,
+      extensionPeriods: project.extensionPeriods,
+      extensionsUsed: project.extensionsUsed,
+      disclosureEndsOn: project.disclosureEndsOn,
+      today: this.today(now),
+    };
+  }
+
+  // --- the deal -------------------------------------------------------------------------------
+
+  /** 协议成交 with the one qualified buyer at no less than the listing price: the deal record follows. */
+  async agreement(staff: AuthUser, projectId: string, price: number) {
+    const calendar = await this.calendars.calendar();
+    const { project } = await this.applyTransition(staff, projectId, 'confirm_agreement', (current, now) => {
+      checkAgreementPrice(current.listingPrice, price);
+      const today = this.today(now);
+      return {
+        changes: {
+          finalPrice: price,
+          dealSource: 'agreement',
+          soldOn: today,
+          resultPublishedUntil: resultPublicationEnd(calendar, today),
+        },
+        data: { price },
+        after: async (manager) => {
+          const buyer = (await this.qualifiedBuyers(projectId))[0];
+          if (!buyer)
+            throw new DomainError('BUYER_COUNT_MISMATCH', 'no qualified buyer to agree with', {
+              allowed: [],
+            });
+          await this.projects.update(manager, projectId, { winnerId: buyer.bidderId });
+          const winner = await this.users.findById(buyer.bidderId);
+
+          await this.deals.insert(manager, {
+            category: 'property_rights',
+            subtype: 'transfer',
+            sourceType: 'transfer_agreement',
+            sourceId: projectId,
+            title: current.title,
+            amount: price,
+            winnerId: buyer.bidderId,
+            winnerName: winner?.displayName ?? buyer.bidderCode ?? buyer.bidderId,
+            closedAt: now,
+          });
+        },
+      };
+    });
+    return this.staffView(project);
+  }
+
+  /** The one buyer did not agree: unsold (流拍), with staff's reason. */
+  async abandonAgreement(staff: AuthUser, projectId: string, reason: string) {
+    const { project } = await this.applyTransition(staff, projectId, 'abandon_agreement', () => ({
+      changes: { closingReason: reason },
+      data: { reason },
+    }));
+    return this.staffView(project);
+  }
+
+  /** 成交确认书 signed: the contract-signing deadline starts running. */
+  async confirm(staff: AuthUser, projectId: string) {
+    const calendar = await this.calendars.calendar();
+    const { project } = await this.applyTransition(staff, projectId, 'confirm', (_current, now) => {
+      const confirmedOn = this.today(now);
+      const contractDeadlineOn = contractSigningDeadline(calendar, confirmedOn);
+      return { changes: { confirmedOn, contractDeadlineOn }, data: { confirmedOn, contractDeadlineOn } };
+    });
+    return this.staffView(project);
+  }
+
+  /**
+   * The contract signed by its deadline. The winner's deposit converts to part of the price once
+   * deposits are their own records (the deposits line wires that here).
+   */
+  async contract(staff: AuthUser, projectId: string, signed: { signedOn: string; contractSha256: string }) {
+    const { project } = await this.applyTransition(staff, projectId, 'sign_contract', (current, now) => {
+      if (signed.signedOn > this.today(now))
+        throw new DomainError('VALIDATION_FAILED', 'signedOn is in the future', [
+          { field: 'signedOn', rule: 'not after today' },
+        ]);
+      if (current.confirmedOn && signed.signedOn < current.confirmedOn)
+        throw new DomainError('VALIDATION_FAILED', 'signedOn is before the confirmation', [
+          { field: 'signedOn', rule: `not before ${current.confirmedOn}` },
+        ]);
+      checkContractSignedInTime(signed.signedOn, current.contractDeadlineOn!);
+      return {
+        changes: { contractSignedOn: signed.signedOn, contractSha256: signed.contractSha256 },
+        data: signed,
+      };
+    });
+    return this.staffView(project);
+  }
+
+  /** The worker's watch: a confirmed project unsigned after its deadline defaults (悔拍). */
+  async defaultIfContractOverdue(projectId: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const project = await this.projects.lockById(manager, projectId);
+      if (!project || !project.contractDeadlineOn) return false;
+      if (!transferStatusesAllowing('sign_contract').includes(project.status)) return false;
+      const now = await this.projects.databaseNow(manager);
+      if (this.today(now) <= project.contractDeadlineOn) return false;
+      const next = this.transition(project.status, 'default');
+      await this.projects.update(manager, projectId, {
+        status: next,
+        closingReason: 'contract_deadline_passed',
+      });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: null,
+        action: 'transfer.defaulted',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { from: project.status, to: next, contractDeadlineOn: project.contractDeadlineOn },
+      });
+      return true;
+    });
+  }
+
+  /** Ids the worker must look at: disclosures ended and undecided, contracts overdue. */
+  async dueWork(): Promise<{ disclosureEnded: string[]; contractOverdue: string[] }> {
+    const today = this.today(await this.projects.databaseNow());
+    const [ended, overdue] = await Promise.all([
+      this.projects.findDisclosureEnded([...DISCLOSING], today),
+      this.projects.findContractOverdue(transferStatusesAllowing('sign_contract'), today),
+    ]);
+    return { disclosureEnded: ended.map((p) => p.id), contractOverdue: overdue.map((p) => p.id) };
+  }
+
+  /** Every project in disclosure: the worker (re)schedules its end-of-disclosure job on start. */
+  async disclosing(): Promise<{ id: string; endsAt: Date }[]> {
+    const projects = await this.projects.findDisclosing([...DISCLOSING]);
+    return projects.map((project) => ({
+      id: project.id,
+      endsAt: endOfCalendarDay(project.disclosureEndsOn, this.config.CENTRE_TZ),
+    }));
+  }
+
+  // --- supervision ----------------------------------------------------------------------------
+
+  /** A supervisor pauses a running stage; a live auction freezes with it. */
+  async suspend(supervisor: AuthUser, projectId: string, reason: string) {
+    let auctionStatus: { status: string; endsAt: Date } | null = null;
+    const result = await this.dataSource.transaction(async (manager) => {
+      const auction = await this.auctions.lockById(manager, projectId);
+      const current = await this.mustLock(manager, projectId);
+      const suspended = suspendTransfer(current.status);
+      if (!suspended)
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `cannot suspend a project that is ${current.status}`,
+        );
+      const now = await this.projects.databaseNow(manager);
+      const auctionNext = auction ? nextAuctionStatus(auction.status, 'suspend') : undefined;
+      if (auction && auctionNext) {
+        if (isDueToClose(auction, now))
+          throw new DomainError('AUCTION_CLOSED', 'the auction has ended and is being closed');
+        await this.auctions.update(manager, projectId, {
+          status: auctionNext,
+          suspendedAt: now,
+          statusReason: reason,
+        });
+        auctionStatus = { status: auctionNext, endsAt: auction.endsAt };
+      }
+      const changes: Partial<TransferProjectEntity> = {
+        status: suspended.status,
+        resumeTo: suspended.resumeTo,
+        suspendedAt: now,
+        suspendedOn: this.today(now),
+        suspensionReason: reason,
+      };
+      await this.projects.update(manager, projectId, changes);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: supervisor.id,
+        action: 'transfer.suspended',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { from: current.status, to: suspended.status, reason },
+      });
+      return { ...current, ...changes };
+    });
+    if (auctionStatus) {
+      const { status, endsAt } = auctionStatus as { status: string; endsAt: Date };
+      this.liveEvents.publish('auction.status', {
+        listingId: projectId,
+        status,
+        endsAt: endsAt.toISOString(),
+      });
+    }
+    return this.staffView(result);
+  }
+
+  /**
+   * Back to the stage it left. A disclosure gets back the business days it had left, counted from
+   * today; a contract deadline likewise; a live auction's moments still ahead move by the pause.
+   */
+  async resume(supervisor: AuthUser, projectId: string) {
+    const calendar = await this.calendars.calendar();
+    let resumedAuction: AuctionEntity | null = null;
+    let statusEvent: { status: string; endsAt: Date } | null = null;
+    const result = await this.dataSource.transaction(async (manager) => {
+      const auction = await this.auctions.lockById(manager, projectId);
+      const current = await this.mustLock(manager, projectId);
+      const next = nextTransferStatus(current.status, 'resume', current.resumeTo);
+      if (!next)
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `cannot resume a project that is ${current.status}`,
+        );
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      const suspendedOn = current.suspendedOn ?? today;
+      const changes: Partial<TransferProjectEntity> = {
+        status: next,
+        resumeTo: null,
+        suspendedAt: null,
+        suspendedOn: null,
+        suspensionReason: null,
+      };
+      if (DISCLOSING.has(next))
+        changes.disclosureEndsOn = resumedDisclosureEnd(calendar, {
+          endsOn: current.disclosureEndsOn,
+          suspendedOn,
+          resumedOn: today,
+        });
+      if (current.contractDeadlineOn)
+        changes.contractDeadlineOn = resumedDisclosureEnd(calendar, {
+          endsOn: current.contractDeadlineOn,
+          suspendedOn,
+          resumedOn: today,
+        });
+      const auctionNext = auction ? nextAuctionStatus(auction.status, 'resume') : undefined;
+      if (auction && auctionNext) {
+        const timers = resumeTimers(
+          {
+            ...auction,
+            registrationStartsAt: auction.biddingStartsAt,
+            registrationEndsAt: auction.biddingStartsAt,
+          },
+          auction.suspendedAt ?? now,
+          now,
+        );
+        const auctionChanges = {
+          status: auctionNext,
+          biddingStartsAt: timers.biddingStartsAt,
+          freeBiddingEndsAt: timers.freeBiddingEndsAt,
+          endsAt: timers.endsAt,
+          suspendedAt: null,
+          statusReason: null,
+        };
+        await this.auctions.update(manager, projectId, auctionChanges);
+        resumedAuction = { ...auction, ...auctionChanges };
+        statusEvent = { status: auctionNext, endsAt: timers.endsAt };
+      }
+      await this.projects.update(manager, projectId, changes);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: supervisor.id,
+        action: 'transfer.resumed',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: {
+          from: current.status,
+          to: next,
+          ...(changes.disclosureEndsOn ? { disclosureEndsOn: changes.disclosureEndsOn } : {}),
+        },
+      });
+      return { ...current, ...changes };
+    });
+    if (DISCLOSING.has(result.status)) await this.scheduleEndOfDisclosure(result);
+    if (resumedAuction) await this.scheduleAuction(resumedAuction);
+    if (statusEvent) {
+      const { status, endsAt } = statusEvent as { status: string; endsAt: Date };
+      this.liveEvents.publish('auction.status', {
+        listingId: projectId,
+        status,
+        endsAt: endsAt.toISOString(),
+      });
+    }
+    return this.staffView(result);
+  }
+
+  /** Staff end a project before a sale, with a public reason (a running auction is suspended first). */
+  async terminate(staff: AuthUser, projectId: string, reason: string) {
+    const { project } = await this.applyTransition(staff, projectId, 'terminate', (current, now, auction) => {
+      // The table lets a suspension be terminated; one that suspended a sale is after the sale.
+      if (current.resumeTo && AFTER_SALE.has(current.resumeTo))
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `cannot terminate a project suspended after its sale (${current.resumeTo}); resume it`,
+        );
+      // A suspended auction ends with its project.
+      const cancelled = auction ? nextAuctionStatus(auction.status, 'cancel') : undefined;
+      return {
+        changes: { terminationReason: reason, resumeTo: null, suspendedAt: null, suspendedOn: null },
+        data: { reason },
+        after: async (manager) => {
+          if (cancelled)
+            await this.auctions.update(manager, projectId, {
+              status: cancelled,
+              suspendedAt: null,
+              statusReason: reason,
+              closedAt: now,
+            });
+        },
+      };
+    });
+    return this.staffView(project);
+  }
+
+  // --- reads ----------------------------------------------------------------------------------
+
+  async get(projectId: string, viewer?: AuthUser) {
+    const project = await this.projects.findById(projectId);
+    if (!project || (project.status === INITIAL_TRANSFER_STATUS && !canSeeDrafts(viewer)))
+      throw new DomainError('LISTING_NOT_FOUND', 'no such project');
+    return canSeeEverything(viewer) ? this.staffView(project) : this.publicView(project);
+  }
+
+  async list(filter: { status?: TransferStatus; limit: number; offset: number }, viewer?: AuthUser) {
+    const drafts = canSeeDrafts(viewer);
+    if (filter.status === INITIAL_TRANSFER_STATUS && !drafts) return { items: [], total: 0 };
+    const { items, total } = await this.projects.list({
+      ...filter,
+      hidden: drafts ? [] : [INITIAL_TRANSFER_STATUS],
+    });
+    const auctions = await this.projects.auctionsOf(items.map((project) => project.id));
+    const view = canSeeEverything(viewer) ? toStaffProject : toPublicProject;
+    return {
+      items: items.map((project) => {
+        const auction = auctions.get(project.id);
+        return view(project, auction ? { auction, leaderCode: null } : null, null);
+      }),
+      total,
+    };
+  }
+
+  private async sideOf(project: TransferProjectEntity): Promise<AuctionSide | null> {
+    const found = await this.auctions.findWithLeaderCode(project.id);
+    return found ? { auction: found.auction, leaderCode: found.leaderCode } : null;
+  }
+
+  private async winnerCode(project: TransferProjectEntity): Promise<string | null> {
+    if (!project.winnerId) return null;
+    const registration = await this.registrationRows.findOf(transferHost(project.id), project.winnerId);
+    return registration?.bidderCode ?? null;
+  }
+
+  private async publicView(project: TransferProjectEntity) {
+    return toPublicProject(project, await this.sideOf(project), await this.winnerCode(project));
+  }
+
+  private async staffView(project: TransferProjectEntity) {
+    return toStaffProject(project, await this.sideOf(project), await this.winnerCode(project));
+  }
+
+  async registrationsOfProject(projectId: string, limit: number, offset: number) {
+    await this.mustFind(projectId);
+    const { items, total } = await this.registrations.list(transferHost(projectId), limit, offset);
+    return { items: items.map(toTransferRegistrationView), total };
+  }
+
+  async registrationsOf(bidder: AuthUser, limit: number, offset: number) {
+    const { items, total } = await this.registrations.listOfBidder(
+      TRANSFER_HOST_TYPE,
+      bidder.id,
+      limit,
+      offset,
+    );
+    return { items: items.map(toTransferRegistrationView), total };
+  }
+
+  /** The public ledger of the project's live auction: bidder codes only. */
+  async ledger(projectId: string, limit: number, offset: number) {
+    const project = await this.mustFind(projectId);
+    if (project.status === INITIAL_TRANSFER_STATUS)
+      throw new DomainError('LISTING_NOT_FOUND', 'no such project');
+    const { items, total } = await this.auctions.listAcceptedBids(projectId, 0, limit, offset);
+    return {
+      items: items.map((bid) => ({
+        seq: bid.seq!,
+        amount: bid.amount,
+        bidderCode: bid.bidderCode!,
+        at: bid.at.toISOString(),
+      })),
+      total,
+    };
+  }
+
+  /**
+   * For the REST bid twin: a project nobody may see is not found, one that has not reached an
+   * auction is not open (the bid path decides everything else).
+   */
+  async requireVisible(projectId: string) {
+    const project = await this.mustFind(projectId);
+    if (project.status === INITIAL_TRANSFER_STATUS)
+      throw new DomainError('LISTING_NOT_FOUND', 'no such project');
+    if (!(await this.auctions.findById(projectId)))
+      throw new DomainError('AUCTION_NOT_OPEN', 'this project has no live auction');
+  }
+
+  private async qualifiedBuyers(projectId: string) {
+    const { items } = await this.registrationRows.list(transferHost(projectId), 1000, 0);
+    return items.filter(
+      (registration) => registration.bidderCode !== null && registration.status === 'qualified',
+    );
+  }
+
+  // --- plumbing -------------------------------------------------------------------------------
+
+  /**
+   * One status change in one transaction: lock the project's auction (if any) and then the
+   * project — the engine's close takes them in that order, so the two cannot deadlock — ask the
+   * lifecycle table, let `plan`
+   * apply its rule and changes (by the database's clock), write, and append the audit entry.
+   */
+  private async applyTransition(
+    actor: AuthUser,
+    projectId: string,
+    action: Exclude<TransferAction, 'suspend' | 'resume'>,
+    plan: (current: TransferProjectEntity, now: Date, auction: AuctionEntity | null) => Plan,
+  ): Promise<{ project: TransferProjectEntity; now: Date }> {
+    let now = new Date();
+    const project = await this.dataSource.transaction(async (manager) => {
+      const auction = await this.auctions.lockById(manager, projectId);
+      const current = await this.mustLock(manager, projectId);
+      now = await this.projects.databaseNow(manager);
+      const next = this.transition(current.status, action);
+      const { changes = {}, data = {}, after } = plan(current, now, auction);
+      const written = { ...changes, status: next };
+      await this.projects.update(manager, projectId, written);
+      await after?.(manager);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: actor.id,
+        action: `transfer.${action}`,
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { from: current.status, to: next, ...data },
+      });
+      return (await this.projects.lockById(manager, projectId))!;
+    });
+    return { project, now };
+  }
+
+  private transition(from: TransferStatus, action: TransferAction): TransferStatus {
+    const next = nextTransferStatus(from, action);
+    if (!next)
+      throw new DomainError('INVALID_STATE_TRANSITION', `cannot ${action} a project that is ${from}`);
+    return next;
+  }
+
+  /** After commit; if the queue is unreachable the worker's sweeper still acts within seconds. */
+  private async scheduleEndOfDisclosure(project: TransferProjectEntity) {
+    if (!DISCLOSING.has(project.status)) return;
+    await this.transferScheduler
+      .scheduleDisclosureEnd(project.id, endOfCalendarDay(project.disclosureEndsOn, this.config.CENTRE_TZ))
+      .catch((error) =>
+        this.logger.warn(
+          { err: error, projectId: project.id },
+          'could not schedule the end of disclosure; the sweeper will cover',
+        ),
+      );
+  }
+
+  private async scheduleAuction(auction: AuctionEntity) {
+    await Promise.all([
+      this.scheduler.scheduleOpen(auction.id, auction.biddingStartsAt),
+      this.scheduler.scheduleClose(auction.id, auction.endsAt),
+    ]).catch((error) =>
+      this.logger.warn(
+        { err: error, projectId: auction.id },
+        'could not schedule auction jobs; the sweeper will cover',
+      ),
+    );
+  }
+
+  private async mustFind(projectId: string) {
+    const project = await this.projects.findById(projectId);
+    if (!project) throw new DomainError('LISTING_NOT_FOUND', 'no such project');
+    return project;
+  }
+
+  private async mustLock(manager: EntityManager, projectId: string) {
+    const project = await this.projects.lockById(manager, projectId);
+    if (!project) throw new DomainError('LISTING_NOT_FOUND', 'no such project');
+    return project;
+  }
+}
