@@ -6,7 +6,7 @@ import { AUCTION_HOSTS, AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } fr
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { DepositsModule } from '@ggzy/deposits';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
-import { TransfersService } from '@ggzy/transfers';
+import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
 import {
@@ -71,10 +71,11 @@ export class ApiModule {
           // Staff close auctions here too, by recording an on-site auction: each line says what its sale is.
           [
             LeaseAuctionHost,
+            TransferAuctionHost,
             {
               provide: AUCTION_HOSTS,
-              inject: [LeaseAuctionHost],
-              useFactory: (lease: LeaseAuctionHost) => [lease],
+              inject: [LeaseAuctionHost, TransferAuctionHost],
+              useFactory: (lease: LeaseAuctionHost, transfer: TransferAuctionHost) => [lease, transfer],
             },
           ],
         ),

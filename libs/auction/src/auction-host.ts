@@ -17,6 +17,8 @@ export type ClosedAuction = {
   databaseNow: Date;
   /** Who recorded the close (staff, on site); null when the clock closed it. */
   actorId?: string | null;
+  /** Closed by an on-site auction's record rather than online bidding. */
+  onSite?: boolean;
 } & ({ status: 'sold'; finalPrice: number; winnerId: string } | { status: 'unsold'; reason: string });
 
 /**

@@ -136,6 +136,7 @@ export class OnSiteAuctionService {
       closedAt: record.heldAt,
       databaseNow: now,
       actorId,
+      onSite: true,
       ...(sold
         ? { status: 'sold' as const, finalPrice: sold.hammerPrice, winnerId: sold.winnerId }
         : { status: 'unsold' as const, reason: 'on_site_unsold' }),

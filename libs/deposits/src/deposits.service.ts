@@ -110,6 +110,17 @@ export class DepositsService {
     return id;
   }
 
+  /** The registration's deposit, if it has one (one opened before deposits were records has none). */
+  async ofRegistration(manager: EntityManager, registrationId: string): Promise<Deposit | null> {
+    return this.deposits.findByRegistration(manager, registrationId, this.readContext);
+  }
+
+  /** Whether the bidder has a deposit with this host, in any state. */
+  async hostHasDepositOf(manager: EntityManager, host: RegistrationHost, bidderId: string): Promise<boolean> {
+    const deposits = await this.deposits.lockOfHost(manager, host);
+    return deposits.some((deposit) => deposit.bidderId === bidderId);
+  }
+
   // --- staff steps, each in its own transaction ---
 
   /** `due → received`; `receivedAt` defaults to the database's now and may not be after it. */

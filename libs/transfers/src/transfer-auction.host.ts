@@ -5,11 +5,14 @@ import { calendarDateInZone, DomainError, nextTransferStatus, resultPublicationE
 import { AuditLogRepository, type DealOfAuction, TransferProjectsRepository } from '@ggzy/persistence';
 import type { AuctionHost, ClosedAuction, SoldAuction } from '@ggzy/auction';
 import { BusinessCalendarService } from '@ggzy/calendar';
+import { DepositsService } from '@ggzy/deposits';
 
 /**
  * The transfer project as an auction's host: its deal is the final price itself, filed under
- * property rights / transfer as a `transfer_auction`; at the close the project moves to sold or
- * unsold by its own lifecycle table, in the closing transaction.
+ * property rights / transfer as a `transfer_auction` (an on-site record files it as
+ * `on_site_auction`); at the close, online or on site, the project moves to sold or unsold by its
+ * own lifecycle table and its deposits are settled as a lease's are (the losers' fall due for
+ * refund, the winner's is held; all fall due when unsold), in the closing transaction.
  */
 @Injectable()
 export class TransferAuctionHost implements AuctionHost {
@@ -20,6 +23,7 @@ export class TransferAuctionHost implements AuctionHost {
     private readonly audit: AuditLogRepository,
     private readonly calendars: BusinessCalendarService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly deposits: DepositsService,
   ) {}
 
   async dealFor(manager: EntityManager, sold: SoldAuction): Promise<DealOfAuction> {
@@ -51,21 +55,29 @@ export class TransferAuctionHost implements AuctionHost {
             status: next,
             finalPrice: closed.finalPrice,
             winnerId: closed.winnerId,
-            dealSource: 'auction' as const,
+            dealSource: closed.onSite ? ('on_site' as const) : ('auction' as const),
             soldOn: today,
             resultPublishedUntil: resultPublicationEnd(await this.calendars.calendar(), today),
           }
         : { status: next, closingReason: closed.reason };
     await this.projects.update(manager, project.id, changes);
+    await this.deposits.settleOnClose(
+      manager,
+      { hostType: this.hostType, hostId: project.id },
+      closed.status === 'sold' ? { sold: true, winnerId: closed.winnerId } : { sold: false },
+      closed.closedAt,
+      closed.actorId ?? null,
+    );
     await this.audit.append(manager, {
       at: closed.databaseNow,
-      actorId: null,
+      actorId: closed.actorId ?? null,
       action: `transfer.${action}`,
       entityType: 'transfer_project',
       entityId: project.id,
       data: {
         from: project.status,
         to: next,
+        ...(closed.onSite ? { onSite: true } : {}),
         ...(closed.status === 'sold' ? { finalPrice: closed.finalPrice } : { reason: closed.reason }),
       },
     });

@@ -15,6 +15,8 @@ import type {
 } from '@ggzy/persistence';
 import type { AuctionScheduler, TransferScheduler } from '@ggzy/queues';
 import type { BusinessCalendarService } from '@ggzy/calendar';
+import type { DepositsService } from '@ggzy/deposits';
+import type { OnSiteAuctionService } from '@ggzy/auction';
 import { RegistrationsService } from '@ggzy/registrations';
 import {
   FakeAuditLogRepository,
@@ -140,6 +142,18 @@ function setup() {
     'BusinessCalendarService',
   );
   const config = { CENTRE_TZ: TZ } as AppConfig;
+  // Deposits here only answer; their rules and SQL are proved against PostgreSQL.
+  const deposits = strict<DepositsService>(
+    {
+      openForRegistration: async () => randomUUID(),
+      ofRegistration: async () => null,
+      requireForQualification: async () => null,
+      settleOnClose: async () => undefined,
+      hostHasDepositOf: async () => false,
+      forfeitWinner: async () => undefined,
+    },
+    'DepositsService',
+  );
   const service = new TransfersService(
     db.asDataSource(),
     strict<TransferProjectsRepository>(
@@ -173,6 +187,9 @@ function setup() {
     config,
     strict<Logger>({}, 'Logger'),
     new FakeLiveEvents(),
+    deposits,
+    // On-site records and deposits are proved against PostgreSQL (test/transfer-deposits.e2e-spec.ts).
+    strict<OnSiteAuctionService>({}, 'OnSiteAuctionService'),
   );
   const host = new TransferAuctionHost(
     strict<TransferProjectsRepository>(
@@ -182,6 +199,7 @@ function setup() {
     strict<AuditLogRepository>(audit, 'AuditLogRepository'),
     calendars,
     config,
+    deposits,
   );
   return { db, service, host, audit, scheduled, calendar, tables: tablesOf(db) };
 }

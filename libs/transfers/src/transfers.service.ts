@@ -22,6 +22,7 @@ import {
   isDueToClose,
   isSha256Hex,
   nextAuctionStatus,
+  type OnSiteAuctionRecord,
   nextTransferStatus,
   type PriceApproval,
   resultPublicationEnd,
@@ -49,7 +50,8 @@ import { AuctionScheduler, TransferScheduler } from '@ggzy/queues';
 import { RegistrationsService } from '@ggzy/registrations';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
-import { LIVE_EVENTS, type LiveEvents } from '@ggzy/auction';
+import { LIVE_EVENTS, type LiveEvents, OnSiteAuctionService } from '@ggzy/auction';
+import { DepositsService } from '@ggzy/deposits';
 import {
   type AuctionSide,
   toPublicProject,
@@ -169,6 +171,8 @@ export class TransfersService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
+    private readonly deposits: DepositsService,
+    private readonly onSite: OnSiteAuctionService,
   ) {}
 
   private today(now: Date): string {
@@ -293,31 +297,71 @@ export class TransfersService {
       const now = await this.projects.databaseNow(manager);
       if (!DISCLOSING.has(project.status) || this.today(now) > project.disclosureEndsOn)
         throw new DomainError('REGISTRATION_CLOSED', 'registration for this project is closed');
-      return this.registrations.apply(manager, transferHost(projectId), bidder.id, now);
+      // The application and its deposit, owed at the project's amount, commit together.
+      const applied = await this.registrations.apply(manager, transferHost(projectId), bidder.id, now);
+      const depositId = await this.deposits.openForRegistration(manager, {
+        ...transferHost(projectId),
+        registrationId: applied.id,
+        bidderId: bidder.id,
+        amount: project.deposit,
+        at: now,
+      });
+      return { ...applied, depositId };
     });
   }
 
   /**
-   * Staff confirm the buyer's deposit arrived; the buyer gets a bidder code. Until deposits are
-   * their own records (the deposits line), the staff's word `depositReceived` is the evidence,
-   * exactly as for leases.
+   * Staff confirm the buyer's deposit arrived; the buyer gets a bidder code. As for leases:
+   * `depositReceived: true` records the receipt now if the deposit is still due; `false` qualifies
+   * only a deposit already received (POST /api/deposits/:id/receive), else DEPOSIT_NOT_RECEIVED.
    */
   async qualify(staff: AuthUser, projectId: string, registrationId: string, depositReceived: boolean) {
-    if (!depositReceived)
-      throw new DomainError('DEPOSIT_NOT_RECEIVED', 'a buyer is qualified only once the deposit arrives');
     return this.dataSource.transaction(async (manager) => {
       const project = await this.mustLock(manager, projectId);
       const now = await this.projects.databaseNow(manager);
       this.requireDisclosureOpen(project, now, 'qualify buyers');
+      await this.openMissingDeposit(manager, project, registrationId, now);
+      const depositReceivedAt = await this.deposits.requireForQualification(
+        manager,
+        staff.id,
+        transferHost(projectId),
+        registrationId,
+        now,
+        { recordReceipt: depositReceived },
+      );
       const qualified = await this.registrations.qualify(
         manager,
         staff.id,
         transferHost(projectId),
         registrationId,
         now,
+        depositReceivedAt ?? now,
       );
       await this.projects.update(manager, projectId, { qualifiedBuyers: project.qualifiedBuyers + 1 });
       return qualified;
+    });
+  }
+
+  /**
+   * A pending registration made before deposits were opened with it has none: it is opened here
+   * (due, at the project's amount, as of now), so qualifying follows the same rule for every
+   * registration without a data migration.
+   */
+  private async openMissingDeposit(
+    manager: EntityManager,
+    project: TransferProjectEntity,
+    registrationId: string,
+    now: Date,
+  ) {
+    const registration = await this.registrationRows.find(transferHost(project.id), registrationId);
+    if (!registration || registration.status !== 'pending') return;
+    if (await this.deposits.ofRegistration(manager, registrationId)) return;
+    await this.deposits.openForRegistration(manager, {
+      ...transferHost(project.id),
+      registrationId,
+      bidderId: registration.bidderId,
+      amount: project.deposit,
+      at: now,
     });
   }
 
@@ -584,17 +628,83 @@ export class TransfersService {
             winnerName: winner?.displayName ?? buyer.bidderCode ?? buyer.bidderId,
             closedAt: now,
           });
+          await this.deposits.settleOnClose(
+            manager,
+            transferHost(projectId),
+            { sold: true, winnerId: buyer.bidderId },
+            now,
+            staff.id,
+          );
         },
       };
     });
     return this.staffView(project);
   }
 
+  /**
+   * Staff record an on-site auction (现场拍卖) of a project in `auction`, held after its disclosure
+   * ended and while online bidding has taken no bid: the auction closes sold or unsold, a sale
+   * writes the deal (the hammer price, sourceType `on_site_auction`), and the project moves and
+   * its deposits settle through the host's `closed`, all in one transaction.
+   */
+  async recordOnSiteAuction(staff: AuthUser, projectId: string, record: OnSiteAuctionRecord) {
+    const recorded = await this.dataSource.transaction(async (manager) => {
+      // The engine's close order: the auction, then the project.
+      const auction = await this.auctions.lockById(manager, projectId);
+      const project = await this.mustLock(manager, projectId);
+      const now = await this.projects.databaseNow(manager);
+      if (
+        !nextTransferStatus(project.status, 'close_sold') ||
+        !auction ||
+        auction.bidCount > 0 ||
+        isDueToClose(auction, now)
+      )
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `an on-site auction is recorded for a project in auction before any online bid; this one is ${project.status}${auction && auction.bidCount > 0 ? ' with online bids' : ''}`,
+        );
+      return this.onSite.record(
+        manager,
+        staff.id,
+        {
+          hostType: TRANSFER_HOST_TYPE,
+          hostId: projectId,
+          startPrice: project.listingPrice,
+          reservePrice: null,
+          notBefore: endOfCalendarDay(project.disclosureEndsOn, this.config.CENTRE_TZ),
+        },
+        record,
+      );
+    });
+    // Online bidding will not open: the worker's open and close jobs find it closed.
+    this.liveEvents.publish('auction.closed', {
+      listingId: projectId,
+      status: recorded.outcome,
+      ...(recorded.hammerPrice !== null ? { finalPrice: recorded.hammerPrice } : {}),
+      ...(recorded.winnerCode ? { winnerCode: recorded.winnerCode } : {}),
+      closedAt: recorded.heldAt.toISOString(),
+    });
+    return {
+      id: recorded.id,
+      projectId,
+      outcome: recorded.outcome,
+      status: recorded.status,
+      hammerPrice: recorded.hammerPrice,
+      winnerId: recorded.winnerId,
+      winnerCode: recorded.winnerCode,
+      dealAmount: recorded.dealAmount,
+      heldAt: recorded.heldAt.toISOString(),
+    };
+  }
+
   /** The one buyer did not agree: unsold (流拍), with staff's reason. */
   async abandonAgreement(staff: AuthUser, projectId: string, reason: string) {
-    const { project } = await this.applyTransition(staff, projectId, 'abandon_agreement', () => ({
+    const { project } = await this.applyTransition(staff, projectId, 'abandon_agreement', (_current, now) => ({
       changes: { closingReason: reason },
       data: { reason },
+      // No deal: every received deposit falls due for refund.
+      after: (manager) =>
+        this.deposits.settleOnClose(manager, transferHost(projectId), { sold: false }, now, staff.id),
     }));
     return this.staffView(project);
   }
@@ -610,10 +720,7 @@ export class TransfersService {
     return this.staffView(project);
   }
 
-  /**
-   * The contract signed by its deadline. The winner's deposit converts to part of the price once
-   * deposits are their own records (the deposits line wires that here).
-   */
+  /** The contract signed by its deadline: the winner's deposit converts to part of the price. */
   async contract(staff: AuthUser, projectId: string, signed: { signedOn: string; contractSha256: string }) {
     const { project } = await this.applyTransition(staff, projectId, 'sign_contract', (current, now) => {
       if (signed.signedOn > this.today(now))
@@ -628,6 +735,10 @@ export class TransfersService {
       return {
         changes: { contractSignedOn: signed.signedOn, contractSha256: signed.contractSha256 },
         data: signed,
+        after: async (manager) => {
+          if (await this.hasWinnerDeposit(manager, current))
+            await this.deposits.convertWinner(manager, transferHost(projectId), current.winnerId!, staff.id, now);
+        },
       };
     });
     return this.staffView(project);
@@ -646,6 +757,7 @@ export class TransfersService {
         status: next,
         closingReason: 'contract_deadline_passed',
       });
+      await this.forfeitDefaultedDeposit(manager, project, now);
       await this.audit.append(manager, {
         at: now,
         actorId: null,
@@ -656,6 +768,49 @@ export class TransfersService {
       });
       return true;
     });
+  }
+
+  /**
+   * The winner's deposit is forfeited with the default. The worker must not be stopped by a
+   * deposit it cannot forfeit (refunded by hand, or a project sold before deposits were records):
+   * the default stands, and the warning and the trail say why the money was not kept.
+   */
+  private async forfeitDefaultedDeposit(manager: EntityManager, project: TransferProjectEntity, now: Date) {
+    if (!project.winnerId) return;
+    try {
+      await this.deposits.forfeitWinner(
+        manager,
+        transferHost(project.id),
+        project.winnerId,
+        null,
+        'contract_deadline_passed',
+        now,
+      );
+    } catch (error) {
+      if (!(error instanceof DomainError) || error.code !== 'DEPOSIT_NOT_RECEIVED') throw error;
+      this.logger.warn(
+        { projectId: project.id, winnerId: project.winnerId, details: error.details },
+        "the defaulted winner's deposit is not held: nothing to forfeit",
+      );
+      await this.audit.append(manager, {
+        at: now,
+        actorId: null,
+        action: 'transfer.deposit_not_forfeited',
+        entityType: ENTITY_TYPE,
+        entityId: project.id,
+        data: { winnerId: project.winnerId, reason: error.message },
+      });
+    }
+  }
+
+  /**
+   * A sale made before deposits were records has no deposit for its winner: its contract is
+   * signed without a conversion. Any deposit there is goes through the table (a refunded one is
+   * refused).
+   */
+  private async hasWinnerDeposit(manager: EntityManager, project: TransferProjectEntity) {
+    return project.winnerId !== null &&
+      (await this.deposits.hostHasDepositOf(manager, transferHost(project.id), project.winnerId));
   }
 
   /** Ids the worker must look at: disclosures ended and undecided, contracts overdue. */
@@ -844,6 +999,8 @@ export class TransfersService {
               statusReason: reason,
               closedAt: now,
             });
+          // Nothing was sold: every received deposit falls due for refund.
+          await this.deposits.settleOnClose(manager, transferHost(projectId), { sold: false }, now, staff.id);
         },
       };
     });

@@ -2,15 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
 import { BidService } from '@ggzy/auction';
-import { DomainError, onSiteAuctionViolations, type OnSiteAuctionRecord } from '@ggzy/domain';
-import { canonicalId } from '@ggzy/common';
-import { isISO8601 } from 'class-validator';
+import { DomainError } from '@ggzy/domain';
 import { LeaseListingsService } from '@ggzy/leasing';
 import { PageQuery, UuidPipe } from '../common.dto.js';
+import { OnSiteAuctionDto, onSiteRecord } from '../on-site-auction.dto.js';
 import {
   CreateLeaseListingDto,
   ListLeaseListingsQuery,
-  OnSiteAuctionDto,
   PlaceBidDto,
   QualifyRegistrationDto,
   RejectRegistrationDto,
@@ -33,40 +31,6 @@ function refuseNulls(body: object) {
   if (nulls.length > 0) throw new DomainError('VALIDATION_FAILED', 'the request is not valid', nulls);
 }
 
-/**
- * The record as the domain checks it: an instant that is not ISO-8601 becomes an invalid date
- * (listed with the other problems), ids become canonical; then every form problem at once, and
- * any id that is not a UUID is INVALID_ID.
- */
-function onSiteRecord(body: OnSiteAuctionDto): OnSiteAuctionRecord {
-  const heldAt =
-    typeof body.heldAt === 'string' && isISO8601(body.heldAt, { strict: true, strictSeparator: true })
-      ? new Date(body.heldAt)
-      : new Date(Number.NaN);
-  const record: OnSiteAuctionRecord = {
-    auctioneer: body.auctioneer,
-    place: body.place,
-    heldAt,
-    presentBidderIds: body.presentBidderIds,
-    outcome: body.outcome,
-    hammerPrice: body.hammerPrice,
-    winnerId: body.winnerId,
-    recordFileName: body.recordFileName,
-    recordFileSha256: body.recordFileSha256,
-  };
-  const violations = onSiteAuctionViolations(record);
-  if (violations.length > 0)
-    throw new DomainError('VALIDATION_FAILED', 'the on-site auction record is incomplete', violations);
-  const ids = [...record.presentBidderIds, ...(record.winnerId != null ? [record.winnerId] : [])];
-  const invalid = ids.filter((id) => canonicalId(id) === undefined);
-  if (invalid.length > 0)
-    throw new DomainError('INVALID_ID', 'bidder ids must be UUIDs (8-4-4-4-12 hex digits)', { ids: invalid });
-  return {
-    ...record,
-    presentBidderIds: record.presentBidderIds.map((id) => canonicalId(id)!),
-    winnerId: record.winnerId != null ? canonicalId(record.winnerId)! : record.winnerId,
-  };
-}
 
 @ApiTags('lease listings (公房租赁)')
 @ApiBearerAuth()

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import {
-  Allow,
   IsBoolean,
   IsIn,
   IsInt,
@@ -142,35 +141,3 @@ export class PlaceBidDto {
   clientBidId!: string;
 }
 
-/**
- * An on-site auction record (现场拍租). Its form is checked by the domain's on-site rules, which
- * list every problem at once (VALIDATION_FAILED, `details: [{field, rule}]`), so the fields are
- * only declared here.
- */
-export class OnSiteAuctionDto {
-  @ApiProperty({ maxLength: 100, description: 'the auctioneer (拍卖师)' }) @Allow() auctioneer!: string;
-  @ApiProperty({ maxLength: 500 }) @Allow() place!: string;
-  @ApiProperty({ description: 'when it was held (ISO-8601 instant); not after now' })
-  @Allow()
-  heldAt!: string;
-  @ApiProperty({
-    type: [String],
-    maxItems: 1000,
-    description: 'user ids of the registered bidders present, each once',
-  })
-  @Allow()
-  presentBidderIds!: string[];
-  @ApiProperty({ enum: ['sold', 'unsold'] }) @Allow() outcome!: 'sold' | 'unsold';
-  @ApiPropertyOptional({ ...FEN, description: 'monthly rent in fen; required when sold, absent when unsold' })
-  @Allow()
-  hammerPrice?: number;
-  @ApiPropertyOptional({ description: 'user id of the winner (present and qualified); only when sold' })
-  @Allow()
-  winnerId?: string;
-  @ApiProperty({ maxLength: 255, description: "the signed record's file name" })
-  @Allow()
-  recordFileName!: string;
-  @ApiProperty({ pattern: '^[0-9a-f]{64}$', description: "the signed record's SHA-256" })
-  @Allow()
-  recordFileSha256!: string;
-}

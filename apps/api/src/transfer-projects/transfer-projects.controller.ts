@@ -5,6 +5,7 @@ import { BidService } from '@ggzy/auction';
 import { DomainError } from '@ggzy/domain';
 import { TRANSFER_HOST_TYPE, TransfersService } from '@ggzy/transfers';
 import { PageQuery, UuidPipe } from '../common.dto.js';
+import { OnSiteAuctionDto, onSiteRecord } from '../on-site-auction.dto.js';
 import {
   AgreementDto,
   ContractDto,
@@ -199,6 +200,21 @@ export class TransferProjectsController {
     @Body() body: TransferReasonDto,
   ) {
     return this.transfers.terminate(staff, id, body.reason);
+  }
+
+  /** Staff record an on-site auction (现场拍卖) of a project in auction: it closes sold or unsold. */
+  @Post(':id/on-site-auction')
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      'record an on-site auction of a project in auction, held after disclosure ended and before any online bid → sold/unsold',
+  })
+  recordOnSiteAuction(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: OnSiteAuctionDto,
+  ) {
+    return this.transfers.recordOnSiteAuction(staff, id, onSiteRecord(body));
   }
 
   /** The REST twin of the socket `bid`, on the project's live auction. */
