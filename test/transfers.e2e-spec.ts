@@ -640,11 +640,17 @@ describe('property-rights transfers, end to end', () => {
       '/api/transfer-projects/{id}/resume',
       '/api/transfer-projects/{id}/terminate',
       '/api/transfer-projects/{id}/bids',
+      '/api/transfer-projects/{id}/on-site-auction',
       '/api/me/transfer-registrations',
     ])
       expect(paths).toContain(path);
     expect(Object.keys(openApi.components.schemas)).toEqual(
-      expect.arrayContaining(['CreateTransferProjectDto', 'RelistTransferProjectDto', 'PriceApprovalDto']),
+      expect.arrayContaining([
+        'CreateTransferProjectDto',
+        'RelistTransferProjectDto',
+        'PriceApprovalDto',
+        'OnSiteAuctionDto',
+      ]),
     );
   });
 
