@@ -1,9 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   addCalendarDays,
+  applyDepositAction,
   BusinessCalendar,
   calendarDateInZone,
   INITIAL_AUCTION_STATUS,
+  INITIAL_DEPOSIT_STATE,
   INITIAL_TRANSFER_STATUS,
   nextAuctionStatus,
   nextTransferStatus,
@@ -16,6 +18,7 @@ import {
   AuditLogRepository,
   BusinessCalendarRepository,
   DealsRepository,
+  DepositsRepository,
   RegistrationsRepository,
   TransferProjectsRepository,
 } from '@ggzy/persistence';
@@ -46,6 +49,7 @@ export async function seedDemoTransfers(
 ): Promise<string> {
   const projects = new TransferProjectsRepository(dataSource);
   const registrations = new RegistrationsRepository(dataSource);
+  const deposits = new DepositsRepository(dataSource);
   const audit = new AuditLogRepository(dataSource);
   const calendar = new BusinessCalendar(await new BusinessCalendarRepository(dataSource).all());
   const today = calendarDateInZone(now, timeZone);
@@ -96,6 +100,23 @@ export async function seedDemoTransfers(
         manager,
         { hostType: 'transfer_project', hostId: projectId },
         ids[username],
+      );
+      // Each registration owes the project's deposit; a qualified buyer has paid it.
+      const project = (await projects.lockById(manager, projectId))!;
+      const depositId = await deposits.insert(manager, {
+        hostType: 'transfer_project',
+        hostId: projectId,
+        registrationId: registration.id,
+        bidderId: ids[username],
+        amount: project.deposit,
+        state: INITIAL_DEPOSIT_STATE,
+      });
+      await deposits.step(
+        manager,
+        depositId,
+        INITIAL_DEPOSIT_STATE,
+        applyDepositAction(INITIAL_DEPOSIT_STATE, 'receive'),
+        { receivedAt: now, receivedBy: ids.staff },
       );
       await registrations.update(manager, registration.id, {
         status: 'qualified',
