@@ -171,9 +171,11 @@ describe('process faults during a live auction', () => {
     const gatewayUrl = `http://127.0.0.1:${port}`;
     const firstGateway = track(await spawnApp('gateway', gatewayConfig), (child) => stopChild(child));
     await inProcessWorker();
+    // Every bid lands in the free period, which must outlast a gateway restart on a busy machine:
+    // with a 2-s countdown, a restart that ran past the free period would end the auction.
     const listing = await createPublishedListing(api.url, staff, [a, b, c], {
       biddingInMs: 4000,
-      freeMs: 15_000,
+      freeMs: 30_000,
       extensionSeconds: 2,
     });
 
