@@ -11,6 +11,7 @@ import { StaffConsole, StaffListingPage } from './pages/staff';
 import { SupervisorDesk, SupervisorListingPage } from './pages/supervisor';
 import { QueuesLink } from './pages/queues';
 import { CalendarPage } from './pages/calendar';
+import { DepositsPage } from './pages/deposits';
 
 // The report pages are their own chunk: loaded only when one is opened.
 const ReportsPage = lazy(() => import('./pages/reports').then((m) => ({ default: m.ReportsPage })));
@@ -44,6 +45,7 @@ function route(path: string): ReactElement {
   if (path === '/reports') return <ReportsPage />;
   if (path === '/statistics') return <StatisticsPage />;
   if (path === '/calendar') return <CalendarPage />;
+  if (path === '/deposits') return <DepositsPage />;
   if ((match = new RegExp(`^/supervisor/listings/${UUID}$`).exec(path)))
     return <SupervisorListingPage id={match[1]} />;
   return <NotFound />;
@@ -121,6 +123,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             {hasRole(session, 'bidder') && <Link to="/me">{t('navMine')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff">{t('navStaff')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <Link to="/supervisor">{t('navSupervisor')}</Link>}
+            {hasRole(session, 'staff', 'supervisor') && <Link to="/deposits">{t('navDeposits')}</Link>}
             {hasRole(session, 'staff', 'supervisor', 'admin') && <Link to="/reports">{t('navReports')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <QueuesLink />}
           </nav>

@@ -1,6 +1,7 @@
 import { get, type Listing, type Page, type Registration } from '../api';
 import { ErrorMessage, Link, Loading, RequireRole, Time, useLoad, Table } from '../components';
 import { useI18n } from '../i18n';
+import { MyDeposits } from './deposits';
 
 export function MyRegistrationsPage() {
   return (
@@ -55,6 +56,7 @@ function MyRegistrations() {
           ))}
         </Table>
       )}
+      <MyDeposits />
     </section>
   );
 }

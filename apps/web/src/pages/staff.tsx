@@ -17,6 +17,7 @@ import { type MessageKey, useI18n } from '../i18n';
 import { formatYuan, parseYuan } from '../money';
 import { ListingTable, useListingList } from './listing-table';
 import { LivePanelFor } from './supervisor';
+import { OnSiteAuctionForm } from './on-site';
 
 export function StaffConsole() {
   return (
@@ -458,6 +459,7 @@ function StaffListing({ id }: { id: string }) {
           ))}
         </Table>
       )}
+      <OnSiteAuctionForm listing={listing} registrations={registrations.data?.items ?? []} onSaved={reload} />
       {listing.status !== 'draft' && <LivePanelFor listing={listing} />}
     </section>
   );
