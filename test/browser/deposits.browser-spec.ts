@@ -229,13 +229,32 @@ describe('deposits (保证金) and the on-site auction record in a real browser 
     await rowOf(loser).filter({ hasText: '待退还' }).waitFor();
     await expect(rowOf(winner).getByTestId('refund-due-on').textContent()).resolves.toBe('—');
     await screenshot(page, 'staff-deposits-refund-due');
+    await expect(rowOf(loser).locator('[data-overdue]').count()).resolves.toBe(0);
+
+    // Days pass (the database stands in for them): the refund's last day is behind, the row says so.
+    await queryRows(
+      suite.config.DATABASE_URL,
+      `UPDATE deposits SET refund_due_on = refund_due_on - 30 WHERE id = $1`,
+      [settled.get(loser.id)!.id],
+    );
+    const overdueOn = (await depositsOf(listingId)).get(loser.id)!.refundDueOn!;
+    await page.getByLabel('是否逾期').selectOption('true');
+    await rowOf(winner).waitFor({ state: 'detached' });
+    await rowOf(loser).getByTestId('refund-due-on').filter({ hasText: overdueOn }).waitFor();
+    await rowOf(loser).locator('[data-overdue=true]').filter({ hasText: '退还已逾期' }).waitFor();
+    await screenshot(page, 'staff-deposits-overdue');
+    await checkBothLanguages(page);
+
     dialogs.next('退款流水 0002');
     await rowOf(loser).getByRole('button', { name: /^退还/ }).click();
+    // Refunded, it is no longer an overdue refund.
+    await rowOf(loser).waitFor({ state: 'detached' });
+    expect((await depositsOf(listingId)).get(loser.id)?.state).toBe('refunded');
+    await page.getByLabel('是否逾期').selectOption('');
     await rowOf(loser)
       .and(page.locator('[data-state=refunded]'))
       .filter({ hasText: '退款流水 0002' })
       .waitFor();
-    expect((await depositsOf(listingId)).get(loser.id)?.state).toBe('refunded');
     await page.getByLabel('按状态筛选').selectOption('refunded');
     await rowOf(winner).waitFor({ state: 'detached' });
     await rowOf(loser).waitFor();
@@ -253,8 +272,7 @@ describe('deposits (保证金) and the on-site auction record in a real browser 
       const mine = bidderPage.getByTestId('my-deposits');
       await mine.locator(`tr[data-state=${state}]`).filter({ hasText: title }).waitFor();
       await expect(mine.locator('tbody tr').count()).resolves.toBe(1);
-      if (bidder === loser)
-        await mine.getByTestId('refund-due-on').filter({ hasText: refundDueOn! }).waitFor();
+      if (bidder === loser) await mine.getByTestId('refund-due-on').filter({ hasText: overdueOn }).waitFor();
       await checkBothLanguages(bidderPage);
     }
 
