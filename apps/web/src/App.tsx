@@ -12,6 +12,7 @@ import { SupervisorDesk, SupervisorListingPage } from './pages/supervisor';
 import { QueuesLink } from './pages/queues';
 import { CalendarPage } from './pages/calendar';
 import { DepositsPage } from './pages/deposits';
+import { TransferPage, TransfersPage } from './pages/transfers';
 
 // The report pages are their own chunk: loaded only when one is opened.
 const ReportsPage = lazy(() => import('./pages/reports').then((m) => ({ default: m.ReportsPage })));
@@ -46,6 +47,8 @@ function route(path: string): ReactElement {
   if (path === '/statistics') return <StatisticsPage />;
   if (path === '/calendar') return <CalendarPage />;
   if (path === '/deposits') return <DepositsPage />;
+  if (path === '/transfers') return <TransfersPage />;
+  if ((match = new RegExp(`^/transfers/${UUID}$`).exec(path))) return <TransferPage id={match[1]} />;
   if ((match = new RegExp(`^/supervisor/listings/${UUID}$`).exec(path)))
     return <SupervisorListingPage id={match[1]} />;
   return <NotFound />;
@@ -117,6 +120,7 @@ export function App({ config }: { config: RuntimeConfig }) {
           </Link>
           <nav aria-label="main">
             <Link to="/">{t('navListings')}</Link>
+            <Link to="/transfers">{t('navTransfers')}</Link>
             <Link to="/results">{t('navResults')}</Link>
             <Link to="/statistics">{t('navStatistics')}</Link>
             <Link to="/calendar">{t('navCalendar')}</Link>

@@ -43,6 +43,15 @@ export function useLiveRoom(listingId: string, enabled: boolean) {
   return { state, room };
 }
 
+/**
+ * What the live room needs from whatever hosts the auction (a lease listing, a transfer
+ * project): its schedule, its prices and the unit its price is quoted in.
+ */
+export type LiveTerms = Pick<
+  Listing,
+  'status' | 'startPrice' | 'increment' | 'biddingStartsAt' | 'freeBiddingEndsAt' | 'extensionSeconds'
+> & { priceUnit?: 'yuanPerMonth' | 'yuan' };
+
 export function ListingPage({ id }: { id: string }) {
   const { data: listing, error, reload } = useLoad(() => get<Listing>(`/lease-listings/${id}`), [id]);
   const { state, room } = useLiveRoom(id, !!listing && listing.status !== 'draft');
@@ -175,7 +184,7 @@ function ApplyBox({ listing }: { listing: Listing }) {
   );
 }
 
-function Countdown({ listing, state, room }: { listing: Listing; state: LiveState; room: LiveRoom }) {
+function Countdown({ listing, state, room }: { listing: LiveTerms; state: LiveState; room: LiveRoom }) {
   const { t } = useI18n();
   const status = state.status ?? listing.status;
   useTicker(status === 'bidding' || status === 'announced');
@@ -278,12 +287,13 @@ export function LiveRoomPanel({
   state,
   room,
 }: {
-  listing: Listing;
+  listing: LiveTerms;
   state: LiveState;
   room: LiveRoom;
 }) {
   const { t } = useI18n();
   const you = state.yourBidderCode;
+  const unit = listing.priceUnit ?? 'yuanPerMonth';
   return (
     <section className="live" aria-labelledby="live-heading">
       <h2 id="live-heading">{t('liveTitle')}</h2>
@@ -303,7 +313,7 @@ export function LiveRoomPanel({
           <strong className="price" data-testid="current-price">
             {state.currentPrice === null ? '—' : formatYuan(state.currentPrice)}
           </strong>
-          <span className="unit">{t('yuanPerMonth')}</span>
+          <span className="unit">{t(unit)}</span>
         </div>
         <div>
           <span className="label">{t('leader')}</span>
@@ -337,8 +347,9 @@ export function LiveRoomPanel({
   );
 }
 
-function BidBox({ listing, state, room }: { listing: Listing; state: LiveState; room: LiveRoom }) {
+function BidBox({ listing, state, room }: { listing: LiveTerms; state: LiveState; room: LiveRoom }) {
   const { t, errorText } = useI18n();
+  const unit = listing.priceUnit ?? 'yuanPerMonth';
   const [pending, setPending] = useState<{ amount: number; clientBidId: string } | null>(null);
   const [free, setFree] = useState('');
   const [inputError, setInputError] = useState<string | null>(null);
@@ -420,7 +431,7 @@ function BidBox({ listing, state, room }: { listing: Listing; state: LiveState; 
           <h3 id="confirm-heading">{t('confirmTitle')}</h3>
           <p>
             {t('confirmAmount')}: <strong data-testid="confirm-amount">{formatYuan(pending.amount)}</strong>{' '}
-            {t('yuanPerMonth')}
+            {t(unit)}
           </p>
           <p>
             {t('confirmCapital')}:{' '}
@@ -452,7 +463,7 @@ function BidBox({ listing, state, room }: { listing: Listing; state: LiveState; 
           <h3 id="resend-heading">{t('reauthDone')}</h3>
           <p>
             {t('confirmAmount')}: <strong data-testid="resend-amount">{formatYuan(resend.amount)}</strong>{' '}
-            {t('yuanPerMonth')}
+            {t(unit)}
           </p>
           <p>
             {t('confirmCapital')}: <strong>{toChineseCapital(resend.amount)}</strong>

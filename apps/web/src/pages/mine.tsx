@@ -2,11 +2,13 @@ import { get, type Listing, type Page, type Registration } from '../api';
 import { ErrorMessage, Link, Loading, RequireRole, Time, useLoad, Table } from '../components';
 import { useI18n } from '../i18n';
 import { MyDeposits } from './deposits';
+import { MyTransferRegistrations } from './transfers';
 
 export function MyRegistrationsPage() {
   return (
     <RequireRole roles={['bidder']}>
       <MyRegistrations />
+      <MyTransferRegistrations />
     </RequireRole>
   );
 }

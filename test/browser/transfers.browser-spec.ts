@@ -1,0 +1,219 @@
+import pg from 'pg';
+import request from 'supertest';
+import type { Page } from 'playwright-core';
+import { type TestUser, waitFor } from '../support/factories.js';
+import { browserSuite, checkBothLanguages, PHONE, screenshot, watchErrors } from './browser.js';
+
+/**
+ * Property-rights transfer pages in a real browser: the public list and project page, the live
+ * room of a project's auction (the lease's room, joined with the project's id), a buyer's
+ * application from the project's page and on 我的报名. The database's clock decides when a
+ * disclosure ends, so the test moves the project's last day to yesterday and the auction's
+ * opening to a few seconds from now in the database, as test/transfers.e2e-spec.ts does.
+ */
+const SHA = 'b'.repeat(64);
+const LISTING_PRICE = 10_000_000; // 100,000.00 元
+const INCREMENT = 100_000; // 1,000.00 元
+const EXTENSION_SECONDS = 15;
+
+describe('property-rights transfer pages in a real browser', () => {
+  const suite = browserSuite();
+  let db: pg.Client;
+  let staff: TestUser;
+  let alice: TestUser;
+  let bob: TestUser;
+  let carol: TestUser;
+  let today: string;
+  let yesterday: string;
+
+  const as = (user: TestUser) => (req: request.Test) => req.auth(user.token, { type: 'bearer' });
+
+  async function publishedProject(title: string): Promise<string> {
+    const { date: disclosureEndsOn } = (
+      await request(suite.api)
+        .get('/api/calendar/deadline')
+        .query({ from: today, businessDays: 20 })
+        .expect(200)
+    ).body as { date: string };
+    const created = await as(staff)(request(suite.api).post('/api/transfer-projects'))
+      .send({
+        title,
+        transferor: '南昌市东湖区国有资产运营公司',
+        assetKind: 'equity',
+        assetDescription: '注册资本 500 万元，净资产评估值 10 万元',
+        documents: [{ name: '资产评估报告.pdf', sha256: SHA }],
+        valuation: LISTING_PRICE,
+        listingPrice: LISTING_PRICE,
+        buyerConditions: '具有完全民事行为能力',
+        deposit: 1_000_000,
+        increment: INCREMENT,
+        extensionPeriods: 0,
+        auctionStartTime: '10:00',
+        freeBiddingMinutes: 60,
+        extensionSeconds: EXTENSION_SECONDS,
+        disclosureEndsOn,
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    await as(staff)(request(suite.api).post(`/api/transfer-projects/${id}/publish`)).expect(200);
+    return id;
+  }
+
+  async function qualify(projectId: string, buyer: TestUser): Promise<string> {
+    const registration = await as(buyer)(
+      request(suite.api).post(`/api/transfer-projects/${projectId}/registrations`),
+    )
+      .send({})
+      .expect(201);
+    const qualified = await as(staff)(
+      request(suite.api).post(
+        `/api/transfer-projects/${projectId}/registrations/${registration.body.id}/qualify`,
+      ),
+    )
+      .send({ depositReceived: true })
+      .expect(200);
+    return qualified.body.bidderCode as string;
+  }
+
+  const project = async (id: string) =>
+    (await request(suite.api).get(`/api/transfer-projects/${id}`).expect(200)).body as {
+      status: string;
+      auctionStatus: string | null;
+    };
+
+  beforeAll(async () => {
+    db = new pg.Client({ connectionString: suite.config.DATABASE_OWNER_URL });
+    await db.connect();
+    const [row] = (
+      await db.query(
+        `SELECT (clock_timestamp() AT TIME ZONE $1)::date::text AS today,
+                ((clock_timestamp() AT TIME ZONE $1)::date - 1)::text AS yesterday`,
+        [suite.config.CENTRE_TZ],
+      )
+    ).rows;
+    ({ today, yesterday } = row);
+    staff = await suite.operator('staff');
+    [alice, bob, carol] = await Promise.all([suite.bidder(), suite.bidder(), suite.bidder()]);
+  });
+
+  afterAll(async () => {
+    await db?.end();
+  });
+
+  it('two buyers bid in the live room on the project page while an anonymous page watches; the close shows the result', async () => {
+    const id = await publishedProject('东湖区某国有企业 100% 股权转让');
+    const codeA = await qualify(id, alice);
+    const codeB = await qualify(id, bob);
+
+    // The disclosure ended yesterday: the worker's sweeper opens the auction (2+ buyers).
+    await db.query(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
+    await waitFor(
+      async () => ((await project(id)).status === 'auction' ? true : undefined),
+      20_000,
+      'in auction',
+    );
+    // Opening in a few seconds, after three pages have had time to load on a busy machine.
+    await db.query(
+      `WITH now AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS at)
+       UPDATE auctions SET bidding_starts_at = now.at + interval '12 seconds',
+         free_bidding_ends_at = now.at + interval '13 seconds',
+         ends_at = now.at + interval '13 seconds' + make_interval(secs => $2) FROM now WHERE id = $1`,
+      [id, EXTENSION_SECONDS],
+    );
+
+    const [contextA, contextB, contextW] = await Promise.all([
+      suite.signedIn(alice, ['bidder']),
+      suite.signedIn(bob, ['bidder']),
+      suite.anonymous(),
+    ]);
+    const [pageA, pageB, watcher] = await Promise.all([
+      contextA.newPage(),
+      contextB.newPage(),
+      contextW.newPage(),
+    ]);
+    const errors = [pageA, pageB, watcher].flatMap((page) => watchErrors(page));
+
+    // The public list shows it in auction, with its kind and price in 元.
+    await watcher.goto(`${suite.web}/transfers`);
+    const card = watcher.locator(`[data-project-id="${id}"]`);
+    await card.getByText('竞价中').waitFor();
+    await card.getByText('产权（股权）').waitFor();
+    await card.getByText('100,000.00 元').first().waitFor();
+
+    const url = `${suite.web}/transfers/${id}`;
+    await Promise.all([pageA.goto(url), pageB.goto(url), watcher.goto(url)]);
+    await pageA.getByTestId('your-code').filter({ hasText: codeA }).waitFor();
+    await pageB.getByTestId('your-code').filter({ hasText: codeB }).waitFor();
+    // The project's documents with their SHA-256, in public.
+    await watcher.getByTestId('documents').getByText(SHA).waitFor();
+    for (const page of [pageA, pageB, watcher])
+      await page.getByTestId('phase').filter({ hasText: '限时竞价期' }).waitFor({ timeout: 30_000 });
+
+    // A opens at the listing price (the +1 button is the minimum next bid), confirmed in 大写.
+    await pageA.getByTestId('quick-1').click();
+    await pageA.getByTestId('confirm-amount').filter({ hasText: '100,000.00' }).waitFor();
+    await pageA.getByTestId('confirm-capital').filter({ hasText: '壹拾万元整' }).waitFor();
+    await pageA.getByTestId('confirm-bid').click();
+    await pageA.locator('[data-testid=bid-outcome][data-code=ACCEPTED]').waitFor();
+    await pageA.locator('[data-testid=standing][data-standing=lead]').waitFor();
+    await watcher.getByTestId('current-price').filter({ hasText: '100,000.00' }).waitFor();
+    await watcher.getByTestId('leader').filter({ hasText: codeA }).waitFor();
+
+    // B answers with +2 increments: 101,000 + 1,000.
+    await pageB.getByTestId('quick-2').click();
+    await pageB.getByTestId('confirm-amount').filter({ hasText: '102,000.00' }).waitFor();
+    await pageB.getByTestId('confirm-capital').filter({ hasText: '壹拾万贰仟元整' }).waitFor();
+    await pageB.getByTestId('confirm-bid').click();
+    await pageB.locator('[data-testid=standing][data-standing=lead]').waitFor();
+    await pageA.locator('[data-testid=standing][data-standing=outbid]').waitFor();
+    await watcher.getByTestId('current-price').filter({ hasText: '102,000.00' }).waitFor();
+    const seqs = (page: Page) =>
+      page
+        .locator('[data-testid=ledger] tbody tr')
+        .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-seq')));
+    expect(await seqs(watcher)).toEqual(['2', '1']);
+    await screenshot(pageA, 'transfer-live-room-outbid');
+
+    // The countdown runs out: each page shows its result, and the project its sale.
+    const closing = { timeout: (EXTENSION_SECONDS + 20) * 1000 };
+    await pageB.getByTestId('result').filter({ hasText: '竞价结束：您已竞得' }).waitFor(closing);
+    await pageA.getByTestId('result').filter({ hasText: '竞价结束：您未竞得' }).waitFor(closing);
+    await watcher.getByTestId('result').filter({ hasText: '竞价结束，已成交' }).waitFor(closing);
+    await waitFor(async () => ((await project(id)).status === 'sold' ? true : undefined), 15_000, 'sold');
+    await watcher.reload();
+    await watcher.getByTestId('transfer-final-price').filter({ hasText: '102,000.00 元' }).waitFor();
+    await watcher.getByTestId('transfer-winner').filter({ hasText: codeB }).waitFor();
+    await watcher.locator('[data-status=sold]').getByText('已成交').first().waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('a buyer applies from the project page and sees it on 我的报名; the pages pass axe at 375 px in zh and en', async () => {
+    const id = await publishedProject('东湖区某公司闲置设备转让');
+    const buyer = await suite.signedIn(carol, ['bidder'], PHONE);
+    const page = await buyer.newPage();
+    const errors = watchErrors(page);
+
+    await page.goto(`${suite.web}/transfers/${id}`);
+    await page.getByRole('heading', { name: '东湖区某公司闲置设备转让' }).waitFor();
+    await checkBothLanguages(page);
+    await page.getByRole('button', { name: '申请受让' }).click();
+    await page.locator('[data-testid=my-registration][data-status=pending]').waitFor();
+
+    await page.goto(`${suite.web}/me`);
+    const row = page.getByTestId('my-transfers').getByRole('row', { name: /东湖区某公司闲置设备转让/ });
+    await row.getByText('待审核').waitFor();
+    await checkBothLanguages(page);
+
+    await page.goto(`${suite.web}/transfers`);
+    await page.locator(`[data-project-id="${id}"]`).getByText('信息披露中').waitFor();
+    await checkBothLanguages(page);
+
+    // The public project page, signed out, on a phone.
+    const anonymous = await (await suite.anonymous(PHONE)).newPage();
+    errors.push(...watchErrors(anonymous));
+    await anonymous.goto(`${suite.web}/transfers/${id}`);
+    await anonymous.getByRole('link', { name: '登录后可报名竞买' }).waitFor();
+    await checkBothLanguages(anonymous);
+    expect(errors).toEqual([]);
+  });
+});
