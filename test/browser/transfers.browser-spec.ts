@@ -18,7 +18,6 @@ const EXTENSION_SECONDS = 15;
 
 describe('property-rights transfer pages in a real browser', () => {
   const suite = browserSuite();
-  let db: pg.Client;
   let staff: TestUser;
   let alice: TestUser;
   let bob: TestUser;
@@ -81,11 +80,23 @@ describe('property-rights transfer pages in a real browser', () => {
       auctionStatus: string | null;
     };
 
+  /**
+   * One statement on its own connection: browserSuite's afterAll drops the database before a
+   * later afterAll of this file could close a client kept open, which would then fail the run.
+   */
+  async function sql(text: string, values: unknown[] = []) {
+    const client = new pg.Client({ connectionString: suite.config.DATABASE_OWNER_URL });
+    await client.connect();
+    try {
+      return await client.query(text, values);
+    } finally {
+      await client.end();
+    }
+  }
+
   beforeAll(async () => {
-    db = new pg.Client({ connectionString: suite.config.DATABASE_OWNER_URL });
-    await db.connect();
     const [row] = (
-      await db.query(
+      await sql(
         `SELECT (clock_timestamp() AT TIME ZONE $1)::date::text AS today,
                 ((clock_timestamp() AT TIME ZONE $1)::date - 1)::text AS yesterday`,
         [suite.config.CENTRE_TZ],
@@ -96,24 +107,20 @@ describe('property-rights transfer pages in a real browser', () => {
     [alice, bob, carol] = await Promise.all([suite.bidder(), suite.bidder(), suite.bidder()]);
   });
 
-  afterAll(async () => {
-    await db?.end();
-  });
-
   it('two buyers bid in the live room on the project page while an anonymous page watches; the close shows the result', async () => {
     const id = await publishedProject('东湖区某国有企业 100% 股权转让');
     const codeA = await qualify(id, alice);
     const codeB = await qualify(id, bob);
 
     // The disclosure ended yesterday: the worker's sweeper opens the auction (2+ buyers).
-    await db.query(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
+    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
     await waitFor(
       async () => ((await project(id)).status === 'auction' ? true : undefined),
       20_000,
       'in auction',
     );
     // Opening in a few seconds, after three pages have had time to load on a busy machine.
-    await db.query(
+    await sql(
       `WITH now AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS at)
        UPDATE auctions SET bidding_starts_at = now.at + interval '12 seconds',
          free_bidding_ends_at = now.at + interval '13 seconds',
