@@ -13,6 +13,7 @@ import { QueuesLink } from './pages/queues';
 import { CalendarPage } from './pages/calendar';
 import { DepositsPage } from './pages/deposits';
 import { TransferPage, TransfersPage } from './pages/transfers';
+import { StaffTransferPage, StaffTransfersPage } from './pages/transfers-staff';
 
 // The report pages are their own chunk: loaded only when one is opened.
 const ReportsPage = lazy(() => import('./pages/reports').then((m) => ({ default: m.ReportsPage })));
@@ -49,6 +50,9 @@ function route(path: string): ReactElement {
   if (path === '/deposits') return <DepositsPage />;
   if (path === '/transfers') return <TransfersPage />;
   if ((match = new RegExp(`^/transfers/${UUID}$`).exec(path))) return <TransferPage id={match[1]} />;
+  if (path === '/staff/transfers') return <StaffTransfersPage />;
+  if ((match = new RegExp(`^/staff/transfers/${UUID}$`).exec(path)))
+    return <StaffTransferPage id={match[1]} />;
   if ((match = new RegExp(`^/supervisor/listings/${UUID}$`).exec(path)))
     return <SupervisorListingPage id={match[1]} />;
   return <NotFound />;
@@ -126,6 +130,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             <Link to="/calendar">{t('navCalendar')}</Link>
             {hasRole(session, 'bidder') && <Link to="/me">{t('navMine')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff">{t('navStaff')}</Link>}
+            {hasRole(session, 'staff') && <Link to="/staff/transfers">{t('navStaffTransfers')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <Link to="/supervisor">{t('navSupervisor')}</Link>}
             {hasRole(session, 'staff', 'supervisor') && <Link to="/deposits">{t('navDeposits')}</Link>}
             {hasRole(session, 'staff', 'supervisor', 'admin') && <Link to="/reports">{t('navReports')}</Link>}
