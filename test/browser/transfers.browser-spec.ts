@@ -223,4 +223,64 @@ describe('property-rights transfer pages in a real browser', () => {
     await checkBothLanguages(anonymous);
     expect(errors).toEqual([]);
   });
+  it('staff accept a project through the desk, hear a refusal in plain words, publish it and qualify a buyer; axe at 375 px', async () => {
+    const deadline = async (businessDays: number) =>
+      (
+        await request(suite.api)
+          .get('/api/calendar/deadline')
+          .query({ from: today, businessDays })
+          .expect(200)
+      ).body.date as string;
+    const desk = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    const errors = watchErrors(desk);
+    await desk.goto(`${suite.web}/staff/transfers`);
+    await desk.getByTestId('staff-transfers').waitFor();
+    await checkBothLanguages(desk);
+
+    await desk.getByText('受理产权转让项目').click();
+    const fill = (name: string, value: string) => desk.locator(`form [name=${name}]`).first().fill(value);
+    await fill('title', '东湖区某公司 30% 股权转让');
+    await fill('transferor', '南昌市东湖区国有资产运营公司');
+    await fill('assetDescription', '注册资本 1,000 万元');
+    await fill('documents', `资产评估报告.pdf ${SHA}`);
+    await fill('valuation', '100,000.00');
+    await fill('listingPrice', '100,000.00');
+    await fill('buyerConditions', '具有完全民事行为能力');
+    await fill('deposit', '10,000');
+    await fill('increment', '1,000');
+    // One business day short of the 20 equity needs: refused, with the earliest allowed day.
+    await fill('disclosureEndsOn', await deadline(19));
+    await desk.getByRole('button', { name: '保存草稿' }).click();
+    await desk.locator('[data-code=DISCLOSURE_TOO_SHORT]').getByText('信息披露期不足').waitFor();
+    await desk.getByText(`最早可定的披露截止日: ${await deadline(20)}`).waitFor();
+
+    await fill('disclosureEndsOn', await deadline(20));
+    await desk.getByRole('button', { name: '保存草稿' }).click();
+    await desk.waitForURL(/\/staff\/transfers\/[0-9a-f-]{36}$/);
+    const id = desk.url().split('/').pop()!;
+    await desk.locator('[data-status=accepted]').waitFor();
+    await desk.getByRole('button', { name: '发布公告' }).click();
+    await desk.locator('[data-status=disclosed]').waitFor();
+
+    // Extending a disclosure that has not ended is refused in plain words.
+    await desk.getByRole('button', { name: '延长披露（5 个工作日）' }).click();
+    const refusal = desk.locator('p.error[data-code]');
+    await refusal.waitFor();
+    expect(await refusal.getAttribute('data-code')).toBe('DISCLOSURE_NOT_ENDED');
+    await refusal.getByText('信息披露期尚未届满').waitFor();
+
+    // A buyer applies; the desk qualifies the application once the deposit is in.
+    const dave = await suite.bidder();
+    await as(dave)(request(suite.api).post(`/api/transfer-projects/${id}/registrations`))
+      .send({})
+      .expect(201);
+    await desk.reload();
+    await desk.locator('[data-testid=transfer-applicants] [data-registration-status=pending]').waitFor();
+    await checkBothLanguages(desk);
+    await desk.getByRole('button', { name: '保证金已到账，通过' }).click();
+    await desk.locator('[data-testid=transfer-applicants] [data-registration-status=qualified]').waitFor();
+    await desk.getByTestId('qualified-buyers').filter({ hasText: '1' }).waitFor();
+    await screenshot(desk, 'transfer-staff-desk');
+    expect(errors).toEqual([]);
+  });
 });
