@@ -29,7 +29,10 @@ export class OnSiteAuctionDto {
   @Allow()
   presentBidderIds!: string[];
   @ApiProperty({ enum: ['sold', 'unsold'] }) @Allow() outcome!: 'sold' | 'unsold';
-  @ApiPropertyOptional({ ...FEN, description: "fen: a lease's monthly rent, a transfer's price; required when sold, absent when unsold" })
+  @ApiPropertyOptional({
+    ...FEN,
+    description: "fen: a lease's monthly rent, a transfer's price; required when sold, absent when unsold",
+  })
   @Allow()
   hammerPrice?: number;
   @ApiPropertyOptional({ description: 'user id of the winner (present and qualified); only when sold' })

@@ -699,13 +699,18 @@ export class TransfersService {
 
   /** The one buyer did not agree: unsold (流拍), with staff's reason. */
   async abandonAgreement(staff: AuthUser, projectId: string, reason: string) {
-    const { project } = await this.applyTransition(staff, projectId, 'abandon_agreement', (_current, now) => ({
-      changes: { closingReason: reason },
-      data: { reason },
-      // No deal: every received deposit falls due for refund.
-      after: (manager) =>
-        this.deposits.settleOnClose(manager, transferHost(projectId), { sold: false }, now, staff.id),
-    }));
+    const { project } = await this.applyTransition(
+      staff,
+      projectId,
+      'abandon_agreement',
+      (_current, now) => ({
+        changes: { closingReason: reason },
+        data: { reason },
+        // No deal: every received deposit falls due for refund.
+        after: (manager) =>
+          this.deposits.settleOnClose(manager, transferHost(projectId), { sold: false }, now, staff.id),
+      }),
+    );
     return this.staffView(project);
   }
 
@@ -737,7 +742,13 @@ export class TransfersService {
         data: signed,
         after: async (manager) => {
           if (await this.hasWinnerDeposit(manager, current))
-            await this.deposits.convertWinner(manager, transferHost(projectId), current.winnerId!, staff.id, now);
+            await this.deposits.convertWinner(
+              manager,
+              transferHost(projectId),
+              current.winnerId!,
+              staff.id,
+              now,
+            );
         },
       };
     });
@@ -809,8 +820,10 @@ export class TransfersService {
    * refused).
    */
   private async hasWinnerDeposit(manager: EntityManager, project: TransferProjectEntity) {
-    return project.winnerId !== null &&
-      (await this.deposits.hostHasDepositOf(manager, transferHost(project.id), project.winnerId));
+    return (
+      project.winnerId !== null &&
+      (await this.deposits.hostHasDepositOf(manager, transferHost(project.id), project.winnerId))
+    );
   }
 
   /** Ids the worker must look at: disclosures ended and undecided, contracts overdue. */

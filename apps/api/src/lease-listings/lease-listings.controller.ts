@@ -31,7 +31,6 @@ function refuseNulls(body: object) {
   if (nulls.length > 0) throw new DomainError('VALIDATION_FAILED', 'the request is not valid', nulls);
 }
 
-
 @ApiTags('lease listings (公房租赁)')
 @ApiBearerAuth()
 @Controller('lease-listings')

@@ -140,4 +140,3 @@ export class PlaceBidDto {
   @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'clientBidId: 1–64 of A–Z a–z 0–9 _ . : -' })
   clientBidId!: string;
 }
-
