@@ -1,5 +1,8 @@
+import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import request from 'supertest';
+import { TRANSFER_SWEEPER_ID, TRANSFERS_QUEUE } from '@ggzy/queues';
 import type { Socket } from 'socket.io-client';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
@@ -87,6 +90,31 @@ describe('property-rights transfers, end to end', () => {
       projectId,
       yesterday,
     ]);
+  }
+
+  /** Resolves once the worker's sweeper has completed `passes` more runs (the queue's event stream). */
+  async function sweeperPasses(passes: number, timeoutMs = 15_000) {
+    const { REDIS_URL, QUEUE_PREFIX } = platform.env.config;
+    const connection = new Redis(REDIS_URL!, { maxRetriesPerRequest: null });
+    const events = new QueueEvents(TRANSFERS_QUEUE, { connection, prefix: QUEUE_PREFIX });
+    try {
+      await events.waitUntilReady();
+      await new Promise<void>((resolve, reject) => {
+        let seen = 0;
+        const timer = setTimeout(
+          () => reject(new Error(`${seen} of ${passes} sweeper passes in ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        events.on('completed', ({ jobId }) => {
+          if (!jobId.includes(TRANSFER_SWEEPER_ID) || ++seen < passes) return;
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    } finally {
+      await events.close();
+      connection.disconnect();
+    }
   }
 
   const get = async (projectId: string, user?: TestUser) =>
@@ -204,8 +232,8 @@ describe('property-rights transfers, end to end', () => {
     await endDisclosure(project.id);
     const extended = await waitForStatus(project.id, 'extended');
     expect(extended).toMatchObject({ extensionsUsed: 1, disclosureEndsOn: await deadline(yesterday, 5) });
-    // Exactly once: the sweeper runs every second and finds nothing more to do for that period.
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Exactly once: two more sweeper passes (one begun after the extension) find nothing to do.
+    await sweeperPasses(2);
     const { rows: decisions } = await db.query(
       `SELECT action FROM audit_log WHERE entity_type = 'transfer_project' AND entity_id = $1 AND action LIKE 'transfer.extend'`,
       [project.id],
@@ -591,7 +619,7 @@ describe('property-rights transfers, end to end', () => {
       clientBidId: 's2',
     });
     expect(refused.ok).toBe(false);
-    // The pause lasts a second.
+    // The pause lasts a second: its length is what the resumed schedule is checked against.
     await new Promise((resolve) => setTimeout(resolve, 1000));
 
     const resumed = await as(supervisor)(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '@ggzy/common';
 import { BusinessCalendar, type CalendarYear, calendarYearProblems, DomainError } from '@ggzy/domain';
 import { AuditLogRepository, BusinessCalendarRepository, type StoredCalendarYear } from '@ggzy/persistence';
@@ -33,8 +33,9 @@ export class BusinessCalendarService {
     private readonly clock: Clock,
   ) {}
 
-  async calendar(): Promise<BusinessCalendar> {
-    return new BusinessCalendar(await this.years.all());
+  /** Inside a transaction, pass its manager. */
+  async calendar(manager?: EntityManager): Promise<BusinessCalendar> {
+    return new BusinessCalendar(await this.years.all(manager));
   }
 
   async listYears(): Promise<{ items: CalendarYearView[]; total: number }> {

@@ -218,7 +218,7 @@ export class DepositsService {
     const endedOn = calendarDateInZone(endedAt, this.config.CENTRE_TZ);
     let instructions: DepositInstruction[];
     try {
-      const calendar = await this.calendars.calendar();
+      const calendar = await this.calendars.calendar(manager);
       const winnerHeld =
         outcome.sold &&
         deposits.some((deposit) => deposit.bidderId === outcome.winnerId && held.includes(deposit.state));

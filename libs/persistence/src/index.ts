@@ -19,3 +19,4 @@ export * from './app-role.js';
 export * from './audit-checkpoints.js';
 export * from './transfers/transfer-project.entity.js';
 export * from './transfers/transfer-projects.repository.js';
+export * from './pool-guard.js';

@@ -1,7 +1,15 @@
-import { type DynamicModule, Global, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
 import { createDataSource, READ_DATA_SOURCE } from './data-source.js';
+import { guardNestedConnections, type NestedConnectionError } from './pool-guard.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { DealsRepository } from './deals.repository.js';
 import { LeaseListingsRepository } from './lease-listings.repository.js';
@@ -40,6 +48,13 @@ class DataSourceCloser implements OnApplicationShutdown {
   }
 }
 
+/** Development and tests fail the statement; production reports it and lets it wait. */
+function onNestedConnection(config: AppConfig): 'throw' | ((error: NestedConnectionError) => void) {
+  if (config.NODE_ENV !== 'production') return 'throw';
+  const logger = new Logger('PersistenceModule');
+  return (error) => logger.error(error.message, error.stack);
+}
+
 /** Provides the DataSource (already migrated by `migration:run`; apps never migrate at boot). */
 @Global()
 @Module({})
@@ -63,7 +78,7 @@ export class PersistenceModule {
                 'the database has pending migrations: run `npm run cli -- migration:run` first',
               );
             }
-            return dataSource;
+            return guardNestedConnections(dataSource, onNestedConnection(config));
           },
         },
         {
@@ -71,12 +86,15 @@ export class PersistenceModule {
           // connections, so they can never hold every connection the bid path needs.
           provide: READ_DATA_SOURCE,
           inject: [APP_CONFIG, DataSource],
-          useFactory: (config: AppConfig) =>
-            createDataSource(
-              config.DATABASE_URL,
-              config.DB_READ_POOL_SIZE,
-              `${applicationName}-read`,
-            ).initialize(),
+          useFactory: async (config: AppConfig) =>
+            guardNestedConnections(
+              await createDataSource(
+                config.DATABASE_URL,
+                config.DB_READ_POOL_SIZE,
+                `${applicationName}-read`,
+              ).initialize(),
+              onNestedConnection(config),
+            ),
         },
         {
           provide: AuditCheckpoints,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, rolesAreCompatible } from '@ggzy/domain';
 import { type Role, UserEntity } from './entities/user.entity.js';
 import { isUniqueViolation } from './data-source.js';
@@ -39,8 +39,9 @@ export class UsersRepository {
     return this.repo.findOneBy({ username });
   }
 
-  findById(id: string): Promise<UserEntity | null> {
-    return this.repo.findOneBy({ id });
+  /** Inside a transaction, pass its manager (a second connection from the pool can deadlock it). */
+  findById(id: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return manager ? manager.getRepository(UserEntity).findOneBy({ id }) : this.repo.findOneBy({ id });
   }
 
   async setPassword(id: string, passwordHash: string): Promise<void> {

@@ -65,7 +65,7 @@ export class RegistrationsService {
     now: Date,
     depositReceivedAt: Date = now,
   ) {
-    const registration = await this.mustFindPending(host, registrationId);
+    const registration = await this.mustFindPending(manager, host, registrationId);
     const bidderCode = await this.newBidderCode(manager, host);
     await this.registrations.update(manager, registrationId, {
       status: 'qualified',
@@ -98,7 +98,7 @@ export class RegistrationsService {
     reason: string,
     now: Date,
   ) {
-    const registration = await this.mustFindPending(host, registrationId);
+    const registration = await this.mustFindPending(manager, host, registrationId);
     await this.registrations.update(manager, registrationId, {
       status: 'rejected',
       rejectReason: reason,
@@ -124,8 +124,12 @@ export class RegistrationsService {
     return this.registrations.listOfBidder(hostType, bidderId, limit, offset);
   }
 
-  private async mustFindPending(host: RegistrationHost, registrationId: string): Promise<RegistrationEntity> {
-    const registration = await this.registrations.find(host, registrationId);
+  private async mustFindPending(
+    manager: EntityManager,
+    host: RegistrationHost,
+    registrationId: string,
+  ): Promise<RegistrationEntity> {
+    const registration = await this.registrations.find(host, registrationId, manager);
     if (!registration)
       throw new DomainError('REGISTRATION_NOT_FOUND', 'no such registration for this listing');
     if (registration.status !== 'pending') {

@@ -57,7 +57,7 @@ export class TransferAuctionHost implements AuctionHost {
             winnerId: closed.winnerId,
             dealSource: closed.onSite ? ('on_site' as const) : ('auction' as const),
             soldOn: today,
-            resultPublishedUntil: resultPublicationEnd(await this.calendars.calendar(), today),
+            resultPublishedUntil: resultPublicationEnd(await this.calendars.calendar(manager), today),
           }
         : { status: next, closingReason: closed.reason };
     await this.projects.update(manager, project.id, changes);

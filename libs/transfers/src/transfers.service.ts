@@ -353,7 +353,7 @@ export class TransfersService {
     registrationId: string,
     now: Date,
   ) {
-    const registration = await this.registrationRows.find(transferHost(project.id), registrationId);
+    const registration = await this.registrationRows.find(transferHost(project.id), registrationId, manager);
     if (!registration || registration.status !== 'pending') return;
     if (await this.deposits.ofRegistration(manager, registrationId)) return;
     await this.deposits.openForRegistration(manager, {
@@ -609,13 +609,13 @@ export class TransfersService {
         },
         data: { price },
         after: async (manager) => {
-          const buyer = (await this.qualifiedBuyers(projectId))[0];
+          const buyer = (await this.registrationRows.qualifiedOf(manager, transferHost(projectId)))[0];
           if (!buyer)
             throw new DomainError('BUYER_COUNT_MISMATCH', 'no qualified buyer to agree with', {
               allowed: [],
             });
           await this.projects.update(manager, projectId, { winnerId: buyer.bidderId });
-          const winner = await this.users.findById(buyer.bidderId);
+          const winner = await this.users.findById(buyer.bidderId, manager);
 
           await this.deals.insert(manager, {
             category: 'property_rights',
@@ -1109,13 +1109,6 @@ export class TransfersService {
       throw new DomainError('LISTING_NOT_FOUND', 'no such project');
     if (!(await this.auctions.findById(projectId)))
       throw new DomainError('AUCTION_NOT_OPEN', 'this project has no live auction');
-  }
-
-  private async qualifiedBuyers(projectId: string) {
-    const { items } = await this.registrationRows.list(transferHost(projectId), 1000, 0);
-    return items.filter(
-      (registration) => registration.bidderCode !== null && registration.status === 'qualified',
-    );
   }
 
   // --- plumbing -------------------------------------------------------------------------------

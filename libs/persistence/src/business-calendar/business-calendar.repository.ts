@@ -20,8 +20,11 @@ function toStored(row: StoredCalendarYear): StoredCalendarYear {
 export class BusinessCalendarRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async all(): Promise<StoredCalendarYear[]> {
-    const rows = (await this.dataSource.query(`${SELECT_YEARS} ORDER BY year`)) as StoredCalendarYear[];
+  /** Inside a transaction, pass its manager (a second connection from the pool can deadlock it). */
+  async all(manager?: EntityManager): Promise<StoredCalendarYear[]> {
+    const rows = (await (manager ?? this.dataSource).query(
+      `${SELECT_YEARS} ORDER BY year`,
+    )) as StoredCalendarYear[];
     return rows.map(toStored);
   }
 

@@ -12,8 +12,9 @@ export class RegistrationsRepository {
     return this.dataSource.getRepository(RegistrationEntity);
   }
 
-  find(host: RegistrationHost, id: string): Promise<RegistrationEntity | null> {
-    return this.registrations.findOneBy({ ...host, id });
+  /** Inside a transaction, pass its manager: a second connection from the pool can deadlock it. */
+  find(host: RegistrationHost, id: string, manager?: EntityManager): Promise<RegistrationEntity | null> {
+    return (manager ?? this.dataSource.manager).getRepository(RegistrationEntity).findOneBy({ ...host, id });
   }
 
   findOf(host: RegistrationHost, bidderId: string): Promise<RegistrationEntity | null> {
@@ -39,6 +40,14 @@ export class RegistrationsRepository {
 
   async update(manager: EntityManager, id: string, changes: Partial<RegistrationEntity>): Promise<void> {
     await manager.getRepository(RegistrationEntity).update({ id }, changes);
+  }
+
+  /** Every qualified registration of the host, in order of application (inside its transaction). */
+  qualifiedOf(manager: EntityManager, host: RegistrationHost): Promise<RegistrationEntity[]> {
+    return manager.getRepository(RegistrationEntity).find({
+      where: { ...host, status: 'qualified' },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
   }
 
   async list(host: RegistrationHost, limit: number, offset: number) {
