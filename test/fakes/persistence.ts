@@ -727,6 +727,11 @@ export class FakeRegistrationsRepository
     if (registration) Object.assign(registration, structuredClone(changes));
   }
 
+  async qualifiedOf(manager: EntityManager, host: RegistrationHost): Promise<RegistrationEntity[]> {
+    inTransaction(manager);
+    return (await this.list(host, Number.MAX_SAFE_INTEGER, 0)).items.filter((r) => r.status === 'qualified');
+  }
+
   async list(host: RegistrationHost, limit: number, offset: number) {
     const all = this.of(host).sort(
       (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id),
