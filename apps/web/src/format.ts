@@ -1,15 +1,13 @@
 /** The page's languages (as in i18n.tsx; spelled out so Node's tests can import this file too). */
 type Lang = 'zh' | 'en';
 
-/** Date-times in the centre's time zone, whatever the PC's own zone is. */
-export function formatTime(
-  iso: string | null | undefined,
-  timeZone: string,
-  lang: Lang,
-  withSeconds = false,
-) {
-  if (!iso) return '—';
-  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+/**
+ * Building an Intl.DateTimeFormat costs far more than using one, and a live page formats every
+ * ledger row again on each bid; one formatter per language, zone and precision is kept.
+ */
+/** Year to minute (or second), 24-hour, in `timeZone`. */
+function dateTimeParts(timeZone: string, withSeconds: boolean): Intl.DateTimeFormatOptions {
+  return {
     timeZone,
     year: 'numeric',
     month: '2-digit',
@@ -18,7 +16,41 @@ export function formatTime(
     minute: '2-digit',
     second: withSeconds ? '2-digit' : undefined,
     hourCycle: 'h23',
-  }).format(new Date(iso));
+  };
+}
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function timeFormat(timeZone: string, lang: Lang, withSeconds: boolean): Intl.DateTimeFormat {
+  const key = `${lang}|${timeZone}|${withSeconds}`;
+  let format = timeFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', dateTimeParts(timeZone, withSeconds));
+    timeFormats.set(key, format);
+  }
+  return format;
+}
+
+/** Date-times in the centre's time zone, whatever the PC's own zone is. */
+export function formatTime(
+  iso: string | null | undefined,
+  timeZone: string,
+  lang: Lang,
+  withSeconds = false,
+) {
+  if (!iso) return '—';
+  return timeFormat(timeZone, lang, withSeconds).format(new Date(iso));
+}
+
+/**
+ * How long until a countdown showing whole seconds (`formatDuration` rounds up) shows another
+ * figure: it changes exactly when the time left crosses a whole second, so a page wakes once a
+ * second, on time, instead of polling. Null once nothing is left to count.
+ */
+export function msUntilCountdownChanges(remainingMs: number): number | null {
+  if (remainingMs <= 0) return null;
+  const intoSecond = remainingMs % 1000;
+  return intoSecond === 0 ? 1000 : intoSecond;
 }
 
 /** 3725000 ms → "01:02:05"; never negative. */
@@ -34,16 +66,7 @@ export function formatDuration(ms: number): string {
 /** "YYYY-MM-DDTHH:mm" in the centre's zone, for datetime-local inputs. */
 export function toZonedInput(date: Date, timeZone: string): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
+    new Intl.DateTimeFormat('en-CA', dateTimeParts(timeZone, true))
       .formatToParts(date)
       .map((part) => [part.type, part.value]),
   );

@@ -1,22 +1,12 @@
-import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, memo, useEffect, useMemo, useRef, useState } from 'react';
 import { get, type Listing, newClientBidId, type Page, post, type Registration } from '../api';
 import { hasRole, useApp } from '../app-context';
 import { ErrorMessage, Link, Loading, Money, StatusBadge, Time, useLoad, Table } from '../components';
-import { formatDuration } from '../format';
+import { formatDuration, msUntilCountdownChanges } from '../format';
 import { useI18n } from '../i18n';
 import { type BidOutcome, LiveRoom, type LiveState } from '../live-room';
 import { formatYuan, parseYuan, toChineseCapital } from '../money';
 import { ReauthDialog } from './reauth';
-
-/** Re-renders every quarter second, for countdowns. */
-function useTicker(active: boolean) {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setTick((tick) => tick + 1), 250);
-    return () => clearInterval(timer);
-  }, [active]);
-}
 
 export function useLiveRoom(listingId: string, enabled: boolean) {
   const { config, session } = useApp();
@@ -77,7 +67,8 @@ export function ListingPage({ id }: { id: string }) {
   );
 }
 
-function ListingFacts({ listing }: { listing: Listing }) {
+/** Memoised: the facts do not change while bids land and the page around them re-renders. */
+const ListingFacts = memo(function ListingFacts({ listing }: { listing: Listing }) {
   const { t } = useI18n();
   return (
     <section aria-labelledby="facts-heading">
@@ -127,7 +118,7 @@ function ListingFacts({ listing }: { listing: Listing }) {
       )}
     </section>
   );
-}
+});
 
 function ApplyBox({ listing }: { listing: Listing }) {
   const { t } = useI18n();
@@ -187,11 +178,11 @@ function ApplyBox({ listing }: { listing: Listing }) {
 function Countdown({ listing, state, room }: { listing: LiveTerms; state: LiveState; room: LiveRoom }) {
   const { t } = useI18n();
   const status = state.status ?? listing.status;
-  useTicker(status === 'bidding' || status === 'announced');
+  const [, setTick] = useState(0);
   const now = room.serverNow();
   const freeEnds = new Date(listing.freeBiddingEndsAt).getTime();
   const extensions = state.bids.filter((bid) => new Date(bid.at).getTime() > freeEnds).length;
-  let label: string;
+  let label = '';
   let remaining: number | null;
   let phase: string | null = null;
   if (status === 'announced') {
@@ -210,7 +201,19 @@ function Countdown({ listing, state, room }: { listing: LiveTerms; state: LiveSt
   } else if (status === 'suspended') {
     label = t('countdown');
     remaining = state.frozenRemainingMs;
-  } else return null;
+  } else remaining = null;
+  const wait =
+    (status === 'bidding' || status === 'announced') && remaining !== null
+      ? msUntilCountdownChanges(remaining)
+      : null;
+  // Wakes when the figure shown changes (once a second, on the second), not on a poll: hundreds
+  // of pages watching one auction on one machine would otherwise spend its CPU redrawing.
+  useEffect(() => {
+    if (wait === null) return;
+    const timer = setTimeout(() => setTick((tick) => tick + 1), wait + 1);
+    return () => clearTimeout(timer);
+  });
+  if (!label) return null;
   return (
     <div className="countdown">
       {phase && (
@@ -505,20 +508,34 @@ export function Ledger({ state }: { state: LiveState }) {
       ) : (
         <Table headers={[t('seq'), t('amount'), t('bidderCode'), t('time')]} testId="ledger">
           {rows.map((bid) => (
-            <tr key={bid.seq} data-seq={bid.seq}>
-              <td>{bid.seq}</td>
-              <td>{formatYuan(bid.amount)}</td>
-              <td>
-                {bid.bidderCode}
-                {bid.bidderCode === state.yourBidderCode ? ` (${t('you')})` : ''}
-              </td>
-              <td>
-                <Time iso={bid.at} seconds />
-              </td>
-            </tr>
+            <LedgerRow key={bid.seq} bid={bid} yours={bid.bidderCode === state.yourBidderCode} />
           ))}
         </Table>
       )}
     </section>
   );
 }
+
+/** Memoised: a bid's row never changes, so a new bid renders one row, not the whole ledger. */
+const LedgerRow = memo(function LedgerRow({
+  bid,
+  yours,
+}: {
+  bid: LiveState['bids'][number];
+  yours: boolean;
+}) {
+  const { t } = useI18n();
+  return (
+    <tr data-seq={bid.seq}>
+      <td>{bid.seq}</td>
+      <td>{formatYuan(bid.amount)}</td>
+      <td>
+        {bid.bidderCode}
+        {yours ? ` (${t('you')})` : ''}
+      </td>
+      <td>
+        <Time iso={bid.at} seconds />
+      </td>
+    </tr>
+  );
+});
