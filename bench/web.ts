@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { cpus, totalmem } from 'node:os';
 import { chromium, type Page } from 'playwright-core';
 import type { Socket } from 'socket.io-client';
+import { processCpuSeconds } from './cpu.js';
 import { connect, ask } from './platform.js';
 import { accounts, connectWatchers, createListing, log, sleep, startBenchPlatform } from './run.js';
 import { round, summary } from './stats.js';
@@ -22,6 +23,33 @@ const PAGES = Number(process.env.BENCH_WEB_PAGES ?? 200);
 const BIDS = Number(process.env.BENCH_WEB_BIDS ?? 20);
 const BIDS_PER_SECOND = Number(process.env.BENCH_WEB_BIDS_PER_SECOND ?? 2);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Opening 200 pages keeps the cores busy for a while after the last one shows its price. */
+/** The pages' size, "WIDTHxHEIGHT" (Playwright's 1280x720 by default; 375x667 is a phone). */
+const VIEWPORT = (process.env.BENCH_WEB_VIEWPORT ?? '1280x720').split('x').map(Number);
+const SETTLE_MAX_SECONDS = Number(process.env.BENCH_WEB_SETTLE_MAX_SECONDS ?? 60);
+
+/** CPU seconds used so far by every live Chromium process (browser, renderers, helpers). */
+function chromiumCpuSeconds(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (!/\(chrom/i.test(stat.slice(stat.indexOf('('), stat.indexOf('(') + 8))) continue;
+      total += processCpuSeconds(Number(entry));
+    } catch {
+      // the process exited between the listing and the read
+    }
+  }
+  return total;
+}
+
+/** Cores Chromium keeps busy over `seconds`. */
+async function chromiumCores(seconds: number): Promise<number> {
+  const before = chromiumCpuSeconds();
+  await sleep(seconds * 1000);
+  return (chromiumCpuSeconds() - before) / seconds;
+}
 
 /** As the page shows fen: "1,234.56". */
 const yuan = (fen: number) =>
@@ -87,7 +115,11 @@ async function pagesLatency(webUrl: string, gatewayUrl: string, listingId: strin
     ],
   });
   try {
-    const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const context = await browser.newContext({
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      viewport: { width: VIEWPORT[0], height: VIEWPORT[1] },
+    });
     // Each page notes when the current price changes in its DOM, on the same machine clock as `at`.
     await context.addInitScript(() => {
       const seen: { text: string; t: number }[] = [];
@@ -111,10 +143,30 @@ async function pagesLatency(webUrl: string, gatewayUrl: string, listingId: strin
       );
       pages.push(...batch);
     }
-    log(`${pages.length} pages watching after ${round((Date.now() - opened) / 1000, 1)} s`);
-    await sleep(2000);
+    const openSeconds = round((Date.now() - opened) / 1000, 1);
+    log(`${pages.length} pages watching after ${openSeconds} s`);
+    // Bids start once the pages are at rest (what they cost then is their countdowns' ticking).
+    const settleStarted = Date.now();
+    // At rest is when Chromium's use stops falling: ticking countdowns keep some of it busy.
+    let previous = Number.POSITIVE_INFINITY;
+    let idleCores = await chromiumCores(3);
+    while (
+      idleCores > 0.05 &&
+      idleCores < previous * 0.9 &&
+      Date.now() - settleStarted < SETTLE_MAX_SECONDS * 1000
+    ) {
+      previous = idleCores;
+      idleCores = await chromiumCores(3);
+    }
+    log(
+      `pages at rest after ${round((Date.now() - settleStarted) / 1000, 1)} more s: Chromium uses ${round(idleCores, 2)} cores`,
+    );
+    const cpuBefore = chromiumCpuSeconds();
+    const bidsStarted = Date.now();
     const accepted = await driveBids(gatewayUrl, listingId, tokens, 'pages');
     await sleep(2000);
+    const bidsSeconds = (Date.now() - bidsStarted) / 1000;
+    const bidsCpu = chromiumCpuSeconds() - cpuBefore;
     const latencies: number[] = [];
     let missed = 0;
     for (const page of pages) {
@@ -125,7 +177,20 @@ async function pagesLatency(webUrl: string, gatewayUrl: string, listingId: strin
         else missed += 1;
       }
     }
-    return { pages: pages.length, bids: accepted.length, missed, latency: summary(latencies) };
+    return {
+      pages: pages.length,
+      bids: accepted.length,
+      missed,
+      latency: summary(latencies),
+      openSeconds,
+      chromiumCoresAtRest: round(idleCores, 2),
+      chromiumCoresWhileBidding: round(bidsCpu / bidsSeconds, 2),
+      // What one bid costs one page (renderer, browser and network process), above its rest.
+      chromiumCpuMsPerBidPerPage: round(
+        ((bidsCpu - idleCores * bidsSeconds) * 1000) / Math.max(accepted.length * pages.length, 1),
+        2,
+      ),
+    };
   } finally {
     await browser.close();
   }
@@ -140,7 +205,7 @@ async function main() {
       memoryGiB: round(totalmem() / 2 ** 30),
       node: process.version,
     },
-    settings: { pages: PAGES, bids: BIDS, bidsPerSecond: BIDS_PER_SECOND },
+    settings: { pages: PAGES, bids: BIDS, bidsPerSecond: BIDS_PER_SECOND, viewport: VIEWPORT.join('x') },
   };
   try {
     results.javascript = await firstLoadJavaScript(platform.apiUrl);
