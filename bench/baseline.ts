@@ -16,6 +16,12 @@ export const OWN_ROW_SCRIPT = 'UPDATE bench_rows SET v = v + 1 WHERE id = :clien
 export async function createBaselineTables(databaseUrl: string, clients: number) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
+  // Parts (a) and (d) both use them; whichever runs first makes them.
+  const made = await client.query(`SELECT to_regclass('bench_rows') IS NOT NULL AS made`);
+  if (made.rows[0].made) {
+    await client.end();
+    return;
+  }
   await client.query('CREATE TABLE bench_hot (id int PRIMARY KEY, v bigint NOT NULL)');
   await client.query('INSERT INTO bench_hot VALUES (1, 0)');
   await client.query('CREATE TABLE bench_rows (id int PRIMARY KEY, v bigint NOT NULL)');

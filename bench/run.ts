@@ -36,13 +36,16 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const WATCHERS = Number(process.env.BENCH_WATCHERS ?? 1000);
 const CLOSING = Number(process.env.BENCH_AUCTIONS ?? 200);
+/** (d) many auctions bid on at once, each by its own few bidders. */
+const MANY_AUCTIONS = Number(process.env.BENCH_MANY_AUCTIONS ?? 500);
+const BIDDERS_PER_AUCTION = 5;
 const BIDDERS = 20;
 /**
  * The gateway's pool has as many connections as pgbench has clients and the bench has
  * bidders, so at most 20 bids are in flight on 20 connections on both sides.
  */
 const DB_POOL_SIZE = Number(process.env.BENCH_DB_POOL_SIZE ?? BIDDERS);
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'a,b,c').split(','));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'a,b,c,d').split(','));
 const BROADCAST_BIDS = 100;
 const BROADCAST_PER_SECOND = 20;
 
@@ -521,6 +524,131 @@ async function partC(platform: Platform, staff: string, bidders: { token: string
   return { runs };
 }
 
+/**
+ * (d) MANY_AUCTIONS auctions bid on at once, BIDDERS_PER_AUCTION bidders each (a socket per
+ * bidder and auction, bidding as fast as acks return), against pgbench's uncontended figure
+ * (one row per client, as many clients as the gateway has connections) in the same run. Bidder
+ * accounts are the bench's 20, five to an auction in turn: the limits are out of reach here.
+ */
+async function partD(platform: Platform, staff: string, bidders: { token: string }[], pgbench: string) {
+  const { databaseUrl, database } = platform;
+  const pids = pidsOf(platform.processes);
+  const biddersOf = (auction: number) =>
+    Array.from(
+      { length: BIDDERS_PER_AUCTION },
+      (_, k) => bidders[(auction * BIDDERS_PER_AUCTION + k) % bidders.length],
+    );
+  const lasts = (SECONDS + 30) * REPEATS * 1000 + 10 * 60_000;
+  // A pilot of 10 tells how long registering takes here; all must be registered before opening.
+  const pilotStarted = Date.now();
+  const far = Date.now() + 24 * 3600_000;
+  await inBatches(Array.from({ length: 10 }), 10, (_, i) =>
+    createListing(platform, staff, far, far + 60_000, 300, biddersOf(i)),
+  );
+  const msEach = (Date.now() - pilotStarted) / 10;
+  const opens = Math.ceil((Date.now() + msEach * MANY_AUCTIONS * 1.5 + 5000) / 1000) * 1000;
+  log(
+    `(d) creating ${MANY_AUCTIONS} auctions, ${BIDDERS_PER_AUCTION} bidders each, opening in ${round((opens - Date.now()) / 1000)} s`,
+  );
+  const ids = await inBatches(Array.from({ length: MANY_AUCTIONS }), 10, (_, i) =>
+    createListing(platform, staff, opens, opens + lasts, 300, biddersOf(i)),
+  );
+  await createBaselineTables(databaseUrl, BIDDERS);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  // The platform's stop drops the database under it; that must not hide the error that stopped it.
+  client.on('error', () => undefined);
+  await client.connect();
+  await sleep(opens - Date.now());
+  for (let waited = 0; ; waited += 500) {
+    const open = await client.query(
+      `SELECT count(*)::int AS n FROM auctions WHERE id = ANY($1) AND status = 'bidding'`,
+      [ids],
+    );
+    if (open.rows[0].n === ids.length) break;
+    if (waited > 60_000) throw new Error(`(d) only ${open.rows[0].n} of ${ids.length} auctions opened`);
+    await sleep(500);
+  }
+  const knownMin = new Map<string, number>(ids.map((id) => [id, 100_000]));
+  const sockets = await inBatches(
+    ids.flatMap((listingId, auction) =>
+      biddersOf(auction).map((bidder) => ({ listingId, token: bidder.token })),
+    ),
+    100,
+    async ({ listingId, token }) => {
+      const socket = await connect(platform.gatewayUrl, { token });
+      await ask(socket, 'join', { listingId });
+      // Bidders watch their auction, as in (a): a rival's bid raises the minimum they bid at.
+      socket.on('bid.accepted', (bid: { listingId: string; minNextBid: number }) =>
+        knownMin.set(bid.listingId, Math.max(knownMin.get(bid.listingId)!, bid.minNextBid)),
+      );
+      return { socket, listingId };
+    },
+  );
+  log(`(d) ${sockets.length} bidder sockets joined`);
+  const runs: Record<string, object[]> = {};
+  const record = (name: string, run: object) =>
+    (runs[name] ??= []).push(Object.assign(run, { load1: load()[0] }));
+  const ratios: Record<string, number>[] = [];
+  for (let rep = 0; rep < REPEATS; rep += 1) {
+    const measure = <T extends object>(work: () => Promise<T>) => measureCpu(pids, database, work);
+    const ownRow = await measure(() => runPgbench(pgbench, databaseUrl, OWN_ROW_SCRIPT, BIDDERS, SECONDS));
+    record('pgbenchOwnRow', ownRow);
+    const storedBefore = await client.query(
+      'SELECT count(*)::int AS n FROM bids WHERE auction_id = ANY($1)',
+      [ids],
+    );
+    const many = await measure(async () => {
+      const latencies: number[] = [];
+      const outcomes: Record<string, number> = {};
+      const started = performance.now();
+      const deadline = Date.now() + SECONDS * 1000;
+      await Promise.all(
+        sockets.map(async ({ socket, listingId }, index) => {
+          let n = 0;
+          while (Date.now() < deadline) {
+            const t0 = performance.now();
+            const ack = await ask(socket, 'bid', {
+              listingId,
+              amount: knownMin.get(listingId)!,
+              clientBidId: `d${rep}-${index}-${n++}`,
+            });
+            latencies.push(performance.now() - t0);
+            const outcome = ack.ok ? 'accepted' : ack.error.code;
+            outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+            if (ack.ok) knownMin.set(listingId, Math.max(knownMin.get(listingId)!, ack.bid.minNextBid));
+            else if (outcome === 'SELF_OUTBID') await sleep(1);
+          }
+        }),
+      );
+      const elapsed = (performance.now() - started) / 1000;
+      return {
+        auctions: ids.length,
+        sockets: sockets.length,
+        acceptedPerSecond: round((outcomes.accepted ?? 0) / elapsed),
+        decisionsPerSecond: round(latencies.length / elapsed),
+        decisions: latencies.length,
+        outcomes,
+        ack: summary(latencies),
+      };
+    });
+    const storedAfter = await client.query('SELECT count(*)::int AS n FROM bids WHERE auction_id = ANY($1)', [
+      ids,
+    ]);
+    Object.assign(many, { storedBids: storedAfter.rows[0].n - storedBefore.rows[0].n });
+    record('manyAuctions', many);
+    ratios.push({
+      decisionsVsPgbenchOwnRow: round(many.decisionsPerSecond / ownRow.perSecond, 3),
+      acceptedVsPgbenchOwnRow: round(many.acceptedPerSecond / ownRow.perSecond, 3),
+    });
+    log(
+      `(d) run ${rep + 1}/${REPEATS}: ${JSON.stringify({ ...ratios[rep], decisionsPerSecond: many.decisionsPerSecond, pgbench: ownRow.perSecond, ack: many.ack })}`,
+    );
+  }
+  sockets.forEach(({ socket }) => socket.close());
+  await client.end();
+  return { runs, ratios };
+}
+
 async function main() {
   const began = Date.now();
   const platform = await startBenchPlatform();
@@ -555,6 +683,7 @@ async function main() {
       watchers: WATCHERS,
       broadcast: `${BROADCAST_BIDS} bids at ${BROADCAST_PER_SECOND}/s`,
       closingAuctions: CLOSING,
+      manyAuctions: `${MANY_AUCTIONS} auctions, ${BIDDERS_PER_AUCTION} bidders each`,
     };
     log(`machine: ${JSON.stringify(results.machine)}`);
     log(`settings: ${JSON.stringify(results.settings)}`);
@@ -562,6 +691,7 @@ async function main() {
     if (PARTS.has('a')) results.a = await partA(platform, staff, bidders, pgbench);
     if (PARTS.has('b')) results.b = await partB(platform, staff, bidders);
     if (PARTS.has('c')) results.c = await partC(platform, staff, bidders);
+    if (PARTS.has('d')) results.d = await partD(platform, staff, bidders, pgbench);
     results.machine.loadavgAtEnd = load();
     results.machine.benchSeconds = round((Date.now() - began) / 1000);
   } finally {
@@ -574,7 +704,7 @@ async function main() {
     ...(part.ratios ? { ratios: aggregate(part.ratios) } : {}),
   });
   const medians = Object.fromEntries(
-    ['a', 'b', 'c'].filter((part) => results[part]).map((part) => [part, summaryOf(results[part])]),
+    ['a', 'b', 'c', 'd'].filter((part) => results[part]).map((part) => [part, summaryOf(results[part])]),
   );
   const output = { machine: results.machine, settings: results.settings, summary: medians, raw: results };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
