@@ -313,6 +313,17 @@ describe('deposits (保证金): due → received → refunded | forfeited | conv
 
     expectError(await qualify(regC, false), 422, 'DEPOSIT_NOT_RECEIVED');
     expect((await depositOf(listingId, bidders[2])).state).toBe('due');
+    // Staff's list and each bidder's own show every deposit's state beside the application.
+    const listed = await get(`/api/lease-listings/${listingId}/registrations`, staff).expect(200);
+    expect(
+      Object.fromEntries(
+        listed.body.items.map((item: { id: string; depositState: string }) => [item.id, item.depositState]),
+      ),
+    ).toEqual({ [regA]: 'received', [regB]: 'received', [regC]: 'due' });
+    const own = await get('/api/me/lease-registrations', bidders[2]).expect(200);
+    expect(own.body.items.find((item: { id: string }) => item.id === regC)).toMatchObject({
+      depositState: 'due',
+    });
   });
 
   it('two staff racing to refund one deposit: exactly one refund, the other DEPOSIT_ALREADY_SETTLED', async () => {

@@ -143,6 +143,15 @@ describe('transfer deposits, end to end', () => {
     const registration = await register(projectId, buyer);
     expect(registration).toMatchObject({ status: 'pending', depositId: expect.any(String) });
     expect((await depositsOf(projectId))[buyer.id]).toMatchObject({ state: 'due', amount: DEPOSIT });
+    // Both lists of registrations show the deposit's state: staff's of the project, the buyer's own.
+    const listed = async () => {
+      const ofProject = await as(staff)(
+        request(api.url).get(`/api/transfer-projects/${projectId}/registrations`),
+      ).expect(200);
+      const own = await as(buyer)(request(api.url).get('/api/me/transfer-registrations')).expect(200);
+      return [ofProject.body.items[0].depositState, own.body.items[0].depositState];
+    };
+    expect(await listed()).toEqual(['due', 'due']);
 
     const refused = await qualify(projectId, registration.id, false).expect(422);
     expect(refused.body.code).toBe('DEPOSIT_NOT_RECEIVED');
@@ -158,6 +167,7 @@ describe('transfer deposits, end to end', () => {
     expect(ok.body).toMatchObject({ status: 'qualified', bidderCode: expect.any(String) });
     const mine = await as(buyer)(request(api.url).get('/api/me/transfer-registrations')).expect(200);
     expect(mine.body.items[0]).toMatchObject({ depositReceivedAt: received.body.receivedAt });
+    expect(await listed()).toEqual(['received', 'received']);
   });
 
   it('opens a missing deposit at qualify for a registration made before deposits were wired', async () => {

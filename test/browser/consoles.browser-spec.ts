@@ -84,6 +84,10 @@ describe('staff console and supervisor desk in a real browser', () => {
     await staffPage.reload();
     const applicants = staffPage.getByTestId('applicants');
     await applicants.locator('tr[data-status=pending]').nth(1).waitFor();
+    // Each application shows its deposit's state: due until staff confirm the money.
+    expect(
+      await applicants.locator('tr[data-status=pending] [data-deposit-state=due]').allTextContents(),
+    ).toEqual(['待缴纳', '待缴纳']);
     for (let left = 2; left > 0; left--) {
       await applicants
         .locator('tr[data-status=pending]')
@@ -100,6 +104,9 @@ describe('staff console and supervisor desk in a real browser', () => {
       .evaluateAll((cells) => cells.map((cell) => cell.textContent));
     expect(codes).toHaveLength(2);
     expect(new Set(codes).size).toBe(2);
+    const received = applicants.locator('tr[data-status=qualified] [data-deposit-state=received]');
+    expect(await received.count()).toBe(2);
+    await received.first().getByText('已到账').waitFor();
     await screenshot(staffPage, 'staff-console-listing');
 
     // Each bidder sees its own code and the deposit state, on the listing and under 我的报名.
@@ -112,7 +119,7 @@ describe('staff console and supervisor desk in a real browser', () => {
       await page.getByRole('link', { name: '我的报名' }).click();
       const row = page.locator('tr[data-registration-status=qualified]');
       await row.waitFor();
-      await row.getByText('保证金到账').waitFor();
+      await row.locator('[data-deposit-state=received]').getByText('已到账').waitFor();
       await row.getByText(code!).waitFor();
     }
     await staffPage.goto(`${suite.web}/staff`);

@@ -209,6 +209,7 @@ describe('property-rights transfer pages in a real browser', () => {
     await page.goto(`${suite.web}/me`);
     const row = page.getByTestId('my-transfers').getByRole('row', { name: /东湖区某公司闲置设备转让/ });
     await row.getByText('待审核').waitFor();
+    await row.locator('[data-deposit-state=due]').getByText('待缴纳').waitFor();
     await checkBothLanguages(page);
 
     await page.goto(`${suite.web}/transfers`);
@@ -278,7 +279,11 @@ describe('property-rights transfer pages in a real browser', () => {
     await desk.locator('[data-testid=transfer-applicants] [data-registration-status=pending]').waitFor();
     await checkBothLanguages(desk);
     await desk.getByRole('button', { name: '保证金已到账，通过' }).click();
-    await desk.locator('[data-testid=transfer-applicants] [data-registration-status=qualified]').waitFor();
+    await desk
+      .locator(
+        '[data-testid=transfer-applicants] [data-registration-status=qualified] [data-deposit-state=received]',
+      )
+      .waitFor();
     await desk.getByTestId('qualified-buyers').filter({ hasText: '1' }).waitFor();
     await screenshot(desk, 'transfer-staff-desk');
     expect(errors).toEqual([]);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { DepositState } from '@ggzy/domain';
 import type {
   AcceptedBid,
   AuctionEntity,
@@ -736,7 +737,7 @@ export class FakeRegistrationsRepository
     const all = this.of(host).sort(
       (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id),
     );
-    return { items: all.slice(offset, offset + limit).map((r) => structuredClone(r)), total: all.length };
+    return { items: this.page(all, limit, offset), total: all.length };
   }
 
   async listOfBidder(
@@ -748,7 +749,14 @@ export class FakeRegistrationsRepository
     const all = [...this.t.registrations.values()]
       .filter((r) => r.hostType === hostType && r.bidderId === bidderId)
       .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.id.localeCompare(b.id));
-    return { items: all.slice(offset, offset + limit).map((r) => structuredClone(r)), total: all.length };
+    return { items: this.page(all, limit, offset), total: all.length };
+  }
+
+  /** The fake keeps no deposits: a unit test's registrations have none recorded. */
+  private page(all: RegistrationEntity[], limit: number, offset: number) {
+    return all
+      .slice(offset, offset + limit)
+      .map((r) => Object.assign(structuredClone(r), { depositState: null as DepositState | null }));
   }
 }
 

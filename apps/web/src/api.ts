@@ -39,6 +39,9 @@ export interface Listing {
   reason: string | null;
 }
 
+export const DEPOSIT_STATES = ['due', 'received', 'refunded', 'forfeited', 'converted'] as const;
+export type DepositState = (typeof DEPOSIT_STATES)[number];
+
 export interface Registration {
   id: string;
   listingId: string;
@@ -47,6 +50,8 @@ export interface Registration {
   bidderCode: string | null;
   rejectReason: string | null;
   depositReceivedAt: string | null;
+  /** Null where no deposit is recorded for the application. */
+  depositState: DepositState | null;
   createdAt: string;
   listingTitle?: string;
   bidderName?: string;

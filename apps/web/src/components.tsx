@@ -1,8 +1,8 @@
 import { type MouseEvent, type ReactNode, useCallback, useEffect, useState } from 'react';
-import { ApiError, type ListingStatus } from './api';
+import { ApiError, type DepositState, type ListingStatus } from './api';
 import { useApp } from './app-context';
 import { formatTime } from './format';
-import { useI18n } from './i18n';
+import { type MessageKey, useI18n } from './i18n';
 import { formatYuan } from './money';
 
 export function Link({ to, children, className }: { to: string; children: ReactNode; className?: string }) {
@@ -35,6 +35,31 @@ export function Time({ iso, seconds }: { iso: string | null | undefined; seconds
   const { config } = useApp();
   const { lang } = useI18n();
   return <time dateTime={iso ?? undefined}>{formatTime(iso, config.timeZone, lang, seconds)}</time>;
+}
+
+/** An application's deposit in a list: its state, and when the money arrived. */
+export function DepositCell({
+  state,
+  receivedAt,
+}: {
+  state: DepositState | null | undefined;
+  receivedAt: string | null;
+}) {
+  const { t } = useI18n();
+  const label = state
+    ? t(`deposit.state.${state}` as MessageKey)
+    : t(receivedAt ? 'depositReceived' : 'depositPending');
+  return (
+    <span data-deposit-state={state ?? ''}>
+      {label}
+      {receivedAt && (
+        <>
+          {' · '}
+          <Time iso={receivedAt} />
+        </>
+      )}
+    </span>
+  );
 }
 
 export function StatusBadge({ status }: { status: ListingStatus }) {

@@ -1,5 +1,5 @@
 import type { LeaseListing, RegistrationEntity } from '@ggzy/persistence';
-import { minNextBid } from '@ggzy/domain';
+import { type DepositState, minNextBid } from '@ggzy/domain';
 import { visibleStatus } from '@ggzy/auction';
 
 /** What anyone may read: never the reserve price, never an identity. */
@@ -51,7 +51,10 @@ export function toStaffListing(listing: LeaseListing, leaderCode: string | null,
   };
 }
 
-export function toRegistrationView(registration: RegistrationEntity) {
+/** Lists' rows; `depositState` is null where no deposit is recorded (a fake or an old row). */
+export function toRegistrationView(
+  registration: RegistrationEntity & { depositState?: DepositState | null },
+) {
   return {
     id: registration.id,
     listingId: registration.hostId,
@@ -60,6 +63,7 @@ export function toRegistrationView(registration: RegistrationEntity) {
     bidderCode: registration.bidderCode,
     rejectReason: registration.rejectReason,
     depositReceivedAt: registration.depositReceivedAt?.toISOString() ?? null,
+    depositState: registration.depositState ?? null,
     decidedAt: registration.decidedAt?.toISOString() ?? null,
     createdAt: registration.createdAt.toISOString(),
   };

@@ -1,5 +1,5 @@
 import type { AuctionEntity, RegistrationEntity, TransferProjectEntity } from '@ggzy/persistence';
-import { minNextBid } from '@ggzy/domain';
+import { type DepositState, minNextBid } from '@ggzy/domain';
 
 /** The live auction's side of a project's page, when it has one. */
 export interface AuctionSide {
@@ -87,7 +87,10 @@ export function toStaffProject(
   };
 }
 
-export function toTransferRegistrationView(registration: RegistrationEntity) {
+/** Lists' rows; `depositState` is null where no deposit is recorded (a fake or an old row). */
+export function toTransferRegistrationView(
+  registration: RegistrationEntity & { depositState?: DepositState | null },
+) {
   return {
     id: registration.id,
     projectId: registration.hostId,
@@ -96,6 +99,7 @@ export function toTransferRegistrationView(registration: RegistrationEntity) {
     bidderCode: registration.bidderCode,
     rejectReason: registration.rejectReason,
     depositReceivedAt: registration.depositReceivedAt?.toISOString() ?? null,
+    depositState: registration.depositState ?? null,
     decidedAt: registration.decidedAt?.toISOString() ?? null,
     createdAt: registration.createdAt.toISOString(),
   };

@@ -1,12 +1,9 @@
 import { type ChangeEvent, useState } from 'react';
-import { ApiError, get, type Page, post } from '../api';
+import { ApiError, DEPOSIT_STATES, type DepositState, get, type Page, post } from '../api';
 import { useApp } from '../app-context';
 import { Link, Loading, Money, RequireRole, Table, Time, useLoad } from '../components';
 import { MESSAGES, type MessageKey, useI18n } from '../i18n';
 import { formatYuan } from '../money';
-
-export const DEPOSIT_STATES = ['due', 'received', 'refunded', 'forfeited', 'converted'] as const;
-export type DepositState = (typeof DEPOSIT_STATES)[number];
 
 /** A deposit (保证金) as GET /api/deposits gives it; a bidder's own view has no staff names. */
 export interface Deposit {

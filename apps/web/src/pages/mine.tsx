@@ -1,5 +1,5 @@
 import { get, type Listing, type Page, type Registration } from '../api';
-import { ErrorMessage, Link, Loading, RequireRole, Time, useLoad, Table } from '../components';
+import { ErrorMessage, DepositCell, Link, Loading, RequireRole, useLoad, Table } from '../components';
 import { useI18n } from '../i18n';
 import { MyDeposits } from './deposits';
 import { MyTransferRegistrations } from './transfers';
@@ -46,13 +46,7 @@ function MyRegistrations() {
               </td>
               <td>{item.bidderCode ?? '—'}</td>
               <td>
-                {item.depositReceivedAt ? (
-                  <>
-                    {t('depositReceived')} <Time iso={item.depositReceivedAt} />
-                  </>
-                ) : (
-                  t('depositPending')
-                )}
+                <DepositCell state={item.depositState} receivedAt={item.depositReceivedAt} />
               </td>
             </tr>
           ))}

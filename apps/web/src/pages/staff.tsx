@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiError, type Deal, get, type Listing, type Page, patch, post, type Registration } from '../api';
 import { useApp } from '../app-context';
 import {
+  DepositCell,
   ErrorMessage,
   Link,
   Loading,
@@ -409,7 +410,10 @@ function StaffListing({ id }: { id: string }) {
       <ErrorMessage error={registrations.error} />
       {registrations.data && registrations.data.items.length === 0 && <p>{t('none')}</p>}
       {registrations.data && registrations.data.items.length > 0 && (
-        <Table headers={[t('bidder'), t('status'), t('bidderCode'), t('actions')]} testId="applicants">
+        <Table
+          headers={[t('bidder'), t('status'), t('bidderCode'), t('deposit'), t('actions')]}
+          testId="applicants"
+        >
           {registrations.data.items.map((registration) => (
             <tr
               key={registration.id}
@@ -422,6 +426,9 @@ function StaffListing({ id }: { id: string }) {
                 {registration.rejectReason ? ` · ${registration.rejectReason}` : ''}
               </td>
               <td>{registration.bidderCode ?? '—'}</td>
+              <td>
+                <DepositCell state={registration.depositState} receivedAt={registration.depositReceivedAt} />
+              </td>
               <td>
                 {registration.status === 'pending' && (
                   <div className="row">

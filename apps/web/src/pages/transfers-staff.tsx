@@ -1,7 +1,17 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { ApiError, get, type Page, post } from '../api';
 import { useApp } from '../app-context';
-import { ErrorMessage, Link, Loading, Money, RequireRole, Table, Time, useLoad } from '../components';
+import {
+  DepositCell,
+  ErrorMessage,
+  Link,
+  Loading,
+  Money,
+  RequireRole,
+  Table,
+  Time,
+  useLoad,
+} from '../components';
 import { useI18n } from '../i18n';
 import { parseYuan } from '../money';
 import { type TransferProject, type TransferRegistration, TransferStatusBadge } from './transfers';
@@ -386,7 +396,10 @@ function StaffTransfer({ id }: { id: string }) {
                   {registration.rejectReason ? ` · ${registration.rejectReason}` : ''}
                 </td>
                 <td>
-                  {registration.depositReceivedAt ? <Time iso={registration.depositReceivedAt} /> : '—'}
+                  <DepositCell
+                    state={registration.depositState}
+                    receivedAt={registration.depositReceivedAt}
+                  />
                 </td>
                 <td>
                   <Time iso={registration.createdAt} />

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { get, type ListingStatus, type Page, post } from '../api';
+import { type DepositState, get, type ListingStatus, type Page, post } from '../api';
 import { hasRole, useApp } from '../app-context';
-import { ErrorMessage, Link, Loading, Money, Table, Time, useLoad } from '../components';
+import { DepositCell, ErrorMessage, Link, Loading, Money, Table, Time, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { Ledger, LiveRoomPanel, type LiveTerms, useLiveRoom } from './listing';
 
@@ -91,6 +91,7 @@ export interface TransferRegistration {
   bidderCode: string | null;
   rejectReason: string | null;
   depositReceivedAt: string | null;
+  depositState: DepositState | null;
   createdAt: string;
 }
 
@@ -440,13 +441,7 @@ export function MyTransferRegistrations() {
               </td>
               <td>{item.bidderCode ?? '—'}</td>
               <td>
-                {item.depositReceivedAt ? (
-                  <>
-                    {t('depositReceived')} <Time iso={item.depositReceivedAt} />
-                  </>
-                ) : (
-                  t('depositPending')
-                )}
+                <DepositCell state={item.depositState} receivedAt={item.depositReceivedAt} />
               </td>
             </tr>
           ))}

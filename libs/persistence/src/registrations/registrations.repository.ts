@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { DepositState } from '@ggzy/domain';
 import type { AuctionHostType } from '../auctions/auction.entity.js';
 import { RegistrationEntity, type RegistrationHost } from './registration.entity.js';
+
+/** A registration as lists show it: with its deposit's state (null where none is recorded). */
+export type RegistrationWithDeposit = RegistrationEntity & { depositState: DepositState | null };
 
 /** Registrations of every line, each keyed by its host (`host_type`, `host_id`). */
 @Injectable()
@@ -57,7 +61,7 @@ export class RegistrationsRepository {
       take: limit,
       skip: offset,
     });
-    return { items, total };
+    return { items: await this.withDepositStates(items), total };
   }
 
   /** A bidder's own applications on one line, newest first. */
@@ -68,6 +72,17 @@ export class RegistrationsRepository {
       take: limit,
       skip: offset,
     });
-    return { items, total };
+    return { items: await this.withDepositStates(items), total };
+  }
+
+  /** One query for the page's deposits, not one per row. */
+  private async withDepositStates(items: RegistrationEntity[]): Promise<RegistrationWithDeposit[]> {
+    if (items.length === 0) return [];
+    const rows = (await this.dataSource.query(
+      'SELECT registration_id, state FROM deposits WHERE registration_id = ANY($1)',
+      [items.map((item) => item.id)],
+    )) as { registration_id: string; state: DepositState }[];
+    const states = new Map(rows.map((row) => [row.registration_id, row.state]));
+    return items.map((item) => Object.assign(item, { depositState: states.get(item.id) ?? null }));
   }
 }
