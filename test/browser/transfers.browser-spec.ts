@@ -288,4 +288,52 @@ describe('property-rights transfer pages in a real browser', () => {
     await screenshot(desk, 'transfer-staff-desk');
     expect(errors).toEqual([]);
   });
+  it('a supervisor suspends and resumes a project from the desk, then staff terminate it from its page; the public page shows each state', async () => {
+    const id = await publishedProject('东湖区某仓库使用权转让（监管测试）');
+    const supervisor = await suite.operator('supervisor');
+    const desk = await (await suite.signedIn(supervisor, ['supervisor'], PHONE)).newPage();
+    const errors = watchErrors(desk);
+    await desk.goto(`${suite.web}/supervisor`);
+    const row = desk.locator(`[data-testid=active-transfers] tr[data-project-id="${id}"]`);
+    await desk
+      .locator(`[data-testid=active-transfers] tr[data-project-id="${id}"][data-status=disclosed]`)
+      .waitFor();
+    await row.getByPlaceholder('暂停原因').fill('收到异议，核查中');
+    await row.getByRole('button', { name: '暂停' }).click();
+    await desk
+      .locator(`[data-testid=active-transfers] tr[data-project-id="${id}"][data-status=suspended]`)
+      .waitFor();
+    expect((await project(id)).status).toBe('suspended');
+    await checkBothLanguages(desk);
+
+    const watcher = await (await suite.anonymous()).newPage();
+    await watcher.goto(`${suite.web}/transfers/${id}`);
+    await watcher.getByText('已中止').first().waitFor();
+
+    await desk
+      .locator(`[data-testid=active-transfers] tr[data-project-id="${id}"]`)
+      .getByRole('button', { name: '恢复' })
+      .click();
+    await desk
+      .locator(`[data-testid=active-transfers] tr[data-project-id="${id}"][data-status=disclosed]`)
+      .waitFor();
+    expect((await project(id)).status).toBe('disclosed');
+
+    const staffPage = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    await staffPage.goto(`${suite.web}/staff/transfers/${id}`);
+    const terminate = staffPage.getByRole('form', { name: '终止项目' });
+    await terminate.getByLabel('原因').fill('转让方撤回');
+    await terminate.getByRole('button', { name: '终止项目' }).click();
+    await staffPage.locator('[data-status=terminated]').first().waitFor();
+    expect((await project(id)).status).toBe('terminated');
+    // Terminated: nothing left to terminate, and the desk no longer lists it.
+    await expect(staffPage.getByRole('form', { name: '终止项目' }).count()).resolves.toBe(0);
+    await desk.reload();
+    const section = desk.locator('section[aria-labelledby=transfer-supervision-heading]');
+    await section.getByTestId('active-transfers').or(section.getByText('暂无')).first().waitFor();
+    expect(await desk.locator(`tr[data-project-id="${id}"]`).count()).toBe(0);
+    await watcher.reload();
+    await watcher.getByText('已终结').first().waitFor();
+    expect(errors).toEqual([]);
+  });
 });

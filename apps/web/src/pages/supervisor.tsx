@@ -23,6 +23,7 @@ import { useI18n } from '../i18n';
 import { Ledger, LiveRoomPanel, useLiveRoom } from './listing';
 import { ListingTable, useListingList } from './listing-table';
 import { DealsTable } from './staff';
+import { type TransferProject, TransferStatusBadge, type TransferStatus } from './transfers';
 
 export function SupervisorDesk() {
   return (
@@ -47,15 +48,38 @@ function Desk() {
         error={error}
         detailPath="/supervisor/listings"
         testId="active-listings"
-        actions={(listing) => <SuspendResume listing={listing} onDone={reload} />}
+        actions={(listing) => <ListingSuspendResume listing={listing} onDone={reload} />}
       />
+      <TransferSupervision />
       <DealsTable />
       <AuditTrail />
     </section>
   );
 }
 
-function SuspendResume({ listing, onDone }: { listing: Listing; onDone: () => void }) {
+function ListingSuspendResume({ listing, onDone }: { listing: Listing; onDone: () => void }) {
+  return (
+    <SuspendResume
+      path={`/lease-listings/${listing.id}`}
+      suspended={listing.status === 'suspended'}
+      canSuspend={listing.status === 'announced' || listing.status === 'bidding'}
+      onDone={onDone}
+    />
+  );
+}
+
+/** Suspend (with a reason) or resume whatever `path` names: a lease listing or a transfer project. */
+function SuspendResume({
+  path,
+  suspended,
+  canSuspend,
+  onDone,
+}: {
+  path: string;
+  suspended: boolean;
+  canSuspend: boolean;
+  onDone: () => void;
+}) {
   const { t } = useI18n();
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -71,19 +95,19 @@ function SuspendResume({ listing, onDone }: { listing: Listing; onDone: () => vo
   };
   const onSuspend = (event: FormEvent) => {
     event.preventDefault();
-    void act(() => post(`/lease-listings/${listing.id}/suspend`, { reason: reason.trim() }));
+    void act(() => post(`${path}/suspend`, { reason: reason.trim() }));
   };
-  if (listing.status === 'suspended') {
+  if (suspended) {
     return (
       <div>
-        <button type="button" onClick={() => act(() => post(`/lease-listings/${listing.id}/resume`))}>
+        <button type="button" onClick={() => act(() => post(`${path}/resume`))}>
           {t('resume')}
         </button>
         <ErrorMessage error={error} />
       </div>
     );
   }
-  if (listing.status !== 'announced' && listing.status !== 'bidding') return null;
+  if (!canSuspend) return null;
   return (
     <form onSubmit={onSuspend} className="row">
       <label>
@@ -101,6 +125,57 @@ function SuspendResume({ listing, onDone }: { listing: Listing; onDone: () => vo
       </button>
       <ErrorMessage error={error} />
     </form>
+  );
+}
+
+/** Transfer projects a supervisor may suspend: the running stages of libs/domain's lifecycle (the server decides; this only offers the button). */
+const SUSPENDABLE_TRANSFERS: readonly TransferStatus[] = [
+  'disclosed',
+  'extended',
+  'agreement_pending',
+  'auction',
+  'sold',
+  'confirmed',
+];
+
+function TransferSupervision() {
+  const { t } = useI18n();
+  const { data, error, reload } = useLoad(
+    () => get<Page<TransferProject>>('/transfer-projects?limit=100'),
+    [],
+  );
+  const running = data?.items.filter(
+    (project) => project.status === 'suspended' || SUSPENDABLE_TRANSFERS.includes(project.status),
+  );
+  return (
+    <section aria-labelledby="transfer-supervision-heading">
+      <h2 id="transfer-supervision-heading">{t('navTransfers')}</h2>
+      <ErrorMessage error={error} />
+      {!running && !error && <Loading />}
+      {running && running.length === 0 && <p>{t('none')}</p>}
+      {running && running.length > 0 && (
+        <Table headers={[t('title'), t('status'), t('actions')]} testId="active-transfers">
+          {running.map((project) => (
+            <tr key={project.id} data-project-id={project.id} data-status={project.status}>
+              <td>
+                <Link to={`/transfers/${project.id}`}>{project.title}</Link> <span>{project.code}</span>
+              </td>
+              <td>
+                <TransferStatusBadge status={project.status} />
+              </td>
+              <td>
+                <SuspendResume
+                  path={`/transfer-projects/${project.id}`}
+                  suspended={project.status === 'suspended'}
+                  canSuspend={SUSPENDABLE_TRANSFERS.includes(project.status)}
+                  onDone={reload}
+                />
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </section>
   );
 }
 
@@ -205,7 +280,7 @@ function SupervisorListing({ id }: { id: string }) {
       <p>
         <StatusBadge status={listing.status} />
       </p>
-      <SuspendResume listing={listing} onDone={reload} />
+      <ListingSuspendResume listing={listing} onDone={reload} />
       {state && room && <LiveRoomPanel listing={listing} state={state} room={room} />}
       <h2>{t('bidAttempts')}</h2>
       {attempts.data && attempts.data.items.length === 0 && <p>{t('none')}</p>}

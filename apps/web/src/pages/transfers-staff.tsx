@@ -14,7 +14,12 @@ import {
 } from '../components';
 import { useI18n } from '../i18n';
 import { parseYuan } from '../money';
-import { type TransferProject, type TransferRegistration, TransferStatusBadge } from './transfers';
+import {
+  type TransferProject,
+  type TransferRegistration,
+  type TransferStatus,
+  TransferStatusBadge,
+} from './transfers';
 
 /** A refusal in plain words, with the earliest allowed last day when the API names it. */
 function Refusal({ error }: { error: unknown }) {
@@ -227,6 +232,18 @@ function ProjectForm({ onSaved }: { onSaved: () => void }) {
   );
 }
 
+/** Where staff may terminate a project (anything before a sale; a live auction is suspended first). */
+const TERMINABLE: readonly TransferStatus[] = [
+  'accepted',
+  'disclosed',
+  'extended',
+  'relisted',
+  'agreement_pending',
+  'unsold',
+  'defaulted',
+  'suspended',
+];
+
 export function StaffTransferPage({ id }: { id: string }) {
   return (
     <RequireRole roles={['staff']}>
@@ -348,17 +365,33 @@ function StaffTransfer({ id }: { id: string }) {
           </label>
           <button type="submit">{t('transferAgreement')}</button>
         </form>
-        <form
-          className="grid-form"
-          aria-label={t('transferAbandon')}
-          onSubmit={onForm('/agreement/abandon', (form) => ({ reason: text(form, 'reason') }))}
-        >
-          <label>
-            {t('reason')}
-            <input name="reason" required maxLength={500} />
-          </label>
-          <button type="submit">{t('transferAbandon')}</button>
-        </form>
+        {/* An action that needs only a reason (it is published, so it is required). */}
+        {[
+          { path: '/agreement/abandon', label: t('transferAbandon'), shown: true, danger: false },
+          {
+            path: '/terminate',
+            label: t('transferTerminate'),
+            shown: TERMINABLE.includes(project.status),
+            danger: true,
+          },
+        ]
+          .filter((action) => action.shown)
+          .map((action) => (
+            <form
+              key={action.path}
+              className="grid-form"
+              aria-label={action.label}
+              onSubmit={onForm(action.path, (form) => ({ reason: text(form, 'reason') }))}
+            >
+              <label>
+                {t('reason')}
+                <input name="reason" required maxLength={500} />
+              </label>
+              <button type="submit" className={action.danger ? 'danger' : undefined}>
+                {action.label}
+              </button>
+            </form>
+          ))}
         <form
           className="grid-form"
           aria-label={t('transferContract')}
