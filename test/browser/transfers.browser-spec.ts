@@ -1,6 +1,7 @@
 import pg from 'pg';
 import request from 'supertest';
 import type { Page } from 'playwright-core';
+import { toZonedInput } from '../../apps/web/src/format.js';
 import { type TestUser, waitFor } from '../support/factories.js';
 import { browserSuite, checkBothLanguages, PHONE, screenshot, watchErrors } from './browser.js';
 
@@ -78,6 +79,8 @@ describe('property-rights transfer pages in a real browser', () => {
     (await request(suite.api).get(`/api/transfer-projects/${id}`).expect(200)).body as {
       status: string;
       auctionStatus: string | null;
+      dealSource: string | null;
+      finalPrice: number | null;
     };
 
   /**
@@ -334,6 +337,60 @@ describe('property-rights transfer pages in a real browser', () => {
     expect(await desk.locator(`tr[data-project-id="${id}"]`).count()).toBe(0);
     await watcher.reload();
     await watcher.getByText('已终结').first().waitFor();
+    expect(errors).toEqual([]);
+  });
+  it('staff record an on-site auction of a project whose online auction has no bid: the sale, its deal and the project sold', async () => {
+    const id = await publishedProject('东湖区某设备现场拍卖转让');
+    await qualify(id, alice);
+    await qualify(id, carol);
+    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
+    await waitFor(
+      async () => ((await project(id)).status === 'auction' ? true : undefined),
+      20_000,
+      'in auction',
+    );
+    const page = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${suite.web}/staff/transfers/${id}`);
+    const form = page.getByRole('form', { name: '现场拍卖记录' });
+    await form.getByLabel('拍卖师').fill('李四（拍卖师证 0002）');
+    await form.getByLabel('拍卖地点').fill('东湖区公共资源交易中心 3 楼拍卖厅');
+    await form.getByLabel('拍卖时间').fill(toZonedInput(new Date(Date.now() - 60_000), 'Asia/Shanghai'));
+    await form.getByRole('checkbox', { name: `竞买人 ${alice.username}` }).check();
+    await form.getByRole('checkbox', { name: `竞买人 ${carol.username}` }).check();
+    await form.getByLabel('成交').check();
+    await form.getByLabel('落槌价').fill('120,000');
+    await form.getByLabel('竞得人').selectOption(carol.id);
+    await form.getByLabel('签字的现场记录文件').setInputFiles({
+      name: '现场拍卖笔录.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('现场拍卖笔录：竞得人签字。', 'utf8'),
+    });
+    await checkBothLanguages(page);
+    await form.getByRole('button', { name: '保存现场拍卖记录' }).click();
+    const result = page.getByTestId('on-site-result');
+    await result.getByRole('heading', { name: '现场拍卖记录已保存' }).waitFor();
+    // A transfer's deal is the hammer price itself (a lease's is hammer × months).
+    expect(await result.locator('dd').filter({ hasText: '120,000.00 元' }).count()).toBe(2);
+    await result
+      .locator('dd')
+      .filter({ hasText: `竞买人 ${carol.username}` })
+      .waitFor();
+    await page.locator('[data-status=sold]').first().waitFor();
+    expect(await project(id)).toMatchObject({
+      status: 'sold',
+      dealSource: 'on_site',
+      finalPrice: 12_000_000,
+    });
+    const { rows } = await sql(
+      `SELECT source_type, amount FROM deals WHERE source_id = $1 OR source_id IN (SELECT id FROM on_site_auctions WHERE host_id = $1)`,
+      [id],
+    );
+    expect(rows).toEqual([{ source_type: 'on_site_auction', amount: '12000000' }]);
+    // Sold: the form is gone on the next visit.
+    await page.reload();
+    await page.locator('[data-status=sold]').first().waitFor();
+    expect(await page.getByRole('form', { name: '现场拍卖记录' }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

@@ -1,15 +1,14 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, get, type Listing, type Page, post, type Registration } from '../api';
+import { ApiError, get, type Page, post, type Registration } from '../api';
 import { useApp } from '../app-context';
 import { ErrorMessage, Money, Time, useLoad } from '../components';
 import { fromZonedInput, toZonedInput } from '../format';
 import { type MessageKey, useI18n } from '../i18n';
 import { parseYuan } from '../money';
 
-/** What POST /api/lease-listings/:id/on-site-auction answers. */
+/** What POST …/on-site-auction answers (a lease's `listingId` or a transfer's `projectId`). */
 interface OnSiteResult {
   id: string;
-  listingId: string;
   outcome: 'sold' | 'unsold';
   status: string;
   hammerPrice: number | null;
@@ -41,18 +40,30 @@ async function sha256Hex(file: File): Promise<string> {
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/** What hosts an on-site auction: a lease listing or a transfer project. */
+export interface OnSiteHost {
+  /** The REST path of the host, e.g. `/lease-listings/:id` or `/transfer-projects/:id`. */
+  path: string;
+  /** The deposits' name for the line: `lease` or `transfer`. */
+  depositHostType: 'lease' | 'transfer';
+  id: string;
+  /** Whether the host can still be auctioned on site now (the API decides; this offers the form). */
+  open: boolean;
+}
+
 /**
- * 现场拍卖记录: staff record an on-site auction of an announced listing (after registration
- * closed, before online bidding opens): who was present (from the qualified bidders), sold or
- * not, the hammer price and winner, and the signed record's file by name and hash.
+ * 现场拍卖记录: staff record an on-site auction of a lease listing (announced, after registration
+ * closed) or a transfer project (its online auction without a bid): who was present (from the
+ * qualified bidders), sold or not, the hammer price and winner, and the signed record's file by
+ * name and hash.
  */
 export function OnSiteAuctionForm({
-  listing,
+  host,
   registrations,
   onSaved,
 }: {
-  listing: Listing;
-  registrations: Registration[];
+  host: OnSiteHost;
+  registrations: Pick<Registration, 'id' | 'status' | 'bidderId' | 'bidderCode'>[];
   onSaved: () => void;
 }) {
   const { t } = useI18n();
@@ -64,14 +75,14 @@ export function OnSiteAuctionForm({
   const [fileProblem, setFileProblem] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<OnSiteResult | null>(null);
-  // Registrations carry no names; the listing's deposits do (one per registration).
+  // Registrations carry no names; the host's deposits do (one per registration).
   const names = useLoad(async () => {
     const page = await get<Page<{ bidderId: string; bidderName: string }>>(
-      `/deposits?hostType=lease&hostId=${listing.id}&limit=1000`,
+      `/deposits?hostType=${host.depositHostType}&hostId=${host.id}&limit=1000`,
     );
     return new Map(page.items.map((deposit) => [deposit.bidderId, deposit.bidderName]));
-  }, [listing.id]);
-  const name = (registration: Registration) =>
+  }, [host.depositHostType, host.id]);
+  const name = (registration: (typeof registrations)[number]) =>
     `${names.data?.get(registration.bidderId) ?? registration.bidderId.slice(0, 8)}${
       registration.bidderCode ? ` (${registration.bidderCode})` : ''
     }`;
@@ -101,7 +112,7 @@ export function OnSiteAuctionForm({
         body.hammerPrice = parseYuan(text('hammerPrice'));
         body.winnerId = text('winnerId');
       }
-      const saved = await post<OnSiteResult>(`/lease-listings/${listing.id}/on-site-auction`, body);
+      const saved = await post<OnSiteResult>(`${host.path}/on-site-auction`, body);
       setError(null);
       setResult(saved);
       onSaved();
@@ -119,8 +130,7 @@ export function OnSiteAuctionForm({
         winnerName={result.winnerId ? names.data?.get(result.winnerId) : undefined}
       />
     );
-  // Only an announced listing can still be auctioned on site (the API says so too).
-  if (listing.status !== 'announced') return null;
+  if (!host.open) return null;
   const fields =
     error instanceof ApiError && error.code === 'VALIDATION_FAILED' && Array.isArray(error.details)
       ? [

@@ -466,7 +466,17 @@ function StaffListing({ id }: { id: string }) {
           ))}
         </Table>
       )}
-      <OnSiteAuctionForm listing={listing} registrations={registrations.data?.items ?? []} onSaved={reload} />
+      <OnSiteAuctionForm
+        host={{
+          path: `/lease-listings/${listing.id}`,
+          depositHostType: 'lease',
+          id: listing.id,
+          // Only an announced listing can still be auctioned on site (the API says so too).
+          open: listing.status === 'announced',
+        }}
+        registrations={registrations.data?.items ?? []}
+        onSaved={reload}
+      />
       {listing.status !== 'draft' && <LivePanelFor listing={listing} />}
     </section>
   );

@@ -13,6 +13,7 @@ import {
   useLoad,
 } from '../components';
 import { useI18n } from '../i18n';
+import { OnSiteAuctionForm } from './on-site';
 import { parseYuan } from '../money';
 import {
   type TransferProject,
@@ -459,6 +460,23 @@ function StaffTransfer({ id }: { id: string }) {
           </Table>
         )}
       </section>
+      <OnSiteAuctionForm
+        host={{
+          path: `/transfer-projects/${project.id}`,
+          depositHostType: 'transfer',
+          id: project.id,
+          // In auction, its online auction without a bid and not ended (the API says so too).
+          open:
+            project.status === 'auction' &&
+            project.bidCount === 0 &&
+            (project.auctionStatus === 'announced' || project.auctionStatus === 'bidding'),
+        }}
+        registrations={registrations?.items ?? []}
+        onSaved={() => {
+          reload();
+          reloadRegistrations();
+        }}
+      />
     </article>
   );
 }
