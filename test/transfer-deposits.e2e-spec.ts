@@ -175,6 +175,10 @@ describe('transfer deposits, end to end', () => {
     const [buyer] = await newBuyers(1);
     const registration = await register(projectId, buyer);
     await db.query(`DELETE FROM deposits WHERE registration_id = $1`, [registration.id]);
+    const listed = await as(staff)(
+      request(api.url).get(`/api/transfer-projects/${projectId}/registrations`),
+    ).expect(200);
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: registration.id, depositState: null })]);
     const refused = await qualify(projectId, registration.id, false).expect(422);
     expect(refused.body.code).toBe('DEPOSIT_NOT_RECEIVED');
     expect(await depositsOf(projectId)).toEqual({});

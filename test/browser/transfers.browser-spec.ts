@@ -311,7 +311,7 @@ describe('property-rights transfer pages in a real browser', () => {
 
     const watcher = await (await suite.anonymous()).newPage();
     await watcher.goto(`${suite.web}/transfers/${id}`);
-    await watcher.getByText('已中止').first().waitFor();
+    await watcher.locator('[data-status=suspended]').first().waitFor();
 
     await desk
       .locator(`[data-testid=active-transfers] tr[data-project-id="${id}"]`)
@@ -336,14 +336,19 @@ describe('property-rights transfer pages in a real browser', () => {
     await section.getByTestId('active-transfers').or(section.getByText('暂无')).first().waitFor();
     expect(await desk.locator(`tr[data-project-id="${id}"]`).count()).toBe(0);
     await watcher.reload();
-    await watcher.getByText('已终结').first().waitFor();
+    await watcher.locator('[data-status=terminated]').first().waitFor();
     expect(errors).toEqual([]);
   });
   it('staff record an on-site auction of a project whose online auction has no bid: the sale, its deal and the project sold', async () => {
     const id = await publishedProject('东湖区某设备现场拍卖转让');
     await qualify(id, alice);
     await qualify(id, carol);
-    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
+    // A day of free bidding: the auction (opening 10:00 on the next business day, maybe already
+    // past today) cannot end before the record, whatever the hour the test runs.
+    await sql(
+      `UPDATE transfer_projects SET disclosure_ends_on = $2, free_bidding_minutes = 1440 WHERE id = $1`,
+      [id, yesterday],
+    );
     await waitFor(
       async () => ((await project(id)).status === 'auction' ? true : undefined),
       20_000,
@@ -355,7 +360,9 @@ describe('property-rights transfer pages in a real browser', () => {
     const form = page.getByRole('form', { name: '现场拍卖记录' });
     await form.getByLabel('拍卖师').fill('李四（拍卖师证 0002）');
     await form.getByLabel('拍卖地点').fill('东湖区公共资源交易中心 3 楼拍卖厅');
-    await form.getByLabel('拍卖时间').fill(toZonedInput(new Date(Date.now() - 60_000), 'Asia/Shanghai'));
+    await form
+      .getByLabel('拍卖时间')
+      .fill(toZonedInput(new Date(Date.now() - 60_000), suite.config.CENTRE_TZ));
     await form.getByRole('checkbox', { name: `竞买人 ${alice.username}` }).check();
     await form.getByRole('checkbox', { name: `竞买人 ${carol.username}` }).check();
     await form.getByLabel('成交').check();

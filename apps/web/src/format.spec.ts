@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { formatDuration, formatTime, msUntilCountdownChanges, toZonedInput } from './format';
 
 describe('msUntilCountdownChanges: the countdown wakes exactly when its figure changes', () => {
@@ -33,6 +34,18 @@ describe('formatTime keeps one formatter per language, zone and precision', () =
     expect(formatTime(at, zone, lang, seconds)).toBe(expected);
   });
 
+  test('builds one formatter for repeated calls, another for another zone', () => {
+    const built = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      for (let i = 0; i < 5; i += 1) formatTime(at, 'Europe/London', 'en', true);
+      expect(built).toHaveBeenCalledTimes(1);
+      formatTime(at, 'America/New_York', 'en', true);
+      expect(built).toHaveBeenCalledTimes(2);
+    } finally {
+      built.mockRestore();
+    }
+  });
+
   test('no time is a dash', () => {
     expect(formatTime(null, 'Asia/Shanghai', 'zh')).toBe('—');
   });
@@ -43,6 +56,8 @@ describe('toZonedInput: a datetime-local value in the centre’s zone', () => {
     ['2026-11-28T04:05:06.000Z', 'Asia/Shanghai', '2026-11-28T12:05:06'],
     ['2026-11-28T20:00:00.000Z', 'Asia/Shanghai', '2026-11-29T04:00:00'],
     ['2026-11-28T04:05:06.000Z', 'UTC', '2026-11-28T04:05:06'],
+    ['2026-11-28T06:00:00.000Z', 'Asia/Shanghai', '2026-11-28T14:00:00'],
+    ['2026-11-28T16:30:00.000Z', 'UTC', '2026-11-28T16:30:00'],
   ])('%s in %s', (iso, zone, expected) => {
     expect(toZonedInput(new Date(iso), zone)).toBe(expected);
   });

@@ -19,6 +19,7 @@ import {
   useLoad,
   Table,
 } from '../components';
+import { hasRole, useApp } from '../app-context';
 import { useI18n } from '../i18n';
 import { Ledger, LiveRoomPanel, useLiveRoom } from './listing';
 import { ListingTable, useListingList } from './listing-table';
@@ -140,13 +141,19 @@ const SUSPENDABLE_TRANSFERS: readonly TransferStatus[] = [
 
 function TransferSupervision() {
   const { t } = useI18n();
-  const { data, error, reload } = useLoad(
-    () => get<Page<TransferProject>>('/transfer-projects?limit=100'),
-    [],
-  );
-  const running = data?.items.filter(
-    (project) => project.status === 'suspended' || SUSPENDABLE_TRANSFERS.includes(project.status),
-  );
+  const { session } = useApp();
+  const { data, error, reload } = useLoad(async () => {
+    // One page per status, so running projects are never pushed out by newer finished ones.
+    const pages = await Promise.all(
+      [...SUSPENDABLE_TRANSFERS, 'suspended'].map((status) =>
+        get<Page<TransferProject>>(`/transfer-projects?status=${status}&limit=100`),
+      ),
+    );
+    return pages.flatMap((page) => page.items);
+  }, []);
+  const running = data;
+  // Admins may open the desk, but only supervisors may suspend (the server says so too).
+  const mayAct = hasRole(session, 'supervisor');
   return (
     <section aria-labelledby="transfer-supervision-heading">
       <h2 id="transfer-supervision-heading">{t('navTransfers')}</h2>
@@ -164,12 +171,14 @@ function TransferSupervision() {
                 <TransferStatusBadge status={project.status} />
               </td>
               <td>
-                <SuspendResume
-                  path={`/transfer-projects/${project.id}`}
-                  suspended={project.status === 'suspended'}
-                  canSuspend={SUSPENDABLE_TRANSFERS.includes(project.status)}
-                  onDone={reload}
-                />
+                {mayAct && (
+                  <SuspendResume
+                    path={`/transfer-projects/${project.id}`}
+                    suspended={project.status === 'suspended'}
+                    canSuspend={SUSPENDABLE_TRANSFERS.includes(project.status)}
+                    onDone={reload}
+                  />
+                )}
               </td>
             </tr>
           ))}
