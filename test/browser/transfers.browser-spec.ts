@@ -115,8 +115,13 @@ describe('property-rights transfer pages in a real browser', () => {
     const codeA = await qualify(id, alice);
     const codeB = await qualify(id, bob);
 
-    // The disclosure ended yesterday: the worker's sweeper opens the auction (2+ buyers).
-    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
+    // The disclosure ended yesterday: the worker's sweeper opens the auction (2+ buyers). A day of
+    // free bidding, so an auction scheduled for a 10:00 already past today cannot close before the
+    // times are moved below.
+    await sql(
+      `UPDATE transfer_projects SET disclosure_ends_on = $2, free_bidding_minutes = 1440 WHERE id = $1`,
+      [id, yesterday],
+    );
     await waitFor(
       async () => ((await project(id)).status === 'auction' ? true : undefined),
       20_000,
