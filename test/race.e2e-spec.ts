@@ -351,4 +351,48 @@ describe('ten bidders racing on one hot listing', () => {
     expect(deals).toHaveLength(1);
     expect(deals[0].amount).toBe(price * TERM_MONTHS);
   });
+
+  it('decides ten bids sent at once in groups, in arrival order: one accepted, nine too low, every answer after its commit', async () => {
+    const listing = await createPublishedListing(api.url, staff, bidders, {
+      biddingInMs: 4000,
+      freeMs: 10_000,
+      extensionSeconds: 1,
+    });
+    const sockets = await Promise.all(bidders.map((user) => open(user.token)));
+    const watcherSocket = await open();
+    const watcher = new LiveView(watcherSocket, listing.id);
+    await watcher.join();
+    await sleepUntil(Date.parse(listing.body.biddingStartsAt), 100);
+
+    // All ten on the one gateway, in the same tick, for the same amount.
+    const results = await Promise.all(
+      sockets.map((socket, i) => bidOverSocket(socket, listing.id, START_PRICE, `burst-${i}`)),
+    );
+    const accepted = results.filter((result) => result.ok);
+    expect(accepted).toEqual([{ ok: true, bid: expect.objectContaining({ seq: 1, amount: START_PRICE }) }]);
+    expect(results.filter((result) => !result.ok)).toEqual(
+      Array.from({ length: 9 }, () => ({
+        ok: false,
+        error: expect.objectContaining({ code: 'BID_TOO_LOW' }),
+      })),
+    );
+    // An answer means committed: each one is in the attempts a supervisor reads now.
+    const attempts = (
+      await request(api.url)
+        .get(`/api/lease-listings/${listing.id}/bid-attempts?limit=100`)
+        .auth(supervisor.token, { type: 'bearer' })
+        .expect(200)
+    ).body.items as { clientBidId: string; outcome: string; at: string }[];
+    expect(attempts.map((item) => item.clientBidId).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `burst-${i}`).sort(),
+    );
+    // Arrival order: the accepted bid was decided first, every later one against it.
+    expect(attempts[0].outcome).toBe('accepted');
+    expect(attempts.slice(1).every((item) => item.outcome === 'BID_TOO_LOW')).toBe(true);
+    // Bids that arrived while a batch was being written were decided and committed together:
+    // a batch shares the database's time, so fewer times than bids means groups were formed.
+    expect(new Set(attempts.map((item) => item.at)).size).toBeLessThan(10);
+    await waitFor(() => watcher.bids.length === 1 || undefined, 5000, 'the one accepted bid at the watcher');
+    expect(await verifyAuditChain(api.url, supervisor.token)).toMatchObject({ valid: true });
+  });
 });

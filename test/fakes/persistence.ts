@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { DepositState } from '@ggzy/domain';
 import type {
-  AcceptedBid,
   AuctionEntity,
   AuctionsRepository,
   AuditLogRepository,
   AuditRecord,
-  BidContext,
+  BatchContext,
+  BidBatchWrite,
   BidEntity,
+  BidKey,
   CloseContext,
   DealOfAuction,
   LeaseListing,
@@ -17,7 +18,6 @@ import type {
   RegistrationEntity,
   RegistrationHost,
   RegistrationsRepository,
-  StatusStep,
 } from '../../libs/persistence/src/index.js';
 import { leaseMaxBid, type ListingStatus } from '../../libs/domain/src/index.js';
 
@@ -26,10 +26,10 @@ import { leaseMaxBid, type ListingStatus } from '../../libs/domain/src/index.js'
  * the use cases wired to the rules, no database). Each fake implements the real class's
  * public methods the services call, typed with `Pick<RealClass, …>`, so a signature change in
  * a repository breaks the fake at compile time (`npm run typecheck`). They keep the
- * repositories' contracts that the services rely on: the conditional bid append (same last
- * seq, same end, still live, open by the database's clock), the unique keys (one attempt per
- * clientBidId, one registration per bidder), and transactions that leave nothing behind when
- * they throw. The SQL itself is proved against PostgreSQL in test/repositories/.
+ * repositories' contracts that the services rely on: the conditional batch write of bids (same
+ * last seq, same end, same status; with an accepted bid, open by the database's clock; all of
+ * it or nothing), the unique keys (one attempt per clientBidId, one registration per bidder),
+ * and transactions that leave nothing behind when they throw. The SQL itself is proved against PostgreSQL in test/repositories/.
  */
 
 /** A deal row as closeSold writes it. */
@@ -130,11 +130,9 @@ function inTransaction(manager: EntityManager | null) {
 }
 
 type AuctionsMethods =
-  | 'peekForBid'
-  | 'lockForBid'
-  | 'appendAcceptedBidIfUnchanged'
-  | 'appendAcceptedBid'
-  | 'recordRejectedBid'
+  | 'peekForBids'
+  | 'lockForBids'
+  | 'writeBids'
   | 'lockById'
   | 'update'
   | 'findWithLeaderCode'
@@ -293,17 +291,19 @@ class FakeRows {
 }
 
 /**
- * AuctionsRepository over FakeDatabase. `beforeAppend` runs once per conditional append,
- * before its conditions are checked: a test uses it to let another writer move the auction
- * first (the optimistic path must then read again), to move the database's clock, or to throw.
+ * AuctionsRepository over FakeDatabase. `beforeWrite` runs once per batch write (writeBids),
+ * awaited before its conditions are checked: a test uses it to let another writer move the
+ * auction first (the optimistic path must then read again), to move the database's clock, to
+ * throw, or to hold the write pending while more bids arrive (holdNextWrite).
  */
 export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRepository, AuctionsMethods> {
-  beforeAppend: Array<() => void> = [];
-  /** Run once each before a rejection is recorded (e.g. another copy of the attempt records first). */
-  beforeRecordRejection: Array<() => void> = [];
-  appendCalls = { unlocked: 0, locked: 0 };
-  /** How many times each read a watcher's answer is made from ran. */
-  readCalls = { acceptedBidsAfter: 0, findBidderCode: 0 };
+  beforeWrite: Array<() => void | Promise<void>> = [];
+  /** writeBids calls, lock-free (no manager) and inside the fake data source's transaction. */
+  writeCalls = { unlocked: 0, locked: 0 };
+  /** Every batch writeBids was given, applied or not, in call order. */
+  writes: BidBatchWrite[] = [];
+  /** How many times each read ran: the bid path's, and those a watcher's answer is made from. */
+  readCalls = { peekForBids: 0, lockForBids: 0, acceptedBidsAfter: 0, findBidderCode: 0 };
 
   /** Another writer's accepted bid, as it would land between this service's read and write. */
   rivalBid(listingId: string, bidderId: string, amount: number, clientBidId: string = randomUUID()): void {
@@ -331,31 +331,40 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
     });
   }
 
+  /**
+   * Queues a beforeWrite hook that holds its write (the next one not already given a hook)
+   * until `release` is called: bids submitted meanwhile wait behind it and form the next
+   * batch. `reached` resolves once the write is being held.
+   */
+  holdNextWrite(): { reached: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let reach!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const reached = new Promise<void>((resolve) => (reach = resolve));
+    this.beforeWrite.push(() => {
+      reach();
+      return held;
+    });
+    return { reached, release };
+  }
+
   // --- the bid path ---
 
-  async peekForBid(listingId: string, bidderId: string, clientBidId: string): Promise<BidContext | null> {
-    return this.bidContext(listingId, bidderId, clientBidId);
+  async peekForBids(listingId: string, keys: BidKey[]): Promise<BatchContext | null> {
+    this.readCalls.peekForBids += 1;
+    return this.batchContext(listingId, keys);
   }
 
-  async lockForBid(
-    manager: EntityManager,
-    listingId: string,
-    bidderId: string,
-    clientBidId: string,
-  ): Promise<BidContext | null> {
+  async lockForBids(manager: EntityManager, listingId: string, keys: BidKey[]): Promise<BatchContext | null> {
     inTransaction(manager);
-    return this.bidContext(listingId, bidderId, clientBidId);
+    this.readCalls.lockForBids += 1;
+    return this.batchContext(listingId, keys);
   }
 
-  private bidContext(listingId: string, bidderId: string, clientBidId: string): BidContext | null {
+  /** BATCH_CONTEXT_SQL: the auction, the database's clock, and per key (in order) its registration and attempt. */
+  private batchContext(listingId: string, keys: BidKey[]): BatchContext | null {
     const listing = this.t.listings.get(listingId);
     if (!listing) return null;
-    const registration = [...this.t.registrations.values()].find(
-      (r) => r.hostId === listingId && r.bidderId === bidderId,
-    );
-    const existing = this.t.bids.find(
-      (b) => b.auctionId === listingId && b.bidderId === bidderId && b.clientBidId === clientBidId,
-    );
     return {
       auction: structuredClone({
         id: listing.id,
@@ -376,109 +385,101 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
         lastSeq: listing.lastSeq,
       }),
       databaseNow: this.db.clockTimestamp(),
-      registration: registration
-        ? { status: registration.status, bidderCode: registration.bidderCode }
-        : null,
-      existing: existing ? structuredClone(existing) : null,
+      entries: keys.map(({ bidderId, clientBidId }) => {
+        // Matched by the host (the auction's own id and type) and the bidder, as the join does.
+        const registration = [...this.t.registrations.values()].find(
+          (r) => r.hostType === 'lease_listing' && r.hostId === listingId && r.bidderId === bidderId,
+        );
+        const existing = this.t.bids.find(
+          (b) => b.auctionId === listingId && b.bidderId === bidderId && b.clientBidId === clientBidId,
+        );
+        return {
+          registration: registration
+            ? { status: registration.status, bidderCode: registration.bidderCode }
+            : null,
+          existing: existing ? structuredClone(existing) : null,
+        };
+      }),
     };
   }
 
-  async appendAcceptedBidIfUnchanged(
-    bid: AcceptedBid,
-    expected: { lastSeq: number; endsAt: Date },
-    step: StatusStep,
-    audit: AuditRecord,
-  ): Promise<boolean> {
-    this.appendCalls.unlocked += 1;
-    return this.append(bid, expected, step, audit);
-  }
-
-  async appendAcceptedBid(
-    manager: EntityManager,
-    bid: AcceptedBid,
-    expected: { lastSeq: number; endsAt: Date },
-    step: StatusStep,
-    audit: AuditRecord,
-  ): Promise<boolean> {
+  /**
+   * The batch statement (batchWriteSql): it applies only if the auction still has the expected
+   * last seq, end and status, and, when the batch accepted a bid (`next`), only if the
+   * database's clock is within [biddingStartsAt, endsAt); false and nothing written otherwise.
+   * Then the bids in order, the auction as `next` leaves it and the audit entries, all or
+   * nothing: a key already taken (in the table or earlier in the batch) throws the unique
+   * violation and leaves nothing written.
+   */
+  async writeBids(manager: EntityManager | null, batch: BidBatchWrite): Promise<boolean> {
     inTransaction(manager);
-    this.appendCalls.locked += 1;
-    return this.append(bid, expected, step, audit);
-  }
-
-  /** The conditions of APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, then its three writes or none. */
-  private append(
-    bid: AcceptedBid,
-    expected: { lastSeq: number; endsAt: Date },
-    step: StatusStep,
-    audit: AuditRecord,
-  ): boolean {
-    this.beforeAppend.shift()?.();
-    const listing = this.t.listings.get(bid.auctionId);
+    if (manager) this.writeCalls.locked += 1;
+    else this.writeCalls.unlocked += 1;
+    this.writes.push(structuredClone(batch));
+    await this.beforeWrite.shift()?.();
+    const listing = this.t.listings.get(batch.auctionId);
     const now = this.db.now.getTime();
     if (
       !listing ||
-      listing.lastSeq !== expected.lastSeq ||
-      listing.endsAt.getTime() !== expected.endsAt.getTime() ||
-      listing.status !== step.from ||
-      now < listing.biddingStartsAt.getTime() ||
-      now >= listing.endsAt.getTime()
+      listing.lastSeq !== batch.expected.lastSeq ||
+      listing.endsAt.getTime() !== batch.expected.endsAt.getTime() ||
+      listing.status !== batch.expected.status ||
+      (batch.next !== null && (now < listing.biddingStartsAt.getTime() || now >= listing.endsAt.getTime()))
     )
       return false;
-    this.insertBid({
-      id: randomUUID(),
-      auctionId: bid.auctionId,
-      bidderId: bid.bidderId,
-      clientBidId: bid.clientBidId,
-      amount: bid.amount,
-      outcome: 'accepted',
-      message: null,
-      seq: bid.seq,
-      bidderCode: bid.bidderCode,
-      endsAt: bid.endsAt,
-      minNextBid: bid.minNextBid,
-      at: bid.at,
+    const rows = batch.bids.map(({ accepted, bid }): BidEntity =>
+      accepted
+        ? {
+            id: randomUUID(),
+            auctionId: batch.auctionId,
+            bidderId: bid.bidderId,
+            clientBidId: bid.clientBidId,
+            amount: bid.amount,
+            outcome: 'accepted',
+            message: null,
+            seq: bid.seq,
+            bidderCode: bid.bidderCode,
+            endsAt: bid.endsAt,
+            minNextBid: bid.minNextBid,
+            at: bid.at,
+          }
+        : {
+            id: randomUUID(),
+            auctionId: batch.auctionId,
+            bidderId: bid.bidderId,
+            clientBidId: bid.clientBidId,
+            amount: bid.amount,
+            outcome: bid.code,
+            message: bid.message,
+            seq: null,
+            bidderCode: null,
+            endsAt: null,
+            minNextBid: null,
+            at: bid.at,
+          },
+    );
+    // One statement: every key is checked before anything is written.
+    rows.forEach((row, index) => {
+      const taken = (b: BidEntity) =>
+        b.auctionId === row.auctionId && b.bidderId === row.bidderId && b.clientBidId === row.clientBidId;
+      if (this.t.bids.some(taken) || rows.slice(0, index).some(taken))
+        throw uniqueViolation('bids_auction_id_bidder_id_client_bid_id_key');
     });
-    Object.assign(listing, {
-      currentPrice: bid.amount,
-      leaderId: bid.bidderId,
-      bidCount: bid.bidCount,
-      lastSeq: bid.seq,
-      endsAt: bid.endsAt,
-      status: step.to,
-      updatedAt: bid.at,
-    });
-    this.t.audit.push(structuredClone(audit));
+    for (const row of rows) this.insertBid(structuredClone(row));
+    if (batch.next) {
+      Object.assign(listing, {
+        currentPrice: batch.next.currentPrice,
+        leaderId: batch.next.leaderId,
+        bidCount: batch.next.bidCount,
+        lastSeq: batch.next.lastSeq,
+        endsAt: new Date(batch.next.endsAt),
+        status: batch.next.status,
+        updatedAt: new Date(batch.next.at),
+      });
+      // The trail is written only with an accepted bid, in the batch's order.
+      for (const record of batch.audit) this.t.audit.push(structuredClone(record));
+    }
     return true;
-  }
-
-  async recordRejectedBid(
-    manager: EntityManager | null,
-    attempt: {
-      auctionId: string;
-      bidderId: string;
-      clientBidId: string;
-      amount: number;
-      code: string;
-      message: string;
-      at: Date;
-    },
-  ): Promise<void> {
-    inTransaction(manager);
-    this.beforeRecordRejection.shift()?.();
-    this.insertBid({
-      id: randomUUID(),
-      auctionId: attempt.auctionId,
-      bidderId: attempt.bidderId,
-      clientBidId: attempt.clientBidId,
-      amount: attempt.amount,
-      outcome: attempt.code,
-      message: attempt.message,
-      seq: null,
-      bidderCode: null,
-      endsAt: null,
-      minNextBid: null,
-      at: attempt.at,
-    });
   }
 
   // --- the auction ---
@@ -530,10 +531,11 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
     return { items: rows.slice(offset, offset + limit).map((b) => structuredClone(b)), total: rows.length };
   }
 
+  /** By (at, arrival): the table keeps the fake's rows in write order, and the sort is stable. */
   async listAttempts(listingId: string, limit: number, offset: number) {
     const rows = this.t.bids
       .filter((b) => b.auctionId === listingId)
-      .sort((x, y) => x.at.getTime() - y.at.getTime() || x.id.localeCompare(y.id));
+      .sort((x, y) => x.at.getTime() - y.at.getTime());
     return { items: rows.slice(offset, offset + limit).map((b) => structuredClone(b)), total: rows.length };
   }
 

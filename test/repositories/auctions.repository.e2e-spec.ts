@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { DataSource, type Logger } from 'typeorm';
+import { DataSource, type EntityManager, type Logger, type QueryRunner } from 'typeorm';
 import { createDataSource } from '../../libs/persistence/src/data-source.js';
 import { isUniqueViolation } from '../../libs/persistence/src/data-source.js';
 import { AuditLogRepository, type AuditRecord } from '../../libs/persistence/src/audit-log.repository.js';
@@ -11,11 +11,17 @@ import {
 import {
   type AcceptedBid,
   AuctionsRepository,
-  type StatusStep,
+  type BidBatchWrite,
+  type RejectedBid,
 } from '../../libs/persistence/src/auctions/auctions.repository.js';
+import { BidArrival1764370000000 } from '../../libs/persistence/src/migrations/1764370000000-bid-arrival.js';
 import { UsersRepository } from '../../libs/persistence/src/users.repository.js';
 import { RegistrationsRepository } from '../../libs/persistence/src/registrations/registrations.repository.js';
-import { nextAuctionStatus, statusesAllowing } from '../../libs/domain/src/auction-lifecycle.js';
+import {
+  type AuctionStatus,
+  nextAuctionStatus,
+  statusesAllowing,
+} from '../../libs/domain/src/auction-lifecycle.js';
 import { createTestEnvironment, type TestEnvironment } from '../support/environment.js';
 import { queryRows, tableContents } from '../support/checks.js';
 
@@ -24,9 +30,10 @@ import { queryRows, tableContents } from '../support/checks.js';
  * through LeaseListingsRepository): its own fresh database, migrated as the owner, used
  * through the app role as the apps use it. The service specs take these statements'
  * contracts for granted (their fakes copy them); this file proves them on the real SQL —
- * the accept statement's conditions on last_seq, ends_at, status and clock_timestamp(), the
- * unique key a racing copy of a bid runs into, the close statements' deal and audit writes,
- * the auction lock, and the sweeper's overdue query.
+ * the batch write's conditions on last_seq, ends_at, status and clock_timestamp(), its
+ * arrival order and all-or-nothing write, the unique key a racing copy of a bid runs into,
+ * the batch read's per-key entries, the close statements' deal and audit writes, the
+ * auction lock, the sweeper's overdue query and the bids.arrival migration.
  */
 let env: TestEnvironment;
 let dataSource: DataSource;
@@ -39,7 +46,9 @@ let bidderId: string;
 let rivalId: string;
 
 const MINUTE = 60_000;
-const BID_TABLES = ['bids', 'auctions', 'lease_listings', 'audit_log', 'deals'];
+/** What a bid batch could write: the bids, the auction and its host, the audit chain (entries and head), deals. */
+const BID_TABLES = ['bids', 'auctions', 'lease_listings', 'audit_log', 'audit_head', 'deals'];
+const UNIQUE_KEY = 'bids_auction_id_bidder_id_client_bid_id_key';
 
 beforeAll(async () => {
   env = await createTestEnvironment();
@@ -133,140 +142,565 @@ function acceptedBid(listing: LeaseListing, overrides: Partial<AcceptedBid> = {}
   };
 }
 
-/** The step an accepted bid takes from the status the rules read, as the lifecycle table says. */
-function acceptStep(readStatus: 'announced' | 'bidding'): StatusStep {
-  return { from: readStatus, to: nextAuctionStatus(readStatus, 'accept_bid')! };
+function rejectedBid(listing: LeaseListing, overrides: Partial<RejectedBid> = {}): RejectedBid {
+  return {
+    auctionId: listing.id,
+    bidderId,
+    clientBidId: randomUUID(),
+    amount: 90_000,
+    code: 'BID_TOO_LOW',
+    message: 'the minimum bid is 100000 fen',
+    at: new Date(),
+    ...overrides,
+  };
 }
-const BIDDING = acceptStep('bidding');
 
-function auditRecord(listingId: string, action = 'bid.accepted'): AuditRecord {
+type Expected = BidBatchWrite['expected'];
+type BatchBid = BidBatchWrite['bids'][number];
+
+/** What the rules read of the listing: the write's condition. */
+function expectedOf(listing: LeaseListing): Expected {
+  return { lastSeq: listing.lastSeq, endsAt: listing.endsAt, status: listing.status };
+}
+
+const accepted = (bid: AcceptedBid): BatchBid => ({ accepted: true, bid });
+const rejected = (bid: RejectedBid): BatchBid => ({ accepted: false, bid });
+
+function auditRecord(
+  listingId: string,
+  action = 'bid.accepted',
+  data: Record<string, unknown> = {},
+): AuditRecord {
   return {
     at: new Date(),
     actorId: bidderId,
     action,
     entityType: 'lease_listing',
     entityId: listingId,
-    data: {},
+    data,
   };
 }
 
+/**
+ * A batch as BidService builds it: its bids in arrival order, the auction as its last
+ * accepted bid leaves it (status: the lifecycle table's accept_bid from the status read,
+ * unless given), one audit entry per accepted bid; `next` null when it accepts nothing.
+ */
+function batchOf(expected: Expected, bids: BatchBid[], status?: AuctionStatus): BidBatchWrite {
+  const acceptedBids = bids.flatMap((entry) => (entry.accepted ? [entry.bid] : []));
+  const last = acceptedBids[acceptedBids.length - 1];
+  return {
+    auctionId: bids[0].bid.auctionId,
+    expected,
+    next: last
+      ? {
+          currentPrice: last.amount,
+          leaderId: last.bidderId,
+          bidCount: last.bidCount,
+          lastSeq: last.seq,
+          endsAt: last.endsAt,
+          status: status ?? nextAuctionStatus(expected.status, 'accept_bid')!,
+          at: last.at,
+        }
+      : null,
+    bids,
+    audit: acceptedBids.map((bid) => ({
+      ...auditRecord(bid.auctionId, 'bid.accepted', { seq: bid.seq, clientBidId: bid.clientBidId }),
+      actorId: bid.bidderId,
+      at: bid.at,
+    })),
+  };
+}
+
+/** The one-bid batch the old accept statement wrote. */
+const acceptBatch = (bid: AcceptedBid, expected: Expected, status?: AuctionStatus) =>
+  batchOf(expected, [accepted(bid)], status);
+/** A batch of refusals only (`next` null). */
+const refusalBatch = (expected: Expected, bids: RejectedBid[]) => batchOf(expected, bids.map(rejected));
+
+/** The error a promise rejects with, or null if it resolves. */
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
+
 const contents = () => tableContents(env.config.DATABASE_OWNER_URL!, BID_TABLES);
 
-describe('the accept statement (appendAcceptedBidIfUnchanged)', () => {
+/** The listing's bid rows in write order (arrival), as stored. */
+const bidRows = (listingId: string) =>
+  queryRows(
+    env.config.DATABASE_OWNER_URL!,
+    `SELECT client_bid_id, bidder_id, outcome, message, amount, seq, bidder_code, at, arrival
+       FROM bids WHERE auction_id = $1 ORDER BY arrival`,
+    [listingId],
+  );
+
+/** The auction row's version (xmin changes with any UPDATE, even one to the same values) and updated_at. */
+const auctionVersion = async (listingId: string) =>
+  (
+    await queryRows(
+      env.config.DATABASE_OWNER_URL!,
+      `SELECT xmin::text AS xmin, updated_at, last_seq, status FROM auctions WHERE id = $1`,
+      [listingId],
+    )
+  )[0];
+
+/** A DataSource on the app role whose every statement is captured (query logging through our logger). */
+async function capturingDataSource(name: string): Promise<{ captured: DataSource; statements: string[] }> {
+  const statements: string[] = [];
+  const capture: Logger = {
+    logQuery: (query) => void statements.push(query),
+    logQueryError: () => undefined,
+    logQuerySlow: () => undefined,
+    logSchemaBuild: () => undefined,
+    logMigration: () => undefined,
+    log: () => undefined,
+  };
+  const base = createDataSource(env.config.DATABASE_URL, 2, name);
+  const captured = await new DataSource({
+    ...base.options,
+    logging: ['query'],
+    logger: capture,
+  }).initialize();
+  statements.length = 0; // initialize()'s own statements
+  return { captured, statements };
+}
+
+/** Resolves once some other session of this database waits on a lock (a row lock here). */
+async function someoneWaitsOnALock(client: pg.Client, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await client.query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`,
+    );
+    if (rows[0].waiting > 0) return;
+    if (Date.now() > deadline) throw new Error('no session came to wait on the lock');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('the accept statement (writeBids with an accepted bid)', () => {
   it('writes the bid, moves the listing and appends the audit entry, all in one statement', async () => {
     const listing = await createListing({ status: 'announced' });
-    const bid = acceptedBid(listing);
-    const expected = { lastSeq: listing.lastSeq, endsAt: listing.endsAt };
-    expect(
-      await auctions.appendAcceptedBidIfUnchanged(
-        bid,
-        expected,
-        acceptStep('announced'),
-        auditRecord(listing.id),
-      ),
-    ).toBe(true);
+    const at = new Date(await databaseNow());
+    // A countdown bid: the end it carries is the listing's new end.
+    const endsAt = new Date(listing.endsAt.getTime() + 5 * MINUTE);
+    const bid = acceptedBid(listing, { at, endsAt });
+    const expected = expectedOf(listing);
+    expect(await auctions.writeBids(null, acceptBatch(bid, expected))).toBe(true);
     expect(await listings.findById(listing.id)).toMatchObject({
       status: 'bidding',
       currentPrice: 100_000,
       leaderId: bidderId,
       bidCount: 1,
       lastSeq: 1,
+      endsAt,
     });
+    expect(await auctionVersion(listing.id)).toMatchObject({ updated_at: at });
     const [row] = await queryRows(
       env.config.DATABASE_OWNER_URL!,
-      'SELECT outcome, seq, amount, bidder_code FROM bids WHERE auction_id = $1',
+      'SELECT outcome, seq, amount, bidder_code, min_next_bid, ends_at, at FROM bids WHERE auction_id = $1',
       [listing.id],
     );
-    expect(row).toEqual({ outcome: 'accepted', seq: 1, amount: '100000', bidder_code: '111111' });
+    expect(row).toEqual({
+      outcome: 'accepted',
+      seq: 1,
+      amount: '100000',
+      bidder_code: '111111',
+      min_next_bid: '105000',
+      ends_at: endsAt,
+      at,
+    });
     const entries = await audit.list({ entityId: listing.id, limit: 10, offset: 0 });
     expect(entries.items.map((entry) => entry.action)).toEqual(['bid.accepted']);
     expect((await audit.verify()).valid).toBe(true);
     // The same expectation again is stale now: nothing is written.
     const before = await contents();
-    expect(
-      await auctions.appendAcceptedBidIfUnchanged(
-        acceptedBid(listing),
-        expected,
-        acceptStep('announced'),
-        auditRecord(listing.id),
-      ),
-    ).toBe(false);
+    expect(await auctions.writeBids(null, acceptBatch(acceptedBid(listing), expected))).toBe(false);
     expect(await contents()).toEqual(before);
   });
 
+  it('is one statement inside the caller’s transaction too (accepting or only refusing)', async () => {
+    const listing = await createListing();
+    const { captured, statements } = await capturingDataSource('ggzy-test-one-statement');
+    try {
+      const repository = new AuctionsRepository(captured);
+      const written = [
+        acceptBatch(acceptedBid(listing), expectedOf(listing)),
+        refusalBatch({ ...expectedOf(listing), lastSeq: 1 }, [rejectedBid(listing)]),
+      ];
+      for (const batch of written) {
+        statements.length = 0;
+        expect(await captured.transaction((manager) => repository.writeBids(manager, batch))).toBe(true);
+        expect(statements.filter((sql) => !/^(START TRANSACTION|COMMIT)$/.test(sql.trim()))).toHaveLength(1);
+      }
+    } finally {
+      await captured.destroy();
+    }
+    expect((await bidRows(listing.id)).map((row) => row.outcome)).toEqual(['accepted', 'BID_TOO_LOW']);
+  });
+
   it.each<
-    [
-      string,
-      Partial<LeaseListing>,
-      Parameters<typeof createListing>[1],
-      (l: LeaseListing) => {
-        lastSeq: number;
-        endsAt: Date;
-      },
-    ]
+    [string, Partial<LeaseListing>, Parameters<typeof createListing>[1], (l: LeaseListing) => Expected]
   >([
-    ['another bid moved last_seq', {}, {}, (l) => ({ lastSeq: l.lastSeq + 1, endsAt: l.endsAt })],
+    [
+      'another bid moved last_seq',
+      {},
+      {},
+      (l) => ({ lastSeq: l.lastSeq + 1, endsAt: l.endsAt, status: l.status }),
+    ],
     [
       'a countdown bid moved ends_at',
       {},
       {},
-      (l) => ({ lastSeq: l.lastSeq, endsAt: new Date(l.endsAt.getTime() - 1) }),
+      (l) => ({ lastSeq: l.lastSeq, endsAt: new Date(l.endsAt.getTime() - 1), status: l.status }),
     ],
     [
       'the listing was suspended',
       { status: 'suspended', suspendedAt: new Date() },
       {},
-      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt }),
+      // What the rules read before it moved.
+      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt, status: 'bidding' }),
     ],
     [
       'the listing was cancelled',
       { status: 'cancelled' },
       {},
-      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt }),
+      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt, status: 'bidding' }),
+    ],
+    [
+      'the listing was opened (announced → bidding) since the read',
+      {},
+      {},
+      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt, status: 'announced' }),
     ],
     [
       'clock_timestamp() is before bidding_starts_at',
       { status: 'announced' },
       { biddingStartsAt: 10 * MINUTE },
-      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt }),
+      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt, status: l.status }),
     ],
     [
       'clock_timestamp() is past ends_at (no job closed it yet)',
       {},
       { freeBiddingEndsAt: -2 * MINUTE, endsAt: -1000 },
-      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt }),
+      (l) => ({ lastSeq: l.lastSeq, endsAt: l.endsAt, status: l.status }),
     ],
   ])('writes nothing when %s', async (_why, changes, offsets, expectation) => {
     const listing = await createListing(changes, offsets);
     const before = await contents();
-    const bid = acceptedBid(listing);
-    // What the rules read before the listing moved: announced or bidding.
-    const step = acceptStep(listing.status === 'announced' ? 'announced' : 'bidding');
-    expect(
-      await auctions.appendAcceptedBidIfUnchanged(bid, expectation(listing), step, auditRecord(listing.id)),
-    ).toBe(false);
+    // The process's own clock says bidding is open: the bid's time is inside the window.
+    const at = new Date(listing.biddingStartsAt.getTime() + 1000);
+    expect(at.getTime()).toBeLessThan(listing.endsAt.getTime());
+    const batch = () => acceptBatch(acceptedBid(listing, { at }), expectation(listing));
+    expect(await auctions.writeBids(null, batch())).toBe(false);
     expect(await contents()).toEqual(before);
-    // The locked variant runs the same statement: the same answer inside a transaction.
-    expect(
-      await dataSource.transaction((manager) =>
-        auctions.appendAcceptedBid(
-          manager,
-          acceptedBid(listing),
-          expectation(listing),
-          step,
-          auditRecord(listing.id),
-        ),
-      ),
-    ).toBe(false);
+    // Inside a transaction (the locked path) the same statement gives the same answer.
+    expect(await dataSource.transaction((manager) => auctions.writeBids(manager, batch()))).toBe(false);
     expect(await contents()).toEqual(before);
   });
 });
 
-describe('the bid path’s reads and the locked append', () => {
-  it('peekForBid reads the listing as the rules need it, the registration and the database’s clock', async () => {
+describe('a batch (group commit): several bids in one statement', () => {
+  it('writes accepted and rejected bids in arrival order under one `at`, the listing as the last accepted left it, and the audit entries in seq order', async () => {
+    const listing = await createListing();
+    const auditHead = (await audit.verify()).headSeq;
+    const at = new Date(await databaseNow());
+    const endsAt = listing.endsAt;
+    // Keys, bidders, amounts and outcomes in no order of their own: only arrival orders them.
+    const bids: BatchBid[] = [
+      accepted(acceptedBid(listing, { clientBidId: 'k-3', amount: 100_000, seq: 1, bidCount: 1, at })),
+      rejected(
+        rejectedBid(listing, {
+          bidderId: rivalId,
+          clientBidId: 'k-1',
+          amount: 100_000,
+          message: 'the minimum bid is 105000 fen',
+          at,
+        }),
+      ),
+      accepted(
+        acceptedBid(listing, {
+          bidderId: rivalId,
+          bidderCode: '222222',
+          clientBidId: 'k-5',
+          amount: 105_000,
+          seq: 2,
+          bidCount: 2,
+          minNextBid: 110_000,
+          at,
+        }),
+      ),
+      rejected(
+        rejectedBid(listing, {
+          bidderId: rivalId,
+          clientBidId: 'k-2',
+          amount: 120_000,
+          code: 'SELF_OUTBID',
+          message: 'you already lead',
+          at,
+        }),
+      ),
+      accepted(
+        acceptedBid(listing, {
+          clientBidId: 'k-4',
+          amount: 110_000,
+          seq: 3,
+          bidCount: 3,
+          minNextBid: 115_000,
+          at,
+        }),
+      ),
+    ];
+    const order = ['k-3', 'k-1', 'k-5', 'k-2', 'k-4'];
+    expect(await auctions.writeBids(null, batchOf(expectedOf(listing), bids))).toBe(true);
+
+    expect(await listings.findById(listing.id)).toMatchObject({
+      status: 'bidding',
+      currentPrice: 110_000,
+      leaderId: bidderId,
+      bidCount: 3,
+      lastSeq: 3,
+      endsAt,
+    });
+    const rows = await bidRows(listing.id);
+    expect(rows.map(({ arrival: _arrival, ...row }) => row)).toEqual([
+      {
+        client_bid_id: 'k-3',
+        bidder_id: bidderId,
+        outcome: 'accepted',
+        message: null,
+        amount: '100000',
+        seq: 1,
+        bidder_code: '111111',
+        at,
+      },
+      {
+        client_bid_id: 'k-1',
+        bidder_id: rivalId,
+        outcome: 'BID_TOO_LOW',
+        message: 'the minimum bid is 105000 fen',
+        amount: '100000',
+        seq: null,
+        bidder_code: null,
+        at,
+      },
+      {
+        client_bid_id: 'k-5',
+        bidder_id: rivalId,
+        outcome: 'accepted',
+        message: null,
+        amount: '105000',
+        seq: 2,
+        bidder_code: '222222',
+        at,
+      },
+      {
+        client_bid_id: 'k-2',
+        bidder_id: rivalId,
+        outcome: 'SELF_OUTBID',
+        message: 'you already lead',
+        amount: '120000',
+        seq: null,
+        bidder_code: null,
+        at,
+      },
+      {
+        client_bid_id: 'k-4',
+        bidder_id: bidderId,
+        outcome: 'accepted',
+        message: null,
+        amount: '110000',
+        seq: 3,
+        bidder_code: '111111',
+        at,
+      },
+    ]);
+
+    // Supervisors' list: one `at` for all, so arrival alone orders them, page by page.
+    const attempts = await auctions.listAttempts(listing.id, 10, 0);
+    expect(attempts.total).toBe(5);
+    expect(attempts.items.map((bid) => bid.clientBidId)).toEqual(order);
+    const page = await auctions.listAttempts(listing.id, 2, 2);
+    expect(page.items.map((bid) => bid.clientBidId)).toEqual(['k-5', 'k-2']);
+    // The public ledger: the accepted ones by seq.
+    const ledger = await auctions.acceptedBidsAfter(listing.id, 0, 10);
+    expect(ledger.items.map((bid) => [bid.seq, bid.clientBidId])).toEqual([
+      [1, 'k-3'],
+      [2, 'k-5'],
+      [3, 'k-4'],
+    ]);
+
+    // One audit entry per accepted bid, straight after the head, in seq order; the chain holds.
+    const entries = await audit.list({ entityId: listing.id, limit: 10, offset: 0 });
+    expect(
+      entries.items.map((entry) => [
+        entry.seq - auditHead,
+        (JSON.parse(entry.payload) as { data: unknown }).data,
+      ]),
+    ).toEqual([
+      [1, { seq: 1, clientBidId: 'k-3' }],
+      [2, { seq: 2, clientBidId: 'k-5' }],
+      [3, { seq: 3, clientBidId: 'k-4' }],
+    ]);
+    expect(await audit.verify()).toMatchObject({ valid: true, headSeq: auditHead + 3 });
+  });
+
+  it.each<[string, 'lock-free' | 'in a transaction', 'stored' | 'repeated']>([
+    ['a key an earlier attempt used, lock-free', 'lock-free', 'stored'],
+    ['a key an earlier attempt used, in a transaction', 'in a transaction', 'stored'],
+    ['the key of the batch’s own first bid, lock-free', 'lock-free', 'repeated'],
+    ['the key of the batch’s own first bid, in a transaction', 'in a transaction', 'repeated'],
+  ])(
+    'is all or nothing: a second bid reusing %s writes no bid, leaves the listing and writes no audit entry',
+    async (_case, path, clash) => {
+      const listing = await createListing();
+      expect(
+        await auctions.writeBids(
+          null,
+          refusalBatch(expectedOf(listing), [
+            rejectedBid(listing, { bidderId: rivalId, clientBidId: 'used' }),
+          ]),
+        ),
+      ).toBe(true);
+      const before = await contents();
+      const auditHead = (await audit.verify()).headSeq;
+      const second =
+        clash === 'stored'
+          ? rejectedBid(listing, { bidderId: rivalId, clientBidId: 'used' })
+          : rejectedBid(listing, { clientBidId: 'fresh' });
+      const batch = batchOf(expectedOf(listing), [
+        accepted(acceptedBid(listing, { clientBidId: 'fresh', seq: 1, bidCount: 1 })),
+        rejected(second),
+        accepted(
+          acceptedBid(listing, {
+            bidderId: rivalId,
+            bidderCode: '222222',
+            clientBidId: 'other',
+            amount: 105_000,
+            seq: 2,
+            bidCount: 2,
+          }),
+        ),
+      ]);
+      const error = await failure(
+        path === 'lock-free'
+          ? auctions.writeBids(null, batch)
+          : dataSource.transaction((manager) => auctions.writeBids(manager, batch)),
+      );
+      expect(error).not.toBeNull();
+      expect(isUniqueViolation(error, UNIQUE_KEY)).toBe(true);
+      expect(await contents()).toEqual(before);
+      expect(await audit.verify()).toMatchObject({ valid: true, headSeq: auditHead });
+      expect((await bidRows(listing.id)).map((row) => row.client_bid_id)).toEqual(['used']);
+    },
+  );
+});
+
+describe('a refusals-only batch (next null)', () => {
+  it('writes its rejections in arrival order when the listing is unchanged, and never writes the listing row', async () => {
+    const listing = await createListing();
+    // One time for all: arrival alone orders them.
+    const at = new Date(await databaseNow());
+    expect(
+      await auctions.writeBids(
+        null,
+        acceptBatch(acceptedBid(listing, { clientBidId: 'a-1', at }), expectedOf(listing)),
+      ),
+    ).toBe(true);
+    const read = (await listings.findById(listing.id))!;
+    const version = await auctionVersion(listing.id);
+    const others = await tableContents(env.config.DATABASE_OWNER_URL!, [
+      'auctions',
+      'lease_listings',
+      'audit_log',
+      'audit_head',
+      'deals',
+    ]);
+    expect(
+      await auctions.writeBids(
+        null,
+        refusalBatch(expectedOf(read), [
+          rejectedBid(listing, { bidderId: rivalId, clientBidId: 'r-2', at }),
+          rejectedBid(listing, { clientBidId: 'r-1', code: 'SELF_OUTBID', message: 'you already lead', at }),
+        ]),
+      ),
+    ).toBe(true);
+    expect(
+      await dataSource.transaction((manager) =>
+        auctions.writeBids(
+          manager,
+          refusalBatch(expectedOf(read), [
+            rejectedBid(listing, { bidderId: rivalId, clientBidId: 'r-0', at }),
+          ]),
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      (await bidRows(listing.id)).map((row) => [row.client_bid_id, row.outcome, row.seq, row.bidder_code]),
+    ).toEqual([
+      ['a-1', 'accepted', 1, '111111'],
+      ['r-2', 'BID_TOO_LOW', null, null],
+      ['r-1', 'SELF_OUTBID', null, null],
+      ['r-0', 'BID_TOO_LOW', null, null],
+    ]);
+    expect((await auctions.listAttempts(listing.id, 10, 0)).items.map((bid) => bid.clientBidId)).toEqual([
+      'a-1',
+      'r-2',
+      'r-1',
+      'r-0',
+    ]);
+    // Not even an UPDATE to the same values: the row's version is the one before.
+    expect(await auctionVersion(listing.id)).toEqual(version);
+    expect(
+      await tableContents(env.config.DATABASE_OWNER_URL!, [
+        'auctions',
+        'lease_listings',
+        'audit_log',
+        'audit_head',
+        'deals',
+      ]),
+    ).toEqual(others);
+  });
+
+  it.each<[string, (l: LeaseListing) => Expected]>([
+    ['another bid moved last_seq', (l) => ({ ...expectedOf(l), lastSeq: l.lastSeq + 1 })],
+    [
+      'a countdown bid moved ends_at',
+      (l) => ({ ...expectedOf(l), endsAt: new Date(l.endsAt.getTime() + 1) }),
+    ],
+    ['the status moved', (l) => ({ ...expectedOf(l), status: 'announced' })],
+  ])('writes nothing when %s', async (_why, expectation) => {
+    const listing = await createListing();
+    const before = await contents();
+    const batch = () => refusalBatch(expectation(listing), [rejectedBid(listing), rejectedBid(listing)]);
+    expect(await auctions.writeBids(null, batch())).toBe(false);
+    expect(await contents()).toEqual(before);
+    expect(await dataSource.transaction((manager) => auctions.writeBids(manager, batch()))).toBe(false);
+    expect(await contents()).toEqual(before);
+  });
+
+  it('does not ask the clock: a late bid’s refusal is kept after ends_at, before any close', async () => {
+    // BidService refuses bids after the end itself; if the write refused them too, it would
+    // read, decide and write again forever.
+    const listing = await createListing({}, { freeBiddingEndsAt: -2 * MINUTE, endsAt: -1000 });
+    const late = rejectedBid(listing, {
+      code: 'AUCTION_CLOSED',
+      message: 'bidding has ended',
+      amount: 200_000,
+    });
+    expect(await auctions.writeBids(null, refusalBatch(expectedOf(listing), [late]))).toBe(true);
+    expect((await bidRows(listing.id)).map((row) => row.outcome)).toEqual(['AUCTION_CLOSED']);
+  });
+});
+
+describe('the bid path’s reads (peekForBids, lockForBids) and the lock', () => {
+  it('peekForBids reads the listing as the rules need it, the registration and the database’s clock', async () => {
     const listing = await createListing({ reservePrice: 150_000 });
     const before = await databaseNow();
-    const context = await auctions.peekForBid(listing.id, bidderId, 'c-1');
+    const context = await auctions.peekForBids(listing.id, [{ bidderId, clientBidId: 'c-1' }]);
     expect(context).toMatchObject({
       auction: {
         id: listing.id,
@@ -278,50 +712,266 @@ describe('the bid path’s reads and the locked append', () => {
         // The lease's limit, stored with its terms: the largest rent whose rent × 36 is safe.
         maxBid: Math.floor(Number.MAX_SAFE_INTEGER / 36),
         allowSelfOutbid: false,
+        biddingStartsAt: listing.biddingStartsAt,
+        freeBiddingEndsAt: listing.freeBiddingEndsAt,
+        extensionSeconds: 300,
         currentPrice: null,
         leaderId: null,
+        bidCount: 0,
         lastSeq: 0,
         endsAt: listing.endsAt,
       },
-      registration: { status: 'qualified', bidderCode: '111111' },
-      existing: null,
+      entries: [{ registration: { status: 'qualified', bidderCode: '111111' }, existing: null }],
     });
+    expect(context!.entries).toHaveLength(1);
     expect(context!.databaseNow.getTime()).toBeGreaterThanOrEqual(before);
-    expect(await auctions.peekForBid(randomUUID(), bidderId, 'c-1')).toBeNull();
-    const stranger = await auctions.peekForBid(listing.id, staffId, 'c-1');
-    expect(stranger!.registration).toBeNull();
+    expect(context!.databaseNow.getTime()).toBeLessThanOrEqual(await databaseNow());
+    expect(await auctions.peekForBids(randomUUID(), [{ bidderId, clientBidId: 'c-1' }])).toBeNull();
+    await dataSource.transaction(async (manager) => {
+      expect(
+        await auctions.lockForBids(manager, randomUUID(), [{ bidderId, clientBidId: 'c-1' }]),
+      ).toBeNull();
+    });
+    const stranger = await auctions.peekForBids(listing.id, [{ bidderId: staffId, clientBidId: 'c-1' }]);
+    expect(stranger!.entries).toEqual([{ registration: null, existing: null }]);
   });
 
-  it('lockForBid holds the listing row until commit; appendAcceptedBid writes under it; the attempt is then found by its key', async () => {
+  it('reads one entry per key in the order given: replays, strangers, keys of other bidders and repeated keys', async () => {
+    const listing = await createListing();
+    const at = new Date('2026-06-01T02:00:00.000Z');
+    expect(
+      await auctions.writeBids(
+        null,
+        batchOf(expectedOf(listing), [
+          accepted(acceptedBid(listing, { clientBidId: 'mine', amount: 100_000, at })),
+          rejected(rejectedBid(listing, { bidderId: rivalId, clientBidId: 'theirs', amount: 95_000, at })),
+        ]),
+      ),
+    ).toBe(true);
+    const keys = [
+      { bidderId, clientBidId: 'new' },
+      { bidderId: rivalId, clientBidId: 'theirs' },
+      { bidderId: staffId, clientBidId: 'new' },
+      { bidderId, clientBidId: 'mine' },
+      { bidderId, clientBidId: 'new' },
+      { bidderId: rivalId, clientBidId: 'mine' },
+      { bidderId, clientBidId: 'theirs' },
+      { bidderId: rivalId, clientBidId: 'theirs' },
+    ];
+    const mine = { registration: { status: 'qualified', bidderCode: '111111' } };
+    const theirs = { registration: { status: 'qualified', bidderCode: '222222' } };
+    const acceptedReplay = {
+      existing: {
+        auctionId: listing.id,
+        bidderId,
+        clientBidId: 'mine',
+        outcome: 'accepted',
+        seq: 1,
+        amount: 100_000,
+        bidderCode: '111111',
+        at,
+      },
+    };
+    const rejectedReplay = {
+      existing: {
+        auctionId: listing.id,
+        bidderId: rivalId,
+        clientBidId: 'theirs',
+        outcome: 'BID_TOO_LOW',
+        message: 'the minimum bid is 100000 fen',
+        seq: null,
+        amount: 95_000,
+        at,
+      },
+    };
+    const expected = [
+      { ...mine, existing: null },
+      { ...theirs, ...rejectedReplay },
+      { registration: null, existing: null },
+      { ...mine, ...acceptedReplay },
+      { ...mine, existing: null },
+      // The key is the bidder's own: another bidder's clientBidId finds nothing.
+      { ...theirs, existing: null },
+      { ...mine, existing: null },
+      { ...theirs, ...rejectedReplay },
+    ];
+    const check = (context: Awaited<ReturnType<AuctionsRepository['peekForBids']>>) => {
+      expect(context!.auction).toMatchObject({ id: listing.id, lastSeq: 1, currentPrice: 100_000 });
+      expect(context!.entries).toHaveLength(keys.length);
+      expect(context!.entries).toMatchObject(expected);
+    };
+    check(await auctions.peekForBids(listing.id, keys));
+    await dataSource.transaction(async (manager) =>
+      check(await auctions.lockForBids(manager, listing.id, keys)),
+    );
+    // The other order gives the other order.
+    const reversed = await auctions.peekForBids(listing.id, [...keys].reverse());
+    expect(reversed!.entries).toMatchObject([...expected].reverse());
+  });
+
+  it('lockForBids holds the listing row until commit: a concurrent write waits, then finds the listing moved and writes nothing', async () => {
     const listing = await createListing();
     const other = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
     await other.connect();
+    let racing: Promise<boolean> | undefined;
+    let settled = false;
     try {
       await dataSource.transaction(async (manager) => {
-        const context = await auctions.lockForBid(manager, listing.id, bidderId, 'k-1');
-        expect(context!.existing).toBeNull();
+        const context = await auctions.lockForBids(manager, listing.id, [{ bidderId, clientBidId: 'k-1' }]);
+        expect(context!.entries).toEqual([
+          { registration: { status: 'qualified', bidderCode: '111111' }, existing: null },
+        ]);
         await expect(
           other.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]),
         ).rejects.toMatchObject({ code: '55P03' });
+        // The rival's lock-free write, decided on the same state, queues behind the lock.
+        racing = auctions.writeBids(
+          null,
+          acceptBatch(
+            acceptedBid(listing, { bidderId: rivalId, bidderCode: '222222', clientBidId: 'race' }),
+            expectedOf(listing),
+          ),
+        );
+        racing.then(
+          () => (settled = true),
+          () => (settled = true),
+        );
+        await someoneWaitsOnALock(other);
+        expect(settled).toBe(false);
         const bid = acceptedBid(listing, { clientBidId: 'k-1', at: context!.databaseNow });
-        const expected = { lastSeq: context!.auction.lastSeq, endsAt: context!.auction.endsAt };
+        const { auction } = context!;
         expect(
-          await auctions.appendAcceptedBid(manager, bid, expected, BIDDING, auditRecord(listing.id)),
+          await auctions.writeBids(
+            manager,
+            acceptBatch(bid, { lastSeq: auction.lastSeq, endsAt: auction.endsAt, status: auction.status }),
+          ),
         ).toBe(true);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(settled).toBe(false); // still waiting: the lock lasts until commit
       });
+      expect(await racing).toBe(false);
       await other.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]);
     } finally {
+      await racing?.catch(() => undefined);
       await other.end();
     }
-    const again = await auctions.peekForBid(listing.id, bidderId, 'k-1');
-    expect(again!.existing).toMatchObject({
+    expect((await bidRows(listing.id)).map((row) => row.client_bid_id)).toEqual(['k-1']);
+    expect((await audit.list({ entityId: listing.id, limit: 10, offset: 0 })).total).toBe(1);
+    const again = await auctions.peekForBids(listing.id, [
+      { bidderId, clientBidId: 'k-1' },
+      // The key is the bidder's own: the rival's read with the same clientBidId finds nothing.
+      { bidderId: rivalId, clientBidId: 'k-1' },
+    ]);
+    expect(again!.entries[0].existing).toMatchObject({
       outcome: 'accepted',
       seq: 1,
       clientBidId: 'k-1',
       bidderCode: '111111',
     });
-    // The key is the bidder's own: the rival's read with the same clientBidId finds nothing.
-    expect((await auctions.peekForBid(listing.id, rivalId, 'k-1'))!.existing).toBeNull();
+    expect(again!.entries[1].existing).toBeNull();
+  });
+});
+
+describe('the locked read is as of after its lock, not of before its wait', () => {
+  /*
+   * lockForBids is one statement: PostgreSQL takes its snapshot, and computes each output
+   * row (clock_timestamp() included), before LockRows waits for the row lock. After the wait
+   * it re-reads only the locked auction row (and only if the holder changed it); the bids and
+   * registrations joined to it, and the clock of the first row, stay as they were before the
+   * wait. Both tests below fail against the SQL as it stands (LOCK_BATCH_SQL is
+   * BATCH_CONTEXT_SQL + FOR UPDATE OF a, one statement). Reading the entries and the clock in
+   * a second statement once the lock is had (on the locked path only) would make them pass.
+   * The fallback under contention is exactly where the read waits.
+   */
+  /** A transaction that runs `work`, then stays open until released; resolves `holding` once it holds. */
+  function holdOpen(work: (manager: EntityManager) => Promise<void>) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const done = dataSource.transaction(async (manager) => {
+      await work(manager);
+      held();
+      await released;
+      return listings.databaseNow(manager); // the clock just before it commits
+    });
+    return { holding, release, done };
+  }
+
+  it('databaseNow is read after the lock is had, even behind a holder that changed nothing (a locked batch that only refused)', async () => {
+    const listing = await createListing();
+    const watcher = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
+    await watcher.connect();
+    const holder = holdOpen(async (manager) => {
+      await auctions.lockForBids(manager, listing.id, [{ bidderId: rivalId, clientBidId: 'low' }]);
+      expect(
+        await auctions.writeBids(
+          manager,
+          refusalBatch(expectedOf(listing), [
+            rejectedBid(listing, { bidderId: rivalId, clientBidId: 'low' }),
+          ]),
+        ),
+      ).toBe(true);
+    });
+    let waiting: Promise<unknown> | undefined;
+    try {
+      await holder.holding;
+      const locked = dataSource.transaction((manager) =>
+        auctions.lockForBids(manager, listing.id, [{ bidderId, clientBidId: 'k' }]),
+      );
+      waiting = locked;
+      await someoneWaitsOnALock(watcher);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      holder.release();
+      const releasedAt = await holder.done;
+      const context = await locked;
+      // The rules take the bid's time and the countdown's restart from this clock.
+      expect(context!.databaseNow.getTime()).toBeGreaterThanOrEqual(releasedAt.getTime());
+    } finally {
+      holder.release();
+      await Promise.allSettled([holder.done, waiting]);
+      await watcher.end();
+    }
+  });
+
+  it('sees the attempts of the write it waited for (a copy of the key that write just accepted)', async () => {
+    const listing = await createListing();
+    const watcher = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
+    await watcher.connect();
+    // Another instance's lock-free batch with the key, still inside its one statement's transaction.
+    const writer = holdOpen(async (manager) => {
+      expect(
+        await auctions.writeBids(
+          manager,
+          acceptBatch(acceptedBid(listing, { clientBidId: 'copy' }), expectedOf(listing)),
+        ),
+      ).toBe(true);
+    });
+    let waiting: Promise<unknown> | undefined;
+    try {
+      await writer.holding;
+      const locked = dataSource.transaction((manager) =>
+        auctions.lockForBids(manager, listing.id, [{ bidderId, clientBidId: 'copy' }]),
+      );
+      waiting = locked;
+      await someoneWaitsOnALock(watcher);
+      writer.release();
+      await writer.done;
+      const context = await locked;
+      // The auction row is the one the writer left (PostgreSQL re-reads the row it waited for)…
+      expect(context!.auction).toMatchObject({ lastSeq: 1, currentPrice: 100_000, leaderId: bidderId });
+      // …so the bid that moved it to seq 1 must be there too, or the batch decides the key
+      // again and its write fails on the unique key inside the locked transaction.
+      expect(context!.entries[0].existing).toMatchObject({
+        clientBidId: 'copy',
+        outcome: 'accepted',
+        seq: 1,
+      });
+    } finally {
+      writer.release();
+      await Promise.allSettled([writer.done, waiting]);
+      await watcher.end();
+    }
   });
 });
 
@@ -350,9 +1000,16 @@ describe('registrations are matched by host type and host id, never by the id al
     });
 
     // The bid path: qualified on the transfer only, the outsider has no registration here.
-    expect((await auctions.peekForBid(listing.id, outsider, 'x-1'))!.registration).toBeNull();
+    const keys = [
+      { bidderId: outsider, clientBidId: 'x-1' },
+      { bidderId, clientBidId: 'x-1' },
+    ];
+    const registered = [null, { status: 'qualified', bidderCode: '111111' }];
+    const registrationsRead = (context: Awaited<ReturnType<AuctionsRepository['peekForBids']>>) =>
+      context!.entries.map((entry) => entry.registration);
+    expect(registrationsRead(await auctions.peekForBids(listing.id, keys))).toEqual(registered);
     await dataSource.transaction(async (manager) => {
-      expect((await auctions.lockForBid(manager, listing.id, outsider, 'x-1'))!.registration).toBeNull();
+      expect(registrationsRead(await auctions.lockForBids(manager, listing.id, keys))).toEqual(registered);
     });
     expect(await auctions.findBidderCode(listing.id, outsider)).toBeNull();
     expect(await auctions.findBidderCode(listing.id, bidderId)).toBe('111111');
@@ -392,26 +1049,13 @@ describe('the resync page (acceptedBidsAfter, behind SnapshotService.bidsAfter)'
     await dataSource.transaction(async (manager) => {
       for (let seq = 1; seq <= 5; seq += 1) {
         const bid = acceptedBid(listing, { seq, bidCount: seq, amount: 95_000 + seq * 5_000 });
-        const expected = { lastSeq: seq - 1, endsAt: listing.endsAt };
-        expect(
-          await auctions.appendAcceptedBid(manager, bid, expected, BIDDING, auditRecord(listing.id)),
-        ).toBe(true);
+        const expected = { lastSeq: seq - 1, endsAt: listing.endsAt, status: listing.status };
+        expect(await auctions.writeBids(manager, acceptBatch(bid, expected))).toBe(true);
       }
     });
     // The SQL the reads DataSource sends, captured by its own logger (every statement goes
     // through logQuery when query logging is on).
-    const statements: string[] = [];
-    const capture: Logger = {
-      logQuery: (query) => void statements.push(query),
-      logQueryError: () => undefined,
-      logQuerySlow: () => undefined,
-      logSchemaBuild: () => undefined,
-      logMigration: () => undefined,
-      log: () => undefined,
-    };
-    const base = createDataSource(env.config.DATABASE_URL, 2, 'ggzy-test-resync');
-    const reads = await new DataSource({ ...base.options, logging: ['query'], logger: capture }).initialize();
-    statements.length = 0; // initialize()'s own statements
+    const { captured: reads, statements } = await capturingDataSource('ggzy-test-resync');
     try {
       const paging = new AuctionsRepository(dataSource, reads);
       const first = await paging.acceptedBidsAfter(listing.id, 0, 2);
@@ -436,16 +1080,9 @@ describe('the resync page (acceptedBidsAfter, behind SnapshotService.bidsAfter)'
   });
 });
 
-describe('rejections (recordRejectedBid)', () => {
-  const attempt = (auctionId: string, clientBidId: string) => ({
-    auctionId,
-    bidderId,
-    clientBidId,
-    amount: 90_000,
-    code: 'BID_TOO_LOW',
-    message: 'the minimum bid is 100000 fen',
-    at: new Date('2026-06-01T02:00:00.000Z'),
-  });
+describe('rejections (writeBids with refusals only)', () => {
+  const attempt = (listing: LeaseListing, clientBidId: string) =>
+    rejectedBid(listing, { clientBidId, at: new Date('2026-06-01T02:00:00.000Z') });
 
   it('are kept with their code and message, lock-free or inside a transaction, touching nothing else', async () => {
     const listing = await createListing();
@@ -453,14 +1090,20 @@ describe('rejections (recordRejectedBid)', () => {
       'auctions',
       'lease_listings',
       'audit_log',
+      'audit_head',
     ]);
-    await auctions.recordRejectedBid(null, attempt(listing.id, 'r-1'));
-    await dataSource.transaction((manager) =>
-      auctions.recordRejectedBid(manager, attempt(listing.id, 'r-2')),
+    expect(await auctions.writeBids(null, refusalBatch(expectedOf(listing), [attempt(listing, 'r-1')]))).toBe(
+      true,
     );
+    expect(
+      await dataSource.transaction((manager) =>
+        auctions.writeBids(manager, refusalBatch(expectedOf(listing), [attempt(listing, 'r-2')])),
+      ),
+    ).toBe(true);
     const rows = await queryRows(
       env.config.DATABASE_OWNER_URL!,
-      `SELECT client_bid_id, outcome, message, amount, seq, bidder_code, at FROM bids WHERE auction_id = $1 ORDER BY client_bid_id`,
+      `SELECT client_bid_id, outcome, message, amount, seq, bidder_code, ends_at, min_next_bid, at
+         FROM bids WHERE auction_id = $1 ORDER BY client_bid_id`,
       [listing.id],
     );
     expect(rows).toEqual(
@@ -471,13 +1114,22 @@ describe('rejections (recordRejectedBid)', () => {
         amount: '90000',
         seq: null,
         bidder_code: null,
+        ends_at: null,
+        min_next_bid: null,
         at: new Date('2026-06-01T02:00:00.000Z'),
       })),
     );
     expect(
-      await tableContents(env.config.DATABASE_OWNER_URL!, ['auctions', 'lease_listings', 'audit_log']),
+      await tableContents(env.config.DATABASE_OWNER_URL!, [
+        'auctions',
+        'lease_listings',
+        'audit_log',
+        'audit_head',
+      ]),
     ).toEqual(listingBefore);
-    expect((await auctions.peekForBid(listing.id, bidderId, 'r-1'))!.existing).toMatchObject({
+    expect(
+      (await auctions.peekForBids(listing.id, [{ bidderId, clientBidId: 'r-1' }]))!.entries[0].existing,
+    ).toMatchObject({
       outcome: 'BID_TOO_LOW',
       message: 'the minimum bid is 100000 fen',
     });
@@ -485,25 +1137,34 @@ describe('rejections (recordRejectedBid)', () => {
 
   it('a second attempt with the same key fails on the unique key BidService retries on', async () => {
     const listing = await createListing();
-    await auctions.recordRejectedBid(null, attempt(listing.id, 'dup'));
-    const error = await auctions.recordRejectedBid(null, attempt(listing.id, 'dup')).then(
-      () => null,
-      (caught: unknown) => caught,
+    expect(await auctions.writeBids(null, refusalBatch(expectedOf(listing), [attempt(listing, 'dup')]))).toBe(
+      true,
     );
-    expect(isUniqueViolation(error, 'bids_auction_id_bidder_id_client_bid_id_key')).toBe(true);
-    // An accepted bid with a used key fails the same way, and its listing update goes with it.
     const before = await contents();
-    const accepted = auctions.appendAcceptedBidIfUnchanged(
-      acceptedBid(listing, { clientBidId: 'dup' }),
-      { lastSeq: 0, endsAt: listing.endsAt },
-      BIDDING,
-      auditRecord(listing.id),
+    const error = await failure(
+      auctions.writeBids(null, refusalBatch(expectedOf(listing), [attempt(listing, 'dup')])),
     );
-    const acceptError = await accepted.then(
-      () => null,
-      (caught: unknown) => caught,
+    expect(isUniqueViolation(error, UNIQUE_KEY)).toBe(true);
+    expect(await contents()).toEqual(before);
+    // An accepted bid with a used key fails the same way, and its listing update goes with it.
+    const acceptError = await failure(
+      auctions.writeBids(
+        null,
+        acceptBatch(acceptedBid(listing, { clientBidId: 'dup' }), expectedOf(listing)),
+      ),
     );
-    expect(isUniqueViolation(acceptError, 'bids_auction_id_bidder_id_client_bid_id_key')).toBe(true);
+    expect(isUniqueViolation(acceptError, UNIQUE_KEY)).toBe(true);
+    expect(await contents()).toEqual(before);
+    // Inside a transaction too (the locked path), where TypeORM wraps the driver's error.
+    const lockedError = await failure(
+      dataSource.transaction((manager) =>
+        auctions.writeBids(
+          manager,
+          acceptBatch(acceptedBid(listing, { clientBidId: 'dup' }), expectedOf(listing)),
+        ),
+      ),
+    );
+    expect(isUniqueViolation(lockedError, UNIQUE_KEY)).toBe(true);
     expect(await contents()).toEqual(before);
   });
 });
@@ -511,12 +1172,12 @@ describe('rejections (recordRejectedBid)', () => {
 describe('closing (lockForClose, closeSold, closeUnsold)', () => {
   it('lockForClose reads the leader’s code and name and the database’s clock, holding the row', async () => {
     const listing = await createListing();
-    await auctions.appendAcceptedBidIfUnchanged(
-      acceptedBid(listing, { amount: 120_000 }),
-      { lastSeq: 0, endsAt: listing.endsAt },
-      BIDDING,
-      auditRecord(listing.id),
-    );
+    expect(
+      await auctions.writeBids(
+        null,
+        acceptBatch(acceptedBid(listing, { amount: 120_000 }), expectedOf(listing)),
+      ),
+    ).toBe(true);
     const other = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
     await other.connect();
     try {
@@ -640,15 +1301,13 @@ describe('the statements write the status they are given, never one of their own
   const closeAudit = (id: string) => ({ ...auditRecord(id, 'auction.closed'), actorId: null });
   it.each<[string, Partial<LeaseListing>, (listing: LeaseListing) => Promise<unknown>, string]>([
     [
-      'the accept statement (announced → announced)',
+      'the batch write (announced → announced)',
       { status: 'announced' },
-      (listing) =>
-        auctions.appendAcceptedBidIfUnchanged(
-          acceptedBid(listing),
-          { lastSeq: listing.lastSeq, endsAt: listing.endsAt },
-          { from: 'announced', to: 'announced' },
-          auditRecord(listing.id),
-        ),
+      async (listing) =>
+        // Applied (not refused): the status it leaves is the one it was handed.
+        expect(
+          await auctions.writeBids(null, acceptBatch(acceptedBid(listing), expectedOf(listing), 'announced')),
+        ).toBe(true),
       'announced',
     ],
     [
@@ -722,5 +1381,126 @@ describe('the sweeper’s query (findOverdue)', () => {
     expect((await auctions.findOverdue(0, LIVE)).find((row) => row.id === withinGrace.id)).toMatchObject({
       closeDue: true,
     });
+  });
+});
+
+describe('the bids.arrival migration (1764370000000-bid-arrival)', () => {
+  const owner = () => env.config.DATABASE_OWNER_URL!;
+
+  it('adds arrival as an identity only the database fills, in write order, and the attempts index on it', async () => {
+    expect(
+      await queryRows(
+        owner(),
+        `SELECT data_type, is_nullable, is_identity, identity_generation FROM information_schema.columns
+          WHERE table_schema = 'public' AND table_name = 'bids' AND column_name = 'arrival'`,
+      ),
+    ).toEqual([
+      { data_type: 'bigint', is_nullable: 'NO', is_identity: 'YES', identity_generation: 'ALWAYS' },
+    ]);
+    const [index] = await queryRows<{ indexdef: string }>(
+      owner(),
+      `SELECT indexdef FROM pg_indexes WHERE tablename = 'bids' AND indexname = 'bids_auction_attempts_idx'`,
+    );
+    expect(index.indexdef).toMatch(/\(auction_id, at, arrival\)$/);
+
+    // Three statements, each later one with an earlier `at`: arrival follows the writes, not the times.
+    const listing = await createListing();
+    const time = (second: number) => new Date(`2026-06-01T02:00:0${second}.000Z`);
+    expect(
+      await auctions.writeBids(
+        null,
+        refusalBatch(expectedOf(listing), [
+          rejectedBid(listing, { clientBidId: 'w-2', at: time(3) }),
+          rejectedBid(listing, { bidderId: rivalId, clientBidId: 'w-1', at: time(3) }),
+        ]),
+      ),
+    ).toBe(true);
+    expect(
+      await auctions.writeBids(
+        null,
+        acceptBatch(acceptedBid(listing, { clientBidId: 'w-4', at: time(1) }), expectedOf(listing)),
+      ),
+    ).toBe(true);
+    expect(
+      await dataSource.transaction((manager) =>
+        auctions.writeBids(
+          manager,
+          refusalBatch({ ...expectedOf(listing), lastSeq: 1 }, [
+            rejectedBid(listing, { bidderId: rivalId, clientBidId: 'w-3', at: time(2) }),
+          ]),
+        ),
+      ),
+    ).toBe(true);
+    const rows = await bidRows(listing.id);
+    expect(rows.map((row) => row.client_bid_id)).toEqual(['w-2', 'w-1', 'w-4', 'w-3']);
+    const arrivals = rows.map((row) => BigInt(row.arrival as string));
+    expect(arrivals.every((arrival, i) => i === 0 || arrival > arrivals[i - 1])).toBe(true);
+    // Supervisors' list: by time first, arrival within a time.
+    expect((await auctions.listAttempts(listing.id, 10, 0)).items.map((bid) => bid.clientBidId)).toEqual([
+      'w-4',
+      'w-3',
+      'w-2',
+      'w-1',
+    ]);
+
+    // Neither the apps nor the owner may write it themselves.
+    for (const url of [env.config.DATABASE_URL, owner()]) {
+      const forced = await failure(
+        queryRows(
+          url,
+          `INSERT INTO bids (auction_id, bidder_id, client_bid_id, amount, outcome, at, arrival)
+           VALUES ($1, $2, 'forced', 1, 'BID_TOO_LOW', now(), 1)`,
+          [listing.id, bidderId],
+        ),
+      );
+      expect(forced).toMatchObject({ code: '428C9' });
+    }
+  });
+
+  it('numbers the rows already there in storage order, and its down() takes the column and index away', async () => {
+    const listing = await createListing();
+    expect(
+      await auctions.writeBids(
+        null,
+        refusalBatch(expectedOf(listing), [rejectedBid(listing), rejectedBid(listing)]),
+      ),
+    ).toBe(true);
+    const client = new pg.Client({ connectionString: owner() });
+    await client.connect();
+    const runner = { query: (sql: string) => client.query(sql) } as unknown as QueryRunner;
+    const migration = new BidArrival1764370000000();
+    const column = async () =>
+      (
+        await client.query(
+          `SELECT 1 FROM information_schema.columns WHERE table_name = 'bids' AND column_name = 'arrival'`,
+        )
+      ).rowCount;
+    const attemptsIndex = async () =>
+      (await client.query(`SELECT 1 FROM pg_indexes WHERE indexname = 'bids_auction_attempts_idx'`)).rowCount;
+    // Inside a transaction that is rolled back: the schema the other tests use stays as migrated.
+    await client.query('BEGIN');
+    try {
+      await migration.down(runner);
+      expect([await column(), await attemptsIndex()]).toEqual([0, 0]);
+      await migration.up(runner);
+      expect([await column(), await attemptsIndex()]).toEqual([1, 1]);
+      const { rows } = await client.query<{ arrival: string | null }>(
+        `SELECT arrival FROM bids ORDER BY ctid`,
+      );
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      const arrivals = rows.map((row) => row.arrival);
+      expect(arrivals).not.toContain(null);
+      const numbers = arrivals.map((arrival) => BigInt(arrival!));
+      expect(numbers.every((arrival, i) => i === 0 || arrival > numbers[i - 1])).toBe(true);
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
+    }
+    expect(
+      await queryRows(
+        owner(),
+        `SELECT 1 FROM information_schema.columns WHERE table_name = 'bids' AND column_name = 'arrival'`,
+      ),
+    ).toHaveLength(1);
   });
 });

@@ -5,11 +5,13 @@ import type { LeaseListing, AuctionsRepository } from '@ggzy/persistence';
 import { FakeDatabase, FakeAuctionsRepository, strict } from '../../../test/fakes/persistence.js';
 import { FakeClock, FakeLiveEvents, user } from '../../../test/fakes/services.js';
 import { BidService } from './bid.service.js';
+import type { BidView } from './live-events.js';
 
 /**
- * BidService wired to the auction rules over in-memory repositories: which path each decision
- * takes (lock-free or locked), what it writes, what it publishes, and how it answers a retry.
- * The SQL behind the fake's conditional append is proved in test/repositories/.
+ * BidService wired to the auction rules over in-memory repositories: which path each batch
+ * takes (lock-free or locked), what it writes, what it publishes, how it answers a retry, and
+ * how bids arriving together are decided and written together (group commit). The SQL behind
+ * the fake's conditional batch write is proved in test/repositories/.
  */
 const T0 = new Date('2026-06-01T02:00:00.000Z');
 const MINUTE = 60_000;
@@ -35,6 +37,52 @@ function setup(options: { rateLimit?: number } = {}) {
 }
 
 type Setup = ReturnType<typeof setup>;
+
+/** Another bidder, qualified on the listing under `bidderCode`. */
+function qualifiedBidder(s: Setup, listingId: string, bidderCode: string) {
+  const bidder = user(randomUUID(), 'bidder');
+  s.listings.addRegistration(listingId, bidder.id, 'qualified', bidderCode);
+  return bidder;
+}
+
+/** Whether a promise has settled yet; its rejection counts as handled. */
+function track(promise: Promise<unknown>) {
+  const state = { settled: false };
+  promise.then(
+    () => (state.settled = true),
+    () => (state.settled = true),
+  );
+  return state;
+}
+
+/** Lets every callback pending now run (the fake's writes and the queue's hand-offs). */
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * A bid's answer as a value: its view, or what it was rejected with. Bids of one batch are
+ * answered together, so each is handled at once, before the test awaits any of them.
+ */
+function answer(promise: Promise<BidView>): Promise<BidView | Error> {
+  return promise.catch((error: unknown) => error as Error);
+}
+
+/** A rejection's code (DomainError), else the answer itself. */
+function codeOf(result: BidView | Error): BidView | Error | ErrorCode {
+  return result instanceof DomainError ? result.code : result;
+}
+
+/**
+ * Places a bid and holds its batch's write: bids placed meanwhile wait behind it and form the
+ * next batch. The first write must be the one held (no hook may be queued before it).
+ */
+async function holdingFirstWrite(s: Setup, place: () => Promise<BidView>) {
+  const held = s.listings.holdNextWrite();
+  const first = answer(place());
+  await Promise.race([held.reached, first]);
+  // Held, not answered: a bid answered without a write would fail here, not hang.
+  expect(s.listings.writeCalls).toEqual({ unlocked: 1, locked: 0 });
+  return { first, release: held.release };
+}
 
 /** A live listing with `bidder` qualified on it. */
 function live(s: Setup, overrides: Partial<LeaseListing> = {}) {
@@ -92,7 +140,7 @@ describe('BidService: an accepted bid', () => {
       }),
     ]);
     expect(s.events.published).toEqual([{ event: 'bid.accepted', payload: view }]);
-    expect(s.listings.appendCalls).toEqual({ unlocked: 1, locked: 0 });
+    expect(s.listings.writeCalls).toEqual({ unlocked: 1, locked: 0 });
     expect(s.db.transactions).toBe(0);
   });
 
@@ -124,27 +172,29 @@ describe('BidService: an accepted bid', () => {
     const s = setup();
     const { listing } = live(s);
     const rival = randomUUID();
-    s.listings.beforeAppend.push(() => s.listings.rivalBid(listing.id, rival, 100_000));
+    s.listings.beforeWrite.push(() => s.listings.rivalBid(listing.id, rival, 100_000));
     const view = await s.service.placeBid(s.bidder, {
       listingId: listing.id,
       amount: 110_000,
       clientBidId: 'r1',
     });
     expect(view).toMatchObject({ seq: 2, amount: 110_000, minNextBid: 115_000 });
-    expect(s.listings.appendCalls).toEqual({ unlocked: 2, locked: 0 });
+    expect(s.listings.writeCalls).toEqual({ unlocked: 2, locked: 0 });
+    expect(s.listings.readCalls).toMatchObject({ peekForBids: 2, lockForBids: 0 });
     expect(s.listings.listing(listing.id)).toMatchObject({ lastSeq: 2, bidCount: 2, leaderId: s.bidder.id });
   });
 
   it('when the rival’s bid made it too low, is refused and recorded as BID_TOO_LOW on the retry', async () => {
     const s = setup();
     const { listing } = live(s);
-    s.listings.beforeAppend.push(() => s.listings.rivalBid(listing.id, randomUUID(), 100_000));
+    s.listings.beforeWrite.push(() => s.listings.rivalBid(listing.id, randomUUID(), 100_000));
     expect(
       await rejection(
         s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'r2' }),
       ),
     ).toBe('BID_TOO_LOW');
-    expect(s.listings.appendCalls).toEqual({ unlocked: 1, locked: 0 });
+    // The accept lost to the rival; the refusal, decided on the new state, was written.
+    expect(s.listings.writeCalls).toEqual({ unlocked: 2, locked: 0 });
     expect(s.listings.bidsOf(listing.id).map((bid) => bid.outcome)).toEqual(['accepted', 'BID_TOO_LOW']);
     expect(s.events.published).toEqual([]);
   });
@@ -153,13 +203,14 @@ describe('BidService: an accepted bid', () => {
     const s = setup();
     const { listing } = live(s);
     for (let i = 0; i < 50; i += 1)
-      s.listings.beforeAppend.push(() => s.listings.rivalBid(listing.id, randomUUID(), 100_000 + i * 5_000));
+      s.listings.beforeWrite.push(() => s.listings.rivalBid(listing.id, randomUUID(), 100_000 + i * 5_000));
     const view = await s.service.placeBid(s.bidder, {
       listingId: listing.id,
       amount: 10_000_000,
       clientBidId: 'k1',
     });
-    expect(s.listings.appendCalls).toEqual({ unlocked: 50, locked: 1 });
+    expect(s.listings.writeCalls).toEqual({ unlocked: 50, locked: 1 });
+    expect(s.listings.readCalls).toMatchObject({ peekForBids: 50, lockForBids: 1 });
     expect(s.db.transactions).toBe(1);
     expect(view.seq).toBe(51);
   });
@@ -168,26 +219,63 @@ describe('BidService: an accepted bid', () => {
     const s = setup();
     const { listing } = live(s);
     for (let i = 0; i < 50; i += 1)
-      s.listings.beforeAppend.push(() => s.listings.rivalBid(listing.id, randomUUID(), 100_000 + i * 5_000));
-    s.listings.beforeAppend.push(() => (s.db.now = new Date(listing.endsAt.getTime() + 1)));
+      s.listings.beforeWrite.push(() => s.listings.rivalBid(listing.id, randomUUID(), 100_000 + i * 5_000));
+    s.listings.beforeWrite.push(() => {
+      s.db.now = new Date(listing.endsAt.getTime() + 1);
+    });
     expect(
       await rejection(
         s.service.placeBid(s.bidder, { listingId: listing.id, amount: 10_000_000, clientBidId: 'k2' }),
       ),
     ).toBe('AUCTION_CLOSED');
+    // The accept the clock refused, then the refusal decided on the re-read: both under the lock.
+    expect(s.listings.writeCalls).toEqual({ unlocked: 50, locked: 2 });
+    expect(s.db.transactions).toBe(1);
     const mine = s.listings.bidsOf(listing.id).filter((bid) => bid.bidderId === s.bidder.id);
     expect(mine).toEqual([expect.objectContaining({ outcome: 'AUCTION_CLOSED', clientBidId: 'k2' })]);
     expect(s.events.published).toEqual([]);
   });
+
+  it('under the lock, a copy of the key another process recorded first is replayed: the transaction runs again', async () => {
+    const s = setup();
+    const { listing } = live(s);
+    for (let i = 0; i < 50; i += 1)
+      s.listings.beforeWrite.push(() => s.listings.rivalBid(listing.id, randomUUID(), 100_000 + i * 5_000));
+    // Another process's refusal of the same key, which does not wait for the row lock, lands first.
+    s.listings.beforeWrite.push(() => {
+      s.db.tables.bids.push({
+        id: randomUUID(),
+        auctionId: listing.id,
+        bidderId: s.bidder.id,
+        clientBidId: 'race',
+        amount: 1,
+        outcome: 'BID_TOO_LOW',
+        message: 'the minimum bid is 350000 fen',
+        seq: null,
+        bidderCode: null,
+        endsAt: null,
+        minNextBid: null,
+        at: T0,
+      });
+    });
+    await expect(
+      s.service.placeBid(s.bidder, { listingId: listing.id, amount: 1, clientBidId: 'race' }),
+    ).rejects.toMatchObject({ code: 'BID_TOO_LOW', message: 'the minimum bid is 350000 fen' });
+    expect(s.db.transactions).toBe(2);
+    expect(s.listings.bidsOf(listing.id).filter((bid) => bid.clientBidId === 'race')).toHaveLength(1);
+    expect(s.events.published).toEqual([]);
+  });
 });
 
-/** Each rejection code: the listing as the rule finds it, the path it takes, whether it is kept. */
+/**
+ * Each rejection code: the listing as the rule finds it, and whether it is kept. Every one is
+ * decided and written lock-free: the write of a refusal-only batch checks the auction is as read.
+ */
 const rejections: {
   code: ErrorCode;
   why: string;
   arrange: (s: Setup) => { listingId: string; amount?: number };
   kept: boolean;
-  locked: boolean;
 }[] = [
   {
     code: 'NOT_QUALIFIED',
@@ -198,21 +286,18 @@ const rejections: {
       return { listingId: listing.id };
     },
     kept: true,
-    locked: false,
   },
   {
     code: 'NOT_QUALIFIED',
     why: 'a bidder with no registration at all (nothing kept: anyone may send these)',
     arrange: (s) => ({ listingId: s.listings.addListing().id }),
     kept: false,
-    locked: false,
   },
   {
     code: 'BID_TOO_LOW',
     why: 'below the start price',
     arrange: (s) => ({ listingId: live(s).listing.id, amount: 99_999 }),
     kept: true,
-    locked: false,
   },
   {
     code: 'BID_TOO_LOW',
@@ -223,7 +308,6 @@ const rejections: {
       amount: 204_999,
     }),
     kept: true,
-    locked: false,
   },
   {
     code: 'SELF_OUTBID',
@@ -234,7 +318,6 @@ const rejections: {
       amount: 300_000,
     }),
     kept: true,
-    locked: true,
   },
   {
     code: 'AUCTION_NOT_OPEN',
@@ -243,14 +326,12 @@ const rejections: {
       listingId: live(s, { status: 'announced', biddingStartsAt: new Date(T0.getTime() + 1) }).listing.id,
     }),
     kept: true,
-    locked: true,
   },
   {
     code: 'AUCTION_NOT_OPEN',
     why: 'a suspended listing',
     arrange: (s) => ({ listingId: live(s, { status: 'suspended', suspendedAt: T0 }).listing.id }),
     kept: true,
-    locked: true,
   },
   {
     code: 'AUCTION_NOT_OPEN',
@@ -261,14 +342,12 @@ const rejections: {
       return { listingId: listing.id };
     },
     kept: true,
-    locked: true,
   },
   {
     code: 'AUCTION_CLOSED',
     why: 'the database’s clock at endsAt, no job has closed it yet',
     arrange: (s) => ({ listingId: live(s, { endsAt: T0 }).listing.id }),
     kept: true,
-    locked: true,
   },
   {
     code: 'AUCTION_CLOSED',
@@ -279,14 +358,12 @@ const rejections: {
       return { listingId: listing.id };
     },
     kept: true,
-    locked: true,
   },
   {
     code: 'AUCTION_CLOSED',
     why: 'a sold listing',
     arrange: (s) => ({ listingId: live(s, { status: 'sold' }).listing.id }),
     kept: true,
-    locked: true,
   },
   {
     code: 'VALIDATION_FAILED',
@@ -296,21 +373,18 @@ const rejections: {
       amount: Number.MAX_SAFE_INTEGER,
     }),
     kept: false,
-    locked: false,
   },
   {
     code: 'LISTING_NOT_FOUND',
     why: 'a draft (the same answer as no listing)',
     arrange: (s) => ({ listingId: live(s, { status: 'draft' }).listing.id }),
     kept: false,
-    locked: false,
   },
   {
     code: 'LISTING_NOT_FOUND',
     why: 'an id no listing has',
     arrange: () => ({ listingId: randomUUID() }),
     kept: false,
-    locked: false,
   },
 ];
 
@@ -344,7 +418,7 @@ describe('BidService: a line’s own endpoint', () => {
 });
 
 describe('BidService: each rejection', () => {
-  it.each(rejections)('$code: $why', async ({ code, arrange, kept, locked }) => {
+  it.each(rejections)('$code: $why', async ({ code, arrange, kept }) => {
     const s = setup();
     const { listingId, amount = 100_000 } = arrange(s);
     const before = structuredClone(s.db.tables.listings);
@@ -355,7 +429,8 @@ describe('BidService: each rejection', () => {
     expect(s.db.tables.bids).toEqual(
       kept ? [expect.objectContaining({ outcome: code, clientBidId: 'x1', seq: null, amount })] : [],
     );
-    expect(s.db.transactions).toBe(locked ? 1 : 0);
+    expect(s.db.transactions).toBe(0);
+    expect(s.listings.writeCalls).toEqual({ unlocked: kept ? 1 : 0, locked: 0 });
     expect(s.db.tables.audit).toEqual([]);
     expect(s.events.published).toEqual([]);
   });
@@ -368,14 +443,12 @@ describe('BidService: each rejection', () => {
   ] as const)('%s is refused before anything is read', async (_what, who, amount, code) => {
     const s = setup();
     const { listing } = live(s);
-    let reads = 0;
-    const peek = s.listings.peekForBid.bind(s.listings);
-    s.listings.peekForBid = (...args) => ((reads += 1), peek(...args));
     const caller = who ? who() : s.bidder;
     expect(
       await rejection(s.service.placeBid(caller, { listingId: listing.id, amount, clientBidId: 'v1' })),
     ).toBe(code);
-    expect(reads).toBe(0);
+    expect(s.listings.readCalls).toMatchObject({ peekForBids: 0, lockForBids: 0 });
+    expect(s.listings.writeCalls).toEqual({ unlocked: 0, locked: 0 });
     expect(s.db.tables.bids).toEqual([]);
   });
 
@@ -394,6 +467,7 @@ describe('BidService: each rejection', () => {
       ),
     ).toBe('RATE_LIMITED');
     expect(s.listings.bidsOf(listing.id).map((bid) => bid.clientBidId)).toEqual(['l1', 'l2']);
+    expect(s.listings.readCalls.peekForBids).toBe(2);
     // Another bidder has a window of its own.
     await s.service.placeBid(other, { listingId: listing.id, amount: 100_002, clientBidId: 'l1' });
   });
@@ -401,13 +475,16 @@ describe('BidService: each rejection', () => {
   it('a storage failure is passed on, and nothing is published', async () => {
     const s = setup();
     const { listing } = live(s);
-    s.listings.beforeAppend.push(() => {
+    s.listings.beforeWrite.push(() => {
       throw new Error('connection terminated');
     });
     await expect(
       s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'f1' }),
     ).rejects.toThrow('connection terminated');
     expect(s.events.published).toEqual([]);
+    expect(s.db.tables.bids).toEqual([]);
+    // Not retried: only a lost condition or a raced key is.
+    expect(s.listings.writeCalls).toEqual({ unlocked: 1, locked: 0 });
   });
 });
 
@@ -495,11 +572,11 @@ describe('BidService: a retried clientBidId', () => {
     expect(s.events.events()).toEqual(['bid.accepted', 'bid.accepted']);
   });
 
-  it('two copies racing: the one that loses the unique key reads the winner’s outcome under the lock', async () => {
+  it('two copies racing: the one that loses the unique key reads again and answers the winner’s outcome', async () => {
     const s = setup();
     const { listing } = live(s);
     // The other copy records its BID_TOO_LOW between this one's read and its write.
-    s.listings.beforeRecordRejection.push(() => {
+    s.listings.beforeWrite.push(() => {
       s.db.tables.bids.push({
         id: randomUUID(),
         auctionId: listing.id,
@@ -519,6 +596,243 @@ describe('BidService: a retried clientBidId', () => {
       s.service.placeBid(s.bidder, { listingId: listing.id, amount: 1, clientBidId: 'race' }),
     ).rejects.toMatchObject({ code: 'BID_TOO_LOW', message: 'the minimum bid is 100000 fen' });
     expect(s.listings.bidsOf(listing.id)).toHaveLength(1);
-    expect(s.db.transactions).toBe(1);
+    // The lost write, then a lock-free re-read that finds the winner's row and writes nothing.
+    expect(s.listings.writeCalls).toEqual({ unlocked: 1, locked: 0 });
+    expect(s.listings.readCalls).toMatchObject({ peekForBids: 2, lockForBids: 0 });
+    expect(s.db.transactions).toBe(0);
+  });
+});
+
+describe('BidService: group commit', () => {
+  it('bids arriving while a batch is written form the next batch: decided in arrival order, written in one statement, answered only after it', async () => {
+    const s = setup();
+    const { listing } = live(s);
+    const [a, b, c] = ['200001', '200002', '200003'].map((code) => qualifiedBidder(s, listing.id, code));
+    const { first, release } = await holdingFirstWrite(s, () =>
+      s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'g0' }),
+    );
+    const batch = [
+      answer(s.service.placeBid(a, { listingId: listing.id, amount: 110_000, clientBidId: 'g1' })),
+      answer(s.service.placeBid(b, { listingId: listing.id, amount: 110_000, clientBidId: 'g2' })),
+      answer(s.service.placeBid(c, { listingId: listing.id, amount: 120_000, clientBidId: 'g3' })),
+    ];
+    const answered = batch.map(track);
+    const second = s.listings.holdNextWrite();
+    release();
+    expect(await first).toMatchObject({ seq: 1 });
+    await Promise.race([second.reached, Promise.all(batch)]);
+    await tick();
+    // The batch's statement is being written: none of its bids is answered or published yet.
+    expect(answered.map((state) => state.settled)).toEqual([false, false, false]);
+    expect(s.events.published.map(({ payload }) => payload)).toEqual([expect.objectContaining({ seq: 1 })]);
+    second.release();
+    const [viewA, refusedB, viewC] = await Promise.all(batch);
+
+    expect(viewA).toMatchObject({ seq: 2, amount: 110_000, bidderCode: '200001' });
+    expect(codeOf(refusedB)).toBe('BID_TOO_LOW');
+    expect(viewC).toMatchObject({ seq: 3, amount: 120_000, bidderCode: '200003', minNextBid: 125_000 });
+    // One read and one write for the three.
+    expect(s.listings.readCalls.peekForBids).toBe(2);
+    expect(s.listings.writeCalls).toEqual({ unlocked: 2, locked: 0 });
+    expect(s.listings.writes[1].bids.map(({ bid }) => bid.clientBidId)).toEqual(['g1', 'g2', 'g3']);
+    expect(s.listings.writes[1].next).toMatchObject({ lastSeq: 3, bidCount: 3, currentPrice: 120_000 });
+    expect(
+      s.listings.bidsOf(listing.id).map(({ clientBidId, outcome, seq }) => [clientBidId, outcome, seq]),
+    ).toEqual([
+      ['g0', 'accepted', 1],
+      ['g1', 'accepted', 2],
+      ['g2', 'BID_TOO_LOW', null],
+      ['g3', 'accepted', 3],
+    ]);
+    expect(s.listings.listing(listing.id)).toMatchObject({
+      currentPrice: 120_000,
+      leaderId: c.id,
+      bidCount: 3,
+      lastSeq: 3,
+    });
+    expect(s.db.tables.audit.map((entry) => [entry.actorId, entry.data?.seq])).toEqual([
+      [s.bidder.id, 1],
+      [a.id, 2],
+      [c.id, 3],
+    ]);
+    expect(s.events.published.map(({ payload }) => payload)).toEqual([
+      expect.objectContaining({ seq: 1 }),
+      viewA,
+      viewC,
+    ]);
+  });
+
+  it('a batch that opens the auction marks only its first accepted bid as the one that opened it', async () => {
+    const s = setup();
+    const { listing } = live(s, { status: 'announced' });
+    const other = qualifiedBidder(s, listing.id, '200001');
+    // A refusal alone moves nothing: the auction is still announced for the next batch.
+    const { first, release } = await holdingFirstWrite(s, () =>
+      s.service.placeBid(other, { listingId: listing.id, amount: 1, clientBidId: 'o0' }),
+    );
+    const batch = [
+      answer(s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'o1' })),
+      answer(s.service.placeBid(other, { listingId: listing.id, amount: 105_000, clientBidId: 'o2' })),
+    ];
+    release();
+    expect(codeOf(await first)).toBe('BID_TOO_LOW');
+    expect(await Promise.all(batch)).toEqual([
+      expect.objectContaining({ seq: 1 }),
+      expect.objectContaining({ seq: 2 }),
+    ]);
+    expect(s.listings.writes.map((write) => write.expected.status)).toEqual(['announced', 'announced']);
+    expect(s.listings.listing(listing.id).status).toBe('bidding');
+    expect(s.db.tables.audit.map((entry) => entry.data)).toEqual([
+      expect.objectContaining({ seq: 1, opened: true }),
+      expect.not.objectContaining({ opened: expect.anything() }),
+    ]);
+  });
+
+  it('a key sent twice in one batch is decided once: one row, both copies answered alike, published once', async () => {
+    const s = setup();
+    const { listing } = live(s);
+    const [other, low] = ['200001', '200002'].map((code) => qualifiedBidder(s, listing.id, code));
+    const { first, release } = await holdingFirstWrite(s, () =>
+      s.service.placeBid(other, { listingId: listing.id, amount: 100_000, clientBidId: 'd0' }),
+    );
+    const batch = [
+      ...[1, 2].map(() =>
+        answer(s.service.placeBid(s.bidder, { listingId: listing.id, amount: 105_000, clientBidId: 'dup' })),
+      ),
+      ...[1, 2].map(() =>
+        answer(s.service.placeBid(low, { listingId: listing.id, amount: 1, clientBidId: 'low' })),
+      ),
+    ];
+    release();
+    await first;
+    const [copy, again, refused, refusedAgain] = await Promise.all(batch);
+    expect(copy).toMatchObject({ seq: 2, amount: 105_000 });
+    expect(again).toEqual(copy);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ code: 'BID_TOO_LOW' });
+    expect(refusedAgain).toMatchObject({ code: 'BID_TOO_LOW', message: (refused as Error).message });
+    expect(s.listings.bidsOf(listing.id).map(({ clientBidId, outcome }) => [clientBidId, outcome])).toEqual([
+      ['d0', 'accepted'],
+      ['dup', 'accepted'],
+      ['low', 'BID_TOO_LOW'],
+    ]);
+    expect(s.listings.writeCalls).toEqual({ unlocked: 2, locked: 0 });
+    expect(s.listings.listing(listing.id)).toMatchObject({ lastSeq: 2, bidCount: 2 });
+    expect(s.db.tables.audit).toHaveLength(2);
+    expect(s.events.published.map(({ payload }) => payload)).toEqual([
+      expect.objectContaining({ seq: 1 }),
+      copy,
+    ]);
+  });
+
+  it('a batch whose write fails rejects every bid of it with the error, publishes nothing, and the next batch still goes through', async () => {
+    const s = setup();
+    const { listing } = live(s);
+    const [a, b] = ['200001', '200002'].map((code) => qualifiedBidder(s, listing.id, code));
+    const { first, release } = await holdingFirstWrite(s, () =>
+      s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'e0' }),
+    );
+    s.listings.beforeWrite.push(() => {
+      throw new Error('connection terminated');
+    });
+    const failing = [
+      answer(s.service.placeBid(a, { listingId: listing.id, amount: 110_000, clientBidId: 'e1' })),
+      answer(s.service.placeBid(b, { listingId: listing.id, amount: 1, clientBidId: 'e2' })),
+    ];
+    release();
+    await first;
+    for (const error of await Promise.all(failing)) {
+      expect(error).toBeInstanceOf(Error);
+      expect(error).not.toBeInstanceOf(DomainError);
+      expect((error as Error).message).toBe('connection terminated');
+    }
+    expect(s.listings.writes[1].bids.map(({ bid }) => bid.clientBidId)).toEqual(['e1', 'e2']);
+    expect(s.listings.bidsOf(listing.id).map((bid) => bid.clientBidId)).toEqual(['e0']);
+    expect(s.listings.listing(listing.id)).toMatchObject({ lastSeq: 1 });
+    expect(s.events.published).toHaveLength(1);
+
+    const next = await s.service.placeBid(a, { listingId: listing.id, amount: 110_000, clientBidId: 'e3' });
+    expect(next).toMatchObject({ seq: 2 });
+    expect(s.events.published.map(({ payload }) => payload)).toEqual([
+      expect.objectContaining({ seq: 1 }),
+      next,
+    ]);
+  });
+
+  it('a batch that lost to another writer is decided again whole, on the new state', async () => {
+    const s = setup();
+    const { listing } = live(s);
+    const [a, b] = ['200001', '200002'].map((code) => qualifiedBidder(s, listing.id, code));
+    const { first, release } = await holdingFirstWrite(s, () =>
+      s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'w0' }),
+    );
+    // Another process's bid lands between the batch's read and its write.
+    s.listings.beforeWrite.push(() => s.listings.rivalBid(listing.id, randomUUID(), 115_000, 'rival'));
+    const batch = [
+      answer(s.service.placeBid(a, { listingId: listing.id, amount: 110_000, clientBidId: 'w1' })),
+      answer(s.service.placeBid(b, { listingId: listing.id, amount: 120_000, clientBidId: 'w2' })),
+    ];
+    release();
+    await first;
+    const [refused, view] = await Promise.all(batch);
+    expect(codeOf(refused)).toBe('BID_TOO_LOW');
+    expect(view).toMatchObject({ seq: 3, amount: 120_000, minNextBid: 125_000 });
+
+    expect(s.listings.writeCalls).toEqual({ unlocked: 3, locked: 0 });
+    const [, lost, retried] = s.listings.writes;
+    expect(lost.expected.lastSeq).toBe(1);
+    expect(lost.bids.map(({ accepted }) => accepted)).toEqual([true, true]);
+    expect(retried.expected.lastSeq).toBe(2);
+    expect(retried.bids.map(({ accepted }) => accepted)).toEqual([false, true]);
+    expect(
+      s.listings.bidsOf(listing.id).map(({ clientBidId, outcome, seq }) => [clientBidId, outcome, seq]),
+    ).toEqual([
+      ['w0', 'accepted', 1],
+      ['rival', 'accepted', 2],
+      ['w1', 'BID_TOO_LOW', null],
+      ['w2', 'accepted', 3],
+    ]);
+    expect(s.db.tables.audit.map((entry) => entry.data?.seq)).toEqual([1, 3]);
+    expect(s.events.published.map(({ payload }) => payload)).toEqual([
+      expect.objectContaining({ seq: 1 }),
+      view,
+    ]);
+  });
+
+  it('in a batch, a bidder with no registration and bad input write nothing; the others’ bids are written', async () => {
+    const s = setup();
+    const { listing } = live(s);
+    const [a, b] = ['200001', '200002'].map((code) => qualifiedBidder(s, listing.id, code));
+    const stranger = user(randomUUID(), 'bidder');
+    const pending = user(randomUUID(), 'bidder');
+    s.listings.addRegistration(listing.id, pending.id, 'pending');
+    const { first, release } = await holdingFirstWrite(s, () =>
+      s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'u0' }),
+    );
+    const batch = [
+      s.service.placeBid(a, { listingId: listing.id, amount: 110_000, clientBidId: 'u1' }),
+      s.service.placeBid(stranger, { listingId: listing.id, amount: 200_000, clientBidId: 'u2' }),
+      s.service.placeBid(pending, { listingId: listing.id, amount: 200_000, clientBidId: 'u3' }),
+      s.service.placeBid(b, { listingId: listing.id, amount: Number.MAX_SAFE_INTEGER, clientBidId: 'u4' }),
+      s.service.placeBid(b, { listingId: listing.id, amount: 120_000, clientBidId: 'u5' }),
+    ].map(answer);
+    release();
+    await first;
+    expect((await Promise.all(batch)).map(codeOf)).toEqual([
+      expect.objectContaining({ seq: 2 }),
+      'NOT_QUALIFIED',
+      'NOT_QUALIFIED',
+      'VALIDATION_FAILED',
+      expect.objectContaining({ seq: 3 }),
+    ]);
+    expect(s.listings.writeCalls).toEqual({ unlocked: 2, locked: 0 });
+    // The pending registration's refusal is kept; the stranger's and the bad amount are not.
+    expect(s.listings.bidsOf(listing.id).map(({ clientBidId, outcome }) => [clientBidId, outcome])).toEqual([
+      ['u0', 'accepted'],
+      ['u1', 'accepted'],
+      ['u3', 'NOT_QUALIFIED'],
+      ['u5', 'accepted'],
+    ]);
+    expect(s.listings.listing(listing.id)).toMatchObject({ lastSeq: 3, bidCount: 3, leaderId: b.id });
   });
 });

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import { APP_CONFIG, type AppConfig, Clock, FixedWindowRateLimiter } from '@ggzy/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig, Clock, FixedWindowRateLimiter, KeyedBatches } from '@ggzy/common';
 import {
+  type AuctionState,
   type BidDecision,
+  decideBidsInArrivalOrder,
   DomainError,
   type ErrorCode,
-  evaluateBidOnBothClocks,
   INITIAL_AUCTION_STATUS,
   isFen,
   minNextBid,
@@ -15,11 +16,12 @@ import {
   type AcceptedBid,
   type AuditRecord,
   type AuctionHostType,
+  type AuctionRow,
   AuctionsRepository,
-  type BidContext,
+  type BatchContext,
+  type BidBatchWrite,
   type BidEntity,
   isUniqueViolation,
-  type StatusStep,
 } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
 import { type BidView, LIVE_EVENTS, type LiveEvents } from './live-events.js';
@@ -36,13 +38,30 @@ export interface PlaceBid {
   hostType?: AuctionHostType;
 }
 
-const LOCK_FREE_REJECTIONS = new Set<ErrorCode>(['BID_TOO_LOW', 'NOT_QUALIFIED']);
+/** Lock-free tries of one batch before it takes the auction's lock, which always makes progress. */
 const MAX_OPTIMISTIC_ATTEMPTS = 50;
+/** Under the lock only the database's clock can refuse a write; a re-read then decides it closed. */
+const MAX_LOCKED_ATTEMPTS = 3;
+/** One attempt per bidder and clientBidId: the unique key a racing copy of a bid runs into. */
+const CLIENT_BID_KEY = 'bids_auction_id_bidder_id_client_bid_id_key';
+/** Bids decided and committed together at most: bounds the statement and the wait behind it. */
+const MAX_BATCH = 256;
 
 type AcceptedState = Extract<BidDecision, { accepted: true }>['next'];
 
 type Outcome =
   { accepted: true; bid: BidView; fresh: boolean } | { accepted: false; code: ErrorCode; message: string };
+
+interface Pending {
+  user: AuthUser;
+  input: PlaceBid;
+}
+
+/** A batch decided against one read: each bid's outcome, and what must be written for them to stand. */
+interface Plan {
+  outcomes: (Outcome | DomainError)[];
+  write: BidBatchWrite | null;
+}
 
 export function toBidView(bid: BidEntity): BidView {
   return {
@@ -56,10 +75,19 @@ export function toBidView(bid: BidEntity): BidView {
   };
 }
 
-/** The bid path shared by the socket gateway and the REST twin. */
+/**
+ * The bid path shared by the socket gateway and the REST twin. Bids on one auction that
+ * arrive while its previous batch is being written wait, and are then decided together in
+ * arrival order and committed once (group commit). No bid is answered before its batch
+ * commits; a batch that fails to commit answers none of its bids as accepted.
+ */
 @Injectable()
 export class BidService {
   private readonly limiter: FixedWindowRateLimiter;
+  private readonly batches = new KeyedBatches<Pending, Outcome>(
+    (auctionId, pending) => this.decideBatch(auctionId, pending),
+    MAX_BATCH,
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -72,7 +100,7 @@ export class BidService {
   }
 
   /**
-   * Accepted when the transaction commits, never earlier; then broadcast. A retried
+   * Accepted when its batch's transaction commits, never earlier; then broadcast. A retried
    * clientBidId answers with the first outcome. Rejections throw a DomainError.
    */
   async placeBid(user: AuthUser, input: PlaceBid): Promise<BidView> {
@@ -80,127 +108,191 @@ export class BidService {
     if (!isFen(input.amount))
       throw new DomainError('VALIDATION_FAILED', 'amount must be a positive whole number of fen');
     if (!this.limiter.tryHit(user.id)) throw new DomainError('RATE_LIMITED', 'too many bids; slow down');
-    const outcome = await this.decideWithRetry(user, input);
+    const outcome = await this.batches.submit(input.listingId, { user, input });
     if (!outcome.accepted) throw new DomainError(outcome.code, outcome.message);
     if (outcome.fresh) this.liveEvents.publish('bid.accepted', outcome.bid);
     return outcome.bid;
   }
 
-  private async decideWithRetry(user: AuthUser, input: PlaceBid): Promise<Outcome> {
+  /**
+   * The hot path holds no lock across round trips: it reads the auction and every bidder's
+   * registration and earlier attempt at once, decides the batch with the domain rules, then
+   * writes it in one statement only if the auction is unchanged. If another process's write
+   * got there first, or two copies of one clientBidId raced, it reads again and decides anew.
+   */
+  private async decideBatch(auctionId: string, batch: Pending[]): Promise<(Outcome | DomainError)[]> {
+    const keys = batch.map(({ user, input }) => ({ bidderId: user.id, clientBidId: input.clientBidId }));
+    for (let attempt = 0; attempt < MAX_OPTIMISTIC_ATTEMPTS; attempt += 1) {
+      const plan = this.plan(await this.auctions.peekForBids(auctionId, keys), batch);
+      if (!plan.write || (await this.writeOrRetry(plan.write))) return plan.outcomes;
+    }
+    // Under extreme contention fall back to the lock, which always makes progress.
+    return this.decideBatchLocked(auctionId, batch, keys);
+  }
+
+  /**
+   * Under the auction's row lock only the database's clock can refuse the write (a re-read then
+   * decides the batch closed), or a copy of a key sent to another process, whose refusal does
+   * not wait for the lock, can take its key first: the transaction is then run again, and its
+   * read finds that attempt and replays it.
+   */
+  private async decideBatchLocked(
+    auctionId: string,
+    batch: Pending[],
+    keys: { bidderId: string; clientBidId: string }[],
+  ): Promise<(Outcome | DomainError)[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.dataSource.transaction(async (manager) => {
+          for (let read = 1; ; read += 1) {
+            const plan = this.plan(await this.auctions.lockForBids(manager, auctionId, keys), batch);
+            if (!plan.write || (await this.auctions.writeBids(manager, plan.write))) return plan.outcomes;
+            if (read >= MAX_LOCKED_ATTEMPTS) throw new Error('the locked bid write kept failing');
+          }
+        });
+      } catch (error) {
+        if (attempt >= MAX_LOCKED_ATTEMPTS || !isUniqueViolation(error, CLIENT_BID_KEY)) throw error;
+      }
+    }
+  }
+
+  /** Writes lock-free; false (read again) when the auction moved or a copy of a key got there first. */
+  private async writeOrRetry(write: BidBatchWrite): Promise<boolean> {
     try {
-      return await this.decideOptimistically(user, input);
+      return await this.auctions.writeBids(null, write);
     } catch (error) {
-      // Two copies of one clientBidId raced: the loser retries and reads the winner's outcome.
-      if (isUniqueViolation(error, 'bids_auction_id_bidder_id_client_bid_id_key'))
-        return this.decideLocked(user, input);
+      if (isUniqueViolation(error, CLIENT_BID_KEY)) return false;
       throw error;
     }
   }
 
   /**
-   * The hot path holds no lock across round trips. It reads, decides with the domain rules,
-   * then writes only if the listing is unchanged; if another bid got there first it reads
-   * again. Racing losers are recorded without touching the listing: the price only rises and
-   * qualification is settled before bidding, so BID_TOO_LOW or NOT_QUALIFIED read from any
-   * committed state is still true. Time-based rejections take the locked path to stay exact.
+   * Each bid in arrival order: not there for it (a draft, another line's auction) → not found;
+   * a key already used → its first outcome; else the rules, against the state the bids before
+   * it left. Bad input writes nothing; rule rejections of a registered bidder are kept for
+   * supervisors and replays; a bidder with no registration writes nothing (anyone may send
+   * such bids, and a row per attempt would let them fill the table).
    */
-  private async decideOptimistically(user: AuthUser, input: PlaceBid): Promise<Outcome> {
-    for (let attempt = 0; attempt < MAX_OPTIMISTIC_ATTEMPTS; attempt += 1) {
-      const context = await this.auctions.peekForBid(input.listingId, user.id, input.clientBidId);
-      if (!isBiddable(context, input)) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
-      if (context.existing) return replay(context.existing);
-      const now = this.clock.now();
-      const decision = this.evaluate(context, user, input, now);
-      if (!decision.accepted) {
-        if (decision.code === 'VALIDATION_FAILED') return decision;
-        if (!LOCK_FREE_REJECTIONS.has(decision.code)) return this.decideLocked(user, input);
-        await this.recordRejection(null, context, user, input, decision);
-        return decision;
+  private plan(context: BatchContext | null, batch: Pending[]): Plan {
+    const notFound = () => new DomainError('LISTING_NOT_FOUND', 'no such listing');
+    if (!context) return { outcomes: batch.map(notFound), write: null };
+    const { auction, databaseNow } = context;
+    const outcomes: (Outcome | DomainError | undefined)[] = new Array(batch.length);
+    const firstOfKey = new Map<string, number>();
+    const decided: { index: number; pending: Pending; qualified: boolean }[] = [];
+    batch.forEach((pending, index) => {
+      if (!isBiddable(auction, pending.input)) {
+        outcomes[index] = notFound();
+        return;
       }
-      const { bid, row, audit } = acceptedBid(context, user, input, decision.next);
-      const applied = await this.auctions.appendAcceptedBidIfUnchanged(
-        row,
-        { lastSeq: context.auction.lastSeq, endsAt: context.auction.endsAt },
-        acceptStep(context),
-        audit,
-      );
-      if (applied) return { accepted: true, bid, fresh: true };
-    }
-    // Under extreme contention fall back to the lock, which always makes progress.
-    return this.decideLocked(user, input);
-  }
-
-  private decideLocked(user: AuthUser, input: PlaceBid): Promise<Outcome> {
-    return this.dataSource.transaction(async (manager): Promise<Outcome> => {
-      const context = await this.auctions.lockForBid(manager, input.listingId, user.id, input.clientBidId);
-      if (!isBiddable(context, input)) throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
-      if (context.existing) return replay(context.existing);
-      const now = this.clock.now();
-      const decision = this.evaluate(context, user, input, now);
-      if (!decision.accepted) {
-        // Bad input writes nothing; rule rejections are kept for supervisors and for replays.
-        if (decision.code !== 'VALIDATION_FAILED')
-          await this.recordRejection(manager, context, user, input, decision);
-        return decision;
+      const { existing, registration } = context.entries[index];
+      if (existing) {
+        outcomes[index] = replay(existing);
+        return;
       }
-      const { bid, row, audit } = acceptedBid(context, user, input, decision.next);
-      const expected = { lastSeq: context.auction.lastSeq, endsAt: context.auction.endsAt };
-      if (await this.auctions.appendAcceptedBid(manager, row, expected, acceptStep(context), audit))
-        return { accepted: true, bid, fresh: true };
-      // Under the lock only time can have moved: the database's clock passed the end meanwhile.
-      const closed = { code: 'AUCTION_CLOSED' as const, message: 'bidding on this listing has ended' };
-      await this.recordRejection(manager, context, user, input, closed);
-      return { accepted: false, ...closed };
+      const key = JSON.stringify([pending.user.id, pending.input.clientBidId]);
+      const first = firstOfKey.get(key);
+      if (first !== undefined) {
+        outcomes[index] = undefined; // answered below, once the first copy is decided
+        return;
+      }
+      firstOfKey.set(key, index);
+      decided.push({ index, pending, qualified: registration?.status === 'qualified' });
     });
-  }
 
-  private evaluate(context: BidContext, user: AuthUser, input: PlaceBid, now: Date) {
-    return evaluateBidOnBothClocks(
-      context.auction,
-      { bidderId: user.id, qualified: context.registration?.status === 'qualified', amount: input.amount },
-      now,
-      context.databaseNow,
+    const { decisions, state } = decideBidsInArrivalOrder(
+      auction,
+      decided.map(({ pending, qualified }) => ({
+        bidderId: pending.user.id,
+        qualified,
+        amount: pending.input.amount,
+      })),
+      this.clock.now(),
+      databaseNow,
     );
-  }
-
-  /**
-   * Rejections of a registered bidder are kept (supervisors see them, a replay answers the
-   * same). A bidder with no registration on the auction writes nothing: anyone may send
-   * such bids, and a row per attempt would let them fill the table.
-   */
-  private async recordRejection(
-    manager: EntityManager | null,
-    context: BidContext,
-    user: AuthUser,
-    input: PlaceBid,
-    decision: { code: ErrorCode; message: string },
-  ) {
-    if (!context.registration) return;
-    await this.auctions.recordRejectedBid(manager, {
-      bidderId: user.id,
-      clientBidId: input.clientBidId,
-      amount: input.amount,
-      auctionId: context.auction.id,
-      code: decision.code,
-      message: decision.message,
-      at: context.databaseNow,
+    const write: BidBatchWrite = {
+      auctionId: auction.id,
+      expected: { lastSeq: auction.lastSeq, endsAt: auction.endsAt, status: auction.status },
+      next: null,
+      bids: [],
+      audit: [],
+    };
+    let before: AuctionState = auction;
+    decided.forEach(({ index, pending }, i) => {
+      const decision = decisions[i];
+      const registration = context.entries[index].registration;
+      if (decision.accepted) {
+        const { bid, row, audit } = acceptedBid(
+          auction,
+          before,
+          databaseNow,
+          pending,
+          registration!,
+          decision.next,
+        );
+        write.bids.push({ accepted: true, bid: row });
+        write.audit.push(audit);
+        outcomes[index] = { accepted: true, bid, fresh: true };
+        before = { ...before, ...decision.next, status: nextAuctionStatus(before.status, 'accept_bid')! };
+        return;
+      }
+      outcomes[index] = decision;
+      if (decision.code !== 'VALIDATION_FAILED' && registration)
+        write.bids.push({
+          accepted: false,
+          bid: {
+            auctionId: auction.id,
+            bidderId: pending.user.id,
+            clientBidId: pending.input.clientBidId,
+            amount: pending.input.amount,
+            code: decision.code,
+            message: decision.message,
+            at: databaseNow,
+          },
+        });
     });
+    if (state.lastSeq !== auction.lastSeq)
+      write.next = {
+        currentPrice: state.currentPrice!,
+        leaderId: state.leaderId!,
+        bidCount: state.bidCount,
+        lastSeq: state.lastSeq,
+        endsAt: state.endsAt,
+        status: state.status,
+        at: databaseNow,
+      };
+    // A later copy of a key in the batch answers as the first did; it is not published again.
+    batch.forEach((pending, index) => {
+      if (outcomes[index] !== undefined) return;
+      const first = outcomes[firstOfKey.get(JSON.stringify([pending.user.id, pending.input.clientBidId]))!]!;
+      outcomes[index] = first instanceof DomainError || !first.accepted ? first : { ...first, fresh: false };
+    });
+    return {
+      outcomes: outcomes as (Outcome | DomainError)[],
+      write: write.bids.length > 0 ? write : null,
+    };
   }
 }
 
 /**
  * The accepted bid as the API shows it, as the table stores it, and as the audit trail records
- * it. Its time is the database's (the clock every instance shares), as is the new end.
+ * it, decided on `before` (the auction as the batch's earlier bids left it). Its time is the
+ * database's (the clock every instance shares), as is the new end.
  */
-function acceptedBid(context: BidContext, user: AuthUser, input: PlaceBid, next: AcceptedState) {
-  const { auction, registration } = context;
-  const now = context.databaseNow;
+function acceptedBid(
+  auction: AuctionRow,
+  before: AuctionState,
+  now: Date,
+  { user, input }: Pending,
+  registration: { bidderCode: string | null },
+  next: AcceptedState,
+) {
   // Built from the id the database returned, never the one the client typed.
   const bid: BidView = {
     listingId: auction.id,
     seq: next.lastSeq,
     amount: input.amount,
-    bidderCode: registration!.bidderCode!,
+    bidderCode: registration.bidderCode!,
     at: now.toISOString(),
     endsAt: next.endsAt.toISOString(),
     minNextBid: minNextBid({
@@ -234,28 +326,20 @@ function acceptedBid(context: BidContext, user: AuthUser, input: PlaceBid, next:
       bidderCode: bid.bidderCode,
       clientBidId: input.clientBidId,
       endsAt: bid.endsAt,
-      ...(acceptStep(context).to !== auction.status ? { opened: true } : {}),
+      // The bid whose accept_bid step (the lifecycle table's) moved the status opened the auction.
+      ...(nextAuctionStatus(before.status, 'accept_bid') !== before.status ? { opened: true } : {}),
     },
   };
   return { bid, row, audit };
-}
-
-/** The status an accepted bid moves the auction to, from the lifecycle table (announced → bidding). */
-function acceptStep(context: BidContext): StatusStep {
-  const from = context.auction.status;
-  const to = nextAuctionStatus(from, 'accept_bid');
-  // The rules accept only in a live phase, which the table's accept_bid covers.
-  if (!to) throw new Error(`accept_bid is not allowed from ${from}`);
-  return { from, to };
 }
 
 /**
  * A draft is not there for bidders, nor another line's auction for a line's own endpoint: the
  * same answer as an id that does not exist.
  */
-function isBiddable(context: BidContext | null, input: PlaceBid): context is BidContext {
-  if (!context || context.auction.status === INITIAL_AUCTION_STATUS) return false;
-  return input.hostType === undefined || context.auction.hostType === input.hostType;
+function isBiddable(auction: AuctionRow, input: PlaceBid): boolean {
+  if (auction.status === INITIAL_AUCTION_STATUS) return false;
+  return input.hostType === undefined || auction.hostType === input.hostType;
 }
 
 function replay(existing: BidEntity): Outcome {

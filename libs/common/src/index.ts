@@ -9,3 +9,4 @@ export * from './validation.js';
 export * from './core.module.js';
 export * from './ids.js';
 export * from './client-address.js';
+export * from './keyed-batches.js';

@@ -4,6 +4,7 @@ import {
   type BidAttempt,
   auctionPhase,
   closeOutcome,
+  decideBidsInArrivalOrder,
   endsAtAfterBid,
   evaluateBid,
   evaluateBidOnBothClocks,
@@ -568,5 +569,179 @@ describe('evaluateBidOnBothClocks: the database clock decides, the process clock
       accepted: true,
       next: { endsAt: new Date(databaseNow + EXTENSION_SECONDS * SECOND) },
     });
+  });
+});
+
+describe('decideBidsInArrivalOrder: a batch decided in arrival order, each against the state the last left', () => {
+  /** Outcome per attempt, as 'accepted' or the code, and the state the batch leaves. */
+  function decide(
+    patch: Patch,
+    attempts: Partial<BidAttempt>[],
+    processNow: number,
+    databaseNow = processNow,
+  ) {
+    const result = decideBidsInArrivalOrder(
+      state(patch),
+      attempts.map((a) => bid(a)),
+      new Date(processNow),
+      new Date(databaseNow),
+    );
+    return {
+      outcomes: result.decisions.map((d) => (d.accepted ? 'accepted' : d.code)),
+      state: result.state,
+    };
+  }
+
+  const cases: {
+    name: string;
+    patch: Patch;
+    attempts: Partial<BidAttempt>[];
+    at: number;
+    outcomes: ('accepted' | ErrorCode)[];
+    leaves: Partial<AuctionState>;
+  }[] = [
+    {
+      name: 'three bidders raising in turn: all accepted, seq and count advance per bid',
+      patch: {},
+      attempts: [
+        { bidderId: 'a', amount: 100_000 },
+        { bidderId: 'b', amount: 105_000 },
+        { bidderId: 'c', amount: 110_000 },
+      ],
+      at: IN_FREE,
+      outcomes: ['accepted', 'accepted', 'accepted'],
+      leaves: { currentPrice: 110_000, leaderId: 'c', lastSeq: 3, bidCount: 3, status: 'bidding' },
+    },
+    {
+      name: 'two bids of the same amount: the first arrival wins, the second is too low against it',
+      patch: {},
+      attempts: [
+        { bidderId: 'a', amount: 100_000 },
+        { bidderId: 'b', amount: 100_000 },
+      ],
+      at: IN_FREE,
+      outcomes: ['accepted', 'BID_TOO_LOW'],
+      leaves: { currentPrice: 100_000, leaderId: 'a', lastSeq: 1, bidCount: 1 },
+    },
+    {
+      name: 'the leader of the batch bidding again in the same batch is SELF_OUTBID',
+      patch: {},
+      attempts: [
+        { bidderId: 'a', amount: 100_000 },
+        { bidderId: 'a', amount: 200_000 },
+        { bidderId: 'b', amount: 105_000 },
+      ],
+      at: IN_FREE,
+      outcomes: ['accepted', 'SELF_OUTBID', 'accepted'],
+      leaves: { currentPrice: 105_000, leaderId: 'b', lastSeq: 2 },
+    },
+    {
+      name: 'the self-outbid option lets the leader raise within the batch',
+      patch: { allowSelfOutbid: true },
+      attempts: [
+        { bidderId: 'a', amount: 100_000 },
+        { bidderId: 'a', amount: 200_000 },
+      ],
+      at: IN_FREE,
+      outcomes: ['accepted', 'accepted'],
+      leaves: { currentPrice: 200_000, leaderId: 'a', lastSeq: 2 },
+    },
+    {
+      name: 'an announced auction opens on the first accepted bid; later bids see it bidding',
+      patch: { status: 'announced' },
+      attempts: [
+        { bidderId: 'a', amount: 90_000 },
+        { bidderId: 'b', amount: 100_000 },
+        { bidderId: 'c', amount: 105_000 },
+      ],
+      at: IN_FREE,
+      outcomes: ['BID_TOO_LOW', 'accepted', 'accepted'],
+      leaves: { status: 'bidding', leaderId: 'c', lastSeq: 2 },
+    },
+    {
+      name: 'an unqualified bidder between two qualified ones changes nothing',
+      patch: WITH_LEADER,
+      attempts: [
+        { bidderId: 'b', amount: 125_000 },
+        { bidderId: 'x', amount: 500_000, qualified: false },
+        { bidderId: 'c', amount: 130_000 },
+      ],
+      at: IN_FREE,
+      outcomes: ['accepted', 'NOT_QUALIFIED', 'accepted'],
+      leaves: { currentPrice: 130_000, leaderId: 'c', lastSeq: 5, bidCount: 5 },
+    },
+    {
+      name: 'in the countdown each accepted bid restarts the end from the database’s clock',
+      patch: {},
+      attempts: [
+        { bidderId: 'a', amount: 100_000 },
+        { bidderId: 'b', amount: 105_000 },
+      ],
+      at: IN_COUNTDOWN,
+      outcomes: ['accepted', 'accepted'],
+      leaves: { endsAt: new Date(IN_COUNTDOWN + EXTENSION_SECONDS * SECOND), lastSeq: 2 },
+    },
+    {
+      name: 'a batch read after the end is closed, every bid of it, and the state is untouched',
+      patch: WITH_LEADER,
+      attempts: [
+        { bidderId: 'b', amount: 125_000 },
+        { bidderId: 'c', amount: 130_000 },
+      ],
+      at: ENDS,
+      outcomes: ['AUCTION_CLOSED', 'AUCTION_CLOSED'],
+      leaves: { currentPrice: 120_000, leaderId: 'alice', lastSeq: 3, endsAt: new Date(ENDS) },
+    },
+    {
+      name: 'an amount over the host’s limit is VALIDATION_FAILED and the next bid is decided as if it never came',
+      patch: {},
+      attempts: [
+        { bidderId: 'a', amount: Number.MAX_SAFE_INTEGER },
+        { bidderId: 'b', amount: 100_000 },
+      ],
+      at: IN_FREE,
+      outcomes: ['VALIDATION_FAILED', 'accepted'],
+      leaves: { currentPrice: 100_000, leaderId: 'b', lastSeq: 1 },
+    },
+    {
+      name: 'an empty batch leaves the state as it was',
+      patch: WITH_LEADER,
+      attempts: [],
+      at: IN_FREE,
+      outcomes: [],
+      leaves: { currentPrice: 120_000, leaderId: 'alice', lastSeq: 3 },
+    },
+  ];
+
+  it.each(cases)('$name', ({ patch, attempts, at, outcomes, leaves }) => {
+    const result = decide(patch, attempts, at);
+    expect(result.outcomes).toEqual(outcomes);
+    expect(result.state).toMatchObject(leaves);
+  });
+
+  it('decides each bid exactly as evaluateBidOnBothClocks would on the state the previous ones left', () => {
+    const attempts = [
+      bid({ bidderId: 'a', amount: 100_000 }),
+      bid({ bidderId: 'b', amount: 100_000 }),
+      bid({ bidderId: 'b', amount: 110_000 }),
+      bid({ bidderId: 'b', amount: 120_000 }),
+    ];
+    const now = new Date(IN_COUNTDOWN);
+    let expected = state();
+    const oneByOne = attempts.map((attempt) => {
+      const decision = evaluateBidOnBothClocks(expected, attempt, now, now);
+      if (decision.accepted) expected = { ...expected, ...decision.next };
+      return decision;
+    });
+    const batch = decideBidsInArrivalOrder(state(), attempts, now, now);
+    expect(batch.decisions).toEqual(oneByOne);
+    expect(batch.state).toEqual(expected);
+  });
+
+  it('leaves the state it was given as it was', () => {
+    const given = state(WITH_LEADER);
+    const copy = structuredClone(given);
+    decideBidsInArrivalOrder(given, [bid({ amount: 125_000 })], new Date(IN_FREE), new Date(IN_FREE));
+    expect(given).toEqual(copy);
   });
 });

@@ -135,6 +135,32 @@ export function evaluateBidOnBothClocks(
   return decision;
 }
 
+/**
+ * Bids that arrived together for one auction (a group commit's batch), decided in arrival
+ * order: each against the state the previous one left, on the same two clocks. An accepted
+ * bid moves the status by the lifecycle table's `accept_bid` (announced → bidding), so the
+ * next bid of the batch sees the auction as the first one left it.
+ */
+export function decideBidsInArrivalOrder(
+  state: AuctionState,
+  attempts: readonly BidAttempt[],
+  processNow: Date,
+  databaseNow: Date,
+): { decisions: BidDecision[]; state: AuctionState } {
+  let current = state;
+  const decisions = attempts.map((attempt) => {
+    const decision = evaluateBidOnBothClocks(current, attempt, processNow, databaseNow);
+    if (decision.accepted) {
+      const status = nextAuctionStatus(current.status, 'accept_bid');
+      // The rules accept only in a live phase, which the table's accept_bid covers.
+      if (!status) throw new Error(`accept_bid is not allowed from ${current.status}`);
+      current = { ...current, ...decision.next, status };
+    }
+    return decision;
+  });
+  return { decisions, state: current };
+}
+
 /** The engine's result: the final price and the winner. What that is worth as a deal is the host's call. */
 export type CloseOutcome =
   | { status: 'sold'; finalPrice: Fen; winnerId: string }

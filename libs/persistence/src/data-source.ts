@@ -15,6 +15,7 @@ import { Deposits1764360000000 } from './migrations/1764360000000-deposits.js';
 import { OnSiteAuctions1764360000001 } from './migrations/1764360000001-on-site-auctions.js';
 import { AuditAppRole1764310000002 } from './migrations/1764310000002-audit-app-role.js';
 import { TransferProjects1764360000100 } from './migrations/1764360000100-transfer-projects.js';
+import { BidArrival1764370000000 } from './migrations/1764370000000-bid-arrival.js';
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 
 export const ENTITIES = [
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   Deposits1764360000000,
   OnSiteAuctions1764360000001,
   TransferProjects1764360000100,
+  BidArrival1764370000000,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -12,14 +12,23 @@ import { AuctionEntity, type AuctionHostType } from './auction.entity.js';
 /** An auction as the rules see it, with its id and what hosts it. */
 export type AuctionRow = AuctionState & { id: string; hostType: AuctionHostType };
 
-/** What the bid path reads, in one round trip. */
-export interface BidContext {
+/** Who sent one bid of a batch, under which key: what the batch read looks up per bid. */
+export interface BidKey {
+  bidderId: string;
+  clientBidId: string;
+}
+
+/** What the bid path reads for a batch of bids on one auction, in one round trip. */
+export interface BatchContext {
   /** `id` is the auction's id as the database returns it: views, rooms and audit use this one. */
   auction: AuctionRow;
   /** The database's clock at the read: it may refuse a bid the process's clock would accept. */
   databaseNow: Date;
-  registration: { status: string; bidderCode: string | null } | null;
-  existing: BidEntity | null;
+  /** Per key, in the order given: the bidder's registration on the host and any earlier attempt with the key. */
+  entries: {
+    registration: { status: string; bidderCode: string | null } | null;
+    existing: BidEntity | null;
+  }[];
 }
 
 export interface AcceptedBid {
@@ -35,13 +44,41 @@ export interface AcceptedBid {
   bidCount: number;
 }
 
+/** A refused attempt as kept for supervisors and replays. */
+export interface RejectedBid {
+  auctionId: string;
+  bidderId: string;
+  clientBidId: string;
+  amount: number;
+  code: string;
+  message: string;
+  at: Date;
+}
+
 /**
- * The statuses an accepted bid moves the auction between, from the lifecycle table: the write
- * applies only if the auction still has `from`, and leaves it `to`.
+ * One batch's write (group commit): its bids in arrival order, accepted and rejected, the
+ * auction as the last accepted bid left it, and the audit entries of the accepted ones. It
+ * applies whole, only if the auction is still exactly as the decisions read it, or not at all.
  */
-export interface StatusStep {
-  from: AuctionStatus;
-  to: AuctionStatus;
+export interface BidBatchWrite {
+  auctionId: string;
+  /** The auction as the decisions read it. */
+  expected: { lastSeq: number; endsAt: Date; status: AuctionStatus };
+  /**
+   * The auction after the batch (its status from the lifecycle table's accept_bid), when the
+   * batch accepted a bid; null when it only refused.
+   */
+  next: {
+    currentPrice: number;
+    leaderId: string;
+    bidCount: number;
+    lastSeq: number;
+    endsAt: Date;
+    status: AuctionStatus;
+    at: Date;
+  } | null;
+  bids: ({ accepted: true; bid: AcceptedBid } | { accepted: false; bid: RejectedBid })[];
+  audit: AuditRecord[];
 }
 
 export interface CloseContext {
@@ -64,19 +101,28 @@ export interface DealOfAuction {
 
 /*
  * Registrations (apply → qualify → bidder code) are keyed by the host, whose id is the
- * auction's: the bid path reads the bidder's with the auction in the same round trip.
+ * auction's: the batch read takes each bidder's with the auction in the same round trip, one
+ * row per key in the order given.
  */
-const BID_CONTEXT_SQL = `
+const BATCH_CONTEXT_SQL = `
   SELECT a.id, a.host_type, a.status, a.start_price, a.increment, a.reserve_price, a.max_bid,
          a.allow_self_outbid, a.bidding_starts_at, a.free_bidding_ends_at, a.extension_seconds, a.ends_at,
          a.current_price, a.leader_id, a.bid_count, a.last_seq, clock_timestamp() AS database_now,
          r.status AS registration_status, r.bidder_code,
          b.id AS existing_id
   FROM auctions a
-  LEFT JOIN registrations r ON r.host_type = a.host_type AND r.host_id = a.id AND r.bidder_id = $2
-  LEFT JOIN bids b ON b.auction_id = a.id AND b.bidder_id = $2 AND b.client_bid_id = $3
-  WHERE a.id = $1`;
-const LOCK_FOR_BID_SQL = `${BID_CONTEXT_SQL} FOR UPDATE OF a`;
+  CROSS JOIN unnest($2::uuid[], $3::varchar[]) WITH ORDINALITY AS k(bidder_id, client_bid_id, ord)
+  LEFT JOIN registrations r ON r.host_type = a.host_type AND r.host_id = a.id AND r.bidder_id = k.bidder_id
+  LEFT JOIN bids b ON b.auction_id = a.id AND b.bidder_id = k.bidder_id AND b.client_bid_id = k.client_bid_id
+  WHERE a.id = $1
+  ORDER BY k.ord`;
+/*
+ * Locking takes its own statement, before the reads: a statement computes its joins and its
+ * clock before it waits for a row lock, so a read made in the same statement as the lock would
+ * show the clock, and the earlier attempts, of before the wait. The next statement (READ
+ * COMMITTED) sees what the holder committed, and the clock after the wait.
+ */
+const LOCK_AUCTION_SQL = `SELECT id FROM auctions WHERE id = $1 FOR UPDATE`;
 
 /* An accepted bid written as history (the demo's finished auctions): no live checks. */
 const historyAudit = auditAppendParts(12);
@@ -92,31 +138,56 @@ const APPEND_HISTORICAL_BID_SQL = `
   ${historyAudit.statement}`;
 
 /*
- * The one accept statement: the write applies only if the auction is still exactly as the
- * rules saw it (same last accepted bid, same end, same status) and the database's clock
- * agrees the auction is open, so an instance whose clock runs behind cannot accept a bid
- * after the end. Everything happens in one statement, so on the lock-free path the row lock
- * lives only inside PostgreSQL; under the locked path's lock it can only fail on the clock.
- * The statuses ($13 read, $14 next) come from the lifecycle table.
+ * A batch's one statement. It applies only if the auction is still exactly as the rules read
+ * it (same last accepted bid, same end, same status); with an accepted bid, also only if the
+ * database's clock agrees bidding is open, so an instance whose clock runs behind cannot
+ * accept after the end. The bids, then the audit entries (the chain's trigger hashes them in
+ * this order), follow in arrival order or not at all. On the lock-free path the row lock
+ * lives only inside PostgreSQL; under the locked path's lock only the clock can refuse it.
+ * A batch that only refused reads the auction without writing it.
  */
-const acceptAudit = auditAppendParts(15, 'AND EXISTS (SELECT 1 FROM auction)');
-const APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL = `
-  WITH auction AS (
-    UPDATE auctions
-    SET current_price = $4, leader_id = $2, bid_count = $10, last_seq = $5, ends_at = $7,
-        status = $14, updated_at = $9
-    WHERE id = $1 AND last_seq = $11 AND ends_at = $12 AND status = $13
-      AND clock_timestamp() >= bidding_starts_at AND clock_timestamp() < ends_at
-    RETURNING id),
-  accepted AS (
-    INSERT INTO bids (auction_id, bidder_id, client_bid_id, amount, outcome, seq, bidder_code, ends_at, min_next_bid, at)
-    SELECT $1, $2, $3, $4, 'accepted', $5, $6, $7, $8, $9 FROM auction)
-  ${acceptAudit.statement}`;
+const BID_COLUMNS = `bidder_id, client_bid_id, amount, outcome, message, seq, bidder_code, ends_at, min_next_bid, at`;
+const BID_TYPES = `uuid[], varchar[], bigint[], varchar[], text[], integer[], varchar[], timestamptz[], bigint[], timestamptz[]`;
+const AUDIT_TYPES = `timestamptz[], uuid[], varchar[], varchar[], varchar[], text[]`;
 
-const RECORD_REJECTION_SQL = `INSERT INTO bids (auction_id, bidder_id, client_bid_id, amount, outcome, message, at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7)`;
+function batchWriteSql(accepting: boolean): string {
+  const p = (n: number) => `$${n}`;
+  const guard = accepting
+    ? `UPDATE auctions
+       SET current_price = $5, leader_id = $6, bid_count = $7, last_seq = $8, ends_at = $9,
+           status = $10, updated_at = $11
+       WHERE id = $1 AND last_seq = $2 AND ends_at = $3 AND status = $4
+         AND clock_timestamp() >= bidding_starts_at AND clock_timestamp() < ends_at
+       RETURNING id`
+    : `SELECT id FROM auctions WHERE id = $1 AND last_seq = $2 AND ends_at = $3 AND status = $4`;
+  const first = accepting ? 12 : 5;
+  const bidParams = BID_TYPES.split(', ').map((type, i) => `${p(first + i)}::${type}`);
+  const auditParams = AUDIT_TYPES.split(', ').map((type, i) => `${p(first + 10 + i)}::${type}`);
+  const trail = accepting
+    ? `, trail AS (
+        INSERT INTO audit_log (at, actor_id, action, entity_type, entity_id, payload)
+        SELECT e.at, e.actor_id, e.action, e.entity_type, e.entity_id, e.payload
+        FROM unnest(${auditParams.join(', ')}) WITH ORDINALITY
+          AS e(at, actor_id, action, entity_type, entity_id, payload, ord)
+        WHERE EXISTS (SELECT 1 FROM auction)
+        ORDER BY e.ord)`
+    : '';
+  return `
+    WITH auction AS (${guard}),
+    written AS (
+      INSERT INTO bids (auction_id, ${BID_COLUMNS})
+      SELECT $1, ${BID_COLUMNS.split(', ')
+        .map((column) => `x.${column}`)
+        .join(', ')}
+      FROM unnest(${bidParams.join(', ')}) WITH ORDINALITY AS x(${BID_COLUMNS}, ord)
+      WHERE EXISTS (SELECT 1 FROM auction)
+      ORDER BY x.ord)${trail}
+    SELECT EXISTS (SELECT 1 FROM auction) AS applied`;
+}
+const WRITE_ACCEPTING_BATCH_SQL = batchWriteSql(true);
+const WRITE_REFUSING_BATCH_SQL = batchWriteSql(false);
 
-const LOCK_FOR_CLOSE_SQL = `
+const READ_FOR_CLOSE_SQL = `
   SELECT a.id, a.host_type, a.status, a.start_price, a.increment, a.reserve_price, a.max_bid,
          a.allow_self_outbid, a.bidding_starts_at, a.free_bidding_ends_at, a.extension_seconds, a.ends_at,
          a.current_price, a.leader_id, a.bid_count, a.last_seq,
@@ -124,8 +195,7 @@ const LOCK_FOR_CLOSE_SQL = `
   FROM auctions a
   LEFT JOIN registrations r ON r.host_type = a.host_type AND r.host_id = a.id AND r.bidder_id = a.leader_id
   LEFT JOIN users u ON u.id = a.leader_id
-  WHERE a.id = $1
-  FOR UPDATE OF a`;
+  WHERE a.id = $1`;
 
 const soldAudit = auditAppendParts(12);
 const CLOSE_SOLD_SQL = `
@@ -241,24 +311,29 @@ export class AuctionsRepository {
 
   // --- the bid path ---
 
-  /** Locks the auction row and reads the bidder's registration and any earlier attempt with this key. */
-  lockForBid(
-    manager: EntityManager,
-    auctionId: string,
-    bidderId: string,
-    clientBidId: string,
-  ): Promise<BidContext | null> {
-    return this.readBidContext(manager, LOCK_FOR_BID_SQL, [auctionId, bidderId, clientBidId]);
+  /**
+   * Locks the auction row (until the caller's transaction ends), then reads, per key, the
+   * bidder's registration and any earlier attempt, with the clock after the lock was had.
+   */
+  async lockForBids(manager: EntityManager, auctionId: string, keys: BidKey[]): Promise<BatchContext | null> {
+    const locked = (await manager.query(LOCK_AUCTION_SQL, [auctionId])) as unknown[];
+    if (locked.length === 0) return null;
+    return this.readBatchContext(
+      manager,
+      (values) => manager.query(BATCH_CONTEXT_SQL, values),
+      auctionId,
+      keys,
+    );
   }
 
-  /** The same read without the lock, for decisions that stay true as the auction moves on. */
-  async peekForBid(auctionId: string, bidderId: string, clientBidId: string): Promise<BidContext | null> {
-    const { rows } = await this.prepared('ggzy_peek_bid', BID_CONTEXT_SQL, [
+  /** The same read without the lock: the batch's write checks the auction is unchanged. */
+  peekForBids(auctionId: string, keys: BidKey[]): Promise<BatchContext | null> {
+    return this.readBatchContext(
+      this.dataSource.manager,
+      async (values) => (await this.prepared('ggzy_peek_bids', BATCH_CONTEXT_SQL, values)).rows,
       auctionId,
-      bidderId,
-      clientBidId,
-    ]);
-    return this.toBidContext(this.dataSource.manager, rows);
+      keys,
+    );
   }
 
   /*
@@ -275,37 +350,49 @@ export class AuctionsRepository {
     return pool.query({ name, text, values });
   }
 
-  private async readBidContext(
+  private async readBatchContext(
     manager: EntityManager,
-    sql: string,
-    params: string[],
-  ): Promise<BidContext | null> {
-    const rows = (await manager.query(sql, params)) as Record<string, any>[];
-    return this.toBidContext(manager, rows);
-  }
-
-  private async toBidContext(
-    manager: EntityManager,
-    rows: Record<string, any>[],
-  ): Promise<BidContext | null> {
+    query: (values: unknown[]) => Promise<Record<string, any>[]>,
+    auctionId: string,
+    keys: BidKey[],
+  ): Promise<BatchContext | null> {
+    const rows = await query([
+      auctionId,
+      keys.map((key) => key.bidderId),
+      keys.map((key) => key.clientBidId),
+    ]);
     if (rows.length === 0) return null;
-    const row = rows[0];
-    const existing = row.existing_id
-      ? await manager.getRepository(BidEntity).findOneByOrFail({ id: row.existing_id as string })
-      : null;
+    // Replays are rare: their rows are read whole in one more query, only when there are any.
+    const existingIds = rows.flatMap((row) => (row.existing_id ? [row.existing_id as string] : []));
+    const existing = new Map(
+      existingIds.length === 0
+        ? []
+        : (await manager.getRepository(BidEntity).findBy({ id: In(existingIds) })).map((bid) => [
+            bid.id,
+            bid,
+          ]),
+    );
     return {
-      auction: toAuctionRow(row),
-      databaseNow: row.database_now,
-      registration: row.registration_status
-        ? { status: row.registration_status, bidderCode: row.bidder_code }
-        : null,
-      existing,
+      auction: toAuctionRow(rows[0]),
+      // One clock for the batch: the latest the rows carry, read after the row was had.
+      databaseNow: rows.reduce<Date>(
+        (latest, row) => (row.database_now > latest ? row.database_now : latest),
+        rows[0].database_now,
+      ),
+      entries: rows.map((row) => ({
+        registration: row.registration_status
+          ? { status: row.registration_status, bidderCode: row.bidder_code }
+          : null,
+        existing: row.existing_id ? (existing.get(row.existing_id) ?? null) : null,
+      })),
     };
   }
 
-  /** Locks the auction for closing and reads the leader's code and name with it. */
+  /** Locks the auction for closing, then reads it with the leader's code and name and the clock after the lock. */
   async lockForClose(manager: EntityManager, auctionId: string): Promise<CloseContext | null> {
-    const rows = (await manager.query(LOCK_FOR_CLOSE_SQL, [auctionId])) as Record<string, any>[];
+    const locked = (await manager.query(LOCK_AUCTION_SQL, [auctionId])) as unknown[];
+    if (locked.length === 0) return null;
+    const rows = (await manager.query(READ_FOR_CLOSE_SQL, [auctionId])) as Record<string, any>[];
     if (rows.length === 0) return null;
     const row = rows[0];
     return {
@@ -386,78 +473,36 @@ export class AuctionsRepository {
   }
 
   /**
-   * Under the auction lock: writes the accepted bid, moves the auction on and appends the
-   * audit entry in one statement; false when the database's clock says bidding is over.
+   * Writes a batch (BidBatchWrite) in one statement, lock-free (`manager` null) or inside the
+   * caller's transaction; false when the auction was no longer as the batch read it (or, with
+   * an accepted bid, the database's clock says bidding is over), and then nothing is written.
    */
-  async appendAcceptedBid(
-    manager: EntityManager,
-    bid: AcceptedBid,
-    expected: { lastSeq: number; endsAt: Date },
-    step: StatusStep,
-    audit: AuditRecord,
-  ): Promise<boolean> {
-    // An UPDATE's raw result is [rows, rowCount].
-    const appended = (await manager.query(APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, [
-      ...acceptedBidParams(bid),
-      expected.lastSeq,
-      expected.endsAt,
-      step.from,
-      step.to,
-      ...acceptAudit.params(audit),
-    ])) as unknown[];
-    return appended.length === 1;
-  }
-
-  /**
-   * Writes the accepted bid only if the auction still has `expected` last seq, end and status;
-   * false when another write got there first (the caller re-reads and decides again).
-   */
-  async appendAcceptedBidIfUnchanged(
-    bid: AcceptedBid,
-    expected: { lastSeq: number; endsAt: Date },
-    step: StatusStep,
-    audit: AuditRecord,
-  ): Promise<boolean> {
-    const result = await this.prepared('ggzy_append_bid_if_unchanged', APPEND_ACCEPTED_BID_IF_UNCHANGED_SQL, [
-      ...acceptedBidParams(bid),
-      expected.lastSeq,
-      expected.endsAt,
-      step.from,
-      step.to,
-      ...acceptAudit.params(audit),
-    ]);
-    // One row back means the audit entry was written, which happens only when the auction moved.
-    return result.rowCount === 1;
-  }
-
-  /** Rejected attempts are kept for supervisors and make a retried clientBidId answer the same. */
-  async recordRejectedBid(
-    manager: EntityManager | null,
-    attempt: {
-      auctionId: string;
-      bidderId: string;
-      clientBidId: string;
-      amount: number;
-      code: string;
-      message: string;
-      at: Date;
-    },
-  ): Promise<void> {
+  async writeBids(manager: EntityManager | null, batch: BidBatchWrite): Promise<boolean> {
+    const accepting = batch.next !== null;
     const values = [
-      attempt.auctionId,
-      attempt.bidderId,
-      attempt.clientBidId,
-      attempt.amount,
-      attempt.code,
-      attempt.message,
-      attempt.at,
+      batch.auctionId,
+      batch.expected.lastSeq,
+      batch.expected.endsAt,
+      batch.expected.status,
+      ...(batch.next
+        ? [
+            batch.next.currentPrice,
+            batch.next.leaderId,
+            batch.next.bidCount,
+            batch.next.lastSeq,
+            batch.next.endsAt,
+            batch.next.status,
+            batch.next.at,
+          ]
+        : []),
+      ...bidColumns(batch.bids),
+      ...(accepting ? auditColumns(batch.audit) : []),
     ];
-    // Outside a transaction (the lock-free path) it is a prepared statement of its own.
-    if (!manager) {
-      await this.prepared('ggzy_record_rejection', RECORD_REJECTION_SQL, values);
-      return;
-    }
-    await manager.query(RECORD_REJECTION_SQL, values);
+    const sql = accepting ? WRITE_ACCEPTING_BATCH_SQL : WRITE_REFUSING_BATCH_SQL;
+    const rows = manager
+      ? ((await manager.query(sql, values)) as { applied: boolean }[])
+      : (await this.prepared(accepting ? 'ggzy_write_bids' : 'ggzy_write_refusals', sql, values)).rows;
+    return rows[0].applied === true;
   }
 
   /**
@@ -509,7 +554,7 @@ export class AuctionsRepository {
   async listAttempts(auctionId: string, limit: number, offset: number) {
     const [items, total] = await this.dataSource.getRepository(BidEntity).findAndCount({
       where: { auctionId },
-      order: { at: 'ASC', id: 'ASC' },
+      order: { at: 'ASC', arrival: 'ASC' },
       take: limit,
       skip: offset,
     });
@@ -539,7 +584,7 @@ function toAuctionRow(row: Record<string, any>): AuctionRow {
   };
 }
 
-/** $1–$10 of the accepted-bid statements. */
+/** $1–$10 of the historical accepted-bid statement. */
 function acceptedBidParams(bid: AcceptedBid): unknown[] {
   return [
     bid.auctionId,
@@ -553,4 +598,42 @@ function acceptedBidParams(bid: AcceptedBid): unknown[] {
     bid.at,
     bid.bidCount,
   ];
+}
+
+/** A batch's bids as the ten arrays of BID_COLUMNS, one element per bid in arrival order. */
+function bidColumns(bids: BidBatchWrite['bids']): unknown[][] {
+  const rows = bids.map((entry) =>
+    entry.accepted
+      ? [
+          entry.bid.bidderId,
+          entry.bid.clientBidId,
+          entry.bid.amount,
+          'accepted',
+          null,
+          entry.bid.seq,
+          entry.bid.bidderCode,
+          entry.bid.endsAt,
+          entry.bid.minNextBid,
+          entry.bid.at,
+        ]
+      : [
+          entry.bid.bidderId,
+          entry.bid.clientBidId,
+          entry.bid.amount,
+          entry.bid.code,
+          entry.bid.message,
+          null,
+          null,
+          null,
+          null,
+          entry.bid.at,
+        ],
+  );
+  return Array.from({ length: 10 }, (_, column) => rows.map((row) => row[column]));
+}
+
+/** The audit entries as the six arrays the trail's INSERT unnests. */
+function auditColumns(records: AuditRecord[]): unknown[][] {
+  const rows = records.map((record) => auditAppendParts(1).params(record));
+  return Array.from({ length: 6 }, (_, column) => rows.map((row) => row[column]));
 }

@@ -17,4 +17,6 @@ export class BidEntity {
   @Column({ name: 'min_next_bid', type: 'bigint', nullable: true, transformer: fenColumn }) minNextBid!:
     number | null;
   @Column({ type: 'timestamptz' }) at!: Date;
+  /** Write order (an identity): attempts of one batch share `at` and are told apart by it. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false }) arrival?: string;
 }
