@@ -11,7 +11,7 @@ import { expectError } from './support/checks.js';
  * a short-lived HttpOnly cookie traded for a bearer token; supervisors may only look.
  */
 const BOARD = '/admin/queues';
-const QUEUE_NAMES = ['auctions', 'transfers', 'reports'];
+const QUEUE_NAMES = ['auctions', 'transfers', 'deposits', 'reports'];
 
 interface Api {
   env: TestEnvironment;
@@ -121,11 +121,9 @@ describe('queues dashboard with Redis', () => {
     const url = running.api.url;
     const { pair } = await queuesSession(url, admin);
     const queues = await boardQueues(url, pair);
-    expect(queues.filter((queue) => QUEUE_NAMES.includes(queue.name)).map((q) => q.readOnlyMode)).toEqual([
-      false,
-      false,
-      false,
-    ]);
+    expect(queues.filter((queue) => QUEUE_NAMES.includes(queue.name)).map((q) => q.readOnlyMode)).toEqual(
+      QUEUE_NAMES.map(() => false),
+    );
     await request(url).put(`${BOARD}/api/queues/reports/pause`).set('cookie', pair).expect(200);
     const paused = (await boardQueues(url, pair)).find((queue) => queue.name === 'reports') as {
       isPaused?: boolean;

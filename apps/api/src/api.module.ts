@@ -12,6 +12,7 @@ import { PersistenceModule } from '@ggzy/persistence';
 import {
   AuctionScheduler,
   createQueueBackend,
+  DepositQueue,
   HealthController,
   HealthService,
   type QueueBackend,
@@ -42,12 +43,14 @@ class ConnectionsCloser implements OnApplicationShutdown {
     private readonly scheduler: AuctionScheduler,
     private readonly reportQueue: ReportQueue,
     private readonly transferScheduler: TransferScheduler,
+    private readonly depositQueue: DepositQueue,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
   ) {}
   async onApplicationShutdown() {
     await this.scheduler.close();
     await this.reportQueue.close();
     await this.transferScheduler.close();
+    await this.depositQueue.close();
     await this.backend.close();
   }
 }
@@ -107,6 +110,11 @@ export class ApiModule {
           provide: TransferScheduler,
           inject: [QUEUE_BACKEND],
           useFactory: (backend: QueueBackend) => new TransferScheduler(backend),
+        },
+        {
+          provide: DepositQueue,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new DepositQueue(backend),
         },
         {
           provide: ReportQueue,
