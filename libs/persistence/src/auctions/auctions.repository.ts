@@ -102,7 +102,9 @@ export interface DealOfAuction {
 /*
  * Registrations (apply → qualify → bidder code) are keyed by the host, whose id is the
  * auction's: the batch read takes each bidder's with the auction in the same round trip, one
- * row per key in the order given.
+ * row per key in the order given. Each key is looked up on its own (LATERAL), by the unique
+ * keys' indexes: a join over the whole of bids, which a planner may pick while the table's
+ * statistics still say it is small, grows slower with every bid.
  */
 const BATCH_CONTEXT_SQL = `
   SELECT a.id, a.host_type, a.status, a.start_price, a.increment, a.reserve_price, a.max_bid,
@@ -112,8 +114,12 @@ const BATCH_CONTEXT_SQL = `
          b.id AS existing_id
   FROM auctions a
   CROSS JOIN unnest($2::uuid[], $3::varchar[]) WITH ORDINALITY AS k(bidder_id, client_bid_id, ord)
-  LEFT JOIN registrations r ON r.host_type = a.host_type AND r.host_id = a.id AND r.bidder_id = k.bidder_id
-  LEFT JOIN bids b ON b.auction_id = a.id AND b.bidder_id = k.bidder_id AND b.client_bid_id = k.client_bid_id
+  LEFT JOIN LATERAL (
+    SELECT r.status, r.bidder_code FROM registrations r
+    WHERE r.host_type = a.host_type AND r.host_id = a.id AND r.bidder_id = k.bidder_id) r ON true
+  LEFT JOIN LATERAL (
+    SELECT b.id FROM bids b
+    WHERE b.auction_id = a.id AND b.bidder_id = k.bidder_id AND b.client_bid_id = k.client_bid_id) b ON true
   WHERE a.id = $1
   ORDER BY k.ord`;
 /*
