@@ -759,6 +759,32 @@ describe('BidService: group commit', () => {
     ]);
   });
 
+  it('refuses at once, RATE_LIMITED, a bid past 10,000 waiting on one auction behind a batch in flight', async () => {
+    const s = setup({ rateLimit: 20_000 });
+    const { listing } = live(s);
+    const { first, release } = await holdingFirstWrite(s, () =>
+      s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'q0' }),
+    );
+    const rival = qualifiedBidder(s, listing.id, '300001');
+    const waiting = Array.from({ length: 10_000 }, (_, i) =>
+      answer(s.service.placeBid(rival, { listingId: listing.id, amount: 105_000, clientBidId: `q${i + 1}` })),
+    );
+    expect(
+      await rejection(
+        s.service.placeBid(rival, { listingId: listing.id, amount: 105_000, clientBidId: 'one-too-many' }),
+      ),
+    ).toBe('RATE_LIMITED');
+    // Another auction is not held up by this one's queue: its bid is written while the first waits.
+    const { listing: other } = live(s);
+    expect(
+      await s.service.placeBid(s.bidder, { listingId: other.id, amount: 100_000, clientBidId: 'o1' }),
+    ).toMatchObject({ seq: 1 });
+    release();
+    await first;
+    await Promise.all(waiting);
+    expect(s.listings.bidsOf(listing.id).some((bid) => bid.clientBidId === 'one-too-many')).toBe(false);
+  });
+
   it('a batch that lost to another writer is decided again whole, on the new state', async () => {
     const s = setup();
     const { listing } = live(s);

@@ -44,6 +44,11 @@ const MAX_OPTIMISTIC_ATTEMPTS = 50;
 const MAX_LOCKED_ATTEMPTS = 3;
 /** One attempt per bidder and clientBidId: the unique key a racing copy of a bid runs into. */
 const CLIENT_BID_KEY = 'bids_auction_id_bidder_id_client_bid_id_key';
+/**
+ * Bids one process holds for an auction while a batch is written: past it a bid is refused at
+ * once, so a stuck batch cannot pile up memory behind it.
+ */
+const MAX_WAITING_PER_AUCTION = 10_000;
 /** Bids decided and committed together at most: bounds the statement and the wait behind it. */
 const MAX_BATCH = 256;
 
@@ -108,6 +113,8 @@ export class BidService {
     if (!isFen(input.amount))
       throw new DomainError('VALIDATION_FAILED', 'amount must be a positive whole number of fen');
     if (!this.limiter.tryHit(user.id)) throw new DomainError('RATE_LIMITED', 'too many bids; slow down');
+    if (this.batches.waitingCount(input.listingId) >= MAX_WAITING_PER_AUCTION)
+      throw new DomainError('RATE_LIMITED', 'too many bids are waiting on this listing; try again');
     const outcome = await this.batches.submit(input.listingId, { user, input });
     if (!outcome.accepted) throw new DomainError(outcome.code, outcome.message);
     if (outcome.fresh) this.liveEvents.publish('bid.accepted', outcome.bid);
@@ -151,7 +158,9 @@ export class BidService {
           }
         });
       } catch (error) {
-        if (attempt >= MAX_LOCKED_ATTEMPTS || !isUniqueViolation(error, CLIENT_BID_KEY)) throw error;
+        // Each such retry makes progress (that key replays from then on): up to one per bid.
+        if (attempt >= MAX_LOCKED_ATTEMPTS + batch.length || !isUniqueViolation(error, CLIENT_BID_KEY))
+          throw error;
       }
     }
   }

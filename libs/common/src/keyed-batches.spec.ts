@@ -97,4 +97,18 @@ describe('KeyedBatches (group commit’s queue)', () => {
     batches[0].finish([]);
     await expect(a).rejects.toThrow('a batch of 1 was answered with 0 results');
   });
+
+  it('counts what waits behind a key’s batch in flight, not the batch itself', async () => {
+    const { queue, batches } = controlled();
+    void queue.submit('a', 1);
+    expect(queue.waitingCount('a')).toBe(0);
+    void queue.submit('a', 2);
+    void queue.submit('a', 3);
+    expect(queue.waitingCount('a')).toBe(2);
+    expect(queue.waitingCount('b')).toBe(0);
+    await tick();
+    batches[0].finish();
+    await tick();
+    expect(queue.waitingCount('a')).toBe(0);
+  });
 });

@@ -8,7 +8,7 @@
  * if it throws, every item of the batch fails with that error.
  */
 export class KeyedBatches<Item, Result> {
-  private readonly waiting = new Map<string, Waiting<Item, Result>[]>();
+  private readonly queues = new Map<string, Waiting<Item, Result>[]>();
   private readonly busy = new Set<string>();
 
   constructor(
@@ -18,11 +18,16 @@ export class KeyedBatches<Item, Result> {
 
   submit(key: string, item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
-      const queue = this.waiting.get(key);
+      const queue = this.queues.get(key);
       if (queue) queue.push({ item, resolve, reject });
-      else this.waiting.set(key, [{ item, resolve, reject }]);
+      else this.queues.set(key, [{ item, resolve, reject }]);
       if (!this.busy.has(key)) void this.drain(key);
     });
+  }
+
+  /** Items of `key` waiting for the next batch (not counting the one in flight). */
+  waitingCount(key: string): number {
+    return this.queues.get(key)?.length ?? 0;
   }
 
   /** Keys with a batch in flight or waiting (for tests and metrics). */
@@ -34,10 +39,10 @@ export class KeyedBatches<Item, Result> {
     this.busy.add(key);
     try {
       for (;;) {
-        const queue = this.waiting.get(key);
+        const queue = this.queues.get(key);
         if (!queue || queue.length === 0) break;
         const batch = queue.splice(0, this.maxBatch);
-        if (queue.length === 0) this.waiting.delete(key);
+        if (queue.length === 0) this.queues.delete(key);
         await this.settle(key, batch);
       }
     } finally {
