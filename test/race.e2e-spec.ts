@@ -13,6 +13,7 @@ import {
   waitFor,
 } from './support/factories.js';
 import { ask, type BidEvent, LiveView } from './support/sockets.js';
+import { queryRows } from './support/checks.js';
 import {
   auditFor,
   type BidRecord,
@@ -390,8 +391,15 @@ describe('ten bidders racing on one hot listing', () => {
     expect(attempts[0].outcome).toBe('accepted');
     expect(attempts.slice(1).every((item) => item.outcome === 'BID_TOO_LOW')).toBe(true);
     // Bids that arrived while a batch was being written were decided and committed together:
-    // a batch shares the database's time, so fewer times than bids means groups were formed.
+    // a batch shares the database's time, and its rows one transaction (xmin); one bid per
+    // transaction, as before group commit, would give ten.
     expect(new Set(attempts.map((item) => item.at)).size).toBeLessThan(10);
+    const [{ transactions }] = await queryRows<{ transactions: number }>(
+      env.config.DATABASE_URL,
+      'SELECT count(DISTINCT xmin::text)::int AS transactions FROM bids WHERE auction_id = $1',
+      [listing.id],
+    );
+    expect(transactions).toBeLessThan(10);
     await waitFor(() => watcher.bids.length === 1 || undefined, 5000, 'the one accepted bid at the watcher');
     expect(await verifyAuditChain(api.url, supervisor.token)).toMatchObject({ valid: true });
   });

@@ -878,9 +878,8 @@ describe('the locked read is as of after its lock, not of before its wait', () =
    * row (clock_timestamp() included), before LockRows waits for the row lock. After the wait
    * it re-reads only the locked auction row (and only if the holder changed it); the bids and
    * registrations joined to it, and the clock of the first row, stay as they were before the
-   * wait. Both tests below fail against the SQL as it stands (LOCK_BATCH_SQL is
-   * BATCH_CONTEXT_SQL + FOR UPDATE OF a, one statement). Reading the entries and the clock in
-   * a second statement once the lock is had (on the locked path only) would make them pass.
+   * wait. So lockForBids locks in one statement and reads in the next (READ COMMITTED: a
+   * fresh snapshot after the wait); the two tests below fail against the one-statement form.
    * The fallback under contention is exactly where the read waits.
    */
   /** A transaction that runs `work`, then stays open until released; resolves `holding` once it holds. */
@@ -972,6 +971,71 @@ describe('the locked read is as of after its lock, not of before its wait', () =
       await Promise.allSettled([writer.done, waiting]);
       await watcher.end();
     }
+  });
+});
+
+describe('a refusal the clock decided waits for an accept in flight', () => {
+  /*
+   * A bid accepted just before the end, in a write not yet committed, extends the end. A batch
+   * read meanwhile sees the old end, past, and refuses AUCTION_CLOSED; its write must not
+   * stand on the old state, or the auction runs on with a "closed" refusal inside its window.
+   */
+  async function withAcceptInFlight(
+    refusedOnTheClock: boolean,
+    check: (write: Promise<boolean>, watcher: pg.Client) => Promise<void>,
+  ) {
+    const listing = await createListing();
+    const watcher = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
+    await watcher.connect();
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const writer = dataSource.transaction(async (manager) => {
+      expect(await auctions.writeBids(manager, acceptBatch(acceptedBid(listing), expectedOf(listing)))).toBe(
+        true,
+      );
+      held();
+      await released;
+    });
+    try {
+      await holding;
+      const refusal = auctions.writeBids(null, {
+        ...refusalBatch(expectedOf(listing), [
+          rejectedBid(listing, {
+            bidderId: rivalId,
+            clientBidId: 'late',
+            code: 'AUCTION_CLOSED',
+            message: 'bidding on this listing has ended',
+          }),
+        ]),
+        refusedOnTheClock,
+      });
+      void refusal.catch(() => {}); // awaited by the caller; a failure shows there
+      await check(refusal, watcher);
+      release();
+      await writer;
+      return { listing, refusal };
+    } finally {
+      release();
+      await Promise.allSettled([writer]);
+      await watcher.end();
+    }
+  }
+
+  it('waits for it, then finds the auction moved and writes nothing (the batch is decided again)', async () => {
+    const { listing, refusal } = await withAcceptInFlight(true, async (_write, watcher) => {
+      await someoneWaitsOnALock(watcher);
+    });
+    expect(await refusal).toBe(false);
+    expect((await bidRows(listing.id)).map((row) => row.client_bid_id)).not.toContain('late');
+  });
+
+  it('a refusal the clock did not decide (BID_TOO_LOW stays true as the price rises) does not wait', async () => {
+    await withAcceptInFlight(false, async (write) => {
+      const waited = new Promise((resolve) => setTimeout(() => resolve('still waiting after 3 s'), 3000));
+      expect(await Promise.race([write, waited])).toBe(true);
+    });
   });
 });
 

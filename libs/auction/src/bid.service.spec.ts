@@ -759,6 +759,24 @@ describe('BidService: group commit', () => {
     ]);
   });
 
+  it.each([
+    ['AUCTION_CLOSED', { endsAt: T0 }, true],
+    ['AUCTION_NOT_OPEN', { status: 'announced', biddingStartsAt: new Date(T0.getTime() + 1) }, true],
+    ['BID_TOO_LOW', {}, false],
+  ] as const)(
+    'a batch refused %s asks its write to wait for any accept in flight: %s',
+    async (code, overrides, waits) => {
+      const s = setup();
+      const { listing } = live(s, overrides as Partial<LeaseListing>);
+      expect(
+        await rejection(
+          s.service.placeBid(s.bidder, { listingId: listing.id, amount: 1_000, clientBidId: 'c1' }),
+        ),
+      ).toBe(code);
+      expect(s.listings.writes.map((write) => write.refusedOnTheClock)).toEqual([waits]);
+    },
+  );
+
   it('refuses at once, RATE_LIMITED, a bid past 10,000 waiting on one auction behind a batch in flight', async () => {
     const s = setup({ rateLimit: 20_000 });
     const { listing } = live(s);

@@ -42,6 +42,8 @@ export interface PlaceBid {
 const MAX_OPTIMISTIC_ATTEMPTS = 50;
 /** Under the lock only the database's clock can refuse a write; a re-read then decides it closed. */
 const MAX_LOCKED_ATTEMPTS = 3;
+/** Refusals the clock decides: exact only against every accepted bid, committed or in flight. */
+const CLOCK_REFUSALS = new Set<ErrorCode>(['AUCTION_CLOSED', 'AUCTION_NOT_OPEN']);
 /** One attempt per bidder and clientBidId: the unique key a racing copy of a bid runs into. */
 const CLIENT_BID_KEY = 'bids_auction_id_bidder_id_client_bid_id_key';
 /**
@@ -276,6 +278,9 @@ export class BidService {
       const first = outcomes[firstOfKey.get(JSON.stringify([pending.user.id, pending.input.clientBidId]))!]!;
       outcomes[index] = first instanceof DomainError || !first.accepted ? first : { ...first, fresh: false };
     });
+    write.refusedOnTheClock = write.bids.some(
+      (entry) => !entry.accepted && CLOCK_REFUSALS.has(entry.bid.code as ErrorCode),
+    );
     return {
       outcomes: outcomes as (Outcome | DomainError)[],
       write: write.bids.length > 0 ? write : null,

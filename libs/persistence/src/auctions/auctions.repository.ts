@@ -79,6 +79,11 @@ export interface BidBatchWrite {
   } | null;
   bids: ({ accepted: true; bid: AcceptedBid } | { accepted: false; bid: RejectedBid })[];
   audit: AuditRecord[];
+  /**
+   * Whether a refusal of the batch was decided by the clock (closed, not open): a batch that
+   * only refuses then waits for any write of the auction in flight and re-checks after it.
+   */
+  refusedOnTheClock?: boolean;
 }
 
 export interface CloseContext {
@@ -156,7 +161,8 @@ const BID_COLUMNS = `bidder_id, client_bid_id, amount, outcome, message, seq, bi
 const BID_TYPES = `uuid[], varchar[], bigint[], varchar[], text[], integer[], varchar[], timestamptz[], bigint[], timestamptz[]`;
 const AUDIT_TYPES = `timestamptz[], uuid[], varchar[], varchar[], varchar[], text[]`;
 
-function batchWriteSql(accepting: boolean): string {
+function batchWriteSql(kind: 'accepting' | 'refusing' | 'refusing on the clock'): string {
+  const accepting = kind === 'accepting';
   const p = (n: number) => `$${n}`;
   const guard = accepting
     ? `UPDATE auctions
@@ -165,7 +171,12 @@ function batchWriteSql(accepting: boolean): string {
        WHERE id = $1 AND last_seq = $2 AND ends_at = $3 AND status = $4
          AND clock_timestamp() >= bidding_starts_at AND clock_timestamp() < ends_at
        RETURNING id`
-    : `SELECT id FROM auctions WHERE id = $1 AND last_seq = $2 AND ends_at = $3 AND status = $4`;
+    : `SELECT id FROM auctions WHERE id = $1 AND last_seq = $2 AND ends_at = $3 AND status = $4${
+        // A refusal the clock decided (closed, not open) waits for a write in flight: a bid
+        // accepted just before the end, not yet committed, extends it, and the re-check then
+        // sends the batch back to be decided on the extended end.
+        kind === 'refusing on the clock' ? ' FOR SHARE' : ''
+      }`;
   const first = accepting ? 12 : 5;
   const bidParams = BID_TYPES.split(', ').map((type, i) => `${p(first + i)}::${type}`);
   const auditParams = AUDIT_TYPES.split(', ').map((type, i) => `${p(first + 10 + i)}::${type}`);
@@ -190,8 +201,9 @@ function batchWriteSql(accepting: boolean): string {
       ORDER BY x.ord)${trail}
     SELECT EXISTS (SELECT 1 FROM auction) AS applied`;
 }
-const WRITE_ACCEPTING_BATCH_SQL = batchWriteSql(true);
-const WRITE_REFUSING_BATCH_SQL = batchWriteSql(false);
+const WRITE_ACCEPTING_BATCH_SQL = batchWriteSql('accepting');
+const WRITE_REFUSING_BATCH_SQL = batchWriteSql('refusing');
+const WRITE_REFUSING_ON_THE_CLOCK_SQL = batchWriteSql('refusing on the clock');
 
 const READ_FOR_CLOSE_SQL = `
   SELECT a.id, a.host_type, a.status, a.start_price, a.increment, a.reserve_price, a.max_bid,
@@ -504,10 +516,14 @@ export class AuctionsRepository {
       ...bidColumns(batch.bids),
       ...(accepting ? auditColumns(batch.audit) : []),
     ];
-    const sql = accepting ? WRITE_ACCEPTING_BATCH_SQL : WRITE_REFUSING_BATCH_SQL;
+    const [name, sql] = accepting
+      ? ['ggzy_write_bids', WRITE_ACCEPTING_BATCH_SQL]
+      : batch.refusedOnTheClock
+        ? ['ggzy_write_clock_refusals', WRITE_REFUSING_ON_THE_CLOCK_SQL]
+        : ['ggzy_write_refusals', WRITE_REFUSING_BATCH_SQL];
     const rows = manager
       ? ((await manager.query(sql, values)) as { applied: boolean }[])
-      : (await this.prepared(accepting ? 'ggzy_write_bids' : 'ggzy_write_refusals', sql, values)).rows;
+      : (await this.prepared(name, sql, values)).rows;
     return rows[0].applied === true;
   }
 
