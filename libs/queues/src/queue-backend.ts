@@ -24,6 +24,17 @@ export interface QueueBackend {
   close(): Promise<void>;
 }
 
+/*
+ * A queue or worker re-emits its connection's errors; an emitter with no 'error' listener
+ * throws them, and a connection the server drops (a restart, a database dropped under a test)
+ * would take the whole process down. The clients reconnect by themselves and /health reports
+ * a queue that stays unreachable, so the event itself needs no handling here.
+ */
+function quietOnError<T extends Queue | Worker>(emitter: T): T {
+  (emitter as unknown as NodeJS.EventEmitter).on('error', () => {});
+  return emitter;
+}
+
 export function createQueueBackend(config: AppConfig): QueueBackend {
   return config.REDIS_URL ? redisBackend(config.REDIS_URL, config.QUEUE_PREFIX) : postgresBackend(config);
 }
@@ -37,9 +48,9 @@ function redisBackend(url: string, prefix: string): QueueBackend {
   };
   return {
     kind: 'redis',
-    createQueue: (name) => new Queue(name, { connection: connect(), prefix }),
+    createQueue: (name) => quietOnError(new Queue(name, { connection: connect(), prefix })),
     createWorker: (name, processor, options) =>
-      new Worker(name, processor, { ...options, connection: connect(), prefix }),
+      quietOnError(new Worker(name, processor, { ...options, connection: connect(), prefix })),
     close: async () => {
       await Promise.all(
         connections.map((connection) => connection.quit().catch(() => connection.disconnect())),
@@ -58,9 +69,9 @@ function postgresBackend(config: AppConfig): QueueBackend {
   };
   return {
     kind: 'postgres',
-    createQueue: (name) => new PgQueue(name, { connection }) as unknown as Queue,
+    createQueue: (name) => quietOnError(new PgQueue(name, { connection }) as unknown as Queue),
     createWorker: (name, processor, options) =>
-      new PgWorker(name, processor, { ...options, connection }) as unknown as Worker,
+      quietOnError(new PgWorker(name, processor, { ...options, connection }) as unknown as Worker),
     close: async () => {},
   };
 }
