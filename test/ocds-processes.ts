@@ -159,6 +159,7 @@ const PATHS: Record<OcdsLine, Record<string, string[]>> = {
     defaulted: ['accepted', 'disclosed', 'auction', 'sold', 'confirmed', 'defaulted'],
     suspended: ['accepted', 'disclosed', 'auction', 'suspended'],
     terminated: ['accepted', 'disclosed', 'terminated'],
+    superseded: ['accepted', 'disclosed', 'auction', 'unsold', 'superseded'],
   },
 };
 

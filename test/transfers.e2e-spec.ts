@@ -410,6 +410,19 @@ describe('property-rights transfers, end to end', () => {
     ]);
     const defaulted = await waitForStatus(project.id, 'defaulted');
     expect(defaulted.closingReason).toBe('contract_deadline_passed');
+    // Re-listed as a new project: the defaulted buyer's registration stays with the old one.
+    const relisted = await as(staff)(request(api.url).post(`/api/transfer-projects/${project.id}/relist`))
+      .send({ listingPrice: VALUATION, disclosureEndsOn: await deadline(today, 20) })
+      .expect(200);
+    expect(relisted.body).toMatchObject({ status: 'relisted', relistedFrom: project.id, qualifiedBuyers: 0 });
+    expect(await get(project.id, staff)).toMatchObject({
+      status: 'superseded',
+      relistedAs: relisted.body.id,
+    });
+    const applicants = await as(staff)(
+      request(api.url).get(`/api/transfer-projects/${relisted.body.id}/registrations`),
+    ).expect(200);
+    expect(applicants.body.total).toBe(0);
   });
 
   it('with two or more buyers: a live auction on the same worker and gateway, raced, closed, deal = price', async () => {
@@ -528,6 +541,115 @@ describe('property-rights transfers, end to end', () => {
     expect(deals).toEqual([
       { subtype: 'transfer', source_type: 'transfer_auction', amount: String(last.amount) },
     ]);
+  });
+
+  it('re-lists a project whose auction went unsold as a new project, with fresh applications and its own auction and deal', async () => {
+    const [a, b, c] = buyers;
+    const first = await publishedProject();
+    await qualify(first.id, a);
+    await qualify(first.id, b);
+    await endDisclosure(first.id);
+    await waitForStatus(first.id, 'auction');
+    // Its bidding window passes with no bid: the worker's sweeper closes it unsold.
+    await db.query(
+      `WITH now AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS at)
+       UPDATE auctions SET bidding_starts_at = now.at - interval '3 seconds',
+         free_bidding_ends_at = now.at - interval '2 seconds', ends_at = now.at - interval '1 second'
+       FROM now WHERE id = $1`,
+      [first.id],
+    );
+    expect(await waitForStatus(first.id, 'unsold', 20_000)).toMatchObject({ closingReason: 'no_bids' });
+
+    const relistPrice = (VALUATION * 9) / 10;
+    const disclosureEndsOn = await deadline(today, 20);
+    const relisted = await as(staff)(request(api.url).post(`/api/transfer-projects/${first.id}/relist`))
+      .send({ listingPrice: relistPrice, disclosureEndsOn })
+      .expect(200);
+    const second = relisted.body as { id: string; code: string };
+    expect(second.id).not.toBe(first.id);
+    expect(relisted.body).toMatchObject({
+      status: 'relisted',
+      relistedFrom: first.id,
+      relistedAs: null,
+      relistCount: 1,
+      listingPrice: relistPrice,
+      qualifiedBuyers: 0,
+      auctionStatus: null,
+    });
+    expect(second.code).not.toBe(first.code);
+    // The old project ends, publicly linked to the new one; it cannot be re-listed twice.
+    expect(await get(first.id)).toMatchObject({ status: 'superseded', relistedAs: second.id });
+    await expect(
+      db.query(`UPDATE transfer_projects SET relisted_as = NULL WHERE id = $1`, [first.id]),
+    ).rejects.toThrow(/transfer_projects_superseded_check/);
+    const again = await as(staff)(request(api.url).post(`/api/transfer-projects/${first.id}/relist`))
+      .send({ listingPrice: relistPrice, disclosureEndsOn })
+      .expect(409);
+    expect(again.body.code).toBe('INVALID_STATE_TRANSITION');
+    // Like a re-listing in place, it is announced (重新挂牌) before it is published.
+    expect(await get(second.id)).toMatchObject({ status: 'relisted', relistedFrom: first.id });
+
+    await as(staff)(request(api.url).post(`/api/transfer-projects/${second.id}/publish`)).expect(200);
+    // Buyers apply afresh: one from the first listing, one new; the old listing takes no one.
+    const codes = new Map([
+      [a.id, await qualify(second.id, a)],
+      [c.id, await qualify(second.id, c)],
+    ]);
+    const closed = await as(c)(request(api.url).post(`/api/transfer-projects/${first.id}/registrations`))
+      .send({})
+      .expect(422);
+    expect(closed.body.code).toBe('REGISTRATION_CLOSED');
+    await endDisclosure(second.id);
+    expect(await waitForStatus(second.id, 'auction')).toMatchObject({
+      auctionStatus: 'announced',
+      minNextBid: relistPrice,
+      qualifiedBuyers: 2,
+    });
+    await db.query(
+      `WITH now AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS at)
+       UPDATE auctions SET bidding_starts_at = now.at + interval '1 second',
+         free_bidding_ends_at = now.at + interval '4 seconds',
+         ends_at = now.at + interval '6 seconds' FROM now WHERE id = $1`,
+      [second.id],
+    );
+    const socket = await platform.open(c.token);
+    await waitFor(
+      async () => (await get(second.id)).auctionStatus === 'bidding' || undefined,
+      10_000,
+      'the second auction opened by the worker',
+    );
+    // b qualified only for the first listing: not a bidder on the second.
+    const outsider = await platform.open(b.token);
+    const refused = await ask(outsider, 'bid', {
+      listingId: second.id,
+      amount: relistPrice,
+      clientBidId: 'b-1',
+    });
+    expect(refused.ok).toBe(false);
+    expect(refused.error.code).toBe('NOT_QUALIFIED');
+    const ack = await ask(socket, 'bid', { listingId: second.id, amount: relistPrice, clientBidId: 'c-1' });
+    expect(ack).toMatchObject({
+      ok: true,
+      bid: { seq: 1, amount: relistPrice, bidderCode: codes.get(c.id) },
+    });
+
+    expect(await waitForStatus(second.id, 'sold', 20_000)).toMatchObject({
+      finalPrice: relistPrice,
+      winnerId: c.id,
+      dealSource: 'auction',
+    });
+    const { rows: deals } = await db.query(
+      `SELECT source_id, amount::bigint::text AS amount FROM deals WHERE source_id = ANY($1::uuid[])`,
+      [[first.id, second.id]],
+    );
+    expect(deals).toEqual([{ source_id: second.id, amount: String(relistPrice) }]);
+    // Each listing keeps its own ledger: the first had no bid.
+    expect(
+      (await request(api.url).get(`/api/transfer-projects/${first.id}/bids`).expect(200)).body.total,
+    ).toBe(0);
+    expect(
+      (await request(api.url).get(`/api/transfer-projects/${second.id}/bids`).expect(200)).body.total,
+    ).toBe(1);
   });
 
   it('suspends a disclosure and resumes it with the business days it had left', async () => {

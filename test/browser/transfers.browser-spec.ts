@@ -28,13 +28,19 @@ describe('property-rights transfer pages in a real browser', () => {
 
   const as = (user: TestUser) => (req: request.Test) => req.auth(user.token, { type: 'bearer' });
 
+  /** The shortest equity disclosure from today: 20 business days. */
+  const disclosureDeadline = async () =>
+    (
+      (
+        await request(suite.api)
+          .get('/api/calendar/deadline')
+          .query({ from: today, businessDays: 20 })
+          .expect(200)
+      ).body as { date: string }
+    ).date;
+
   async function publishedProject(title: string): Promise<string> {
-    const { date: disclosureEndsOn } = (
-      await request(suite.api)
-        .get('/api/calendar/deadline')
-        .query({ from: today, businessDays: 20 })
-        .expect(200)
-    ).body as { date: string };
+    const disclosureEndsOn = await disclosureDeadline();
     const created = await as(staff)(request(suite.api).post('/api/transfer-projects'))
       .send({
         title,
@@ -344,6 +350,53 @@ describe('property-rights transfer pages in a real browser', () => {
     await watcher.locator('[data-status=terminated]').first().waitFor();
     expect(errors).toEqual([]);
   });
+  it('staff hold the one buyer to an agreement, record it abandoned, and re-list the project as a new one; both pages link each other', async () => {
+    const id = await publishedProject('东湖区某商铺经营权转让（重新挂牌）');
+    await qualify(id, bob);
+    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
+    await waitFor(
+      async () => ((await project(id)).status === 'agreement_pending' ? true : undefined),
+      20_000,
+      'agreement pending',
+    );
+    const page = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${suite.web}/staff/transfers/${id}`);
+    await page.locator('[data-status=agreement_pending]').first().waitFor();
+    const abandon = page.getByRole('form', { name: '放弃协议成交' });
+    await abandon.getByLabel('原因').fill('意向受让方放弃受让');
+    await abandon.getByRole('button', { name: '放弃协议成交' }).click();
+    await page.locator('[data-status=unsold]').first().waitFor();
+    expect((await project(id)).status).toBe('unsold');
+
+    const disclosureEndsOn = await disclosureDeadline();
+    const relist = page.getByRole('form', { name: '重新挂牌' });
+    await relist.getByLabel('挂牌价 (元)').fill('95,000');
+    await relist.getByLabel('披露截止日').fill(disclosureEndsOn);
+    await relist.getByRole('button', { name: '重新挂牌' }).click();
+    // On to the new project's page: its own id, announced (重新挂牌), linked back to the old one.
+    await page.waitForURL(
+      (url) => url.pathname.startsWith('/staff/transfers/') && !url.pathname.endsWith(id),
+    );
+    const newId = page.url().split('/').pop()!;
+    await page.locator('[data-status=relisted]').first().waitFor();
+    await page.getByTestId('relisted-from').getByRole('link').waitFor();
+    expect(await project(newId)).toMatchObject({ status: 'relisted' });
+    await checkBothLanguages(page);
+
+    // The public page of the old project says where it went, and the link leads there.
+    const anonymous = await (await suite.anonymous(PHONE)).newPage();
+    errors.push(...watchErrors(anonymous));
+    await anonymous.goto(`${suite.web}/transfers/${id}`);
+    await anonymous.locator('[data-status=superseded]').first().waitFor();
+    await anonymous.getByTestId('relisted-as').getByRole('link').click();
+    await anonymous.waitForURL((url) => url.pathname === `/transfers/${newId}`);
+    await anonymous.getByRole('heading', { name: '东湖区某商铺经营权转让（重新挂牌）' }).waitFor();
+    await anonymous.locator('[data-status=relisted]').first().waitFor();
+    await checkBothLanguages(anonymous);
+    expect(errors).toEqual([]);
+  });
+
   it('staff record an on-site auction of a project whose online auction has no bid: the sale, its deal and the project sold', async () => {
     const id = await publishedProject('东湖区某设备现场拍卖转让');
     await qualify(id, alice);

@@ -17,9 +17,10 @@ import {
  *   the one qualified buyer, or an auction among two or more;
  * - an agreement is confirmed (sold) or abandoned (unsold); an auction closes sold or unsold;
  * - sold → confirmed → contract signed, or the winner defaults (from sold or confirmed);
- * - unsold and defaulted projects may be re-listed; a re-listing is published again;
+ * - a project no buyer took is re-listed in place; an unsold or defaulted one is re-listed as a
+ *   new project and ends `superseded`; a re-listing is published again;
  * - suspension from any running stage; terminate from anything not yet sold, except a running
- *   auction (suspend it first); contract_signed and terminated are final.
+ *   auction (suspend it first); contract_signed, terminated and superseded are final.
  * Every (status, action) pair not listed here must be refused. `resume` is tested apart: it goes
  * back to the status stored at suspension.
  */
@@ -50,12 +51,12 @@ const ALLOWED: Record<string, TransferStatus> = {
   'sold confirm': 'confirmed',
   'sold default': 'defaulted',
   'sold suspend': 'suspended',
-  'unsold relist': 'relisted',
+  'unsold relist_as_new': 'superseded',
   'unsold terminate': 'terminated',
   'confirmed sign_contract': 'contract_signed',
   'confirmed default': 'defaulted',
   'confirmed suspend': 'suspended',
-  'defaulted relist': 'relisted',
+  'defaulted relist_as_new': 'superseded',
   'defaulted terminate': 'terminated',
   'suspended terminate': 'terminated',
 };
@@ -71,15 +72,15 @@ const TABLE: [string, TransferStatus, TransferAction, TransferStatus | undefined
   );
 
 describe('TRANSFER_STATUSES and TRANSFER_ACTIONS', () => {
-  it('lists the thirteen statuses and fifteen actions once each', () => {
-    expect(new Set(TRANSFER_STATUSES).size).toBe(13);
-    expect(new Set(TRANSFER_ACTIONS).size).toBe(15);
+  it('lists the fourteen statuses and sixteen actions once each', () => {
+    expect(new Set(TRANSFER_STATUSES).size).toBe(14);
+    expect(new Set(TRANSFER_ACTIONS).size).toBe(16);
   });
 });
 
 describe('nextTransferStatus (every action but resume)', () => {
   it('covers every (status, action) pair', () => {
-    expect(TABLE).toHaveLength(13 * 14);
+    expect(TABLE).toHaveLength(14 * 15);
     expect(TABLE.filter(([, , , to]) => to !== undefined)).toHaveLength(Object.keys(ALLOWED).length);
   });
 
@@ -143,7 +144,7 @@ describe('the paths of issue 7 §2, step by step', () => {
       from,
     );
 
-  it.each<[string, TransferAction[], TransferStatus]>([
+  it.each<[string, TransferAction[], TransferStatus | undefined]>([
     [
       '0 buyers: extended twice, then re-listed and published',
       ['publish', 'extend', 'extend', 'relist', 'publish'],
@@ -164,13 +165,28 @@ describe('the paths of issue 7 §2, step by step', () => {
       ['publish', 'open_auction', 'close_sold', 'confirm', 'sign_contract'],
       'contract_signed',
     ],
-    ['2+ buyers: no bid, re-listed', ['publish', 'open_auction', 'close_unsold', 'relist'], 'relisted'],
     [
-      'the winner does not sign, re-listed',
-      ['publish', 'open_auction', 'close_sold', 'confirm', 'default', 'relist'],
-      'relisted',
+      '2+ buyers: no bid, re-listed as a new project',
+      ['publish', 'open_auction', 'close_unsold', 'relist_as_new'],
+      'superseded',
     ],
-  ])('%s', (_name, steps, end) => {
+    [
+      'the winner does not sign, re-listed as a new project',
+      ['publish', 'open_auction', 'close_sold', 'confirm', 'default', 'relist_as_new'],
+      'superseded',
+    ],
+    [
+      'the one buyer does not agree, re-listed as a new project',
+      ['publish', 'open_agreement', 'abandon_agreement', 'relist_as_new'],
+      'superseded',
+    ],
+    // A project buyers took part in is never listed again in place.
+    [
+      '2+ buyers, no bid: re-listing in place refused',
+      ['publish', 'open_auction', 'close_unsold', 'relist'],
+      undefined,
+    ],
+  ])('%s', (_name, steps, end: TransferStatus | undefined) => {
     expect(walk(steps)).toBe(end);
   });
 });
@@ -186,8 +202,12 @@ describe('isFinalTransferStatus', () => {
     },
   );
 
-  it('names contract_signed and terminated only', () => {
-    expect(TRANSFER_STATUSES.filter(isFinalTransferStatus)).toEqual(['contract_signed', 'terminated']);
+  it('names contract_signed, terminated and superseded only', () => {
+    expect(TRANSFER_STATUSES.filter(isFinalTransferStatus)).toEqual([
+      'contract_signed',
+      'terminated',
+      'superseded',
+    ]);
   });
 });
 
@@ -199,6 +219,8 @@ describe('transferStatusesAllowing', () => {
     ['sign_contract', ['confirmed']],
     ['default', ['sold', 'confirmed']],
     ['open_auction', ['disclosed', 'extended']],
+    ['relist', ['disclosed', 'extended']],
+    ['relist_as_new', ['unsold', 'defaulted']],
   ] as const)('%s leaves from %j', (action, statuses) => {
     expect(transferStatusesAllowing(action)).toEqual(statuses);
   });

@@ -29,6 +29,11 @@ export const TRANSFER_STATUSES = [
   'suspended',
   /** 终止: ended with a public reason; deposits are refunded. */
   'terminated',
+  /**
+   * Re-listed as a new project (`relistedAs`) after buyers took part and the sale fell through
+   * (unsold, defaulted): the new listing has its own applications, deposits, auction and deal.
+   */
+  'superseded',
 ] as const;
 export type TransferStatus = (typeof TRANSFER_STATUSES)[number];
 
@@ -36,6 +41,7 @@ export const TRANSFER_ACTIONS = [
   'publish',
   'extend',
   'relist',
+  'relist_as_new',
   'open_agreement',
   'open_auction',
   'confirm_agreement',
@@ -60,12 +66,11 @@ const TRANSITIONS: Record<
   // The end-of-disclosure outcomes (transfer-rules.ts decides which one the facts allow).
   // An extended disclosure may be extended again while the notice announced more periods.
   extend: { disclosed: 'extended', extended: 'extended' },
-  relist: {
-    disclosed: 'relisted',
-    extended: 'relisted',
-    unsold: 'relisted',
-    defaulted: 'relisted',
-  },
+  // No buyer qualified: the same project is listed again (its applications stay open).
+  relist: { disclosed: 'relisted', extended: 'relisted' },
+  // Buyers qualified, paid deposits and perhaps bid: the next listing is a new project, so its
+  // buyers apply afresh and its auction, ledger and deal are its own (the new one starts `relisted`).
+  relist_as_new: { unsold: 'superseded', defaulted: 'superseded' },
   open_agreement: { disclosed: 'agreement_pending', extended: 'agreement_pending' },
   open_auction: { disclosed: 'auction', extended: 'auction' },
   confirm_agreement: { agreement_pending: 'sold' },
@@ -129,7 +134,7 @@ export function suspendTransfer(
 
 /** No action leads out of these. */
 export function isFinalTransferStatus(status: TransferStatus): boolean {
-  return status === 'contract_signed' || status === 'terminated';
+  return status === 'contract_signed' || status === 'terminated' || status === 'superseded';
 }
 
 /** The statuses `action` may leave from: what a query filters on to find the projects it applies to. */
@@ -139,3 +144,6 @@ export function transferStatusesAllowing(action: Exclude<TransferAction, 'resume
 
 /** Where every project starts: 受理, editable by staff, not public. */
 export const INITIAL_TRANSFER_STATUS: TransferStatus = 'accepted';
+
+/** Where a re-listing as a new project (relist_as_new) starts: editable, published with `publish`. */
+export const RELISTED_TRANSFER_STATUS: TransferStatus = 'relisted';

@@ -95,6 +95,8 @@ export const TRANSFER_OCDS_STATUS: Readonly<Record<TransferStatus, OcdsStatus>> 
   defaulted: s('unsuccessful', 'cancelled', 'cancelled', '悔拍(受让方未签约)', 'awardCancellation'),
   suspended: s('active', null, null, '暂停', 'update'),
   terminated: s('cancelled', 'cancelled', null, '终止', 'tenderCancellation'),
+  // The sale fell through (unsold or defaulted) and the asset is listed again as a new process.
+  superseded: s('unsuccessful', null, null, '已重新挂牌(新项目)', 'update'),
 };
 
 export const OCDS_STATUS: {

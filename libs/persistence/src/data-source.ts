@@ -16,6 +16,7 @@ import { OnSiteAuctions1764360000001 } from './migrations/1764360000001-on-site-
 import { AuditAppRole1764310000002 } from './migrations/1764310000002-audit-app-role.js';
 import { TransferProjects1764360000100 } from './migrations/1764360000100-transfer-projects.js';
 import { BidArrival1764370000000 } from './migrations/1764370000000-bid-arrival.js';
+import { TransferRelisting1764380000000 } from './migrations/1764380000000-transfer-relisting.js';
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 
 export const ENTITIES = [
@@ -44,6 +45,7 @@ export const MIGRATIONS = [
   OnSiteAuctions1764360000001,
   TransferProjects1764360000100,
   BidArrival1764370000000,
+  TransferRelisting1764380000000,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -42,6 +42,9 @@ export function toPublicProject(
     disclosureEndsOn: project.disclosureEndsOn,
     extensionsUsed: project.extensionsUsed,
     relistCount: project.relistCount,
+    // A re-listing as a new project links both ways (the old one is `superseded`).
+    relistedFrom: project.relistedFrom,
+    relistedAs: project.relistedAs,
     qualifiedBuyers: project.qualifiedBuyers,
     auctionStatus: auction?.status ?? null,
     biddingStartsAt: auction?.biddingStartsAt.toISOString() ?? null,

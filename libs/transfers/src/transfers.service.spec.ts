@@ -56,6 +56,7 @@ class FakeTransferProjects implements Partial<TransferProjectsRepository> {
     _m: EntityManager,
     project: Parameters<TransferProjectsRepository['insert']>[1],
     year: number,
+    relisting?: Parameters<TransferProjectsRepository['insert']>[3],
   ) {
     const row = {
       ...project,
@@ -63,7 +64,9 @@ class FakeTransferProjects implements Partial<TransferProjectsRepository> {
       code: `CQ${year}${String(this.rows.size + 1).padStart(4, '0')}`,
       resumeTo: null,
       extensionsUsed: 0,
-      relistCount: 0,
+      relistCount: relisting?.relistCount ?? 0,
+      relistedFrom: relisting?.relistedFrom ?? null,
+      relistedAs: null,
       publishedOn: null,
       endDecidedFor: null,
       qualifiedBuyers: 0,
@@ -385,8 +388,9 @@ describe('TransfersService: the end of disclosure', () => {
     });
   });
 
-  it('refuses to re-list a project whose live auction has run (its ledger is keyed by the project), writing nothing', async () => {
-    const { service, host, db, id, tables, audit } = await disclosed(2);
+  async function unsoldAfterItsAuction() {
+    const context = await disclosed(2);
+    const { service, host, db, id, tables } = context;
     db.now = noonOn('2026-10-28');
     await service.decideEndOfDisclosure(id);
     await db.transaction((manager) =>
@@ -399,13 +403,64 @@ describe('TransfersService: the end of disclosure', () => {
       }),
     );
     expect(tables.projects.get(id)).toMatchObject({ status: 'unsold', closingReason: 'no_bids' });
-    const before = audit.entries(id).length;
+    return context;
+  }
+
+  it('re-lists a project whose live auction has run as a new project: its own id, no buyers, linked both ways', async () => {
+    const { service, id, tables, audit } = await unsoldAfterItsAuction();
+    const relisted = await service.relist(staff, id, {
+      listingPrice: 9_000_000,
+      disclosureEndsOn: '2026-12-01',
+    });
+    expect(relisted.id).not.toBe(id);
+    expect(relisted).toMatchObject({
+      status: 'relisted',
+      relistedFrom: id,
+      relistedAs: null,
+      relistCount: 1,
+      listingPrice: 9_000_000,
+      disclosureEndsOn: '2026-12-01',
+      qualifiedBuyers: 0,
+      auctionStatus: null,
+      finalPrice: null,
+    });
+    expect(relisted.code).not.toBe(tables.projects.get(id)!.code);
+    expect(tables.projects.get(id)).toMatchObject({ status: 'superseded', relistedAs: relisted.id });
+    // The old auction stays with the old project; the new one has none until its own disclosure ends.
+    expect(tables.auctions.has(id)).toBe(true);
+    expect(tables.auctions.has(relisted.id)).toBe(false);
+    expect(audit.entries(id).at(-1)).toMatchObject({
+      action: 'transfer.relist_as_new',
+      data: { from: 'unsold', to: 'superseded', relistedAs: relisted.id },
+    });
+    expect(audit.entries(relisted.id)).toEqual([
+      expect.objectContaining({
+        action: 'transfer.created',
+        data: expect.objectContaining({ relistedFrom: id }),
+      }),
+    ]);
+  });
+
+  it('refuses a re-listing as a new project below 90% of the valuation without an approval, writing nothing', async () => {
+    const { service, id, tables, audit } = await unsoldAfterItsAuction();
+    const projects = tables.projects.size;
+    const before = audit.entries().length;
+    const error = await refusal(
+      service.relist(staff, id, { listingPrice: 8_999_999, disclosureEndsOn: '2026-12-01' }),
+    );
+    expect(error.code).toBe<ErrorCode>('RELIST_BELOW_90_PERCENT_NEEDS_APPROVAL');
+    expect(tables.projects.size).toBe(projects);
+    expect(tables.projects.get(id)).toMatchObject({ status: 'unsold', relistedAs: null });
+    expect(audit.entries()).toHaveLength(before);
+  });
+
+  it('refuses to re-list a superseded project again', async () => {
+    const { service, id } = await unsoldAfterItsAuction();
+    await service.relist(staff, id, { listingPrice: 9_000_000, disclosureEndsOn: '2026-12-01' });
     const error = await refusal(
       service.relist(staff, id, { listingPrice: 9_000_000, disclosureEndsOn: '2026-12-01' }),
     );
     expect(error.code).toBe<ErrorCode>('INVALID_STATE_TRANSITION');
-    expect(tables.projects.get(id)!.status).toBe('unsold');
-    expect(audit.entries(id)).toHaveLength(before);
   });
 
   it('does not terminate a project suspended after its sale', async () => {

@@ -20,6 +20,7 @@ import {
   INITIAL_AUCTION_STATUS,
   INITIAL_TRANSFER_STATUS,
   isDueToClose,
+  RELISTED_TRANSFER_STATUS,
   isSha256Hex,
   nextAuctionStatus,
   type OnSiteAuctionRecord,
@@ -109,6 +110,8 @@ const TERM_FIELDS = [
   'disclosureEndsOn',
 ] as const satisfies readonly (keyof TransferProjectInput & keyof TransferProjectEntity)[];
 
+/** A re-listing of these is a new project (relist_as_new); of the others, the same one. */
+const RELISTED_AS_NEW = new Set<TransferStatus>(transferStatusesAllowing('relist_as_new'));
 /** The statuses a project is in disclosure in (buyers apply): those an extension leaves from. */
 const DISCLOSING = new Set<TransferStatus>(transferStatusesAllowing('extend'));
 /** After a sale: the stages a winner can still default from (sold, confirmed). */
@@ -135,6 +138,18 @@ function approvalOf(project: TransferProjectEntity): PriceApproval | null {
 function termsOf(project: TransferProjectEntity): TransferProjectInput {
   const terms = Object.fromEntries(TERM_FIELDS.map((field) => [field, project[field]]));
   return { ...(terms as unknown as TransferProjectInput), approval: approvalOf(project) };
+}
+
+/** The project's terms with a re-listing's new price, disclosure and (if given) conditions and deposit. */
+function relistedTerms(project: TransferProjectEntity, input: RelistInput): TransferProjectInput {
+  return {
+    ...termsOf(project),
+    listingPrice: input.listingPrice,
+    disclosureEndsOn: input.disclosureEndsOn,
+    approval: input.approval ?? null,
+    ...(input.buyerConditions !== undefined ? { buyerConditions: input.buyerConditions } : {}),
+    ...(input.deposit !== undefined ? { deposit: input.deposit } : {}),
+  };
 }
 
 /** Comparable and JSON-safe audit values. */
@@ -211,16 +226,7 @@ export class TransfersService {
       const today = this.today(now);
       this.checkProject(calendar, input, today, false);
       const { approval, ...terms } = input;
-      const created = await this.projects.insert(
-        manager,
-        {
-          ...Object.fromEntries(TERM_FIELDS.map((field) => [field, terms[field]])),
-          ...approvalColumns(approval),
-          status: INITIAL_TRANSFER_STATUS,
-          createdBy: staff.id,
-        } as Parameters<TransferProjectsRepository['insert']>[1],
-        Number(today.slice(0, 4)),
-      );
+      const created = await this.insertProject(manager, staff, input, INITIAL_TRANSFER_STATUS, today);
       await this.audit.append(manager, {
         at: now,
         actorId: staff.id,
@@ -232,6 +238,28 @@ export class TransfersService {
       return created;
     });
     return toStaffProject(project, null, null);
+  }
+
+  /** A project's row from checked terms, coded in today's year. */
+  private insertProject(
+    manager: EntityManager,
+    staff: AuthUser,
+    input: TransferProjectInput,
+    status: TransferStatus,
+    today: string,
+    relisting?: { relistedFrom: string; relistCount: number },
+  ) {
+    return this.projects.insert(
+      manager,
+      {
+        ...Object.fromEntries(TERM_FIELDS.map((field) => [field, input[field]])),
+        ...approvalColumns(input.approval),
+        status,
+        createdBy: staff.id,
+      } as Parameters<TransferProjectsRepository['insert']>[1],
+      Number(today.slice(0, 4)),
+      relisting,
+    );
   }
 
   /** Staff change an accepted or re-listed project; the merged project passes every check again. */
@@ -529,28 +557,21 @@ export class TransfersService {
   }
 
   /**
-   * A new listing of a project no buyer took (after disclosure), or of an unsold or defaulted one:
-   * a new price (down to 90% of the valuation freely) and a full disclosure period again.
+   * A new listing at a new price (down to 90% of the valuation freely) with a full disclosure
+   * period again. A project no buyer qualified for is re-listed in place; one whose buyers took
+   * part and whose sale fell through (unsold, defaulted) is re-listed as a new project, linked
+   * both ways, so its buyers apply afresh and its auction, ledger and deal are its own.
    */
   async relist(staff: AuthUser, projectId: string, input: RelistInput) {
+    const found = await this.mustFind(projectId);
+    if (RELISTED_AS_NEW.has(found.status)) return this.relistAsNew(staff, projectId, input);
     const calendar = await this.calendars.calendar();
     const { project } = await this.applyTransition(staff, projectId, 'relist', (current, now, auction) => {
       if (DISCLOSING.has(current.status)) checkEndOfDisclosureAction('relist', this.endFacts(current, now));
-      // The engine keys an auction (and its ledger) by the project's id: a second live auction
-      // would mix its bids with the first's. Refused here, so no disclosure can end needing one.
-      if (auction)
-        throw new DomainError(
-          'INVALID_STATE_TRANSITION',
-          'this project has had its live auction; a second one is not supported yet: terminate it and register the asset again',
-        );
-      const merged: TransferProjectInput = {
-        ...termsOf(current),
-        listingPrice: input.listingPrice,
-        disclosureEndsOn: input.disclosureEndsOn,
-        approval: input.approval ?? null,
-        ...(input.buyerConditions !== undefined ? { buyerConditions: input.buyerConditions } : {}),
-        ...(input.deposit !== undefined ? { deposit: input.deposit } : {}),
-      };
+      // In place only before any auction (the table allows it from disclosure alone): the
+      // engine keys an auction and its ledger by the project's id.
+      if (auction) throw new DomainError('INVALID_STATE_TRANSITION', 'this project has had its live auction');
+      const merged = relistedTerms(current, input);
       this.checkProject(calendar, merged, this.today(now), true);
       return {
         changes: {
@@ -563,14 +584,6 @@ export class TransfersService {
           extensionsUsed: 0,
           publishedOn: null,
           endDecidedFor: null,
-          finalPrice: null,
-          winnerId: null,
-          dealSource: null,
-          soldOn: null,
-          resultPublishedUntil: null,
-          confirmedOn: null,
-          contractDeadlineOn: null,
-          closingReason: null,
         },
         data: {
           listingPrice: merged.listingPrice,
@@ -580,6 +593,43 @@ export class TransfersService {
       };
     });
     return this.staffView(project);
+  }
+
+  /** The old project ends `superseded`; the new one starts `relisted` with the old terms and the new. */
+  private async relistAsNew(staff: AuthUser, projectId: string, input: RelistInput) {
+    const calendar = await this.calendars.calendar();
+    const successor = await this.dataSource.transaction(async (manager) => {
+      const current = await this.mustLock(manager, projectId);
+      const next = this.transition(current.status, 'relist_as_new');
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      const merged = relistedTerms(current, input);
+      this.checkProject(calendar, merged, today, true);
+      const { approval, ...terms } = merged;
+      const created = await this.insertProject(manager, staff, merged, RELISTED_TRANSFER_STATUS, today, {
+        relistedFrom: current.id,
+        relistCount: current.relistCount + 1,
+      });
+      await this.projects.update(manager, projectId, { status: next, relistedAs: created.id });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'transfer.relist_as_new',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { from: current.status, to: next, relistedAs: created.id, code: created.code },
+      });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'transfer.created',
+        entityType: ENTITY_TYPE,
+        entityId: created.id,
+        data: { code: created.code, relistedFrom: current.id, ...terms, approval: approval ?? null },
+      });
+      return created;
+    });
+    return toStaffProject(successor, null, null);
   }
 
   private endFacts(project: TransferProjectEntity, now: Date) {

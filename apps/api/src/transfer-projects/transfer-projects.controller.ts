@@ -127,7 +127,12 @@ export class TransferProjectsController {
   @Post(':id/relist')
   @HttpCode(200)
   @Roles('staff')
-  @ApiOperation({ summary: 'a new price and disclosure: below 90% of the valuation only with `approval`' })
+  @ApiOperation({
+    summary: 'a new price and disclosure: below 90% of the valuation only with `approval`',
+    description:
+      'After a disclosure with no buyer the same project is re-listed. An unsold or defaulted project is ' +
+      're-listed as a new project (answered here, with `relistedFrom`); the old one ends `superseded` (`relistedAs`).',
+  })
   relist(
     @CurrentUser() staff: AuthUser,
     @Param('id', UuidPipe) id: string,

@@ -16,6 +16,7 @@ import { useI18n } from '../i18n';
 import { OnSiteAuctionForm } from './on-site';
 import { parseYuan } from '../money';
 import {
+  RelistingLinks,
   type TransferProject,
   type TransferRegistration,
   type TransferStatus,
@@ -264,13 +265,16 @@ function StaffTransfer({ id }: { id: string }) {
     () => get<Page<TransferRegistration>>(`/transfer-projects/${id}/registrations?limit=1000`),
     [id],
   );
+  const { navigate } = useApp();
   const [actionError, setActionError] = useState<unknown>(null);
   const [done, setDone] = useState(false);
   const act = async (path: string, body: unknown = {}) => {
     try {
-      await post(`/transfer-projects/${id}${path}`, body);
+      const after = await post<TransferProject | undefined>(`/transfer-projects/${id}${path}`, body);
       setActionError(null);
       setDone(true);
+      // A re-listing after a sale fell through is a new project: go on to it.
+      if (after?.relistedFrom === id) return navigate(`/staff/transfers/${after.id}`);
       reload();
       reloadRegistrations();
     } catch (failure) {
@@ -293,6 +297,7 @@ function StaffTransfer({ id }: { id: string }) {
         <TransferStatusBadge status={project.status} /> <span>{project.code}</span> ·{' '}
         <Link to={`/transfers/${project.id}`}>{t('publicPage')}</Link>
       </p>
+      <RelistingLinks project={project} base="/staff/transfers" />
       <dl className="facts">
         <dt>{t('listingPrice')}</dt>
         <dd>

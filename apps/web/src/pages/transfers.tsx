@@ -19,7 +19,8 @@ export type TransferStatus =
   | 'contract_signed'
   | 'defaulted'
   | 'suspended'
-  | 'terminated';
+  | 'terminated'
+  | 'superseded';
 
 export const TRANSFER_STATUSES: TransferStatus[] = [
   'accepted',
@@ -35,6 +36,7 @@ export const TRANSFER_STATUSES: TransferStatus[] = [
   'defaulted',
   'suspended',
   'terminated',
+  'superseded',
 ];
 
 export type AssetKind = 'equity' | 'physical_asset';
@@ -81,6 +83,9 @@ export interface TransferProject {
   contractSignedOn: string | null;
   suspensionReason: string | null;
   terminationReason: string | null;
+  /** A re-listing as a new project links both ways: the old one is `superseded`. */
+  relistedFrom: string | null;
+  relistedAs: string | null;
 }
 
 export interface TransferRegistration {
@@ -202,12 +207,34 @@ export function TransferPage({ id }: { id: string }) {
       <p>
         <TransferStatusBadge status={project.status} /> <span>{project.code}</span>
       </p>
+      <RelistingLinks project={project} base="/transfers" />
       <TransferResult project={project} />
       {terms && state && room && <LiveRoomPanel listing={terms} state={state} room={room} />}
       <TransferApplyBox project={project} />
       <TransferFacts project={project} />
       {state && <Ledger state={state} />}
     </article>
+  );
+}
+
+/** Where a re-listed project went, and where a re-listing came from (public and staff pages). */
+export function RelistingLinks({ project, base }: { project: TransferProject; base: string }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {project.relistedAs && (
+        <p className="notice" role="status" data-testid="relisted-as">
+          {t('transferRelistedAs')}{' '}
+          <Link to={`${base}/${project.relistedAs}`}>{t('transferNewProject')}</Link>
+        </p>
+      )}
+      {project.relistedFrom && (
+        <p data-testid="relisted-from">
+          {t('transferRelistedFrom')}{' '}
+          <Link to={`${base}/${project.relistedFrom}`}>{t('transferEarlierProject')}</Link>
+        </p>
+      )}
+    </>
   );
 }
 

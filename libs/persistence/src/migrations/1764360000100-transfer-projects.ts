@@ -1,5 +1,22 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { SUSPENDABLE_TRANSFER_STATUSES, TRANSFER_ASSET_KINDS, TRANSFER_STATUSES } from '@ggzy/domain';
+import { SUSPENDABLE_TRANSFER_STATUSES, TRANSFER_ASSET_KINDS } from '@ggzy/domain';
+
+/** The statuses as this migration shipped them (later ones add theirs: 1764380000000 `superseded`). */
+export const TRANSFER_STATUSES_1764360000100 = [
+  'accepted',
+  'disclosed',
+  'extended',
+  'relisted',
+  'agreement_pending',
+  'auction',
+  'sold',
+  'unsold',
+  'confirmed',
+  'contract_signed',
+  'defaulted',
+  'suspended',
+  'terminated',
+] as const;
 
 const list = (values: readonly string[]) => values.map((value) => `'${value}'`).join(',');
 const SHA256 = `'^[0-9a-f]{64}$'`;
@@ -21,7 +38,7 @@ export class TransferProjects1764360000100 implements MigrationInterface {
       CREATE TABLE transfer_projects (
         id                       uuid PRIMARY KEY,
         code                     varchar(40)  NOT NULL UNIQUE,
-        status                   varchar(24)  NOT NULL CHECK (status IN (${list(TRANSFER_STATUSES)})),
+        status                   varchar(24)  NOT NULL CHECK (status IN (${list(TRANSFER_STATUSES_1764360000100)})),
         resume_to                varchar(24)  CHECK (resume_to IN (${list(SUSPENDABLE_TRANSFER_STATUSES)})),
         title                    varchar(200) NOT NULL,
         transferor               varchar(200) NOT NULL,

@@ -36,6 +36,9 @@ export class TransferProjectEntity {
   @Column({ name: 'extension_periods', type: 'integer' }) extensionPeriods!: number;
   @Column({ name: 'extensions_used', type: 'integer' }) extensionsUsed!: number;
   @Column({ name: 'relist_count', type: 'integer' }) relistCount!: number;
+  /** The project this one re-lists (after that one's sale fell through), and the one re-listing this. */
+  @Column({ name: 'relisted_from', type: 'uuid', nullable: true }) relistedFrom!: string | null;
+  @Column({ name: 'relisted_as', type: 'uuid', nullable: true }) relistedAs!: string | null;
   @Column({ name: 'disclosure_ends_on', type: 'date' }) disclosureEndsOn!: string;
   @Column({ name: 'published_on', type: 'date', nullable: true }) publishedOn!: string | null;
   /** The disclosure end the end-of-disclosure step has run for (once per period). */

@@ -13,6 +13,8 @@ export type NewTransferProject = Omit<
   | 'resumeTo'
   | 'extensionsUsed'
   | 'relistCount'
+  | 'relistedFrom'
+  | 'relistedAs'
   | 'publishedOn'
   | 'endDecidedFor'
   | 'qualifiedBuyers'
@@ -51,7 +53,12 @@ export class TransferProjectsRepository {
   }
 
   /** Code 产权 CQ + year + a number from the sequence, as lease listings' GF codes. */
-  async insert(manager: EntityManager, project: NewTransferProject, year: number) {
+  async insert(
+    manager: EntityManager,
+    project: NewTransferProject,
+    year: number,
+    relisting?: { relistedFrom: string; relistCount: number },
+  ) {
     const [{ n }] = (await manager.query(`SELECT nextval('transfer_project_code_seq') AS n`)) as {
       n: string;
     }[];
@@ -63,7 +70,9 @@ export class TransferProjectsRepository {
         code: `CQ${year}${n.padStart(4, '0')}`,
         resumeTo: null,
         extensionsUsed: 0,
-        relistCount: 0,
+        relistCount: relisting?.relistCount ?? 0,
+        relistedFrom: relisting?.relistedFrom ?? null,
+        relistedAs: null,
         publishedOn: null,
         endDecidedFor: null,
         qualifiedBuyers: 0,
