@@ -322,6 +322,23 @@ describe('the accept statement (writeBids with an accepted bid)', () => {
     expect(await contents()).toEqual(before);
   });
 
+  it('matches an end written in microseconds as the read saw it (truncated to the millisecond)', async () => {
+    const listing = await createListing();
+    // An end set in SQL, as an operator's fix or clock arithmetic would, in microseconds.
+    await queryRows(
+      env.config.DATABASE_OWNER_URL!,
+      `UPDATE auctions SET ends_at = ends_at + interval '123 microseconds' WHERE id = $1`,
+      [listing.id],
+    );
+    const context = (await auctions.peekForBids(listing.id, [{ bidderId, clientBidId: 'micro' }]))!;
+    expect(context.auction.endsAt).toEqual(listing.endsAt);
+    const expected = { lastSeq: 0, endsAt: context.auction.endsAt, status: context.auction.status };
+    expect(await auctions.writeBids(null, refusalBatch(expected, [rejectedBid(listing)]))).toBe(true);
+    const bid = acceptedBid(listing, { at: new Date(await databaseNow()), endsAt: listing.endsAt });
+    expect(await auctions.writeBids(null, acceptBatch(bid, expected))).toBe(true);
+    expect(await listings.findById(listing.id)).toMatchObject({ lastSeq: 1, currentPrice: 100_000 });
+  });
+
   it('is one statement inside the caller’s transaction too (accepting or only refusing)', async () => {
     const listing = await createListing();
     const { captured, statements } = await capturingDataSource('ggzy-test-one-statement');

@@ -232,6 +232,13 @@ describe('evaluateBid', () => {
         'VALIDATION_FAILED',
       ],
       [
+        'a host with no limit of its own (a transfer): an amount whose next minimum is past 2^53 − 1',
+        { maxBid: Number.MAX_SAFE_INTEGER },
+        { amount: Number.MAX_SAFE_INTEGER - INCREMENT + 1 },
+        IN_FREE,
+        'VALIDATION_FAILED',
+      ],
+      [
         'invalid amount is reported before qualification and phase',
         { status: 'sold' },
         { amount: 0, qualified: false },
@@ -370,6 +377,13 @@ describe('evaluateBid', () => {
         name: 'bid of exactly maxBid',
         state: WITH_LEADER,
         attempt: { amount: maxFor36 },
+        now: IN_FREE,
+        endsAt: ENDS,
+      },
+      {
+        name: 'a host with no limit of its own: the highest bid whose next minimum is still safe',
+        state: { ...WITH_LEADER, maxBid: Number.MAX_SAFE_INTEGER },
+        attempt: { amount: Number.MAX_SAFE_INTEGER - INCREMENT },
         now: IN_FREE,
         endsAt: ENDS,
       },

@@ -84,8 +84,17 @@ export type BidDecision =
     }
   | { accepted: false; code: ErrorCode; message: string };
 
+/**
+ * The highest amount the engine accepts: the host's limit, and never so high that the next
+ * minimum (amount + increment) leaves the safe integers, since every accepted bid records it
+ * and every reader computes it (a transfer's limit is the safe range itself).
+ */
+export function highestAcceptableBid(state: Pick<AuctionState, 'maxBid' | 'increment'>): Fen {
+  return Math.min(state.maxBid, Number.MAX_SAFE_INTEGER - state.increment);
+}
+
 export function evaluateBid(state: AuctionState, attempt: BidAttempt, now: Date): BidDecision {
-  if (!isFen(attempt.amount) || attempt.amount > state.maxBid) {
+  if (!isFen(attempt.amount) || attempt.amount > highestAcceptableBid(state)) {
     return reject('VALIDATION_FAILED', 'amount must be a positive whole number of fen within range');
   }
   if (!attempt.qualified) return reject('NOT_QUALIFIED', 'only qualified bidders may bid on this listing');

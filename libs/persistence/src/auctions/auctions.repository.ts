@@ -161,6 +161,13 @@ const BID_COLUMNS = `bidder_id, client_bid_id, amount, outcome, message, seq, bi
 const BID_TYPES = `uuid[], varchar[], bigint[], varchar[], text[], integer[], varchar[], timestamptz[], bigint[], timestamptz[]`;
 const AUDIT_TYPES = `timestamptz[], uuid[], varchar[], varchar[], varchar[], text[]`;
 
+/*
+ * The end as the decisions read it: a JavaScript Date holds milliseconds, so an end written in
+ * microseconds (by hand, or by SQL arithmetic on clock_timestamp()) is compared as node-pg read
+ * it, truncated; compared exactly it would never match, and no bid could ever be written.
+ */
+const SAME_END = `date_trunc('milliseconds', ends_at) = $3`;
+
 function batchWriteSql(kind: 'accepting' | 'refusing' | 'refusing on the clock'): string {
   const accepting = kind === 'accepting';
   const p = (n: number) => `$${n}`;
@@ -168,10 +175,10 @@ function batchWriteSql(kind: 'accepting' | 'refusing' | 'refusing on the clock')
     ? `UPDATE auctions
        SET current_price = $5, leader_id = $6, bid_count = $7, last_seq = $8, ends_at = $9,
            status = $10, updated_at = $11
-       WHERE id = $1 AND last_seq = $2 AND ends_at = $3 AND status = $4
+       WHERE id = $1 AND last_seq = $2 AND ${SAME_END} AND status = $4
          AND clock_timestamp() >= bidding_starts_at AND clock_timestamp() < ends_at
        RETURNING id`
-    : `SELECT id FROM auctions WHERE id = $1 AND last_seq = $2 AND ends_at = $3 AND status = $4${
+    : `SELECT id FROM auctions WHERE id = $1 AND last_seq = $2 AND ${SAME_END} AND status = $4${
         // A refusal the clock decided (closed, not open) waits for a write in flight: a bid
         // accepted just before the end, not yet committed, extends it, and the re-check then
         // sends the batch back to be decided on the extended end.
