@@ -136,6 +136,31 @@ describe('the audit trail and the app role', () => {
     expect((await trail.asApp('SELECT count(*)::int AS n FROM audit_log')).rows[0].n).toBe(count);
   });
 
+  // The bid ledger and the deal records are append-only for the app role too (1764380000001).
+  it.each([
+    ['edit a bid', 'UPDATE bids SET amount = amount + 1'],
+    ['delete the bids', 'DELETE FROM bids'],
+    ['truncate the bids', 'TRUNCATE bids'],
+    ['edit a deal', 'UPDATE deals SET amount = 0'],
+    ['delete the deals', 'DELETE FROM deals'],
+    ['truncate the deals', 'TRUNCATE deals'],
+  ])('as the app role, "%s" is refused (42501)', async (_name, sql) => {
+    await expect(trail.asApp(sql)).rejects.toMatchObject({ code: '42501' });
+  });
+
+  it('the app role still inserts and reads deals', async () => {
+    const { rows } = await trail.asApp(
+      `INSERT INTO deals (category, subtype, source_type, title, amount, winner_name, closed_at, external_ref)
+       VALUES ('procurement', NULL, 'import', 'grant check', 100, '某公司', now(), 'grant-check')
+       ON CONFLICT (external_ref) DO NOTHING RETURNING amount::int AS amount`,
+    );
+    expect(rows).toEqual([{ amount: 100 }]);
+    expect(
+      (await trail.asApp(`SELECT count(*)::int AS n FROM deals WHERE external_ref = 'grant-check'`)).rows[0]
+        .n,
+    ).toBe(1);
+  });
+
   it('verify keeps its fields and adds ok, checkedCount and the last checkpoint', async () => {
     await trail.signHead();
     const head = await headOf(trail);

@@ -17,6 +17,7 @@ import { AuditAppRole1764310000002 } from './migrations/1764310000002-audit-app-
 import { TransferProjects1764360000100 } from './migrations/1764360000100-transfer-projects.js';
 import { BidArrival1764370000000 } from './migrations/1764370000000-bid-arrival.js';
 import { TransferRelisting1764380000000 } from './migrations/1764380000000-transfer-relisting.js';
+import { AppendOnlyLedgers1764380000001 } from './migrations/1764380000001-append-only-ledgers.js';
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 
 export const ENTITIES = [
@@ -46,6 +47,7 @@ export const MIGRATIONS = [
   TransferProjects1764360000100,
   BidArrival1764370000000,
   TransferRelisting1764380000000,
+  AppendOnlyLedgers1764380000001,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */
