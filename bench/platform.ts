@@ -54,8 +54,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const children: ChildProcess[] = [];
   const start = (entry: string, ready: string, ports: Record<string, number>) =>
     new Promise<ChildProcess>((resolve, reject) => {
-      const profile = options.gatewayProfileDir && entry.includes('gateway');
-      const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${options.gatewayProfileDir}`] : [];
+      // BENCH_WORKER_PROFILE_DIR: a CPU profile of the worker too (written when it stops).
+      const profileDir =
+        options.gatewayProfileDir && entry.includes('gateway')
+          ? options.gatewayProfileDir
+          : process.env.BENCH_WORKER_PROFILE_DIR && entry.includes('worker')
+            ? process.env.BENCH_WORKER_PROFILE_DIR
+            : undefined;
+      const flags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
       const child = spawn(process.execPath, [...flags, join(root, entry)], {
         env: { ...env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) },
         stdio: ['ignore', 'pipe', 'inherit'],

@@ -289,18 +289,22 @@ async function closeWithBids(
         finalPrice: result.finalPrice,
         winnerId: result.winnerId,
       });
-      await auctions.closeSold(
+      await auctions.closeMany(
         manager,
-        {
-          auctionId: listing.id,
-          status: nextAuctionStatus(context.auction.status, 'close_sold')!,
-          finalPrice: result.finalPrice,
-          winnerId: result.winnerId,
-          closedAt: endsAt,
-          deal,
-          winnerName: context.leaderName ?? result.winnerId,
-        },
-        { ...audit, data: { demo: true, ...result, dealAmount: deal.amount } },
+        [
+          {
+            auctionId: listing.id,
+            status: nextAuctionStatus(context.auction.status, 'close_sold')!,
+            closedAt: endsAt,
+            sold: {
+              finalPrice: result.finalPrice,
+              winnerId: result.winnerId,
+              deal,
+              winnerName: context.leaderName ?? result.winnerId,
+            },
+          },
+        ],
+        [{ ...audit, data: { demo: true, ...result, dealAmount: deal.amount } }],
       );
       await host.closed(manager, {
         auctionId: listing.id,
@@ -311,15 +315,17 @@ async function closeWithBids(
         winnerId: result.winnerId,
       });
     } else {
-      await auctions.closeUnsold(
+      await auctions.closeMany(
         manager,
-        {
-          auctionId: listing.id,
-          status: nextAuctionStatus(context.auction.status, 'close_unsold')!,
-          closedAt: endsAt,
-          reason: result.reason,
-        },
-        { ...audit, data: { demo: true, ...result } },
+        [
+          {
+            auctionId: listing.id,
+            status: nextAuctionStatus(context.auction.status, 'close_unsold')!,
+            closedAt: endsAt,
+            unsold: { reason: result.reason },
+          },
+        ],
+        [{ ...audit, data: { demo: true, ...result } }],
       );
       await host.closed(manager, {
         auctionId: listing.id,

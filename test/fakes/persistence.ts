@@ -10,8 +10,8 @@ import type {
   BidBatchWrite,
   BidEntity,
   BidKey,
+  AuctionClose,
   CloseContext,
-  DealOfAuction,
   LeaseListing,
   LeaseListingsRepository,
   NewLeaseListing,
@@ -32,7 +32,7 @@ import { leaseMaxBid, type ListingStatus } from '../../libs/domain/src/index.js'
  * and transactions that leave nothing behind when they throw. The SQL itself is proved against PostgreSQL in test/repositories/.
  */
 
-/** A deal row as closeSold writes it. */
+/** A deal row as closeMany writes it. */
 export interface FakeDeal {
   sourceId: string;
   category: string;
@@ -140,8 +140,8 @@ type AuctionsMethods =
   | 'findBidderCode'
   | 'databaseNow'
   | 'lockForClose'
-  | 'closeSold'
-  | 'closeUnsold'
+  | 'lockManyForClose'
+  | 'closeMany'
   | 'listAcceptedBids'
   | 'listAttempts';
 
@@ -562,51 +562,43 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
     };
   }
 
-  async closeSold(
-    manager: EntityManager,
-    close: {
-      auctionId: string;
-      status: ListingStatus;
-      finalPrice: number;
-      winnerId: string;
-      closedAt: Date;
-      deal: DealOfAuction;
-      winnerName: string;
-    },
-    audit: AuditRecord,
-  ): Promise<void> {
-    inTransaction(manager);
-    Object.assign(this.listing(close.auctionId), {
-      status: close.status,
-      finalPrice: close.finalPrice,
-      winnerId: close.winnerId,
-      closedAt: close.closedAt,
-    });
-    this.t.deals.push({
-      sourceId: close.auctionId,
-      category: close.deal.category,
-      subtype: close.deal.subtype,
-      title: close.deal.title,
-      amount: close.deal.amount,
-      winnerId: close.winnerId,
-      winnerName: close.winnerName,
-      closedAt: close.closedAt,
-    });
-    this.t.audit.push(structuredClone(audit));
+  async lockManyForClose(manager: EntityManager, listingIds: string[]): Promise<CloseContext[]> {
+    const contexts = [];
+    for (const id of [...new Set(listingIds)].sort()) {
+      const context = await this.lockForClose(manager, id);
+      if (context) contexts.push(context);
+    }
+    return contexts;
   }
 
-  async closeUnsold(
-    manager: EntityManager,
-    close: { auctionId: string; status: ListingStatus; closedAt: Date; reason: string },
-    audit: AuditRecord,
-  ): Promise<void> {
+  async closeMany(manager: EntityManager, closes: AuctionClose[], audit: AuditRecord[]): Promise<void> {
     inTransaction(manager);
-    Object.assign(this.listing(close.auctionId), {
-      status: close.status,
-      closedAt: close.closedAt,
-      statusReason: close.reason,
-    });
-    this.t.audit.push(structuredClone(audit));
+    for (const close of closes) {
+      if ('sold' in close) {
+        Object.assign(this.listing(close.auctionId), {
+          status: close.status,
+          finalPrice: close.sold.finalPrice,
+          winnerId: close.sold.winnerId,
+          closedAt: close.closedAt,
+        });
+        this.t.deals.push({
+          sourceId: close.auctionId,
+          category: close.sold.deal.category,
+          subtype: close.sold.deal.subtype,
+          title: close.sold.deal.title,
+          amount: close.sold.deal.amount,
+          winnerId: close.sold.winnerId,
+          winnerName: close.sold.winnerName,
+          closedAt: close.closedAt,
+        });
+      } else
+        Object.assign(this.listing(close.auctionId), {
+          status: close.status,
+          closedAt: close.closedAt,
+          statusReason: close.unsold.reason,
+        });
+    }
+    this.t.audit.push(...audit.map((record) => structuredClone(record)));
   }
 }
 
@@ -763,12 +755,36 @@ export class FakeRegistrationsRepository
 }
 
 /** AuditLogRepository.append: the entries in order, undone with their transaction. */
-export class FakeAuditLogRepository implements Pick<AuditLogRepository, 'append'> {
+export class FakeAuditLogRepository implements Pick<
+  AuditLogRepository,
+  'append' | 'holdingAppends' | 'appendMany'
+> {
+  private readonly held = new WeakMap<EntityManager, AuditRecord[]>();
+
   constructor(private readonly db: FakeDatabase) {}
 
   async append(manager: EntityManager, record: AuditRecord): Promise<void> {
     inTransaction(manager);
-    this.db.tables.audit.push(structuredClone(record));
+    const held = this.held.get(manager);
+    if (held) held.push(structuredClone(record));
+    else this.db.tables.audit.push(structuredClone(record));
+  }
+
+  async holdingAppends(manager: EntityManager, work: () => Promise<void>): Promise<AuditRecord[]> {
+    if (this.held.has(manager)) throw new Error('audit appends are already held in this transaction');
+    const held: AuditRecord[] = [];
+    this.held.set(manager, held);
+    try {
+      await work();
+    } finally {
+      this.held.delete(manager);
+    }
+    return held;
+  }
+
+  async appendMany(manager: EntityManager, records: AuditRecord[]): Promise<void> {
+    inTransaction(manager);
+    this.db.tables.audit.push(...records.map((record) => structuredClone(record)));
   }
 
   entries(entityId?: string): AuditRecord[] {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { DataSource, type EntityManager, type Logger, type QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { createDataSource } from '../../libs/persistence/src/data-source.js';
 import { isUniqueViolation } from '../../libs/persistence/src/data-source.js';
 import { AuditLogRepository, type AuditRecord } from '../../libs/persistence/src/audit-log.repository.js';
@@ -247,22 +247,28 @@ const auctionVersion = async (listingId: string) =>
   )[0];
 
 /** A DataSource on the app role whose every statement is captured (query logging through our logger). */
+/*
+ * Every statement a capturing data source's connections send, whether through TypeORM or as a
+ * named prepared statement on a transaction's own connection (preparedQuery), told apart by the
+ * connection's application_name.
+ */
+const captures = new Map<string, string[]>();
+const clientQuery = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  const name = (this as unknown as { connectionParameters?: { application_name?: string } })
+    .connectionParameters?.application_name;
+  const statements = name ? captures.get(name) : undefined;
+  if (statements) {
+    const first = args[0] as string | { text: string };
+    statements.push(typeof first === 'string' ? first : first.text);
+  }
+  return clientQuery.apply(this, args);
+} as typeof pg.Client.prototype.query;
+
 async function capturingDataSource(name: string): Promise<{ captured: DataSource; statements: string[] }> {
   const statements: string[] = [];
-  const capture: Logger = {
-    logQuery: (query) => void statements.push(query),
-    logQueryError: () => undefined,
-    logQuerySlow: () => undefined,
-    logSchemaBuild: () => undefined,
-    logMigration: () => undefined,
-    log: () => undefined,
-  };
-  const base = createDataSource(env.config.DATABASE_URL, 2, name);
-  const captured = await new DataSource({
-    ...base.options,
-    logging: ['query'],
-    logger: capture,
-  }).initialize();
+  captures.set(name, statements);
+  const captured = await createDataSource(env.config.DATABASE_URL, 2, name).initialize();
   statements.length = 0; // initialize()'s own statements
   return { captured, statements };
 }
@@ -1250,7 +1256,7 @@ describe('rejections (writeBids with refusals only)', () => {
   });
 });
 
-describe('closing (lockForClose, closeSold, closeUnsold)', () => {
+describe('closing (lockForClose, lockManyForClose, closeMany)', () => {
   it('lockForClose reads the leader’s code and name and the database’s clock, holding the row', async () => {
     const listing = await createListing();
     expect(
@@ -1291,7 +1297,7 @@ describe('closing (lockForClose, closeSold, closeUnsold)', () => {
     }
   });
 
-  it('closeSold moves the listing to sold, writes its deal record and the audit entry together', async () => {
+  it('closeMany moves a listing to sold, writes its deal record and the audit entry together', async () => {
     const listing = await createListing({
       currentPrice: 120_000,
       leaderId: bidderId,
@@ -1301,18 +1307,27 @@ describe('closing (lockForClose, closeSold, closeUnsold)', () => {
     const closedAt = new Date('2026-06-01T03:00:00.000Z');
     const auditBefore = (await audit.verify()).headSeq;
     await dataSource.transaction((manager) =>
-      auctions.closeSold(
+      auctions.closeMany(
         manager,
-        {
-          auctionId: listing.id,
-          status: nextAuctionStatus('bidding', 'close_sold')!,
-          finalPrice: 120_000,
-          winnerId: bidderId,
-          closedAt,
-          deal: { category: 'property_rights', subtype: 'lease', title: listing.title, amount: 120_000 * 36 },
-          winnerName: '杭州某某餐饮有限公司',
-        },
-        { ...auditRecord(listing.id, 'auction.closed'), actorId: null, data: { status: 'sold' } },
+        [
+          {
+            auctionId: listing.id,
+            status: nextAuctionStatus('bidding', 'close_sold')!,
+            closedAt,
+            sold: {
+              finalPrice: 120_000,
+              winnerId: bidderId,
+              deal: {
+                category: 'property_rights',
+                subtype: 'lease',
+                title: listing.title,
+                amount: 120_000 * 36,
+              },
+              winnerName: '杭州某某餐饮有限公司',
+            },
+          },
+        ],
+        [{ ...auditRecord(listing.id, 'auction.closed'), actorId: null, data: { status: 'sold' } }],
       ),
     );
     expect(await listings.findById(listing.id)).toMatchObject({
@@ -1344,20 +1359,22 @@ describe('closing (lockForClose, closeSold, closeUnsold)', () => {
     expect(entries.items.map((entry) => entry.action)).toEqual(['auction.closed']);
   });
 
-  it('closeUnsold moves the listing to unsold with its reason and audit entry, and writes no deal', async () => {
+  it('closeMany moves a listing to unsold with its reason and audit entry, and writes no deal', async () => {
     const listing = await createListing();
     const closedAt = new Date('2026-06-01T03:00:00.000Z');
     const dealsBefore = await tableContents(env.config.DATABASE_OWNER_URL!, ['deals']);
     await dataSource.transaction((manager) =>
-      auctions.closeUnsold(
+      auctions.closeMany(
         manager,
-        {
-          auctionId: listing.id,
-          status: nextAuctionStatus('bidding', 'close_unsold')!,
-          closedAt,
-          reason: 'no_bids',
-        },
-        { ...auditRecord(listing.id, 'auction.closed'), actorId: null, data: { status: 'unsold' } },
+        [
+          {
+            auctionId: listing.id,
+            status: nextAuctionStatus('bidding', 'close_unsold')!,
+            closedAt,
+            unsold: { reason: 'no_bids' },
+          },
+        ],
+        [{ ...auditRecord(listing.id, 'auction.closed'), actorId: null, data: { status: 'unsold' } }],
       ),
     );
     expect(await listings.findById(listing.id)).toMatchObject({
@@ -1368,6 +1385,101 @@ describe('closing (lockForClose, closeSold, closeUnsold)', () => {
     expect(await tableContents(env.config.DATABASE_OWNER_URL!, ['deals'])).toEqual(dealsBefore);
     const entries = await audit.list({ entityId: listing.id, limit: 10, offset: 0 });
     expect(entries.items.map((entry) => entry.action)).toEqual(['auction.closed']);
+    expect((await audit.verify()).valid).toBe(true);
+  });
+});
+
+describe('closing a batch (lockManyForClose, closeMany)', () => {
+  it('locks the batch in id order and reads each once, then closes all, their deals and the trail in the order given, in one statement', async () => {
+    const sold = await createListing({ currentPrice: 120_000, leaderId: bidderId, lastSeq: 1, bidCount: 1 });
+    const unsold = await createListing();
+    const missing = randomUUID();
+    const closedAt = new Date('2026-06-01T03:00:00.000Z');
+    const auditBefore = (await audit.verify()).headSeq;
+    const other = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
+    await other.connect();
+    const { captured, statements } = await capturingDataSource('ggzy-test-close-many');
+    try {
+      const repository = new AuctionsRepository(captured);
+      await captured.transaction(async (manager) => {
+        const contexts = await repository.lockManyForClose(manager, [unsold.id, missing, sold.id, sold.id]);
+        expect(contexts.map((context) => context.auction.id)).toEqual([sold.id, unsold.id].sort());
+        expect(contexts.find((context) => context.auction.id === sold.id)).toMatchObject({
+          leaderCode: '111111',
+          leaderName: '杭州某某餐饮有限公司',
+        });
+        for (const id of [sold.id, unsold.id])
+          await expect(
+            other.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [id]),
+          ).rejects.toMatchObject({ code: '55P03' });
+        statements.length = 0;
+        await repository.closeMany(
+          manager,
+          [
+            {
+              auctionId: sold.id,
+              status: nextAuctionStatus('bidding', 'close_sold')!,
+              closedAt,
+              sold: {
+                finalPrice: 120_000,
+                winnerId: bidderId,
+                deal: {
+                  category: 'property_rights',
+                  subtype: 'lease',
+                  title: sold.title,
+                  amount: 120_000 * 36,
+                },
+                winnerName: '杭州某某餐饮有限公司',
+              },
+            },
+            {
+              auctionId: unsold.id,
+              status: nextAuctionStatus('bidding', 'close_unsold')!,
+              closedAt,
+              unsold: { reason: 'no_bids' },
+            },
+          ],
+          [
+            { ...auditRecord(sold.id, 'auction.closed'), actorId: null },
+            { ...auditRecord(sold.id, 'deposit.held'), actorId: null },
+            { ...auditRecord(unsold.id, 'auction.closed'), actorId: null },
+          ],
+        );
+        expect(statements).toHaveLength(1);
+      });
+    } finally {
+      await other.end();
+      await captured.destroy();
+    }
+    expect(await listings.findById(sold.id)).toMatchObject({
+      status: 'sold',
+      finalPrice: 120_000,
+      winnerId: bidderId,
+      closedAt,
+    });
+    expect(await listings.findById(unsold.id)).toMatchObject({
+      status: 'unsold',
+      statusReason: 'no_bids',
+      finalPrice: null,
+      closedAt,
+    });
+    expect(
+      await queryRows(
+        env.config.DATABASE_OWNER_URL!,
+        `SELECT source_id, source_type, amount FROM deals WHERE source_id = ANY($1::uuid[])`,
+        [[sold.id, unsold.id]],
+      ),
+    ).toEqual([{ source_id: sold.id, source_type: 'lease_listing', amount: String(120_000 * 36) }]);
+    const trail = await queryRows<{ action: string; entity_id: string }>(
+      env.config.DATABASE_OWNER_URL!,
+      `SELECT action, entity_id FROM audit_log WHERE seq > $1 ORDER BY seq`,
+      [auditBefore],
+    );
+    expect(trail).toEqual([
+      { action: 'auction.closed', entity_id: sold.id },
+      { action: 'deposit.held', entity_id: sold.id },
+      { action: 'auction.closed', entity_id: unsold.id },
+    ]);
     expect((await audit.verify()).valid).toBe(true);
   });
 });
@@ -1392,35 +1504,39 @@ describe('the statements write the status they are given, never one of their own
       'announced',
     ],
     [
-      'closeSold (→ unsold)',
+      'closeMany, sold (→ unsold)',
       { currentPrice: 120_000, leaderId: bidderId, lastSeq: 1, bidCount: 1 },
       (listing) =>
         dataSource.transaction((manager) =>
-          auctions.closeSold(
+          auctions.closeMany(
             manager,
-            {
-              auctionId: listing.id,
-              status: 'unsold',
-              finalPrice: 120_000,
-              winnerId: bidderId,
-              closedAt,
-              deal: { category: 'property_rights', subtype: 'lease', title: listing.title, amount: 1 },
-              winnerName: '杭州某某餐饮有限公司',
-            },
-            closeAudit(listing.id),
+            [
+              {
+                auctionId: listing.id,
+                status: 'unsold',
+                closedAt,
+                sold: {
+                  finalPrice: 120_000,
+                  winnerId: bidderId,
+                  deal: { category: 'property_rights', subtype: 'lease', title: listing.title, amount: 1 },
+                  winnerName: '杭州某某餐饮有限公司',
+                },
+              },
+            ],
+            [closeAudit(listing.id)],
           ),
         ),
       'unsold',
     ],
     [
-      'closeUnsold (→ sold)',
+      'closeMany, unsold (→ sold)',
       {},
       (listing) =>
         dataSource.transaction((manager) =>
-          auctions.closeUnsold(
+          auctions.closeMany(
             manager,
-            { auctionId: listing.id, status: 'sold', closedAt, reason: 'no_bids' },
-            closeAudit(listing.id),
+            [{ auctionId: listing.id, status: 'sold', closedAt, unsold: { reason: 'no_bids' } }],
+            [closeAudit(listing.id)],
           ),
         ),
       'sold',

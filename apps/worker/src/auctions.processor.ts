@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
-import { AuctionLifecycleService } from '@ggzy/auction';
-import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
+import { AuctionLifecycleService, type CloseResult } from '@ggzy/auction';
+import { APP_CONFIG, type AppConfig, KeyedBatches, LOGGER, type Logger } from '@ggzy/common';
 import { nextAuctionStatus, statusesAllowing } from '@ggzy/domain';
 import { AuctionsRepository } from '@ggzy/persistence';
 import {
@@ -26,6 +26,11 @@ const SWEEP_GRACE_MS = 1000;
 export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestroy {
   private worker?: Worker;
   private watchdog?: NodeJS.Timeout;
+  /**
+   * Closes due together are done together: the close jobs that arrive while a lane's batch is
+   * in its transaction wait and go as the next batch, one transaction for all of them.
+   */
+  private readonly closes: KeyedBatches<string, CloseResult>;
 
   constructor(
     private readonly lifecycle: AuctionLifecycleService,
@@ -34,7 +39,12 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.closes = new KeyedBatches(
+      (_lane, auctionIds) => this.closeBatch(auctionIds),
+      config.CLOSE_BATCH_SIZE,
+    );
+  }
 
   async onApplicationBootstrap() {
     // PostgreSQL is the source of truth: rebuild every pending job before taking work.
@@ -107,8 +117,34 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
     return result;
   }
 
+  private laneOf(auctionId: string): string {
+    return String(Number.parseInt(auctionId.slice(0, 8), 16) % this.config.CLOSE_BATCH_LANES);
+  }
+
+  /** A batch in one transaction; if it fails, each auction alone, so a failure stays its own. */
+  private async closeBatch(auctionIds: string[]): Promise<(CloseResult | Error)[]> {
+    try {
+      const results = await this.lifecycle.closeMany(auctionIds);
+      return auctionIds.map((id) => results.get(id)!);
+    } catch (error) {
+      if (auctionIds.length === 1) throw error;
+      this.logger.warn(
+        { err: error, auctions: auctionIds.length },
+        'a close batch failed; closing its auctions one by one',
+      );
+      const results: (CloseResult | Error)[] = [];
+      for (const id of auctionIds)
+        results.push(
+          await this.lifecycle
+            .close(id)
+            .catch((one: unknown) => (one instanceof Error ? one : new Error(String(one)))),
+        );
+      return results;
+    }
+  }
+
   private async close(listingId: string, job?: AuctionJob & { name: 'close' }) {
-    const result = await this.lifecycle.close(listingId);
+    const result = await this.closes.submit(this.laneOf(listingId), listingId);
     if (result.closed) {
       this.logger.info(
         {
@@ -149,10 +185,9 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
       closable: statusesAllowing('close_sold'),
       openable: statusesAllowing('open'),
     });
-    for (const auction of overdue) {
-      if (auction.closeDue) await this.close(auction.id);
-      else await this.open(auction.id);
-    }
+    // The closes all at once, so they share batches; the opens one by one.
+    await Promise.all(overdue.filter((auction) => auction.closeDue).map((auction) => this.close(auction.id)));
+    for (const auction of overdue) if (!auction.closeDue) await this.open(auction.id);
     return { overdue: overdue.length };
   }
 

@@ -24,7 +24,7 @@ import type { AuctionHost, ClosedAuction, SoldAuction } from './auction-host.js'
  */
 const T0 = new Date('2026-06-01T02:00:00.000Z');
 
-function setup(hostsOf?: (db: FakeDatabase) => AuctionHost[]) {
+function setup(hostsOf?: (db: FakeDatabase, audit: FakeAuditLogRepository) => AuctionHost[]) {
   const db = new FakeDatabase(T0);
   // The lease host settles its deposits at every close (tested against PostgreSQL in deposits.e2e-spec).
   const settled: string[] = [];
@@ -44,7 +44,7 @@ function setup(hostsOf?: (db: FakeDatabase) => AuctionHost[]) {
     strict<AuditLogRepository>(audit, 'AuditLogRepository'),
     events,
     // Unless a test says otherwise, leases host these auctions: the deal is rent × months.
-    hostsOf?.(db) ?? [
+    hostsOf?.(db, audit) ?? [
       new LeaseAuctionHost(
         strict<LeaseListingsRepository>(new FakeLeaseListingsRepository(db), 'LeaseListingsRepository'),
         strict<DepositsService>(deposits, 'DepositsService'),
@@ -55,6 +55,14 @@ function setup(hostsOf?: (db: FakeDatabase) => AuctionHost[]) {
 }
 
 const at = (ms: number) => new Date(T0.getTime() + ms);
+
+const record = (action: string, entityId: string) => ({
+  at: T0,
+  actorId: null,
+  action,
+  entityType: 'lease_listing',
+  entityId,
+});
 
 /** The lease host with a status of its own to move at the close (as a transfer project has). */
 const leaseHostHearing =
@@ -351,6 +359,96 @@ describe('AuctionLifecycleService.close', () => {
       },
       { auctionId: unsold.id, status: 'unsold', reason: 'no_bids', closedAt: at(800), databaseNow: at(1000) },
     ]);
+  });
+
+  it('writes the host’s trail entries after the close’s own, in the close’s statement, none before it', async () => {
+    const seenByHost: number[] = [];
+    const s = setup((db, audit) =>
+      leaseHostHearing(async (manager, closed) => {
+        await audit.append(manager, record(`host.${closed.status}.one`, closed.auctionId));
+        await audit.append(manager, record(`host.${closed.status}.two`, closed.auctionId));
+        seenByHost.push(audit.entries(closed.auctionId).length);
+      })(db),
+    );
+    const closeManyTrails: string[][] = [];
+    const closeMany = s.listings.closeMany.bind(s.listings);
+    s.listings.closeMany = async (manager, closes, trail) => {
+      closeManyTrails.push(trail.map((entry) => entry.action));
+      await closeMany(manager, closes, trail);
+    };
+    const { listing } = withLeader(s, { endsAt: at(800) });
+    const unsold = s.listings.addListing({ status: 'bidding', endsAt: at(800) });
+    s.db.advance(1000);
+    await s.service.close(listing.id);
+    await s.service.close(unsold.id);
+    expect(seenByHost).toEqual([0, 0]);
+    expect(s.audit.entries(listing.id).map((entry) => entry.action)).toEqual([
+      'auction.closed',
+      'host.sold.one',
+      'host.sold.two',
+    ]);
+    expect(s.audit.entries(unsold.id).map((entry) => entry.action)).toEqual([
+      'auction.closed',
+      'host.unsold.one',
+      'host.unsold.two',
+    ]);
+    // Written with the close itself, in one statement each.
+    expect(closeManyTrails).toEqual([
+      ['auction.closed', 'host.sold.one', 'host.sold.two'],
+      ['auction.closed', 'host.unsold.one', 'host.unsold.two'],
+    ]);
+  });
+
+  it('closeMany closes the due ones of a batch in one transaction and answers every id; events once it commits', async () => {
+    const s = setup();
+    const { listing: sold, leader } = withLeader(s, { endsAt: at(800) });
+    const unsold = s.listings.addListing({ status: 'bidding', endsAt: at(800) });
+    const notDue = s.listings.addListing({ status: 'bidding', endsAt: at(5000) });
+    const done = s.listings.addListing({ status: 'sold' });
+    const missing = randomUUID();
+    s.db.advance(1000);
+    const transactions = s.db.transactions;
+    const results = await s.service.closeMany([sold.id, unsold.id, notDue.id, done.id, missing, sold.id]);
+    expect(s.db.transactions - transactions).toBe(1);
+    expect(Object.fromEntries(results)).toEqual({
+      [sold.id]: { closed: true, status: 'sold', closedAt: at(800) },
+      [unsold.id]: { closed: true, status: 'unsold', closedAt: at(800) },
+      [notDue.id]: { closed: false, reason: 'not_due', endsAt: at(5000), dueInMs: 4000 },
+      [done.id]: { closed: false, reason: 'not_live' },
+      [missing]: { closed: false, reason: 'not_found' },
+    });
+    expect(s.listings.listing(sold.id)).toMatchObject({ status: 'sold', winnerId: leader });
+    expect(s.listings.listing(unsold.id)).toMatchObject({ status: 'unsold', statusReason: 'no_bids' });
+    expect(s.listings.listing(notDue.id).status).toBe('bidding');
+    expect(s.db.tables.deals.map((deal) => deal.sourceId)).toEqual([sold.id]);
+    // Each auction closed once (the repeated id too), one trail entry and one event each.
+    expect(
+      s.audit
+        .entries()
+        .map((entry) => entry.entityId)
+        .sort(),
+    ).toEqual([sold.id, unsold.id].sort());
+    expect(s.events.published.map((event) => event.payload.listingId).sort()).toEqual(
+      [sold.id, unsold.id].sort(),
+    );
+    expect(s.settled).toHaveLength(2);
+  });
+
+  it('closeMany writes nothing and publishes nothing when one host of the batch refuses', async () => {
+    const s = setup(
+      leaseHostHearing(async (_manager, closed) => {
+        if (closed.status === 'unsold') throw new Error('the host cannot close now');
+      }),
+    );
+    const { listing: sold } = withLeader(s, { endsAt: at(800) });
+    const unsold = s.listings.addListing({ status: 'bidding', endsAt: at(800) });
+    s.db.advance(1000);
+    await expect(s.service.closeMany([sold.id, unsold.id])).rejects.toThrow('the host cannot close now');
+    expect(s.listings.listing(sold.id).status).toBe('bidding');
+    expect(s.listings.listing(unsold.id).status).toBe('bidding');
+    expect(s.db.tables.deals).toEqual([]);
+    expect(s.audit.entries()).toEqual([]);
+    expect(s.events.published).toEqual([]);
   });
 
   it('leaves the auction live, with no deal, audit entry or event, when its host refuses the close', async () => {

@@ -1,9 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type AuctionStatus, closeOutcome, isDueToClose, isDueToOpen, nextAuctionStatus } from '@ggzy/domain';
-import { AuctionsRepository, AuditLogRepository } from '@ggzy/persistence';
+import {
+  type AuctionClose,
+  AuctionsRepository,
+  AuditLogRepository,
+  type AuditRecord,
+} from '@ggzy/persistence';
 import { AUCTION_HOSTS, type AuctionHost, AuctionHosts } from './auction-host.js';
-import { LIVE_EVENTS, type LiveEvents } from './live-events.js';
+import { LIVE_EVENTS, type LiveEventMap, type LiveEvents } from './live-events.js';
 
 /** `dueInMs`: when an announced auction is not yet due, how long until it is, by the database's clock. */
 export type OpenResult = { opened: boolean; endsAt: Date | null; dueInMs?: number };
@@ -78,110 +83,120 @@ export class AuctionLifecycleService {
    * When the end moved later (a countdown bid), reports the new end so it can be rescheduled.
    */
   async close(auctionId: string): Promise<CloseResult> {
-    let event:
-      { status: 'sold' | 'unsold'; finalPrice?: number; winnerCode?: string; closedAt: Date } | undefined;
-    const result = await this.dataSource.transaction(async (manager): Promise<CloseResult> => {
-      const context = await this.auctions.lockForClose(manager, auctionId);
-      if (!context) return { closed: false, reason: 'not_found' };
-      const { auction } = context;
-      if (!nextAuctionStatus(auction.status, 'close_sold')) return { closed: false, reason: 'not_live' };
-      const now = context.databaseNow;
-      if (!isDueToClose(auction, now)) {
-        const dueInMs = Math.max(0, auction.endsAt.getTime() - now.getTime());
-        return { closed: false, reason: 'not_due', endsAt: auction.endsAt, dueInMs };
-      }
-      const outcome = closeOutcome(auction);
-      const closedAt = auction.endsAt;
-      const host = this.hosts.get(auction.hostType);
-      if (outcome.status === 'sold') {
-        const deal = await host.dealFor(manager, {
-          auctionId,
-          finalPrice: outcome.finalPrice,
-          winnerId: outcome.winnerId,
+    return (await this.closeMany([auctionId])).get(auctionId)!;
+  }
+
+  /**
+   * Closes the auctions among `auctionIds` whose end has come, in one transaction: their rows
+   * locked in id order, each decided as `close` decides it, their hosts told, then every close,
+   * deal and trail entry written in one statement. Each auction's `auction.closed` goes out once
+   * the batch commits. Any failure (a host refusing) rolls the whole batch back; the caller
+   * retries its auctions one by one, so one auction never holds the others' closes.
+   */
+  async closeMany(auctionIds: string[]): Promise<Map<string, CloseResult>> {
+    const results = new Map<string, CloseResult>();
+    const events: LiveEventMap['auction.closed'][] = [];
+    await this.dataSource.transaction(async (manager) => {
+      results.clear();
+      events.length = 0;
+      const ids = [...new Set(auctionIds)].sort();
+      const contexts = await this.auctions.lockManyForClose(manager, ids);
+      const closes: AuctionClose[] = [];
+      const trail: AuditRecord[] = [];
+      for (const context of contexts) {
+        const { auction } = context;
+        const auctionId = auction.id;
+        if (!nextAuctionStatus(auction.status, 'close_sold')) {
+          results.set(auctionId, { closed: false, reason: 'not_live' });
+          continue;
+        }
+        const now = context.databaseNow;
+        if (!isDueToClose(auction, now)) {
+          const dueInMs = Math.max(0, auction.endsAt.getTime() - now.getTime());
+          results.set(auctionId, { closed: false, reason: 'not_due', endsAt: auction.endsAt, dueInMs });
+          continue;
+        }
+        const outcome = closeOutcome(auction);
+        const closedAt = auction.endsAt;
+        const host = this.hosts.get(auction.hostType);
+        const entry = (data: Record<string, unknown>): AuditRecord => ({
+          at: now,
+          actorId: null,
+          action: 'auction.closed',
+          entityType: auction.hostType,
+          entityId: auctionId,
+          data: {
+            ...outcome,
+            ...data,
+            closedAt: closedAt.toISOString(),
+            bidCount: auction.bidCount,
+            lastSeq: auction.lastSeq,
+          },
         });
-        await this.auctions.closeSold(
-          manager,
-          {
+        // The host's part (its status, the deposits) runs with its trail entries held back: the
+        // chain's head is then locked only by the batch's last statement, and the trail still
+        // reads the auction's close, then what its host did.
+        if (outcome.status === 'sold') {
+          const deal = await host.dealFor(manager, {
             auctionId,
-            status: nextAuctionStatus(auction.status, 'close_sold')!,
             finalPrice: outcome.finalPrice,
             winnerId: outcome.winnerId,
+          });
+          const hostEntries = await this.audit.holdingAppends(manager, async () => {
+            await host.closed?.(manager, {
+              auctionId,
+              closedAt,
+              databaseNow: now,
+              status: 'sold',
+              finalPrice: outcome.finalPrice,
+              winnerId: outcome.winnerId,
+            });
+          });
+          closes.push({
+            auctionId,
+            status: nextAuctionStatus(auction.status, 'close_sold')!,
             closedAt,
-            deal,
-            winnerName: context.leaderName ?? context.leaderCode ?? outcome.winnerId,
-          },
-          {
-            at: now,
-            actorId: null,
-            action: 'auction.closed',
-            entityType: auction.hostType,
-            entityId: auctionId,
-            data: {
-              ...outcome,
-              dealAmount: deal.amount,
-              closedAt: closedAt.toISOString(),
-              bidCount: auction.bidCount,
-              lastSeq: auction.lastSeq,
+            sold: {
+              finalPrice: outcome.finalPrice,
+              winnerId: outcome.winnerId,
+              deal,
+              winnerName: context.leaderName ?? context.leaderCode ?? outcome.winnerId,
             },
-          },
-        );
-        await host.closed?.(manager, {
-          auctionId,
-          closedAt,
-          databaseNow: now,
-          status: 'sold',
-          finalPrice: outcome.finalPrice,
-          winnerId: outcome.winnerId,
-        });
-        event = {
-          status: 'sold',
-          finalPrice: outcome.finalPrice,
-          winnerCode: context.leaderCode ?? undefined,
-          closedAt,
-        };
-      } else {
-        await this.auctions.closeUnsold(
-          manager,
-          {
+          });
+          trail.push(entry({ dealAmount: deal.amount }), ...hostEntries);
+          events.push({
+            listingId: auctionId,
+            status: 'sold',
+            finalPrice: outcome.finalPrice,
+            ...(context.leaderCode ? { winnerCode: context.leaderCode } : {}),
+            closedAt: closedAt.toISOString(),
+          });
+        } else {
+          const hostEntries = await this.audit.holdingAppends(manager, async () => {
+            await host.closed?.(manager, {
+              auctionId,
+              closedAt,
+              databaseNow: now,
+              status: 'unsold',
+              reason: outcome.reason,
+            });
+          });
+          closes.push({
             auctionId,
             status: nextAuctionStatus(auction.status, 'close_unsold')!,
             closedAt,
-            reason: outcome.reason,
-          },
-          {
-            at: now,
-            actorId: null,
-            action: 'auction.closed',
-            entityType: auction.hostType,
-            entityId: auctionId,
-            data: {
-              ...outcome,
-              closedAt: closedAt.toISOString(),
-              bidCount: auction.bidCount,
-              lastSeq: auction.lastSeq,
-            },
-          },
-        );
-        await host.closed?.(manager, {
-          auctionId,
-          closedAt,
-          databaseNow: now,
-          status: 'unsold',
-          reason: outcome.reason,
-        });
-        event = { status: 'unsold', closedAt };
+            unsold: { reason: outcome.reason },
+          });
+          trail.push(entry({}), ...hostEntries);
+          events.push({ listingId: auctionId, status: 'unsold', closedAt: closedAt.toISOString() });
+        }
+        results.set(auctionId, { closed: true, status: outcome.status, closedAt });
       }
-      return { closed: true, status: outcome.status, closedAt };
+      await this.auctions.closeMany(manager, closes, trail);
     });
-    if (result.closed && event) {
-      this.liveEvents.publish('auction.closed', {
-        listingId: auctionId,
-        status: event.status,
-        ...(event.finalPrice !== undefined ? { finalPrice: event.finalPrice } : {}),
-        ...(event.winnerCode ? { winnerCode: event.winnerCode } : {}),
-        closedAt: event.closedAt.toISOString(),
-      });
-    }
-    return result;
+    for (const event of events) this.liveEvents.publish('auction.closed', event);
+    for (const auctionId of auctionIds)
+      if (!results.has(auctionId)) results.set(auctionId, { closed: false, reason: 'not_found' });
+    return results;
   }
 }

@@ -50,7 +50,12 @@ const schema = z
     /** Reverse-proxy hops in front of the api and the gateway whose X-Forwarded-For is trusted; 0 = none. */
     TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
     SWEEP_INTERVAL_MS: positiveInt.default(2000),
-    CLOSE_CONCURRENCY: positiveInt.default(20),
+    /** Close jobs a worker runs at once; those due together are closed in batches (below). */
+    CLOSE_CONCURRENCY: positiveInt.default(100),
+    /** At most this many auctions closed in one transaction. */
+    CLOSE_BATCH_SIZE: positiveInt.default(50),
+    /** Close batches a worker runs side by side (each auction belongs to one lane, by its id). */
+    CLOSE_BATCH_LANES: positiveInt.default(2),
     /** Test-only: a pause between a report's steps, so a fault test can stop a worker mid-report. */
     REPORT_STEP_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     DATA_DIR: z.string().default('.data'),

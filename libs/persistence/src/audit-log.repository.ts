@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AUDIT_GENESIS_HASH, verifyAuditChain, type ChainCheck } from '@ggzy/domain';
 import type { AuditCheckpoints } from './audit-checkpoints.js';
 import { AuditEntryEntity } from './entities/audit-entry.entity.js';
+import { preparedQuery } from './prepared-query.js';
 
 export interface AuditRecord {
   at: Date;
@@ -53,14 +54,57 @@ export function auditPayload(record: AuditRecord): string {
 
 const standaloneAppend = auditAppendParts(1);
 const APPEND_SQL = standaloneAppend.statement;
+/* Several entries in one statement, hashed onto the chain in the order given. */
+const APPEND_MANY_SQL = `
+  INSERT INTO audit_log (at, actor_id, action, entity_type, entity_id, payload)
+  SELECT e.at, e.actor_id, e.action, e.entity_type, e.entity_id, e.payload
+  FROM unnest($1::timestamptz[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[])
+    WITH ORDINALITY AS e(at, actor_id, action, entity_type, entity_id, payload, ord)
+  ORDER BY e.ord`;
 
 @Injectable()
 export class AuditLogRepository {
+  /** Appends held back per transaction (holdingAppends), in the order they were asked for. */
+  private readonly held = new WeakMap<EntityManager, AuditRecord[]>();
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** Appends inside the caller's transaction; the payload text is what the hash covers. */
   async append(manager: EntityManager, record: AuditRecord): Promise<void> {
-    await manager.query(APPEND_SQL, standaloneAppend.params(record));
+    const held = this.held.get(manager);
+    if (held) held.push(record);
+    else await manager.query(APPEND_SQL, standaloneAppend.params(record));
+  }
+
+  /**
+   * Runs `work` with the transaction's appends held back and returns them, in order, for one
+   * appendMany at the end: the first append locks the chain's head until commit, so a step
+   * that does more work after its first entry (a close settling deposits) would hold every
+   * other writer of the trail back for all of it.
+   */
+  async holdingAppends(manager: EntityManager, work: () => Promise<void>): Promise<AuditRecord[]> {
+    if (this.held.has(manager)) throw new Error('audit appends are already held in this transaction');
+    const held: AuditRecord[] = [];
+    this.held.set(manager, held);
+    try {
+      await work();
+    } finally {
+      this.held.delete(manager);
+    }
+    return held;
+  }
+
+  /** Appends `records` in one statement, in order, inside the caller's transaction. */
+  async appendMany(manager: EntityManager, records: AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = records.map((record) => standaloneAppend.params(record));
+    await preparedQuery(
+      this.dataSource,
+      manager,
+      'ggzy_audit_append_many',
+      APPEND_MANY_SQL,
+      Array.from({ length: 6 }, (_, column) => rows.map((row) => row[column])),
+    );
   }
 
   async list(filter: { entityType?: string; entityId?: string; limit: number; offset: number }) {

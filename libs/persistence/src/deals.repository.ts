@@ -71,7 +71,7 @@ export class DealsRepository {
   /**
    * The one way a concluded process records its deal (future sources: agreement transfers,
    * on-site auctions, tenders, procurement). The live lease close writes the same row inside
-   * its own single close statement (AuctionsRepository.closeSold) so deal and close commit
+   * its own single close statement (AuctionsRepository.closeMany) so deal and close commit
    * together.
    */
   async insert(manager: EntityManager, deal: NewDeal): Promise<DealEntity> {

@@ -1,5 +1,4 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type pg from 'pg';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import type { AuctionState, AuctionStatus } from '@ggzy/domain';
 import { BidEntity } from '../entities/bid.entity.js';
@@ -7,6 +6,7 @@ import { RegistrationEntity } from '../registrations/registration.entity.js';
 import { toSafeInteger } from '../entities/column-types.js';
 import { auditAppendParts, type AuditRecord } from '../audit-log.repository.js';
 import { READ_DATA_SOURCE } from '../data-source.js';
+import { preparedQuery } from '../prepared-query.js';
 import { AuctionEntity, type AuctionHostType } from './auction.entity.js';
 
 /** An auction as the rules see it, with its id and what hosts it. */
@@ -93,6 +93,16 @@ export interface CloseContext {
   /** The database's clock, read under the lock: the one every instance shares. */
   databaseNow: Date;
 }
+
+/** One auction's close in a batch (closeMany): sold with its deal, or unsold with its reason. */
+export type AuctionClose =
+  | {
+      auctionId: string;
+      status: AuctionStatus;
+      closedAt: Date;
+      sold: { finalPrice: number; winnerId: string; deal: DealOfAuction; winnerName: string };
+    }
+  | { auctionId: string; status: AuctionStatus; closedAt: Date; unsold: { reason: string } };
 
 /** A deal as the host describes it (AuctionHost.dealFor); the engine adds price, winner and time. */
 export interface DealOfAuction {
@@ -212,6 +222,8 @@ const WRITE_ACCEPTING_BATCH_SQL = batchWriteSql('accepting');
 const WRITE_REFUSING_BATCH_SQL = batchWriteSql('refusing');
 const WRITE_REFUSING_ON_THE_CLOCK_SQL = batchWriteSql('refusing on the clock');
 
+const LOCK_AUCTIONS_SQL = `SELECT id FROM auctions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
+
 const READ_FOR_CLOSE_SQL = `
   SELECT a.id, a.host_type, a.status, a.start_price, a.increment, a.reserve_price, a.max_bid,
          a.allow_self_outbid, a.bidding_starts_at, a.free_bidding_ends_at, a.extension_seconds, a.ends_at,
@@ -220,25 +232,42 @@ const READ_FOR_CLOSE_SQL = `
   FROM auctions a
   LEFT JOIN registrations r ON r.host_type = a.host_type AND r.host_id = a.id AND r.bidder_id = a.leader_id
   LEFT JOIN users u ON u.id = a.leader_id
-  WHERE a.id = $1`;
+  WHERE a.id = ANY($1::uuid[])
+  ORDER BY a.id`;
 
-const soldAudit = auditAppendParts(12);
-const CLOSE_SOLD_SQL = `
-  WITH auction AS (
-    UPDATE auctions SET status = $2, final_price = $3, winner_id = $4, closed_at = $5, updated_at = now()
-    WHERE id = $1
-    RETURNING host_type),
+/*
+ * Closes a batch in one statement: each auction to the status it is given (from the lifecycle
+ * table), with its price and winner (sold) or reason (unsold), the sold ones' deals as their
+ * hosts described them, and the audit entries in the order given (the chain's trigger hashes
+ * them in that order). The rows are the caller's, locked in id order.
+ */
+const CLOSE_MANY_SQL = `
+  WITH x AS (
+    SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::bigint[], $4::uuid[], $5::timestamptz[], $6::text[])
+      AS x(id, status, final_price, winner_id, closed_at, reason)),
+  closed AS (
+    UPDATE auctions a
+    SET status = x.status, final_price = COALESCE(x.final_price, a.final_price),
+        winner_id = COALESCE(x.winner_id, a.winner_id), closed_at = x.closed_at,
+        status_reason = COALESCE(x.reason, a.status_reason), updated_at = now()
+    FROM x WHERE a.id = x.id
+    RETURNING a.id, a.host_type),
   deal AS (
     INSERT INTO deals (category, subtype, source_type, source_id, title, amount, winner_id, winner_name, closed_at)
-    SELECT $6, $7, COALESCE($11, host_type), $1, $8, $9, $4, $10, $5 FROM auction)
-  ${soldAudit.statement}`;
-
-const unsoldAudit = auditAppendParts(5);
-const CLOSE_UNSOLD_SQL = `
-  WITH auction AS (
-    UPDATE auctions SET status = $2, closed_at = $3, status_reason = $4, updated_at = now()
-    WHERE id = $1)
-  ${unsoldAudit.statement}`;
+    SELECT d.category, d.subtype, COALESCE(d.source_type, c.host_type), d.id, d.title, d.amount,
+           d.winner_id, d.winner_name, d.closed_at
+    FROM unnest($7::uuid[], $8::varchar[], $9::varchar[], $10::varchar[], $11::varchar[], $12::bigint[],
+                $13::uuid[], $14::varchar[], $15::timestamptz[])
+      WITH ORDINALITY AS d(id, category, subtype, source_type, title, amount, winner_id, winner_name, closed_at, ord)
+    JOIN closed c ON c.id = d.id
+    ORDER BY d.ord),
+  trail AS (
+    INSERT INTO audit_log (at, actor_id, action, entity_type, entity_id, payload)
+    SELECT e.at, e.actor_id, e.action, e.entity_type, e.entity_id, e.payload
+    FROM unnest($16::timestamptz[], $17::uuid[], $18::varchar[], $19::varchar[], $20::varchar[], $21::text[])
+      WITH ORDINALITY AS e(at, actor_id, action, entity_type, entity_id, payload, ord)
+    ORDER BY e.ord)
+  SELECT count(*)::int AS closed FROM closed`;
 
 /** The bid path, the timed steps and the ledger of every auction, whatever hosts it. */
 @Injectable()
@@ -341,11 +370,11 @@ export class AuctionsRepository {
    * bidder's registration and any earlier attempt, with the clock after the lock was had.
    */
   async lockForBids(manager: EntityManager, auctionId: string, keys: BidKey[]): Promise<BatchContext | null> {
-    const locked = (await manager.query(LOCK_AUCTION_SQL, [auctionId])) as unknown[];
+    const locked = await this.preparedIn(manager, 'ggzy_lock_auction', LOCK_AUCTION_SQL, [auctionId]);
     if (locked.length === 0) return null;
     return this.readBatchContext(
       manager,
-      (values) => manager.query(BATCH_CONTEXT_SQL, values),
+      (values) => this.preparedIn(manager, 'ggzy_peek_bids', BATCH_CONTEXT_SQL, values),
       auctionId,
       keys,
     );
@@ -355,24 +384,18 @@ export class AuctionsRepository {
   peekForBids(auctionId: string, keys: BidKey[]): Promise<BatchContext | null> {
     return this.readBatchContext(
       this.dataSource.manager,
-      async (values) => (await this.prepared('ggzy_peek_bids', BATCH_CONTEXT_SQL, values)).rows,
+      (values) => this.preparedIn(null, 'ggzy_peek_bids', BATCH_CONTEXT_SQL, values),
       auctionId,
       keys,
     );
   }
 
   /*
-   * The hot path's statements run as named prepared statements on TypeORM's own pool:
-   * planning them costs several times their execution, and node-pg keeps each plan per
-   * connection after the first use.
+   * The hot path's and the close's statements run as named prepared statements (inside the
+   * caller's transaction when it has one): planning them costs several times their execution.
    */
-  private prepared(
-    name: string,
-    text: string,
-    values: unknown[],
-  ): Promise<{ rows: Record<string, any>[]; rowCount: number | null }> {
-    const pool = (this.dataSource.driver as unknown as { master: pg.Pool }).master;
-    return pool.query({ name, text, values });
+  private preparedIn(manager: EntityManager | null, name: string, text: string, values: unknown[]) {
+    return preparedQuery(this.dataSource, manager, name, text, values);
   }
 
   private async readBatchContext(
@@ -415,17 +438,53 @@ export class AuctionsRepository {
 
   /** Locks the auction for closing, then reads it with the leader's code and name and the clock after the lock. */
   async lockForClose(manager: EntityManager, auctionId: string): Promise<CloseContext | null> {
-    const locked = (await manager.query(LOCK_AUCTION_SQL, [auctionId])) as unknown[];
-    if (locked.length === 0) return null;
-    const rows = (await manager.query(READ_FOR_CLOSE_SQL, [auctionId])) as Record<string, any>[];
-    if (rows.length === 0) return null;
-    const row = rows[0];
-    return {
+    return (await this.lockManyForClose(manager, [auctionId]))[0] ?? null;
+  }
+
+  /**
+   * Locks the auctions for closing in id order (so two batches, or a batch and a bid, never
+   * wait on each other in a circle), then reads each with its leader's code and name and the
+   * clock after every lock was had; in id order, missing ids left out.
+   */
+  async lockManyForClose(manager: EntityManager, auctionIds: string[]): Promise<CloseContext[]> {
+    if (auctionIds.length === 0) return [];
+    const locked = await this.preparedIn(manager, 'ggzy_lock_auctions', LOCK_AUCTIONS_SQL, [auctionIds]);
+    if (locked.length === 0) return [];
+    const rows = await this.preparedIn(manager, 'ggzy_read_for_close', READ_FOR_CLOSE_SQL, [auctionIds]);
+    return rows.map((row) => ({
       auction: toAuctionRow(row),
       leaderCode: row.leader_code,
       leaderName: row.leader_name,
       databaseNow: row.database_now,
-    };
+    }));
+  }
+
+  /**
+   * Closes a batch of locked auctions (closes, each with the status the lifecycle table gave),
+   * writes the sold ones' deals and appends `audit` in order, in one statement.
+   */
+  async closeMany(manager: EntityManager, closes: AuctionClose[], audit: AuditRecord[]): Promise<void> {
+    if (closes.length === 0 && audit.length === 0) return;
+    const sold = closes.flatMap((close) => ('sold' in close ? [{ ...close.sold, close }] : []));
+    const auditRows = audit.map((record) => auditAppendParts(1).params(record));
+    await this.preparedIn(manager, 'ggzy_close_many', CLOSE_MANY_SQL, [
+      closes.map((close) => close.auctionId),
+      closes.map((close) => close.status),
+      closes.map((close) => ('sold' in close ? close.sold.finalPrice : null)),
+      closes.map((close) => ('sold' in close ? close.sold.winnerId : null)),
+      closes.map((close) => close.closedAt),
+      closes.map((close) => ('unsold' in close ? close.unsold.reason : null)),
+      sold.map((one) => one.close.auctionId),
+      sold.map((one) => one.deal.category),
+      sold.map((one) => one.deal.subtype),
+      sold.map((one) => one.deal.sourceType ?? null),
+      sold.map((one) => one.deal.title),
+      sold.map((one) => one.deal.amount),
+      sold.map((one) => one.winnerId),
+      sold.map((one) => one.winnerName),
+      sold.map((one) => one.close.closedAt),
+      ...Array.from({ length: 6 }, (_, column) => auditRows.map((row) => row[column])),
+    ]);
   }
 
   /** The database's clock: the one every instance shares (inside `manager`'s transaction, if given). */
@@ -434,53 +493,6 @@ export class AuctionsRepository {
       now: Date;
     }[];
     return rows[0].now;
-  }
-
-  /**
-   * Moves the auction to `status` (sold, from the lifecycle table), writes the deal the host
-   * described and appends the audit entry, in one statement.
-   */
-  async closeSold(
-    manager: EntityManager,
-    close: {
-      auctionId: string;
-      status: AuctionStatus;
-      finalPrice: number;
-      winnerId: string;
-      closedAt: Date;
-      deal: DealOfAuction;
-      winnerName: string;
-    },
-    audit: AuditRecord,
-  ): Promise<void> {
-    await manager.query(CLOSE_SOLD_SQL, [
-      close.auctionId,
-      close.status,
-      close.finalPrice,
-      close.winnerId,
-      close.closedAt,
-      close.deal.category,
-      close.deal.subtype,
-      close.deal.title,
-      close.deal.amount,
-      close.winnerName,
-      close.deal.sourceType ?? null,
-      ...soldAudit.params(audit),
-    ]);
-  }
-
-  async closeUnsold(
-    manager: EntityManager,
-    close: { auctionId: string; status: AuctionStatus; closedAt: Date; reason: string },
-    audit: AuditRecord,
-  ): Promise<void> {
-    await manager.query(CLOSE_UNSOLD_SQL, [
-      close.auctionId,
-      close.status,
-      close.closedAt,
-      close.reason,
-      ...unsoldAudit.params(audit),
-    ]);
   }
 
   /** Writes a bid of an auction that has already ended (demo history), bypassing the live checks. */
@@ -528,9 +540,7 @@ export class AuctionsRepository {
       : batch.refusedOnTheClock
         ? ['ggzy_write_clock_refusals', WRITE_REFUSING_ON_THE_CLOCK_SQL]
         : ['ggzy_write_refusals', WRITE_REFUSING_BATCH_SQL];
-    const rows = manager
-      ? ((await manager.query(sql, values)) as { applied: boolean }[])
-      : (await this.prepared(name, sql, values)).rows;
+    const rows = await this.preparedIn(manager, name, sql, values);
     return rows[0].applied === true;
   }
 

@@ -1,0 +1,95 @@
+import type { AuctionLifecycleService, CloseResult } from '@ggzy/auction';
+import type { AppConfig, Logger } from '@ggzy/common';
+import type { AuctionsRepository } from '@ggzy/persistence';
+import type { AuctionScheduler, QueueBackend } from '@ggzy/queues';
+import { AuctionsProcessor } from './auctions.processor.js';
+
+/**
+ * The worker's close jobs share batches (one transaction for the closes due together): those
+ * that arrive while a lane's batch is in flight go together as its next batch, up to
+ * CLOSE_BATCH_SIZE; a batch that fails is retried auction by auction, so one auction's failure
+ * (a host refusing) neither fails nor delays the others'.
+ */
+const CLOSED: CloseResult = { closed: true, status: 'unsold', closedAt: new Date('2026-11-29T00:00:00Z') };
+
+function processorWith(lifecycle: Pick<AuctionLifecycleService, 'close' | 'closeMany'>, batchSize = 3) {
+  const config = { CLOSE_BATCH_SIZE: batchSize, CLOSE_BATCH_LANES: 1 } as AppConfig;
+  const logger = {
+    info: () => undefined,
+    warn: () => undefined,
+    error: () => undefined,
+  } as unknown as Logger;
+  const processor = new AuctionsProcessor(
+    lifecycle as AuctionLifecycleService,
+    {} as AuctionsRepository,
+    {} as AuctionScheduler,
+    {} as QueueBackend,
+    config,
+    logger,
+  );
+  return (id: string) => (processor as unknown as { close(id: string): Promise<CloseResult> }).close(id);
+}
+
+const id = (n: number) => `0000000${n}-0000-4000-8000-000000000000`;
+
+describe('AuctionsProcessor: close jobs in batches', () => {
+  it('closes a lone job at once, and those arriving meanwhile together, at most CLOSE_BATCH_SIZE at a time', async () => {
+    const batches: string[][] = [];
+    let release!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    const close = processorWith({
+      closeMany: async (ids) => {
+        batches.push(ids);
+        if (batches.length === 1) await firstHeld;
+        return new Map(ids.map((one) => [one, CLOSED]));
+      },
+      close: () => Promise.reject(new Error('not used')),
+    });
+    const first = close(id(1));
+    const rest = [2, 3, 4, 5, 6].map((n) => close(id(n)));
+    release();
+    await expect(Promise.all([first, ...rest])).resolves.toEqual(Array(6).fill(CLOSED));
+    expect(batches).toEqual([[id(1)], [id(2), id(3), id(4)], [id(5), id(6)]]);
+  });
+
+  it('retries a failed batch one auction at a time: the others close, the failing one fails alone', async () => {
+    const alone: string[] = [];
+    let release!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const close = processorWith({
+      closeMany: async (ids) => {
+        calls += 1;
+        if (calls === 1) await firstHeld;
+        if (ids.includes(id(3))) throw new Error('the host refused');
+        return new Map(ids.map((one) => [one, CLOSED]));
+      },
+      close: async (one) => {
+        alone.push(one);
+        if (one === id(3)) throw new Error('the host refused');
+        return CLOSED;
+      },
+    });
+    const first = close(id(1));
+    const batch = [2, 3, 4].map((n) => close(id(n)));
+    release();
+    await expect(first).resolves.toEqual(CLOSED);
+    const settled = await Promise.allSettled(batch);
+    expect(settled.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toEqual(new Error('the host refused'));
+    expect(alone).toEqual([id(2), id(3), id(4)]);
+  });
+
+  it('a lone auction whose close fails is not retried: its job fails with the error', async () => {
+    let closeCalls = 0;
+    const close = processorWith({
+      closeMany: () => Promise.reject(new Error('the host refused')),
+      close: async () => {
+        closeCalls += 1;
+        return CLOSED;
+      },
+    });
+    await expect(close(id(1))).rejects.toThrow('the host refused');
+    expect(closeCalls).toBe(0);
+  });
+});
