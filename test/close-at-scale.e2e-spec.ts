@@ -1,0 +1,149 @@
+import pg from 'pg';
+import { createTestEnvironment, type TestEnvironment } from './support/environment.js';
+import { type ChildApp, type RunningHttpApp, spawnApp, startApi } from './support/platform.js';
+import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
+import { stopChild } from './support/bidding-clients.js';
+
+/**
+ * Closing at scale (issue 13): 1,000 auctions ending in the same second close exactly once
+ * each, with the right outcome, deal and trail entry, on the worker's batches; a worker killed
+ * in the middle of them leaves every auction either wholly closed or untouched (a batch is one
+ * transaction), and a new worker closes the rest. The auctions are written straight into the
+ * database (half with a leader, half without), so only the closing is under test.
+ */
+const COUNT = 1000;
+const TERM_MONTHS = 36;
+
+describe('1,000 auctions ending in the same second', () => {
+  let env: TestEnvironment;
+  let api: RunningHttpApp;
+  let db: pg.Client;
+  let staff: TestUser;
+  let bidder: TestUser;
+  const children: ChildApp[] = [];
+
+  beforeAll(async () => {
+    env = await createTestEnvironment();
+    api = await startApi(env.config);
+    staff = await createOperator(env.config, api.url, 'staff');
+    bidder = await registerBidder(api.url);
+    db = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL });
+    await db.connect();
+  });
+
+  afterEach(async () => {
+    for (const child of children.splice(0)) await stopChild(child);
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await api?.close();
+    await env?.drop();
+  });
+
+  /** `COUNT` live lease auctions ending `inMs` from the database's now; the even ones have a leader. */
+  async function auctionsEndingIn(inMs: number, batch: string): Promise<string[]> {
+    const { rows } = await db.query<{ id: string }>(
+      `WITH ids AS (SELECT gen_random_uuid() AS id, n FROM generate_series(1, $1::int) n),
+       ends AS (SELECT date_trunc('milliseconds', clock_timestamp()) + make_interval(secs => $2::double precision / 1000) AS at),
+       auction AS (
+         INSERT INTO auctions (id, host_type, status, start_price, increment, max_bid, bidding_starts_at,
+           free_bidding_ends_at, extension_seconds, ends_at, current_price, leader_id, bid_count, last_seq)
+         SELECT ids.id, 'lease_listing', 'bidding', 100000, 1000, floor(9007199254740991 / $3::int)::bigint,
+           ends.at - interval '1 hour', ends.at - interval '1 second', 1, ends.at,
+           CASE WHEN n % 2 = 0 THEN 100000 + n END, CASE WHEN n % 2 = 0 THEN $4::uuid END,
+           (n % 2 = 0)::int, (n % 2 = 0)::int
+         FROM ids, ends)
+       INSERT INTO lease_listings (id, code, title, address, area_sqm, usage, lease_term_months, deposit,
+         registration_starts_at, registration_ends_at, created_by, published_at)
+       SELECT ids.id, 'GF' || $5 || lpad(n::text, 5, '0'), '批量拍租 ' || $5 || ' ' || n, '南昌市东湖区', 50, '商业', $3::int,
+         1000000, ends.at - interval '3 hours', ends.at - interval '1 hour', $6::uuid, ends.at - interval '3 hours'
+       FROM ids, ends
+       RETURNING id`,
+      [COUNT, inMs, TERM_MONTHS, bidder.id, batch, staff.id],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Per auction: its status, its deals and its `auction.closed` entries. */
+  async function states(ids: string[]) {
+    const { rows } = await db.query<{
+      id: string;
+      status: string;
+      deals: number;
+      closes: number;
+      amount: string | null;
+    }>(
+      `SELECT a.id, a.status,
+              (SELECT count(*)::int FROM deals d WHERE d.source_id = a.id) AS deals,
+              (SELECT min(d.amount)::text FROM deals d WHERE d.source_id = a.id) AS amount,
+              (SELECT count(*)::int FROM audit_log l WHERE l.entity_id = a.id::text AND l.action = 'auction.closed') AS closes
+       FROM auctions a WHERE a.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return rows;
+  }
+
+  /** Wholly closed (sold with one deal, unsold with none; one trail entry) or untouched. */
+  function wholeOrUntouched(row: Awaited<ReturnType<typeof states>>[number]): boolean {
+    if (row.status === 'bidding') return row.deals === 0 && row.closes === 0;
+    if (row.status === 'sold') return row.deals === 1 && row.closes === 1;
+    return row.status === 'unsold' && row.deals === 0 && row.closes === 1;
+  }
+
+  const closedCount = async (ids: string[]) =>
+    (
+      await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM auctions WHERE id = ANY($1::uuid[]) AND status IN ('sold', 'unsold')`,
+        [ids],
+      )
+    ).rows[0].n;
+
+  it('all close exactly once on one worker, with the right outcome and deal, and the trail verifies', async () => {
+    const ids = await auctionsEndingIn(8_000, 'A');
+    children.push(await spawnApp('worker', env.config));
+    await waitFor(async () => (await closedCount(ids)) === COUNT || undefined, 60_000, 'all closed');
+    const rows = await states(ids);
+    expect(rows.filter((row) => !wholeOrUntouched(row))).toEqual([]);
+    expect(rows.filter((row) => row.status === 'sold')).toHaveLength(COUNT / 2);
+    expect(rows.filter((row) => row.status === 'unsold')).toHaveLength(COUNT / 2);
+    // A sold auction's deal is its leader's price × the term (the even n had price 100000 + n).
+    const amounts = rows.filter((row) => row.status === 'sold').map((row) => BigInt(row.amount!));
+    const expected = Array.from({ length: COUNT / 2 }, (_, i) =>
+      BigInt((100_000 + 2 * (i + 1)) * TERM_MONTHS),
+    );
+    expect(amounts.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0))).toEqual(expected);
+    const { rows: chain } = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'auction.closed' AND entity_id = ANY($1::text[])`,
+      [ids],
+    );
+    expect(chain[0].n).toBe(COUNT);
+  });
+
+  it('a worker killed in the middle leaves nothing half-closed, and a new one closes the rest once', async () => {
+    const ids = await auctionsEndingIn(8_000, 'B');
+    // Small batches spread the closing out, so the kill lands between some of them.
+    const first = await spawnApp('worker', env.config, { CLOSE_BATCH_SIZE: '5', CLOSE_BATCH_LANES: '1' });
+    children.push(first);
+    const partly = await waitFor(
+      async () => {
+        const closed = await closedCount(ids);
+        return closed > 0 ? closed : undefined;
+      },
+      60_000,
+      'the first closes',
+    );
+    await first.kill();
+    const afterKill = await states(ids);
+    expect(afterKill.filter((row) => !wholeOrUntouched(row))).toEqual([]);
+    const closedAtKill = afterKill.filter((row) => row.status !== 'bidding').length;
+    expect(closedAtKill).toBeGreaterThanOrEqual(partly);
+    expect(closedAtKill).toBeLessThan(COUNT);
+
+    children.push(await spawnApp('worker', env.config));
+    await waitFor(async () => (await closedCount(ids)) === COUNT || undefined, 60_000, 'the rest closed');
+    const rows = await states(ids);
+    expect(rows.filter((row) => !wholeOrUntouched(row))).toEqual([]);
+    expect(rows.filter((row) => row.status === 'sold')).toHaveLength(COUNT / 2);
+  });
+});
