@@ -1,4 +1,5 @@
 import pg from 'pg';
+import request from 'supertest';
 import { createTestEnvironment, type TestEnvironment } from './support/environment.js';
 import { type ChildApp, type RunningHttpApp, spawnApp, startApi } from './support/platform.js';
 import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
@@ -19,6 +20,7 @@ describe('1,000 auctions ending in the same second', () => {
   let api: RunningHttpApp;
   let db: pg.Client;
   let staff: TestUser;
+  let supervisor: TestUser;
   let bidder: TestUser;
   const children: ChildApp[] = [];
 
@@ -26,6 +28,7 @@ describe('1,000 auctions ending in the same second', () => {
     env = await createTestEnvironment();
     api = await startApi(env.config);
     staff = await createOperator(env.config, api.url, 'staff');
+    supervisor = await createOperator(env.config, api.url, 'supervisor');
     bidder = await registerBidder(api.url);
     db = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL });
     await db.connect();
@@ -91,6 +94,14 @@ describe('1,000 auctions ending in the same second', () => {
     return row.status === 'unsold' && row.deals === 0 && row.closes === 1;
   }
 
+  const transactionsThatClosed = async (ids: string[]) =>
+    (
+      await db.query<{ n: number }>(
+        `SELECT count(DISTINCT xmin::text)::int AS n FROM auctions WHERE id = ANY($1::uuid[])`,
+        [ids],
+      )
+    ).rows[0].n;
+
   const closedCount = async (ids: string[]) =>
     (
       await db.query<{ n: number }>(
@@ -118,6 +129,15 @@ describe('1,000 auctions ending in the same second', () => {
       [ids],
     );
     expect(chain[0].n).toBe(COUNT);
+    const verify = await request(api.url)
+      .get('/api/audit/verify')
+      .auth(supervisor.token, { type: 'bearer' })
+      .expect(200);
+    expect(verify.body).toMatchObject({ ok: true, valid: true });
+    // Closed in batches: the rows a transaction writes share its id (xmin), and there are far
+    // fewer transactions than auctions (one per auction before batches).
+    const transactions = await transactionsThatClosed(ids);
+    expect(transactions).toBeLessThanOrEqual(COUNT / 5);
   });
 
   it('a worker killed in the middle leaves nothing half-closed, and a new one closes the rest once', async () => {
@@ -136,7 +156,8 @@ describe('1,000 auctions ending in the same second', () => {
     await first.kill();
     const afterKill = await states(ids);
     expect(afterKill.filter((row) => !wholeOrUntouched(row))).toEqual([]);
-    const closedAtKill = afterKill.filter((row) => row.status !== 'bidding').length;
+    const closedBeforeKill = afterKill.filter((row) => row.status !== 'bidding').map((row) => row.id);
+    const closedAtKill = closedBeforeKill.length;
     expect(closedAtKill).toBeGreaterThanOrEqual(partly);
     expect(closedAtKill).toBeLessThan(COUNT);
 
@@ -145,5 +166,11 @@ describe('1,000 auctions ending in the same second', () => {
     const rows = await states(ids);
     expect(rows.filter((row) => !wholeOrUntouched(row))).toEqual([]);
     expect(rows.filter((row) => row.status === 'sold')).toHaveLength(COUNT / 2);
+    // The first worker's batches held at most CLOSE_BATCH_SIZE (5) auctions each.
+    const { rows: sizes } = await db.query<{ size: number }>(
+      `SELECT count(*)::int AS size FROM auctions WHERE id = ANY($1::uuid[]) GROUP BY xmin::text ORDER BY 1 DESC LIMIT 1`,
+      [closedBeforeKill],
+    );
+    expect(sizes[0].size).toBeLessThanOrEqual(5);
   });
 });

@@ -579,8 +579,12 @@ describe('property-rights transfers, end to end', () => {
     expect(second.code).not.toBe(first.code);
     // The old project ends, publicly linked to the new one; it cannot be re-listed twice.
     expect(await get(first.id)).toMatchObject({ status: 'superseded', relistedAs: second.id });
+    // A superseded project names its successor, and only a superseded one does.
     await expect(
       db.query(`UPDATE transfer_projects SET relisted_as = NULL WHERE id = $1`, [first.id]),
+    ).rejects.toThrow(/transfer_projects_superseded_check/);
+    await expect(
+      db.query(`UPDATE transfer_projects SET status = 'unsold' WHERE id = $1`, [first.id]),
     ).rejects.toThrow(/transfer_projects_superseded_check/);
     const again = await as(staff)(request(api.url).post(`/api/transfer-projects/${first.id}/relist`))
       .send({ listingPrice: relistPrice, disclosureEndsOn })
@@ -608,8 +612,8 @@ describe('property-rights transfers, end to end', () => {
     await db.query(
       `WITH now AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS at)
        UPDATE auctions SET bidding_starts_at = now.at + interval '1 second',
-         free_bidding_ends_at = now.at + interval '4 seconds',
-         ends_at = now.at + interval '6 seconds' FROM now WHERE id = $1`,
+         free_bidding_ends_at = now.at + interval '6 seconds',
+         ends_at = now.at + interval '8 seconds' FROM now WHERE id = $1`,
       [second.id],
     );
     const socket = await platform.open(c.token);

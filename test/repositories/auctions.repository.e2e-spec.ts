@@ -328,12 +328,12 @@ describe('the accept statement (writeBids with an accepted bid)', () => {
     expect(await contents()).toEqual(before);
   });
 
-  it('matches an end written in microseconds as the read saw it (truncated to the millisecond)', async () => {
+  it('matches an end written in microseconds as the read saw it (truncated to the millisecond, not rounded)', async () => {
     const listing = await createListing();
     // An end set in SQL, as an operator's fix or clock arithmetic would, in microseconds.
     await queryRows(
       env.config.DATABASE_OWNER_URL!,
-      `UPDATE auctions SET ends_at = ends_at + interval '123 microseconds' WHERE id = $1`,
+      `UPDATE auctions SET ends_at = ends_at + interval '999 microseconds' WHERE id = $1`,
       [listing.id],
     );
     const context = (await auctions.peekForBids(listing.id, [{ bidderId, clientBidId: 'micro' }]))!;
@@ -1481,6 +1481,33 @@ describe('closing a batch (lockManyForClose, closeMany)', () => {
       { action: 'auction.closed', entity_id: unsold.id },
     ]);
     expect((await audit.verify()).valid).toBe(true);
+  });
+});
+
+describe('lockManyForClose takes its locks in id order', () => {
+  it('holds the lower id while it waits for a higher one another session holds', async () => {
+    const [low, high] = [await createListing(), await createListing()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const holder = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
+    const prober = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
+    await holder.connect();
+    await prober.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE', [high.id]);
+      // Asked for in the other order: the batch still locks the lower id first, then waits.
+      const batch = dataSource.transaction((manager) =>
+        auctions.lockManyForClose(manager, [high.id, low.id]),
+      );
+      await someoneWaitsOnALock(prober);
+      await expect(
+        prober.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [low.id]),
+      ).rejects.toMatchObject({ code: '55P03' });
+      await holder.query('COMMIT');
+      expect((await batch).map((context) => context.auction.id)).toEqual([low.id, high.id]);
+    } finally {
+      await holder.end();
+      await prober.end();
+    }
   });
 });
 

@@ -60,26 +60,38 @@ describe('holdingAppends and appendMany', () => {
     expect((await audit.verify()).valid).toBe(true);
   });
 
-  it('releases the hold when the work throws, and refuses a hold inside a hold', async () => {
-    await expect(
-      dataSource.transaction(async (manager) => {
-        await audit.holdingAppends(manager, async () => {
+  it('releases the hold when the work throws, so the same transaction appends straight in after it', async () => {
+    const before = await headSeq();
+    await dataSource.transaction(async (manager) => {
+      await expect(
+        audit.holdingAppends(manager, async () => {
+          await audit.append(manager, record('held.then.dropped', 'released'));
           await expect(audit.holdingAppends(manager, async () => undefined)).rejects.toThrow('already held');
           throw new Error('the host refused');
-        });
-      }),
-    ).rejects.toThrow('the host refused');
-    await dataSource.transaction(async (manager) => {
-      await audit.holdingAppends(manager, async () => undefined);
-      // The transaction's earlier hold is gone: this one writes at once.
+        }),
+      ).rejects.toThrow('the host refused');
       await audit.append(manager, record('after', 'released'));
+      // Straight in: the head moved inside this transaction.
+      expect(Number(((await manager.query('SELECT seq FROM audit_head')) as { seq: string }[])[0].seq)).toBe(
+        before + 1,
+      );
     });
     expect(await actionsOf('released')).toEqual(['after']);
   });
 
-  it('appendMany of nothing writes nothing', async () => {
+  it('what was appended in a transaction that rolls back is gone, held or not', async () => {
     const before = await headSeq();
-    await dataSource.transaction((manager) => audit.appendMany(manager, []));
+    await expect(
+      dataSource.transaction(async (manager) => {
+        const held = await audit.holdingAppends(manager, () =>
+          audit.append(manager, record('held', 'rolled')),
+        );
+        await audit.appendMany(manager, held);
+        await audit.append(manager, record('direct', 'rolled'));
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
     expect(await headSeq()).toBe(before);
+    expect(await actionsOf('rolled')).toEqual([]);
   });
 });

@@ -12,8 +12,12 @@ import { AuctionsProcessor } from './auctions.processor.js';
  */
 const CLOSED: CloseResult = { closed: true, status: 'unsold', closedAt: new Date('2026-11-29T00:00:00Z') };
 
-function processorWith(lifecycle: Pick<AuctionLifecycleService, 'close' | 'closeMany'>, batchSize = 3) {
-  const config = { CLOSE_BATCH_SIZE: batchSize, CLOSE_BATCH_LANES: 1 } as AppConfig;
+function processorWith(
+  lifecycle: Partial<Pick<AuctionLifecycleService, 'close' | 'closeMany' | 'open'>>,
+  batchSize = 3,
+  options: { lanes?: number; overdue?: { id: string; endsAt: Date; closeDue: boolean }[] } = {},
+) {
+  const config = { CLOSE_BATCH_SIZE: batchSize, CLOSE_BATCH_LANES: options.lanes ?? 1 } as AppConfig;
   const logger = {
     info: () => undefined,
     warn: () => undefined,
@@ -21,13 +25,16 @@ function processorWith(lifecycle: Pick<AuctionLifecycleService, 'close' | 'close
   } as unknown as Logger;
   const processor = new AuctionsProcessor(
     lifecycle as AuctionLifecycleService,
-    {} as AuctionsRepository,
-    {} as AuctionScheduler,
+    { findOverdue: async () => options.overdue ?? [] } as unknown as AuctionsRepository,
+    { scheduleClose: async () => undefined } as unknown as AuctionScheduler,
     {} as QueueBackend,
     config,
     logger,
   );
-  return (id: string) => (processor as unknown as { close(id: string): Promise<CloseResult> }).close(id);
+  const close = (id: string) =>
+    (processor as unknown as { close(id: string): Promise<CloseResult> }).close(id);
+  const sweep = () => (processor as unknown as { sweep(): Promise<unknown> }).sweep();
+  return Object.assign(close, { sweep });
 }
 
 const id = (n: number) => `0000000${n}-0000-4000-8000-000000000000`;
@@ -91,5 +98,66 @@ describe('AuctionsProcessor: close jobs in batches', () => {
     });
     await expect(close(id(1))).rejects.toThrow('the host refused');
     expect(closeCalls).toBe(0);
+  });
+
+  it('spreads auctions over the lanes by id: two lanes run their batches side by side, an id always in its own', async () => {
+    // Lane = first 8 hex digits mod 2: ids 1 and 3 are odd (lane 1), 2 and 4 even (lane 0).
+    const inFlight = new Set<string>();
+    const together: string[][] = [];
+    const batches: string[][] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const close = processorWith(
+      {
+        closeMany: async (ids) => {
+          batches.push(ids);
+          ids.forEach((one) => inFlight.add(one));
+          together.push([...inFlight].sort());
+          await held;
+          ids.forEach((one) => inFlight.delete(one));
+          return new Map(ids.map((one) => [one, CLOSED]));
+        },
+      },
+      3,
+      { lanes: 2 },
+    );
+    const all = [1, 2, 3, 4].map((n) => close(id(n)));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Each lane started a batch with its first id; the others wait for their own lane.
+    expect(together.at(-1)).toEqual([id(1), id(2)]);
+    release();
+    await Promise.all(all);
+    expect(batches).toEqual([[id(1)], [id(2)], [id(3)], [id(4)]]);
+  });
+
+  it('the sweeper opens what is due even when an overdue close fails, and closes the rest', async () => {
+    const opened: string[] = [];
+    const closed: string[] = [];
+    const close = processorWith(
+      {
+        closeMany: async (ids) => {
+          if (ids.includes(id(1))) throw new Error('the host refused');
+          closed.push(...ids);
+          return new Map(ids.map((one) => [one, CLOSED]));
+        },
+        close: async () => Promise.reject(new Error('the host refused')),
+        open: async (auctionId) => {
+          opened.push(auctionId);
+          return { opened: true, endsAt: null };
+        },
+      },
+      3,
+      {
+        lanes: 2,
+        overdue: [
+          { id: id(1), endsAt: new Date(0), closeDue: true },
+          { id: id(2), endsAt: new Date(0), closeDue: true },
+          { id: id(4), endsAt: new Date(0), closeDue: false },
+        ],
+      },
+    );
+    await expect(close.sweep()).resolves.toEqual({ overdue: 3 });
+    expect(closed).toEqual([id(2)]);
+    expect(opened).toEqual([id(4)]);
   });
 });

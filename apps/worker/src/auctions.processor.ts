@@ -185,9 +185,18 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
       closable: statusesAllowing('close_sold'),
       openable: statusesAllowing('open'),
     });
-    // The closes all at once, so they share batches; the opens one by one.
-    await Promise.all(overdue.filter((auction) => auction.closeDue).map((auction) => this.close(auction.id)));
+    // The closes all at once, so they share batches; the opens one by one. One auction that
+    // cannot close (its host refusing) must not hold back the others or any opening.
+    const closes = await Promise.allSettled(
+      overdue.filter((auction) => auction.closeDue).map((auction) => this.close(auction.id)),
+    );
     for (const auction of overdue) if (!auction.closeDue) await this.open(auction.id);
+    const failed = closes.filter((result) => result.status === 'rejected');
+    if (failed.length > 0)
+      this.logger.error(
+        { err: (failed[0] as PromiseRejectedResult).reason, failed: failed.length },
+        'the sweeper could not close some overdue auctions; it tries again next pass',
+      );
     return { overdue: overdue.length };
   }
 

@@ -22,10 +22,13 @@ function toView(year: StoredCalendarYear): CalendarYearView {
 /**
  * The one business-day calendar every line counts its deadlines with. It is read from the
  * database at each use (a handful of rows), so an edit in the api is what the worker counts with
- * next, with no cache to go stale between processes.
+ * next, with no cache to go stale between processes; inside one transaction it is read once (a
+ * batch of closes settles many auctions' deposits with it).
  */
 @Injectable()
 export class BusinessCalendarService {
+  private readonly perTransaction = new WeakMap<EntityManager, Promise<BusinessCalendar>>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly years: BusinessCalendarRepository,
@@ -33,9 +36,17 @@ export class BusinessCalendarService {
     private readonly clock: Clock,
   ) {}
 
-  /** Inside a transaction, pass its manager. */
+  /** Inside a transaction, pass its manager: the calendar is then read once for the transaction. */
   async calendar(manager?: EntityManager): Promise<BusinessCalendar> {
-    return new BusinessCalendar(await this.years.all(manager));
+    // Only a transaction's manager has its own query runner; the data source's is shared by all.
+    if (!manager?.queryRunner) return new BusinessCalendar(await this.years.all(manager));
+    let calendar = this.perTransaction.get(manager);
+    if (!calendar) {
+      calendar = this.years.all(manager).then((years) => new BusinessCalendar(years));
+      this.perTransaction.set(manager, calendar);
+      calendar.catch(() => this.perTransaction.delete(manager));
+    }
+    return calendar;
   }
 
   async listYears(): Promise<{ items: CalendarYearView[]; total: number }> {

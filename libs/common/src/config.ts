@@ -55,7 +55,7 @@ const schema = z
     /** At most this many auctions closed in one transaction. */
     CLOSE_BATCH_SIZE: positiveInt.default(50),
     /** Close batches a worker runs side by side (each auction belongs to one lane, by its id). */
-    CLOSE_BATCH_LANES: positiveInt.default(2),
+    CLOSE_BATCH_LANES: positiveInt.default(4),
     /** Test-only: a pause between a report's steps, so a fault test can stop a worker mid-report. */
     REPORT_STEP_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
     DATA_DIR: z.string().default('.data'),

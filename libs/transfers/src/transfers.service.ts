@@ -566,11 +566,9 @@ export class TransfersService {
     const found = await this.mustFind(projectId);
     if (RELISTED_AS_NEW.has(found.status)) return this.relistAsNew(staff, projectId, input);
     const calendar = await this.calendars.calendar();
-    const { project } = await this.applyTransition(staff, projectId, 'relist', (current, now, auction) => {
+    // In place only from disclosure (the table's `relist`), before any auction can exist.
+    const { project } = await this.applyTransition(staff, projectId, 'relist', (current, now) => {
       if (DISCLOSING.has(current.status)) checkEndOfDisclosureAction('relist', this.endFacts(current, now));
-      // In place only before any auction (the table allows it from disclosure alone): the
-      // engine keys an auction and its ledger by the project's id.
-      if (auction) throw new DomainError('INVALID_STATE_TRANSITION', 'this project has had its live auction');
       const merged = relistedTerms(current, input);
       this.checkProject(calendar, merged, this.today(now), true);
       return {
