@@ -562,11 +562,18 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
     };
   }
 
-  async lockManyForClose(manager: EntityManager, listingIds: string[]): Promise<CloseContext[]> {
+  async lockManyForClose(
+    manager: EntityManager,
+    listingIds: string[],
+    closable: ListingStatus[],
+  ): Promise<(CloseContext & { locked: boolean })[]> {
     const contexts = [];
     for (const id of [...new Set(listingIds)].sort()) {
       const context = await this.lockForClose(manager, id);
-      if (context) contexts.push(context);
+      if (!context) continue;
+      const { status, endsAt } = context.auction;
+      const due = closable.includes(status) && endsAt.getTime() <= context.databaseNow.getTime();
+      contexts.push({ ...context, locked: due });
     }
     return contexts;
   }
@@ -755,10 +762,7 @@ export class FakeRegistrationsRepository
 }
 
 /** AuditLogRepository.append: the entries in order, undone with their transaction. */
-export class FakeAuditLogRepository implements Pick<
-  AuditLogRepository,
-  'append' | 'holdingAppends' | 'appendMany'
-> {
+export class FakeAuditLogRepository implements Pick<AuditLogRepository, 'append' | 'holdingAppends'> {
   private readonly held = new WeakMap<EntityManager, AuditRecord[]>();
 
   constructor(private readonly db: FakeDatabase) {}
@@ -780,11 +784,6 @@ export class FakeAuditLogRepository implements Pick<
       this.held.delete(manager);
     }
     return held;
-  }
-
-  async appendMany(manager: EntityManager, records: AuditRecord[]): Promise<void> {
-    inTransaction(manager);
-    this.db.tables.audit.push(...records.map((record) => structuredClone(record)));
   }
 
   entries(entityId?: string): AuditRecord[] {

@@ -1391,8 +1391,15 @@ describe('closing (lockForClose, lockManyForClose, closeMany)', () => {
 
 describe('closing a batch (lockManyForClose, closeMany)', () => {
   it('locks the batch in id order and reads each once, then closes all, their deals and the trail in the order given, in one statement', async () => {
-    const sold = await createListing({ currentPrice: 120_000, leaderId: bidderId, lastSeq: 1, bidCount: 1 });
-    const unsold = await createListing();
+    const ended = { freeBiddingEndsAt: -3 * MINUTE, endsAt: -2 * MINUTE };
+    const sold = await createListing(
+      { currentPrice: 120_000, leaderId: bidderId, lastSeq: 1, bidCount: 1 },
+      ended,
+    );
+    const unsold = await createListing({}, ended);
+    // Still running (its end in the future) and sold already: read, never locked.
+    const running = await createListing();
+    const done = await createListing({ status: 'sold' }, ended);
     const missing = randomUUID();
     const closedAt = new Date('2026-06-01T03:00:00.000Z');
     const auditBefore = (await audit.verify()).headSeq;
@@ -1402,8 +1409,23 @@ describe('closing a batch (lockManyForClose, closeMany)', () => {
     try {
       const repository = new AuctionsRepository(captured);
       await captured.transaction(async (manager) => {
-        const contexts = await repository.lockManyForClose(manager, [unsold.id, missing, sold.id, sold.id]);
-        expect(contexts.map((context) => context.auction.id)).toEqual([sold.id, unsold.id].sort());
+        const contexts = await repository.lockManyForClose(
+          manager,
+          [unsold.id, missing, running.id, sold.id, done.id, sold.id],
+          statusesAllowing('close_sold'),
+        );
+        expect(contexts.map((context) => [context.auction.id, context.locked])).toEqual(
+          [
+            [sold.id, true],
+            [unsold.id, true],
+            [running.id, false],
+            [done.id, false],
+          ].sort(([x], [y]) => ((x as string) < (y as string) ? -1 : 1)),
+        );
+        for (const id of [running.id, done.id])
+          expect(
+            (await other.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [id])).rowCount,
+          ).toBe(1);
         expect(contexts.find((context) => context.auction.id === sold.id)).toMatchObject({
           leaderCode: '111111',
           leaderName: '杭州某某餐饮有限公司',
@@ -1486,7 +1508,10 @@ describe('closing a batch (lockManyForClose, closeMany)', () => {
 
 describe('lockManyForClose takes its locks in id order', () => {
   it('holds the lower id while it waits for a higher one another session holds', async () => {
-    const [low, high] = [await createListing(), await createListing()].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const ended = { freeBiddingEndsAt: -3 * MINUTE, endsAt: -2 * MINUTE };
+    const [low, high] = [await createListing({}, ended), await createListing({}, ended)].sort((a, b) =>
+      a.id < b.id ? -1 : 1,
+    );
     const holder = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
     const prober = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
     await holder.connect();
@@ -1496,14 +1521,41 @@ describe('lockManyForClose takes its locks in id order', () => {
       await holder.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE', [high.id]);
       // Asked for in the other order: the batch still locks the lower id first, then waits.
       const batch = dataSource.transaction((manager) =>
-        auctions.lockManyForClose(manager, [high.id, low.id]),
+        auctions.lockManyForClose(manager, [high.id, low.id], statusesAllowing('close_sold')),
       );
       await someoneWaitsOnALock(prober);
       await expect(
         prober.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [low.id]),
       ).rejects.toMatchObject({ code: '55P03' });
       await holder.query('COMMIT');
-      expect((await batch).map((context) => context.auction.id)).toEqual([low.id, high.id]);
+      expect((await batch).map((context) => [context.auction.id, context.locked])).toEqual([
+        [low.id, true],
+        [high.id, true],
+      ]);
+    } finally {
+      await holder.end();
+      await prober.end();
+    }
+  });
+
+  it('leaves an auction whose end a waited-for bid moved later unlocked (the condition is checked again after the wait)', async () => {
+    const listing = await createListing({}, { freeBiddingEndsAt: -3 * MINUTE, endsAt: -2 * MINUTE });
+    const holder = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
+    const prober = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
+    await holder.connect();
+    await prober.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(
+        `UPDATE auctions SET ends_at = clock_timestamp() + interval '5 minutes' WHERE id = $1`,
+        [listing.id],
+      );
+      const batch = dataSource.transaction((manager) =>
+        auctions.lockManyForClose(manager, [listing.id], statusesAllowing('close_sold')),
+      );
+      await someoneWaitsOnALock(prober);
+      await holder.query('COMMIT');
+      expect((await batch).map((context) => context.locked)).toEqual([false]);
     } finally {
       await holder.end();
       await prober.end();

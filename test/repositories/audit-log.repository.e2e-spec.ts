@@ -5,8 +5,8 @@ import { createTestEnvironment, type TestEnvironment } from '../support/environm
 
 /**
  * AuditLogRepository's held-back appends against PostgreSQL (the app role): a close runs its
- * host's work with the trail's appends held, then writes them in one statement after its own
- * entry, so the chain's head is locked only at the end of the transaction.
+ * host's work with the trail's appends held, then writes them after its own entry, in its last
+ * statement, so the chain's head is locked only at the end of the transaction.
  */
 let env: TestEnvironment;
 let dataSource: DataSource;
@@ -39,7 +39,7 @@ const headSeq = async () =>
   Number(((await dataSource.query('SELECT seq FROM audit_head')) as { seq: string }[])[0].seq);
 
 describe('holdingAppends and appendMany', () => {
-  it('holds the appends made inside, writes nothing until appendMany, then all in the order asked, chained', async () => {
+  it('holds the appends made inside, returns them in order for the caller to write after its own; nothing is written meanwhile', async () => {
     const before = await headSeq();
     await dataSource.transaction(async (manager) => {
       const held = await audit.holdingAppends(manager, async () => {
@@ -53,7 +53,7 @@ describe('holdingAppends and appendMany', () => {
       expect(held.map((entry) => entry.action)).toEqual(['host.one', 'host.two']);
       // Outside the hold, an append goes straight in.
       await audit.append(manager, record('auction.closed', 'held'));
-      await audit.appendMany(manager, held);
+      for (const entry of held) await audit.append(manager, entry);
     });
     expect(await actionsOf('held')).toEqual(['auction.closed', 'host.one', 'host.two']);
     expect(await headSeq()).toBe(before + 3);
@@ -86,7 +86,7 @@ describe('holdingAppends and appendMany', () => {
         const held = await audit.holdingAppends(manager, () =>
           audit.append(manager, record('held', 'rolled')),
         );
-        await audit.appendMany(manager, held);
+        for (const entry of held) await audit.append(manager, entry);
         await audit.append(manager, record('direct', 'rolled'));
         throw new Error('rolled back');
       }),

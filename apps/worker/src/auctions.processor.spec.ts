@@ -160,4 +160,36 @@ describe('AuctionsProcessor: close jobs in batches', () => {
     expect(closed).toEqual([id(2)]);
     expect(opened).toEqual([id(4)]);
   });
+
+  it('keeps an auction whose close failed on its own out of the batches for a while', async () => {
+    const batches: string[][] = [];
+    const alone: string[] = [];
+    let release!: () => void;
+    const firstHeld = new Promise<void>((resolve) => (release = resolve));
+    const close = processorWith({
+      closeMany: async (ids) => {
+        batches.push(ids);
+        if (batches.length === 1) await firstHeld;
+        if (ids.includes(id(3))) throw new Error('the host refused');
+        return new Map(ids.map((one) => [one, CLOSED]));
+      },
+      close: async (one) => {
+        alone.push(one);
+        if (one === id(3)) throw new Error('the host refused');
+        return CLOSED;
+      },
+    });
+    const first = close(id(1));
+    const batch = [2, 3].map((n) => close(id(n)));
+    release();
+    await first;
+    await Promise.allSettled(batch);
+    expect(alone).toEqual([id(2), id(3)]);
+    // Offered again (the sweeper's next pass) with others: it goes alone, the others batch.
+    const again = [3, 4, 5].map((n) => close(id(n)));
+    const settled = await Promise.allSettled(again);
+    expect(settled.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect(alone).toEqual([id(2), id(3), id(3)]);
+    expect(batches.slice(2).flat()).toEqual([id(4), id(5)]);
+  });
 });

@@ -14,6 +14,9 @@ import {
 } from '@ggzy/queues';
 
 export const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
+const FAILING_ALONE_MS = 60_000;
+const MAX_FAILING_ALONE = 10_000;
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 const WATCHDOG_INTERVAL_MS = 2000;
 const SWEEP_GRACE_MS = 1000;
 
@@ -31,6 +34,12 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
    * in its transaction wait and go as the next batch, one transaction for all of them.
    */
   private readonly closes: KeyedBatches<string, CloseResult>;
+  /**
+   * Auctions whose close failed on its own (a host refusing), until when: closed apart from the
+   * batches meanwhile, so one that keeps failing (the sweeper offers it every pass) does not
+   * roll back every batch it joins.
+   */
+  private readonly failingAlone = new Map<string, number>();
 
   constructor(
     private readonly lifecycle: AuctionLifecycleService,
@@ -127,24 +136,45 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
       const results = await this.lifecycle.closeMany(auctionIds);
       return auctionIds.map((id) => results.get(id)!);
     } catch (error) {
-      if (auctionIds.length === 1) throw error;
+      if (auctionIds.length === 1) {
+        this.markFailing(auctionIds[0]);
+        throw error;
+      }
       this.logger.warn(
         { err: error, auctions: auctionIds.length },
         'a close batch failed; closing its auctions one by one',
       );
       const results: (CloseResult | Error)[] = [];
-      for (const id of auctionIds)
-        results.push(
-          await this.lifecycle
-            .close(id)
-            .catch((one: unknown) => (one instanceof Error ? one : new Error(String(one)))),
-        );
+      for (const id of auctionIds) results.push(await this.closeAlone(id).catch(asError));
       return results;
     }
   }
 
+  /** One auction in a transaction of its own; a failure keeps it out of the batches for a while. */
+  private async closeAlone(auctionId: string): Promise<CloseResult> {
+    try {
+      const result = await this.lifecycle.close(auctionId);
+      this.failingAlone.delete(auctionId);
+      return result;
+    } catch (error) {
+      this.markFailing(auctionId);
+      throw error;
+    }
+  }
+
+  private markFailing(auctionId: string) {
+    this.failingAlone.delete(auctionId);
+    this.failingAlone.set(auctionId, Date.now() + FAILING_ALONE_MS);
+    // Bounded: the oldest go back to the batches first.
+    if (this.failingAlone.size > MAX_FAILING_ALONE)
+      this.failingAlone.delete(this.failingAlone.keys().next().value!);
+  }
+
   private async close(listingId: string, job?: AuctionJob & { name: 'close' }) {
-    const result = await this.closes.submit(this.laneOf(listingId), listingId);
+    const apart = (this.failingAlone.get(listingId) ?? 0) > Date.now();
+    const result = apart
+      ? await this.closeAlone(listingId)
+      : await this.closes.submit(this.laneOf(listingId), listingId);
     if (result.closed) {
       this.logger.info(
         {

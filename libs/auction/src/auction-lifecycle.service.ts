@@ -1,9 +1,17 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type AuctionStatus, closeOutcome, isDueToClose, isDueToOpen, nextAuctionStatus } from '@ggzy/domain';
+import {
+  type AuctionStatus,
+  closeOutcome,
+  isDueToClose,
+  isDueToOpen,
+  nextAuctionStatus,
+  statusesAllowing,
+} from '@ggzy/domain';
 import {
   type AuctionClose,
   AuctionsRepository,
+  type DealOfAuction,
   AuditLogRepository,
   type AuditRecord,
 } from '@ggzy/persistence';
@@ -100,7 +108,7 @@ export class AuctionLifecycleService {
       results.clear();
       events.length = 0;
       const ids = [...new Set(auctionIds)].sort();
-      const contexts = await this.auctions.lockManyForClose(manager, ids);
+      const contexts = await this.auctions.lockManyForClose(manager, ids, statusesAllowing('close_sold'));
       const closes: AuctionClose[] = [];
       const trail: AuditRecord[] = [];
       for (const context of contexts) {
@@ -111,7 +119,9 @@ export class AuctionLifecycleService {
           continue;
         }
         const now = context.databaseNow;
-        if (!isDueToClose(auction, now)) {
+        // Not locked: not due when the batch locked (a countdown bid moved its end), whatever
+        // the clock says by the read after it; its close is rescheduled for its end.
+        if (!context.locked || !isDueToClose(auction, now)) {
           const dueInMs = Math.max(0, auction.endsAt.getTime() - now.getTime());
           results.set(auctionId, { closed: false, reason: 'not_due', endsAt: auction.endsAt, dueInMs });
           continue;
@@ -137,12 +147,13 @@ export class AuctionLifecycleService {
         // chain's head is then locked only by the batch's last statement, and the trail still
         // reads the auction's close, then what its host did.
         if (outcome.status === 'sold') {
-          const deal = await host.dealFor(manager, {
-            auctionId,
-            finalPrice: outcome.finalPrice,
-            winnerId: outcome.winnerId,
-          });
+          let deal!: DealOfAuction;
           const hostEntries = await this.audit.holdingAppends(manager, async () => {
+            deal = await host.dealFor(manager, {
+              auctionId,
+              finalPrice: outcome.finalPrice,
+              winnerId: outcome.winnerId,
+            });
             await host.closed?.(manager, {
               auctionId,
               closedAt,

@@ -3,7 +3,6 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AUDIT_GENESIS_HASH, verifyAuditChain, type ChainCheck } from '@ggzy/domain';
 import type { AuditCheckpoints } from './audit-checkpoints.js';
 import { AuditEntryEntity } from './entities/audit-entry.entity.js';
-import { preparedQuery } from './prepared-query.js';
 
 export interface AuditRecord {
   at: Date;
@@ -54,13 +53,6 @@ export function auditPayload(record: AuditRecord): string {
 
 const standaloneAppend = auditAppendParts(1);
 const APPEND_SQL = standaloneAppend.statement;
-/* Several entries in one statement, hashed onto the chain in the order given. */
-const APPEND_MANY_SQL = `
-  INSERT INTO audit_log (at, actor_id, action, entity_type, entity_id, payload)
-  SELECT e.at, e.actor_id, e.action, e.entity_type, e.entity_id, e.payload
-  FROM unnest($1::timestamptz[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::text[])
-    WITH ORDINALITY AS e(at, actor_id, action, entity_type, entity_id, payload, ord)
-  ORDER BY e.ord`;
 
 @Injectable()
 export class AuditLogRepository {
@@ -77,10 +69,11 @@ export class AuditLogRepository {
   }
 
   /**
-   * Runs `work` with the transaction's appends held back and returns them, in order, for one
-   * appendMany at the end: the first append locks the chain's head until commit, so a step
-   * that does more work after its first entry (a close settling deposits) would hold every
-   * other writer of the trail back for all of it.
+   * Runs `work` with the transaction's appends held back and returns them, in order, for the
+   * caller's last statement (a close batch's): the first append locks the chain's head until
+   * commit, so a step that does more work after its first entry (a close settling deposits)
+   * would hold every other writer of the trail back for all of it. Not for work that opens
+   * savepoints it may roll back: their held entries would still be returned.
    */
   async holdingAppends(manager: EntityManager, work: () => Promise<void>): Promise<AuditRecord[]> {
     if (this.held.has(manager)) throw new Error('audit appends are already held in this transaction');
@@ -92,19 +85,6 @@ export class AuditLogRepository {
       this.held.delete(manager);
     }
     return held;
-  }
-
-  /** Appends `records` in one statement, in order, inside the caller's transaction. */
-  async appendMany(manager: EntityManager, records: AuditRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    const rows = records.map((record) => standaloneAppend.params(record));
-    await preparedQuery(
-      this.dataSource,
-      manager,
-      'ggzy_audit_append_many',
-      APPEND_MANY_SQL,
-      Array.from({ length: 6 }, (_, column) => rows.map((row) => row[column])),
-    );
   }
 
   async list(filter: { entityType?: string; entityId?: string; limit: number; offset: number }) {

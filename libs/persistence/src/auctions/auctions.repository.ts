@@ -222,7 +222,15 @@ const WRITE_ACCEPTING_BATCH_SQL = batchWriteSql('accepting');
 const WRITE_REFUSING_BATCH_SQL = batchWriteSql('refusing');
 const WRITE_REFUSING_ON_THE_CLOCK_SQL = batchWriteSql('refusing on the clock');
 
-const LOCK_AUCTIONS_SQL = `SELECT id FROM auctions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
+/*
+ * A batch locks only the auctions that are live and due by the database's clock: one whose end a
+ * countdown bid moved later is left to its bids (the condition is checked again on the row a
+ * waited-for writer committed). In id order, so batches and bids never wait in a circle.
+ */
+const LOCK_DUE_AUCTIONS_SQL = `
+  SELECT id FROM auctions
+  WHERE id = ANY($1::uuid[]) AND status = ANY($2::varchar[]) AND ends_at <= clock_timestamp()
+  ORDER BY id FOR UPDATE`;
 
 const READ_FOR_CLOSE_SQL = `
   SELECT a.id, a.host_type, a.status, a.start_price, a.increment, a.reserve_price, a.max_bid,
@@ -436,27 +444,36 @@ export class AuctionsRepository {
     };
   }
 
-  /** Locks the auction for closing, then reads it with the leader's code and name and the clock after the lock. */
+  /** Locks the auction (whatever its state), then reads it with the leader's code and name and the clock after the lock. */
   async lockForClose(manager: EntityManager, auctionId: string): Promise<CloseContext | null> {
-    return (await this.lockManyForClose(manager, [auctionId]))[0] ?? null;
+    const locked = await this.preparedIn(manager, 'ggzy_lock_auction', LOCK_AUCTION_SQL, [auctionId]);
+    if (locked.length === 0) return null;
+    const [row] = await this.preparedIn(manager, 'ggzy_read_for_close', READ_FOR_CLOSE_SQL, [[auctionId]]);
+    return row ? toCloseContext(row) : null;
   }
 
   /**
-   * Locks the auctions for closing in id order (so two batches, or a batch and a bid, never
-   * wait on each other in a circle), then reads each with its leader's code and name and the
-   * clock after every lock was had; in id order, missing ids left out.
+   * Locks, in id order, those of the auctions that are in a `closable` status and due by the
+   * database's clock, then reads every one of them with its leader's code and name and the
+   * clock after the locks were had; in id order, missing ids left out. `locked` says which
+   * the caller holds: only those may be closed.
    */
-  async lockManyForClose(manager: EntityManager, auctionIds: string[]): Promise<CloseContext[]> {
+  async lockManyForClose(
+    manager: EntityManager,
+    auctionIds: string[],
+    closable: AuctionStatus[],
+  ): Promise<(CloseContext & { locked: boolean })[]> {
     if (auctionIds.length === 0) return [];
-    const locked = await this.preparedIn(manager, 'ggzy_lock_auctions', LOCK_AUCTIONS_SQL, [auctionIds]);
-    if (locked.length === 0) return [];
+    const locked = new Set(
+      (
+        await this.preparedIn(manager, 'ggzy_lock_due_auctions', LOCK_DUE_AUCTIONS_SQL, [
+          auctionIds,
+          closable,
+        ])
+      ).map((row) => row.id as string),
+    );
     const rows = await this.preparedIn(manager, 'ggzy_read_for_close', READ_FOR_CLOSE_SQL, [auctionIds]);
-    return rows.map((row) => ({
-      auction: toAuctionRow(row),
-      leaderCode: row.leader_code,
-      leaderName: row.leader_name,
-      databaseNow: row.database_now,
-    }));
+    return rows.map((row) => ({ ...toCloseContext(row), locked: locked.has(row.id) }));
   }
 
   /**
@@ -467,7 +484,7 @@ export class AuctionsRepository {
     if (closes.length === 0 && audit.length === 0) return;
     const sold = closes.flatMap((close) => ('sold' in close ? [{ ...close.sold, close }] : []));
     const auditRows = audit.map((record) => auditAppendParts(1).params(record));
-    await this.preparedIn(manager, 'ggzy_close_many', CLOSE_MANY_SQL, [
+    const [{ closed }] = await this.preparedIn(manager, 'ggzy_close_many', CLOSE_MANY_SQL, [
       closes.map((close) => close.auctionId),
       closes.map((close) => close.status),
       closes.map((close) => ('sold' in close ? close.sold.finalPrice : null)),
@@ -485,6 +502,8 @@ export class AuctionsRepository {
       sold.map((one) => one.close.closedAt),
       ...Array.from({ length: 6 }, (_, column) => auditRows.map((row) => row[column])),
     ]);
+    // The caller holds every row it closes: any other count is a bug, and rolls the batch back.
+    if (closed !== closes.length) throw new Error(`closeMany closed ${closed} of ${closes.length} auctions`);
   }
 
   /** The database's clock: the one every instance shares (inside `manager`'s transaction, if given). */
@@ -599,6 +618,15 @@ export class AuctionsRepository {
     });
     return { items, total };
   }
+}
+
+function toCloseContext(row: Record<string, any>): CloseContext {
+  return {
+    auction: toAuctionRow(row),
+    leaderCode: row.leader_code,
+    leaderName: row.leader_name,
+    databaseNow: row.database_now,
+  };
 }
 
 /** The columns the auction rules read, from a raw row. */
