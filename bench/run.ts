@@ -89,6 +89,8 @@ export function startBenchPlatform() {
       BID_RATE_LIMIT_PER_SECOND: '100000',
       SOCKET_EVENTS_PER_SECOND: '100000',
       SOCKET_EVENTS_PER_ADDRESS_PER_SECOND: '100000',
+      // Part c's one anonymous watcher joins every closing auction (1,000 at BENCH_AUCTIONS=1000).
+      ANONYMOUS_READ_POINTS_PER_GATEWAY_PER_SECOND: '100000',
       SOCKET_CONNECTIONS_PER_ADDRESS: '100000',
       REGISTRATIONS_PER_ADDRESS_PER_HOUR: '100000',
       API_REQUESTS_PER_ADDRESS_PER_MINUTE: '1000000',
@@ -470,6 +472,9 @@ async function partC(platform: Platform, staff: string, bidders: { token: string
   watcher.on('auction.closed', (event: { listingId: string }) => closedAt.set(event.listingId, Date.now()));
   const bidder = await connect(platform.gatewayUrl, { token: bidders[2].token });
   const client = new pg.Client({ connectionString: databaseUrl });
+  // If the part fails, the platform's stop drops the database under this client: that must not
+  // crash the bench before the part's own error is printed.
+  client.on('error', (error) => log(`bench client: ${error.message}`));
   await client.connect();
   const runs: object[] = [];
   for (let rep = 0; rep < REPEATS; rep += 1) {

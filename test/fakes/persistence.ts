@@ -12,6 +12,7 @@ import type {
   BidKey,
   AuctionClose,
   CloseContext,
+  OpeningContext,
   LeaseListing,
   LeaseListingsRepository,
   NewLeaseListing,
@@ -141,6 +142,8 @@ type AuctionsMethods =
   | 'databaseNow'
   | 'lockForClose'
   | 'lockManyForClose'
+  | 'lockManyForOpen'
+  | 'openMany'
   | 'closeMany'
   | 'listAcceptedBids'
   | 'listAttempts';
@@ -576,6 +579,41 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
       contexts.push({ ...context, locked: due });
     }
     return contexts;
+  }
+
+  async lockManyForOpen(
+    manager: EntityManager,
+    listingIds: string[],
+    openable: ListingStatus[],
+  ): Promise<OpeningContext[]> {
+    inTransaction(manager);
+    const now = this.db.clockTimestamp();
+    return [...new Set(listingIds)].sort().flatMap((id) => {
+      const listing = this.t.listings.get(id);
+      if (!listing) return [];
+      const { status, biddingStartsAt, endsAt } = listing;
+      return [
+        {
+          id,
+          hostType: 'lease_listing' as const,
+          status,
+          biddingStartsAt,
+          endsAt,
+          databaseNow: now,
+          locked: openable.includes(status) && biddingStartsAt.getTime() <= now.getTime(),
+        },
+      ];
+    });
+  }
+
+  async openMany(
+    manager: EntityManager,
+    opens: { auctionId: string; status: ListingStatus }[],
+    audit: AuditRecord[],
+  ): Promise<void> {
+    inTransaction(manager);
+    for (const open of opens) Object.assign(this.listing(open.auctionId), { status: open.status });
+    this.t.audit.push(...audit.map((record) => structuredClone(record)));
   }
 
   async closeMany(manager: EntityManager, closes: AuctionClose[], audit: AuditRecord[]): Promise<void> {

@@ -1506,6 +1506,56 @@ describe('closing a batch (lockManyForClose, closeMany)', () => {
   });
 });
 
+describe('opening a batch (lockManyForOpen, openMany)', () => {
+  it('locks the due openings only, then opens them and appends the trail in one statement', async () => {
+    const due = await createListing({ status: 'announced' }, { biddingStartsAt: -MINUTE });
+    const later = await createListing(
+      { status: 'announced' },
+      { biddingStartsAt: 10 * MINUTE, freeBiddingEndsAt: 20 * MINUTE, endsAt: 25 * MINUTE },
+    );
+    const other = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL! });
+    await other.connect();
+    const { captured, statements } = await capturingDataSource('ggzy-test-open-many');
+    try {
+      const repository = new AuctionsRepository(captured);
+      await captured.transaction(async (manager) => {
+        const contexts = await repository.lockManyForOpen(
+          manager,
+          [later.id, due.id],
+          statusesAllowing('open'),
+        );
+        expect(contexts.map((context) => [context.id, context.status, context.locked])).toEqual(
+          [
+            [due.id, 'announced', true],
+            [later.id, 'announced', false],
+          ].sort(([x], [y]) => ((x as string) < (y as string) ? -1 : 1)),
+        );
+        await expect(
+          other.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [due.id]),
+        ).rejects.toMatchObject({ code: '55P03' });
+        expect(
+          (await other.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [later.id])).rowCount,
+        ).toBe(1);
+        statements.length = 0;
+        await repository.openMany(
+          manager,
+          [{ auctionId: due.id, status: nextAuctionStatus('announced', 'open')! }],
+          [{ ...auditRecord(due.id, 'auction.opened'), actorId: null }],
+        );
+        expect(statements).toHaveLength(1);
+      });
+    } finally {
+      await other.end();
+      await captured.destroy();
+    }
+    expect((await listings.findById(due.id))!.status).toBe('bidding');
+    expect((await listings.findById(later.id))!.status).toBe('announced');
+    const entries = await audit.list({ entityId: due.id, limit: 10, offset: 0 });
+    expect(entries.items.map((entry) => entry.action)).toEqual(['auction.opened']);
+    expect((await audit.verify()).valid).toBe(true);
+  });
+});
+
 describe('lockManyForClose takes its locks in id order', () => {
   it('holds the lower id while it waits for a higher one another session holds', async () => {
     const ended = { freeBiddingEndsAt: -3 * MINUTE, endsAt: -2 * MINUTE };

@@ -13,7 +13,7 @@ import { AuctionsProcessor } from './auctions.processor.js';
 const CLOSED: CloseResult = { closed: true, status: 'unsold', closedAt: new Date('2026-11-29T00:00:00Z') };
 
 function processorWith(
-  lifecycle: Partial<Pick<AuctionLifecycleService, 'close' | 'closeMany' | 'open'>>,
+  lifecycle: Partial<Pick<AuctionLifecycleService, 'close' | 'closeMany' | 'openMany'>>,
   batchSize = 3,
   options: { lanes?: number; overdue?: { id: string; endsAt: Date; closeDue: boolean }[] } = {},
 ) {
@@ -141,9 +141,9 @@ describe('AuctionsProcessor: close jobs in batches', () => {
           return new Map(ids.map((one) => [one, CLOSED]));
         },
         close: async () => Promise.reject(new Error('the host refused')),
-        open: async (auctionId) => {
-          opened.push(auctionId);
-          return { opened: true, endsAt: null };
+        openMany: async (ids) => {
+          opened.push(...ids);
+          return new Map(ids.map((one) => [one, { opened: true, endsAt: null }]));
         },
       },
       3,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
-import { AuctionLifecycleService, type CloseResult } from '@ggzy/auction';
+import { AuctionLifecycleService, type CloseResult, type OpenResult } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, KeyedBatches, LOGGER, type Logger } from '@ggzy/common';
 import { nextAuctionStatus, statusesAllowing } from '@ggzy/domain';
 import { AuctionsRepository } from '@ggzy/persistence';
@@ -34,6 +34,8 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
    * in its transaction wait and go as the next batch, one transaction for all of them.
    */
   private readonly closes: KeyedBatches<string, CloseResult>;
+  /** Openings due together, likewise (an open asks no host: only the database can fail it). */
+  private readonly opens: KeyedBatches<string, OpenResult>;
   /**
    * Auctions whose close failed on its own (a host refusing), until when: closed apart from the
    * batches meanwhile, so one that keeps failing (the sweeper offers it every pass) does not
@@ -53,6 +55,10 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
       (_lane, auctionIds) => this.closeBatch(auctionIds),
       config.CLOSE_BATCH_SIZE,
     );
+    this.opens = new KeyedBatches(async (_lane, auctionIds) => {
+      const results = await this.lifecycle.openMany(auctionIds);
+      return auctionIds.map((id) => results.get(id)!);
+    }, config.CLOSE_BATCH_SIZE);
   }
 
   async onApplicationBootstrap() {
@@ -118,7 +124,7 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
   }
 
   private async open(listingId: string, job?: AuctionJob & { name: 'open' }) {
-    const result = await this.lifecycle.open(listingId);
+    const result = await this.opens.submit(this.laneOf(listingId), listingId);
     if (result.opened) this.logger.info({ listingId, endsAt: result.endsAt }, 'bidding opened');
     else if (result.dueInMs !== undefined && job) await this.retryEarly(job, result.dueInMs);
     // The close job is normally there already; re-adding with its deterministic id is harmless.
@@ -215,17 +221,19 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
       closable: statusesAllowing('close_sold'),
       openable: statusesAllowing('open'),
     });
-    // The closes all at once, so they share batches; the opens one by one. One auction that
-    // cannot close (its host refusing) must not hold back the others or any opening.
+    // All at once, so they share batches. One auction that cannot close (its host refusing)
+    // must not hold back the other closes or any opening.
     const closes = await Promise.allSettled(
       overdue.filter((auction) => auction.closeDue).map((auction) => this.close(auction.id)),
     );
-    for (const auction of overdue) if (!auction.closeDue) await this.open(auction.id);
-    const failed = closes.filter((result) => result.status === 'rejected');
+    const opens = await Promise.allSettled(
+      overdue.filter((auction) => !auction.closeDue).map((auction) => this.open(auction.id)),
+    );
+    const failed = [...closes, ...opens].filter((result) => result.status === 'rejected');
     if (failed.length > 0)
       this.logger.error(
         { err: (failed[0] as PromiseRejectedResult).reason, failed: failed.length },
-        'the sweeper could not close some overdue auctions; it tries again next pass',
+        'the sweeper could not close or open some overdue auctions; it tries again next pass',
       );
     return { overdue: overdue.length };
   }

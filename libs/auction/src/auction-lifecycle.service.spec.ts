@@ -76,6 +76,47 @@ const leaseHostHearing =
     return [{ hostType: lease.hostType, dealFor: (manager, sold) => lease.dealFor(manager, sold), closed }];
   };
 
+describe('AuctionLifecycleService.openMany', () => {
+  it('opens the due ones of a batch in one transaction and answers every id; events once it commits', async () => {
+    const s = setup();
+    const due = s.listings.addListing({ status: 'announced', biddingStartsAt: at(1000) });
+    const alsoDue = s.listings.addListing({ status: 'announced', biddingStartsAt: at(500) });
+    const later = s.listings.addListing({ status: 'announced', biddingStartsAt: at(4000) });
+    const bidding = s.listings.addListing({ status: 'bidding', biddingStartsAt: at(0) });
+    const missing = randomUUID();
+    s.db.advance(1000);
+    const transactions = s.db.transactions;
+    const results = await s.service.openMany([due.id, alsoDue.id, later.id, bidding.id, missing, due.id]);
+    expect(s.db.transactions - transactions).toBe(1);
+    expect(Object.fromEntries(results)).toEqual({
+      [due.id]: { opened: true, endsAt: due.endsAt },
+      [alsoDue.id]: { opened: true, endsAt: alsoDue.endsAt },
+      [later.id]: { opened: false, endsAt: null, dueInMs: 3000 },
+      [bidding.id]: { opened: false, endsAt: bidding.endsAt },
+      [missing]: { opened: false, endsAt: null },
+    });
+    expect([due, alsoDue, later].map((listing) => s.listings.listing(listing.id).status)).toEqual([
+      'bidding',
+      'bidding',
+      'announced',
+    ]);
+    expect(
+      s.audit
+        .entries()
+        .map((entry) => [entry.action, entry.entityId])
+        .sort(),
+    ).toEqual(
+      [
+        ['auction.opened', due.id],
+        ['auction.opened', alsoDue.id],
+      ].sort(),
+    );
+    expect(s.events.published.map((event) => event.payload.listingId).sort()).toEqual(
+      [due.id, alsoDue.id].sort(),
+    );
+  });
+});
+
 describe('AuctionLifecycleService.open', () => {
   it('is not due before biddingStartsAt by the database’s clock, and says how long until it is', async () => {
     const s = setup();

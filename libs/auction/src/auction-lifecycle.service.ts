@@ -48,42 +48,58 @@ export class AuctionLifecycleService {
 
   /** `announced → bidding` once the clock reaches biddingStartsAt. Returns when it will end. */
   async open(auctionId: string): Promise<OpenResult> {
-    let opened: AuctionStatus | undefined;
-    const result = await this.dataSource.transaction(async (manager): Promise<OpenResult> => {
-      const auction = await this.auctions.lockById(manager, auctionId);
-      if (!auction) return { opened: false, endsAt: null };
-      const now = await this.auctions.databaseNow(manager);
-      const next = nextAuctionStatus(auction.status, 'open');
-      if (!next || !isDueToOpen(auction, now)) {
-        // Not openable: report the end if it is already bidding, so its close gets scheduled.
-        if (!next)
-          return {
+    return (await this.openMany([auctionId])).get(auctionId)!;
+  }
+
+  /**
+   * Opens the auctions among `auctionIds` whose bidding is due to start, in one transaction
+   * (their rows locked in id order, every status and trail entry in one statement), and answers
+   * each id as `open` does; each `auction.status` goes out once the batch commits.
+   */
+  async openMany(auctionIds: string[]): Promise<Map<string, OpenResult>> {
+    const results = new Map<string, OpenResult>();
+    const events: LiveEventMap['auction.status'][] = [];
+    await this.dataSource.transaction(async (manager) => {
+      results.clear();
+      events.length = 0;
+      const ids = [...new Set(auctionIds)].sort();
+      const contexts = await this.auctions.lockManyForOpen(manager, ids, statusesAllowing('open'));
+      const opens: { auctionId: string; status: AuctionStatus }[] = [];
+      const trail: AuditRecord[] = [];
+      for (const auction of contexts) {
+        const now = auction.databaseNow;
+        const next = nextAuctionStatus(auction.status, 'open');
+        if (!next) {
+          // Not openable: report the end if it is already bidding, so its close gets scheduled.
+          results.set(auction.id, {
             opened: false,
             endsAt: nextAuctionStatus(auction.status, 'close_sold') ? auction.endsAt : null,
-          };
-        const dueInMs = Math.max(0, auction.biddingStartsAt.getTime() - now.getTime());
-        return { opened: false, endsAt: null, dueInMs };
+          });
+          continue;
+        }
+        if (!auction.locked || !isDueToOpen(auction, now)) {
+          const dueInMs = Math.max(0, auction.biddingStartsAt.getTime() - now.getTime());
+          results.set(auction.id, { opened: false, endsAt: null, dueInMs });
+          continue;
+        }
+        opens.push({ auctionId: auction.id, status: next });
+        trail.push({
+          at: now,
+          actorId: null,
+          action: 'auction.opened',
+          entityType: auction.hostType,
+          entityId: auction.id,
+          data: { from: auction.status, to: next, endsAt: auction.endsAt.toISOString() },
+        });
+        events.push({ listingId: auction.id, status: next, endsAt: auction.endsAt.toISOString() });
+        results.set(auction.id, { opened: true, endsAt: auction.endsAt });
       }
-      await this.auctions.update(manager, auctionId, { status: next });
-      await this.audit.append(manager, {
-        at: now,
-        actorId: null,
-        action: 'auction.opened',
-        entityType: auction.hostType,
-        entityId: auctionId,
-        data: { from: auction.status, to: next, endsAt: auction.endsAt.toISOString() },
-      });
-      opened = next;
-      return { opened: true, endsAt: auction.endsAt };
+      await this.auctions.openMany(manager, opens, trail);
     });
-    if (result.opened && opened) {
-      this.liveEvents.publish('auction.status', {
-        listingId: auctionId,
-        status: opened,
-        endsAt: result.endsAt!.toISOString(),
-      });
-    }
-    return result;
+    for (const event of events) this.liveEvents.publish('auction.status', event);
+    for (const auctionId of auctionIds)
+      if (!results.has(auctionId)) results.set(auctionId, { opened: false, endsAt: null });
+    return results;
   }
 
   /**

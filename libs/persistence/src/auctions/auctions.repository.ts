@@ -86,6 +86,17 @@ export interface BidBatchWrite {
   refusedOnTheClock?: boolean;
 }
 
+/** An auction as its opening reads it, and whether the caller holds its lock. */
+export interface OpeningContext {
+  id: string;
+  hostType: AuctionHostType;
+  status: AuctionStatus;
+  biddingStartsAt: Date;
+  endsAt: Date;
+  databaseNow: Date;
+  locked: boolean;
+}
+
 export interface CloseContext {
   auction: AuctionRow;
   leaderCode: string | null;
@@ -231,6 +242,29 @@ const LOCK_DUE_AUCTIONS_SQL = `
   SELECT id FROM auctions
   WHERE id = ANY($1::uuid[]) AND status = ANY($2::varchar[]) AND ends_at <= clock_timestamp()
   ORDER BY id FOR UPDATE`;
+
+/* The openings' twin of LOCK_DUE_AUCTIONS_SQL: live in an openable status and due to open. */
+const LOCK_DUE_OPENINGS_SQL = `
+  SELECT id FROM auctions
+  WHERE id = ANY($1::uuid[]) AND status = ANY($2::varchar[]) AND bidding_starts_at <= clock_timestamp()
+  ORDER BY id FOR UPDATE`;
+const READ_FOR_OPEN_SQL = `
+  SELECT id, host_type, status, bidding_starts_at, ends_at, clock_timestamp() AS database_now
+  FROM auctions WHERE id = ANY($1::uuid[]) ORDER BY id`;
+/* Opens a batch: each auction to the status it is given, and the trail in the order given. */
+const OPEN_MANY_SQL = `
+  WITH opened AS (
+    UPDATE auctions a SET status = x.status, updated_at = now()
+    FROM unnest($1::uuid[], $2::varchar[]) AS x(id, status)
+    WHERE a.id = x.id
+    RETURNING a.id),
+  trail AS (
+    INSERT INTO audit_log (at, actor_id, action, entity_type, entity_id, payload)
+    SELECT e.at, e.actor_id, e.action, e.entity_type, e.entity_id, e.payload
+    FROM unnest($3::timestamptz[], $4::uuid[], $5::varchar[], $6::varchar[], $7::varchar[], $8::text[])
+      WITH ORDINALITY AS e(at, actor_id, action, entity_type, entity_id, payload, ord)
+    ORDER BY e.ord)
+  SELECT count(*)::int AS opened FROM opened`;
 
 const READ_FOR_CLOSE_SQL = `
   SELECT a.id, a.host_type, a.status, a.start_price, a.increment, a.reserve_price, a.max_bid,
@@ -474,6 +508,53 @@ export class AuctionsRepository {
     );
     const rows = await this.preparedIn(manager, 'ggzy_read_for_close', READ_FOR_CLOSE_SQL, [auctionIds]);
     return rows.map((row) => ({ ...toCloseContext(row), locked: locked.has(row.id) }));
+  }
+
+  /**
+   * Locks, in id order, those of the auctions in an `openable` status whose bidding is due to
+   * start by the database's clock, then reads every one of them (status, schedule, the clock
+   * after the locks); `locked` says which the caller holds: only those may be opened.
+   */
+  async lockManyForOpen(
+    manager: EntityManager,
+    auctionIds: string[],
+    openable: AuctionStatus[],
+  ): Promise<OpeningContext[]> {
+    if (auctionIds.length === 0) return [];
+    const locked = new Set(
+      (
+        await this.preparedIn(manager, 'ggzy_lock_due_openings', LOCK_DUE_OPENINGS_SQL, [
+          auctionIds,
+          openable,
+        ])
+      ).map((row) => row.id as string),
+    );
+    const rows = await this.preparedIn(manager, 'ggzy_read_for_open', READ_FOR_OPEN_SQL, [auctionIds]);
+    return rows.map((row) => ({
+      id: row.id,
+      hostType: row.host_type,
+      status: row.status,
+      biddingStartsAt: row.bidding_starts_at,
+      endsAt: row.ends_at,
+      databaseNow: row.database_now,
+      locked: locked.has(row.id),
+    }));
+  }
+
+  /** Opens a batch of locked auctions, each to the status it is given, and appends `audit` in order, in one statement. */
+  async openMany(
+    manager: EntityManager,
+    opens: { auctionId: string; status: AuctionStatus }[],
+    audit: AuditRecord[],
+  ): Promise<void> {
+    if (opens.length === 0) return;
+    const auditRows = audit.map((record) => auditAppendParts(1).params(record));
+    const [{ opened }] = await this.preparedIn(manager, 'ggzy_open_many', OPEN_MANY_SQL, [
+      opens.map((open) => open.auctionId),
+      opens.map((open) => open.status),
+      ...Array.from({ length: 6 }, (_, column) => auditRows.map((row) => row[column])),
+    ]);
+    if (opened !== opens.length) throw new Error(`openMany opened ${opened} of ${opens.length} auctions`);
   }
 
   /**
