@@ -548,11 +548,10 @@ export class AuctionsRepository {
     audit: AuditRecord[],
   ): Promise<void> {
     if (opens.length === 0) return;
-    const auditRows = audit.map((record) => auditAppendParts(1).params(record));
     const [{ opened }] = await this.preparedIn(manager, 'ggzy_open_many', OPEN_MANY_SQL, [
       opens.map((open) => open.auctionId),
       opens.map((open) => open.status),
-      ...Array.from({ length: 6 }, (_, column) => auditRows.map((row) => row[column])),
+      ...auditColumns(audit),
     ]);
     if (opened !== opens.length) throw new Error(`openMany opened ${opened} of ${opens.length} auctions`);
   }
@@ -564,7 +563,6 @@ export class AuctionsRepository {
   async closeMany(manager: EntityManager, closes: AuctionClose[], audit: AuditRecord[]): Promise<void> {
     if (closes.length === 0 && audit.length === 0) return;
     const sold = closes.flatMap((close) => ('sold' in close ? [{ ...close.sold, close }] : []));
-    const auditRows = audit.map((record) => auditAppendParts(1).params(record));
     const [{ closed }] = await this.preparedIn(manager, 'ggzy_close_many', CLOSE_MANY_SQL, [
       closes.map((close) => close.auctionId),
       closes.map((close) => close.status),
@@ -581,7 +579,7 @@ export class AuctionsRepository {
       sold.map((one) => one.winnerId),
       sold.map((one) => one.winnerName),
       sold.map((one) => one.close.closedAt),
-      ...Array.from({ length: 6 }, (_, column) => auditRows.map((row) => row[column])),
+      ...auditColumns(audit),
     ]);
     // The caller holds every row it closes: any other count is a bug, and rolls the batch back.
     if (closed !== closes.length) throw new Error(`closeMany closed ${closed} of ${closes.length} auctions`);
