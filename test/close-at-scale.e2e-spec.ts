@@ -4,6 +4,7 @@ import { createTestEnvironment, type TestEnvironment } from './support/environme
 import { type ChildApp, type RunningHttpApp, spawnApp, startApi } from './support/platform.js';
 import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
 import { stopChild } from './support/bidding-clients.js';
+import { AUCTIONS_QUEUE, closeJobId, createQueueBackend, openJobId } from '@ggzy/queues';
 
 /**
  * Closing at scale (issue 13): 1,000 auctions ending in the same second close exactly once
@@ -44,18 +45,26 @@ describe('1,000 auctions ending in the same second', () => {
     await env?.drop();
   });
 
-  /** `COUNT` live lease auctions ending `inMs` from the database's now; the even ones have a leader. */
-  async function auctionsEndingIn(inMs: number, batch: string): Promise<string[]> {
+  /**
+   * `count` lease auctions ending `inMs` from the database's now, bidding from an hour before;
+   * when bidding, the even ones have a leader.
+   */
+  async function auctionsEndingIn(
+    inMs: number,
+    batch: string,
+    { count = COUNT, status = 'bidding' }: { count?: number; status?: 'bidding' | 'announced' } = {},
+  ): Promise<string[]> {
     const { rows } = await db.query<{ id: string }>(
       `WITH ids AS (SELECT gen_random_uuid() AS id, n FROM generate_series(1, $1::int) n),
        ends AS (SELECT date_trunc('milliseconds', clock_timestamp()) + make_interval(secs => $2::double precision / 1000) AS at),
        auction AS (
          INSERT INTO auctions (id, host_type, status, start_price, increment, max_bid, bidding_starts_at,
            free_bidding_ends_at, extension_seconds, ends_at, current_price, leader_id, bid_count, last_seq)
-         SELECT ids.id, 'lease_listing', 'bidding', 100000, 1000, floor(9007199254740991 / $3::int)::bigint,
+         SELECT ids.id, 'lease_listing', $7::varchar, 100000, 1000, floor(9007199254740991 / $3::int)::bigint,
            ends.at - interval '1 hour', ends.at - interval '1 second', 1, ends.at,
-           CASE WHEN n % 2 = 0 THEN 100000 + n END, CASE WHEN n % 2 = 0 THEN $4::uuid END,
-           (n % 2 = 0)::int, (n % 2 = 0)::int
+           CASE WHEN $7::varchar = 'bidding' AND n % 2 = 0 THEN 100000 + n END,
+           CASE WHEN $7::varchar = 'bidding' AND n % 2 = 0 THEN $4::uuid END,
+           ($7::varchar = 'bidding' AND n % 2 = 0)::int, ($7::varchar = 'bidding' AND n % 2 = 0)::int
          FROM ids, ends)
        INSERT INTO lease_listings (id, code, title, address, area_sqm, usage, lease_term_months, deposit,
          registration_starts_at, registration_ends_at, created_by, published_at)
@@ -63,7 +72,7 @@ describe('1,000 auctions ending in the same second', () => {
          1000000, ends.at - interval '3 hours', ends.at - interval '1 hour', $6::uuid, ends.at - interval '3 hours'
        FROM ids, ends
        RETURNING id`,
-      [COUNT, inMs, TERM_MONTHS, bidder.id, batch, staff.id],
+      [count, inMs, TERM_MONTHS, bidder.id, batch, staff.id, status],
     );
     return rows.map((row) => row.id);
   }
@@ -172,5 +181,31 @@ describe('1,000 auctions ending in the same second', () => {
       [closedBeforeKill],
     );
     expect(sizes[0].size).toBeLessThanOrEqual(5);
+  });
+
+  it('a starting worker schedules every open and close, a page at a time past the first thousand', async () => {
+    const count = 2500;
+    const ids = await auctionsEndingIn(2 * 3600_000, 'C', { count, status: 'announced' });
+    const { rows } = await db.query<{ id: string; startsAt: Date; endsAt: Date }>(
+      `SELECT id, bidding_starts_at AS "startsAt", ends_at AS "endsAt" FROM auctions WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    children.push(await spawnApp('worker', env.config));
+    const backend = createQueueBackend(env.config);
+    const queue = backend.createQueue(AUCTIONS_QUEUE);
+    try {
+      const missing: string[] = [];
+      for (const row of rows) {
+        for (const jobId of [openJobId(row.id, row.startsAt), closeJobId(row.id, row.endsAt)]) {
+          const job = await queue.getJob(jobId);
+          // Delayed until its own moment, not run now.
+          if (!job || (await job.getState()) !== 'delayed') missing.push(jobId);
+        }
+      }
+      expect(missing).toEqual([]);
+    } finally {
+      await queue.close();
+      await backend.close();
+    }
   });
 });

@@ -1710,6 +1710,108 @@ describe('the sweeper’s query (findOverdue)', () => {
   });
 });
 
+describe('the sweeper reads only what is due, however many auctions are scheduled', () => {
+  const LIVE = { closable: statusesAllowing('close_sold'), openable: statusesAllowing('open') };
+  const NOT_DUE = 20_000;
+
+  it('plans both branches as index ranges and touches a few pages next to 20,000 auctions not due', async () => {
+    const owner = new pg.Client({ connectionString: env.config.DATABASE_OWNER_URL });
+    await owner.connect();
+    try {
+      // Auctions not due for hours, announced and bidding, written straight in (no hosts needed).
+      await owner.query(
+        `INSERT INTO auctions (id, host_type, status, start_price, increment, max_bid, bidding_starts_at,
+           free_bidding_ends_at, extension_seconds, ends_at)
+         SELECT gen_random_uuid(), 'lease_listing', CASE WHEN n % 2 = 0 THEN 'bidding' ELSE 'announced' END,
+           100000, 1000, 1000000000, now() + make_interval(mins => 60 + n % 600),
+           now() + make_interval(mins => 120 + n % 600), 1, now() + make_interval(mins => 180 + n % 600)
+         FROM generate_series(1, $1::int) n`,
+        [NOT_DUE],
+      );
+      await owner.query('ANALYZE auctions');
+      const due = await createListing({}, { freeBiddingEndsAt: -3 * MINUTE, endsAt: -2 * MINUTE });
+      const { captured, statements } = await capturingDataSource('ggzy-test-sweeper-plan');
+      let values: unknown[] = [];
+      const query = captured.query.bind(captured);
+      captured.query = ((text: string, parameters?: unknown[]) => {
+        values = parameters ?? [];
+        return query(text, parameters);
+      }) as typeof captured.query;
+      const sweeper = new AuctionsRepository(captured);
+      const overdue = await sweeper.findOverdue(MINUTE, LIVE);
+      await captured.destroy();
+      expect(overdue.map((row) => row.id)).toContain(due.id);
+      expect(statements).toHaveLength(1);
+      const { rows } = await owner.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statements[0]}`, values);
+      const plan = (rows[0] as { 'QUERY PLAN': { Plan: PlanNode }[] })['QUERY PLAN'][0].Plan;
+      const nodes = flatten(plan);
+      const scans = nodes.filter((node) => node['Relation Name'] === 'auctions' || node['Index Name']);
+      expect(scans.map((node) => node['Node Type'])).not.toContain('Seq Scan');
+      expect(
+        nodes.filter((node) => node['Node Type'] === 'Bitmap Index Scan').map((node) => node['Index Name']),
+      ).toEqual(['auctions_status_ends_idx', 'auctions_status_starts_idx']);
+      // A sequential read of the table alone would be hundreds of pages.
+      expect(plan['Shared Hit Blocks']! + plan['Shared Read Blocks']!).toBeLessThan(50);
+    } finally {
+      await owner.query(`DELETE FROM auctions WHERE host_type = 'lease_listing' AND NOT EXISTS
+        (SELECT 1 FROM lease_listings l WHERE l.id = auctions.id)`);
+      await owner.end();
+    }
+  });
+});
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Shared Hit Blocks'?: number;
+  'Shared Read Blocks'?: number;
+  Plans?: PlanNode[];
+}
+const flatten = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(flatten)];
+
+describe('the rebuild’s page (findScheduledPage)', () => {
+  it('pages the live auctions in id order after the key given, with what each next step needs', async () => {
+    const live = statusesAllowing('close_sold');
+    const made = [
+      await createListing({ status: 'announced' }, { biddingStartsAt: 5 * MINUTE }),
+      await createListing({}, { freeBiddingEndsAt: MINUTE, endsAt: 2 * MINUTE }),
+      await createListing({ status: 'announced' }, { biddingStartsAt: 10 * MINUTE }),
+    ];
+    const ended = await createListing(
+      { status: 'sold' },
+      { freeBiddingEndsAt: -3 * MINUTE, endsAt: -2 * MINUTE },
+    );
+    const everyLive: { id: string; status: string; biddingStartsAt: Date; endsAt: Date }[] = [];
+    let afterId: string | null = null;
+    for (let pages = 0; ; pages += 1) {
+      expect(pages).toBeLessThan(1000);
+      const page = await auctions.findScheduledPage(live, afterId, 2);
+      expect(page.length).toBeLessThanOrEqual(2);
+      if (page.length === 0) break;
+      everyLive.push(...page);
+      afterId = page[page.length - 1].id;
+    }
+    const ids = everyLive.map((row) => row.id);
+    expect(ids).toEqual([...ids].sort());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).not.toContain(ended.id);
+    for (const listing of made)
+      expect(everyLive.find((row) => row.id === listing.id)).toEqual({
+        id: listing.id,
+        status: listing.status,
+        biddingStartsAt: listing.biddingStartsAt,
+        endsAt: listing.endsAt,
+      });
+    const [{ n }] = await queryRows<{ n: number }>(
+      env.config.DATABASE_OWNER_URL!,
+      `SELECT count(*)::int AS n FROM auctions WHERE status = ANY($1::varchar[])`,
+      [live],
+    );
+    expect(ids).toHaveLength(n);
+  });
+});
+
 describe('the bids.arrival migration (1764370000000-bid-arrival)', () => {
   const owner = () => env.config.DATABASE_OWNER_URL!;
 

@@ -19,6 +19,7 @@ const MAX_FAILING_ALONE = 10_000;
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 const WATCHDOG_INTERVAL_MS = 2000;
 const SWEEP_GRACE_MS = 1000;
+const REBUILD_PAGE_SIZE = 1000;
 
 /**
  * Runs the timed steps. Every step locks its auction and is idempotent, so a job that runs
@@ -238,14 +239,28 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
     return { overdue: overdue.length };
   }
 
+  /**
+   * A page at a time in id order, each page's jobs added in one round trip: the time grows with
+   * the number scheduled, the memory does not (100,000 measured in BENCHMARKS.md).
+   */
   private async rebuildPendingJobs(): Promise<number> {
     // Live: whatever can still close (announced or bidding).
-    const pending = await this.auctions.findScheduled(statusesAllowing('close_sold'));
-    for (const auction of pending) {
-      if (nextAuctionStatus(auction.status, 'open'))
-        await this.scheduler.scheduleOpen(auction.id, auction.biddingStartsAt);
-      await this.scheduler.scheduleClose(auction.id, auction.endsAt);
+    const live = statusesAllowing('close_sold');
+    let rebuilt = 0;
+    let afterId: string | null = null;
+    for (;;) {
+      const page = await this.auctions.findScheduledPage(live, afterId, REBUILD_PAGE_SIZE);
+      if (page.length === 0) return rebuilt;
+      await this.scheduler.scheduleMany(
+        page.flatMap((auction) => [
+          ...(nextAuctionStatus(auction.status, 'open')
+            ? [{ name: 'open' as const, listingId: auction.id, at: auction.biddingStartsAt }]
+            : []),
+          { name: 'close' as const, listingId: auction.id, at: auction.endsAt },
+        ]),
+      );
+      rebuilt += page.length;
+      afterId = page[page.length - 1].id;
     }
-    return pending.length;
   }
 }

@@ -18,6 +18,7 @@ import { TransferProjects1764360000100 } from './migrations/1764360000100-transf
 import { BidArrival1764370000000 } from './migrations/1764370000000-bid-arrival.js';
 import { TransferRelisting1764380000000 } from './migrations/1764380000000-transfer-relisting.js';
 import { AppendOnlyLedgers1764380000001 } from './migrations/1764380000001-append-only-ledgers.js';
+import { TimedStepIndexes1764390000000 } from './migrations/1764390000000-timed-step-indexes.js';
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 
 export const ENTITIES = [
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   BidArrival1764370000000,
   TransferRelisting1764380000000,
   AppendOnlyLedgers1764380000001,
+  TimedStepIndexes1764390000000,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -54,6 +54,23 @@ export class AuctionScheduler {
     );
   }
 
+  /** Many steps in one round trip (the worker's rebuild); each keeps its deterministic id. */
+  async scheduleMany(steps: { name: 'open' | 'close'; listingId: string; at: Date }[]): Promise<void> {
+    if (steps.length === 0) return;
+    const now = this.now();
+    await this.queue.addBulk(
+      steps.map(({ name, listingId, at }) => ({
+        name,
+        data: name === 'open' ? { listingId, at: at.toISOString() } : { listingId, endsAt: at.toISOString() },
+        opts: {
+          ...KEEP,
+          jobId: name === 'open' ? openJobId(listingId, at) : closeJobId(listingId, at),
+          delay: Math.max(0, at.getTime() - now),
+        },
+      })),
+    );
+  }
+
   private async add(job: AuctionJob, jobId: string, runAt: Date): Promise<void> {
     await this.queue.add(job.name, job.data, {
       ...KEEP,
