@@ -113,7 +113,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 }
 
 /** The local PostgreSQL when it answers, else the embedded one the run command would use. */
-async function adminDatabaseUrl(): Promise<string> {
+export async function adminDatabaseUrl(): Promise<string> {
   const local = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const probe = new pg.Client({ connectionString: local, connectionTimeoutMillis: 1000 });
   try {
@@ -125,7 +125,7 @@ async function adminDatabaseUrl(): Promise<string> {
   }
 }
 
-async function onAdmin(adminUrl: string, sql: string) {
+export async function onAdmin(adminUrl: string, sql: string) {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {

@@ -17,6 +17,7 @@ const entries = {
   bench: 'dist/bench/run.js',
   'bench:flood': 'dist/bench/flood.js',
   'bench:web': 'dist/bench/web.js',
+  'bench:scheduling': 'dist/bench/scheduling.js',
 };
 
 function newestSource(dir) {

@@ -64,7 +64,9 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
 
   async onApplicationBootstrap() {
     // PostgreSQL is the source of truth: rebuild every pending job before taking work.
+    const rebuildStarted = performance.now();
     const rebuilt = await this.rebuildPendingJobs();
+    const rebuildMs = Math.round(performance.now() - rebuildStarted);
     await this.ensureSweeper();
     this.worker = this.backend.createWorker(AUCTIONS_QUEUE, (job) => this.process(job as Job), {
       concurrency: this.config.CLOSE_CONCURRENCY,
@@ -77,6 +79,7 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
     this.logger.info(
       {
         rebuilt,
+        rebuildMs,
         queue: this.backend.kind,
         sweepEveryMs: this.config.SWEEP_INTERVAL_MS,
         node: process.version,
@@ -96,9 +99,13 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
   private async checkQueueIntact() {
     try {
       if (await this.scheduler.queue.getJobScheduler(SWEEPER_ID)) return;
+      const rebuildStarted = performance.now();
       const rebuilt = await this.rebuildPendingJobs();
       await this.ensureSweeper();
-      this.logger.warn({ rebuilt }, 'queue state was lost (Redis flushed?); rebuilt jobs from PostgreSQL');
+      this.logger.warn(
+        { rebuilt, rebuildMs: Math.round(performance.now() - rebuildStarted) },
+        'queue state was lost (Redis flushed?); rebuilt jobs from PostgreSQL',
+      );
     } catch (error) {
       this.logger.warn({ err: error }, 'queue check failed; will retry');
     }
