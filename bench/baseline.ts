@@ -13,6 +13,45 @@ export const HOT_ROW_SCRIPT = 'UPDATE bench_hot SET v = v + 1 WHERE id = 1;';
 /** `:client_id` is 0…clients−1, so every client updates its own row and nobody waits on a lock. */
 export const OWN_ROW_SCRIPT = 'UPDATE bench_rows SET v = v + 1 WHERE id = :client_id;';
 
+/**
+ * The writes a close batch needs, as bare SQL (issue 13): lock CLOSE_SHAPE_BATCH auctions in id
+ * order, set their outcome, a deal for every other one, the trail's head moved once and an
+ * entry per auction. `:b` picks a batch of rows; clients as many as the worker's close lanes.
+ */
+export const CLOSE_SHAPE_BATCH = 50;
+export const CLOSE_SHAPE_SCRIPT = `\\set b random(0, 9999)
+BEGIN;
+SELECT id FROM bench_close WHERE id BETWEEN :b * ${CLOSE_SHAPE_BATCH} AND :b * ${CLOSE_SHAPE_BATCH} + ${CLOSE_SHAPE_BATCH - 1} ORDER BY id FOR UPDATE;
+UPDATE bench_close SET status = CASE WHEN id % 2 = 0 THEN 'sold' ELSE 'unsold' END, closed_at = now(), v = v + 1 WHERE id BETWEEN :b * ${CLOSE_SHAPE_BATCH} AND :b * ${CLOSE_SHAPE_BATCH} + ${CLOSE_SHAPE_BATCH - 1};
+INSERT INTO bench_close_deals (auction_id, amount, closed_at) SELECT id, 3600000, now() FROM generate_series(:b * ${CLOSE_SHAPE_BATCH}, :b * ${CLOSE_SHAPE_BATCH} + ${CLOSE_SHAPE_BATCH - 1}, 2) AS id;
+UPDATE bench_close_head SET seq = seq + ${CLOSE_SHAPE_BATCH} WHERE id = 1;
+INSERT INTO bench_close_audit (entity_id, action, payload, hash, at) SELECT id, 'auction.closed', '{"status":"sold","finalPrice":100000}', md5(id::text), now() FROM generate_series(:b * ${CLOSE_SHAPE_BATCH}, :b * ${CLOSE_SHAPE_BATCH} + ${CLOSE_SHAPE_BATCH - 1}) AS id;
+COMMIT;`;
+
+export async function createCloseShapeTables(databaseUrl: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE TABLE IF NOT EXISTS bench_close (id int PRIMARY KEY, status text NOT NULL,
+      closed_at timestamptz, v int NOT NULL)`);
+    await client.query(
+      `INSERT INTO bench_close SELECT id, 'bidding', NULL, 0 FROM generate_series(0, 10000 * $1::int - 1) AS id
+      ON CONFLICT DO NOTHING`,
+      [CLOSE_SHAPE_BATCH],
+    );
+    await client.query(`CREATE TABLE IF NOT EXISTS bench_close_deals (id bigserial PRIMARY KEY, auction_id int NOT NULL,
+      amount bigint NOT NULL, closed_at timestamptz NOT NULL)`);
+    await client.query(`CREATE TABLE IF NOT EXISTS bench_close_audit (id bigserial PRIMARY KEY, entity_id int NOT NULL,
+      action text NOT NULL, payload jsonb NOT NULL, hash text NOT NULL, at timestamptz NOT NULL)`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS bench_close_head (id int PRIMARY KEY, seq bigint NOT NULL)`,
+    );
+    await client.query(`INSERT INTO bench_close_head VALUES (1, 0) ON CONFLICT DO NOTHING`);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function createBaselineTables(databaseUrl: string, clients: number) {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

@@ -16,6 +16,8 @@ export interface Platform {
   redisUrl: string | null;
   processes: { api: ChildProcess; gateway: ChildProcess; worker: ChildProcess };
   startGateway(): Promise<{ url: string; child: ChildProcess }>;
+  /** Another worker on the same database and queue. */
+  startWorker(): Promise<ChildProcess>;
   /** Stops every process this platform started and drops its database. */
   stop(): Promise<void>;
 }
@@ -96,6 +98,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         GATEWAY_PORT: port,
       });
       return { url: `http://127.0.0.1:${port}`, child };
+    },
+    startWorker() {
+      return start('dist/apps/worker/src/main.js', 'worker ready', {});
     },
     async stop() {
       await Promise.all(

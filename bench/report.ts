@@ -174,14 +174,20 @@ export function markdownReport(summary: Tree, machine: Tree, settings: Tree, raw
   }
   const c = summary.c;
   if (c) {
-    rows.push([
-      `(c) close lag, ${settings.closingAuctions} auctions ending in the same second`,
-      `${latency(c.runs.lagMs)}, max ${show(c.runs.lagMs.max, ' ms')}; missed ${show(c.runs.missed)}`,
-      '—',
-      '—',
-      'p99 ≤ 1 s, none missed',
-      c.runs.missed.max > 0 ? '**no** (missed)' : met(c.runs.lagMs.p99, (value) => value <= 1000),
-    ]);
+    const shape = c.runs.pgbenchCloseShape;
+    for (const [key, runs] of Object.entries(c.runs as Tree)) {
+      if (key === 'pgbenchCloseShape') continue;
+      rows.push([
+        `(c) close lag, ${settings.closingAuctions} auctions ending in the same second, ${runs.workers?.median === 1 ? 'one worker' : `${runs.workers?.median} workers`}`,
+        `${latency(runs.lagMs)}, max ${show(runs.lagMs.max, ' ms')}; missed ${show(runs.missed)}`,
+        shape
+          ? `pgbench close shape: ${show(shape.closesPerSecond)} closes/s, ${show(shape.msFor, ' ms')} for all`
+          : '—',
+        '—',
+        'p99 ≤ 1 s, none missed',
+        runs.missed.max > 0 ? '**no** (missed)' : met(runs.lagMs.p99, (value) => value <= 1000),
+      ]);
+    }
   }
   const table = (header: string[], body: string[][]) =>
     [
@@ -197,7 +203,10 @@ export function markdownReport(summary: Tree, machine: Tree, settings: Tree, raw
   for (const part of ['a', 'b'] as const)
     for (const [name, phase] of Object.entries((summary[part]?.runs ?? {}) as Tree))
       if (phase.cpuSeconds) phases.push([`(${part}) ${name}`, phase.cpuSeconds]);
-  if (c) phases.push(['(c) first 3 s after the end', c.runs.cpuSecondsInFirst3s]);
+  if (c)
+    for (const [key, runs] of Object.entries(c.runs as Tree))
+      if (runs.cpuSecondsInFirst3s)
+        phases.push([`(c) ${key}, first 3 s after the end`, runs.cpuSecondsInFirst3s]);
   for (const [, cpu] of phases) for (const key of Object.keys(cpu)) columns.add(key);
   for (const [name, cpu] of phases)
     cpuRows.push([name, ...[...columns].map((key) => (cpu[key] ? number(cpu[key].median) : '0'))]);

@@ -11,7 +11,10 @@ import type { Socket } from 'socket.io-client';
 import { PasswordHasher } from '@ggzy/auth';
 import { createDataSource, freePort, UsersRepository } from '@ggzy/persistence';
 import {
+  CLOSE_SHAPE_BATCH,
+  CLOSE_SHAPE_SCRIPT,
   createBaselineTables,
+  createCloseShapeTables,
   describePgbench,
   HOT_ROW_SCRIPT,
   nodeClientLoop,
@@ -45,6 +48,10 @@ const BIDDERS = 20;
  * bidders, so at most 20 bids are in flight on 20 connections on both sides.
  */
 const DB_POOL_SIZE = Number(process.env.BENCH_DB_POOL_SIZE ?? BIDDERS);
+/** (c) with one worker, then with two sharing the queue. */
+const CLOSE_WORKERS = (process.env.BENCH_CLOSE_WORKERS ?? '1,2').split(',').map(Number);
+/** The worker's close lanes (its default), which pgbench's close shape runs as clients. */
+const CLOSE_LANES = 4;
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'a,b,c,d').split(','));
 const BROADCAST_BIDS = 100;
 const BROADCAST_PER_SECOND = 20;
@@ -451,11 +458,14 @@ async function partB(platform: Platform, staff: string, bidders: { token: string
 }
 
 /**
- * (c) REPEATS batches of CLOSING auctions, each batch ending in one second. Listings are
- * scheduled when they are created, so each batch is created just before its run, allowing
- * 1.3× the time the previous creation took (a pilot of 10 for the first).
+ * (c) REPEATS batches of CLOSING auctions, each batch ending in one second, with one worker and
+ * then with two sharing the queue (BENCH_CLOSE_WORKERS, "1,2"). Listings are scheduled when they
+ * are created, so each batch is created just before its run, allowing 1.3× the time the
+ * previous creation took (a pilot of 10 for the first). After each run, pgbench runs the close
+ * batch's writes as bare SQL (CLOSE_SHAPE_SCRIPT, as many clients as the worker's close lanes):
+ * the database's own limit on closes per second.
  */
-async function partC(platform: Platform, staff: string, bidders: { token: string }[]) {
+async function partC(platform: Platform, staff: string, bidders: { token: string }[], pgbench: string) {
   const { database, databaseUrl } = platform;
   const pids = pidsOf(platform.processes);
   const create = async (count: number, startsAt: number, freeEnds: number) => {
@@ -476,53 +486,78 @@ async function partC(platform: Platform, staff: string, bidders: { token: string
   // crash the bench before the part's own error is printed.
   client.on('error', (error) => log(`bench client: ${error.message}`));
   await client.connect();
-  const runs: object[] = [];
-  for (let rep = 0; rep < REPEATS; rep += 1) {
-    const allowMs = msEach * CLOSING * 1.3 + 3000;
-    const startsAt = Math.ceil((Date.now() + allowMs) / 1000) * 1000;
-    // extensionSeconds 1: a countdown follows the free period, so the auction ends a second later
-    const batch = { startsAt, freeEnds: startsAt + 4000, endsAt: startsAt + 5000, ids: [] as string[] };
-    ({ ids: batch.ids, msEach } = await create(CLOSING, batch.startsAt, batch.freeEnds));
-    for (const id of batch.ids) await ask(watcher, 'join', { listingId: id });
-    if (Date.now() > batch.startsAt)
-      log(`(c) warning: creating ran ${Date.now() - batch.startsAt} ms past biddingStartsAt`);
-    await sleep(batch.startsAt - Date.now() + 200);
-    await Promise.all(
-      batch.ids
-        .filter((_, i) => i % 2 === 0)
-        .map((id) => ask(bidder, 'bid', { listingId: id, amount: 100_000, clientBidId: `close-${id}` })),
-    );
-    await sleep(batch.endsAt - Date.now() - 100);
-    const loadAtEnd = load()[0];
-    const { cpuSeconds } = await measureCpu(pids, database, async () => {
-      await sleep(3000);
-      return {};
-    });
-    await sleep(batch.endsAt + 8000 - Date.now());
-    const lags = batch.ids.filter((id) => closedAt.has(id)).map((id) => closedAt.get(id)! - batch.endsAt);
-    const stored = await client.query(
-      `SELECT count(*) FILTER (WHERE status = 'sold')::int AS sold,
+  await createCloseShapeTables(databaseUrl);
+  const runs: Record<string, object[]> = {};
+  const closeShape: object[] = [];
+  const workers = [platform.processes.worker];
+  for (const workerCount of CLOSE_WORKERS) {
+    while (workers.length < workerCount) {
+      const added = await platform.startWorker();
+      workers.push(added);
+      Object.assign(pids, { [`worker${workers.length}`]: added.pid! });
+    }
+    const key = ['', 'oneWorker', 'twoWorkers'][workerCount] ?? `workers${workerCount}`;
+    runs[key] = [];
+    for (let rep = 0; rep < REPEATS; rep += 1) {
+      const allowMs = msEach * CLOSING * 1.3 + 3000;
+      const startsAt = Math.ceil((Date.now() + allowMs) / 1000) * 1000;
+      // extensionSeconds 1: a countdown follows the free period, so the auction ends a second later
+      const batch = { startsAt, freeEnds: startsAt + 4000, endsAt: startsAt + 5000, ids: [] as string[] };
+      ({ ids: batch.ids, msEach } = await create(CLOSING, batch.startsAt, batch.freeEnds));
+      for (const id of batch.ids) await ask(watcher, 'join', { listingId: id });
+      if (Date.now() > batch.startsAt)
+        log(`(c) warning: creating ran ${Date.now() - batch.startsAt} ms past biddingStartsAt`);
+      await sleep(batch.startsAt - Date.now() + 200);
+      await Promise.all(
+        batch.ids
+          .filter((_, i) => i % 2 === 0)
+          .map((id) => ask(bidder, 'bid', { listingId: id, amount: 100_000, clientBidId: `close-${id}` })),
+      );
+      await sleep(batch.endsAt - Date.now() - 100);
+      const loadAtEnd = load()[0];
+      const { cpuSeconds } = await measureCpu(pids, database, async () => {
+        await sleep(3000);
+        return {};
+      });
+      await sleep(batch.endsAt + 8000 - Date.now());
+      const lags = batch.ids.filter((id) => closedAt.has(id)).map((id) => closedAt.get(id)! - batch.endsAt);
+      const stored = await client.query(
+        `SELECT count(*) FILTER (WHERE status = 'sold')::int AS sold,
               count(*) FILTER (WHERE status = 'unsold')::int AS unsold,
               count(*) FILTER (WHERE status NOT IN ('sold', 'unsold'))::int AS other
          FROM auctions WHERE id = ANY($1)`,
-      [batch.ids],
-    );
-    const deals = await client.query(`SELECT count(*)::int AS n FROM deals WHERE source_id = ANY($1)`, [
-      batch.ids,
-    ]);
-    const run = {
-      load1: loadAtEnd,
-      auctions: CLOSING,
-      closedEventsSeen: lags.length,
-      missed: CLOSING - lags.length,
-      lagMs: summary(lags),
-      stored: stored.rows[0],
-      deals: deals.rows[0].n,
-      cpuSecondsInFirst3s: cpuSeconds,
-    };
-    runs.push(run);
-    log(`(c) run ${rep + 1}/${REPEATS}: ${JSON.stringify(run)}`);
+        [batch.ids],
+      );
+      const deals = await client.query(`SELECT count(*)::int AS n FROM deals WHERE source_id = ANY($1)`, [
+        batch.ids,
+      ]);
+      const run = {
+        load1: loadAtEnd,
+        workers: workerCount,
+        auctions: CLOSING,
+        closedEventsSeen: lags.length,
+        missed: CLOSING - lags.length,
+        lagMs: summary(lags),
+        stored: stored.rows[0],
+        deals: deals.rows[0].n,
+        cpuSecondsInFirst3s: cpuSeconds,
+      };
+      runs[key].push(run);
+      log(`(c) ${key} run ${rep + 1}/${REPEATS}: ${JSON.stringify(run)}`);
+      const shape = await runPgbench(pgbench, databaseUrl, CLOSE_SHAPE_SCRIPT, CLOSE_LANES, SECONDS);
+      const closesPerSecond = round(shape.perSecond * CLOSE_SHAPE_BATCH);
+      closeShape.push({
+        ...shape,
+        closesPerSecond,
+        // How long the database alone would take to close this many at that rate.
+        msFor: round((CLOSING / closesPerSecond) * 1000),
+      });
+      log(
+        `(c) pgbench close shape: ${closesPerSecond} closes/s (${shape.perSecond} batches of ${CLOSE_SHAPE_BATCH}/s)`,
+      );
+    }
   }
+  runs.pgbenchCloseShape = closeShape;
   await client.end();
   watcher.close();
   bidder.close();
@@ -688,6 +723,7 @@ async function main() {
       watchers: WATCHERS,
       broadcast: `${BROADCAST_BIDS} bids at ${BROADCAST_PER_SECOND}/s`,
       closingAuctions: CLOSING,
+      closeWorkers: CLOSE_WORKERS,
       manyAuctions: `${MANY_AUCTIONS} auctions, ${BIDDERS_PER_AUCTION} bidders each`,
     };
     log(`machine: ${JSON.stringify(results.machine)}`);
@@ -695,7 +731,7 @@ async function main() {
     const { staff, bidders } = await accounts(platform);
     if (PARTS.has('a')) results.a = await partA(platform, staff, bidders, pgbench);
     if (PARTS.has('b')) results.b = await partB(platform, staff, bidders);
-    if (PARTS.has('c')) results.c = await partC(platform, staff, bidders);
+    if (PARTS.has('c')) results.c = await partC(platform, staff, bidders, pgbench);
     if (PARTS.has('d')) results.d = await partD(platform, staff, bidders, pgbench);
     results.machine.loadavgAtEnd = load();
     results.machine.benchSeconds = round((Date.now() - began) / 1000);
