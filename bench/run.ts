@@ -480,6 +480,12 @@ async function partC(platform: Platform, staff: string, bidders: { token: string
   const watcher = await connect(platform.gatewayUrl);
   const closedAt = new Map<string, number>();
   watcher.on('auction.closed', (event: { listingId: string }) => closedAt.set(event.listingId, Date.now()));
+  // Opening at scale too: when each listing's `bidding` status reached the watcher.
+  const openedAt = new Map<string, number>();
+  watcher.on('auction.status', (event: { listingId: string; status: string }) => {
+    if (event.status === 'bidding' && !openedAt.has(event.listingId))
+      openedAt.set(event.listingId, Date.now());
+  });
   const bidder = await connect(platform.gatewayUrl, { token: bidders[2].token });
   const client = new pg.Client({ connectionString: databaseUrl });
   // If the part fails, the platform's stop drops the database under this client: that must not
@@ -521,6 +527,9 @@ async function partC(platform: Platform, staff: string, bidders: { token: string
       });
       await sleep(batch.endsAt + 8000 - Date.now());
       const lags = batch.ids.filter((id) => closedAt.has(id)).map((id) => closedAt.get(id)! - batch.endsAt);
+      const openLags = batch.ids
+        .filter((id) => openedAt.has(id))
+        .map((id) => openedAt.get(id)! - batch.startsAt);
       const stored = await client.query(
         `SELECT count(*) FILTER (WHERE status = 'sold')::int AS sold,
               count(*) FILTER (WHERE status = 'unsold')::int AS unsold,
@@ -538,6 +547,8 @@ async function partC(platform: Platform, staff: string, bidders: { token: string
         closedEventsSeen: lags.length,
         missed: CLOSING - lags.length,
         lagMs: summary(lags),
+        openedEventsSeen: openLags.length,
+        openLagMs: summary(openLags),
         stored: stored.rows[0],
         deals: deals.rows[0].n,
         cpuSecondsInFirst3s: cpuSeconds,
