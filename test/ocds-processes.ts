@@ -160,6 +160,15 @@ const PATHS: Record<OcdsLine, Record<string, string[]>> = {
     suspended: ['accepted', 'disclosed', 'auction', 'suspended'],
     terminated: ['accepted', 'disclosed', 'terminated'],
     superseded: ['accepted', 'disclosed', 'auction', 'unsold', 'superseded'],
+    superseded_after_default: [
+      'accepted',
+      'disclosed',
+      'auction',
+      'sold',
+      'confirmed',
+      'defaulted',
+      'superseded',
+    ],
   },
 };
 

@@ -71,6 +71,25 @@ describe('OCDS 1.1.5 schema validation, every line and status', () => {
   });
 });
 
+describe('a transfer re-listed after its winner defaulted', () => {
+  it('keeps the cancelled award in the superseded release and the compiled record, valid by schema', () => {
+    const process = processAt('transfer', 'superseded_after_default');
+    const releases = releasesOf(process, OPTIONS);
+    const last = releases[releases.length - 1] as unknown as {
+      tender: { status: string };
+      awards?: { status: string }[];
+    };
+    expect(last.tender.status).toBe('unsuccessful');
+    expect(last.awards?.map((award) => award.status)).toEqual(['cancelled']);
+    const recordPkg = recordPackage([process], OPTIONS, META);
+    expect(validateRecordPackage(recordPkg) ? [] : errorsOf(validateRecordPackage)).toEqual([]);
+    const compiled = recordPkg.records[0].compiledRelease as { awards?: { status: string }[] };
+    expect(compiled.awards?.map((award) => award.status)).toEqual(['cancelled']);
+    const releasePkg = releasePackage([process], OPTIONS, META);
+    expect(validateReleasePackage(releasePkg) ? [] : errorsOf(validateReleasePackage)).toEqual([]);
+  });
+});
+
 describe('the validator rejects what the schema forbids (so the tests above can fail)', () => {
   const valid = () => releasePackage([processAt('lease', 'sold')], OPTIONS, META);
   it.each<[string, (pkg: ReturnType<typeof valid>) => void, string]>([

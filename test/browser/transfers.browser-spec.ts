@@ -39,7 +39,10 @@ describe('property-rights transfer pages in a real browser', () => {
       ).body as { date: string }
     ).date;
 
-  async function publishedProject(title: string): Promise<string> {
+  async function publishedProject(
+    title: string,
+    overrides: { extensionPeriods?: number } = {},
+  ): Promise<string> {
     const disclosureEndsOn = await disclosureDeadline();
     const created = await as(staff)(request(suite.api).post('/api/transfer-projects'))
       .send({
@@ -53,7 +56,7 @@ describe('property-rights transfer pages in a real browser', () => {
         buyerConditions: '具有完全民事行为能力',
         deposit: 1_000_000,
         increment: INCREMENT,
-        extensionPeriods: 0,
+        extensionPeriods: overrides.extensionPeriods ?? 0,
         auctionStartTime: '10:00',
         freeBiddingMinutes: 60,
         extensionSeconds: EXTENSION_SECONDS,
@@ -205,6 +208,32 @@ describe('property-rights transfer pages in a real browser', () => {
     await watcher.getByTestId('transfer-final-price').filter({ hasText: '102,000.00 元' }).waitFor();
     await watcher.getByTestId('transfer-winner').filter({ hasText: codeB }).waitFor();
     await watcher.locator('[data-status=sold]').getByText('已成交').first().waitFor();
+
+    // Staff go on from the sale: the confirmation, then the contract; the winner's deposit
+    // converts and the other buyer's falls due for refund.
+    const desk = await (await suite.signedIn(staff, ['staff'])).newPage();
+    errors.push(...watchErrors(desk));
+    await desk.goto(`${suite.web}/staff/transfers/${id}`);
+    await desk.locator('[data-status=sold]').first().waitFor();
+    await desk.getByRole('button', { name: '签署成交确认书' }).click();
+    await desk.locator('[data-status=confirmed]').first().waitFor();
+    const contract = desk.getByRole('form', { name: '登记合同签订' });
+    await contract.getByLabel('合同签订日').fill(today);
+    await contract.getByLabel('合同文件 SHA-256').fill('d'.repeat(64));
+    await contract.getByRole('button', { name: '登记合同签订' }).click();
+    await desk.locator('[data-status=contract_signed]').first().waitFor();
+    const deposits = await sql(
+      `SELECT bidder_id, state, refund_due_on IS NOT NULL AS "refundDue" FROM deposits
+        WHERE host_id = $1 ORDER BY state`,
+      [id],
+    );
+    expect(deposits.rows).toEqual([
+      { bidder_id: bob.id, state: 'converted', refundDue: false },
+      { bidder_id: alice.id, state: 'received', refundDue: true },
+    ]);
+    await watcher.reload();
+    await watcher.locator('[data-status=contract_signed]').first().waitFor();
+    await watcher.getByTestId('transfer-final-price').filter({ hasText: '102,000.00 元' }).waitFor();
     expect(errors).toEqual([]);
   });
 
@@ -350,6 +379,74 @@ describe('property-rights transfer pages in a real browser', () => {
     await watcher.locator('[data-status=terminated]').first().waitFor();
     expect(errors).toEqual([]);
   });
+  it('with no buyer the disclosure is extended as announced; once extensions are used up staff re-list in place, below 90% only with an approval; refusals in plain words', async () => {
+    const id = await publishedProject('东湖区某车位使用权转让（无人报名）', { extensionPeriods: 1 });
+    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
+    // The worker extends it by 5 business days from the old end, as the notice announced.
+    const extendedTo = (
+      (
+        await request(suite.api)
+          .get('/api/calendar/deadline')
+          .query({ from: yesterday, businessDays: 5 })
+          .expect(200)
+      ).body as { date: string }
+    ).date;
+    await waitFor(
+      async () => ((await project(id)).status === 'extended' ? true : undefined),
+      20_000,
+      'extended',
+    );
+    const anonymous = await (await suite.anonymous(PHONE)).newPage();
+    const errors = watchErrors(anonymous);
+    await anonymous.goto(`${suite.web}/transfers/${id}`);
+    await anonymous.locator('[data-status=extended]').getByText('延长披露中').first().waitFor();
+    await anonymous.getByTestId('disclosure-ends-on').filter({ hasText: extendedTo }).waitFor();
+    await checkBothLanguages(anonymous);
+
+    // The extended period ends with no buyer either: the worker leaves it to staff.
+    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
+    await waitFor(
+      async () => {
+        const { rows } = await sql(
+          `SELECT end_decided_for::text AS decided FROM transfer_projects WHERE id = $1`,
+          [id],
+        );
+        return rows[0].decided === yesterday ? true : undefined;
+      },
+      20_000,
+      'the end left to staff',
+    );
+    const page = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    errors.push(...watchErrors(page));
+    await page.goto(`${suite.web}/staff/transfers/${id}`);
+    await page.locator('[data-status=extended]').first().waitFor();
+    await page.getByRole('button', { name: '延长披露（5 个工作日）' }).click();
+    await page.getByRole('alert').filter({ hasText: '公告中载明的延长披露次数已用完' }).waitFor();
+
+    const disclosureEndsOn = await disclosureDeadline();
+    const relist = page.getByRole('form', { name: '重新挂牌' });
+    await relist.getByLabel('挂牌价 (元)').fill('85,000');
+    await relist.getByLabel('披露截止日').fill(disclosureEndsOn);
+    await relist.getByRole('button', { name: '重新挂牌' }).click();
+    await page.getByRole('alert').filter({ hasText: '重新挂牌价低于评估备案值的 90%' }).waitFor();
+    expect(await project(id)).toMatchObject({ status: 'extended' });
+
+    await relist.getByLabel('低于评估值的批准人').fill('东湖区国资办 王五');
+    await relist.getByLabel('批准文件 SHA-256').fill('E'.repeat(64));
+    await relist.getByRole('button', { name: '重新挂牌' }).click();
+    // In place: the same project, re-listed at the new price and disclosure.
+    await page.locator('[data-status=relisted]').first().waitFor();
+    expect(page.url()).toBe(`${suite.web}/staff/transfers/${id}`);
+    const relisted = (await request(suite.api).get(`/api/transfer-projects/${id}`).expect(200)).body as {
+      status: string;
+      listingPrice: number;
+      disclosureEndsOn: string;
+    };
+    expect(relisted).toMatchObject({ status: 'relisted', listingPrice: 8_500_000, disclosureEndsOn });
+    await checkBothLanguages(page);
+    expect(errors).toEqual([]);
+  });
+
   it('staff hold the one buyer to an agreement, record it abandoned, and re-list the project as a new one; both pages link each other', async () => {
     const id = await publishedProject('东湖区某商铺经营权转让（重新挂牌）');
     await qualify(id, bob);
@@ -393,6 +490,83 @@ describe('property-rights transfer pages in a real browser', () => {
     await anonymous.waitForURL((url) => url.pathname === `/transfers/${newId}`);
     await anonymous.getByRole('heading', { name: '东湖区某商铺经营权转让（重新挂牌）' }).waitFor();
     await anonymous.locator('[data-status=relisted]').first().waitFor();
+    await checkBothLanguages(anonymous);
+    expect(errors).toEqual([]);
+  });
+
+  it('staff sell to the one buyer by agreement (a price under the listing price refused in plain words), sign the confirmation and record the contract; the public page shows each step', async () => {
+    const id = await publishedProject('东湖区某仓库产权协议转让');
+    const code = await qualify(id, bob);
+    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
+    await waitFor(
+      async () => ((await project(id)).status === 'agreement_pending' ? true : undefined),
+      20_000,
+      'agreement pending',
+    );
+    const page = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${suite.web}/staff/transfers/${id}`);
+    await page.locator('[data-status=agreement_pending]').first().waitFor();
+    const agreement = page.getByRole('form', { name: '协议成交', exact: true });
+    await agreement.getByLabel('协议价格 (元)').fill('99,999.99');
+    await agreement.getByRole('button', { name: '协议成交' }).click();
+    await page.getByRole('alert').filter({ hasText: '协议价格不得低于挂牌价' }).waitFor();
+    expect((await project(id)).status).toBe('agreement_pending');
+    await agreement.getByLabel('协议价格 (元)').fill('100,000');
+    await agreement.getByRole('button', { name: '协议成交' }).click();
+    await page.locator('[data-status=sold]').first().waitFor();
+    expect(await project(id)).toMatchObject({
+      status: 'sold',
+      dealSource: 'agreement',
+      finalPrice: LISTING_PRICE,
+    });
+    const deals = await sql(`SELECT source_type, amount, category, subtype FROM deals WHERE source_id = $1`, [
+      id,
+    ]);
+    expect(deals.rows).toEqual([
+      {
+        source_type: 'transfer_agreement',
+        amount: String(LISTING_PRICE),
+        category: 'property_rights',
+        subtype: 'transfer',
+      },
+    ]);
+
+    // 成交确认: the contract's deadline starts to run.
+    await page.getByRole('button', { name: '签署成交确认书' }).click();
+    await page.locator('[data-status=confirmed]').first().waitFor();
+    const confirmed = (await request(suite.api).get(`/api/transfer-projects/${id}`).expect(200)).body as {
+      confirmedOn: string;
+      contractDeadlineOn: string;
+    };
+    expect(confirmed.confirmedOn).toBe(today);
+    expect(confirmed.contractDeadlineOn > today).toBe(true);
+
+    // The signed contract, dated today with its file's hash: the winner's deposit converts.
+    const contract = page.getByRole('form', { name: '登记合同签订' });
+    await contract.getByLabel('合同签订日').fill(today);
+    await contract.getByLabel('合同文件 SHA-256').fill('C'.repeat(64));
+    await checkBothLanguages(page);
+    await contract.getByRole('button', { name: '登记合同签订' }).click();
+    await page.locator('[data-status=contract_signed]').first().waitFor();
+    expect((await project(id)).status).toBe('contract_signed');
+    const deposits = await sql(`SELECT bidder_id, state FROM deposits WHERE host_id = $1`, [id]);
+    expect(deposits.rows).toEqual([{ bidder_id: bob.id, state: 'converted' }]);
+
+    // In public: the result by agreement and every date, on a phone.
+    const anonymous = await (await suite.anonymous(PHONE)).newPage();
+    errors.push(...watchErrors(anonymous));
+    await anonymous.goto(`${suite.web}/transfers/${id}`);
+    await anonymous.locator('[data-status=contract_signed]').first().waitFor();
+    await anonymous.getByTestId('transfer-final-price').filter({ hasText: '100,000.00 元' }).waitFor();
+    await anonymous.getByTestId('transfer-winner').filter({ hasText: code }).waitFor();
+    const facts = anonymous.locator('dl.facts');
+    for (const [term, date] of [
+      ['成交确认日', confirmed.confirmedOn],
+      ['合同签订期限', confirmed.contractDeadlineOn],
+      ['合同签订日', today],
+    ])
+      await facts.locator(`dt:has-text("${term}") + dd`).filter({ hasText: date }).waitFor();
     await checkBothLanguages(anonymous);
     expect(errors).toEqual([]);
   });

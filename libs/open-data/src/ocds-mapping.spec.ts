@@ -110,6 +110,30 @@ describe('status tables', () => {
       { tender: 'complete', award: 'pending', details: '暂停(成交结果公示)', release: 'update' },
     ],
     ['a suspension without its stage', 'suspended', null, { tender: 'active', details: '暂停' }],
+    [
+      'superseded after a default: the cancelled award and contract stay',
+      'superseded',
+      'defaulted',
+      {
+        tender: 'unsuccessful',
+        award: 'cancelled',
+        contract: 'cancelled',
+        details: '已重新挂牌(新项目)',
+        release: 'update',
+      },
+    ],
+    [
+      'superseded after an unsold auction: no award',
+      'superseded',
+      'unsold',
+      { tender: 'unsuccessful', award: null, contract: null, details: '已重新挂牌(新项目)' },
+    ],
+    [
+      'any other status ignores the stage before it',
+      'unsold',
+      'auction',
+      { tender: 'unsuccessful', award: null, details: '流拍' },
+    ],
   ])('%s', (_name, status, resumeTo, expected) => {
     expect(ocdsStatusOf('transfer', status, resumeTo)).toMatchObject(expected);
   });

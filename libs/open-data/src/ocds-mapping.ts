@@ -102,9 +102,10 @@ const document = (doc: PublicDocument) => ({
 function statusAt(process: OcdsProcess, at: Date) {
   const changes = process.history.filter((change) => change.at.getTime() <= at.getTime());
   const last = changes[changes.length - 1];
-  return last
-    ? { change: last, ocds: ocdsStatusOf(process.line, last.status, last.resumeTo ?? null) }
-    : undefined;
+  if (!last) return undefined;
+  // The stage it left: where a suspension resumes to, else the status before it.
+  const left = last.resumeTo ?? changes[changes.length - 2]?.status ?? null;
+  return { change: last, ocds: ocdsStatusOf(process.line, last.status, left) };
 }
 
 const isAuction = (process: OcdsProcess) => process.line === 'lease' || process.line === 'transfer';

@@ -111,12 +111,19 @@ export const OCDS_STATUS: {
   transfer: TRANSFER_OCDS_STATUS,
 };
 
-/** The OCDS status of a line's status; a suspension keeps the stage it left, marked 暂停. */
-export function ocdsStatusOf(line: OcdsLine, status: string, resumeTo?: string | null): OcdsStatus {
+/**
+ * The OCDS status of a line's status, given the stage it left (`left`): a suspension keeps that
+ * stage, marked 暂停; a transfer superseded by its re-listing keeps that stage's award and
+ * contract (a defaulted winner's award stays cancelled, not gone; an unsold one had none).
+ */
+export function ocdsStatusOf(line: OcdsLine, status: string, left?: string | null): OcdsStatus {
   const table = OCDS_STATUS[line] as Record<string, OcdsStatus>;
   const mapped = table[status];
   if (!mapped) throw new RangeError(`unknown ${line} status: ${status}`);
-  if (status !== 'suspended' || !resumeTo || !table[resumeTo]) return mapped;
-  const stage = table[resumeTo];
-  return { ...stage, details: `暂停(${stage.details})`, release: 'update' };
+  const stage = left ? table[left] : undefined;
+  if (!stage) return mapped;
+  if (status === 'suspended') return { ...stage, details: `暂停(${stage.details})`, release: 'update' };
+  if (line === 'transfer' && status === 'superseded')
+    return { ...mapped, award: stage.award, contract: stage.contract };
+  return mapped;
 }
