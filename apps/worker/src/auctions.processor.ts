@@ -7,6 +7,7 @@ import { AuctionsRepository } from '@ggzy/persistence';
 import {
   AUCTIONS_QUEUE,
   AuctionScheduler,
+  auctionStep,
   type AuctionJob,
   type QueueBackend,
   MAX_EARLY_RETRIES,
@@ -19,7 +20,6 @@ const MAX_FAILING_ALONE = 10_000;
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 const WATCHDOG_INTERVAL_MS = 2000;
 const SWEEP_GRACE_MS = 1000;
-const REBUILD_PAGE_SIZE = 1000;
 
 /**
  * Runs the timed steps. Every step locks its auction and is idempotent, so a job that runs
@@ -246,28 +246,18 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
     return { overdue: overdue.length };
   }
 
-  /**
-   * A page at a time in id order, each page's jobs added in one round trip: the time grows with
-   * the number scheduled, the memory does not (100,000 measured in BENCHMARKS.md).
-   */
-  private async rebuildPendingJobs(): Promise<number> {
+  /** A page at a time (TimedSteps.rebuild): bounded memory at 100,000 (BENCHMARKS.md). */
+  private rebuildPendingJobs(): Promise<number> {
     // Live: whatever can still close (announced or bidding).
     const live = statusesAllowing('close_sold');
-    let rebuilt = 0;
-    let afterId: string | null = null;
-    for (;;) {
-      const page = await this.auctions.findScheduledPage(live, afterId, REBUILD_PAGE_SIZE);
-      if (page.length === 0) return rebuilt;
-      await this.scheduler.scheduleMany(
-        page.flatMap((auction) => [
-          ...(nextAuctionStatus(auction.status, 'open')
-            ? [{ name: 'open' as const, listingId: auction.id, at: auction.biddingStartsAt }]
-            : []),
-          { name: 'close' as const, listingId: auction.id, at: auction.endsAt },
-        ]),
-      );
-      rebuilt += page.length;
-      afterId = page[page.length - 1].id;
-    }
+    return this.scheduler.steps.rebuild(
+      (afterId, limit) => this.auctions.findScheduledPage(live, afterId, limit),
+      (auction) => [
+        ...(nextAuctionStatus(auction.status, 'open')
+          ? [auctionStep({ name: 'open', listingId: auction.id, at: auction.biddingStartsAt })]
+          : []),
+        auctionStep({ name: 'close', listingId: auction.id, at: auction.endsAt }),
+      ],
+    );
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { Job, Worker } from 'bullmq';
 import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
 import {
+  disclosureEndStep,
   type QueueBackend,
   TRANSFER_SWEEPER_ID,
   type TransferJob,
@@ -97,9 +98,11 @@ export class TransfersProcessor implements OnApplicationBootstrap, OnModuleDestr
     return { disclosureEnded: due.disclosureEnded.length, contractOverdue: due.contractOverdue.length };
   }
 
-  private async rebuildPendingJobs(): Promise<number> {
-    const disclosing = await this.transfers.disclosing();
-    for (const project of disclosing) await this.scheduler.scheduleDisclosureEnd(project.id, project.endsAt);
-    return disclosing.length;
+  /** The same paged rebuild as the auctions' (TimedSteps.rebuild). */
+  private rebuildPendingJobs(): Promise<number> {
+    return this.scheduler.steps.rebuild(
+      (afterId, limit) => this.transfers.disclosingPage(afterId, limit),
+      (project) => [disclosureEndStep(project.id, project.endsAt)],
+    );
   }
 }

@@ -1,22 +1,34 @@
 import type { Queue } from 'bullmq';
 import { AUCTIONS_QUEUE, closeJobId, openJobId, type AuctionJob } from './auction-jobs.js';
 import type { QueueBackend } from './queue-backend.js';
+import { type TimedStep, TimedSteps } from './timed-steps.js';
 
-const KEEP = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } } as const;
+/** An auction's timed step: its open or its close, and when. */
+export interface ScheduledAuctionStep {
+  name: 'open' | 'close';
+  listingId: string;
+  at: Date;
+}
 
 /** Producers add timed auction steps here; only the worker registers processors. */
 export class AuctionScheduler {
   readonly queue: Queue;
+  readonly steps: TimedSteps;
 
   constructor(
     backend: QueueBackend,
     private readonly now: () => number = Date.now,
   ) {
     this.queue = backend.createQueue(AUCTIONS_QUEUE);
+    this.steps = new TimedSteps(this.queue, now);
   }
 
   async scheduleOpen(listingId: string, at: Date): Promise<void> {
-    await this.add({ name: 'open', data: { listingId, at: at.toISOString() } }, openJobId(listingId, at), at);
+    await this.steps.add(auctionStep({ name: 'open', listingId, at }));
+  }
+
+  async scheduleClose(listingId: string, endsAt: Date): Promise<void> {
+    await this.steps.add(auctionStep({ name: 'close', listingId, at: endsAt }));
   }
 
   /**
@@ -29,57 +41,22 @@ export class AuctionScheduler {
     delayMs: number,
   ): Promise<void> {
     const runAt = new Date(this.now() + delayMs);
-    if (job.name === 'open') {
-      const at = new Date(job.data.at);
-      await this.add(
-        { name: 'open', data: { ...job.data, retry } },
-        openJobId(job.data.listingId, at, retry),
-        runAt,
-      );
-    } else {
-      const endsAt = new Date(job.data.endsAt);
-      await this.add(
-        { name: 'close', data: { ...job.data, retry } },
-        closeJobId(job.data.listingId, endsAt, retry),
-        runAt,
-      );
-    }
-  }
-
-  async scheduleClose(listingId: string, endsAt: Date): Promise<void> {
-    await this.add(
-      { name: 'close', data: { listingId, endsAt: endsAt.toISOString() } },
-      closeJobId(listingId, endsAt),
-      endsAt,
-    );
-  }
-
-  /** Many steps in one round trip (the worker's rebuild); each keeps its deterministic id. */
-  async scheduleMany(steps: { name: 'open' | 'close'; listingId: string; at: Date }[]): Promise<void> {
-    if (steps.length === 0) return;
-    const now = this.now();
-    await this.queue.addBulk(
-      steps.map(({ name, listingId, at }) => ({
-        name,
-        data: name === 'open' ? { listingId, at: at.toISOString() } : { listingId, endsAt: at.toISOString() },
-        opts: {
-          ...KEEP,
-          jobId: name === 'open' ? openJobId(listingId, at) : closeJobId(listingId, at),
-          delay: Math.max(0, at.getTime() - now),
-        },
-      })),
-    );
-  }
-
-  private async add(job: AuctionJob, jobId: string, runAt: Date): Promise<void> {
-    await this.queue.add(job.name, job.data, {
-      ...KEEP,
-      jobId,
-      delay: Math.max(0, runAt.getTime() - this.now()),
-    });
+    const { listingId } = job.data;
+    const jobId =
+      job.name === 'open'
+        ? openJobId(listingId, new Date(job.data.at), retry)
+        : closeJobId(listingId, new Date(job.data.endsAt), retry);
+    await this.steps.add({ name: job.name, data: { ...job.data, retry }, jobId, runAt });
   }
 
   async close(): Promise<void> {
     await this.queue.close();
   }
+}
+
+/** An auction step as a timed step: its payload, its deterministic id and its moment. */
+export function auctionStep({ name, listingId, at }: ScheduledAuctionStep): TimedStep {
+  return name === 'open'
+    ? { name, data: { listingId, at: at.toISOString() }, jobId: openJobId(listingId, at), runAt: at }
+    : { name, data: { listingId, endsAt: at.toISOString() }, jobId: closeJobId(listingId, at), runAt: at };
 }

@@ -7,3 +7,4 @@ export * from './health.controller.js';
 export * from './report-jobs.js';
 export * from './deposit-jobs.js';
 export * from './transfer-jobs.js';
+export * from './timed-steps.js';

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { QueueBackend } from './queue-backend.js';
+import { type TimedStep, TimedSteps } from './timed-steps.js';
 
 /**
  * Timed steps of property-rights transfers: the end of a disclosure (24:00 CENTRE_TZ of its
@@ -19,32 +20,31 @@ export function transferJobId(name: TransferJob['name'], projectId: string, at: 
   return `${name}-${projectId}-${at.getTime()}`;
 }
 
-const KEEP = { removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } } as const;
-
 /** Producers (api, worker) add transfer steps here; only the worker processes them. */
 export class TransferScheduler {
   readonly queue: Queue;
+  readonly steps: TimedSteps;
 
-  constructor(
-    backend: QueueBackend,
-    private readonly now: () => number = Date.now,
-  ) {
+  constructor(backend: QueueBackend, now: () => number = Date.now) {
     this.queue = backend.createQueue(TRANSFERS_QUEUE);
+    this.steps = new TimedSteps(this.queue, now);
   }
 
   async scheduleDisclosureEnd(projectId: string, at: Date): Promise<void> {
-    await this.queue.add(
-      'transfer-disclosure-end',
-      { projectId, at: at.toISOString() },
-      {
-        ...KEEP,
-        jobId: transferJobId('transfer-disclosure-end', projectId, at),
-        delay: Math.max(0, at.getTime() - this.now()),
-      },
-    );
+    await this.steps.add(disclosureEndStep(projectId, at));
   }
 
   async close(): Promise<void> {
     await this.queue.close();
   }
+}
+
+/** The end of a project's disclosure as a timed step. */
+export function disclosureEndStep(projectId: string, at: Date): TimedStep {
+  return {
+    name: 'transfer-disclosure-end',
+    data: { projectId, at: at.toISOString() },
+    jobId: transferJobId('transfer-disclosure-end', projectId, at),
+    runAt: at,
+  };
 }

@@ -884,9 +884,12 @@ export class TransfersService {
     return { disclosureEnded: ended.map((p) => p.id), contractOverdue: overdue.map((p) => p.id) };
   }
 
-  /** Every project in disclosure: the worker (re)schedules its end-of-disclosure job on start. */
-  async disclosing(): Promise<{ id: string; endsAt: Date }[]> {
-    const projects = await this.projects.findDisclosing([...DISCLOSING]);
+  /**
+   * A page of the projects in disclosure, in id order after `afterId`: the worker (re)schedules
+   * each one's end-of-disclosure job on start, a page at a time.
+   */
+  async disclosingPage(afterId: string | null, limit: number): Promise<{ id: string; endsAt: Date }[]> {
+    const projects = await this.projects.findDisclosingPage([...DISCLOSING], afterId, limit);
     return projects.map((project) => ({
       id: project.id,
       endsAt: endOfCalendarDay(project.disclosureEndsOn, this.config.CENTRE_TZ),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource, type EntityManager, In, LessThan, Not } from 'typeorm';
+import { DataSource, type EntityManager, In, LessThan, Not, MoreThan } from 'typeorm';
 import type { TransferStatus } from '@ggzy/domain';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import { AuctionEntity } from '../auctions/auction.entity.js';
@@ -154,9 +154,20 @@ export class TransferProjectsRepository {
     return this.projects.find({ where: { status: In(statuses), contractDeadlineOn: LessThan(today) } });
   }
 
-  /** Projects whose end of disclosure is still to come (the worker schedules a job for each). */
-  findDisclosing(statuses: TransferStatus[]): Promise<TransferProjectEntity[]> {
-    return this.projects.find({ where: { status: In(statuses) } });
+  /**
+   * A page of the projects in `statuses` (those in disclosure: the worker schedules the end of
+   * each), in id order after `afterId`.
+   */
+  findDisclosingPage(
+    statuses: TransferStatus[],
+    afterId: string | null,
+    limit: number,
+  ): Promise<TransferProjectEntity[]> {
+    return this.projects.find({
+      where: { status: In(statuses), ...(afterId ? { id: MoreThan(afterId) } : {}) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
   }
 
   /** The database's clock: the one every instance shares (inside `manager`'s transaction, if given). */
