@@ -163,9 +163,26 @@ describe('BidService: an accepted bid', () => {
   it('on an announced listing whose start has come opens it, and the audit entry says so', async () => {
     const s = setup();
     const { listing } = live(s, { status: 'announced' });
-    await s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'o1' });
+    const view = await s.service.placeBid(s.bidder, {
+      listingId: listing.id,
+      amount: 100_000,
+      clientBidId: 'o1',
+    });
     expect(s.listings.listing(listing.id).status).toBe('bidding');
     expect(s.db.tables.audit[0].data).toMatchObject({ opened: true });
+    // Watchers hear it opened, as from the worker's open, then the bid; a retry publishes nothing.
+    expect(s.events.published).toEqual([
+      { event: 'auction.status', payload: { listingId: listing.id, status: 'bidding', endsAt: view.endsAt } },
+      { event: 'bid.accepted', payload: view },
+    ]);
+    await s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'o1' });
+    const rival = qualifiedBidder(s, listing.id, '654321');
+    const second = await s.service.placeBid(rival, {
+      listingId: listing.id,
+      amount: 105_000,
+      clientBidId: 'o2',
+    });
+    expect(s.events.published.slice(2)).toEqual([{ event: 'bid.accepted', payload: second }]);
   });
 
   it('when the listing moved between its read and its write, reads again and decides on the new state', async () => {

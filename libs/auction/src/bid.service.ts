@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, Clock, FixedWindowRateLimiter, KeyedBatches } from '@ggzy/common';
 import {
   type AuctionState,
+  type AuctionStatus,
   type BidDecision,
   decideBidsInArrivalOrder,
   DomainError,
@@ -57,7 +58,14 @@ const MAX_BATCH = 256;
 type AcceptedState = Extract<BidDecision, { accepted: true }>['next'];
 
 type Outcome =
-  { accepted: true; bid: BidView; fresh: boolean } | { accepted: false; code: ErrorCode; message: string };
+  | {
+      accepted: true;
+      bid: BidView;
+      fresh: boolean;
+      /** The status this bid moved the auction to when it opened it (before the worker's open). */
+      openedTo?: AuctionStatus;
+    }
+  | { accepted: false; code: ErrorCode; message: string };
 
 interface Pending {
   user: AuthUser;
@@ -119,6 +127,13 @@ export class BidService {
       throw new DomainError('RATE_LIMITED', 'too many bids are waiting on this listing; try again');
     const outcome = await this.batches.submit(input.listingId, { user, input });
     if (!outcome.accepted) throw new DomainError(outcome.code, outcome.message);
+    // A bid that opened the auction says so first, as the worker's open would have.
+    if (outcome.fresh && outcome.openedTo)
+      this.liveEvents.publish('auction.status', {
+        listingId: outcome.bid.listingId,
+        status: outcome.openedTo,
+        endsAt: outcome.bid.endsAt,
+      });
     if (outcome.fresh) this.liveEvents.publish('bid.accepted', outcome.bid);
     return outcome.bid;
   }
@@ -243,8 +258,14 @@ export class BidService {
         );
         write.bids.push({ accepted: true, bid: row });
         write.audit.push(audit);
-        outcomes[index] = { accepted: true, bid, fresh: true };
-        before = { ...before, ...decision.next, status: nextAuctionStatus(before.status, 'accept_bid')! };
+        const status = nextAuctionStatus(before.status, 'accept_bid')!;
+        outcomes[index] = {
+          accepted: true,
+          bid,
+          fresh: true,
+          ...(status !== before.status ? { openedTo: status } : {}),
+        };
+        before = { ...before, ...decision.next, status };
         return;
       }
       outcomes[index] = decision;
