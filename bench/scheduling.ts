@@ -160,6 +160,17 @@ class PeakRss {
 
 const usedMemory = async (redis: Redis) => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
 
+async function countKeys(redis: Redis, pattern: string): Promise<number> {
+  let counted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    counted += keys.length;
+  } while (cursor !== '0');
+  return counted;
+}
+
 async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
   let deleted = 0;
   let cursor = '0';
@@ -237,7 +248,7 @@ async function main() {
       )
     ).rows as { id: string; status: string; bidding_starts_at: Date; ends_at: Date }[];
     const readMs = performance.now() - readStarted;
-    const floorKey = `${prefix}-floor`;
+    const floorKey = `${prefix}:floor`;
     const zaddStarted = performance.now();
     for (let i = 0; i < rows.length; i += 1000) {
       const pipeline = redis.pipeline();
@@ -271,7 +282,7 @@ async function main() {
     const startPeakRss = worker.watcher.take();
     const idleRss = rssMiB(worker.child.pid!);
     const redisAfter = await usedMemory(redis);
-    const keys = (await redis.keys(`${prefix}:auctions:*`)).length;
+    const keys = await countKeys(redis, `${prefix}:auctions:*`);
     results.start = {
       rebuiltAuctions: ready.rebuilt,
       jobs,
@@ -314,9 +325,11 @@ async function main() {
   } finally {
     if (worker) {
       worker.watcher.stop();
-      const exited = new Promise((resolve) => worker!.child.once('exit', resolve));
-      worker.child.kill('SIGTERM');
-      await exited;
+      if (worker.child.exitCode === null && worker.child.signalCode === null) {
+        const exited = new Promise((resolve) => worker!.child.once('exit', resolve));
+        worker.child.kill('SIGTERM');
+        await exited;
+      }
     }
     await client.end().catch(() => undefined);
     await deleteKeys(redis, `${prefix}:*`).catch(() => undefined);

@@ -4,7 +4,16 @@ import { createTestEnvironment, type TestEnvironment } from './support/environme
 import { type ChildApp, type RunningHttpApp, spawnApp, startApi } from './support/platform.js';
 import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
 import { stopChild } from './support/bidding-clients.js';
-import { AUCTIONS_QUEUE, closeJobId, createQueueBackend, openJobId } from '@ggzy/queues';
+import { Redis } from 'ioredis';
+import { endOfCalendarDay } from '@ggzy/domain';
+import {
+  AUCTIONS_QUEUE,
+  closeJobId,
+  createQueueBackend,
+  openJobId,
+  TRANSFERS_QUEUE,
+  transferJobId,
+} from '@ggzy/queues';
 
 /**
  * Closing at scale (issue 13): 1,000 auctions ending in the same second close exactly once
@@ -183,29 +192,99 @@ describe('1,000 auctions ending in the same second', () => {
     expect(sizes[0].size).toBeLessThanOrEqual(5);
   });
 
-  it('a starting worker schedules every open and close, a page at a time past the first thousand', async () => {
+  /** Every id of `expected` whose job is missing or not waiting for its moment (delayed), as BullMQ holds it. */
+  async function notDelayed(queueName: string, expected: { jobId: string; runAt: Date }[]) {
+    const backend = createQueueBackend(env.config);
+    const queue = backend.createQueue(queueName);
+    try {
+      const wrong: string[] = [];
+      for (const { jobId, runAt } of expected) {
+        const job = await queue.getJob(jobId);
+        // Delayed until its own moment (±2 s for the clocks between adding and reading), not run now.
+        const dueAt = job ? job.timestamp + (job.opts.delay ?? 0) : 0;
+        if (!job || (await job.getState()) !== 'delayed' || Math.abs(dueAt - runAt.getTime()) > 2000)
+          wrong.push(jobId);
+      }
+      return wrong;
+    } finally {
+      await queue.close();
+      await backend.close();
+    }
+  }
+
+  /** Deletes every key of `queueName` under this test's prefix, as a flushed Redis would. */
+  async function flushQueue(queueName: string) {
+    const redis = new Redis(env.config.REDIS_URL!);
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(
+          cursor,
+          'MATCH',
+          `${env.config.QUEUE_PREFIX}:${queueName}:*`,
+          'COUNT',
+          1000,
+        );
+        cursor = next;
+        if (keys.length > 0) await redis.unlink(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+  }
+
+  it('a starting worker schedules every open and close, a page at a time past the first thousand, and again after Redis is flushed', async () => {
     const count = 2500;
     const ids = await auctionsEndingIn(2 * 3600_000, 'C', { count, status: 'announced' });
     const { rows } = await db.query<{ id: string; startsAt: Date; endsAt: Date }>(
       `SELECT id, bidding_starts_at AS "startsAt", ends_at AS "endsAt" FROM auctions WHERE id = ANY($1::uuid[])`,
       [ids],
     );
+    const expected = rows.flatMap((row) => [
+      { jobId: openJobId(row.id, row.startsAt), runAt: row.startsAt },
+      { jobId: closeJobId(row.id, row.endsAt), runAt: row.endsAt },
+    ]);
     children.push(await spawnApp('worker', env.config));
-    const backend = createQueueBackend(env.config);
-    const queue = backend.createQueue(AUCTIONS_QUEUE);
-    try {
-      const missing: string[] = [];
-      for (const row of rows) {
-        for (const jobId of [openJobId(row.id, row.startsAt), closeJobId(row.id, row.endsAt)]) {
-          const job = await queue.getJob(jobId);
-          // Delayed until its own moment, not run now.
-          if (!job || (await job.getState()) !== 'delayed') missing.push(jobId);
-        }
-      }
-      expect(missing).toEqual([]);
-    } finally {
-      await queue.close();
-      await backend.close();
-    }
+    expect(await notDelayed(AUCTIONS_QUEUE, expected)).toEqual([]);
+
+    // Redis loses the queue under the running worker: its watchdog rebuilds every step.
+    await flushQueue(AUCTIONS_QUEUE);
+    expect(await notDelayed(AUCTIONS_QUEUE, expected.slice(0, 1))).toEqual([expected[0].jobId]);
+    await waitFor(
+      async () => ((await notDelayed(AUCTIONS_QUEUE, expected.slice(-1))).length === 0 ? true : undefined),
+      30_000,
+      'the steps rebuilt after the flush',
+    );
+    expect(await notDelayed(AUCTIONS_QUEUE, expected)).toEqual([]);
+  });
+
+  it('a starting worker schedules the end of every disclosure, a page at a time past the first thousand', async () => {
+    const count = 1500;
+    const endsOn = '2099-06-30';
+    const { rows } = await db.query<{ id: string; status: string }>(
+      `INSERT INTO transfer_projects (code, status, title, transferor, asset_kind, asset_description, valuation,
+         listing_price, deposit, increment, auction_start_time, free_bidding_minutes, extension_seconds,
+         extension_periods, disclosure_ends_on, published_on, created_by)
+       SELECT 'CQ-S-' || lpad(n::text, 5, '0'), CASE WHEN n <= $1::int THEN 'disclosed' ELSE 'accepted' END,
+         '批量披露 ' || n, '南昌市东湖区国有资产运营公司', 'physical_asset', '设备一批', 1000000, 1000000, 100000,
+         10000, '10:00', 60, 60, 0, $2::date, CASE WHEN n <= $1::int THEN current_date END, $3::uuid
+       FROM generate_series(1, $1::int + 1) n
+       RETURNING id, status`,
+      [count, endsOn, staff.id],
+    );
+    const at = endOfCalendarDay(endsOn, env.config.CENTRE_TZ);
+    const expected = rows
+      .filter((row) => row.status === 'disclosed')
+      .map((row) => ({ jobId: transferJobId('transfer-disclosure-end', row.id, at), runAt: at }));
+    expect(expected).toHaveLength(count);
+    children.push(await spawnApp('worker', env.config));
+    expect(await notDelayed(TRANSFERS_QUEUE, expected)).toEqual([]);
+    // A project not yet published (accepted) has no disclosure to end.
+    const accepted = rows.find((row) => row.status === 'accepted')!;
+    expect(
+      await notDelayed(TRANSFERS_QUEUE, [
+        { jobId: transferJobId('transfer-disclosure-end', accepted.id, at), runAt: at },
+      ]),
+    ).toHaveLength(1);
   });
 });

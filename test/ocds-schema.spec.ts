@@ -78,9 +78,12 @@ describe('a transfer re-listed after its winner defaulted', () => {
     const last = releases[releases.length - 1] as unknown as {
       tender: { status: string };
       awards?: { status: string }[];
+      contracts?: { status: string }[];
     };
     expect(last.tender.status).toBe('unsuccessful');
     expect(last.awards?.map((award) => award.status)).toEqual(['cancelled']);
+    // No contract is live: the winner's award was cancelled before any signature.
+    expect(last.contracts ?? []).toEqual([]);
     const recordPkg = recordPackage([process], OPTIONS, META);
     expect(validateRecordPackage(recordPkg) ? [] : errorsOf(validateRecordPackage)).toEqual([]);
     const compiled = recordPkg.records[0].compiledRelease as { awards?: { status: string }[] };

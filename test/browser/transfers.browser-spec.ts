@@ -25,6 +25,7 @@ describe('property-rights transfer pages in a real browser', () => {
   let carol: TestUser;
   let today: string;
   let yesterday: string;
+  let twoDaysAgo: string;
 
   const as = (user: TestUser) => (req: request.Test) => req.auth(user.token, { type: 'bearer' });
 
@@ -110,16 +111,17 @@ describe('property-rights transfer pages in a real browser', () => {
     const [row] = (
       await sql(
         `SELECT (clock_timestamp() AT TIME ZONE $1)::date::text AS today,
-                ((clock_timestamp() AT TIME ZONE $1)::date - 1)::text AS yesterday`,
+                ((clock_timestamp() AT TIME ZONE $1)::date - 1)::text AS yesterday,
+                ((clock_timestamp() AT TIME ZONE $1)::date - 2)::text AS "twoDaysAgo"`,
         [suite.config.CENTRE_TZ],
       )
     ).rows;
-    ({ today, yesterday } = row);
+    ({ today, yesterday, twoDaysAgo } = row);
     staff = await suite.operator('staff');
     [alice, bob, carol] = await Promise.all([suite.bidder(), suite.bidder(), suite.bidder()]);
   });
 
-  it('two buyers bid in the live room on the project page while an anonymous page watches; the close shows the result', async () => {
+  it('two buyers bid in the live room on the project page while an anonymous page watches; the close shows the result, and staff go on to the contract', async () => {
     const id = await publishedProject('东湖区某国有企业 100% 股权转让');
     const codeA = await qualify(id, alice);
     const codeB = await qualify(id, bob);
@@ -235,7 +237,7 @@ describe('property-rights transfer pages in a real browser', () => {
     await watcher.locator('[data-status=contract_signed]').first().waitFor();
     await watcher.getByTestId('transfer-final-price').filter({ hasText: '102,000.00 元' }).waitFor();
     expect(errors).toEqual([]);
-  });
+  }, 240_000);
 
   it('a buyer applies from the project page and sees it on 我的报名; the pages pass axe at 375 px in zh and en', async () => {
     const id = await publishedProject('东湖区某公司闲置设备转让');
@@ -403,19 +405,26 @@ describe('property-rights transfer pages in a real browser', () => {
     await anonymous.getByTestId('disclosure-ends-on').filter({ hasText: extendedTo }).waitFor();
     await checkBothLanguages(anonymous);
 
-    // The extended period ends with no buyer either: the worker leaves it to staff.
-    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
+    // The extended period ends (on another day) with no buyer either: the worker leaves it to
+    // staff, and says so in the trail.
+    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, twoDaysAgo]);
     await waitFor(
       async () => {
         const { rows } = await sql(
-          `SELECT end_decided_for::text AS decided FROM transfer_projects WHERE id = $1`,
+          `SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1::text
+             AND action = 'transfer.disclosure_ended' AND data->>'outcome' = 'awaiting_staff'`,
           [id],
         );
-        return rows[0].decided === yesterday ? true : undefined;
+        return rows[0].n === 1 ? true : undefined;
       },
       20_000,
       'the end left to staff',
     );
+    const { rows: left } = await sql(
+      `SELECT status, extensions_used, end_decided_for::text AS decided FROM transfer_projects WHERE id = $1`,
+      [id],
+    );
+    expect(left).toEqual([{ status: 'extended', extensions_used: 1, decided: twoDaysAgo }]);
     const page = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
     errors.push(...watchErrors(page));
     await page.goto(`${suite.web}/staff/transfers/${id}`);
@@ -443,6 +452,14 @@ describe('property-rights transfer pages in a real browser', () => {
       disclosureEndsOn: string;
     };
     expect(relisted).toMatchObject({ status: 'relisted', listingPrice: 8_500_000, disclosureEndsOn });
+    const { rows: reset } = await sql(
+      `SELECT extensions_used, published_on, approval_document_sha256 FROM transfer_projects WHERE id = $1`,
+      [id],
+    );
+    // A fresh disclosure to publish, its extensions unused; the approval's hash as the page lowercased it.
+    expect(reset).toEqual([
+      { extensions_used: 0, published_on: null, approval_document_sha256: 'e'.repeat(64) },
+    ]);
     await checkBothLanguages(page);
     expect(errors).toEqual([]);
   });
@@ -520,6 +537,12 @@ describe('property-rights transfer pages in a real browser', () => {
       dealSource: 'agreement',
       finalPrice: LISTING_PRICE,
     });
+    // In public at once: the sale by agreement, in its publicity.
+    const anonymous = await (await suite.anonymous(PHONE)).newPage();
+    errors.push(...watchErrors(anonymous));
+    await anonymous.goto(`${suite.web}/transfers/${id}`);
+    await anonymous.locator('[data-status=sold]').first().waitFor();
+    await anonymous.getByTestId('transfer-result').locator('dd').filter({ hasText: '协议成交' }).waitFor();
     const deals = await sql(`SELECT source_type, amount, category, subtype FROM deals WHERE source_id = $1`, [
       id,
     ]);
@@ -554,9 +577,7 @@ describe('property-rights transfer pages in a real browser', () => {
     expect(deposits.rows).toEqual([{ bidder_id: bob.id, state: 'converted' }]);
 
     // In public: the result by agreement and every date, on a phone.
-    const anonymous = await (await suite.anonymous(PHONE)).newPage();
-    errors.push(...watchErrors(anonymous));
-    await anonymous.goto(`${suite.web}/transfers/${id}`);
+    await anonymous.reload();
     await anonymous.locator('[data-status=contract_signed]').first().waitFor();
     await anonymous.getByTestId('transfer-final-price').filter({ hasText: '100,000.00 元' }).waitFor();
     await anonymous.getByTestId('transfer-winner').filter({ hasText: code }).waitFor();

@@ -96,7 +96,12 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
     );
   }
 
+  /** One watchdog check at a time: a rebuild of 100,000 outlasts many of its 2-s ticks. */
+  private checking = false;
+
   private async checkQueueIntact() {
+    if (this.checking) return;
+    this.checking = true;
     try {
       if (await this.scheduler.queue.getJobScheduler(SWEEPER_ID)) return;
       const rebuildStarted = performance.now();
@@ -108,6 +113,8 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
       );
     } catch (error) {
       this.logger.warn({ err: error }, 'queue check failed; will retry');
+    } finally {
+      this.checking = false;
     }
   }
 

@@ -61,7 +61,12 @@ export class TransfersProcessor implements OnApplicationBootstrap, OnModuleDestr
     );
   }
 
+  /** One watchdog check at a time: a rebuild of 100,000 outlasts many of its 2-s ticks. */
+  private checking = false;
+
   private async checkQueueIntact() {
+    if (this.checking) return;
+    this.checking = true;
     try {
       if (await this.scheduler.queue.getJobScheduler(TRANSFER_SWEEPER_ID)) return;
       const rebuilt = await this.rebuildPendingJobs();
@@ -69,6 +74,8 @@ export class TransfersProcessor implements OnApplicationBootstrap, OnModuleDestr
       this.logger.warn({ rebuilt }, 'transfer queue state was lost; rebuilt jobs from PostgreSQL');
     } catch (error) {
       this.logger.warn({ err: error }, 'transfer queue check failed; will retry');
+    } finally {
+      this.checking = false;
     }
   }
 

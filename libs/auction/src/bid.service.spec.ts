@@ -172,7 +172,14 @@ describe('BidService: an accepted bid', () => {
     expect(s.db.tables.audit[0].data).toMatchObject({ opened: true });
     // Watchers hear it opened, as from the worker's open, then the bid; a retry publishes nothing.
     expect(s.events.published).toEqual([
-      { event: 'auction.status', payload: { listingId: listing.id, status: 'bidding', endsAt: view.endsAt } },
+      {
+        event: 'auction.status',
+        payload: {
+          listingId: listing.id,
+          status: 'bidding',
+          endsAt: s.listings.listing(listing.id).endsAt.toISOString(),
+        },
+      },
       { event: 'bid.accepted', payload: view },
     ]);
     await s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'o1' });

@@ -103,8 +103,9 @@ function statusAt(process: OcdsProcess, at: Date) {
   const changes = process.history.filter((change) => change.at.getTime() <= at.getTime());
   const last = changes[changes.length - 1];
   if (!last) return undefined;
-  // The stage it left: where a suspension resumes to, else the status before it.
-  const left = last.resumeTo ?? changes[changes.length - 2]?.status ?? null;
+  // The stage it left: where a suspension resumes to; for anything else, the status before it.
+  const left =
+    last.status === 'suspended' ? (last.resumeTo ?? null) : (changes[changes.length - 2]?.status ?? null);
   return { change: last, ocds: ocdsStatusOf(process.line, last.status, left) };
 }
 

@@ -338,7 +338,9 @@ function StaffTransfer({ id }: { id: string }) {
             return {
               listingPrice: parseYuan(text(form, 'listingPrice')),
               disclosureEndsOn: text(form, 'disclosureEndsOn'),
-              ...(approver ? { approval: { approver, documentSha256: text(form, 'approvalSha256') } } : {}),
+              ...(approver
+                ? { approval: { approver, documentSha256: text(form, 'approvalSha256').toLowerCase() } }
+                : {}),
             };
           })}
         >
