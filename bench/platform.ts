@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { createDataSource, ensureEmbeddedPostgres, freePort } from '@ggzy/persistence';
@@ -113,6 +114,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           }),
       );
       await onAdmin(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      // The queues' keys too (scheduled steps the run left behind), under this run's prefix only.
+      if (redisUrl) await deletePrefixed(redisUrl, `${env.QUEUE_PREFIX}:*`);
     },
   };
 }
@@ -160,3 +163,20 @@ export function connect(
 
 export const ask = (socket: Socket, event: string, payload: unknown): Promise<any> =>
   socket.timeout(30_000).emitWithAck(event, payload);
+
+/** Deletes the keys matching `pattern` (SCAN, never KEYS: the Redis may be shared). */
+export async function deletePrefixed(redisUrl: string, pattern: string): Promise<number> {
+  const redis = new Redis(redisUrl);
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}

@@ -10,7 +10,7 @@ import { statusesAllowing } from '@ggzy/domain';
 import { createDataSource, OVERDUE_AUCTIONS_SQL } from '@ggzy/persistence';
 import { DEFAULT_REDIS_URL } from '@ggzy/queues';
 import { rssMiB } from './cpu.js';
-import { adminDatabaseUrl, onAdmin } from './platform.js';
+import { adminDatabaseUrl, deletePrefixed, onAdmin } from './platform.js';
 import { round } from './stats.js';
 
 /**
@@ -96,7 +96,12 @@ function startWorker(env: NodeJS.ProcessEnv) {
   const started = performance.now();
   // BENCH_WORKER_ROOT: another checkout's build, to measure its worker on the same rows.
   const workerRoot = process.env.BENCH_WORKER_ROOT ?? root;
-  const child = spawn(process.execPath, [join(workerRoot, 'dist/apps/worker/src/main.js')], {
+  // BENCH_WORKER_HEAP_MB: a cap on the worker's V8 old space, to show what the rebuild needs
+  // (RSS alone says little: V8 lets an idle heap grow before it collects).
+  const heapCap = process.env.BENCH_WORKER_HEAP_MB
+    ? [`--max-old-space-size=${process.env.BENCH_WORKER_HEAP_MB}`]
+    : [];
+  const child = spawn(process.execPath, [...heapCap, join(workerRoot, 'dist/apps/worker/src/main.js')], {
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -119,6 +124,8 @@ function startWorker(env: NodeJS.ProcessEnv) {
     new Promise<string>((resolve, reject) => {
       const seen = lines.find((line) => line.includes(match));
       if (seen) return resolve(seen);
+      if (child.exitCode !== null || child.signalCode !== null)
+        return reject(new Error(`worker exited ${child.exitCode ?? child.signalCode} before "${match}"`));
       const timer = setTimeout(
         () => reject(new Error(`worker: no "${match}" in ${timeoutMs} ms`)),
         timeoutMs,
@@ -171,17 +178,6 @@ async function countKeys(redis: Redis, pattern: string): Promise<number> {
   return counted;
 }
 
-async function deleteKeys(redis: Redis, pattern: string): Promise<number> {
-  let deleted = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
-
 async function main() {
   const began = Date.now();
   const adminUrl = await adminDatabaseUrl();
@@ -191,7 +187,8 @@ async function main() {
   url.pathname = `/${database}`;
   const databaseUrl = url.toString();
   const prefix = `s${randomBytes(4).toString('hex')}`;
-  const redis = new Redis(process.env.BENCH_REDIS_URL ?? DEFAULT_REDIS_URL);
+  const redisUrl = process.env.BENCH_REDIS_URL ?? DEFAULT_REDIS_URL;
+  const redis = new Redis(redisUrl);
   const client = new pg.Client({ connectionString: databaseUrl });
   let worker: ReturnType<typeof startWorker> | undefined;
   const results: Record<string, unknown> = {
@@ -204,6 +201,7 @@ async function main() {
     },
     scheduled: SCHEDULED,
     workerRoot: process.env.BENCH_WORKER_ROOT ?? root,
+    workerHeapCapMiB: process.env.BENCH_WORKER_HEAP_MB ? Number(process.env.BENCH_WORKER_HEAP_MB) : null,
   };
   try {
     const dataSource = await createDataSource(databaseUrl, 2).initialize();
@@ -271,7 +269,7 @@ async function main() {
       ...process.env,
       NODE_ENV: 'test',
       DATABASE_URL: databaseUrl,
-      REDIS_URL: process.env.BENCH_REDIS_URL ?? DEFAULT_REDIS_URL,
+      REDIS_URL: redisUrl,
       QUEUE_PREFIX: prefix,
       JWT_SECRET: randomBytes(32).toString('hex'),
       AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
@@ -302,7 +300,7 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, 3000));
     worker.watcher.take();
     const rssBeforeFlush = rssMiB(worker.child.pid!);
-    const deleted = await deleteKeys(redis, `${prefix}:*`);
+    const deleted = await deletePrefixed(redisUrl, `${prefix}:*`);
     const flushedAt = performance.now();
     const rebuiltLine = JSON.parse(await worker.lineWith('"msg":"queue state was lost')) as {
       rebuilt: number;
@@ -332,7 +330,7 @@ async function main() {
       }
     }
     await client.end().catch(() => undefined);
-    await deleteKeys(redis, `${prefix}:*`).catch(() => undefined);
+    await deletePrefixed(redisUrl, `${prefix}:*`).catch(() => undefined);
     redis.disconnect();
     await onAdmin(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }

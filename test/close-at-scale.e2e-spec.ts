@@ -212,6 +212,17 @@ describe('1,000 auctions ending in the same second', () => {
     }
   }
 
+  async function delayedCount(queueName: string): Promise<number> {
+    const backend = createQueueBackend(env.config);
+    const queue = backend.createQueue(queueName);
+    try {
+      return await queue.getDelayedCount();
+    } finally {
+      await queue.close();
+      await backend.close();
+    }
+  }
+
   /** Deletes every key of `queueName` under this test's prefix, as a flushed Redis would. */
   async function flushQueue(queueName: string) {
     const redis = new Redis(env.config.REDIS_URL!);
@@ -250,8 +261,9 @@ describe('1,000 auctions ending in the same second', () => {
     // Redis loses the queue under the running worker: its watchdog rebuilds every step.
     await flushQueue(AUCTIONS_QUEUE);
     expect(await notDelayed(AUCTIONS_QUEUE, expected.slice(0, 1))).toEqual([expected[0].jobId]);
+    // Rebuilt a page at a time: wait for the count, then check every one.
     await waitFor(
-      async () => ((await notDelayed(AUCTIONS_QUEUE, expected.slice(-1))).length === 0 ? true : undefined),
+      async () => ((await delayedCount(AUCTIONS_QUEUE)) >= expected.length ? true : undefined),
       30_000,
       'the steps rebuilt after the flush',
     );
@@ -262,10 +274,10 @@ describe('1,000 auctions ending in the same second', () => {
     const count = 1500;
     const endsOn = '2099-06-30';
     const { rows } = await db.query<{ id: string; status: string }>(
-      `INSERT INTO transfer_projects (code, status, title, transferor, asset_kind, asset_description, valuation,
+      `INSERT INTO transfer_projects (id, code, status, title, transferor, asset_kind, asset_description, valuation,
          listing_price, deposit, increment, auction_start_time, free_bidding_minutes, extension_seconds,
          extension_periods, disclosure_ends_on, published_on, created_by)
-       SELECT 'CQ-S-' || lpad(n::text, 5, '0'), CASE WHEN n <= $1::int THEN 'disclosed' ELSE 'accepted' END,
+       SELECT gen_random_uuid(), 'CQ-S-' || lpad(n::text, 5, '0'), CASE WHEN n <= $1::int THEN 'disclosed' ELSE 'accepted' END,
          '批量披露 ' || n, '南昌市东湖区国有资产运营公司', 'physical_asset', '设备一批', 1000000, 1000000, 100000,
          10000, '10:00', 60, 60, 0, $2::date, CASE WHEN n <= $1::int THEN current_date END, $3::uuid
        FROM generate_series(1, $1::int + 1) n
@@ -278,6 +290,12 @@ describe('1,000 auctions ending in the same second', () => {
       .map((row) => ({ jobId: transferJobId('transfer-disclosure-end', row.id, at), runAt: at }));
     expect(expected).toHaveLength(count);
     children.push(await spawnApp('worker', env.config));
+    // The transfers' rebuild runs beside the auctions' (its own "transfer steps ready").
+    await waitFor(
+      async () => ((await delayedCount(TRANSFERS_QUEUE)) >= count ? true : undefined),
+      30_000,
+      'the disclosures scheduled',
+    );
     expect(await notDelayed(TRANSFERS_QUEUE, expected)).toEqual([]);
     // A project not yet published (accepted) has no disclosure to end.
     const accepted = rows.find((row) => row.status === 'accepted')!;

@@ -412,7 +412,7 @@ describe('property-rights transfer pages in a real browser', () => {
       async () => {
         const { rows } = await sql(
           `SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1::text
-             AND action = 'transfer.disclosure_ended' AND data->>'outcome' = 'awaiting_staff'`,
+             AND action = 'transfer.disclosure_ended' AND payload LIKE '%"outcome":"awaiting_staff"%'`,
           [id],
         );
         return rows[0].n === 1 ? true : undefined;
