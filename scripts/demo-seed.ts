@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import {
   INITIAL_AUCTION_STATUS,
   INITIAL_DEPOSIT_STATE,
   initialEndsAt,
+  leaseOnSiteNotBefore,
   minNextBid,
   nextAuctionStatus,
   validateDealImport,
@@ -24,12 +25,14 @@ import {
   DepositsRepository,
   type ImportResult,
   LeaseListingsRepository,
+  OnSiteAuctionsRepository,
   RegistrationsRepository,
   type Role,
   UsersRepository,
 } from '@ggzy/persistence';
 import { PasswordHasher } from '@ggzy/auth';
 import { readDealFile } from '@ggzy/reports';
+import { OnSiteAuctionService } from '@ggzy/auction';
 import { LeaseAuctionHost } from '@ggzy/leasing';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { DepositsService } from '@ggzy/deposits';
@@ -54,10 +57,11 @@ const ACCOUNTS: Omit<DemoAccount, 'password'>[] = [
 ];
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
 
 /**
  * Demo data: accounts (fresh passwords each start, printed), a live lease auction that
- * opens a few minutes from now, two closed ones, transfers (in disclosure, a live auction a few
+ * opens a few minutes from now, two closed ones, one sold on site, transfers (in disclosure, a live auction a few
  * minutes away, one sold by agreement), and historical deals for the reports.
  */
 export async function seedDemo(
@@ -201,10 +205,75 @@ export async function seedDemo(
     const host = demoLeaseHost(dataSource, listings, timeZone);
     await closeWithBids(dataSource, host, sold, ['bidder1', 'bidder2', 'bidder1', 'bidder3'], ids);
     await closeWithBids(dataSource, host, unsold, ['bidder2'], ids);
+    // 现场拍租: one sold on site yesterday, before its online bidding (tomorrow) could open.
+    const onSite = await createListing(
+      '胜利路 46 号 1 楼店面 (demo, on-site)',
+      new Date(now.getTime() + DAY),
+      {
+        startPrice: 600_000,
+        increment: 10_000,
+        leaseTermMonths: 36,
+      },
+    );
+    await recordOnSite(dataSource, host, onSite, ids, now);
   }
   const liveTransferId = await seedDemoTransfers(dataSource, ids, now, timeZone, firstRun);
   await importHistoricalDeals(dataSource, ids.staff, timeZone);
   return { accounts, liveListingId: live.id, liveTransferId };
+}
+
+/**
+ * An on-site auction of `listing` held yesterday, recorded as staff record one (the on-site
+ * service: checked by the rules, the auction closed sold, the deal `on_site_auction`, the
+ * deposits settled). Its notice had run the 7 days the rules need, its registration closed.
+ */
+async function recordOnSite(
+  dataSource: DataSource,
+  host: LeaseAuctionHost,
+  listing: { id: string; startPrice: number },
+  ids: Record<string, string>,
+  now: Date,
+) {
+  const heldAt = new Date(now.getTime() - DAY);
+  const publishedAt = new Date(heldAt.getTime() - 8 * DAY);
+  const registrationEndsAt = new Date(heldAt.getTime() - 60 * MINUTE);
+  const listings = new LeaseListingsRepository(dataSource);
+  const audit = new AuditLogRepository(dataSource);
+  const onSite = new OnSiteAuctionService(
+    new AuctionsRepository(dataSource),
+    new OnSiteAuctionsRepository(),
+    audit,
+    [host],
+  );
+  await dataSource.transaction(async (manager) => {
+    await listings.update(manager, listing.id, {
+      publishedAt,
+      registrationStartsAt: publishedAt,
+      registrationEndsAt,
+    });
+    await onSite.record(
+      manager,
+      ids.staff,
+      {
+        hostType: 'lease_listing',
+        hostId: listing.id,
+        startPrice: listing.startPrice,
+        reservePrice: null,
+        notBefore: leaseOnSiteNotBefore({ publishedAt, registrationEndsAt }),
+      },
+      {
+        auctioneer: '李四（拍卖师证 0002）',
+        place: '东湖区公共资源交易中心 3 楼拍卖厅',
+        heldAt,
+        presentBidderIds: [ids.bidder1, ids.bidder2, ids.bidder3],
+        outcome: 'sold',
+        hammerPrice: listing.startPrice + 50_000,
+        winnerId: ids.bidder2,
+        recordFileName: '现场拍租笔录 (demo).pdf',
+        recordFileSha256: createHash('sha256').update(`demo on-site record ${listing.id}`).digest('hex'),
+      },
+    );
+  });
 }
 
 /** The lease host as the worker has it: the deal, and the deposits settled at the close. */

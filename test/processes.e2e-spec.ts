@@ -166,6 +166,11 @@ describe('the platform as processes', () => {
       .auth(staffToken, { type: 'bearer' })
       .expect(200);
     expect(deals.body.total).toBeGreaterThan(0);
+    // Every source the demo promises: a live auction's sale, a transfer by agreement, an on-site auction.
+    const sources = new Set(deals.body.items.map((deal: { sourceType: string }) => deal.sourceType));
+    expect([...sources]).toEqual(
+      expect.arrayContaining(['lease_listing', 'transfer_agreement', 'on_site_auction']),
+    );
     const closed = await request(apiUrl).get('/api/lease-listings?limit=1000').expect(200);
     const statuses = closed.body.items.map((item: { status: string }) => item.status);
     expect(statuses).toEqual(expect.arrayContaining(['sold', 'unsold', 'announced']));
