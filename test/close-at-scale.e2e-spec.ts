@@ -3,8 +3,7 @@ import request from 'supertest';
 import { createTestEnvironment, type TestEnvironment } from './support/environment.js';
 import { type ChildApp, type RunningHttpApp, spawnApp, startApi } from './support/platform.js';
 import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
-import { stopChild } from './support/bidding-clients.js';
-import { Redis } from 'ioredis';
+import { deleteRedisKeys, stopChild } from './support/bidding-clients.js';
 import { endOfCalendarDay } from '@ggzy/domain';
 import {
   AUCTIONS_QUEUE,
@@ -223,27 +222,6 @@ describe('1,000 auctions ending in the same second', () => {
     }
   }
 
-  /** Deletes every key of `queueName` under this test's prefix, as a flushed Redis would. */
-  async function flushQueue(queueName: string) {
-    const redis = new Redis(env.config.REDIS_URL!);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(
-          cursor,
-          'MATCH',
-          `${env.config.QUEUE_PREFIX}:${queueName}:*`,
-          'COUNT',
-          1000,
-        );
-        cursor = next;
-        if (keys.length > 0) await redis.unlink(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
-  }
-
   it('a starting worker schedules every open and close, a page at a time past the first thousand, and again after Redis is flushed', async () => {
     const count = 2500;
     const ids = await auctionsEndingIn(2 * 3600_000, 'C', { count, status: 'announced' });
@@ -259,7 +237,8 @@ describe('1,000 auctions ending in the same second', () => {
     expect(await notDelayed(AUCTIONS_QUEUE, expected)).toEqual([]);
 
     // Redis loses the queue under the running worker: its watchdog rebuilds every step.
-    await flushQueue(AUCTIONS_QUEUE);
+    // Every key of the queue under this test's prefix, as a flushed Redis would lose them.
+    await deleteRedisKeys(env.config.REDIS_URL!, `${env.config.QUEUE_PREFIX}:${AUCTIONS_QUEUE}:*`);
     expect(await notDelayed(AUCTIONS_QUEUE, expected.slice(0, 1))).toEqual([expected[0].jobId]);
     // Rebuilt a page at a time: wait for the count, then check every one.
     await waitFor(

@@ -85,6 +85,24 @@ describe('property-rights transfer pages in a real browser', () => {
     return qualified.body.bidderCode as string;
   }
 
+  /**
+   * Ends the disclosure of a project with one qualified buyer (yesterday, in the database), waits
+   * for the worker to hold it to an agreement, and opens its staff page on a phone.
+   */
+  async function agreementPendingOnTheDesk(id: string) {
+    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
+    await waitFor(
+      async () => ((await project(id)).status === 'agreement_pending' ? true : undefined),
+      20_000,
+      'agreement pending',
+    );
+    const page = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${suite.web}/staff/transfers/${id}`);
+    await page.locator('[data-status=agreement_pending]').first().waitFor();
+    return { page, errors };
+  }
+
   const project = async (id: string) =>
     (await request(suite.api).get(`/api/transfer-projects/${id}`).expect(200)).body as {
       status: string;
@@ -467,16 +485,7 @@ describe('property-rights transfer pages in a real browser', () => {
   it('staff hold the one buyer to an agreement, record it abandoned, and re-list the project as a new one; both pages link each other', async () => {
     const id = await publishedProject('东湖区某商铺经营权转让（重新挂牌）');
     await qualify(id, bob);
-    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
-    await waitFor(
-      async () => ((await project(id)).status === 'agreement_pending' ? true : undefined),
-      20_000,
-      'agreement pending',
-    );
-    const page = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
-    const errors = watchErrors(page);
-    await page.goto(`${suite.web}/staff/transfers/${id}`);
-    await page.locator('[data-status=agreement_pending]').first().waitFor();
+    const { page, errors } = await agreementPendingOnTheDesk(id);
     const abandon = page.getByRole('form', { name: '放弃协议成交' });
     await abandon.getByLabel('原因').fill('意向受让方放弃受让');
     await abandon.getByRole('button', { name: '放弃协议成交' }).click();
@@ -514,16 +523,7 @@ describe('property-rights transfer pages in a real browser', () => {
   it('staff sell to the one buyer by agreement (a price under the listing price refused in plain words), sign the confirmation and record the contract; the public page shows each step', async () => {
     const id = await publishedProject('东湖区某仓库产权协议转让');
     const code = await qualify(id, bob);
-    await sql(`UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [id, yesterday]);
-    await waitFor(
-      async () => ((await project(id)).status === 'agreement_pending' ? true : undefined),
-      20_000,
-      'agreement pending',
-    );
-    const page = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
-    const errors = watchErrors(page);
-    await page.goto(`${suite.web}/staff/transfers/${id}`);
-    await page.locator('[data-status=agreement_pending]').first().waitFor();
+    const { page, errors } = await agreementPendingOnTheDesk(id);
     const agreement = page.getByRole('form', { name: '协议成交', exact: true });
     await agreement.getByLabel('协议价格 (元)').fill('99,999.99');
     await agreement.getByRole('button', { name: '协议成交' }).click();
