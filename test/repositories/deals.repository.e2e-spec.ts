@@ -158,11 +158,19 @@ describe('groupsByMonth (the report’s GROUP BY)', () => {
     ]);
   });
 
-  it('refuses a deal that falls before the first month it was given', async () => {
+  it('refuses months that do not cover the period from its start, in order', async () => {
     await insert({ closedAt: cst('2014-01-15T10:00:00') });
     const start = startOfDayInZone('2014-01-01', TZ);
     const end = startOfDayInZone('2014-03-01', TZ);
+    // January's deal would be left out: the months must begin where the period does.
     await expect(deals.groupsByMonth(start, end, months(2014, '02'))).rejects.toThrow(RangeError);
+    await expect(deals.groupsByMonth(start, end, [])).rejects.toThrow(RangeError);
+    await expect(deals.groupsByMonth(start, end, months(2014, '01', '03'))).rejects.toThrow(RangeError);
+    const january = months(2014, '01');
+    await expect(deals.groupsByMonth(start, end, [...january, ...january])).rejects.toThrow(RangeError);
+    expect(await deals.groupsByMonth(start, end, months(2014, '01', '02'))).toEqual([
+      { category: 'procurement', subtype: 'goods', month: '2014-01', count: 1, amount: 1000n },
+    ]);
   });
 
   it('liveAuctionTotals counts only live-auction deals, with their listings’ start values (start price × term)', async () => {

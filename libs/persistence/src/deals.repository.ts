@@ -15,15 +15,19 @@ const IMPORT_SQL = `
   ON CONFLICT (external_ref) DO NOTHING
   RETURNING id`;
 
-// Months are the centre's calendar months: the caller passes the instants they start at (in
-// CENTRE_TZ) and width_bucket finds each deal's by binary search, cheaper than converting
-// every row's time zone.
+// Months are the centre's calendar months: the caller passes the instants they start and end at
+// (in CENTRE_TZ) and each month is its own index range grouped by category and subtype. That
+// costs about what the bare GROUP BY category does; placing each row in its month instead
+// (width_bucket, or converting its time zone) costs 1.3–2.5× that (BENCHMARKS.md, issue 8).
 const GROUPS_SQL = `
-  SELECT category, subtype, width_bucket(closed_at, $3::timestamptz[]) AS bucket,
-         count(*) AS n, sum(amount) AS total
-  FROM deals
-  WHERE closed_at >= $1 AND closed_at < $2
-  GROUP BY 1, 2, 3`;
+  SELECT month.i AS bucket, g.category, g.subtype, g.n, g.total
+  FROM unnest($1::timestamptz[], $2::timestamptz[]) WITH ORDINALITY AS month(starts_at, ends_at, i)
+  CROSS JOIN LATERAL (
+    SELECT category, subtype, count(*) AS n, sum(amount) AS total
+    FROM deals
+    WHERE closed_at >= month.starts_at AND closed_at < month.ends_at
+    GROUP BY category, subtype
+  ) g`;
 
 // A lease auction's deal value is final price × months; its start value is start price × months.
 const LIVE_AUCTIONS_SQL = `
@@ -107,22 +111,25 @@ export class DealsRepository {
     end: Date,
     months: readonly { month: string; startsAt: Date }[],
   ): Promise<DealGroup[]> {
-    const rows = (await this.dataSource.query(GROUPS_SQL, [
-      start,
-      end,
-      months.map((month) => month.startsAt.toISOString()),
-    ])) as { category: DealCategory; subtype: string | null; bucket: number; n: string; total: string }[];
-    return rows.map((row) => {
-      const month = months[row.bucket - 1];
-      if (!month) throw new RangeError(`a deal fell outside the months asked for (bucket ${row.bucket})`);
-      return {
-        category: row.category,
-        subtype: row.subtype,
-        month: month.month,
-        count: Number(row.n),
-        amount: BigInt(row.total),
-      };
+    if (months.length === 0 || months[0].startsAt.getTime() !== start.getTime())
+      throw new RangeError('the first month must start where the period starts');
+    const bounds = months.map((month, index) => {
+      const endsAt = months[index + 1]?.startsAt ?? end;
+      if (endsAt.getTime() <= month.startsAt.getTime() || endsAt.getTime() > end.getTime())
+        throw new RangeError(`month ${month.month} does not lie in order inside the period`);
+      return { startsAt: month.startsAt.toISOString(), endsAt: endsAt.toISOString() };
     });
+    const rows = (await this.dataSource.query(GROUPS_SQL, [
+      bounds.map((bound) => bound.startsAt),
+      bounds.map((bound) => bound.endsAt),
+    ])) as { category: DealCategory; subtype: string | null; bucket: string; n: string; total: string }[];
+    return rows.map((row) => ({
+      category: row.category,
+      subtype: row.subtype,
+      month: months[Number(row.bucket) - 1].month,
+      count: Number(row.n),
+      amount: BigInt(row.total),
+    }));
   }
 
   async liveAuctionTotals(start: Date, end: Date): Promise<LiveAuctionTotals> {
