@@ -6,6 +6,7 @@ import { type RunningHttpApp, startApi } from './support/platform.js';
 import {
   createOperator,
   createPublishedListing,
+  listingReadyOnSite as readyOnSite,
   registerBidder,
   type TestUser,
 } from './support/factories.js';
@@ -57,31 +58,9 @@ describe('on-site auctions (现场拍租) of a lease listing', () => {
       .auth(user.token, { type: 'bearer' })
       .send(body);
 
-  /**
-   * A listing whose notice has been public for 8 days and whose registration closed a minute
-   * ago, online bidding still an hour away: A and B qualified (deposits received), one pending.
-   * The database stands in for the days that passed.
-   */
-  async function listingReadyOnSite() {
-    const listing = await createPublishedListing(api.url, staff, [qualifiedA, qualifiedB], {
-      biddingInMs: HOUR,
-      freeMs: 10 * 60_000,
-      extensionSeconds: 60,
-    });
-    await request(api.url)
-      .post(`/api/lease-listings/${listing.id}/registrations`)
-      .auth(pending.token, { type: 'bearer' })
-      .send({})
-      .expect(201);
-    await queryRows(
-      env.config.DATABASE_URL,
-      `UPDATE lease_listings SET published_at = now() - interval '8 days',
-         registration_starts_at = now() - interval '9 days', registration_ends_at = now() - interval '1 minute'
-       WHERE id = $1`,
-      [listing.id],
-    );
-    return listing;
-  }
+  /** Ready on site (see the factory) with A and B qualified and one registration still pending. */
+  const listingReadyOnSite = () =>
+    readyOnSite(api.url, env.config.DATABASE_URL, staff, [qualifiedA, qualifiedB], [pending]);
 
   const sale = (overrides: Record<string, unknown> = {}) => ({
     auctioneer: '张三 (拍卖师证 0001)',

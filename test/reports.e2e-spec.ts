@@ -7,6 +7,7 @@ import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './sup
 import {
   createOperator,
   createPublishedListing,
+  listingReadyOnSite,
   registerBidder,
   type TestUser,
   waitFor,
@@ -24,6 +25,7 @@ import { createDataSource } from '../libs/persistence/src/data-source.js';
 import { createQueueBackend } from '../libs/queues/src/queue-backend.js';
 import { REPORTS_QUEUE, REPORTS_SCHEDULER_ID } from '../libs/queues/src/report-jobs.js';
 import { importHistoricalDeals } from '../scripts/demo-seed.js';
+import { agreedTransferProject } from './support/transfers.js';
 
 const DEMO_CSV = 'scripts/demo-data/deals-2018.csv';
 const JAN_MAY_2018 =
@@ -222,7 +224,7 @@ describe('transaction-value reports', () => {
     expect(empty.series).toEqual([expect.objectContaining({ key: '2017-01', count: 0, amount: 0 })]);
   });
 
-  it('counts live auction deals and imported deals together, with the auctions’ premium over the start price', async () => {
+  it('counts live, on-site, agreement and imported deals together, with the live auctions’ premium over the start price', async () => {
     const [a, b] = bidders;
     const listing = await createPublishedListing(api.url, staff, [a, b], {
       biddingInMs: 4000,
@@ -249,6 +251,34 @@ describe('transaction-value reports', () => {
       30_000,
       'sold',
     );
+    // A transfer agreed with its one buyer, and a lease sold at an on-site auction (现场拍租).
+    const agreed = await agreedTransferProject(
+      {
+        apiUrl: api.url,
+        ownerDatabaseUrl: env.config.DATABASE_OWNER_URL!,
+        zone: env.config.CENTRE_TZ,
+        staff,
+      },
+      a,
+      12_000_000,
+    );
+    expect(agreed).toMatchObject({ status: 'sold', finalPrice: 12_000_000 });
+    const onSite = await listingReadyOnSite(api.url, env.config.DATABASE_URL, staff, [a, b]);
+    await request(api.url)
+      .post(`/api/lease-listings/${onSite.id}/on-site-auction`)
+      .auth(staff.token, { type: 'bearer' })
+      .send({
+        auctioneer: '张三 (拍卖师证 0001)',
+        place: '东湖区公共资源交易中心 3 楼拍卖厅',
+        heldAt: new Date(Date.now() - 30_000).toISOString(),
+        presentBidderIds: [a.id, b.id],
+        outcome: 'sold',
+        hammerPrice: 900_000,
+        winnerId: b.id,
+        recordFileName: '现场拍租笔录.pdf',
+        recordFileSha256: 'ab'.repeat(32),
+      })
+      .expect(201);
     const now = new Date();
     await importDeals([
       {
@@ -264,16 +294,20 @@ describe('transaction-value reports', () => {
     const from = chinaDate(new Date(now.getTime() - 24 * 3600_000));
     const to = chinaDate(now);
     const result = (await buildReport(api.url, staff, { from, to })).result!;
-    // 810,000 fen a month × 36 months for the lease; the imported deal as given.
+    // Leases: 810,000 fen a month (live) and 900,000 (on site) × 36 months; the transfer at the
+    // agreed price; the imported deal as given.
+    const leases = (810_000 + 900_000) * 36;
     expect(result.categories.map((c) => [c.category, c.count, c.amount])).toEqual([
       ['construction', 1, 12_345_678],
       ['procurement', 0, 0],
-      ['property_rights', 1, 810_000 * 36],
+      ['property_rights', 3, leases + 12_000_000],
     ]);
-    expect(result.total.amount).toBe(12_345_678 + 810_000 * 36);
+    expect(result.total).toMatchObject({ count: 4, amount: 12_345_678 + leases + 12_000_000 });
     expect(result.categories[2].subtypes).toEqual([
-      expect.objectContaining({ subtype: 'lease', label: '租赁', count: 1, amount: 810_000 * 36 }),
+      expect.objectContaining({ subtype: 'lease', label: '租赁', count: 2, amount: leases }),
+      expect.objectContaining({ subtype: 'transfer', label: '转让', count: 1, amount: 12_000_000 }),
     ]);
+    // Only the online auction is a live auction; the on-site sale and the agreement are not.
     expect(result.liveAuctions).toEqual({
       count: 1,
       amount: 810_000 * 36,

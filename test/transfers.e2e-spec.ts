@@ -7,6 +7,13 @@ import type { Socket } from 'socket.io-client';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
 import { ask, LiveView } from './support/sockets.js';
+import {
+  businessDeadline,
+  centreDays,
+  TRANSFER_DOCUMENT_SHA,
+  TRANSFER_VALUATION,
+  transferProjectBody,
+} from './support/transfers.js';
 
 /**
  * Property-rights transfers end to end on the real platform (PostgreSQL, Redis/BullMQ, the
@@ -16,8 +23,8 @@ import { ask, LiveView } from './support/sockets.js';
  * yesterday (CENTRE_TZ) in the database and lets the worker's sweeper find it, as it would find
  * a project whose job was lost.
  */
-const SHA = 'a'.repeat(64);
-const VALUATION = 10_000_000;
+const SHA = TRANSFER_DOCUMENT_SHA;
+const VALUATION = TRANSFER_VALUATION;
 
 describe('property-rights transfers, end to end', () => {
   let platform: TestPlatform;
@@ -29,27 +36,9 @@ describe('property-rights transfers, end to end', () => {
   let today: string;
   let yesterday: string;
 
-  const deadline = async (from: string, businessDays: number): Promise<string> =>
-    (await request(api.url).get('/api/calendar/deadline').query({ from, businessDays }).expect(200)).body
-      .date;
+  const deadline = (from: string, businessDays: number) => businessDeadline(api.url, from, businessDays);
 
-  const body = (overrides: Record<string, unknown> = {}) => ({
-    title: '东湖区某国有企业 100% 股权转让',
-    transferor: '南昌市东湖区国有资产运营公司',
-    assetKind: 'equity',
-    assetDescription: '注册资本 500 万元,净资产评估值 1,000 万元',
-    documents: [{ name: '资产评估报告.pdf', sha256: SHA }],
-    valuation: VALUATION,
-    listingPrice: VALUATION,
-    buyerConditions: '具有完全民事行为能力',
-    deposit: 1_000_000,
-    increment: 100_000,
-    extensionPeriods: 0,
-    auctionStartTime: '10:00',
-    freeBiddingMinutes: 60,
-    extensionSeconds: 2,
-    ...overrides,
-  });
+  const body = transferProjectBody;
 
   const as = (user: TestUser | undefined) => (req: request.Test) =>
     user ? req.auth(user.token, { type: 'bearer' }) : req;
@@ -135,14 +124,10 @@ describe('property-rights transfers, end to end', () => {
     api = platform.api;
     db = new pg.Client({ connectionString: platform.env.config.DATABASE_OWNER_URL });
     await db.connect();
-    const [row] = (
-      await db.query(
-        `SELECT (clock_timestamp() AT TIME ZONE $1)::date::text AS today,
-                ((clock_timestamp() AT TIME ZONE $1)::date - 1)::text AS yesterday`,
-        [platform.env.config.CENTRE_TZ],
-      )
-    ).rows;
-    ({ today, yesterday } = row);
+    ({ today, yesterday } = await centreDays(
+      platform.env.config.DATABASE_OWNER_URL!,
+      platform.env.config.CENTRE_TZ,
+    ));
     staff = await createOperator(platform.env.config, api.url, 'staff');
     supervisor = await createOperator(platform.env.config, api.url, 'supervisor');
     buyers = await Promise.all([0, 1, 2, 3].map(() => registerBidder(api.url)));

@@ -6,6 +6,7 @@ import { createDataSource } from '../../libs/persistence/src/data-source.js';
 import { UsersRepository } from '../../libs/persistence/src/users.repository.js';
 import type { Role } from '../../libs/persistence/src/entities/user.entity.js';
 import { PasswordHasher } from '../../libs/auth/src/password-hasher.js';
+import { queryRows } from './checks.js';
 
 export interface TestUser {
   id: string;
@@ -138,6 +139,40 @@ export async function createPublishedListing(
   );
   const codes = new Map(bidders.map((bidder, i) => [bidder.id, qualified[i].body.bidderCode as string]));
   return { id, body, codes };
+}
+
+/**
+ * A listing ready to be recorded on site (现场拍租): its notice public for 8 days and its
+ * registration closed a minute ago (the database stands in for the days that passed), online
+ * bidding still an hour away, `bidders` qualified with their deposits received and `pending`
+ * registered but not yet decided.
+ */
+export async function listingReadyOnSite(
+  apiUrl: string,
+  databaseUrl: string,
+  staff: TestUser,
+  bidders: TestUser[],
+  pending: TestUser[] = [],
+): Promise<LiveListing> {
+  const listing = await createPublishedListing(apiUrl, staff, bidders, {
+    biddingInMs: 3_600_000,
+    freeMs: 10 * 60_000,
+    extensionSeconds: 60,
+  });
+  for (const bidder of pending)
+    await request(apiUrl)
+      .post(`/api/lease-listings/${listing.id}/registrations`)
+      .auth(bidder.token, { type: 'bearer' })
+      .send({})
+      .expect(201);
+  await queryRows(
+    databaseUrl,
+    `UPDATE lease_listings SET published_at = now() - interval '8 days',
+       registration_starts_at = now() - interval '9 days', registration_ends_at = now() - interval '1 minute'
+     WHERE id = $1`,
+    [listing.id],
+  );
+  return listing;
 }
 
 export async function waitFor<T>(
