@@ -35,15 +35,23 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '**/leasing/**'] }] },
   },
-  // Lines never import each other: transfers know nothing of leases, and the reverse.
-  {
-    files: ['libs/transfers/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '**/leasing/**'] }] },
-  },
-  {
-    files: ['libs/leasing/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/transfers', '**/transfers/**'] }] },
-  },
+  // Lines never import each other: each knows nothing of the others.
+  ...['leasing', 'transfers', 'tenders'].map((line) => ({
+    files: [`libs/${line}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            '**/apps/**',
+            ...['leasing', 'transfers', 'tenders']
+              .filter((other) => other !== line)
+              .flatMap((other) => [`@ggzy/${other}`, `**/${other}/**`]),
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['libs/domain/**/*.ts'],
     rules: {

@@ -20,6 +20,7 @@ const aliases = [
   'sealed-bids',
   'open-data',
   'transfers',
+  'tenders',
 ];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],

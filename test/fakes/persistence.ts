@@ -256,6 +256,7 @@ class FakeRows {
       bidderId,
       status,
       bidderCode,
+      organizationCode: null,
       rejectReason: null,
       depositReceivedAt: null,
       decidedBy: null,

@@ -18,7 +18,7 @@ import {
 } from '@ggzy/domain';
 import {
   AuditLogRepository,
-  type AuctionHostType,
+  type RegistrationHostType,
   type Deposit,
   type DepositFilter,
   type DepositReadContext,
@@ -31,9 +31,10 @@ import {
 export type HostOutcome = { sold: true; winnerId: string } | { sold: false };
 
 /** The names the API speaks for each host type. */
-export const DEPOSIT_HOST_NAMES: Record<AuctionHostType, 'lease' | 'transfer'> = {
+export const DEPOSIT_HOST_NAMES: Record<RegistrationHostType, 'lease' | 'transfer' | 'tender'> = {
   lease_listing: 'lease',
   transfer_project: 'transfer',
+  tender_project: 'tender',
 };
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;

@@ -28,3 +28,4 @@ export * from './complaint-rules.js';
 export * from './early-warning.js';
 export * from './credit.js';
 export * from './fees.js';
+export * from './tender-terms.js';

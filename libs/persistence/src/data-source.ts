@@ -20,6 +20,8 @@ import { TransferRelisting1764380000000 } from './migrations/1764380000000-trans
 import { AppendOnlyLedgers1764380000001 } from './migrations/1764380000001-append-only-ledgers.js';
 import { TimedStepIndexes1764390000000 } from './migrations/1764390000000-timed-step-indexes.js';
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
+import { TenderProjects1764400000300 } from './migrations/1764400000300-tender-projects.js';
+import { TenderProjectEntity } from './tenders/tender-project.entity.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -31,6 +33,7 @@ export const ENTITIES = [
   AuditEntryEntity,
   ReportEntity,
   TransferProjectEntity,
+  TenderProjectEntity,
 ];
 // Listed explicitly: globs over compiled files break under bundlers and ESM alike.
 export const MIGRATIONS = [
@@ -50,6 +53,7 @@ export const MIGRATIONS = [
   TransferRelisting1764380000000,
   AppendOnlyLedgers1764380000001,
   TimedStepIndexes1764390000000,
+  TenderProjects1764400000300,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -19,4 +19,6 @@ export * from './app-role.js';
 export * from './audit-checkpoints.js';
 export * from './transfers/transfer-project.entity.js';
 export * from './transfers/transfer-projects.repository.js';
+export * from './tenders/tender-project.entity.js';
+export * from './tenders/tender-projects.repository.js';
 export * from './pool-guard.js';

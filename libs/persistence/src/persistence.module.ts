@@ -22,6 +22,7 @@ import { BusinessCalendarRepository } from './business-calendar/business-calenda
 import { ReportsRepository } from './reports/reports.repository.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 import { TransferProjectsRepository } from './transfers/transfer-projects.repository.js';
+import { TenderProjectsRepository } from './tenders/tender-projects.repository.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -35,6 +36,7 @@ const REPOSITORIES = [
   UsersRepository,
   ReportsRepository,
   TransferProjectsRepository,
+  TenderProjectsRepository,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {

@@ -8,3 +8,4 @@ export * from './report-jobs.js';
 export * from './deposit-jobs.js';
 export * from './transfer-jobs.js';
 export * from './timed-steps.js';
+export * from './tender-jobs.js';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '@ggzy/domain';
 import {
-  type AuctionHostType,
+  type RegistrationHostType,
   AuditLogRepository,
   isUniqueViolation,
   type RegistrationEntity,
@@ -12,9 +12,10 @@ import {
 } from '@ggzy/persistence';
 
 /** How each host's registrations are named in the audit trail (a lease's as before the move). */
-const AUDIT_NAMES: Record<AuctionHostType, { entityType: string; hostKey: string }> = {
+const AUDIT_NAMES: Record<RegistrationHostType, { entityType: string; hostKey: string }> = {
   lease_listing: { entityType: 'lease_registration', hostKey: 'listingId' },
   transfer_project: { entityType: 'transfer_registration', hostKey: 'projectId' },
+  tender_project: { entityType: 'tender_registration', hostKey: 'projectId' },
 };
 
 /**
@@ -34,9 +35,15 @@ export class RegistrationsService {
    * A pending application; ALREADY_REGISTERED the second time (the unique key's failure ends
    * the caller's transaction, so nothing of it is written).
    */
-  async apply(manager: EntityManager, host: RegistrationHost, bidderId: string, now: Date) {
+  async apply(
+    manager: EntityManager,
+    host: RegistrationHost,
+    bidderId: string,
+    now: Date,
+    organizationCode: string | null = null,
+  ) {
     try {
-      const created = await this.registrations.insert(manager, host, bidderId);
+      const created = await this.registrations.insert(manager, host, bidderId, organizationCode);
       await this.audit.append(manager, {
         at: now,
         actorId: bidderId,
@@ -120,7 +127,7 @@ export class RegistrationsService {
     return this.registrations.list(host, limit, offset);
   }
 
-  listOfBidder(hostType: AuctionHostType, bidderId: string, limit: number, offset: number) {
+  listOfBidder(hostType: RegistrationHostType, bidderId: string, limit: number, offset: number) {
     return this.registrations.listOfBidder(hostType, bidderId, limit, offset);
   }
 

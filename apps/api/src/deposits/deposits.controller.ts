@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
 import { DEPOSIT_HOST_NAMES, DepositsService } from '@ggzy/deposits';
-import type { AuctionHostType } from '@ggzy/persistence';
+import type { RegistrationHostType } from '@ggzy/persistence';
 import { DomainError } from '@ggzy/domain';
 import { UuidPipe } from '../common.dto.js';
 import {
@@ -24,7 +24,7 @@ function refuseNulls(body: object) {
 
 const HOST_TYPES = Object.fromEntries(
   Object.entries(DEPOSIT_HOST_NAMES).map(([stored, name]) => [name, stored]),
-) as Record<DepositHostTypeName, AuctionHostType>;
+) as Record<DepositHostTypeName, RegistrationHostType>;
 
 /**
  * Deposits (保证金) of every line: staff record each step, staff and supervisors list them,

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DepositState } from '@ggzy/domain';
-import type { AuctionHostType } from '../auctions/auction.entity.js';
+import type { RegistrationHostType } from '../registrations/registration.entity.js';
 import { toSafeInteger } from '../entities/column-types.js';
 import type { RegistrationHost } from '../registrations/registration.entity.js';
 
 /** One registration's deposit (保证金), as stored. Calendar dates are text (`YYYY-MM-DD`). */
 export interface Deposit {
   id: string;
-  hostType: AuctionHostType;
+  hostType: RegistrationHostType;
   hostId: string;
   registrationId: string;
   bidderId: string;
@@ -90,7 +90,7 @@ function toDeposit(row: Record<string, any>): Deposit {
 
 export interface DepositFilter {
   state?: DepositState;
-  hostType?: AuctionHostType;
+  hostType?: RegistrationHostType;
   hostId?: string;
   bidderId?: string;
   /** true: only overdue refunds; false: only the rest. */

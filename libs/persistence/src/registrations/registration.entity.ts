@@ -1,11 +1,13 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { AuctionHostType } from '../auctions/auction.entity.js';
+
+/** What bidders register for: a lease listing, a transfer project, a construction tender. */
+export type RegistrationHostType = 'lease_listing' | 'transfer_project' | 'tender_project';
 
 export type RegistrationStatus = 'pending' | 'qualified' | 'rejected';
 
-/** What a bidder registers for: a lease listing, a transfer project (its id is its auction's too). */
+/** What a bidder registers for (a lease's or transfer's id is its auction's too). */
 export interface RegistrationHost {
-  hostType: AuctionHostType;
+  hostType: RegistrationHostType;
   hostId: string;
 }
 
@@ -13,7 +15,7 @@ export interface RegistrationHost {
 @Entity('registrations')
 export class RegistrationEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
-  @Column({ name: 'host_type', type: 'varchar', length: 32 }) hostType!: AuctionHostType;
+  @Column({ name: 'host_type', type: 'varchar', length: 32 }) hostType!: RegistrationHostType;
   @Column({ name: 'host_id', type: 'uuid' }) hostId!: string;
   @Column({ name: 'bidder_id', type: 'uuid' }) bidderId!: string;
   @Column({ type: 'varchar', length: 16 }) status!: RegistrationStatus;
@@ -21,6 +23,9 @@ export class RegistrationEntity {
   @Column({ name: 'reject_reason', type: 'text', nullable: true }) rejectReason!: string | null;
   @Column({ name: 'deposit_received_at', type: 'timestamptz', nullable: true })
   depositReceivedAt!: Date | null;
+  /** A tender supplier's 统一社会信用代码 (the expert draw excludes its staff); null for the other lines. */
+  @Column({ name: 'organization_code', type: 'char', length: 18, nullable: true })
+  organizationCode!: string | null;
   @Column({ name: 'decided_by', type: 'uuid', nullable: true }) decidedBy!: string | null;
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

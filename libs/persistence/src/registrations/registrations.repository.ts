@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DepositState } from '@ggzy/domain';
-import type { AuctionHostType } from '../auctions/auction.entity.js';
-import { RegistrationEntity, type RegistrationHost } from './registration.entity.js';
+import {
+  RegistrationEntity,
+  type RegistrationHost,
+  type RegistrationHostType,
+} from './registration.entity.js';
 
 /** A registration as lists show it: with its deposit's state (null where none is recorded). */
 export type RegistrationWithDeposit = RegistrationEntity & { depositState: DepositState | null };
@@ -29,9 +32,10 @@ export class RegistrationsRepository {
     manager: EntityManager,
     host: RegistrationHost,
     bidderId: string,
+    organizationCode: string | null = null,
   ): Promise<RegistrationEntity> {
     const repo = manager.getRepository(RegistrationEntity);
-    return repo.save(repo.create({ ...host, bidderId, status: 'pending' }));
+    return repo.save(repo.create({ ...host, bidderId, organizationCode, status: 'pending' }));
   }
 
   async bidderCodeTaken(
@@ -64,8 +68,18 @@ export class RegistrationsRepository {
     return { items: await this.withDepositStates(items), total };
   }
 
+  /** How many have applied to the host, and how many of them are qualified. */
+  async countOf(host: RegistrationHost): Promise<{ registrations: number; qualified: number }> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS registrations, count(*) FILTER (WHERE status = 'qualified')::int AS qualified
+       FROM registrations WHERE host_type = $1 AND host_id = $2`,
+      [host.hostType, host.hostId],
+    )) as { registrations: number; qualified: number }[];
+    return row;
+  }
+
   /** A bidder's own applications on one line, newest first. */
-  async listOfBidder(hostType: AuctionHostType, bidderId: string, limit: number, offset: number) {
+  async listOfBidder(hostType: RegistrationHostType, bidderId: string, limit: number, offset: number) {
     const [items, total] = await this.registrations.findAndCount({
       where: { hostType, bidderId },
       order: { createdAt: 'DESC', id: 'ASC' },

@@ -1,0 +1,60 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { TenderEvaluationMethod, TenderStatus } from '@ggzy/domain';
+import { fenColumn } from '../entities/column-types.js';
+
+/**
+ * A construction tender (建筑工程招标项目). Its suppliers' registrations and deposits, and its
+ * sealed bids, are keyed by its id under host type `tender_project`. Calendar dates are
+ * `YYYY-MM-DD` strings (days in CENTRE_TZ); `bidDeadlineAt` is the deadline's instant.
+ */
+@Entity('tender_projects')
+export class TenderProjectEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column({ type: 'varchar', length: 40, unique: true }) code!: string;
+  @Column({ type: 'integer' }) round!: number;
+  @Column({ type: 'varchar', length: 24 }) status!: TenderStatus;
+  @Column({ name: 'resume_to', type: 'varchar', length: 24, nullable: true }) resumeTo!: TenderStatus | null;
+  @Column({ type: 'varchar', length: 200 }) title!: string;
+  @Column({ name: 'owner_name', type: 'varchar', length: 200 }) ownerName!: string;
+  @Column({ name: 'owner_org_code', type: 'char', length: 18 }) ownerOrgCode!: string;
+  @Column({ type: 'varchar', length: 24 }) kind!: string;
+  @Column({ type: 'text' }) description!: string;
+  @Column({ name: 'estimated_price', type: 'bigint', transformer: fenColumn }) estimatedPrice!: number;
+  @Column({ name: 'state_funded', type: 'boolean' }) stateFunded!: boolean;
+  @Column({ name: 'evaluation_method', type: 'varchar', length: 32 })
+  evaluationMethod!: TenderEvaluationMethod;
+  @Column({ name: 'bidder_conditions', type: 'text' }) bidderConditions!: string;
+  @Column({ type: 'bigint', transformer: fenColumn }) deposit!: number;
+  @Column({ type: 'jsonb' }) documents!: { name: string; sha256: string }[];
+  @Column({ name: 'sale_starts_on', type: 'date' }) saleStartsOn!: string;
+  @Column({ name: 'sale_ends_on', type: 'date' }) saleEndsOn!: string;
+  @Column({ name: 'documents_issued_on', type: 'date' }) documentsIssuedOn!: string;
+  @Column({ name: 'bid_deadline_on', type: 'date' }) bidDeadlineOn!: string;
+  @Column({ name: 'bid_deadline_time', type: 'varchar', length: 5 }) bidDeadlineTime!: string;
+  @Column({ name: 'bid_deadline_at', type: 'timestamptz' }) bidDeadlineAt!: Date;
+  @Column({ name: 'announced_on', type: 'date', nullable: true }) announcedOn!: string | null;
+  @Column({ name: 'opened_at', type: 'timestamptz', nullable: true }) openedAt!: Date | null;
+  @Column({ name: 'failed_reason', type: 'text', nullable: true }) failedReason!: string | null;
+  @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true }) suspendedAt!: Date | null;
+  @Column({ name: 'suspended_on', type: 'date', nullable: true }) suspendedOn!: string | null;
+  @Column({ name: 'suspension_reason', type: 'text', nullable: true }) suspensionReason!: string | null;
+  @Column({ name: 'termination_reason', type: 'text', nullable: true }) terminationReason!: string | null;
+  @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}
+
+/** An amendment (澄清或者修改) or clarification published after the notice, in order. */
+export interface TenderNotice {
+  id: string;
+  projectId: string;
+  kind: 'amendment' | 'clarification';
+  summary: string;
+  documents: { name: string; sha256: string }[];
+  affectsBids: boolean;
+  publishedOn: string;
+  publishedAt: Date;
+  deadlineBefore: string;
+  deadlineAfter: string;
+  publishedBy: string;
+}

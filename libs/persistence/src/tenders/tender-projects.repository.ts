@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource, type EntityManager, In, LessThanOrEqual, MoreThan, Not } from 'typeorm';
+import type { TenderStatus } from '@ggzy/domain';
+import { READ_DATA_SOURCE } from '../data-source.js';
+import { type TenderNotice, TenderProjectEntity } from './tender-project.entity.js';
+
+export type NewTenderProject = Omit<
+  TenderProjectEntity,
+  | 'id'
+  | 'code'
+  | 'round'
+  | 'resumeTo'
+  | 'announcedOn'
+  | 'openedAt'
+  | 'failedReason'
+  | 'suspendedAt'
+  | 'suspendedOn'
+  | 'suspensionReason'
+  | 'terminationReason'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
+const NOTICE_COLUMNS = `id, project_id AS "projectId", kind, summary, documents, affects_bids AS "affectsBids",
+  to_char(published_on, 'YYYY-MM-DD') AS "publishedOn", published_at AS "publishedAt",
+  to_char(deadline_before, 'YYYY-MM-DD') AS "deadlineBefore", to_char(deadline_after, 'YYYY-MM-DD') AS "deadlineAfter",
+  published_by AS "publishedBy"`;
+
+/** Tender projects: the rows, their locks, the public list, notices and the worker's scans. */
+@Injectable()
+export class TenderProjectsRepository {
+  private readonly reads: DataSource;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() @Inject(READ_DATA_SOURCE) readDataSource?: DataSource,
+  ) {
+    this.reads = readDataSource ?? dataSource;
+  }
+
+  private get projects() {
+    return this.dataSource.getRepository(TenderProjectEntity);
+  }
+
+  /** Code 招标 ZB + year + a number from the sequence, as the other lines' codes. */
+  async insert(
+    manager: EntityManager,
+    project: NewTenderProject,
+    year: number,
+  ): Promise<TenderProjectEntity> {
+    const [{ n }] = (await manager.query(`SELECT nextval('tender_project_code_seq') AS n`)) as {
+      n: string;
+    }[];
+    const repo = manager.getRepository(TenderProjectEntity);
+    return repo.save(
+      repo.create({
+        ...project,
+        id: randomUUID(),
+        code: `ZB${year}${n.padStart(4, '0')}`,
+        round: 1,
+        resumeTo: null,
+        announcedOn: null,
+        openedAt: null,
+        failedReason: null,
+        suspendedAt: null,
+        suspendedOn: null,
+        suspensionReason: null,
+        terminationReason: null,
+      }),
+    );
+  }
+
+  findById(id: string): Promise<TenderProjectEntity | null> {
+    return this.reads.getRepository(TenderProjectEntity).findOneBy({ id });
+  }
+
+  lockById(manager: EntityManager, id: string): Promise<TenderProjectEntity | null> {
+    return manager
+      .getRepository(TenderProjectEntity)
+      .createQueryBuilder('p')
+      .setLock('pessimistic_write')
+      .where('p.id = :id', { id })
+      .getOne();
+  }
+
+  async update(manager: EntityManager, id: string, changes: Partial<TenderProjectEntity>): Promise<void> {
+    await manager.getRepository(TenderProjectEntity).update({ id }, changes);
+  }
+
+  /** Newest first; `hidden` statuses (the drafts, for the public) are filtered in the query. */
+  async list(filter: { status?: TenderStatus; hidden: TenderStatus[]; limit: number; offset: number }) {
+    const where =
+      filter.status !== undefined
+        ? { status: filter.status }
+        : filter.hidden.length > 0
+          ? { status: Not(In(filter.hidden)) }
+          : {};
+    const [items, total] = await this.reads.getRepository(TenderProjectEntity).findAndCount({
+      where,
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: filter.limit,
+      skip: filter.offset,
+    });
+    return { items, total };
+  }
+
+  async insertNotice(manager: EntityManager, notice: Omit<TenderNotice, 'id'>): Promise<TenderNotice> {
+    const [row] = (await manager.query(
+      `INSERT INTO tender_notices (project_id, kind, summary, documents, affects_bids, published_on, published_at,
+         deadline_before, deadline_after, published_by)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10) RETURNING ${NOTICE_COLUMNS}`,
+      [
+        notice.projectId,
+        notice.kind,
+        notice.summary,
+        JSON.stringify(notice.documents),
+        notice.affectsBids,
+        notice.publishedOn,
+        notice.publishedAt,
+        notice.deadlineBefore,
+        notice.deadlineAfter,
+        notice.publishedBy,
+      ],
+    )) as TenderNotice[];
+    return row;
+  }
+
+  noticesOf(projectId: string, manager?: EntityManager): Promise<TenderNotice[]> {
+    return (manager ?? this.reads).query(
+      `SELECT ${NOTICE_COLUMNS} FROM tender_notices WHERE project_id = $1 ORDER BY published_at, id`,
+      [projectId],
+    ) as Promise<TenderNotice[]>;
+  }
+
+  /** Projects in `statuses` whose bid deadline is at or before `now`: the sweeper opens them. */
+  findDeadlinePassed(statuses: TenderStatus[], now: Date): Promise<TenderProjectEntity[]> {
+    return this.projects.find({
+      where: { status: In(statuses), bidDeadlineAt: LessThanOrEqual(now) },
+      order: { bidDeadlineAt: 'ASC', id: 'ASC' },
+      take: 1000,
+    });
+  }
+
+  /** Projects in `statuses` whose documents are issued by `today`: bidding opens for them. */
+  findDocumentsIssued(statuses: TenderStatus[], today: string): Promise<TenderProjectEntity[]> {
+    return this.projects.find({
+      where: { status: In(statuses), documentsIssuedOn: LessThanOrEqual(today) },
+      order: { id: 'ASC' },
+      take: 1000,
+    });
+  }
+
+  /** A page of the projects in `statuses`, in id order after `afterId` (the worker's rebuild). */
+  findPage(statuses: TenderStatus[], afterId: string | null, limit: number): Promise<TenderProjectEntity[]> {
+    return this.projects.find({
+      where: { status: In(statuses), ...(afterId ? { id: MoreThan(afterId) } : {}) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /** The database's clock: the one every instance shares (inside `manager`'s transaction, if given). */
+  async databaseNow(manager?: EntityManager): Promise<Date> {
+    const rows = (await (manager ?? this.dataSource).query('SELECT clock_timestamp() AS now')) as {
+      now: Date;
+    }[];
+    return rows[0].now;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './tender-project.views.js';
+export * from './tenders.service.js';

@@ -1,0 +1,96 @@
+import type { RegistrationEntity, TenderNotice, TenderProjectEntity } from '@ggzy/persistence';
+import type { DepositState } from '@ggzy/domain';
+import { tenderDeadlines } from '@ggzy/domain';
+
+const iso = (value: Date | null) => value?.toISOString() ?? null;
+
+/** A published amendment or clarification, as anyone reads it. */
+export function toNoticeView(notice: TenderNotice) {
+  return {
+    id: notice.id,
+    kind: notice.kind,
+    summary: notice.summary,
+    documents: notice.documents,
+    affectsBids: notice.affectsBids,
+    publishedOn: notice.publishedOn,
+    publishedAt: notice.publishedAt.toISOString(),
+    bidDeadlineBefore: notice.deadlineBefore,
+    bidDeadlineAfter: notice.deadlineAfter,
+  };
+}
+
+/**
+ * What anyone may read of a tender: the notice, the schedule with every statutory date it
+ * implies, the amendments, the outcome. Never who registered or how many bids are in before the
+ * opening (a count invites collusion), and never the stage a suspension resumes to.
+ */
+export function toPublicTender(project: TenderProjectEntity, notices: TenderNotice[]) {
+  return {
+    id: project.id,
+    code: project.code,
+    category: 'construction' as const,
+    subtype: project.kind,
+    round: project.round,
+    title: project.title,
+    ownerName: project.ownerName,
+    ownerOrgCode: project.ownerOrgCode,
+    kind: project.kind,
+    description: project.description,
+    estimatedPrice: project.estimatedPrice,
+    stateFunded: project.stateFunded,
+    evaluationMethod: project.evaluationMethod,
+    bidderConditions: project.bidderConditions,
+    deposit: project.deposit,
+    documents: project.documents,
+    status: project.status,
+    saleStartsOn: project.saleStartsOn,
+    saleEndsOn: project.saleEndsOn,
+    documentsIssuedOn: project.documentsIssuedOn,
+    bidDeadlineOn: project.bidDeadlineOn,
+    bidDeadlineTime: project.bidDeadlineTime,
+    bidDeadlineAt: project.bidDeadlineAt.toISOString(),
+    deadlines: tenderDeadlines(project),
+    announcedOn: project.announcedOn,
+    openedAt: iso(project.openedAt),
+    failedReason: project.failedReason,
+    terminationReason: project.terminationReason,
+    notices: notices.map(toNoticeView),
+  };
+}
+
+/** Staff and supervisors also see the draft's author, the suspension and the counts so far. */
+export function toStaffTender(
+  project: TenderProjectEntity,
+  notices: TenderNotice[],
+  counts: { registrations: number; qualified: number },
+) {
+  return {
+    ...toPublicTender(project, notices),
+    resumeTo: project.resumeTo,
+    suspendedAt: iso(project.suspendedAt),
+    suspensionReason: project.suspensionReason,
+    createdBy: project.createdBy,
+    createdAt: project.createdAt.toISOString(),
+    registrations: counts.registrations,
+    qualifiedSuppliers: counts.qualified,
+  };
+}
+
+/** A supplier's registration as staff and the supplier see it. */
+export function toTenderRegistrationView(
+  registration: RegistrationEntity & { depositState?: DepositState | null },
+) {
+  return {
+    id: registration.id,
+    projectId: registration.hostId,
+    bidderId: registration.bidderId,
+    organizationCode: registration.organizationCode,
+    status: registration.status,
+    bidderCode: registration.bidderCode,
+    rejectReason: registration.rejectReason,
+    depositReceivedAt: registration.depositReceivedAt?.toISOString() ?? null,
+    depositState: registration.depositState ?? null,
+    decidedAt: registration.decidedAt?.toISOString() ?? null,
+    createdAt: registration.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,579 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
+import {
+  bidDeadlineAfterAmendment,
+  bidDeadlineInstant,
+  calendarDateInZone,
+  checkDepositLimit,
+  checkTenderSchedule,
+  DomainError,
+  isFinalTenderStatus,
+  isUnifiedSocialCreditCode,
+  MIN_BIDS,
+  nextTenderStatus,
+  startOfDayInZone,
+  type TenderAction,
+  type TenderSchedule,
+  type TenderStatus,
+  type TenderTerms,
+  tenderTermsViolations,
+} from '@ggzy/domain';
+import {
+  AuditLogRepository,
+  type RegistrationHost,
+  RegistrationsRepository,
+  type TenderProjectEntity,
+  TenderProjectsRepository,
+} from '@ggzy/persistence';
+import { TenderScheduler } from '@ggzy/queues';
+import { RegistrationsService } from '@ggzy/registrations';
+import { hasAnyRole, type AuthUser } from '@ggzy/auth';
+import { DepositsService } from '@ggzy/deposits';
+import { toPublicTender, toStaffTender, toTenderRegistrationView } from './tender-project.views.js';
+
+/** A tender's registrations, deposits and sealed bids are keyed by its id under this host type. */
+export const TENDER_HOST_TYPE = 'tender_project' as const;
+export const tenderHost = (projectId: string): RegistrationHost => ({
+  hostType: TENDER_HOST_TYPE,
+  hostId: projectId,
+});
+const ENTITY_TYPE = 'tender_project';
+const INITIAL_STATUS: TenderStatus = 'registered';
+
+/** What staff enter: the terms and the schedule (without prequalification, which is not built yet). */
+export type TenderProjectInput = TenderTerms & Omit<TenderSchedule, 'applicationsDueOn'>;
+
+export const TENDER_DEFAULTS = {
+  bidderConditions: '',
+  documents: [] as { name: string; sha256: string }[],
+  deposit: 0,
+  bidDeadlineTime: '09:30',
+};
+
+const TERM_FIELDS = [
+  'title',
+  'ownerName',
+  'ownerOrgCode',
+  'kind',
+  'description',
+  'estimatedPrice',
+  'stateFunded',
+  'evaluationMethod',
+  'bidderConditions',
+  'deposit',
+  'documents',
+  'bidDeadlineTime',
+  'saleStartsOn',
+  'saleEndsOn',
+  'documentsIssuedOn',
+  'bidDeadlineOn',
+] as const satisfies readonly (keyof TenderProjectInput & keyof TenderProjectEntity)[];
+
+/** Where suppliers may register: from the notice until the bid deadline. */
+const OPEN_FOR_SUPPLIERS = new Set<TenderStatus>(['announced', 'bidding']);
+/** Where amendments and clarifications may still be published: before the opening. */
+const AMENDABLE = new Set<TenderStatus>(['announced', 'bidding']);
+
+export interface NoticeInput {
+  kind: 'amendment' | 'clarification';
+  summary: string;
+  documents: { name: string; sha256: string }[];
+  /** May it affect how bids are prepared (实施条例 第21条)? Then a late one moves the deadline. */
+  affectsBids: boolean;
+  /** Staff may move the deadline later than the law requires; never earlier. */
+  bidDeadlineOn?: string;
+}
+
+const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor', 'admin']);
+const canSeeDrafts = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff']);
+const auditValue = (value: unknown) => JSON.stringify(value ?? null);
+
+type Plan = {
+  changes?: Partial<TenderProjectEntity>;
+  data?: Record<string, unknown>;
+  /** Work in the same transaction once the project's row is written. */
+  after?: (manager: EntityManager) => Promise<void>;
+};
+
+/**
+ * Construction tenders (建筑工程招投标): staff's project from registration to the opening,
+ * suppliers' registrations and deposits, amendments that move the deadline as the law says,
+ * termination, and the worker's timed steps (bidding opens on the day the documents are issued).
+ * Every status comes from the lifecycle table (tender-lifecycle.ts), every period from
+ * tender-rules.ts; every day is a date in CENTRE_TZ by the database's clock.
+ */
+@Injectable()
+export class TendersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projects: TenderProjectsRepository,
+    private readonly registrationRows: RegistrationsRepository,
+    private readonly registrations: RegistrationsService,
+    private readonly deposits: DepositsService,
+    private readonly audit: AuditLogRepository,
+    private readonly scheduler: TenderScheduler,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  private today(now: Date): string {
+    return calendarDateInZone(now, this.config.CENTRE_TZ);
+  }
+
+  private deadlineAt(input: Pick<TenderProjectInput, 'bidDeadlineOn' | 'bidDeadlineTime'>): Date {
+    return bidDeadlineInstant(input.bidDeadlineOn, input.bidDeadlineTime, this.config.CENTRE_TZ);
+  }
+
+  /** The form first (every problem at once), then the schedule's periods, then the deposit. */
+  private checkProject(input: TenderProjectInput) {
+    const violations = tenderTermsViolations(input);
+    if (violations.length > 0)
+      throw new DomainError('VALIDATION_FAILED', 'the tender terms are not valid', violations);
+    checkTenderSchedule(input);
+    if (input.deposit > 0)
+      checkDepositLimit({ base: 'estimatedPrice', baseAmount: input.estimatedPrice, deposit: input.deposit });
+  }
+
+  /** At the notice: the sale may not have begun before today, so its 5 days are whole. */
+  private checkNotInPast(input: TenderProjectInput, today: string) {
+    if (input.saleStartsOn < today)
+      throw new DomainError('SCHEDULE_IN_PAST', `the document sale would start before today (${today})`, {
+        field: 'saleStartsOn',
+        saleStartsOn: input.saleStartsOn,
+        today,
+      });
+  }
+
+  async create(staff: AuthUser, rawInput: Partial<TenderProjectInput>) {
+    const input = { ...TENDER_DEFAULTS, ...rawInput } as TenderProjectInput;
+    this.checkProject(input);
+    const project = await this.dataSource.transaction(async (manager) => {
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      this.checkNotInPast(input, today);
+      const created = await this.projects.insert(
+        manager,
+        {
+          ...Object.fromEntries(TERM_FIELDS.map((field) => [field, input[field]])),
+          bidDeadlineAt: this.deadlineAt(input),
+          status: INITIAL_STATUS,
+          createdBy: staff.id,
+        } as Parameters<TenderProjectsRepository['insert']>[1],
+        Number(today.slice(0, 4)),
+      );
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'tender.created',
+        entityType: ENTITY_TYPE,
+        entityId: created.id,
+        data: {
+          code: created.code,
+          ...Object.fromEntries(TERM_FIELDS.map((field) => [field, input[field]])),
+        },
+      });
+      return created;
+    });
+    return this.staffView(project);
+  }
+
+  /** Staff change a registered (not yet announced) project; the merged project passes every check again. */
+  async edit(staff: AuthUser, projectId: string, changes: Partial<TenderProjectInput>) {
+    const project = await this.dataSource.transaction(async (manager) => {
+      const current = await this.mustLock(manager, projectId);
+      if (current.status !== INITIAL_STATUS)
+        throw new DomainError(
+          'LISTING_NOT_EDITABLE',
+          `a tender that is ${current.status} is changed by amendments, not edits`,
+        );
+      const merged = { ...termsOf(current), ...changes } as TenderProjectInput;
+      this.checkProject(merged);
+      const now = await this.projects.databaseNow(manager);
+      this.checkNotInPast(merged, this.today(now));
+      const written: Partial<TenderProjectEntity> = {};
+      const changed: Record<string, { from: unknown; to: unknown }> = {};
+      for (const field of TERM_FIELDS) {
+        if (!(field in changes) || auditValue(current[field]) === auditValue(merged[field])) continue;
+        changed[field] = { from: current[field], to: merged[field] };
+        Object.assign(written, { [field]: merged[field] });
+      }
+      if (Object.keys(written).length === 0) return current;
+      written.bidDeadlineAt = this.deadlineAt(merged);
+      await this.projects.update(manager, projectId, written);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'tender.edited',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { code: current.code, changes: changed },
+      });
+      return { ...current, ...written };
+    });
+    return this.staffView(project);
+  }
+
+  /**
+   * 招标公告: the notice goes public today; the schedule is checked again as of today. If the
+   * documents are issued today or earlier, bidding opens in the same step.
+   */
+  async announce(staff: AuthUser, projectId: string) {
+    const { project } = await this.applyTransition(staff, projectId, 'announce', (current, now) => {
+      const today = this.today(now);
+      const input = termsOf(current);
+      this.checkProject(input);
+      this.checkNotInPast(input, today);
+      return { changes: { announcedOn: today }, data: { announcedOn: today } };
+    });
+    const opened =
+      project.documentsIssuedOn <= project.announcedOn! ? await this.openBidding(project.id) : null;
+    await this.scheduleSteps(opened ?? project);
+    return this.staffView(opened ?? project);
+  }
+
+  /**
+   * The worker's step on the day the documents are issued: announced → bidding. Idempotent and
+   * early-safe: it acts only on an announced project whose day has come by the database's clock.
+   */
+  async openBidding(projectId: string): Promise<TenderProjectEntity | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.projects.lockById(manager, projectId);
+      if (!current || current.status !== 'announced') return null;
+      const now = await this.projects.databaseNow(manager);
+      if (this.today(now) < current.documentsIssuedOn) return null;
+      const next = this.transition(current.status, 'open_bidding');
+      await this.projects.update(manager, projectId, { status: next });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: null,
+        action: 'tender.open_bidding',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { from: current.status, to: next, documentsIssuedOn: current.documentsIssuedOn },
+      });
+      return { ...current, status: next };
+    });
+  }
+
+  /**
+   * An amendment or clarification (澄清或者修改), published in order. One that may affect how bids
+   * are prepared and comes less than 15 days before the deadline moves it to 15 days after its
+   * publication (实施条例 第21条); staff may move it later still, never earlier.
+   */
+  async publishNotice(staff: AuthUser, projectId: string, input: NoticeInput) {
+    const { project, notice } = await this.dataSource.transaction(async (manager) => {
+      const current = await this.mustLock(manager, projectId);
+      if (!AMENDABLE.has(current.status))
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `cannot publish an amendment while the tender is ${current.status}`,
+        );
+      const now = await this.projects.databaseNow(manager);
+      if (now.getTime() >= current.bidDeadlineAt.getTime())
+        throw new DomainError('BIDDING_CLOSED', 'the bid deadline has passed; the opening follows');
+      const today = this.today(now);
+      const required = bidDeadlineAfterAmendment({
+        bidDeadlineOn: current.bidDeadlineOn,
+        issuedOn: today,
+        affectsBidPreparation: input.affectsBids,
+      }).bidDeadlineOn;
+      const asked = input.bidDeadlineOn ?? current.bidDeadlineOn;
+      if (asked < current.bidDeadlineOn)
+        throw new DomainError(
+          'DEADLINE_MOVED_EARLIER',
+          'an amendment may not bring the bid deadline forward',
+          {
+            bidDeadlineOn: current.bidDeadlineOn,
+            asked,
+          },
+        );
+      if (asked < required)
+        throw new DomainError(
+          'AMENDMENT_DEADLINE_TOO_EARLY',
+          `an amendment that may affect the bids, published ${today}, needs the deadline on ${required} at the earliest`,
+          { issuedOn: today, bidDeadlineOn: asked, earliestBidDeadlineOn: required },
+        );
+      const bidDeadlineOn = asked;
+      const notice = await this.projects.insertNotice(manager, {
+        projectId,
+        kind: input.kind,
+        summary: input.summary,
+        documents: input.documents,
+        affectsBids: input.affectsBids,
+        publishedOn: today,
+        publishedAt: now,
+        deadlineBefore: current.bidDeadlineOn,
+        deadlineAfter: bidDeadlineOn,
+        publishedBy: staff.id,
+      });
+      const moved = bidDeadlineOn !== current.bidDeadlineOn;
+      const bidDeadlineAt = this.deadlineAt({ bidDeadlineOn, bidDeadlineTime: current.bidDeadlineTime });
+      if (moved) await this.projects.update(manager, projectId, { bidDeadlineOn, bidDeadlineAt });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: `tender.${input.kind}`,
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: {
+          noticeId: notice.id,
+          affectsBids: input.affectsBids,
+          documents: input.documents,
+          bidDeadlineOn: { from: current.bidDeadlineOn, to: bidDeadlineOn },
+        },
+      });
+      return { project: { ...current, bidDeadlineOn, bidDeadlineAt }, notice };
+    });
+    await this.scheduleSteps(project);
+    return { notice, project: await this.staffView(project) };
+  }
+
+  /** 终止: the owner ends the tender with a public reason; every received deposit falls due. */
+  async terminate(staff: AuthUser, projectId: string, reason: string) {
+    const { project } = await this.applyTransition(staff, projectId, 'terminate', (_current, now) => ({
+      changes: { terminationReason: reason, resumeTo: null, suspendedAt: null, suspendedOn: null },
+      data: { reason },
+      after: (manager) =>
+        this.deposits.settleOnClose(manager, tenderHost(projectId), { sold: false }, now, staff.id),
+    }));
+    return this.staffView(project);
+  }
+
+  // --- suppliers ------------------------------------------------------------------------------
+
+  /** A supplier applies, naming its organisation, from the notice until the bid deadline. */
+  async register(bidder: AuthUser, projectId: string, organizationCode: string) {
+    if (!bidder.roles.includes('bidder')) throw new DomainError('FORBIDDEN', 'only bidders may register');
+    if (!isUnifiedSocialCreditCode(organizationCode))
+      throw new DomainError('VALIDATION_FAILED', 'the organisation code is not valid', [
+        { field: 'organizationCode', rule: 'a unified social credit code (18 characters, GB 32100)' },
+      ]);
+    return this.dataSource.transaction(async (manager) => {
+      const project = await this.projects.findById(projectId);
+      if (!project || project.status === INITIAL_STATUS)
+        throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
+      const now = await this.projects.databaseNow(manager);
+      if (!OPEN_FOR_SUPPLIERS.has(project.status) || now.getTime() >= project.bidDeadlineAt.getTime())
+        throw new DomainError('REGISTRATION_CLOSED', 'registration for this tender is closed');
+      if (organizationCode === project.ownerOrgCode)
+        throw new DomainError('SUPPLIER_IS_OWNER', 'the owner cannot bid in its own tender');
+      const applied = await this.registrations.apply(
+        manager,
+        tenderHost(projectId),
+        bidder.id,
+        now,
+        organizationCode,
+      );
+      const depositId =
+        project.deposit > 0
+          ? await this.deposits.openForRegistration(manager, {
+              ...tenderHost(projectId),
+              registrationId: applied.id,
+              bidderId: bidder.id,
+              amount: project.deposit,
+              at: now,
+            })
+          : null;
+      return { ...applied, depositId };
+    });
+  }
+
+  /**
+   * Staff qualify a supplier (its deposit arrived, where the notice asks for one): it may then
+   * submit a sealed bid. As for the other lines, `depositReceived: true` records the receipt now.
+   */
+  async qualify(staff: AuthUser, projectId: string, registrationId: string, depositReceived: boolean) {
+    return this.dataSource.transaction(async (manager) => {
+      const project = await this.mustLock(manager, projectId);
+      const now = await this.projects.databaseNow(manager);
+      this.requireBeforeDeadline(project, now, 'qualify suppliers');
+      const depositReceivedAt =
+        project.deposit > 0
+          ? await this.deposits.requireForQualification(
+              manager,
+              staff.id,
+              tenderHost(projectId),
+              registrationId,
+              now,
+              {
+                recordReceipt: depositReceived,
+              },
+            )
+          : now;
+      return this.registrations.qualify(
+        manager,
+        staff.id,
+        tenderHost(projectId),
+        registrationId,
+        now,
+        depositReceivedAt ?? now,
+      );
+    });
+  }
+
+  async reject(staff: AuthUser, projectId: string, registrationId: string, reason: string) {
+    return this.dataSource.transaction(async (manager) => {
+      const project = await this.mustLock(manager, projectId);
+      const now = await this.projects.databaseNow(manager);
+      this.requireBeforeDeadline(project, now, 'decide registrations');
+      return this.registrations.reject(manager, staff.id, tenderHost(projectId), registrationId, reason, now);
+    });
+  }
+
+  async registrationsOf(projectId: string, page: { limit: number; offset: number }) {
+    await this.mustFind(projectId);
+    const { items, total } = await this.registrations.list(tenderHost(projectId), page.limit, page.offset);
+    return { items: items.map(toTenderRegistrationView), total };
+  }
+
+  async myRegistrations(bidder: AuthUser, page: { limit: number; offset: number }) {
+    const { items, total } = await this.registrations.listOfBidder(
+      TENDER_HOST_TYPE,
+      bidder.id,
+      page.limit,
+      page.offset,
+    );
+    return { items: items.map(toTenderRegistrationView), total };
+  }
+
+  private requireBeforeDeadline(project: TenderProjectEntity, now: Date, what: string) {
+    if (!OPEN_FOR_SUPPLIERS.has(project.status))
+      throw new DomainError(
+        'INVALID_STATE_TRANSITION',
+        `cannot ${what} while the tender is ${project.status}`,
+      );
+    if (now.getTime() >= project.bidDeadlineAt.getTime())
+      throw new DomainError('BIDDING_CLOSED', 'the bid deadline has passed');
+  }
+
+  // --- the worker's scans ---------------------------------------------------------------------
+
+  /** What the sweeper acts on by the database's clock: bidding due to open, openings due. */
+  async dueWork(): Promise<{ biddingDue: string[]; openingDue: string[] }> {
+    const now = await this.projects.databaseNow();
+    const [biddingDue, openingDue] = await Promise.all([
+      this.projects.findDocumentsIssued(['announced'], this.today(now)),
+      this.projects.findDeadlinePassed(['bidding'], now),
+    ]);
+    return { biddingDue: biddingDue.map((p) => p.id), openingDue: openingDue.map((p) => p.id) };
+  }
+
+  /** A page of the tenders that still have a timed step ahead (the worker's rebuild). */
+  async timedPage(afterId: string | null, limit: number) {
+    const page = await this.projects.findPage(['announced', 'bidding'], afterId, limit);
+    return page.map((project) => ({
+      id: project.id,
+      biddingOpensAt: project.status === 'announced' ? this.biddingOpensAt(project) : null,
+      openingAt: project.bidDeadlineAt,
+    }));
+  }
+
+  biddingOpensAt(project: Pick<TenderProjectEntity, 'documentsIssuedOn'>): Date {
+    return startOfDayInZone(project.documentsIssuedOn, this.config.CENTRE_TZ);
+  }
+
+  // --- reads ----------------------------------------------------------------------------------
+
+  async get(projectId: string, viewer?: AuthUser) {
+    const project = await this.projects.findById(projectId);
+    if (!project || (project.status === INITIAL_STATUS && !canSeeDrafts(viewer)))
+      throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
+    return canSeeEverything(viewer) ? this.staffView(project) : this.publicView(project);
+  }
+
+  async list(filter: { status?: TenderStatus; limit: number; offset: number }, viewer?: AuthUser) {
+    const drafts = canSeeDrafts(viewer);
+    if (filter.status === INITIAL_STATUS && !drafts) return { items: [], total: 0 };
+    const { items, total } = await this.projects.list({ ...filter, hidden: drafts ? [] : [INITIAL_STATUS] });
+    // The list shows the notice; amendments are on each project's own page.
+    const view = canSeeEverything(viewer)
+      ? (project: TenderProjectEntity) => ({ ...toPublicTender(project, []), resumeTo: project.resumeTo })
+      : (project: TenderProjectEntity) => toPublicTender(project, []);
+    return { items: items.map(view), total };
+  }
+
+  private async publicView(project: TenderProjectEntity) {
+    return toPublicTender(project, await this.projects.noticesOf(project.id));
+  }
+
+  private async staffView(project: TenderProjectEntity) {
+    const [notices, counts] = await Promise.all([
+      this.projects.noticesOf(project.id),
+      this.registrationRows.countOf(tenderHost(project.id)),
+    ]);
+    return toStaffTender(project, notices, counts);
+  }
+
+  // --- internals ------------------------------------------------------------------------------
+
+  private async applyTransition(
+    actor: AuthUser,
+    projectId: string,
+    action: Exclude<TenderAction, 'suspend' | 'resume'>,
+    plan: (current: TenderProjectEntity, now: Date) => Plan,
+  ): Promise<{ project: TenderProjectEntity; now: Date }> {
+    let now = new Date();
+    const project = await this.dataSource.transaction(async (manager) => {
+      const current = await this.mustLock(manager, projectId);
+      now = await this.projects.databaseNow(manager);
+      const next = this.transition(current.status, action);
+      const { changes = {}, data = {}, after } = plan(current, now);
+      await this.projects.update(manager, projectId, { ...changes, status: next });
+      await after?.(manager);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: actor.id,
+        action: `tender.${action}`,
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { from: current.status, to: next, ...data },
+      });
+      return (await this.projects.lockById(manager, projectId))!;
+    });
+    return { project, now };
+  }
+
+  private transition(from: TenderStatus, action: TenderAction): TenderStatus {
+    const next = nextTenderStatus(from, action);
+    if (!next) throw new DomainError('INVALID_STATE_TRANSITION', `cannot ${action} a tender that is ${from}`);
+    return next;
+  }
+
+  /** After commit; if the queue is unreachable the worker's sweeper still acts within seconds. */
+  private async scheduleSteps(project: TenderProjectEntity) {
+    if (isFinalTenderStatus(project.status)) return;
+    const steps: Promise<void>[] = [];
+    if (project.status === 'announced')
+      steps.push(this.scheduler.scheduleBiddingOpens(project.id, this.biddingOpensAt(project)));
+    if (project.status === 'announced' || project.status === 'bidding')
+      steps.push(this.scheduler.scheduleOpening(project.id, project.bidDeadlineAt));
+    await Promise.all(steps).catch((error) =>
+      this.logger.warn(
+        { err: error, projectId: project.id },
+        'could not schedule tender steps; the sweeper will cover',
+      ),
+    );
+  }
+
+  private async mustFind(projectId: string) {
+    const project = await this.projects.findById(projectId);
+    if (!project) throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
+    return project;
+  }
+
+  private async mustLock(manager: EntityManager, projectId: string) {
+    const project = await this.projects.lockById(manager, projectId);
+    if (!project) throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
+    return project;
+  }
+}
+
+function termsOf(project: TenderProjectEntity): TenderProjectInput {
+  return Object.fromEntries(
+    TERM_FIELDS.map((field) => [field, project[field]]),
+  ) as unknown as TenderProjectInput;
+}
+
+/** Fewer than 3 valid bids at the opening: 流标 (招标投标法 第28条). */
+export const TOO_FEW_BIDS_REASON = `有效投标人少于${MIN_BIDS}个,依法重新招标`;
