@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/c
 import { DepositsModule } from '@ggzy/deposits';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
+import { TendersService } from '@ggzy/tenders';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
 import {
@@ -17,6 +18,7 @@ import {
   HealthService,
   type QueueBackend,
   ReportQueue,
+  TenderScheduler,
   TransferScheduler,
 } from '@ggzy/queues';
 import { DealImportService, ReportBuilder, ReportsService } from '@ggzy/reports';
@@ -25,6 +27,8 @@ import { LeaseListingsController } from './lease-listings/lease-listings.control
 import { MyRegistrationsController } from './lease-listings/my-registrations.controller.js';
 import { TransferProjectsController } from './transfer-projects/transfer-projects.controller.js';
 import { MyTransferRegistrationsController } from './transfer-projects/my-transfer-registrations.controller.js';
+import { TenderProjectsController } from './tender-projects/tender-projects.controller.js';
+import { MyTenderRegistrationsController } from './tender-projects/my-tender-registrations.controller.js';
 import { DealsController } from './deals/deals.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { CalendarController } from './calendar/calendar.controller.js';
@@ -43,6 +47,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
     private readonly scheduler: AuctionScheduler,
     private readonly reportQueue: ReportQueue,
     private readonly transferScheduler: TransferScheduler,
+    private readonly tenderScheduler: TenderScheduler,
     private readonly depositQueue: DepositQueue,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
   ) {}
@@ -50,6 +55,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
     await this.scheduler.close();
     await this.reportQueue.close();
     await this.transferScheduler.close();
+    await this.tenderScheduler.close();
     await this.depositQueue.close();
     await this.backend.close();
   }
@@ -91,6 +97,8 @@ export class ApiModule {
         DepositsController,
         TransferProjectsController,
         MyTransferRegistrationsController,
+        TenderProjectsController,
+        MyTenderRegistrationsController,
         DealsController,
         DealsImportController,
         ReportsController,
@@ -112,6 +120,11 @@ export class ApiModule {
           useFactory: (backend: QueueBackend) => new TransferScheduler(backend),
         },
         {
+          provide: TenderScheduler,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new TenderScheduler(backend),
+        },
+        {
           provide: DepositQueue,
           inject: [QUEUE_BACKEND],
           useFactory: (backend: QueueBackend) => new DepositQueue(backend),
@@ -126,6 +139,7 @@ export class ApiModule {
         DealImportService,
         LeaseListingsService,
         TransfersService,
+        TendersService,
         RegistrationsService,
         HealthService,
         ConnectionsCloser,

@@ -10,6 +10,7 @@ import {
 import { LeaseAuctionHost } from '@ggzy/leasing';
 import { DepositsModule } from '@ggzy/deposits';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
+import { TendersService } from '@ggzy/tenders';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { RegistrationsService } from '@ggzy/registrations';
 import { APP_CONFIG, type AppConfig, CoreModule } from '@ggzy/common';
@@ -19,12 +20,14 @@ import {
   createQueueBackend,
   type QueueBackend,
   ReportQueue,
+  TenderScheduler,
   TransferScheduler,
 } from '@ggzy/queues';
 import { ReportBuilder, ReportsService } from '@ggzy/reports';
 import { AuctionsProcessor, QUEUE_BACKEND } from './auctions.processor.js';
 import { ReportsProcessor } from './reports.processor.js';
 import { TransfersProcessor } from './transfers.processor.js';
+import { TendersProcessor } from './tenders.processor.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
 import { DepositRefundsProcessor } from './deposit-refunds.processor.js';
 
@@ -80,6 +83,13 @@ export class WorkerModule {
         RegistrationsService,
         TransfersService,
         TransfersProcessor,
+        {
+          provide: TenderScheduler,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new TenderScheduler(backend),
+        },
+        TendersService,
+        TendersProcessor,
         {
           provide: ReportQueue,
           inject: [QUEUE_BACKEND],

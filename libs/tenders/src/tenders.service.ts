@@ -30,7 +30,12 @@ import { TenderScheduler } from '@ggzy/queues';
 import { RegistrationsService } from '@ggzy/registrations';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { DepositsService } from '@ggzy/deposits';
-import { toPublicTender, toStaffTender, toTenderRegistrationView } from './tender-project.views.js';
+import {
+  toNoticeView,
+  toPublicTender,
+  toStaffTender,
+  toTenderRegistrationView,
+} from './tender-project.views.js';
 
 /** A tender's registrations, deposits and sealed bids are keyed by its id under this host type. */
 export const TENDER_HOST_TYPE = 'tender_project' as const;
@@ -278,7 +283,8 @@ export class TendersService {
         issuedOn: today,
         affectsBidPreparation: input.affectsBids,
       }).bidDeadlineOn;
-      const asked = input.bidDeadlineOn ?? current.bidDeadlineOn;
+      // Left unsaid, the deadline moves as far as the law requires (顺延) and no further.
+      const asked = input.bidDeadlineOn ?? required;
       if (asked < current.bidDeadlineOn)
         throw new DomainError(
           'DEADLINE_MOVED_EARLIER',
@@ -326,7 +332,7 @@ export class TendersService {
       return { project: { ...current, bidDeadlineOn, bidDeadlineAt }, notice };
     });
     await this.scheduleSteps(project);
-    return { notice, project: await this.staffView(project) };
+    return { notice: toNoticeView(notice), project: await this.staffView(project) };
   }
 
   /** 终止: the owner ends the tender with a public reason; every received deposit falls due. */

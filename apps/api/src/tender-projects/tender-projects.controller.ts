@@ -1,0 +1,139 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
+import { DomainError } from '@ggzy/domain';
+import { TendersService } from '@ggzy/tenders';
+import { PageQuery, UuidPipe } from '../common.dto.js';
+import {
+  CreateTenderProjectDto,
+  ListTenderProjectsQuery,
+  QualifySupplierDto,
+  TenderNoticeDto,
+  TenderReasonDto,
+  TenderRegistrationDto,
+  UpdateTenderProjectDto,
+} from './tender-projects.dto.js';
+
+/** A partial body may leave a field out, never set it to null. */
+function refuseNulls(body: object) {
+  const nulls = Object.entries(body)
+    .filter(([, value]) => value === null)
+    .map(([field]) => ({ field, problems: [`${field} may not be null`] }));
+  if (nulls.length > 0) throw new DomainError('VALIDATION_FAILED', 'the request is not valid', nulls);
+}
+
+const withoutUndefined = <T extends object>(body: T) =>
+  Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as Partial<T>;
+
+@ApiTags('construction tenders (建筑工程招投标)')
+@ApiBearerAuth()
+@Controller('tender-projects')
+export class TenderProjectsController {
+  constructor(private readonly tenders: TendersService) {}
+
+  @Post()
+  @Roles('staff')
+  @ApiOperation({ summary: 'register a tender: every statutory period checked, not public until announced' })
+  create(@CurrentUser() staff: AuthUser, @Body() body: CreateTenderProjectDto) {
+    refuseNulls(body);
+    return this.tenders.create(staff, withoutUndefined(body));
+  }
+
+  @Patch(':id')
+  @Roles('staff')
+  @ApiOperation({ summary: 'edit a registered tender; once announced, only amendments change it' })
+  edit(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: UpdateTenderProjectDto,
+  ) {
+    refuseNulls(body);
+    return this.tenders.edit(staff, id, withoutUndefined(body));
+  }
+
+  @Post(':id/announce')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({
+    summary: 'registered → announced (招标公告), bidding from the day the documents are issued',
+  })
+  announce(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.tenders.announce(staff, id);
+  }
+
+  @Post(':id/notices')
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      'publish an amendment or clarification; one that may affect the bids, < 15 days before the deadline, moves it',
+  })
+  notice(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: TenderNoticeDto) {
+    refuseNulls(body);
+    return this.tenders.publishNotice(staff, id, { ...body, documents: body.documents ?? [] });
+  }
+
+  @Post(':id/terminate')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({ summary: '终止 with a public reason (not after the award); received deposits fall due' })
+  terminate(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: TenderReasonDto,
+  ) {
+    return this.tenders.terminate(staff, id, body.reason);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'public list of announced tenders (staff also see registered ones)' })
+  list(@Query() query: ListTenderProjectsQuery, @CurrentUser() viewer?: AuthUser) {
+    return this.tenders.list(query, viewer);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'a tender with every statutory date and its notices' })
+  get(@Param('id', UuidPipe) id: string, @CurrentUser() viewer?: AuthUser) {
+    return this.tenders.get(id, viewer);
+  }
+
+  @Post(':id/registrations')
+  @Roles('bidder')
+  @ApiOperation({ summary: 'a supplier applies, from the notice until the bid deadline' })
+  register(
+    @CurrentUser() bidder: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: TenderRegistrationDto,
+  ) {
+    return this.tenders.register(bidder, id, body.organizationCode);
+  }
+
+  @Get(':id/registrations')
+  @Roles('staff', 'supervisor')
+  registrations(@Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
+    return this.tenders.registrationsOf(id, page);
+  }
+
+  @Post(':id/registrations/:regId/qualify')
+  @HttpCode(200)
+  @Roles('staff')
+  qualify(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Param('regId', UuidPipe) regId: string,
+    @Body() body: QualifySupplierDto,
+  ) {
+    return this.tenders.qualify(staff, id, regId, body.depositReceived);
+  }
+
+  @Post(':id/registrations/:regId/reject')
+  @HttpCode(200)
+  @Roles('staff')
+  reject(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Param('regId', UuidPipe) regId: string,
+    @Body() body: TenderReasonDto,
+  ) {
+    return this.tenders.reject(staff, id, regId, body.reason);
+  }
+}
