@@ -22,6 +22,7 @@ export * from './tender-rules.js';
 export * from './procurement-lifecycle.js';
 export * from './procurement-rules.js';
 export * from './evaluation-committee.js';
+export * from './expert-pool.js';
 export * from './evaluation.js';
 export * from './complaint-lifecycle.js';
 export * from './complaint-rules.js';
