@@ -20,6 +20,9 @@ import { TransferRelisting1764380000000 } from './migrations/1764380000000-trans
 import { AppendOnlyLedgers1764380000001 } from './migrations/1764380000001-append-only-ledgers.js';
 import { TimedStepIndexes1764390000000 } from './migrations/1764390000000-timed-step-indexes.js';
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
+import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
+import { ExpertEntity } from './experts/expert.entity.js';
+import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -31,6 +34,8 @@ export const ENTITIES = [
   AuditEntryEntity,
   ReportEntity,
   TransferProjectEntity,
+  ExpertEntity,
+  CommitteeDrawEntity,
 ];
 // Listed explicitly: globs over compiled files break under bundlers and ESM alike.
 export const MIGRATIONS = [
@@ -50,6 +55,7 @@ export const MIGRATIONS = [
   TransferRelisting1764380000000,
   AppendOnlyLedgers1764380000001,
   TimedStepIndexes1764390000000,
+  ExpertPool1764400000100,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

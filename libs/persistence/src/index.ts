@@ -20,3 +20,7 @@ export * from './audit-checkpoints.js';
 export * from './transfers/transfer-project.entity.js';
 export * from './transfers/transfer-projects.repository.js';
 export * from './pool-guard.js';
+export * from './experts/expert.entity.js';
+export * from './experts/experts.repository.js';
+export * from './experts/committee-draw.entity.js';
+export * from './experts/committee-draws.repository.js';

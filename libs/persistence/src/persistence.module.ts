@@ -22,6 +22,8 @@ import { BusinessCalendarRepository } from './business-calendar/business-calenda
 import { ReportsRepository } from './reports/reports.repository.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 import { TransferProjectsRepository } from './transfers/transfer-projects.repository.js';
+import { ExpertsRepository } from './experts/experts.repository.js';
+import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -35,6 +37,8 @@ const REPOSITORIES = [
   UsersRepository,
   ReportsRepository,
   TransferProjectsRepository,
+  ExpertsRepository,
+  CommitteeDrawsRepository,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {
