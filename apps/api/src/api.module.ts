@@ -5,6 +5,7 @@ import { AuthGuard, AuthModule } from '@ggzy/auth';
 import { AUCTION_HOSTS, AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { DepositsModule } from '@ggzy/deposits';
+import { ExpertPoolModule } from '@ggzy/sealed-bids';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
 import { RegistrationsService } from '@ggzy/registrations';
@@ -34,6 +35,7 @@ import { DepositsController } from './deposits/deposits.controller.js';
 import { PublicStatisticsController } from './public/statistics.controller.js';
 import { QueuesSessionController } from './admin/queues-board.js';
 import { RequestLimitsGuard } from './request-limits.guard.js';
+import { CommitteeDrawsController, ExpertsController } from './experts/experts.controller.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -64,6 +66,7 @@ export class ApiModule {
         CoreModule.forRoot(config, logger),
         PersistenceModule.forRoot('ggzy-api'),
         DepositsModule,
+        ExpertPoolModule,
         AuthModule,
         AuctionModule.forRoot(
           {
@@ -97,6 +100,8 @@ export class ApiModule {
         PublicStatisticsController,
         AuditController,
         CalendarController,
+        ExpertsController,
+        CommitteeDrawsController,
         HealthController,
       ],
       providers: [

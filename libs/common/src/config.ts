@@ -100,7 +100,12 @@ const schema = z
     /** Accepted bids per `resync` answer. */
     RESYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
     /** An expert who sat on a committee for the same owner within this many days is not drawn for it. */
-    COMMITTEE_RECENT_SITTING_DAYS: z.coerce.number().int().min(0).max(3650).default(DEFAULT_RECENT_SITTING_DAYS),
+    COMMITTEE_RECENT_SITTING_DAYS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(3650)
+      .default(DEFAULT_RECENT_SITTING_DAYS),
     /** Tests only: shifts this process's clock, to prove instances with skewed clocks stay exact. */
     CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
   })

@@ -65,7 +65,14 @@ export class CommitteeDrawsRepository {
     await manager
       .createQueryBuilder()
       .insert()
-      .into('committee_sittings', ['draw_id', 'expert_id', 'owner_org_code', 'sat_on', 'host_type', 'host_id'])
+      .into('committee_sittings', [
+        'draw_id',
+        'expert_id',
+        'owner_org_code',
+        'sat_on',
+        'host_type',
+        'host_id',
+      ])
       .values(
         draw.memberIds.map((expertId) => ({
           draw_id: draw.id,
