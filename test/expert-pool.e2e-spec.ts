@@ -427,6 +427,15 @@ describe('the expert pool and the committee draw', () => {
         { ownerOrgCode: '91350100M000100Y44' },
         { bidderOrgCodes: ['not-a-code'] },
         { needs: [{ specialty: 'Building', count: 5 }] },
+        { needs: [{ specialty: 'building', count: 2.5 }] },
+        { needs: [] },
+        {
+          needs: [
+            { specialty: 'building', count: 3 },
+            { specialty: 'building', count: 2 },
+          ],
+        },
+        { rule: null as never },
         { seed: '' },
         { today: '2026-02-30' },
         { drawnBy: 'someone' },

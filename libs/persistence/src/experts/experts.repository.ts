@@ -68,7 +68,8 @@ export class ExpertsRepository {
   async list(filter: ExpertFilter): Promise<{ items: ExpertEntity[]; total: number }> {
     const query = this.reads.getRepository(ExpertEntity).createQueryBuilder('e');
     if (filter.specialty !== undefined)
-      query.andWhere(':specialty = ANY(e.specialties)', { specialty: filter.specialty });
+      // Containment, so the GIN index on specialties serves it.
+      query.andWhere('e.specialties @> ARRAY[CAST(:specialty AS text)]', { specialty: filter.specialty });
     if (filter.availableOn) {
       const drawable = 'e.available AND (e.unavailable_until IS NULL OR e.unavailable_until < :today)';
       query.andWhere(filter.availableOn.available ? `(${drawable})` : `NOT (${drawable})`, {

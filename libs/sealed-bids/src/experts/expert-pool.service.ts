@@ -465,8 +465,25 @@ function drawRequestViolations(request: CommitteeDrawRequest): RuleViolation[] {
     !request.bidderOrgCodes.every(isUnifiedSocialCreditCode)
   )
     violations.push({ field: 'bidderOrgCodes', rule: `at most ${MAX_BIDDER_ORGS} 统一社会信用代码` });
-  if (!Array.isArray(request.needs) || !request.needs.every((need) => isSpecialtyCode(need?.specialty)))
-    violations.push({ field: 'needs', rule: 'specialty codes' });
+  // Checked here, before the composition is counted from them; the domain's draw checks them again.
+  const needs = Array.isArray(request.needs) ? request.needs : [];
+  const specialties = needs.map((need) => need?.specialty);
+  if (
+    needs.length === 0 ||
+    !specialties.every(isSpecialtyCode) ||
+    new Set(specialties).size !== specialties.length ||
+    !needs.every((need) => Number.isInteger(need.count) && need.count >= 1 && need.count <= 99)
+  )
+    violations.push({
+      field: 'needs',
+      rule: 'one or more distinct specialty codes, each with a count from 1 to 99',
+    });
+  const rule = request.rule as CommitteeRule | null | undefined;
+  if (!rule || !Number.isInteger(rule.minMembers) || rule.minMembers < 1)
+    violations.push({
+      field: 'rule',
+      rule: "the domain's committeeRule for the project (single source has none)",
+    });
   const representatives = request.ownerRepresentatives ?? 0;
   if (!Number.isInteger(representatives) || representatives < 0)
     violations.push({ field: 'ownerRepresentatives', rule: 'a whole number ≥ 0' });
