@@ -52,6 +52,13 @@ export default tseslint.config(
       ],
     },
   })),
+  // Sealed bids and the expert pool serve the tender and procurement lines and know none of them.
+  {
+    files: ['libs/sealed-bids/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '@ggzy/transfers', '@ggzy/tenders', '@ggzy/procurement', '**/leasing/**', '**/transfers/**', '**/tenders/**', '**/procurement/**'] }],
+    },
+  },
   {
     files: ['libs/domain/**/*.ts'],
     rules: {

@@ -5,6 +5,7 @@ import { AuthGuard, AuthModule } from '@ggzy/auth';
 import { AUCTION_HOSTS, AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { DepositsModule } from '@ggzy/deposits';
+import { ExpertPoolModule } from '@ggzy/sealed-bids';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
 import { TendersService } from '@ggzy/tenders';
@@ -38,6 +39,7 @@ import { DepositsController } from './deposits/deposits.controller.js';
 import { PublicStatisticsController } from './public/statistics.controller.js';
 import { QueuesSessionController } from './admin/queues-board.js';
 import { RequestLimitsGuard } from './request-limits.guard.js';
+import { CommitteeDrawsController, ExpertsController } from './experts/experts.controller.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -70,6 +72,7 @@ export class ApiModule {
         CoreModule.forRoot(config, logger),
         PersistenceModule.forRoot('ggzy-api'),
         DepositsModule,
+        ExpertPoolModule,
         AuthModule,
         AuctionModule.forRoot(
           {
@@ -105,6 +108,8 @@ export class ApiModule {
         PublicStatisticsController,
         AuditController,
         CalendarController,
+        ExpertsController,
+        CommitteeDrawsController,
         HealthController,
       ],
       providers: [

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_RECENT_SITTING_DAYS } from '@ggzy/domain';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -98,6 +99,13 @@ const schema = z
     ANONYMOUS_READ_POINTS_PER_GATEWAY_PER_SECOND: positiveInt.default(450),
     /** Accepted bids per `resync` answer. */
     RESYNC_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(200),
+    /** An expert who sat on a committee for the same owner within this many days is not drawn for it. */
+    COMMITTEE_RECENT_SITTING_DAYS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(3650)
+      .default(DEFAULT_RECENT_SITTING_DAYS),
     /** Tests only: shifts this process's clock, to prove instances with skewed clocks stay exact. */
     CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
   })

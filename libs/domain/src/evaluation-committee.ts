@@ -167,11 +167,11 @@ function drawInputViolations(input: CommitteeDrawInput): RuleViolation[] {
   return violations;
 }
 
-/** Why an expert may not sit on this project, or null. */
-function exclusionReason(
+/** Why an expert may not sit on this project, or null (the first reason that applies). */
+export function exclusionReason(
   expert: PoolExpert,
-  input: CommitteeDrawInput,
-  bidders: Set<string>,
+  input: Pick<CommitteeDrawInput, 'ownerOrgId' | 'today' | 'recentSittingDays'>,
+  bidders: ReadonlySet<string>,
 ): ExclusionReason | null {
   if (!expert.available) return 'unavailable';
   if (expert.employerOrgId === input.ownerOrgId) return 'employed_by_owner';

@@ -1,9 +1,4 @@
-import {
-  bidDeadlineInstant,
-  isUnifiedSocialCreditCode,
-  type TenderTerms,
-  tenderTermsViolations,
-} from './tender-terms.js';
+import { bidDeadlineInstant, type TenderTerms, tenderTermsViolations } from './tender-terms.js';
 
 // A made-up code in the real shape (GB 32100-2015), its check character computed by the standard.
 const VALID_CODE = '91360100MA35F6GX2N';
@@ -22,31 +17,6 @@ const TERMS: TenderTerms = {
   documents: [{ name: '招标文件.pdf', sha256: 'a'.repeat(64) }],
   bidDeadlineTime: '09:30',
 };
-
-describe('isUnifiedSocialCreditCode', () => {
-  it.each([
-    [VALID_CODE, true],
-    // Published codes of well-known companies: the weights and the alphabet are the standard's.
-    ['914403001922038216', true],
-    ['9144030071526726XG', true],
-    ['91330100799655058B', true],
-    ['91360100MA35F6GX2J', false], // wrong check character
-    ['91360100ma35f6gx2n', false], // lower case is not the code
-    ['91360100MA35F6GX2', false], // 17 characters
-    ['91360100MA35F6GX2NN', false], // 19 characters
-    ['91360100MA35F6GXIN', false], // I is not in the alphabet
-    ['', false],
-    [12345, false],
-    [null, false],
-  ])('%p → %p', (code, valid) => {
-    expect(isUnifiedSocialCreditCode(code)).toBe(valid);
-  });
-
-  it('takes a check character of 0 when the weighted sum is a multiple of 31', () => {
-    expect(isUnifiedSocialCreditCode('000000000000000000')).toBe(true);
-    expect(isUnifiedSocialCreditCode('00000000000000000Y')).toBe(false);
-  });
-});
 
 describe('tenderTermsViolations', () => {
   it('accepts complete terms, and a deposit of 0', () => {

@@ -9,6 +9,7 @@ import type { RuleViolation } from './lease-listing-schedule.js';
 import { type Fen, isFen } from './money.js';
 import { DEAL_SUBTYPES } from './reports.js';
 import { isSha256Hex } from './transfer-rules.js';
+import { isUnifiedSocialCreditCode } from './organization-code.js';
 
 /** The works' kinds, as the reports name construction subtypes. */
 export const TENDER_KINDS = Object.keys(DEAL_SUBTYPES.construction) as readonly string[];
@@ -40,23 +41,6 @@ export interface TenderTerms {
   documents: { name: string; sha256: string }[];
   /** The deadline's wall-clock time on its day, CENTRE_TZ: the opening happens then. */
   bidDeadlineTime: string;
-}
-
-// GB 32100-2015: 18 characters from this alphabet (no I, O, Z, S, V), the last a check character.
-const USCC_ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-
-/** A unified social credit code (统一社会信用代码) with a correct check character. */
-export function isUnifiedSocialCreditCode(value: unknown): value is string {
-  if (typeof value !== 'string' || value.length !== 18) return false;
-  let sum = 0;
-  for (let index = 0; index < 18; index += 1) {
-    const digit = USCC_ALPHABET.indexOf(value[index]);
-    if (digit < 0) return false;
-    if (index < 17) sum += digit * USCC_WEIGHTS[index];
-    else return digit === (31 - (sum % 31)) % 31;
-  }
-  return false;
 }
 
 /** Every form problem of a tender's terms at once (field names only, never a value). */

@@ -22,6 +22,9 @@ import { TimedStepIndexes1764390000000 } from './migrations/1764390000000-timed-
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 import { TenderProjects1764400000300 } from './migrations/1764400000300-tender-projects.js';
 import { TenderProjectEntity } from './tenders/tender-project.entity.js';
+import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
+import { ExpertEntity } from './experts/expert.entity.js';
+import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -34,6 +37,8 @@ export const ENTITIES = [
   ReportEntity,
   TransferProjectEntity,
   TenderProjectEntity,
+  ExpertEntity,
+  CommitteeDrawEntity,
 ];
 // Listed explicitly: globs over compiled files break under bundlers and ESM alike.
 export const MIGRATIONS = [
@@ -53,6 +58,7 @@ export const MIGRATIONS = [
   TransferRelisting1764380000000,
   AppendOnlyLedgers1764380000001,
   TimedStepIndexes1764390000000,
+  ExpertPool1764400000100,
   TenderProjects1764400000300,
 ];
 

@@ -22,3 +22,7 @@ export * from './transfers/transfer-projects.repository.js';
 export * from './tenders/tender-project.entity.js';
 export * from './tenders/tender-projects.repository.js';
 export * from './pool-guard.js';
+export * from './experts/expert.entity.js';
+export * from './experts/experts.repository.js';
+export * from './experts/committee-draw.entity.js';
+export * from './experts/committee-draws.repository.js';

@@ -23,6 +23,8 @@ import { ReportsRepository } from './reports/reports.repository.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 import { TransferProjectsRepository } from './transfers/transfer-projects.repository.js';
 import { TenderProjectsRepository } from './tenders/tender-projects.repository.js';
+import { ExpertsRepository } from './experts/experts.repository.js';
+import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -37,6 +39,8 @@ const REPOSITORIES = [
   ReportsRepository,
   TransferProjectsRepository,
   TenderProjectsRepository,
+  ExpertsRepository,
+  CommitteeDrawsRepository,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {
