@@ -19,6 +19,7 @@ import { BidArrival1764370000000 } from './migrations/1764370000000-bid-arrival.
 import { TransferRelisting1764380000000 } from './migrations/1764380000000-transfer-relisting.js';
 import { AppendOnlyLedgers1764380000001 } from './migrations/1764380000001-append-only-ledgers.js';
 import { TimedStepIndexes1764390000000 } from './migrations/1764390000000-timed-step-indexes.js';
+import { SealedBids1764400000200 } from './migrations/1764400000200-sealed-bids.js';
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 
 export const ENTITIES = [
@@ -50,6 +51,7 @@ export const MIGRATIONS = [
   TransferRelisting1764380000000,
   AppendOnlyLedgers1764380000001,
   TimedStepIndexes1764390000000,
+  SealedBids1764400000200,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

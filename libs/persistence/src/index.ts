@@ -20,3 +20,4 @@ export * from './audit-checkpoints.js';
 export * from './transfers/transfer-project.entity.js';
 export * from './transfers/transfer-projects.repository.js';
 export * from './pool-guard.js';
+export * from './sealed-bids/sealed-bids.repository.js';
