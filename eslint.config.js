@@ -35,6 +35,13 @@ export default tseslint.config(
     ignores: ['**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '**/leasing/**'] }] },
   },
+  // Sealed bids serve the tender and procurement lines (which call them) and know none of them.
+  {
+    files: ['libs/sealed-bids/src/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '@ggzy/transfers', '@ggzy/tenders', '@ggzy/auction'] }],
+    },
+  },
   // Lines never import each other: transfers know nothing of leases, and the reverse.
   {
     files: ['libs/transfers/**/*.ts'],

@@ -1,2 +1,5 @@
 export * from './key-ring.js';
 export * from './sealed-bids.js';
+export * from './sealed-bid-rules.js';
+export * from './sealed-bids.service.js';
+export * from './sealed-bids.module.js';
