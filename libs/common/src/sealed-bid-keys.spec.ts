@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { ConfigError, loadEnvConfig } from './config.js';
+import { createLogger } from './logger.js';
 import {
   INSTALLATION_KEK_FILE,
   resolveSealedBidKeys,
@@ -111,5 +113,24 @@ describe('the installation ring outside production', () => {
   ])('different secrets give different keys (%#)', (one, two) => {
     expect(sealedBidKeysFromSecret(one)).not.toBe(sealedBidKeysFromSecret(two));
     expect(sealedBidKeysFromSecret(one)).toBe(sealedBidKeysFromSecret(one));
+  });
+});
+
+describe('the resolved setting in a log line', () => {
+  it.each([
+    ['the config logged whole', (config: object) => config],
+    ['the config logged under a key', (config: object) => ({ config })],
+  ])('is redacted: %s', (_name, shape) => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const config = { ...loadEnvConfig({ NODE_ENV: 'test' }), SEALED_BID_KEYS: `k:${KEY}` };
+    createLogger('test', 'info', destination).info(shape(config), 'configuration');
+    expect(lines.join('')).toContain('[redacted]');
+    expect(lines.join('')).not.toContain(KEY);
   });
 });
