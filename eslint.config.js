@@ -56,7 +56,7 @@ export default tseslint.config(
   {
     files: ['libs/sealed-bids/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '@ggzy/transfers', '@ggzy/tenders', '@ggzy/procurement', '**/leasing/**', '**/transfers/**', '**/tenders/**', '**/procurement/**'] }],
+      'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '@ggzy/transfers', '@ggzy/tenders', '@ggzy/procurement', '@ggzy/auction', '**/leasing/**', '**/transfers/**', '**/tenders/**', '**/procurement/**'] }],
     },
   },
   {

@@ -234,6 +234,7 @@ describe('secrets and what must not be guessable', () => {
         staffToken: staffUser.token,
         JWT_SECRET: env.config.JWT_SECRET,
         AUDIT_HMAC_KEY: env.config.AUDIT_HMAC_KEY,
+        SEALED_BID_KEYS: env.config.SEALED_BID_KEYS.split(':')[1],
         databasePassword: decodeURIComponent(new URL(env.config.DATABASE_URL).password),
         // The owner's, when it signs in with one (the local server's postgres may not). A password
         // that is its user's name cannot be told apart from that name in a log line.

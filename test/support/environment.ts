@@ -101,6 +101,7 @@ export async function createTestEnvironment(
     ...GENEROUS_SOCKET_LIMITS,
     JWT_SECRET: randomBytes(32).toString('hex'),
     AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
+    SEALED_BID_KEYS: `test:${randomBytes(32).toString('base64')}`,
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: 100_000,
     // The same reason for the REST budget; api-request-limits.e2e-spec.ts tests it.
     API_REQUESTS_PER_ADDRESS_PER_MINUTE: 1_000_000,
@@ -127,6 +128,7 @@ export function configToEnv(config: AppConfig): NodeJS.ProcessEnv {
     DATABASE_OWNER_URL: config.DATABASE_OWNER_URL,
     JWT_SECRET: config.JWT_SECRET,
     AUDIT_HMAC_KEY: config.AUDIT_HMAC_KEY,
+    SEALED_BID_KEYS: config.SEALED_BID_KEYS,
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: String(config.REGISTRATIONS_PER_ADDRESS_PER_HOUR),
     API_REQUESTS_PER_ADDRESS_PER_MINUTE: String(config.API_REQUESTS_PER_ADDRESS_PER_MINUTE),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',

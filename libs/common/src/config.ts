@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_RECENT_SITTING_DAYS } from '@ggzy/domain';
+import { SEALED_BID_KEYS_FORMAT, sealedBidKeysProblems } from './sealed-bid-keys.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -17,6 +18,11 @@ const schema = z
       .default('ggzy_app'),
     /** Signs audit checkpoints; unset outside production → generated under DATA_DIR like JWT_SECRET. */
     AUDIT_HMAC_KEY: z.string().min(32, 'AUDIT_HMAC_KEY must be at least 32 characters').optional(),
+    /**
+     * Key-encryption keys of sealed bids (sealed-bid-keys.ts); kept out of the database that holds
+     * the wrapped keys. Unset outside production → one generated under DATA_DIR like JWT_SECRET.
+     */
+    SEALED_BID_KEYS: z.string().optional(),
     AUDIT_CHECKPOINT_INTERVAL_SECONDS: positiveInt.default(60),
     REDIS_URL: z.string().optional(),
     API_PORT: port.default(3000),
@@ -113,7 +119,17 @@ const schema = z
     if (env.CLOCK_OFFSET_MS !== 0 && env.NODE_ENV !== 'test') {
       ctx.addIssue({ code: 'custom', path: ['CLOCK_OFFSET_MS'], message: 'only tests may skew the clock' });
     }
+    // Each problem names the entry by position: the value is never echoed, it may be key material.
+    for (const problem of env.SEALED_BID_KEYS === undefined ? [] : sealedBidKeysProblems(env.SEALED_BID_KEYS))
+      ctx.addIssue({ code: 'custom', path: ['SEALED_BID_KEYS'], message: problem });
     if (env.NODE_ENV === 'production') {
+      if (!env.SEALED_BID_KEYS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['SEALED_BID_KEYS'],
+          message: `production needs SEALED_BID_KEYS (${SEALED_BID_KEYS_FORMAT}), kept out of the database`,
+        });
+      }
       if (!env.JWT_SECRET) {
         ctx.addIssue({
           code: 'custom',
@@ -165,12 +181,14 @@ export type EnvConfig = z.infer<typeof schema>;
 /** The typed configuration every process gets once the infrastructure is resolved. */
 export interface AppConfig extends Omit<
   EnvConfig,
-  'DATABASE_URL' | 'DATABASE_OWNER_URL' | 'REDIS_URL' | 'JWT_SECRET' | 'AUDIT_HMAC_KEY'
+  'DATABASE_URL' | 'DATABASE_OWNER_URL' | 'REDIS_URL' | 'JWT_SECRET' | 'AUDIT_HMAC_KEY' | 'SEALED_BID_KEYS'
 > {
   DATABASE_URL: string;
   DATABASE_OWNER_URL: string;
   JWT_SECRET: string;
   AUDIT_HMAC_KEY: string;
+  /** The sealed-bid key ring's setting; read into a KeyRing by SealedBidsModule only. */
+  SEALED_BID_KEYS: string;
   /** `null` means single-machine mode: queues and broadcasts run on PostgreSQL. */
   REDIS_URL: string | null;
 }

@@ -1,5 +1,6 @@
 export * from './config.js';
 export * from './secrets.js';
+export * from './sealed-bid-keys.js';
 export * from './clock.js';
 export * from './logger.js';
 export * from './rate-limiter.js';

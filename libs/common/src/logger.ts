@@ -16,9 +16,16 @@ export const REDACTED_LOG_PATHS = [
   'handshake.headers.authorization',
   'handshake.headers.cookie',
   'auth.token',
-  ...['password', 'passwordHash', 'accessToken', 'token', 'secret', 'JWT_SECRET', 'AUDIT_HMAC_KEY'].flatMap(
-    (key) => [key, `*.${key}`],
-  ),
+  ...[
+    'password',
+    'passwordHash',
+    'accessToken',
+    'token',
+    'secret',
+    'JWT_SECRET',
+    'AUDIT_HMAC_KEY',
+    'SEALED_BID_KEYS',
+  ].flatMap((key) => [key, `*.${key}`]),
   // A failed statement's parameters may hold a password hash or a token: the error is logged,
   // its values never are. Nor is PostgreSQL's detail ("Failing row contains (…)" repeats a
   // refused row, hash and all; "Key (…)=(…)" a value): TypeORM copies it onto the error too.

@@ -31,6 +31,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['REGISTRATION_NOT_FOUND', 404],
   ['REPORT_NOT_FOUND', 404],
   ['COMPLAINT_NOT_FOUND', 404],
+  ['SEALED_BID_NOT_FOUND', 404],
   // conflicts with the resource's state
   ['USERNAME_TAKEN', 409],
   ['INVALID_STATE_TRANSITION', 409],
@@ -46,6 +47,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['DEPOSIT_ALREADY_SETTLED', 409],
   ['PUBLICITY_NOT_ENDED', 409],
   ['SEALED_UNTIL_OPENING', 409],
+  ['SEALED_BIDS_ALREADY_OPENED', 409],
   ['COMPLAINT_NOT_PENDING', 409],
   ['DOCUMENT_REQUEST_NOT_ALLOWED', 409],
   // business rules

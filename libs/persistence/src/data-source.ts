@@ -19,6 +19,7 @@ import { BidArrival1764370000000 } from './migrations/1764370000000-bid-arrival.
 import { TransferRelisting1764380000000 } from './migrations/1764380000000-transfer-relisting.js';
 import { AppendOnlyLedgers1764380000001 } from './migrations/1764380000001-append-only-ledgers.js';
 import { TimedStepIndexes1764390000000 } from './migrations/1764390000000-timed-step-indexes.js';
+import { SealedBids1764400000200 } from './migrations/1764400000200-sealed-bids.js';
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 import { TenderProjects1764400000300 } from './migrations/1764400000300-tender-projects.js';
 import { TenderProjectEntity } from './tenders/tender-project.entity.js';
@@ -59,6 +60,7 @@ export const MIGRATIONS = [
   AppendOnlyLedgers1764380000001,
   TimedStepIndexes1764390000000,
   ExpertPool1764400000100,
+  SealedBids1764400000200,
   TenderProjects1764400000300,
 ];
 

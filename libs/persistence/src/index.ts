@@ -26,3 +26,4 @@ export * from './experts/expert.entity.js';
 export * from './experts/experts.repository.js';
 export * from './experts/committee-draw.entity.js';
 export * from './experts/committee-draws.repository.js';
+export * from './sealed-bids/sealed-bids.repository.js';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { type AppConfig, type EnvConfig, readOrCreateSecret } from '@ggzy/common';
+import { type AppConfig, type EnvConfig, readOrCreateSecret, resolveSealedBidKeys } from '@ggzy/common';
 import { appUrlFor, ensureEmbeddedPostgres } from '@ggzy/persistence';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -26,8 +26,8 @@ export async function redisAnswers(url: string, timeoutMs = 500): Promise<boolea
 /**
  * Fills the two defaults of API.md: no DATABASE_URL → the embedded PostgreSQL under
  * DATA_DIR (migrated by its superuser, used by the app role); no REDIS_URL → the local Redis
- * if it answers, else single-machine mode; no JWT_SECRET or AUDIT_HMAC_KEY (never in
- * production) → the installation's generated ones under DATA_DIR.
+ * if it answers, else single-machine mode; no JWT_SECRET, AUDIT_HMAC_KEY or SEALED_BID_KEYS
+ * (never in production) → the installation's generated ones under DATA_DIR.
  */
 export async function resolveInfrastructure(
   env: EnvConfig,
@@ -67,6 +67,7 @@ export async function resolveInfrastructure(
       REDIS_URL: redisUrl,
       JWT_SECRET: env.JWT_SECRET ?? readOrCreateSecret(env.DATA_DIR, 'jwt-secret'),
       AUDIT_HMAC_KEY: env.AUDIT_HMAC_KEY ?? readOrCreateSecret(env.DATA_DIR, 'audit-hmac-key'),
+      SEALED_BID_KEYS: resolveSealedBidKeys(env),
     },
     stopEmbedded,
   };

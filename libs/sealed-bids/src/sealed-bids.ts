@@ -182,20 +182,7 @@ export class BidSealer {
     opening: { projectId: string; opensAt: Date; now: Date },
   ): Buffer {
     requireIds({ projectId: opening.projectId });
-    if (
-      !(opening.opensAt instanceof Date) ||
-      !(opening.now instanceof Date) ||
-      Number.isNaN(opening.opensAt.getTime()) ||
-      Number.isNaN(opening.now.getTime())
-    )
-      throw new DomainError('VALIDATION_FAILED', 'the opening time and now are instants', [
-        { field: 'opensAt', rule: 'an instant' },
-        { field: 'now', rule: 'an instant' },
-      ]);
-    if (opening.now.getTime() < opening.opensAt.getTime())
-      throw new DomainError('SEALED_UNTIL_OPENING', 'sealed bids stay sealed until the opening', {
-        opensAt: opening.opensAt.toISOString(),
-      });
+    requireOpeningTime(opening);
     return this.unwrap(wrapped, opening.projectId);
   }
 
@@ -207,6 +194,27 @@ export class BidSealer {
     if (dataKey.length !== DATA_KEY_BYTES) throw tampered('project key');
     return dataKey;
   }
+}
+
+/**
+ * Refuses before `opensAt` (SEALED_UNTIL_OPENING, with the opening time — nothing else); `now` is
+ * the database's. unwrapForOpening applies it, and so does an opening that has no key to unwrap.
+ */
+export function requireOpeningTime(opening: { opensAt: Date; now: Date }): void {
+  if (
+    !(opening.opensAt instanceof Date) ||
+    !(opening.now instanceof Date) ||
+    Number.isNaN(opening.opensAt.getTime()) ||
+    Number.isNaN(opening.now.getTime())
+  )
+    throw new DomainError('VALIDATION_FAILED', 'the opening time and now are instants', [
+      { field: 'opensAt', rule: 'an instant' },
+      { field: 'now', rule: 'an instant' },
+    ]);
+  if (opening.now.getTime() < opening.opensAt.getTime())
+    throw new DomainError('SEALED_UNTIL_OPENING', 'sealed bids stay sealed until the opening', {
+      opensAt: opening.opensAt.toISOString(),
+    });
 }
 
 /**
