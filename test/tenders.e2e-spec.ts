@@ -56,22 +56,20 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
   });
 
   async function createTender(overrides: Record<string, unknown> = {}) {
-    const created = await as(staff)(request(api.url).post('/api/tender-projects'))
-      .send(body(overrides))
-      .expect(201);
+    const created = await as(staff)(request(api.url).post('/api/tenders')).send(body(overrides)).expect(201);
     return created.body as { id: string; code: string; status: string };
   }
 
   async function announcedTender(overrides: Record<string, unknown> = {}) {
     const tender = await createTender(overrides);
-    const announced = await as(staff)(
-      request(api.url).post(`/api/tender-projects/${tender.id}/announce`),
-    ).expect(200);
+    const announced = await as(staff)(request(api.url).post(`/api/tenders/${tender.id}/announce`)).expect(
+      200,
+    );
     return announced.body as { id: string; status: string; bidDeadlineOn: string; bidDeadlineAt: string };
   }
 
   const get = async (id: string, user?: TestUser) =>
-    (await as(user)(request(api.url).get(`/api/tender-projects/${id}`)).expect(200)).body;
+    (await as(user)(request(api.url).get(`/api/tenders/${id}`)).expect(200)).body;
 
   beforeAll(async () => {
     platform = await startTestPlatform();
@@ -116,7 +114,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
     ];
     const before = await tableContents(platform.env.config.DATABASE_URL, ['tender_projects', 'audit_log']);
     for (const [, overrides, code, details] of refusals) {
-      const refused = await as(staff)(request(api.url).post('/api/tender-projects')).send(body(overrides));
+      const refused = await as(staff)(request(api.url).post('/api/tenders')).send(body(overrides));
       expectError(refused, 422, code);
       expect(refused.body.details).toMatchObject(details);
     }
@@ -141,14 +139,12 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
 
   it('keeps a registered tender from the public, announces it, and opens bidding on the day the documents are issued', async () => {
     const draft = await createTender();
-    expectError(await request(api.url).get(`/api/tender-projects/${draft.id}`), 404, 'LISTING_NOT_FOUND');
-    const publicList = await request(api.url).get('/api/tender-projects').expect(200);
+    expectError(await request(api.url).get(`/api/tenders/${draft.id}`), 404, 'LISTING_NOT_FOUND');
+    const publicList = await request(api.url).get('/api/tenders').expect(200);
     expect(publicList.body.items.map((item: { id: string }) => item.id)).not.toContain(draft.id);
 
     // Documents issued today: the notice opens bidding in the same step.
-    const announced = await as(staff)(
-      request(api.url).post(`/api/tender-projects/${draft.id}/announce`),
-    ).expect(200);
+    const announced = await as(staff)(request(api.url).post(`/api/tenders/${draft.id}/announce`)).expect(200);
     expect(announced.body).toMatchObject({ status: 'bidding', announcedOn: today });
     const [deadline] = await queryRows<{ at: Date }>(
       ownerDb,
@@ -171,9 +167,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       documentsIssuedOn: addCalendarDays(today, 1),
       bidDeadlineOn: addCalendarDays(today, 21),
     });
-    const waiting = await as(staff)(
-      request(api.url).post(`/api/tender-projects/${later.id}/announce`),
-    ).expect(200);
+    const waiting = await as(staff)(request(api.url).post(`/api/tenders/${later.id}/announce`)).expect(200);
     expect(waiting.body.status).toBe('announced');
     await queryRows(ownerDb, `UPDATE tender_projects SET documents_issued_on = $2 WHERE id = $1`, [
       later.id,
@@ -194,7 +188,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
 
     // Announced twice: refused by the lifecycle table.
     expectError(
-      await as(staff)(request(api.url).post(`/api/tender-projects/${later.id}/announce`)),
+      await as(staff)(request(api.url).post(`/api/tenders/${later.id}/announce`)),
       409,
       'INVALID_STATE_TRANSITION',
     );
@@ -203,7 +197,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
   it('registers suppliers with their organisation and deposit, qualifies them, and refuses the owner', async () => {
     const tender = await announcedTender();
     const register = (user: TestUser, organizationCode: string) =>
-      as(user)(request(api.url).post(`/api/tender-projects/${tender.id}/registrations`)).send({
+      as(user)(request(api.url).post(`/api/tenders/${tender.id}/registrations`)).send({
         organizationCode,
       });
     const applied = await register(suppliers[0], SUPPLIER_CODES[0]).expect(201);
@@ -214,7 +208,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
 
     const qualify = (registrationId: string, depositReceived: boolean) =>
       as(staff)(
-        request(api.url).post(`/api/tender-projects/${tender.id}/registrations/${registrationId}/qualify`),
+        request(api.url).post(`/api/tenders/${tender.id}/registrations/${registrationId}/qualify`),
       ).send({ depositReceived });
     expectError(await qualify(applied.body.id, false), 422, 'DEPOSIT_NOT_RECEIVED');
     const qualified = await qualify(applied.body.id, true).expect(200);
@@ -238,9 +232,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
         status: 'qualified',
       }),
     ]);
-    const list = await as(staff)(
-      request(api.url).get(`/api/tender-projects/${tender.id}/registrations`),
-    ).expect(200);
+    const list = await as(staff)(request(api.url).get(`/api/tenders/${tender.id}/registrations`)).expect(200);
     expect(list.body.total).toBe(1);
 
     // Staff see how many applied; the public does not (a count before the opening invites collusion).
@@ -252,14 +244,12 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
 
     // A tender without a deposit qualifies without one.
     const free = await announcedTender({ deposit: 0 });
-    const noDeposit = await as(suppliers[1])(
-      request(api.url).post(`/api/tender-projects/${free.id}/registrations`),
-    )
+    const noDeposit = await as(suppliers[1])(request(api.url).post(`/api/tenders/${free.id}/registrations`))
       .send({ organizationCode: SUPPLIER_CODES[1] })
       .expect(201);
     expect(noDeposit.body.depositId).toBeNull();
     await as(staff)(
-      request(api.url).post(`/api/tender-projects/${free.id}/registrations/${noDeposit.body.id}/qualify`),
+      request(api.url).post(`/api/tenders/${free.id}/registrations/${noDeposit.body.id}/qualify`),
     )
       .send({ depositReceived: false })
       .expect(200);
@@ -269,16 +259,16 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
     // A deadline 20 days out: amendments until 5 days from now leave it; later ones move it.
     const tender = await announcedTender();
     const notice = (overrides: Record<string, unknown>) =>
-      as(staff)(request(api.url).post(`/api/tender-projects/${tender.id}/notices`)).send({
+      as(staff)(request(api.url).post(`/api/tenders/${tender.id}/amendments`)).send({
         kind: 'amendment',
-        summary: '第 3 章工程量清单修改',
+        text: '第 3 章工程量清单修改',
         documents: [{ name: '招标文件修改.pdf', sha256: SHA }],
-        affectsBids: true,
+        affectsBidPreparation: true,
         ...overrides,
       });
     // 20 days before the deadline is more than 15: the deadline stays.
     const early = await notice({}).expect(201);
-    expect(early.body.notice).toMatchObject({
+    expect(early.body.amendment).toMatchObject({
       kind: 'amendment',
       publishedOn: today,
       bidDeadlineBefore: addCalendarDays(today, 20),
@@ -292,14 +282,14 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       `UPDATE tender_projects SET bid_deadline_on = $2, bid_deadline_at = ($2::date + time '09:30') AT TIME ZONE 'Asia/Shanghai' WHERE id = $1`,
       [tender.id, tenDays],
     );
-    const clarification = await notice({ kind: 'clarification', affectsBids: false }).expect(201);
-    expect(clarification.body.notice.bidDeadlineAfter).toBe(tenDays);
+    const clarification = await notice({ kind: 'clarification', affectsBidPreparation: false }).expect(201);
+    expect(clarification.body.amendment.bidDeadlineAfter).toBe(tenDays);
     // Asking for a day between the old deadline and the law's is refused, with the law's day.
     const tooEarly = await notice({ bidDeadlineOn: addCalendarDays(today, 12) });
     expectError(tooEarly, 422, 'AMENDMENT_DEADLINE_TOO_EARLY');
     expect(tooEarly.body.details).toMatchObject({ earliestBidDeadlineOn: addCalendarDays(today, 15) });
     const moved = await notice({}).expect(201);
-    expect(moved.body.notice).toMatchObject({
+    expect(moved.body.amendment).toMatchObject({
       bidDeadlineBefore: tenDays,
       bidDeadlineAfter: addCalendarDays(today, 15),
     });
@@ -310,10 +300,10 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
     // Staff may ask for a later day than the law's, never an earlier one, nor one the law forbids.
     expectError(await notice({ bidDeadlineOn: addCalendarDays(today, 14) }), 422, 'DEADLINE_MOVED_EARLIER');
     const later = await notice({ bidDeadlineOn: addCalendarDays(today, 25) }).expect(201);
-    expect(later.body.notice.bidDeadlineAfter).toBe(addCalendarDays(today, 25));
+    expect(later.body.amendment.bidDeadlineAfter).toBe(addCalendarDays(today, 25));
 
     const shown = await get(tender.id);
-    expect(shown.notices.map((n: { kind: string }) => n.kind)).toEqual([
+    expect(shown.amendments.map((n: { kind: string }) => n.kind)).toEqual([
       'amendment',
       'clarification',
       'amendment',
@@ -324,17 +314,15 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
 
   it('terminates with a public reason; received deposits fall due; no termination after the opening stage allows', async () => {
     const tender = await announcedTender();
-    const applied = await as(suppliers[2])(
-      request(api.url).post(`/api/tender-projects/${tender.id}/registrations`),
-    )
+    const applied = await as(suppliers[2])(request(api.url).post(`/api/tenders/${tender.id}/registrations`))
       .send({ organizationCode: SUPPLIER_CODES[2] })
       .expect(201);
     await as(staff)(
-      request(api.url).post(`/api/tender-projects/${tender.id}/registrations/${applied.body.id}/qualify`),
+      request(api.url).post(`/api/tenders/${tender.id}/registrations/${applied.body.id}/qualify`),
     )
       .send({ depositReceived: true })
       .expect(200);
-    const terminated = await as(staff)(request(api.url).post(`/api/tender-projects/${tender.id}/terminate`))
+    const terminated = await as(staff)(request(api.url).post(`/api/tenders/${tender.id}/terminate`))
       .send({ reason: '项目资金未落实,终止招标' })
       .expect(200);
     expect(terminated.body).toMatchObject({
@@ -352,7 +340,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
     );
     expect(deposit.refund_due_on).not.toBeNull();
     expectError(
-      await as(staff)(request(api.url).post(`/api/tender-projects/${tender.id}/terminate`)).send({
+      await as(staff)(request(api.url).post(`/api/tenders/${tender.id}/terminate`)).send({
         reason: '再次',
       }),
       409,
@@ -360,7 +348,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
     );
     // A terminated tender takes no more registrations.
     expectError(
-      await as(suppliers[3])(request(api.url).post(`/api/tender-projects/${tender.id}/registrations`)).send({
+      await as(suppliers[3])(request(api.url).post(`/api/tenders/${tender.id}/registrations`)).send({
         organizationCode: SUPPLIER_CODES[0],
       }),
       422,
@@ -372,19 +360,24 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
     const openApi = (await request(api.url).get('/docs-json').expect(200)).body;
     const paths = Object.keys(openApi.paths);
     for (const path of [
-      '/api/tender-projects',
-      '/api/tender-projects/{id}',
-      '/api/tender-projects/{id}/announce',
-      '/api/tender-projects/{id}/notices',
-      '/api/tender-projects/{id}/terminate',
-      '/api/tender-projects/{id}/registrations',
-      '/api/tender-projects/{id}/registrations/{regId}/qualify',
-      '/api/tender-projects/{id}/registrations/{regId}/reject',
+      '/api/tenders',
+      '/api/tenders/{id}',
+      '/api/tenders/{id}/announce',
+      '/api/tenders/{id}/amendments',
+      '/api/tenders/{id}/terminate',
+      '/api/tenders/{id}/registrations',
+      '/api/tenders/{id}/registrations/{regId}/qualify',
+      '/api/tenders/{id}/registrations/{regId}/reject',
       '/api/me/tender-registrations',
     ])
       expect(paths).toContain(path);
     expect(Object.keys(openApi.components.schemas)).toEqual(
-      expect.arrayContaining(['CreateTenderProjectDto', 'TenderNoticeDto', 'TenderRegistrationDto']),
+      expect.arrayContaining([
+        'CreateTenderProjectDto',
+        'TenderAmendmentDto',
+        'TenderRegistrationDto',
+        'SealedBidDto',
+      ]),
     );
   });
 
@@ -397,13 +390,13 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
     type Case = [string, 'get' | 'post' | 'patch', string, TestUser | undefined, unknown, number, string];
     const bidder = suppliers[3];
     const cases: Case[] = [
-      ['create: anonymous', 'post', '/api/tender-projects', undefined, body(), 401, 'UNAUTHENTICATED'],
-      ['create: a bidder', 'post', '/api/tender-projects', bidder, body(), 403, 'FORBIDDEN'],
-      ['create: a supervisor', 'post', '/api/tender-projects', supervisor, body(), 403, 'FORBIDDEN'],
+      ['create: anonymous', 'post', '/api/tenders', undefined, body(), 401, 'UNAUTHENTICATED'],
+      ['create: a bidder', 'post', '/api/tenders', bidder, body(), 403, 'FORBIDDEN'],
+      ['create: a supervisor', 'post', '/api/tenders', supervisor, body(), 403, 'FORBIDDEN'],
       [
         'create: unknown field',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ reserve: 1 }),
         400,
@@ -412,7 +405,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'create: estimate in yuan',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ estimatedPrice: 1.5 }),
         400,
@@ -421,7 +414,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'create: estimate as a string',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ estimatedPrice: '100' }),
         400,
@@ -430,7 +423,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'create: unsafe estimate',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ estimatedPrice: 2 ** 53 }),
         400,
@@ -439,7 +432,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'create: bad org code',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ ownerOrgCode: '91360100MA35F6GX2J' }),
         400,
@@ -448,7 +441,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'create: lower-case org code',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ ownerOrgCode: OWNER_CODE.toLowerCase() }),
         400,
@@ -457,7 +450,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'create: unknown kind',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ kind: 'bridge' }),
         400,
@@ -466,7 +459,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'create: 31 February',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ bidDeadlineOn: '2027-02-31' }),
         400,
@@ -475,25 +468,17 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'create: time 24:00',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ bidDeadlineTime: '24:00' }),
         400,
         'VALIDATION_FAILED',
       ],
-      [
-        'create: null title',
-        'post',
-        '/api/tender-projects',
-        staff,
-        body({ title: null }),
-        400,
-        'VALIDATION_FAILED',
-      ],
+      ['create: null title', 'post', '/api/tenders', staff, body({ title: null }), 400, 'VALIDATION_FAILED'],
       [
         'create: title too long',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ title: 'x'.repeat(201) }),
         400,
@@ -502,7 +487,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'create: document hash upper case',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ documents: [{ name: 'a', sha256: 'C'.repeat(64) }] }),
         400,
@@ -511,7 +496,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'create: deadline before the sale ends',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ bidDeadlineOn: addCalendarDays(today, 3) }),
         400,
@@ -520,7 +505,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'create: prequalification (not built)',
         'post',
-        '/api/tender-projects',
+        '/api/tenders',
         staff,
         body({ applicationsDueOn: addCalendarDays(today, 12) }),
         400,
@@ -529,7 +514,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'edit: announced',
         'patch',
-        `/api/tender-projects/${tender.id}`,
+        `/api/tenders/${tender.id}`,
         staff,
         { title: '新' },
         409,
@@ -538,26 +523,18 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'edit: 19 days',
         'patch',
-        `/api/tender-projects/${draft.id}`,
+        `/api/tenders/${draft.id}`,
         staff,
         { bidDeadlineOn: addCalendarDays(today, 19) },
         422,
         'BID_PERIOD_TOO_SHORT',
       ],
-      ['edit: bad id', 'patch', '/api/tender-projects/not-a-uuid', staff, { title: '新' }, 400, 'INVALID_ID'],
-      [
-        'edit: missing',
-        'patch',
-        `/api/tender-projects/${missing}`,
-        staff,
-        { title: '新' },
-        404,
-        'LISTING_NOT_FOUND',
-      ],
+      ['edit: bad id', 'patch', '/api/tenders/not-a-uuid', staff, { title: '新' }, 400, 'INVALID_ID'],
+      ['edit: missing', 'patch', `/api/tenders/${missing}`, staff, { title: '新' }, 404, 'LISTING_NOT_FOUND'],
       [
         'announce: a bidder',
         'post',
-        `/api/tender-projects/${draft.id}/announce`,
+        `/api/tenders/${draft.id}/announce`,
         bidder,
         undefined,
         403,
@@ -566,7 +543,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'announce: missing',
         'post',
-        `/api/tender-projects/${missing}/announce`,
+        `/api/tenders/${missing}/announce`,
         staff,
         undefined,
         404,
@@ -575,7 +552,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'get: a draft, anonymous',
         'get',
-        `/api/tender-projects/${draft.id}`,
+        `/api/tenders/${draft.id}`,
         undefined,
         undefined,
         404,
@@ -584,85 +561,77 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'get: a draft, a bidder',
         'get',
-        `/api/tender-projects/${draft.id}`,
+        `/api/tenders/${draft.id}`,
         bidder,
         undefined,
         404,
         'LISTING_NOT_FOUND',
       ],
-      ['get: upper-case junk id', 'get', '/api/tender-projects/ZZZ', undefined, undefined, 400, 'INVALID_ID'],
+      ['get: upper-case junk id', 'get', '/api/tenders/ZZZ', undefined, undefined, 400, 'INVALID_ID'],
       [
         'list: unknown status',
         'get',
-        '/api/tender-projects?status=won',
+        '/api/tenders?status=won',
         undefined,
         undefined,
         400,
         'VALIDATION_FAILED',
       ],
+      ['list: limit 0', 'get', '/api/tenders?limit=0', undefined, undefined, 400, 'VALIDATION_FAILED'],
       [
-        'list: limit 0',
-        'get',
-        '/api/tender-projects?limit=0',
-        undefined,
-        undefined,
-        400,
-        'VALIDATION_FAILED',
-      ],
-      [
-        'notice: a draft',
+        'amendment: a draft',
         'post',
-        `/api/tender-projects/${draft.id}/notices`,
+        `/api/tenders/${draft.id}/amendments`,
         staff,
-        { kind: 'clarification', summary: '澄清', affectsBids: false },
+        { kind: 'clarification', text: '澄清', affectsBidPreparation: false },
         409,
         'INVALID_STATE_TRANSITION',
       ],
       [
-        'notice: unknown kind',
+        'amendment: unknown kind',
         'post',
-        `/api/tender-projects/${tender.id}/notices`,
+        `/api/tenders/${tender.id}/amendments`,
         staff,
-        { kind: 'memo', summary: '澄清', affectsBids: false },
+        { kind: 'memo', text: '澄清', affectsBidPreparation: false },
         400,
         'VALIDATION_FAILED',
       ],
       [
-        'notice: no summary',
+        'amendment: no summary',
         'post',
-        `/api/tender-projects/${tender.id}/notices`,
+        `/api/tenders/${tender.id}/amendments`,
         staff,
-        { kind: 'clarification', summary: '', affectsBids: false },
+        { kind: 'clarification', text: '', affectsBidPreparation: false },
         400,
         'VALIDATION_FAILED',
       ],
       [
-        'notice: affectsBids missing',
+        'amendment: affectsBidPreparation missing',
         'post',
-        `/api/tender-projects/${tender.id}/notices`,
+        `/api/tenders/${tender.id}/amendments`,
         staff,
-        { kind: 'clarification', summary: '澄清' },
+        { kind: 'clarification', text: '澄清' },
         400,
         'VALIDATION_FAILED',
       ],
       [
-        'notice: a bidder',
+        'amendment: a bidder',
         'post',
-        `/api/tender-projects/${tender.id}/notices`,
+        `/api/tenders/${tender.id}/amendments`,
         bidder,
-        { kind: 'clarification', summary: '澄清', affectsBids: false },
+        { kind: 'clarification', text: '澄清', affectsBidPreparation: false },
         403,
         'FORBIDDEN',
       ],
       [
-        'notice: earlier deadline',
+        'amendment: earlier deadline',
         'post',
-        `/api/tender-projects/${tender.id}/notices`,
+        `/api/tenders/${tender.id}/amendments`,
         staff,
         {
           kind: 'clarification',
-          summary: '澄清',
-          affectsBids: false,
+          text: '澄清',
+          affectsBidPreparation: false,
           bidDeadlineOn: addCalendarDays(today, 19),
         },
         422,
@@ -671,7 +640,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'terminate: no reason',
         'post',
-        `/api/tender-projects/${tender.id}/terminate`,
+        `/api/tenders/${tender.id}/terminate`,
         staff,
         {},
         400,
@@ -680,7 +649,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'terminate: a supervisor',
         'post',
-        `/api/tender-projects/${tender.id}/terminate`,
+        `/api/tenders/${tender.id}/terminate`,
         supervisor,
         { reason: '终止' },
         403,
@@ -689,7 +658,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'register: staff',
         'post',
-        `/api/tender-projects/${tender.id}/registrations`,
+        `/api/tenders/${tender.id}/registrations`,
         staff,
         { organizationCode: SUPPLIER_CODES[0] },
         403,
@@ -698,7 +667,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'register: anonymous',
         'post',
-        `/api/tender-projects/${tender.id}/registrations`,
+        `/api/tenders/${tender.id}/registrations`,
         undefined,
         { organizationCode: SUPPLIER_CODES[0] },
         401,
@@ -707,7 +676,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'register: no org code',
         'post',
-        `/api/tender-projects/${tender.id}/registrations`,
+        `/api/tenders/${tender.id}/registrations`,
         bidder,
         {},
         400,
@@ -716,7 +685,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'register: a draft',
         'post',
-        `/api/tender-projects/${draft.id}/registrations`,
+        `/api/tenders/${draft.id}/registrations`,
         bidder,
         { organizationCode: SUPPLIER_CODES[0] },
         404,
@@ -725,7 +694,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'registrations: a bidder',
         'get',
-        `/api/tender-projects/${tender.id}/registrations`,
+        `/api/tenders/${tender.id}/registrations`,
         bidder,
         undefined,
         403,
@@ -734,7 +703,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'qualify: missing registration',
         'post',
-        `/api/tender-projects/${tender.id}/registrations/${missing}/qualify`,
+        `/api/tenders/${tender.id}/registrations/${missing}/qualify`,
         staff,
         { depositReceived: true },
         404,
@@ -743,7 +712,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'qualify: bad registration id',
         'post',
-        `/api/tender-projects/${tender.id}/registrations/x/qualify`,
+        `/api/tenders/${tender.id}/registrations/x/qualify`,
         staff,
         { depositReceived: true },
         400,
@@ -752,7 +721,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'qualify: depositReceived a string',
         'post',
-        `/api/tender-projects/${tender.id}/registrations/${missing}/qualify`,
+        `/api/tenders/${tender.id}/registrations/${missing}/qualify`,
         staff,
         { depositReceived: 'yes' },
         400,
@@ -761,7 +730,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       [
         'reject: no reason',
         'post',
-        `/api/tender-projects/${tender.id}/registrations/${missing}/reject`,
+        `/api/tenders/${tender.id}/registrations/${missing}/reject`,
         staff,
         {},
         400,

@@ -5,7 +5,7 @@ import { AuthGuard, AuthModule } from '@ggzy/auth';
 import { AUCTION_HOSTS, AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { DepositsModule } from '@ggzy/deposits';
-import { ExpertPoolModule } from '@ggzy/sealed-bids';
+import { ExpertPoolModule, SealedBidsModule } from '@ggzy/sealed-bids';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
 import { TendersService } from '@ggzy/tenders';
@@ -73,6 +73,7 @@ export class ApiModule {
         PersistenceModule.forRoot('ggzy-api'),
         DepositsModule,
         ExpertPoolModule,
+        SealedBidsModule,
         AuthModule,
         AuctionModule.forRoot(
           {

@@ -8,6 +8,7 @@ import {
   TenderScheduler,
   TENDERS_QUEUE,
   tenderBiddingOpensStep,
+  tenderOpeningStep,
 } from '@ggzy/queues';
 import { TendersService } from '@ggzy/tenders';
 import { QUEUE_BACKEND } from './auctions.processor.js';
@@ -83,6 +84,8 @@ export class TendersProcessor implements OnApplicationBootstrap, OnModuleDestroy
     switch (name) {
       case 'tender-bidding-opens':
         return this.openBidding(data.projectId);
+      case 'tender-opening':
+        return this.openBids(data.projectId, String(job.id));
       case 'tender-sweep':
         return this.sweep();
     }
@@ -94,18 +97,31 @@ export class TendersProcessor implements OnApplicationBootstrap, OnModuleDestroy
     return { opened: opened !== null };
   }
 
+  private async openBids(projectId: string, jobId: string) {
+    const result = await this.tenders.openBids(projectId, jobId);
+    if (result.opened)
+      this.logger.info(
+        { projectId, validBids: result.validBids, status: result.status },
+        'tender bids opened',
+      );
+    return result;
+  }
+
   private async sweep() {
     const due = await this.tenders.dueWork();
     for (const projectId of due.biddingDue) await this.openBidding(projectId);
-    return { biddingDue: due.biddingDue.length };
+    for (const projectId of due.openingDue) await this.openBids(projectId, TENDER_SWEEPER_ID);
+    return { biddingDue: due.biddingDue.length, openingDue: due.openingDue.length };
   }
 
   /** The same paged rebuild as the other lines' (TimedSteps.rebuild). */
   private rebuildPendingJobs(): Promise<number> {
     return this.scheduler.steps.rebuild(
       (afterId, limit) => this.tenders.timedPage(afterId, limit),
-      (project) =>
-        project.biddingOpensAt ? [tenderBiddingOpensStep(project.id, project.biddingOpensAt)] : [],
+      (project) => [
+        ...(project.biddingOpensAt ? [tenderBiddingOpensStep(project.id, project.biddingOpensAt)] : []),
+        tenderOpeningStep(project.id, project.openingAt),
+      ],
     );
   }
 }

@@ -11,6 +11,7 @@ import { LeaseAuctionHost } from '@ggzy/leasing';
 import { DepositsModule } from '@ggzy/deposits';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
 import { TendersService } from '@ggzy/tenders';
+import { SealedBidsModule } from '@ggzy/sealed-bids';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { RegistrationsService } from '@ggzy/registrations';
 import { APP_CONFIG, type AppConfig, CoreModule } from '@ggzy/common';
@@ -48,6 +49,7 @@ export class WorkerModule {
         CoreModule.forRoot(config, logger),
         PersistenceModule.forRoot('ggzy-worker'),
         DepositsModule,
+        SealedBidsModule,
         AuctionModule.forRoot(
           {
             provide: LIVE_EVENTS,

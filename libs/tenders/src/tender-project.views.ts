@@ -9,7 +9,7 @@ export function toNoticeView(notice: TenderNotice) {
   return {
     id: notice.id,
     kind: notice.kind,
-    summary: notice.summary,
+    text: notice.summary,
     documents: notice.documents,
     affectsBids: notice.affectsBids,
     publishedOn: notice.publishedOn,
@@ -54,7 +54,7 @@ export function toPublicTender(project: TenderProjectEntity, notices: TenderNoti
     openedAt: iso(project.openedAt),
     failedReason: project.failedReason,
     terminationReason: project.terminationReason,
-    notices: notices.map(toNoticeView),
+    amendments: notices.map(toNoticeView),
   };
 }
 

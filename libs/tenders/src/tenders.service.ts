@@ -30,6 +30,7 @@ import { TenderScheduler } from '@ggzy/queues';
 import { RegistrationsService } from '@ggzy/registrations';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { DepositsService } from '@ggzy/deposits';
+import { type BidContent, type OpeningRecord, SealedBidsService } from '@ggzy/sealed-bids';
 import {
   toNoticeView,
   toPublicTender,
@@ -39,7 +40,8 @@ import {
 
 /** A tender's registrations, deposits and sealed bids are keyed by its id under this host type. */
 export const TENDER_HOST_TYPE = 'tender_project' as const;
-export const tenderHost = (projectId: string): RegistrationHost => ({
+/** One host for registrations, deposits and sealed bids alike. */
+export const tenderHost = (projectId: string): RegistrationHost & { hostType: typeof TENDER_HOST_TYPE } => ({
   hostType: TENDER_HOST_TYPE,
   hostId: projectId,
 });
@@ -116,6 +118,7 @@ export class TendersService {
     private readonly registrationRows: RegistrationsRepository,
     private readonly registrations: RegistrationsService,
     private readonly deposits: DepositsService,
+    private readonly sealedBids: SealedBidsService,
     private readonly audit: AuditLogRepository,
     private readonly scheduler: TenderScheduler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -229,7 +232,12 @@ export class TendersService {
       const input = termsOf(current);
       this.checkProject(input);
       this.checkNotInPast(input, today);
-      return { changes: { announcedOn: today }, data: { announcedOn: today } };
+      return {
+        changes: { announcedOn: today },
+        data: { announcedOn: today },
+        // The data key the suppliers' bids are sealed with exists from the notice on.
+        after: (manager) => this.sealedBids.createKey(manager, tenderHost(projectId)),
+      };
     });
     const opened =
       project.documentsIssuedOn <= project.announcedOn! ? await this.openBidding(project.id) : null;
@@ -332,7 +340,7 @@ export class TendersService {
       return { project: { ...current, bidDeadlineOn, bidDeadlineAt }, notice };
     });
     await this.scheduleSteps(project);
-    return { notice: toNoticeView(notice), project: await this.staffView(project) };
+    return { amendment: toNoticeView(notice), project: await this.staffView(project) };
   }
 
   /** 终止: the owner ends the tender with a public reason; every received deposit falls due. */
@@ -451,6 +459,150 @@ export class TendersService {
       );
     if (now.getTime() >= project.bidDeadlineAt.getTime())
       throw new DomainError('BIDDING_CLOSED', 'the bid deadline has passed');
+  }
+
+  // --- sealed bids ---------------------------------------------------------------------------
+
+  /**
+   * A qualified supplier submits or replaces its sealed bid while bidding is open, before the
+   * deadline by the database's clock. Answered with a receipt: never the price.
+   */
+  async submitBid(bidder: AuthUser, projectId: string, content: BidContent) {
+    return this.dataSource.transaction(async (manager) => {
+      const { project, now } = await this.lockForBidding(manager, bidder, projectId);
+      return toBidReceipt(
+        projectId,
+        await this.sealedBids.submit(manager, tenderHost(project.id), bidder.id, content, now),
+      );
+    });
+  }
+
+  /** The supplier withdraws its bid before the deadline (投标文件的撤回). */
+  async withdrawBid(bidder: AuthUser, projectId: string) {
+    return this.dataSource.transaction(async (manager) => {
+      const { project, now } = await this.lockForBidding(manager, bidder, projectId);
+      return toBidReceipt(
+        projectId,
+        await this.sealedBids.withdraw(manager, tenderHost(project.id), bidder.id, now),
+      );
+    });
+  }
+
+  /** The supplier's own bids: receipts; after the opening, also its price as opened. */
+  async myBids(bidder: AuthUser, page: { limit: number; offset: number }) {
+    const { items, total } = await this.registrations.listOfBidder(
+      TENDER_HOST_TYPE,
+      bidder.id,
+      page.limit,
+      page.offset,
+    );
+    const bids = await Promise.all(
+      items.map(async (registration) => {
+        const host = tenderHost(registration.hostId);
+        const [own, opening] = await Promise.all([
+          this.sealedBids.mine(null, host, bidder.id),
+          this.sealedBids.opening(null, host),
+        ]);
+        const opened = opening?.bids.find((bid) => bid.bidderId === bidder.id) ?? null;
+        return {
+          projectId: registration.hostId,
+          registrationStatus: registration.status,
+          bid: own ? toBidReceipt(registration.hostId, own) : null,
+          opened: opened
+            ? { price: opened.price, valid: opened.valid, invalidReason: opened.invalidReason }
+            : null,
+        };
+      }),
+    );
+    return { items: bids, total };
+  }
+
+  /**
+   * The opening (开标), the worker's step at the deadline: decrypts every bid and publishes the
+   * record, bidding → opened; fewer than 3 valid bids → failed (流标), deposits due for refund.
+   * Exactly once: the project's lock and status decide, and the opening record is written once.
+   */
+  async openBids(
+    projectId: string,
+    jobId: string,
+  ): Promise<{ opened: boolean; status?: TenderStatus; validBids?: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const current = await this.projects.lockById(manager, projectId);
+      if (!current || current.status !== 'bidding') return { opened: false };
+      const now = await this.projects.databaseNow(manager);
+      // Early by the database's clock (a job on a fast worker): the sweeper opens it when due.
+      if (now.getTime() < current.bidDeadlineAt.getTime()) return { opened: false };
+      const record = await this.sealedBids.open(manager, tenderHost(projectId), {
+        opensAt: current.bidDeadlineAt,
+        now,
+        jobId,
+      });
+      const opened = this.transition(current.status, 'open_bids');
+      const enough = record.validCount >= MIN_BIDS;
+      const status = enough ? opened : this.transition(opened, 'fail');
+      await this.projects.update(manager, projectId, {
+        status,
+        openedAt: record.openedAt,
+        ...(enough ? {} : { failedReason: TOO_FEW_BIDS_REASON }),
+      });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: null,
+        action: 'tender.open_bids',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: {
+          from: current.status,
+          to: opened,
+          jobId,
+          validBids: record.validCount,
+          bids: record.submittedCount,
+        },
+      });
+      if (!enough) {
+        await this.audit.append(manager, {
+          at: now,
+          actorId: null,
+          action: 'tender.fail',
+          entityType: ENTITY_TYPE,
+          entityId: projectId,
+          data: { from: opened, to: status, reason: TOO_FEW_BIDS_REASON, validBids: record.validCount },
+        });
+        await this.deposits.settleOnClose(manager, tenderHost(projectId), { sold: false }, now, null);
+      }
+      return { opened: true, status, validBids: record.validCount };
+    });
+  }
+
+  /** The public opening record (开标记录), once the bids are opened: every bidder and price. */
+  async openingRecord(projectId: string) {
+    const project = await this.mustFind(projectId);
+    const record = project.openedAt ? await this.sealedBids.opening(null, tenderHost(projectId)) : null;
+    if (!record)
+      throw new DomainError('SEALED_UNTIL_OPENING', 'the bids are opened at the deadline', {
+        opensAt: project.bidDeadlineAt.toISOString(),
+      });
+    return toPublicOpening(record);
+  }
+
+  /** The project locked for a bid step: bidding, before the deadline, the bidder qualified. */
+  private async lockForBidding(manager: EntityManager, bidder: AuthUser, projectId: string) {
+    if (!bidder.roles.includes('bidder')) throw new DomainError('FORBIDDEN', 'only suppliers submit bids');
+    const project = await this.mustLock(manager, projectId);
+    if (project.status === INITIAL_STATUS) throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
+    const now = await this.projects.databaseNow(manager);
+    if (project.status === 'announced')
+      throw new DomainError('BIDDING_NOT_OPEN', `bidding opens on ${project.documentsIssuedOn}`, {
+        documentsIssuedOn: project.documentsIssuedOn,
+      });
+    if (project.status !== 'bidding' || now.getTime() >= project.bidDeadlineAt.getTime())
+      throw new DomainError('BIDDING_CLOSED', 'bids are no longer taken', {
+        bidDeadlineAt: project.bidDeadlineAt.toISOString(),
+      });
+    const registration = await this.registrationRows.findOf(tenderHost(projectId), bidder.id, manager);
+    if (!registration || registration.status !== 'qualified')
+      throw new DomainError('NOT_QUALIFIED', 'only qualified suppliers may bid');
+    return { project, now };
   }
 
   // --- the worker's scans ---------------------------------------------------------------------
@@ -583,3 +735,44 @@ function termsOf(project: TenderProjectEntity): TenderProjectInput {
 
 /** Fewer than 3 valid bids at the opening: 流标 (招标投标法 第28条). */
 export const TOO_FEW_BIDS_REASON = `有效投标人少于${MIN_BIDS}个,依法重新招标`;
+
+/** What a supplier is shown of its own bid: proof of what was stored (the seal's SHA-256). */
+function toBidReceipt(
+  projectId: string,
+  own: {
+    id: string;
+    version: number;
+    status: string;
+    submittedAt: Date;
+    receipt: string;
+    withdrawnAt?: Date;
+  },
+) {
+  return {
+    projectId,
+    bidId: own.id,
+    version: own.version,
+    status: own.status,
+    submittedAt: own.submittedAt.toISOString(),
+    withdrawnAt: own.withdrawnAt?.toISOString() ?? null,
+    sealSha256: own.receipt,
+  };
+}
+
+/** The opening record as the public reads it: each bidder by name, its price and documents. */
+function toPublicOpening(record: OpeningRecord) {
+  return {
+    openedAt: record.openedAt.toISOString(),
+    submittedCount: record.submittedCount,
+    validCount: record.validCount,
+    bids: record.bids.map((bid) => ({
+      bidderName: bid.bidderName,
+      price: bid.price,
+      documents: bid.documents,
+      submittedAt: bid.submittedAt,
+      sealSha256: bid.receipt,
+      valid: bid.valid,
+      invalidReason: bid.invalidReason,
+    })),
+  };
+}

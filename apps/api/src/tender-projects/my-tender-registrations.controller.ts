@@ -6,13 +6,20 @@ import { PageQuery } from '../common.dto.js';
 
 @ApiTags('construction tenders (建筑工程招投标)')
 @ApiBearerAuth()
-@Controller('me/tender-registrations')
+@Controller('me')
 export class MyTenderRegistrationsController {
   constructor(private readonly tenders: TendersService) {}
 
-  @Get()
+  @Get('tender-registrations')
   @Roles('bidder')
-  mine(@CurrentUser() bidder: AuthUser, @Query() page: PageQuery) {
+  registrations(@CurrentUser() bidder: AuthUser, @Query() page: PageQuery) {
     return this.tenders.myRegistrations(bidder, page);
+  }
+
+  /** Receipts of the supplier's own sealed bids; after each opening, its price as opened. */
+  @Get('tender-bids')
+  @Roles('bidder')
+  bids(@CurrentUser() bidder: AuthUser, @Query() page: PageQuery) {
+    return this.tenders.myBids(bidder, page);
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
 import { DomainError } from '@ggzy/domain';
@@ -8,7 +8,8 @@ import {
   CreateTenderProjectDto,
   ListTenderProjectsQuery,
   QualifySupplierDto,
-  TenderNoticeDto,
+  SealedBidDto,
+  TenderAmendmentDto,
   TenderReasonDto,
   TenderRegistrationDto,
   UpdateTenderProjectDto,
@@ -27,7 +28,7 @@ const withoutUndefined = <T extends object>(body: T) =>
 
 @ApiTags('construction tenders (建筑工程招投标)')
 @ApiBearerAuth()
-@Controller('tender-projects')
+@Controller('tenders')
 export class TenderProjectsController {
   constructor(private readonly tenders: TendersService) {}
 
@@ -61,15 +62,21 @@ export class TenderProjectsController {
     return this.tenders.announce(staff, id);
   }
 
-  @Post(':id/notices')
+  @Post(':id/amendments')
   @Roles('staff')
   @ApiOperation({
     summary:
       'publish an amendment or clarification; one that may affect the bids, < 15 days before the deadline, moves it',
   })
-  notice(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: TenderNoticeDto) {
+  amend(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: TenderAmendmentDto) {
     refuseNulls(body);
-    return this.tenders.publishNotice(staff, id, { ...body, documents: body.documents ?? [] });
+    return this.tenders.publishNotice(staff, id, {
+      kind: body.kind,
+      summary: body.text,
+      documents: body.documents ?? [],
+      affectsBids: body.affectsBidPreparation,
+      ...(body.bidDeadlineOn !== undefined ? { bidDeadlineOn: body.bidDeadlineOn } : {}),
+    });
   }
 
   @Post(':id/terminate')
@@ -135,5 +142,30 @@ export class TenderProjectsController {
     @Body() body: TenderReasonDto,
   ) {
     return this.tenders.reject(staff, id, regId, body.reason);
+  }
+
+  @Put(':id/bid')
+  @Roles('bidder')
+  @ApiOperation({
+    summary:
+      'a qualified supplier submits or replaces its sealed bid before the deadline → a receipt, never the price',
+  })
+  submitBid(@CurrentUser() bidder: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: SealedBidDto) {
+    return this.tenders.submitBid(bidder, id, { price: body.price, documents: body.documents ?? [] });
+  }
+
+  @Delete(':id/bid')
+  @Roles('bidder')
+  @ApiOperation({ summary: 'the supplier withdraws its sealed bid before the deadline' })
+  withdrawBid(@CurrentUser() bidder: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.tenders.withdrawBid(bidder, id);
+  }
+
+  @Get(':id/opening-record')
+  @ApiOperation({
+    summary: 'the opening record (开标记录), public once the bids are opened: every bidder and price',
+  })
+  openingRecord(@Param('id', UuidPipe) id: string) {
+    return this.tenders.openingRecord(id);
   }
 }

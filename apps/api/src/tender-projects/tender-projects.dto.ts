@@ -144,16 +144,16 @@ export class ListTenderProjectsQuery extends PageQuery {
   status?: TenderStatus;
 }
 
-export class TenderNoticeDto {
+export class TenderAmendmentDto {
   @ApiProperty({ enum: ['amendment', 'clarification'], description: '修改 or 澄清' })
   @IsIn(['amendment', 'clarification'])
   kind!: 'amendment' | 'clarification';
 
-  @ApiProperty({ maxLength: MAX_TENDER_TEXT_LENGTH })
+  @ApiProperty({ maxLength: MAX_TENDER_TEXT_LENGTH, description: 'what changes or is clarified (public)' })
   @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_TENDER_TEXT_LENGTH)
-  summary!: string;
+  text!: string;
 
   @ApiPropertyOptional({ type: [DocumentDto], maxItems: MAX_TENDER_DOCUMENTS, default: [] })
   @IsOptional()
@@ -168,9 +168,12 @@ export class TenderNoticeDto {
       'may it affect how bids are prepared? Then, under 15 days before the deadline, the deadline moves',
   })
   @IsBoolean()
-  affectsBids!: boolean;
+  affectsBidPreparation!: boolean;
 
-  @ApiPropertyOptional({ example: '2026-12-28', description: 'a later deadline than the law requires' })
+  @ApiPropertyOptional({
+    example: '2026-12-28',
+    description: 'a later deadline than the law requires (left out: moved only as far as the law requires)',
+  })
   @IsOptional()
   @CalendarDate()
   bidDeadlineOn?: string;

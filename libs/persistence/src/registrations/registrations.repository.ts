@@ -24,8 +24,14 @@ export class RegistrationsRepository {
     return (manager ?? this.dataSource.manager).getRepository(RegistrationEntity).findOneBy({ ...host, id });
   }
 
-  findOf(host: RegistrationHost, bidderId: string): Promise<RegistrationEntity | null> {
-    return this.registrations.findOneBy({ ...host, bidderId });
+  findOf(
+    host: RegistrationHost,
+    bidderId: string,
+    manager?: EntityManager,
+  ): Promise<RegistrationEntity | null> {
+    return (manager ?? this.dataSource.manager)
+      .getRepository(RegistrationEntity)
+      .findOneBy({ ...host, bidderId });
   }
 
   async insert(
