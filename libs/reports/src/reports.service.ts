@@ -86,14 +86,7 @@ export class ReportsService {
 
   static checkPeriod(from: string, to: string): void {
     const problem = periodProblem(from, to);
-    if (problem) {
-      throw new DomainError(
-        problem === 'from is after to' || problem.startsWith('a report covers')
-          ? 'INVALID_PERIOD'
-          : 'VALIDATION_FAILED',
-        problem,
-      );
-    }
+    if (problem) throw new DomainError(problem.code, problem.message);
   }
 
   /** Queues a build, or returns the identical one already queued or running. */

@@ -1,0 +1,229 @@
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import type { TestEnvironment } from './support/environment.js';
+import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
+import { createOperator, type TestUser } from './support/factories.js';
+import { expectError, queryRows, tableContents } from './support/checks.js';
+import { buildReport, requestReport, waitForReport } from './support/reports.js';
+
+/**
+ * What an attacker tried against the reports capability (issue 8 review): each answer is a 4xx
+ * with a code, nothing is written, and nothing they can send makes the platform answer 500.
+ */
+const deal = (n: number, overrides: Record<string, unknown> = {}) => ({
+  category: 'construction',
+  subtype: 'building',
+  title: `攻击测试第${n}号工程`,
+  amount: 1_000_000 + n,
+  winnerName: '江西建工第三建筑有限责任公司',
+  closedAt: '2018-03-12T02:00:00Z',
+  externalRef: `ATK-${n}`,
+  ...overrides,
+});
+
+/** A deal written straight into the table, as records kept from before the import checked them. */
+async function insertLegacyDeal(
+  databaseUrl: string,
+  values: { subtype: string | null; amount: string; closedAt: string; ref: string },
+) {
+  await queryRows(
+    databaseUrl,
+    `INSERT INTO deals (category, subtype, source_type, source_id, title, amount, winner_id, winner_name, closed_at, external_ref)
+     VALUES ('construction', $1, 'import', NULL, '旧记录', $2, NULL, '某公司', $3, $4)`,
+    [values.subtype, values.amount, values.closedAt, values.ref],
+  );
+}
+
+describe('reports under attack (issue 8 review)', () => {
+  let platform: TestPlatform;
+  let env: TestEnvironment;
+  let api: RunningHttpApp;
+  let staff: TestUser;
+  let supervisor: TestUser;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    ({ env, api } = platform);
+    staff = await createOperator(env.config, api.url, 'staff');
+    supervisor = await createOperator(env.config, api.url, 'supervisor');
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  const importJson = (body: unknown, user: TestUser = staff) =>
+    request(api.url)
+      .post('/api/deals/import')
+      .auth(user.token, { type: 'bearer' })
+      .send(body as object);
+  const upload = (content: Buffer, fileName: string, user: TestUser = staff) =>
+    request(api.url)
+      .post('/api/deals/import/file')
+      .auth(user.token, { type: 'bearer' })
+      .attach('file', content, fileName);
+
+  it('refuses years outside 1990–2200 on every period and date filter with a 400, never a 500', async () => {
+    const before = await tableContents(env.config.DATABASE_URL);
+    const anonymous = (path: string) => request(api.url).get(path);
+    for (const query of [
+      'from=9999-12-31&to=9999-12-31',
+      'from=2018-01-01&to=9999-12-31',
+      'from=2201-01-01&to=2201-01-31',
+      'from=1989-12-01&to=1990-01-31',
+    ]) {
+      expectError(await anonymous(`/api/public/statistics?${query}`), 400, 'INVALID_PERIOD');
+    }
+    for (const query of ['to=9999-12-31', 'from=9999-12-31', 'from=1900-01-01', 'to=2201-01-01']) {
+      expectError(
+        await request(api.url).get(`/api/deals?${query}`).auth(staff.token, { type: 'bearer' }),
+        400,
+        'VALIDATION_FAILED',
+      );
+    }
+    for (const body of [
+      { from: '9999-01-01', to: '9999-12-31' },
+      { from: '2200-06-01', to: '2201-01-31' },
+    ]) {
+      expectError(
+        await request(api.url)
+          .post('/api/reports/transactions')
+          .auth(staff.token, { type: 'bearer' })
+          .send(body),
+        400,
+        'INVALID_PERIOD',
+      );
+    }
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
+    // The edges themselves are fine.
+    await anonymous('/api/public/statistics?from=2200-12-01&to=2200-12-31').expect(200);
+    await request(api.url)
+      .get('/api/deals?from=1990-01-01&to=2200-12-31')
+      .auth(staff.token, { type: 'bearer' })
+      .expect(200);
+  });
+
+  it('takes no inherited name as a category or subtype, and ignores such headers', async () => {
+    const before = await tableContents(env.config.DATABASE_URL);
+    const response = await importJson({
+      deals: [
+        deal(1, { category: 'toString' }),
+        deal(2, { category: '__proto__' }),
+        deal(3, { subtype: 'constructor' }),
+        deal(4, { subtype: '__proto__' }),
+        deal(5, { subtype: 'hasOwnProperty' }),
+      ],
+    });
+    const errors = (
+      expectError(response, 400, 'IMPORT_ROWS_INVALID').details as {
+        errors: { row: number; field: string; code: string }[];
+      }
+    ).errors;
+    expect(errors.map((error) => [error.row, error.field, error.code])).toEqual([
+      [1, 'category', 'UNKNOWN_CATEGORY'],
+      [2, 'category', 'UNKNOWN_CATEGORY'],
+      [3, 'subtype', 'UNKNOWN_SUBTYPE'],
+      [4, 'subtype', 'UNKNOWN_SUBTYPE'],
+      [5, 'subtype', 'UNKNOWN_SUBTYPE'],
+    ]);
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
+
+    const csv = [
+      'constructor,__proto__,类别,项目名称,成交金额(元),成交单位,成交时间,外部编号',
+      'x,y,建筑工程,表头测试,100,某公司,2018-01-05,ATK-HEADERS',
+    ].join('\n');
+    const uploaded = await upload(Buffer.from(csv, 'utf8'), 'headers.csv').expect(200);
+    expect(uploaded.body).toEqual({
+      received: 1,
+      created: 1,
+      unchanged: 0,
+      ignoredColumns: ['constructor', '__proto__'],
+    });
+  });
+
+  it('labels a stored subtype that shadows an Object member as text, in the report and its exports', async () => {
+    for (const [index, subtype] of ['constructor', '__proto__', 'hasOwnProperty'].entries()) {
+      await insertLegacyDeal(env.config.DATABASE_URL, {
+        subtype,
+        amount: '100',
+        closedAt: `2002-03-0${index + 1}T02:00:00Z`,
+        ref: `ATK-LEGACY-${subtype}`,
+      });
+    }
+    const report = await buildReport(api.url, staff, { from: '2002-01-01', to: '2002-12-31' });
+    const construction = report.result!.categories.find((entry) => entry.category === 'construction')!;
+    expect(construction.subtypes.map((entry) => [entry.subtype, entry.label]).sort()).toEqual([
+      ['__proto__', '__proto__'],
+      ['constructor', 'constructor'],
+      ['hasOwnProperty', 'hasOwnProperty'],
+    ]);
+    const csv = await request(api.url)
+      .get(`/api/reports/${report.id}/export?format=csv`)
+      .auth(staff.token, { type: 'bearer' })
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect((csv.body as Buffer).toString('utf8')).not.toContain('[object');
+    const xlsx = await request(api.url)
+      .get(`/api/reports/${report.id}/export?format=xlsx`)
+      .auth(staff.token, { type: 'bearer' })
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    const labels: unknown[] = [];
+    workbook.getWorksheet('成交清单')!.eachRow((row, number) => {
+      if (number > 1) labels.push(row.getCell(3).value);
+    });
+    expect(labels.sort()).toEqual(['__proto__', 'constructor', 'hasOwnProperty']);
+  });
+
+  it('caps a deal at 10^13 fen, and answers sums past 2^53 fen with a 422, never a 500', async () => {
+    const before = await tableContents(env.config.DATABASE_URL);
+    const response = await importJson({
+      deals: [
+        deal(10, { amount: Number.MAX_SAFE_INTEGER, closedAt: '2003-01-05T02:00:00Z' }),
+        deal(11, { amount: undefined, amountYuan: '100000000000.01', closedAt: '2003-01-05T02:00:00Z' }),
+        deal(12, { amount: 10_000_000_000_000, closedAt: '2003-01-05T02:00:00Z' }),
+      ],
+    });
+    const errors = (
+      expectError(response, 400, 'IMPORT_ROWS_INVALID').details as {
+        errors: { row: number; field: string; code: string }[];
+      }
+    ).errors;
+    expect(errors.map((error) => [error.row, error.field, error.code])).toEqual([
+      [1, 'amount', 'AMOUNT_TOO_LARGE'],
+      [2, 'amountYuan', 'AMOUNT_TOO_LARGE'],
+    ]);
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
+
+    // Records from before the cap: two of 2^53 − 1 fen in one year.
+    for (const ref of ['ATK-HUGE-1', 'ATK-HUGE-2']) {
+      await insertLegacyDeal(env.config.DATABASE_URL, {
+        subtype: null,
+        amount: String(Number.MAX_SAFE_INTEGER),
+        closedAt: '2004-06-01T02:00:00Z',
+        ref,
+      });
+    }
+    expectError(
+      await request(api.url).get('/api/public/statistics?from=2004-01-01&to=2004-12-31'),
+      422,
+      'REPORT_TOTAL_TOO_LARGE',
+    );
+    const { id } = await requestReport(api.url, supervisor, { from: '2004-01-01', to: '2004-12-31' });
+    const failed = await waitForReport(api.url, supervisor, id);
+    expect(failed.status).toBe('failed');
+    expect(failed.reason).toMatch(/2\^53/);
+  });
+});
