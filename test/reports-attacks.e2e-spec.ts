@@ -5,6 +5,7 @@ import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './sup
 import { createOperator, type TestUser } from './support/factories.js';
 import { expectError, queryRows, tableContents } from './support/checks.js';
 import { buildReport, requestReport, waitForReport } from './support/reports.js';
+import { IMPORT_FILE_MAX_BYTES } from '../libs/reports/src/deal-import.service.js';
 
 /**
  * What an attacker tried against the reports capability (issue 8 review): each answer is a 4xx
@@ -225,5 +226,101 @@ describe('reports under attack (issue 8 review)', () => {
     const failed = await waitForReport(api.url, supervisor, id);
     expect(failed.status).toBe('failed');
     expect(failed.reason).toMatch(/2\^53/);
+  });
+
+  const HEADER = ['category', 'subtype', 'title', 'amountYuan', 'winnerName', 'closedAt', 'externalRef'];
+  const sheetRow = (n: number, title = `表格第${n}号工程`) => [
+    'construction',
+    'building',
+    title,
+    100,
+    '某公司',
+    '2018-01-05',
+    `ATK-SHEET-${n}`,
+  ];
+  async function xlsxOf(rows: unknown[][]): Promise<Buffer> {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('成交记录');
+    sheet.addRow(HEADER);
+    for (const row of rows) sheet.addRow(row);
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
+  const csvOf = (rows: unknown[][]) =>
+    Buffer.from([HEADER, ...rows].map((row) => row.join(',')).join('\n'), 'utf8');
+
+  it('stops reading a spreadsheet at row 10,001 and at a cell past 1,000 characters, writing nothing', async () => {
+    const before = await tableContents(env.config.DATABASE_URL);
+    const tooMany = Array.from({ length: 10_001 }, (_, index) => sheetRow(index));
+    const xlsx = await xlsxOf(tooMany);
+    let started = Date.now();
+    const xlsxRefused = expectError(await upload(xlsx, 'many.xlsx'), 413, 'IMPORT_TOO_LARGE');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(xlsxRefused.details).toEqual({ limit: 10_000, receivedAtLeast: 10_001 });
+    started = Date.now();
+    expectError(await upload(csvOf(tooMany), 'many.csv'), 413, 'IMPORT_TOO_LARGE');
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    const long = '长'.repeat(1_001);
+    const xlsxLong = expectError(
+      await upload(await xlsxOf([sheetRow(1), sheetRow(2, long)]), 'long.xlsx'),
+      413,
+      'IMPORT_CELL_TOO_LONG',
+    );
+    expect(xlsxLong.details).toEqual({ row: 3, column: 3, limit: 1_000 });
+    const csvLong = expectError(
+      await upload(csvOf([sheetRow(1), sheetRow(2, long)]), 'long.csv'),
+      413,
+      'IMPORT_CELL_TOO_LONG',
+    );
+    expect(csvLong.details).toEqual({ row: 3, column: 3, limit: 1_000 });
+    // One cell far past the parser's record buffer.
+    expectError(
+      await upload(csvOf([sheetRow(1, 'x'.repeat(2_000_000))]), 'huge-cell.csv'),
+      413,
+      'IMPORT_CELL_TOO_LONG',
+    );
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
+  });
+
+  it('refuses an XLSX that unpacks past 64 MB before parsing it', async () => {
+    const before = await tableContents(env.config.DATABASE_URL);
+    const bomb = await xlsxOf([sheetRow(1, 'a'.repeat(70 * 1024 * 1024))]);
+    expect(bomb.length).toBeLessThan(IMPORT_FILE_MAX_BYTES);
+    const refused = expectError(await upload(bomb, 'bomb.xlsx'), 413, 'IMPORT_UNPACKED_TOO_LARGE');
+    expect(refused.details).toEqual({ limit: 64 * 1024 * 1024 });
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
+  });
+
+  it('refuses two columns for one field, and files whose content is not what their name says', async () => {
+    const before = await tableContents(env.config.DATABASE_URL);
+    const twoRefs = [
+      '类别,项目名称,成交金额(元),成交单位,成交时间,externalRef,项目编号',
+      '建筑工程,两个编号,100,某公司,2018-01-05,ATK-A,ATK-B',
+    ].join('\n');
+    const duplicate = expectError(
+      await upload(Buffer.from(twoRefs, 'utf8'), 'two-refs.csv'),
+      400,
+      'INVALID_IMPORT_FILE',
+    );
+    expect(duplicate.details).toEqual({
+      duplicateFields: ['externalRef'],
+      duplicateHeaders: ['externalRef', '项目编号'],
+    });
+    const goodCsv = csvOf([sheetRow(1)]);
+    const asExe = await request(api.url)
+      .post('/api/deals/import/file')
+      .auth(staff.token, { type: 'bearer' })
+      .attach('file', goodCsv, { filename: 'a.exe', contentType: 'text/csv' });
+    expectError(asExe, 400, 'INVALID_IMPORT_FILE');
+    const xlsx = await xlsxOf([sheetRow(1)]);
+    expectError(await upload(xlsx, 'deals.csv'), 400, 'INVALID_IMPORT_FILE');
+    expectError(await upload(goodCsv, 'deals.xlsx'), 400, 'INVALID_IMPORT_FILE');
+    expectError(
+      await upload(Buffer.concat([goodCsv, Buffer.from([0xff, 0xfe, 0x00])]), 'latin.csv'),
+      400,
+      'INVALID_IMPORT_FILE',
+    );
+    expectError(await upload(Buffer.from('类别\u0000,x\n', 'utf8'), 'nul.csv'), 400, 'INVALID_IMPORT_FILE');
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
   });
 });

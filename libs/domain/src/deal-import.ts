@@ -13,6 +13,8 @@ import {
 } from './reports.js';
 
 export const MAX_IMPORT_ROWS = 10_000;
+/** The longest spreadsheet cell read: the longest field (a title) is 500 characters. */
+export const MAX_IMPORT_CELL_CHARS = 1_000;
 
 export const IMPORT_FIELDS = [
   'category',
