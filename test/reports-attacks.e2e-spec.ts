@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import type { TestEnvironment } from './support/environment.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
-import { createOperator, type TestUser } from './support/factories.js';
+import { createOperator, registerBidder, type TestUser } from './support/factories.js';
 import { expectError, queryRows, tableContents } from './support/checks.js';
 import { buildReport, requestReport, waitForReport } from './support/reports.js';
 import { IMPORT_FILE_MAX_BYTES } from '../libs/reports/src/deal-import.service.js';
@@ -321,6 +321,65 @@ describe('reports under attack (issue 8 review)', () => {
       'INVALID_IMPORT_FILE',
     );
     expectError(await upload(Buffer.from('类别\u0000,x\n', 'utf8'), 'nul.csv'), 400, 'INVALID_IMPORT_FILE');
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
+  });
+
+  it('parses the 8 MB import body only for a valid staff token; anyone else gets the general 1 MB limit', async () => {
+    const bidder = await registerBidder(api.url);
+    const before = await tableContents(env.config.DATABASE_URL);
+    const rows = Array.from({ length: 6_000 }, (_, index) => deal(200_000 + index));
+    const body = JSON.stringify({ deals: rows });
+    expect(body.length).toBeGreaterThan(1024 * 1024);
+    const post = (token?: string) => {
+      const call = request(api.url).post('/api/deals/import').set('Content-Type', 'application/json');
+      return (token ? call.auth(token, { type: 'bearer' }) : call).send(body);
+    };
+    expectError(await post(), 413, 'PAYLOAD_TOO_LARGE');
+    expectError(await post(bidder.token), 413, 'PAYLOAD_TOO_LARGE');
+    expectError(await post(supervisor.token), 413, 'PAYLOAD_TOO_LARGE');
+    expectError(await post('forged.token.value'), 413, 'PAYLOAD_TOO_LARGE');
+    expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
+    // Small bodies still get the guards' answers.
+    expectError(await importJson({ deals: [deal(300)] }, bidder), 403, 'FORBIDDEN');
+    expectError(
+      await request(api.url)
+        .post('/api/deals/import')
+        .send({ deals: [deal(301)] }),
+      401,
+      'UNAUTHENTICATED',
+    );
+    const imported = await post(staff.token).expect(200);
+    expect(imported.body).toEqual({ received: 6_000, created: 6_000, unchanged: 0 });
+  });
+
+  it('refuses an object with more than 200 keys before validating it, and lists at most 100 problems', async () => {
+    const before = await tableContents(env.config.DATABASE_URL);
+    const manyKeys = Object.fromEntries(Array.from({ length: 50_000 }, (_, index) => [`k${index}`, 1]));
+    const started = Date.now();
+    const response = await request(api.url).post('/api/auth/register').send(manyKeys);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(expectError(response, 400, 'TOO_MANY_KEYS').details).toEqual({
+      field: 'body',
+      keys: 50_000,
+      limit: 200,
+    });
+    expect(response.text.length).toBeLessThan(1_000);
+    const nested = await importJson({
+      deals: [Object.fromEntries(Array.from({ length: 201 }, (_, index) => [`f${index}`, 'x']))],
+    });
+    expect(expectError(nested, 400, 'TOO_MANY_KEYS').details).toMatchObject({ field: 'deals.0', keys: 201 });
+
+    const unknownFields = Object.fromEntries(Array.from({ length: 150 }, (_, index) => [`u${index}`, 1]));
+    const listed = expectError(
+      await request(api.url)
+        .post('/api/auth/register')
+        .send({ username: 'someone', password: 'long enough password', ...unknownFields }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(listed.details).toHaveLength(100);
+    const [, problems] = /(\d+) problems, the first 100 listed/.exec(listed.message) ?? [];
+    expect(Number(problems)).toBeGreaterThanOrEqual(150);
     expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
   });
 });
