@@ -6,6 +6,8 @@ import { createOperator, registerBidder, type TestUser } from './support/factori
 import { expectError, queryRows, tableContents } from './support/checks.js';
 import { buildReport, requestReport, waitForReport } from './support/reports.js';
 import { IMPORT_FILE_MAX_BYTES } from '../libs/reports/src/deal-import.service.js';
+import { createQueueBackend } from '../libs/queues/src/queue-backend.js';
+import { REPORTS_QUEUE, reportJobId } from '../libs/queues/src/report-jobs.js';
 
 /**
  * What an attacker tried against the reports capability (issue 8 review): each answer is a 4xx
@@ -226,6 +228,19 @@ describe('reports under attack (issue 8 review)', () => {
     const failed = await waitForReport(api.url, supervisor, id);
     expect(failed.status).toBe('failed');
     expect(failed.reason).toMatch(/2\^53/);
+    // The same answer every time: failed at the first attempt, not retried.
+    const backend = createQueueBackend(env.config);
+    const queue = backend.createQueue(REPORTS_QUEUE);
+    try {
+      const job = await queue.getJob(reportJobId(id));
+      expect({ attemptsMade: job?.attemptsMade, state: await job?.getState() }).toEqual({
+        attemptsMade: 1,
+        state: 'failed',
+      });
+    } finally {
+      await queue.close();
+      await backend.close();
+    }
   });
 
   const HEADER = ['category', 'subtype', 'title', 'amountYuan', 'winnerName', 'closedAt', 'externalRef'];
@@ -381,5 +396,53 @@ describe('reports under attack (issue 8 review)', () => {
     const [, problems] = /(\d+) problems, the first 100 listed/.exec(listed.message) ?? [];
     expect(Number(problems)).toBeGreaterThanOrEqual(150);
     expect(await tableContents(env.config.DATABASE_URL)).toEqual(before);
+  });
+
+  it('lets one person have at most 5 reports queued or running; identical requests are still shared', async () => {
+    await platform.stopWorker();
+    const ids: string[] = [];
+    try {
+      const post = (user: TestUser, from: string, to: string) =>
+        request(api.url)
+          .post('/api/reports/transactions')
+          .auth(user.token, { type: 'bearer' })
+          .send({ from, to });
+      // Ten at once: the count and the insert are one step, so exactly five get in.
+      const burst = await Promise.all(
+        Array.from({ length: 10 }, (_, index) =>
+          post(supervisor, `2010-${String(index + 1).padStart(2, '0')}-01`, '2010-12-31'),
+        ),
+      );
+      expect(burst.map((response) => response.status).sort()).toEqual([
+        ...Array(5).fill(202),
+        ...Array(5).fill(429),
+      ]);
+      const refused = burst.find((response) => response.status === 429)!;
+      expectError(refused, 429, 'RATE_LIMITED');
+      expect(refused.headers['retry-after']).toBe('5');
+      const accepted = burst.filter((response) => response.status === 202);
+      ids.push(...accepted.map((response) => response.body.id as string));
+      // An identical request shares the queued report, over the limit or not.
+      const acceptedFrom = (
+        await queryRows<{ period_from: string }>(
+          env.config.DATABASE_URL,
+          `SELECT to_char(period_from, 'YYYY-MM-DD') AS period_from FROM reports WHERE id = $1`,
+          [ids[0]],
+        )
+      )[0].period_from;
+      const shared = await post(supervisor, acceptedFrom, '2010-12-31').expect(202);
+      expect(shared.body.id).toBe(ids[0]);
+      // Someone else's limit is their own.
+      await post(staff, '2011-01-01', '2011-12-31').expect(202);
+      const rows = await queryRows<{ n: string }>(
+        env.config.DATABASE_URL,
+        `SELECT count(*) AS n FROM reports WHERE period_to = '2010-12-31'`,
+      );
+      expect(Number(rows[0].n)).toBe(5);
+    } finally {
+      await platform.startWorker();
+    }
+    for (const id of ids) expect((await waitForReport(api.url, supervisor, id)).status).toBe('done');
+    await requestReport(api.url, supervisor, { from: '2012-01-01', to: '2012-12-31' });
   });
 });
