@@ -1,3 +1,4 @@
+import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import type { TestEnvironment } from './support/environment.js';
@@ -444,5 +445,66 @@ describe('reports under attack (issue 8 review)', () => {
     }
     for (const id of ids) expect((await waitForReport(api.url, supervisor, id)).status).toBe('done');
     await requestReport(api.url, supervisor, { from: '2012-01-01', to: '2012-12-31' });
+  });
+
+  it('writes text a spreadsheet would evaluate with a leading apostrophe, in the CSV and the XLSX', async () => {
+    await importJson({
+      deals: [
+        deal(400, {
+          title: '=HYPERLINK("http://evil.example","点击")',
+          winnerName: '-2+3',
+          externalRef: '@SUM(A1)',
+          closedAt: '2005-03-01T02:00:00Z',
+        }),
+        deal(401, {
+          title: '+86 工程',
+          winnerName: '普通公司',
+          externalRef: 'ATK-PLAIN',
+          closedAt: '2005-03-02T02:00:00Z',
+        }),
+      ],
+    }).expect(200);
+    await insertLegacyDeal(env.config.DATABASE_URL, {
+      subtype: '-1+1',
+      amount: '100',
+      closedAt: '2005-04-01T02:00:00Z',
+      ref: 'ATK-LEGACY-FORMULA',
+    });
+    const report = await buildReport(api.url, staff, { from: '2005-01-01', to: '2005-12-31' });
+    const download = (format: string) =>
+      request(api.url)
+        .get(`/api/reports/${report.id}/export?format=${format}`)
+        .auth(staff.token, { type: 'bearer' })
+        .buffer(true)
+        .parse((response, done) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+    const csv = parseCsv((await download('csv')).body as Buffer, {
+      bom: true,
+      relax_column_count: true,
+    }) as string[][];
+    const subtypeCells = csv.filter((row) => row[0] === '建筑工程').map((row) => row[1]);
+    expect(subtypeCells).toContain("'-1+1");
+    expect(subtypeCells).not.toContain('-1+1');
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await download('xlsx')).body as unknown as ArrayBuffer);
+    const listed: unknown[][] = [];
+    workbook.getWorksheet('成交清单')!.eachRow((row, number) => {
+      if (number > 1) listed.push([3, 4, 5, 6, 8].map((column) => row.getCell(column).value));
+    });
+    expect(listed).toEqual(
+      expect.arrayContaining([
+        ['房屋建筑', '\'=HYPERLINK("http://evil.example","点击")', "'-2+3", 1_000_400 / 100, "'@SUM(A1)"],
+        ['房屋建筑', "'+86 工程", '普通公司', 1_000_401 / 100, 'ATK-PLAIN'],
+        ["'-1+1", '旧记录', '某公司', 1, 'ATK-LEGACY-FORMULA'],
+      ]),
+    );
+    const summaryLabels: unknown[] = [];
+    workbook.getWorksheet('汇总')!.eachRow((row) => summaryLabels.push(row.getCell(2).value));
+    expect(summaryLabels).toContain("'-1+1");
   });
 });
