@@ -30,9 +30,14 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   app.use((request: Request, response: Response, next: NextFunction) =>
     (request.path.startsWith('/docs') ? docsHeaders : apiHeaders)(request, response, next),
   );
-  // 10,000 historical deals do not fit the general 1 MB limit: that one route gets more.
-  // Registered first, so the general parser sees the body already read and passes it on.
-  app.use('/api/deals/import', json({ limit: '8mb' }));
+  // 10,000 historical deals do not fit the general 1 MB limit: that one route gets more, but only
+  // for a valid staff token, checked before a byte is parsed. Anyone else gets the general limit
+  // (and the guards' 401/403). Registered first, so the general parser sees the body already read.
+  const importBody = json({ limit: '8mb' });
+  const tokens = app.get(TokenService);
+  app.use('/api/deals/import', (request: Request, response: Response, next: NextFunction) =>
+    isStaff(tokens, request) ? importBody(request, response, next) : next(),
+  );
   app.useBodyParser('json', { limit: '1mb' });
   app.use(
     pinoHttp({
@@ -70,6 +75,16 @@ export async function createApiApp(config: AppConfig, logger: Logger): Promise<N
   }
   SwaggerModule.setup('docs', app, document);
   return app;
+}
+
+/** True only for a valid token with the staff role; any problem is left for the guards to answer. */
+function isStaff(tokens: TokenService, request: Request): boolean {
+  try {
+    const user = tokens.fromAuthorizationHeader(request.headers.authorization);
+    return user !== undefined && hasAnyRole(user, ['staff']);
+  } catch {
+    return false;
+  }
 }
 
 const DOCS_PATHS = /^\/docs(-json|-yaml)?(\/|$)/;

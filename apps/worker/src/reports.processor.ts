@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Job, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, type Worker } from 'bullmq';
 import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
 import { DomainError } from '@ggzy/domain';
 import { ReportsRepository } from '@ggzy/persistence';
@@ -108,14 +108,15 @@ export class ReportsProcessor implements OnApplicationBootstrap, OnModuleDestroy
       this.logger.info({ reportId, deals: result.total.count }, 'report done');
       return { reportId, deals: result.total.count };
     } catch (error) {
-      const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      // Rule violations explain themselves; anything else stays in the log, with an id to find it.
-      const reason =
-        error instanceof DomainError || error instanceof RangeError
-          ? error.message
-          : `the report could not be built (job ${job.id}, attempt ${job.attemptsMade + 1})`;
+      // Rule violations explain themselves and fail the same way every time: no retry. Anything
+      // else (a lost connection) is retried, and stays in the log with an id to find it.
+      const deterministic = error instanceof DomainError || error instanceof RangeError;
+      const lastAttempt = deterministic || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      const reason = deterministic
+        ? error.message
+        : `the report could not be built (job ${job.id}, attempt ${job.attemptsMade + 1})`;
       if (lastAttempt) await this.reports.fail(reportId, reason);
-      throw error;
+      throw deterministic ? new UnrecoverableError(reason) : error;
     }
   }
 }

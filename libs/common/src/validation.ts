@@ -24,20 +24,35 @@ function onlyInvalidIds(errors: ValidationError[]): boolean {
   );
 }
 
+/** Problems listed in one answer: the rest are counted in the message, not sent. */
+export const MAX_LISTED_PROBLEMS = 100;
+
 function validationError(errors: ValidationError[], message: string): DomainError {
   const details = describe(errors);
   if (onlyInvalidIds(errors)) return new DomainError('INVALID_ID', details[0].problems[0], details);
-  return new DomainError('VALIDATION_FAILED', message, details);
+  if (details.length <= MAX_LISTED_PROBLEMS) return new DomainError('VALIDATION_FAILED', message, details);
+  return new DomainError(
+    'VALIDATION_FAILED',
+    `${message}: ${details.length} problems, the first ${MAX_LISTED_PROBLEMS} listed`,
+    details.slice(0, MAX_LISTED_PROBLEMS),
+  );
 }
 
 const options = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 
 /**
- * PostgreSQL cannot store U+0000 in text: a NUL that reached an INSERT would fail there, as a
- * 500 whose logged statement carries every other parameter. So it is refused at the edge, in
- * any string at any depth.
+ * The most keys one object of a request may have. Real bodies have a few dozen at most (an
+ * import row has 7); validating an object with tens of thousands of keys costs seconds and
+ * answers with megabytes of problems, so such a body is refused before validation.
  */
-function refuseNulCharacters(value: unknown, field = ''): void {
+export const MAX_KEYS_PER_OBJECT = 200;
+
+/**
+ * Checks every value at any depth before validation: objects have at most MAX_KEYS_PER_OBJECT
+ * keys (TOO_MANY_KEYS), and no text holds U+0000 — PostgreSQL cannot store it, so a NUL that
+ * reached an INSERT would fail there, as a 500 whose logged statement carries every other parameter.
+ */
+function refuseHostileShapes(value: unknown, field = ''): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000'))
       throw new DomainError('VALIDATION_FAILED', 'text may not contain the NUL character (U+0000)', [
@@ -45,14 +60,22 @@ function refuseNulCharacters(value: unknown, field = ''): void {
       ]);
     return;
   }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, child] of Object.entries(value as Record<string, unknown>))
-    refuseNulCharacters(child, field ? `${field}.${key}` : key);
+  // An uploaded file's bytes are data, not fields: its own readers check it.
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return;
+  const keys = Object.keys(value);
+  if (!Array.isArray(value) && keys.length > MAX_KEYS_PER_OBJECT)
+    throw new DomainError('TOO_MANY_KEYS', `an object has at most ${MAX_KEYS_PER_OBJECT} keys`, {
+      field: field || 'body',
+      keys: keys.length,
+      limit: MAX_KEYS_PER_OBJECT,
+    });
+  for (const key of keys)
+    refuseHostileShapes((value as Record<string, unknown>)[key], field ? `${field}.${key}` : key);
 }
 
 class EdgeValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata) {
-    refuseNulCharacters(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
+    refuseHostileShapes(value, metadata.type === 'param' ? (metadata.data ?? '') : '');
     return super.transform(value, metadata);
   }
 }
@@ -71,7 +94,7 @@ export function validatePayload<T extends object>(type: new () => T, payload: un
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     throw new DomainError('VALIDATION_FAILED', 'the payload must be a JSON object');
   }
-  refuseNulCharacters(payload);
+  refuseHostileShapes(payload);
   const instance = plainToInstance(type, payload);
   const errors = validateSync(instance, options);
   if (errors.length > 0) throw validationError(errors, 'the payload is not valid');

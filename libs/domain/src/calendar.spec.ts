@@ -1,4 +1,10 @@
-import { isCalendarDate, startOfDayInZone, zonedDateRange, zoneOffsetMinutes } from './calendar.js';
+import {
+  isCalendarDate,
+  isSupportedDate,
+  startOfDayInZone,
+  zonedDateRange,
+  zoneOffsetMinutes,
+} from './calendar.js';
 
 describe('calendar dates in the centre time zone', () => {
   it.each([
@@ -33,5 +39,28 @@ describe('calendar dates in the centre time zone', () => {
     expect(closedAt >= may.start.getTime() && closedAt < may.end.getTime()).toBe(false);
     expect(closedAt >= june.start.getTime() && closedAt < june.end.getTime()).toBe(true);
     expect(june.end.toISOString()).toBe('2018-06-30T16:00:00.000Z');
+  });
+
+  it.each([
+    ['the last day of year 9999', '9999-12-31', '9999-12-31', '9999-12-31T16:00:00.000Z'],
+    ['a year end', '2018-12-31', '2018-12-31', '2018-12-31T16:00:00.000Z'],
+    ['a leap day', '2024-02-29', '2024-02-29', '2024-02-29T16:00:00.000Z'],
+  ])('ends %s at the next midnight, computed, not formatted', (_name, from, to, end) => {
+    expect(zonedDateRange(from, to, 'Asia/Shanghai').end.toISOString()).toBe(end);
+  });
+
+  it.each(['2018-02-30', 'tomorrow', '+10000-01-01'])('refuses %s as a range end with a RangeError', (to) => {
+    expect(() => zonedDateRange('2018-01-01', to, 'Asia/Shanghai')).toThrow(RangeError);
+  });
+
+  it.each([
+    ['the first supported year', '1990-01-01', true],
+    ['the last supported year', '2200-12-31', true],
+    ['before 1990', '1989-12-31', false],
+    ['after 2200', '2201-01-01', false],
+    ['year 9999', '9999-12-31', false],
+    ['not a date', '2018-02-30', false],
+  ])('%s: %s supported → %s', (_name, value, expected) => {
+    expect(isSupportedDate(value)).toBe(expected);
   });
 });

@@ -1,12 +1,25 @@
 /** Calendar dates in the centre's time zone (CENTRE_TZ), turned into UTC instants. */
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * Years the platform takes in any date or period: the earliest deal it records is from 1990,
+ * and bounding the far end keeps every "day after" and every year loop a real calendar date.
+ */
+export const SUPPORTED_YEARS = { first: 1990, last: 2200 } as const;
+
 export function isCalendarDate(value: string): boolean {
   const match = DATE.exec(value);
   if (!match) return false;
   const [, y, m, d] = match.map(Number);
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** A calendar date whose year lies in SUPPORTED_YEARS. */
+export function isSupportedDate(value: string): boolean {
+  if (!isCalendarDate(value)) return false;
+  const year = Number(value.slice(0, 4));
+  return year >= SUPPORTED_YEARS.first && year <= SUPPORTED_YEARS.last;
 }
 
 // Building a formatter costs far more than using one (an import converts thousands of times).
@@ -47,21 +60,34 @@ export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
 
 /** The instant a calendar day starts in the zone: 2018-06-01 in Asia/Shanghai is 2018-05-31T16:00Z. */
 export function startOfDayInZone(date: string, timeZone: string): Date {
-  const match = DATE.exec(date);
-  if (!match || !isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date}`);
-  const [, y, m, d] = match.map(Number);
-  const midnightUtc = Date.UTC(y, m - 1, d);
+  const [y, m, d] = calendarDateParts(date);
+  return startOfUtcDayInZone(Date.UTC(y, m - 1, d), timeZone);
+}
+
+function calendarDateParts(date: string): [number, number, number] {
+  if (!isCalendarDate(date)) throw new RangeError(`not a calendar date: ${date}`);
+  const [y, m, d] = date.split('-').map(Number);
+  return [y, m, d];
+}
+
+/** The zone's start of the day whose UTC midnight is `midnightUtc`. */
+function startOfUtcDayInZone(midnightUtc: number, timeZone: string): Date {
   // Two passes settle days on which the offset itself changes (daylight saving zones).
   let guess = midnightUtc - zoneOffsetMinutes(new Date(midnightUtc), timeZone) * 60_000;
   guess = midnightUtc - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;
   return new Date(guess);
 }
 
-/** The half-open interval [from 00:00, day after `to` 00:00) for inclusive calendar dates. */
+/**
+ * The half-open interval [from 00:00, day after `to` 00:00) for inclusive calendar dates.
+ * The day after is computed from numbers, never formatted back to text, so it holds for any year.
+ */
 export function zonedDateRange(from: string, to: string, timeZone: string): { start: Date; end: Date } {
-  const [y, m, d] = to.split('-').map(Number);
-  const next = new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-  return { start: startOfDayInZone(from, timeZone), end: startOfDayInZone(next, timeZone) };
+  const [y, m, d] = calendarDateParts(to);
+  return {
+    start: startOfDayInZone(from, timeZone),
+    end: startOfUtcDayInZone(Date.UTC(y, m - 1, d + 1), timeZone),
+  };
 }
 
 /** The calendar date (`YYYY-MM-DD`) an instant falls on in the zone. */

@@ -81,6 +81,47 @@ describe('validateDealImport', () => {
   });
 });
 
+describe('names that every object inherits are not categories, subtypes or headers', () => {
+  it.each<[string, Record<string, unknown>, [string, string][]]>([
+    ['category toString', { category: 'toString' }, [['category', 'UNKNOWN_CATEGORY']]],
+    ['category __proto__', { category: '__proto__' }, [['category', 'UNKNOWN_CATEGORY']]],
+    ['category constructor', { category: 'constructor' }, [['category', 'UNKNOWN_CATEGORY']]],
+    ['subtype constructor', { subtype: 'constructor' }, [['subtype', 'UNKNOWN_SUBTYPE']]],
+    ['subtype __proto__', { subtype: '__proto__' }, [['subtype', 'UNKNOWN_SUBTYPE']]],
+    ['subtype hasOwnProperty', { subtype: 'hasOwnProperty' }, [['subtype', 'UNKNOWN_SUBTYPE']]],
+    ['subtype toString', { subtype: 'toString' }, [['subtype', 'UNKNOWN_SUBTYPE']]],
+    ['subtype of another category', { subtype: 'lease' }, [['subtype', 'UNKNOWN_SUBTYPE']]],
+  ])('%s is refused as a row error', (_name, overrides, expected) => {
+    const { deals, errors } = validateDealImport([{ ...good, ...overrides }], { timeZone: TZ, now: NOW });
+    expect(deals).toEqual([]);
+    expect(errors.map((error) => [error.field, error.code])).toEqual(expected);
+  });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'header %s names no field',
+    (header) => {
+      expect(importFieldForHeader(header)).toBeUndefined();
+    },
+  );
+});
+
+describe('the largest deal (MAX_DEAL_AMOUNT_FEN = 10^13 fen, 1000亿元)', () => {
+  it.each<[string, Record<string, unknown>, [string, string][]]>([
+    ['exactly the cap in fen', { amount: 10_000_000_000_000 }, []],
+    ['one fen over in fen', { amount: 10_000_000_000_001 }, [['amount', 'AMOUNT_TOO_LARGE']]],
+    ['2^53 − 1 fen', { amount: Number.MAX_SAFE_INTEGER }, [['amount', 'AMOUNT_TOO_LARGE']]],
+    ['exactly the cap in 元', { amount: undefined, amountYuan: '100000000000.00' }, []],
+    [
+      'one fen over in 元',
+      { amount: undefined, amountYuan: '100000000000.01' },
+      [['amountYuan', 'AMOUNT_TOO_LARGE']],
+    ],
+  ])('%s', (_name, overrides, expected) => {
+    const { errors } = validateDealImport([{ ...good, ...overrides }], { timeZone: TZ, now: NOW });
+    expect(errors.map((error) => [error.field, error.code])).toEqual(expected);
+  });
+});
+
 describe('parseDealTime', () => {
   it.each<[string, string | undefined]>([
     ['2018-03-12T02:00:00Z', '2018-03-12T02:00:00.000Z'],

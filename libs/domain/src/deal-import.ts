@@ -4,9 +4,17 @@
  */
 import { isCalendarDate, wallTimeInZone } from './calendar.js';
 import { MAX_FEN } from './money.js';
-import { CATEGORY_LABELS, DEAL_CATEGORIES, DEAL_SUBTYPES, type DealCategory } from './reports.js';
+import {
+  CATEGORY_LABELS,
+  DEAL_CATEGORIES,
+  DEAL_SUBTYPES,
+  type DealCategory,
+  MAX_DEAL_AMOUNT_FEN,
+} from './reports.js';
 
 export const MAX_IMPORT_ROWS = 10_000;
+/** The longest spreadsheet cell read: the longest field (a title) is 500 characters. */
+export const MAX_IMPORT_CELL_CHARS = 1_000;
 
 export const IMPORT_FIELDS = [
   'category',
@@ -24,35 +32,37 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
  * Spreadsheet headers, Chinese or English, to fields. `amount` is fen as in the API;
  * spreadsheets usually hold 元, so `成交金额(元)` / `amountYuan` is read exactly to fen.
  */
-const HEADER_FIELDS: Record<string, ImportField> = {
-  category: 'category',
-  类别: 'category',
-  交易类别: 'category',
-  subtype: 'subtype',
-  子类: 'subtype',
-  交易方式: 'subtype',
-  title: 'title',
-  项目名称: 'title',
-  amount: 'amount',
-  '成交金额(分)': 'amount',
-  amountyuan: 'amountYuan',
-  '成交金额(元)': 'amountYuan',
-  winnername: 'winnerName',
-  成交单位: 'winnerName',
-  中标人: 'winnerName',
-  受让方: 'winnerName',
-  closedat: 'closedAt',
-  成交时间: 'closedAt',
-  成交日期: 'closedAt',
-  externalref: 'externalRef',
-  外部编号: 'externalRef',
-  项目编号: 'externalRef',
-};
+const HEADER_FIELDS = new Map<string, ImportField>(
+  Object.entries({
+    category: 'category',
+    类别: 'category',
+    交易类别: 'category',
+    subtype: 'subtype',
+    子类: 'subtype',
+    交易方式: 'subtype',
+    title: 'title',
+    项目名称: 'title',
+    amount: 'amount',
+    '成交金额(分)': 'amount',
+    amountyuan: 'amountYuan',
+    '成交金额(元)': 'amountYuan',
+    winnername: 'winnerName',
+    成交单位: 'winnerName',
+    中标人: 'winnerName',
+    受让方: 'winnerName',
+    closedat: 'closedAt',
+    成交时间: 'closedAt',
+    成交日期: 'closedAt',
+    externalref: 'externalRef',
+    外部编号: 'externalRef',
+    项目编号: 'externalRef',
+  }) as [string, ImportField][],
+);
 
 /** The field a header names (full-width brackets and case do not matter), or undefined. */
 export function importFieldForHeader(header: string): ImportField | undefined {
   const key = header.trim().replace(/（/g, '(').replace(/）/g, ')').replace(/\s+/g, '');
-  return HEADER_FIELDS[key] ?? HEADER_FIELDS[key.toLowerCase()];
+  return HEADER_FIELDS.get(key) ?? HEADER_FIELDS.get(key.toLowerCase());
 }
 
 export const IMPORT_ROW_ERRORS = [
@@ -61,6 +71,7 @@ export const IMPORT_ROW_ERRORS = [
   'UNKNOWN_CATEGORY',
   'UNKNOWN_SUBTYPE',
   'INVALID_AMOUNT',
+  'AMOUNT_TOO_LARGE',
   'AMBIGUOUS_AMOUNT',
   'INVALID_DATE',
   'DATE_IN_FUTURE',
@@ -89,14 +100,16 @@ export interface ImportedDeal {
 
 const LIMITS = { title: 500, winnerName: 200, externalRef: 100 } as const;
 
-const CATEGORY_BY_NAME: Record<string, DealCategory> = Object.fromEntries([
-  ...DEAL_CATEGORIES.map((category) => [category, category]),
-  ...DEAL_CATEGORIES.map((category) => [CATEGORY_LABELS[category], category]),
+// Maps and own keys only: "toString" or "__proto__" must not name a category or a subtype.
+const CATEGORY_BY_NAME = new Map<string, DealCategory>([
+  ...DEAL_CATEGORIES.map((category) => [category, category] as const),
+  ...DEAL_CATEGORIES.map((category) => [CATEGORY_LABELS[category], category] as const),
 ]);
 
+/** Subtypes are the closed list of DEAL_SUBTYPES (by key or Chinese label); anything else is refused. */
 function subtypeFor(category: DealCategory, value: string): string | undefined {
   const known = DEAL_SUBTYPES[category];
-  if (value in known) return value;
+  if (Object.hasOwn(known, value)) return value;
   return Object.entries(known).find(([, label]) => label === value)?.[0];
 }
 
@@ -179,7 +192,7 @@ export function validateDealImport(
     };
 
     const categoryText = field('category', true);
-    const category = categoryText === undefined ? undefined : CATEGORY_BY_NAME[categoryText];
+    const category = categoryText === undefined ? undefined : CATEGORY_BY_NAME.get(categoryText);
     if (categoryText !== undefined && !category)
       fail('category', 'UNKNOWN_CATEGORY', `${categoryText} is not a category`);
 
@@ -223,6 +236,14 @@ export function validateDealImport(
         );
     } else {
       fail('amount', 'REQUIRED', 'amount is required');
+    }
+    if (amount !== undefined && amount > MAX_DEAL_AMOUNT_FEN) {
+      fail(
+        hasFen ? 'amount' : 'amountYuan',
+        'AMOUNT_TOO_LARGE',
+        `a deal is at most ${MAX_DEAL_AMOUNT_FEN} fen (1000亿元)`,
+      );
+      amount = undefined;
     }
 
     const closedText = field('closedAt', true);

@@ -1,15 +1,19 @@
 import {
   assembleReport,
   bucketOf,
+  type DealCategory,
   type DealGroup,
+  type LiveAuctionTotals,
   nextReportStatus,
   percentOf,
   periodBuckets,
   periodLabel,
   periodProblem,
   periodsEndedBefore,
+  subtypeLabel,
   summarySentence,
 } from './reports.js';
+import { DomainError } from './errors.js';
 
 describe('periodLabel (the centre writes periods this way)', () => {
   it.each<[string, string, string]>([
@@ -36,17 +40,25 @@ describe('periodLabel (the centre writes periods this way)', () => {
 });
 
 describe('periodProblem', () => {
-  it.each<[string, string, string | undefined]>([
+  const invalid = (message: string) => ({ code: 'INVALID_PERIOD', message });
+  const malformed = (message: string) => ({ code: 'VALIDATION_FAILED', message });
+  it.each<[string, string, { code: string; message: string } | undefined]>([
     ['2018-01-01', '2018-05-31', undefined],
     ['2018-05-31', '2018-05-31', undefined],
-    ['2018-06-01', '2018-05-31', 'from is after to'],
-    ['2018-02-30', '2018-05-31', 'from is not a calendar date (YYYY-MM-DD)'],
-    ['2018-01-01', '2018-13-01', 'to is not a calendar date (YYYY-MM-DD)'],
-    ['18-01-01', '2018-01-02', 'from is not a calendar date (YYYY-MM-DD)'],
-    ['1998-12-31', '2018-12-31', 'a report covers at most 20 years'],
+    ['2018-06-01', '2018-05-31', invalid('from is after to')],
+    ['2018-02-30', '2018-05-31', malformed('from is not a calendar date (YYYY-MM-DD)')],
+    ['2018-01-01', '2018-13-01', malformed('to is not a calendar date (YYYY-MM-DD)')],
+    ['18-01-01', '2018-01-02', malformed('from is not a calendar date (YYYY-MM-DD)')],
+    ['1998-12-31', '2018-12-31', invalid('a report covers at most 20 years')],
     ['1999-01-01', '2018-12-31', undefined],
-  ])('%s..%s → %s', (from, to, problem) => {
-    expect(periodProblem(from, to)).toBe(problem);
+    ['2200-01-01', '2200-12-31', undefined],
+    ['9999-12-31', '9999-12-31', invalid('a report covers years 1990–2200')],
+    ['9999-01-01', '9999-12-31', invalid('a report covers years 1990–2200')],
+    ['2201-01-01', '2201-01-31', invalid('a report covers years 1990–2200')],
+    ['1989-12-31', '1990-01-31', invalid('a report covers years 1990–2200')],
+    ['1000-01-01', '1000-01-31', invalid('a report covers years 1990–2200')],
+  ])('%s..%s → %j', (from, to, problem) => {
+    expect(periodProblem(from, to)).toEqual(problem);
   });
 });
 
@@ -205,16 +217,28 @@ describe('assembleReport', () => {
         liveAuctions: live,
       }),
     ).toThrow(RangeError);
-    const huge = { ...groups[0], amount: 2n ** 53n };
-    expect(() =>
-      assembleReport({
-        from: '2018-01-01',
-        to: '2018-03-31',
-        groupBy: 'month',
-        groups: [huge],
-        liveAuctions: live,
-      }),
-    ).toThrow(RangeError);
+  });
+
+  it.each<[string, DealGroup[], LiveAuctionTotals]>([
+    ['one group past 2^53 fen', [{ ...groups[0], amount: 2n ** 53n }], live],
+    [
+      'two safe groups whose sum passes 2^53 fen',
+      [
+        { ...groups[0], amount: BigInt(Number.MAX_SAFE_INTEGER) },
+        { ...groups[0], month: '2018-02', amount: BigInt(Number.MAX_SAFE_INTEGER) },
+      ],
+      live,
+    ],
+    ['a live-auction premium past 2^53 fen', groups, { count: 1, startAmount: -(2n ** 53n), amount: 1n }],
+  ])('refuses %s with REPORT_TOTAL_TOO_LARGE instead of losing fen', (_name, input, liveAuctions) => {
+    let thrown: unknown;
+    try {
+      assembleReport({ from: '2018-01-01', to: '2018-03-31', groupBy: 'month', groups: input, liveAuctions });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DomainError);
+    expect((thrown as DomainError).code).toBe('REPORT_TOTAL_TOO_LARGE');
   });
 });
 
@@ -262,5 +286,19 @@ describe('report lifecycle', () => {
     ['done', 'fail', undefined],
   ])('%s + %s → %s', (from, action, to) => {
     expect(nextReportStatus(from, action)).toBe(to);
+  });
+});
+
+describe('subtypeLabel', () => {
+  it.each<[DealCategory, string | null, string]>([
+    ['property_rights', 'lease', '租赁'],
+    ['procurement', 'open_tender', '公开招标'],
+    ['construction', null, '未细分'],
+    ['construction', 'constructor', 'constructor'],
+    ['construction', '__proto__', '__proto__'],
+    ['procurement', 'hasOwnProperty', 'hasOwnProperty'],
+    ['property_rights', 'toString', 'toString'],
+  ])('%s / %s → %s (always text, never an inherited object)', (category, subtype, label) => {
+    expect(subtypeLabel(category, subtype)).toBe(label);
   });
 });

@@ -3,7 +3,8 @@
  * period, the period in the centre's words, and its one-sentence summary. Pure: the numbers
  * come in already grouped by the database, everything here is arithmetic on integers.
  */
-import { daysInMonth, isCalendarDate } from './calendar.js';
+import { daysInMonth, isCalendarDate, SUPPORTED_YEARS } from './calendar.js';
+import { DomainError } from './errors.js';
 import { fenToWanYuan } from './money.js';
 
 export const DEAL_CATEGORIES = ['construction', 'procurement', 'property_rights'] as const;
@@ -37,11 +38,19 @@ export const DEAL_SUBTYPES: Record<DealCategory, Record<string, string>> = {
   property_rights: { lease: '租赁', transfer: '转让' },
 };
 
+/**
+ * The largest single deal the platform records: 10^13 fen (1000亿元), far above any real
+ * public-resource deal, so a typing slip is caught and sums stay far from 2^53.
+ */
+export const MAX_DEAL_AMOUNT_FEN = 10_000_000_000_000;
+
 export const UNSPECIFIED_SUBTYPE_LABEL = '未细分';
 
 export function subtypeLabel(category: DealCategory, subtype: string | null): string {
   if (subtype === null) return UNSPECIFIED_SUBTYPE_LABEL;
-  return DEAL_SUBTYPES[category][subtype] ?? subtype;
+  const known = DEAL_SUBTYPES[category];
+  // Own keys only: "constructor" is not a subtype just because every object has one.
+  return Object.hasOwn(known, subtype) ? known[subtype] : subtype;
 }
 
 export const REPORT_GROUPINGS = ['month', 'quarter', 'year'] as const;
@@ -65,16 +74,28 @@ function parts(date: string): DateParts {
 
 /**
  * Why a period is refused, or undefined when `from`..`to` (inclusive calendar dates) is a
- * period a report can cover.
+ * period a report can cover. A malformed date is VALIDATION_FAILED; a real date the period
+ * rules refuse (order, length, years outside SUPPORTED_YEARS) is INVALID_PERIOD.
  */
-export function periodProblem(from: string, to: string): string | undefined {
-  if (!isCalendarDate(from)) return 'from is not a calendar date (YYYY-MM-DD)';
-  if (!isCalendarDate(to)) return 'to is not a calendar date (YYYY-MM-DD)';
-  if (from > to) return 'from is after to';
+export function periodProblem(
+  from: string,
+  to: string,
+): { code: 'VALIDATION_FAILED' | 'INVALID_PERIOD'; message: string } | undefined {
+  if (!isCalendarDate(from))
+    return { code: 'VALIDATION_FAILED', message: 'from is not a calendar date (YYYY-MM-DD)' };
+  if (!isCalendarDate(to))
+    return { code: 'VALIDATION_FAILED', message: 'to is not a calendar date (YYYY-MM-DD)' };
   const a = parts(from);
   const b = parts(to);
+  if (a.year < SUPPORTED_YEARS.first || b.year > SUPPORTED_YEARS.last)
+    return {
+      code: 'INVALID_PERIOD',
+      message: `a report covers years ${SUPPORTED_YEARS.first}–${SUPPORTED_YEARS.last}`,
+    };
+  if (from > to) return { code: 'INVALID_PERIOD', message: 'from is after to' };
   const months = (b.year - a.year) * 12 + (b.month - a.month);
-  if (months >= MAX_REPORT_YEARS * 12) return `a report covers at most ${MAX_REPORT_YEARS} years`;
+  if (months >= MAX_REPORT_YEARS * 12)
+    return { code: 'INVALID_PERIOD', message: `a report covers at most ${MAX_REPORT_YEARS} years` };
   return undefined;
 }
 
@@ -211,11 +232,19 @@ export interface ReportResult {
   summary: string;
 }
 
-function figure(count: number, amount: bigint): ReportFigure {
-  if (amount > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new RangeError('a report figure passed 2^53 − 1 fen');
+/** The exact fen of a sum as a JSON-safe number; a sum past 2^53 − 1 would lose fen, so it is refused. */
+function safeFen(amount: bigint): number {
+  if (amount > BigInt(Number.MAX_SAFE_INTEGER) || amount < -BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new DomainError(
+      'REPORT_TOTAL_TOO_LARGE',
+      'a figure of this report passes 2^53 − 1 fen and cannot be given exactly; choose a shorter period',
+    );
   }
-  const fen = Number(amount);
+  return Number(amount);
+}
+
+function figure(count: number, amount: bigint): ReportFigure {
+  const fen = safeFen(amount);
   return { count, amount: fen, amountWan: fenToWanYuan(fen) };
 }
 
@@ -309,7 +338,7 @@ export function assembleReport(input: {
     liveAuctions: {
       ...figure(live.count, live.amount),
       startAmount: figure(live.count, live.startAmount).amount,
-      premium: Number(live.amount - live.startAmount),
+      premium: safeFen(live.amount - live.startAmount),
       premiumPercent: percentOf(live.amount - live.startAmount, live.startAmount),
     },
     summary: summarySentence(period, total, categoryFigures),

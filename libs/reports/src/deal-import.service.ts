@@ -1,19 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import ExcelJS from 'exceljs';
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import { Readable, type Transform } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
+import { parse as parseCsv } from 'csv-parse';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
 import {
   DomainError,
   type ImportField,
   importFieldForHeader,
+  MAX_IMPORT_CELL_CHARS,
   MAX_IMPORT_ROWS,
   validateDealImport,
 } from '@ggzy/domain';
 import { AuditLogRepository, DealsRepository, type ImportResult } from '@ggzy/persistence';
 
 export const IMPORT_FILE_MAX_BYTES = 8 * 1024 * 1024;
+/** 10,000 rows of real deals unpack to a few megabytes; this leaves room and stops zip bombs. */
+export const IMPORT_UNPACKED_MAX_BYTES = 64 * 1024 * 1024;
+
+// ExcelJS reads zips with unzipper; counting with the same reader sees the same entries.
+const unzipper = createRequire(import.meta.url)('unzipper') as {
+  Parse(options: { forceStream: true }): Transform;
+};
 
 export type ImportSource = 'json' | 'csv' | 'xlsx';
 
@@ -109,9 +120,19 @@ export async function readDealFile(file: UploadedSheet | undefined): Promise<{
 }> {
   if (!file)
     throw new DomainError('INVALID_IMPORT_FILE', 'send the spreadsheet as the multipart field "file"');
-  const source = fileKind(file.originalname, file.mimetype);
-  const sheet = source === 'csv' ? readCsv(file.buffer) : await readXlsx(file.buffer);
+  const source = fileKind(file.originalname, file.buffer);
+  const sheet = source === 'csv' ? await readCsv(file.buffer) : await readXlsx(file.buffer);
   const fields = sheet.headers.map((header) => importFieldForHeader(header));
+  const repeated = [...new Set(fields.filter((field, index) => field && fields.indexOf(field) !== index))];
+  if (repeated.length) {
+    // Two columns for one field (项目编号 and externalRef): which one is meant cannot be guessed.
+    const duplicateHeaders = sheet.headers.filter((_, index) => repeated.includes(fields[index]));
+    throw new DomainError(
+      'INVALID_IMPORT_FILE',
+      `more than one column names the same field: ${duplicateHeaders.join(', ')}`,
+      { duplicateFields: repeated, duplicateHeaders },
+    );
+  }
   const missing = (['category', 'title', 'winnerName', 'closedAt', 'externalRef'] as ImportField[]).filter(
     (field) => !fields.includes(field),
   );
@@ -135,71 +156,151 @@ export async function readDealFile(file: UploadedSheet | undefined): Promise<{
   };
 }
 
-function fileKind(name: string, mimetype: string): 'csv' | 'xlsx' {
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/** The extension names the kind and the content must be that kind: a renamed .exe is neither. */
+function fileKind(name: string, content: Buffer): 'csv' | 'xlsx' {
   const lower = name.toLowerCase();
-  if (lower.endsWith('.csv') || mimetype === 'text/csv') return 'csv';
-  if (
-    lower.endsWith('.xlsx') ||
-    mimetype === 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-  )
+  if (lower.endsWith('.xlsx')) {
+    if (!content.subarray(0, 4).equals(ZIP_MAGIC))
+      throw new DomainError('INVALID_IMPORT_FILE', 'the .xlsx file is not an XLSX (zip) file');
     return 'xlsx';
+  }
+  if (lower.endsWith('.csv')) {
+    if (content.includes(0) || !isUtf8(content))
+      throw new DomainError('INVALID_IMPORT_FILE', 'the .csv file is not UTF-8 text');
+    return 'csv';
+  }
   throw new DomainError('INVALID_IMPORT_FILE', 'send a .csv or .xlsx file');
 }
 
-function readCsv(buffer: Buffer): SheetRows {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(buffer, {
+function cellTooLong(row: number, column: number | null): never {
+  throw new DomainError(
+    'IMPORT_CELL_TOO_LONG',
+    `row ${row}${column === null ? '' : `, column ${column}`}: a cell holds at most ${MAX_IMPORT_CELL_CHARS} characters`,
+    { row, column, limit: MAX_IMPORT_CELL_CHARS },
+  );
+}
+
+/** Stops at the first row past the limit or the first cell past its length: nothing more is read. */
+function checkRow(rowNumber: number, cells: unknown[], dataRows: number): void {
+  if (dataRows > MAX_IMPORT_ROWS) {
+    throw new DomainError('IMPORT_TOO_LARGE', `at most ${MAX_IMPORT_ROWS} deals a call; the file has more`, {
+      limit: MAX_IMPORT_ROWS,
+      receivedAtLeast: dataRows,
+    });
+  }
+  cells.forEach((cell, index) => {
+    const value = cellText(cell);
+    if (value !== undefined && value.length > MAX_IMPORT_CELL_CHARS) cellTooLong(rowNumber, index + 1);
+  });
+}
+
+async function readCsv(buffer: Buffer): Promise<SheetRows> {
+  const parser = Readable.from([buffer]).pipe(
+    parseCsv({
       bom: true,
       skip_empty_lines: true,
       relax_column_count: true,
       trim: true,
       info: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+      // A record is a few cells: this bounds what the parser buffers before a cell can be checked.
+      max_record_size: MAX_IMPORT_CELL_CHARS * 32,
+    }),
+  );
+  let headers: string[] | undefined;
+  const rows: SheetRows['rows'] = [];
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      // `lines` is the line a record ends on: the row number a spreadsheet shows for it.
+      checkRow(info.lines, record, rows.length + (headers ? 1 : 0));
+      if (!headers) headers = record;
+      else rows.push({ number: info.lines, cells: record });
+    }
   } catch (error) {
+    if (error instanceof DomainError) throw error;
+    if ((error as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') cellTooLong(rows.length + 2, null);
     throw new DomainError(
       'INVALID_IMPORT_FILE',
       `the CSV cannot be read: ${(error as Error).message.slice(0, 200)}`,
     );
+  } finally {
+    parser.destroy();
   }
-  const [header, ...rows] = records;
-  if (rows.length > MAX_IMPORT_ROWS) tooLarge(rows.length);
-  // `lines` is the line a record ends on: the row number a spreadsheet shows for it.
-  return {
-    headers: header?.record ?? [],
-    rows: rows.map(({ record, info }) => ({ number: info.lines, cells: record })),
-  };
+  return { headers: headers ?? [], rows };
 }
 
 async function readXlsx(buffer: Buffer): Promise<SheetRows> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(buffer as unknown as ArrayBuffer);
-  } catch {
-    throw new DomainError('INVALID_IMPORT_FILE', 'the XLSX file cannot be read');
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new DomainError('INVALID_IMPORT_FILE', 'the XLSX file has no sheet');
-  if (sheet.actualRowCount - 1 > MAX_IMPORT_ROWS) tooLarge(sheet.actualRowCount - 1);
-  const headerRow = sheet.getRow(1);
-  const width = headerRow.cellCount;
-  const headers = Array.from({ length: width }, (_, index) =>
-    String(cellText(headerRow.getCell(index + 1).value) ?? ''),
-  );
-  const rows: SheetRows['rows'] = [];
-  sheet.eachRow((row, number) => {
-    if (number === 1) return;
-    const cells = Array.from({ length: width }, (_, index) => row.getCell(index + 1).value);
-    if (cells.some((cell) => cellText(cell) !== undefined)) rows.push({ number, cells });
+  await checkUnpackedSize(buffer);
+  const input = Readable.from([buffer]);
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    // Styles tell date cells from numbers.
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
   });
+  let headers: string[] | undefined;
+  let width = 0;
+  const rows: SheetRows['rows'] = [];
+  try {
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        if (!headers) {
+          width = row.cellCount;
+          headers = Array.from({ length: width }, (_, index) =>
+            String(cellText(row.getCell(index + 1).value) ?? ''),
+          );
+          checkRow(row.number, headers, 0);
+          continue;
+        }
+        const cells = Array.from({ length: width }, (_, index) => row.getCell(index + 1).value);
+        if (!cells.some((cell) => cellText(cell) !== undefined)) continue;
+        rows.push({ number: row.number, cells });
+        checkRow(row.number, cells, rows.length);
+      }
+      break; // the first sheet only
+    }
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw new DomainError('INVALID_IMPORT_FILE', 'the XLSX file cannot be read');
+  } finally {
+    input.destroy();
+  }
+  if (!headers) throw new DomainError('INVALID_IMPORT_FILE', 'the XLSX file has no sheet');
   return { headers, rows };
 }
 
-function tooLarge(count: number): never {
-  throw new DomainError('IMPORT_TOO_LARGE', `at most ${MAX_IMPORT_ROWS} deals a call; got ${count}`, {
-    limit: MAX_IMPORT_ROWS,
-    received: count,
-  });
+/**
+ * A few kilobytes of zip can unpack to gigabytes: every entry is inflated once here, counting
+ * bytes and throwing them away, and the file is refused once the count passes the limit.
+ */
+async function checkUnpackedSize(buffer: Buffer): Promise<void> {
+  const zip = Readable.from([buffer]).pipe(unzipper.Parse({ forceStream: true }));
+  let total = 0;
+  try {
+    for await (const entry of zip as AsyncIterable<Readable>) {
+      for await (const chunk of entry) {
+        total += (chunk as Buffer).length;
+        if (total > IMPORT_UNPACKED_MAX_BYTES) {
+          throw new DomainError(
+            'IMPORT_UNPACKED_TOO_LARGE',
+            `the XLSX file unpacks to more than ${IMPORT_UNPACKED_MAX_BYTES} bytes`,
+            { limit: IMPORT_UNPACKED_MAX_BYTES },
+          );
+        }
+      }
+    }
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw new DomainError('INVALID_IMPORT_FILE', 'the XLSX file cannot be read');
+  } finally {
+    zip.destroy();
+  }
 }
 
 /** Cell values as text; dates (wall-clock, no zone, as Excel keeps them) as `YYYY-MM-DD HH:mm:ss`. */

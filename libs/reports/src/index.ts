@@ -4,3 +4,4 @@ export * from './deal-import.service.js';
 export * from './exports/csv.js';
 export * from './exports/xlsx.js';
 export * from './exports/pdf.js';
+export * from './build-slots.js';

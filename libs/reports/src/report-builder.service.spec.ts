@@ -4,7 +4,7 @@ import type { DealsRepository, ReportsRepository } from '@ggzy/persistence';
 import type { ReportQueue } from '@ggzy/queues';
 import { strict } from '../../../test/fakes/persistence.js';
 import { ReportBuilder } from './report-builder.js';
-import { ReportsService } from './reports.service.js';
+import { ReportsService, STATISTICS_BUILDS_AT_ONCE } from './reports.service.js';
 
 /**
  * The report builder and the public statistics over an in-memory DealsRepository: how a
@@ -206,6 +206,43 @@ describe('ReportsService', () => {
     deals.totalsError = null;
     await expect(built.statistics('2018-01-01', '2018-12-31')).resolves.toMatchObject({ from: '2018-01-01' });
     expect(deals.totalsCalls).toHaveLength(2);
+  });
+
+  it('statistics: a rule’s failure is kept briefly, so asking again is not another scan', async () => {
+    const deals = new FakeDeals();
+    const { built } = service(deals);
+    deals.totalsError = new DomainError('REPORT_TOTAL_TOO_LARGE', 'past 2^53');
+    for (let attempt = 0; attempt < 3; attempt += 1)
+      await expect(built.statistics('2018-01-01', '2018-12-31')).rejects.toMatchObject({
+        code: 'REPORT_TOTAL_TOO_LARGE',
+      });
+    expect(deals.totalsCalls).toHaveLength(1);
+  });
+
+  it(`statistics: at most ${STATISTICS_BUILDS_AT_ONCE} periods are built at once; a few wait, the rest are RATE_LIMITED`, async () => {
+    const deals = new FakeDeals();
+    deals.hold = true;
+    const { built } = service(deals);
+    const months = Array.from({ length: 12 }, (_, index) => `2018-${String(index + 1).padStart(2, '0')}`);
+    const answers = months.map((month) =>
+      built.statistics(`${month}-01`, `${month}-28`).then(
+        () => 'ok',
+        (error: DomainError) => error.code,
+      ),
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(deals.totalsCalls).toHaveLength(STATISTICS_BUILDS_AT_ONCE);
+    await deals.releaseAll();
+    const outcomes = await Promise.all(answers);
+    expect(outcomes.filter((outcome) => outcome === 'ok')).toHaveLength(10);
+    expect(outcomes.filter((outcome) => outcome === 'RATE_LIMITED')).toHaveLength(2);
+    expect(deals.totalsCalls).toHaveLength(10);
+    // Refused for being busy is not kept: the same period is built when asked again.
+    deals.hold = false;
+    const refused = months[outcomes.indexOf('RATE_LIMITED')];
+    await expect(built.statistics(`${refused}-01`, `${refused}-28`)).resolves.toMatchObject({
+      from: `${refused}-01`,
+    });
   });
 
   it.each([

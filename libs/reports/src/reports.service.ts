@@ -12,6 +12,7 @@ import {
 } from '@ggzy/domain';
 import { DealsRepository, type ReportEntity, ReportsRepository } from '@ggzy/persistence';
 import { ReportQueue } from '@ggzy/queues';
+import { BuildSlots } from './build-slots.js';
 import { ReportBuilder } from './report-builder.js';
 import { renderCsv } from './exports/csv.js';
 import { renderXlsx } from './exports/xlsx.js';
@@ -25,6 +26,9 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   pdf: 'application/pdf',
 };
+
+/** Reports one person may have queued or running at once: the queue is shared by everyone. */
+export const MAX_ACTIVE_REPORTS_PER_USER = 5;
 
 /** Deals listed in an export: beyond this the sheet says how many were left out. */
 export const EXPORT_DEAL_LIMIT = 50_000;
@@ -63,7 +67,16 @@ export function reportView(report: ReportEntity): ReportView {
 
 /** Public figures are kept this long, so anonymous callers cannot make every request a full scan. */
 const STATISTICS_TTL_MS = 60_000;
+/** A period whose figures broke a rule (a sum past 2^53) breaks it again: that failure is kept this long. */
+const STATISTICS_FAILURE_TTL_MS = 10_000;
 const STATISTICS_CACHE_SIZE = 200;
+/**
+ * Statistics builds at once for the whole api, whoever asks: each new period is a scan, and
+ * anonymous callers choose the periods. Two keep the staff's own reports responsive.
+ */
+export const STATISTICS_BUILDS_AT_ONCE = 2;
+const STATISTICS_MAX_WAITING = 8;
+const STATISTICS_MAX_WAIT_MS = 2_000;
 
 type Statistics = Pick<
   ReportResult,
@@ -73,7 +86,12 @@ type Statistics = Pick<
 /** Reports as jobs: requests, views, exports, public statistics and the scheduled periods. */
 @Injectable()
 export class ReportsService {
-  private readonly statisticsCache = new Map<string, { at: number; value: Promise<Statistics> }>();
+  private readonly statisticsCache = new Map<string, { expiresAt: number; value: Promise<Statistics> }>();
+  private readonly statisticsBuilds = new BuildSlots(
+    STATISTICS_BUILDS_AT_ONCE,
+    STATISTICS_MAX_WAITING,
+    STATISTICS_MAX_WAIT_MS,
+  );
 
   constructor(
     private readonly reports: ReportsRepository,
@@ -86,14 +104,7 @@ export class ReportsService {
 
   static checkPeriod(from: string, to: string): void {
     const problem = periodProblem(from, to);
-    if (problem) {
-      throw new DomainError(
-        problem === 'from is after to' || problem.startsWith('a report covers')
-          ? 'INVALID_PERIOD'
-          : 'VALIDATION_FAILED',
-        problem,
-      );
-    }
+    if (problem) throw new DomainError(problem.code, problem.message);
   }
 
   /** Queues a build, or returns the identical one already queued or running. */
@@ -104,13 +115,26 @@ export class ReportsService {
     requestedBy: string | null;
   }): Promise<ReportView> {
     ReportsService.checkPeriod(input.from, input.to);
-    const outcome = await this.reports.request({
-      kind: 'on_demand',
+    const request = {
+      kind: 'on_demand' as const,
       from: input.from,
       to: input.to,
       groupBy: input.groupBy ?? 'month',
-      requestedBy: input.requestedBy,
-    });
+    };
+    const outcome =
+      input.requestedBy === null
+        ? await this.reports.request({ ...request, requestedBy: null })
+        : await this.reports.requestLimited(
+            { ...request, requestedBy: input.requestedBy },
+            MAX_ACTIVE_REPORTS_PER_USER,
+          );
+    if (outcome === 'limited') {
+      throw new DomainError(
+        'RATE_LIMITED',
+        `at most ${MAX_ACTIVE_REPORTS_PER_USER} of your reports may be queued or running; wait for one to finish`,
+        { limit: MAX_ACTIVE_REPORTS_PER_USER, retryAfterSeconds: 5 },
+      );
+    }
     const report = outcome!.report;
     // Also when shared: the job may have been lost with a flushed Redis; its id makes this a no-op.
     await this.queue.enqueueBuild(report.id);
@@ -153,12 +177,20 @@ export class ReportsService {
     ReportsService.checkPeriod(period.from, period.to);
     const key = `${period.from}/${period.to}`;
     const cached = this.statisticsCache.get(key);
-    if (cached && Date.now() - cached.at < STATISTICS_TTL_MS) return cached.value;
-    const value = this.computeStatistics(period);
-    // Identical concurrent callers share one computation; a failure is not kept.
-    value.catch(() => this.statisticsCache.delete(key));
+    if (cached && Date.now() < cached.expiresAt) return cached.value;
+    const value = this.statisticsBuilds.run(() => this.computeStatistics(period));
+    const entry = { expiresAt: Date.now() + STATISTICS_TTL_MS, value };
+    // Identical concurrent callers share one computation. A rule's failure (a sum past 2^53) is
+    // the same next time, so it is kept briefly and asking again is not another scan; "too busy"
+    // and infrastructure failures (a lost connection) are not about the period and are not kept.
+    value.catch((error: unknown) => {
+      if (this.statisticsCache.get(key) !== entry) return;
+      if (error instanceof DomainError && error.code !== 'RATE_LIMITED')
+        entry.expiresAt = Math.min(entry.expiresAt, Date.now() + STATISTICS_FAILURE_TTL_MS);
+      else this.statisticsCache.delete(key);
+    });
     this.statisticsCache.delete(key);
-    this.statisticsCache.set(key, { at: Date.now(), value });
+    this.statisticsCache.set(key, entry);
     if (this.statisticsCache.size > STATISTICS_CACHE_SIZE) {
       this.statisticsCache.delete(this.statisticsCache.keys().next().value!);
     }

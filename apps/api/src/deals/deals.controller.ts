@@ -2,7 +2,14 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ggzy/auth';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
-import { DomainError, isCalendarDate, startOfDayInZone, zonedDateRange } from '@ggzy/domain';
+import {
+  DomainError,
+  isCalendarDate,
+  isSupportedDate,
+  startOfDayInZone,
+  SUPPORTED_YEARS,
+  zonedDateRange,
+} from '@ggzy/domain';
 import { DealsRepository } from '@ggzy/persistence';
 import { ListDealsQuery } from './deals.dto.js';
 
@@ -22,6 +29,11 @@ export class DealsController {
       const value = query[field];
       if (value !== undefined && !isCalendarDate(value))
         throw new DomainError('VALIDATION_FAILED', `${field} is not a calendar date`);
+      if (value !== undefined && !isSupportedDate(value))
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          `${field} lies outside the years ${SUPPORTED_YEARS.first}–${SUPPORTED_YEARS.last}`,
+        );
     }
     if (query.from && query.to && query.from > query.to)
       throw new DomainError('VALIDATION_FAILED', 'from is after to');

@@ -61,6 +61,39 @@ export class ReportsRepository {
     throw new Error('could not queue the report: it kept finishing under us');
   }
 
+  /**
+   * As request, for one requester who may have at most `maxActive` reports queued or running:
+   * 'limited' when a new one would pass that. An identical active request is shared, never
+   * limited. The requester's advisory lock makes the count and the insert one step, so parallel
+   * requests cannot all slip under the limit.
+   */
+  async requestLimited(
+    request: ReportRequest & { requestedBy: string },
+    maxActive: number,
+  ): Promise<{ report: ReportEntity; created: boolean } | 'limited'> {
+    const params = [request.kind, request.from, request.to, request.groupBy];
+    const outcome = await this.dataSource.transaction(async (manager) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('reports:requested_by:' || $1))`, [
+        request.requestedBy,
+      ]);
+      const [active] = (await manager.query(ACTIVE_SQL, params)) as { id: string }[];
+      if (active) return { id: active.id, created: false };
+      const [{ n }] = (await manager.query(
+        `SELECT count(*)::int AS n FROM reports WHERE requested_by = $1 AND status IN ('queued','running')`,
+        [request.requestedBy],
+      )) as { n: number }[];
+      if (n >= maxActive) return 'limited' as const;
+      const inserted = (await manager.query(INSERT_SQL, [...params, request.requestedBy])) as {
+        id: string;
+      }[];
+      return inserted.length ? { id: inserted[0].id, created: true } : undefined;
+    });
+    if (outcome === 'limited') return outcome;
+    // Undefined: another requester's identical report won the race; share it as request does.
+    if (!outcome) return (await this.request(request))!;
+    return { report: (await this.findById(outcome.id))!, created: outcome.created };
+  }
+
   findById(id: string): Promise<ReportEntity | null> {
     return this.reports.findOneBy({ id });
   }

@@ -1,11 +1,12 @@
 import { CATEGORY_LABELS, fenToYuan, type ReportResult } from '@ggzy/domain';
+import { neutraliseFormula } from './formula.js';
 
 const BOM = '\uFEFF';
 
 function cell(value: string | number): string {
-  const text = String(value);
-  // Quote what CSV needs quoted; a leading = + - @ would be a formula to Excel, so it gets a quote mark.
-  const safe = /^[=+\-@]/.test(text) && !/^-?\d/.test(text) ? `'${text}` : text;
+  // Numbers are written as numbers; text that a spreadsheet would evaluate is neutralised.
+  const safe = typeof value === 'number' ? String(value) : neutraliseFormula(value);
+  // Quote what CSV needs quoted.
   return /[",\r\n;]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

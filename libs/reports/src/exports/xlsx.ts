@@ -2,6 +2,8 @@ import ExcelJS from 'exceljs';
 import { CATEGORY_LABELS, type ReportResult, subtypeLabel, zoneOffsetMinutes } from '@ggzy/domain';
 import type { DealEntity } from '@ggzy/persistence';
 
+import { neutraliseFormula } from './formula.js';
+
 const YUAN_FORMAT = '#,##0.00';
 const SOURCE_LABELS: Record<string, string> = { lease_listing: '网络竞价', import: '历史导入' };
 
@@ -11,6 +13,11 @@ const yuan = (fen: number) => fen / 100;
 /** Excel dates have no zone: write the centre's wall-clock time. */
 function wallClock(instant: Date, timeZone: string): Date {
   return new Date(instant.getTime() + zoneOffsetMinutes(instant, timeZone) * 60_000);
+}
+
+/** A row whose text cells are neutralised: numbers and dates pass as they are. */
+function addSafeRow(sheet: ExcelJS.Worksheet, values: unknown[]): ExcelJS.Row {
+  return sheet.addRow(values.map((value) => (typeof value === 'string' ? neutraliseFormula(value) : value)));
 }
 
 /** Three sheets: the summary table, the series, and the deal list. */
@@ -23,31 +30,31 @@ export async function renderXlsx(
   workbook.creator = 'ggzy';
 
   const summary = workbook.addWorksheet('汇总');
-  summary.addRow([`${result.period}公共资源交易统计`]);
-  summary.addRow([result.summary]);
-  summary.addRow([]);
-  summary.addRow(['类别', '子类', '项目数(个)', '成交金额(元)']).font = { bold: true };
+  addSafeRow(summary, [`${result.period}公共资源交易统计`]);
+  addSafeRow(summary, [result.summary]);
+  addSafeRow(summary, []);
+  addSafeRow(summary, ['类别', '子类', '项目数(个)', '成交金额(元)']).font = { bold: true };
   for (const category of result.categories) {
-    summary.addRow([category.label, '合计', category.count, yuan(category.amount)]);
+    addSafeRow(summary, [category.label, '合计', category.count, yuan(category.amount)]);
     for (const subtype of category.subtypes) {
-      summary.addRow([category.label, subtype.label, subtype.count, yuan(subtype.amount)]);
+      addSafeRow(summary, [category.label, subtype.label, subtype.count, yuan(subtype.amount)]);
     }
   }
-  summary.addRow(['合计', '', result.total.count, yuan(result.total.amount)]).font = { bold: true };
+  addSafeRow(summary, ['合计', '', result.total.count, yuan(result.total.amount)]).font = { bold: true };
   summary.getColumn(4).numFmt = YUAN_FORMAT;
   summary.getColumn(1).width = 14;
   summary.getColumn(2).width = 14;
   summary.getColumn(4).width = 20;
 
   const series = workbook.addWorksheet('按月');
-  series.addRow([
+  addSafeRow(series, [
     '期间',
     ...result.categories.flatMap((category) => [`${category.label}项目数`, `${category.label}金额(元)`]),
     '项目数',
     '成交金额(元)',
   ]).font = { bold: true };
   for (const bucket of result.series) {
-    series.addRow([
+    addSafeRow(series, [
       bucket.label,
       ...bucket.categories.flatMap((entry) => [entry.count, yuan(entry.amount)]),
       bucket.count,
@@ -62,12 +69,20 @@ export async function renderXlsx(
   series.getColumn(1).width = 16;
 
   const list = workbook.addWorksheet('成交清单');
-  list.addRow(['成交时间', '类别', '子类', '项目名称', '成交单位', '成交金额(元)', '来源', '外部编号']).font =
-    {
-      bold: true,
-    };
+  addSafeRow(list, [
+    '成交时间',
+    '类别',
+    '子类',
+    '项目名称',
+    '成交单位',
+    '成交金额(元)',
+    '来源',
+    '外部编号',
+  ]).font = {
+    bold: true,
+  };
   for (const deal of deals) {
-    list.addRow([
+    addSafeRow(list, [
       wallClock(deal.closedAt, options.timeZone),
       CATEGORY_LABELS[deal.category],
       subtypeLabel(deal.category, deal.subtype),
@@ -78,7 +93,7 @@ export async function renderXlsx(
       deal.externalRef ?? '',
     ]);
   }
-  if (options.omitted > 0) list.addRow([`另有 ${options.omitted} 条成交记录未列出`]);
+  if (options.omitted > 0) addSafeRow(list, [`另有 ${options.omitted} 条成交记录未列出`]);
   list.getColumn(1).numFmt = 'yyyy-mm-dd hh:mm:ss';
   list.getColumn(1).width = 20;
   list.getColumn(4).width = 40;
