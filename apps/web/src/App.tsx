@@ -14,6 +14,8 @@ import { CalendarPage } from './pages/calendar';
 import { DepositsPage } from './pages/deposits';
 import { TransferPage, TransfersPage } from './pages/transfers';
 import { StaffTransferPage, StaffTransfersPage } from './pages/transfers-staff';
+import { TenderPage, TendersPage } from './pages/tenders';
+import { StaffTenderPage, StaffTendersPage } from './pages/tenders-staff';
 
 // The report pages are their own chunk: loaded only when one is opened.
 const ReportsPage = lazy(() => import('./pages/reports').then((m) => ({ default: m.ReportsPage })));
@@ -50,6 +52,10 @@ function route(path: string): ReactElement {
   if (path === '/deposits') return <DepositsPage />;
   if (path === '/transfers') return <TransfersPage />;
   if ((match = new RegExp(`^/transfers/${UUID}$`).exec(path))) return <TransferPage id={match[1]} />;
+  if (path === '/tenders') return <TendersPage />;
+  if ((match = new RegExp(`^/tenders/${UUID}$`).exec(path))) return <TenderPage id={match[1]} />;
+  if (path === '/staff/tenders') return <StaffTendersPage />;
+  if ((match = new RegExp(`^/staff/tenders/${UUID}$`).exec(path))) return <StaffTenderPage id={match[1]} />;
   if (path === '/staff/transfers') return <StaffTransfersPage />;
   if ((match = new RegExp(`^/staff/transfers/${UUID}$`).exec(path)))
     return <StaffTransferPage id={match[1]} />;
@@ -125,12 +131,14 @@ export function App({ config }: { config: RuntimeConfig }) {
           <nav aria-label="main">
             <Link to="/">{t('navListings')}</Link>
             <Link to="/transfers">{t('navTransfers')}</Link>
+            <Link to="/tenders">{t('navTenders')}</Link>
             <Link to="/results">{t('navResults')}</Link>
             <Link to="/statistics">{t('navStatistics')}</Link>
             <Link to="/calendar">{t('navCalendar')}</Link>
             {hasRole(session, 'bidder') && <Link to="/me">{t('navMine')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff">{t('navStaff')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff/transfers">{t('navStaffTransfers')}</Link>}
+            {hasRole(session, 'staff') && <Link to="/staff/tenders">{t('navStaffTenders')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <Link to="/supervisor">{t('navSupervisor')}</Link>}
             {hasRole(session, 'staff', 'supervisor') && <Link to="/deposits">{t('navDeposits')}</Link>}
             {hasRole(session, 'staff', 'supervisor', 'admin') && <Link to="/reports">{t('navReports')}</Link>}

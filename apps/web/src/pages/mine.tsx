@@ -3,12 +3,14 @@ import { ErrorMessage, DepositCell, Link, Loading, RequireRole, useLoad, Table }
 import { useI18n } from '../i18n';
 import { MyDeposits } from './deposits';
 import { MyTransferRegistrations } from './transfers';
+import { MyTenderBids } from './tenders';
 
 export function MyRegistrationsPage() {
   return (
     <RequireRole roles={['bidder']}>
       <MyRegistrations />
       <MyTransferRegistrations />
+      <MyTenderBids />
     </RequireRole>
   );
 }

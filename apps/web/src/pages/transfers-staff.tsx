@@ -46,7 +46,7 @@ function Refusal({ error }: { error: unknown }) {
 }
 
 /** Lines of "file name, SHA-256" → the documents the API takes. */
-function parseDocuments(text: string) {
+export function parseDocuments(text: string) {
   return text
     .split('\n')
     .map((line) => line.trim())

@@ -1,0 +1,433 @@
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { ApiError, get, type Page, post } from '../api';
+import { useApp } from '../app-context';
+import {
+  DepositCell,
+  ErrorMessage,
+  Link,
+  Loading,
+  Money,
+  RequireRole,
+  Table,
+  Time,
+  useLoad,
+} from '../components';
+import { useI18n } from '../i18n';
+import { parseYuan } from '../money';
+import { parseDocuments } from './transfers-staff';
+import {
+  OpeningRecordSection,
+  type Tender,
+  TENDER_KINDS,
+  type TenderRegistration,
+  TenderAmendments,
+  TenderFacts,
+  TenderSchedule,
+  type TenderStatus,
+  TenderStatusBadge,
+} from './tenders';
+
+/** A refusal in plain words, with the boundary day the API names (earliest… / latest…). */
+function Refusal({ error }: { error: unknown }) {
+  const { t } = useI18n();
+  const details =
+    error instanceof ApiError ? (error.details as Record<string, unknown> | undefined) : undefined;
+  const boundaries =
+    details && typeof details === 'object' && !Array.isArray(details)
+      ? Object.entries(details).filter(([key]) => /^(earliest|latest)[A-Za-z]*On$/.test(key))
+      : [];
+  return (
+    <>
+      <ErrorMessage error={error} />
+      {boundaries.map(([key, value]) => (
+        <p className="error" key={key} data-testid="boundary-day">
+          {t('boundaryDay')}: {String(value)}
+        </p>
+      ))}
+    </>
+  );
+}
+
+export function StaffTendersPage() {
+  return (
+    <RequireRole roles={['staff']}>
+      <StaffTenders />
+    </RequireRole>
+  );
+}
+
+function StaffTenders() {
+  const { t } = useI18n();
+  const { data, error, reload } = useLoad(() => get<Page<Tender>>('/tenders?limit=100'), []);
+  return (
+    <section>
+      <h1>{t('staffTenders')}</h1>
+      <TenderForm onSaved={reload} />
+      <h2>{t('tenders')}</h2>
+      <ErrorMessage error={error} />
+      {!data && !error && <Loading />}
+      {data && (
+        <Table
+          headers={[t('tenderTitle'), t('status'), t('estimatedPrice'), t('bidDeadline')]}
+          testId="staff-tenders"
+        >
+          {data.items.map((tender) => (
+            <tr key={tender.id} data-tender-id={tender.id}>
+              <td>
+                <Link to={`/staff/tenders/${tender.id}`}>{tender.title}</Link>
+              </td>
+              <td>
+                <TenderStatusBadge status={tender.status} />
+              </td>
+              <td>
+                <Money fen={tender.estimatedPrice} />
+              </td>
+              <td>
+                <Time iso={tender.bidDeadlineAt} />
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </section>
+  );
+}
+
+/** The registration form: money in 元, the schedule as calendar days in the centre's zone. */
+function TenderForm({ onSaved }: { onSaved: () => void }) {
+  const { t } = useI18n();
+  const { navigate } = useApp();
+  const [error, setError] = useState<unknown>(null);
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const body = {
+      title: text('title'),
+      ownerName: text('ownerName'),
+      ownerOrgCode: text('ownerOrgCode').toUpperCase(),
+      kind: text('kind'),
+      description: text('description'),
+      estimatedPrice: parseYuan(text('estimatedPrice')),
+      stateFunded: form.get('stateFunded') === 'on',
+      evaluationMethod: text('evaluationMethod'),
+      bidderConditions: text('bidderConditions'),
+      deposit: parseYuan(text('deposit') || '0'),
+      documents: parseDocuments(text('documents')),
+      saleStartsOn: text('saleStartsOn'),
+      saleEndsOn: text('saleEndsOn'),
+      documentsIssuedOn: text('documentsIssuedOn'),
+      bidDeadlineOn: text('bidDeadlineOn'),
+      bidDeadlineTime: text('bidDeadlineTime'),
+    };
+    try {
+      const created = await post<Tender>('/tenders', body);
+      setError(null);
+      onSaved();
+      navigate(`/staff/tenders/${created.id}`);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  const field = (name: string, label: string, input: ReactNode) => (
+    <label key={name}>
+      {label}
+      {input}
+    </label>
+  );
+  return (
+    <details className="panel">
+      <summary>{t('newTender')}</summary>
+      <form onSubmit={onSubmit} className="grid-form" aria-label={t('newTender')}>
+        {field('title', t('tenderTitle'), <input name="title" required maxLength={200} />)}
+        {field('ownerName', t('tenderOwner'), <input name="ownerName" required maxLength={200} />)}
+        {field(
+          'ownerOrgCode',
+          t('organizationCode'),
+          <input name="ownerOrgCode" required minLength={18} maxLength={18} />,
+        )}
+        {field(
+          'kind',
+          t('tenderKind'),
+          <select name="kind" defaultValue="building">
+            {TENDER_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {t(`tenderKind.${kind}` as const)}
+              </option>
+            ))}
+          </select>,
+        )}
+        {field(
+          'description',
+          t('tenderDescription'),
+          <textarea name="description" required maxLength={5000} />,
+        )}
+        {field(
+          'estimatedPrice',
+          `${t('estimatedPrice')} (${t('yuan')})`,
+          <input name="estimatedPrice" inputMode="decimal" required />,
+        )}
+        {field('stateFunded', t('stateFunded'), <input name="stateFunded" type="checkbox" defaultChecked />)}
+        {field(
+          'evaluationMethod',
+          t('evaluationMethod'),
+          <select name="evaluationMethod" defaultValue="lowest_evaluated_price">
+            <option value="lowest_evaluated_price">{t('evaluationMethod.lowest_evaluated_price')}</option>
+            <option value="comprehensive_scoring">{t('evaluationMethod.comprehensive_scoring')}</option>
+          </select>,
+        )}
+        {field(
+          'bidderConditions',
+          t('bidderConditions'),
+          <textarea name="bidderConditions" maxLength={5000} />,
+        )}
+        {field('deposit', `${t('deposit')} (${t('yuan')})`, <input name="deposit" inputMode="decimal" />)}
+        {field('documents', t('documentsInput'), <textarea name="documents" />)}
+        {field('saleStartsOn', t('saleStartsOn'), <input name="saleStartsOn" type="date" required />)}
+        {field('saleEndsOn', t('saleEndsOn'), <input name="saleEndsOn" type="date" required />)}
+        {field(
+          'documentsIssuedOn',
+          t('documentsIssuedOn'),
+          <input name="documentsIssuedOn" type="date" required />,
+        )}
+        {field('bidDeadlineOn', t('bidDeadlineOn'), <input name="bidDeadlineOn" type="date" required />)}
+        {field(
+          'bidDeadlineTime',
+          t('bidDeadlineTime'),
+          <input name="bidDeadlineTime" type="time" defaultValue="09:30" required />,
+        )}
+        <Refusal error={error} />
+        <div className="row">
+          <button type="submit">{t('create')}</button>
+        </div>
+      </form>
+    </details>
+  );
+}
+
+/** Staff end a tender with a public reason before the award (the lifecycle table decides). */
+const TERMINABLE: readonly TenderStatus[] = [
+  'registered',
+  'announced',
+  'prequalification',
+  'bidding',
+  'opened',
+  'evaluating',
+  'candidates_published',
+  'failed',
+  'suspended',
+];
+
+export function StaffTenderPage({ id }: { id: string }) {
+  return (
+    <RequireRole roles={['staff']}>
+      <StaffTender id={id} />
+    </RequireRole>
+  );
+}
+
+function StaffTender({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { data: tender, error, reload } = useLoad(() => get<Tender>(`/tenders/${id}`), [id]);
+  const [actionError, setActionError] = useState<unknown>(null);
+  if (error) return <ErrorMessage error={error} />;
+  if (!tender) return <Loading />;
+  const act = async (path: string, body: unknown = {}) => {
+    try {
+      await post(path, body);
+      setActionError(null);
+      reload();
+    } catch (failure) {
+      setActionError(failure);
+    }
+  };
+  return (
+    <article className="listing">
+      <h1>{tender.title}</h1>
+      <p>
+        <TenderStatusBadge status={tender.status} /> <span>{tender.code}</span> ·{' '}
+        <Link to={`/tenders/${tender.id}`}>{t('publicPage')}</Link>
+      </p>
+      {tender.status === 'registered' && (
+        <p>
+          <button type="button" onClick={() => act(`/tenders/${tender.id}/announce`)}>
+            {t('announceTender')}
+          </button>
+        </p>
+      )}
+      <Refusal error={actionError} />
+      <p data-testid="tender-counts">
+        {t('registrationsCount')}: {tender.registrations ?? 0} · {t('qualifiedCount')}:{' '}
+        {tender.qualifiedSuppliers ?? 0}
+      </p>
+      {(tender.status === 'announced' || tender.status === 'bidding') && (
+        <AmendmentForm tender={tender} onSaved={reload} />
+      )}
+      {tender.status !== 'registered' && <Registrations tender={tender} onChange={reload} />}
+      {tender.openedAt && <OpeningRecordSection id={tender.id} />}
+      <TenderSchedule tender={tender} />
+      <TenderAmendments tender={tender} />
+      <TenderFacts tender={tender} />
+      {TERMINABLE.includes(tender.status) && (
+        <ReasonForm
+          label={t('terminateTender')}
+          onSubmit={(reason) => act(`/tenders/${tender.id}/terminate`, { reason })}
+        />
+      )}
+    </article>
+  );
+}
+
+function ReasonForm({ label, onSubmit }: { label: string; onSubmit: (reason: string) => Promise<void> }) {
+  const { t } = useI18n();
+  return (
+    <form
+      aria-label={label}
+      onSubmit={(event) => {
+        event.preventDefault();
+        const reason = String(new FormData(event.currentTarget).get('reason') ?? '').trim();
+        void onSubmit(reason);
+      }}
+    >
+      <label>
+        {t('reason')}
+        <input name="reason" required maxLength={500} />
+      </label>
+      <button type="submit" className="secondary">
+        {label}
+      </button>
+    </form>
+  );
+}
+
+/** 澄清或者修改: one that may affect the bids, published late, moves the deadline (shown before saving). */
+function AmendmentForm({ tender, onSaved }: { tender: Tender; onSaved: () => void }) {
+  const { t } = useI18n();
+  const [error, setError] = useState<unknown>(null);
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const later = text('bidDeadlineOn');
+    try {
+      await post(`/tenders/${tender.id}/amendments`, {
+        kind: text('kind'),
+        text: text('text'),
+        documents: parseDocuments(text('documents')),
+        affectsBidPreparation: form.get('affectsBidPreparation') === 'on',
+        ...(later ? { bidDeadlineOn: later } : {}),
+      });
+      setError(null);
+      (event.target as HTMLFormElement).reset();
+      onSaved();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <details className="panel">
+      <summary>{t('publishAmendment')}</summary>
+      <form onSubmit={onSubmit} className="grid-form" aria-label={t('publishAmendment')}>
+        <p>
+          {t('amendmentsWithoutMoveUntilOn')}: {tender.deadlines.amendmentsWithoutMoveUntilOn}
+        </p>
+        <label>
+          {t('amendmentKind')}
+          <select name="kind" defaultValue="clarification">
+            <option value="clarification">{t('amendmentKind.clarification')}</option>
+            <option value="amendment">{t('amendmentKind.amendment')}</option>
+          </select>
+        </label>
+        <label>
+          {t('amendmentText')}
+          <textarea name="text" required maxLength={5000} />
+        </label>
+        <label>
+          {t('documentsInput')}
+          <textarea name="documents" />
+        </label>
+        <label>
+          {t('affectsBidPreparation')}
+          <input name="affectsBidPreparation" type="checkbox" />
+        </label>
+        <label>
+          {t('laterBidDeadlineOn')}
+          <input name="bidDeadlineOn" type="date" />
+        </label>
+        <Refusal error={error} />
+        <div className="row">
+          <button type="submit">{t('publishAmendment')}</button>
+        </div>
+      </form>
+    </details>
+  );
+}
+
+function Registrations({ tender, onChange }: { tender: Tender; onChange: () => void }) {
+  const { t } = useI18n();
+  const { data, error, reload } = useLoad(
+    () => get<Page<TenderRegistration>>(`/tenders/${tender.id}/registrations?limit=200`),
+    [tender.id],
+  );
+  const [actionError, setActionError] = useState<unknown>(null);
+  const decide = async (registrationId: string, action: 'qualify' | 'reject') => {
+    try {
+      await post(
+        `/tenders/${tender.id}/registrations/${registrationId}/${action}`,
+        action === 'qualify' ? { depositReceived: true } : { reason: t('rejectDefaultReason') },
+      );
+      setActionError(null);
+      reload();
+      onChange();
+    } catch (failure) {
+      setActionError(failure);
+    }
+  };
+  return (
+    <section aria-labelledby="tender-registrations-heading">
+      <h2 id="tender-registrations-heading">{t('suppliers')}</h2>
+      <ErrorMessage error={error ?? actionError} />
+      {data && data.items.length === 0 && <p>{t('none')}</p>}
+      {data && data.items.length > 0 && (
+        <Table
+          headers={[t('organizationCode'), t('status'), t('bidderCode'), t('deposit'), t('actions')]}
+          testId="tender-registrations"
+        >
+          {data.items.map((registration) => (
+            <tr
+              key={registration.id}
+              data-registration-id={registration.id}
+              data-status={registration.status}
+            >
+              <td>
+                <code>{registration.organizationCode}</code>
+              </td>
+              <td>{t(`reg.${registration.status}` as const)}</td>
+              <td>{registration.bidderCode ?? '—'}</td>
+              <td>
+                <DepositCell state={registration.depositState} receivedAt={registration.depositReceivedAt} />
+              </td>
+              <td>
+                {registration.status === 'pending' &&
+                  (tender.status === 'announced' || tender.status === 'bidding') && (
+                    <>
+                      <button type="button" onClick={() => decide(registration.id, 'qualify')}>
+                        {t('qualifyWithDeposit')}
+                      </button>{' '}
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => decide(registration.id, 'reject')}
+                      >
+                        {t('reject')}
+                      </button>
+                    </>
+                  )}
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </section>
+  );
+}
