@@ -38,6 +38,7 @@ import { BusinessCalendarService } from '@ggzy/calendar';
 import { DepositsService } from '@ggzy/deposits';
 import { type AppConfig, createLogger, SystemClock } from '@ggzy/common';
 import { seedDemoTransfers } from './demo-transfers.js';
+import { seedDemoTenders } from './demo-tenders.js';
 
 export interface DemoAccount {
   username: string;
@@ -68,7 +69,13 @@ export async function seedDemo(
   dataSource: DataSource,
   now = new Date(),
   timeZone = 'Asia/Shanghai',
-): Promise<{ accounts: DemoAccount[]; liveListingId: string; liveTransferId: string }> {
+  sealedBidKeys?: string,
+): Promise<{
+  accounts: DemoAccount[];
+  liveListingId: string;
+  liveTransferId: string;
+  liveTenderId: string | null;
+}> {
   const users = new UsersRepository(dataSource);
   const listings = new LeaseListingsRepository(dataSource);
   const registrations = new RegistrationsRepository(dataSource);
@@ -218,8 +225,12 @@ export async function seedDemo(
     await recordOnSite(dataSource, host, onSite, ids, now);
   }
   const liveTransferId = await seedDemoTransfers(dataSource, ids, now, timeZone, firstRun);
+  // A tender whose sealed bids are opened a few minutes after start (sealed with this installation's key).
+  const liveTenderId = sealedBidKeys
+    ? await seedDemoTenders(dataSource, ids, now, timeZone, sealedBidKeys)
+    : null;
   await importHistoricalDeals(dataSource, ids.staff, timeZone);
-  return { accounts, liveListingId: live.id, liveTransferId };
+  return { accounts, liveListingId: live.id, liveTransferId, liveTenderId };
 }
 
 /**

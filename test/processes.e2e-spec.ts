@@ -171,6 +171,24 @@ describe('the platform as processes', () => {
     expect([...sources]).toEqual(
       expect.arrayContaining(['lease_listing', 'transfer_agreement', 'on_site_auction']),
     );
+    // The demo tender is in bidding with three sealed bids, its opening a few minutes away: the
+    // public sees no price before then, only the deadline.
+    const [, tenderId] = /tender opening: ([0-9a-f-]{36})/.exec(platform.output())!;
+    const tender = await request(apiUrl).get(`/api/tenders/${tenderId}`).expect(200);
+    expect(tender.body).toMatchObject({ status: 'bidding', category: 'construction', kind: 'building' });
+    const untilOpening = Date.parse(tender.body.bidDeadlineAt) - Date.now();
+    expect(untilOpening).toBeGreaterThan(60_000);
+    expect(untilOpening).toBeLessThan(6 * 60_000);
+    expect((await request(apiUrl).get(`/api/tenders/${tenderId}/opening-record`)).body.code).toBe(
+      'SEALED_UNTIL_OPENING',
+    );
+    const tenderBids = await request(apiUrl)
+      .get('/api/me/tender-bids')
+      .auth(bidderToken, { type: 'bearer' })
+      .expect(200);
+    expect(tenderBids.body.items).toEqual([
+      expect.objectContaining({ projectId: tenderId, bid: expect.objectContaining({ status: 'submitted' }) }),
+    ]);
     const closed = await request(apiUrl).get('/api/lease-listings?limit=1000').expect(200);
     const statuses = closed.body.items.map((item: { status: string }) => item.status);
     expect(statuses).toEqual(expect.arrayContaining(['sold', 'unsold', 'announced']));
