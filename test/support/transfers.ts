@@ -91,3 +91,67 @@ export async function agreedTransferProject(
     .expect(200);
   return agreed.body;
 }
+
+/**
+ * A published project with two qualified buyers whose disclosure has ended, so the worker opens
+ * its live auction (start price: the listing price); its opening is brought forward to now in
+ * the database, the buyers bid `prices` in turn over REST, and the worker closes it sold to the
+ * last. Answers the project as the close left it.
+ */
+export async function auctionedTransferProject(
+  context: { apiUrl: string; ownerDatabaseUrl: string; zone: string; staff: TestUser },
+  buyers: [TestUser, TestUser],
+  prices: number[],
+): Promise<{ id: string; finalPrice: number; status: string; dealSource: string }> {
+  const { apiUrl, staff } = context;
+  const { today, yesterday } = await centreDays(context.ownerDatabaseUrl, context.zone);
+  const disclosureEndsOn = await businessDeadline(apiUrl, today, 20);
+  const created = await as(staff)(request(apiUrl).post('/api/transfer-projects'))
+    .send(transferProjectBody({ disclosureEndsOn }))
+    .expect(201);
+  const id = created.body.id as string;
+  await as(staff)(request(apiUrl).post(`/api/transfer-projects/${id}/publish`)).expect(200);
+  for (const buyer of buyers) {
+    const registration = await as(buyer)(request(apiUrl).post(`/api/transfer-projects/${id}/registrations`))
+      .send({})
+      .expect(201);
+    await as(staff)(
+      request(apiUrl).post(`/api/transfer-projects/${id}/registrations/${registration.body.id}/qualify`),
+    )
+      .send({ depositReceived: true })
+      .expect(200);
+  }
+  await queryRows(
+    context.ownerDatabaseUrl,
+    `UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`,
+    [id, yesterday],
+  );
+  const project = async () => (await as(staff)(request(apiUrl).get(`/api/transfer-projects/${id}`))).body;
+  await waitFor(async () => (await project()).status === 'auction' || undefined, 15_000, `${id} auction`);
+  await queryRows(
+    context.ownerDatabaseUrl,
+    `WITH now AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS at)
+     UPDATE auctions SET bidding_starts_at = now.at + interval '1 second',
+       free_bidding_ends_at = now.at + interval '5 seconds',
+       ends_at = now.at + interval '7 seconds' FROM now WHERE id = $1`,
+    [id],
+  );
+  await waitFor(
+    async () => (await project()).auctionStatus === 'bidding' || undefined,
+    15_000,
+    `${id} bidding`,
+  );
+  for (const [index, amount] of prices.entries()) {
+    await as(buyers[index % 2])(request(apiUrl).post(`/api/transfer-projects/${id}/bids`))
+      .send({ amount, clientBidId: `auctioned-${index}` })
+      .expect(201);
+  }
+  return waitFor(
+    async () => {
+      const current = await project();
+      return current.status === 'sold' ? current : undefined;
+    },
+    30_000,
+    `${id} sold`,
+  );
+}
