@@ -210,6 +210,73 @@ describe('deals import (historical records)', () => {
     );
   });
 
+  it('imports a CSV with English headers (amount in fen)', async () => {
+    const csv = [
+      'externalRef,category,subtype,title,amount,winnerName,closedAt',
+      'CSV-EN-1,procurement,rfq,东湖区办公家具询价采购,4560000,江西某家具有限公司,2018-06-01 09:15',
+    ].join('\n');
+    const response = await upload(Buffer.from(csv, 'utf8'), 'english.csv').expect(200);
+    expect(response.body).toEqual({ received: 1, created: 1, unchanged: 0, ignoredColumns: [] });
+    const rows = await queryRows<{ category: string; subtype: string; amount: string; closed_at: Date }>(
+      env.config.DATABASE_URL,
+      `SELECT category, subtype, amount, closed_at FROM deals WHERE external_ref = 'CSV-EN-1'`,
+    );
+    expect(rows.map((r) => [r.category, r.subtype, Number(r.amount), r.closed_at.toISOString()])).toEqual([
+      ['procurement', 'rfq', 4_560_000, '2018-06-01T01:15:00.000Z'],
+    ]);
+  });
+
+  it('imports an XLSX with Chinese headers; errors name the sheet rows, blank rows counted', async () => {
+    const header = ['类别', '子类', '项目名称', '成交金额(元)', '成交单位', '成交时间', '外部编号'];
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('成交记录');
+    sheet.addRow(header);
+    sheet.addRow([
+      '产权交易',
+      '租赁',
+      '解放路商铺租赁',
+      36_000,
+      '某商贸公司',
+      '2018-07-02 10:00',
+      'XLSX-CN-1',
+    ]);
+    const good = await upload(Buffer.from(await workbook.xlsx.writeBuffer()), '中文表头.xlsx').expect(200);
+    expect(good.body).toEqual({ received: 1, created: 1, unchanged: 0, ignoredColumns: [] });
+    const rows = await queryRows<{ category: string; subtype: string; amount: string; closed_at: Date }>(
+      env.config.DATABASE_URL,
+      `SELECT category, subtype, amount, closed_at FROM deals WHERE external_ref = 'XLSX-CN-1'`,
+    );
+    expect(rows.map((r) => [r.category, r.subtype, Number(r.amount), r.closed_at.toISOString()])).toEqual([
+      ['property_rights', 'lease', 3_600_000, '2018-07-02T02:00:00.000Z'],
+    ]);
+
+    // Rows 3 and 5 are left blank: the numbers are the sheet's, not the deals' positions.
+    const bad = new ExcelJS.Workbook();
+    const badSheet = bad.addWorksheet('成交记录');
+    badSheet.getRow(1).values = header;
+    badSheet.getRow(2).values = ['建筑工程', '', '好的一行', 100, '某公司', '2018-01-05', 'XLSX-CN-2'];
+    badSheet.getRow(4).values = [
+      '建筑工程',
+      '',
+      '金额有三位小数',
+      100.001,
+      '某公司',
+      '2018-01-05',
+      'XLSX-CN-3',
+    ];
+    badSheet.getRow(6).values = ['水利', '', '类别不对', 100, '某公司', '2018-01-05', 'XLSX-CN-4'];
+    const before = await dealCount();
+    const refused = await upload(Buffer.from(await bad.xlsx.writeBuffer()), 'bad.xlsx');
+    const details = expectError(refused, 400, 'IMPORT_ROWS_INVALID').details as {
+      errors: { row: number; field: string; code: string }[];
+    };
+    expect(details.errors.map((error) => [error.row, error.field, error.code])).toEqual([
+      [4, 'amountYuan', 'INVALID_AMOUNT'],
+      [6, 'category', 'UNKNOWN_CATEGORY'],
+    ]);
+    expect(await dealCount()).toBe(before);
+  });
+
   it('refuses bad files, bad bodies and the wrong people, writing nothing', async () => {
     const before = await tableContents(env.config.DATABASE_URL);
     expectError(await upload(Buffer.from('hello'), 'deals.txt'), 400, 'INVALID_IMPORT_FILE');

@@ -273,8 +273,21 @@ describe('reports under attack (issue 8 review)', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(xlsxRefused.details).toEqual({ limit: 10_000, receivedAtLeast: 10_001 });
     started = Date.now();
-    expectError(await upload(csvOf(tooMany), 'many.csv'), 413, 'IMPORT_TOO_LARGE');
+    const csvRefused = expectError(await upload(csvOf(tooMany), 'many.csv'), 413, 'IMPORT_TOO_LARGE');
     expect(Date.now() - started).toBeLessThan(5_000);
+    expect(csvRefused.details).toEqual({ limit: 10_000, receivedAtLeast: 10_001 });
+    // Exactly 10,000 rows are read to the end: the last one's fault is found, at sheet row 10,001.
+    const lastBad = [...tooMany.slice(0, 9_999), sheetRow(9_999, '')];
+    for (const file of [await xlsxOf(lastBad), csvOf(lastBad)]) {
+      const name = file.subarray(0, 2).toString('latin1') === 'PK' ? 'full.xlsx' : 'full.csv';
+      const details = expectError(await upload(file, name), 400, 'IMPORT_ROWS_INVALID').details as {
+        errors: { row: number; field: string; code: string }[];
+      };
+      expect({ name, errors: details.errors }).toEqual({
+        name,
+        errors: [expect.objectContaining({ row: 10_001, field: 'title', code: 'REQUIRED' })],
+      });
+    }
 
     const long = '长'.repeat(1_001);
     const xlsxLong = expectError(

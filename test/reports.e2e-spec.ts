@@ -25,7 +25,8 @@ import { createDataSource } from '../libs/persistence/src/data-source.js';
 import { createQueueBackend } from '../libs/queues/src/queue-backend.js';
 import { REPORTS_QUEUE, REPORTS_SCHEDULER_ID } from '../libs/queues/src/report-jobs.js';
 import { importHistoricalDeals } from '../scripts/demo-seed.js';
-import { agreedTransferProject } from './support/transfers.js';
+import { type FilledRect, pdfFilledRects, pdfItems } from './support/pdf.js';
+import { agreedTransferProject, auctionedTransferProject, TRANSFER_VALUATION } from './support/transfers.js';
 
 const DEMO_CSV = 'scripts/demo-data/deals-2018.csv';
 const JAN_MAY_2018 =
@@ -53,6 +54,18 @@ describe('transaction-value reports', () => {
   afterAll(async () => {
     await platform?.close();
   });
+
+  const download = (id: string, format: string) =>
+    request(api.url)
+      .get(`/api/reports/${id}/export?format=${format}`)
+      .auth(supervisor.token, { type: 'bearer' })
+      .buffer(true)
+      .parse((response, callback) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => callback(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
 
   const importDeals = (deals: object[]) =>
     request(api.url)
@@ -224,7 +237,7 @@ describe('transaction-value reports', () => {
     expect(empty.series).toEqual([expect.objectContaining({ key: '2017-01', count: 0, amount: 0 })]);
   });
 
-  it('counts live, on-site, agreement and imported deals together, with the live auctions’ premium over the start price', async () => {
+  it('counts live (lease and transfer), on-site, agreement and imported deals together, with the live auctions’ premium over the start price', async () => {
     const [a, b] = bidders;
     const listing = await createPublishedListing(api.url, staff, [a, b], {
       biddingInMs: 4000,
@@ -263,6 +276,18 @@ describe('transaction-value reports', () => {
       12_000_000,
     );
     expect(agreed).toMatchObject({ status: 'sold', finalPrice: 12_000_000 });
+    // A transfer with two buyers: a live auction from the listing price, sold at 3% over it.
+    const auctioned = await auctionedTransferProject(
+      {
+        apiUrl: api.url,
+        ownerDatabaseUrl: env.config.DATABASE_OWNER_URL!,
+        zone: env.config.CENTRE_TZ,
+        staff,
+      },
+      [a, b],
+      [TRANSFER_VALUATION, TRANSFER_VALUATION + 300_000],
+    );
+    expect(auctioned).toMatchObject({ status: 'sold', dealSource: 'auction', finalPrice: 10_300_000 });
     const onSite = await listingReadyOnSite(api.url, env.config.DATABASE_URL, staff, [a, b]);
     await request(api.url)
       .post(`/api/lease-listings/${onSite.id}/on-site-auction`)
@@ -293,32 +318,58 @@ describe('transaction-value reports', () => {
     ]);
     const from = chinaDate(new Date(now.getTime() - 24 * 3600_000));
     const to = chinaDate(now);
-    const result = (await buildReport(api.url, staff, { from, to })).result!;
-    // Leases: 810,000 fen a month (live) and 900,000 (on site) × 36 months; the transfer at the
-    // agreed price; the imported deal as given.
+    const report = await buildReport(api.url, staff, { from, to });
+    const result = report.result!;
+    // Leases: 810,000 fen a month (live) and 900,000 (on site) × 36 months; the transfers at the
+    // agreed and the hammer price; the imported deal as given.
     const leases = (810_000 + 900_000) * 36;
+    const transfers = 12_000_000 + 10_300_000;
     expect(result.categories.map((c) => [c.category, c.count, c.amount])).toEqual([
       ['construction', 1, 12_345_678],
       ['procurement', 0, 0],
-      ['property_rights', 3, leases + 12_000_000],
+      ['property_rights', 4, leases + transfers],
     ]);
-    expect(result.total).toMatchObject({ count: 4, amount: 12_345_678 + leases + 12_000_000 });
+    expect(result.total).toMatchObject({ count: 5, amount: 12_345_678 + leases + transfers });
     expect(result.categories[2].subtypes).toEqual([
       expect.objectContaining({ subtype: 'lease', label: '租赁', count: 2, amount: leases }),
-      expect.objectContaining({ subtype: 'transfer', label: '转让', count: 1, amount: 12_000_000 }),
+      expect.objectContaining({ subtype: 'transfer', label: '转让', count: 2, amount: transfers }),
     ]);
-    // Only the online auction is a live auction; the on-site sale and the agreement are not.
+    // The two online auctions are live auctions; the on-site sale and the agreement are not.
+    // Start values: 800,000 × 36 (the lease) + 10,000,000 (the transfer's start price) = 3880万 fen;
+    // premium 360,000 + 300,000 = 660,000 fen = 1.70%.
     expect(result.liveAuctions).toEqual({
-      count: 1,
-      amount: 810_000 * 36,
-      amountWan: '29.16',
-      startAmount: 800_000 * 36,
-      premium: 10_000 * 36,
-      premiumPercent: '1.25',
+      count: 2,
+      amount: 810_000 * 36 + 10_300_000,
+      amountWan: '39.46',
+      startAmount: 800_000 * 36 + 10_000_000,
+      premium: 10_000 * 36 + 300_000,
+      premiumPercent: '1.70',
     });
+
+    // The deal list names every deal's source in Chinese.
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await download(report.id, 'xlsx')).body as unknown as ArrayBuffer);
+    const sources: [unknown, unknown][] = [];
+    workbook.getWorksheet('成交清单')!.eachRow((row, number) => {
+      if (number > 1) sources.push([row.getCell(3).value, row.getCell(7).value]);
+    });
+    expect(sources.sort()).toEqual(
+      [
+        ['租赁', '网络竞价'],
+        ['租赁', '现场拍卖'],
+        ['转让', '协议转让'],
+        ['转让', '网络竞价'],
+        ['公路工程', '历史导入'],
+      ].sort(),
+    );
   });
 
   it('shares a build between identical requests, lists reports, and refuses exports until done', async () => {
+    const countReports = async () =>
+      Number(
+        (await queryRows<{ n: string }>(env.config.DATABASE_URL, 'SELECT count(*) AS n FROM reports'))[0].n,
+      );
+    const reportsBefore = await countReports();
     await platform.stopWorker();
     try {
       const first = await requestReport(api.url, staff, { from: '2018-02-01', to: '2018-02-28' });
@@ -355,7 +406,8 @@ describe('transaction-value reports', () => {
       .get('/api/reports?limit=100')
       .auth(supervisor.token, { type: 'bearer' })
       .expect(200);
-    expect(list.body.total).toBeGreaterThanOrEqual(2);
+    // Every report there is, the two new ones among them (the identical request shares one).
+    expect(list.body.total).toBe(reportsBefore + 2);
     const febIds = list.body.items
       .filter((item: { from: string; to: string }) => item.from === '2018-02-01' && item.to === '2018-02-28')
       .map((item: { id: string }) => item.id);
@@ -370,19 +422,8 @@ describe('transaction-value reports', () => {
 
   it('exports CSV with a BOM, XLSX with numeric amounts, and a PDF whose text and chart carry the figures', async () => {
     const result = demoReport.result!;
-    const download = (format: string) =>
-      request(api.url)
-        .get(`/api/reports/${demoReport.id}/export?format=${format}`)
-        .auth(supervisor.token, { type: 'bearer' })
-        .buffer(true)
-        .parse((response, callback) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => callback(null, Buffer.concat(chunks)));
-        })
-        .expect(200);
 
-    const csvResponse = await download('csv');
+    const csvResponse = await download(demoReport.id, 'csv');
     expect(csvResponse.headers['content-type']).toMatch(/^text\/csv/);
     expect(csvResponse.headers['content-disposition']).toContain(
       'attachment; filename="report-2018-01-01-2018-05-31.csv"',
@@ -407,12 +448,12 @@ describe('transaction-value reports', () => {
     ]);
     expect(monthRows.reduce((sum, r) => sum + Math.round(Number(r[8]) * 100), 0)).toBe(1_146_860_000);
 
-    const xlsx = (await download('xlsx')).body as Buffer;
+    const xlsx = (await download(demoReport.id, 'xlsx')).body as Buffer;
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(xlsx as unknown as ArrayBuffer);
     expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual(['汇总', '按月', '成交清单']);
     const summary = workbook.getWorksheet('汇总')!;
-    expect(summary.getCell('B1').value ?? summary.getCell('A2').value).toBeTruthy();
+    expect(summary.getRow(1).values).toEqual([undefined, '2018年1-5月公共资源交易统计']);
     expect(summary.getCell('A2').value).toBe(JAN_MAY_2018);
     const summaryRows: unknown[][] = [];
     let constructionRow = 0;
@@ -429,6 +470,18 @@ describe('transaction-value reports', () => {
     expect(months.rowCount).toBe(1 + 5);
     expect(months.getRow(2).getCell(1).value).toBe('2018年1月');
     expect(months.getRow(2).getCell(9).value).toBe(860_000 + 452_300 + 486_200 + 416_160);
+    // Each category's amount and the month's total: numbers in 元, shown with two decimals.
+    for (const column of [3, 5, 7, 9]) {
+      for (let row = 2; row <= months.rowCount; row += 1) {
+        const cell = months.getRow(row).getCell(column);
+        expect({ column, row, type: typeof cell.value, format: cell.numFmt }).toEqual({
+          column,
+          row,
+          type: 'number',
+          format: '#,##0.00',
+        });
+      }
+    }
     const list = workbook.getWorksheet('成交清单')!;
     expect(list.rowCount).toBe(1 + 26);
     let listed = 0;
@@ -436,6 +489,7 @@ describe('transaction-value reports', () => {
       if (number === 1) return;
       const amount = row.getCell(6).value;
       expect(typeof amount).toBe('number');
+      expect(row.getCell(6).numFmt).toBe('#,##0.00');
       listed += Math.round((amount as number) * 100);
     });
     expect(listed).toBe(1_146_860_000);
@@ -444,12 +498,11 @@ describe('transaction-value reports', () => {
     expect(lastRow.getCell(4).value).toBe('彭家桥街道消防通道改造工程');
     expect((lastRow.getCell(1).value as Date).toISOString()).toBe('2018-05-31T16:30:00.000Z');
 
-    const pdfResponse = await download('pdf');
+    const pdfResponse = await download(demoReport.id, 'pdf');
     expect(pdfResponse.headers['content-type']).toBe('application/pdf');
     const pdf = pdfResponse.body as Buffer;
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    const pages = await pdfText(pdf);
-    const text = pages.join('');
+    const text = (await pdfItems(pdf)).join('');
     expect(text).toContain('公共资源交易统计报告');
     expect(text).toContain('统计期间:2018年1-5月');
     expect(text).toContain(JAN_MAY_2018);
@@ -465,6 +518,7 @@ describe('transaction-value reports', () => {
     }
     // May's property rights: 976,000 + 134,400 元 = 111.04万元.
     expect(items).toContain('111.04');
+    expectChartBars(await pdfFilledRects(pdf), result.series);
 
     expectError(
       await request(api.url)
@@ -473,6 +527,69 @@ describe('transaction-value reports', () => {
       400,
       'UNKNOWN_FORMAT',
     );
+  });
+
+  it('draws the PDF chart by year once a report has more than 24 buckets', async () => {
+    const at = (closedAt: string, category: string, subtype: string, amount: number, ref: string) => ({
+      category,
+      subtype,
+      title: `跨年报表 ${ref}`,
+      amount,
+      winnerName: '某公司',
+      closedAt,
+      externalRef: ref,
+    });
+    await importDeals([
+      at('2010-03-10T02:00:00Z', 'construction', 'road', 1_000_000, 'LONG-1'),
+      at('2010-11-10T02:00:00Z', 'construction', 'building', 2_000_000, 'LONG-2'),
+      at('2011-06-10T02:00:00Z', 'procurement', 'rfq', 5_000_000, 'LONG-3'),
+      at('2012-02-10T02:00:00Z', 'property_rights', 'lease', 3_000_000, 'LONG-4'),
+    ]);
+    // 27 months: the table keeps them, the chart sums them into years.
+    const report = await buildReport(api.url, staff, { from: '2010-01-01', to: '2012-03-31' });
+    expect(report.result!.series).toHaveLength(27);
+    const pdf = (await download(report.id, 'pdf')).body as Buffer;
+    const items = (await pdfItems(pdf)).map((item) => item.trim()).filter(Boolean);
+    expect(items).toContain('成交金额(万元),按类别和年');
+    expect(items).not.toContain('成交金额(万元),按类别和月');
+    expect(items.filter((item) => /^\d{4}年(\d{1,2}月)?$/.test(item))).toEqual([
+      '2010年',
+      '2011年',
+      '2012年',
+    ]);
+    const years = [
+      { label: '2010年', categories: [{ category: 'construction', amount: 3_000_000 }] },
+      { label: '2011年', categories: [{ category: 'procurement', amount: 5_000_000 }] },
+      { label: '2012年', categories: [{ category: 'property_rights', amount: 3_000_000 }] },
+    ];
+    expectChartBars(await pdfFilledRects(pdf), years);
+    for (const figure of ['3.00', '5.00']) expect(items).toContain(figure);
+  });
+
+  it('fails a build whose sums pass 2^53 fen at once, and shows it failed with its reason', async () => {
+    // 901 deals of the largest amount (10^13 fen) in one year: 9.01 × 10^15 > 2^53 − 1.
+    const huge = Array.from({ length: 901 }, (_, index) => ({
+      category: 'construction',
+      title: `特大工程 ${index}`,
+      amount: 10_000_000_000_000,
+      winnerName: '某公司',
+      closedAt: '2005-06-01T02:00:00Z',
+      externalRef: `HUGE-${index}`,
+    }));
+    await importDeals(huge);
+    const { id } = await requestReport(api.url, staff, { from: '2005-01-01', to: '2005-12-31' });
+    // No retries: the rule fails the same way every time, so the answer comes within seconds.
+    const failed = await waitForReport(api.url, staff, id, 20_000);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      reason:
+        'a figure of this report passes 2^53 − 1 fen and cannot be given exactly; choose a shorter period',
+    });
+    expect(failed).not.toHaveProperty('result');
+    const refused = await request(api.url)
+      .get(`/api/reports/${id}/export?format=pdf`)
+      .auth(staff.token, { type: 'bearer' });
+    expect(expectError(refused, 409, 'REPORT_NOT_READY').details).toMatchObject({ status: 'failed' });
   });
 
   it('answers public statistics without sign-in, from deal records only', async () => {
@@ -491,8 +608,6 @@ describe('transaction-value reports', () => {
 
   it('schedules monthly, half-year and year reports at 01:00 China time on the 1st, once per period', async () => {
     const backend = createQueueBackend(env.config);
-    const { Queue } = await import('bullmq');
-    void Queue;
     const queue = backend.createQueue(REPORTS_QUEUE);
     try {
       const scheduler = await queue.getJobScheduler(REPORTS_SCHEDULER_ID);
@@ -627,22 +742,34 @@ function wan(fen: number): string {
   return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
 }
 
-async function loadPdf(pdf: Buffer) {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  return pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false }).promise;
-}
-
-async function pdfItems(pdf: Buffer): Promise<string[]> {
-  const document = await loadPdf(pdf);
-  const items: string[] = [];
-  for (let page = 1; page <= document.numPages; page += 1) {
-    const content = await (await document.getPage(page)).getTextContent();
-    for (const item of content.items) if ('str' in item) items.push(item.str);
-  }
-  await document.destroy();
-  return items;
-}
-
-async function pdfText(pdf: Buffer): Promise<string[]> {
-  return [(await pdfItems(pdf)).join('')];
+/** The chart's legend colours, one per category in order, then a bar per category and bucket with a value. */
+function expectChartBars(
+  rects: FilledRect[],
+  buckets: { label: string; categories: { category: string; amount: number }[] }[],
+) {
+  const categories = ['construction', 'procurement', 'property_rights'];
+  const legend = rects.slice(0, categories.length);
+  expect(legend.map((swatch) => [swatch.width, swatch.height])).toEqual(categories.map(() => [8, 8]));
+  // Each category has a colour of its own.
+  expect(new Set(legend.map((swatch) => swatch.color)).size).toBe(categories.length);
+  const colorOf = new Map(categories.map((category, index) => [category, legend[index].color]));
+  const expected = buckets.flatMap((bucket) =>
+    bucket.categories
+      .filter((cell) => cell.amount > 0)
+      .map((cell) => ({ bucket: bucket.label, category: cell.category, amount: cell.amount })),
+  );
+  const bars = rects.slice(categories.length);
+  expect(bars).toHaveLength(expected.length);
+  expect(bars.map((bar) => bar.color)).toEqual(expected.map((cell) => colorOf.get(cell.category)));
+  // One baseline, and each bar's height in proportion to its value (the largest is the tallest).
+  const bottoms = new Set(bars.map((bar) => Math.round((bar.top + bar.height) * 100)));
+  expect(bottoms.size).toBe(1);
+  const largest = Math.max(...expected.map((cell) => cell.amount));
+  const tallest = Math.max(...bars.map((bar) => bar.height));
+  bars.forEach((bar, index) =>
+    expect({ ...expected[index], share: bar.height / tallest }).toEqual({
+      ...expected[index],
+      share: expect.closeTo(expected[index].amount / largest, 3),
+    }),
+  );
 }

@@ -60,7 +60,11 @@ async function expectFigures(page: Page) {
   await expect(transfer.locator('td').allTextContents()).resolves.toEqual(['1', '1,200,000.00', '120.00']);
 }
 
-/** Every bar's period, category and value, from its data attributes. */
+/**
+ * Every bar's period, category and value, from its data attributes; and as drawn: its width a
+ * share of its track in proportion to its value (the largest fills the track), one colour per
+ * category.
+ */
 async function expectBars(page: Page) {
   const bars = await page
     .getByTestId('chart')
@@ -68,13 +72,32 @@ async function expectBars(page: Page) {
     .evaluateAll((nodes) =>
       nodes.map((node) => {
         const data = (node as any).dataset;
-        return { period: data.period, category: data.category, amount: Number(data.amount) };
+        const width = (node as any).getBoundingClientRect().width as number;
+        const trackWidth = (node as any).parentElement.getBoundingClientRect().width as number;
+        return {
+          period: data.period,
+          category: data.category,
+          amount: Number(data.amount),
+          share: width / trackWidth,
+          color: (globalThis as any).getComputedStyle(node).backgroundColor as string,
+        };
       }),
     );
+  const largest = Math.max(...Object.values(BARS).flatMap((byCategory) => Object.values(byCategory)));
   const expected = Object.entries(BARS).flatMap(([period, byCategory]) =>
-    Object.entries(byCategory).map(([category, amount]) => ({ period, category, amount })),
+    Object.entries(byCategory).map(([category, amount]) => ({
+      period,
+      category,
+      amount,
+      share: expect.closeTo(amount / largest, 2),
+      color: expect.any(String),
+    })),
   );
   expect(bars).toEqual(expected);
+  const colors = new Map<string, Set<string>>();
+  for (const bar of bars) colors.set(bar.category, (colors.get(bar.category) ?? new Set()).add(bar.color));
+  expect([...colors.values()].map((set) => set.size)).toEqual([1, 1, 1]);
+  expect(new Set(bars.map((bar) => bar.color)).size).toBe(3);
 }
 
 async function downloadOf(page: Page, format: string): Promise<{ download: Download; body: Buffer }> {

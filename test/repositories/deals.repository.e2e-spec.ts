@@ -232,6 +232,67 @@ describe('groupsByMonth (the report’s GROUP BY)', () => {
   });
 });
 
+describe('liveAuctionTotals: every live online auction, and only those', () => {
+  /** An auction row for a transfer project, as the transfer creates one when 2+ buyers qualify. */
+  async function transferAuction(startPrice: number): Promise<string> {
+    const id = randomUUID();
+    await dataSource.query(
+      `INSERT INTO auctions (id, host_type, status, start_price, increment, max_bid, bidding_starts_at,
+                             free_bidding_ends_at, extension_seconds, ends_at)
+       VALUES ($1, 'transfer_project', 'sold', $2, 100000, 9007199254740991,
+               '2017-01-01T02:00:00Z', '2017-01-01T03:00:00Z', 60, '2017-01-01T03:00:00Z')`,
+      [id, startPrice],
+    );
+    return id;
+  }
+  const transferDeal = (sourceType: string, sourceId: string, amount: number, closedAt: Date) => ({
+    closedAt,
+    category: 'property_rights' as const,
+    subtype: 'transfer',
+    sourceType,
+    sourceId,
+    amount,
+  });
+
+  it('counts a transfer’s live auction at its start price, beside no on-site sale or agreement', async () => {
+    const auctionId = await transferAuction(10_000_000);
+    const other = await transferAuction(5_000_000);
+    await insert(
+      transferDeal('transfer_auction', auctionId, 10_300_000, cst('2017-03-01T11:00:00')),
+      // Not live auctions, even naming an auction's id: the on-site sale and the agreement.
+      transferDeal('on_site_auction', other, 6_000_000, cst('2017-03-02T11:00:00')),
+      transferDeal('transfer_agreement', other, 7_000_000, cst('2017-03-03T11:00:00')),
+      transferDeal('import', auctionId, 8_000_000, cst('2017-03-04T11:00:00')),
+    );
+    const year = { start: startOfDayInZone('2017-01-01', TZ), end: startOfDayInZone('2018-01-01', TZ) };
+    expect(await deals.liveAuctionTotals(year.start, year.end)).toEqual({
+      count: 1,
+      startAmount: 10_000_000n,
+      amount: 10_300_000n,
+    });
+  });
+
+  it('takes a live-auction deal closed a millisecond before the period’s end, not one at the end itself', async () => {
+    const end = startOfDayInZone('2009-02-01', TZ);
+    const start = startOfDayInZone('2009-01-01', TZ);
+    const atStart = await transferAuction(1_000);
+    const justBefore = await transferAuction(2_000);
+    const atEnd = await transferAuction(4_000);
+    const beforeStart = await transferAuction(8_000);
+    await insert(
+      transferDeal('transfer_auction', atStart, 1_100, start),
+      transferDeal('transfer_auction', justBefore, 2_200, new Date(end.getTime() - 1)),
+      transferDeal('transfer_auction', atEnd, 4_400, end),
+      transferDeal('transfer_auction', beforeStart, 8_800, new Date(start.getTime() - 1)),
+    );
+    expect(await deals.liveAuctionTotals(start, end)).toEqual({
+      count: 2,
+      startAmount: 3_000n,
+      amount: 3_300n,
+    });
+  });
+});
+
 describe('listForExport', () => {
   it('lists a period’s deals oldest first, at most `limit`', async () => {
     const [a, b, c] = await insert(

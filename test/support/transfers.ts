@@ -48,16 +48,13 @@ export function transferProjectBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
+type TransferContext = { apiUrl: string; ownerDatabaseUrl: string; zone: string; staff: TestUser };
+
 /**
- * A published project with one qualified buyer whose disclosure has ended (its last day moved to
- * yesterday in the database), agreed with that buyer at `price` once the worker has made it
- * agreement_pending. Answers the project as the agreement left it (status sold).
+ * A published project with `buyers` qualified whose disclosure has ended (its last day moved to
+ * yesterday in the database): the worker's sweeper takes it on from there. Answers its id.
  */
-export async function agreedTransferProject(
-  context: { apiUrl: string; ownerDatabaseUrl: string; zone: string; staff: TestUser },
-  buyer: TestUser,
-  price = TRANSFER_VALUATION,
-): Promise<{ id: string; finalPrice: number; status: string }> {
+async function disclosedTransferProject(context: TransferContext, buyers: TestUser[]): Promise<string> {
   const { apiUrl, staff } = context;
   const { today, yesterday } = await centreDays(context.ownerDatabaseUrl, context.zone);
   const disclosureEndsOn = await businessDeadline(apiUrl, today, 20);
@@ -66,19 +63,36 @@ export async function agreedTransferProject(
     .expect(201);
   const id = created.body.id as string;
   await as(staff)(request(apiUrl).post(`/api/transfer-projects/${id}/publish`)).expect(200);
-  const registration = await as(buyer)(request(apiUrl).post(`/api/transfer-projects/${id}/registrations`))
-    .send({})
-    .expect(201);
-  await as(staff)(
-    request(apiUrl).post(`/api/transfer-projects/${id}/registrations/${registration.body.id}/qualify`),
-  )
-    .send({ depositReceived: true })
-    .expect(200);
+  for (const buyer of buyers) {
+    const registration = await as(buyer)(request(apiUrl).post(`/api/transfer-projects/${id}/registrations`))
+      .send({})
+      .expect(201);
+    await as(staff)(
+      request(apiUrl).post(`/api/transfer-projects/${id}/registrations/${registration.body.id}/qualify`),
+    )
+      .send({ depositReceived: true })
+      .expect(200);
+  }
   await queryRows(
     context.ownerDatabaseUrl,
     `UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`,
     [id, yesterday],
   );
+  return id;
+}
+
+/**
+ * A project with one qualified buyer, its disclosure ended, agreed with that buyer at `price`
+ * once the worker has made it agreement_pending. Answers the project as the agreement left it
+ * (status sold).
+ */
+export async function agreedTransferProject(
+  context: TransferContext,
+  buyer: TestUser,
+  price = TRANSFER_VALUATION,
+): Promise<{ id: string; finalPrice: number; status: string }> {
+  const { apiUrl, staff } = context;
+  const id = await disclosedTransferProject(context, [buyer]);
   await waitFor(
     async () =>
       (await as(staff)(request(apiUrl).get(`/api/transfer-projects/${id}`)).expect(200)).body.status ===
@@ -90,4 +104,47 @@ export async function agreedTransferProject(
     .send({ price })
     .expect(200);
   return agreed.body;
+}
+
+/**
+ * A project with two qualified buyers, its disclosure ended, so the worker opens its live
+ * auction (start price: the listing price); the opening is brought forward to now in the
+ * database, the buyers bid `prices` in turn over REST, and the worker closes it sold to the
+ * last. Answers the project as the close left it.
+ */
+export async function auctionedTransferProject(
+  context: TransferContext,
+  buyers: [TestUser, TestUser],
+  prices: number[],
+): Promise<{ id: string; finalPrice: number; status: string; dealSource: string }> {
+  const { apiUrl, staff } = context;
+  const id = await disclosedTransferProject(context, buyers);
+  const project = async () => (await as(staff)(request(apiUrl).get(`/api/transfer-projects/${id}`))).body;
+  await waitFor(async () => (await project()).status === 'auction' || undefined, 15_000, `${id} auction`);
+  await queryRows(
+    context.ownerDatabaseUrl,
+    `WITH now AS (SELECT date_trunc('milliseconds', clock_timestamp()) AS at)
+     UPDATE auctions SET bidding_starts_at = now.at + interval '1 second',
+       free_bidding_ends_at = now.at + interval '5 seconds',
+       ends_at = now.at + interval '7 seconds' FROM now WHERE id = $1`,
+    [id],
+  );
+  await waitFor(
+    async () => (await project()).auctionStatus === 'bidding' || undefined,
+    15_000,
+    `${id} bidding`,
+  );
+  for (const [index, amount] of prices.entries()) {
+    await as(buyers[index % 2])(request(apiUrl).post(`/api/transfer-projects/${id}/bids`))
+      .send({ amount, clientBidId: `auctioned-${index}` })
+      .expect(201);
+  }
+  return waitFor(
+    async () => {
+      const current = await project();
+      return current.status === 'sold' ? current : undefined;
+    },
+    30_000,
+    `${id} sold`,
+  );
 }

@@ -29,15 +29,21 @@ const GROUPS_SQL = `
     GROUP BY category, subtype
   ) g`;
 
-// A lease auction's deal value is final price × months; its start value is start price × months.
+// A live auction's deal is its auction's (source_id is the auction's id). Its start value is
+// what the deal would have been at the start price: a lease's deal is rent × term months, so
+// start price × term; a transfer's deal is the price itself, so the start price. On-site
+// auctions and agreements are not live auctions and have other source types.
 const LIVE_AUCTIONS_SQL = `
   SELECT count(*) AS n,
-         coalesce(sum(a.start_price * l.lease_term_months), 0) AS start_total,
+         coalesce(sum(a.start_price * CASE WHEN d.source_type = 'lease_listing' THEN l.lease_term_months ELSE 1 END), 0)
+           AS start_total,
          coalesce(sum(d.amount), 0) AS total
   FROM deals d
-  JOIN lease_listings l ON l.id = d.source_id
-  JOIN auctions a ON a.id = l.id
-  WHERE d.source_type = 'lease_listing' AND d.closed_at >= $1 AND d.closed_at < $2`;
+  JOIN auctions a ON a.id = d.source_id
+  LEFT JOIN lease_listings l ON l.id = a.id
+  WHERE ((d.source_type = 'lease_listing' AND l.id IS NOT NULL)
+         OR (d.source_type = 'transfer_auction' AND a.host_type = 'transfer_project'))
+    AND d.closed_at >= $1 AND d.closed_at < $2`;
 
 export interface ImportResult {
   received: number;
