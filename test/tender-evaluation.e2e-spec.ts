@@ -519,6 +519,88 @@ describe('a tender from the committee to the contract (评标 → 公示 → 中
     for (const deposit of await depositsOf(tender)) expect(deposit.refundDueOn).not.toBeNull();
   });
 
+  it('refuses a committee member employed by a supplier that applied after the draw; a redraw replaces it; staff may fail the tender', async () => {
+    const kind = specialty();
+    const tender = await tenderInBidding({ stateFunded: true, method: 'lowest_evaluated_price' });
+    const lateCode = orgCode();
+    const [conflicted] = await createExperts(kind, 5, [lateCode]);
+    const first = (await draw(tender, kind, 5).expect(201)).body.drawId as string;
+    // A fourth supplier applies after the draw: the expert it employs was drawn.
+    const late = await registerBidder(api.url);
+    await post(`/api/tenders/${tender.id}/registrations`, { organizationCode: lateCode }, late).expect(201);
+    await open(tender, [1_100_000_000, 1_200_000_000, 1_300_000_000]);
+    const refused = expectError(
+      await post(`/api/tenders/${tender.id}/start-evaluation`),
+      422,
+      'COMMITTEE_CONFLICT_OF_INTEREST',
+    );
+    expect(refused.details).toEqual({ drawId: first, memberIds: [conflicted] });
+    expectError(await draw(tender, kind, 5), 409, 'COMMITTEE_ALREADY_DRAWN');
+    await createExperts(kind, 1);
+    const redraw = await post(`/api/tenders/${tender.id}/committee/draw`, {
+      needs: [{ specialty: kind, count: 5 }],
+      replacing: first,
+    }).expect(201);
+    expect(await membersOf(tender)).not.toContain(conflicted);
+    const started = await post(`/api/tenders/${tender.id}/start-evaluation`).expect(200);
+    expect(started.body.committeeDrawId).toBe(redraw.body.drawId);
+
+    await post(`/api/tenders/${tender.id}/fail`, { reason: '招标文件存在重大缺陷' }).expect(200);
+    const shown = (await get(`/api/tenders/${tender.id}`, null).expect(200)).body;
+    expect(shown).toMatchObject({ status: 'failed', failedReason: '招标文件存在重大缺陷' });
+    // The received deposits fall due; the late supplier's was never paid.
+    const deposits = await depositsOf(tender);
+    expect(deposits.filter((deposit) => deposit.refundDueOn !== null)).toHaveLength(3);
+    expect(deposits.find((deposit) => deposit.bidderId === late.id)).toMatchObject({
+      state: 'due',
+      refundDueOn: null,
+    });
+  });
+
+  it('takes scoring criteria with comprehensive scoring only, each rule checked', async () => {
+    const body = (overrides: Record<string, unknown>) => ({
+      title: '某工程',
+      ownerName: '某局',
+      ownerOrgCode: orgCode(),
+      kind: 'building',
+      description: '说明',
+      estimatedPrice: 1_000_000,
+      stateFunded: true,
+      evaluationMethod: 'comprehensive_scoring',
+      saleStartsOn: today,
+      saleEndsOn: addCalendarDays(today, 5),
+      documentsIssuedOn: today,
+      bidDeadlineOn: addCalendarDays(today, 20),
+      ...overrides,
+    });
+    const refusals: [Record<string, unknown>, string][] = [
+      [{}, 'criteria'],
+      [{ criteria: [{ id: 'a', weight: 50, kind: 'scored' }] }, 'criteria'],
+      [
+        {
+          criteria: [
+            { id: 'a', weight: 50, kind: 'price_formula' },
+            { id: 'b', weight: 50, kind: 'price_formula' },
+          ],
+        },
+        'criteria',
+      ],
+      [{ criteria: [{ id: 'a', weight: 100, kind: 'formula' }] }, 'criteria.0.kind'],
+      [{ evaluationMethod: 'lowest_evaluated_price', criteria: CRITERIA }, 'criteria'],
+    ];
+    for (const [overrides, field] of refusals) {
+      const refused = expectError(await post('/api/tenders', body(overrides)), 400, 'VALIDATION_FAILED');
+      expect(JSON.stringify(refused.details)).toContain(field);
+    }
+    const created = await post('/api/tenders', body({ criteria: CRITERIA })).expect(201);
+    expect(created.body.criteria).toEqual(CRITERIA);
+    // Switching to the lowest evaluated price drops them.
+    const edited = await as(staff)(request(api.url).patch(`/api/tenders/${created.body.id}`))
+      .send({ evaluationMethod: 'lowest_evaluated_price' })
+      .expect(200);
+    expect(edited.body.criteria).toBeNull();
+  });
+
   it('answers bad input on every new endpoint with a 4xx and its code, writing nothing', async () => {
     const kind = specialty();
     await createExperts(kind, 5);
