@@ -466,6 +466,18 @@ describe('a tender from the committee to the contract (评标 → 公示 → 中
       'CONTRACT_DEADLINE_PASSED',
     );
     expect(overdue.details).toMatchObject({ dueOn: addCalendarDays(today, -1) });
+    // The worker alerts once (audit and warning); the status stays for staff to decide.
+    await waitFor(
+      async () =>
+        (
+          await sql(`SELECT 1 FROM audit_log WHERE entity_id = $1 AND action = 'tender.contract_overdue'`, [
+            tender.id,
+          ])
+        ).length === 1 || undefined,
+      15_000,
+      'the overdue contract alert',
+    );
+    expect(await statusOf(tender.id)).toBe('awarded');
     await awardNoticeDaysAgo(tender, 30);
     await post(`/api/tenders/${tender.id}/contract`, {
       signedOn: today,

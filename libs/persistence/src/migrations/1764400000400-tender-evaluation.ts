@@ -42,6 +42,8 @@ export class TenderEvaluation1764400000400 implements MigrationInterface {
         contract_sha256     char(64) CHECK (contract_sha256 ~ ${SHA256}),
         contracted_by       uuid REFERENCES users(id),
         deal_id             uuid REFERENCES deals(id),
+        -- When the worker first saw the contract overdue (an alert, never a status).
+        contract_overdue_at timestamptz,
         CHECK ((report_on IS NULL) = (outcome IS NULL)),
         CHECK (publicity_starts_on IS NULL OR (outcome = 'ranked' AND publicity_ends_on > publicity_starts_on)),
         CHECK (awarded_bid_id IS NULL OR publicity_starts_on IS NOT NULL),
@@ -78,6 +80,11 @@ export class TenderEvaluation1764400000400 implements MigrationInterface {
         entered_at    timestamptz NOT NULL,
         PRIMARY KEY (project_id, member_id, bid_id, criterion_id)
       )`);
+    // The worker's scan for awarded tenders whose contract is overdue.
+    await db.query(
+      `CREATE INDEX tender_evaluations_contract_due_idx ON tender_evaluations (contract_due_on)
+       WHERE contract_signed_on IS NULL AND contract_overdue_at IS NULL AND contract_due_on IS NOT NULL`,
+    );
     // A rejection is a record of the committee's decision: the apps may not take it back.
     await db.query(`REVOKE UPDATE, DELETE, TRUNCATE ON tender_bid_rejections FROM ${appRoleName()}`);
   }

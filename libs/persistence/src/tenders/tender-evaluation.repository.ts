@@ -165,6 +165,27 @@ export class TenderEvaluationRepository {
     ]);
   }
 
+  /**
+   * Marks, once, every awarded tender whose contract's last day has passed unsigned (`today` in
+   * CENTRE_TZ), and returns them; the caller audits and alerts in the same transaction.
+   */
+  async markContractsOverdue(
+    manager: EntityManager,
+    today: string,
+  ): Promise<{ projectId: string; contractDueOn: string; overdueAt: Date }[]> {
+    // An UPDATE … RETURNING answers [rows, count].
+    const [rows] = (await manager.query(
+      `UPDATE tender_evaluations e SET contract_overdue_at = clock_timestamp()
+       FROM tender_projects p
+       WHERE p.id = e.project_id AND p.status = 'awarded' AND e.contract_signed_on IS NULL
+         AND e.contract_overdue_at IS NULL AND e.contract_due_on < $1::date
+       RETURNING e.project_id AS "projectId", to_char(e.contract_due_on, 'YYYY-MM-DD') AS "contractDueOn",
+                 e.contract_overdue_at AS "overdueAt"`,
+      [today],
+    )) as [{ projectId: string; contractDueOn: string; overdueAt: Date }[], number];
+    return rows;
+  }
+
   async insertRejection(manager: EntityManager, projectId: string, rejection: BidRejection): Promise<void> {
     await manager.query(
       `INSERT INTO tender_bid_rejections (project_id, bid_id, reason, entered_by, entered_at) VALUES ($1, $2, $3, $4, $5)`,
