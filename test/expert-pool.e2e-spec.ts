@@ -670,9 +670,9 @@ describe('the expert pool and the committee draw', () => {
     expect(Object.keys(openApi.components.schemas)).toEqual(
       expect.arrayContaining(['CreateExpertDto', 'UpdateExpertDto']),
     );
-    // Nothing draws over HTTP.
+    // Only a host line draws over HTTP, for its own project (the tender's step, under its lock).
     expect(
       Object.keys(paths).filter((path) => /draw/.test(path) && !path.startsWith('/api/committee-draws/{id}')),
-    ).toEqual([]);
+    ).toEqual(['/api/tenders/{id}/committee/draw']);
   });
 });

@@ -47,6 +47,10 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
     estimatedPrice: ESTIMATE,
     stateFunded: true,
     evaluationMethod: 'comprehensive_scoring',
+    criteria: [
+      { id: 'technical', weight: 60, kind: 'scored' },
+      { id: 'price', weight: 40, kind: 'price_formula' },
+    ],
     bidderConditions: '建筑工程施工总承包二级及以上资质',
     deposit: 40_000_000,
     documents: [{ name: '招标文件.pdf', sha256: SHA }],

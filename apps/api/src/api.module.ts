@@ -8,7 +8,7 @@ import { DepositsModule } from '@ggzy/deposits';
 import { ExpertPoolModule, SealedBidsModule } from '@ggzy/sealed-bids';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
-import { TendersService } from '@ggzy/tenders';
+import { TenderEvaluationService, TendersService } from '@ggzy/tenders';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
 import {
@@ -29,6 +29,7 @@ import { MyRegistrationsController } from './lease-listings/my-registrations.con
 import { TransferProjectsController } from './transfer-projects/transfer-projects.controller.js';
 import { MyTransferRegistrationsController } from './transfer-projects/my-transfer-registrations.controller.js';
 import { TenderProjectsController } from './tender-projects/tender-projects.controller.js';
+import { TenderEvaluationController } from './tender-projects/tender-evaluation.controller.js';
 import { MyTenderRegistrationsController } from './tender-projects/my-tender-registrations.controller.js';
 import { DealsController } from './deals/deals.controller.js';
 import { AuditController } from './audit/audit.controller.js';
@@ -102,6 +103,7 @@ export class ApiModule {
         TransferProjectsController,
         MyTransferRegistrationsController,
         TenderProjectsController,
+        TenderEvaluationController,
         MyTenderRegistrationsController,
         DealsController,
         DealsImportController,
@@ -146,6 +148,7 @@ export class ApiModule {
         LeaseListingsService,
         TransfersService,
         TendersService,
+        TenderEvaluationService,
         RegistrationsService,
         HealthService,
         ConnectionsCloser,

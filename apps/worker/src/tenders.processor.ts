@@ -10,7 +10,7 @@ import {
   tenderBiddingOpensStep,
   tenderOpeningStep,
 } from '@ggzy/queues';
-import { TendersService } from '@ggzy/tenders';
+import { TenderContractWatch, TendersService } from '@ggzy/tenders';
 import { QUEUE_BACKEND } from './auctions.processor.js';
 
 const WATCHDOG_INTERVAL_MS = 2000;
@@ -31,6 +31,7 @@ export class TendersProcessor implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     private readonly tenders: TendersService,
+    private readonly contracts: TenderContractWatch,
     private readonly scheduler: TenderScheduler,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -111,7 +112,8 @@ export class TendersProcessor implements OnApplicationBootstrap, OnModuleDestroy
     const due = await this.tenders.dueWork();
     for (const projectId of due.biddingDue) await this.openBidding(projectId);
     for (const projectId of due.openingDue) await this.openBids(projectId, TENDER_SWEEPER_ID);
-    return { biddingDue: due.biddingDue.length, openingDue: due.openingDue.length };
+    const contractsOverdue = await this.contracts.flagOverdueContracts();
+    return { biddingDue: due.biddingDue.length, openingDue: due.openingDue.length, contractsOverdue };
   }
 
   /** The same paged rebuild as the other lines' (TimedSteps.rebuild). */

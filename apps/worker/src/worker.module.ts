@@ -10,7 +10,7 @@ import {
 import { LeaseAuctionHost } from '@ggzy/leasing';
 import { DepositsModule } from '@ggzy/deposits';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
-import { TendersService } from '@ggzy/tenders';
+import { TenderContractWatch, TendersService } from '@ggzy/tenders';
 import { SealedBidsModule } from '@ggzy/sealed-bids';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { RegistrationsService } from '@ggzy/registrations';
@@ -91,6 +91,7 @@ export class WorkerModule {
           useFactory: (backend: QueueBackend) => new TenderScheduler(backend),
         },
         TendersService,
+        TenderContractWatch,
         TendersProcessor,
         {
           provide: ReportQueue,

@@ -264,6 +264,29 @@ export class DepositsService {
     }
   }
 
+  /**
+   * Every deposit of the host still held falls due for refund on `dueOn`, the winner's included
+   * (a tender's deposit secures the bid only: all are refunded within 5 days of the contract).
+   */
+  async refundAllHeldBy(
+    manager: EntityManager,
+    host: RegistrationHost,
+    dueOn: string,
+    at: Date,
+    actorId: string | null,
+  ): Promise<void> {
+    const held = depositStatesAllowing('refund');
+    for (const deposit of await this.deposits.lockOfHost(manager, host)) {
+      if (!held.includes(deposit.state)) continue;
+      await this.deposits.setRefundDue(manager, deposit.id, deposit.state, dueOn);
+      await this.appendAudit(manager, actorId, at, 'deposit.refund_due', deposit.id, {
+        ...host,
+        bidderId: deposit.bidderId,
+        refundDueOn: dueOn,
+      });
+    }
+  }
+
   /** The winner signed: its deposit converts to part of the price (no endpoint; the host's step). */
   async convertWinner(
     manager: EntityManager,

@@ -23,6 +23,7 @@ import { SealedBids1764400000200 } from './migrations/1764400000200-sealed-bids.
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 import { TenderProjects1764400000300 } from './migrations/1764400000300-tender-projects.js';
 import { TenderProjectEntity } from './tenders/tender-project.entity.js';
+import { TenderEvaluation1764400000400 } from './migrations/1764400000400-tender-evaluation.js';
 import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
 import { ExpertEntity } from './experts/expert.entity.js';
 import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
@@ -62,6 +63,7 @@ export const MIGRATIONS = [
   ExpertPool1764400000100,
   SealedBids1764400000200,
   TenderProjects1764400000300,
+  TenderEvaluation1764400000400,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -21,6 +21,7 @@ export * from './transfers/transfer-project.entity.js';
 export * from './transfers/transfer-projects.repository.js';
 export * from './tenders/tender-project.entity.js';
 export * from './tenders/tender-projects.repository.js';
+export * from './tenders/tender-evaluation.repository.js';
 export * from './pool-guard.js';
 export * from './experts/expert.entity.js';
 export * from './experts/experts.repository.js';

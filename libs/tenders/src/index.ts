@@ -1,2 +1,5 @@
 export * from './tender-project.views.js';
 export * from './tenders.service.js';
+export * from './tender-evaluation.service.js';
+export * from './tender-evaluation.views.js';
+export * from './tender-contract-watch.js';

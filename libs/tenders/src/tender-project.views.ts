@@ -39,6 +39,7 @@ export function toPublicTender(project: TenderProjectEntity, notices: TenderNoti
     estimatedPrice: project.estimatedPrice,
     stateFunded: project.stateFunded,
     evaluationMethod: project.evaluationMethod,
+    criteria: project.criteria ?? null,
     bidderConditions: project.bidderConditions,
     deposit: project.deposit,
     documents: project.documents,

@@ -7,6 +7,8 @@ import {
   calendarDateInZone,
   checkDepositLimit,
   checkTenderSchedule,
+  type Criterion,
+  criteriaViolations,
   DomainError,
   isFinalTenderStatus,
   isUnifiedSocialCreditCode,
@@ -49,7 +51,8 @@ const ENTITY_TYPE = 'tender_project';
 const INITIAL_STATUS: TenderStatus = 'registered';
 
 /** What staff enter: the terms and the schedule (without prequalification, which is not built yet). */
-export type TenderProjectInput = TenderTerms & Omit<TenderSchedule, 'applicationsDueOn'>;
+export type TenderProjectInput = TenderTerms &
+  Omit<TenderSchedule, 'applicationsDueOn'> & { criteria?: Criterion[] | null };
 
 export const TENDER_DEFAULTS = {
   bidderConditions: '',
@@ -67,6 +70,7 @@ const TERM_FIELDS = [
   'estimatedPrice',
   'stateFunded',
   'evaluationMethod',
+  'criteria',
   'bidderConditions',
   'deposit',
   'documents',
@@ -135,7 +139,7 @@ export class TendersService {
 
   /** The form first (every problem at once), then the schedule's periods, then the deposit. */
   private checkProject(input: TenderProjectInput) {
-    const violations = tenderTermsViolations(input);
+    const violations = [...tenderTermsViolations(input), ...criteriaProblems(input)];
     if (violations.length > 0)
       throw new DomainError('VALIDATION_FAILED', 'the tender terms are not valid', violations);
     checkTenderSchedule(input);
@@ -196,13 +200,16 @@ export class TendersService {
           `a tender that is ${current.status} is changed by amendments, not edits`,
         );
       const merged = { ...termsOf(current), ...changes } as TenderProjectInput;
+      // Switching to the lowest evaluated price drops the criteria unless they are sent again.
+      if (merged.evaluationMethod === 'lowest_evaluated_price' && !('criteria' in changes))
+        merged.criteria = null;
       this.checkProject(merged);
       const now = await this.projects.databaseNow(manager);
       this.checkNotInPast(merged, this.today(now));
       const written: Partial<TenderProjectEntity> = {};
       const changed: Record<string, { from: unknown; to: unknown }> = {};
       for (const field of TERM_FIELDS) {
-        if (!(field in changes) || auditValue(current[field]) === auditValue(merged[field])) continue;
+        if (auditValue(current[field]) === auditValue(merged[field])) continue;
         changed[field] = { from: current[field], to: merged[field] };
         Object.assign(written, { [field]: merged[field] });
       }
@@ -725,6 +732,15 @@ export class TendersService {
     if (!project) throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
     return project;
   }
+}
+
+/** Criteria are the documents' scoring rule: required for comprehensive scoring, absent otherwise. */
+function criteriaProblems(input: TenderProjectInput) {
+  if (input.evaluationMethod === 'comprehensive_scoring')
+    return input.criteria == null
+      ? [{ field: 'criteria', rule: 'required for comprehensive_scoring' }]
+      : criteriaViolations(input.criteria);
+  return input.criteria == null ? [] : [{ field: 'criteria', rule: 'only with comprehensive_scoring' }];
 }
 
 function termsOf(project: TenderProjectEntity): TenderProjectInput {

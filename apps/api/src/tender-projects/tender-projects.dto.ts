@@ -28,6 +28,7 @@ import {
 } from '@ggzy/domain';
 import { PageQuery } from '../common.dto.js';
 import { TransferDocumentDto as DocumentDto } from '../transfer-projects/transfer-projects.dto.js';
+import { CriterionDto } from './tender-evaluation.dto.js';
 
 const FEN = { description: 'integer fen (分)', maximum: Number.MAX_SAFE_INTEGER, type: 'integer' } as const;
 const CalendarDate = () =>
@@ -79,6 +80,19 @@ export class CreateTenderProjectDto {
   @ApiProperty({ enum: TENDER_EVALUATION_METHODS })
   @IsIn(TENDER_EVALUATION_METHODS)
   evaluationMethod!: TenderEvaluationMethod;
+
+  @ApiPropertyOptional({
+    type: [CriterionDto],
+    maxItems: 20,
+    description:
+      'comprehensive scoring only (required then): weights 1–100 summing to 100, at most one price_formula',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => CriterionDto)
+  criteria?: CriterionDto[];
 
   @ApiPropertyOptional({ maxLength: MAX_TENDER_TEXT_LENGTH, default: '', description: '投标人资格要求' })
   @IsOptional()

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { TenderEvaluationMethod, TenderStatus } from '@ggzy/domain';
+import type { Criterion, TenderEvaluationMethod, TenderStatus } from '@ggzy/domain';
 import { fenColumn } from '../entities/column-types.js';
 
 /**
@@ -23,6 +23,8 @@ export class TenderProjectEntity {
   @Column({ name: 'state_funded', type: 'boolean' }) stateFunded!: boolean;
   @Column({ name: 'evaluation_method', type: 'varchar', length: 32 })
   evaluationMethod!: TenderEvaluationMethod;
+  /** Comprehensive scoring's criteria (1764400000400); null for the lowest evaluated price. */
+  @Column({ type: 'jsonb', nullable: true }) criteria!: Criterion[] | null;
   @Column({ name: 'bidder_conditions', type: 'text' }) bidderConditions!: string;
   @Column({ type: 'bigint', transformer: fenColumn }) deposit!: number;
   @Column({ type: 'jsonb' }) documents!: { name: string; sha256: string }[];

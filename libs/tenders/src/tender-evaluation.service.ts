@@ -1,0 +1,651 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@ggzy/common';
+import {
+  calendarDateInZone,
+  checkAward,
+  checkCandidatePublicity,
+  checkContractInTime,
+  checkEnoughBids,
+  checkPublicityEnded,
+  committeeRule,
+  contractDueOn,
+  DomainError,
+  evaluateBids,
+  type EvaluatedBid,
+  nextTenderStatus,
+  requireDate,
+  type RuleViolation,
+  type SpecialtyNeed,
+  type TenderAction,
+  type TenderStatus,
+  tenderDepositRefundDueOn,
+} from '@ggzy/domain';
+import {
+  AuditLogRepository,
+  DealsRepository,
+  ExpertsRepository,
+  type TenderEvaluation,
+  TenderEvaluationRepository,
+  type TenderProjectEntity,
+  TenderProjectsRepository,
+} from '@ggzy/persistence';
+import { hasAnyRole, type AuthUser } from '@ggzy/auth';
+import { DepositsService } from '@ggzy/deposits';
+import { ExpertPoolService, type OpenedBid, SealedBidsService } from '@ggzy/sealed-bids';
+import { tenderHost } from './tenders.service.js';
+import { toCandidatesView, toCommitteeView, toEvaluationView } from './tender-evaluation.views.js';
+
+const ENTITY_TYPE = 'tender_project';
+/** From the notice until the evaluation starts (招标投标法 第37条: drawn before the opening is fine). */
+const DRAWABLE = new Set<TenderStatus>(['announced', 'prequalification', 'bidding', 'opened']);
+/** Once candidates are public their ranking, prices and scores are public too. */
+const CANDIDATES_PUBLIC = new Set<TenderStatus>(['candidates_published', 'awarded', 'contracted']);
+
+export const ALL_REJECTED_REASON = '评标委员会否决全部投标,依法重新招标';
+
+export interface CommitteeDrawInput {
+  needs: SpecialtyNeed[];
+  ownerRepresentatives?: number;
+  replacing?: string;
+}
+
+type Step = { manager: EntityManager; project: TenderProjectEntity; now: Date; today: string };
+
+/**
+ * A construction tender after its opening: the committee (drawn from the expert pool with every
+ * supplier's and the owner's staff excluded, hidden until the opening), the committee's entries
+ * (rejections, evaluated prices, scores — each with who entered it and when), the report and its
+ * ranking (evaluation.ts), the candidates' publicity, the award and the contract with its deal.
+ * Every step locks the tender, reads the database's clock, and moves the status only through the
+ * lifecycle table (tender-lifecycle.ts).
+ */
+@Injectable()
+export class TenderEvaluationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projects: TenderProjectsRepository,
+    private readonly evaluations: TenderEvaluationRepository,
+    private readonly experts: ExpertsRepository,
+    private readonly pool: ExpertPoolService,
+    private readonly sealedBids: SealedBidsService,
+    private readonly deposits: DepositsService,
+    private readonly deals: DealsRepository,
+    private readonly audit: AuditLogRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  // --- the committee ---------------------------------------------------------------------------
+
+  /** Draws the experts; the answer says only that it is drawn (the members stay hidden). */
+  async drawCommittee(staff: AuthUser, projectId: string, input: CommitteeDrawInput) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      if (!DRAWABLE.has(project.status))
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `the committee is drawn between the notice and the evaluation, not while the tender is ${project.status}`,
+        );
+      const draw = await this.pool.draw(manager, {
+        hostType: 'tender_project',
+        hostId: projectId,
+        ownerOrgCode: project.ownerOrgCode,
+        bidderOrgCodes: await this.evaluations.supplierOrganizationCodes(manager, projectId),
+        rule: committeeRule({ line: 'tender' })!,
+        needs: input.needs,
+        ownerRepresentatives: input.ownerRepresentatives ?? 0,
+        ...(input.replacing ? { replacing: input.replacing } : {}),
+        drawnBy: staff.id,
+        now,
+        today,
+      });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'tender.committee_drawn',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { drawId: draw.id, members: draw.rule.members, replacing: input.replacing ?? null },
+      });
+      return {
+        projectId,
+        drawId: draw.id,
+        members: draw.rule.members,
+        experts: draw.rule.experts,
+        ownerRepresentatives: draw.rule.ownerRepresentatives,
+        drawnAt: draw.drawnAt,
+      };
+    });
+  }
+
+  /** Supervisors at any time; staff once the bids are opened; nobody else. */
+  async committee(viewer: AuthUser, projectId: string) {
+    const project = await this.mustFind(projectId);
+    this.requireCommitteeVisible(viewer, project);
+    const draw = await this.pool.currentDraw({ hostType: 'tender_project', hostId: projectId });
+    if (!draw)
+      throw new DomainError('COMMITTEE_DRAW_NOT_FOUND', 'no committee has been drawn for this tender');
+    const members = await Promise.all(draw.memberIds.map((id) => this.experts.findById(id)));
+    return toCommitteeView(draw, members);
+  }
+
+  // --- the evaluation --------------------------------------------------------------------------
+
+  /** opened → evaluating, with a drawn committee free of conflicts and at least 3 valid bids. */
+  async startEvaluation(staff: AuthUser, projectId: string) {
+    return this.step(projectId, async ({ manager, project, now }) => {
+      const next = transition(project.status, 'start_evaluation');
+      const draw = await this.pool.currentDraw({ hostType: 'tender_project', hostId: projectId }, manager);
+      if (!draw)
+        throw new DomainError(
+          'COMMITTEE_NOT_DRAWN',
+          'the committee must be drawn before the evaluation starts',
+        );
+      // A supplier that applied after the draw was not excluded by it: none of its staff may sit.
+      const suppliers = await this.evaluations.supplierOrganizationCodes(manager, projectId);
+      const employers = new Map(draw.candidates.map((expert) => [expert.expertId, expert.employerOrgCode]));
+      const conflicted = draw.memberIds.filter((id) => suppliers.includes(employers.get(id) ?? ''));
+      if (conflicted.length > 0)
+        throw new DomainError(
+          'COMMITTEE_CONFLICT_OF_INTEREST',
+          'a member works for a supplier that applied after the draw: redraw, replacing the current draw',
+          { drawId: draw.id, memberIds: conflicted },
+        );
+      const opening = await this.mustOpening(manager, projectId);
+      checkEnoughBids(opening.validCount);
+      await this.evaluations.start(manager, {
+        projectId,
+        startedAt: now,
+        startedBy: staff.id,
+        committeeDrawId: draw.id,
+      });
+      await this.move(manager, staff, project, next, now, { drawId: draw.id, validBids: opening.validCount });
+      return this.evaluationOf(manager, projectId);
+    });
+  }
+
+  /** 否决投标: the committee rejects one bid, with its reason; never undone. */
+  async rejectBid(staff: AuthUser, projectId: string, entry: { bidId: string; reason: string }) {
+    return this.step(projectId, async ({ manager, project, now }) => {
+      await this.requireEntriesOpen(manager, project);
+      await this.requireBids(manager, projectId, [entry.bidId]);
+      const rejected = await this.evaluations.rejectionsOf(projectId, manager);
+      if (rejected.some((one) => one.bidId === entry.bidId))
+        throw new DomainError('BID_ALREADY_REJECTED', 'the bid is already rejected', { bidId: entry.bidId });
+      await this.evaluations.insertRejection(manager, projectId, {
+        bidId: entry.bidId,
+        reason: entry.reason,
+        enteredBy: staff.id,
+        enteredAt: now,
+      });
+      await this.record(manager, staff, projectId, now, 'tender.bid_rejected', { ...entry });
+      return this.evaluationOf(manager, projectId);
+    });
+  }
+
+  /** Lowest evaluated price: each listed bid's price as adjusted under the documents. */
+  async setEvaluatedPrices(
+    staff: AuthUser,
+    projectId: string,
+    prices: { bidId: string; evaluatedPrice: number; note?: string | null }[],
+  ) {
+    return this.step(projectId, async ({ manager, project, now }) => {
+      await this.requireEntriesOpen(manager, project, 'lowest_evaluated_price');
+      refuse(
+        duplicates(
+          prices.map((price) => price.bidId),
+          'prices',
+        ),
+      );
+      await this.requireBids(
+        manager,
+        projectId,
+        prices.map((price) => price.bidId),
+      );
+      await this.evaluations.upsertEvaluatedPrices(
+        manager,
+        projectId,
+        prices.map((price) => ({ ...price, note: price.note ?? null, enteredBy: staff.id, enteredAt: now })),
+      );
+      await this.record(manager, staff, projectId, now, 'tender.evaluated_prices_entered', {
+        prices: prices.map(({ bidId, evaluatedPrice }) => ({ bidId, evaluatedPrice })),
+      });
+      return this.evaluationOf(manager, projectId);
+    });
+  }
+
+  /** Comprehensive scoring: one member's whole set of scores, replacing what it entered before. */
+  async setMemberScores(
+    staff: AuthUser,
+    projectId: string,
+    memberId: string,
+    scores: { bidId: string; criterionId: string; score: number }[],
+  ) {
+    return this.step(projectId, async ({ manager, project, now }) => {
+      const evaluation = await this.requireEntriesOpen(manager, project, 'comprehensive_scoring');
+      const draw = await this.pool.getDraw(evaluation.committeeDrawId);
+      if (!draw.memberIds.includes(memberId))
+        throw new DomainError('COMMITTEE_MEMBER_NOT_FOUND', 'not an expert member of this committee', {
+          memberId,
+        });
+      const scored = new Set((project.criteria ?? []).filter((c) => c.kind === 'scored').map((c) => c.id));
+      const violations: RuleViolation[] = duplicates(
+        scores.map((score) => `${score.bidId}/${score.criterionId}`),
+        'scores',
+      );
+      scores.forEach((score, index) => {
+        if (!scored.has(score.criterionId))
+          violations.push({
+            field: `scores[${index}].criterionId`,
+            rule: `one of ${[...scored].join(', ')}`,
+          });
+      });
+      refuse(violations);
+      await this.requireBids(
+        manager,
+        projectId,
+        scores.map((score) => score.bidId),
+      );
+      await this.evaluations.replaceMemberScores(
+        manager,
+        projectId,
+        memberId,
+        scores.map((score) => ({ ...score, enteredBy: staff.id, enteredAt: now })),
+      );
+      await this.record(manager, staff, projectId, now, 'tender.scores_entered', {
+        memberId,
+        scores: scores.length,
+      });
+      return this.evaluationOf(manager, projectId);
+    });
+  }
+
+  /**
+   * The committee's report: the ranking by the tender's method and the stated tie rule (the lot
+   * drawn from the committee draw's seed), or failed when every bid is rejected (deposits due).
+   */
+  async submitReport(
+    staff: AuthUser,
+    projectId: string,
+    input: { rejectAll?: boolean; reportSha256: string },
+  ) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      const evaluation = await this.requireEntriesOpen(manager, project);
+      const draw = await this.pool.getDraw(evaluation.committeeDrawId);
+      const opening = await this.mustOpening(manager, projectId);
+      const [rejections, prices, scores] = await Promise.all([
+        this.evaluations.rejectionsOf(projectId, manager),
+        this.evaluations.evaluatedPricesOf(projectId, manager),
+        this.evaluations.scoresOf(projectId, manager),
+      ]);
+      const rejected = new Map(rejections.map((one) => [one.bidId, one.reason]));
+      const priceOf = new Map(prices.map((one) => [one.bidId, one.evaluatedPrice]));
+      const bids: EvaluatedBid[] = opening.bids
+        .filter((bid) => bid.valid && bid.price !== null)
+        .map((bid) => ({
+          bidId: bid.bidId,
+          price: bid.price!,
+          ...(priceOf.has(bid.bidId) ? { evaluatedPrice: priceOf.get(bid.bidId)! } : {}),
+          // Rejecting all needs no evaluated price or score for any bid.
+          rejectedReason: rejected.get(bid.bidId) ?? (input.rejectAll ? ALL_REJECTED_REASON : null),
+        }));
+      const missing = bids.filter((bid) => bid.rejectedReason == null && bid.evaluatedPrice === undefined);
+      if (project.evaluationMethod === 'lowest_evaluated_price' && !input.rejectAll && missing.length > 0)
+        throw new DomainError(
+          'EVALUATED_PRICES_INCOMPLETE',
+          `${missing.length} valid bid(s) have no evaluated price`,
+          { missing: missing.map((bid) => bid.bidId) },
+        );
+      const result = evaluateBids({
+        method: project.evaluationMethod,
+        bids,
+        criteria: project.criteria ?? undefined,
+        memberIds: draw.memberIds,
+        scores,
+        minValidBids: 1,
+        rejectAll: input.rejectAll ?? false,
+        seed: draw.seed,
+      });
+      const base = { reportOn: today, reportAt: now, reportSha256: input.reportSha256, reportedBy: staff.id };
+      if (result.outcome === 'failed') {
+        await this.evaluations.update(manager, projectId, { ...base, outcome: 'failed' });
+        await this.move(
+          manager,
+          staff,
+          project,
+          transition(project.status, 'fail'),
+          now,
+          {
+            reason: ALL_REJECTED_REASON,
+            reportSha256: input.reportSha256,
+          },
+          { failedReason: ALL_REJECTED_REASON },
+        );
+        await this.deposits.settleOnClose(manager, tenderHost(projectId), { sold: false }, now, staff.id);
+        return { outcome: 'failed' as const, reason: result.reason, ranking: [], candidates: [] };
+      }
+      await this.evaluations.update(manager, projectId, {
+        ...base,
+        outcome: 'ranked',
+        ranking: result.ranking,
+        candidates: result.candidates,
+      });
+      await this.record(manager, staff, projectId, now, 'tender.evaluation_reported', {
+        reportSha256: input.reportSha256,
+        reportOn: today,
+        ranking: result.ranking.map(({ bidId, rank, tieBrokenByLot }) => ({ bidId, rank, tieBrokenByLot })),
+      });
+      return { outcome: 'ranked' as const, ranking: result.ranking, candidates: result.candidates };
+    });
+  }
+
+  // --- candidates, award, contract ---------------------------------------------------------------
+
+  /** 中标候选人公示: evaluating → candidates_published, within 3 days of the report, for ≥ 3 days. */
+  async publishCandidates(
+    staff: AuthUser,
+    projectId: string,
+    publicity: { startsOn: string; endsOn: string },
+  ) {
+    requireDate('startsOn', publicity.startsOn);
+    requireDate('endsOn', publicity.endsOn);
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      const next = transition(project.status, 'publish_candidates');
+      const evaluation = await this.mustEvaluation(manager, projectId);
+      if (evaluation.outcome !== 'ranked')
+        throw new DomainError('EVALUATION_NOT_REPORTED', 'the committee has not reported a ranking yet');
+      if (publicity.startsOn < today)
+        throw new DomainError('SCHEDULE_IN_PAST', `the publicity would start before today (${today})`, {
+          field: 'startsOn',
+          startsOn: publicity.startsOn,
+          today,
+        });
+      checkCandidatePublicity({ reportReceivedOn: evaluation.reportOn!, ...publicity });
+      await this.evaluations.update(manager, projectId, {
+        publicityStartsOn: publicity.startsOn,
+        publicityEndsOn: publicity.endsOn,
+        publishedBy: staff.id,
+      });
+      await this.move(manager, staff, project, next, now, { ...publicity });
+      return this.candidatesOf(manager, projectId);
+    });
+  }
+
+  /** 中标通知书 today, once the publicity is over; a state-funded tender awards the first candidate. */
+  async award(staff: AuthUser, projectId: string, decision: { bidId: string; reason?: string | null }) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      const next = transition(project.status, 'award');
+      const evaluation = await this.mustEvaluation(manager, projectId);
+      checkPublicityEnded({ endsOn: evaluation.publicityEndsOn!, today });
+      checkAward({
+        candidateBidIds: (evaluation.candidates ?? []).map((candidate) => candidate.bidId),
+        chosenBidId: decision.bidId,
+        mustFollowRanking: project.stateFunded,
+        reason: decision.reason ?? null,
+      });
+      const dueOn = contractDueOn(today);
+      await this.evaluations.update(manager, projectId, {
+        awardedBidId: decision.bidId,
+        awardReason: decision.reason ?? null,
+        awardNoticeOn: today,
+        contractDueOn: dueOn,
+        awardedBy: staff.id,
+      });
+      await this.move(manager, staff, project, next, now, {
+        bidId: decision.bidId,
+        reason: decision.reason ?? null,
+        awardNoticeOn: today,
+        contractDueOn: dueOn,
+      });
+      return this.candidatesOf(manager, projectId);
+    });
+  }
+
+  /**
+   * The written contract (≤ 30 days after the award notice) → contracted, the deal record, and
+   * every deposit still held due for refund within 5 days of the signing — all in one transaction.
+   */
+  async recordContract(
+    staff: AuthUser,
+    projectId: string,
+    contract: { signedOn: string; contractSha256: string },
+  ) {
+    requireDate('signedOn', contract.signedOn);
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      const next = transition(project.status, 'sign_contract');
+      const evaluation = await this.mustEvaluation(manager, projectId);
+      if (contract.signedOn > today)
+        throw new DomainError(
+          'CONTRACT_SIGNED_IN_FUTURE',
+          `a contract is recorded once signed (today is ${today})`,
+          {
+            signedOn: contract.signedOn,
+            today,
+          },
+        );
+      if (contract.signedOn < evaluation.awardNoticeOn!)
+        throw new DomainError('CONTRACT_BEFORE_AWARD', 'the contract follows the award notice', {
+          signedOn: contract.signedOn,
+          awardNoticeOn: evaluation.awardNoticeOn,
+        });
+      checkContractInTime({ awardNoticeOn: evaluation.awardNoticeOn!, signedOn: contract.signedOn });
+      const opening = await this.mustOpening(manager, projectId);
+      const winner = opening.bids.find((bid) => bid.bidId === evaluation.awardedBidId)!;
+      const deal = await this.deals.insert(manager, {
+        category: 'construction',
+        subtype: project.kind,
+        sourceType: 'tender_award',
+        sourceId: projectId,
+        title: project.title,
+        amount: winner.price!,
+        winnerId: winner.bidderId,
+        winnerName: winner.bidderName,
+        closedAt: now,
+      });
+      const refundDueOn = tenderDepositRefundDueOn(contract.signedOn);
+      await this.deposits.refundAllHeldBy(manager, tenderHost(projectId), refundDueOn, now, staff.id);
+      await this.evaluations.update(manager, projectId, {
+        contractSignedOn: contract.signedOn,
+        contractSha256: contract.contractSha256,
+        contractedBy: staff.id,
+        dealId: deal.id,
+      });
+      await this.move(manager, staff, project, next, now, {
+        ...contract,
+        dealId: deal.id,
+        amount: winner.price,
+        depositRefundDueOn: refundDueOn,
+      });
+      return {
+        ...(await this.candidatesOf(manager, projectId)),
+        dealId: deal.id,
+        depositRefundDueOn: refundDueOn,
+      };
+    });
+  }
+
+  /** 流标 / 废标 by staff, from the statuses the lifecycle allows; every held deposit falls due. */
+  async fail(staff: AuthUser, projectId: string, reason: string) {
+    return this.step(projectId, async ({ manager, project, now }) => {
+      const next = transition(project.status, 'fail');
+      await this.move(manager, staff, project, next, now, { reason }, { failedReason: reason });
+      await this.deposits.settleOnClose(manager, tenderHost(projectId), { sold: false }, now, staff.id);
+      return { projectId, status: next, failedReason: reason };
+    });
+  }
+
+  // --- reads -------------------------------------------------------------------------------------
+
+  /** The committee's entries and the report: supervisors, and staff once the bids are opened. */
+  async evaluation(viewer: AuthUser, projectId: string) {
+    const project = await this.mustFind(projectId);
+    this.requireCommitteeVisible(viewer, project);
+    return this.evaluationOf(null, projectId);
+  }
+
+  /** The candidates, the award and the contract, public once the candidates are published. */
+  async candidates(projectId: string) {
+    const project = await this.mustFind(projectId);
+    if (!CANDIDATES_PUBLIC.has(project.status))
+      throw new DomainError('CANDIDATES_NOT_PUBLISHED', 'the candidates are not published');
+    return this.candidatesOf(null, projectId);
+  }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  private async evaluationOf(manager: EntityManager | null, projectId: string) {
+    const runner = manager ?? undefined;
+    const [evaluation, opening, rejections, prices, scores] = await Promise.all([
+      this.evaluations.find(projectId, runner),
+      this.sealedBids.opening(manager, tenderHost(projectId)),
+      this.evaluations.rejectionsOf(projectId, runner),
+      this.evaluations.evaluatedPricesOf(projectId, runner),
+      this.evaluations.scoresOf(projectId, runner),
+    ]);
+    return toEvaluationView(projectId, { evaluation, opening, rejections, prices, scores });
+  }
+
+  private async candidatesOf(manager: EntityManager | null, projectId: string) {
+    const [evaluation, opening] = await Promise.all([
+      this.evaluations.find(projectId, manager ?? undefined),
+      this.sealedBids.opening(manager, tenderHost(projectId)),
+    ]);
+    return toCandidatesView(projectId, evaluation!, opening?.bids ?? []);
+  }
+
+  private requireCommitteeVisible(viewer: AuthUser, project: TenderProjectEntity) {
+    if (hasAnyRole(viewer, ['supervisor'])) return;
+    if (hasAnyRole(viewer, ['staff']) && project.openedAt) return;
+    throw new DomainError(
+      'COMMITTEE_SEALED_UNTIL_OPENING',
+      'the committee is known to supervisors only until the bids are opened',
+    );
+  }
+
+  /** Entries go in while evaluating and before the report; `method` when only one method has them. */
+  private async requireEntriesOpen(
+    manager: EntityManager,
+    project: TenderProjectEntity,
+    method?: TenderProjectEntity['evaluationMethod'],
+  ): Promise<TenderEvaluation> {
+    if (project.status !== 'evaluating')
+      throw new DomainError(
+        'INVALID_STATE_TRANSITION',
+        `the committee's entries are taken while evaluating, not ${project.status}`,
+      );
+    if (method && project.evaluationMethod !== method)
+      throw new DomainError(
+        'EVALUATION_METHOD_MISMATCH',
+        `this tender is evaluated by ${project.evaluationMethod}`,
+        {
+          evaluationMethod: project.evaluationMethod,
+        },
+      );
+    const evaluation = await this.mustEvaluation(manager, project.id);
+    if (evaluation.reportOn)
+      throw new DomainError(
+        'EVALUATION_ALREADY_REPORTED',
+        'the committee has reported; its entries are closed',
+      );
+    return evaluation;
+  }
+
+  /** Every id names a valid bid of the opening record. */
+  private async requireBids(
+    manager: EntityManager,
+    projectId: string,
+    bidIds: string[],
+  ): Promise<OpenedBid[]> {
+    const opening = await this.mustOpening(manager, projectId);
+    const valid = new Map(opening.bids.filter((bid) => bid.valid).map((bid) => [bid.bidId, bid]));
+    const unknown = [...new Set(bidIds.filter((id) => !valid.has(id)))];
+    if (unknown.length > 0)
+      throw new DomainError('TENDER_BID_NOT_FOUND', 'no valid opened bid with this id', { bidIds: unknown });
+    return bidIds.map((id) => valid.get(id)!);
+  }
+
+  private async mustOpening(manager: EntityManager, projectId: string) {
+    const opening = await this.sealedBids.opening(manager, tenderHost(projectId));
+    if (!opening) throw new DomainError('SEALED_UNTIL_OPENING', 'the bids are not opened');
+    return opening;
+  }
+
+  private async mustEvaluation(manager: EntityManager, projectId: string) {
+    const evaluation = await this.evaluations.find(projectId, manager);
+    if (!evaluation) throw new DomainError('INVALID_STATE_TRANSITION', 'the evaluation has not started');
+    return evaluation;
+  }
+
+  private async mustFind(projectId: string) {
+    const project = await this.projects.findById(projectId);
+    if (!project || project.status === 'registered')
+      throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
+    return project;
+  }
+
+  /** One locked step on the tender, by the database's clock. */
+  private step<T>(projectId: string, work: (step: Step) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const project = await this.projects.lockById(manager, projectId);
+      if (!project) throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
+      const now = await this.projects.databaseNow(manager);
+      return work({ manager, project, now, today: calendarDateInZone(now, this.config.CENTRE_TZ) });
+    });
+  }
+
+  private async move(
+    manager: EntityManager,
+    actor: AuthUser,
+    project: TenderProjectEntity,
+    to: TenderStatus,
+    now: Date,
+    data: Record<string, unknown>,
+    changes: Partial<TenderProjectEntity> = {},
+  ) {
+    await this.projects.update(manager, project.id, { ...changes, status: to });
+    await this.record(manager, actor, project.id, now, `tender.${actionOf(project.status, to)}`, {
+      from: project.status,
+      to,
+      ...data,
+    });
+  }
+
+  private record(
+    manager: EntityManager,
+    actor: AuthUser,
+    projectId: string,
+    at: Date,
+    action: string,
+    data: Record<string, unknown>,
+  ) {
+    return this.audit.append(manager, {
+      at,
+      actorId: actor.id,
+      action,
+      entityType: ENTITY_TYPE,
+      entityId: projectId,
+      data,
+    });
+  }
+}
+
+function transition(from: TenderStatus, action: TenderAction): TenderStatus {
+  const next = nextTenderStatus(from, action);
+  if (!next) throw new DomainError('INVALID_STATE_TRANSITION', `cannot ${action} a tender that is ${from}`);
+  return next;
+}
+
+/** The audit action's name for a move the table allowed. */
+function actionOf(from: TenderStatus, to: TenderStatus): TenderAction {
+  if (to === 'failed') return 'fail';
+  const actions: TenderAction[] = ['start_evaluation', 'publish_candidates', 'award', 'sign_contract'];
+  return actions.find((action) => nextTenderStatus(from, action) === to) ?? 'fail';
+}
+
+function duplicates(keys: string[], field: string): RuleViolation[] {
+  return new Set(keys).size === keys.length ? [] : [{ field, rule: 'each bid (and criterion) once' }];
+}
+
+function refuse(violations: RuleViolation[]) {
+  if (violations.length > 0)
+    throw new DomainError('VALIDATION_FAILED', 'the request is not valid', violations);
+}

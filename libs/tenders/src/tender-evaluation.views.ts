@@ -1,0 +1,110 @@
+import type {
+  BidRejection,
+  EvaluatedPriceEntry,
+  ExpertEntity,
+  ScoreEntry,
+  StoredRankedBid,
+  TenderEvaluation,
+} from '@ggzy/persistence';
+import type { CommitteeDrawView, OpenedBid, OpeningRecord } from '@ggzy/sealed-bids';
+
+const iso = (value: Date | null | undefined) => value?.toISOString() ?? null;
+
+/** The committee as supervisors (and staff after the opening) read it, with the draw to replay. */
+export function toCommitteeView(draw: CommitteeDrawView, members: (ExpertEntity | null)[]) {
+  return {
+    drawId: draw.id,
+    seed: draw.seed,
+    rule: draw.rule,
+    needs: draw.needs,
+    drawDay: draw.drawDay,
+    drawnAt: draw.drawnAt,
+    drawnBy: draw.drawnBy,
+    bidderOrgCodes: draw.bidderOrgCodes,
+    members: members.map((expert, index) => ({
+      expertId: draw.memberIds[index],
+      name: expert?.name ?? null,
+      employerName: expert?.employerName ?? null,
+      specialties: expert?.specialties ?? [],
+    })),
+    candidates: draw.candidates,
+  };
+}
+
+/** The committee's entries, each with who entered it and when, and the report. */
+export function toEvaluationView(
+  projectId: string,
+  parts: {
+    evaluation: TenderEvaluation | null;
+    opening: OpeningRecord | null;
+    rejections: BidRejection[];
+    prices: EvaluatedPriceEntry[];
+    scores: ScoreEntry[];
+  },
+) {
+  const { evaluation, opening } = parts;
+  return {
+    projectId,
+    committeeDrawId: evaluation?.committeeDrawId ?? null,
+    startedAt: iso(evaluation?.startedAt),
+    bids: (opening?.bids ?? []).map((bid) => ({
+      bidId: bid.bidId,
+      bidderName: bid.bidderName,
+      price: bid.price,
+      valid: bid.valid,
+      invalidReason: bid.invalidReason,
+    })),
+    rejections: parts.rejections.map((one) => ({ ...one, enteredAt: one.enteredAt.toISOString() })),
+    evaluatedPrices: parts.prices.map((one) => ({ ...one, enteredAt: one.enteredAt.toISOString() })),
+    scores: parts.scores.map((one) => ({ ...one, enteredAt: one.enteredAt.toISOString() })),
+    report: evaluation?.reportOn
+      ? {
+          reportOn: evaluation.reportOn,
+          reportAt: iso(evaluation.reportAt),
+          reportSha256: evaluation.reportSha256,
+          outcome: evaluation.outcome,
+          ranking: evaluation.ranking ?? [],
+          candidates: evaluation.candidates ?? [],
+        }
+      : null,
+  };
+}
+
+function candidate(ranked: StoredRankedBid, bids: Map<string, OpenedBid>) {
+  return {
+    rank: ranked.rank,
+    bidId: ranked.bidId,
+    bidderName: bids.get(ranked.bidId)?.bidderName ?? null,
+    price: ranked.price,
+    evaluatedPrice: ranked.evaluatedPrice ?? null,
+    totalScore: ranked.totalScore ?? null,
+    tieBrokenByLot: ranked.tieBrokenByLot,
+  };
+}
+
+/** 中标候选人公示 and what followed it: public once published. */
+export function toCandidatesView(projectId: string, evaluation: TenderEvaluation, openedBids: OpenedBid[]) {
+  const bids = new Map(openedBids.map((bid) => [bid.bidId, bid]));
+  const winner = evaluation.awardedBidId ? bids.get(evaluation.awardedBidId) : undefined;
+  return {
+    projectId,
+    reportOn: evaluation.reportOn,
+    publicity: evaluation.publicityStartsOn
+      ? { startsOn: evaluation.publicityStartsOn, endsOn: evaluation.publicityEndsOn }
+      : null,
+    candidates: (evaluation.candidates ?? []).map((ranked) => candidate(ranked, bids)),
+    award: winner
+      ? {
+          bidId: winner.bidId,
+          bidderName: winner.bidderName,
+          price: winner.price,
+          reason: evaluation.awardReason,
+          noticeOn: evaluation.awardNoticeOn,
+          contractDueOn: evaluation.contractDueOn,
+        }
+      : null,
+    contract: evaluation.contractSignedOn
+      ? { signedOn: evaluation.contractSignedOn, contractSha256: evaluation.contractSha256 }
+      : null,
+  };
+}
