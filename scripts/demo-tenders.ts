@@ -85,6 +85,7 @@ export async function seedDemoTenders(
         estimatedPrice: 2_000_000_000,
         stateFunded: true,
         evaluationMethod: 'lowest_evaluated_price',
+        criteria: null,
         bidderConditions: '建筑工程施工总承包二级及以上资质',
         deposit,
         documents: [{ name: '招标文件.pdf', sha256: 'a1'.repeat(32) }],
