@@ -130,6 +130,15 @@ describe('sealed bids and the opening of a tender (开标)', () => {
     expectError(await as(c)(request(api.url).delete(`/api/tenders/${id}/bid`)), 404, 'SEALED_BID_NOT_FOUND');
     await bid(c, id, PRICES[2]).expect(200);
 
+    // A name that is no Unicode (a lone surrogate) is refused at the edge: stored, it would stop the opening.
+    expectError(
+      await as(b)(request(api.url).put(`/api/tenders/${id}/bid`)).send({
+        price: 1_000,
+        documents: [{ name: '\ud800', sha256: SHA }],
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
     expectError(await bid(pending, id, 1_000), 422, 'NOT_QUALIFIED');
     expectError(await bid(outsider, id, 1_000), 422, 'NOT_QUALIFIED');
     expectError(
@@ -173,6 +182,15 @@ describe('sealed bids and the opening of a tender (开标)', () => {
           throw new Error(`${path} as ${user?.username ?? 'anonymous'} carries a sealed price`);
     }
     expectError(await request(api.url).get(`/api/tenders/${id}/opening-record`), 409, 'SEALED_UNTIL_OPENING');
+    // Nor does the trail say who bid, for which tender, or how often they replaced, before the opening.
+    const sealedTrail = async () =>
+      (await as(supervisor)(request(api.url).get('/api/audit?entityType=sealed_bid&limit=500')).expect(200))
+        .body;
+    const before = await sealedTrail();
+    expect(before.items.length).toBeGreaterThanOrEqual(5);
+    for (const entry of before.items)
+      expect(entry).toMatchObject({ actorId: null, data: { sealed: true }, payload: null });
+    for (const secret of [id, a.id, b.id, c.id]) expect(JSON.stringify(before)).not.toContain(secret);
     // The supplier sees its own receipt, never its price.
     const mine = await as(a)(request(api.url).get('/api/me/tender-bids')).expect(200);
     expect(mine.body.items).toEqual([
@@ -220,6 +238,12 @@ describe('sealed bids and the opening of a tender (开标)', () => {
     const after = await as(a)(request(api.url).get('/api/me/tender-bids')).expect(200);
     expect(after.body.items[0].opened).toEqual({ price: PRICES[0], valid: true, invalidReason: null });
 
+    // Once opened, the trail names them again.
+    const after_ = await sealedTrail();
+    const opened = after_.items.filter((entry: { data: { hostId?: string } }) => entry.data.hostId === id);
+    expect(opened.map((entry: { actorId: string }) => entry.actorId)).toEqual(
+      expect.arrayContaining([a.id, b.id, c.id]),
+    );
     const trail = await queryRows<{ action: string }>(
       ownerDb,
       `SELECT action FROM audit_log WHERE entity_id = $1 AND action IN ('tender.open_bids','sealed_bids.opened') ORDER BY seq`,

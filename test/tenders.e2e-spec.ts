@@ -208,6 +208,8 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
     expect(applied.body).toMatchObject({ status: 'pending', depositId: expect.any(String) });
     expectError(await register(suppliers[0], SUPPLIER_CODES[0]), 409, 'ALREADY_REGISTERED');
     expectError(await register(suppliers[1], OWNER_CODE), 422, 'SUPPLIER_IS_OWNER');
+    // One organisation applies once: another account cannot take a code already registered.
+    expectError(await register(suppliers[1], SUPPLIER_CODES[0]), 409, 'ORGANIZATION_ALREADY_REGISTERED');
     expectError(await register(suppliers[1], '91360100MA35F6GX2J'), 400, 'VALIDATION_FAILED');
 
     const qualify = (registrationId: string, depositReceived: boolean) =>
@@ -606,6 +608,33 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
         `/api/tenders/${tender.id}/amendments`,
         staff,
         { kind: 'clarification', text: '', affectsBidPreparation: false },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'amendment: 30 February',
+        'post',
+        `/api/tenders/${tender.id}/amendments`,
+        staff,
+        { kind: 'amendment', text: '修改', affectsBidPreparation: true, bidDeadlineOn: '2027-02-30' },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'create: year 9999',
+        'post',
+        '/api/tenders',
+        staff,
+        body({ bidDeadlineOn: '9999-12-31' }),
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'create: a lone surrogate in a document name',
+        'post',
+        '/api/tenders',
+        staff,
+        body({ documents: [{ name: 'a\udc00', sha256: SHA }] }),
         400,
         'VALIDATION_FAILED',
       ],

@@ -35,6 +35,9 @@ export const REDACTED_LOG_PATHS = [
   'err.driverError.parameters',
   'err.driverError.query',
   'err.driverError.detail',
+  // Where a statement failed quotes the text it failed on: a jsonb value may be an opened bid.
+  'err.where',
+  'err.driverError.where',
   'DATABASE_URL',
   'DATABASE_OWNER_URL',
   'REDIS_URL',

@@ -1,7 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DomainError } from '@ggzy/domain';
+import { DomainError, isWellFormedText } from '@ggzy/domain';
 
 function describe(errors: ValidationError[], parent = ''): { field: string; problems: string[] }[] {
   return errors.flatMap((error) => {
@@ -49,7 +49,7 @@ export const MAX_KEYS_PER_OBJECT = 200;
 
 /**
  * Checks every value at any depth before validation: objects have at most MAX_KEYS_PER_OBJECT
- * keys (TOO_MANY_KEYS), and no text holds U+0000 — PostgreSQL cannot store it, so a NUL that
+ * keys (TOO_MANY_KEYS), and no text holds U+0000 or a lone surrogate — PostgreSQL cannot store them, so one that
  * reached an INSERT would fail there, as a 500 whose logged statement carries every other parameter.
  */
 function refuseHostileShapes(value: unknown, field = ''): void {
@@ -57,6 +57,12 @@ function refuseHostileShapes(value: unknown, field = ''): void {
     if (value.includes('\u0000'))
       throw new DomainError('VALIDATION_FAILED', 'text may not contain the NUL character (U+0000)', [
         { field: field || 'value', problems: ['contains U+0000'] },
+      ]);
+    // A lone surrogate is no character at all: PostgreSQL refuses it inside jsonb, so it would
+    // fail later, far from here (an opening of sealed bids, once, failed on one).
+    if (!isWellFormedText(value))
+      throw new DomainError('VALIDATION_FAILED', 'text must be well-formed Unicode (no lone surrogate)', [
+        { field: field || 'value', problems: ['contains a lone surrogate'] },
       ]);
     return;
   }

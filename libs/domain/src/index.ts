@@ -31,3 +31,4 @@ export * from './credit.js';
 export * from './fees.js';
 export * from './tender-terms.js';
 export * from './organization-code.js';
+export * from './text.js';

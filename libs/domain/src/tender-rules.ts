@@ -12,7 +12,7 @@
  * rule here is one day stricter, so a schedule it accepts is lawful under either reading.
  */
 import { addCalendarDays } from './business-calendar.js';
-import { isCalendarDate } from './calendar.js';
+import { isSupportedDate, SUPPORTED_YEARS } from './calendar.js';
 import { DomainError } from './errors.js';
 import { type Fen, isFen } from './money.js';
 
@@ -46,9 +46,12 @@ export const MIN_BIDS = 3;
 export const MAX_CANDIDATES = 3;
 
 export function requireDate(field: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || !isCalendarDate(value))
+  if (typeof value !== 'string' || !isSupportedDate(value))
     throw new DomainError('VALIDATION_FAILED', `${field} must be a date (YYYY-MM-DD)`, [
-      { field, rule: 'a calendar date YYYY-MM-DD' },
+      {
+        field,
+        rule: `a calendar date YYYY-MM-DD from ${SUPPORTED_YEARS.first} to ${SUPPORTED_YEARS.last}`,
+      },
     ]);
 }
 

@@ -22,6 +22,7 @@ import { TimedStepIndexes1764390000000 } from './migrations/1764390000000-timed-
 import { SealedBids1764400000200 } from './migrations/1764400000200-sealed-bids.js';
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 import { TenderProjects1764400000300 } from './migrations/1764400000300-tender-projects.js';
+import { TenderSupplierOrganizations1764400000310 } from './migrations/1764400000310-tender-supplier-organizations.js';
 import { TenderProjectEntity } from './tenders/tender-project.entity.js';
 import { TenderEvaluation1764400000400 } from './migrations/1764400000400-tender-evaluation.js';
 import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
@@ -63,6 +64,7 @@ export const MIGRATIONS = [
   ExpertPool1764400000100,
   SealedBids1764400000200,
   TenderProjects1764400000300,
+  TenderSupplierOrganizations1764400000310,
   TenderEvaluation1764400000400,
 ];
 

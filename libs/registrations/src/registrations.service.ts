@@ -54,6 +54,8 @@ export class RegistrationsService {
       });
       return { id: created.id, status: created.status };
     } catch (error) {
+      if (isUniqueViolation(error, 'registrations_host_organization_key'))
+        throw new DomainError('ORGANIZATION_ALREADY_REGISTERED', 'this organisation has already applied');
       if (isUniqueViolation(error))
         throw new DomainError('ALREADY_REGISTERED', 'you have already applied for this listing');
       throw error;

@@ -228,6 +228,28 @@ export class SealedBidsService {
     return toOpeningRecord(checked, stored);
   }
 
+  /**
+   * The trail as a reader may see it: a sealed-bid entry of a host not yet opened says only that
+   * a sealed step happened — not by whom, for which host or which version — since who and how
+   * many bid is itself sealed until the opening (招标投标法 第22条). The chain itself is untouched.
+   */
+  async redactUnopened<E extends { entityType: string; actorId: string | null; data: unknown }>(
+    entries: E[],
+  ): Promise<(E & { redacted?: true })[]> {
+    const hostOf = (entry: E) => {
+      const data = entry.data as { hostId?: unknown } | null;
+      return entry.entityType === 'sealed_bid' && typeof data?.hostId === 'string' ? data.hostId : null;
+    };
+    const hosts = [...new Set(entries.map(hostOf).filter((id): id is string => id !== null))];
+    const opened = await this.repository.openedAmong(this.dataSource.manager, hosts);
+    return entries.map((entry) => {
+      if (entry.entityType !== 'sealed_bid') return entry;
+      const host = hostOf(entry);
+      if (host !== null && opened.has(host)) return entry;
+      return { ...entry, actorId: null, data: { sealed: true }, redacted: true as const };
+    });
+  }
+
   /** The published opening record, or null before the opening. */
   async opening(manager: EntityManager | null, host: SealedBidHost): Promise<OpeningRecord | null> {
     const checked = checkHost(host);

@@ -14,7 +14,7 @@
  * price, a document hash or key material.
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
-import { DomainError, type Fen, isFen, isSha256Hex } from '@ggzy/domain';
+import { DomainError, type Fen, isFen, isSha256Hex, isWellFormedText } from '@ggzy/domain';
 import type { KeyRing } from './key-ring.js';
 
 const ALGORITHM = 'aes-256-gcm';
@@ -85,7 +85,10 @@ export function bidContentViolations(content: BidContent): { field: string; rule
     if (
       typeof document?.name !== 'string' ||
       document.name.trim().length === 0 ||
-      document.name.length > MAX_DOCUMENT_NAME_LENGTH
+      document.name.length > MAX_DOCUMENT_NAME_LENGTH ||
+      // The opening stores it as jsonb, which refuses a lone surrogate (or a NUL).
+      !isWellFormedText(document.name) ||
+      document.name.includes('\u0000')
     )
       violations.push({
         field: `documents[${index}].name`,

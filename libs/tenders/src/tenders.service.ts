@@ -14,6 +14,7 @@ import {
   isUnifiedSocialCreditCode,
   MIN_BIDS,
   nextTenderStatus,
+  requireDate,
   startOfDayInZone,
   type TenderAction,
   type TenderSchedule,
@@ -96,7 +97,8 @@ export interface NoticeInput {
   bidDeadlineOn?: string;
 }
 
-const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor', 'admin']);
+/** Staff qualify suppliers and supervisors oversee them; nobody else learns who or how many applied. */
+const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor']);
 const canSeeDrafts = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff']);
 const auditValue = (value: unknown) => JSON.stringify(value ?? null);
 
@@ -293,6 +295,7 @@ export class TendersService {
       if (now.getTime() >= current.bidDeadlineAt.getTime())
         throw new DomainError('BIDDING_CLOSED', 'the bid deadline has passed; the opening follows');
       const today = this.today(now);
+      if (input.bidDeadlineOn !== undefined) requireDate('bidDeadlineOn', input.bidDeadlineOn);
       const required = bidDeadlineAfterAmendment({
         bidDeadlineOn: current.bidDeadlineOn,
         issuedOn: today,
@@ -371,7 +374,8 @@ export class TendersService {
         { field: 'organizationCode', rule: 'a unified social credit code (18 characters, GB 32100)' },
       ]);
     return this.dataSource.transaction(async (manager) => {
-      const project = await this.projects.findById(projectId);
+      // Under the project's lock: a registration cannot slip past a termination or the deadline.
+      const project = await this.projects.lockById(manager, projectId);
       if (!project || project.status === INITIAL_STATUS)
         throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
       const now = await this.projects.databaseNow(manager);

@@ -4,6 +4,7 @@ import { IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { IsCanonicalId } from '@ggzy/common';
 import { Roles } from '@ggzy/auth';
 import { AuditCheckpoints, AuditLogRepository } from '@ggzy/persistence';
+import { SealedBidsService } from '@ggzy/sealed-bids';
 import { PageQuery } from '../common.dto.js';
 
 class AuditQuery extends PageQuery {
@@ -25,17 +26,23 @@ export class AuditController {
   constructor(
     private readonly audit: AuditLogRepository,
     private readonly checkpoints: AuditCheckpoints,
+    private readonly sealedBids: SealedBidsService,
   ) {}
 
+  /** The trail; sealed-bid entries of hosts not yet opened come back redacted (no actor, host or payload). */
   @Get()
   async list(@Query() query: AuditQuery) {
     const { items, total } = await this.audit.list(query);
-    return {
-      items: items.map((entry) => ({
+    const entries = await this.sealedBids.redactUnopened(
+      items.map(({ payload, ...entry }) => ({
         ...entry,
         at: entry.at.toISOString(),
-        data: JSON.parse(entry.payload).data,
+        payload,
+        data: JSON.parse(payload).data as unknown,
       })),
+    );
+    return {
+      items: entries.map((entry) => (entry.redacted ? { ...entry, payload: null } : entry)),
       total,
     };
   }

@@ -183,6 +183,16 @@ export class SealedBidsRepository {
     );
   }
 
+  /** Which of these hosts have had their bids opened. */
+  async openedAmong(manager: EntityManager, hostIds: readonly string[]): Promise<Set<string>> {
+    if (hostIds.length === 0) return new Set();
+    const rows = (await manager.query(
+      `SELECT host_id::text AS id FROM bid_openings WHERE host_id = ANY($1::uuid[])`,
+      [hostIds],
+    )) as { id: string }[];
+    return new Set(rows.map((row) => row.id));
+  }
+
   async findOpening(manager: EntityManager, host: SealedBidHost): Promise<StoredOpening | null> {
     const [row] = await run<StoredOpening>(
       manager,
