@@ -23,6 +23,8 @@ import { SealedBids1764400000200 } from './migrations/1764400000200-sealed-bids.
 import { TransferProjectEntity } from './transfers/transfer-project.entity.js';
 import { TenderProjects1764400000300 } from './migrations/1764400000300-tender-projects.js';
 import { TenderProjectEntity } from './tenders/tender-project.entity.js';
+import { ProcurementProjects1764400000500 } from './migrations/1764400000500-procurement-projects.js';
+import { ProcurementProjectEntity } from './procurement/procurement-project.entity.js';
 import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
 import { ExpertEntity } from './experts/expert.entity.js';
 import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
@@ -38,6 +40,7 @@ export const ENTITIES = [
   ReportEntity,
   TransferProjectEntity,
   TenderProjectEntity,
+  ProcurementProjectEntity,
   ExpertEntity,
   CommitteeDrawEntity,
 ];
@@ -62,6 +65,7 @@ export const MIGRATIONS = [
   ExpertPool1764400000100,
   SealedBids1764400000200,
   TenderProjects1764400000300,
+  ProcurementProjects1764400000500,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

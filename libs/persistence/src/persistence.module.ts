@@ -23,6 +23,7 @@ import { ReportsRepository } from './reports/reports.repository.js';
 import { AuditCheckpoints } from './audit-checkpoints.js';
 import { TransferProjectsRepository } from './transfers/transfer-projects.repository.js';
 import { TenderProjectsRepository } from './tenders/tender-projects.repository.js';
+import { ProcurementProjectsRepository } from './procurement/procurement-projects.repository.js';
 import { ExpertsRepository } from './experts/experts.repository.js';
 import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
 
@@ -39,6 +40,7 @@ const REPOSITORIES = [
   ReportsRepository,
   TransferProjectsRepository,
   TenderProjectsRepository,
+  ProcurementProjectsRepository,
   ExpertsRepository,
   CommitteeDrawsRepository,
 ];
