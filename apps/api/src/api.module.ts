@@ -9,6 +9,7 @@ import { ExpertPoolModule, SealedBidsModule } from '@ggzy/sealed-bids';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
 import { TendersService } from '@ggzy/tenders';
+import { ProcurementService } from '@ggzy/procurement';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
 import {
@@ -20,6 +21,7 @@ import {
   type QueueBackend,
   ReportQueue,
   TenderScheduler,
+  ProcurementScheduler,
   TransferScheduler,
 } from '@ggzy/queues';
 import { DealImportService, ReportBuilder, ReportsService } from '@ggzy/reports';
@@ -30,6 +32,8 @@ import { TransferProjectsController } from './transfer-projects/transfer-project
 import { MyTransferRegistrationsController } from './transfer-projects/my-transfer-registrations.controller.js';
 import { TenderProjectsController } from './tender-projects/tender-projects.controller.js';
 import { MyTenderRegistrationsController } from './tender-projects/my-tender-registrations.controller.js';
+import { ProcurementsController } from './procurements/procurements.controller.js';
+import { MyProcurementRegistrationsController } from './procurements/my-procurement-registrations.controller.js';
 import { DealsController } from './deals/deals.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { CalendarController } from './calendar/calendar.controller.js';
@@ -50,6 +54,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
     private readonly reportQueue: ReportQueue,
     private readonly transferScheduler: TransferScheduler,
     private readonly tenderScheduler: TenderScheduler,
+    private readonly procurementScheduler: ProcurementScheduler,
     private readonly depositQueue: DepositQueue,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
   ) {}
@@ -58,6 +63,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
     await this.reportQueue.close();
     await this.transferScheduler.close();
     await this.tenderScheduler.close();
+    await this.procurementScheduler.close();
     await this.depositQueue.close();
     await this.backend.close();
   }
@@ -103,6 +109,8 @@ export class ApiModule {
         MyTransferRegistrationsController,
         TenderProjectsController,
         MyTenderRegistrationsController,
+        ProcurementsController,
+        MyProcurementRegistrationsController,
         DealsController,
         DealsImportController,
         ReportsController,
@@ -131,6 +139,11 @@ export class ApiModule {
           useFactory: (backend: QueueBackend) => new TenderScheduler(backend),
         },
         {
+          provide: ProcurementScheduler,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new ProcurementScheduler(backend),
+        },
+        {
           provide: DepositQueue,
           inject: [QUEUE_BACKEND],
           useFactory: (backend: QueueBackend) => new DepositQueue(backend),
@@ -146,6 +159,7 @@ export class ApiModule {
         LeaseListingsService,
         TransfersService,
         TendersService,
+        ProcurementService,
         RegistrationsService,
         HealthService,
         ConnectionsCloser,

@@ -101,6 +101,11 @@ export const ERROR_STATUS = {
   SUPPLIER_IS_OWNER: 422,
   SEALED_BID_NOT_FOUND: 404,
   SEALED_BIDS_ALREADY_OPENED: 409,
+  // Government procurement: an invited tender's random pick of suppliers.
+  QUALIFICATION_CALL_NOT_ENDED: 409,
+  INVITATION_ALREADY_DRAWN: 409,
+  INVITATION_DRAW_NOT_FOUND: 404,
+  NOT_INVITED: 422,
   // Supervision: complaints, credit and fees (issue 10).
   COMPLAINT_NOT_FOUND: 404,
   COMPLAINT_NOT_PENDING: 409,
