@@ -129,7 +129,7 @@ describe('sealed responses and the opening of a procurement', () => {
     const first = await respond(a, id, REPLACED).expect(200);
     expect(first.body).toEqual({
       projectId: id,
-      responseId: expect.any(String),
+      bidId: expect.any(String),
       version: 1,
       status: 'submitted',
       submittedAt: expect.any(String),
@@ -137,7 +137,7 @@ describe('sealed responses and the opening of a procurement', () => {
       sealSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     const replaced = await respond(a, id, PRICES[0]).expect(200);
-    expect(replaced.body).toMatchObject({ responseId: first.body.responseId, version: 2 });
+    expect(replaced.body).toMatchObject({ bidId: first.body.bidId, version: 2 });
     await respond(b, id, PRICES[1]).expect(200);
     await respond(c, id, PRICES[2] - 1).expect(200);
     await as(c)(request(api.url).delete(`/api/procurements/${id}/response`)).expect(200);
@@ -186,7 +186,7 @@ describe('sealed responses and the opening of a procurement', () => {
       {
         projectId: id,
         registrationStatus: 'qualified',
-        response: expect.objectContaining({ version: 2, sealSha256: replaced.body.sealSha256 }),
+        bid: expect.objectContaining({ version: 2, sealSha256: replaced.body.sealSha256 }),
         opened: null,
       },
     ]);
@@ -196,7 +196,7 @@ describe('sealed responses and the opening of a procurement', () => {
     expectError(await respond(a, id, PRICES[0] - 5), 409, 'BIDDING_CLOSED');
     const record = (await request(api.url).get(`/api/procurements/${id}/opening-record`).expect(200)).body;
     expect(record).toMatchObject({ submittedCount: 3, validCount: 3, openedAt: expect.any(String) });
-    expect(record.responses.map((one: { price: number }) => one.price).sort()).toEqual([...PRICES].sort());
+    expect(record.bids.map((one: { price: number }) => one.price).sort()).toEqual([...PRICES].sort());
     expect(JSON.stringify(record)).not.toContain(String(REPLACED));
     const after = await as(a)(request(api.url).get('/api/me/procurement-responses')).expect(200);
     expect(after.body.items[0].opened).toEqual({ price: PRICES[0], valid: true, invalidReason: null });

@@ -1,5 +1,4 @@
-import type { ProcurementNotice, ProcurementProjectEntity, RegistrationEntity } from '@ggzy/persistence';
-import type { DepositState } from '@ggzy/domain';
+import type { ProcurementNotice, ProcurementProjectEntity } from '@ggzy/persistence';
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
@@ -77,24 +76,5 @@ export function toStaffProcurement(
     registrations: counts.registrations,
     qualifiedSuppliers: counts.qualified,
     invitationDraw: project.invitationDraw,
-  };
-}
-
-/** A supplier's registration as staff and the supplier see it. */
-export function toProcurementRegistrationView(
-  registration: RegistrationEntity & { depositState?: DepositState | null },
-) {
-  return {
-    id: registration.id,
-    projectId: registration.hostId,
-    bidderId: registration.bidderId,
-    organizationCode: registration.organizationCode,
-    status: registration.status,
-    bidderCode: registration.bidderCode,
-    rejectReason: registration.rejectReason,
-    depositReceivedAt: registration.depositReceivedAt?.toISOString() ?? null,
-    depositState: registration.depositState ?? null,
-    decidedAt: registration.decidedAt?.toISOString() ?? null,
-    createdAt: registration.createdAt.toISOString(),
   };
 }

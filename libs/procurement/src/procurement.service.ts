@@ -29,14 +29,19 @@ import {
   RegistrationsRepository,
 } from '@ggzy/persistence';
 import { ProcurementScheduler } from '@ggzy/queues';
-import { RegistrationsService } from '@ggzy/registrations';
+import { RegistrationsService, toSupplierRegistrationView } from '@ggzy/registrations';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { DepositsService } from '@ggzy/deposits';
 import { BusinessCalendarService } from '@ggzy/calendar';
-import { type BidContent, type OpeningRecord, SealedBidsService } from '@ggzy/sealed-bids';
+import {
+  type BidContent,
+  SealedBidsService,
+  toOwnBidStatus,
+  toPublicOpeningRecord,
+  toSealedBidReceipt,
+} from '@ggzy/sealed-bids';
 import {
   toProcurementNoticeView,
-  toProcurementRegistrationView,
   toPublicProcurement,
   toStaffProcurement,
 } from './procurement-project.views.js';
@@ -590,7 +595,7 @@ export class ProcurementService {
       page.limit,
       page.offset,
     );
-    return { items: items.map(toProcurementRegistrationView), total };
+    return { items: items.map(toSupplierRegistrationView), total };
   }
 
   async myRegistrations(bidder: AuthUser, page: { limit: number; offset: number }) {
@@ -600,7 +605,7 @@ export class ProcurementService {
       page.limit,
       page.offset,
     );
-    return { items: items.map(toProcurementRegistrationView), total };
+    return { items: items.map(toSupplierRegistrationView), total };
   }
 
   private requireDecidable(project: ProcurementProjectEntity, now: Date, what: string) {
@@ -699,7 +704,7 @@ export class ProcurementService {
   async submitResponse(bidder: AuthUser, projectId: string, content: BidContent) {
     return this.dataSource.transaction(async (manager) => {
       const { now } = await this.lockForResponding(manager, bidder, projectId);
-      return toResponseReceipt(
+      return toSealedBidReceipt(
         projectId,
         await this.sealedBids.submit(manager, procurementHost(projectId), bidder.id, content, now),
       );
@@ -709,7 +714,7 @@ export class ProcurementService {
   async withdrawResponse(bidder: AuthUser, projectId: string) {
     return this.dataSource.transaction(async (manager) => {
       const { now } = await this.lockForResponding(manager, bidder, projectId);
-      return toResponseReceipt(
+      return toSealedBidReceipt(
         projectId,
         await this.sealedBids.withdraw(manager, procurementHost(projectId), bidder.id, now),
       );
@@ -731,15 +736,7 @@ export class ProcurementService {
           this.sealedBids.mine(null, host, bidder.id),
           this.sealedBids.opening(null, host),
         ]);
-        const opened = opening?.bids.find((bid) => bid.bidderId === bidder.id) ?? null;
-        return {
-          projectId: registration.hostId,
-          registrationStatus: registration.status,
-          response: own ? toResponseReceipt(registration.hostId, own) : null,
-          opened: opened
-            ? { price: opened.price, valid: opened.valid, invalidReason: opened.invalidReason }
-            : null,
-        };
+        return toOwnBidStatus(registration.hostId, registration.status, own, opening, bidder.id);
       }),
     );
     return { items: responses, total };
@@ -819,7 +816,7 @@ export class ProcurementService {
       throw new DomainError('SEALED_UNTIL_OPENING', 'the responses are opened at the deadline', {
         opensAt: project.responseDeadlineAt?.toISOString() ?? null,
       });
-    return toPublicOpening(record);
+    return toPublicOpeningRecord(record);
   }
 
   private async lockForResponding(manager: EntityManager, bidder: AuthUser, projectId: string) {
@@ -1008,44 +1005,3 @@ function termsOf(project: ProcurementProjectEntity): ProcurementInput {
 
 /** Fewer responsive suppliers than the method needs at the opening: 废标 (政府采购法 第36条). */
 export const tooFewSuppliersReason = (minimum: number) => `响应供应商不足${minimum}家,依法废标`;
-
-/** What a supplier is shown of its own response: proof of what was stored (the seal's SHA-256). */
-function toResponseReceipt(
-  projectId: string,
-  own: {
-    id: string;
-    version: number;
-    status: string;
-    submittedAt: Date;
-    receipt: string;
-    withdrawnAt?: Date;
-  },
-) {
-  return {
-    projectId,
-    responseId: own.id,
-    version: own.version,
-    status: own.status,
-    submittedAt: own.submittedAt.toISOString(),
-    withdrawnAt: own.withdrawnAt?.toISOString() ?? null,
-    sealSha256: own.receipt,
-  };
-}
-
-/** The opening record as the public reads it: each supplier by name, its price and documents. */
-function toPublicOpening(record: OpeningRecord) {
-  return {
-    openedAt: record.openedAt.toISOString(),
-    submittedCount: record.submittedCount,
-    validCount: record.validCount,
-    responses: record.bids.map((bid) => ({
-      supplierName: bid.bidderName,
-      price: bid.price,
-      documents: bid.documents,
-      submittedAt: bid.submittedAt,
-      sealSha256: bid.receipt,
-      valid: bid.valid,
-      invalidReason: bid.invalidReason,
-    })),
-  };
-}

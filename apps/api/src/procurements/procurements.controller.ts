@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
-import { DomainError } from '@ggzy/domain';
 import { ProcurementService } from '@ggzy/procurement';
-import { PageQuery, UuidPipe } from '../common.dto.js';
+import { PageQuery, refuseNulls, UuidPipe, withoutUndefined } from '../common.dto.js';
 import {
   CreateProcurementDto,
   InvitationDrawDto,
@@ -15,17 +14,6 @@ import {
   SealedResponseDto,
   UpdateProcurementDto,
 } from './procurements.dto.js';
-
-/** A partial body may leave a field out, never set it to null. */
-function refuseNulls(body: object) {
-  const nulls = Object.entries(body)
-    .filter(([, value]) => value === null)
-    .map(([field]) => ({ field, problems: [`${field} may not be null`] }));
-  if (nulls.length > 0) throw new DomainError('VALIDATION_FAILED', 'the request is not valid', nulls);
-}
-
-const withoutUndefined = <T extends object>(body: T) =>
-  Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 @ApiTags('government procurement (政府采购)')
 @ApiBearerAuth()

@@ -26,18 +26,8 @@ import {
   type ProcurementMethod,
   type ProcurementStatus,
 } from '@ggzy/domain';
-import { PageQuery } from '../common.dto.js';
+import { FEN_PROPERTY, IsCalendarDate, IsOrganizationCode, PageQuery } from '../common.dto.js';
 import { TransferDocumentDto as DocumentDto } from '../transfer-projects/transfer-projects.dto.js';
-
-const FEN = { description: 'integer fen (分)', maximum: Number.MAX_SAFE_INTEGER, type: 'integer' } as const;
-const CalendarDate = () =>
-  Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
-    message: '$property must be a date YYYY-MM-DD',
-  });
-const OrgCode = () =>
-  Matches(/^[0-9A-HJ-NPQRTUWXY]{18}$/, {
-    message: '$property must be a unified social credit code (18 characters, GB 32100)',
-  });
 
 export class CreateProcurementDto {
   @ApiProperty({ enum: PROCUREMENT_METHODS, description: 'the method decides the schedule and the path' })
@@ -57,7 +47,7 @@ export class CreateProcurementDto {
   purchaserName!: string;
 
   @ApiProperty({ example: '91360100MA35F6GX2N', description: "the purchaser's 统一社会信用代码" })
-  @OrgCode()
+  @IsOrganizationCode()
   purchaserOrgCode!: string;
 
   @ApiProperty({ maxLength: MAX_TENDER_TEXT_LENGTH })
@@ -72,13 +62,18 @@ export class CreateProcurementDto {
   @MaxLength(MAX_TENDER_TEXT_LENGTH)
   supplierConditions?: string;
 
-  @ApiProperty({ ...FEN, minimum: 1, description: '采购预算, fen' })
+  @ApiProperty({ ...FEN_PROPERTY, minimum: 1, description: '采购预算, fen' })
   @IsInt({ message: '$property must be a whole number of fen' })
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   budget!: number;
 
-  @ApiPropertyOptional({ ...FEN, minimum: 0, default: 0, description: '保证金, fen; ≤ 2% of the budget' })
+  @ApiPropertyOptional({
+    ...FEN_PROPERTY,
+    minimum: 0,
+    default: 0,
+    description: '保证金, fen; ≤ 2% of the budget',
+  })
   @IsOptional()
   @IsInt({ message: '$property must be a whole number of fen' })
   @Min(0)
@@ -98,7 +93,7 @@ export class CreateProcurementDto {
     description: 'invited tender: the call for qualification opens',
   })
   @IsOptional()
-  @CalendarDate()
+  @IsCalendarDate()
   qualificationCallStartsOn?: string;
 
   @ApiPropertyOptional({
@@ -106,12 +101,12 @@ export class CreateProcurementDto {
     description: 'invited tender: its last day, ≥ 5 business days on',
   })
   @IsOptional()
-  @CalendarDate()
+  @IsCalendarDate()
   qualificationCallEndsOn?: string;
 
   @ApiPropertyOptional({ example: '2026-12-01', description: 'single source: the prior publicity starts' })
   @IsOptional()
-  @CalendarDate()
+  @IsCalendarDate()
   publicityStartsOn?: string;
 
   @ApiPropertyOptional({
@@ -119,7 +114,7 @@ export class CreateProcurementDto {
     description: 'single source: its last day, ≥ 5 business days on',
   })
   @IsOptional()
-  @CalendarDate()
+  @IsCalendarDate()
   publicityEndsOn?: string;
 
   @ApiPropertyOptional({ maxLength: MAX_OWNER_NAME_LENGTH, description: 'single source: the one supplier' })
@@ -141,7 +136,7 @@ export class CreateProcurementDto {
     description: 'every method but single source: responses open',
   })
   @IsOptional()
-  @CalendarDate()
+  @IsCalendarDate()
   documentsIssuedOn?: string;
 
   @ApiPropertyOptional({
@@ -149,7 +144,7 @@ export class CreateProcurementDto {
     description: 'methods with documents on offer: their last day, ≥ 5 business days on',
   })
   @IsOptional()
-  @CalendarDate()
+  @IsCalendarDate()
   documentsAvailableUntil?: string;
 
   @ApiPropertyOptional({
@@ -157,7 +152,7 @@ export class CreateProcurementDto {
     description: "the response deadline's day, per the method's period",
   })
   @IsOptional()
-  @CalendarDate()
+  @IsCalendarDate()
   deadlineOn?: string;
 
   @ApiPropertyOptional({
@@ -211,13 +206,13 @@ export class ProcurementAmendmentDto {
 
   @ApiPropertyOptional({ example: '2026-12-28', description: 'a later deadline than the law requires' })
   @IsOptional()
-  @CalendarDate()
+  @IsCalendarDate()
   deadlineOn?: string;
 }
 
 export class ProcurementRegistrationDto {
   @ApiProperty({ example: '914403001922038216', description: "the supplier's 统一社会信用代码" })
-  @OrgCode()
+  @IsOrganizationCode()
   organizationCode!: string;
 }
 
@@ -245,7 +240,7 @@ export class InvitationDrawDto {
 
 export class SealedResponseDto {
   @ApiProperty({
-    ...FEN,
+    ...FEN_PROPERTY,
     minimum: 1,
     description: '报价 (price or final quotation), fen — sealed until the opening',
   })
