@@ -667,6 +667,47 @@ describe('government procurement (政府采购), planning to responses', () => {
     );
   });
 
+  it('fails an invited tender with too few qualified to invite (废标 with a public reason), its deposits due', async () => {
+    const project = await planned(body(invitedTender(today)));
+    await post(staff, `/api/procurements/${project.id}/announce`).expect(200);
+    await registerAndQualify(project.id, suppliers.slice(0, 2));
+    await queryRows(
+      ownerDb,
+      `UPDATE procurement_projects SET qualification_call_starts_on = $2, qualification_call_ends_on = $3 WHERE id = $1`,
+      [project.id, addCalendarDays(today, -8), addCalendarDays(today, -1)],
+    );
+    const short = expectError(
+      await post(staff, `/api/procurements/${project.id}/invitations/draw`, { count: 3 }),
+      422,
+      'TOO_FEW_SUPPLIERS',
+    );
+    expect(short.details).toMatchObject({ qualified: 2, minimum: 3 });
+    const reason = '资格审查合格的供应商不足3家';
+    const failed = await post(staff, `/api/procurements/${project.id}/fail`, { reason }).expect(200);
+    expect(failed.body).toMatchObject({ status: 'failed', failedReason: reason });
+    expect(await get(project.id)).toMatchObject({ status: 'failed', failedReason: reason });
+    const deposits = await queryRows<{ refund_due_on: string | null }>(
+      ownerDb,
+      `SELECT refund_due_on::text FROM deposits WHERE host_type = 'procurement_project' AND host_id = $1`,
+      [project.id],
+    );
+    expect(deposits).toHaveLength(2);
+    for (const deposit of deposits) expect(deposit.refund_due_on).not.toBeNull();
+    expectError(
+      await post(staff, `/api/procurements/${project.id}/fail`, { reason }),
+      409,
+      'INVALID_STATE_TRANSITION',
+    );
+    // A responding open tender cannot be failed by hand: its opening decides.
+    const responding = await planned(body(openTender(today)));
+    await post(staff, `/api/procurements/${responding.id}/announce`).expect(200);
+    expectError(
+      await post(staff, `/api/procurements/${responding.id}/fail`, { reason }),
+      409,
+      'INVALID_STATE_TRANSITION',
+    );
+  });
+
   it('answers bad input on every endpoint with a 4xx and its code, writing nothing', async () => {
     const project = await planned(body(openTender(today)));
     const planOnly = await planned(body(openTender(today)));
@@ -788,6 +829,13 @@ describe('government procurement (政府采购), planning to responses', () => {
             text: 'y',
             affectsResponses: true,
           }),
+        409,
+        'INVALID_STATE_TRANSITION',
+      ],
+      ['fail: no reason', () => post(staff, `${base}/fail`, {}), 400, 'VALIDATION_FAILED'],
+      [
+        'fail: responding',
+        () => post(staff, `${base}/fail`, { reason: 'x' }),
         409,
         'INVALID_STATE_TRANSITION',
       ],
@@ -970,6 +1018,7 @@ describe('government procurement (政府采购), planning to responses', () => {
       ['/api/procurements/{id}/conclude-publicity', 'post'],
       ['/api/procurements/{id}/amendments', 'post'],
       ['/api/procurements/{id}/terminate', 'post'],
+      ['/api/procurements/{id}/fail', 'post'],
       ['/api/procurements/{id}/registrations', 'post'],
       ['/api/procurements/{id}/registrations', 'get'],
       ['/api/procurements/{id}/registrations/{regId}/qualify', 'post'],

@@ -491,6 +491,22 @@ export class ProcurementService {
     return this.staffView(project);
   }
 
+  /**
+   * 废标 recorded by staff with a public reason: too few qualified to invite, an upheld objection
+   * to a single source; every received deposit falls due. Where the method's table allows it.
+   */
+  async fail(staff: AuthUser, projectId: string, reason: string) {
+    const { project } = await this.applyTransition(staff, projectId, 'fail', (_manager, _current, now) =>
+      Promise.resolve({
+        changes: { failedReason: reason },
+        data: { reason },
+        after: (manager: EntityManager) =>
+          this.deposits.settleOnClose(manager, procurementHost(projectId), { sold: false }, now, staff.id),
+      }),
+    );
+    return this.staffView(project);
+  }
+
   // --- suppliers ------------------------------------------------------------------------------
 
   /**

@@ -108,6 +108,20 @@ export class ProcurementsController {
     return this.procurement.terminate(staff, id, body.reason);
   }
 
+  @Post(':id/fail')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({
+    summary: '废标 with a public reason (e.g. too few qualified to invite); received deposits fall due',
+  })
+  fail(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: ProcurementReasonDto,
+  ) {
+    return this.procurement.fail(staff, id, body.reason);
+  }
+
   @Get()
   @ApiOperation({ summary: 'public list of announced procurements (staff also see planned ones)' })
   list(@Query() query: ListProcurementsQuery, @CurrentUser() viewer?: AuthUser) {
