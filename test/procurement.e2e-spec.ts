@@ -708,6 +708,19 @@ describe('government procurement (政府采购), planning to responses', () => {
     );
   });
 
+  it("takes an invited tender's applications only during its call for qualification", async () => {
+    const project = await planned(body(invitedTender(addCalendarDays(today, 1))));
+    await post(staff, `/api/procurements/${project.id}/announce`).expect(200);
+    const early = expectError(
+      await post(suppliers[0], `/api/procurements/${project.id}/registrations`, {
+        organizationCode: SUPPLIER_CODES[0],
+      }),
+      422,
+      'REGISTRATION_NOT_OPEN',
+    );
+    expect(early.details).toEqual({ qualificationCallStartsOn: addCalendarDays(today, 1) });
+  });
+
   it('answers bad input on every endpoint with a 4xx and its code, writing nothing', async () => {
     const project = await planned(body(openTender(today)));
     const planOnly = await planned(body(openTender(today)));

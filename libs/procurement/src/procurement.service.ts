@@ -524,6 +524,12 @@ export class ProcurementService {
       if (project.status === INITIAL_STATUS)
         throw new DomainError('LISTING_NOT_FOUND', 'no such procurement');
       const now = await this.projects.databaseNow(manager);
+      if (project.method === 'invited_tender' && this.today(now) < project.qualificationCallStartsOn!)
+        throw new DomainError(
+          'REGISTRATION_NOT_OPEN',
+          `the call for qualification opens on ${project.qualificationCallStartsOn}`,
+          { qualificationCallStartsOn: project.qualificationCallStartsOn },
+        );
       if (!this.openForApplications(project, now))
         throw new DomainError('REGISTRATION_CLOSED', 'registration for this procurement is closed');
       if (organizationCode === project.purchaserOrgCode)
