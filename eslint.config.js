@@ -36,7 +36,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '**/leasing/**'] }] },
   },
   // Lines never import each other: each knows nothing of the others.
-  ...['leasing', 'transfers', 'tenders'].map((line) => ({
+  ...['leasing', 'transfers', 'tenders', 'procurement'].map((line) => ({
     files: [`libs/${line}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
@@ -44,7 +44,7 @@ export default tseslint.config(
         {
           patterns: [
             '**/apps/**',
-            ...['leasing', 'transfers', 'tenders']
+            ...['leasing', 'transfers', 'tenders', 'procurement']
               .filter((other) => other !== line)
               .flatMap((other) => [`@ggzy/${other}`, `**/${other}/**`]),
           ],

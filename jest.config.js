@@ -21,6 +21,7 @@ const aliases = [
   'open-data',
   'transfers',
   'tenders',
+  'procurement',
 ];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],

@@ -9,6 +9,7 @@ import { ExpertPoolModule, SealedBidsModule } from '@ggzy/sealed-bids';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
 import { TenderEvaluationService, TendersService } from '@ggzy/tenders';
+import { ProcurementService } from '@ggzy/procurement';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
 import {
@@ -20,6 +21,7 @@ import {
   type QueueBackend,
   ReportQueue,
   TenderScheduler,
+  ProcurementScheduler,
   TransferScheduler,
 } from '@ggzy/queues';
 import { DealImportService, ReportBuilder, ReportsService } from '@ggzy/reports';
@@ -31,6 +33,8 @@ import { MyTransferRegistrationsController } from './transfer-projects/my-transf
 import { TenderProjectsController } from './tender-projects/tender-projects.controller.js';
 import { TenderEvaluationController } from './tender-projects/tender-evaluation.controller.js';
 import { MyTenderRegistrationsController } from './tender-projects/my-tender-registrations.controller.js';
+import { ProcurementsController } from './procurements/procurements.controller.js';
+import { MyProcurementRegistrationsController } from './procurements/my-procurement-registrations.controller.js';
 import { DealsController } from './deals/deals.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { CalendarController } from './calendar/calendar.controller.js';
@@ -51,6 +55,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
     private readonly reportQueue: ReportQueue,
     private readonly transferScheduler: TransferScheduler,
     private readonly tenderScheduler: TenderScheduler,
+    private readonly procurementScheduler: ProcurementScheduler,
     private readonly depositQueue: DepositQueue,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
   ) {}
@@ -59,6 +64,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
     await this.reportQueue.close();
     await this.transferScheduler.close();
     await this.tenderScheduler.close();
+    await this.procurementScheduler.close();
     await this.depositQueue.close();
     await this.backend.close();
   }
@@ -105,6 +111,8 @@ export class ApiModule {
         TenderProjectsController,
         TenderEvaluationController,
         MyTenderRegistrationsController,
+        ProcurementsController,
+        MyProcurementRegistrationsController,
         DealsController,
         DealsImportController,
         ReportsController,
@@ -133,6 +141,11 @@ export class ApiModule {
           useFactory: (backend: QueueBackend) => new TenderScheduler(backend),
         },
         {
+          provide: ProcurementScheduler,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new ProcurementScheduler(backend),
+        },
+        {
           provide: DepositQueue,
           inject: [QUEUE_BACKEND],
           useFactory: (backend: QueueBackend) => new DepositQueue(backend),
@@ -149,6 +162,7 @@ export class ApiModule {
         TransfersService,
         TendersService,
         TenderEvaluationService,
+        ProcurementService,
         RegistrationsService,
         HealthService,
         ConnectionsCloser,

@@ -11,6 +11,7 @@ import { LeaseAuctionHost } from '@ggzy/leasing';
 import { DepositsModule } from '@ggzy/deposits';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
 import { TenderContractWatch, TendersService } from '@ggzy/tenders';
+import { ProcurementService } from '@ggzy/procurement';
 import { SealedBidsModule } from '@ggzy/sealed-bids';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { RegistrationsService } from '@ggzy/registrations';
@@ -22,6 +23,7 @@ import {
   type QueueBackend,
   ReportQueue,
   TenderScheduler,
+  ProcurementScheduler,
   TransferScheduler,
 } from '@ggzy/queues';
 import { ReportBuilder, ReportsService } from '@ggzy/reports';
@@ -29,6 +31,7 @@ import { AuctionsProcessor, QUEUE_BACKEND } from './auctions.processor.js';
 import { ReportsProcessor } from './reports.processor.js';
 import { TransfersProcessor } from './transfers.processor.js';
 import { TendersProcessor } from './tenders.processor.js';
+import { ProcurementProcessor } from './procurement.processor.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
 import { DepositRefundsProcessor } from './deposit-refunds.processor.js';
 
@@ -93,6 +96,13 @@ export class WorkerModule {
         TendersService,
         TenderContractWatch,
         TendersProcessor,
+        {
+          provide: ProcurementScheduler,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new ProcurementScheduler(backend),
+        },
+        ProcurementService,
+        ProcurementProcessor,
         {
           provide: ReportQueue,
           inject: [QUEUE_BACKEND],

@@ -31,10 +31,14 @@ import {
 export type HostOutcome = { sold: true; winnerId: string } | { sold: false };
 
 /** The names the API speaks for each host type. */
-export const DEPOSIT_HOST_NAMES: Record<RegistrationHostType, 'lease' | 'transfer' | 'tender'> = {
+export const DEPOSIT_HOST_NAMES: Record<
+  RegistrationHostType,
+  'lease' | 'transfer' | 'tender' | 'procurement'
+> = {
   lease_listing: 'lease',
   transfer_project: 'transfer',
   tender_project: 'tender',
+  procurement_project: 'procurement',
 };
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;

@@ -116,6 +116,11 @@ export const ERROR_STATUS = {
   CANDIDATES_NOT_PUBLISHED: 404,
   CONTRACT_SIGNED_IN_FUTURE: 422,
   CONTRACT_BEFORE_AWARD: 422,
+  // Government procurement: an invited tender's random pick of suppliers.
+  QUALIFICATION_CALL_NOT_ENDED: 409,
+  INVITATION_ALREADY_DRAWN: 409,
+  INVITATION_DRAW_NOT_FOUND: 404,
+  NOT_INVITED: 422,
   // Supervision: complaints, credit and fees (issue 10).
   COMPLAINT_NOT_FOUND: 404,
   COMPLAINT_NOT_PENDING: 409,

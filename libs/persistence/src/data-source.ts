@@ -25,6 +25,8 @@ import { TenderProjects1764400000300 } from './migrations/1764400000300-tender-p
 import { TenderSupplierOrganizations1764400000310 } from './migrations/1764400000310-tender-supplier-organizations.js';
 import { TenderProjectEntity } from './tenders/tender-project.entity.js';
 import { TenderEvaluation1764400000400 } from './migrations/1764400000400-tender-evaluation.js';
+import { ProcurementProjects1764400000500 } from './migrations/1764400000500-procurement-projects.js';
+import { ProcurementProjectEntity } from './procurement/procurement-project.entity.js';
 import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
 import { ExpertEntity } from './experts/expert.entity.js';
 import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
@@ -40,6 +42,7 @@ export const ENTITIES = [
   ReportEntity,
   TransferProjectEntity,
   TenderProjectEntity,
+  ProcurementProjectEntity,
   ExpertEntity,
   CommitteeDrawEntity,
 ];
@@ -66,6 +69,7 @@ export const MIGRATIONS = [
   TenderProjects1764400000300,
   TenderSupplierOrganizations1764400000310,
   TenderEvaluation1764400000400,
+  ProcurementProjects1764400000500,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

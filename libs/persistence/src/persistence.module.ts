@@ -24,6 +24,7 @@ import { AuditCheckpoints } from './audit-checkpoints.js';
 import { TransferProjectsRepository } from './transfers/transfer-projects.repository.js';
 import { TenderProjectsRepository } from './tenders/tender-projects.repository.js';
 import { TenderEvaluationRepository } from './tenders/tender-evaluation.repository.js';
+import { ProcurementProjectsRepository } from './procurement/procurement-projects.repository.js';
 import { ExpertsRepository } from './experts/experts.repository.js';
 import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
 
@@ -41,6 +42,7 @@ const REPOSITORIES = [
   TransferProjectsRepository,
   TenderProjectsRepository,
   TenderEvaluationRepository,
+  ProcurementProjectsRepository,
   ExpertsRepository,
   CommitteeDrawsRepository,
 ];

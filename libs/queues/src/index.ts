@@ -9,3 +9,4 @@ export * from './deposit-jobs.js';
 export * from './transfer-jobs.js';
 export * from './timed-steps.js';
 export * from './tender-jobs.js';
+export * from './procurement-jobs.js';

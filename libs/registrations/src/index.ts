@@ -1,1 +1,2 @@
 export * from './registrations.service.js';
+export * from './registration.views.js';

@@ -16,6 +16,7 @@ const AUDIT_NAMES: Record<RegistrationHostType, { entityType: string; hostKey: s
   lease_listing: { entityType: 'lease_registration', hostKey: 'listingId' },
   transfer_project: { entityType: 'transfer_registration', hostKey: 'projectId' },
   tender_project: { entityType: 'tender_registration', hostKey: 'projectId' },
+  procurement_project: { entityType: 'procurement_registration', hostKey: 'projectId' },
 };
 
 /**

@@ -4,7 +4,7 @@ import { IsCanonicalId } from '@ggzy/common';
 import { DEPOSIT_STATES, type DepositState } from '@ggzy/domain';
 import { PageQuery } from '../common.dto.js';
 
-export const DEPOSIT_HOST_TYPES = ['lease', 'transfer', 'tender'] as const;
+export const DEPOSIT_HOST_TYPES = ['lease', 'transfer', 'tender', 'procurement'] as const;
 export type DepositHostTypeName = (typeof DEPOSIT_HOST_TYPES)[number];
 
 /** Bank or receipt references: free text, bounded. */

@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** What bidders register for: a lease listing, a transfer project, a construction tender. */
-export type RegistrationHostType = 'lease_listing' | 'transfer_project' | 'tender_project';
+/** What bidders register for: a lease listing, a transfer project, a construction tender, a procurement. */
+export type RegistrationHostType =
+  'lease_listing' | 'transfer_project' | 'tender_project' | 'procurement_project';
 
 export type RegistrationStatus = 'pending' | 'qualified' | 'rejected';
 

@@ -1,0 +1,235 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
+import { ProcurementService } from '@ggzy/procurement';
+import { PageQuery, refuseNulls, UuidPipe, withoutUndefined } from '../common.dto.js';
+import {
+  CreateProcurementDto,
+  InvitationDrawDto,
+  ListProcurementsQuery,
+  ProcurementAmendmentDto,
+  ProcurementReasonDto,
+  ProcurementRegistrationDto,
+  QualifyProcurementSupplierDto,
+  SealedResponseDto,
+  UpdateProcurementDto,
+} from './procurements.dto.js';
+
+@ApiTags('government procurement (政府采购)')
+@ApiBearerAuth()
+@Controller('procurements')
+export class ProcurementsController {
+  constructor(private readonly procurement: ProcurementService) {}
+
+  @Post()
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      'plan a procurement: every period checked for its method on the business-day calendar; not public until announced',
+  })
+  create(@CurrentUser() staff: AuthUser, @Body() body: CreateProcurementDto) {
+    refuseNulls(body);
+    return this.procurement.create(staff, withoutUndefined(body));
+  }
+
+  @Patch(':id')
+  @Roles('staff')
+  @ApiOperation({
+    summary: 'edit a planned procurement (the method too); once public, only amendments change it',
+  })
+  edit(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: UpdateProcurementDto,
+  ) {
+    refuseNulls(body);
+    return this.procurement.edit(staff, id, withoutUndefined(body));
+  }
+
+  @Post(':id/announce')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      'planned → announced (every method but single source); responses open when the documents are issued',
+  })
+  announce(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.procurement.announce(staff, id);
+  }
+
+  @Post(':id/publicise')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({ summary: 'single source: planned → prior_publicity (≥ 5 business days)' })
+  publicise(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.procurement.publicise(staff, id);
+  }
+
+  @Post(':id/conclude-publicity')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({
+    summary: "single source: after the publicity's last day → responding (negotiation with the supplier)",
+  })
+  concludePublicity(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.procurement.concludePublicity(staff, id);
+  }
+
+  @Post(':id/amendments')
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      "publish an amendment or clarification; one affecting the responses within the method's lead moves the deadline",
+  })
+  amend(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: ProcurementAmendmentDto,
+  ) {
+    refuseNulls(body);
+    return this.procurement.publishNotice(staff, id, {
+      kind: body.kind,
+      summary: body.text,
+      documents: body.documents ?? [],
+      affectsResponses: body.affectsResponses,
+      ...(body.deadlineOn !== undefined ? { deadlineOn: body.deadlineOn } : {}),
+    });
+  }
+
+  @Post(':id/terminate')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({ summary: '终止 with a public reason; received deposits fall due' })
+  terminate(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: ProcurementReasonDto,
+  ) {
+    return this.procurement.terminate(staff, id, body.reason);
+  }
+
+  @Post(':id/fail')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({
+    summary: '废标 with a public reason (e.g. too few qualified to invite); received deposits fall due',
+  })
+  fail(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: ProcurementReasonDto,
+  ) {
+    return this.procurement.fail(staff, id, body.reason);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'public list of announced procurements (staff also see planned ones)' })
+  list(@Query() query: ListProcurementsQuery, @CurrentUser() viewer?: AuthUser) {
+    return this.procurement.list(query, viewer);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'a procurement with its schedule and notices' })
+  get(@Param('id', UuidPipe) id: string, @CurrentUser() viewer?: AuthUser) {
+    return this.procurement.get(id, viewer);
+  }
+
+  @Post(':id/registrations')
+  @Roles('bidder')
+  @ApiOperation({
+    summary:
+      'a supplier applies with its organisation code (invited tender: during the call for qualification)',
+  })
+  register(
+    @CurrentUser() bidder: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: ProcurementRegistrationDto,
+  ) {
+    return this.procurement.register(bidder, id, body.organizationCode);
+  }
+
+  @Get(':id/registrations')
+  @Roles('staff', 'supervisor')
+  registrations(@Param('id', UuidPipe) id: string, @Query() page: PageQuery) {
+    return this.procurement.registrationsOf(id, page);
+  }
+
+  @Post(':id/registrations/:regId/qualify')
+  @HttpCode(200)
+  @Roles('staff')
+  qualify(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Param('regId', UuidPipe) regId: string,
+    @Body() body: QualifyProcurementSupplierDto,
+  ) {
+    return this.procurement.qualify(staff, id, regId, body.depositReceived);
+  }
+
+  @Post(':id/registrations/:regId/reject')
+  @HttpCode(200)
+  @Roles('staff')
+  reject(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Param('regId', UuidPipe) regId: string,
+    @Body() body: ProcurementReasonDto,
+  ) {
+    return this.procurement.reject(staff, id, regId, body.reason);
+  }
+
+  @Post(':id/invitations/draw')
+  @Roles('staff')
+  @ApiOperation({
+    summary: 'invited tender: pick `count` (≥ 3) qualified suppliers at random with a recorded server seed',
+  })
+  drawInvitations(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: InvitationDrawDto,
+  ) {
+    return this.procurement.drawInvitations(staff, id, body.count);
+  }
+
+  @Post(':id/invitations/replay')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({
+    summary: 'invited tender: the same picks from the recorded seed and candidates → {matches, picks}',
+  })
+  replayInvitations(@Param('id', UuidPipe) id: string) {
+    return this.procurement.replayInvitations(id);
+  }
+
+  @Put(':id/response')
+  @Roles('bidder')
+  @ApiOperation({
+    summary:
+      'a qualified (invited) supplier submits or replaces its sealed response → a receipt, never the price',
+  })
+  submitResponse(
+    @CurrentUser() bidder: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: SealedResponseDto,
+  ) {
+    return this.procurement.submitResponse(bidder, id, {
+      price: body.price,
+      documents: body.documents ?? [],
+    });
+  }
+
+  @Delete(':id/response')
+  @Roles('bidder')
+  @ApiOperation({ summary: 'the supplier withdraws its sealed response before the deadline' })
+  withdrawResponse(@CurrentUser() bidder: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.procurement.withdrawResponse(bidder, id);
+  }
+
+  @Get(':id/opening-record')
+  @ApiOperation({
+    summary: 'the opening record, public once the responses are opened: every supplier and price',
+  })
+  openingRecord(@Param('id', UuidPipe) id: string) {
+    return this.procurement.openingRecord(id);
+  }
+}

@@ -1,0 +1,259 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  MAX_OWNER_NAME_LENGTH,
+  MAX_TENDER_DOCUMENTS,
+  MAX_TENDER_TEXT_LENGTH,
+  MAX_TENDER_TITLE_LENGTH,
+  MIN_INVITED_SUPPLIERS,
+  PROCUREMENT_METHODS,
+  PROCUREMENT_STATUSES,
+  type ProcurementMethod,
+  type ProcurementStatus,
+} from '@ggzy/domain';
+import { FEN_PROPERTY, IsCalendarDate, IsOrganizationCode, PageQuery } from '../common.dto.js';
+import { TransferDocumentDto as DocumentDto } from '../transfer-projects/transfer-projects.dto.js';
+
+export class CreateProcurementDto {
+  @ApiProperty({ enum: PROCUREMENT_METHODS, description: 'the method decides the schedule and the path' })
+  @IsIn(PROCUREMENT_METHODS)
+  method!: ProcurementMethod;
+
+  @ApiProperty({ maxLength: MAX_TENDER_TITLE_LENGTH, example: '东湖区教育局办公设备采购' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_TENDER_TITLE_LENGTH)
+  title!: string;
+
+  @ApiProperty({ maxLength: MAX_OWNER_NAME_LENGTH, description: '采购人' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_OWNER_NAME_LENGTH)
+  purchaserName!: string;
+
+  @ApiProperty({ example: '91360100MA35F6GX2N', description: "the purchaser's 统一社会信用代码" })
+  @IsOrganizationCode()
+  purchaserOrgCode!: string;
+
+  @ApiProperty({ maxLength: MAX_TENDER_TEXT_LENGTH })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_TENDER_TEXT_LENGTH)
+  description!: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_TENDER_TEXT_LENGTH, default: '', description: '供应商资格要求' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_TENDER_TEXT_LENGTH)
+  supplierConditions?: string;
+
+  @ApiProperty({ ...FEN_PROPERTY, minimum: 1, description: '采购预算, fen' })
+  @IsInt({ message: '$property must be a whole number of fen' })
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  budget!: number;
+
+  @ApiPropertyOptional({
+    ...FEN_PROPERTY,
+    minimum: 0,
+    default: 0,
+    description: '保证金, fen; ≤ 2% of the budget',
+  })
+  @IsOptional()
+  @IsInt({ message: '$property must be a whole number of fen' })
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  deposit?: number;
+
+  @ApiPropertyOptional({ type: [DocumentDto], maxItems: MAX_TENDER_DOCUMENTS, default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TENDER_DOCUMENTS)
+  @ValidateNested({ each: true })
+  @Type(() => DocumentDto)
+  documents?: DocumentDto[];
+
+  @ApiPropertyOptional({
+    example: '2026-12-01',
+    description: 'invited tender: the call for qualification opens',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  qualificationCallStartsOn?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-12-08',
+    description: 'invited tender: its last day, ≥ 5 business days on',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  qualificationCallEndsOn?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-01', description: 'single source: the prior publicity starts' })
+  @IsOptional()
+  @IsCalendarDate()
+  publicityStartsOn?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-12-08',
+    description: 'single source: its last day, ≥ 5 business days on',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  publicityEndsOn?: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_OWNER_NAME_LENGTH, description: 'single source: the one supplier' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_OWNER_NAME_LENGTH)
+  singleSourceSupplier?: string;
+
+  @ApiPropertyOptional({ maxLength: MAX_TENDER_TEXT_LENGTH, description: 'single source: why (public)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_TENDER_TEXT_LENGTH)
+  singleSourceReasons?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-12-01',
+    description: 'every method but single source: responses open',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  documentsIssuedOn?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-12-08',
+    description: 'methods with documents on offer: their last day, ≥ 5 business days on',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  documentsAvailableUntil?: string;
+
+  @ApiPropertyOptional({
+    example: '2026-12-21',
+    description: "the response deadline's day, per the method's period",
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  deadlineOn?: string;
+
+  @ApiPropertyOptional({
+    example: '09:30',
+    default: '09:30',
+    description: 'HH:MM CENTRE_TZ; the opening is then',
+  })
+  @IsOptional()
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '$property must be HH:MM' })
+  deadlineTime?: string;
+}
+
+export class UpdateProcurementDto extends PartialType(CreateProcurementDto) {}
+
+export class ListProcurementsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: PROCUREMENT_STATUSES })
+  @IsOptional()
+  @IsIn(PROCUREMENT_STATUSES)
+  status?: ProcurementStatus;
+
+  @ApiPropertyOptional({ enum: PROCUREMENT_METHODS })
+  @IsOptional()
+  @IsIn(PROCUREMENT_METHODS)
+  method?: ProcurementMethod;
+}
+
+export class ProcurementAmendmentDto {
+  @ApiProperty({ enum: ['amendment', 'clarification'], description: '更正 or 澄清' })
+  @IsIn(['amendment', 'clarification'])
+  kind!: 'amendment' | 'clarification';
+
+  @ApiProperty({ maxLength: MAX_TENDER_TEXT_LENGTH, description: 'what changes or is clarified (public)' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_TENDER_TEXT_LENGTH)
+  text!: string;
+
+  @ApiPropertyOptional({ type: [DocumentDto], maxItems: MAX_TENDER_DOCUMENTS, default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_TENDER_DOCUMENTS)
+  @ValidateNested({ each: true })
+  @Type(() => DocumentDto)
+  documents?: DocumentDto[];
+
+  @ApiProperty({
+    description: "may it affect the responses? Then, within the method's lead, the deadline moves",
+  })
+  @IsBoolean()
+  affectsResponses!: boolean;
+
+  @ApiPropertyOptional({ example: '2026-12-28', description: 'a later deadline than the law requires' })
+  @IsOptional()
+  @IsCalendarDate()
+  deadlineOn?: string;
+}
+
+export class ProcurementRegistrationDto {
+  @ApiProperty({ example: '914403001922038216', description: "the supplier's 统一社会信用代码" })
+  @IsOrganizationCode()
+  organizationCode!: string;
+}
+
+export class ProcurementReasonDto {
+  @ApiProperty({ maxLength: 500, description: 'recorded in the audit trail and shown publicly' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  reason!: string;
+}
+
+export class QualifyProcurementSupplierDto {
+  @ApiProperty({ description: 'the deposit has arrived (ignored when the procurement asks for none)' })
+  @IsBoolean()
+  depositReceived!: boolean;
+}
+
+export class InvitationDrawDto {
+  @ApiProperty({ minimum: MIN_INVITED_SUPPLIERS, maximum: 100, description: 'how many to invite (≥ 3)' })
+  @IsInt()
+  @Min(MIN_INVITED_SUPPLIERS)
+  @Max(100)
+  count!: number;
+}
+
+export class SealedResponseDto {
+  @ApiProperty({
+    ...FEN_PROPERTY,
+    minimum: 1,
+    description: '报价 (price or final quotation), fen — sealed until the opening',
+  })
+  @IsInt({ message: '$property must be a whole number of fen' })
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  price!: number;
+
+  @ApiPropertyOptional({ type: [DocumentDto], maxItems: 100, default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => DocumentDto)
+  documents?: DocumentDto[];
+}

@@ -1,0 +1,90 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
+import {
+  PROCUREMENT_QUEUE,
+  PROCUREMENT_SWEEPER_ID,
+  type ProcurementJob,
+  ProcurementScheduler,
+  procurementDocumentsIssuedStep,
+  procurementOpeningStep,
+  type QueueBackend,
+} from '@ggzy/queues';
+import { ProcurementService } from '@ggzy/procurement';
+import { QUEUE_BACKEND } from './auctions.processor.js';
+import { TimedLineProcessor } from './timed-line.processor.js';
+
+/**
+ * The timed steps of government procurement: responses open on the day the documents are issued,
+ * and the sealed responses are opened at the deadline (TimedLineProcessor runs the queue).
+ */
+@Injectable()
+export class ProcurementProcessor extends TimedLineProcessor {
+  constructor(
+    private readonly procurement: ProcurementService,
+    scheduler: ProcurementScheduler,
+    @Inject(QUEUE_BACKEND) backend: QueueBackend,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    super(
+      {
+        label: 'procurement',
+        queueName: PROCUREMENT_QUEUE,
+        sweeperId: PROCUREMENT_SWEEPER_ID,
+        sweepJobName: 'procurement-sweep',
+      },
+      scheduler,
+      backend,
+      config,
+      logger,
+    );
+  }
+
+  async process(job: Job): Promise<unknown> {
+    const { name, data } = job as unknown as ProcurementJob;
+    switch (name) {
+      case 'procurement-documents-issued':
+        return this.issueDocuments(data.projectId);
+      case 'procurement-opening':
+        return this.openResponses(data.projectId, String(job.id));
+      case 'procurement-sweep':
+        return this.sweep();
+    }
+  }
+
+  private async issueDocuments(projectId: string) {
+    const issued = await this.procurement.issueDocuments(projectId);
+    if (issued) this.logger.info({ projectId }, 'procurement documents issued');
+    return { issued: issued !== null };
+  }
+
+  private async openResponses(projectId: string, jobId: string) {
+    const result = await this.procurement.openResponses(projectId, jobId);
+    if (result.opened)
+      this.logger.info(
+        { projectId, validResponses: result.validResponses, status: result.status },
+        'procurement responses opened',
+      );
+    return result;
+  }
+
+  private async sweep() {
+    const due = await this.procurement.dueWork();
+    for (const projectId of due.documentsDue) await this.issueDocuments(projectId);
+    for (const projectId of due.openingDue) await this.openResponses(projectId, PROCUREMENT_SWEEPER_ID);
+    return { documentsDue: due.documentsDue.length, openingDue: due.openingDue.length };
+  }
+
+  protected rebuildPendingJobs(): Promise<number> {
+    return this.lineQueue.steps.rebuild(
+      (afterId, limit) => this.procurement.timedPage(afterId, limit),
+      (project) => [
+        ...(project.documentsIssuedAt
+          ? [procurementDocumentsIssuedStep(project.id, project.documentsIssuedAt)]
+          : []),
+        procurementOpeningStep(project.id, project.openingAt),
+      ],
+    );
+  }
+}

@@ -1,0 +1,2 @@
+export * from './procurement-project.views.js';
+export * from './procurement.service.js';

@@ -1,0 +1,80 @@
+import type { ProcurementNotice, ProcurementProjectEntity } from '@ggzy/persistence';
+
+const iso = (value: Date | null) => value?.toISOString() ?? null;
+
+/** A published amendment or clarification, as anyone reads it. */
+export function toProcurementNoticeView(notice: ProcurementNotice) {
+  return {
+    id: notice.id,
+    kind: notice.kind,
+    text: notice.summary,
+    documents: notice.documents,
+    affectsResponses: notice.affectsResponses,
+    publishedOn: notice.publishedOn,
+    publishedAt: notice.publishedAt.toISOString(),
+    deadlineBefore: notice.deadlineBefore,
+    deadlineAfter: notice.deadlineAfter,
+  };
+}
+
+/**
+ * What anyone may read of a procurement: the notice (or the single-source publicity), the
+ * schedule, the amendments, the outcome. Never who registered or was invited, nor how many
+ * responded, before the opening (a count invites collusion); never where a suspension resumes.
+ */
+export function toPublicProcurement(project: ProcurementProjectEntity, notices: ProcurementNotice[]) {
+  return {
+    id: project.id,
+    code: project.code,
+    category: 'procurement' as const,
+    subtype: project.method,
+    method: project.method,
+    round: project.round,
+    title: project.title,
+    purchaserName: project.purchaserName,
+    purchaserOrgCode: project.purchaserOrgCode,
+    description: project.description,
+    supplierConditions: project.supplierConditions,
+    budget: project.budget,
+    deposit: project.deposit,
+    documents: project.documents,
+    status: project.status,
+    qualificationCallStartsOn: project.qualificationCallStartsOn,
+    qualificationCallEndsOn: project.qualificationCallEndsOn,
+    publicityStartsOn: project.publicityStartsOn,
+    publicityEndsOn: project.publicityEndsOn,
+    singleSourceSupplier: project.singleSourceSupplier,
+    singleSourceReasons: project.singleSourceReasons,
+    documentsIssuedOn: project.documentsIssuedOn,
+    documentsAvailableUntil: project.documentsAvailableUntil,
+    deadlineOn: project.deadlineOn,
+    deadlineTime: project.method === 'single_source' ? null : project.deadlineTime,
+    deadlineAt: iso(project.responseDeadlineAt),
+    invitationsDrawnAt: project.invitationDraw?.drawnAt ?? null,
+    announcedOn: project.announcedOn,
+    publicisedOn: project.publicisedOn,
+    openedAt: iso(project.openedAt),
+    failedReason: project.failedReason,
+    terminationReason: project.terminationReason,
+    amendments: notices.map(toProcurementNoticeView),
+  };
+}
+
+/** Staff and supervisors also see the author, the suspension, the counts and the invited pick. */
+export function toStaffProcurement(
+  project: ProcurementProjectEntity,
+  notices: ProcurementNotice[],
+  counts: { registrations: number; qualified: number },
+) {
+  return {
+    ...toPublicProcurement(project, notices),
+    resumeTo: project.resumeTo,
+    suspendedAt: iso(project.suspendedAt),
+    suspensionReason: project.suspensionReason,
+    createdBy: project.createdBy,
+    createdAt: project.createdAt.toISOString(),
+    registrations: counts.registrations,
+    qualifiedSuppliers: counts.qualified,
+    invitationDraw: project.invitationDraw,
+  };
+}
