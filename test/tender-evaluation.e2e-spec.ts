@@ -240,7 +240,20 @@ describe('a tender from the committee to the contract (评标 → 公示 → 中
 
     // Prices: a 19 000 000.00, b 18 000 000.00, c 18 500 000.00 yuan (in fen).
     await open(tender, [1_900_000_000, 1_800_000_000, 1_850_000_000]);
-    expect((await get(`/api/tenders/${tender.id}/committee`).expect(200)).body.members).toHaveLength(5);
+    // Staff see who sits once the bids are open, never the draw's seed (supervisors replay with it).
+    const staffView = (await get(`/api/tenders/${tender.id}/committee`).expect(200)).body;
+    expect(staffView.members).toHaveLength(5);
+    expect(staffView.seed).toBeNull();
+    expect(committee.seed).toMatch(/^[0-9a-f]{64}$/);
+    // Nor may they redraw now that they see it: no member's employer bid.
+    expectError(
+      await post(`/api/tenders/${tender.id}/committee/draw`, {
+        needs: [{ specialty: kind, count: 5 }],
+        replacing: drawn.body.drawId,
+      }),
+      409,
+      'COMMITTEE_REDRAW_AFTER_OPENING',
+    );
     const started = await post(`/api/tenders/${tender.id}/start-evaluation`).expect(200);
     expect(started.body.committeeDrawId).toBe(drawn.body.drawId);
     expect(await statusOf(tender.id)).toBe('evaluating');
@@ -306,6 +319,14 @@ describe('a tender from the committee to the contract (评标 → 公示 → 中
       tieBrokenByLot: false,
     });
     expect(shown.publicity).toEqual({ startsOn: today, endsOn: addCalendarDays(today, 3) });
+    // The lot's seed was made with the report, not taken from the draw (which staff could see).
+    const [seeds] = await queryRows<{ tie_seed: string }>(
+      ownerDb,
+      `SELECT tie_seed FROM tender_evaluations WHERE project_id = $1`,
+      [tender.id],
+    );
+    expect(seeds.tie_seed).toMatch(/^[0-9a-f]{64}$/);
+    expect(seeds.tie_seed).not.toBe(committee.seed);
 
     const notEnded = expectError(
       await post(`/api/tenders/${tender.id}/award`, { bidId: tender.bidIds[0] }),
@@ -554,6 +575,15 @@ describe('a tender from the committee to the contract (评标 → 公示 → 中
       replacing: first,
     }).expect(201);
     expect(await membersOf(tender)).not.toContain(conflicted);
+    // The conflict is gone, and with it the right to redraw after the opening.
+    expectError(
+      await post(`/api/tenders/${tender.id}/committee/draw`, {
+        needs: [{ specialty: kind, count: 5 }],
+        replacing: redraw.body.drawId,
+      }),
+      409,
+      'COMMITTEE_REDRAW_AFTER_OPENING',
+    );
     const started = await post(`/api/tenders/${tender.id}/start-evaluation`).expect(200);
     expect(started.body.committeeDrawId).toBe(redraw.body.drawId);
 

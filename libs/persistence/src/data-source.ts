@@ -25,6 +25,7 @@ import { TenderProjects1764400000300 } from './migrations/1764400000300-tender-p
 import { TenderSupplierOrganizations1764400000310 } from './migrations/1764400000310-tender-supplier-organizations.js';
 import { TenderProjectEntity } from './tenders/tender-project.entity.js';
 import { TenderEvaluation1764400000400 } from './migrations/1764400000400-tender-evaluation.js';
+import { TenderTieSeed1764400000410 } from './migrations/1764400000410-tender-tie-seed.js';
 import { ProcurementProjects1764400000500 } from './migrations/1764400000500-procurement-projects.js';
 import { ProcurementProjectEntity } from './procurement/procurement-project.entity.js';
 import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
@@ -69,6 +70,7 @@ export const MIGRATIONS = [
   TenderProjects1764400000300,
   TenderSupplierOrganizations1764400000310,
   TenderEvaluation1764400000400,
+  TenderTieSeed1764400000410,
   ProcurementProjects1764400000500,
 ];
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
@@ -39,6 +40,8 @@ import { toCandidatesView, toCommitteeView, toEvaluationView } from './tender-ev
 const ENTITY_TYPE = 'tender_project';
 /** From the notice until the evaluation starts (招标投标法 第37条: drawn before the opening is fine). */
 const DRAWABLE = new Set<TenderStatus>(['announced', 'prequalification', 'bidding', 'opened']);
+/** Before the bids are opened: nobody but supervisors can see the committee yet. */
+const BEFORE_OPENING = new Set<TenderStatus>(['announced', 'prequalification', 'bidding']);
 /** Once candidates are public their ranking, prices and scores are public too. */
 const CANDIDATES_PUBLIC = new Set<TenderStatus>(['candidates_published', 'awarded', 'contracted']);
 
@@ -85,6 +88,20 @@ export class TenderEvaluationService {
           'INVALID_STATE_TRANSITION',
           `the committee is drawn between the notice and the evaluation, not while the tender is ${project.status}`,
         );
+      // A free redraw after the opening would let staff, who then see the members, draw until they
+      // like them: once the bids are open a committee is redrawn only when a member's employer bid.
+      if (input.replacing && !BEFORE_OPENING.has(project.status)) {
+        const current = await this.pool.currentDraw(
+          { hostType: 'tender_project', hostId: projectId },
+          manager,
+        );
+        if (!current || (await this.conflictedMembers(manager, projectId, current)).length === 0)
+          throw new DomainError(
+            'COMMITTEE_REDRAW_AFTER_OPENING',
+            'after the opening the committee is redrawn only to remove a conflict of interest',
+            { status: project.status },
+          );
+      }
       const draw = await this.pool.draw(manager, {
         hostType: 'tender_project',
         hostId: projectId,
@@ -125,7 +142,8 @@ export class TenderEvaluationService {
     if (!draw)
       throw new DomainError('COMMITTEE_DRAW_NOT_FOUND', 'no committee has been drawn for this tender');
     const members = await Promise.all(draw.memberIds.map((id) => this.experts.findById(id)));
-    return toCommitteeView(draw, members);
+    // The draw's seed is for supervisors' replays; staff see who sits, not how the lot fell.
+    return toCommitteeView(draw, members, { withSeed: hasAnyRole(viewer, ['supervisor']) });
   }
 
   // --- the evaluation --------------------------------------------------------------------------
@@ -141,9 +159,7 @@ export class TenderEvaluationService {
           'the committee must be drawn before the evaluation starts',
         );
       // A supplier that applied after the draw was not excluded by it: none of its staff may sit.
-      const suppliers = await this.evaluations.supplierOrganizationCodes(manager, projectId);
-      const employers = new Map(draw.candidates.map((expert) => [expert.expertId, expert.employerOrgCode]));
-      const conflicted = draw.memberIds.filter((id) => suppliers.includes(employers.get(id) ?? ''));
+      const conflicted = await this.conflictedMembers(manager, projectId, draw);
       if (conflicted.length > 0)
         throw new DomainError(
           'COMMITTEE_CONFLICT_OF_INTEREST',
@@ -261,7 +277,8 @@ export class TenderEvaluationService {
 
   /**
    * The committee's report: the ranking by the tender's method and the stated tie rule (the lot
-   * drawn from the committee draw's seed), or failed when every bid is rejected (deposits due).
+   * drawn from a seed the server makes with the report and keeps), or failed when every bid is
+   * rejected (deposits due).
    */
   async submitReport(
     staff: AuthUser,
@@ -288,6 +305,8 @@ export class TenderEvaluationService {
           // Rejecting all needs no evaluated price or score for any bid.
           rejectedReason: rejected.get(bid.bidId) ?? (input.rejectAll ? ALL_REJECTED_REASON : null),
         }));
+      // A fresh server seed, made now and kept with the report: nobody can know it before.
+      const tieSeed = randomBytes(32).toString('hex');
       const missing = bids.filter((bid) => bid.rejectedReason == null && bid.evaluatedPrice === undefined);
       if (project.evaluationMethod === 'lowest_evaluated_price' && !input.rejectAll && missing.length > 0)
         throw new DomainError(
@@ -303,9 +322,15 @@ export class TenderEvaluationService {
         scores,
         minValidBids: 1,
         rejectAll: input.rejectAll ?? false,
-        seed: draw.seed,
+        seed: tieSeed,
       });
-      const base = { reportOn: today, reportAt: now, reportSha256: input.reportSha256, reportedBy: staff.id };
+      const base = {
+        reportOn: today,
+        reportAt: now,
+        reportSha256: input.reportSha256,
+        reportedBy: staff.id,
+        tieSeed,
+      };
       if (result.outcome === 'failed') {
         await this.evaluations.update(manager, projectId, { ...base, outcome: 'failed' });
         await this.move(
@@ -491,6 +516,17 @@ export class TenderEvaluationService {
   }
 
   // --- internals ---------------------------------------------------------------------------------
+
+  /** Members employed by a supplier that registered for the tender (one may register after the draw). */
+  private async conflictedMembers(
+    manager: EntityManager,
+    projectId: string,
+    draw: { memberIds: string[]; candidates: { expertId: string; employerOrgCode: string }[] },
+  ): Promise<string[]> {
+    const suppliers = await this.evaluations.supplierOrganizationCodes(manager, projectId);
+    const employers = new Map(draw.candidates.map((expert) => [expert.expertId, expert.employerOrgCode]));
+    return draw.memberIds.filter((id) => suppliers.includes(employers.get(id) ?? ''));
+  }
 
   private async evaluationOf(manager: EntityManager | null, projectId: string) {
     const runner = manager ?? undefined;

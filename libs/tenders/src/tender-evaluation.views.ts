@@ -11,10 +11,14 @@ import type { CommitteeDrawView, OpenedBid, OpeningRecord } from '@ggzy/sealed-b
 const iso = (value: Date | null | undefined) => value?.toISOString() ?? null;
 
 /** The committee as supervisors (and staff after the opening) read it, with the draw to replay. */
-export function toCommitteeView(draw: CommitteeDrawView, members: (ExpertEntity | null)[]) {
+export function toCommitteeView(
+  draw: CommitteeDrawView,
+  members: (ExpertEntity | null)[],
+  options: { withSeed: boolean },
+) {
   return {
     drawId: draw.id,
-    seed: draw.seed,
+    seed: options.withSeed ? draw.seed : null,
     rule: draw.rule,
     needs: draw.needs,
     drawDay: draw.drawDay,

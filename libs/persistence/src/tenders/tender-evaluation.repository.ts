@@ -22,6 +22,8 @@ export interface TenderEvaluation {
   reportAt: Date | null;
   reportSha256: string | null;
   reportedBy: string | null;
+  /** The server's seed for the lot that breaks a full tie, made with the report. */
+  tieSeed: string | null;
   outcome: 'ranked' | 'failed' | null;
   ranking: StoredRankedBid[] | null;
   candidates: StoredRankedBid[] | null;
@@ -72,6 +74,7 @@ const COLUMNS: [keyof TenderEvaluation, string][] = [
   ['reportAt', 'report_at'],
   ['reportSha256', 'report_sha256'],
   ['reportedBy', 'reported_by'],
+  ['tieSeed', 'tie_seed'],
   ['outcome', 'outcome'],
   ['ranking', 'ranking'],
   ['candidates', 'candidates'],
