@@ -136,6 +136,9 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['CANDIDATES_NOT_PUBLISHED', 404],
   ['CONTRACT_SIGNED_IN_FUTURE', 422],
   ['CONTRACT_BEFORE_AWARD', 422],
+  // a procurement's evaluation
+  ['COMMITTEE_NOT_REQUIRED', 422],
+  ['PROCUREMENT_BID_NOT_FOUND', 404],
   // transport limits
   ['PAYLOAD_TOO_LARGE', 413],
   ['IMPORT_TOO_LARGE', 413],

@@ -26,6 +26,7 @@ import { TenderSupplierOrganizations1764400000310 } from './migrations/176440000
 import { TenderProjectEntity } from './tenders/tender-project.entity.js';
 import { TenderEvaluation1764400000400 } from './migrations/1764400000400-tender-evaluation.js';
 import { ProcurementProjects1764400000500 } from './migrations/1764400000500-procurement-projects.js';
+import { ProcurementEvaluation1764400000600 } from './migrations/1764400000600-procurement-evaluation.js';
 import { ProcurementProjectEntity } from './procurement/procurement-project.entity.js';
 import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
 import { ExpertEntity } from './experts/expert.entity.js';
@@ -70,6 +71,7 @@ export const MIGRATIONS = [
   TenderSupplierOrganizations1764400000310,
   TenderEvaluation1764400000400,
   ProcurementProjects1764400000500,
+  ProcurementEvaluation1764400000600,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */
