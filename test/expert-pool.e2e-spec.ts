@@ -670,9 +670,11 @@ describe('the expert pool and the committee draw', () => {
     expect(Object.keys(openApi.components.schemas)).toEqual(
       expect.arrayContaining(['CreateExpertDto', 'UpdateExpertDto']),
     );
-    // Only a host line draws over HTTP, for its own project (the tender's step, under its lock).
+    // Only a host line draws a committee over HTTP, for its own project (its step, under its lock).
     expect(
-      Object.keys(paths).filter((path) => /draw/.test(path) && !path.startsWith('/api/committee-draws/{id}')),
-    ).toEqual(['/api/tenders/{id}/committee/draw']);
+      Object.keys(paths)
+        .filter((path) => /committee.*draw/.test(path) && !path.startsWith('/api/committee-draws/{id}'))
+        .sort(),
+    ).toEqual(['/api/procurements/{id}/committee/draw', '/api/tenders/{id}/committee/draw']);
   });
 });

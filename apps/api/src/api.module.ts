@@ -9,7 +9,7 @@ import { ExpertPoolModule, SealedBidsModule } from '@ggzy/sealed-bids';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
 import { TenderEvaluationService, TendersService } from '@ggzy/tenders';
-import { ProcurementService } from '@ggzy/procurement';
+import { ProcurementEvaluationService, ProcurementService } from '@ggzy/procurement';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
 import {
@@ -35,6 +35,7 @@ import { TenderEvaluationController } from './tender-projects/tender-evaluation.
 import { MyTenderRegistrationsController } from './tender-projects/my-tender-registrations.controller.js';
 import { ProcurementsController } from './procurements/procurements.controller.js';
 import { MyProcurementRegistrationsController } from './procurements/my-procurement-registrations.controller.js';
+import { ProcurementEvaluationController } from './procurements/procurement-evaluation.controller.js';
 import { DealsController } from './deals/deals.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { CalendarController } from './calendar/calendar.controller.js';
@@ -112,6 +113,7 @@ export class ApiModule {
         TenderEvaluationController,
         MyTenderRegistrationsController,
         ProcurementsController,
+        ProcurementEvaluationController,
         MyProcurementRegistrationsController,
         DealsController,
         DealsImportController,
@@ -163,6 +165,7 @@ export class ApiModule {
         TendersService,
         TenderEvaluationService,
         ProcurementService,
+        ProcurementEvaluationService,
         RegistrationsService,
         HealthService,
         ConnectionsCloser,

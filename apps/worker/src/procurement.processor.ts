@@ -10,18 +10,20 @@ import {
   procurementOpeningStep,
   type QueueBackend,
 } from '@ggzy/queues';
-import { ProcurementService } from '@ggzy/procurement';
+import { ProcurementContractWatch, ProcurementService } from '@ggzy/procurement';
 import { QUEUE_BACKEND } from './auctions.processor.js';
 import { TimedLineProcessor } from './timed-line.processor.js';
 
 /**
  * The timed steps of government procurement: responses open on the day the documents are issued,
- * and the sealed responses are opened at the deadline (TimedLineProcessor runs the queue).
+ * the sealed responses are opened at the deadline, and a contract unsigned 30 days after the
+ * award notice is alerted once (TimedLineProcessor runs the queue).
  */
 @Injectable()
 export class ProcurementProcessor extends TimedLineProcessor {
   constructor(
     private readonly procurement: ProcurementService,
+    private readonly contracts: ProcurementContractWatch,
     scheduler: ProcurementScheduler,
     @Inject(QUEUE_BACKEND) backend: QueueBackend,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -73,7 +75,8 @@ export class ProcurementProcessor extends TimedLineProcessor {
     const due = await this.procurement.dueWork();
     for (const projectId of due.documentsDue) await this.issueDocuments(projectId);
     for (const projectId of due.openingDue) await this.openResponses(projectId, PROCUREMENT_SWEEPER_ID);
-    return { documentsDue: due.documentsDue.length, openingDue: due.openingDue.length };
+    const contractsOverdue = await this.contracts.flagOverdueContracts();
+    return { documentsDue: due.documentsDue.length, openingDue: due.openingDue.length, contractsOverdue };
   }
 
   protected rebuildPendingJobs(): Promise<number> {

@@ -11,7 +11,7 @@ import { LeaseAuctionHost } from '@ggzy/leasing';
 import { DepositsModule } from '@ggzy/deposits';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
 import { TenderContractWatch, TendersService } from '@ggzy/tenders';
-import { ProcurementService } from '@ggzy/procurement';
+import { ProcurementContractWatch, ProcurementService } from '@ggzy/procurement';
 import { SealedBidsModule } from '@ggzy/sealed-bids';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { RegistrationsService } from '@ggzy/registrations';
@@ -102,6 +102,7 @@ export class WorkerModule {
           useFactory: (backend: QueueBackend) => new ProcurementScheduler(backend),
         },
         ProcurementService,
+        ProcurementContractWatch,
         ProcurementProcessor,
         {
           provide: ReportQueue,

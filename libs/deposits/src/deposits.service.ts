@@ -270,7 +270,8 @@ export class DepositsService {
 
   /**
    * Every deposit of the host still held falls due for refund on `dueOn`, the winner's included
-   * (a tender's deposit secures the bid only: all are refunded within 5 days of the contract).
+   * (a tender's deposit secures the bid only: all are refunded within 5 days of the contract);
+   * `exceptBidderId` keeps one held (a procurement's winner until its contract).
    */
   async refundAllHeldBy(
     manager: EntityManager,
@@ -278,10 +279,11 @@ export class DepositsService {
     dueOn: string,
     at: Date,
     actorId: string | null,
+    exceptBidderId?: string,
   ): Promise<void> {
     const held = depositStatesAllowing('refund');
     for (const deposit of await this.deposits.lockOfHost(manager, host)) {
-      if (!held.includes(deposit.state)) continue;
+      if (!held.includes(deposit.state) || deposit.bidderId === exceptBidderId) continue;
       await this.deposits.setRefundDue(manager, deposit.id, deposit.state, dueOn);
       await this.appendAudit(manager, actorId, at, 'deposit.refund_due', deposit.id, {
         ...host,

@@ -137,6 +137,9 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['CONTRACT_SIGNED_IN_FUTURE', 422],
   ['CONTRACT_BEFORE_AWARD', 422],
   ['COMMITTEE_REDRAW_AFTER_OPENING', 409],
+  // a procurement's evaluation
+  ['COMMITTEE_NOT_REQUIRED', 422],
+  ['PROCUREMENT_BID_NOT_FOUND', 404],
   // transport limits
   ['PAYLOAD_TOO_LARGE', 413],
   ['IMPORT_TOO_LARGE', 413],

@@ -122,6 +122,9 @@ export const ERROR_STATUS = {
   INVITATION_ALREADY_DRAWN: 409,
   INVITATION_DRAW_NOT_FOUND: 404,
   NOT_INVITED: 422,
+  // A procurement's evaluation to its contract.
+  COMMITTEE_NOT_REQUIRED: 422,
+  PROCUREMENT_BID_NOT_FOUND: 404,
   // Supervision: complaints, credit and fees (issue 10).
   COMPLAINT_NOT_FOUND: 404,
   COMPLAINT_NOT_PENDING: 409,

@@ -27,6 +27,8 @@ import { TenderProjectEntity } from './tenders/tender-project.entity.js';
 import { TenderEvaluation1764400000400 } from './migrations/1764400000400-tender-evaluation.js';
 import { TenderTieSeed1764400000410 } from './migrations/1764400000410-tender-tie-seed.js';
 import { ProcurementProjects1764400000500 } from './migrations/1764400000500-procurement-projects.js';
+import { ProcurementEvaluation1764400000600 } from './migrations/1764400000600-procurement-evaluation.js';
+import { ProcurementTieSeed1764400000610 } from './migrations/1764400000610-procurement-tie-seed.js';
 import { ProcurementProjectEntity } from './procurement/procurement-project.entity.js';
 import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
 import { ExpertEntity } from './experts/expert.entity.js';
@@ -72,6 +74,8 @@ export const MIGRATIONS = [
   TenderEvaluation1764400000400,
   TenderTieSeed1764400000410,
   ProcurementProjects1764400000500,
+  ProcurementEvaluation1764400000600,
+  ProcurementTieSeed1764400000610,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

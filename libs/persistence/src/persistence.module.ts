@@ -25,6 +25,7 @@ import { TransferProjectsRepository } from './transfers/transfer-projects.reposi
 import { TenderProjectsRepository } from './tenders/tender-projects.repository.js';
 import { TenderEvaluationRepository } from './tenders/tender-evaluation.repository.js';
 import { ProcurementProjectsRepository } from './procurement/procurement-projects.repository.js';
+import { ProcurementEvaluationRepository } from './procurement/procurement-evaluation.repository.js';
 import { ExpertsRepository } from './experts/experts.repository.js';
 import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
 
@@ -43,6 +44,7 @@ const REPOSITORIES = [
   TenderProjectsRepository,
   TenderEvaluationRepository,
   ProcurementProjectsRepository,
+  ProcurementEvaluationRepository,
   ExpertsRepository,
   CommitteeDrawsRepository,
 ];

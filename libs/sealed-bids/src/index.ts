@@ -2,6 +2,7 @@ export * from './key-ring.js';
 export * from './sealed-bids.js';
 export * from './experts/expert-pool.service.js';
 export * from './experts/expert-pool.module.js';
+export * from './experts/committee.views.js';
 export * from './sealed-bid-rules.js';
 export * from './sealed-bids.service.js';
 export * from './sealed-bids.module.js';

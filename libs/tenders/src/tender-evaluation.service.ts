@@ -33,9 +33,9 @@ import {
 } from '@ggzy/persistence';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { DepositsService } from '@ggzy/deposits';
-import { ExpertPoolService, type OpenedBid, SealedBidsService } from '@ggzy/sealed-bids';
+import { ExpertPoolService, type OpenedBid, SealedBidsService, toCommitteeView } from '@ggzy/sealed-bids';
 import { tenderHost } from './tenders.service.js';
-import { toCandidatesView, toCommitteeView, toEvaluationView } from './tender-evaluation.views.js';
+import { toCandidatesView, toEvaluationView } from './tender-evaluation.views.js';
 
 const ENTITY_TYPE = 'tender_project';
 /** From the notice until the evaluation starts (招标投标法 第37条: drawn before the opening is fine). */

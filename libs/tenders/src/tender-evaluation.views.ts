@@ -1,39 +1,13 @@
 import type {
   BidRejection,
   EvaluatedPriceEntry,
-  ExpertEntity,
   ScoreEntry,
   StoredRankedBid,
   TenderEvaluation,
 } from '@ggzy/persistence';
-import type { CommitteeDrawView, OpenedBid, OpeningRecord } from '@ggzy/sealed-bids';
+import type { OpenedBid, OpeningRecord } from '@ggzy/sealed-bids';
 
 const iso = (value: Date | null | undefined) => value?.toISOString() ?? null;
-
-/** The committee as supervisors (and staff after the opening) read it, with the draw to replay. */
-export function toCommitteeView(
-  draw: CommitteeDrawView,
-  members: (ExpertEntity | null)[],
-  options: { withSeed: boolean },
-) {
-  return {
-    drawId: draw.id,
-    seed: options.withSeed ? draw.seed : null,
-    rule: draw.rule,
-    needs: draw.needs,
-    drawDay: draw.drawDay,
-    drawnAt: draw.drawnAt,
-    drawnBy: draw.drawnBy,
-    bidderOrgCodes: draw.bidderOrgCodes,
-    members: members.map((expert, index) => ({
-      expertId: draw.memberIds[index],
-      name: expert?.name ?? null,
-      employerName: expert?.employerName ?? null,
-      specialties: expert?.specialties ?? [],
-    })),
-    candidates: draw.candidates,
-  };
-}
 
 /** The committee's entries, each with who entered it and when, and the report. */
 export function toEvaluationView(

@@ -1,0 +1,731 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
+import {
+  awardDecisionDueOn,
+  calendarDateInZone,
+  checkAward,
+  checkAwardDecisionInTime,
+  checkEnoughSuppliers,
+  checkProcurementContractInTime,
+  committeeRule,
+  DomainError,
+  evaluateBids,
+  type EvaluatedBid,
+  nextProcurementStatus,
+  PROCUREMENT_METHOD_RULES,
+  type ProcurementAction,
+  type ProcurementMethod,
+  type ProcurementStatus,
+  procurementContractDueOn,
+  procurementDepositRefundDueOn,
+  reportDueOn,
+  requireDate,
+  resultAnnouncementDueOn,
+  type RuleViolation,
+  type SpecialtyNeed,
+} from '@ggzy/domain';
+import {
+  AuditLogRepository,
+  DealsRepository,
+  ExpertsRepository,
+  type ProcurementEvaluation,
+  ProcurementEvaluationRepository,
+  type ProcurementProjectEntity,
+  ProcurementProjectsRepository,
+} from '@ggzy/persistence';
+import { hasAnyRole, type AuthUser } from '@ggzy/auth';
+import { BusinessCalendarService } from '@ggzy/calendar';
+import { DepositsService } from '@ggzy/deposits';
+import { ExpertPoolService, type OpenedBid, SealedBidsService, toCommitteeView } from '@ggzy/sealed-bids';
+import { procurementHost, tooFewSuppliersReason } from './procurement.service.js';
+import { toProcurementEvaluationView } from './procurement-evaluation.views.js';
+
+const ENTITY_TYPE = 'procurement_project';
+/** From the notice until the evaluation starts (drawn before the opening, it stays hidden until then). */
+const DRAWABLE = new Set<ProcurementStatus>(['announced', 'responding', 'opened']);
+
+export const ALL_REJECTED_REASON = '评审委员会否决全部响应文件,依法废标';
+
+/** The transaction reports' subtype codes (reports.ts DEAL_SUBTYPES.procurement) for each method. */
+export const DEAL_SUBTYPE_OF_METHOD: Record<ProcurementMethod, string> = {
+  open_tender: 'open_tender',
+  invited_tender: 'invited_tender',
+  competitive_negotiation: 'negotiation',
+  competitive_consultation: 'consultation',
+  request_for_quotation: 'rfq',
+  single_source: 'single_source',
+  framework_agreement: 'framework',
+};
+
+export interface ProcurementCommitteeDrawInput {
+  needs: SpecialtyNeed[];
+  ownerRepresentatives?: number;
+  replacing?: string;
+  /** 技术复杂 or 社会影响较大: a procurement tender's committee then has ≥ 7 members. */
+  complexOrHighProfile?: boolean;
+}
+
+type Step = { manager: EntityManager; project: ProcurementProjectEntity; now: Date; today: string };
+
+/**
+ * A procurement after its opening: the committee (drawn from the expert pool with the purchaser's
+ * and every supplier's staff excluded, hidden until the opening), its rejections and evaluated
+ * prices (the quoted price unless adjusted), the report ranking by the lowest evaluated price
+ * (fewer responsive than the method's minimum, or all rejected: 废标), the report's delivery to
+ * the purchaser, the purchaser's decision (the ranking followed; after 5 business days only the
+ * first), the result notice and the contract with its deal. Every step locks the project, reads
+ * the database's clock and moves the status only through procurement-lifecycle.ts.
+ */
+@Injectable()
+export class ProcurementEvaluationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projects: ProcurementProjectsRepository,
+    private readonly evaluations: ProcurementEvaluationRepository,
+    private readonly experts: ExpertsRepository,
+    private readonly pool: ExpertPoolService,
+    private readonly sealedBids: SealedBidsService,
+    private readonly deposits: DepositsService,
+    private readonly deals: DealsRepository,
+    private readonly calendars: BusinessCalendarService,
+    private readonly audit: AuditLogRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  // --- the committee ---------------------------------------------------------------------------
+
+  /** Draws the experts; the answer says only that it is drawn (the members stay hidden). */
+  async drawCommittee(staff: AuthUser, projectId: string, input: ProcurementCommitteeDrawInput) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      const rule = committeeRule({
+        line: 'procurement',
+        method: project.method,
+        budget: project.budget,
+        complexOrHighProfile: input.complexOrHighProfile ?? false,
+      });
+      if (!rule)
+        throw new DomainError(
+          'COMMITTEE_NOT_REQUIRED',
+          "single source has no committee: the purchaser's staff negotiate with the supplier",
+          { method: project.method },
+        );
+      if (!DRAWABLE.has(project.status))
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `the committee is drawn between the notice and the evaluation, not while the procurement is ${project.status}`,
+        );
+      // After the opening staff see the members: a redraw then only removes a conflict of interest.
+      if (input.replacing && project.status === 'opened') {
+        const current = await this.pool.currentDraw(
+          { hostType: 'procurement_project', hostId: projectId },
+          manager,
+        );
+        if (!current || (await this.conflictedMembers(manager, projectId, current)).length === 0)
+          throw new DomainError(
+            'COMMITTEE_REDRAW_AFTER_OPENING',
+            'after the opening the committee is redrawn only to remove a conflict of interest',
+            { status: project.status },
+          );
+      }
+      const draw = await this.pool.draw(manager, {
+        hostType: 'procurement_project',
+        hostId: projectId,
+        ownerOrgCode: project.purchaserOrgCode,
+        bidderOrgCodes: await this.evaluations.supplierOrganizationCodes(manager, projectId),
+        rule,
+        needs: input.needs,
+        ownerRepresentatives: input.ownerRepresentatives ?? 0,
+        ...(input.replacing ? { replacing: input.replacing } : {}),
+        drawnBy: staff.id,
+        now,
+        today,
+      });
+      await this.record(manager, staff, projectId, now, 'procurement.committee_drawn', {
+        drawId: draw.id,
+        members: draw.rule.members,
+        complexOrHighProfile: input.complexOrHighProfile ?? false,
+        replacing: input.replacing ?? null,
+      });
+      return {
+        projectId,
+        drawId: draw.id,
+        members: draw.rule.members,
+        experts: draw.rule.experts,
+        ownerRepresentatives: draw.rule.ownerRepresentatives,
+        drawnAt: draw.drawnAt,
+      };
+    });
+  }
+
+  /** Supervisors at any time; staff once the responses are opened; nobody else. */
+  async committee(viewer: AuthUser, projectId: string) {
+    const project = await this.mustFind(projectId);
+    this.requireCommitteeVisible(viewer, project);
+    const draw = await this.pool.currentDraw({ hostType: 'procurement_project', hostId: projectId });
+    if (!draw)
+      throw new DomainError('COMMITTEE_DRAW_NOT_FOUND', 'no committee has been drawn for this procurement');
+    const members = await Promise.all(draw.memberIds.map((id) => this.experts.findById(id)));
+    // The draw's seed is for supervisors' replays; staff see who sits, not how the lot fell.
+    return toCommitteeView(draw, members, { withSeed: hasAnyRole(viewer, ['supervisor']) });
+  }
+
+  // --- the evaluation --------------------------------------------------------------------------
+
+  /** opened → evaluating, with a drawn committee free of conflicts and the method's minimum of responses. */
+  async startEvaluation(staff: AuthUser, projectId: string) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      const next = this.transition(project, 'start_evaluation');
+      if (project.method === 'single_source')
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          'single-source negotiation (no committee, no sealed opening) is not recorded here yet',
+          { method: project.method },
+        );
+      const draw = await this.pool.currentDraw(
+        { hostType: 'procurement_project', hostId: projectId },
+        manager,
+      );
+      if (!draw)
+        throw new DomainError(
+          'COMMITTEE_NOT_DRAWN',
+          'the committee must be drawn before the evaluation starts',
+        );
+      // A supplier that applied after the draw was not excluded by it: none of its staff may sit.
+      const conflicted = await this.conflictedMembers(manager, projectId, draw);
+      if (conflicted.length > 0)
+        throw new DomainError(
+          'COMMITTEE_CONFLICT_OF_INTEREST',
+          'a member works for a supplier that applied after the draw: redraw, replacing the current draw',
+          { drawId: draw.id, memberIds: conflicted },
+        );
+      const opening = await this.mustOpening(manager, projectId);
+      checkEnoughSuppliers(project.method, opening.validCount);
+      await this.evaluations.start(manager, {
+        projectId,
+        startedAt: now,
+        startedOn: today,
+        startedBy: staff.id,
+        committeeDrawId: draw.id,
+      });
+      await this.move(manager, staff, project, next, now, {
+        drawId: draw.id,
+        validResponses: opening.validCount,
+      });
+      return this.evaluationOf(manager, projectId);
+    });
+  }
+
+  /** The committee rejects one response (not responsive), with its reason; never undone. */
+  async rejectBid(staff: AuthUser, projectId: string, entry: { bidId: string; reason: string }) {
+    return this.step(projectId, async ({ manager, project, now }) => {
+      await this.requireEntriesOpen(manager, project);
+      await this.requireBids(manager, projectId, [entry.bidId]);
+      const rejected = await this.evaluations.rejectionsOf(projectId, manager);
+      if (rejected.some((one) => one.bidId === entry.bidId))
+        throw new DomainError('BID_ALREADY_REJECTED', 'the response is already rejected', {
+          bidId: entry.bidId,
+        });
+      await this.evaluations.insertRejection(manager, projectId, {
+        bidId: entry.bidId,
+        reason: entry.reason,
+        enteredBy: staff.id,
+        enteredAt: now,
+      });
+      await this.record(manager, staff, projectId, now, 'procurement.bid_rejected', { ...entry });
+      return this.evaluationOf(manager, projectId);
+    });
+  }
+
+  /** Each listed response's price as adjusted under the documents (unlisted ones rank by their price). */
+  async setEvaluatedPrices(
+    staff: AuthUser,
+    projectId: string,
+    prices: { bidId: string; evaluatedPrice: number; note?: string | null }[],
+  ) {
+    return this.step(projectId, async ({ manager, project, now }) => {
+      await this.requireEntriesOpen(manager, project);
+      const ids = prices.map((price) => price.bidId);
+      if (new Set(ids).size !== ids.length) refuse([{ field: 'prices', rule: 'each bid once' }]);
+      await this.requireBids(manager, projectId, ids);
+      await this.evaluations.upsertEvaluatedPrices(
+        manager,
+        projectId,
+        prices.map((price) => ({ ...price, note: price.note ?? null, enteredBy: staff.id, enteredAt: now })),
+      );
+      await this.record(manager, staff, projectId, now, 'procurement.evaluated_prices_entered', {
+        prices: prices.map(({ bidId, evaluatedPrice }) => ({ bidId, evaluatedPrice })),
+      });
+      return this.evaluationOf(manager, projectId);
+    });
+  }
+
+  /**
+   * The committee's report: the ranking by the lowest evaluated price (a full tie by the lot of the
+   * committee draw's seed), or 废标 when fewer than the method's minimum stay responsive or all are
+   * rejected (every held deposit due). The report is due with the purchaser 2 business days later.
+   */
+  async submitReport(
+    staff: AuthUser,
+    projectId: string,
+    input: { rejectAll?: boolean; reportSha256: string },
+  ) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      const evaluation = await this.requireEntriesOpen(manager, project);
+      const draw = await this.pool.getDraw(evaluation.committeeDrawId);
+      const opening = await this.mustOpening(manager, projectId);
+      const [rejections, prices] = await Promise.all([
+        this.evaluations.rejectionsOf(projectId, manager),
+        this.evaluations.evaluatedPricesOf(projectId, manager),
+      ]);
+      const rejected = new Map(rejections.map((one) => [one.bidId, one.reason]));
+      const priceOf = new Map(prices.map((one) => [one.bidId, one.evaluatedPrice]));
+      const bids: EvaluatedBid[] = opening.bids
+        .filter((bid) => bid.valid && bid.price !== null)
+        .map((bid) => ({
+          bidId: bid.bidId,
+          price: bid.price!,
+          evaluatedPrice: priceOf.get(bid.bidId) ?? bid.price!,
+          rejectedReason: rejected.get(bid.bidId) ?? (input.rejectAll ? ALL_REJECTED_REASON : null),
+        }));
+      const minimum = PROCUREMENT_METHOD_RULES[project.method].minSuppliers;
+      // A fresh server seed, made now and kept with the report: nobody can know it before.
+      const tieSeed = randomBytes(32).toString('hex');
+      const result = evaluateBids({
+        method: 'lowest_evaluated_price',
+        bids,
+        minValidBids: minimum,
+        rejectAll: input.rejectAll ?? false,
+        seed: tieSeed,
+      });
+      const base = {
+        reportOn: today,
+        reportAt: now,
+        reportSha256: input.reportSha256,
+        reportedBy: staff.id,
+        tieSeed,
+      };
+      if (result.outcome === 'failed') {
+        const reason =
+          result.reason === 'all_rejected' ? ALL_REJECTED_REASON : tooFewSuppliersReason(minimum);
+        await this.evaluations.update(manager, projectId, { ...base, outcome: 'failed' });
+        await this.move(
+          manager,
+          staff,
+          project,
+          this.transition(project, 'fail'),
+          now,
+          { reason, reportSha256: input.reportSha256, responsive: result.validBids, minimum },
+          { failedReason: reason },
+        );
+        await this.deposits.settleOnClose(
+          manager,
+          procurementHost(projectId),
+          { sold: false },
+          now,
+          staff.id,
+        );
+        return { outcome: 'failed' as const, reason, ranking: [], candidates: [] };
+      }
+      const dueOn = reportDueOn(await this.calendars.calendar(manager), today);
+      await this.evaluations.update(manager, projectId, {
+        ...base,
+        outcome: 'ranked',
+        ranking: result.ranking,
+        candidates: result.candidates,
+        reportDueOn: dueOn,
+      });
+      await this.record(manager, staff, projectId, now, 'procurement.evaluation_reported', {
+        reportSha256: input.reportSha256,
+        reportOn: today,
+        reportDueOn: dueOn,
+        ranking: result.ranking.map(({ bidId, rank, tieBrokenByLot }) => ({ bidId, rank, tieBrokenByLot })),
+      });
+      return {
+        outcome: 'ranked' as const,
+        ranking: result.ranking,
+        candidates: result.candidates,
+        reportDueOn: dueOn,
+      };
+    });
+  }
+
+  // --- the purchaser's steps -------------------------------------------------------------------
+
+  /**
+   * evaluating → report_delivered: the report is with the purchaser today. Due 2 business days
+   * after the evaluation; a late delivery is taken (the purchaser still decides) but recorded
+   * and alerted. The purchaser's 5 business days to decide run from today.
+   */
+  async deliverReport(staff: AuthUser, projectId: string) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      const next = this.transition(project, 'deliver_report');
+      const evaluation = await this.mustEvaluation(manager, projectId);
+      if (evaluation.outcome !== 'ranked')
+        throw new DomainError('EVALUATION_NOT_REPORTED', 'the committee has not reported a ranking yet');
+      const late = today > evaluation.reportDueOn!;
+      const decisionDueOn = awardDecisionDueOn(await this.calendars.calendar(manager), today);
+      await this.evaluations.update(manager, projectId, {
+        deliveredOn: today,
+        deliveredBy: staff.id,
+        decisionDueOn,
+      });
+      await this.move(manager, staff, project, next, now, {
+        deliveredOn: today,
+        reportDueOn: evaluation.reportDueOn,
+        late,
+        decisionDueOn,
+      });
+      if (late) {
+        await this.record(manager, null, projectId, now, 'procurement.report_delivered_late', {
+          deliveredOn: today,
+          reportDueOn: evaluation.reportDueOn,
+        });
+        this.logger.warn(
+          { alert: 'procurement.report_delivered_late', projectId, reportDueOn: evaluation.reportDueOn },
+          'procurement evaluation report delivered after its due day',
+        );
+      }
+      return this.evaluationOf(manager, projectId);
+    });
+  }
+
+  /**
+   * report_delivered → award_decided: the purchaser follows the report's ranking (every
+   * procurement); after its 5 business days only the first candidate may still be chosen.
+   */
+  async decideAward(staff: AuthUser, projectId: string, decision: { bidId: string; reason?: string | null }) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      const next = this.transition(project, 'decide_award');
+      const evaluation = await this.mustEvaluation(manager, projectId);
+      const candidateBidIds = (evaluation.candidates ?? []).map((candidate) => candidate.bidId);
+      const calendar = await this.calendars.calendar(manager);
+      if (candidateBidIds.includes(decision.bidId))
+        checkAwardDecisionInTime(calendar, {
+          reportReceivedOn: evaluation.deliveredOn!,
+          decidedOn: today,
+          chosenRank: candidateBidIds.indexOf(decision.bidId) + 1,
+        });
+      checkAward({
+        candidateBidIds,
+        chosenBidId: decision.bidId,
+        mustFollowRanking: true,
+        reason: decision.reason ?? null,
+      });
+      const resultDueOn = resultAnnouncementDueOn(calendar, today);
+      await this.evaluations.update(manager, projectId, {
+        awardedBidId: decision.bidId,
+        awardReason: decision.reason ?? null,
+        decidedOn: today,
+        decidedBy: staff.id,
+        resultDueOn,
+      });
+      await this.move(manager, staff, project, next, now, {
+        bidId: decision.bidId,
+        reason: decision.reason ?? null,
+        decidedOn: today,
+        decisionDueOn: evaluation.decisionDueOn,
+        resultDueOn,
+      });
+      return this.evaluationOf(manager, projectId);
+    });
+  }
+
+  /**
+   * award_decided → awarded: the result (中标/成交结果公告) is public and the notice sent today; the
+   * contract is due within 30 days, and every other supplier's held deposit within 5 business days.
+   */
+  async announceResult(staff: AuthUser, projectId: string) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      const next = this.transition(project, 'announce_result');
+      const evaluation = await this.mustEvaluation(manager, projectId);
+      const winner = await this.winnerOf(manager, projectId, evaluation);
+      const contractDueOn = procurementContractDueOn(today);
+      const losersRefundDueOn = procurementDepositRefundDueOn(await this.calendars.calendar(manager), {
+        winner: false,
+        awardNoticeOn: today,
+      });
+      await this.evaluations.update(manager, projectId, {
+        awardNoticeOn: today,
+        announcedBy: staff.id,
+        contractDueOn,
+      });
+      await this.deposits.refundAllHeldBy(
+        manager,
+        procurementHost(projectId),
+        losersRefundDueOn,
+        now,
+        staff.id,
+        winner.bidderId,
+      );
+      await this.move(manager, staff, project, next, now, {
+        awardNoticeOn: today,
+        resultDueOn: evaluation.resultDueOn,
+        late: today > evaluation.resultDueOn!,
+        contractDueOn,
+        losersRefundDueOn,
+      });
+      return { ...(await this.evaluationOf(manager, projectId)), losersRefundDueOn };
+    });
+  }
+
+  /**
+   * awarded → contracted (≤ 30 days after the notice), with the deal record and the winner's
+   * deposit due 5 business days after the signing — all in one transaction. A framework
+   * agreement's deals are its call-off orders, so its contract records none.
+   */
+  async recordContract(
+    staff: AuthUser,
+    projectId: string,
+    contract: { signedOn: string; contractSha256: string },
+  ) {
+    requireDate('signedOn', contract.signedOn);
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      const next = this.transition(project, 'sign_contract');
+      const evaluation = await this.mustEvaluation(manager, projectId);
+      if (contract.signedOn > today)
+        throw new DomainError(
+          'CONTRACT_SIGNED_IN_FUTURE',
+          `a contract is recorded once signed (today is ${today})`,
+          {
+            signedOn: contract.signedOn,
+            today,
+          },
+        );
+      if (contract.signedOn < evaluation.awardNoticeOn!)
+        throw new DomainError('CONTRACT_BEFORE_AWARD', 'the contract follows the award notice', {
+          signedOn: contract.signedOn,
+          awardNoticeOn: evaluation.awardNoticeOn,
+        });
+      checkProcurementContractInTime({
+        awardNoticeOn: evaluation.awardNoticeOn!,
+        signedOn: contract.signedOn,
+      });
+      const winner = await this.winnerOf(manager, projectId, evaluation);
+      const deal =
+        project.method === 'framework_agreement'
+          ? null
+          : await this.deals.insert(manager, {
+              category: 'procurement',
+              subtype: DEAL_SUBTYPE_OF_METHOD[project.method],
+              sourceType: 'procurement_award',
+              sourceId: projectId,
+              title: project.title,
+              amount: winner.price!,
+              winnerId: winner.bidderId,
+              winnerName: winner.bidderName,
+              closedAt: now,
+            });
+      const winnerRefundDueOn = procurementDepositRefundDueOn(await this.calendars.calendar(manager), {
+        winner: true,
+        contractSignedOn: contract.signedOn,
+      });
+      await this.deposits.refundAllHeldBy(
+        manager,
+        procurementHost(projectId),
+        winnerRefundDueOn,
+        now,
+        staff.id,
+      );
+      await this.evaluations.update(manager, projectId, {
+        contractSignedOn: contract.signedOn,
+        contractSha256: contract.contractSha256,
+        contractedBy: staff.id,
+        dealId: deal?.id ?? null,
+      });
+      await this.move(manager, staff, project, next, now, {
+        ...contract,
+        dealId: deal?.id ?? null,
+        amount: winner.price,
+        winnerRefundDueOn,
+      });
+      return {
+        ...(await this.evaluationOf(manager, projectId)),
+        dealId: deal?.id ?? null,
+        winnerRefundDueOn,
+      };
+    });
+  }
+
+  // --- reads -------------------------------------------------------------------------------------
+
+  /** The committee's entries, the report and every step after it: supervisors, and staff once opened. */
+  async evaluation(viewer: AuthUser, projectId: string) {
+    const project = await this.mustFind(projectId);
+    this.requireCommitteeVisible(viewer, project);
+    return this.evaluationOf(null, projectId);
+  }
+
+  // --- internals ---------------------------------------------------------------------------------
+
+  private async evaluationOf(manager: EntityManager | null, projectId: string) {
+    const runner = manager ?? undefined;
+    const [evaluation, opening, rejections, prices] = await Promise.all([
+      this.evaluations.find(projectId, runner),
+      this.sealedBids.opening(manager, procurementHost(projectId)),
+      this.evaluations.rejectionsOf(projectId, runner),
+      this.evaluations.evaluatedPricesOf(projectId, runner),
+    ]);
+    return toProcurementEvaluationView(projectId, { evaluation, opening, rejections, prices });
+  }
+
+  private requireCommitteeVisible(viewer: AuthUser, project: ProcurementProjectEntity) {
+    if (hasAnyRole(viewer, ['supervisor'])) return;
+    if (hasAnyRole(viewer, ['staff']) && project.openedAt) return;
+    throw new DomainError(
+      'COMMITTEE_SEALED_UNTIL_OPENING',
+      'the committee is known to supervisors only until the responses are opened',
+    );
+  }
+
+  /** Entries go in while evaluating and before the report. */
+  private async requireEntriesOpen(
+    manager: EntityManager,
+    project: ProcurementProjectEntity,
+  ): Promise<ProcurementEvaluation> {
+    if (project.status !== 'evaluating')
+      throw new DomainError(
+        'INVALID_STATE_TRANSITION',
+        `the committee's entries are taken while evaluating, not ${project.status}`,
+      );
+    const evaluation = await this.mustEvaluation(manager, project.id);
+    if (evaluation.reportOn)
+      throw new DomainError(
+        'EVALUATION_ALREADY_REPORTED',
+        'the committee has reported; its entries are closed',
+      );
+    return evaluation;
+  }
+
+  /** Every id names a valid response of the opening record. */
+  private async requireBids(
+    manager: EntityManager,
+    projectId: string,
+    bidIds: string[],
+  ): Promise<OpenedBid[]> {
+    const opening = await this.mustOpening(manager, projectId);
+    const valid = new Map(opening.bids.filter((bid) => bid.valid).map((bid) => [bid.bidId, bid]));
+    const unknown = [...new Set(bidIds.filter((id) => !valid.has(id)))];
+    if (unknown.length > 0)
+      throw new DomainError('PROCUREMENT_BID_NOT_FOUND', 'no valid opened response with this id', {
+        bidIds: unknown,
+      });
+    return bidIds.map((id) => valid.get(id)!);
+  }
+
+  private async winnerOf(manager: EntityManager, projectId: string, evaluation: ProcurementEvaluation) {
+    const opening = await this.mustOpening(manager, projectId);
+    return opening.bids.find((bid) => bid.bidId === evaluation.awardedBidId)!;
+  }
+
+  private async mustOpening(manager: EntityManager, projectId: string) {
+    const opening = await this.sealedBids.opening(manager, procurementHost(projectId));
+    if (!opening) throw new DomainError('SEALED_UNTIL_OPENING', 'the responses are not opened');
+    return opening;
+  }
+
+  private async mustEvaluation(manager: EntityManager, projectId: string) {
+    const evaluation = await this.evaluations.find(projectId, manager);
+    if (!evaluation) throw new DomainError('INVALID_STATE_TRANSITION', 'the evaluation has not started');
+    return evaluation;
+  }
+
+  private async mustFind(projectId: string) {
+    const project = await this.projects.findById(projectId);
+    if (!project || project.status === 'planned')
+      throw new DomainError('LISTING_NOT_FOUND', 'no such procurement');
+    return project;
+  }
+
+  /** One locked step on the project, by the database's clock. */
+  private step<T>(projectId: string, work: (step: Step) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const project = await this.projects.lockById(manager, projectId);
+      if (!project || project.status === 'planned')
+        throw new DomainError('LISTING_NOT_FOUND', 'no such procurement');
+      const now = await this.projects.databaseNow(manager);
+      return work({ manager, project, now, today: calendarDateInZone(now, this.config.CENTRE_TZ) });
+    });
+  }
+
+  /** The project's method decides which moves its table allows. */
+  private transition(project: ProcurementProjectEntity, action: ProcurementAction): ProcurementStatus {
+    const next = nextProcurementStatus(project.method, project.status, action);
+    if (!next)
+      throw new DomainError(
+        'INVALID_STATE_TRANSITION',
+        `cannot ${action} a ${project.method} procurement that is ${project.status}`,
+        { method: project.method, status: project.status, action },
+      );
+    return next;
+  }
+
+  private async move(
+    manager: EntityManager,
+    actor: AuthUser,
+    project: ProcurementProjectEntity,
+    to: ProcurementStatus,
+    now: Date,
+    data: Record<string, unknown>,
+    changes: Partial<ProcurementProjectEntity> = {},
+  ) {
+    await this.projects.update(manager, project.id, { ...changes, status: to });
+    await this.record(manager, actor, project.id, now, `procurement.${actionOf(project, to)}`, {
+      from: project.status,
+      to,
+      method: project.method,
+      ...data,
+    });
+  }
+
+  private record(
+    manager: EntityManager,
+    actor: AuthUser | null,
+    projectId: string,
+    at: Date,
+    action: string,
+    data: Record<string, unknown>,
+  ) {
+    return this.audit.append(manager, {
+      at,
+      actorId: actor?.id ?? null,
+      action,
+      entityType: ENTITY_TYPE,
+      entityId: projectId,
+      data,
+    });
+  }
+
+  /** Members employed by a supplier that registered (one may register after the draw). */
+  private async conflictedMembers(
+    manager: EntityManager,
+    projectId: string,
+    draw: { memberIds: string[]; candidates: { expertId: string; employerOrgCode: string }[] },
+  ): Promise<string[]> {
+    const suppliers = await this.evaluations.supplierOrganizationCodes(manager, projectId);
+    const employers = new Map(draw.candidates.map((expert) => [expert.expertId, expert.employerOrgCode]));
+    return draw.memberIds.filter((id) => suppliers.includes(employers.get(id) ?? ''));
+  }
+}
+
+/** The audit action's name for a move the table allowed. */
+function actionOf(project: ProcurementProjectEntity, to: ProcurementStatus): ProcurementAction {
+  if (to === 'failed') return 'fail';
+  const actions: ProcurementAction[] = [
+    'start_evaluation',
+    'deliver_report',
+    'decide_award',
+    'announce_result',
+    'sign_contract',
+  ];
+  return (
+    actions.find((action) => nextProcurementStatus(project.method, project.status, action) === to) ?? 'fail'
+  );
+}
+
+function refuse(violations: RuleViolation[]) {
+  if (violations.length > 0)
+    throw new DomainError('VALIDATION_FAILED', 'the request is not valid', violations);
+}

@@ -1,0 +1,97 @@
+import type {
+  BidRejection,
+  EvaluatedPriceEntry,
+  ProcurementEvaluation,
+  StoredRankedBid,
+} from '@ggzy/persistence';
+import type { OpenedBid, OpeningRecord } from '@ggzy/sealed-bids';
+
+const iso = (value: Date | null | undefined) => value?.toISOString() ?? null;
+
+function candidate(ranked: StoredRankedBid, bids: Map<string, OpenedBid>) {
+  return {
+    rank: ranked.rank,
+    bidId: ranked.bidId,
+    bidderName: bids.get(ranked.bidId)?.bidderName ?? null,
+    price: ranked.price,
+    evaluatedPrice: ranked.evaluatedPrice ?? null,
+    tieBrokenByLot: ranked.tieBrokenByLot,
+  };
+}
+
+/**
+ * A procurement's evaluation for staff (after the opening) and supervisors: the committee's
+ * entries with who entered each and when, the report, and each later step with its day and its
+ * statutory last day.
+ */
+export function toProcurementEvaluationView(
+  projectId: string,
+  parts: {
+    evaluation: ProcurementEvaluation | null;
+    opening: OpeningRecord | null;
+    rejections: BidRejection[];
+    prices: EvaluatedPriceEntry[];
+  },
+) {
+  const { evaluation, opening } = parts;
+  const bids = new Map((opening?.bids ?? []).map((bid) => [bid.bidId, bid]));
+  const winner = evaluation?.awardedBidId ? bids.get(evaluation.awardedBidId) : undefined;
+  return {
+    projectId,
+    committeeDrawId: evaluation?.committeeDrawId ?? null,
+    startedAt: iso(evaluation?.startedAt),
+    startedOn: evaluation?.startedOn ?? null,
+    bids: (opening?.bids ?? []).map((bid) => ({
+      bidId: bid.bidId,
+      bidderName: bid.bidderName,
+      price: bid.price,
+      valid: bid.valid,
+      invalidReason: bid.invalidReason,
+    })),
+    rejections: parts.rejections.map((one) => ({ ...one, enteredAt: one.enteredAt.toISOString() })),
+    evaluatedPrices: parts.prices.map((one) => ({ ...one, enteredAt: one.enteredAt.toISOString() })),
+    report: evaluation?.reportOn
+      ? {
+          reportOn: evaluation.reportOn,
+          reportAt: iso(evaluation.reportAt),
+          reportSha256: evaluation.reportSha256,
+          outcome: evaluation.outcome,
+          ranking: evaluation.ranking ?? [],
+          candidates: (evaluation.candidates ?? []).map((ranked) => candidate(ranked, bids)),
+          dueWithPurchaserOn: evaluation.reportDueOn,
+          deliveredOn: evaluation.deliveredOn,
+          // Late delivery is taken, never refused: the record says so.
+          deliveredLate:
+            evaluation.deliveredOn !== null && evaluation.reportDueOn !== null
+              ? evaluation.deliveredOn > evaluation.reportDueOn
+              : null,
+        }
+      : null,
+    decision: evaluation?.decidedOn
+      ? {
+          bidId: evaluation.awardedBidId,
+          bidderName: winner?.bidderName ?? null,
+          price: winner?.price ?? null,
+          reason: evaluation.awardReason,
+          decidedOn: evaluation.decidedOn,
+          decisionDueOn: evaluation.decisionDueOn,
+        }
+      : evaluation?.decisionDueOn
+        ? { bidId: null, decisionDueOn: evaluation.decisionDueOn }
+        : null,
+    result: evaluation?.awardNoticeOn
+      ? {
+          noticeOn: evaluation.awardNoticeOn,
+          resultDueOn: evaluation.resultDueOn,
+          contractDueOn: evaluation.contractDueOn,
+        }
+      : null,
+    contract: evaluation?.contractSignedOn
+      ? {
+          signedOn: evaluation.contractSignedOn,
+          contractSha256: evaluation.contractSha256,
+          dealId: evaluation.dealId,
+        }
+      : null,
+  };
+}
