@@ -38,7 +38,7 @@ import { BusinessCalendarService } from '@ggzy/calendar';
 import { DepositsService } from '@ggzy/deposits';
 import { type AppConfig, createLogger, SystemClock } from '@ggzy/common';
 import { seedDemoTransfers } from './demo-transfers.js';
-import { seedDemoTenders } from './demo-tenders.js';
+import { seedDemoTenderHistory, seedDemoTenders } from './demo-tenders.js';
 
 export interface DemoAccount {
   username: string;
@@ -75,6 +75,8 @@ export async function seedDemo(
   liveListingId: string;
   liveTransferId: string;
   liveTenderId: string | null;
+  /** Seeded on the first run only (null afterwards, or without the installation's key). */
+  tenderHistory: { inPublicityId: string; awardedId: string } | null;
 }> {
   const users = new UsersRepository(dataSource);
   const listings = new LeaseListingsRepository(dataSource);
@@ -229,8 +231,13 @@ export async function seedDemo(
   const liveTenderId = sealedBidKeys
     ? await seedDemoTenders(dataSource, ids, now, timeZone, sealedBidKeys)
     : null;
+  // Tenders evaluated before the start: one with its candidates in publicity, one contracted.
+  const tenderHistory =
+    firstRun && sealedBidKeys
+      ? await seedDemoTenderHistory(dataSource, ids, now, timeZone, sealedBidKeys)
+      : null;
   await importHistoricalDeals(dataSource, ids.staff, timeZone);
-  return { accounts, liveListingId: live.id, liveTransferId, liveTenderId };
+  return { accounts, liveListingId: live.id, liveTransferId, liveTenderId, tenderHistory };
 }
 
 /**

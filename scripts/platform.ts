@@ -31,7 +31,7 @@ async function main() {
 
   let banner = '';
   if (demo) {
-    const { accounts, liveListingId, liveTransferId, liveTenderId } = await withDataSource(
+    const { accounts, liveListingId, liveTransferId, liveTenderId, tenderHistory } = await withDataSource(
       config.DATABASE_URL,
       (dataSource) => seedDemo(dataSource, new Date(), config.CENTRE_TZ, config.SEALED_BID_KEYS),
     );
@@ -46,6 +46,12 @@ async function main() {
       `  live lease auction: ${liveListingId} (bidding opens in ~3 minutes)`,
       `  live transfer auction: ${liveTransferId} (产权交易, bidding opens in ~4 minutes)`,
       `  tender opening: ${liveTenderId} (建设工程, three sealed bids opened in ~4–5 minutes)`,
+      ...(tenderHistory
+        ? [
+            `  tender in publicity: ${tenderHistory.inPublicityId} (中标候选人公示 running)`,
+            `  tender awarded: ${tenderHistory.awardedId} (contract signed, deal tender_award)`,
+          ]
+        : []),
       `  web pages  http://localhost:${config.API_PORT}/`,
       `  API        http://localhost:${config.API_PORT}/api   docs: http://localhost:${config.API_PORT}/docs`,
       `  bidding    ws://localhost:${config.GATEWAY_PORT}/bidding (socket.io)`,
