@@ -36,9 +36,11 @@ import { OnSiteAuctionService } from '@ggzy/auction';
 import { LeaseAuctionHost } from '@ggzy/leasing';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { DepositsService } from '@ggzy/deposits';
+import type { ProcurementScheduler } from '@ggzy/queues';
 import { type AppConfig, createLogger, SystemClock } from '@ggzy/common';
 import { seedDemoTransfers } from './demo-transfers.js';
 import { seedDemoTenderHistory, seedDemoTenders } from './demo-tenders.js';
+import { seedDemoProcurements } from './demo-procurements.js';
 
 export interface DemoAccount {
   username: string;
@@ -70,6 +72,8 @@ export async function seedDemo(
   now = new Date(),
   timeZone = 'Asia/Shanghai',
   sealedBidKeys?: string,
+  /** The platform's procurement queue: the demo procurements' openings are scheduled on it. */
+  procurementScheduler?: ProcurementScheduler,
 ): Promise<{
   accounts: DemoAccount[];
   liveListingId: string;
@@ -77,6 +81,7 @@ export async function seedDemo(
   liveTenderId: string | null;
   /** Seeded on the first run only (null afterwards, or without the installation's key). */
   tenderHistory: { inPublicityId: string; awardedId: string } | null;
+  procurements: { openTenderId: string; negotiationId: string } | null;
 }> {
   const users = new UsersRepository(dataSource);
   const listings = new LeaseListingsRepository(dataSource);
@@ -236,8 +241,12 @@ export async function seedDemo(
     firstRun && sealedBidKeys
       ? await seedDemoTenderHistory(dataSource, ids, now, timeZone, sealedBidKeys)
       : null;
+  const procurements =
+    firstRun && sealedBidKeys && procurementScheduler
+      ? await seedDemoProcurements(dataSource, ids, now, timeZone, sealedBidKeys, procurementScheduler)
+      : null;
   await importHistoricalDeals(dataSource, ids.staff, timeZone);
-  return { accounts, liveListingId: live.id, liveTransferId, liveTenderId, tenderHistory };
+  return { accounts, liveListingId: live.id, liveTransferId, liveTenderId, tenderHistory, procurements };
 }
 
 /**

@@ -38,7 +38,7 @@ import { type AppConfig, createLogger, SystemClock } from '@ggzy/common';
 const MINUTE = 60_000;
 const OWNER = { name: '南昌市东湖区教育局', orgCode: '91360100MA35F6GX2N' };
 // The demo's three suppliers (bidder1–3) and the organisations they bid for.
-const SUPPLIERS = [
+export const SUPPLIERS = [
   { username: 'bidder1', orgCode: '91360102MA38XK6T1N', price: 1_734_500_000 },
   { username: 'bidder2', orgCode: '91360103MA39BD7Q0H', price: 1_768_800_000 },
   { username: 'bidder3', orgCode: '91360104MA3AQ2LW55', price: 1_812_000_000 },
@@ -238,7 +238,7 @@ class SeedClockProjects extends TenderProjectsRepository {
 }
 
 /** Valid 统一社会信用代码 for the demo experts' employers (none is an owner or a supplier). */
-const withCheckCharacter = (first17: string) => first17 + unifiedSocialCreditCheckCharacter(first17);
+export const withCheckCharacter = (first17: string) => first17 + unifiedSocialCreditCheckCharacter(first17);
 const EMPLOYERS = [
   { name: '江西省建筑设计研究总院', orgCode: withCheckCharacter('12360000491012345') },
   { name: '南昌市建设工程造价咨询有限公司', orgCode: withCheckCharacter('91360100MA35C0QT0') },
