@@ -3,27 +3,16 @@ import {
   addCalendarDays,
   bidDeadlineInstant,
   calendarDateInZone,
-  DEFAULT_RECENT_SITTING_DAYS,
   earliestResponseDeadline,
   type ProcurementMethod,
 } from '@ggzy/domain';
-import {
-  AuditLogRepository,
-  BusinessCalendarRepository,
-  DepositsRepository,
-  ProcurementProjectsRepository,
-  RegistrationsRepository,
-  SealedBidsRepository,
-} from '@ggzy/persistence';
+import { ProcurementProjectsRepository, RegistrationsRepository } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
-import { BusinessCalendarService } from '@ggzy/calendar';
-import { DepositsService } from '@ggzy/deposits';
 import type { ProcurementScheduler } from '@ggzy/queues';
 import { RegistrationsService } from '@ggzy/registrations';
-import { BidSealer, KeyRing, SealedBidsService } from '@ggzy/sealed-bids';
 import { ProcurementService } from '@ggzy/procurement';
-import { type AppConfig, createLogger, SystemClock } from '@ggzy/common';
 import { SUPPLIERS, withCheckCharacter } from './demo-tenders.js';
+import { demoServices } from './demo-services.js';
 
 const PURCHASER = {
   purchaserName: '南昌市东湖区机关事务服务中心',
@@ -69,17 +58,10 @@ export async function seedDemoProcurements(
   sealedBidKeys: string,
   scheduler: ProcurementScheduler,
 ): Promise<{ openTenderId: string; negotiationId: string }> {
-  const config = {
-    CENTRE_TZ: timeZone,
-    COMMITTEE_RECENT_SITTING_DAYS: DEFAULT_RECENT_SITTING_DAYS,
-  } as AppConfig;
-  const logger = createLogger('demo', 'warn');
-  const audit = new AuditLogRepository(dataSource);
-  const calendars = new BusinessCalendarService(
+  const { config, logger, audit, calendars, deposits, sealedBids } = demoServices(
     dataSource,
-    new BusinessCalendarRepository(dataSource),
-    audit,
-    new SystemClock(),
+    timeZone,
+    sealedBidKeys,
   );
   const registrations = new RegistrationsRepository(dataSource);
   const clock = new SeedClockProcurements(dataSource);
@@ -88,14 +70,8 @@ export async function seedDemoProcurements(
     clock,
     registrations,
     new RegistrationsService(registrations, audit),
-    new DepositsService(dataSource, new DepositsRepository(dataSource), audit, calendars, config, logger),
-    new SealedBidsService(
-      dataSource,
-      new SealedBidsRepository(),
-      audit,
-      new BidSealer(KeyRing.fromSetting(sealedBidKeys)),
-      logger,
-    ),
+    deposits,
+    sealedBids(),
     calendars,
     audit,
     scheduler,

@@ -20,7 +20,6 @@ const PUBLISHED = nextAuctionStatus(INITIAL_AUCTION_STATUS, 'publish')!;
 import {
   AuctionsRepository,
   AuditLogRepository,
-  BusinessCalendarRepository,
   DealsRepository,
   DepositsRepository,
   type ImportResult,
@@ -34,13 +33,11 @@ import { PasswordHasher } from '@ggzy/auth';
 import { readDealFile } from '@ggzy/reports';
 import { OnSiteAuctionService } from '@ggzy/auction';
 import { LeaseAuctionHost } from '@ggzy/leasing';
-import { BusinessCalendarService } from '@ggzy/calendar';
-import { DepositsService } from '@ggzy/deposits';
 import type { ProcurementScheduler } from '@ggzy/queues';
-import { type AppConfig, createLogger, SystemClock } from '@ggzy/common';
 import { seedDemoTransfers } from './demo-transfers.js';
 import { seedDemoTenderHistory, seedDemoTenders } from './demo-tenders.js';
 import { seedDemoProcurements } from './demo-procurements.js';
+import { demoServices } from './demo-services.js';
 
 export interface DemoAccount {
   username: string;
@@ -305,22 +302,7 @@ async function recordOnSite(
 
 /** The lease host as the worker has it: the deal, and the deposits settled at the close. */
 function demoLeaseHost(dataSource: DataSource, listings: LeaseListingsRepository, timeZone: string) {
-  const audit = new AuditLogRepository(dataSource);
-  const calendars = new BusinessCalendarService(
-    dataSource,
-    new BusinessCalendarRepository(dataSource),
-    audit,
-    new SystemClock(),
-  );
-  const deposits = new DepositsService(
-    dataSource,
-    new DepositsRepository(dataSource),
-    audit,
-    calendars,
-    { CENTRE_TZ: timeZone } as AppConfig,
-    createLogger('demo-seed', 'warn'),
-  );
-  return new LeaseAuctionHost(listings, deposits);
+  return new LeaseAuctionHost(listings, demoServices(dataSource, timeZone).deposits);
 }
 
 async function closeWithBids(

@@ -5,7 +5,6 @@ import {
   applyDepositAction,
   bidDeadlineInstant,
   calendarDateInZone,
-  DEFAULT_RECENT_SITTING_DAYS,
   earliestCandidatePublicityEnd,
   INITIAL_DEPOSIT_STATE,
   nextTenderStatus,
@@ -16,24 +15,20 @@ import {
 } from '@ggzy/domain';
 import {
   AuditLogRepository,
-  BusinessCalendarRepository,
   CommitteeDrawsRepository,
   DealsRepository,
   DepositsRepository,
   ExpertsRepository,
   RegistrationsRepository,
-  SealedBidsRepository,
   TenderEvaluationRepository,
   TenderProjectsRepository,
 } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
-import { BusinessCalendarService } from '@ggzy/calendar';
-import { DepositsService } from '@ggzy/deposits';
 import { tenderOpeningStep, type TenderScheduler } from '@ggzy/queues';
 import { RegistrationsService } from '@ggzy/registrations';
-import { BidSealer, ExpertPoolService, KeyRing, SealedBidsService } from '@ggzy/sealed-bids';
+import { ExpertPoolService, SealedBidsService } from '@ggzy/sealed-bids';
 import { TenderEvaluationService, TendersService } from '@ggzy/tenders';
-import { type AppConfig, createLogger, SystemClock } from '@ggzy/common';
+import { demoServices } from './demo-services.js';
 
 const MINUTE = 60_000;
 const OWNER = { name: '南昌市东湖区教育局', orgCode: '91360100MA35F6GX2N' };
@@ -79,6 +74,7 @@ type Seeding = {
   deposits: DepositsRepository;
   audit: AuditLogRepository;
   sealedBids: SealedBidsService;
+  services: ReturnType<typeof demoServices>;
 };
 
 /** Writes `tender` in bidding with three qualified suppliers' bids sealed (the installation's key). */
@@ -168,21 +164,16 @@ async function insertTenderInBidding(
 }
 
 function seeding(dataSource: DataSource, ids: Record<string, string>, timeZone: string, keys: string) {
-  const audit = new AuditLogRepository(dataSource);
+  const services = demoServices(dataSource, timeZone, keys);
   return {
     ids,
     timeZone,
+    services,
     projects: new TenderProjectsRepository(dataSource),
     registrations: new RegistrationsRepository(dataSource),
-    deposits: new DepositsRepository(dataSource),
-    audit,
-    sealedBids: new SealedBidsService(
-      dataSource,
-      new SealedBidsRepository(),
-      audit,
-      new BidSealer(KeyRing.fromSetting(keys)),
-      createLogger('demo', 'warn'),
-    ),
+    deposits: services.depositRows,
+    audit: services.audit,
+    sealedBids: services.sealedBids(),
   } satisfies Seeding;
 }
 
@@ -275,26 +266,8 @@ export async function seedDemoTenderHistory(
   sealedBidKeys: string,
 ): Promise<{ inPublicityId: string; awardedId: string }> {
   const tools = seeding(dataSource, ids, timeZone, sealedBidKeys);
-  const config = {
-    CENTRE_TZ: timeZone,
-    COMMITTEE_RECENT_SITTING_DAYS: DEFAULT_RECENT_SITTING_DAYS,
-  } as AppConfig;
-  const logger = createLogger('demo', 'warn');
+  const { config, logger, audit, deposits } = tools.services;
   const clock = new SeedClockProjects(dataSource);
-  const audit = tools.audit;
-  const deposits = new DepositsService(
-    dataSource,
-    tools.deposits,
-    audit,
-    new BusinessCalendarService(
-      dataSource,
-      new BusinessCalendarRepository(dataSource),
-      audit,
-      new SystemClock(),
-    ),
-    config,
-    logger,
-  );
   const experts = new ExpertsRepository(dataSource);
   const pool = new ExpertPoolService(
     dataSource,
