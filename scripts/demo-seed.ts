@@ -20,7 +20,6 @@ const PUBLISHED = nextAuctionStatus(INITIAL_AUCTION_STATUS, 'publish')!;
 import {
   AuctionsRepository,
   AuditLogRepository,
-  BusinessCalendarRepository,
   DealsRepository,
   DepositsRepository,
   type ImportResult,
@@ -34,11 +33,11 @@ import { PasswordHasher } from '@ggzy/auth';
 import { readDealFile } from '@ggzy/reports';
 import { OnSiteAuctionService } from '@ggzy/auction';
 import { LeaseAuctionHost } from '@ggzy/leasing';
-import { BusinessCalendarService } from '@ggzy/calendar';
-import { DepositsService } from '@ggzy/deposits';
-import { type AppConfig, createLogger, SystemClock } from '@ggzy/common';
+import type { ProcurementScheduler } from '@ggzy/queues';
 import { seedDemoTransfers } from './demo-transfers.js';
-import { seedDemoTenders } from './demo-tenders.js';
+import { seedDemoTenderHistory, seedDemoTenders } from './demo-tenders.js';
+import { seedDemoProcurements } from './demo-procurements.js';
+import { demoServices } from './demo-services.js';
 
 export interface DemoAccount {
   username: string;
@@ -70,11 +69,16 @@ export async function seedDemo(
   now = new Date(),
   timeZone = 'Asia/Shanghai',
   sealedBidKeys?: string,
+  /** The platform's procurement queue: the demo procurements' openings are scheduled on it. */
+  procurementScheduler?: ProcurementScheduler,
 ): Promise<{
   accounts: DemoAccount[];
   liveListingId: string;
   liveTransferId: string;
   liveTenderId: string | null;
+  /** Seeded on the first run only (null afterwards, or without the installation's key). */
+  tenderHistory: { inPublicityId: string; awardedId: string } | null;
+  procurements: { openTenderId: string; negotiationId: string } | null;
 }> {
   const users = new UsersRepository(dataSource);
   const listings = new LeaseListingsRepository(dataSource);
@@ -229,8 +233,17 @@ export async function seedDemo(
   const liveTenderId = sealedBidKeys
     ? await seedDemoTenders(dataSource, ids, now, timeZone, sealedBidKeys)
     : null;
+  // Tenders evaluated before the start: one with its candidates in publicity, one contracted.
+  const tenderHistory =
+    firstRun && sealedBidKeys
+      ? await seedDemoTenderHistory(dataSource, ids, now, timeZone, sealedBidKeys)
+      : null;
+  const procurements =
+    firstRun && sealedBidKeys && procurementScheduler
+      ? await seedDemoProcurements(dataSource, ids, now, timeZone, sealedBidKeys, procurementScheduler)
+      : null;
   await importHistoricalDeals(dataSource, ids.staff, timeZone);
-  return { accounts, liveListingId: live.id, liveTransferId, liveTenderId };
+  return { accounts, liveListingId: live.id, liveTransferId, liveTenderId, tenderHistory, procurements };
 }
 
 /**
@@ -289,22 +302,7 @@ async function recordOnSite(
 
 /** The lease host as the worker has it: the deal, and the deposits settled at the close. */
 function demoLeaseHost(dataSource: DataSource, listings: LeaseListingsRepository, timeZone: string) {
-  const audit = new AuditLogRepository(dataSource);
-  const calendars = new BusinessCalendarService(
-    dataSource,
-    new BusinessCalendarRepository(dataSource),
-    audit,
-    new SystemClock(),
-  );
-  const deposits = new DepositsService(
-    dataSource,
-    new DepositsRepository(dataSource),
-    audit,
-    calendars,
-    { CENTRE_TZ: timeZone } as AppConfig,
-    createLogger('demo-seed', 'warn'),
-  );
-  return new LeaseAuctionHost(listings, deposits);
+  return new LeaseAuctionHost(listings, demoServices(dataSource, timeZone).deposits);
 }
 
 async function closeWithBids(

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadEnvConfig } from '@ggzy/common';
-import { resolveInfrastructure } from '@ggzy/queues';
+import { createQueueBackend, ProcurementScheduler, resolveInfrastructure } from '@ggzy/queues';
 import { runMigrations, withDataSource } from './operations.js';
 import { seedDemo } from './demo-seed.js';
 
@@ -31,10 +31,16 @@ async function main() {
 
   let banner = '';
   if (demo) {
-    const { accounts, liveListingId, liveTransferId, liveTenderId } = await withDataSource(
-      config.DATABASE_URL,
-      (dataSource) => seedDemo(dataSource, new Date(), config.CENTRE_TZ, config.SEALED_BID_KEYS),
-    );
+    // The procurement queue the api schedules on, so the demo's openings are queued as announcing queues them.
+    const queues = createQueueBackend(config);
+    const procurementScheduler = new ProcurementScheduler(queues);
+    const { accounts, liveListingId, liveTransferId, liveTenderId, tenderHistory, procurements } =
+      await withDataSource(config.DATABASE_URL, (dataSource) =>
+        seedDemo(dataSource, new Date(), config.CENTRE_TZ, config.SEALED_BID_KEYS, procurementScheduler),
+      ).finally(async () => {
+        await procurementScheduler.close();
+        await queues.close();
+      });
     banner = [
       '',
       '  ggzy demo — accounts (passwords are new at every start):',
@@ -46,6 +52,18 @@ async function main() {
       `  live lease auction: ${liveListingId} (bidding opens in ~3 minutes)`,
       `  live transfer auction: ${liveTransferId} (产权交易, bidding opens in ~4 minutes)`,
       `  tender opening: ${liveTenderId} (建设工程, three sealed bids opened in ~4–5 minutes)`,
+      ...(tenderHistory
+        ? [
+            `  tender in publicity: ${tenderHistory.inPublicityId} (中标候选人公示 running)`,
+            `  tender awarded: ${tenderHistory.awardedId} (contract signed, deal tender_award)`,
+          ]
+        : []),
+      ...(procurements
+        ? [
+            `  procurement open tender: ${procurements.openTenderId} (公开招标, responding)`,
+            `  procurement negotiation: ${procurements.negotiationId} (竞争性谈判, three sealed responses in)`,
+          ]
+        : []),
       `  web pages  http://localhost:${config.API_PORT}/`,
       `  API        http://localhost:${config.API_PORT}/api   docs: http://localhost:${config.API_PORT}/docs`,
       `  bidding    ws://localhost:${config.GATEWAY_PORT}/bidding (socket.io)`,

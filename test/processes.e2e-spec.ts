@@ -186,9 +186,70 @@ describe('the platform as processes', () => {
       .get('/api/me/tender-bids')
       .auth(bidderToken, { type: 'bearer' })
       .expect(200);
-    expect(tenderBids.body.items).toEqual([
-      expect.objectContaining({ projectId: tenderId, bid: expect.objectContaining({ status: 'submitted' }) }),
-    ]);
+    expect(tenderBids.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          projectId: tenderId,
+          bid: expect.objectContaining({ status: 'submitted' }),
+        }),
+      ]),
+    );
+    // The tender evaluated before the start: its candidates are public while their publicity runs.
+    const [, inPublicityId] = /tender in publicity: ([0-9a-f-]{36})/.exec(platform.output())!;
+    expect((await request(apiUrl).get(`/api/tenders/${inPublicityId}`).expect(200)).body.status).toBe(
+      'candidates_published',
+    );
+    const publicity = await request(apiUrl).get(`/api/tenders/${inPublicityId}/candidates`).expect(200);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(publicity.body.publicity.startsOn <= today && today <= publicity.body.publicity.endsOn).toBe(true);
+    expect(publicity.body.candidates.map((one: { rank: number }) => one.rank)).toEqual([1, 2, 3]);
+    expect(publicity.body.award).toBeNull();
+    // The awarded one: contracted, its deal among the deals.
+    const [, awardedId] = /tender awarded: ([0-9a-f-]{36})/.exec(platform.output())!;
+    const awarded = await request(apiUrl).get(`/api/tenders/${awardedId}/candidates`).expect(200);
+    expect(awarded.body.contract).toMatchObject({ signedOn: expect.any(String) });
+    expect(deals.body.items).toContainEqual(
+      expect.objectContaining({
+        sourceType: 'tender_award',
+        sourceId: awardedId,
+        category: 'construction',
+        subtype: 'building',
+        amount: awarded.body.award.price,
+      }),
+    );
+    // The committee stays with staff and supervisors, even after the opening.
+    expect((await request(apiUrl).get(`/api/tenders/${inPublicityId}/committee`)).status).toBe(401);
+    // Two procurements taking responses, listed publicly with their methods; the responses sealed.
+    const [, openTenderId] = /procurement open tender: ([0-9a-f-]{36})/.exec(platform.output())!;
+    const [, negotiationId] = /procurement negotiation: ([0-9a-f-]{36})/.exec(platform.output())!;
+    const procurements = await request(apiUrl).get('/api/procurements?limit=100').expect(200);
+    expect(procurements.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ id: openTenderId, method: 'open_tender', status: 'responding' }),
+        expect.objectContaining({
+          id: negotiationId,
+          method: 'competitive_negotiation',
+          status: 'responding',
+        }),
+      ]),
+    );
+    for (const id of [openTenderId, negotiationId])
+      expect((await request(apiUrl).get(`/api/procurements/${id}/opening-record`)).body.code).toBe(
+        'SEALED_UNTIL_OPENING',
+      );
+    const responses = await request(apiUrl)
+      .get('/api/me/procurement-responses')
+      .auth(bidderToken, { type: 'bearer' })
+      .expect(200);
+    expect(JSON.stringify(responses.body)).not.toContain('"price"');
+    expect(responses.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          projectId: negotiationId,
+          bid: expect.objectContaining({ status: 'submitted' }),
+        }),
+      ]),
+    );
     const closed = await request(apiUrl).get('/api/lease-listings?limit=1000').expect(200);
     const statuses = closed.body.items.map((item: { status: string }) => item.status);
     expect(statuses).toEqual(expect.arrayContaining(['sold', 'unsold', 'announced']));

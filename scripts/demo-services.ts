@@ -1,0 +1,48 @@
+import type { DataSource } from 'typeorm';
+import { DEFAULT_RECENT_SITTING_DAYS } from '@ggzy/domain';
+import {
+  AuditLogRepository,
+  BusinessCalendarRepository,
+  DepositsRepository,
+  SealedBidsRepository,
+} from '@ggzy/persistence';
+import { BusinessCalendarService } from '@ggzy/calendar';
+import { DepositsService } from '@ggzy/deposits';
+import { BidSealer, KeyRing, SealedBidsService } from '@ggzy/sealed-bids';
+import { type AppConfig, createLogger, SystemClock } from '@ggzy/common';
+
+/**
+ * The platform services the demo seeds drive, set up as the processes set them up: the centre's
+ * zone, the defaults for the rest, and bids sealed with the installation's key when one is given.
+ */
+export function demoServices(dataSource: DataSource, timeZone: string, sealedBidKeys?: string) {
+  const config = {
+    CENTRE_TZ: timeZone,
+    COMMITTEE_RECENT_SITTING_DAYS: DEFAULT_RECENT_SITTING_DAYS,
+  } as AppConfig;
+  const logger = createLogger('demo', 'warn');
+  const audit = new AuditLogRepository(dataSource);
+  const calendars = new BusinessCalendarService(
+    dataSource,
+    new BusinessCalendarRepository(dataSource),
+    audit,
+    new SystemClock(),
+  );
+  const depositRows = new DepositsRepository(dataSource);
+  return {
+    config,
+    logger,
+    audit,
+    calendars,
+    depositRows,
+    deposits: new DepositsService(dataSource, depositRows, audit, calendars, config, logger),
+    sealedBids: () =>
+      new SealedBidsService(
+        dataSource,
+        new SealedBidsRepository(),
+        audit,
+        new BidSealer(KeyRing.fromSetting(sealedBidKeys!)),
+        logger,
+      ),
+  };
+}
