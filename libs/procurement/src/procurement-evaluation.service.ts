@@ -276,10 +276,8 @@ export class ProcurementEvaluationService {
       const evaluation = await this.requireEntriesOpen(manager, project);
       const draw = await this.pool.getDraw(evaluation.committeeDrawId);
       const opening = await this.mustOpening(manager, projectId);
-      const [rejections, prices] = await Promise.all([
-        this.evaluations.rejectionsOf(projectId, manager),
-        this.evaluations.evaluatedPricesOf(projectId, manager),
-      ]);
+      const rejections = await this.evaluations.rejectionsOf(projectId, manager);
+      const prices = await this.evaluations.evaluatedPricesOf(projectId, manager);
       const rejected = new Map(rejections.map((one) => [one.bidId, one.reason]));
       const priceOf = new Map(prices.map((one) => [one.bidId, one.evaluatedPrice]));
       const bids: EvaluatedBid[] = opening.bids
@@ -562,12 +560,10 @@ export class ProcurementEvaluationService {
 
   private async evaluationOf(manager: EntityManager | null, projectId: string) {
     const runner = manager ?? undefined;
-    const [evaluation, opening, rejections, prices] = await Promise.all([
-      this.evaluations.find(projectId, runner),
-      this.sealedBids.opening(manager, procurementHost(projectId)),
-      this.evaluations.rejectionsOf(projectId, runner),
-      this.evaluations.evaluatedPricesOf(projectId, runner),
-    ]);
+    const evaluation = await this.evaluations.find(projectId, runner);
+    const opening = await this.sealedBids.opening(manager, procurementHost(projectId));
+    const rejections = await this.evaluations.rejectionsOf(projectId, runner);
+    const prices = await this.evaluations.evaluatedPricesOf(projectId, runner);
     return toProcurementEvaluationView(projectId, { evaluation, opening, rejections, prices });
   }
 

@@ -289,11 +289,9 @@ export class TenderEvaluationService {
       const evaluation = await this.requireEntriesOpen(manager, project);
       const draw = await this.pool.getDraw(evaluation.committeeDrawId);
       const opening = await this.mustOpening(manager, projectId);
-      const [rejections, prices, scores] = await Promise.all([
-        this.evaluations.rejectionsOf(projectId, manager),
-        this.evaluations.evaluatedPricesOf(projectId, manager),
-        this.evaluations.scoresOf(projectId, manager),
-      ]);
+      const rejections = await this.evaluations.rejectionsOf(projectId, manager);
+      const prices = await this.evaluations.evaluatedPricesOf(projectId, manager);
+      const scores = await this.evaluations.scoresOf(projectId, manager);
       const rejected = new Map(rejections.map((one) => [one.bidId, one.reason]));
       const priceOf = new Map(prices.map((one) => [one.bidId, one.evaluatedPrice]));
       const bids: EvaluatedBid[] = opening.bids
@@ -530,21 +528,17 @@ export class TenderEvaluationService {
 
   private async evaluationOf(manager: EntityManager | null, projectId: string) {
     const runner = manager ?? undefined;
-    const [evaluation, opening, rejections, prices, scores] = await Promise.all([
-      this.evaluations.find(projectId, runner),
-      this.sealedBids.opening(manager, tenderHost(projectId)),
-      this.evaluations.rejectionsOf(projectId, runner),
-      this.evaluations.evaluatedPricesOf(projectId, runner),
-      this.evaluations.scoresOf(projectId, runner),
-    ]);
+    const evaluation = await this.evaluations.find(projectId, runner);
+    const opening = await this.sealedBids.opening(manager, tenderHost(projectId));
+    const rejections = await this.evaluations.rejectionsOf(projectId, runner);
+    const prices = await this.evaluations.evaluatedPricesOf(projectId, runner);
+    const scores = await this.evaluations.scoresOf(projectId, runner);
     return toEvaluationView(projectId, { evaluation, opening, rejections, prices, scores });
   }
 
   private async candidatesOf(manager: EntityManager | null, projectId: string) {
-    const [evaluation, opening] = await Promise.all([
-      this.evaluations.find(projectId, manager ?? undefined),
-      this.sealedBids.opening(manager, tenderHost(projectId)),
-    ]);
+    const evaluation = await this.evaluations.find(projectId, manager ?? undefined);
+    const opening = await this.sealedBids.opening(manager, tenderHost(projectId));
     return toCandidatesView(projectId, evaluation!, opening?.bids ?? []);
   }
 
