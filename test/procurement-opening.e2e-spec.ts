@@ -198,6 +198,8 @@ describe('sealed responses and the opening of a procurement', () => {
     expect(record).toMatchObject({ submittedCount: 3, validCount: 3, openedAt: expect.any(String) });
     expect(record.bids.map((one: { price: number }) => one.price).sort()).toEqual([...PRICES].sort());
     expect(JSON.stringify(record)).not.toContain(String(REPLACED));
+    // The public record names suppliers, never their accounts.
+    for (const supplier of suppliers) expect(JSON.stringify(record)).not.toContain(supplier.id);
     const after = await as(a)(request(api.url).get('/api/me/procurement-responses')).expect(200);
     expect(after.body.items[0].opened).toEqual({ price: PRICES[0], valid: true, invalidReason: null });
     const trail = await queryRows<{ action: string }>(

@@ -465,6 +465,17 @@ describe('government procurement (政府采购), planning to responses', () => {
       422,
       'DEADLINE_MOVED_EARLIER',
     );
+    // A deadline the calendar cannot hold is refused, not stored (it would never open).
+    expectError(
+      await post(staff, `/api/procurements/${project.id}/amendments`, {
+        kind: 'amendment',
+        text: '技术参数更正',
+        affectsResponses: true,
+        deadlineOn: '9999-12-31',
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
     const amended = await post(staff, `/api/procurements/${project.id}/amendments`, {
       kind: 'amendment',
       text: '技术参数更正',
@@ -590,6 +601,21 @@ describe('government procurement (政府采购), planning to responses', () => {
       422,
       'REGISTRATION_CLOSED',
     );
+    // A documents' day already past: the invited would get less than the response period.
+    await queryRows(ownerDb, `UPDATE procurement_projects SET documents_issued_on = $2 WHERE id = $1`, [
+      project.id,
+      addCalendarDays(today, -1),
+    ]);
+    const late = expectError(
+      await post(staff, `/api/procurements/${project.id}/invitations/draw`, { count: 3 }),
+      422,
+      'INVITATION_DRAW_TOO_LATE',
+    );
+    expect(late.details).toEqual({ documentsIssuedOn: addCalendarDays(today, -1) });
+    await queryRows(ownerDb, `UPDATE procurement_projects SET documents_issued_on = $2 WHERE id = $1`, [
+      project.id,
+      today,
+    ]);
     const before = await tableContents(dbUrl, TABLES);
     const tooMany = expectError(
       await post(staff, `/api/procurements/${project.id}/invitations/draw`, { count: 5 }),
@@ -630,6 +656,15 @@ describe('government procurement (政府采购), planning to responses', () => {
     );
     for (const recorded of [drawn.body.seed, ...drawn.body.picks])
       expect(audited.payload).toContain(recorded);
+    // Through the API, before the opening, the trail keeps who was invited sealed.
+    const trail = await as(supervisor)(
+      request(api.url).get(`/api/audit?entityId=${project.id}&limit=100`),
+    ).expect(200);
+    const entry = trail.body.items.find(
+      (item: { action: string }) => item.action === 'procurement.invitations_drawn',
+    );
+    expect(entry).toMatchObject({ data: { sealed: true }, payload: null });
+    for (const pick of drawn.body.picks) expect(JSON.stringify(trail.body)).not.toContain(pick);
     // A tampered record (one pick swapped for a supplier the seed did not pick) no longer replays.
     const notPicked = drawn.body.candidates.find((id: string) => !drawn.body.picks.includes(id));
     await queryRows(

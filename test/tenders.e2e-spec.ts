@@ -344,7 +344,11 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       `SELECT to_char(refund_due_on, 'YYYY-MM-DD') AS refund_due_on FROM deposits WHERE registration_id = $1`,
       [applied.body.id],
     );
-    expect(deposit.refund_due_on).not.toBeNull();
+    // Nothing was sold: the received deposit falls due 5 business days after the termination.
+    const fiveBusinessDays = (
+      await request(api.url).get('/api/calendar/deadline').query({ from: today, businessDays: 5 }).expect(200)
+    ).body.date;
+    expect(deposit.refund_due_on).toBe(fiveBusinessDays);
     expectError(
       await as(staff)(request(api.url).post(`/api/tenders/${tender.id}/terminate`)).send({
         reason: '再次',
@@ -377,6 +381,10 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
       '/api/me/tender-registrations',
     ])
       expect(paths).toContain(path);
+    // The sealed-bid endpoints, with their methods.
+    expect(Object.keys(openApi.paths['/api/tenders/{id}/bid']).sort()).toEqual(['delete', 'put']);
+    expect(Object.keys(openApi.paths['/api/tenders/{id}/opening-record'])).toEqual(['get']);
+    expect(Object.keys(openApi.paths['/api/me/tender-bids'])).toEqual(['get']);
     expect(Object.keys(openApi.components.schemas)).toEqual(
       expect.arrayContaining([
         'CreateTenderProjectDto',

@@ -72,8 +72,15 @@ export class TendersProcessor extends TimedLineProcessor {
 
   private async sweep() {
     const due = await this.tenders.dueWork();
-    for (const projectId of due.biddingDue) await this.openBidding(projectId);
-    for (const projectId of due.openingDue) await this.openBids(projectId, TENDER_SWEEPER_ID);
+    // One tender's failure (a tampered key, say) must not hold up every tender after it.
+    const each = async (ids: string[], step: (id: string) => Promise<unknown>) => {
+      for (const projectId of ids)
+        await step(projectId).catch((error) =>
+          this.logger.error({ err: error, projectId }, 'tender step failed in the sweep; retried next sweep'),
+        );
+    };
+    await each(due.biddingDue, (projectId) => this.openBidding(projectId));
+    await each(due.openingDue, (projectId) => this.openBids(projectId, TENDER_SWEEPER_ID));
     const contractsOverdue = await this.contracts.flagOverdueContracts();
     return { biddingDue: due.biddingDue.length, openingDue: due.openingDue.length, contractsOverdue };
   }

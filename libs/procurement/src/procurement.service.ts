@@ -20,6 +20,7 @@ import {
   type ProcurementStatus,
   responseDeadlineAfterAmendment,
   startOfDayInZone,
+  requireDate,
 } from '@ggzy/domain';
 import {
   AuditLogRepository,
@@ -147,7 +148,8 @@ export interface ProcurementNoticeInput {
   deadlineOn?: string;
 }
 
-const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor', 'admin']);
+/** Staff qualify suppliers and supervisors oversee them; nobody else learns who or how many applied. */
+const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor']);
 const canSeeDrafts = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff']);
 const auditValue = (value: unknown) => JSON.stringify(value ?? null);
 
@@ -425,6 +427,7 @@ export class ProcurementService {
         issuedOn: today,
         affectsResponses: input.affectsResponses,
       }).deadlineOn;
+      if (input.deadlineOn !== undefined) requireDate('deadlineOn', input.deadlineOn);
       // Left unsaid, the deadline moves as far as the law requires (顺延) and no further.
       const asked = input.deadlineOn ?? required;
       if (asked < current.deadlineOn)
@@ -670,6 +673,14 @@ export class ProcurementService {
             qualificationCallEndsOn: current.qualificationCallEndsOn,
             earliestDrawOn: addCalendarDays(current.qualificationCallEndsOn!, 1),
           },
+        );
+      // Drawn after the documents' day, the invited suppliers would get less than the method's
+      // response period from the day they can actually read them.
+      if (current.documentsIssuedOn !== null && today > current.documentsIssuedOn)
+        throw new DomainError(
+          'INVITATION_DRAW_TOO_LATE',
+          `the invited suppliers are drawn by ${current.documentsIssuedOn}, the day the documents are issued`,
+          { documentsIssuedOn: current.documentsIssuedOn },
         );
       const picked = pickInvitedSuppliers({
         qualifiedSupplierIds: await this.projects.qualifiedSupplierIds(manager, projectId),

@@ -233,20 +233,30 @@ export class SealedBidsService {
    * a sealed step happened — not by whom, for which host or which version — since who and how
    * many bid is itself sealed until the opening (招标投标法 第22条). The chain itself is untouched.
    */
-  async redactUnopened<E extends { entityType: string; actorId: string | null; data: unknown }>(
-    entries: E[],
-  ): Promise<(E & { redacted?: true })[]> {
+  async redactUnopened<
+    E extends { entityType: string; entityId: string; action: string; actorId: string | null; data: unknown },
+  >(entries: E[]): Promise<(E & { redacted?: true })[]> {
+    // A sealed bid names its host in its data; an invited tender's pick (who may respond) is the
+    // project's own entry. Both are sealed until the host's opening.
     const hostOf = (entry: E) => {
+      if (entry.action === 'procurement.invitations_drawn') return entry.entityId;
       const data = entry.data as { hostId?: unknown } | null;
       return entry.entityType === 'sealed_bid' && typeof data?.hostId === 'string' ? data.hostId : null;
     };
+    const sealed = (entry: E) =>
+      entry.entityType === 'sealed_bid' || entry.action === 'procurement.invitations_drawn';
     const hosts = [...new Set(entries.map(hostOf).filter((id): id is string => id !== null))];
     const opened = await this.repository.openedAmong(this.dataSource.manager, hosts);
     return entries.map((entry) => {
-      if (entry.entityType !== 'sealed_bid') return entry;
+      if (!sealed(entry)) return entry;
       const host = hostOf(entry);
       if (host !== null && opened.has(host)) return entry;
-      return { ...entry, actorId: null, data: { sealed: true }, redacted: true as const };
+      return {
+        ...entry,
+        actorId: entry.entityType === 'sealed_bid' ? null : entry.actorId,
+        data: { sealed: true },
+        redacted: true as const,
+      };
     });
   }
 
