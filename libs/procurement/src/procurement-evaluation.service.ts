@@ -273,8 +273,7 @@ export class ProcurementEvaluationService {
     input: { rejectAll?: boolean; reportSha256: string },
   ) {
     return this.step(projectId, async ({ manager, project, now, today }) => {
-      const evaluation = await this.requireEntriesOpen(manager, project);
-      const draw = await this.pool.getDraw(evaluation.committeeDrawId);
+      await this.requireEntriesOpen(manager, project);
       const opening = await this.mustOpening(manager, projectId);
       const rejections = await this.evaluations.rejectionsOf(projectId, manager);
       const prices = await this.evaluations.evaluatedPricesOf(projectId, manager);
