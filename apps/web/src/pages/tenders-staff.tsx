@@ -1,5 +1,5 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { ApiError, get, type Page, post } from '../api';
+import { get, type Page, post } from '../api';
 import { useApp } from '../app-context';
 import {
   DepositCell,
@@ -15,6 +15,8 @@ import {
 import { useI18n } from '../i18n';
 import { parseYuan } from '../money';
 import { parseDocuments } from './transfers-staff';
+import { ReasonForm, Refusal } from './refusal';
+import { TenderEvaluationDesk } from './tender-evaluation-staff';
 import {
   OpeningRecordSection,
   type Tender,
@@ -26,27 +28,6 @@ import {
   type TenderStatus,
   TenderStatusBadge,
 } from './tenders';
-
-/** A refusal in plain words, with the boundary day the API names (earliest… / latest…). */
-function Refusal({ error }: { error: unknown }) {
-  const { t } = useI18n();
-  const details =
-    error instanceof ApiError ? (error.details as Record<string, unknown> | undefined) : undefined;
-  const boundaries =
-    details && typeof details === 'object' && !Array.isArray(details)
-      ? Object.entries(details).filter(([key]) => /^(earliest|latest)[A-Za-z]*On$/.test(key))
-      : [];
-  return (
-    <>
-      <ErrorMessage error={error} />
-      {boundaries.map(([key, value]) => (
-        <p className="error" key={key} data-testid="boundary-day">
-          {t('boundaryDay')}: {String(value)}
-        </p>
-      ))}
-    </>
-  );
-}
 
 export function StaffTendersPage() {
   return (
@@ -93,6 +74,15 @@ function StaffTenders() {
   );
 }
 
+/** 'technical 60 scored' per line → the criteria; the API refuses weights that do not sum to 100. */
+function parseCriteria(text: string) {
+  return text
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((parts) => parts[0])
+    .map(([id, weight, kind]) => ({ id, weight: Number(weight), kind: kind ?? 'scored' }));
+}
+
 /** The registration form: money in 元, the schedule as calendar days in the centre's zone. */
 function TenderForm({ onSaved }: { onSaved: () => void }) {
   const { t } = useI18n();
@@ -111,6 +101,9 @@ function TenderForm({ onSaved }: { onSaved: () => void }) {
       estimatedPrice: parseYuan(text('estimatedPrice')),
       stateFunded: form.get('stateFunded') === 'on',
       evaluationMethod: text('evaluationMethod'),
+      ...(text('evaluationMethod') === 'comprehensive_scoring'
+        ? { criteria: parseCriteria(text('criteria')) }
+        : {}),
       bidderConditions: text('bidderConditions'),
       deposit: parseYuan(text('deposit') || '0'),
       documents: parseDocuments(text('documents')),
@@ -176,6 +169,7 @@ function TenderForm({ onSaved }: { onSaved: () => void }) {
             <option value="comprehensive_scoring">{t('evaluationMethod.comprehensive_scoring')}</option>
           </select>,
         )}
+        {field('criteria', t('criteriaInput'), <textarea name="criteria" />)}
         {field(
           'bidderConditions',
           t('bidderConditions'),
@@ -264,6 +258,7 @@ function StaffTender({ id }: { id: string }) {
         <AmendmentForm tender={tender} onSaved={reload} />
       )}
       {tender.status !== 'registered' && <Registrations tender={tender} onChange={reload} />}
+      {tender.openedAt && <TenderEvaluationDesk tender={tender} onChange={reload} />}
       {tender.openedAt && <OpeningRecordSection id={tender.id} />}
       <TenderSchedule tender={tender} />
       <TenderAmendments tender={tender} />
@@ -275,28 +270,6 @@ function StaffTender({ id }: { id: string }) {
         />
       )}
     </article>
-  );
-}
-
-function ReasonForm({ label, onSubmit }: { label: string; onSubmit: (reason: string) => Promise<void> }) {
-  const { t } = useI18n();
-  return (
-    <form
-      aria-label={label}
-      onSubmit={(event) => {
-        event.preventDefault();
-        const reason = String(new FormData(event.currentTarget).get('reason') ?? '').trim();
-        void onSubmit(reason);
-      }}
-    >
-      <label>
-        {t('reason')}
-        <input name="reason" required maxLength={500} />
-      </label>
-      <button type="submit" className="secondary">
-        {label}
-      </button>
-    </form>
   );
 }
 

@@ -35,6 +35,12 @@ export interface TenderAmendment {
   bidDeadlineAfter: string;
 }
 
+export interface TenderCriterion {
+  id: string;
+  weight: number;
+  kind: 'scored' | 'price_formula';
+}
+
 export interface Tender {
   id: string;
   code: string;
@@ -46,6 +52,8 @@ export interface Tender {
   estimatedPrice: number;
   stateFunded: boolean;
   evaluationMethod: 'lowest_evaluated_price' | 'comprehensive_scoring';
+  /** Comprehensive scoring's criteria: weights of 100, scored by members or by the price formula. */
+  criteria: TenderCriterion[] | null;
   bidderConditions: string;
   deposit: number;
   documents: { name: string; sha256: string }[];
@@ -209,6 +217,7 @@ export function TenderPage({ id }: { id: string }) {
         </p>
       )}
       <SupplierBox tender={tender} onChange={reload} />
+      {CANDIDATES_PUBLIC.includes(tender.status) && <TenderCandidatesSection id={tender.id} />}
       {tender.openedAt && <OpeningRecordSection id={tender.id} />}
       <TenderFacts tender={tender} />
       <TenderSchedule tender={tender} />
@@ -350,6 +359,113 @@ export function OpeningRecordSection({ id }: { id: string }) {
         </>
       )}
     </section>
+  );
+}
+
+/** Public from the candidates' publicity on: the ranked candidates, then the award and the contract. */
+export const CANDIDATES_PUBLIC: readonly TenderStatus[] = ['candidates_published', 'awarded', 'contracted'];
+
+export interface TenderCandidates {
+  projectId: string;
+  reportOn: string;
+  publicity: { startsOn: string; endsOn: string } | null;
+  candidates: {
+    rank: number;
+    bidId: string;
+    bidderName: string | null;
+    price: number;
+    evaluatedPrice: number | null;
+    totalScore: number | null;
+    tieBrokenByLot: boolean;
+  }[];
+  award: {
+    bidId: string;
+    bidderName: string;
+    price: number;
+    reason: string | null;
+    noticeOn: string;
+    contractDueOn: string;
+  } | null;
+  contract: { signedOn: string; contractSha256: string } | null;
+}
+
+/** 中标候选人公示 and, after it, 中标结果 and the contract; `version` reloads it after a staff action. */
+export function TenderCandidatesSection({ id, version = 0 }: { id: string; version?: number }) {
+  const { t } = useI18n();
+  const { data, error } = useLoad(() => get<TenderCandidates>(`/tenders/${id}/candidates`), [id, version]);
+  return (
+    <section aria-labelledby="candidates-heading" data-testid="tender-candidates">
+      <h2 id="candidates-heading">{t('tenderCandidates')}</h2>
+      <ErrorMessage error={error} />
+      {data && (
+        <>
+          {data.publicity && (
+            <p data-testid="candidate-publicity">
+              {t('candidatePublicity')}: {data.publicity.startsOn} – {data.publicity.endsOn}
+            </p>
+          )}
+          <CandidatesTable candidates={data.candidates} />
+          {data.award && (
+            <dl className="facts" data-testid="tender-award">
+              <dt>{t('awardedTo')}</dt>
+              <dd>{data.award.bidderName}</dd>
+              <dt>{t('awardPrice')}</dt>
+              <dd>
+                <Money fen={data.award.price} />
+              </dd>
+              <dt>{t('awardNoticeOn')}</dt>
+              <dd>{data.award.noticeOn}</dd>
+              {data.award.reason && (
+                <>
+                  <dt>{t('awardReason')}</dt>
+                  <dd>{data.award.reason}</dd>
+                </>
+              )}
+              <dt>{t('contractDueOn')}</dt>
+              <dd>{data.award.contractDueOn}</dd>
+              {data.contract && (
+                <>
+                  <dt>{t('contractSignedOn')}</dt>
+                  <dd data-testid="contract-signed-on">{data.contract.signedOn}</dd>
+                  <dt>{t('contractSha256')}</dt>
+                  <dd>
+                    <code className="hash">{data.contract.contractSha256}</code>
+                  </dd>
+                </>
+              )}
+            </dl>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The committee's ranking: evaluated price (lowest price) or total score (comprehensive). */
+export function CandidatesTable({ candidates }: { candidates: TenderCandidates['candidates'] }) {
+  const { t } = useI18n();
+  return (
+    <Table
+      headers={[t('rank'), t('supplier'), t('bidPrice'), t('evaluatedPrice'), t('totalScore')]}
+      testId="candidates"
+    >
+      {candidates.map((candidate) => (
+        <tr key={candidate.bidId} data-rank={candidate.rank}>
+          <td>
+            {candidate.rank}
+            {candidate.tieBrokenByLot ? ` (${t('tieBrokenByLot')})` : ''}
+          </td>
+          <td>{candidate.bidderName ?? '—'}</td>
+          <td>
+            <Money fen={candidate.price} />
+          </td>
+          <td>
+            <Money fen={candidate.evaluatedPrice} />
+          </td>
+          <td>{candidate.totalScore ?? '—'}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
