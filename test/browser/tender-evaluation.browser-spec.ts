@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import pg from 'pg';
 import request from 'supertest';
 import { addCalendarDays } from '../../libs/domain/src/business-calendar.js';
 import { unifiedSocialCreditCheckCharacter } from '../../libs/domain/src/organization-code.js';
@@ -36,21 +35,10 @@ describe('a tender from the opening to the contract in a real browser', () => {
   const post = (path: string, body: object = {}, user = staff) =>
     as(user)(request(suite.api).post(`/api${path}`)).send(body);
 
-  async function sql(text: string, values: unknown[] = []) {
-    const client = new pg.Client({ connectionString: suite.config.DATABASE_OWNER_URL });
-    await client.connect();
-    try {
-      return await client.query(text, values);
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = (text: string, values: unknown[] = []) => suite.sql(text, values);
 
   beforeAll(async () => {
-    const { rows } = await sql(`SELECT (clock_timestamp() AT TIME ZONE $1)::date::text AS today`, [
-      suite.config.CENTRE_TZ,
-    ]);
-    today = rows[0].today;
+    today = await suite.today();
     staff = await suite.operator('staff');
     suppliers = await Promise.all(PRICES.map(() => suite.bidder()));
   });

@@ -9,7 +9,7 @@ export function Refusal({ error }: { error: unknown }) {
     error instanceof ApiError ? (error.details as Record<string, unknown> | undefined) : undefined;
   const boundaries =
     details && typeof details === 'object' && !Array.isArray(details)
-      ? Object.entries(details).filter(([key]) => /^(earliest|latest)[A-Za-z]*On$/.test(key))
+      ? Object.entries(details).filter(([key]) => /^(earliest|latest)[A-Za-z]*(On|Until)$/.test(key))
       : [];
   return (
     <>

@@ -4,10 +4,10 @@ import { Loading, Money, Table, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { formatYuan, parseYuan } from '../money';
 import { ReasonForm, Refusal } from './refusal';
+import { sha256Of } from './sealed-bids';
 import {
   CANDIDATES_PUBLIC,
   CandidatesTable,
-  sha256Of,
   type Tender,
   TenderCandidatesSection,
   type TenderCandidates,
