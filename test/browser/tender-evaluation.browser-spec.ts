@@ -15,6 +15,10 @@ const orgCode = () => {
 };
 const REPORT_FILE = Buffer.from('评标报告 — 全体评委签字');
 const CONTRACT_FILE = Buffer.from('施工合同 — 双方盖章');
+const CRITERIA = [
+  { id: 'technical', weight: 60, kind: 'scored' },
+  { id: 'price', weight: 40, kind: 'price_formula' },
+];
 const PRICES = [1_900_000_000, 1_800_000_000, 1_850_000_000, 1_700_000_000];
 
 /**
@@ -43,8 +47,21 @@ describe('a tender from the opening to the contract in a real browser', () => {
     suppliers = await Promise.all(PRICES.map(() => suite.bidder()));
   });
 
+  async function namesOf(users: TestUser[]) {
+    const names = (
+      await sql(`SELECT id, display_name FROM users WHERE id = ANY($1)`, [users.map((user) => user.id)])
+    ).rows as { id: string; display_name: string }[];
+    return (user: TestUser) => names.find((row) => row.id === user.id)!.display_name;
+  }
+
   /** Up to the opening through the API, as test/tender-evaluation.e2e-spec.ts does. */
-  async function openedTender(specialty: string) {
+  async function openedTender(
+    specialty: string,
+    terms: { stateFunded: boolean; comprehensive?: boolean; bidders: TestUser[] } = {
+      stateFunded: true,
+      bidders: suppliers,
+    },
+  ) {
     const created = await post('/tenders', {
       title: '东湖区某中学体育馆新建工程施工',
       ownerName: '南昌市东湖区教育局',
@@ -52,8 +69,10 @@ describe('a tender from the opening to the contract in a real browser', () => {
       kind: 'building',
       description: '钢结构单层',
       estimatedPrice: 2_000_000_000,
-      stateFunded: true,
-      evaluationMethod: 'lowest_evaluated_price',
+      stateFunded: terms.stateFunded,
+      ...(terms.comprehensive
+        ? { evaluationMethod: 'comprehensive_scoring', criteria: CRITERIA }
+        : { evaluationMethod: 'lowest_evaluated_price' }),
       deposit: 20_000_000,
       documents: [],
       saleStartsOn: today,
@@ -63,7 +82,7 @@ describe('a tender from the opening to the contract in a real browser', () => {
     }).expect(201);
     const id = created.body.id as string;
     await post(`/tenders/${id}/announce`).expect(200);
-    for (const [index, supplier] of suppliers.entries()) {
+    for (const [index, supplier] of terms.bidders.entries()) {
       const applied = await post(
         `/tenders/${id}/registrations`,
         { organizationCode: orgCode() },
@@ -101,10 +120,7 @@ describe('a tender from the opening to the contract in a real browser', () => {
   it('staff evaluate, publish the candidates, award and record the contract; the public page follows', async () => {
     const specialty = `s${randomBytes(4).toString('hex')}`;
     const id = await openedTender(specialty);
-    const names = (
-      await sql(`SELECT id, display_name FROM users WHERE id = ANY($1)`, [suppliers.map((user) => user.id)])
-    ).rows as { id: string; display_name: string }[];
-    const nameOf = (user: TestUser) => names.find((row) => row.id === user.id)!.display_name;
+    const nameOf = await namesOf(suppliers);
     const [first, second, third, cheapest] = suppliers;
 
     const desk = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
@@ -224,6 +240,79 @@ describe('a tender from the opening to the contract in a real browser', () => {
     const [stored] = (await sql(`SELECT report_sha256 FROM tender_evaluations WHERE project_id = $1`, [id]))
       .rows as { report_sha256: string }[];
     expect(stored.report_sha256).toBe(createHash('sha256').update(REPORT_FILE).digest('hex'));
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it("comprehensive scoring: each member's scores through the desk; a tender not state-funded awards the second with a reason", async () => {
+    const specialty = `s${randomBytes(4).toString('hex')}`;
+    const bidders = suppliers.slice(0, 3);
+    const id = await openedTender(specialty, { stateFunded: false, comprehensive: true, bidders });
+    const nameOf = await namesOf(bidders);
+    const [first, second] = bidders;
+    await post(`/tenders/${id}/committee/draw`, { needs: [{ specialty, count: 5 }] }).expect(201);
+    await post(`/tenders/${id}/start-evaluation`).expect(200);
+
+    const desk = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    const errors = watchErrors(desk);
+    await desk.goto(`${suite.web}/staff/tenders/${id}`);
+    const evaluation = desk.getByTestId('evaluation-desk');
+    const scores = evaluation.getByRole('form', { name: '保存该评委评分' });
+    // Every member gives the first bidder 90, the second 80 and the third 70 for 'technical'.
+    await scores.getByLabel('评委').locator('option').nth(4).waitFor({ state: 'attached' });
+    const members = await scores.getByLabel('评委').locator('option').allTextContents();
+    expect(members).toHaveLength(5);
+    for (const member of members) {
+      await scores.getByLabel('评委').selectOption({ label: member });
+      for (const [index, bidder] of bidders.entries())
+        await scores
+          .locator('fieldset', { hasText: nameOf(bidder) })
+          .getByLabel('technical (60)')
+          .fill(String(90 - index * 10));
+      await scores.getByRole('button', { name: '保存该评委评分' }).click();
+      await evaluation
+        .getByTestId('evaluation-entries')
+        .locator('tr')
+        .nth(1)
+        .locator('td')
+        .nth(3)
+        .getByText(String(members.indexOf(member) + 1), { exact: true })
+        .waitFor();
+    }
+    const reportForm = evaluation.getByRole('form', { name: '提交评标报告' });
+    await reportForm.getByLabel('签字的评标报告（仅在本机计算摘要，不上传）').setInputFiles({
+      name: '评标报告.pdf',
+      mimeType: 'application/pdf',
+      buffer: REPORT_FILE,
+    });
+    await reportForm.getByRole('button', { name: '提交评标报告' }).click();
+    // first: 0.6 × 90 + 0.4 × 18/19 × 100 = 91.89; second: 48 + 40 = 88.
+    const ranking = evaluation.getByTestId('candidates');
+    await ranking.locator('tr[data-rank="1"]').getByText('91.89').waitFor();
+    await ranking.locator('tr[data-rank="2"]').getByText(nameOf(second)).waitFor();
+
+    await post(`/tenders/${id}/candidates/publish`, {
+      startsOn: today,
+      endsOn: addCalendarDays(today, 3),
+    }).expect(200);
+    await sql(
+      `UPDATE tender_evaluations SET publicity_starts_on = $2::date - 4, publicity_ends_on = $2::date - 1
+       WHERE project_id = $1`,
+      [id, today],
+    );
+    await desk.reload();
+    const awardForm = evaluation.getByRole('form', { name: '发出中标通知书' });
+    await awardForm.getByLabel('中标人').selectOption({ label: `2. ${nameOf(second)}` });
+    await awardForm.getByLabel('理由（不选第一名时必填）').fill('第一名放弃中标');
+    await awardForm.getByRole('button', { name: '发出中标通知书' }).click();
+    await desk.locator('[data-status=awarded]').first().waitFor();
+
+    const publicPage = await (await suite.anonymous(PHONE)).newPage();
+    errors.push(...watchErrors(publicPage));
+    await publicPage.goto(`${suite.web}/tenders/${id}`);
+    const award = publicPage.getByTestId('tender-award');
+    await award.getByText(nameOf(second)).waitFor();
+    await award.getByText('第一名放弃中标').waitFor();
+    expect(await award.textContent()).not.toContain(nameOf(first));
     expect(errors).toEqual([]);
   }, 240_000);
 });
