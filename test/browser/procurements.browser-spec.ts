@@ -160,4 +160,63 @@ describe('government procurement pages in a real browser', () => {
     await checkBothLanguages(supplier);
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('staff publicise a single source (a too-short publicity refused with its boundary day) and conclude it once over', async () => {
+    const businessDays = async (count: number) =>
+      (
+        await request(suite.api)
+          .get('/api/calendar/deadline')
+          .query({ from: today, businessDays: count })
+          .expect(200)
+      ).body.date as string;
+    const [fourDays, fiveDays] = [await businessDays(4), await businessDays(5)];
+    const desk = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    const errors = watchErrors(desk);
+    await desk.goto(`${suite.web}/staff/procurements`);
+    await desk.getByText('登记采购项目').click();
+    const form = desk.getByRole('form', { name: '登记采购项目' });
+    await form.getByLabel('采购方式').selectOption('single_source');
+    await form.getByLabel('项目名称').fill('东湖区档案馆专用密集架维保');
+    await form.getByLabel('采购人').fill('南昌市东湖区档案馆');
+    await form.getByLabel('统一社会信用代码').fill(PURCHASER_CODE);
+    await form.getByLabel('采购需求').fill('原厂密集架三年维保');
+    await form.getByLabel('预算金额 (元)').fill('300,000');
+    await form.getByLabel('拟定供应商').fill('某专利设备制造有限公司');
+    await form.getByLabel('采用单一来源的理由').fill('只能从原制造商处获得专利配件');
+    await form.getByLabel('公示开始日').fill(today);
+    await form.getByLabel('公示结束日').fill(fourDays);
+    await form.getByRole('button', { name: '保存草稿' }).click();
+    await form.getByText('单一来源公示期不得少于5个工作日').waitFor();
+    await form.getByTestId('boundary-day').filter({ hasText: fiveDays }).waitFor();
+    await form.getByLabel('公示结束日').fill(fiveDays);
+    await form.getByRole('button', { name: '保存草稿' }).click();
+    await desk.locator('[data-status=planned]').first().waitFor();
+    const id = new URL(desk.url()).pathname.split('/').pop()!;
+    await desk.getByRole('button', { name: '发布单一来源公示' }).click();
+    await desk.locator('[data-status=prior_publicity]').first().waitFor();
+
+    // Concluding early is refused with the first day it may be done.
+    await desk.getByRole('button', { name: '公示期满，进入协商' }).click();
+    await desk.getByText('公示期尚未结束').waitFor();
+    await desk
+      .getByTestId('boundary-day')
+      .filter({ hasText: addCalendarDays(fiveDays, 1) })
+      .waitFor();
+
+    const publicPage = await (await suite.anonymous(PHONE)).newPage();
+    errors.push(...watchErrors(publicPage));
+    await publicPage.goto(`${suite.web}/procurements/${id}`);
+    await publicPage.getByText('只能从原制造商处获得专利配件').waitFor();
+    await publicPage.getByTestId('procurement-schedule').getByText(`${today} – ${fiveDays}`).waitFor();
+    await checkBothLanguages(publicPage);
+
+    await sql(
+      `UPDATE procurement_projects SET publicity_starts_on = $2, publicity_ends_on = $3 WHERE id = $1`,
+      [id, addCalendarDays(today, -8), addCalendarDays(today, -1)],
+    );
+    await desk.getByRole('button', { name: '公示期满，进入协商' }).click();
+    await desk.locator('[data-status=responding]').first().waitFor();
+    await checkBothLanguages(desk);
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

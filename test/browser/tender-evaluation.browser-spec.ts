@@ -196,7 +196,7 @@ describe('a tender from the opening to the contract in a real browser', () => {
     // The award waits for the publicity's end (the day after it is named), then goes to the first.
     const awardForm = evaluation.getByRole('form', { name: '发出中标通知书' });
     await awardForm.getByRole('button', { name: '发出中标通知书' }).click();
-    await evaluation.getByText('公示期未满，不能确定中标人').waitFor();
+    await evaluation.getByText('公示期尚未结束').waitFor();
     await evaluation
       .getByTestId('boundary-day')
       .filter({ hasText: addCalendarDays(today, 4) })

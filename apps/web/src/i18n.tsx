@@ -505,7 +505,7 @@ const zh = {
   'err.EVALUATION_METHOD_MISMATCH': '与本项目的评标办法不符',
   'err.CANDIDATE_PUBLICITY_TOO_LATE': '应自收到评标报告之日起3日内公示中标候选人',
   'err.CANDIDATE_PUBLICITY_TOO_SHORT': '中标候选人公示期不得少于3日',
-  'err.PUBLICITY_NOT_ENDED': '公示期未满，不能确定中标人',
+  'err.PUBLICITY_NOT_ENDED': '公示期尚未结束',
   'err.AWARD_NOT_FIRST_CANDIDATE': '国有资金项目应确定排名第一的中标候选人为中标人',
   'err.CONTRACT_SIGNED_IN_FUTURE': '合同签订后方可登记，签订日不能晚于今天',
   'err.CONTRACT_BEFORE_AWARD': '合同签订日不能早于中标通知书发出日',
