@@ -1,6 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { freePort } from '../../libs/persistence/src/embedded-postgres.js';
 import type { AppConfig } from '../../libs/common/src/config.js';
@@ -104,6 +105,10 @@ export interface BrowserSuite {
   signedIn(user: TestUser, roles: string[], options?: ContextOptions): Promise<BrowserContext>;
   /** A browser context nobody has signed in to (zh-CN, China time); closed with the suite. */
   anonymous(options?: ContextOptions): Promise<BrowserContext>;
+  /** SQL as the database's owner: for moving a deadline into the past, as time would. */
+  sql(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+  /** Today's date (YYYY-MM-DD) in the centre's time zone, as the platform counts days. */
+  today(): Promise<string>;
 }
 
 /**
@@ -159,6 +164,21 @@ export function browserSuite(overrides: Partial<AppConfig> = {}): BrowserSuite {
     },
     async anonymous(options) {
       return kept(await anonymousContext(this.browser, options));
+    },
+    async sql(text, values = []) {
+      const client = new pg.Client({ connectionString: this.config.DATABASE_OWNER_URL });
+      await client.connect();
+      try {
+        return await client.query(text, values);
+      } finally {
+        await client.end();
+      }
+    },
+    async today() {
+      const { rows } = await this.sql(`SELECT (clock_timestamp() AT TIME ZONE $1)::date::text AS today`, [
+        this.config.CENTRE_TZ,
+      ]);
+      return rows[0].today as string;
     },
   };
 }

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
 import request from 'supertest';
 import { addCalendarDays } from '../../libs/domain/src/business-calendar.js';
 import { type TestUser, waitFor } from '../support/factories.js';
@@ -25,24 +24,13 @@ describe('construction tender pages in a real browser', () => {
 
   const as = (user: TestUser) => (req: request.Test) => req.auth(user.token, { type: 'bearer' });
 
-  async function sql(text: string, values: unknown[] = []) {
-    const client = new pg.Client({ connectionString: suite.config.DATABASE_OWNER_URL });
-    await client.connect();
-    try {
-      return await client.query(text, values);
-    } finally {
-      await client.end();
-    }
-  }
+  const sql = (text: string, values: unknown[] = []) => suite.sql(text, values);
 
   const tender = async (id: string) =>
     (await as(staff)(request(suite.api).get(`/api/tenders/${id}`)).expect(200)).body as { status: string };
 
   beforeAll(async () => {
-    const { rows } = await sql(`SELECT (clock_timestamp() AT TIME ZONE $1)::date::text AS today`, [
-      suite.config.CENTRE_TZ,
-    ]);
-    today = rows[0].today;
+    today = await suite.today();
     staff = await suite.operator('staff');
     suppliers = await Promise.all([suite.bidder(), suite.bidder(), suite.bidder()]);
   });
@@ -90,18 +78,18 @@ describe('construction tender pages in a real browser', () => {
     await supplier.getByRole('heading', { name: '东湖区某小学教学楼新建工程施工' }).waitFor();
     await supplier.getByLabel('统一社会信用代码').fill(SUPPLIER_CODES[0].toLowerCase());
     await supplier.getByRole('button', { name: '报名投标' }).click();
-    await supplier.locator('[data-testid=my-tender-registration][data-status=pending]').waitFor();
+    await supplier.locator('[data-testid=my-registration][data-status=pending]').waitFor();
 
     // Staff qualify it (its deposit arrived) from the desk.
     await desk.reload();
-    const row = desk.getByTestId('tender-registrations').locator('tr[data-status=pending]');
+    const row = desk.getByTestId('supplier-registrations').locator('tr[data-status=pending]');
     await row.getByText(SUPPLIER_CODES[0]).waitFor();
     await row.getByRole('button', { name: '确认保证金并通过' }).click();
-    await desk.getByTestId('tender-registrations').locator('tr[data-status=qualified]').waitFor();
+    await desk.getByTestId('supplier-registrations').locator('tr[data-status=qualified]').waitFor();
 
     // The supplier seals its bid: the file's SHA-256 is computed in the browser.
     await supplier.reload();
-    await supplier.locator('[data-testid=my-tender-registration][data-status=qualified]').waitFor();
+    await supplier.locator('[data-testid=my-registration][data-status=qualified]').waitFor();
     const sealForm = supplier.getByRole('form', { name: '密封提交投标' });
     await sealForm.getByLabel('投标报价 (元)').fill('17,654,321.09');
     await sealForm.getByLabel('投标文件（仅在本机计算摘要，不上传）').setInputFiles({

@@ -16,6 +16,8 @@ import { TransferPage, TransfersPage } from './pages/transfers';
 import { StaffTransferPage, StaffTransfersPage } from './pages/transfers-staff';
 import { TenderPage, TendersPage } from './pages/tenders';
 import { StaffTenderPage, StaffTendersPage } from './pages/tenders-staff';
+import { ProcurementPage, ProcurementsPage } from './pages/procurements';
+import { StaffProcurementPage, StaffProcurementsPage } from './pages/procurements-staff';
 
 // The report pages are their own chunk: loaded only when one is opened.
 const ReportsPage = lazy(() => import('./pages/reports').then((m) => ({ default: m.ReportsPage })));
@@ -56,6 +58,11 @@ function route(path: string): ReactElement {
   if ((match = new RegExp(`^/tenders/${UUID}$`).exec(path))) return <TenderPage id={match[1]} />;
   if (path === '/staff/tenders') return <StaffTendersPage />;
   if ((match = new RegExp(`^/staff/tenders/${UUID}$`).exec(path))) return <StaffTenderPage id={match[1]} />;
+  if (path === '/procurements') return <ProcurementsPage />;
+  if ((match = new RegExp(`^/procurements/${UUID}$`).exec(path))) return <ProcurementPage id={match[1]} />;
+  if (path === '/staff/procurements') return <StaffProcurementsPage />;
+  if ((match = new RegExp(`^/staff/procurements/${UUID}$`).exec(path)))
+    return <StaffProcurementPage id={match[1]} />;
   if (path === '/staff/transfers') return <StaffTransfersPage />;
   if ((match = new RegExp(`^/staff/transfers/${UUID}$`).exec(path)))
     return <StaffTransferPage id={match[1]} />;
@@ -132,6 +139,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             <Link to="/">{t('navListings')}</Link>
             <Link to="/transfers">{t('navTransfers')}</Link>
             <Link to="/tenders">{t('navTenders')}</Link>
+            <Link to="/procurements">{t('navProcurements')}</Link>
             <Link to="/results">{t('navResults')}</Link>
             <Link to="/statistics">{t('navStatistics')}</Link>
             <Link to="/calendar">{t('navCalendar')}</Link>
@@ -139,6 +147,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             {hasRole(session, 'staff') && <Link to="/staff">{t('navStaff')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff/transfers">{t('navStaffTransfers')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff/tenders">{t('navStaffTenders')}</Link>}
+            {hasRole(session, 'staff') && <Link to="/staff/procurements">{t('navStaffProcurements')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <Link to="/supervisor">{t('navSupervisor')}</Link>}
             {hasRole(session, 'staff', 'supervisor') && <Link to="/deposits">{t('navDeposits')}</Link>}
             {hasRole(session, 'staff', 'supervisor', 'admin') && <Link to="/reports">{t('navReports')}</Link>}

@@ -4,6 +4,7 @@ import { useI18n } from '../i18n';
 import { MyDeposits } from './deposits';
 import { MyTransferRegistrations } from './transfers';
 import { MyTenderBids } from './tenders';
+import { MyProcurementResponses } from './procurements';
 
 export function MyRegistrationsPage() {
   return (
@@ -11,6 +12,7 @@ export function MyRegistrationsPage() {
       <MyRegistrations />
       <MyTransferRegistrations />
       <MyTenderBids />
+      <MyProcurementResponses />
     </RequireRole>
   );
 }

@@ -1,52 +1,24 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
-import { ApiError, get, type Page, post } from '../api';
+import { get, type Page, post } from '../api';
 import { useApp } from '../app-context';
-import {
-  DepositCell,
-  ErrorMessage,
-  Link,
-  Loading,
-  Money,
-  RequireRole,
-  Table,
-  Time,
-  useLoad,
-} from '../components';
+import { ErrorMessage, Link, Loading, Money, RequireRole, Table, Time, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { parseYuan } from '../money';
 import { parseDocuments } from './transfers-staff';
+import { AmendmentForm } from './project-parts';
+import { ReasonForm, Refusal } from './refusal';
+import { OpeningRecordSection } from './sealed-bids';
+import { SupplierRegistrations } from './supplier-registrations';
+import { TenderEvaluationDesk } from './tender-evaluation-staff';
 import {
-  OpeningRecordSection,
   type Tender,
   TENDER_KINDS,
-  type TenderRegistration,
   TenderAmendments,
   TenderFacts,
   TenderSchedule,
   type TenderStatus,
   TenderStatusBadge,
 } from './tenders';
-
-/** A refusal in plain words, with the boundary day the API names (earliest… / latest…). */
-function Refusal({ error }: { error: unknown }) {
-  const { t } = useI18n();
-  const details =
-    error instanceof ApiError ? (error.details as Record<string, unknown> | undefined) : undefined;
-  const boundaries =
-    details && typeof details === 'object' && !Array.isArray(details)
-      ? Object.entries(details).filter(([key]) => /^(earliest|latest)[A-Za-z]*On$/.test(key))
-      : [];
-  return (
-    <>
-      <ErrorMessage error={error} />
-      {boundaries.map(([key, value]) => (
-        <p className="error" key={key} data-testid="boundary-day">
-          {t('boundaryDay')}: {String(value)}
-        </p>
-      ))}
-    </>
-  );
-}
 
 export function StaffTendersPage() {
   return (
@@ -93,6 +65,15 @@ function StaffTenders() {
   );
 }
 
+/** 'technical 60 scored' per line → the criteria; the API refuses weights that do not sum to 100. */
+function parseCriteria(text: string) {
+  return text
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((parts) => parts[0])
+    .map(([id, weight, kind]) => ({ id, weight: Number(weight), kind: kind ?? 'scored' }));
+}
+
 /** The registration form: money in 元, the schedule as calendar days in the centre's zone. */
 function TenderForm({ onSaved }: { onSaved: () => void }) {
   const { t } = useI18n();
@@ -111,6 +92,9 @@ function TenderForm({ onSaved }: { onSaved: () => void }) {
       estimatedPrice: parseYuan(text('estimatedPrice')),
       stateFunded: form.get('stateFunded') === 'on',
       evaluationMethod: text('evaluationMethod'),
+      ...(text('evaluationMethod') === 'comprehensive_scoring'
+        ? { criteria: parseCriteria(text('criteria')) }
+        : {}),
       bidderConditions: text('bidderConditions'),
       deposit: parseYuan(text('deposit') || '0'),
       documents: parseDocuments(text('documents')),
@@ -176,6 +160,7 @@ function TenderForm({ onSaved }: { onSaved: () => void }) {
             <option value="comprehensive_scoring">{t('evaluationMethod.comprehensive_scoring')}</option>
           </select>,
         )}
+        {field('criteria', t('criteriaInput'), <textarea name="criteria" />)}
         {field(
           'bidderConditions',
           t('bidderConditions'),
@@ -261,10 +246,23 @@ function StaffTender({ id }: { id: string }) {
         {tender.qualifiedSuppliers ?? 0}
       </p>
       {(tender.status === 'announced' || tender.status === 'bidding') && (
-        <AmendmentForm tender={tender} onSaved={reload} />
+        <AmendmentForm
+          path={`/tenders/${tender.id}/amendments`}
+          fields={{ affects: 'affectsBidPreparation', laterDeadline: 'bidDeadlineOn' }}
+          labels={{ affects: 'affectsBidPreparation', laterDeadline: 'laterBidDeadlineOn' }}
+          note={`${t('amendmentsWithoutMoveUntilOn')}: ${tender.deadlines.amendmentsWithoutMoveUntilOn}`}
+          onSaved={reload}
+        />
       )}
-      {tender.status !== 'registered' && <Registrations tender={tender} onChange={reload} />}
-      {tender.openedAt && <OpeningRecordSection id={tender.id} />}
+      {tender.status !== 'registered' && (
+        <SupplierRegistrations
+          base={`/tenders/${tender.id}`}
+          decidable={tender.status === 'announced' || tender.status === 'bidding'}
+          onChange={reload}
+        />
+      )}
+      {tender.openedAt && <TenderEvaluationDesk tender={tender} onChange={reload} />}
+      {tender.openedAt && <OpeningRecordSection base={`/tenders/${tender.id}`} />}
       <TenderSchedule tender={tender} />
       <TenderAmendments tender={tender} />
       <TenderFacts tender={tender} />
@@ -275,159 +273,5 @@ function StaffTender({ id }: { id: string }) {
         />
       )}
     </article>
-  );
-}
-
-function ReasonForm({ label, onSubmit }: { label: string; onSubmit: (reason: string) => Promise<void> }) {
-  const { t } = useI18n();
-  return (
-    <form
-      aria-label={label}
-      onSubmit={(event) => {
-        event.preventDefault();
-        const reason = String(new FormData(event.currentTarget).get('reason') ?? '').trim();
-        void onSubmit(reason);
-      }}
-    >
-      <label>
-        {t('reason')}
-        <input name="reason" required maxLength={500} />
-      </label>
-      <button type="submit" className="secondary">
-        {label}
-      </button>
-    </form>
-  );
-}
-
-/** 澄清或者修改: one that may affect the bids, published late, moves the deadline (shown before saving). */
-function AmendmentForm({ tender, onSaved }: { tender: Tender; onSaved: () => void }) {
-  const { t } = useI18n();
-  const [error, setError] = useState<unknown>(null);
-  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const text = (name: string) => String(form.get(name) ?? '').trim();
-    const later = text('bidDeadlineOn');
-    try {
-      await post(`/tenders/${tender.id}/amendments`, {
-        kind: text('kind'),
-        text: text('text'),
-        documents: parseDocuments(text('documents')),
-        affectsBidPreparation: form.get('affectsBidPreparation') === 'on',
-        ...(later ? { bidDeadlineOn: later } : {}),
-      });
-      setError(null);
-      (event.target as HTMLFormElement).reset();
-      onSaved();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-  return (
-    <details className="panel">
-      <summary>{t('publishAmendment')}</summary>
-      <form onSubmit={onSubmit} className="grid-form" aria-label={t('publishAmendment')}>
-        <p>
-          {t('amendmentsWithoutMoveUntilOn')}: {tender.deadlines.amendmentsWithoutMoveUntilOn}
-        </p>
-        <label>
-          {t('amendmentKind')}
-          <select name="kind" defaultValue="clarification">
-            <option value="clarification">{t('amendmentKind.clarification')}</option>
-            <option value="amendment">{t('amendmentKind.amendment')}</option>
-          </select>
-        </label>
-        <label>
-          {t('amendmentText')}
-          <textarea name="text" required maxLength={5000} />
-        </label>
-        <label>
-          {t('documentsInput')}
-          <textarea name="documents" />
-        </label>
-        <label>
-          {t('affectsBidPreparation')}
-          <input name="affectsBidPreparation" type="checkbox" />
-        </label>
-        <label>
-          {t('laterBidDeadlineOn')}
-          <input name="bidDeadlineOn" type="date" />
-        </label>
-        <Refusal error={error} />
-        <div className="row">
-          <button type="submit">{t('publishAmendment')}</button>
-        </div>
-      </form>
-    </details>
-  );
-}
-
-function Registrations({ tender, onChange }: { tender: Tender; onChange: () => void }) {
-  const { t } = useI18n();
-  const { data, error, reload } = useLoad(
-    () => get<Page<TenderRegistration>>(`/tenders/${tender.id}/registrations?limit=200`),
-    [tender.id],
-  );
-  const [actionError, setActionError] = useState<unknown>(null);
-  const decide = async (registrationId: string, action: 'qualify' | 'reject') => {
-    try {
-      await post(
-        `/tenders/${tender.id}/registrations/${registrationId}/${action}`,
-        action === 'qualify' ? { depositReceived: true } : { reason: t('rejectDefaultReason') },
-      );
-      setActionError(null);
-      reload();
-      onChange();
-    } catch (failure) {
-      setActionError(failure);
-    }
-  };
-  return (
-    <section aria-labelledby="tender-registrations-heading">
-      <h2 id="tender-registrations-heading">{t('suppliers')}</h2>
-      <ErrorMessage error={error ?? actionError} />
-      {data && data.items.length === 0 && <p>{t('none')}</p>}
-      {data && data.items.length > 0 && (
-        <Table
-          headers={[t('organizationCode'), t('status'), t('bidderCode'), t('deposit'), t('actions')]}
-          testId="tender-registrations"
-        >
-          {data.items.map((registration) => (
-            <tr
-              key={registration.id}
-              data-registration-id={registration.id}
-              data-status={registration.status}
-            >
-              <td>
-                <code>{registration.organizationCode}</code>
-              </td>
-              <td>{t(`reg.${registration.status}` as const)}</td>
-              <td>{registration.bidderCode ?? '—'}</td>
-              <td>
-                <DepositCell state={registration.depositState} receivedAt={registration.depositReceivedAt} />
-              </td>
-              <td>
-                {registration.status === 'pending' &&
-                  (tender.status === 'announced' || tender.status === 'bidding') && (
-                    <>
-                      <button type="button" onClick={() => decide(registration.id, 'qualify')}>
-                        {t('qualifyWithDeposit')}
-                      </button>{' '}
-                      <button
-                        type="button"
-                        className="secondary"
-                        onClick={() => decide(registration.id, 'reject')}
-                      >
-                        {t('reject')}
-                      </button>
-                    </>
-                  )}
-              </td>
-            </tr>
-          ))}
-        </Table>
-      )}
-    </section>
   );
 }

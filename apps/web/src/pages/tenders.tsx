@@ -1,9 +1,9 @@
-import { type FormEvent, useState } from 'react';
-import { api, type DepositState, get, type Page, post, put } from '../api';
-import { hasRole, useApp } from '../app-context';
-import { DepositCell, ErrorMessage, Link, Loading, Money, Table, Time, useLoad } from '../components';
+import { useState } from 'react';
+import { get, type Page } from '../api';
+import { ErrorMessage, Link, Loading, Money, Table, Time, useLoad } from '../components';
 import { useI18n } from '../i18n';
-import { parseYuan } from '../money';
+import { AmendmentsTable, DocumentsTable } from './project-parts';
+import { MySealedBids, OpeningRecordSection, SupplierBox, TENDER_TERMS } from './sealed-bids';
 
 /** The tender API (docs/design/API-tenders.md), typed as these pages use it. */
 export const TENDER_STATUSES = [
@@ -35,6 +35,12 @@ export interface TenderAmendment {
   bidDeadlineAfter: string;
 }
 
+export interface TenderCriterion {
+  id: string;
+  weight: number;
+  kind: 'scored' | 'price_formula';
+}
+
 export interface Tender {
   id: string;
   code: string;
@@ -46,6 +52,8 @@ export interface Tender {
   estimatedPrice: number;
   stateFunded: boolean;
   evaluationMethod: 'lowest_evaluated_price' | 'comprehensive_scoring';
+  /** Comprehensive scoring's criteria: weights of 100, scored by members or by the price formula. */
+  criteria: TenderCriterion[] | null;
   bidderConditions: string;
   deposit: number;
   documents: { name: string; sha256: string }[];
@@ -72,57 +80,7 @@ export interface Tender {
   qualifiedSuppliers?: number;
 }
 
-export interface TenderRegistration {
-  id: string;
-  projectId: string;
-  bidderId: string;
-  organizationCode: string;
-  status: 'pending' | 'qualified' | 'rejected';
-  bidderCode: string | null;
-  rejectReason: string | null;
-  depositReceivedAt: string | null;
-  depositState: DepositState | null;
-}
-
-export interface BidReceipt {
-  projectId: string;
-  bidId: string;
-  version: number;
-  status: 'submitted' | 'withdrawn';
-  submittedAt: string;
-  withdrawnAt: string | null;
-  sealSha256: string;
-}
-
-interface MyTenderBid {
-  projectId: string;
-  registrationStatus: TenderRegistration['status'];
-  bid: BidReceipt | null;
-  opened: { price: number | null; valid: boolean; invalidReason: string | null } | null;
-}
-
-export interface OpeningRecord {
-  openedAt: string;
-  submittedCount: number;
-  validCount: number;
-  bids: {
-    bidderName: string;
-    price: number | null;
-    documents: { name: string; sha256: string }[];
-    submittedAt: string;
-    sealSha256: string;
-    valid: boolean;
-    invalidReason: string | null;
-  }[];
-}
-
 const OPEN_FOR_SUPPLIERS: TenderStatus[] = ['announced', 'bidding'];
-
-/** The SHA-256 of a file, computed in the browser: the file itself is never uploaded. */
-export async function sha256Of(file: File): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-}
 
 export function TenderStatusBadge({ status }: { status: TenderStatus }) {
   const { t } = useI18n();
@@ -208,12 +166,38 @@ export function TenderPage({ id }: { id: string }) {
           {t('tenderFailed')}: {tender.failedReason}
         </p>
       )}
-      <SupplierBox tender={tender} onChange={reload} />
-      {tender.openedAt && <OpeningRecordSection id={tender.id} />}
+      <SupplierBox
+        paths={{
+          base: `/tenders/${tender.id}`,
+          sealed: `/tenders/${tender.id}/bid`,
+          myRegistrations: '/me/tender-registrations',
+          mySealed: '/me/tender-bids',
+        }}
+        terms={TENDER_TERMS}
+        deposit={tender.deposit}
+        open={OPEN_FOR_SUPPLIERS.includes(tender.status) && Date.now() < Date.parse(tender.bidDeadlineAt)}
+        sealable={tender.status === 'bidding' && Date.now() < Date.parse(tender.bidDeadlineAt)}
+        onChange={reload}
+      />
+      {CANDIDATES_PUBLIC.includes(tender.status) && <TenderCandidatesSection id={tender.id} />}
+      {tender.openedAt && <OpeningRecordSection base={`/tenders/${tender.id}`} />}
       <TenderFacts tender={tender} />
       <TenderSchedule tender={tender} />
       <TenderAmendments tender={tender} />
     </article>
+  );
+}
+
+export function TenderAmendments({ tender }: { tender: Tender }) {
+  return (
+    <AmendmentsTable
+      deadline="bidDeadline"
+      amendments={tender.amendments.map((one) => ({
+        ...one,
+        before: one.bidDeadlineBefore,
+        after: one.bidDeadlineAfter,
+      }))}
+    />
   );
 }
 
@@ -246,21 +230,7 @@ export function TenderFacts({ tender }: { tender: Tender }) {
         <dt>{t('bidderConditions')}</dt>
         <dd style={{ whiteSpace: 'pre-wrap' }}>{tender.bidderConditions || '—'}</dd>
       </dl>
-      <h3>{t('documents')}</h3>
-      {tender.documents.length === 0 ? (
-        <p>{t('none')}</p>
-      ) : (
-        <Table headers={[t('documentName'), 'SHA-256']} testId="documents">
-          {tender.documents.map((document) => (
-            <tr key={`${document.name}-${document.sha256}`}>
-              <td>{document.name}</td>
-              <td>
-                <code className="hash">{document.sha256}</code>
-              </td>
-            </tr>
-          ))}
-        </Table>
-      )}
+      <DocumentsTable documents={tender.documents} />
     </section>
   );
 }
@@ -295,250 +265,122 @@ export function TenderSchedule({ tender }: { tender: Tender }) {
   );
 }
 
-export function TenderAmendments({ tender }: { tender: Tender }) {
-  const { t } = useI18n();
-  if (tender.amendments.length === 0) return null;
-  return (
-    <section aria-labelledby="tender-amendments-heading">
-      <h2 id="tender-amendments-heading">{t('tenderAmendments')}</h2>
-      <Table
-        headers={[t('amendmentPublishedOn'), t('amendmentKind'), t('amendmentText'), t('bidDeadline')]}
-        testId="amendments"
-      >
-        {tender.amendments.map((amendment) => (
-          <tr key={amendment.id}>
-            <td>{amendment.publishedOn}</td>
-            <td>{t(`amendmentKind.${amendment.kind}` as const)}</td>
-            <td style={{ whiteSpace: 'pre-wrap' }}>{amendment.text}</td>
-            <td>
-              {amendment.bidDeadlineBefore === amendment.bidDeadlineAfter
-                ? amendment.bidDeadlineAfter
-                : `${amendment.bidDeadlineBefore} → ${amendment.bidDeadlineAfter}`}
-            </td>
-          </tr>
-        ))}
-      </Table>
-    </section>
-  );
+/** Public from the candidates' publicity on: the ranked candidates, then the award and the contract. */
+export const CANDIDATES_PUBLIC: readonly TenderStatus[] = ['candidates_published', 'awarded', 'contracted'];
+
+export interface TenderCandidates {
+  projectId: string;
+  reportOn: string;
+  publicity: { startsOn: string; endsOn: string } | null;
+  candidates: {
+    rank: number;
+    bidId: string;
+    bidderName: string | null;
+    price: number;
+    evaluatedPrice: number | null;
+    totalScore: number | null;
+    tieBrokenByLot: boolean;
+  }[];
+  award: {
+    bidId: string;
+    bidderName: string;
+    price: number;
+    reason: string | null;
+    noticeOn: string;
+    contractDueOn: string;
+  } | null;
+  contract: { signedOn: string; contractSha256: string } | null;
 }
 
-/** 开标记录: every bidder and price, public once the bids are opened. */
-export function OpeningRecordSection({ id }: { id: string }) {
+/** 中标候选人公示 and, after it, 中标结果 and the contract; `version` reloads it after a staff action. */
+export function TenderCandidatesSection({ id, version = 0 }: { id: string; version?: number }) {
   const { t } = useI18n();
-  const { data, error } = useLoad(() => get<OpeningRecord>(`/tenders/${id}/opening-record`), [id]);
+  const { data, error } = useLoad(() => get<TenderCandidates>(`/tenders/${id}/candidates`), [id, version]);
   return (
-    <section aria-labelledby="opening-heading">
-      <h2 id="opening-heading">{t('openingRecord')}</h2>
+    <section aria-labelledby="candidates-heading" data-testid="tender-candidates">
+      <h2 id="candidates-heading">{t('tenderCandidates')}</h2>
       <ErrorMessage error={error} />
       {data && (
         <>
-          <p>
-            {t('openedAt')}: <Time iso={data.openedAt} seconds /> · {t('validBids')}: {data.validCount} /{' '}
-            {data.submittedCount}
-          </p>
-          <Table headers={[t('supplier'), t('bidPrice'), t('validity')]} testId="opening-record">
-            {data.bids.map((bid) => (
-              <tr key={bid.sealSha256} data-valid={bid.valid}>
-                <td>{bid.bidderName}</td>
-                <td>
-                  <Money fen={bid.price} />
-                </td>
-                <td>{bid.valid ? t('validBid') : t('invalidBid')}</td>
-              </tr>
-            ))}
-          </Table>
+          {data.publicity && (
+            <p data-testid="candidate-publicity">
+              {t('candidatePublicity')}: {data.publicity.startsOn} – {data.publicity.endsOn}
+            </p>
+          )}
+          <CandidatesTable candidates={data.candidates} />
+          {data.award && (
+            <dl className="facts" data-testid="tender-award">
+              <dt>{t('awardedTo')}</dt>
+              <dd>{data.award.bidderName}</dd>
+              <dt>{t('awardPrice')}</dt>
+              <dd>
+                <Money fen={data.award.price} />
+              </dd>
+              <dt>{t('awardNoticeOn')}</dt>
+              <dd>{data.award.noticeOn}</dd>
+              {data.award.reason && (
+                <>
+                  <dt>{t('awardReason')}</dt>
+                  <dd>{data.award.reason}</dd>
+                </>
+              )}
+              <dt>{t('contractDueOn')}</dt>
+              <dd>{data.award.contractDueOn}</dd>
+              {data.contract && (
+                <>
+                  <dt>{t('contractSignedOn')}</dt>
+                  <dd data-testid="contract-signed-on">{data.contract.signedOn}</dd>
+                  <dt>{t('contractSha256')}</dt>
+                  <dd>
+                    <code className="hash">{data.contract.contractSha256}</code>
+                  </dd>
+                </>
+              )}
+            </dl>
+          )}
         </>
       )}
     </section>
   );
 }
 
-/** A supplier applies with its organisation's code; once qualified, it seals its bid here. */
-function SupplierBox({ tender, onChange }: { tender: Tender; onChange: () => void }) {
+/** The committee's ranking: evaluated price (lowest price) or total score (comprehensive). */
+export function CandidatesTable({ candidates }: { candidates: TenderCandidates['candidates'] }) {
   const { t } = useI18n();
-  const { session } = useApp();
-  const isBidder = hasRole(session, 'bidder');
-  const { data: mine, reload } = useLoad(
-    () =>
-      isBidder
-        ? Promise.all([
-            get<Page<TenderRegistration>>('/me/tender-registrations?limit=1000'),
-            get<Page<MyTenderBid>>('/me/tender-bids?limit=1000'),
-          ]).then(([registrations, bids]) => ({
-            registration: registrations.items.find((item) => item.projectId === tender.id),
-            bid: bids.items.find((item) => item.projectId === tender.id),
-          }))
-        : Promise.resolve(undefined),
-    [isBidder, tender.id],
-  );
-  const [error, setError] = useState<unknown>(null);
-  const open = OPEN_FOR_SUPPLIERS.includes(tender.status) && Date.now() < Date.parse(tender.bidDeadlineAt);
-  if (!session)
-    return open ? (
-      <p>
-        <Link to={`/login?next=/tenders/${tender.id}`}>{t('signInToApply')}</Link>
-      </p>
-    ) : null;
-  if (!isBidder || !mine) return null;
-  const { registration, bid } = mine;
-  if (!registration) {
-    if (!open) return null;
-    const apply = async (event: FormEvent<HTMLFormElement>) => {
-      event.preventDefault();
-      const organizationCode = String(new FormData(event.currentTarget).get('organizationCode') ?? '')
-        .trim()
-        .toUpperCase();
-      try {
-        await post(`/tenders/${tender.id}/registrations`, { organizationCode });
-        setError(null);
-        reload();
-      } catch (failure) {
-        setError(failure);
-      }
-    };
-    return (
-      <form onSubmit={apply} className="panel" aria-label={t('tenderApply')}>
-        <p>
-          {t('deposit')} <Money fen={tender.deposit} />
-        </p>
-        <label>
-          {t('organizationCode')}
-          <input name="organizationCode" required minLength={18} maxLength={18} autoComplete="off" />
-        </label>
-        <button type="submit">{t('tenderApply')}</button>
-        <ErrorMessage error={error} />
-      </form>
-    );
-  }
   return (
-    <section className="panel" aria-labelledby="my-tender-heading">
-      <h2 id="my-tender-heading">{t('myTenderBid')}</h2>
-      <p data-testid="my-tender-registration" data-status={registration.status}>
-        {t(`reg.${registration.status}` as const)}
-        {registration.rejectReason ? ` · ${registration.rejectReason}` : ''} ·{' '}
-        <DepositCell state={registration.depositState} receivedAt={registration.depositReceivedAt} />
-      </p>
-      {bid?.bid && (
-        <p data-testid="bid-receipt" data-status={bid.bid.status}>
-          {t(bid.bid.status === 'submitted' ? 'bidSealed' : 'bidWithdrawn')} · {t('bidVersion')}{' '}
-          {bid.bid.version} · <Time iso={bid.bid.submittedAt} seconds />
-          <br />
-          {t('sealSha256')}: <code className="hash">{bid.bid.sealSha256}</code>
-        </p>
-      )}
-      {bid?.opened && (
-        <p data-testid="my-opened-price">
-          {t('bidPrice')}: <Money fen={bid.opened.price} />
-        </p>
-      )}
-      {registration.status === 'qualified' && tender.status === 'bidding' && open && (
-        <SealedBidForm
-          tender={tender}
-          hasBid={bid?.bid?.status === 'submitted'}
-          onDone={() => {
-            reload();
-            onChange();
-          }}
-        />
-      )}
-    </section>
-  );
-}
-
-/** The price in 元 and the bid file; only the file's SHA-256 leaves the browser, sealed with the price. */
-function SealedBidForm({ tender, hasBid, onDone }: { tender: Tender; hasBid: boolean; onDone: () => void }) {
-  const { t } = useI18n();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const price = parseYuan(String(form.get('price') ?? ''));
-    const file = form.get('bidFile');
-    setBusy(true);
-    try {
-      const documents =
-        file instanceof File && file.size > 0 ? [{ name: file.name, sha256: await sha256Of(file) }] : [];
-      await put(`/tenders/${tender.id}/bid`, { price, documents });
-      setError(null);
-      (event.target as HTMLFormElement).reset();
-      onDone();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const withdraw = async () => {
-    try {
-      await api('DELETE', `/tenders/${tender.id}/bid`);
-      setError(null);
-      onDone();
-    } catch (failure) {
-      setError(failure);
-    }
-  };
-  return (
-    <form onSubmit={submit} aria-label={t('sealBid')}>
-      <p>{t('sealedExplain')}</p>
-      <label>
-        {t('bidPrice')} ({t('yuan')})
-        <input name="price" inputMode="decimal" required autoComplete="off" />
-      </label>
-      <label>
-        {t('bidFile')}
-        <input name="bidFile" type="file" />
-      </label>
-      <div className="row">
-        <button type="submit" disabled={busy}>
-          {hasBid ? t('replaceBid') : t('sealBid')}
-        </button>
-        {hasBid && (
-          <button type="button" className="secondary" onClick={withdraw}>
-            {t('withdrawBid')}
-          </button>
-        )}
-      </div>
-      <ErrorMessage error={error} />
-    </form>
+    <Table
+      headers={[t('rank'), t('supplier'), t('bidPrice'), t('evaluatedPrice'), t('totalScore')]}
+      testId="candidates"
+    >
+      {candidates.map((candidate) => (
+        <tr key={candidate.bidId} data-rank={candidate.rank}>
+          <td>
+            {candidate.rank}
+            {candidate.tieBrokenByLot ? ` (${t('tieBrokenByLot')})` : ''}
+          </td>
+          <td>{candidate.bidderName ?? '—'}</td>
+          <td>
+            <Money fen={candidate.price} />
+          </td>
+          <td>
+            <Money fen={candidate.evaluatedPrice} />
+          </td>
+          <td>{candidate.totalScore ?? '—'}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
 /** 我的报名's tender part (the page checks the bidder role): applications and sealed-bid receipts. */
 export function MyTenderBids() {
-  const { t } = useI18n();
-  const { data, error } = useLoad(async () => {
-    const page = await get<Page<MyTenderBid>>('/me/tender-bids?limit=1000');
-    const titles = await Promise.all(
-      page.items.map((item) =>
-        get<Tender>(`/tenders/${item.projectId}`).then(
-          (tender) => tender.title,
-          () => item.projectId,
-        ),
-      ),
-    );
-    return page.items.map((item, index) => ({ ...item, title: titles[index] }));
-  }, []);
   return (
-    <section aria-labelledby="my-tenders-heading">
-      <h2 id="my-tenders-heading">{t('myTenderBids')}</h2>
-      <ErrorMessage error={error} />
-      {!data && !error && <Loading />}
-      {data && data.length === 0 && <p>{t('none')}</p>}
-      {data && data.length > 0 && (
-        <Table headers={[t('tenderTitle'), t('status'), t('myTenderBid'), t('bidPrice')]} testId="my-tenders">
-          {data.map((item) => (
-            <tr key={item.projectId}>
-              <td>
-                <Link to={`/tenders/${item.projectId}`}>{item.title}</Link>
-              </td>
-              <td>{t(`reg.${item.registrationStatus}` as const)}</td>
-              <td>{item.bid ? t(item.bid.status === 'submitted' ? 'bidSealed' : 'bidWithdrawn') : '—'}</td>
-              <td>{item.opened ? <Money fen={item.opened.price} /> : '—'}</td>
-            </tr>
-          ))}
-        </Table>
-      )}
-    </section>
+    <MySealedBids
+      mySealed="/me/tender-bids"
+      base="/tenders"
+      terms={TENDER_TERMS}
+      heading="myTenderBids"
+      testId="my-tenders"
+    />
   );
 }

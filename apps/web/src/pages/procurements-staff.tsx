@@ -1,0 +1,331 @@
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { get, type Page, post } from '../api';
+import { useApp } from '../app-context';
+import { ErrorMessage, Link, Loading, Money, RequireRole, Table, Time, useLoad } from '../components';
+import { useI18n } from '../i18n';
+import { parseYuan } from '../money';
+import {
+  type Procurement,
+  ProcurementAmendments,
+  ProcurementFacts,
+  type ProcurementMethod,
+  ProcurementSchedule,
+  ProcurementStatusBadge,
+  type ProcurementStatus,
+  PROCUREMENT_METHODS,
+  WITH_DOCUMENTS_PERIOD,
+} from './procurements';
+import { AmendmentForm } from './project-parts';
+import { ReasonForm, Refusal } from './refusal';
+import { OpeningRecordSection } from './sealed-bids';
+import { SupplierRegistrations } from './supplier-registrations';
+import { parseDocuments } from './transfers-staff';
+
+export function StaffProcurementsPage() {
+  return (
+    <RequireRole roles={['staff']}>
+      <StaffProcurements />
+    </RequireRole>
+  );
+}
+
+function StaffProcurements() {
+  const { t } = useI18n();
+  const { data, error } = useLoad(() => get<Page<Procurement>>('/procurements?limit=100'), []);
+  return (
+    <section>
+      <h1>{t('staffProcurements')}</h1>
+      <ProcurementForm />
+      <h2>{t('procurements')}</h2>
+      <ErrorMessage error={error} />
+      {!data && !error && <Loading />}
+      {data && (
+        <Table
+          headers={[t('tenderTitle'), t('procurementMethod'), t('status'), t('budget')]}
+          testId="staff-procurements"
+        >
+          {data.items.map((procurement) => (
+            <tr key={procurement.id} data-procurement-id={procurement.id}>
+              <td>
+                <Link to={`/staff/procurements/${procurement.id}`}>{procurement.title}</Link>
+              </td>
+              <td>{t(`procurementMethod.${procurement.method}` as const)}</td>
+              <td>
+                <ProcurementStatusBadge status={procurement.status} />
+              </td>
+              <td>
+                <Money fen={procurement.budget} />
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </section>
+  );
+}
+
+/** Planning a procurement: the form asks for exactly the schedule the chosen method has. */
+function ProcurementForm() {
+  const { t } = useI18n();
+  const { navigate } = useApp();
+  const [method, setMethod] = useState<ProcurementMethod>('open_tender');
+  const [error, setError] = useState<unknown>(null);
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    // Only what the method has: the API refuses fields another method uses.
+    const optional = (name: string) => (text(name) ? { [name]: text(name) } : {});
+    const body = {
+      method,
+      title: text('title'),
+      purchaserName: text('purchaserName'),
+      purchaserOrgCode: text('purchaserOrgCode').toUpperCase(),
+      description: text('description'),
+      ...optional('supplierConditions'),
+      budget: parseYuan(text('budget')),
+      deposit: parseYuan(text('deposit') || '0'),
+      documents: parseDocuments(text('documents')),
+      ...optional('qualificationCallStartsOn'),
+      ...optional('qualificationCallEndsOn'),
+      ...optional('publicityStartsOn'),
+      ...optional('publicityEndsOn'),
+      ...optional('singleSourceSupplier'),
+      ...optional('singleSourceReasons'),
+      ...optional('documentsIssuedOn'),
+      ...optional('documentsAvailableUntil'),
+      ...optional('deadlineOn'),
+      ...optional('deadlineTime'),
+    };
+    try {
+      const created = await post<Procurement>('/procurements', body);
+      setError(null);
+      navigate(`/staff/procurements/${created.id}`);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  const field = (name: string, label: string, input: ReactNode) => (
+    <label key={name}>
+      {label}
+      {input}
+    </label>
+  );
+  const date = (name: string, label: string) =>
+    field(name, label, <input name={name} type="date" required />);
+  const singleSource = method === 'single_source';
+  return (
+    <details className="panel">
+      <summary>{t('newProcurement')}</summary>
+      <form onSubmit={onSubmit} className="grid-form" aria-label={t('newProcurement')}>
+        {field(
+          'method',
+          t('procurementMethod'),
+          <select
+            name="method"
+            value={method}
+            onChange={(event) => setMethod(event.target.value as ProcurementMethod)}
+          >
+            {PROCUREMENT_METHODS.map((value) => (
+              <option key={value} value={value}>
+                {t(`procurementMethod.${value}` as const)}
+              </option>
+            ))}
+          </select>,
+        )}
+        {field('title', t('tenderTitle'), <input name="title" required maxLength={200} />)}
+        {field('purchaserName', t('purchaser'), <input name="purchaserName" required maxLength={200} />)}
+        {field(
+          'purchaserOrgCode',
+          t('organizationCode'),
+          <input name="purchaserOrgCode" required minLength={18} maxLength={18} />,
+        )}
+        {field(
+          'description',
+          t('procurementDescription'),
+          <textarea name="description" required maxLength={5000} />,
+        )}
+        {field(
+          'supplierConditions',
+          t('supplierConditions'),
+          <textarea name="supplierConditions" maxLength={5000} />,
+        )}
+        {field(
+          'budget',
+          `${t('budget')} (${t('yuan')})`,
+          <input name="budget" inputMode="decimal" required />,
+        )}
+        {field('deposit', `${t('deposit')} (${t('yuan')})`, <input name="deposit" inputMode="decimal" />)}
+        {field('documents', t('documentsInput'), <textarea name="documents" />)}
+        {method === 'invited_tender' && date('qualificationCallStartsOn', t('qualificationCallStartsOn'))}
+        {method === 'invited_tender' && date('qualificationCallEndsOn', t('qualificationCallEndsOn'))}
+        {singleSource && date('publicityStartsOn', t('singleSourcePublicityStartsOn'))}
+        {singleSource && date('publicityEndsOn', t('singleSourcePublicityEndsOn'))}
+        {singleSource &&
+          field(
+            'singleSourceSupplier',
+            t('singleSourceSupplier'),
+            <input name="singleSourceSupplier" required maxLength={200} />,
+          )}
+        {singleSource &&
+          field(
+            'singleSourceReasons',
+            t('singleSourceReasons'),
+            <textarea name="singleSourceReasons" required maxLength={5000} />,
+          )}
+        {!singleSource && date('documentsIssuedOn', t('procurementDocumentsIssuedOn'))}
+        {WITH_DOCUMENTS_PERIOD.includes(method) &&
+          date('documentsAvailableUntil', t('documentsAvailableUntil'))}
+        {!singleSource && date('deadlineOn', t('responseDeadlineOn'))}
+        {!singleSource &&
+          field(
+            'deadlineTime',
+            t('responseDeadlineTime'),
+            <input name="deadlineTime" type="time" defaultValue="09:30" required />,
+          )}
+        <Refusal error={error} />
+        <div className="row">
+          <button type="submit">{t('create')}</button>
+        </div>
+      </form>
+    </details>
+  );
+}
+
+/** Staff end a procurement with a public reason while it is still running. */
+const ENDABLE: readonly ProcurementStatus[] = [
+  'planned',
+  'prior_publicity',
+  'announced',
+  'responding',
+  'opened',
+  'evaluating',
+  'report_delivered',
+  'suspended',
+];
+
+export function StaffProcurementPage({ id }: { id: string }) {
+  return (
+    <RequireRole roles={['staff']}>
+      <StaffProcurement id={id} />
+    </RequireRole>
+  );
+}
+
+function StaffProcurement({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { data: procurement, error, reload } = useLoad(() => get<Procurement>(`/procurements/${id}`), [id]);
+  const [actionError, setActionError] = useState<unknown>(null);
+  if (error) return <ErrorMessage error={error} />;
+  if (!procurement) return <Loading />;
+  const base = `/procurements/${procurement.id}`;
+  const act = async (path: string, body: unknown = {}) => {
+    try {
+      await post(path, body);
+      setActionError(null);
+      reload();
+    } catch (failure) {
+      setActionError(failure);
+    }
+  };
+  const { status, method } = procurement;
+  const button = (label: string, path: string, body?: unknown) => (
+    <p>
+      <button type="button" onClick={() => act(path, body)}>
+        {label}
+      </button>
+    </p>
+  );
+  return (
+    <article className="listing">
+      <h1>{procurement.title}</h1>
+      <p>
+        <ProcurementStatusBadge status={status} /> <span>{procurement.code}</span> ·{' '}
+        <span>{t(`procurementMethod.${method}` as const)}</span> ·{' '}
+        <Link to={`/procurements/${procurement.id}`}>{t('publicPage')}</Link>
+      </p>
+      {status === 'planned' &&
+        method !== 'single_source' &&
+        button(t('announceProcurement'), `${base}/announce`)}
+      {status === 'planned' &&
+        method === 'single_source' &&
+        button(t('publiciseSingleSource'), `${base}/publicise`)}
+      {status === 'prior_publicity' && button(t('concludePublicity'), `${base}/conclude-publicity`)}
+      <Refusal error={actionError} />
+      <p data-testid="procurement-counts">
+        {t('registrationsCount')}: {procurement.registrations ?? 0} · {t('qualifiedCount')}:{' '}
+        {procurement.qualifiedSuppliers ?? 0}
+      </p>
+      {(status === 'announced' || status === 'responding') && (
+        <AmendmentForm
+          path={`${base}/amendments`}
+          fields={{ affects: 'affectsResponses', laterDeadline: 'deadlineOn' }}
+          labels={{ affects: 'affectsResponses', laterDeadline: 'laterResponseDeadlineOn' }}
+          onSaved={reload}
+        />
+      )}
+      {method === 'invited_tender' && (
+        <InvitationDraw
+          procurement={procurement}
+          onDraw={(count) => act(`${base}/invitations/draw`, { count })}
+        />
+      )}
+      {status !== 'planned' && method !== 'single_source' && (
+        <SupplierRegistrations
+          base={base}
+          decidable={status === 'announced' || status === 'responding'}
+          invited={procurement.invitationDraw?.picks}
+          onChange={reload}
+        />
+      )}
+      {procurement.openedAt && <OpeningRecordSection base={base} />}
+      <ProcurementSchedule procurement={procurement} />
+      <ProcurementAmendments procurement={procurement} />
+      <ProcurementFacts procurement={procurement} />
+      {ENDABLE.includes(status) && (
+        <>
+          <ReasonForm label={t('failProcurement')} onSubmit={(reason) => act(`${base}/fail`, { reason })} />
+          <ReasonForm
+            label={t('terminateProcurement')}
+            onSubmit={(reason) => act(`${base}/terminate`, { reason })}
+          />
+        </>
+      )}
+    </article>
+  );
+}
+
+/** 邀请招标: at least 3 of the qualified suppliers, picked at random with a recorded seed. */
+function InvitationDraw({
+  procurement,
+  onDraw,
+}: {
+  procurement: Procurement;
+  onDraw: (count: number) => Promise<void>;
+}) {
+  const { t } = useI18n();
+  const draw = procurement.invitationDraw;
+  if (draw)
+    return (
+      <p data-testid="invitation-draw">
+        {t('invitedSuppliers')}: {draw.picks.length} · <Time iso={draw.drawnAt} seconds /> · {t('drawSeed')}:{' '}
+        <code className="hash">{draw.seed}</code>
+      </p>
+    );
+  if (procurement.status !== 'announced') return null;
+  return (
+    <form
+      aria-label={t('drawInvitations')}
+      onSubmit={(event) => {
+        event.preventDefault();
+        void onDraw(Number(new FormData(event.currentTarget).get('count')));
+      }}
+    >
+      <label>
+        {t('invitationCount')}
+        <input name="count" type="number" min={3} defaultValue={3} required />
+      </label>
+      <button type="submit">{t('drawInvitations')}</button>
+    </form>
+  );
+}

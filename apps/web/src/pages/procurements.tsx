@@ -1,0 +1,308 @@
+import { useState } from 'react';
+import { get, type Page } from '../api';
+import { ErrorMessage, Link, Loading, Money, Time, useLoad } from '../components';
+import { useI18n } from '../i18n';
+import { AmendmentsTable, DocumentsTable } from './project-parts';
+import { MySealedBids, OpeningRecordSection, type SealedBidTerms, SupplierBox } from './sealed-bids';
+
+/** The procurement API (apps/api/src/procurements), typed as these pages use it. */
+export const PROCUREMENT_METHODS = [
+  'open_tender',
+  'invited_tender',
+  'competitive_negotiation',
+  'competitive_consultation',
+  'request_for_quotation',
+  'single_source',
+  'framework_agreement',
+] as const;
+export type ProcurementMethod = (typeof PROCUREMENT_METHODS)[number];
+
+export const PROCUREMENT_STATUSES = [
+  'planned',
+  'prior_publicity',
+  'announced',
+  'responding',
+  'opened',
+  'evaluating',
+  'report_delivered',
+  'award_decided',
+  'awarded',
+  'contracted',
+  'closed',
+  'failed',
+  'suspended',
+  'terminated',
+] as const;
+export type ProcurementStatus = (typeof PROCUREMENT_STATUSES)[number];
+
+/** Methods whose documents are on offer for a minimum period (their last day is part of the schedule). */
+export const WITH_DOCUMENTS_PERIOD: readonly ProcurementMethod[] = [
+  'open_tender',
+  'invited_tender',
+  'competitive_consultation',
+];
+
+export interface ProcurementNotice {
+  id: string;
+  kind: 'amendment' | 'clarification';
+  text: string;
+  publishedOn: string;
+  deadlineBefore: string | null;
+  deadlineAfter: string | null;
+}
+
+export interface Procurement {
+  id: string;
+  code: string;
+  method: ProcurementMethod;
+  title: string;
+  purchaserName: string;
+  purchaserOrgCode: string;
+  description: string;
+  supplierConditions: string | null;
+  budget: number;
+  deposit: number;
+  documents: { name: string; sha256: string }[];
+  status: ProcurementStatus;
+  qualificationCallStartsOn: string | null;
+  qualificationCallEndsOn: string | null;
+  publicityStartsOn: string | null;
+  publicityEndsOn: string | null;
+  singleSourceSupplier: string | null;
+  singleSourceReasons: string | null;
+  documentsIssuedOn: string | null;
+  documentsAvailableUntil: string | null;
+  deadlineOn: string | null;
+  deadlineTime: string | null;
+  deadlineAt: string | null;
+  invitationsDrawnAt: string | null;
+  announcedOn: string | null;
+  publicisedOn: string | null;
+  openedAt: string | null;
+  failedReason: string | null;
+  terminationReason: string | null;
+  amendments: ProcurementNotice[];
+  /** Staff and supervisors only. */
+  registrations?: number;
+  qualifiedSuppliers?: number;
+  invitationDraw?: { count: number; picks: string[]; drawnAt: string; seed: string } | null;
+}
+
+export const PROCUREMENT_TERMS: SealedBidTerms = {
+  apply: 'procurementApply',
+  mine: 'myResponse',
+  seal: 'sealResponse',
+  replace: 'replaceResponse',
+  withdraw: 'withdrawResponse',
+  price: 'responsePrice',
+  file: 'responseFile',
+  sealed: 'responseSealed',
+  withdrawn: 'responseWithdrawn',
+};
+
+export function ProcurementStatusBadge({ status }: { status: ProcurementStatus }) {
+  const { t } = useI18n();
+  return (
+    <span className={`badge procurement-status-${status}`} data-status={status}>
+      {t(`procurementStatus.${status}` as const)}
+    </span>
+  );
+}
+
+export function ProcurementsPage() {
+  const { t } = useI18n();
+  const [method, setMethod] = useState('');
+  const { data, error } = useLoad(
+    () => get<Page<Procurement>>(`/procurements?limit=100${method ? `&method=${method}` : ''}`),
+    [method],
+  );
+  return (
+    <section>
+      <h1>{t('procurements')}</h1>
+      <label className="inline">
+        {t('procurementMethod')}{' '}
+        <select value={method} onChange={(event) => setMethod(event.target.value)}>
+          <option value="">{t('allMethods')}</option>
+          {PROCUREMENT_METHODS.map((value) => (
+            <option key={value} value={value}>
+              {t(`procurementMethod.${value}` as const)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <ErrorMessage error={error} />
+      {!data && !error && <Loading />}
+      {data && data.items.length === 0 && <p>{t('none')}</p>}
+      {data && data.items.length > 0 && (
+        <ul className="cards" aria-label={t('procurements')}>
+          {data.items.map((procurement) => (
+            <li key={procurement.id} className="card" data-procurement-id={procurement.id}>
+              <h2>
+                <Link to={`/procurements/${procurement.id}`}>{procurement.title}</Link>
+              </h2>
+              <ProcurementStatusBadge status={procurement.status} />
+              <dl className="facts">
+                <dt>{t('procurementMethod')}</dt>
+                <dd>{t(`procurementMethod.${procurement.method}` as const)}</dd>
+                <dt>{t('purchaser')}</dt>
+                <dd>{procurement.purchaserName}</dd>
+                <dt>{t('budget')}</dt>
+                <dd>
+                  <Money fen={procurement.budget} />
+                </dd>
+                <dt>{t('responseDeadline')}</dt>
+                <dd>{procurement.deadlineAt ? <Time iso={procurement.deadlineAt} /> : '—'}</dd>
+              </dl>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function ProcurementPage({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { data: procurement, error, reload } = useLoad(() => get<Procurement>(`/procurements/${id}`), [id]);
+  if (error) return <ErrorMessage error={error} />;
+  if (!procurement) return <Loading />;
+  const beforeDeadline = procurement.deadlineAt !== null && Date.now() < Date.parse(procurement.deadlineAt);
+  const open = (procurement.status === 'announced' || procurement.status === 'responding') && beforeDeadline;
+  return (
+    <article className="listing">
+      <h1>{procurement.title}</h1>
+      <p>
+        <ProcurementStatusBadge status={procurement.status} /> <span>{procurement.code}</span> ·{' '}
+        <span>{t(`procurementMethod.${procurement.method}` as const)}</span>
+      </p>
+      {procurement.terminationReason && (
+        <p className="notice" role="status">
+          {t('tenderTerminated')}: {procurement.terminationReason}
+        </p>
+      )}
+      {procurement.failedReason && (
+        <p className="notice" role="status" data-testid="procurement-failed">
+          {t('procurementFailed')}: {procurement.failedReason}
+        </p>
+      )}
+      <SupplierBox
+        paths={{
+          base: `/procurements/${procurement.id}`,
+          sealed: `/procurements/${procurement.id}/response`,
+          myRegistrations: '/me/procurement-registrations',
+          mySealed: '/me/procurement-responses',
+        }}
+        terms={PROCUREMENT_TERMS}
+        deposit={procurement.deposit}
+        open={open}
+        sealable={procurement.status === 'responding' && beforeDeadline}
+        onChange={reload}
+      />
+      {procurement.openedAt && <OpeningRecordSection base={`/procurements/${procurement.id}`} />}
+      <ProcurementFacts procurement={procurement} />
+      <ProcurementSchedule procurement={procurement} />
+      <ProcurementAmendments procurement={procurement} />
+    </article>
+  );
+}
+
+export function ProcurementFacts({ procurement }: { procurement: Procurement }) {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby="procurement-facts-heading">
+      <h2 id="procurement-facts-heading">{t('details')}</h2>
+      <dl className="facts">
+        <dt>{t('purchaser')}</dt>
+        <dd>
+          {procurement.purchaserName} <code>{procurement.purchaserOrgCode}</code>
+        </dd>
+        <dt>{t('procurementMethod')}</dt>
+        <dd>{t(`procurementMethod.${procurement.method}` as const)}</dd>
+        <dt>{t('procurementDescription')}</dt>
+        <dd style={{ whiteSpace: 'pre-wrap' }}>{procurement.description}</dd>
+        <dt>{t('budget')}</dt>
+        <dd>
+          <Money fen={procurement.budget} />
+        </dd>
+        <dt>{t('deposit')}</dt>
+        <dd>
+          <Money fen={procurement.deposit} />
+        </dd>
+        <dt>{t('supplierConditions')}</dt>
+        <dd style={{ whiteSpace: 'pre-wrap' }}>{procurement.supplierConditions || '—'}</dd>
+        {procurement.method === 'single_source' && (
+          <>
+            <dt>{t('singleSourceSupplier')}</dt>
+            <dd>{procurement.singleSourceSupplier ?? '—'}</dd>
+            <dt>{t('singleSourceReasons')}</dt>
+            <dd style={{ whiteSpace: 'pre-wrap' }}>{procurement.singleSourceReasons ?? '—'}</dd>
+          </>
+        )}
+      </dl>
+      <DocumentsTable documents={procurement.documents} />
+    </section>
+  );
+}
+
+/** The method's schedule: only the periods this method has. */
+export function ProcurementSchedule({ procurement }: { procurement: Procurement }) {
+  const { t } = useI18n();
+  const range = (from: string | null, to: string | null) =>
+    from || to ? `${from ?? '—'} – ${to ?? '—'}` : null;
+  const rows: [string, string | null][] = [
+    [t('announcedOn'), procurement.announcedOn],
+    [
+      t('qualificationCall'),
+      range(procurement.qualificationCallStartsOn, procurement.qualificationCallEndsOn),
+    ],
+    [t('singleSourcePublicity'), range(procurement.publicityStartsOn, procurement.publicityEndsOn)],
+    [t('procurementDocumentsIssuedOn'), procurement.documentsIssuedOn],
+    [t('documentsAvailableUntil'), procurement.documentsAvailableUntil],
+    [
+      t('responseDeadline'),
+      procurement.deadlineOn ? `${procurement.deadlineOn} ${procurement.deadlineTime ?? ''}`.trim() : null,
+    ],
+    [t('invitationsDrawnAt'), procurement.invitationsDrawnAt],
+  ];
+  return (
+    <section aria-labelledby="procurement-schedule-heading">
+      <h2 id="procurement-schedule-heading">{t('tenderSchedule')}</h2>
+      <dl className="facts" data-testid="procurement-schedule">
+        {rows
+          .filter(([, value]) => value)
+          .map(([label, value]) => (
+            <div key={label} className="fact">
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
+      </dl>
+    </section>
+  );
+}
+
+export function ProcurementAmendments({ procurement }: { procurement: Procurement }) {
+  return (
+    <AmendmentsTable
+      deadline="responseDeadline"
+      amendments={procurement.amendments.map((one) => ({
+        ...one,
+        before: one.deadlineBefore,
+        after: one.deadlineAfter,
+      }))}
+    />
+  );
+}
+
+/** 我的报名's procurement part: applications and sealed-response receipts. */
+export function MyProcurementResponses() {
+  return (
+    <MySealedBids
+      mySealed="/me/procurement-responses"
+      base="/procurements"
+      terms={PROCUREMENT_TERMS}
+      heading="myProcurementResponses"
+      testId="my-procurements"
+    />
+  );
+}

@@ -1,0 +1,359 @@
+import { type FormEvent, useState } from 'react';
+import { api, type DepositState, get, type Page, post, put } from '../api';
+import { hasRole, useApp } from '../app-context';
+import { DepositCell, ErrorMessage, Link, Loading, Money, Table, Time, useLoad } from '../components';
+import { type MessageKey, useI18n } from '../i18n';
+import { parseYuan } from '../money';
+
+/**
+ * What construction tenders and government procurement share (the API's sealed-bid and
+ * registration views are the same for both): a supplier's application, its sealed bid or
+ * response, and the opening record.
+ */
+export interface SupplierRegistration {
+  id: string;
+  projectId: string;
+  bidderId: string;
+  organizationCode: string;
+  status: 'pending' | 'qualified' | 'rejected';
+  bidderCode: string | null;
+  rejectReason: string | null;
+  depositReceivedAt: string | null;
+  depositState: DepositState | null;
+}
+
+export interface BidReceipt {
+  projectId: string;
+  bidId: string;
+  version: number;
+  status: 'submitted' | 'withdrawn';
+  submittedAt: string;
+  withdrawnAt: string | null;
+  sealSha256: string;
+}
+
+/** /me/tender-bids and /me/procurement-responses: the receipt, and the price once opened. */
+export interface OwnSealedBid {
+  projectId: string;
+  registrationStatus: SupplierRegistration['status'];
+  bid: BidReceipt | null;
+  opened: { price: number | null; valid: boolean; invalidReason: string | null } | null;
+}
+
+export interface OpeningRecord {
+  openedAt: string;
+  submittedCount: number;
+  validCount: number;
+  bids: {
+    bidderName: string;
+    price: number | null;
+    documents: { name: string; sha256: string }[];
+    submittedAt: string;
+    sealSha256: string;
+    valid: boolean;
+    invalidReason: string | null;
+  }[];
+}
+
+/** The SHA-256 of a file, computed in the browser: the file itself is never uploaded. */
+export async function sha256Of(file: File): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** 开标记录: every supplier and price, public once opened; `base` is /tenders/:id or /procurements/:id. */
+export function OpeningRecordSection({ base }: { base: string }) {
+  const { t } = useI18n();
+  const { data, error } = useLoad(() => get<OpeningRecord>(`${base}/opening-record`), [base]);
+  return (
+    <section aria-labelledby="opening-heading">
+      <h2 id="opening-heading">{t('openingRecord')}</h2>
+      <ErrorMessage error={error} />
+      {data && (
+        <>
+          <p>
+            {t('openedAt')}: <Time iso={data.openedAt} seconds /> · {t('validBids')}: {data.validCount} /{' '}
+            {data.submittedCount}
+          </p>
+          <Table headers={[t('supplier'), t('bidPrice'), t('validity')]} testId="opening-record">
+            {data.bids.map((bid) => (
+              <tr key={bid.sealSha256} data-valid={bid.valid}>
+                <td>{bid.bidderName}</td>
+                <td>
+                  <Money fen={bid.price} />
+                </td>
+                <td>{bid.valid ? t('validBid') : t('invalidBid')}</td>
+              </tr>
+            ))}
+          </Table>
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The words a page uses for its sealed offers (投标 for tenders, 响应 for procurement). */
+export interface SealedBidTerms {
+  apply: MessageKey;
+  mine: MessageKey;
+  seal: MessageKey;
+  replace: MessageKey;
+  withdraw: MessageKey;
+  price: MessageKey;
+  file: MessageKey;
+  sealed: MessageKey;
+  withdrawn: MessageKey;
+}
+
+export const TENDER_TERMS: SealedBidTerms = {
+  apply: 'tenderApply',
+  mine: 'myTenderBid',
+  seal: 'sealBid',
+  replace: 'replaceBid',
+  withdraw: 'withdrawBid',
+  price: 'bidPrice',
+  file: 'bidFile',
+  sealed: 'bidSealed',
+  withdrawn: 'bidWithdrawn',
+};
+
+/** Where one kind of project keeps a supplier's things. */
+export interface SupplierPaths {
+  /** /tenders/:id or /procurements/:id */
+  base: string;
+  /** PUT/DELETE here: /tenders/:id/bid or /procurements/:id/response */
+  sealed: string;
+  myRegistrations: string;
+  mySealed: string;
+}
+
+/**
+ * A supplier applies with its organisation's code; once qualified (and while `sealable`), it
+ * seals its bid or response here. `open`: the project takes applications now.
+ */
+export function SupplierBox({
+  paths,
+  terms,
+  deposit,
+  open,
+  sealable,
+  onChange,
+}: {
+  paths: SupplierPaths;
+  terms: SealedBidTerms;
+  deposit: number;
+  open: boolean;
+  sealable: boolean;
+  onChange: () => void;
+}) {
+  const { t } = useI18n();
+  const { session } = useApp();
+  const isBidder = hasRole(session, 'bidder');
+  const projectId = paths.base.split('/').pop();
+  const { data: mine, reload } = useLoad(
+    () =>
+      isBidder
+        ? Promise.all([
+            get<Page<SupplierRegistration>>(`${paths.myRegistrations}?limit=1000`),
+            get<Page<OwnSealedBid>>(`${paths.mySealed}?limit=1000`),
+          ]).then(([registrations, bids]) => ({
+            registration: registrations.items.find((item) => item.projectId === projectId),
+            bid: bids.items.find((item) => item.projectId === projectId),
+          }))
+        : Promise.resolve(undefined),
+    [isBidder, paths.base],
+  );
+  const [error, setError] = useState<unknown>(null);
+  if (!session)
+    return open ? (
+      <p>
+        <Link to={`/login?next=${paths.base}`}>{t('signInToApply')}</Link>
+      </p>
+    ) : null;
+  if (!isBidder || !mine) return null;
+  const { registration, bid } = mine;
+  if (!registration) {
+    if (!open) return null;
+    const apply = async (event: FormEvent<HTMLFormElement>) => {
+      event.preventDefault();
+      const organizationCode = String(new FormData(event.currentTarget).get('organizationCode') ?? '')
+        .trim()
+        .toUpperCase();
+      try {
+        await post(`${paths.base}/registrations`, { organizationCode });
+        setError(null);
+        reload();
+      } catch (failure) {
+        setError(failure);
+      }
+    };
+    return (
+      <form onSubmit={apply} className="panel" aria-label={t(terms.apply)}>
+        <p>
+          {t('deposit')} <Money fen={deposit} />
+        </p>
+        <label>
+          {t('organizationCode')}
+          <input name="organizationCode" required minLength={18} maxLength={18} autoComplete="off" />
+        </label>
+        <button type="submit">{t(terms.apply)}</button>
+        <ErrorMessage error={error} />
+      </form>
+    );
+  }
+  return (
+    <section className="panel" aria-labelledby="my-sealed-heading">
+      <h2 id="my-sealed-heading">{t(terms.mine)}</h2>
+      <p data-testid="my-registration" data-status={registration.status}>
+        {t(`reg.${registration.status}` as const)}
+        {registration.rejectReason ? ` · ${registration.rejectReason}` : ''} ·{' '}
+        <DepositCell state={registration.depositState} receivedAt={registration.depositReceivedAt} />
+      </p>
+      {bid?.bid && (
+        <p data-testid="bid-receipt" data-status={bid.bid.status}>
+          {t(bid.bid.status === 'submitted' ? terms.sealed : terms.withdrawn)} · {t('bidVersion')}{' '}
+          {bid.bid.version} · <Time iso={bid.bid.submittedAt} seconds />
+          <br />
+          {t('sealSha256')}: <code className="hash">{bid.bid.sealSha256}</code>
+        </p>
+      )}
+      {bid?.opened && (
+        <p data-testid="my-opened-price">
+          {t(terms.price)}: <Money fen={bid.opened.price} />
+        </p>
+      )}
+      {registration.status === 'qualified' && sealable && (
+        <SealedBidForm
+          path={paths.sealed}
+          terms={terms}
+          hasBid={bid?.bid?.status === 'submitted'}
+          onDone={() => {
+            reload();
+            onChange();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+/** The price in 元 and the file; only the file's SHA-256 leaves the browser, sealed with the price. */
+function SealedBidForm({
+  path,
+  terms,
+  hasBid,
+  onDone,
+}: {
+  path: string;
+  terms: SealedBidTerms;
+  hasBid: boolean;
+  onDone: () => void;
+}) {
+  const { t } = useI18n();
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const price = parseYuan(String(form.get('price') ?? ''));
+    const file = form.get('bidFile');
+    setBusy(true);
+    try {
+      const documents =
+        file instanceof File && file.size > 0 ? [{ name: file.name, sha256: await sha256Of(file) }] : [];
+      await put(path, { price, documents });
+      setError(null);
+      (event.target as HTMLFormElement).reset();
+      onDone();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const withdraw = async () => {
+    try {
+      await api('DELETE', path);
+      setError(null);
+      onDone();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <form onSubmit={submit} aria-label={t(terms.seal)}>
+      <p>{t('sealedExplain')}</p>
+      <label>
+        {t(terms.price)} ({t('yuan')})
+        <input name="price" inputMode="decimal" required autoComplete="off" />
+      </label>
+      <label>
+        {t(terms.file)}
+        <input name="bidFile" type="file" />
+      </label>
+      <div className="row">
+        <button type="submit" disabled={busy}>
+          {hasBid ? t(terms.replace) : t(terms.seal)}
+        </button>
+        {hasBid && (
+          <button type="button" className="secondary" onClick={withdraw}>
+            {t(terms.withdraw)}
+          </button>
+        )}
+      </div>
+      <ErrorMessage error={error} />
+    </form>
+  );
+}
+
+/** 我的报名's part for one kind of project: applications, receipts and the opened price. */
+export function MySealedBids({
+  mySealed,
+  base,
+  terms,
+  heading,
+  testId,
+}: {
+  mySealed: string;
+  /** /tenders or /procurements: where each project's page (and title) is. */
+  base: string;
+  terms: SealedBidTerms;
+  heading: MessageKey;
+  testId: string;
+}) {
+  const { t } = useI18n();
+  const { data, error } = useLoad(async () => {
+    const page = await get<Page<OwnSealedBid>>(`${mySealed}?limit=1000`);
+    const titles = await Promise.all(
+      page.items.map((item) =>
+        get<{ title: string }>(`${base}/${item.projectId}`).then(
+          (project) => project.title,
+          () => item.projectId,
+        ),
+      ),
+    );
+    return page.items.map((item, index) => ({ ...item, title: titles[index] }));
+  }, [mySealed, base]);
+  return (
+    <section aria-labelledby={`${testId}-heading`}>
+      <h2 id={`${testId}-heading`}>{t(heading)}</h2>
+      <ErrorMessage error={error} />
+      {!data && !error && <Loading />}
+      {data && data.length === 0 && <p>{t('none')}</p>}
+      {data && data.length > 0 && (
+        <Table headers={[t('tenderTitle'), t('status'), t(terms.mine), t(terms.price)]} testId={testId}>
+          {data.map((item) => (
+            <tr key={item.projectId}>
+              <td>
+                <Link to={`${base}/${item.projectId}`}>{item.title}</Link>
+              </td>
+              <td>{t(`reg.${item.registrationStatus}` as const)}</td>
+              <td>{item.bid ? t(item.bid.status === 'submitted' ? terms.sealed : terms.withdrawn) : '—'}</td>
+              <td>{item.opened ? <Money fen={item.opened.price} /> : '—'}</td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,89 @@
+import { useState } from 'react';
+import { get, type Page, post } from '../api';
+import { DepositCell, ErrorMessage, Table, useLoad } from '../components';
+import { useI18n } from '../i18n';
+import type { SupplierRegistration } from './sealed-bids';
+
+/** Staff qualify (deposit received) or reject each application while `decidable`. */
+export function SupplierRegistrations({
+  base,
+  decidable,
+  invited,
+  onChange,
+}: {
+  /** /tenders/:id or /procurements/:id */
+  base: string;
+  decidable: boolean;
+  /** An invited tender's picks (bidder ids): marked in the list. */
+  invited?: string[];
+  onChange: () => void;
+}) {
+  const { t } = useI18n();
+  const { data, error, reload } = useLoad(
+    () => get<Page<SupplierRegistration>>(`${base}/registrations?limit=200`),
+    [base],
+  );
+  const [actionError, setActionError] = useState<unknown>(null);
+  const decide = async (registrationId: string, action: 'qualify' | 'reject') => {
+    try {
+      await post(
+        `${base}/registrations/${registrationId}/${action}`,
+        action === 'qualify' ? { depositReceived: true } : { reason: t('rejectDefaultReason') },
+      );
+      setActionError(null);
+      reload();
+      onChange();
+    } catch (failure) {
+      setActionError(failure);
+    }
+  };
+  return (
+    <section aria-labelledby="supplier-registrations-heading">
+      <h2 id="supplier-registrations-heading">{t('suppliers')}</h2>
+      <ErrorMessage error={error ?? actionError} />
+      {data && data.items.length === 0 && <p>{t('none')}</p>}
+      {data && data.items.length > 0 && (
+        <Table
+          headers={[t('organizationCode'), t('status'), t('bidderCode'), t('deposit'), t('actions')]}
+          testId="supplier-registrations"
+        >
+          {data.items.map((registration) => (
+            <tr
+              key={registration.id}
+              data-registration-id={registration.id}
+              data-status={registration.status}
+            >
+              <td>
+                <code>{registration.organizationCode}</code>
+              </td>
+              <td>
+                {t(`reg.${registration.status}` as const)}
+                {invited?.includes(registration.bidderId) ? ` · ${t('invited')}` : ''}
+              </td>
+              <td>{registration.bidderCode ?? '—'}</td>
+              <td>
+                <DepositCell state={registration.depositState} receivedAt={registration.depositReceivedAt} />
+              </td>
+              <td>
+                {registration.status === 'pending' && decidable && (
+                  <>
+                    <button type="button" onClick={() => decide(registration.id, 'qualify')}>
+                      {t('qualifyWithDeposit')}
+                    </button>{' '}
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => decide(registration.id, 'reject')}
+                    >
+                      {t('reject')}
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
+      )}
+    </section>
+  );
+}
