@@ -144,7 +144,7 @@ export class AwardDto {
   reason?: string;
 }
 
-export class ContractDto {
+export class AwardContractDto {
   @ApiProperty({ example: '2026-12-20', description: 'the day signed: ≤ 30 days after the award notice' })
   @CalendarDate()
   signedOn!: string;

@@ -6,7 +6,7 @@ import { UuidPipe } from '../common.dto.js';
 import {
   AwardDecisionDto,
   BidRejectionDto,
-  ContractDto,
+  AwardContractDto,
   EvaluatedPricesDto,
   EvaluationReportDto,
   ProcurementCommitteeDrawDto,
@@ -145,7 +145,11 @@ export class ProcurementEvaluationController {
     summary:
       "the contract (≤ 30 days after the notice) → contracted with the deal; the winner's deposit due in 5 business days",
   })
-  contract(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: ContractDto) {
+  contract(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: AwardContractDto,
+  ) {
     return this.evaluation.recordContract(staff, id, {
       signedOn: body.signedOn,
       contractSha256: body.contractSha256,

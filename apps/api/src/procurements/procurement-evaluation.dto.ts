@@ -5,7 +5,7 @@ import { CommitteeDrawDto } from '../evaluation.dto.js';
 export {
   AwardDto as AwardDecisionDto,
   BidRejectionDto,
-  ContractDto,
+  AwardContractDto,
   EvaluatedPricesDto,
   EvaluationReportDto,
 } from '../evaluation.dto.js';

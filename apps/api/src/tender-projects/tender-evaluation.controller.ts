@@ -9,7 +9,7 @@ import {
   BidRejectionDto,
   CandidatePublicityDto,
   CommitteeDrawDto,
-  ContractDto,
+  AwardContractDto,
   EvaluatedPricesDto,
   EvaluationReportDto,
   MemberScoresDto,
@@ -147,7 +147,11 @@ export class TenderEvaluationController {
   @ApiOperation({
     summary: 'the contract (≤ 30 days after the award) → contracted, the deal, deposits due in 5 days',
   })
-  contract(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: ContractDto) {
+  contract(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: AwardContractDto,
+  ) {
     return this.evaluation.recordContract(staff, id, {
       signedOn: body.signedOn,
       contractSha256: body.contractSha256,

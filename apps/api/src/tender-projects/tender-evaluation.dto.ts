@@ -21,7 +21,7 @@ export {
   BidRejectionDto,
   CommitteeDrawDto,
   CommitteeNeedDto,
-  ContractDto,
+  AwardContractDto,
   EvaluatedPriceDto,
   EvaluatedPricesDto,
   EvaluationReportDto,
