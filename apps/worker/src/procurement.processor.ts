@@ -73,18 +73,10 @@ export class ProcurementProcessor extends TimedLineProcessor {
 
   private async sweep() {
     const due = await this.procurement.dueWork();
-    // One project's failure (a tampered key, say) must not hold up every project after it.
-    const each = async (ids: string[], step: (id: string) => Promise<unknown>) => {
-      for (const projectId of ids)
-        await step(projectId).catch((error) =>
-          this.logger.error(
-            { err: error, projectId },
-            'procurement step failed in the sweep; retried next sweep',
-          ),
-        );
-    };
-    await each(due.documentsDue, (projectId) => this.issueDocuments(projectId));
-    await each(due.openingDue, (projectId) => this.openResponses(projectId, PROCUREMENT_SWEEPER_ID));
+    await this.eachProject(due.documentsDue, (projectId) => this.issueDocuments(projectId));
+    await this.eachProject(due.openingDue, (projectId) =>
+      this.openResponses(projectId, PROCUREMENT_SWEEPER_ID),
+    );
     const contractsOverdue = await this.contracts.flagOverdueContracts();
     return { documentsDue: due.documentsDue.length, openingDue: due.openingDue.length, contractsOverdue };
   }

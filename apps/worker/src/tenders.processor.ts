@@ -72,15 +72,8 @@ export class TendersProcessor extends TimedLineProcessor {
 
   private async sweep() {
     const due = await this.tenders.dueWork();
-    // One tender's failure (a tampered key, say) must not hold up every tender after it.
-    const each = async (ids: string[], step: (id: string) => Promise<unknown>) => {
-      for (const projectId of ids)
-        await step(projectId).catch((error) =>
-          this.logger.error({ err: error, projectId }, 'tender step failed in the sweep; retried next sweep'),
-        );
-    };
-    await each(due.biddingDue, (projectId) => this.openBidding(projectId));
-    await each(due.openingDue, (projectId) => this.openBids(projectId, TENDER_SWEEPER_ID));
+    await this.eachProject(due.biddingDue, (projectId) => this.openBidding(projectId));
+    await this.eachProject(due.openingDue, (projectId) => this.openBids(projectId, TENDER_SWEEPER_ID));
     const contractsOverdue = await this.contracts.flagOverdueContracts();
     return { biddingDue: due.biddingDue.length, openingDue: due.openingDue.length, contractsOverdue };
   }

@@ -47,6 +47,20 @@ export abstract class TimedLineProcessor implements OnApplicationBootstrap, OnMo
   /** Adds every pending step from PostgreSQL (TimedSteps.rebuild); returns how many subjects it read. */
   protected abstract rebuildPendingJobs(): Promise<number>;
 
+  /**
+   * A sweep's step for each project in turn: one project's failure (a tampered key, say) is
+   * logged and retried next sweep, and does not hold up the projects after it.
+   */
+  protected async eachProject(projectIds: string[], step: (projectId: string) => Promise<unknown>) {
+    for (const projectId of projectIds)
+      await step(projectId).catch((error) =>
+        this.logger.error(
+          { err: error, projectId },
+          `${this.line.label} step failed in the sweep; retried next sweep`,
+        ),
+      );
+  }
+
   async onApplicationBootstrap() {
     const rebuilt = await this.rebuildPendingJobs();
     await this.ensureSweeper();

@@ -1,5 +1,4 @@
-import type { RegistrationEntity, TenderNotice, TenderProjectEntity } from '@ggzy/persistence';
-import type { DepositState } from '@ggzy/domain';
+import type { TenderNotice, TenderProjectEntity } from '@ggzy/persistence';
 import { tenderDeadlines } from '@ggzy/domain';
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
@@ -74,24 +73,5 @@ export function toStaffTender(
     createdAt: project.createdAt.toISOString(),
     registrations: counts.registrations,
     qualifiedSuppliers: counts.qualified,
-  };
-}
-
-/** A supplier's registration as staff and the supplier see it. */
-export function toTenderRegistrationView(
-  registration: RegistrationEntity & { depositState?: DepositState | null },
-) {
-  return {
-    id: registration.id,
-    projectId: registration.hostId,
-    bidderId: registration.bidderId,
-    organizationCode: registration.organizationCode,
-    status: registration.status,
-    bidderCode: registration.bidderCode,
-    rejectReason: registration.rejectReason,
-    depositReceivedAt: registration.depositReceivedAt?.toISOString() ?? null,
-    depositState: registration.depositState ?? null,
-    decidedAt: registration.decidedAt?.toISOString() ?? null,
-    createdAt: registration.createdAt.toISOString(),
   };
 }

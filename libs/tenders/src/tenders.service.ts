@@ -30,16 +30,17 @@ import {
   TenderProjectsRepository,
 } from '@ggzy/persistence';
 import { TenderScheduler } from '@ggzy/queues';
-import { RegistrationsService } from '@ggzy/registrations';
+import { RegistrationsService, toSupplierRegistrationView } from '@ggzy/registrations';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { DepositsService } from '@ggzy/deposits';
-import { type BidContent, type OpeningRecord, SealedBidsService } from '@ggzy/sealed-bids';
 import {
-  toNoticeView,
-  toPublicTender,
-  toStaffTender,
-  toTenderRegistrationView,
-} from './tender-project.views.js';
+  type BidContent,
+  SealedBidsService,
+  toOwnBidStatus,
+  toPublicOpeningRecord,
+  toSealedBidReceipt,
+} from '@ggzy/sealed-bids';
+import { toNoticeView, toPublicTender, toStaffTender } from './tender-project.views.js';
 
 /** A tender's registrations, deposits and sealed bids are keyed by its id under this host type. */
 export const TENDER_HOST_TYPE = 'tender_project' as const;
@@ -449,7 +450,7 @@ export class TendersService {
   async registrationsOf(projectId: string, page: { limit: number; offset: number }) {
     await this.mustFind(projectId);
     const { items, total } = await this.registrations.list(tenderHost(projectId), page.limit, page.offset);
-    return { items: items.map(toTenderRegistrationView), total };
+    return { items: items.map(toSupplierRegistrationView), total };
   }
 
   async myRegistrations(bidder: AuthUser, page: { limit: number; offset: number }) {
@@ -459,7 +460,7 @@ export class TendersService {
       page.limit,
       page.offset,
     );
-    return { items: items.map(toTenderRegistrationView), total };
+    return { items: items.map(toSupplierRegistrationView), total };
   }
 
   private requireBeforeDeadline(project: TenderProjectEntity, now: Date, what: string) {
@@ -481,7 +482,7 @@ export class TendersService {
   async submitBid(bidder: AuthUser, projectId: string, content: BidContent) {
     return this.dataSource.transaction(async (manager) => {
       const { project, now } = await this.lockForBidding(manager, bidder, projectId);
-      return toBidReceipt(
+      return toSealedBidReceipt(
         projectId,
         await this.sealedBids.submit(manager, tenderHost(project.id), bidder.id, content, now),
       );
@@ -492,7 +493,7 @@ export class TendersService {
   async withdrawBid(bidder: AuthUser, projectId: string) {
     return this.dataSource.transaction(async (manager) => {
       const { project, now } = await this.lockForBidding(manager, bidder, projectId);
-      return toBidReceipt(
+      return toSealedBidReceipt(
         projectId,
         await this.sealedBids.withdraw(manager, tenderHost(project.id), bidder.id, now),
       );
@@ -514,15 +515,7 @@ export class TendersService {
           this.sealedBids.mine(null, host, bidder.id),
           this.sealedBids.opening(null, host),
         ]);
-        const opened = opening?.bids.find((bid) => bid.bidderId === bidder.id) ?? null;
-        return {
-          projectId: registration.hostId,
-          registrationStatus: registration.status,
-          bid: own ? toBidReceipt(registration.hostId, own) : null,
-          opened: opened
-            ? { price: opened.price, valid: opened.valid, invalidReason: opened.invalidReason }
-            : null,
-        };
+        return toOwnBidStatus(registration.hostId, registration.status, own, opening, bidder.id);
       }),
     );
     return { items: bids, total };
@@ -593,7 +586,7 @@ export class TendersService {
       throw new DomainError('SEALED_UNTIL_OPENING', 'the bids are opened at the deadline', {
         opensAt: project.bidDeadlineAt.toISOString(),
       });
-    return toPublicOpening(record);
+    return toPublicOpeningRecord(record);
   }
 
   /** The project locked for a bid step: bidding, before the deadline, the bidder qualified. */
@@ -755,44 +748,3 @@ function termsOf(project: TenderProjectEntity): TenderProjectInput {
 
 /** Fewer than 3 valid bids at the opening: 流标 (招标投标法 第28条). */
 export const TOO_FEW_BIDS_REASON = `有效投标人少于${MIN_BIDS}个,依法重新招标`;
-
-/** What a supplier is shown of its own bid: proof of what was stored (the seal's SHA-256). */
-function toBidReceipt(
-  projectId: string,
-  own: {
-    id: string;
-    version: number;
-    status: string;
-    submittedAt: Date;
-    receipt: string;
-    withdrawnAt?: Date;
-  },
-) {
-  return {
-    projectId,
-    bidId: own.id,
-    version: own.version,
-    status: own.status,
-    submittedAt: own.submittedAt.toISOString(),
-    withdrawnAt: own.withdrawnAt?.toISOString() ?? null,
-    sealSha256: own.receipt,
-  };
-}
-
-/** The opening record as the public reads it: each bidder by name, its price and documents. */
-function toPublicOpening(record: OpeningRecord) {
-  return {
-    openedAt: record.openedAt.toISOString(),
-    submittedCount: record.submittedCount,
-    validCount: record.validCount,
-    bids: record.bids.map((bid) => ({
-      bidderName: bid.bidderName,
-      price: bid.price,
-      documents: bid.documents,
-      submittedAt: bid.submittedAt,
-      sealSha256: bid.receipt,
-      valid: bid.valid,
-      invalidReason: bid.invalidReason,
-    })),
-  };
-}
