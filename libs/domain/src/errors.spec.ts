@@ -141,6 +141,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   // a procurement's evaluation
   ['COMMITTEE_NOT_REQUIRED', 422],
   ['PROCUREMENT_BID_NOT_FOUND', 404],
+  ['PROCUREMENT_RESULT_NOT_ANNOUNCED', 404],
   // transport limits
   ['PAYLOAD_TOO_LARGE', 413],
   ['IMPORT_TOO_LARGE', 413],

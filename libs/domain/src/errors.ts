@@ -143,6 +143,8 @@ export const ERROR_STATUS = {
   FEE_SCHEDULE_INVALID: 400,
   FEE_SCHEDULE_MISSING: 422,
   FEE_NOT_IN_SCHEDULE: 422,
+  // A procurement's public result (成交结果公告): none before it is announced.
+  PROCUREMENT_RESULT_NOT_ANNOUNCED: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

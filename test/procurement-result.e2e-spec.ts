@@ -1,0 +1,160 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
+import { unifiedSocialCreditCheckCharacter } from '../libs/domain/src/organization-code.js';
+import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
+import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
+import { expectError, queryRows } from './support/checks.js';
+import { centreDays } from './support/transfers.js';
+
+const orgCode = () => {
+  const body = `91360100${randomBytes(5)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/[IOSVZ]/g, '1')}`.slice(0, 17);
+  return body + unifiedSocialCreditCheckCharacter(body);
+};
+const REPORT_SHA = 'a'.repeat(64);
+const CONTRACT_SHA = 'b'.repeat(64);
+const MISSING = '00000000-0000-4000-8000-000000000000';
+const PRICES = [300_000_000, 310_000_000, 320_000_000];
+
+/**
+ * GET /api/procurements/:id/result, the public 成交结果公告: refused (PROCUREMENT_RESULT_NOT_ANNOUNCED)
+ * while responding, opened, evaluating and after the purchaser's decision — nothing of a price in
+ * the refusal — then, for anyone, the winner, its price and the notice; the contract once signed.
+ */
+describe('a procurement’s public result (成交结果公告)', () => {
+  let platform: TestPlatform;
+  let api: RunningHttpApp;
+  let staff: TestUser;
+  let suppliers: TestUser[];
+  let today: string;
+  let ownerDb: string;
+
+  const post = (path: string, body: object = {}, user: TestUser = staff) =>
+    request(api.url).post(path).auth(user.token, { type: 'bearer' }).send(body);
+  const anonymous = (path: string) => request(api.url).get(path);
+  const statusOf = async (id: string) =>
+    (await anonymous(`/api/procurements/${id}`).expect(200)).body.status as string;
+  const businessDaysAfter = async (from: string, businessDays: number) =>
+    (await request(api.url).get('/api/calendar/deadline').query({ from, businessDays }).expect(200)).body
+      .date as string;
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    api = platform.api;
+    ownerDb = platform.env.config.DATABASE_OWNER_URL!;
+    ({ today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
+    staff = await createOperator(platform.env.config, api.url, 'staff');
+    suppliers = await Promise.all(PRICES.map(() => registerBidder(api.url)));
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  it('is public only from the result notice on: the winner, its price, the notice and then the contract', async () => {
+    const created = await post('/api/procurements', {
+      method: 'competitive_negotiation',
+      title: '东湖区办公家具采购',
+      purchaserName: '南昌市东湖区机关事务局',
+      purchaserOrgCode: orgCode(),
+      description: '办公桌椅一批',
+      budget: 400_000_000,
+      deposit: 5_000_000,
+      documents: [],
+      documentsIssuedOn: today,
+      deadlineOn: await businessDaysAfter(today, 3),
+    }).expect(201);
+    const id = created.body.id as string;
+    const path = `/api/procurements/${id}/result`;
+    // Planned: the project itself is not public; an unknown or malformed id is refused as such.
+    expectError(await anonymous(path), 404, 'LISTING_NOT_FOUND');
+    expectError(await anonymous(`/api/procurements/${MISSING}/result`), 404, 'LISTING_NOT_FOUND');
+    expectError(await anonymous('/api/procurements/not-an-id/result'), 400, 'INVALID_ID');
+
+    await post(`/api/procurements/${id}/announce`).expect(200);
+    const bidIds: string[] = [];
+    for (const [index, supplier] of suppliers.entries()) {
+      const applied = await post(
+        `/api/procurements/${id}/registrations`,
+        { organizationCode: orgCode() },
+        supplier,
+      ).expect(201);
+      await post(`/api/procurements/${id}/registrations/${applied.body.id}/qualify`, {
+        depositReceived: true,
+      }).expect(200);
+      const receipt = await request(api.url)
+        .put(`/api/procurements/${id}/response`)
+        .auth(supplier.token, { type: 'bearer' })
+        .send({ price: PRICES[index], documents: [] })
+        .expect(200);
+      bidIds.push(receipt.body.bidId);
+    }
+    const sealed = await anonymous(path);
+    expectError(sealed, 404, 'PROCUREMENT_RESULT_NOT_ANNOUNCED');
+    for (const price of PRICES) expect(sealed.text).not.toContain(String(price));
+
+    const kind = `s${randomBytes(4).toString('hex')}`;
+    for (let index = 0; index < 3; index += 1)
+      await post('/api/experts', {
+        name: `专家${index}`,
+        employerName: '某研究院',
+        employerOrgCode: orgCode(),
+        specialties: [kind],
+      }).expect(201);
+    await queryRows(
+      ownerDb,
+      `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    await waitFor(async () => (await statusOf(id)) === 'opened' || undefined, 15_000, 'opened');
+    expectError(await anonymous(path), 404, 'PROCUREMENT_RESULT_NOT_ANNOUNCED');
+
+    const base = `/api/procurements/${id}`;
+    await post(`${base}/committee/draw`, { needs: [{ specialty: kind, count: 3 }] }).expect(201);
+    await post(`${base}/start-evaluation`).expect(200);
+    await post(`${base}/evaluation/report`, { reportSha256: REPORT_SHA }).expect(200);
+    await post(`${base}/report/deliver`).expect(200);
+    await post(`${base}/award-decision`, { bidId: bidIds[0] }).expect(200);
+    expect(await statusOf(id)).toBe('award_decided');
+    // Decided is not announced: the purchaser's choice stays unpublished until the notice.
+    expectError(await anonymous(path), 404, 'PROCUREMENT_RESULT_NOT_ANNOUNCED');
+
+    await post(`${base}/result`).expect(200);
+    const [winner] = await queryRows<{ name: string }>(
+      ownerDb,
+      `SELECT display_name AS name FROM users WHERE id = $1`,
+      [suppliers[0].id],
+    );
+    const announced = await anonymous(path).expect(200);
+    expect(announced.body).toEqual({
+      projectId: id,
+      award: {
+        bidId: bidIds[0],
+        supplierName: winner.name,
+        price: PRICES[0],
+        reason: null,
+        decidedOn: today,
+        noticeOn: today,
+        contractDueOn: addCalendarDays(today, 30),
+      },
+      contract: null,
+    });
+    expect(announced.text).not.toContain(REPORT_SHA);
+
+    await post(`${base}/contract`, { signedOn: today, contractSha256: CONTRACT_SHA }).expect(200);
+    expect((await anonymous(path).expect(200)).body).toMatchObject({
+      award: { bidId: bidIds[0], price: PRICES[0] },
+      contract: { signedOn: today, contractSha256: CONTRACT_SHA },
+    });
+  });
+
+  it('is listed in the OpenAPI document without a bearer requirement of its own', async () => {
+    const document = (await request(api.url).get('/docs-json').expect(200)).body;
+    const operation = document.paths['/api/procurements/{id}/result']?.get;
+    expect(operation).toBeDefined();
+    expect(operation.security ?? []).toEqual([]);
+  });
+});
