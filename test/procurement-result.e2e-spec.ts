@@ -1,19 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
-import { unifiedSocialCreditCheckCharacter } from '../libs/domain/src/organization-code.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
+import { randomOrgCode } from './support/organization-codes.js';
 import { expectError, queryRows } from './support/checks.js';
 import { centreDays } from './support/transfers.js';
 
-const orgCode = () => {
-  const body = `91360100${randomBytes(5)
-    .toString('hex')
-    .toUpperCase()
-    .replace(/[IOSVZ]/g, '1')}`.slice(0, 17);
-  return body + unifiedSocialCreditCheckCharacter(body);
-};
 const REPORT_SHA = 'a'.repeat(64);
 const CONTRACT_SHA = 'b'.repeat(64);
 const MISSING = '00000000-0000-4000-8000-000000000000';
@@ -59,7 +52,7 @@ describe('a procurement’s public result (成交结果公告)', () => {
       method: 'competitive_negotiation',
       title: '东湖区办公家具采购',
       purchaserName: '南昌市东湖区机关事务局',
-      purchaserOrgCode: orgCode(),
+      purchaserOrgCode: randomOrgCode(),
       description: '办公桌椅一批',
       budget: 400_000_000,
       deposit: 5_000_000,
@@ -79,7 +72,7 @@ describe('a procurement’s public result (成交结果公告)', () => {
     for (const [index, supplier] of suppliers.entries()) {
       const applied = await post(
         `/api/procurements/${id}/registrations`,
-        { organizationCode: orgCode() },
+        { organizationCode: randomOrgCode() },
         supplier,
       ).expect(201);
       await post(`/api/procurements/${id}/registrations/${applied.body.id}/qualify`, {
@@ -101,7 +94,7 @@ describe('a procurement’s public result (成交结果公告)', () => {
       await post('/api/experts', {
         name: `专家${index}`,
         employerName: '某研究院',
-        employerOrgCode: orgCode(),
+        employerOrgCode: randomOrgCode(),
         specialties: [kind],
       }).expect(201);
     await queryRows(

@@ -109,6 +109,8 @@ export interface BrowserSuite {
   sql(text: string, values?: unknown[]): Promise<pg.QueryResult>;
   /** Today's date (YYYY-MM-DD) in the centre's time zone, as the platform counts days. */
   today(): Promise<string>;
+  /** The names the pages show for these users (opening records, rankings, results). */
+  displayNames(users: TestUser[]): Promise<(user: TestUser) => string>;
 }
 
 /**
@@ -179,6 +181,13 @@ export function browserSuite(overrides: Partial<AppConfig> = {}): BrowserSuite {
         this.config.CENTRE_TZ,
       ]);
       return rows[0].today as string;
+    },
+    async displayNames(users) {
+      const { rows } = await this.sql(`SELECT id, display_name FROM users WHERE id = ANY($1)`, [
+        users.map((user) => user.id),
+      ]);
+      const names = new Map(rows.map((row) => [row.id as string, row.display_name as string]));
+      return (user) => names.get(user.id)!;
     },
   };
 }

@@ -1,18 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { addCalendarDays } from '../../libs/domain/src/business-calendar.js';
-import { unifiedSocialCreditCheckCharacter } from '../../libs/domain/src/organization-code.js';
 import { type TestUser, waitFor } from '../support/factories.js';
+import { randomOrgCode } from '../support/organization-codes.js';
 import { browserSuite, checkBothLanguages, PHONE, screenshot, watchErrors } from './browser.js';
 
-/** A valid 统一社会信用代码 of its own for each organisation. */
-const orgCode = () => {
-  const body = `91360100${randomBytes(5)
-    .toString('hex')
-    .toUpperCase()
-    .replace(/[IOSVZ]/g, '1')}`.slice(0, 17);
-  return body + unifiedSocialCreditCheckCharacter(body);
-};
 const REPORT_FILE = Buffer.from('评标报告 — 全体评委签字');
 const CONTRACT_FILE = Buffer.from('施工合同 — 双方盖章');
 const CRITERIA = [
@@ -47,13 +39,6 @@ describe('a tender from the opening to the contract in a real browser', () => {
     suppliers = await Promise.all(PRICES.map(() => suite.bidder()));
   });
 
-  async function namesOf(users: TestUser[]) {
-    const names = (
-      await sql(`SELECT id, display_name FROM users WHERE id = ANY($1)`, [users.map((user) => user.id)])
-    ).rows as { id: string; display_name: string }[];
-    return (user: TestUser) => names.find((row) => row.id === user.id)!.display_name;
-  }
-
   /** Up to the opening through the API, as test/tender-evaluation.e2e-spec.ts does. */
   async function openedTender(
     specialty: string,
@@ -65,7 +50,7 @@ describe('a tender from the opening to the contract in a real browser', () => {
     const created = await post('/tenders', {
       title: '东湖区某中学体育馆新建工程施工',
       ownerName: '南昌市东湖区教育局',
-      ownerOrgCode: orgCode(),
+      ownerOrgCode: randomOrgCode(),
       kind: 'building',
       description: '钢结构单层',
       estimatedPrice: 2_000_000_000,
@@ -85,7 +70,7 @@ describe('a tender from the opening to the contract in a real browser', () => {
     for (const [index, supplier] of terms.bidders.entries()) {
       const applied = await post(
         `/tenders/${id}/registrations`,
-        { organizationCode: orgCode() },
+        { organizationCode: randomOrgCode() },
         supplier,
       ).expect(201);
       await post(`/tenders/${id}/registrations/${applied.body.id}/qualify`, { depositReceived: true }).expect(
@@ -99,7 +84,7 @@ describe('a tender from the opening to the contract in a real browser', () => {
       await post('/experts', {
         name: `评标专家${index + 1}`,
         employerName: '江西省建筑设计研究院',
-        employerOrgCode: orgCode(),
+        employerOrgCode: randomOrgCode(),
         specialties: [specialty],
       }).expect(201);
     await sql(
@@ -120,7 +105,7 @@ describe('a tender from the opening to the contract in a real browser', () => {
   it('staff evaluate, publish the candidates, award and record the contract; the public page follows', async () => {
     const specialty = `s${randomBytes(4).toString('hex')}`;
     const id = await openedTender(specialty);
-    const nameOf = await namesOf(suppliers);
+    const nameOf = await suite.displayNames(suppliers);
     const [first, second, third, cheapest] = suppliers;
 
     const desk = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
@@ -247,7 +232,7 @@ describe('a tender from the opening to the contract in a real browser', () => {
     const specialty = `s${randomBytes(4).toString('hex')}`;
     const bidders = suppliers.slice(0, 3);
     const id = await openedTender(specialty, { stateFunded: false, comprehensive: true, bidders });
-    const nameOf = await namesOf(bidders);
+    const nameOf = await suite.displayNames(bidders);
     const [first, second] = bidders;
     await post(`/tenders/${id}/committee/draw`, { needs: [{ specialty, count: 5 }] }).expect(201);
     await post(`/tenders/${id}/start-evaluation`).expect(200);

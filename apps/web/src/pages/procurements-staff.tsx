@@ -15,6 +15,7 @@ import {
   PROCUREMENT_METHODS,
   WITH_DOCUMENTS_PERIOD,
 } from './procurements';
+import { ProcurementEvaluationDesk } from './procurement-evaluation-staff';
 import { AmendmentForm } from './project-parts';
 import { ReasonForm, Refusal } from './refusal';
 import { OpeningRecordSection } from './sealed-bids';
@@ -192,6 +193,9 @@ function ProcurementForm() {
   );
 }
 
+/** Where the method's lifecycle lets staff declare 废标 (procurement-lifecycle.ts `fail`). */
+const FAILABLE: readonly ProcurementStatus[] = ['prior_publicity', 'announced', 'opened', 'evaluating'];
+
 /** Staff end a procurement with a public reason while it is still running. */
 const ENDABLE: readonly ProcurementStatus[] = [
   'planned',
@@ -244,6 +248,11 @@ function StaffProcurement({ id }: { id: string }) {
         <span>{t(`procurementMethod.${method}` as const)}</span> ·{' '}
         <Link to={`/procurements/${procurement.id}`}>{t('publicPage')}</Link>
       </p>
+      {procurement.failedReason && (
+        <p className="notice" role="status" data-testid="procurement-failed">
+          {t('procurementFailed')}: {procurement.failedReason}
+        </p>
+      )}
       {status === 'planned' &&
         method !== 'single_source' &&
         button(t('announceProcurement'), `${base}/announce`)}
@@ -278,18 +287,19 @@ function StaffProcurement({ id }: { id: string }) {
           onChange={reload}
         />
       )}
+      {procurement.openedAt && <ProcurementEvaluationDesk procurement={procurement} onChange={reload} />}
       {procurement.openedAt && <OpeningRecordSection base={base} />}
       <ProcurementSchedule procurement={procurement} />
       <ProcurementAmendments procurement={procurement} />
       <ProcurementFacts procurement={procurement} />
+      {FAILABLE.includes(status) && (
+        <ReasonForm label={t('failProcurement')} onSubmit={(reason) => act(`${base}/fail`, { reason })} />
+      )}
       {ENDABLE.includes(status) && (
-        <>
-          <ReasonForm label={t('failProcurement')} onSubmit={(reason) => act(`${base}/fail`, { reason })} />
-          <ReasonForm
-            label={t('terminateProcurement')}
-            onSubmit={(reason) => act(`${base}/terminate`, { reason })}
-          />
-        </>
+        <ReasonForm
+          label={t('terminateProcurement')}
+          onSubmit={(reason) => act(`${base}/terminate`, { reason })}
+        />
       )}
     </article>
   );

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { get, type Page } from '../api';
 import { ErrorMessage, Link, Loading, Money, Time, useLoad } from '../components';
 import { useI18n } from '../i18n';
+import { AwardFacts } from './evaluation-parts';
 import { AmendmentsTable, DocumentsTable } from './project-parts';
 import { MySealedBids, OpeningRecordSection, type SealedBidTerms, SupplierBox } from './sealed-bids';
 
@@ -161,11 +162,39 @@ export function ProcurementsPage() {
   );
 }
 
+/** Public from the result notice (成交结果公告) on. */
+export const RESULT_PUBLIC: readonly ProcurementStatus[] = ['awarded', 'contracted', 'closed'];
+
+/** GET /procurements/:id/result */
+export interface ProcurementResult {
+  projectId: string;
+  award: {
+    bidId: string;
+    supplierName: string | null;
+    price: number | null;
+    reason: string | null;
+    decidedOn: string | null;
+    noticeOn: string | null;
+    contractDueOn: string | null;
+  };
+  contract: { signedOn: string; contractSha256: string | null } | null;
+}
+
+/** The announced result, or null before it (nothing is asked for then). */
+const resultOf = (procurement: { id: string; status: ProcurementStatus }) =>
+  RESULT_PUBLIC.includes(procurement.status)
+    ? get<ProcurementResult>(`/procurements/${procurement.id}/result`)
+    : Promise.resolve(null);
+
 export function ProcurementPage({ id }: { id: string }) {
   const { t } = useI18n();
-  const { data: procurement, error, reload } = useLoad(() => get<Procurement>(`/procurements/${id}`), [id]);
+  const { data, error, reload } = useLoad(async () => {
+    const procurement = await get<Procurement>(`/procurements/${id}`);
+    return { procurement, result: await resultOf(procurement) };
+  }, [id]);
   if (error) return <ErrorMessage error={error} />;
-  if (!procurement) return <Loading />;
+  if (!data) return <Loading />;
+  const { procurement, result } = data;
   const beforeDeadline = procurement.deadlineAt !== null && Date.now() < Date.parse(procurement.deadlineAt);
   const open = (procurement.status === 'announced' || procurement.status === 'responding') && beforeDeadline;
   return (
@@ -196,13 +225,42 @@ export function ProcurementPage({ id }: { id: string }) {
         deposit={procurement.deposit}
         open={open}
         sealable={procurement.status === 'responding' && beforeDeadline}
+        awardedBidId={result?.award.bidId}
         onChange={reload}
       />
+      {result && <ProcurementResultSection result={result} />}
       {procurement.openedAt && <OpeningRecordSection base={`/procurements/${procurement.id}`} />}
       <ProcurementFacts procurement={procurement} />
       <ProcurementSchedule procurement={procurement} />
       <ProcurementAmendments procurement={procurement} />
     </article>
+  );
+}
+
+/** 成交结果公告: the winning supplier and its price, the notice and the contract once signed. */
+export function ProcurementResultSection({ result }: { result: ProcurementResult }) {
+  const { t } = useI18n();
+  return (
+    <section aria-labelledby="procurement-result-heading">
+      <h2 id="procurement-result-heading">{t('procurementResult')}</h2>
+      <AwardFacts
+        award={{
+          winner: result.award.supplierName,
+          price: result.award.price,
+          reason: result.award.reason,
+          noticeOn: result.award.noticeOn,
+          contractDueOn: result.award.contractDueOn,
+          contract: result.contract,
+        }}
+        labels={{
+          winner: 'awardedSupplier',
+          price: 'awardedPrice',
+          noticeOn: 'resultNoticeOn',
+          reason: 'awardReason',
+        }}
+        testId="procurement-result"
+      />
+    </section>
   );
 }
 
@@ -303,6 +361,10 @@ export function MyProcurementResponses() {
       terms={PROCUREMENT_TERMS}
       heading="myProcurementResponses"
       testId="my-procurements"
+      statusText={(status) => `procurementStatus.${status as ProcurementStatus}`}
+      awardedBidIdOf={async (project) =>
+        (await resultOf(project as { id: string; status: ProcurementStatus }))?.award.bidId ?? null
+      }
     />
   );
 }

@@ -2,7 +2,10 @@ import { ApiError } from '../api';
 import { ErrorMessage } from '../components';
 import { useI18n } from '../i18n';
 
-/** A refusal in plain words, with the boundary day the API names (earliest… / latest…). */
+/**
+ * A refusal in plain words, with the boundary day the API names (earliest… / latest…) and the
+ * last day a step was due (…DueOn) when being late is the reason.
+ */
 export function Refusal({ error }: { error: unknown }) {
   const { t } = useI18n();
   const details =
@@ -11,12 +14,21 @@ export function Refusal({ error }: { error: unknown }) {
     details && typeof details === 'object' && !Array.isArray(details)
       ? Object.entries(details).filter(([key]) => /^(earliest|latest)[A-Za-z]*(On|Until)$/.test(key))
       : [];
+  const dueDays =
+    details && typeof details === 'object' && !Array.isArray(details)
+      ? Object.entries(details).filter(([key]) => /^(dueOn|[a-z][A-Za-z]*DueOn)$/.test(key))
+      : [];
   return (
     <>
       <ErrorMessage error={error} />
       {boundaries.map(([key, value]) => (
         <p className="error" key={key} data-testid="boundary-day">
           {t('boundaryDay')}: {String(value)}
+        </p>
+      ))}
+      {dueDays.map(([key, value]) => (
+        <p className="error" key={key} data-testid="due-day">
+          {t('dueDay')}: {String(value)}
         </p>
       ))}
     </>

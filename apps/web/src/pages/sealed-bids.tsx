@@ -137,6 +137,7 @@ export function SupplierBox({
   deposit,
   open,
   sealable,
+  awardedBidId,
   onChange,
 }: {
   paths: SupplierPaths;
@@ -144,6 +145,8 @@ export function SupplierBox({
   deposit: number;
   open: boolean;
   sealable: boolean;
+  /** The winning bid once the award is public: the supplier sees whether it is its own. */
+  awardedBidId?: string | null;
   onChange: () => void;
 }) {
   const { t } = useI18n();
@@ -218,10 +221,11 @@ export function SupplierBox({
         </p>
       )}
       {bid?.opened && (
-        <p data-testid="my-opened-price">
-          {t(terms.price)}: <Money fen={bid.opened.price} />
+        <p data-testid="my-opened-price" data-valid={bid.opened.valid}>
+          {t(terms.price)}: <Money fen={bid.opened.price} /> · <OpenedValidity opened={bid.opened} />
         </p>
       )}
+      {bid && <Outcome item={bid} awardedBidId={awardedBidId} testId="my-outcome" />}
       {registration.status === 'qualified' && sealable && (
         <SealedBidForm
           path={paths.sealed}
@@ -234,6 +238,49 @@ export function SupplierBox({
         />
       )}
     </section>
+  );
+}
+
+/** After the opening: valid, or invalid with the reason the opening recorded. */
+function OpenedValidity({ opened }: { opened: NonNullable<OwnSealedBid['opened']> }) {
+  const { t } = useI18n();
+  return (
+    <span data-testid="my-validity">
+      {opened.valid
+        ? t('validBid')
+        : `${t('invalidBid')}${opened.invalidReason ? ` · ${opened.invalidReason}` : ''}`}
+    </span>
+  );
+}
+
+type OutcomeKind = 'won' | 'lost' | 'invalid';
+
+/** Own result: an invalid bid is out at the opening; once the award is public, won or not. */
+function outcomeOf(item: OwnSealedBid, awardedBidId: string | null | undefined): OutcomeKind | null {
+  if (item.opened && !item.opened.valid) return 'invalid';
+  if (!awardedBidId || !item.opened) return null;
+  return item.bid?.bidId === awardedBidId ? 'won' : 'lost';
+}
+
+function Outcome({
+  item,
+  awardedBidId,
+  testId,
+}: {
+  item: OwnSealedBid;
+  awardedBidId: string | null | undefined;
+  testId?: string;
+}) {
+  const { t } = useI18n();
+  const outcome = outcomeOf(item, awardedBidId);
+  if (!outcome) return testId ? null : <>—</>;
+  const text = t(`outcome.${outcome}` as const);
+  return testId ? (
+    <p data-testid={testId} data-outcome={outcome}>
+      {t('myOutcome')}: {text}
+    </p>
+  ) : (
+    <span data-outcome={outcome}>{text}</span>
   );
 }
 
@@ -313,6 +360,8 @@ export function MySealedBids({
   terms,
   heading,
   testId,
+  statusText,
+  awardedBidIdOf,
 }: {
   mySealed: string;
   /** /tenders or /procurements: where each project's page (and title) is. */
@@ -320,19 +369,27 @@ export function MySealedBids({
   terms: SealedBidTerms;
   heading: MessageKey;
   testId: string;
+  /** The project's status in words. */
+  statusText: (status: string) => MessageKey;
+  /** The winning bid once the project's award is public (null before). */
+  awardedBidIdOf: (project: { id: string; status: string }) => Promise<string | null>;
 }) {
   const { t } = useI18n();
   const { data, error } = useLoad(async () => {
     const page = await get<Page<OwnSealedBid>>(`${mySealed}?limit=1000`);
-    const titles = await Promise.all(
-      page.items.map((item) =>
-        get<{ title: string }>(`${base}/${item.projectId}`).then(
-          (project) => project.title,
-          () => item.projectId,
-        ),
-      ),
+    const projects = await Promise.all(
+      page.items.map(async (item) => {
+        try {
+          const project = await get<{ id: string; title: string; status: string }>(
+            `${base}/${item.projectId}`,
+          );
+          return { ...project, awardedBidId: item.opened ? await awardedBidIdOf(project) : null };
+        } catch {
+          return { id: item.projectId, title: item.projectId, status: null, awardedBidId: null };
+        }
+      }),
     );
-    return page.items.map((item, index) => ({ ...item, title: titles[index] }));
+    return page.items.map((item, index) => ({ ...item, project: projects[index] }));
   }, [mySealed, base]);
   return (
     <section aria-labelledby={`${testId}-heading`}>
@@ -341,15 +398,31 @@ export function MySealedBids({
       {!data && !error && <Loading />}
       {data && data.length === 0 && <p>{t('none')}</p>}
       {data && data.length > 0 && (
-        <Table headers={[t('tenderTitle'), t('status'), t(terms.mine), t(terms.price)]} testId={testId}>
+        <Table
+          headers={[
+            t('tenderTitle'),
+            t('projectStatus'),
+            t('status'),
+            t(terms.mine),
+            t(terms.price),
+            t('validity'),
+            t('myOutcome'),
+          ]}
+          testId={testId}
+        >
           {data.map((item) => (
-            <tr key={item.projectId}>
+            <tr key={item.projectId} data-project-id={item.projectId}>
               <td>
-                <Link to={`${base}/${item.projectId}`}>{item.title}</Link>
+                <Link to={`${base}/${item.projectId}`}>{item.project.title}</Link>
               </td>
+              <td>{item.project.status ? t(statusText(item.project.status)) : '—'}</td>
               <td>{t(`reg.${item.registrationStatus}` as const)}</td>
               <td>{item.bid ? t(item.bid.status === 'submitted' ? terms.sealed : terms.withdrawn) : '—'}</td>
               <td>{item.opened ? <Money fen={item.opened.price} /> : '—'}</td>
+              <td>{item.opened ? <OpenedValidity opened={item.opened} /> : '—'}</td>
+              <td>
+                <Outcome item={item} awardedBidId={item.project.awardedBidId} />
+              </td>
             </tr>
           ))}
         </Table>

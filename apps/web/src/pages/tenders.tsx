@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { get, type Page } from '../api';
-import { ErrorMessage, Link, Loading, Money, Table, Time, useLoad } from '../components';
+import { ErrorMessage, Link, Loading, Money, Time, useLoad } from '../components';
 import { useI18n } from '../i18n';
+import { AwardFacts, CandidatesTable, type RankedCandidate } from './evaluation-parts';
 import { AmendmentsTable, DocumentsTable } from './project-parts';
 import { MySealedBids, OpeningRecordSection, SupplierBox, TENDER_TERMS } from './sealed-bids';
 
@@ -268,19 +269,14 @@ export function TenderSchedule({ tender }: { tender: Tender }) {
 /** Public from the candidates' publicity on: the ranked candidates, then the award and the contract. */
 export const CANDIDATES_PUBLIC: readonly TenderStatus[] = ['candidates_published', 'awarded', 'contracted'];
 
+/** From the award notice on, the winner is public. */
+const AWARD_PUBLIC: readonly TenderStatus[] = ['awarded', 'contracted'];
+
 export interface TenderCandidates {
   projectId: string;
   reportOn: string;
   publicity: { startsOn: string; endsOn: string } | null;
-  candidates: {
-    rank: number;
-    bidId: string;
-    bidderName: string | null;
-    price: number;
-    evaluatedPrice: number | null;
-    totalScore: number | null;
-    tieBrokenByLot: boolean;
-  }[];
+  candidates: RankedCandidate[];
   award: {
     bidId: string;
     bidderName: string;
@@ -309,66 +305,27 @@ export function TenderCandidatesSection({ id, version = 0 }: { id: string; versi
           )}
           <CandidatesTable candidates={data.candidates} />
           {data.award && (
-            <dl className="facts" data-testid="tender-award">
-              <dt>{t('awardedTo')}</dt>
-              <dd>{data.award.bidderName}</dd>
-              <dt>{t('awardPrice')}</dt>
-              <dd>
-                <Money fen={data.award.price} />
-              </dd>
-              <dt>{t('awardNoticeOn')}</dt>
-              <dd>{data.award.noticeOn}</dd>
-              {data.award.reason && (
-                <>
-                  <dt>{t('awardReason')}</dt>
-                  <dd>{data.award.reason}</dd>
-                </>
-              )}
-              <dt>{t('contractDueOn')}</dt>
-              <dd>{data.award.contractDueOn}</dd>
-              {data.contract && (
-                <>
-                  <dt>{t('contractSignedOn')}</dt>
-                  <dd data-testid="contract-signed-on">{data.contract.signedOn}</dd>
-                  <dt>{t('contractSha256')}</dt>
-                  <dd>
-                    <code className="hash">{data.contract.contractSha256}</code>
-                  </dd>
-                </>
-              )}
-            </dl>
+            <AwardFacts
+              award={{
+                winner: data.award.bidderName,
+                price: data.award.price,
+                reason: data.award.reason,
+                noticeOn: data.award.noticeOn,
+                contractDueOn: data.award.contractDueOn,
+                contract: data.contract,
+              }}
+              labels={{
+                winner: 'awardedTo',
+                price: 'awardPrice',
+                noticeOn: 'awardNoticeOn',
+                reason: 'awardReason',
+              }}
+              testId="tender-award"
+            />
           )}
         </>
       )}
     </section>
-  );
-}
-
-/** The committee's ranking: evaluated price (lowest price) or total score (comprehensive). */
-export function CandidatesTable({ candidates }: { candidates: TenderCandidates['candidates'] }) {
-  const { t } = useI18n();
-  return (
-    <Table
-      headers={[t('rank'), t('supplier'), t('bidPrice'), t('evaluatedPrice'), t('totalScore')]}
-      testId="candidates"
-    >
-      {candidates.map((candidate) => (
-        <tr key={candidate.bidId} data-rank={candidate.rank}>
-          <td>
-            {candidate.rank}
-            {candidate.tieBrokenByLot ? ` (${t('tieBrokenByLot')})` : ''}
-          </td>
-          <td>{candidate.bidderName ?? '—'}</td>
-          <td>
-            <Money fen={candidate.price} />
-          </td>
-          <td>
-            <Money fen={candidate.evaluatedPrice} />
-          </td>
-          <td>{candidate.totalScore ?? '—'}</td>
-        </tr>
-      ))}
-    </Table>
   );
 }
 
@@ -381,6 +338,12 @@ export function MyTenderBids() {
       terms={TENDER_TERMS}
       heading="myTenderBids"
       testId="my-tenders"
+      statusText={(status) => `tenderStatus.${status as TenderStatus}`}
+      awardedBidIdOf={async (project) =>
+        AWARD_PUBLIC.includes(project.status as TenderStatus)
+          ? ((await get<TenderCandidates>(`/tenders/${project.id}/candidates`)).award?.bidId ?? null)
+          : null
+      }
     />
   );
 }
