@@ -108,7 +108,7 @@ export class TenderEvaluationService {
         hostId: projectId,
         ownerOrgCode: project.ownerOrgCode,
         bidderOrgCodes: await this.evaluations.supplierOrganizationCodes(manager, projectId),
-        rule: committeeRule({ line: 'tender' })!,
+        rule: committeeRule({ line: 'tender' }),
         needs: input.needs,
         ownerRepresentatives: input.ownerRepresentatives ?? 0,
         ...(input.replacing ? { replacing: input.replacing } : {}),
