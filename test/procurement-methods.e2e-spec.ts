@@ -405,6 +405,11 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     }).expect(200);
     const publicView = (await get(path, null).expect(200)).body;
     expect(publicView.status).toBe('failed');
+    // The list does not read objections: its items leave them out rather than claim none.
+    const listed = (await get('/api/procurements?method=single_source&status=failed', null).expect(200)).body;
+    const item = listed.items.find((one: { id: string }) => one.id === id);
+    expect(item).toMatchObject({ id, status: 'failed' });
+    expect(item).not.toHaveProperty('objections');
     expect(publicView.objections.map((one: { answer: { upheld: boolean } }) => one.answer.upheld)).toEqual([
       true,
       false,

@@ -1130,12 +1130,15 @@ export class ProcurementService {
     const drafts = canSeeDrafts(viewer);
     if (filter.status === INITIAL_STATUS && !drafts) return { items: [], total: 0 };
     const { items, total } = await this.projects.list({ ...filter, hidden: drafts ? [] : [INITIAL_STATUS] });
+    // The list reads no objections, so its items leave them out rather than show none (GET :id has them).
+    const summary = (project: ProcurementProjectEntity) => {
+      const { objections, ...rest } = toPublicProcurement(project, []);
+      void objections;
+      return rest;
+    };
     const view = canSeeEverything(viewer)
-      ? (project: ProcurementProjectEntity) => ({
-          ...toPublicProcurement(project, []),
-          resumeTo: project.resumeTo,
-        })
-      : (project: ProcurementProjectEntity) => toPublicProcurement(project, []);
+      ? (project: ProcurementProjectEntity) => ({ ...summary(project), resumeTo: project.resumeTo })
+      : summary;
     return { items: items.map(view), total };
   }
 
