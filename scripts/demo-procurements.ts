@@ -6,7 +6,11 @@ import {
   earliestResponseDeadline,
   type ProcurementMethod,
 } from '@ggzy/domain';
-import { ProcurementProjectsRepository, RegistrationsRepository } from '@ggzy/persistence';
+import {
+  ProcurementMethodsRepository,
+  ProcurementProjectsRepository,
+  RegistrationsRepository,
+} from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
 import type { ProcurementScheduler } from '@ggzy/queues';
 import { RegistrationsService } from '@ggzy/registrations';
@@ -77,6 +81,7 @@ export async function seedDemoProcurements(
     scheduler,
     config,
     logger,
+    new ProcurementMethodsRepository(dataSource),
   );
   const staff: AuthUser = { id: ids.staff, username: 'staff', roles: ['staff'] };
   const supplier = (username: string): AuthUser => ({ id: ids[username], username, roles: ['bidder'] });

@@ -9,7 +9,11 @@ import { ExpertPoolModule, SealedBidsModule } from '@ggzy/sealed-bids';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
 import { TenderEvaluationService, TendersService } from '@ggzy/tenders';
-import { ProcurementEvaluationService, ProcurementService } from '@ggzy/procurement';
+import {
+  ProcurementEvaluationService,
+  ProcurementFrameworkService,
+  ProcurementService,
+} from '@ggzy/procurement';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
 import {
@@ -168,6 +172,7 @@ export class ApiModule {
         TenderEvaluationService,
         ProcurementService,
         ProcurementEvaluationService,
+        ProcurementFrameworkService,
         RegistrationsService,
         HealthService,
         ConnectionsCloser,

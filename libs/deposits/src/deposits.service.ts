@@ -271,7 +271,8 @@ export class DepositsService {
   /**
    * Every deposit of the host still held falls due for refund on `dueOn`, the winner's included
    * (a tender's deposit secures the bid only: all are refunded within 5 days of the contract);
-   * `exceptBidderId` keeps one held (a procurement's winner until its contract).
+   * `except` keeps some held (a procurement's winner, or a framework agreement's admitted
+   * suppliers, until the contract).
    */
   async refundAllHeldBy(
     manager: EntityManager,
@@ -279,11 +280,12 @@ export class DepositsService {
     dueOn: string,
     at: Date,
     actorId: string | null,
-    exceptBidderId?: string,
+    except?: string | readonly string[],
   ): Promise<void> {
     const held = depositStatesAllowing('refund');
+    const kept = new Set(except === undefined ? [] : typeof except === 'string' ? [except] : except);
     for (const deposit of await this.deposits.lockOfHost(manager, host)) {
-      if (!held.includes(deposit.state) || deposit.bidderId === exceptBidderId) continue;
+      if (!held.includes(deposit.state) || kept.has(deposit.bidderId)) continue;
       await this.deposits.setRefundDue(manager, deposit.id, deposit.state, dueOn);
       await this.appendAudit(manager, actorId, at, 'deposit.refund_due', deposit.id, {
         ...host,

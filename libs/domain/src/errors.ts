@@ -124,7 +124,6 @@ export const ERROR_STATUS = {
   NOT_INVITED: 422,
   INVITATION_DRAW_TOO_LATE: 422,
   // A procurement's evaluation to its contract.
-  COMMITTEE_NOT_REQUIRED: 422,
   PROCUREMENT_BID_NOT_FOUND: 404,
   // Supervision: complaints, credit and fees (issue 10).
   COMPLAINT_NOT_FOUND: 404,
@@ -145,6 +144,16 @@ export const ERROR_STATUS = {
   FEE_NOT_IN_SCHEDULE: 422,
   // A procurement's public result (成交结果公告): none before it is announced.
   PROCUREMENT_RESULT_NOT_ANNOUNCED: 404,
+  // Procurement methods: single-source objections, framework agreements, scoring.
+  OBJECTION_PERIOD_ENDED: 422,
+  OBJECTIONS_UNANSWERED: 409,
+  OBJECTION_NOT_FOUND: 404,
+  OBJECTION_ALREADY_ANSWERED: 409,
+  SINGLE_SOURCE_SUPPLIER_ALREADY_QUALIFIED: 409,
+  NEGOTIATED_PRICE_ABOVE_BUDGET: 422,
+  FRAMEWORK_TERM_TOO_LONG: 422,
+  CALL_OFF_IN_FUTURE: 422,
+  PRICE_WEIGHT_OUT_OF_RANGE: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -21,7 +21,7 @@ function refusal(attempt: () => unknown): { code: ErrorCode; details: any } | un
 }
 
 describe('committeeRule: the minimum size per line, method and budget', () => {
-  it.each<[string, CommitteeProject, number | null]>([
+  it.each<[string, CommitteeProject, number]>([
     ['a construction tender', { line: 'tender' }, 5],
     [
       'procurement open tender under 1000万',
@@ -51,16 +51,20 @@ describe('committeeRule: the minimum size per line, method and budget', () => {
     ['negotiation', { line: 'procurement', method: 'competitive_negotiation', budget: 5_000_000_000 }, 3],
     ['consultation', { line: 'procurement', method: 'competitive_consultation', budget: 100_000 }, 3],
     ['quotation', { line: 'procurement', method: 'request_for_quotation', budget: 100_000 }, 3],
-    ['single source: no committee', { line: 'procurement', method: 'single_source', budget: 100_000 }, null],
+    [
+      'single source: a negotiation group',
+      { line: 'procurement', method: 'single_source', budget: 5_000_000_000 },
+      3,
+    ],
   ])('%s → %s', (_name, project, min) => {
-    expect(committeeRule(project)?.minMembers ?? null).toBe(min);
+    expect(committeeRule(project).minMembers).toBe(min);
   });
 });
 
 describe('checkCommitteeComposition', () => {
-  const tender = committeeRule({ line: 'tender' })!;
-  const large = committeeRule({ line: 'procurement', method: 'open_tender', budget: 1_000_000_000 })!;
-  const small = committeeRule({ line: 'procurement', method: 'competitive_negotiation', budget: 100_000 })!;
+  const tender = committeeRule({ line: 'tender' });
+  const large = committeeRule({ line: 'procurement', method: 'open_tender', budget: 1_000_000_000 });
+  const small = committeeRule({ line: 'procurement', method: 'competitive_negotiation', budget: 100_000 });
 
   it.each<[string, typeof tender, number, number, ErrorCode | undefined]>([
     ['tender 4 experts + 1 owner', tender, 4, 1, undefined],

@@ -5,8 +5,9 @@
  * Sizes: 招标投标法 第37条 (tenders: ≥ 5, odd, experts ≥ 2/3); 财政部令第87号 第47条 (procurement
  * tenders: ≥ 5, and ≥ 7 when the budget is ≥ 1000万元 or the project is technically complex or of
  * wide public concern); 财政部令第74号 第7条 and 财库〔2014〕214号 第14条 (negotiation, quotation,
- * consultation: ≥ 3, odd, experts ≥ 2/3). Single source has no committee: the purchaser's
- * experienced staff negotiate the price (第74号令 第41条).
+ * consultation: ≥ 3, odd, experts ≥ 2/3). Single source negotiates with a group of the same
+ * size (DOMAIN.md B: panels ≥ 3): 第74号令 第41条 asks for experienced professionals to agree the
+ * price, and a draw from the pool gives them with the supplier's and purchaser's staff excluded.
  *
  * The draw is replayable: the pool is filtered to the eligible experts (every exclusion recorded
  * with its reason), each specialty's candidates are sorted by id, and a SHA-256 counter stream
@@ -44,8 +45,8 @@ export type CommitteeProject =
 
 const TENDER_METHODS: readonly ProcurementMethod[] = ['open_tender', 'invited_tender', 'framework_agreement'];
 
-/** The size rule for a project; null when the method has no committee (single source). */
-export function committeeRule(project: CommitteeProject): CommitteeRule | null {
+/** The size rule for a project's committee (single source: its negotiation group). */
+export function committeeRule(project: CommitteeProject): CommitteeRule {
   const rule = (minMembers: number): CommitteeRule => ({
     minMembers,
     odd: true,
@@ -53,7 +54,6 @@ export function committeeRule(project: CommitteeProject): CommitteeRule | null {
   });
   if (project.line === 'tender') return rule(5);
   if (!isFen(project.budget)) throw new RangeError(`budget must be fen: ${project.budget}`);
-  if (project.method === 'single_source') return null;
   if (!TENDER_METHODS.includes(project.method)) return rule(3);
   return rule(project.budget >= LARGE_PROCUREMENT_BUDGET || project.complexOrHighProfile ? 7 : 5);
 }

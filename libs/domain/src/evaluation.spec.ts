@@ -7,6 +7,7 @@ import {
   checkAward,
   criteriaViolations,
   evaluateBids,
+  memberScoreSetViolations,
 } from './evaluation.js';
 
 function refusal(attempt: () => unknown): { code: ErrorCode; details: any } | undefined {
@@ -261,6 +262,48 @@ describe('comprehensive scoring', () => {
     ['a criterion twice', [criteria[0], { ...criteria[1], id: 'price' }, criteria[2]], ['criteria']],
   ])('criteria: %s', (_name, list, fields) => {
     expect(criteriaViolations(list).map((violation) => violation.field)).toEqual(fields);
+  });
+});
+
+describe('memberScoreSetViolations', () => {
+  const criteria: Criterion[] = [
+    { id: 'price', weight: 30, kind: 'price_formula' },
+    { id: 'technical', weight: 50, kind: 'scored' },
+    { id: 'service', weight: 20, kind: 'scored' },
+  ];
+  it.each<[string, { bidId: string; criterionId: string }[], { field: string; rule: string }[]]>([
+    [
+      'every scored criterion of two bids',
+      [
+        { bidId: 'a', criterionId: 'technical' },
+        { bidId: 'a', criterionId: 'service' },
+        { bidId: 'b', criterionId: 'technical' },
+      ],
+      [],
+    ],
+    [
+      'a bid and criterion twice',
+      [
+        { bidId: 'a', criterionId: 'technical' },
+        { bidId: 'a', criterionId: 'technical' },
+      ],
+      [{ field: 'scores', rule: 'each bid and criterion once' }],
+    ],
+    [
+      'the price formula scored',
+      [{ bidId: 'a', criterionId: 'price' }],
+      [{ field: 'scores[0].criterionId', rule: 'one of technical, service' }],
+    ],
+    [
+      'an unknown criterion',
+      [
+        { bidId: 'a', criterionId: 'x' },
+        { bidId: 'a', criterionId: 'service' },
+      ],
+      [{ field: 'scores[0].criterionId', rule: 'one of technical, service' }],
+    ],
+  ])('%s', (_name, scores, violations) => {
+    expect(memberScoreSetViolations(scores, criteria)).toEqual(violations);
   });
 });
 

@@ -125,6 +125,25 @@ export function criteriaViolations(criteria: readonly Criterion[]): RuleViolatio
   return violations;
 }
 
+/**
+ * One member's set of scores as entered (tenders and procurement alike): each bid and criterion
+ * once, every criterion one the members score (a price formula is computed, never scored).
+ */
+export function memberScoreSetViolations(
+  scores: readonly { bidId: string; criterionId: string }[],
+  criteria: readonly Criterion[],
+): RuleViolation[] {
+  const scored = new Set(criteria.filter((criterion) => criterion.kind === 'scored').map((c) => c.id));
+  const keys = scores.map((score) => `${score.bidId}\u0000${score.criterionId}`);
+  const violations: RuleViolation[] =
+    new Set(keys).size === keys.length ? [] : [{ field: 'scores', rule: 'each bid and criterion once' }];
+  scores.forEach((score, index) => {
+    if (!scored.has(score.criterionId))
+      violations.push({ field: `scores[${index}].criterionId`, rule: `one of ${[...scored].join(', ')}` });
+  });
+  return violations;
+}
+
 function bidViolations(input: EvaluationInput): RuleViolation[] {
   const violations: RuleViolation[] = [];
   const ids = input.bids.map((bid) => bid.bidId);

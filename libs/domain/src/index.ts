@@ -21,6 +21,7 @@ export * from './tender-lifecycle.js';
 export * from './tender-rules.js';
 export * from './procurement-lifecycle.js';
 export * from './procurement-rules.js';
+export * from './procurement-methods.js';
 export * from './evaluation-committee.js';
 export * from './expert-pool.js';
 export * from './evaluation.js';

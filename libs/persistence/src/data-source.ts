@@ -29,6 +29,7 @@ import { TenderTieSeed1764400000410 } from './migrations/1764400000410-tender-ti
 import { ProcurementProjects1764400000500 } from './migrations/1764400000500-procurement-projects.js';
 import { ProcurementEvaluation1764400000600 } from './migrations/1764400000600-procurement-evaluation.js';
 import { ProcurementTieSeed1764400000610 } from './migrations/1764400000610-procurement-tie-seed.js';
+import { ProcurementMethods1764500000100 } from './migrations/1764500000100-procurement-methods.js';
 import { ProcurementProjectEntity } from './procurement/procurement-project.entity.js';
 import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
 import { ExpertEntity } from './experts/expert.entity.js';
@@ -76,6 +77,7 @@ export const MIGRATIONS = [
   ProcurementProjects1764400000500,
   ProcurementEvaluation1764400000600,
   ProcurementTieSeed1764400000610,
+  ProcurementMethods1764500000100,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

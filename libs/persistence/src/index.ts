@@ -25,6 +25,7 @@ export * from './tenders/tender-evaluation.repository.js';
 export * from './procurement/procurement-project.entity.js';
 export * from './procurement/procurement-projects.repository.js';
 export * from './procurement/procurement-evaluation.repository.js';
+export * from './procurement/procurement-methods.repository.js';
 export * from './pool-guard.js';
 export * from './experts/expert.entity.js';
 export * from './experts/experts.repository.js';

@@ -26,6 +26,7 @@ import { TenderProjectsRepository } from './tenders/tender-projects.repository.j
 import { TenderEvaluationRepository } from './tenders/tender-evaluation.repository.js';
 import { ProcurementProjectsRepository } from './procurement/procurement-projects.repository.js';
 import { ProcurementEvaluationRepository } from './procurement/procurement-evaluation.repository.js';
+import { ProcurementMethodsRepository } from './procurement/procurement-methods.repository.js';
 import { ExpertsRepository } from './experts/experts.repository.js';
 import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
 
@@ -45,6 +46,7 @@ const REPOSITORIES = [
   TenderEvaluationRepository,
   ProcurementProjectsRepository,
   ProcurementEvaluationRepository,
+  ProcurementMethodsRepository,
   ExpertsRepository,
   CommitteeDrawsRepository,
 ];

@@ -3,3 +3,4 @@ export * from './procurement.service.js';
 export * from './procurement-evaluation.views.js';
 export * from './procurement-evaluation.service.js';
 export * from './procurement-contract-watch.js';
+export * from './procurement-framework.service.js';

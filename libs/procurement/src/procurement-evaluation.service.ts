@@ -13,6 +13,8 @@ import {
   DomainError,
   evaluateBids,
   type EvaluatedBid,
+  memberScoreSetViolations,
+  frameworkAdmittedCount,
   nextProcurementStatus,
   PROCUREMENT_METHOD_RULES,
   type ProcurementAction,
@@ -32,6 +34,7 @@ import {
   ExpertsRepository,
   type ProcurementEvaluation,
   ProcurementEvaluationRepository,
+  ProcurementMethodsRepository,
   type ProcurementProjectEntity,
   ProcurementProjectsRepository,
 } from '@ggzy/persistence';
@@ -93,6 +96,7 @@ export class ProcurementEvaluationService {
     private readonly audit: AuditLogRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly methods: ProcurementMethodsRepository,
   ) {}
 
   // --- the committee ---------------------------------------------------------------------------
@@ -106,12 +110,7 @@ export class ProcurementEvaluationService {
         budget: project.budget,
         complexOrHighProfile: input.complexOrHighProfile ?? false,
       });
-      if (!rule)
-        throw new DomainError(
-          'COMMITTEE_NOT_REQUIRED',
-          "single source has no committee: the purchaser's staff negotiate with the supplier",
-          { method: project.method },
-        );
+      // Single source draws its negotiation group once the publicity is concluded (responding).
       if (!DRAWABLE.has(project.status))
         throw new DomainError(
           'INVALID_STATE_TRANSITION',
@@ -163,7 +162,7 @@ export class ProcurementEvaluationService {
   /** Supervisors at any time; staff once the responses are opened; nobody else. */
   async committee(viewer: AuthUser, projectId: string) {
     const project = await this.mustFind(projectId);
-    this.requireCommitteeVisible(viewer, project);
+    await this.requireCommitteeVisible(viewer, project);
     const draw = await this.pool.currentDraw({ hostType: 'procurement_project', hostId: projectId });
     if (!draw)
       throw new DomainError('COMMITTEE_DRAW_NOT_FOUND', 'no committee has been drawn for this procurement');
@@ -174,16 +173,14 @@ export class ProcurementEvaluationService {
 
   // --- the evaluation --------------------------------------------------------------------------
 
-  /** opened → evaluating, with a drawn committee free of conflicts and the method's minimum of responses. */
+  /**
+   * opened → evaluating, with a drawn committee free of conflicts and the method's minimum of
+   * responses; single source: responding → evaluating, its group drawn and its one supplier
+   * registered and qualified (no sealed opening).
+   */
   async startEvaluation(staff: AuthUser, projectId: string) {
     return this.step(projectId, async ({ manager, project, now, today }) => {
       const next = this.transition(project, 'start_evaluation');
-      if (project.method === 'single_source')
-        throw new DomainError(
-          'INVALID_STATE_TRANSITION',
-          'single-source negotiation (no committee, no sealed opening) is not recorded here yet',
-          { method: project.method },
-        );
       const draw = await this.pool.currentDraw(
         { hostType: 'procurement_project', hostId: projectId },
         manager,
@@ -201,8 +198,11 @@ export class ProcurementEvaluationService {
           'a member works for a supplier that applied after the draw: redraw, replacing the current draw',
           { drawId: draw.id, memberIds: conflicted },
         );
-      const opening = await this.mustOpening(manager, projectId);
-      checkEnoughSuppliers(project.method, opening.validCount);
+      const suppliers =
+        project.method === 'single_source'
+          ? (await this.methods.qualifiedSuppliers(manager, projectId)).length
+          : (await this.mustOpening(manager, projectId)).validCount;
+      checkEnoughSuppliers(project.method, suppliers);
       await this.evaluations.start(manager, {
         projectId,
         startedAt: now,
@@ -212,7 +212,61 @@ export class ProcurementEvaluationService {
       });
       await this.move(manager, staff, project, next, now, {
         drawId: draw.id,
-        validResponses: opening.validCount,
+        [project.method === 'single_source' ? 'qualifiedSuppliers' : 'validResponses']: suppliers,
+      });
+      return this.evaluationOf(manager, projectId);
+    });
+  }
+
+  /**
+   * Single source: the group and the supplier agreed the price (商定成交价格, 第74号令 第41条);
+   * staff record it with the SHA-256 of the negotiation record every negotiator signed (协商情况
+   * 记录, 第42条). This is the method's report: the one supplier ranked first at the agreed price,
+   * within the budget; the report is due with the purchaser 2 business days later.
+   */
+  async recordNegotiation(
+    staff: AuthUser,
+    projectId: string,
+    input: { price: number; negotiationRecordSha256: string },
+  ) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      if (project.method !== 'single_source')
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `only a single source records a negotiation; a ${project.method} procurement reports its evaluation`,
+          { method: project.method },
+        );
+      await this.requireEntriesOpen(manager, project);
+      if (input.price > project.budget)
+        throw new DomainError('NEGOTIATED_PRICE_ABOVE_BUDGET', 'the agreed price is above the budget', {
+          price: input.price,
+          budget: project.budget,
+        });
+      const [supplier] = await this.methods.qualifiedSuppliers(manager, projectId);
+      const ranked = {
+        bidId: supplier.registrationId,
+        rank: 1,
+        price: input.price,
+        evaluatedPrice: input.price,
+        tieBrokenByLot: false,
+      };
+      const dueOn = reportDueOn(await this.calendars.calendar(manager), today);
+      await this.evaluations.update(manager, projectId, {
+        reportOn: today,
+        reportAt: now,
+        reportSha256: input.negotiationRecordSha256,
+        reportedBy: staff.id,
+        outcome: 'ranked',
+        ranking: [ranked],
+        candidates: [ranked],
+        reportDueOn: dueOn,
+      });
+      await this.record(manager, staff, projectId, now, 'procurement.negotiation_recorded', {
+        registrationId: supplier.registrationId,
+        bidderId: supplier.bidderId,
+        price: input.price,
+        negotiationRecordSha256: input.negotiationRecordSha256,
+        reportDueOn: dueOn,
       });
       return this.evaluationOf(manager, projectId);
     });
@@ -221,7 +275,7 @@ export class ProcurementEvaluationService {
   /** The committee rejects one response (not responsive), with its reason; never undone. */
   async rejectBid(staff: AuthUser, projectId: string, entry: { bidId: string; reason: string }) {
     return this.step(projectId, async ({ manager, project, now }) => {
-      await this.requireEntriesOpen(manager, project);
+      await this.requireEntriesOpen(manager, project, 'sealed');
       await this.requireBids(manager, projectId, [entry.bidId]);
       const rejected = await this.evaluations.rejectionsOf(projectId, manager);
       if (rejected.some((one) => one.bidId === entry.bidId))
@@ -246,7 +300,7 @@ export class ProcurementEvaluationService {
     prices: { bidId: string; evaluatedPrice: number; note?: string | null }[],
   ) {
     return this.step(projectId, async ({ manager, project, now }) => {
-      await this.requireEntriesOpen(manager, project);
+      await this.requireEntriesOpen(manager, project, 'lowest_evaluated_price');
       const ids = prices.map((price) => price.bidId);
       if (new Set(ids).size !== ids.length) refuse([{ field: 'prices', rule: 'each bid once' }]);
       await this.requireBids(manager, projectId, ids);
@@ -263,6 +317,44 @@ export class ProcurementEvaluationService {
   }
 
   /**
+   * Comprehensive scoring: one committee member's whole set of scores (0–100, two decimals) of the
+   * valid responses on the scored criteria, replacing what was entered for it before; each entry
+   * keeps who entered it and when.
+   */
+  async setMemberScores(
+    staff: AuthUser,
+    projectId: string,
+    memberId: string,
+    scores: { bidId: string; criterionId: string; score: number }[],
+  ) {
+    return this.step(projectId, async ({ manager, project, now }) => {
+      const evaluation = await this.requireEntriesOpen(manager, project, 'comprehensive_scoring');
+      const draw = await this.pool.getDraw(evaluation.committeeDrawId);
+      if (!draw.memberIds.includes(memberId))
+        throw new DomainError('COMMITTEE_MEMBER_NOT_FOUND', 'not an expert member of this committee', {
+          memberId,
+        });
+      refuse(memberScoreSetViolations(scores, project.criteria ?? []));
+      await this.requireBids(
+        manager,
+        projectId,
+        scores.map((score) => score.bidId),
+      );
+      await this.evaluations.replaceMemberScores(
+        manager,
+        projectId,
+        memberId,
+        scores.map((score) => ({ ...score, enteredBy: staff.id, enteredAt: now })),
+      );
+      await this.record(manager, staff, projectId, now, 'procurement.scores_entered', {
+        memberId,
+        scores: scores.length,
+      });
+      return this.evaluationOf(manager, projectId);
+    });
+  }
+
+  /**
    * The committee's report: the ranking by the lowest evaluated price (a full tie by the lot of the
    * committee draw's seed), or 废标 when fewer than the method's minimum stay responsive or all are
    * rejected (every held deposit due). The report is due with the purchaser 2 business days later.
@@ -273,7 +365,7 @@ export class ProcurementEvaluationService {
     input: { rejectAll?: boolean; reportSha256: string },
   ) {
     return this.step(projectId, async ({ manager, project, now, today }) => {
-      await this.requireEntriesOpen(manager, project);
+      const evaluation = await this.requireEntriesOpen(manager, project, 'sealed');
       const opening = await this.mustOpening(manager, projectId);
       const rejections = await this.evaluations.rejectionsOf(projectId, manager);
       const prices = await this.evaluations.evaluatedPricesOf(projectId, manager);
@@ -290,9 +382,17 @@ export class ProcurementEvaluationService {
       const minimum = PROCUREMENT_METHOD_RULES[project.method].minSuppliers;
       // A fresh server seed, made now and kept with the report: nobody can know it before.
       const tieSeed = randomBytes(32).toString('hex');
+      const scoring = project.evaluationMethod === 'comprehensive_scoring';
       const result = evaluateBids({
-        method: 'lowest_evaluated_price',
+        method: project.evaluationMethod,
         bids,
+        ...(scoring
+          ? {
+              criteria: project.criteria ?? [],
+              memberIds: (await this.pool.getDraw(evaluation.committeeDrawId)).memberIds,
+              scores: await this.evaluations.scoresOf(projectId, manager),
+            }
+          : {}),
         minValidBids: minimum,
         rejectAll: input.rejectAll ?? false,
         seed: tieSeed,
@@ -327,11 +427,16 @@ export class ProcurementEvaluationService {
         return { outcome: 'failed' as const, reason, ranking: [], candidates: [] };
       }
       const dueOn = reportDueOn(await this.calendars.calendar(manager), today);
+      // A framework agreement admits the first ranked, up to its number, 20% (≥ 1) left out.
+      const candidates =
+        project.method === 'framework_agreement'
+          ? result.ranking.slice(0, frameworkAdmittedCount(result.ranking.length, project.admittedSuppliers!))
+          : result.candidates;
       await this.evaluations.update(manager, projectId, {
         ...base,
         outcome: 'ranked',
         ranking: result.ranking,
-        candidates: result.candidates,
+        candidates,
         reportDueOn: dueOn,
       });
       await this.record(manager, staff, projectId, now, 'procurement.evaluation_reported', {
@@ -343,7 +448,7 @@ export class ProcurementEvaluationService {
       return {
         outcome: 'ranked' as const,
         ranking: result.ranking,
-        candidates: result.candidates,
+        candidates,
         reportDueOn: dueOn,
       };
     });
@@ -439,6 +544,10 @@ export class ProcurementEvaluationService {
       const next = this.transition(project, 'announce_result');
       const evaluation = await this.mustEvaluation(manager, projectId);
       const winner = await this.winnerOf(manager, projectId, evaluation);
+      const kept =
+        project.method === 'framework_agreement'
+          ? (await this.admittedOf(manager, projectId, evaluation)).map((admitted) => admitted.bidderId)
+          : [winner.bidderId];
       const contractDueOn = procurementContractDueOn(today);
       const losersRefundDueOn = procurementDepositRefundDueOn(await this.calendars.calendar(manager), {
         winner: false,
@@ -455,7 +564,7 @@ export class ProcurementEvaluationService {
         losersRefundDueOn,
         now,
         staff.id,
-        winner.bidderId,
+        kept,
       );
       await this.move(manager, staff, project, next, now, {
         awardNoticeOn: today,
@@ -510,7 +619,7 @@ export class ProcurementEvaluationService {
               sourceType: 'procurement_award',
               sourceId: projectId,
               title: project.title,
-              amount: winner.price!,
+              amount: winner.price,
               winnerId: winner.bidderId,
               winnerName: winner.bidderName,
               closedAt: now,
@@ -551,7 +660,7 @@ export class ProcurementEvaluationService {
   /** The committee's entries, the report and every step after it: supervisors, and staff once opened. */
   async evaluation(viewer: AuthUser, projectId: string) {
     const project = await this.mustFind(projectId);
-    this.requireCommitteeVisible(viewer, project);
+    await this.requireCommitteeVisible(viewer, project);
     return this.evaluationOf(null, projectId);
   }
 
@@ -563,27 +672,62 @@ export class ProcurementEvaluationService {
     const opening = await this.sealedBids.opening(manager, procurementHost(projectId));
     const rejections = await this.evaluations.rejectionsOf(projectId, runner);
     const prices = await this.evaluations.evaluatedPricesOf(projectId, runner);
-    return toProcurementEvaluationView(projectId, { evaluation, opening, rejections, prices });
+    const scores = await this.evaluations.scoresOf(projectId, runner);
+    // A single source's one supplier is its registration, not an opened response.
+    const suppliers = opening
+      ? []
+      : await this.methods.qualifiedSuppliers(manager ?? this.dataSource.manager, projectId);
+    return toProcurementEvaluationView(projectId, {
+      evaluation,
+      opening,
+      rejections,
+      prices,
+      scores,
+      suppliers,
+    });
   }
 
-  private requireCommitteeVisible(viewer: AuthUser, project: ProcurementProjectEntity) {
+  /** A single source has no opening: its group is known to staff once the negotiation starts. */
+  private async requireCommitteeVisible(viewer: AuthUser, project: ProcurementProjectEntity) {
     if (hasAnyRole(viewer, ['supervisor'])) return;
     if (hasAnyRole(viewer, ['staff']) && project.openedAt) return;
+    if (
+      hasAnyRole(viewer, ['staff']) &&
+      project.method === 'single_source' &&
+      (await this.evaluations.find(project.id)) !== null
+    )
+      return;
     throw new DomainError(
       'COMMITTEE_SEALED_UNTIL_OPENING',
       'the committee is known to supervisors only until the responses are opened',
     );
   }
 
-  /** Entries go in while evaluating and before the report. */
+  /**
+   * Entries go in while evaluating and before the report; `kind` the entry's evaluation (a single
+   * source has no sealed responses to reject, price or score: it records its negotiation).
+   */
   private async requireEntriesOpen(
     manager: EntityManager,
     project: ProcurementProjectEntity,
+    kind?: 'sealed' | ProcurementProjectEntity['evaluationMethod'],
   ): Promise<ProcurementEvaluation> {
     if (project.status !== 'evaluating')
       throw new DomainError(
         'INVALID_STATE_TRANSITION',
         `the committee's entries are taken while evaluating, not ${project.status}`,
+      );
+    if (kind !== undefined && project.method === 'single_source')
+      throw new DomainError(
+        'INVALID_STATE_TRANSITION',
+        'a single source has no sealed responses: it records its negotiation',
+        { method: project.method },
+      );
+    if (kind !== undefined && kind !== 'sealed' && kind !== project.evaluationMethod)
+      throw new DomainError(
+        'EVALUATION_METHOD_MISMATCH',
+        `this procurement is evaluated by ${project.evaluationMethod}`,
+        { evaluationMethod: project.evaluationMethod },
       );
     const evaluation = await this.mustEvaluation(manager, project.id);
     if (evaluation.reportOn)
@@ -610,9 +754,38 @@ export class ProcurementEvaluationService {
     return bidIds.map((id) => valid.get(id)!);
   }
 
-  private async winnerOf(manager: EntityManager, projectId: string, evaluation: ProcurementEvaluation) {
-    const opening = await this.mustOpening(manager, projectId);
-    return opening.bids.find((bid) => bid.bidId === evaluation.awardedBidId)!;
+  /** The awarded supplier and its price: the opened response, or a single source's negotiated price. */
+  private async winnerOf(
+    manager: EntityManager,
+    projectId: string,
+    evaluation: ProcurementEvaluation,
+  ): Promise<{ bidderId: string; bidderName: string; price: number }> {
+    const opening = await this.sealedBids.opening(manager, procurementHost(projectId));
+    if (opening) {
+      const bid = opening.bids.find((one) => one.bidId === evaluation.awardedBidId)!;
+      return { bidderId: bid.bidderId, bidderName: bid.bidderName, price: bid.price! };
+    }
+    const supplier = (await this.methods.qualifiedSuppliers(manager, projectId)).find(
+      (one) => one.registrationId === evaluation.awardedBidId,
+    )!;
+    const price = evaluation.candidates!.find((one) => one.bidId === evaluation.awardedBidId)!.price;
+    return { bidderId: supplier.bidderId, bidderName: supplier.bidderName, price };
+  }
+
+  /** A framework agreement's admitted suppliers: the report's candidates, in rank order. */
+  async admittedOf(manager: EntityManager | null, projectId: string, evaluation: ProcurementEvaluation) {
+    const opening = await this.sealedBids.opening(manager, procurementHost(projectId));
+    const bids = new Map((opening?.bids ?? []).map((bid) => [bid.bidId, bid]));
+    return (evaluation.candidates ?? []).map((candidate) => {
+      const bid = bids.get(candidate.bidId)!;
+      return {
+        rank: candidate.rank,
+        bidId: candidate.bidId,
+        bidderId: bid.bidderId,
+        bidderName: bid.bidderName,
+        price: candidate.price,
+      };
+    });
   }
 
   private async mustOpening(manager: EntityManager, projectId: string) {

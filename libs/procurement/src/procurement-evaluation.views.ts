@@ -2,19 +2,23 @@ import type {
   BidRejection,
   EvaluatedPriceEntry,
   ProcurementEvaluation,
+  ScoreEntry,
   StoredRankedBid,
 } from '@ggzy/persistence';
 import type { OpenedBid, OpeningRecord } from '@ggzy/sealed-bids';
 
 const iso = (value: Date | null | undefined) => value?.toISOString() ?? null;
 
-function candidate(ranked: StoredRankedBid, bids: Map<string, OpenedBid>) {
+type Named = Pick<OpenedBid, 'bidderName'>;
+
+function candidate(ranked: StoredRankedBid, bids: Map<string, Named>) {
   return {
     rank: ranked.rank,
     bidId: ranked.bidId,
     bidderName: bids.get(ranked.bidId)?.bidderName ?? null,
     price: ranked.price,
     evaluatedPrice: ranked.evaluatedPrice ?? null,
+    totalScore: ranked.totalScore ?? null,
     tieBrokenByLot: ranked.tieBrokenByLot,
   };
 }
@@ -31,11 +35,18 @@ export function toProcurementEvaluationView(
     opening: OpeningRecord | null;
     rejections: BidRejection[];
     prices: EvaluatedPriceEntry[];
+    scores: ScoreEntry[];
+    /** A single source's qualified supplier: its registration stands for a response. */
+    suppliers: { registrationId: string; bidderName: string }[];
   },
 ) {
   const { evaluation, opening } = parts;
-  const bids = new Map((opening?.bids ?? []).map((bid) => [bid.bidId, bid]));
+  const bids = new Map<string, Named>([
+    ...(opening?.bids ?? []).map((bid): [string, Named] => [bid.bidId, bid]),
+    ...parts.suppliers.map((one): [string, Named] => [one.registrationId, { bidderName: one.bidderName }]),
+  ]);
   const winner = evaluation?.awardedBidId ? bids.get(evaluation.awardedBidId) : undefined;
+  const awarded = (evaluation?.candidates ?? []).find((one) => one.bidId === evaluation?.awardedBidId);
   return {
     projectId,
     committeeDrawId: evaluation?.committeeDrawId ?? null,
@@ -50,6 +61,7 @@ export function toProcurementEvaluationView(
     })),
     rejections: parts.rejections.map((one) => ({ ...one, enteredAt: one.enteredAt.toISOString() })),
     evaluatedPrices: parts.prices.map((one) => ({ ...one, enteredAt: one.enteredAt.toISOString() })),
+    scores: parts.scores.map((one) => ({ ...one, enteredAt: one.enteredAt.toISOString() })),
     report: evaluation?.reportOn
       ? {
           reportOn: evaluation.reportOn,
@@ -71,7 +83,7 @@ export function toProcurementEvaluationView(
       ? {
           bidId: evaluation.awardedBidId,
           bidderName: winner?.bidderName ?? null,
-          price: winner?.price ?? null,
+          price: awarded?.price ?? null,
           reason: evaluation.awardReason,
           decidedOn: evaluation.decidedOn,
           decisionDueOn: evaluation.decisionDueOn,

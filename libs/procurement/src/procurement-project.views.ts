@@ -1,4 +1,4 @@
-import type { ProcurementNotice, ProcurementProjectEntity } from '@ggzy/persistence';
+import type { ProcurementNotice, ProcurementProjectEntity, PublicityObjection } from '@ggzy/persistence';
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
@@ -18,11 +18,39 @@ export function toProcurementNoticeView(notice: ProcurementNotice) {
 }
 
 /**
+ * An objection to a single source's publicity and its answer, as anyone reads them: the text, the
+ * documents and the reply, never who objected.
+ */
+export function toPublicObjection(objection: PublicityObjection) {
+  return {
+    id: objection.id,
+    text: objection.text,
+    documents: objection.documents,
+    filedOn: objection.filedOn,
+    filedAt: objection.filedAt.toISOString(),
+    answerDueOn: objection.answerDueOn,
+    answer:
+      objection.upheld === null
+        ? null
+        : {
+            upheld: objection.upheld,
+            reply: objection.reply,
+            answeredOn: objection.answeredOn,
+            late: objection.answeredOn! > objection.answerDueOn,
+          },
+  };
+}
+
+/**
  * What anyone may read of a procurement: the notice (or the single-source publicity), the
  * schedule, the amendments, the outcome. Never who registered or was invited, nor how many
  * responded, before the opening (a count invites collusion); never where a suspension resumes.
  */
-export function toPublicProcurement(project: ProcurementProjectEntity, notices: ProcurementNotice[]) {
+export function toPublicProcurement(
+  project: ProcurementProjectEntity,
+  notices: ProcurementNotice[],
+  objections: PublicityObjection[] = [],
+) {
   return {
     id: project.id,
     code: project.code,
@@ -56,7 +84,14 @@ export function toPublicProcurement(project: ProcurementProjectEntity, notices: 
     openedAt: iso(project.openedAt),
     failedReason: project.failedReason,
     terminationReason: project.terminationReason,
+    subjectType: project.subjectType,
+    evaluationMethod: project.evaluationMethod,
+    criteria: project.criteria,
+    admittedSuppliers: project.admittedSuppliers,
+    termStartsOn: project.termStartsOn,
+    termEndsOn: project.termEndsOn,
     amendments: notices.map(toProcurementNoticeView),
+    objections: objections.map(toPublicObjection),
   };
 }
 
@@ -65,9 +100,16 @@ export function toStaffProcurement(
   project: ProcurementProjectEntity,
   notices: ProcurementNotice[],
   counts: { registrations: number; qualified: number },
+  objections: PublicityObjection[] = [],
 ) {
+  const filedBy = new Map(objections.map((objection) => [objection.id, objection.filedBy]));
+  const publicView = toPublicProcurement(project, notices, objections);
   return {
-    ...toPublicProcurement(project, notices),
+    ...publicView,
+    objections: publicView.objections.map((objection) => ({
+      ...objection,
+      filedBy: filedBy.get(objection.id)!,
+    })),
     resumeTo: project.resumeTo,
     suspendedAt: iso(project.suspendedAt),
     suspensionReason: project.suspensionReason,

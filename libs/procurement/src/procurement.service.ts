@@ -7,23 +7,32 @@ import {
   bidDeadlineInstant,
   calendarDateInZone,
   checkDepositLimit,
+  checkFrameworkTerms,
+  checkObjectionInPublicity,
+  checkObjectionsAnswered,
   checkProcurementSchedule,
+  checkProcurementScoring,
+  type Criterion,
   DomainError,
   isFinalProcurementStatus,
   isUnifiedSocialCreditCode,
   nextProcurementStatus,
+  objectionAnswerDueOn,
   pickInvitedSuppliers,
   PROCUREMENT_METHOD_RULES,
   type ProcurementAction,
+  type ProcurementEvaluationMethod,
   type ProcurementMethod,
   type ProcurementSchedule,
   type ProcurementStatus,
+  type ProcurementSubjectType,
   responseDeadlineAfterAmendment,
   startOfDayInZone,
   requireDate,
 } from '@ggzy/domain';
 import {
   AuditLogRepository,
+  ProcurementMethodsRepository,
   type ProcurementProjectEntity,
   ProcurementProjectsRepository,
   type RegistrationHost,
@@ -43,6 +52,7 @@ import {
 } from '@ggzy/sealed-bids';
 import {
   toProcurementNoticeView,
+  toPublicObjection,
   toPublicProcurement,
   toStaffProcurement,
 } from './procurement-project.views.js';
@@ -78,6 +88,12 @@ export interface ProcurementInput {
   documentsIssuedOn: string | null;
   documentsAvailableUntil: string | null;
   deadlineOn: string | null;
+  subjectType: ProcurementSubjectType | null;
+  evaluationMethod: ProcurementEvaluationMethod;
+  criteria: Criterion[] | null;
+  admittedSuppliers: number | null;
+  termStartsOn: string | null;
+  termEndsOn: string | null;
 }
 
 export const PROCUREMENT_DEFAULTS = {
@@ -85,6 +101,9 @@ export const PROCUREMENT_DEFAULTS = {
   documents: [] as { name: string; sha256: string }[],
   deposit: 0,
   deadlineTime: '09:30',
+  subjectType: null,
+  evaluationMethod: 'lowest_evaluated_price' as ProcurementEvaluationMethod,
+  criteria: null,
 };
 
 const TERM_FIELDS = [
@@ -107,6 +126,12 @@ const TERM_FIELDS = [
   'documentsIssuedOn',
   'documentsAvailableUntil',
   'deadlineOn',
+  'subjectType',
+  'evaluationMethod',
+  'criteria',
+  'admittedSuppliers',
+  'termStartsOn',
+  'termEndsOn',
 ] as const satisfies readonly (keyof ProcurementInput & keyof ProcurementProjectEntity)[];
 
 /** The fields each method uses; the others are stored empty (a method changed in planning drops them). */
@@ -118,6 +143,11 @@ function fieldsOf(method: ProcurementMethod): Set<keyof ProcurementInput> {
   if (method === 'invited_tender') {
     fields.add('qualificationCallStartsOn');
     fields.add('qualificationCallEndsOn');
+  }
+  if (method === 'framework_agreement') {
+    fields.add('admittedSuppliers');
+    fields.add('termStartsOn');
+    fields.add('termEndsOn');
   }
   return fields;
 }
@@ -131,6 +161,9 @@ const SCHEDULE_FIELDS = [
   'documentsIssuedOn',
   'documentsAvailableUntil',
   'deadlineOn',
+  'admittedSuppliers',
+  'termStartsOn',
+  'termEndsOn',
 ] as const;
 
 /** Where suppliers may register and be decided on: from the notice until the deadline. */
@@ -182,6 +215,7 @@ export class ProcurementService {
     private readonly scheduler: ProcurementScheduler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly methods: ProcurementMethodsRepository,
   ) {}
 
   private today(now: Date): string {
@@ -214,6 +248,8 @@ export class ProcurementService {
     }
     const calendar = await this.calendars.calendar(manager);
     checkProcurementSchedule(calendar, input as ProcurementSchedule);
+    checkProcurementScoring(input);
+    if (input.method === 'framework_agreement') checkFrameworkTerms(input);
     if (input.deposit > 0)
       checkDepositLimit({ base: 'budget', baseAmount: input.budget, deposit: input.deposit });
   }
@@ -276,6 +312,9 @@ export class ProcurementService {
           `a procurement that is ${current.status} is changed by amendments, not edits`,
         );
       const merged = this.normalise({ ...termsOf(current), ...changes });
+      // Switching to the lowest evaluated price drops the criteria unless they are sent again.
+      if (merged.evaluationMethod === 'lowest_evaluated_price' && !('criteria' in changes))
+        merged.criteria = null;
       await this.checkProject(manager, merged);
       const now = await this.projects.databaseNow(manager);
       this.checkNotInPast(merged, this.today(now));
@@ -350,13 +389,16 @@ export class ProcurementService {
     return this.staffView(project);
   }
 
-  /** After the publicity's last day: negotiation with the one supplier may begin. */
+  /**
+   * After the publicity's last day, every objection answered (an upheld one has failed the
+   * project): negotiation with the one supplier may begin.
+   */
   async concludePublicity(staff: AuthUser, projectId: string) {
     const { project } = await this.applyTransition(
       staff,
       projectId,
       'conclude_publicity',
-      (_manager, current, now) => {
+      async (manager, current, now) => {
         const today = this.today(now);
         if (current.publicityEndsOn !== null && today <= current.publicityEndsOn)
           throw new DomainError(
@@ -367,10 +409,151 @@ export class ProcurementService {
               earliestConcludedOn: addCalendarDays(current.publicityEndsOn, 1),
             },
           );
-        return Promise.resolve({ data: { publicityEndsOn: current.publicityEndsOn } });
+        const objections = await this.methods.objectionsOf(projectId, manager);
+        checkObjectionsAnswered(objections.map(({ id, upheld }) => ({ id, answered: upheld !== null })));
+        return { data: { publicityEndsOn: current.publicityEndsOn, objections: objections.length } };
       },
     );
     return this.staffView(project);
+  }
+
+  // --- single source: objections to the prior publicity ------------------------------------------
+
+  /**
+   * 单一来源公示异议 (实施条例 第39条): a signed-in supplier objects, with its reasons and
+   * documents, while the publicity runs (to the end of its last day); the purchaser answers within 5
+   * business days after the publicity (第74号令 第39条).
+   */
+  async fileObjection(
+    bidder: AuthUser,
+    projectId: string,
+    input: { text: string; documents: { name: string; sha256: string }[] },
+  ) {
+    if (!bidder.roles.includes('bidder'))
+      throw new DomainError('FORBIDDEN', 'only suppliers file objections');
+    const objection = await this.dataSource.transaction(async (manager) => {
+      const project = await this.mustLock(manager, projectId);
+      if (project.status === INITIAL_STATUS)
+        throw new DomainError('LISTING_NOT_FOUND', 'no such procurement');
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      if (project.method === 'single_source' && project.publicisedOn !== null)
+        checkObjectionInPublicity({ publicityEndsOn: project.publicityEndsOn!, today });
+      if (project.method !== 'single_source' || project.status !== 'prior_publicity')
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `objections are taken during a single source's prior publicity, not while a ${project.method} procurement is ${project.status}`,
+          { method: project.method, status: project.status },
+        );
+      const answerDueOn = objectionAnswerDueOn(
+        await this.calendars.calendar(manager),
+        project.publicityEndsOn!,
+      );
+      const filed = await this.methods.insertObjection(manager, {
+        projectId,
+        filedBy: bidder.id,
+        text: input.text,
+        documents: input.documents,
+        filedOn: today,
+        filedAt: now,
+        answerDueOn,
+      });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: bidder.id,
+        action: 'procurement.objection_filed',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { objectionId: filed.id, documents: input.documents, answerDueOn },
+      });
+      return filed;
+    });
+    return toPublicObjection(objection);
+  }
+
+  /**
+   * Staff answer an objection once, with the reply made public: upheld → single source is not
+   * allowed, the project fails (re-plan with another method); dismissed → recorded. A late answer
+   * is taken and marked.
+   */
+  async answerObjection(
+    staff: AuthUser,
+    projectId: string,
+    objectionId: string,
+    answer: { upheld: boolean; reply: string },
+  ) {
+    const { project, objection } = await this.dataSource.transaction(async (manager) => {
+      const current = await this.mustLock(manager, projectId);
+      if (current.status === INITIAL_STATUS)
+        throw new DomainError('LISTING_NOT_FOUND', 'no such procurement');
+      const objection = await this.methods.lockObjection(manager, projectId, objectionId);
+      if (!objection) throw new DomainError('OBJECTION_NOT_FOUND', 'no such objection to this procurement');
+      if (objection.upheld !== null)
+        throw new DomainError('OBJECTION_ALREADY_ANSWERED', 'the objection is already answered', {
+          answeredOn: objection.answeredOn,
+          upheld: objection.upheld,
+        });
+      // Once one objection is upheld the project has failed; the others are still answered.
+      const failedByObjection =
+        current.status === 'failed' && current.failedReason === OBJECTION_UPHELD_REASON;
+      if (current.status !== 'prior_publicity' && !failedByObjection)
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `objections are answered during the prior publicity, not while the procurement is ${current.status}`,
+          { status: current.status },
+        );
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      await this.methods.answerObjection(manager, objectionId, {
+        ...answer,
+        answeredOn: today,
+        answeredAt: now,
+        answeredBy: staff.id,
+      });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'procurement.objection_answered',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { objectionId, upheld: answer.upheld, late: today > objection.answerDueOn },
+      });
+      let project = current;
+      if (answer.upheld && !failedByObjection) {
+        const next = this.transition(current, 'fail');
+        await this.projects.update(manager, projectId, {
+          status: next,
+          failedReason: OBJECTION_UPHELD_REASON,
+        });
+        await this.audit.append(manager, {
+          at: now,
+          actorId: staff.id,
+          action: 'procurement.fail',
+          entityType: ENTITY_TYPE,
+          entityId: projectId,
+          data: {
+            from: current.status,
+            to: next,
+            method: current.method,
+            reason: OBJECTION_UPHELD_REASON,
+            objectionId,
+          },
+        });
+        await this.deposits.settleOnClose(
+          manager,
+          procurementHost(projectId),
+          { sold: false },
+          now,
+          staff.id,
+        );
+        project = (await this.projects.lockById(manager, projectId))!;
+      }
+      const [answered] = (await this.methods.objectionsOf(projectId, manager)).filter(
+        (one) => one.id === objectionId,
+      );
+      return { project, objection: answered };
+    });
+    return { objection: toPublicObjection(objection), project: await this.staffView(project) };
   }
 
   /**
@@ -559,6 +742,8 @@ export class ProcurementService {
   }
 
   private openForApplications(project: ProcurementProjectEntity, now: Date): boolean {
+    // Single source: the named supplier registers once the publicity is concluded, to negotiate.
+    if (project.method === 'single_source') return project.status === 'responding';
     if (!OPEN_FOR_SUPPLIERS.has(project.status) || project.responseDeadlineAt === null) return false;
     if (now.getTime() >= project.responseDeadlineAt.getTime()) return false;
     if (project.method !== 'invited_tender') return true;
@@ -575,6 +760,16 @@ export class ProcurementService {
       const project = await this.mustLock(manager, projectId);
       const now = await this.projects.databaseNow(manager);
       this.requireDecidable(project, now, 'qualify suppliers');
+      // Single source negotiates with its one supplier: a second is never qualified.
+      if (project.method === 'single_source') {
+        const qualified = (await this.methods.qualifiedSuppliers(manager, projectId)).length;
+        if (qualified > 0)
+          throw new DomainError(
+            'SINGLE_SOURCE_SUPPLIER_ALREADY_QUALIFIED',
+            'a single source negotiates with one supplier, and one is already qualified',
+            { qualified },
+          );
+      }
       const depositReceivedAt =
         project.deposit > 0
           ? await this.deposits.requireForQualification(
@@ -634,6 +829,7 @@ export class ProcurementService {
   }
 
   private requireDecidable(project: ProcurementProjectEntity, now: Date, what: string) {
+    if (project.method === 'single_source' && project.status === 'responding') return;
     if (!OPEN_FOR_SUPPLIERS.has(project.status) || project.responseDeadlineAt === null)
       throw new DomainError(
         'INVALID_STATE_TRANSITION',
@@ -934,25 +1130,33 @@ export class ProcurementService {
     const drafts = canSeeDrafts(viewer);
     if (filter.status === INITIAL_STATUS && !drafts) return { items: [], total: 0 };
     const { items, total } = await this.projects.list({ ...filter, hidden: drafts ? [] : [INITIAL_STATUS] });
+    // The list reads no objections, so its items leave them out rather than show none (GET :id has them).
+    const summary = (project: ProcurementProjectEntity) => {
+      const { objections, ...rest } = toPublicProcurement(project, []);
+      void objections;
+      return rest;
+    };
     const view = canSeeEverything(viewer)
-      ? (project: ProcurementProjectEntity) => ({
-          ...toPublicProcurement(project, []),
-          resumeTo: project.resumeTo,
-        })
-      : (project: ProcurementProjectEntity) => toPublicProcurement(project, []);
+      ? (project: ProcurementProjectEntity) => ({ ...summary(project), resumeTo: project.resumeTo })
+      : summary;
     return { items: items.map(view), total };
   }
 
   private async publicView(project: ProcurementProjectEntity) {
-    return toPublicProcurement(project, await this.projects.noticesOf(project.id));
+    const [notices, objections] = await Promise.all([
+      this.projects.noticesOf(project.id),
+      this.methods.objectionsOf(project.id),
+    ]);
+    return toPublicProcurement(project, notices, objections);
   }
 
   private async staffView(project: ProcurementProjectEntity) {
-    const [notices, counts] = await Promise.all([
+    const [notices, counts, objections] = await Promise.all([
       this.projects.noticesOf(project.id),
       this.registrationRows.countOf(procurementHost(project.id)),
+      this.methods.objectionsOf(project.id),
     ]);
-    return toStaffProcurement(project, notices, counts);
+    return toStaffProcurement(project, notices, counts, objections);
   }
 
   // --- internals ------------------------------------------------------------------------------
@@ -1035,6 +1239,9 @@ function termsOf(project: ProcurementProjectEntity): ProcurementInput {
     TERM_FIELDS.map((field) => [field, project[field]]),
   ) as unknown as ProcurementInput;
 }
+
+/** An upheld objection to the single-source publicity: another method must be planned (第74号令 第39条). */
+export const OBJECTION_UPHELD_REASON = '单一来源公示异议成立,不得采用单一来源方式,应依法采用其他采购方式';
 
 /** Fewer responsive suppliers than the method needs at the opening: 废标 (政府采购法 第36条). */
 export const tooFewSuppliersReason = (minimum: number) => `响应供应商不足${minimum}家,依法废标`;

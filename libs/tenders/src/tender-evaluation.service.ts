@@ -14,6 +14,7 @@ import {
   DomainError,
   evaluateBids,
   type EvaluatedBid,
+  memberScoreSetViolations,
   nextTenderStatus,
   requireDate,
   type RuleViolation,
@@ -107,7 +108,7 @@ export class TenderEvaluationService {
         hostId: projectId,
         ownerOrgCode: project.ownerOrgCode,
         bidderOrgCodes: await this.evaluations.supplierOrganizationCodes(manager, projectId),
-        rule: committeeRule({ line: 'tender' })!,
+        rule: committeeRule({ line: 'tender' }),
         needs: input.needs,
         ownerRepresentatives: input.ownerRepresentatives ?? 0,
         ...(input.replacing ? { replacing: input.replacing } : {}),
@@ -243,19 +244,7 @@ export class TenderEvaluationService {
         throw new DomainError('COMMITTEE_MEMBER_NOT_FOUND', 'not an expert member of this committee', {
           memberId,
         });
-      const scored = new Set((project.criteria ?? []).filter((c) => c.kind === 'scored').map((c) => c.id));
-      const violations: RuleViolation[] = duplicates(
-        scores.map((score) => `${score.bidId}/${score.criterionId}`),
-        'scores',
-      );
-      scores.forEach((score, index) => {
-        if (!scored.has(score.criterionId))
-          violations.push({
-            field: `scores[${index}].criterionId`,
-            rule: `one of ${[...scored].join(', ')}`,
-          });
-      });
-      refuse(violations);
+      refuse(memberScoreSetViolations(scores, project.criteria ?? []));
       await this.requireBids(
         manager,
         projectId,

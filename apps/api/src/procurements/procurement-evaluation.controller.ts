@@ -1,14 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
-import { ProcurementEvaluationService } from '@ggzy/procurement';
-import { UuidPipe } from '../common.dto.js';
+import { ProcurementEvaluationService, ProcurementFrameworkService } from '@ggzy/procurement';
+import { PageQuery, refuseNulls, UuidPipe } from '../common.dto.js';
+import { CallOffDto } from './procurements.dto.js';
 import {
   AwardDecisionDto,
   BidRejectionDto,
   AwardContractDto,
   EvaluatedPricesDto,
   EvaluationReportDto,
+  MemberScoresDto,
+  NegotiationRecordDto,
   ProcurementCommitteeDrawDto,
 } from './procurement-evaluation.dto.js';
 
@@ -17,13 +20,16 @@ import {
 @ApiBearerAuth()
 @Controller('procurements')
 export class ProcurementEvaluationController {
-  constructor(private readonly evaluation: ProcurementEvaluationService) {}
+  constructor(
+    private readonly evaluation: ProcurementEvaluationService,
+    private readonly framework: ProcurementFrameworkService,
+  ) {}
 
   @Post(':id/committee/draw')
   @Roles('staff')
   @ApiOperation({
     summary:
-      'draw the committee from the expert pool (purchaser and suppliers excluded; none for single source); the answer hides the members',
+      'draw the committee from the expert pool (purchaser and suppliers excluded; single source: its negotiation group, ≥ 3); the answer hides the members',
   })
   draw(
     @CurrentUser() staff: AuthUser,
@@ -50,7 +56,7 @@ export class ProcurementEvaluationController {
   @Roles('staff')
   @ApiOperation({
     summary:
-      "opened → evaluating: a drawn committee and the method's minimum of responses (TOO_FEW_SUPPLIERS)",
+      "opened → evaluating: a drawn committee and the method's minimum of responses (TOO_FEW_SUPPLIERS); single source: responding → evaluating with its one qualified supplier",
   })
   start(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string) {
     return this.evaluation.startEvaluation(staff, id);
@@ -85,6 +91,44 @@ export class ProcurementEvaluationController {
       id,
       body.prices.map(({ bidId, evaluatedPrice, note }) => ({ bidId, evaluatedPrice, note: note ?? null })),
     );
+  }
+
+  @Put(':id/evaluation/scores/:memberId')
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      "comprehensive scoring: one committee member's whole set of scores (replaces earlier ones), each with who entered it",
+  })
+  scores(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Param('memberId', UuidPipe) memberId: string,
+    @Body() body: MemberScoresDto,
+  ) {
+    return this.evaluation.setMemberScores(
+      staff,
+      id,
+      memberId,
+      body.scores.map(({ bidId, criterionId, score }) => ({ bidId, criterionId, score })),
+    );
+  }
+
+  @Post(':id/negotiation')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      "single source: the price agreed with the supplier (≤ the budget: NEGOTIATED_PRICE_ABOVE_BUDGET) and the signed negotiation record's SHA-256 — the method's report",
+  })
+  negotiation(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: NegotiationRecordDto,
+  ) {
+    return this.evaluation.recordNegotiation(staff, id, {
+      price: body.price,
+      negotiationRecordSha256: body.negotiationRecordSha256,
+    });
   }
 
   @Post(':id/evaluation/report')
@@ -154,5 +198,39 @@ export class ProcurementEvaluationController {
       signedOn: body.signedOn,
       contractSha256: body.contractSha256,
     });
+  }
+
+  @Post(':id/call-offs')
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      'framework agreement in force: a call-off order with an admitted supplier within the term → its deal (CALL_OFF_SUPPLIER_NOT_ADMITTED, CALL_OFF_OUTSIDE_TERM)',
+  })
+  callOff(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: CallOffDto) {
+    refuseNulls(body);
+    return this.framework.recordCallOff(staff, id, {
+      supplier: body.supplier,
+      amount: body.amount,
+      orderedOn: body.orderedOn,
+      title: body.title,
+      contractSha256: body.contractSha256 ?? null,
+    });
+  }
+
+  @Get(':id/call-offs')
+  @ApiOperation({
+    summary:
+      'framework agreement: its admitted suppliers and call-off orders (public: supplier, title, amount, day)',
+  })
+  callOffs(@Param('id', UuidPipe) id: string, @Query() page: PageQuery, @CurrentUser() viewer?: AuthUser) {
+    return this.framework.callOffs(id, page, viewer);
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({ summary: 'framework agreement: contracted → closed (no more call-off orders)' })
+  close(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.framework.close(staff, id);
   }
 }

@@ -1,6 +1,9 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional } from 'class-validator';
-import { CommitteeDrawDto } from '../evaluation.dto.js';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { CommitteeDrawDto, Sha256 } from '../evaluation.dto.js';
+import { FEN_PROPERTY } from '../common.dto.js';
+
+export { MemberScoresDto } from '../tender-projects/tender-evaluation.dto.js';
 
 export {
   AwardDto as AwardDecisionDto,
@@ -18,4 +21,20 @@ export class ProcurementCommitteeDrawDto extends CommitteeDrawDto {
   @IsOptional()
   @IsBoolean()
   complexOrHighProfile?: boolean;
+}
+
+export class NegotiationRecordDto {
+  @ApiProperty({
+    ...FEN_PROPERTY,
+    minimum: 1,
+    description: 'the price agreed with the supplier (≤ the budget), fen',
+  })
+  @IsInt({ message: '$property must be a whole number of fen' })
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  price!: number;
+
+  @ApiProperty({ description: 'SHA-256 of the negotiation record (协商情况记录) every negotiator signed' })
+  @Sha256()
+  negotiationRecordSha256!: string;
 }

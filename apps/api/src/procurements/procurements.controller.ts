@@ -7,6 +7,8 @@ import {
   CreateProcurementDto,
   InvitationDrawDto,
   ListProcurementsQuery,
+  ObjectionAnswerDto,
+  PublicityObjectionDto,
   ProcurementAmendmentDto,
   ProcurementReasonDto,
   ProcurementRegistrationDto,
@@ -69,10 +71,45 @@ export class ProcurementsController {
   @HttpCode(200)
   @Roles('staff')
   @ApiOperation({
-    summary: "single source: after the publicity's last day → responding (negotiation with the supplier)",
+    summary:
+      "single source: after the publicity's last day, every objection answered (OBJECTIONS_UNANSWERED) → responding (negotiation with the supplier)",
   })
   concludePublicity(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string) {
     return this.procurement.concludePublicity(staff, id);
+  }
+
+  @Post(':id/publicity-objections')
+  @Roles('bidder')
+  @ApiOperation({
+    summary:
+      'single source: a supplier objects while the prior publicity runs (OBJECTION_PERIOD_ENDED after its last day); public on the project, without who filed it',
+  })
+  fileObjection(
+    @CurrentUser() bidder: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: PublicityObjectionDto,
+  ) {
+    refuseNulls(body);
+    return this.procurement.fileObjection(bidder, id, { text: body.text, documents: body.documents ?? [] });
+  }
+
+  @Post(':id/publicity-objections/:objectionId/reply')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      'single source: answer an objection once (due 5 business days after the publicity); upheld → failed (re-plan with another method)',
+  })
+  answerObjection(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Param('objectionId', UuidPipe) objectionId: string,
+    @Body() body: ObjectionAnswerDto,
+  ) {
+    return this.procurement.answerObjection(staff, id, objectionId, {
+      upheld: body.upheld,
+      reply: body.reply,
+    });
   }
 
   @Post(':id/amendments')

@@ -20,14 +20,23 @@ import {
   MAX_TENDER_DOCUMENTS,
   MAX_TENDER_TEXT_LENGTH,
   MAX_TENDER_TITLE_LENGTH,
+  MAX_ADMITTED_SUPPLIERS,
+  MIN_ADMITTED_SUPPLIERS,
   MIN_INVITED_SUPPLIERS,
+  PROCUREMENT_EVALUATION_METHODS,
   PROCUREMENT_METHODS,
   PROCUREMENT_STATUSES,
+  PROCUREMENT_SUBJECT_TYPES,
+  type ProcurementEvaluationMethod,
   type ProcurementMethod,
   type ProcurementStatus,
+  type ProcurementSubjectType,
 } from '@ggzy/domain';
+import { IsCanonicalId } from '@ggzy/common';
 import { FEN_PROPERTY, IsCalendarDate, IsOrganizationCode, PageQuery } from '../common.dto.js';
 import { TransferDocumentDto as DocumentDto } from '../transfer-projects/transfer-projects.dto.js';
+import { CriterionDto } from '../tender-projects/tender-evaluation.dto.js';
+import { Sha256 } from '../evaluation.dto.js';
 
 export class CreateProcurementDto {
   @ApiProperty({ enum: PROCUREMENT_METHODS, description: 'the method decides the schedule and the path' })
@@ -163,6 +172,66 @@ export class CreateProcurementDto {
   @IsOptional()
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '$property must be HH:MM' })
   deadlineTime?: string;
+
+  @ApiPropertyOptional({
+    enum: PROCUREMENT_SUBJECT_TYPES,
+    description:
+      '货物 or 服务: needed by comprehensive scoring (price weight goods 30–60, services 10–30) and a framework agreement (term ≤ 1 / 2 years)',
+  })
+  @IsOptional()
+  @IsIn(PROCUREMENT_SUBJECT_TYPES)
+  subjectType?: ProcurementSubjectType;
+
+  @ApiPropertyOptional({
+    enum: PROCUREMENT_EVALUATION_METHODS,
+    default: 'lowest_evaluated_price',
+    description: 'comprehensive_scoring for open and invited tenders and consultation only',
+  })
+  @IsOptional()
+  @IsIn(PROCUREMENT_EVALUATION_METHODS)
+  evaluationMethod?: ProcurementEvaluationMethod;
+
+  @ApiPropertyOptional({
+    type: [CriterionDto],
+    maxItems: 20,
+    description:
+      'comprehensive scoring only (required then): weights 1–100 summing to 100, exactly one price_formula (PRICE_WEIGHT_OUT_OF_RANGE)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => CriterionDto)
+  criteria?: CriterionDto[];
+
+  @ApiPropertyOptional({
+    minimum: MIN_ADMITTED_SUPPLIERS,
+    maximum: MAX_ADMITTED_SUPPLIERS,
+    description:
+      'framework agreement: at most this many ranked suppliers are admitted (at least 20% and one left out)',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_ADMITTED_SUPPLIERS)
+  @Max(MAX_ADMITTED_SUPPLIERS)
+  admittedSuppliers?: number;
+
+  @ApiPropertyOptional({
+    example: '2027-01-01',
+    description: "framework agreement: its term's first day (after the deadline)",
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  termStartsOn?: string;
+
+  @ApiPropertyOptional({
+    example: '2027-12-31',
+    description:
+      "framework agreement: its term's last day (≤ 1 year goods, 2 years services: FRAMEWORK_TERM_TOO_LONG)",
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  termEndsOn?: string;
 }
 
 export class UpdateProcurementDto extends PartialType(CreateProcurementDto) {}
@@ -256,4 +325,68 @@ export class SealedResponseDto {
   @ValidateNested({ each: true })
   @Type(() => DocumentDto)
   documents?: DocumentDto[];
+}
+
+export class PublicityObjectionDto {
+  @ApiProperty({
+    maxLength: MAX_TENDER_TEXT_LENGTH,
+    description: 'the objection and its reasons (public, without who filed it)',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_TENDER_TEXT_LENGTH)
+  text!: string;
+
+  @ApiPropertyOptional({ type: [DocumentDto], maxItems: 20, default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => DocumentDto)
+  documents?: DocumentDto[];
+}
+
+export class ObjectionAnswerDto {
+  @ApiProperty({
+    description: 'upheld: single source is not allowed and the procurement fails; dismissed: recorded',
+  })
+  @IsBoolean()
+  upheld!: boolean;
+
+  @ApiProperty({ maxLength: MAX_TENDER_TEXT_LENGTH, description: 'the reply (补充论证结论), public' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_TENDER_TEXT_LENGTH)
+  reply!: string;
+}
+
+export class CallOffDto {
+  @ApiProperty({ description: "an admitted supplier: its registration's id or its account's id" })
+  @IsCanonicalId()
+  @IsString()
+  supplier!: string;
+
+  @ApiProperty({ ...FEN_PROPERTY, minimum: 1, description: "the order's amount, fen" })
+  @IsInt({ message: '$property must be a whole number of fen' })
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  amount!: number;
+
+  @ApiProperty({
+    example: '2027-02-01',
+    description: "the day the order was placed: within the agreement's term, not after today",
+  })
+  @IsCalendarDate()
+  orderedOn!: string;
+
+  @ApiProperty({ maxLength: MAX_TENDER_TITLE_LENGTH, example: '2027年第一季度办公设备' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_TENDER_TITLE_LENGTH)
+  title!: string;
+
+  @ApiPropertyOptional({ description: "SHA-256 of the order's contract" })
+  @IsOptional()
+  @Sha256()
+  contractSha256?: string;
 }

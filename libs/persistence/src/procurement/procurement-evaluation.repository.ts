@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { READ_DATA_SOURCE } from '../data-source.js';
+import { replaceMemberScores, type ScoreEntry, scoresOf } from '../evaluation-scores.js';
 import type {
   BidRejection,
   EvaluatedPriceEntry,
@@ -228,5 +229,19 @@ export class ProcurementEvaluationRepository {
       [projectId],
     )) as (EvaluatedPriceEntry & { evaluatedPrice: string })[];
     return rows.map((row) => ({ ...row, evaluatedPrice: Number(row.evaluatedPrice) }));
+  }
+
+  /** Comprehensive scoring: one member's scores, replacing what was entered for it before. */
+  replaceMemberScores(
+    manager: EntityManager,
+    projectId: string,
+    memberId: string,
+    scores: Omit<ScoreEntry, 'memberId'>[],
+  ): Promise<void> {
+    return replaceMemberScores(manager, 'procurement_scores', projectId, memberId, scores);
+  }
+
+  scoresOf(projectId: string, manager?: EntityManager): Promise<ScoreEntry[]> {
+    return scoresOf(this.runner(manager), 'procurement_scores', projectId);
   }
 }

@@ -1,5 +1,11 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { ProcurementMethod, ProcurementStatus } from '@ggzy/domain';
+import type {
+  Criterion,
+  ProcurementEvaluationMethod,
+  ProcurementMethod,
+  ProcurementStatus,
+  ProcurementSubjectType,
+} from '@ggzy/domain';
 import { fenColumn } from '../entities/column-types.js';
 
 /** An invited tender's random pick, as recorded: enough to replay it. */
@@ -55,6 +61,16 @@ export class ProcurementProjectEntity {
   @Column({ name: 'response_deadline_at', type: 'timestamptz', nullable: true })
   responseDeadlineAt!: Date | null;
   @Column({ name: 'invitation_draw', type: 'jsonb', nullable: true }) invitationDraw!: InvitationDraw | null;
+  /** 货物 or 服务: sets a scored price's weight range and a framework agreement's longest term. */
+  @Column({ name: 'subject_type', type: 'varchar', length: 16, nullable: true })
+  subjectType!: ProcurementSubjectType | null;
+  @Column({ name: 'evaluation_method', type: 'varchar', length: 32 })
+  evaluationMethod!: ProcurementEvaluationMethod;
+  @Column({ type: 'jsonb', nullable: true }) criteria!: Criterion[] | null;
+  /** A framework agreement: at most this many of the ranked suppliers are admitted, for its term. */
+  @Column({ name: 'admitted_suppliers', type: 'integer', nullable: true }) admittedSuppliers!: number | null;
+  @Column({ name: 'term_starts_on', type: 'date', nullable: true }) termStartsOn!: string | null;
+  @Column({ name: 'term_ends_on', type: 'date', nullable: true }) termEndsOn!: string | null;
   @Column({ name: 'announced_on', type: 'date', nullable: true }) announcedOn!: string | null;
   @Column({ name: 'publicised_on', type: 'date', nullable: true }) publicisedOn!: string | null;
   @Column({ name: 'opened_at', type: 'timestamptz', nullable: true }) openedAt!: Date | null;

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { READ_DATA_SOURCE } from '../data-source.js';
+import { replaceMemberScores, type ScoreEntry, scoresOf } from '../evaluation-scores.js';
 
 /** A ranked bid as the report keeps it (evaluation.ts's RankedBid). */
 export interface StoredRankedBid {
@@ -56,14 +57,7 @@ export interface EvaluatedPriceEntry {
   enteredAt: Date;
 }
 
-export interface ScoreEntry {
-  memberId: string;
-  bidId: string;
-  criterionId: string;
-  score: number;
-  enteredBy: string;
-  enteredAt: Date;
-}
+export type { ScoreEntry };
 
 const COLUMNS: [keyof TenderEvaluation, string][] = [
   ['projectId', 'project_id'],
@@ -238,40 +232,16 @@ export class TenderEvaluationRepository {
   }
 
   /** One member's scores, replacing whatever was entered for that member before. */
-  async replaceMemberScores(
+  replaceMemberScores(
     manager: EntityManager,
     projectId: string,
     memberId: string,
     scores: Omit<ScoreEntry, 'memberId'>[],
   ): Promise<void> {
-    await manager.query(`DELETE FROM tender_scores WHERE project_id = $1 AND member_id = $2`, [
-      projectId,
-      memberId,
-    ]);
-    if (scores.length === 0) return;
-    await manager.query(
-      `INSERT INTO tender_scores (project_id, member_id, bid_id, criterion_id, score, entered_by, entered_at)
-       SELECT $1, $2, bid_id, criterion_id, score, $6, $7
-       FROM unnest($3::uuid[], $4::varchar[], $5::numeric[]) AS entry(bid_id, criterion_id, score)`,
-      [
-        projectId,
-        memberId,
-        scores.map((score) => score.bidId),
-        scores.map((score) => score.criterionId),
-        scores.map((score) => score.score.toFixed(2)),
-        scores[0].enteredBy,
-        scores[0].enteredAt,
-      ],
-    );
+    return replaceMemberScores(manager, 'tender_scores', projectId, memberId, scores);
   }
 
-  async scoresOf(projectId: string, manager?: EntityManager): Promise<ScoreEntry[]> {
-    const rows = (await this.runner(manager).query(
-      `SELECT member_id AS "memberId", bid_id AS "bidId", criterion_id AS "criterionId", score::text AS score,
-              entered_by AS "enteredBy", entered_at AS "enteredAt"
-       FROM tender_scores WHERE project_id = $1 ORDER BY member_id, bid_id, criterion_id`,
-      [projectId],
-    )) as (Omit<ScoreEntry, 'score'> & { score: string })[];
-    return rows.map((row) => ({ ...row, score: Number(row.score) }));
+  scoresOf(projectId: string, manager?: EntityManager): Promise<ScoreEntry[]> {
+    return scoresOf(this.runner(manager), 'tender_scores', projectId);
   }
 }

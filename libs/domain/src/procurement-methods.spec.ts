@@ -1,0 +1,214 @@
+import { BusinessCalendar } from './business-calendar.js';
+import { DomainError, type ErrorCode } from './errors.js';
+import type { Criterion } from './evaluation.js';
+import { OFFICIAL_CALENDARS } from './official-calendars.js';
+import {
+  checkFrameworkTerms,
+  checkObjectionInPublicity,
+  checkObjectionsAnswered,
+  checkProcurementScoring,
+  type FrameworkTerms,
+  frameworkAdmittedCount,
+  lastDayOfTerm,
+  objectionAnswerDueOn,
+  type ProcurementScoring,
+} from './procurement-methods.js';
+
+const calendar = new BusinessCalendar(OFFICIAL_CALENDARS);
+
+function refusal(attempt: () => unknown): { code: ErrorCode; details: any } | undefined {
+  try {
+    attempt();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { code: error.code, details: error.details };
+  }
+}
+
+describe('objections to a single-source publicity', () => {
+  it.each<[string, string, ErrorCode | undefined]>([
+    ['on the first day', '2026-10-12', undefined],
+    ['on the last day', '2026-10-19', undefined],
+    ['the day after the last', '2026-10-20', 'OBJECTION_PERIOD_ENDED'],
+  ])('%s (%s) → %s', (_name, today, code) => {
+    const refused = refusal(() => checkObjectionInPublicity({ publicityEndsOn: '2026-10-19', today }));
+    expect(refused?.code).toBe(code);
+    if (code) expect(refused?.details).toEqual({ publicityEndsOn: '2026-10-19', today });
+  });
+
+  it('is answered within 5 business days after the publicity (over the National Day holiday)', () => {
+    // 2026-09-30 is a Wednesday; 1–7 October are holidays, 10 October a make-up working Saturday.
+    expect(objectionAnswerDueOn(calendar, '2026-09-30')).toBe(calendar.addBusinessDays('2026-09-30', 5));
+    expect(objectionAnswerDueOn(calendar, '2026-11-02')).toBe('2026-11-09');
+  });
+
+  it.each<[string, { id: string; answered: boolean }[], string[] | undefined]>([
+    ['none filed', [], undefined],
+    ['all answered', [{ id: 'a', answered: true }], undefined],
+    [
+      'one open',
+      [
+        { id: 'a', answered: true },
+        { id: 'b', answered: false },
+      ],
+      ['b'],
+    ],
+  ])('%s → %j unanswered', (_name, objections, open) => {
+    const refused = refusal(() => checkObjectionsAnswered(objections));
+    expect(refused?.code).toBe(open ? 'OBJECTIONS_UNANSWERED' : undefined);
+    if (open) expect(refused?.details).toEqual({ objectionIds: open });
+  });
+});
+
+describe('framework agreements', () => {
+  it.each<[number, number, number]>([
+    // ranked, cap → admitted: at least 20% and at least one eliminated
+    [2, 5, 1],
+    [3, 5, 2],
+    [5, 5, 4],
+    [6, 5, 4],
+    [10, 5, 5],
+    [10, 20, 8],
+    [11, 20, 8],
+    [0, 2, 0],
+  ])('%d ranked, at most %d → %d admitted', (ranked, cap, admitted) => {
+    expect(frameworkAdmittedCount(ranked, cap)).toBe(admitted);
+  });
+
+  it.each<[string, number, string]>([
+    ['2026-03-01', 1, '2027-02-28'],
+    ['2028-02-29', 1, '2029-02-28'],
+    ['2026-01-01', 2, '2027-12-31'],
+  ])('a term from %s of %d year(s) ends on %s', (startsOn, years, endsOn) => {
+    expect(lastDayOfTerm(startsOn, years)).toBe(endsOn);
+  });
+
+  const terms: FrameworkTerms = {
+    subjectType: 'goods',
+    admittedSuppliers: 3,
+    termStartsOn: '2027-01-01',
+    termEndsOn: '2027-12-31',
+    deadlineOn: '2026-12-01',
+  };
+  it.each<[string, Partial<FrameworkTerms>, ErrorCode | undefined, unknown]>([
+    ['goods for a year', {}, undefined, undefined],
+    [
+      'goods for a year and a day',
+      { termEndsOn: '2028-01-01' },
+      'FRAMEWORK_TERM_TOO_LONG',
+      { maxYears: 1, latestEndsOn: '2027-12-31' },
+    ],
+    ['services for two years', { subjectType: 'services', termEndsOn: '2028-12-31' }, undefined, undefined],
+    [
+      'services beyond two years',
+      { subjectType: 'services', termEndsOn: '2029-01-01' },
+      'FRAMEWORK_TERM_TOO_LONG',
+      { maxYears: 2, latestEndsOn: '2028-12-31' },
+    ],
+    ['one admitted', { admittedSuppliers: 1 }, 'VALIDATION_FAILED', [{ field: 'admittedSuppliers' }]],
+    ['101 admitted', { admittedSuppliers: 101 }, 'VALIDATION_FAILED', [{ field: 'admittedSuppliers' }]],
+    ['no subject', { subjectType: null }, 'VALIDATION_FAILED', [{ field: 'subjectType' }]],
+    ['no term', { termStartsOn: null }, 'VALIDATION_FAILED', [{ field: 'termStartsOn' }]],
+    [
+      'ends before it starts',
+      { termEndsOn: '2026-12-31' },
+      'VALIDATION_FAILED',
+      [{ field: 'termEndsOn', rule: '≥ termStartsOn' }],
+    ],
+    [
+      'starts on the deadline',
+      { termStartsOn: '2026-12-01' },
+      'VALIDATION_FAILED',
+      [{ field: 'termStartsOn' }],
+    ],
+  ])('%s → %s', (_name, change, code, details) => {
+    const refused = refusal(() => checkFrameworkTerms({ ...terms, ...change }));
+    expect(refused?.code).toBe(code);
+    if (Array.isArray(details))
+      expect(refused?.details).toEqual(details.map((d) => expect.objectContaining(d)));
+    else if (details) expect(refused?.details).toMatchObject(details);
+  });
+});
+
+describe('comprehensive scoring', () => {
+  const criteria = (price: number): Criterion[] => [
+    { id: 'price', weight: price, kind: 'price_formula' },
+    { id: 'technical', weight: 100 - price, kind: 'scored' },
+  ];
+  const scoring = (change: Partial<ProcurementScoring>): ProcurementScoring => ({
+    method: 'open_tender',
+    evaluationMethod: 'comprehensive_scoring',
+    subjectType: 'goods',
+    criteria: criteria(30),
+    ...change,
+  });
+
+  it.each<[string, ProcurementScoring, ErrorCode | undefined, unknown]>([
+    ['goods, price 30', scoring({}), undefined, undefined],
+    ['goods, price 60', scoring({ criteria: criteria(60) }), undefined, undefined],
+    [
+      'goods, price 29',
+      scoring({ criteria: criteria(29) }),
+      'PRICE_WEIGHT_OUT_OF_RANGE',
+      { subjectType: 'goods', priceWeight: 29, min: 30, max: 60 },
+    ],
+    ['goods, price 61', scoring({ criteria: criteria(61) }), 'PRICE_WEIGHT_OUT_OF_RANGE', { max: 60 }],
+    [
+      'services, price 10',
+      scoring({ subjectType: 'services', criteria: criteria(10) }),
+      undefined,
+      undefined,
+    ],
+    [
+      'services, price 31',
+      scoring({ subjectType: 'services', criteria: criteria(31) }),
+      'PRICE_WEIGHT_OUT_OF_RANGE',
+      { subjectType: 'services', priceWeight: 31, min: 10, max: 30 },
+    ],
+    ['consultation', scoring({ method: 'competitive_consultation' }), undefined, undefined],
+    [
+      'negotiation may not score',
+      scoring({ method: 'competitive_negotiation' }),
+      'VALIDATION_FAILED',
+      [{ field: 'evaluationMethod' }],
+    ],
+    [
+      'no price criterion',
+      scoring({ criteria: [{ id: 'technical', weight: 100, kind: 'scored' }] }),
+      'VALIDATION_FAILED',
+      [{ field: 'criteria', rule: 'exactly one price_formula criterion (低价优先法)' }],
+    ],
+    [
+      'weights sum to 90',
+      scoring({
+        criteria: [
+          { id: 'price', weight: 30, kind: 'price_formula' },
+          { id: 'technical', weight: 60, kind: 'scored' },
+        ],
+      }),
+      'VALIDATION_FAILED',
+      [{ field: 'criteria', rule: 'weights sum to 100 (they sum to 90)' }],
+    ],
+    ['no subject', scoring({ subjectType: null }), 'VALIDATION_FAILED', [{ field: 'subjectType' }]],
+    ['no criteria', scoring({ criteria: null }), 'VALIDATION_FAILED', [{ field: 'criteria' }]],
+    [
+      'lowest price with criteria',
+      scoring({ evaluationMethod: 'lowest_evaluated_price' }),
+      'VALIDATION_FAILED',
+      [{ field: 'criteria', rule: 'only with comprehensive_scoring' }],
+    ],
+    [
+      'lowest price',
+      scoring({ evaluationMethod: 'lowest_evaluated_price', criteria: null, subjectType: null }),
+      undefined,
+      undefined,
+    ],
+  ])('%s → %s', (_name, input, code, details) => {
+    const refused = refusal(() => checkProcurementScoring(input));
+    expect(refused?.code).toBe(code);
+    if (Array.isArray(details))
+      expect(refused?.details).toEqual(details.map((d) => expect.objectContaining(d)));
+    else if (details) expect(refused?.details).toMatchObject(details);
+  });
+});

@@ -1,0 +1,220 @@
+/**
+ * The rules of the procurement methods beyond the common path (DOMAIN.md B): objections to a
+ * single source's prior publicity, a framework agreement's term and admitted suppliers, and the
+ * price weight of comprehensive scoring. Each refusal has its own code and gives the boundary in
+ * `details`. Days count as in procurement-rules.ts (a period runs to the end of its last day).
+ */
+import { addCalendarDays, type BusinessCalendar } from './business-calendar.js';
+import { DomainError } from './errors.js';
+import { type Criterion, criteriaViolations } from './evaluation.js';
+import type { RuleViolation } from './lease-listing-schedule.js';
+import type { ProcurementMethod } from './procurement-lifecycle.js';
+import { requireDate } from './tender-rules.js';
+
+// ---------------------------------------------------------------------------------------------
+// Single source: objections to the prior publicity (政府采购法实施条例 第39条, 第74号令 第39条)
+
+/** 第74号令 第39条: the purchaser answers (补充论证) within 5 business days after the publicity. */
+export const SINGLE_SOURCE_OBJECTION_ANSWER_BUSINESS_DAYS = 5;
+
+/** Objections are taken while the publicity runs, to the end of its last day (OBJECTION_PERIOD_ENDED). */
+export function checkObjectionInPublicity(objection: { publicityEndsOn: string; today: string }): void {
+  requireDate('publicityEndsOn', objection.publicityEndsOn);
+  requireDate('today', objection.today);
+  if (objection.today > objection.publicityEndsOn)
+    throw new DomainError(
+      'OBJECTION_PERIOD_ENDED',
+      `objections to the single-source publicity were taken until the end of ${objection.publicityEndsOn}`,
+      { publicityEndsOn: objection.publicityEndsOn, today: objection.today },
+    );
+}
+
+/** The last day an objection is answered: 5 business days after the publicity's last day. */
+export function objectionAnswerDueOn(calendar: BusinessCalendar, publicityEndsOn: string): string {
+  requireDate('publicityEndsOn', publicityEndsOn);
+  return calendar.addBusinessDays(publicityEndsOn, SINGLE_SOURCE_OBJECTION_ANSWER_BUSINESS_DAYS);
+}
+
+/** The negotiation waits for every objection's answer (OBJECTIONS_UNANSWERED, `objectionIds`). */
+export function checkObjectionsAnswered(objections: readonly { id: string; answered: boolean }[]): void {
+  const open = objections.filter((objection) => !objection.answered).map((objection) => objection.id);
+  if (open.length > 0)
+    throw new DomainError(
+      'OBJECTIONS_UNANSWERED',
+      `${open.length} objection(s) to the publicity are not answered yet`,
+      { objectionIds: open },
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subject of the procurement
+
+export const PROCUREMENT_SUBJECT_TYPES = ['goods', 'services'] as const;
+export type ProcurementSubjectType = (typeof PROCUREMENT_SUBJECT_TYPES)[number];
+
+// ---------------------------------------------------------------------------------------------
+// Framework agreements (财政部令第110号)
+
+/** Several suppliers are admitted to one agreement; the upper bound is a form limit, not a statute. */
+export const MIN_ADMITTED_SUPPLIERS = 2;
+export const MAX_ADMITTED_SUPPLIERS = 100;
+/** 第110号令: at least 20% of the responsive suppliers, and at least one, are not admitted (淘汰). */
+export const FRAMEWORK_ELIMINATION_PERCENT = 20;
+/** 第110号令: an agreement runs at most 1 year for goods, 2 years for services. */
+export const FRAMEWORK_MAX_TERM_YEARS: Readonly<Record<ProcurementSubjectType, number>> = {
+  goods: 1,
+  services: 2,
+};
+
+/**
+ * How many of `ranked` responsive suppliers are admitted when the project admits at most `cap`:
+ * the cap, but at least 20% (and at least one) eliminated.
+ */
+export function frameworkAdmittedCount(ranked: number, cap: number): number {
+  if (!Number.isInteger(ranked) || ranked < 0) throw new RangeError(`not a count: ${ranked}`);
+  if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`not a cap: ${cap}`);
+  const eliminated = Math.max(1, Math.ceil((ranked * FRAMEWORK_ELIMINATION_PERCENT) / 100));
+  return Math.max(0, Math.min(cap, ranked - eliminated));
+}
+
+/** The last day of a term of `years` years from `startsOn` (2026-03-01 + 1 year → 2027-02-28). */
+export function lastDayOfTerm(startsOn: string, years: number): string {
+  requireDate('startsOn', startsOn);
+  const [year, month, day] = startsOn.split('-').map(Number);
+  const anniversary = new Date(Date.UTC(year + years, month - 1, day));
+  // 29 February + 1 year rolls to 1 March: the term then ends on 28 February.
+  if (anniversary.getUTCDate() !== day) anniversary.setUTCDate(1);
+  return addCalendarDays(anniversary.toISOString().slice(0, 10), -1);
+}
+
+export interface FrameworkTerms {
+  subjectType: ProcurementSubjectType | null;
+  admittedSuppliers: number | null;
+  termStartsOn: string | null;
+  termEndsOn: string | null;
+  /** The response deadline: the agreement's term starts after it. */
+  deadlineOn: string | null;
+}
+
+/**
+ * A framework agreement's terms as planned: the subject, how many suppliers it admits (2–100), a
+ * term after the deadline and in order (VALIDATION_FAILED, every problem), at most 1 year for
+ * goods and 2 for services (FRAMEWORK_TERM_TOO_LONG, `latestEndsOn`).
+ */
+export function checkFrameworkTerms(terms: FrameworkTerms): void {
+  const violations: RuleViolation[] = [];
+  if (!PROCUREMENT_SUBJECT_TYPES.includes(terms.subjectType as ProcurementSubjectType))
+    violations.push({ field: 'subjectType', rule: 'goods or services (a framework agreement needs it)' });
+  const admitted = terms.admittedSuppliers;
+  if (
+    !Number.isInteger(admitted) ||
+    (admitted as number) < MIN_ADMITTED_SUPPLIERS ||
+    (admitted as number) > MAX_ADMITTED_SUPPLIERS
+  )
+    violations.push({
+      field: 'admittedSuppliers',
+      rule: `a whole number from ${MIN_ADMITTED_SUPPLIERS} to ${MAX_ADMITTED_SUPPLIERS}`,
+    });
+  for (const field of ['termStartsOn', 'termEndsOn'] as const) {
+    try {
+      requireDate(field, terms[field]);
+    } catch {
+      violations.push({ field, rule: 'a calendar date YYYY-MM-DD (a framework agreement needs it)' });
+    }
+  }
+  if (violations.length === 0) {
+    if (terms.termEndsOn! < terms.termStartsOn!)
+      violations.push({ field: 'termEndsOn', rule: '≥ termStartsOn' });
+    if (terms.deadlineOn !== null && terms.termStartsOn! <= terms.deadlineOn)
+      violations.push({ field: 'termStartsOn', rule: '> deadlineOn (the agreement follows the award)' });
+  }
+  if (violations.length > 0)
+    throw new DomainError('VALIDATION_FAILED', 'the framework agreement is incomplete', violations);
+  const years = FRAMEWORK_MAX_TERM_YEARS[terms.subjectType!];
+  const latestEndsOn = lastDayOfTerm(terms.termStartsOn!, years);
+  if (terms.termEndsOn! > latestEndsOn)
+    throw new DomainError(
+      'FRAMEWORK_TERM_TOO_LONG',
+      `a framework agreement for ${terms.subjectType} runs at most ${years} year(s): to ${latestEndsOn}`,
+      {
+        subjectType: terms.subjectType,
+        termStartsOn: terms.termStartsOn,
+        termEndsOn: terms.termEndsOn,
+        maxYears: years,
+        latestEndsOn,
+      },
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comprehensive scoring (综合评分法)
+
+export const PROCUREMENT_EVALUATION_METHODS = ['lowest_evaluated_price', 'comprehensive_scoring'] as const;
+export type ProcurementEvaluationMethod = (typeof PROCUREMENT_EVALUATION_METHODS)[number];
+
+/**
+ * The methods that may score: tenders (第87号令 第53条) and consultation (财库〔2014〕214号
+ * 第23条). Negotiation and quotation award the lowest price (第74号令 第35、49条); a framework
+ * agreement's first stage here ranks by price (价格优先法, 第110号令).
+ */
+export const SCORING_METHODS: readonly ProcurementMethod[] = [
+  'open_tender',
+  'invited_tender',
+  'competitive_consultation',
+];
+
+/** 第87号令 第55条 (and 214号 第24条): the price's share of the points, in whole points of 100. */
+export const PRICE_WEIGHT_RANGE: Readonly<Record<ProcurementSubjectType, { min: number; max: number }>> = {
+  goods: { min: 30, max: 60 },
+  services: { min: 10, max: 30 },
+};
+
+export interface ProcurementScoring {
+  method: ProcurementMethod;
+  evaluationMethod: ProcurementEvaluationMethod;
+  subjectType: ProcurementSubjectType | null;
+  criteria: readonly Criterion[] | null;
+}
+
+/**
+ * A procurement's evaluation method and criteria: scoring only where the method allows it, with
+ * the subject, weights summing to 100 and exactly one price criterion by the formula (第55条: the
+ * price points are lowest price / price × 100) (VALIDATION_FAILED, every problem); the price
+ * weight within the subject's range (PRICE_WEIGHT_OUT_OF_RANGE, `min`, `max`).
+ */
+export function checkProcurementScoring(scoring: ProcurementScoring): void {
+  if (scoring.evaluationMethod === 'lowest_evaluated_price') {
+    if (scoring.criteria != null)
+      throw new DomainError('VALIDATION_FAILED', 'criteria go with comprehensive scoring', [
+        { field: 'criteria', rule: 'only with comprehensive_scoring' },
+      ]);
+    return;
+  }
+  const violations: RuleViolation[] = [];
+  if (scoring.evaluationMethod !== 'comprehensive_scoring')
+    violations.push({ field: 'evaluationMethod', rule: PROCUREMENT_EVALUATION_METHODS.join(' or ') });
+  else if (!SCORING_METHODS.includes(scoring.method))
+    violations.push({
+      field: 'evaluationMethod',
+      rule: `comprehensive_scoring only for ${SCORING_METHODS.join(', ')}`,
+    });
+  if (!PROCUREMENT_SUBJECT_TYPES.includes(scoring.subjectType as ProcurementSubjectType))
+    violations.push({ field: 'subjectType', rule: 'goods or services (the price weight depends on it)' });
+  if (scoring.criteria == null)
+    violations.push({ field: 'criteria', rule: 'required for comprehensive_scoring' });
+  else {
+    violations.push(...criteriaViolations(scoring.criteria));
+    if (scoring.criteria.filter((criterion) => criterion.kind === 'price_formula').length !== 1)
+      violations.push({ field: 'criteria', rule: 'exactly one price_formula criterion (低价优先法)' });
+  }
+  if (violations.length > 0)
+    throw new DomainError('VALIDATION_FAILED', 'the scoring is not valid', violations);
+  const range = PRICE_WEIGHT_RANGE[scoring.subjectType!];
+  const priceWeight = scoring.criteria!.find((criterion) => criterion.kind === 'price_formula')!.weight;
+  if (priceWeight < range.min || priceWeight > range.max)
+    throw new DomainError(
+      'PRICE_WEIGHT_OUT_OF_RANGE',
+      `the price weighs ${range.min}–${range.max} of 100 points for ${scoring.subjectType}`,
+      { subjectType: scoring.subjectType, priceWeight, ...range },
+    );
+}

@@ -1,0 +1,1112 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
+import { unifiedSocialCreditCheckCharacter } from '../libs/domain/src/organization-code.js';
+import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
+import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
+import { expectError, queryRows, tableContents } from './support/checks.js';
+import { centreDays } from './support/transfers.js';
+import { buildReport } from './support/reports.js';
+
+/** A valid 统一社会信用代码 of its own for each organisation in a test. */
+const orgCode = () => {
+  const body = `91360100${randomBytes(5)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/[IOSVZ]/g, '1')}`.slice(0, 17);
+  return body + unifiedSocialCreditCheckCharacter(body);
+};
+const specialty = () => `s${randomBytes(4).toString('hex')}`;
+const SHA = 'e'.repeat(64);
+const RECORD_SHA = 'c'.repeat(64);
+const REPORT_SHA = 'a'.repeat(64);
+const CONTRACT_SHA = 'b'.repeat(64);
+const MISSING = '00000000-0000-4000-8000-000000000000';
+const BUDGET = 800_000_000;
+const TABLES = [
+  'procurement_projects',
+  'procurement_publicity_objections',
+  'procurement_evaluations',
+  'procurement_scores',
+  'procurement_call_offs',
+  'registrations',
+  'committee_draws',
+  'deals',
+  'deposits',
+  'audit_log',
+];
+
+/**
+ * The procurement methods beyond the common path, on the real platform (PostgreSQL, Redis, the
+ * worker opening the responses): a single source's objections, answers and negotiation to its
+ * deal; a framework agreement admitting several suppliers and recording call-off orders as deals
+ * the reports count; comprehensive scoring by each committee member's scores. Every refusal has
+ * its own code and writes nothing.
+ */
+describe('procurement methods: single source, framework agreements, comprehensive scoring', () => {
+  let platform: TestPlatform;
+  let api: RunningHttpApp;
+  let staff: TestUser;
+  let supervisor: TestUser;
+  let suppliers: TestUser[];
+  let today: string;
+  let yesterday: string;
+  let ownerDb: string;
+
+  const as = (user: TestUser | undefined) => (req: request.Test) =>
+    user ? req.auth(user.token, { type: 'bearer' }) : req;
+  // null: anonymous (undefined would take the default, staff).
+  const post = (path: string, body: unknown = {}, user: TestUser | null = staff) =>
+    as(user ?? undefined)(request(api.url).post(path)).send(body as object);
+  const put = (path: string, body: unknown, user: TestUser | null = staff) =>
+    as(user ?? undefined)(request(api.url).put(path)).send(body as object);
+  const get = (path: string, user: TestUser | null = staff) =>
+    as(user ?? undefined)(request(api.url).get(path));
+  const sql = (text: string, params: unknown[] = []) => queryRows(ownerDb, text, params);
+  const statusOf = async (id: string) =>
+    (await get(`/api/procurements/${id}`).expect(200)).body.status as string;
+  const snapshot = () => tableContents(platform.env.config.DATABASE_URL, TABLES);
+  const businessDaysAfter = async (from: string, businessDays: number) =>
+    (await request(api.url).get('/api/calendar/deadline').query({ from, businessDays }).expect(200)).body
+      .date as string;
+  const nameOf = async (user: TestUser) =>
+    (await sql(`SELECT display_name AS name FROM users WHERE id = $1`, [user.id]))[0].name as string;
+
+  /** `count` experts of one specialty (the first ones employed by `employers`); their ids. */
+  async function createExperts(kind: string, count: number, employers: string[] = []) {
+    const ids: string[] = [];
+    for (let index = 0; index < count; index += 1)
+      ids.push(
+        (
+          await post('/api/experts', {
+            name: `专家${index}`,
+            employerName: '某研究院',
+            employerOrgCode: employers[index] ?? orgCode(),
+            specialties: [kind],
+          }).expect(201)
+        ).body.id as string,
+      );
+    return ids;
+  }
+
+  const base = () => ({
+    title: '东湖区政务云服务采购',
+    purchaserName: '南昌市东湖区数据局',
+    purchaserOrgCode: orgCode(),
+    description: '政务云资源租用一年',
+    budget: BUDGET,
+    documents: [{ name: '采购文件.pdf', sha256: SHA }],
+  });
+  const openTenderSchedule = async () => ({
+    documentsIssuedOn: today,
+    documentsAvailableUntil: await businessDaysAfter(today, 5),
+    deadlineOn: addCalendarDays(today, 20),
+  });
+  const frameworkTerms = () => ({
+    subjectType: 'goods',
+    admittedSuppliers: 3,
+    termStartsOn: addCalendarDays(today, 21),
+    termEndsOn: addCalendarDays(today, 21 + 364),
+  });
+
+  /** A procurement announced today with the three suppliers qualified (deposits received). */
+  async function responding(method: string, extra: Record<string, unknown> = {}) {
+    const created = await post('/api/procurements', {
+      ...base(),
+      method,
+      deposit: 10_000_000,
+      ...(await openTenderSchedule()),
+      ...extra,
+    }).expect(201);
+    const id = created.body.id as string;
+    await post(`/api/procurements/${id}/announce`).expect(200);
+    const registrationIds: string[] = [];
+    for (const supplier of suppliers) {
+      const applied = await post(
+        `/api/procurements/${id}/registrations`,
+        { organizationCode: orgCode() },
+        supplier,
+      ).expect(201);
+      registrationIds.push(applied.body.id as string);
+      await post(`/api/procurements/${id}/registrations/${applied.body.id}/qualify`, {
+        depositReceived: true,
+      }).expect(200);
+    }
+    return { id, registrationIds, bidIds: [] as string[] };
+  }
+
+  /** Each supplier responds with its price; the deadline passes; the worker opens the responses. */
+  async function open(procurement: { id: string; bidIds: string[] }, prices: number[]) {
+    for (const [index, supplier] of suppliers.entries()) {
+      const receipt = await put(
+        `/api/procurements/${procurement.id}/response`,
+        { price: prices[index], documents: [{ name: '响应文件.pdf', sha256: SHA }] },
+        supplier,
+      ).expect(200);
+      procurement.bidIds.push(receipt.body.bidId);
+    }
+    await sql(
+      `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+      [procurement.id],
+    );
+    await waitFor(async () => (await statusOf(procurement.id)) === 'opened' || undefined, 15_000, 'opened');
+  }
+
+  /** A single source publicised today (publicity of 5 business days), deposit none. */
+  async function publicised() {
+    const created = await post('/api/procurements', {
+      ...base(),
+      method: 'single_source',
+      publicityStartsOn: today,
+      publicityEndsOn: await businessDaysAfter(today, 5),
+      singleSourceSupplier: '某专利设备制造有限公司',
+      singleSourceReasons: '只能从唯一供应商处采购(专利)',
+    }).expect(201);
+    const id = created.body.id as string;
+    await post(`/api/procurements/${id}/publicise`).expect(200);
+    return id;
+  }
+  /** The publicity as if it had ended yesterday (its length kept whole). */
+  const endPublicity = (id: string) =>
+    sql(
+      `UPDATE procurement_projects SET publicity_starts_on = $2::date - 10, publicity_ends_on = $2::date WHERE id = $1`,
+      [id, yesterday],
+    );
+
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+    api = platform.api;
+    ownerDb = platform.env.config.DATABASE_OWNER_URL!;
+    ({ today, yesterday } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
+    [staff, supervisor] = await Promise.all([
+      createOperator(platform.env.config, api.url, 'staff'),
+      createOperator(platform.env.config, api.url, 'supervisor'),
+    ]);
+    suppliers = await Promise.all([0, 1, 2].map(() => registerBidder(api.url)));
+  });
+
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  it('runs a single source from its publicity through public objections and the negotiation to the deal', async () => {
+    const [a, b, c] = suppliers;
+    const id = await publicised();
+    const path = `/api/procurements/${id}`;
+    const publicityEndsOn = await businessDaysAfter(today, 5);
+
+    const filed = await post(
+      `${path}/publicity-objections`,
+      { text: '该设备另有两家国内厂商可以供货', documents: [{ name: '异议书.pdf', sha256: SHA }] },
+      a,
+    ).expect(201);
+    expect(filed.body).toEqual({
+      id: expect.any(String),
+      text: '该设备另有两家国内厂商可以供货',
+      documents: [{ name: '异议书.pdf', sha256: SHA }],
+      filedOn: today,
+      filedAt: expect.any(String),
+      answerDueOn: await businessDaysAfter(publicityEndsOn, 5),
+      answer: null,
+    });
+    // Public on the project, without who objected; staff see who did.
+    const publicView = (await get(path, null).expect(200)).body;
+    expect(publicView.objections).toEqual([filed.body]);
+    expect((await get(path).expect(200)).body.objections).toEqual([{ ...filed.body, filedBy: a.id }]);
+
+    // The publicity runs: concluding is refused until its last day is over.
+    expectError(await post(`${path}/conclude-publicity`), 409, 'PUBLICITY_NOT_ENDED');
+    await endPublicity(id);
+    let before = await snapshot();
+    const late = await post(`${path}/publicity-objections`, { text: '逾期异议' }, b);
+    expectError(late, 422, 'OBJECTION_PERIOD_ENDED');
+    expect(late.body.details).toEqual({ publicityEndsOn: yesterday, today });
+    // Over, but an objection is unanswered.
+    const unanswered = await post(`${path}/conclude-publicity`);
+    expectError(unanswered, 409, 'OBJECTIONS_UNANSWERED');
+    expect(unanswered.body.details).toEqual({ objectionIds: [filed.body.id] });
+    expect(await snapshot()).toEqual(before);
+
+    const answered = await post(`${path}/publicity-objections/${filed.body.id}/reply`, {
+      upheld: false,
+      reply: '经补充论证,其他厂商产品不满足专利技术要求,异议不成立',
+    }).expect(200);
+    expect(answered.body.objection.answer).toEqual({
+      upheld: false,
+      reply: '经补充论证,其他厂商产品不满足专利技术要求,异议不成立',
+      answeredOn: today,
+      late: today > filed.body.answerDueOn,
+    });
+    expect(answered.body.project.status).toBe('prior_publicity');
+    before = await snapshot();
+    expectError(
+      await post(`${path}/publicity-objections/${filed.body.id}/reply`, { upheld: true, reply: '再答' }),
+      409,
+      'OBJECTION_ALREADY_ANSWERED',
+    );
+    expectError(
+      await post(`${path}/publicity-objections/${MISSING}/reply`, { upheld: false, reply: '答' }),
+      404,
+      'OBJECTION_NOT_FOUND',
+    );
+    expect(await snapshot()).toEqual(before);
+    expect((await post(`${path}/conclude-publicity`).expect(200)).body.status).toBe('responding');
+
+    // The named supplier registers and is qualified; nobody else may be.
+    const supplierCode = orgCode();
+    const registered = await post(`${path}/registrations`, { organizationCode: supplierCode }, b).expect(201);
+    await post(`${path}/registrations/${registered.body.id}/qualify`, { depositReceived: false }).expect(200);
+    const other = await post(`${path}/registrations`, { organizationCode: orgCode() }, c).expect(201);
+    before = await snapshot();
+    expectError(
+      await post(`${path}/registrations/${other.body.id}/qualify`, { depositReceived: false }),
+      409,
+      'SINGLE_SOURCE_SUPPLIER_ALREADY_QUALIFIED',
+    );
+    expect(await snapshot()).toEqual(before);
+
+    // The negotiation group: 3 drawn, the supplier's employee excluded.
+    const kind = specialty();
+    const [employee] = await createExperts(kind, 4, [supplierCode]);
+    expectError(
+      await post(`${path}/committee/draw`, { needs: [{ specialty: kind, count: 2 }] }),
+      422,
+      'COMMITTEE_TOO_SMALL',
+    );
+    expectError(
+      await post(`${path}/committee/draw`, { needs: [{ specialty: kind, count: 5 }] }),
+      422,
+      'NOT_ENOUGH_ELIGIBLE_EXPERTS',
+    );
+    await post(`${path}/committee/draw`, { needs: [{ specialty: kind, count: 3 }] }).expect(201);
+    const group = (await get(`${path}/committee`, supervisor).expect(200)).body;
+    expect(group.members).toHaveLength(3);
+    expect(group.members.map((one: { expertId: string }) => one.expertId)).not.toContain(employee);
+    expect(group.bidderOrgCodes).toContain(supplierCode);
+    // No opening: staff see the group once the negotiation starts, supervisors at any time.
+    expectError(await get(`${path}/committee`), 403, 'COMMITTEE_SEALED_UNTIL_OPENING');
+    const started = await post(`${path}/start-evaluation`).expect(200);
+    expect((await get(`${path}/committee`).expect(200)).body.members).toHaveLength(3);
+    expect(started.body).toMatchObject({ projectId: id, bids: [], report: null });
+    expect(await statusOf(id)).toBe('evaluating');
+
+    // No sealed responses: the committee's entries for them are refused; the negotiation is recorded.
+    before = await snapshot();
+    expectError(
+      await post(`${path}/evaluation/report`, { reportSha256: REPORT_SHA }),
+      409,
+      'INVALID_STATE_TRANSITION',
+    );
+    const aboveBudget = await post(`${path}/negotiation`, {
+      price: BUDGET + 1,
+      negotiationRecordSha256: RECORD_SHA,
+    });
+    expectError(aboveBudget, 422, 'NEGOTIATED_PRICE_ABOVE_BUDGET');
+    expect(aboveBudget.body.details).toEqual({ price: BUDGET + 1, budget: BUDGET });
+    expect(await snapshot()).toEqual(before);
+    const negotiated = await post(`${path}/negotiation`, {
+      price: 760_000_000,
+      negotiationRecordSha256: RECORD_SHA,
+    }).expect(200);
+    const supplierName = await nameOf(b);
+    expect(negotiated.body.report).toMatchObject({
+      reportOn: today,
+      reportSha256: RECORD_SHA,
+      outcome: 'ranked',
+      candidates: [
+        {
+          rank: 1,
+          bidId: registered.body.id,
+          bidderName: supplierName,
+          price: 760_000_000,
+          tieBrokenByLot: false,
+        },
+      ],
+      dueWithPurchaserOn: await businessDaysAfter(today, 2),
+    });
+    expectError(
+      await post(`${path}/negotiation`, { price: 1, negotiationRecordSha256: RECORD_SHA }),
+      409,
+      'EVALUATION_ALREADY_REPORTED',
+    );
+
+    await post(`${path}/report/deliver`).expect(200);
+    await post(`${path}/award-decision`, { bidId: registered.body.id }).expect(200);
+    const result = await post(`${path}/result`).expect(200);
+    expect(result.body.decision).toMatchObject({
+      bidId: registered.body.id,
+      bidderName: supplierName,
+      price: 760_000_000,
+    });
+    const contracted = await post(`${path}/contract`, {
+      signedOn: today,
+      contractSha256: CONTRACT_SHA,
+    }).expect(200);
+    expect(await statusOf(id)).toBe('contracted');
+    const [deal] = await sql(
+      `SELECT id, category, subtype, source_type, amount::bigint::text AS amount, winner_id, winner_name
+       FROM deals WHERE source_type = 'procurement_award' AND source_id = $1`,
+      [id],
+    );
+    expect(deal).toEqual({
+      id: contracted.body.dealId,
+      category: 'procurement',
+      subtype: 'single_source',
+      source_type: 'procurement_award',
+      amount: '760000000',
+      winner_id: b.id,
+      winner_name: supplierName,
+    });
+    const trail = await sql(
+      `SELECT action FROM audit_log WHERE entity_id = $1 AND action LIKE 'procurement.%' ORDER BY seq`,
+      [id],
+    );
+    expect(trail.map((row) => row.action)).toEqual([
+      'procurement.created',
+      'procurement.publicise',
+      'procurement.objection_filed',
+      'procurement.objection_answered',
+      'procurement.conclude_publicity',
+      'procurement.committee_drawn',
+      'procurement.start_evaluation',
+      'procurement.negotiation_recorded',
+      'procurement.deliver_report',
+      'procurement.decide_award',
+      'procurement.announce_result',
+      'procurement.sign_contract',
+    ]);
+  });
+
+  it('fails a single source whose objection is upheld; the rest are still answered, no more are filed', async () => {
+    const [a, b] = suppliers;
+    const id = await publicised();
+    const path = `/api/procurements/${id}`;
+    const first = await post(`${path}/publicity-objections`, { text: '异议一' }, a).expect(201);
+    const second = await post(`${path}/publicity-objections`, { text: '异议二' }, b).expect(201);
+    const upheld = await post(`${path}/publicity-objections/${first.body.id}/reply`, {
+      upheld: true,
+      reply: '异议成立,改用公开招标',
+    }).expect(200);
+    expect(upheld.body.project).toMatchObject({
+      status: 'failed',
+      failedReason: '单一来源公示异议成立,不得采用单一来源方式,应依法采用其他采购方式',
+    });
+    const before = await snapshot();
+    expectError(
+      await post(`${path}/publicity-objections`, { text: '异议三' }, a),
+      409,
+      'INVALID_STATE_TRANSITION',
+    );
+    expectError(await post(`${path}/conclude-publicity`), 409, 'INVALID_STATE_TRANSITION');
+    expect(await snapshot()).toEqual(before);
+    await post(`${path}/publicity-objections/${second.body.id}/reply`, {
+      upheld: false,
+      reply: '已因异议一终止',
+    }).expect(200);
+    const publicView = (await get(path, null).expect(200)).body;
+    expect(publicView.status).toBe('failed');
+    // The list does not read objections: its items leave them out rather than claim none.
+    const listed = (await get('/api/procurements?method=single_source&status=failed', null).expect(200)).body;
+    const item = listed.items.find((one: { id: string }) => one.id === id);
+    expect(item).toMatchObject({ id, status: 'failed' });
+    expect(item).not.toHaveProperty('objections');
+    expect(publicView.objections.map((one: { answer: { upheld: boolean } }) => one.answer.upheld)).toEqual([
+      true,
+      false,
+    ]);
+    const fails = await sql(
+      `SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1 AND action = 'procurement.fail'`,
+      [id],
+    );
+    expect(fails[0].n).toBe(1);
+  });
+
+  it('admits several suppliers to a framework agreement and records call-off orders as deals the reports count', async () => {
+    const [a, b, c] = suppliers;
+    // The term: a year at most for goods; the agreement after the deadline.
+    let before = await snapshot();
+    const tooLong = await post('/api/procurements', {
+      ...base(),
+      method: 'framework_agreement',
+      ...(await openTenderSchedule()),
+      ...frameworkTerms(),
+      termEndsOn: addCalendarDays(today, 21 + 366),
+    });
+    expectError(tooLong, 422, 'FRAMEWORK_TERM_TOO_LONG');
+    expect(tooLong.body.details).toMatchObject({ subjectType: 'goods', maxYears: 1 });
+    const incomplete = await post('/api/procurements', {
+      ...base(),
+      method: 'framework_agreement',
+      ...(await openTenderSchedule()),
+    });
+    expectError(incomplete, 400, 'VALIDATION_FAILED');
+    expect(incomplete.body.details.map((one: { field: string }) => one.field).sort()).toEqual([
+      'admittedSuppliers',
+      'subjectType',
+      'termEndsOn',
+      'termStartsOn',
+    ]);
+    expect(await snapshot()).toEqual(before);
+
+    const kind = specialty();
+    await createExperts(kind, 5);
+    const procurement = await responding('framework_agreement', frameworkTerms());
+    const path = `/api/procurements/${procurement.id}`;
+    expect((await get(path, null).expect(200)).body).toMatchObject({
+      admittedSuppliers: 3,
+      subjectType: 'goods',
+    });
+    await post(`${path}/committee/draw`, { needs: [{ specialty: kind, count: 5 }] }).expect(201);
+    await open(procurement, [500_000_000, 520_000_000, 540_000_000]);
+    await post(`${path}/start-evaluation`).expect(200);
+    // Three ranked, at most three admitted, but at least one left out: the first two.
+    const reported = await post(`${path}/evaluation/report`, { reportSha256: REPORT_SHA }).expect(200);
+    expect(reported.body.candidates.map((one: { bidId: string }) => one.bidId)).toEqual(
+      procurement.bidIds.slice(0, 2),
+    );
+    await post(`${path}/report/deliver`).expect(200);
+    expectError(
+      await post(`${path}/award-decision`, { bidId: procurement.bidIds[1] }),
+      422,
+      'AWARD_NOT_FIRST_CANDIDATE',
+    );
+    await post(`${path}/award-decision`, { bidId: procurement.bidIds[0] }).expect(200);
+    await post(`${path}/result`).expect(200);
+    // The admitted keep their deposits until the agreement; the one left out is due a refund.
+    const deposits = await sql(
+      `SELECT bidder_id AS "bidderId", refund_due_on::text AS "refundDueOn" FROM deposits
+       WHERE host_type = 'procurement_project' AND host_id = $1`,
+      [procurement.id],
+    );
+    const dueOf = new Map(deposits.map((row) => [row.bidderId as string, row.refundDueOn as string | null]));
+    expect([dueOf.get(a.id), dueOf.get(b.id), dueOf.get(c.id)]).toEqual([
+      null,
+      null,
+      await businessDaysAfter(today, 5),
+    ]);
+    const contracted = await post(`${path}/contract`, {
+      signedOn: today,
+      contractSha256: CONTRACT_SHA,
+    }).expect(200);
+    expect(contracted.body.dealId).toBeNull();
+    expect(await statusOf(procurement.id)).toBe('contracted');
+
+    // The agreement's term, as if it had begun: orders from its signing (today) to its last day.
+    await sql(
+      `UPDATE procurement_projects SET term_starts_on = $2::date - 30, term_ends_on = $2::date + 300 WHERE id = $1`,
+      [procurement.id, today],
+    );
+    const reportBefore = await buildReport(api.url, staff, { from: today, to: today });
+    const frameworkOf = (built: typeof reportBefore) =>
+      built
+        .result!.categories.find((one) => one.category === 'procurement')
+        ?.subtypes.find((one) => one.subtype === 'framework') ?? { count: 0, amount: 0 };
+
+    before = await snapshot();
+    const callOff = (body: Record<string, unknown>) =>
+      post(`${path}/call-offs`, { amount: 12_000_000, orderedOn: today, title: '第一批办公设备', ...body });
+    const notAdmitted = await callOff({ supplier: c.id });
+    expectError(notAdmitted, 422, 'CALL_OFF_SUPPLIER_NOT_ADMITTED');
+    expect(notAdmitted.body.details).toEqual({ supplierId: c.id });
+    expectError(
+      await callOff({ supplier: procurement.registrationIds[2] }),
+      422,
+      'CALL_OFF_SUPPLIER_NOT_ADMITTED',
+    );
+    const beforeSigning = await callOff({ supplier: a.id, orderedOn: yesterday });
+    expectError(beforeSigning, 422, 'CALL_OFF_OUTSIDE_TERM');
+    expect(beforeSigning.body.details).toEqual({
+      orderedOn: yesterday,
+      termStartsOn: today,
+      termEndsOn: addCalendarDays(today, 300),
+    });
+    const future = await callOff({ supplier: a.id, orderedOn: addCalendarDays(today, 1) });
+    expectError(future, 422, 'CALL_OFF_IN_FUTURE');
+    expect(future.body.details).toEqual({ orderedOn: addCalendarDays(today, 1), today });
+    expect(await snapshot()).toEqual(before);
+
+    // By the supplier's registration and by its account.
+    const first = await callOff({
+      supplier: procurement.registrationIds[0],
+      contractSha256: CONTRACT_SHA,
+    }).expect(201);
+    const second = await callOff({ supplier: b.id, amount: 8_500_000, title: '第二批办公设备' }).expect(201);
+    expect(first.body).toMatchObject({
+      supplierId: a.id,
+      supplierName: await nameOf(a),
+      amount: 12_000_000,
+      orderedOn: today,
+      contractSha256: CONTRACT_SHA,
+    });
+    const deals = await sql(
+      `SELECT id, category, subtype, source_type, source_id, amount::bigint::text AS amount, winner_id
+       FROM deals WHERE source_type = 'framework_call_off' ORDER BY closed_at`,
+    );
+    expect(deals).toEqual([
+      {
+        id: first.body.dealId,
+        category: 'procurement',
+        subtype: 'framework',
+        source_type: 'framework_call_off',
+        source_id: first.body.id,
+        amount: '12000000',
+        winner_id: a.id,
+      },
+      {
+        id: second.body.dealId,
+        category: 'procurement',
+        subtype: 'framework',
+        source_type: 'framework_call_off',
+        source_id: second.body.id,
+        amount: '8500000',
+        winner_id: b.id,
+      },
+    ]);
+    const reportAfter = await buildReport(api.url, staff, { from: today, to: today });
+    expect(frameworkOf(reportAfter).count - frameworkOf(reportBefore).count).toBe(2);
+    expect(frameworkOf(reportAfter).amount - frameworkOf(reportBefore).amount).toBe(20_500_000);
+    expect(reportAfter.result!.total.count - reportBefore.result!.total.count).toBe(2);
+
+    // Public: the admitted and the orders, no account ids.
+    const listed = (await get(`${path}/call-offs`, null).expect(200)).body;
+    expect(listed).toEqual({
+      projectId: procurement.id,
+      status: 'contracted',
+      termStartsOn: addCalendarDays(today, -30),
+      termEndsOn: addCalendarDays(today, 300),
+      agreementSignedOn: today,
+      admittedSuppliers: [
+        { rank: 1, supplierName: await nameOf(a), price: 500_000_000 },
+        { rank: 2, supplierName: await nameOf(b), price: 520_000_000 },
+      ],
+      items: [
+        {
+          id: first.body.id,
+          supplierName: await nameOf(a),
+          title: '第一批办公设备',
+          amount: 12_000_000,
+          orderedOn: today,
+          dealId: first.body.dealId,
+        },
+        {
+          id: second.body.id,
+          supplierName: await nameOf(b),
+          title: '第二批办公设备',
+          amount: 8_500_000,
+          orderedOn: today,
+          dealId: second.body.dealId,
+        },
+      ],
+      total: 2,
+      totalAmount: 20_500_000,
+    });
+    const staffList = (await get(`${path}/call-offs`).expect(200)).body;
+    expect(staffList.admittedSuppliers[0]).toMatchObject({
+      supplierId: a.id,
+      registrationId: procurement.registrationIds[0],
+    });
+
+    expect((await post(`${path}/close`).expect(200)).body).toMatchObject({
+      projectId: procurement.id,
+      status: 'closed',
+    });
+    before = await snapshot();
+    expectError(await callOff({ supplier: a.id }), 409, 'INVALID_STATE_TRANSITION');
+    expectError(await post(`${path}/close`), 409, 'INVALID_STATE_TRANSITION');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('ranks a comprehensive-scoring tender by every member’s own scores and the price formula', async () => {
+    const criteria = (price: number) => [
+      { id: 'price', weight: price, kind: 'price_formula' },
+      { id: 'technical', weight: 100 - price, kind: 'scored' },
+    ];
+    let before = await snapshot();
+    const heavy = await post('/api/procurements', {
+      ...base(),
+      method: 'open_tender',
+      ...(await openTenderSchedule()),
+      evaluationMethod: 'comprehensive_scoring',
+      subjectType: 'services',
+      criteria: criteria(40),
+    });
+    expectError(heavy, 422, 'PRICE_WEIGHT_OUT_OF_RANGE');
+    expect(heavy.body.details).toEqual({ subjectType: 'services', priceWeight: 40, min: 10, max: 30 });
+    const negotiation = await post('/api/procurements', {
+      ...base(),
+      method: 'competitive_negotiation',
+      documentsIssuedOn: today,
+      deadlineOn: await businessDaysAfter(today, 3),
+      evaluationMethod: 'comprehensive_scoring',
+      subjectType: 'services',
+      criteria: criteria(30),
+    });
+    expectError(negotiation, 400, 'VALIDATION_FAILED');
+    expect(negotiation.body.details).toEqual([expect.objectContaining({ field: 'evaluationMethod' })]);
+    expect(await snapshot()).toEqual(before);
+
+    const kind = specialty();
+    await createExperts(kind, 5);
+    const procurement = await responding('open_tender', {
+      evaluationMethod: 'comprehensive_scoring',
+      subjectType: 'services',
+      criteria: criteria(30),
+    });
+    const path = `/api/procurements/${procurement.id}`;
+    await post(`${path}/committee/draw`, { needs: [{ specialty: kind, count: 5 }] }).expect(201);
+    await open(procurement, [500_000_000, 520_000_000, 540_000_000]);
+    await post(`${path}/start-evaluation`).expect(200);
+    const members = (await get(`${path}/committee`).expect(200)).body.members.map(
+      (one: { expertId: string }) => one.expertId,
+    ) as string[];
+    const [bidA, bidB, bidC] = procurement.bidIds;
+    const technical = (a: number, b: number, c: number) => ({
+      scores: [
+        { bidId: bidA, criterionId: 'technical', score: a },
+        { bidId: bidB, criterionId: 'technical', score: b },
+        { bidId: bidC, criterionId: 'technical', score: c },
+      ],
+    });
+
+    before = await snapshot();
+    expectError(
+      await put(`${path}/evaluation/evaluated-prices`, { prices: [{ bidId: bidA, evaluatedPrice: 1 }] }),
+      409,
+      'EVALUATION_METHOD_MISMATCH',
+    );
+    expectError(
+      await put(`${path}/evaluation/scores/${MISSING}`, technical(60, 70, 100)),
+      404,
+      'COMMITTEE_MEMBER_NOT_FOUND',
+    );
+    expectError(
+      await put(`${path}/evaluation/scores/${members[0]}`, {
+        scores: [{ bidId: bidA, criterionId: 'price', score: 50 }],
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expectError(
+      await put(`${path}/evaluation/scores/${members[0]}`, {
+        scores: [{ bidId: MISSING, criterionId: 'technical', score: 50 }],
+      }),
+      404,
+      'PROCUREMENT_BID_NOT_FOUND',
+    );
+    expect(await snapshot()).toEqual(before);
+
+    // Four members score; the report waits for the fifth.
+    for (const member of members.slice(0, 4))
+      await put(`${path}/evaluation/scores/${member}`, technical(60, 70, 100)).expect(200);
+    const incomplete = await post(`${path}/evaluation/report`, { reportSha256: REPORT_SHA });
+    expectError(incomplete, 422, 'SCORES_INCOMPLETE');
+    expect(incomplete.body.details.missing).toHaveLength(3);
+    // The fifth first scores wrongly, then replaces its whole set.
+    await put(`${path}/evaluation/scores/${members[4]}`, technical(0, 0, 0)).expect(200);
+    const entered = await put(`${path}/evaluation/scores/${members[4]}`, technical(60, 70, 100)).expect(200);
+    expect(entered.body.scores).toHaveLength(15);
+    expect(entered.body.scores.every((one: { enteredBy: string }) => one.enteredBy === staff.id)).toBe(true);
+
+    // Totals: 30 × lowest / price + 0.7 × technical → c 97.78, b 77.85, a 72.
+    const reported = await post(`${path}/evaluation/report`, { reportSha256: REPORT_SHA }).expect(200);
+    expect(
+      reported.body.ranking.map(
+        ({ bidId, rank, totalScore }: { bidId: string; rank: number; totalScore: number }) => ({
+          bidId,
+          rank,
+          totalScore,
+        }),
+      ),
+    ).toEqual([
+      { bidId: bidC, rank: 1, totalScore: 97.78 },
+      { bidId: bidB, rank: 2, totalScore: 77.85 },
+      { bidId: bidA, rank: 3, totalScore: 72 },
+    ]);
+    await post(`${path}/report/deliver`).expect(200);
+    await post(`${path}/award-decision`, { bidId: bidC }).expect(200);
+    await post(`${path}/result`).expect(200);
+    const contracted = await post(`${path}/contract`, {
+      signedOn: today,
+      contractSha256: CONTRACT_SHA,
+    }).expect(200);
+    const [deal] = await sql(
+      `SELECT subtype, amount::bigint::text AS amount, winner_id FROM deals WHERE id = $1`,
+      [contracted.body.dealId],
+    );
+    expect(deal).toEqual({ subtype: 'open_tender', amount: '540000000', winner_id: suppliers[2].id });
+    const stored = await sql(`SELECT count(*)::int AS n FROM procurement_scores WHERE project_id = $1`, [
+      procurement.id,
+    ]);
+    expect(stored[0].n).toBe(15);
+  });
+
+  it('answers bad input on every new endpoint with a 4xx and its code, writing nothing', async () => {
+    const [a] = suppliers;
+    const single = await publicised();
+    const objection = await post(
+      `/api/procurements/${single}/publicity-objections`,
+      { text: '异议' },
+      a,
+    ).expect(201);
+    const tender = await responding('open_tender');
+    const ss = `/api/procurements/${single}`;
+    const ot = `/api/procurements/${tender.id}`;
+    const cases: [string, 'post' | 'put' | 'get', string, TestUser | undefined, unknown, number, string][] = [
+      [
+        'objection: bad id',
+        'post',
+        '/api/procurements/not-a-uuid/publicity-objections',
+        a,
+        { text: 'x' },
+        400,
+        'INVALID_ID',
+      ],
+      [
+        'objection: unknown project',
+        'post',
+        `/api/procurements/${MISSING}/publicity-objections`,
+        a,
+        { text: 'x' },
+        404,
+        'LISTING_NOT_FOUND',
+      ],
+      ['objection: no text', 'post', `${ss}/publicity-objections`, a, {}, 400, 'VALIDATION_FAILED'],
+      [
+        'objection: blank text',
+        'post',
+        `${ss}/publicity-objections`,
+        a,
+        { text: '' },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'objection: null documents',
+        'post',
+        `${ss}/publicity-objections`,
+        a,
+        { text: 'x', documents: null },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'objection: bad document hash',
+        'post',
+        `${ss}/publicity-objections`,
+        a,
+        { text: 'x', documents: [{ name: 'a.pdf', sha256: 'x' }] },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      ['objection: staff', 'post', `${ss}/publicity-objections`, staff, { text: 'x' }, 403, 'FORBIDDEN'],
+      [
+        'objection: anonymous',
+        'post',
+        `${ss}/publicity-objections`,
+        undefined,
+        { text: 'x' },
+        401,
+        'UNAUTHENTICATED',
+      ],
+      [
+        'objection: open tender',
+        'post',
+        `${ot}/publicity-objections`,
+        a,
+        { text: 'x' },
+        409,
+        'INVALID_STATE_TRANSITION',
+      ],
+      [
+        'reply: bad objection id',
+        'post',
+        `${ss}/publicity-objections/x/reply`,
+        staff,
+        { upheld: false, reply: 'x' },
+        400,
+        'INVALID_ID',
+      ],
+      [
+        'reply: no upheld',
+        'post',
+        `${ss}/publicity-objections/${objection.body.id}/reply`,
+        staff,
+        { reply: 'x' },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'reply: upheld not boolean',
+        'post',
+        `${ss}/publicity-objections/${objection.body.id}/reply`,
+        staff,
+        { upheld: 'yes', reply: 'x' },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'reply: no text',
+        'post',
+        `${ss}/publicity-objections/${objection.body.id}/reply`,
+        staff,
+        { upheld: false },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'reply: a supplier',
+        'post',
+        `${ss}/publicity-objections/${objection.body.id}/reply`,
+        a,
+        { upheld: false, reply: 'x' },
+        403,
+        'FORBIDDEN',
+      ],
+      [
+        'reply: another project',
+        'post',
+        `${ot}/publicity-objections/${objection.body.id}/reply`,
+        staff,
+        { upheld: false, reply: 'x' },
+        404,
+        'OBJECTION_NOT_FOUND',
+      ],
+      [
+        'negotiation: bad sha',
+        'post',
+        `${ss}/negotiation`,
+        staff,
+        { price: 1, negotiationRecordSha256: 'x' },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'negotiation: zero price',
+        'post',
+        `${ss}/negotiation`,
+        staff,
+        { price: 0, negotiationRecordSha256: RECORD_SHA },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'negotiation: fractional fen',
+        'post',
+        `${ss}/negotiation`,
+        staff,
+        { price: 1.5, negotiationRecordSha256: RECORD_SHA },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'negotiation: not evaluating',
+        'post',
+        `${ss}/negotiation`,
+        staff,
+        { price: 1, negotiationRecordSha256: RECORD_SHA },
+        409,
+        'INVALID_STATE_TRANSITION',
+      ],
+      [
+        'negotiation: open tender',
+        'post',
+        `${ot}/negotiation`,
+        staff,
+        { price: 1, negotiationRecordSha256: RECORD_SHA },
+        409,
+        'INVALID_STATE_TRANSITION',
+      ],
+      [
+        'negotiation: a supplier',
+        'post',
+        `${ss}/negotiation`,
+        a,
+        { price: 1, negotiationRecordSha256: RECORD_SHA },
+        403,
+        'FORBIDDEN',
+      ],
+      ['scores: bad member id', 'put', `${ot}/evaluation/scores/x`, staff, { scores: [] }, 400, 'INVALID_ID'],
+      [
+        'scores: empty',
+        'put',
+        `${ot}/evaluation/scores/${MISSING}`,
+        staff,
+        { scores: [] },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'scores: three decimals',
+        'put',
+        `${ot}/evaluation/scores/${MISSING}`,
+        staff,
+        { scores: [{ bidId: MISSING, criterionId: 'technical', score: 50.125 }] },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'scores: not evaluating',
+        'put',
+        `${ot}/evaluation/scores/${MISSING}`,
+        staff,
+        { scores: [{ bidId: MISSING, criterionId: 'technical', score: 50 }] },
+        409,
+        'INVALID_STATE_TRANSITION',
+      ],
+      ['call-off: no body', 'post', `${ot}/call-offs`, staff, {}, 400, 'VALIDATION_FAILED'],
+      [
+        'call-off: zero amount',
+        'post',
+        `${ot}/call-offs`,
+        staff,
+        { supplier: a.id, amount: 0, orderedOn: today, title: 'x' },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'call-off: bad day',
+        'post',
+        `${ot}/call-offs`,
+        staff,
+        { supplier: a.id, amount: 1, orderedOn: '2026-02-30', title: 'x' },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'call-off: supplier not an id',
+        'post',
+        `${ot}/call-offs`,
+        staff,
+        { supplier: 'abc', amount: 1, orderedOn: today, title: 'x' },
+        400,
+        'INVALID_ID',
+      ],
+      [
+        'call-off: null hash',
+        'post',
+        `${ot}/call-offs`,
+        staff,
+        { supplier: a.id, amount: 1, orderedOn: today, title: 'x', contractSha256: null },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'call-off: not a framework',
+        'post',
+        `${ot}/call-offs`,
+        staff,
+        { supplier: a.id, amount: 1, orderedOn: today, title: 'x' },
+        409,
+        'INVALID_STATE_TRANSITION',
+      ],
+      [
+        'call-off: a supplier',
+        'post',
+        `${ot}/call-offs`,
+        a,
+        { supplier: a.id, amount: 1, orderedOn: today, title: 'x' },
+        403,
+        'FORBIDDEN',
+      ],
+      [
+        'call-offs: not a framework',
+        'get',
+        `${ot}/call-offs`,
+        undefined,
+        undefined,
+        409,
+        'INVALID_STATE_TRANSITION',
+      ],
+      [
+        'call-offs: unknown',
+        'get',
+        `/api/procurements/${MISSING}/call-offs`,
+        undefined,
+        undefined,
+        404,
+        'LISTING_NOT_FOUND',
+      ],
+      ['close: not a framework', 'post', `${ot}/close`, staff, {}, 409, 'INVALID_STATE_TRANSITION'],
+      ['close: a supplier', 'post', `${ot}/close`, a, {}, 403, 'FORBIDDEN'],
+      [
+        'create: scoring without criteria',
+        'post',
+        '/api/procurements',
+        staff,
+        {
+          ...base(),
+          method: 'open_tender',
+          ...(await openTenderSchedule()),
+          evaluationMethod: 'comprehensive_scoring',
+          subjectType: 'goods',
+        },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'create: unknown evaluation method',
+        'post',
+        '/api/procurements',
+        staff,
+        { ...base(), method: 'open_tender', ...(await openTenderSchedule()), evaluationMethod: 'lowest' },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'create: one admitted',
+        'post',
+        '/api/procurements',
+        staff,
+        {
+          ...base(),
+          method: 'framework_agreement',
+          ...(await openTenderSchedule()),
+          ...frameworkTerms(),
+          admittedSuppliers: 1,
+        },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        'create: term before the deadline',
+        'post',
+        '/api/procurements',
+        staff,
+        {
+          ...base(),
+          method: 'framework_agreement',
+          ...(await openTenderSchedule()),
+          ...frameworkTerms(),
+          termStartsOn: today,
+        },
+        400,
+        'VALIDATION_FAILED',
+      ],
+    ];
+    const before = await snapshot();
+    for (const [name, method, path, user, body, status, code] of cases) {
+      const call = as(user)(request(api.url)[method](path));
+      const response = body === undefined ? await call : await call.send(body as object);
+      try {
+        expectError(response, status, code);
+      } catch (error) {
+        throw new Error(`${name}: ${String(error)}`, { cause: error });
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('describes every new endpoint in the OpenAPI document', async () => {
+    const paths = (await request(api.url).get('/docs-json').expect(200)).body.paths as Record<string, object>;
+    for (const [path, method] of [
+      ['/api/procurements/{id}/publicity-objections', 'post'],
+      ['/api/procurements/{id}/publicity-objections/{objectionId}/reply', 'post'],
+      ['/api/procurements/{id}/negotiation', 'post'],
+      ['/api/procurements/{id}/evaluation/scores/{memberId}', 'put'],
+      ['/api/procurements/{id}/call-offs', 'post'],
+      ['/api/procurements/{id}/call-offs', 'get'],
+      ['/api/procurements/{id}/close', 'post'],
+    ])
+      expect(paths[path]).toHaveProperty(method);
+  });
+});
