@@ -1,5 +1,6 @@
 // Plain JavaScript: Jest loads globalSetup outside its module mapper. It uses the built
 // libs (npm test builds first) so the choice of servers is made by the same code as the apps.
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { ensureEmbeddedPostgres } from '../../dist/libs/persistence/src/embedded-postgres.js';
 import { DEFAULT_REDIS_URL, redisAnswers } from '../../dist/libs/queues/src/infrastructure.js';
@@ -23,6 +24,9 @@ export default async function globalSetup() {
     process.env.TEST_REDIS_URL === 'none' ? null : (await redisAnswers(redisUrl)) ? redisUrl : null;
   await ensureAppRole(adminUrl);
   process.env.GGZY_TEST_ADMIN_URL = adminUrl;
+  // Names this run's template databases (test/support/environment.ts); set once, as this runs
+  // once per project that lists it.
+  process.env.GGZY_TEST_RUN_ID ??= randomBytes(5).toString('hex');
   process.env.GGZY_TEST_REDIS_URL = redis ?? 'none';
   console.log(
     `\n[e2e] PostgreSQL: ${adminUrl === local ? 'local server' : 'embedded (.data/test)'}; ` +
