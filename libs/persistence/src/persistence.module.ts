@@ -28,6 +28,8 @@ import { ProcurementProjectsRepository } from './procurement/procurement-project
 import { ProcurementEvaluationRepository } from './procurement/procurement-evaluation.repository.js';
 import { ExpertsRepository } from './experts/experts.repository.js';
 import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
+import { SanctionsRepository } from './sanctions/sanctions.repository.js';
+import { PartyBans, RefusalToSignRecords } from './sanctions/credit-records.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -47,6 +49,9 @@ const REPOSITORIES = [
   ProcurementEvaluationRepository,
   ExpertsRepository,
   CommitteeDrawsRepository,
+  SanctionsRepository,
+  PartyBans,
+  RefusalToSignRecords,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {
