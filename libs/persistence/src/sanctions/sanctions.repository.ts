@@ -107,8 +107,11 @@ export class SanctionsRepository {
   /** Lifts a sanction not yet lifted: false when another supervisor lifted it first. */
   async revoke(manager: EntityManager, id: string, revocation: SanctionRevocation): Promise<boolean> {
     const rows = (await manager.query(
-      `UPDATE sanctions SET revoked_on = $2, revoked_by = $3, revoked_at = $4, revoke_reason = $5
-       WHERE id = $1 AND revoked_on IS NULL RETURNING id`,
+      // Through a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
+      `WITH lifted AS (
+         UPDATE sanctions SET revoked_on = $2, revoked_by = $3, revoked_at = $4, revoke_reason = $5
+         WHERE id = $1 AND revoked_on IS NULL RETURNING id)
+       SELECT id FROM lifted`,
       [id, revocation.revokedOn, revocation.revokedBy, revocation.revokedAt, revocation.reason],
     )) as unknown[];
     return rows.length === 1;
