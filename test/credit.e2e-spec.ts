@@ -2,6 +2,13 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Socket } from 'socket.io-client';
 import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
+import { banLastDay } from '../libs/domain/src/credit.js';
+import {
+  AuditLogRepository,
+  createDataSource,
+  RefusalToSignRecords,
+  SanctionsRepository,
+} from '../libs/persistence/src/index.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import {
   createOperator,
@@ -548,6 +555,41 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
       [buyer.id],
     );
     expect(audited).toEqual({ actor_id: null });
+  });
+
+  it('bans a winner who did not sign for the district’s REFUSAL_TO_SIGN_BAN_MONTHS when it sets one, once per process', async () => {
+    const winner = await registerBidder(api.url);
+    const processRef = randomUUID();
+    const dataSource = await createDataSource(appDb, 1, 'ggzy-test-credit').initialize();
+    try {
+      const records = new RefusalToSignRecords(
+        new SanctionsRepository(dataSource),
+        new AuditLogRepository(dataSource),
+        {
+          ...platform.env.config,
+          REFUSAL_TO_SIGN_BAN_MONTHS: 6,
+        },
+      );
+      const now = new Date();
+      const first = await dataSource.transaction((manager) =>
+        records.record(manager, null, winner.id, processRef, now),
+      );
+      expect(first).toMatchObject({
+        kind: 'ban',
+        reason: 'refused_to_sign',
+        startsOn: today,
+        bannedUntil: banLastDay(today, 6),
+        sourceRef: processRef,
+      });
+      const before = await tables(SANCTION_TABLES);
+      expect(
+        await dataSource.transaction((manager) => records.record(manager, null, winner.id, processRef, now)),
+      ).toBeNull();
+      expect(await tables(SANCTION_TABLES)).toEqual(before);
+    } finally {
+      await dataSource.destroy();
+    }
+    expectError(await registerFor.lease(winner, await openLeaseListing()), 403, 'PARTY_BANNED');
   });
 
   it('publishes the credit list without sign-in: an organisation by name and code, a person masked, no account id', async () => {
