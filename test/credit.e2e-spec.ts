@@ -250,6 +250,14 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
       ],
       total: 1,
     });
+    const count = async (query: Record<string, string>) =>
+      (await as(supervisor)(request(api.url).get('/api/supervision/sanctions').query(query)).expect(200)).body
+        .total as number;
+    expect(await count({ partyId: warned.id, kind: 'warning' })).toBe(1);
+    expect(await count({ partyId: warned.id, kind: 'ban' })).toBe(0);
+    expect(await count({ partyId: banned.id, active: 'true' })).toBe(1);
+    expect(await count({ partyId: banned.id, active: 'false' })).toBe(0);
+    expect(await count({ partyId: warned.id, active: 'false' })).toBe(1);
     const one = await as(supervisor)(request(api.url).get(`/api/supervision/sanctions/${banned1.id}`)).expect(
       200,
     );
@@ -675,6 +683,16 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
     expect(text).not.toContain('internal-case-7');
     expect(text).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
 
+    // Searchable by an organisation's name or code; never by a person's name.
+    const search = async (q: string) =>
+      (await request(api.url).get('/api/public/credit-list').query({ q, limit: 1000 }).expect(200)).body;
+    expect((await search(orgName.slice(2, 12))).items).toEqual([
+      expect.objectContaining({ party: expect.objectContaining({ name: orgName }) }),
+    ]);
+    expect((await search(SUPPLIER_CODES[0])).total).toBe(1);
+    expect(await search(personName)).toEqual({ items: [], total: 0 });
+    expect(await search('%')).toEqual({ items: [], total: 0 });
+
     // Paginated: the second item of the list is the first of the page at offset 1.
     const second = await request(api.url).get('/api/credit-list').query({ limit: 1, offset: 1 }).expect(200);
     expect(second.body).toEqual({ items: [items[1]], total });
@@ -805,13 +823,17 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
     it.each<[string, string, number, string]>([
       ['a malformed partyId', '/api/supervision/sanctions?partyId=nope', 400, 'INVALID_ID'],
       ['limit 0', '/api/supervision/sanctions?limit=0', 400, 'VALIDATION_FAILED'],
-      ['an unknown filter', '/api/supervision/sanctions?kind=ban', 400, 'VALIDATION_FAILED'],
+      ['an unknown filter', '/api/supervision/sanctions?state=ban', 400, 'VALIDATION_FAILED'],
       ['a malformed id', '/api/supervision/sanctions/nope', 400, 'INVALID_ID'],
       ['an unknown id', `/api/supervision/sanctions/${randomUUID()}`, 404, 'SANCTION_NOT_FOUND'],
       ['no username', '/api/supervision/parties', 400, 'VALIDATION_FAILED'],
       ['an unknown username', '/api/supervision/parties?username=nobody-at-all', 404, 'PARTY_NOT_FOUND'],
       ['a negative offset', '/api/credit-list?offset=-1', 400, 'VALIDATION_FAILED'],
       ['limit 1001', '/api/credit-list?limit=1001', 400, 'VALIDATION_FAILED'],
+      ['an unknown kind', '/api/supervision/sanctions?kind=fine', 400, 'VALIDATION_FAILED'],
+      ['active=yes', '/api/supervision/sanctions?active=yes', 400, 'VALIDATION_FAILED'],
+      ['an empty search', '/api/credit-list?q=', 400, 'VALIDATION_FAILED'],
+      ['a search of 101 characters', `/api/credit-list?q=${'x'.repeat(101)}`, 400, 'VALIDATION_FAILED'],
     ])('GET: %s', async (_case, path, status, code) => {
       expectError(await as(supervisor)(request(api.url).get(path)), status, code);
     });
@@ -887,6 +909,7 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
       expect(Object.keys(openApi.paths['/api/supervision/sanctions/{id}/revoke'])).toEqual(['post']);
       expect(Object.keys(openApi.paths['/api/supervision/parties'])).toEqual(['get']);
       expect(Object.keys(openApi.paths['/api/credit-list'])).toEqual(['get']);
+      expect(Object.keys(openApi.paths['/api/public/credit-list'])).toEqual(['get']);
       expect(openApi.components.schemas.RecordSanctionDto.required.sort()).toEqual([
         'basis',
         'kind',

@@ -144,13 +144,22 @@ export class CreditService {
     return toSanctionView(sanction, now, this.timeZone);
   }
 
-  async list(filter: { partyId?: string; limit: number; offset: number }) {
-    const [{ items, total }, now] = await Promise.all([this.sanctions.list(filter), this.now()]);
+  async list(filter: {
+    partyId?: string;
+    kind?: SanctionKind;
+    inForce?: boolean;
+    limit: number;
+    offset: number;
+  }) {
+    const [{ items, total }, now] = await Promise.all([
+      this.sanctions.list({ ...filter, timeZone: this.timeZone }),
+      this.now(),
+    ]);
     return { items: items.map((item) => toSanctionView(item, now, this.timeZone)), total };
   }
 
   /** The public credit list (no sign-in): disclosed as credit.views says. */
-  async publicList(filter: { limit: number; offset: number }) {
+  async publicList(filter: { q?: string; limit: number; offset: number }) {
     const [{ items, total }, now] = await Promise.all([this.sanctions.listPublic(filter), this.now()]);
     return { items: items.map((item) => toPublicCreditEntry(item, now, this.timeZone)), total };
   }

@@ -35,7 +35,8 @@ export class SanctionsController {
   @Roles('supervisor')
   @ApiOperation({ summary: "every sanction, or one party's, newest first" })
   list(@Query() query: ListSanctionsQuery) {
-    return this.credit.list(query);
+    const { active, ...filter } = query;
+    return this.credit.list({ ...filter, inForce: active === undefined ? undefined : active === 'true' });
   }
 
   @Get('sanctions/:id')
@@ -68,9 +69,12 @@ export class SanctionsController {
   }
 }
 
-/** The public credit list (信用公示): no sign-in; no account id, a person's name masked. */
+/**
+ * The public credit list (信用公示): no sign-in; no account id, a person's name masked. Also at
+ * /api/public/credit-list, beside the other public reads (API-supervision.md).
+ */
 @ApiTags('public')
-@Controller('credit-list')
+@Controller(['credit-list', 'public/credit-list'])
 export class CreditListController {
   constructor(private readonly credit: CreditService) {}
 

@@ -77,6 +77,19 @@ export class ListSanctionsQuery extends PageQuery {
   @IsString()
   @IsCanonicalId()
   partyId?: string;
+
+  @ApiPropertyOptional({ enum: SANCTION_KINDS })
+  @IsOptional()
+  @IsIn(SANCTION_KINDS)
+  kind?: SanctionKind;
+
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'true: bans in force today (CENTRE_TZ, the database’s clock); false: every other sanction',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  active?: 'true' | 'false';
 }
 
 export class FindPartyQuery {
@@ -87,4 +100,15 @@ export class FindPartyQuery {
   username!: string;
 }
 
-export class CreditListQuery extends PageQuery {}
+export class CreditListQuery extends PageQuery {
+  @ApiPropertyOptional({
+    maxLength: 100,
+    description:
+      "an organisation's name (any part) or its exact unified social credit code; persons are not searchable",
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  q?: string;
+}

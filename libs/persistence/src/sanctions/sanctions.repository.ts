@@ -117,22 +117,39 @@ export class SanctionsRepository {
     return rows.length === 1;
   }
 
-  /** Every sanction (of one party, if given), newest first, with the party's names. */
-  async list(filter: { partyId?: string; limit: number; offset: number }) {
-    const where = filter.partyId ? 'WHERE s.party_id = $3' : '';
-    const values: unknown[] = [filter.limit, filter.offset, ...(filter.partyId ? [filter.partyId] : [])];
+  /**
+   * Every sanction, newest first, with the party's names: of one party, of one kind, and (with
+   * `inForce` and the centre's zone) those whose ban holds today by the database's clock or not.
+   */
+  async list(filter: {
+    partyId?: string;
+    kind?: SanctionKind;
+    inForce?: boolean;
+    timeZone: string;
+    limit: number;
+    offset: number;
+  }) {
+    const values: unknown[] = [filter.timeZone];
+    const where: string[] = [];
+    if (filter.partyId) where.push(`s.party_id = $${values.push(filter.partyId)}`);
+    if (filter.kind) where.push(`s.kind = $${values.push(filter.kind)}`);
+    // The domain's activeBan for today, in SQL: a ban through its last day, not lifted by today.
+    const inForce = `(s.kind = 'ban' AND s.starts_on <= today.d AND s.banned_until >= today.d
+                      AND (s.revoked_on IS NULL OR s.revoked_on > today.d))`;
+    if (filter.inForce !== undefined) where.push(filter.inForce ? inForce : `NOT ${inForce}`);
+    const from = `FROM sanctions s JOIN users u ON u.id = s.party_id
+                  CROSS JOIN (SELECT (now() AT TIME ZONE $1)::date AS d) today
+                  ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const page = values.length;
     const [items, [{ total }]] = await Promise.all([
       this.reads.query(
         `SELECT ${SANCTION_COLUMNS}, u.username AS "partyUsername", u.display_name AS "partyDisplayName",
                 u.org_code AS "partyOrgCode"
-         FROM sanctions s JOIN users u ON u.id = s.party_id ${where}
-         ORDER BY s.starts_on DESC, s.recorded_at DESC, s.id LIMIT $1 OFFSET $2`,
-        values,
+         ${from}
+         ORDER BY s.starts_on DESC, s.recorded_at DESC, s.id LIMIT $${page + 1} OFFSET $${page + 2}`,
+        [...values, filter.limit, filter.offset],
       ) as Promise<SanctionWithParty[]>,
-      this.reads.query(
-        `SELECT count(*)::int AS total FROM sanctions s ${filter.partyId ? 'WHERE s.party_id = $1' : ''}`,
-        filter.partyId ? [filter.partyId] : [],
-      ) as Promise<{ total: number }[]>,
+      this.reads.query(`SELECT count(*)::int AS total ${from}`, values) as Promise<{ total: number }[]>,
     ]);
     return { items, total };
   }
@@ -142,19 +159,26 @@ export class SanctionsRepository {
    * never took effect), newest first, with the party's names for the view to disclose as the
    * rules allow.
    */
-  async listPublic(filter: { limit: number; offset: number }) {
-    const published = 'WHERE s.revoked_on IS NULL OR s.revoked_on > s.starts_on';
+  async listPublic(filter: { q?: string; limit: number; offset: number }) {
+    const values: unknown[] = [];
+    const where = ['(s.revoked_on IS NULL OR s.revoked_on > s.starts_on)'];
+    // Searchable by what the list discloses in full only: an organisation's name or code. A
+    // search by a person's name would tell who is behind a masked line.
+    if (filter.q) {
+      values.push(`%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, filter.q);
+      where.push(`u.org_code IS NOT NULL AND (u.display_name ILIKE $1 OR u.org_code = $2)`);
+    }
+    const from = `FROM sanctions s JOIN users u ON u.id = s.party_id WHERE ${where.join(' AND ')}`;
+    const page = values.length;
     const [items, [{ total }]] = await Promise.all([
       this.reads.query(
         `SELECT ${SANCTION_COLUMNS}, u.username AS "partyUsername", u.display_name AS "partyDisplayName",
                 u.org_code AS "partyOrgCode"
-         FROM sanctions s JOIN users u ON u.id = s.party_id ${published}
-         ORDER BY s.starts_on DESC, s.recorded_at DESC, s.id LIMIT $1 OFFSET $2`,
-        [filter.limit, filter.offset],
+         ${from}
+         ORDER BY s.starts_on DESC, s.recorded_at DESC, s.id LIMIT $${page + 1} OFFSET $${page + 2}`,
+        [...values, filter.limit, filter.offset],
       ) as Promise<SanctionWithParty[]>,
-      this.reads.query(`SELECT count(*)::int AS total FROM sanctions s ${published}`) as Promise<
-        { total: number }[]
-      >,
+      this.reads.query(`SELECT count(*)::int AS total ${from}`, values) as Promise<{ total: number }[]>,
     ]);
     return { items, total };
   }
