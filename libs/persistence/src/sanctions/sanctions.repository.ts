@@ -31,19 +31,20 @@ export interface SanctionRevocation {
   reason: string;
 }
 
-/**
- * Only the ban-candidates query needs care: every registration and every live bid asks it. Bans
- * whose last day is more than two days behind the database's UTC date cannot be in force in any
- * zone (offsets stay within ±14 hours), so they are left out by the partial index's range; the
- * domain (`activeBan`) decides the rest against the caller's instant and the centre's zone.
- */
+/** A sanction's columns as the domain names them, from `sanctions s`. */
 const SANCTION_COLUMNS = `
   s.id, s.party_id AS "partyId", s.kind, s.reason, s.basis, s.source_ref AS "sourceRef",
   s.starts_on::text AS "startsOn", s.banned_until::text AS "bannedUntil",
   s.revoked_on::text AS "revokedOn", s.recorded_by AS "recordedBy", s.recorded_at AS "recordedAt",
   s.revoked_by AS "revokedBy", s.revoked_at AS "revokedAt", s.revoke_reason AS "revokeReason"`;
 
-/** The bans of `$1` that can still be in force (see above): also joined into the bid path's read. */
+/**
+ * The bans that can still be in force, asked at every registration and every live bid (joined
+ * into the bid path's read). A ban whose last day is more than two days behind the database's
+ * UTC date cannot hold in any zone (offsets stay within ±14 hours): the partial index's range
+ * leaves it out, and the domain (`activeBan`) decides the rest against the caller's instant and
+ * the centre's zone.
+ */
 export const PARTY_BAN_CANDIDATES_WHERE = `s.kind = 'ban' AND s.banned_until >= (now() AT TIME ZONE 'UTC')::date - 2`;
 
 /** The same candidates as one JSON array (null for none), the domain's Sanction shape: for a join. */
@@ -140,18 +141,7 @@ export class SanctionsRepository {
     const from = `FROM sanctions s JOIN users u ON u.id = s.party_id
                   CROSS JOIN (SELECT (now() AT TIME ZONE $1)::date AS d) today
                   ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
-    const page = values.length;
-    const [items, [{ total }]] = await Promise.all([
-      this.reads.query(
-        `SELECT ${SANCTION_COLUMNS}, u.username AS "partyUsername", u.display_name AS "partyDisplayName",
-                u.org_code AS "partyOrgCode"
-         ${from}
-         ORDER BY s.starts_on DESC, s.recorded_at DESC, s.id LIMIT $${page + 1} OFFSET $${page + 2}`,
-        [...values, filter.limit, filter.offset],
-      ) as Promise<SanctionWithParty[]>,
-      this.reads.query(`SELECT count(*)::int AS total ${from}`, values) as Promise<{ total: number }[]>,
-    ]);
-    return { items, total };
+    return this.page(from, values, filter);
   }
 
   /**
@@ -169,14 +159,19 @@ export class SanctionsRepository {
       where.push(`u.org_code IS NOT NULL AND (u.display_name ILIKE $1 OR u.org_code = $2)`);
     }
     const from = `FROM sanctions s JOIN users u ON u.id = s.party_id WHERE ${where.join(' AND ')}`;
-    const page = values.length;
+    return this.page(from, values, filter);
+  }
+
+  /** One page of sanctions with their parties' names, newest first, and how many `from` holds. */
+  private async page(from: string, values: unknown[], paging: { limit: number; offset: number }) {
+    const next = values.length;
     const [items, [{ total }]] = await Promise.all([
       this.reads.query(
         `SELECT ${SANCTION_COLUMNS}, u.username AS "partyUsername", u.display_name AS "partyDisplayName",
                 u.org_code AS "partyOrgCode"
          ${from}
-         ORDER BY s.starts_on DESC, s.recorded_at DESC, s.id LIMIT $${page + 1} OFFSET $${page + 2}`,
-        [...values, filter.limit, filter.offset],
+         ORDER BY s.starts_on DESC, s.recorded_at DESC, s.id LIMIT $${next + 1} OFFSET $${next + 2}`,
+        [...values, paging.limit, paging.offset],
       ) as Promise<SanctionWithParty[]>,
       this.reads.query(`SELECT count(*)::int AS total ${from}`, values) as Promise<{ total: number }[]>,
     ]);
