@@ -22,6 +22,7 @@ const aliases = [
   'transfers',
   'tenders',
   'procurement',
+  'supervision',
 ];
 const common = {
   extensionsToTreatAsEsm: ['.ts'],

@@ -62,7 +62,7 @@ export async function seedDemoProcurements(
   sealedBidKeys: string,
   scheduler: ProcurementScheduler,
 ): Promise<{ openTenderId: string; negotiationId: string }> {
-  const { config, logger, audit, calendars, deposits, sealedBids } = demoServices(
+  const { config, logger, audit, calendars, deposits, sealedBids, partyBans } = demoServices(
     dataSource,
     timeZone,
     sealedBidKeys,
@@ -73,7 +73,7 @@ export async function seedDemoProcurements(
     dataSource,
     clock,
     registrations,
-    new RegistrationsService(registrations, audit),
+    new RegistrationsService(registrations, audit, partyBans),
     deposits,
     sealedBids(),
     calendars,

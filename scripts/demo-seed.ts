@@ -226,7 +226,7 @@ export async function seedDemo(
         leaseTermMonths: 36,
       },
     );
-    await recordOnSite(dataSource, host, onSite, ids, now);
+    await recordOnSite(dataSource, host, onSite, ids, now, timeZone);
   }
   const liveTransferId = await seedDemoTransfers(dataSource, ids, now, timeZone, firstRun);
   // A tender whose sealed bids are opened a few minutes after start (sealed with this installation's key).
@@ -257,6 +257,7 @@ async function recordOnSite(
   listing: { id: string; startPrice: number },
   ids: Record<string, string>,
   now: Date,
+  timeZone: string,
 ) {
   const heldAt = new Date(now.getTime() - DAY);
   const publishedAt = new Date(heldAt.getTime() - 8 * DAY);
@@ -267,6 +268,7 @@ async function recordOnSite(
     new AuctionsRepository(dataSource),
     new OnSiteAuctionsRepository(),
     audit,
+    demoServices(dataSource, timeZone).partyBans,
     [host],
   );
   await dataSource.transaction(async (manager) => {

@@ -1,9 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { DEFAULT_RECENT_SITTING_DAYS } from '@ggzy/domain';
+import { DEFAULT_RECENT_SITTING_DAYS, REFUSAL_TO_SIGN_BAN_MONTHS } from '@ggzy/domain';
 import {
   AuditLogRepository,
   BusinessCalendarRepository,
   DepositsRepository,
+  PartyBans,
+  RefusalToSignRecords,
+  SanctionsRepository,
   SealedBidsRepository,
 } from '@ggzy/persistence';
 import { BusinessCalendarService } from '@ggzy/calendar';
@@ -19,6 +22,7 @@ export function demoServices(dataSource: DataSource, timeZone: string, sealedBid
   const config = {
     CENTRE_TZ: timeZone,
     COMMITTEE_RECENT_SITTING_DAYS: DEFAULT_RECENT_SITTING_DAYS,
+    REFUSAL_TO_SIGN_BAN_MONTHS,
   } as AppConfig;
   const logger = createLogger('demo', 'warn');
   const audit = new AuditLogRepository(dataSource);
@@ -29,19 +33,31 @@ export function demoServices(dataSource: DataSource, timeZone: string, sealedBid
     new SystemClock(),
   );
   const depositRows = new DepositsRepository(dataSource);
+  const sanctions = new SanctionsRepository(dataSource);
+  const partyBans = new PartyBans(sanctions, config);
   return {
     config,
     logger,
     audit,
     calendars,
     depositRows,
-    deposits: new DepositsService(dataSource, depositRows, audit, calendars, config, logger),
+    partyBans,
+    deposits: new DepositsService(
+      dataSource,
+      depositRows,
+      audit,
+      calendars,
+      config,
+      logger,
+      new RefusalToSignRecords(sanctions, audit, config),
+    ),
     sealedBids: () =>
       new SealedBidsService(
         dataSource,
         new SealedBidsRepository(),
         audit,
         new BidSealer(KeyRing.fromSetting(sealedBidKeys!)),
+        partyBans,
         logger,
       ),
   };

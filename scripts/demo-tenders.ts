@@ -266,7 +266,7 @@ export async function seedDemoTenderHistory(
   sealedBidKeys: string,
 ): Promise<{ inPublicityId: string; awardedId: string }> {
   const tools = seeding(dataSource, ids, timeZone, sealedBidKeys);
-  const { config, logger, audit, deposits } = tools.services;
+  const { config, logger, audit, deposits, partyBans } = tools.services;
   const clock = new SeedClockProjects(dataSource);
   const experts = new ExpertsRepository(dataSource);
   const pool = new ExpertPoolService(
@@ -282,7 +282,7 @@ export async function seedDemoTenderHistory(
     dataSource,
     clock,
     tools.registrations,
-    new RegistrationsService(tools.registrations, audit),
+    new RegistrationsService(tools.registrations, audit, partyBans),
     deposits,
     tools.sealedBids,
     audit,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { DepositState } from '@ggzy/domain';
+import type { DepositState, Sanction } from '@ggzy/domain';
 import type {
   AuctionEntity,
   AuctionsRepository,
@@ -20,7 +20,7 @@ import type {
   RegistrationHost,
   RegistrationsRepository,
 } from '../../libs/persistence/src/index.js';
-import { leaseMaxBid, type ListingStatus } from '../../libs/domain/src/index.js';
+import { checkNotBanned, leaseMaxBid, type ListingStatus } from '../../libs/domain/src/index.js';
 
 /**
  * In-memory fakes of the persistence repositories, for the service specs (the middle tier:
@@ -306,6 +306,8 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
   writeCalls = { unlocked: 0, locked: 0 };
   /** Every batch writeBids was given, applied or not, in call order. */
   writes: BidBatchWrite[] = [];
+  /** Sanctions (credit) the batch read finds bidders' bans among, as its join does. */
+  sanctions: Sanction[] = [];
   /** How many times each read ran: the bid path's, and those a watcher's answer is made from. */
   readCalls = { peekForBids: 0, lockForBids: 0, acceptedBidsAfter: 0, findBidderCode: 0 };
 
@@ -402,6 +404,7 @@ export class FakeAuctionsRepository extends FakeRows implements Pick<AuctionsRep
             ? { status: registration.status, bidderCode: registration.bidderCode }
             : null,
           existing: existing ? structuredClone(existing) : null,
+          bans: this.sanctions.filter((sanction) => sanction.partyId === bidderId && sanction.kind === 'ban'),
         };
       }),
     };
@@ -827,5 +830,15 @@ export class FakeAuditLogRepository implements Pick<AuditLogRepository, 'append'
 
   entries(entityId?: string): AuditRecord[] {
     return this.db.tables.audit.filter((entry) => entityId === undefined || entry.entityId === entityId);
+  }
+}
+
+/** PartyBans over a list of sanctions, decided by the domain's rule in the centre's zone, as the real one. */
+export class FakePartyBans {
+  sanctions: Sanction[] = [];
+  constructor(private readonly timeZone = 'Asia/Shanghai') {}
+
+  async refuseIfBanned(_manager: EntityManager | null, partyId: string, at: Date): Promise<void> {
+    checkNotBanned(partyId, this.sanctions, at, this.timeZone);
   }
 }

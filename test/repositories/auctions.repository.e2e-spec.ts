@@ -744,7 +744,7 @@ describe('the bid path’s reads (peekForBids, lockForBids) and the lock', () =>
         lastSeq: 0,
         endsAt: listing.endsAt,
       },
-      entries: [{ registration: { status: 'qualified', bidderCode: '111111' }, existing: null }],
+      entries: [{ registration: { status: 'qualified', bidderCode: '111111' }, existing: null, bans: [] }],
     });
     expect(context!.entries).toHaveLength(1);
     expect(context!.databaseNow.getTime()).toBeGreaterThanOrEqual(before);
@@ -756,7 +756,64 @@ describe('the bid path’s reads (peekForBids, lockForBids) and the lock', () =>
       ).toBeNull();
     });
     const stranger = await auctions.peekForBids(listing.id, [{ bidderId: staffId, clientBidId: 'c-1' }]);
-    expect(stranger!.entries).toEqual([{ registration: null, existing: null }]);
+    expect(stranger!.entries).toEqual([{ registration: null, existing: null, bans: [] }]);
+  });
+
+  it('brings each bidder’s bans that may still be in force, in the domain’s shape, in the same read', async () => {
+    const listing = await createListing();
+    // A bidder of its own: the bans would follow the shared bidder into the other tests.
+    const { id: banned } = await new UsersRepository(dataSource).create({
+      username: `banned-${randomUUID().slice(0, 8)}`,
+      passwordHash: 'not-a-real-hash',
+      displayName: '被禁止的公司',
+      roles: ['bidder'],
+    });
+    const sanction = (partyId: string, kind: string, endsDaysFromNow: number | null, revoked = false) =>
+      queryRows<{ id: string }>(
+        env.config.DATABASE_OWNER_URL!,
+        // Days counted on the UTC date, as the read's two-day margin is.
+        `WITH utc AS (SELECT (now() AT TIME ZONE 'UTC')::date AS today)
+         INSERT INTO sanctions (party_id, kind, reason, basis, starts_on, banned_until, recorded_at,
+                                revoked_on, revoked_at, revoke_reason)
+         SELECT $1, $2, 'misconduct', '招标投标法 第54条', today - 30, today + $3::int, now(),
+                CASE WHEN $4 THEN today END, CASE WHEN $4 THEN now() END, CASE WHEN $4 THEN '复议撤销' END
+         FROM utc RETURNING id`,
+        [partyId, kind, endsDaysFromNow, revoked],
+      );
+    const [[current], [lifted]] = await Promise.all([
+      sanction(banned, 'ban', 0),
+      sanction(banned, 'ban', 30, true),
+      // Over more than two days ago in every zone, and a warning: neither can refuse a bid.
+      sanction(banned, 'ban', -3),
+      sanction(banned, 'warning', null),
+    ]);
+    const [{ today }] = await queryRows<{ today: string }>(
+      env.config.DATABASE_OWNER_URL!,
+      `SELECT (now() AT TIME ZONE 'UTC')::date::text AS today`,
+    );
+    const context = await auctions.peekForBids(listing.id, [
+      { bidderId: banned, clientBidId: 'b-1' },
+      { bidderId: rivalId, clientBidId: 'b-2' },
+    ]);
+    const bans = context!.entries[0].bans.sort((a, b) => a.bannedUntil!.localeCompare(b.bannedUntil!));
+    const common = {
+      partyId: banned,
+      kind: 'ban',
+      reason: 'misconduct',
+      basis: '招标投标法 第54条',
+      sourceRef: null,
+    };
+    expect(bans).toEqual([
+      { ...common, id: current.id, startsOn: expect.any(String), bannedUntil: today, revokedOn: null },
+      {
+        ...common,
+        id: lifted.id,
+        startsOn: expect.any(String),
+        bannedUntil: expect.any(String),
+        revokedOn: today,
+      },
+    ]);
+    expect(context!.entries[1].bans).toEqual([]);
   });
 
   it('reads one entry per key in the order given: replays, strangers, keys of other bidders and repeated keys', async () => {
@@ -842,7 +899,7 @@ describe('the bid path’s reads (peekForBids, lockForBids) and the lock', () =>
       await dataSource.transaction(async (manager) => {
         const context = await auctions.lockForBids(manager, listing.id, [{ bidderId, clientBidId: 'k-1' }]);
         expect(context!.entries).toEqual([
-          { registration: { status: 'qualified', bidderCode: '111111' }, existing: null },
+          { registration: { status: 'qualified', bidderCode: '111111' }, existing: null, bans: [] },
         ]);
         await expect(
           other.query('SELECT 1 FROM auctions WHERE id = $1 FOR UPDATE NOWAIT', [listing.id]),

@@ -16,6 +16,7 @@ import {
 } from '@ggzy/procurement';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
+import { CreditModule } from '@ggzy/supervision';
 import {
   AuctionScheduler,
   createQueueBackend,
@@ -51,6 +52,7 @@ import { PublicStatisticsController } from './public/statistics.controller.js';
 import { QueuesSessionController } from './admin/queues-board.js';
 import { RequestLimitsGuard } from './request-limits.guard.js';
 import { CommitteeDrawsController, ExpertsController } from './experts/experts.controller.js';
+import { CreditListController, SanctionsController } from './supervision/sanctions.controller.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -87,6 +89,7 @@ export class ApiModule {
         DepositsModule,
         ExpertPoolModule,
         SealedBidsModule,
+        CreditModule,
         AuthModule,
         AuctionModule.forRoot(
           {
@@ -129,6 +132,8 @@ export class ApiModule {
         CalendarController,
         ExpertsController,
         CommitteeDrawsController,
+        SanctionsController,
+        CreditListController,
         HealthController,
       ],
       providers: [

@@ -9,6 +9,7 @@ import { LoginPage, RegisterPage } from './pages/account';
 import { MyRegistrationsPage } from './pages/mine';
 import { StaffConsole, StaffListingPage } from './pages/staff';
 import { SupervisorDesk, SupervisorListingPage } from './pages/supervisor';
+import { CreditListPage } from './pages/credit';
 import { QueuesLink } from './pages/queues';
 import { CalendarPage } from './pages/calendar';
 import { DepositsPage } from './pages/deposits';
@@ -50,6 +51,7 @@ function route(path: string): ReactElement {
   if (path === '/supervisor') return <SupervisorDesk />;
   if (path === '/reports') return <ReportsPage />;
   if (path === '/statistics') return <StatisticsPage />;
+  if (path === '/credit-list') return <CreditListPage />;
   if (path === '/calendar') return <CalendarPage />;
   if (path === '/deposits') return <DepositsPage />;
   if (path === '/transfers') return <TransfersPage />;
@@ -142,6 +144,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             <Link to="/procurements">{t('navProcurements')}</Link>
             <Link to="/results">{t('navResults')}</Link>
             <Link to="/statistics">{t('navStatistics')}</Link>
+            <Link to="/credit-list">{t('navCredit')}</Link>
             <Link to="/calendar">{t('navCalendar')}</Link>
             {hasRole(session, 'bidder') && <Link to="/me">{t('navMine')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff">{t('navStaff')}</Link>}

@@ -904,3 +904,102 @@ describe('BidService: group commit', () => {
     expect(s.listings.listing(listing.id)).toMatchObject({ lastSeq: 3, bidCount: 3, leaderId: b.id });
   });
 });
+
+describe('BidService: a banned bidder (credit)', () => {
+  // T0 is 10:00 on 2026-06-01 in Shanghai, the centre's zone.
+  const ban = (partyId: string, bannedUntil: string, revokedOn: string | null = null) => ({
+    id: randomUUID(),
+    partyId,
+    kind: 'ban' as const,
+    reason: 'misconduct' as const,
+    basis: '招标投标法 第54条',
+    sourceRef: null,
+    startsOn: '2026-05-01',
+    bannedUntil,
+    revokedOn,
+  });
+
+  it('is refused with PARTY_BANNED through its last day, kept as a refusal; the bids around it are decided as if it were not there', async () => {
+    const s = setup();
+    const { listing } = live(s);
+    const rival = qualifiedBidder(s, listing.id, '654321');
+    s.listings.sanctions.push(ban(s.bidder.id, '2026-06-01'));
+    const { first, release } = await holdingFirstWrite(s, () =>
+      s.service.placeBid(rival, { listingId: listing.id, amount: 100_000, clientBidId: 'r1' }),
+    );
+    // One batch: the banned bid between two of the rival's.
+    const banned = answer(
+      s.service.placeBid(s.bidder, { listingId: listing.id, amount: 200_000, clientBidId: 'b1' }),
+    );
+    const next = answer(
+      s.service.placeBid(rival, { listingId: listing.id, amount: 105_000, clientBidId: 'r2' }),
+    );
+    await tick();
+    release();
+    expect(codeOf(await first)).toMatchObject({ seq: 1 });
+    expect(codeOf(await banned)).toBe('PARTY_BANNED');
+    // SELF_OUTBID: the rival still leads at 100,000; the banned bid moved nothing.
+    expect(codeOf(await next)).toBe('SELF_OUTBID');
+    expect(s.listings.listing(listing.id)).toMatchObject({
+      currentPrice: 100_000,
+      leaderId: rival.id,
+      lastSeq: 1,
+    });
+    expect(s.listings.bidsOf(listing.id).find((bid) => bid.clientBidId === 'b1')).toMatchObject({
+      outcome: 'PARTY_BANNED',
+      seq: null,
+    });
+    // A retry of the key answers as the first time.
+    expect(
+      await rejection(
+        s.service.placeBid(s.bidder, { listingId: listing.id, amount: 200_000, clientBidId: 'b1' }),
+      ),
+    ).toBe('PARTY_BANNED');
+  });
+
+  it('bids the day after the last day, and once the ban is lifted', async () => {
+    for (const sanction of [ban('', '2026-05-31'), ban('', '2026-12-31', '2026-06-01')]) {
+      const s = setup();
+      const { listing } = live(s);
+      s.listings.sanctions.push({ ...sanction, partyId: s.bidder.id });
+      expect(
+        await s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'a1' }),
+      ).toMatchObject({ seq: 1 });
+    }
+  });
+
+  it('is banned from 00:00 of the first day in the centre’s zone, not before', async () => {
+    const s = setup();
+    const late = new Date(T0.getTime() + 16 * 60 * MINUTE);
+    const { listing } = live(s, { freeBiddingEndsAt: late, endsAt: late });
+    // 2026-06-02 00:00 in Shanghai is 2026-06-01T16:00Z: 14 hours after T0.
+    s.listings.sanctions.push({ ...ban(s.bidder.id, '2026-06-30'), startsOn: '2026-06-02' });
+    s.db.advance(14 * 60 * MINUTE - 1);
+    await s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'a1' });
+    s.db.advance(1);
+    const rival = qualifiedBidder(s, listing.id, '654321');
+    await s.service.placeBid(rival, { listingId: listing.id, amount: 105_000, clientBidId: 'r1' });
+    expect(
+      await rejection(
+        s.service.placeBid(s.bidder, { listingId: listing.id, amount: 110_000, clientBidId: 'a2' }),
+      ),
+    ).toBe('PARTY_BANNED');
+  });
+
+  it('is banned through 24:00 of its last day in the centre’s zone, and bids from 00:00 the day after', async () => {
+    const s = setup();
+    const late = new Date(T0.getTime() + 16 * 60 * MINUTE);
+    const { listing } = live(s, { freeBiddingEndsAt: late, endsAt: late });
+    s.listings.sanctions.push(ban(s.bidder.id, '2026-06-01'));
+    s.db.advance(14 * 60 * MINUTE - 1); // 23:59:59.999 on 2026-06-01 in Shanghai
+    expect(
+      await rejection(
+        s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'a1' }),
+      ),
+    ).toBe('PARTY_BANNED');
+    s.db.advance(1);
+    expect(
+      await s.service.placeBid(s.bidder, { listingId: listing.id, amount: 100_000, clientBidId: 'a2' }),
+    ).toMatchObject({ seq: 1 });
+  });
+});

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, Clock, FixedWindowRateLimiter, KeyedBatches } from '@ggzy/common';
 import {
+  activeBan,
   type AuctionState,
   type AuctionStatus,
   type BidDecision,
@@ -12,6 +13,7 @@ import {
   isFen,
   minNextBid,
   nextAuctionStatus,
+  type Sanction,
 } from '@ggzy/domain';
 import {
   type AcceptedBid,
@@ -99,6 +101,7 @@ export function toBidView(bid: BidEntity): BidView {
 @Injectable()
 export class BidService {
   private readonly limiter: FixedWindowRateLimiter;
+  private readonly timeZone: string;
   private readonly batches = new KeyedBatches<Pending, Outcome>(
     (auctionId, pending) => this.decideBatch(auctionId, pending),
     MAX_BATCH,
@@ -112,6 +115,7 @@ export class BidService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.limiter = new FixedWindowRateLimiter(config.BID_RATE_LIMIT_PER_SECOND, 1000);
+    this.timeZone = config.CENTRE_TZ;
   }
 
   /**
@@ -194,10 +198,11 @@ export class BidService {
 
   /**
    * Each bid in arrival order: not there for it (a draft, another line's auction) → not found;
-   * a key already used → its first outcome; else the rules, against the state the bids before
-   * it left. Bad input writes nothing; rule rejections of a registered bidder are kept for
-   * supervisors and replays; a bidder with no registration writes nothing (anyone may send
-   * such bids, and a row per attempt would let them fill the table).
+   * a key already used → its first outcome; a bidder banned at the database's clock →
+   * PARTY_BANNED (credit); else the rules, against the state the bids before it left. Bad input
+   * writes nothing; rule rejections of a registered bidder (a ban's too) are kept for supervisors
+   * and replays; a bidder with no registration writes nothing (anyone may send such bids, and a
+   * row per attempt would let them fill the table).
    */
   private plan(context: BatchContext | null, batch: Pending[]): Plan {
     const notFound = () => new DomainError('LISTING_NOT_FOUND', 'no such listing');
@@ -205,13 +210,13 @@ export class BidService {
     const { auction, databaseNow } = context;
     const outcomes: (Outcome | DomainError | undefined)[] = new Array(batch.length);
     const firstOfKey = new Map<string, number>();
-    const decided: { index: number; pending: Pending; qualified: boolean }[] = [];
+    const decided: { index: number; pending: Pending; qualified: boolean; ban?: Sanction }[] = [];
     batch.forEach((pending, index) => {
       if (!isBiddable(auction, pending.input)) {
         outcomes[index] = notFound();
         return;
       }
-      const { existing, registration } = context.entries[index];
+      const { existing, registration, bans } = context.entries[index];
       if (existing) {
         outcomes[index] = replay(existing);
         return;
@@ -223,12 +228,15 @@ export class BidService {
         return;
       }
       firstOfKey.set(key, index);
-      decided.push({ index, pending, qualified: registration?.status === 'qualified' });
+      const ban = bans.length > 0 ? activeBan(pending.user.id, bans, databaseNow, this.timeZone) : undefined;
+      decided.push({ index, pending, qualified: registration?.status === 'qualified', ban });
     });
 
+    // A banned bidder's bid is refused before the rules: it moves nothing for the bids after it.
+    const ruled = decided.filter(({ ban }) => !ban);
     const { decisions, state } = decideBidsInArrivalOrder(
       auction,
-      decided.map(({ pending, qualified }) => ({
+      ruled.map(({ pending, qualified }) => ({
         bidderId: pending.user.id,
         qualified,
         amount: pending.input.amount,
@@ -244,8 +252,9 @@ export class BidService {
       audit: [],
     };
     let before: AuctionState = auction;
-    decided.forEach(({ index, pending }, i) => {
-      const decision = decisions[i];
+    let ruledIndex = 0;
+    decided.forEach(({ index, pending, ban }) => {
+      const decision: BidDecision = ban ? bannedDecision(ban) : decisions[ruledIndex++];
       const registration = context.entries[index].registration;
       if (decision.accepted) {
         const { bid, row, audit } = acceptedBid(
@@ -375,6 +384,10 @@ function acceptedBid(
 function isBiddable(auction: AuctionRow, input: PlaceBid): boolean {
   if (auction.status === INITIAL_AUCTION_STATUS) return false;
   return input.hostType === undefined || auction.hostType === input.hostType;
+}
+
+function bannedDecision(ban: Sanction): BidDecision {
+  return { accepted: false, code: 'PARTY_BANNED', message: `banned until ${ban.bannedUntil} (${ban.basis})` };
 }
 
 function replay(existing: BidEntity): Outcome {

@@ -12,6 +12,7 @@ import {
   AuctionsRepository,
   AuditLogRepository,
   OnSiteAuctionsRepository,
+  PartyBans,
 } from '@ggzy/persistence';
 import { AUCTION_HOSTS, type AuctionHost, AuctionHosts } from './auction-host.js';
 
@@ -43,9 +44,10 @@ export interface RecordedOnSiteAuction {
  * Records an on-site auction (现场拍租 / 现场拍卖) of any host and closes the host's auction by it,
  * in the host's transaction (the host locks itself first and says when it may be recorded):
  * the record is checked by the domain's on-site rules against the host's registrations and the
- * database's clock, stored with its file's hash, the auction closes `sold` or `unsold` by the
- * lifecycle table, a sale writes the host's deal with `sourceType` `on_site_auction`, and the
- * host settles what follows (its deposits) as after an online close.
+ * database's clock, no bidder present may have been banned when it was held (PARTY_BANNED), it
+ * is stored with its file's hash, the auction closes `sold` or `unsold` by the lifecycle table,
+ * a sale writes the host's deal with `sourceType` `on_site_auction`, and the host settles what
+ * follows (its deposits) as after an online close.
  */
 @Injectable()
 export class OnSiteAuctionService {
@@ -55,6 +57,7 @@ export class OnSiteAuctionService {
     private readonly auctions: AuctionsRepository,
     private readonly records: OnSiteAuctionsRepository,
     private readonly audit: AuditLogRepository,
+    private readonly partyBans: PartyBans,
     @Optional() @Inject(AUCTION_HOSTS) hosts?: AuctionHost[],
   ) {
     this.hosts = new AuctionHosts(hosts);
@@ -75,6 +78,9 @@ export class OnSiteAuctionService {
       notBefore: host.notBefore,
       now,
     });
+    // Bidding in the room is bidding: a party banned when the auction was held could not take part.
+    for (const bidderId of new Set(record.presentBidderIds))
+      await this.partyBans.refuseIfBanned(manager, bidderId, record.heldAt);
     const auction = await this.auctions.lockById(manager, host.hostId);
     if (!auction || auction.hostType !== host.hostType)
       throw new DomainError('LISTING_NOT_FOUND', 'no such listing');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_RECENT_SITTING_DAYS } from '@ggzy/domain';
+import { DEFAULT_RECENT_SITTING_DAYS, REFUSAL_TO_SIGN_BAN_MONTHS } from '@ggzy/domain';
 import { SEALED_BID_KEYS_FORMAT, sealedBidKeysProblems } from './sealed-bid-keys.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -112,6 +112,12 @@ const schema = z
       .min(0)
       .max(3650)
       .default(DEFAULT_RECENT_SITTING_DAYS),
+    /**
+     * District setting (credit.ts): months a lease or transfer winner who did not sign (悔拍) is
+     * banned from the day of the default; 0 = a record (warning) only, the forfeited deposit being
+     * the penalty.
+     */
+    REFUSAL_TO_SIGN_BAN_MONTHS: z.coerce.number().int().min(0).max(120).default(REFUSAL_TO_SIGN_BAN_MONTHS),
     /** Tests only: shifts this process's clock, to prove instances with skewed clocks stay exact. */
     CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
   })

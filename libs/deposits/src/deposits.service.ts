@@ -24,6 +24,7 @@ import {
   type DepositReadContext,
   DepositsRepository,
   type DepositStepColumns,
+  RefusalToSignRecords,
   type RegistrationHost,
 } from '@ggzy/persistence';
 
@@ -91,6 +92,7 @@ export class DepositsService {
     private readonly calendars: BusinessCalendarService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly refusalsToSign: RefusalToSignRecords,
   ) {}
 
   private get readContext(): DepositReadContext {
@@ -159,15 +161,22 @@ export class DepositsService {
     });
   }
 
-  /** `received → forfeited`, with the reason (a winner who did not sign). */
+  /**
+   * `received → forfeited`, with the reason (a winner who did not sign). A lease's or a transfer's
+   * winner forfeiting its deposit is a winner who did not sign (悔拍, DOMAIN.md D): it gets a
+   * credit record in the same transaction (once per process).
+   */
   async forfeit(staffId: string, depositId: string, reason: string) {
     return this.inTransaction(async (manager) => {
       const now = await this.databaseNow(manager);
-      await this.stepById(manager, staffId, depositId, 'forfeit', now, {
+      const deposit = await this.stepById(manager, staffId, depositId, 'forfeit', now, {
         forfeitedAt: now,
         forfeitedBy: staffId,
         forfeitReason: reason,
       });
+      const host = { hostType: deposit.hostType, hostId: deposit.hostId };
+      if ((await this.deposits.winnerOfHost(manager, host)) === deposit.bidderId)
+        await this.refusalsToSign.record(manager, staffId, deposit.bidderId, deposit.hostId, now);
       return this.view(manager, depositId);
     });
   }
@@ -394,6 +403,7 @@ export class DepositsService {
     const deposit = await this.deposits.findById(depositId, this.readContext, manager);
     if (!deposit) throw new DomainError('NOT_FOUND', 'no such deposit');
     await this.step(manager, actorId, deposit, action, now, columns);
+    return deposit;
   }
 
   /**

@@ -33,6 +33,8 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['REPORT_NOT_FOUND', 404],
   ['COMPLAINT_NOT_FOUND', 404],
   ['SEALED_BID_NOT_FOUND', 404],
+  ['SANCTION_NOT_FOUND', 404],
+  ['PARTY_NOT_FOUND', 404],
   // conflicts with the resource's state
   ['USERNAME_TAKEN', 409],
   ['INVALID_STATE_TRANSITION', 409],
@@ -53,6 +55,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['INVITATION_ALREADY_DRAWN', 409],
   ['COMPLAINT_NOT_PENDING', 409],
   ['DOCUMENT_REQUEST_NOT_ALLOWED', 409],
+  ['SANCTION_ALREADY_REVOKED', 409],
   // business rules
   ['REGISTRATION_CLOSED', 422],
   ['REGISTRATION_NOT_OPEN', 422],

@@ -33,3 +33,4 @@ export * from './fees.js';
 export * from './tender-terms.js';
 export * from './organization-code.js';
 export * from './text.js';
+export * from './credit-disclosure.js';

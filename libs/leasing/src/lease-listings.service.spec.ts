@@ -6,6 +6,7 @@ import type {
   AuditLogRepository,
   LeaseListing,
   LeaseListingsRepository,
+  PartyBans,
   RegistrationsRepository,
 } from '@ggzy/persistence';
 import { RegistrationsService } from '@ggzy/registrations';
@@ -17,6 +18,7 @@ import {
   FakeAuctionsRepository,
   FakeDatabase,
   FakeLeaseListingsRepository,
+  FakePartyBans,
   FakeRegistrationsRepository,
   strict,
 } from '../../../test/fakes/persistence.js';
@@ -96,6 +98,7 @@ function setup() {
     new RegistrationsService(
       strict<RegistrationsRepository>(new FakeRegistrationsRepository(db), 'RegistrationsRepository'),
       strict<AuditLogRepository>(audit, 'AuditLogRepository'),
+      new FakePartyBans() as unknown as PartyBans,
     ),
     strict<DepositsService>(deposits, 'DepositsService'),
     // On-site records are tested against PostgreSQL (test/on-site-auction.e2e-spec.ts).

@@ -34,6 +34,7 @@ import { ProcurementProjectEntity } from './procurement/procurement-project.enti
 import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
 import { ExpertEntity } from './experts/expert.entity.js';
 import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
+import { Sanctions1764500000500 } from './migrations/1764500000500-sanctions.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -78,6 +79,7 @@ export const MIGRATIONS = [
   ProcurementEvaluation1764400000600,
   ProcurementTieSeed1764400000610,
   ProcurementMethods1764500000100,
+  Sanctions1764500000500,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

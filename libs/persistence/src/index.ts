@@ -32,3 +32,5 @@ export * from './experts/experts.repository.js';
 export * from './experts/committee-draw.entity.js';
 export * from './experts/committee-draws.repository.js';
 export * from './sealed-bids/sealed-bids.repository.js';
+export * from './sanctions/sanctions.repository.js';
+export * from './sanctions/credit-records.js';

@@ -29,6 +29,8 @@ import { ProcurementEvaluationRepository } from './procurement/procurement-evalu
 import { ProcurementMethodsRepository } from './procurement/procurement-methods.repository.js';
 import { ExpertsRepository } from './experts/experts.repository.js';
 import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
+import { SanctionsRepository } from './sanctions/sanctions.repository.js';
+import { PartyBans, RefusalToSignRecords } from './sanctions/credit-records.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -49,6 +51,9 @@ const REPOSITORIES = [
   ProcurementMethodsRepository,
   ExpertsRepository,
   CommitteeDrawsRepository,
+  SanctionsRepository,
+  PartyBans,
+  RefusalToSignRecords,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, type ErrorCode } from '@ggzy/domain';
-import type { AuditLogRepository, RegistrationHost, RegistrationsRepository } from '@ggzy/persistence';
+import type {
+  AuditLogRepository,
+  PartyBans,
+  RegistrationHost,
+  RegistrationsRepository,
+} from '@ggzy/persistence';
 import {
   FakeAuditLogRepository,
   FakeDatabase,
+  FakePartyBans,
   FakeRegistrationsRepository,
   strict,
 } from '../../../test/fakes/persistence.js';
@@ -20,11 +26,13 @@ function setup() {
   const db = new FakeDatabase(T0);
   const registrations = new FakeRegistrationsRepository(db);
   const audit = new FakeAuditLogRepository(db);
+  const partyBans = new FakePartyBans();
   const service = new RegistrationsService(
     strict<RegistrationsRepository>(registrations, 'RegistrationsRepository'),
     strict<AuditLogRepository>(audit, 'AuditLogRepository'),
+    partyBans as unknown as PartyBans,
   );
-  return { db, audit, service };
+  return { db, audit, service, partyBans };
 }
 
 async function refused(run: () => Promise<unknown>): Promise<ErrorCode> {
@@ -107,6 +115,44 @@ describe.each<[string, RegistrationHost['hostType'], string, string]>([
       ),
     ).toBe('REGISTRATION_ALREADY_DECIDED');
     expect(s.db.tables).toEqual(before);
+  });
+
+  it('refuses a banned bidder (PARTY_BANNED) at applying and at qualifying, writing nothing; a warning refuses nothing', async () => {
+    const s = setup();
+    const target = host();
+    const banned = randomUUID();
+    const warned = randomUUID();
+    const lateBanned = randomUUID();
+    // T0 is 10:00 on 2026-06-01 in Shanghai: a ban through that day holds, one through the day before does not.
+    const sanction = (partyId: string, kind: 'warning' | 'ban', bannedUntil: string | null) => ({
+      id: randomUUID(),
+      partyId,
+      kind,
+      reason: 'misconduct' as const,
+      basis: '招标投标法 第54条',
+      sourceRef: null,
+      startsOn: '2026-05-01',
+      bannedUntil,
+      revokedOn: null,
+    });
+    s.partyBans.sanctions.push(
+      sanction(banned, 'ban', '2026-06-01'),
+      sanction(warned, 'warning', null),
+      sanction(randomUUID(), 'ban', '2026-05-31'),
+    );
+    const before = structuredClone(s.db.tables);
+    expect(await refused(() => s.db.transaction((m) => s.service.apply(m, target, banned, T0)))).toBe(
+      'PARTY_BANNED',
+    );
+    expect(s.db.tables).toEqual(before);
+    await s.db.transaction((m) => s.service.apply(m, target, warned, T0));
+    const { id } = await s.db.transaction((m) => s.service.apply(m, target, lateBanned, T0));
+    s.partyBans.sanctions.push(sanction(lateBanned, 'ban', '2026-12-31'));
+    const applied = structuredClone(s.db.tables);
+    expect(await refused(() => s.db.transaction((m) => s.service.qualify(m, staffId, target, id, T0)))).toBe(
+      'PARTY_BANNED',
+    );
+    expect(s.db.tables).toEqual(applied);
   });
 
   it('rejects with a reason; another host’s registration id is REGISTRATION_NOT_FOUND', async () => {

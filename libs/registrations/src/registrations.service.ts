@@ -6,6 +6,7 @@ import {
   type RegistrationHostType,
   AuditLogRepository,
   isUniqueViolation,
+  PartyBans,
   type RegistrationEntity,
   type RegistrationHost,
   RegistrationsRepository,
@@ -30,11 +31,13 @@ export class RegistrationsService {
   constructor(
     private readonly registrations: RegistrationsRepository,
     private readonly audit: AuditLogRepository,
+    private readonly partyBans: PartyBans,
   ) {}
 
   /**
-   * A pending application; ALREADY_REGISTERED the second time (the unique key's failure ends
-   * the caller's transaction, so nothing of it is written).
+   * A pending application; PARTY_BANNED while the bidder is banned (credit), ALREADY_REGISTERED
+   * the second time (the unique key's failure ends the caller's transaction, so nothing of it
+   * is written).
    */
   async apply(
     manager: EntityManager,
@@ -43,6 +46,7 @@ export class RegistrationsService {
     now: Date,
     organizationCode: string | null = null,
   ) {
+    await this.partyBans.refuseIfBanned(manager, bidderId, now);
     try {
       const created = await this.registrations.insert(manager, host, bidderId, organizationCode);
       await this.audit.append(manager, {
@@ -66,6 +70,7 @@ export class RegistrationsService {
   /**
    * Staff confirm the deposit arrived; the bidder gets its code (竞买号). Call under the host's
    * lock. `depositReceivedAt`: when the deposit was received, if before now (its deposit's time).
+   * A bidder banned since it applied gets no code (PARTY_BANNED).
    */
   async qualify(
     manager: EntityManager,
@@ -76,6 +81,7 @@ export class RegistrationsService {
     depositReceivedAt: Date = now,
   ) {
     const registration = await this.mustFindPending(manager, host, registrationId);
+    await this.partyBans.refuseIfBanned(manager, registration.bidderId, now);
     const bidderCode = await this.newBidderCode(manager, host);
     await this.registrations.update(manager, registrationId, {
       status: 'qualified',

@@ -5,6 +5,7 @@ import { DomainError } from '@ggzy/domain';
 import {
   AuditLogRepository,
   type OwnSealedBidRow,
+  PartyBans,
   SEALED_BID_HOST_TYPES,
   type SealedBidForOpening,
   type SealedBidHost,
@@ -82,6 +83,7 @@ export class SealedBidsService {
     private readonly repository: SealedBidsRepository,
     private readonly audit: AuditLogRepository,
     private readonly sealer: BidSealer,
+    private readonly partyBans: PartyBans,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -90,7 +92,10 @@ export class SealedBidsService {
     await this.keyOf(manager, checkHost(host));
   }
 
-  /** Seals and stores the bidder's bid, replacing any earlier one (only the last counts). */
+  /**
+   * Seals and stores the bidder's bid, replacing any earlier one (only the last counts). A bidder
+   * banned since it qualified is refused (PARTY_BANNED); it may still withdraw.
+   */
   async submit(
     manager: EntityManager,
     host: SealedBidHost,
@@ -104,6 +109,7 @@ export class SealedBidsService {
     if (violations.length > 0)
       throw new DomainError('VALIDATION_FAILED', 'the bid is incomplete', violations);
     await this.refuseOnceOpened(manager, checked);
+    await this.partyBans.refuseIfBanned(manager, bidderId, now);
     const own = await this.repository.findOwn(manager, checked, bidderId, { lock: true });
     const status = sealedBidStep(own?.status ?? null, 'submit')!;
     const key = await this.keyOf(manager, checked);

@@ -8,6 +8,8 @@ import type {
   AuditLogRepository,
   DealsRepository,
   NewDeal,
+  PartyBans,
+  RefusalToSignRecords,
   RegistrationsRepository,
   TransferProjectEntity,
   TransferProjectsRepository,
@@ -21,6 +23,7 @@ import { RegistrationsService } from '@ggzy/registrations';
 import {
   FakeAuditLogRepository,
   FakeDatabase,
+  FakePartyBans,
   FakeRegistrationsRepository,
   strict,
 } from '../../../test/fakes/persistence.js';
@@ -168,6 +171,7 @@ function setup() {
     new RegistrationsService(
       strict<RegistrationsRepository>(registrationRows, 'RegistrationsRepository'),
       strict<AuditLogRepository>(audit, 'AuditLogRepository'),
+      new FakePartyBans() as unknown as PartyBans,
     ),
     strict<DealsRepository>(
       { insert: async (_m, deal) => (tablesOf(db).deals.push(deal), deal as never) },
@@ -193,6 +197,9 @@ function setup() {
     deposits,
     // On-site records and deposits are proved against PostgreSQL (test/transfer-deposits.e2e-spec.ts).
     strict<OnSiteAuctionService>({}, 'OnSiteAuctionService'),
+    new FakePartyBans() as unknown as PartyBans,
+    // Credit records are proved against PostgreSQL (test/credit.e2e-spec.ts).
+    strict<RefusalToSignRecords>({ record: async () => null }, 'RefusalToSignRecords'),
   );
   const host = new TransferAuctionHost(
     strict<TransferProjectsRepository>(

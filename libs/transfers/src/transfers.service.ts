@@ -41,6 +41,8 @@ import {
   AuctionsRepository,
   AuditLogRepository,
   DealsRepository,
+  PartyBans,
+  RefusalToSignRecords,
   type RegistrationHost,
   RegistrationsRepository,
   type TransferProjectEntity,
@@ -188,6 +190,8 @@ export class TransfersService {
     @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
     private readonly deposits: DepositsService,
     private readonly onSite: OnSiteAuctionService,
+    private readonly partyBans: PartyBans,
+    private readonly refusalsToSign: RefusalToSignRecords,
   ) {}
 
   private today(now: Date): string {
@@ -662,6 +666,8 @@ export class TransfersService {
             throw new DomainError('BUYER_COUNT_MISMATCH', 'no qualified buyer to agree with', {
               allowed: [],
             });
+          // The agreement is the sole buyer's bid: a buyer banned since it qualified cannot make it.
+          await this.partyBans.refuseIfBanned(manager, buyer.bidderId, now);
           await this.projects.update(manager, projectId, { winnerId: buyer.bidderId });
           const winner = await this.users.findById(buyer.bidderId, manager);
 
@@ -803,7 +809,10 @@ export class TransfersService {
     return this.staffView(project);
   }
 
-  /** The worker's watch: a confirmed project unsigned after its deadline defaults (悔拍). */
+  /**
+   * The worker's watch: a confirmed project unsigned after its deadline defaults (悔拍): the
+   * winner's deposit is forfeited and the winner gets a credit record.
+   */
   async defaultIfContractOverdue(projectId: string): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
       const project = await this.projects.lockById(manager, projectId);
@@ -817,6 +826,8 @@ export class TransfersService {
         closingReason: 'contract_deadline_passed',
       });
       await this.forfeitDefaultedDeposit(manager, project, now);
+      // 悔拍: the winner gets a credit record (and the district's ban, if it sets one).
+      if (project.winnerId) await this.refusalsToSign.record(manager, null, project.winnerId, projectId, now);
       await this.audit.append(manager, {
         at: now,
         actorId: null,

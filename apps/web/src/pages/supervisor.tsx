@@ -25,6 +25,7 @@ import { Ledger, LiveRoomPanel, useLiveRoom } from './listing';
 import { ListingTable, useListingList } from './listing-table';
 import { DealsTable } from './staff';
 import { type TransferProject, TransferStatusBadge, type TransferStatus } from './transfers';
+import { SanctionsPanel } from './credit';
 
 export function SupervisorDesk() {
   return (
@@ -39,6 +40,7 @@ const ACTIVE: readonly ListingStatus[] = ['announced', 'bidding', 'suspended'];
 
 function Desk() {
   const { t } = useI18n();
+  const { session } = useApp();
   const { data, error, reload } = useListingList(ACTIVE);
   return (
     <section>
@@ -52,6 +54,8 @@ function Desk() {
         actions={(listing) => <ListingSuspendResume listing={listing} onDone={reload} />}
       />
       <TransferSupervision />
+      {/* Only supervisors record sanctions; an admin reads the desk without them. */}
+      {hasRole(session, 'supervisor') && <SanctionsPanel />}
       <DealsTable />
       <AuditTrail />
     </section>

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager, In } from 'typeorm';
-import type { AuctionState, AuctionStatus } from '@ggzy/domain';
+import type { AuctionState, AuctionStatus, Sanction } from '@ggzy/domain';
 import { BidEntity } from '../entities/bid.entity.js';
 import { RegistrationEntity } from '../registrations/registration.entity.js';
 import { toSafeInteger } from '../entities/column-types.js';
@@ -8,6 +8,7 @@ import { auditAppendParts, type AuditRecord } from '../audit-log.repository.js';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import { preparedQuery } from '../prepared-query.js';
 import { AuctionEntity, type AuctionHostType } from './auction.entity.js';
+import { PARTY_BAN_CANDIDATES_JSON, PARTY_BAN_CANDIDATES_WHERE } from '../sanctions/sanctions.repository.js';
 
 /** An auction as the rules see it, with its id and what hosts it. */
 export type AuctionRow = AuctionState & { id: string; hostType: AuctionHostType };
@@ -24,10 +25,14 @@ export interface BatchContext {
   auction: AuctionRow;
   /** The database's clock at the read: it may refuse a bid the process's clock would accept. */
   databaseNow: Date;
-  /** Per key, in the order given: the bidder's registration on the host and any earlier attempt with the key. */
+  /**
+   * Per key, in the order given: the bidder's registration on the host, any earlier attempt with
+   * the key, and the bidder's bans that can still be in force (credit; usually none).
+   */
   entries: {
     registration: { status: string; bidderCode: string | null } | null;
     existing: BidEntity | null;
+    bans: Sanction[];
   }[];
 }
 
@@ -145,14 +150,16 @@ export const OVERDUE_AUCTIONS_SQL = `SELECT id, ends_at AS "endsAt", ends_at <= 
  * auction's: the batch read takes each bidder's with the auction in the same round trip, one
  * row per key in the order given. Each key is looked up on its own (LATERAL), by the unique
  * keys' indexes: a join over the whole of bids, which a planner may pick while the table's
- * statistics still say it is small, grows slower with every bid.
+ * statistics still say it is small, grows slower with every bid. A banned bidder is refused on
+ * the bid path without a round trip of its own: its bans that may still hold come in the same
+ * read (a range on the partial index sanctions_bans_idx, empty for nearly every bidder).
  */
 const BATCH_CONTEXT_SQL = `
   SELECT a.id, a.host_type, a.status, a.start_price, a.increment, a.reserve_price, a.max_bid,
          a.allow_self_outbid, a.bidding_starts_at, a.free_bidding_ends_at, a.extension_seconds, a.ends_at,
          a.current_price, a.leader_id, a.bid_count, a.last_seq, clock_timestamp() AS database_now,
          r.status AS registration_status, r.bidder_code,
-         b.id AS existing_id
+         b.id AS existing_id, s.bans
   FROM auctions a
   CROSS JOIN unnest($2::uuid[], $3::varchar[]) WITH ORDINALITY AS k(bidder_id, client_bid_id, ord)
   LEFT JOIN LATERAL (
@@ -161,6 +168,8 @@ const BATCH_CONTEXT_SQL = `
   LEFT JOIN LATERAL (
     SELECT b.id FROM bids b
     WHERE b.auction_id = a.id AND b.bidder_id = k.bidder_id AND b.client_bid_id = k.client_bid_id) b ON true
+  LEFT JOIN LATERAL (${PARTY_BAN_CANDIDATES_JSON}
+    WHERE s.party_id = k.bidder_id AND ${PARTY_BAN_CANDIDATES_WHERE}) s ON true
   WHERE a.id = $1
   ORDER BY k.ord`;
 /*
@@ -502,6 +511,7 @@ export class AuctionsRepository {
           ? { status: row.registration_status, bidderCode: row.bidder_code }
           : null,
         existing: row.existing_id ? (existing.get(row.existing_id) ?? null) : null,
+        bans: (row.bans as Sanction[] | null) ?? [],
       })),
     };
   }

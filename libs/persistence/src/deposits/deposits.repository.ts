@@ -173,6 +173,21 @@ export class DepositsRepository {
   }
 
   /**
+   * The winner of a lease's or a transfer's sale (its auction's, or a transfer agreed with its one
+   * buyer); null for any other host or while nothing is sold.
+   */
+  async winnerOfHost(manager: EntityManager, host: RegistrationHost): Promise<string | null> {
+    const [row] = (await manager.query(
+      `SELECT CASE $1::varchar
+                WHEN 'lease_listing' THEN (SELECT winner_id FROM auctions WHERE id = $2)
+                WHEN 'transfer_project' THEN (SELECT winner_id FROM transfer_projects WHERE id = $2)
+              END AS "winnerId"`,
+      [host.hostType, host.hostId],
+    )) as { winnerId: string | null }[];
+    return row.winnerId;
+  }
+
+  /**
    * Moves one deposit `from` → `to` with the step's columns, only if it is still `from`.
    * Returns false when another writer got there first (nothing written).
    */

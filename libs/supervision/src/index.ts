@@ -1,0 +1,3 @@
+export * from './credit.service.js';
+export * from './credit.views.js';
+export * from './credit.module.js';
