@@ -30,6 +30,7 @@ import { ProcurementProjects1764400000500 } from './migrations/1764400000500-pro
 import { ProcurementEvaluation1764400000600 } from './migrations/1764400000600-procurement-evaluation.js';
 import { ProcurementTieSeed1764400000610 } from './migrations/1764400000610-procurement-tie-seed.js';
 import { ProcurementProjectEntity } from './procurement/procurement-project.entity.js';
+import { TenderObjectionsRounds1764500000200 } from './migrations/1764500000200-tender-objections-rounds.js';
 import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
 import { ExpertEntity } from './experts/expert.entity.js';
 import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
@@ -76,6 +77,7 @@ export const MIGRATIONS = [
   ProcurementProjects1764400000500,
   ProcurementEvaluation1764400000600,
   ProcurementTieSeed1764400000610,
+  TenderObjectionsRounds1764500000200,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */
