@@ -6,6 +6,7 @@ import { TENDER_SWEEPER_ID, TENDERS_QUEUE, tenderJobId } from '@ggzy/queues';
 import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
 import { unifiedSocialCreditCheckCharacter } from '../libs/domain/src/organization-code.js';
 import { bidDeadlineInstant } from '../libs/domain/src/tender-terms.js';
+import { startOfDayInZone } from '../libs/domain/src/calendar.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
 import { expectError, queryRows, tableContents } from './support/checks.js';
@@ -67,7 +68,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
     );
 
   /** An announced tender in bidding (documents issued today), the suppliers qualified. */
-  async function tenderInBidding(stateFunded = true) {
+  async function tenderInBidding(stateFunded = true, documentsInDays = 0) {
     const created = await post('/api/tenders', {
       title: '某中学风雨操场新建工程施工',
       ownerName: '某区教育局',
@@ -81,8 +82,8 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       documents: [{ name: '招标文件.pdf', sha256: SHA }],
       saleStartsOn: today,
       saleEndsOn: addCalendarDays(today, 5),
-      documentsIssuedOn: today,
-      bidDeadlineOn: addCalendarDays(today, 20),
+      documentsIssuedOn: addCalendarDays(today, documentsInDays),
+      bidDeadlineOn: addCalendarDays(today, 20 + documentsInDays),
     }).expect(201);
     const id = created.body.id as string;
     await post(`/api/tenders/${id}/announce`).expect(200);
@@ -347,6 +348,48 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       [id],
     );
     expect(resume.data).toMatchObject({ from: 'suspended', to: 'bidding', pausedDays: 4, resumedOn: today });
+  });
+
+  it('resumes a notice paused before its documents were issued with the issue day moved too, and bidding opens then', async () => {
+    const id = await tenderInBidding(true, 2);
+    expect((await tender(id)).status).toBe('announced');
+    const filed = await post(
+      `/api/tenders/${id}/objections`,
+      { target: 'tender_documents', text: '工期要求不合理' },
+      outsider,
+    ).expect(201);
+    expect((await tender(id)).resumeTo).toBe('announced');
+    // The notice, and the objection with it, came 2 days ago (in SQL, the whole schedule with them).
+    await sql(
+      `UPDATE tender_projects SET suspended_on = suspended_on - 2, sale_starts_on = sale_starts_on - 2,
+         documents_issued_on = documents_issued_on - 2, sale_ends_on = sale_ends_on - 2,
+         bid_deadline_on = bid_deadline_on - 2
+       WHERE id = $1`,
+      [id],
+    );
+    await sql(
+      `UPDATE tender_objections SET filed_on = filed_on - 2, reply_due_on = reply_due_on - 2 WHERE id = $1`,
+      [filed.body.id],
+    );
+    const replied = await post(`/api/tenders/${id}/objections/${filed.body.id}/reply`, {
+      text: '异议不成立',
+      upheld: false,
+    }).expect(200);
+    expect(replied.body.objection.reply).toMatchObject({ upheld: false, late: false });
+    // The sale had begun (it stays); the issue day had not come (it moves, and the deadline with it).
+    expect(replied.body.project).toMatchObject({
+      status: 'announced',
+      saleStartsOn: addCalendarDays(today, -2),
+      saleEndsOn: addCalendarDays(today, 5),
+      documentsIssuedOn: addCalendarDays(today, 2),
+      bidDeadlineOn: addCalendarDays(today, 22),
+    });
+    await withTenderQueue(async (queue) => {
+      const opensAt = startOfDayInZone(addCalendarDays(today, 2), zone);
+      const job = await queue.getJob(tenderJobId('tender-bidding-opens', id, opensAt));
+      expect(job).toBeDefined();
+      expect(await job!.getState()).toBe('delayed');
+    });
   });
 
   it('pauses the candidates’ publicity on a bidder’s objection, stretches it, and awards only after; a candidate that gives up passes the award on, the last one fails the tender', async () => {

@@ -248,8 +248,11 @@ export class TenderObjectionsService {
       periodEndsAfter = moved(periodEndsBefore);
       await this.evaluations.update(manager, project.id, { publicityEndsOn: periodEndsAfter });
     } else {
+      // Bidding means the documents are out (and so the sale began): only a notice not yet in
+      // bidding has first days still ahead.
       for (const field of SCHEDULE_STARTS)
-        changes[field] = project[field] > pausedOn ? moved(project[field]) : project[field];
+        changes[field] =
+          next === 'announced' && project[field] > pausedOn ? moved(project[field]) : project[field];
       for (const field of SCHEDULE_ENDS) changes[field] = moved(project[field]);
       periodEndsBefore = project.bidDeadlineOn;
       periodEndsAfter = changes.bidDeadlineOn!;
