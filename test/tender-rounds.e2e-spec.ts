@@ -4,21 +4,19 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { TENDER_SWEEPER_ID, TENDERS_QUEUE, tenderJobId } from '@ggzy/queues';
 import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
-import { unifiedSocialCreditCheckCharacter } from '../libs/domain/src/organization-code.js';
 import { bidDeadlineInstant } from '../libs/domain/src/tender-terms.js';
 import { startOfDayInZone } from '../libs/domain/src/calendar.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
-import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
+import {
+  createOperator,
+  organizationCode,
+  registerBidder,
+  type TestUser,
+  waitFor,
+} from './support/factories.js';
 import { expectError, queryRows, tableContents } from './support/checks.js';
 import { centreDays } from './support/transfers.js';
 
-const orgCode = () => {
-  const body = `91360100${randomBytes(5)
-    .toString('hex')
-    .toUpperCase()
-    .replace(/[IOSVZ]/g, '1')}`.slice(0, 17);
-  return body + unifiedSocialCreditCheckCharacter(body);
-};
 const SHA = 'c'.repeat(64);
 const REPORT_SHA = 'a'.repeat(64);
 /** What a refused call on these endpoints could write. */
@@ -72,7 +70,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
     const created = await post('/api/tenders', {
       title: '某中学风雨操场新建工程施工',
       ownerName: '某区教育局',
-      ownerOrgCode: orgCode(),
+      ownerOrgCode: organizationCode(),
       kind: 'building',
       description: '钢结构一层',
       estimatedPrice: 1_000_000_000,
@@ -90,7 +88,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
     for (const supplier of suppliers) {
       const applied = await post(
         `/api/tenders/${id}/registrations`,
-        { organizationCode: orgCode() },
+        { organizationCode: organizationCode() },
         supplier,
       ).expect(201);
       await post(`/api/tenders/${id}/registrations/${applied.body.id}/qualify`, {
@@ -128,7 +126,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       await post('/api/experts', {
         name: `专家${index}`,
         employerName: '某设计院',
-        employerOrgCode: orgCode(),
+        employerOrgCode: organizationCode(),
         specialties: [specialty],
       }).expect(201);
     await post(`/api/tenders/${id}/committee/draw`, {
@@ -652,7 +650,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       await post('/api/tenders', {
         title: '草稿',
         ownerName: '某局',
-        ownerOrgCode: orgCode(),
+        ownerOrgCode: organizationCode(),
         kind: 'road',
         description: '草稿',
         estimatedPrice: 1_000_000,

@@ -1,17 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { addCalendarDays } from '../../libs/domain/src/business-calendar.js';
-import { unifiedSocialCreditCheckCharacter } from '../../libs/domain/src/organization-code.js';
-import { type TestUser, waitFor } from '../support/factories.js';
+import { organizationCode, type TestUser, waitFor } from '../support/factories.js';
 import { browserSuite, checkBothLanguages, PHONE, screenshot, watchErrors } from './browser.js';
 
-const orgCode = () => {
-  const body = `91360100${randomBytes(5)
-    .toString('hex')
-    .toUpperCase()
-    .replace(/[IOSVZ]/g, '1')}`.slice(0, 17);
-  return body + unifiedSocialCreditCheckCharacter(body);
-};
 const SHA = 'f'.repeat(64);
 const TITLE = '东湖区某社区卫生服务中心改造工程施工';
 
@@ -40,7 +32,7 @@ describe('tender objections, candidates dropping out and re-tendering in a real 
     const created = await post('/api/tenders', {
       title: TITLE,
       ownerName: '东湖区卫生健康委员会',
-      ownerOrgCode: orgCode(),
+      ownerOrgCode: organizationCode(),
       kind: 'building',
       description: '既有建筑改造',
       estimatedPrice: 500_000_000,
@@ -57,7 +49,7 @@ describe('tender objections, candidates dropping out and re-tendering in a real 
     for (const supplier of suppliers) {
       const applied = await post(
         `/api/tenders/${id}/registrations`,
-        { organizationCode: orgCode() },
+        { organizationCode: organizationCode() },
         supplier,
       ).expect(201);
       await post(`/api/tenders/${id}/registrations/${applied.body.id}/qualify`, {
@@ -149,7 +141,7 @@ describe('tender objections, candidates dropping out and re-tendering in a real 
       await post('/api/experts', {
         name: `专家${index}`,
         employerName: '某设计院',
-        employerOrgCode: orgCode(),
+        employerOrgCode: organizationCode(),
         specialties: [specialty],
       }).expect(201);
     await post(`/api/tenders/${id}/committee/draw`, {

@@ -756,15 +756,24 @@ export class TenderEvaluationService {
     action: string,
     data: Record<string, unknown>,
   ) {
-    return this.audit.append(manager, {
-      at,
-      actorId: actor.id,
-      action,
-      entityType: ENTITY_TYPE,
-      entityId: projectId,
-      data,
-    });
+    return recordTenderStep(this.audit, manager, { actor, projectId, at, action, data });
   }
+}
+
+/** One audit entry for a step someone took on a tender, in the step's transaction. */
+export function recordTenderStep(
+  audit: AuditLogRepository,
+  manager: EntityManager,
+  step: { actor: AuthUser; projectId: string; at: Date; action: string; data: Record<string, unknown> },
+) {
+  return audit.append(manager, {
+    at: step.at,
+    actorId: step.actor.id,
+    action: step.action,
+    entityType: ENTITY_TYPE,
+    entityId: step.projectId,
+    data: step.data,
+  });
 }
 
 function transition(from: TenderStatus, action: TenderAction): TenderStatus {

@@ -26,8 +26,7 @@ import type { AuthUser } from '@ggzy/auth';
 import { SealedBidsService } from '@ggzy/sealed-bids';
 import { tenderHost, TendersService } from './tenders.service.js';
 import { toObjectionView } from './tender-project.views.js';
-
-const ENTITY_TYPE = 'tender_project';
+import { recordTenderStep } from './tender-evaluation.service.js';
 
 export type TenderObjectionTarget = TenderObjection['target'];
 
@@ -283,13 +282,6 @@ export class TenderObjectionsService {
     action: string,
     data: Record<string, unknown>,
   ) {
-    return this.audit.append(manager, {
-      at,
-      actorId: actor.id,
-      action,
-      entityType: ENTITY_TYPE,
-      entityId: projectId,
-      data,
-    });
+    return recordTenderStep(this.audit, manager, { actor, projectId, at, action, data });
   }
 }
