@@ -166,7 +166,7 @@ export class TenderObjectionsService {
           ? await this.resume(manager, staff, current, now, today, objectionId)
           : null;
       const late = isOverdue(objection.replyDueOn, today, today);
-      await this.projects.replyToObjection(manager, objectionId, {
+      const written = await this.projects.replyToObjection(manager, objectionId, {
         text: reply.text,
         upheld: reply.upheld,
         repliedAt: now,
@@ -176,6 +176,8 @@ export class TenderObjectionsService {
         periodEndsBefore: resume?.periodEndsBefore ?? null,
         periodEndsAfter: resume?.periodEndsAfter ?? null,
       });
+      // The tender's lock serialises replies; the row's own guard stands behind it.
+      if (!written) throw new DomainError('OBJECTION_ALREADY_ANSWERED', 'this objection has its reply');
       await this.record(manager, staff, projectId, now, 'tender.objection_replied', {
         objectionId,
         upheld: reply.upheld,
