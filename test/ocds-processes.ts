@@ -79,6 +79,7 @@ const PATHS: Record<OcdsLine, Record<string, string[]>> = {
       'contracted',
     ],
     failed: ['registered', 'announced', 'bidding', 'opened', 'failed'],
+    retendered: ['registered', 'announced', 'bidding', 'opened', 'failed', 'retendered'],
     suspended: ['registered', 'announced', 'bidding', 'suspended'],
     terminated: ['registered', 'announced', 'terminated'],
   },

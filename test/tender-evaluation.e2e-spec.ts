@@ -317,6 +317,7 @@ describe('a tender from the committee to the contract (评标 → 公示 → 中
       evaluatedPrice: null,
       totalScore: 91.89,
       tieBrokenByLot: false,
+      withdrawal: null,
     });
     expect(shown.publicity).toEqual({ startsOn: today, endsOn: addCalendarDays(today, 3) });
     // The lot's seed was made with the report, not taken from the draw (which staff could see).

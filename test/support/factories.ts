@@ -6,6 +6,7 @@ import { createDataSource } from '../../libs/persistence/src/data-source.js';
 import { UsersRepository } from '../../libs/persistence/src/users.repository.js';
 import type { Role } from '../../libs/persistence/src/entities/user.entity.js';
 import { PasswordHasher } from '../../libs/auth/src/password-hasher.js';
+import { unifiedSocialCreditCheckCharacter } from '../../libs/domain/src/organization-code.js';
 import { queryRows } from './checks.js';
 
 export interface TestUser {
@@ -16,6 +17,15 @@ export interface TestUser {
 }
 
 export const unique = (prefix: string) => `${prefix}${randomBytes(4).toString('hex')}`;
+
+/** A valid 统一社会信用代码 of its own for each organisation in a test (check character computed). */
+export function organizationCode(): string {
+  const body = `91360100${randomBytes(5)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/[IOSVZ]/g, '1')}`.slice(0, 17);
+  return body + unifiedSocialCreditCheckCharacter(body);
+}
 
 /** `client` lets a file sign in from its own loopback address (see freshClient) under a tight limit. */
 export async function login(

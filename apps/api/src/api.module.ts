@@ -8,7 +8,7 @@ import { DepositsModule } from '@ggzy/deposits';
 import { ExpertPoolModule, SealedBidsModule } from '@ggzy/sealed-bids';
 import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
 import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
-import { TenderEvaluationService, TendersService } from '@ggzy/tenders';
+import { TenderEvaluationService, TenderObjectionsService, TendersService } from '@ggzy/tenders';
 import {
   ProcurementEvaluationService,
   ProcurementFrameworkService,
@@ -175,6 +175,7 @@ export class ApiModule {
         TransfersService,
         TendersService,
         TenderEvaluationService,
+        TenderObjectionsService,
         ProcurementService,
         ProcurementEvaluationService,
         ProcurementFrameworkService,

@@ -14,7 +14,8 @@ import {
  * registered → announced → (prequalification) → bidding → opened → evaluating →
  * candidates_published → awarded → contracted; failed from prequalification (fewer than 3 pass),
  * the opening (fewer than 3 bids), evaluation (all rejected), publicity (no candidate left) or the
- * award (the winner refuses, none taken instead), and a failed tender is re-tendered; suspension
+ * award (the winner refuses, none taken instead), and a failed tender is re-tendered (closed as
+ * `retendered`, its successor a new tender); suspension
  * from any running stage; terminate from anything before the award. Every (status, action) pair
  * not listed here must be refused; `resume` is tested apart.
  */
@@ -47,7 +48,7 @@ const ALLOWED: Record<string, TenderStatus> = {
   'awarded sign_contract': 'contracted',
   'awarded fail': 'failed',
   'awarded suspend': 'suspended',
-  'failed retender': 'registered',
+  'failed retender': 'retendered',
   'failed terminate': 'terminated',
   'suspended terminate': 'terminated',
 };
@@ -62,15 +63,15 @@ const TABLE: Row[] = TENDER_STATUSES.flatMap((from) =>
 );
 
 describe('TENDER_STATUSES and TENDER_ACTIONS', () => {
-  it('lists the twelve statuses and thirteen actions once each', () => {
-    expect(new Set(TENDER_STATUSES).size).toBe(12);
+  it('lists the thirteen statuses and thirteen actions once each', () => {
+    expect(new Set(TENDER_STATUSES).size).toBe(13);
     expect(new Set(TENDER_ACTIONS).size).toBe(13);
   });
 });
 
 describe('nextTenderStatus (every action but resume)', () => {
   it('covers every (status, action) pair', () => {
-    expect(TABLE).toHaveLength(12 * 12);
+    expect(TABLE).toHaveLength(13 * 12);
     expect(TABLE.filter(([, , , to]) => to !== undefined)).toHaveLength(Object.keys(ALLOWED).length);
   });
 
@@ -156,9 +157,19 @@ describe('the paths of issue 9, step by step', () => {
       'contracted',
     ],
     [
-      'fewer than 3 bids: opened, failed, re-tendered',
+      'fewer than 3 bids: opened, failed, re-tendered (the round closed; its successor is a new tender)',
       ['announce', 'open_bidding', 'open_bids', 'fail', 'retender'],
-      'registered',
+      'retendered',
+    ],
+    [
+      're-tendered once only',
+      ['announce', 'open_bidding', 'open_bids', 'fail', 'retender', 'retender'],
+      undefined,
+    ],
+    [
+      'a re-tendered round is not terminated',
+      ['announce', 'open_bidding', 'open_bids', 'fail', 'retender', 'terminate'],
+      undefined,
     ],
     ['fewer than 3 pass prequalification', ['announce', 'open_prequalification', 'fail'], 'failed'],
     ['every bid rejected', ['announce', 'open_bidding', 'open_bids', 'start_evaluation', 'fail'], 'failed'],

@@ -24,6 +24,12 @@ export const TENDER_STATUSES = [
   'contracted',
   /** 流标 / 废标: fewer than 3 bids or qualified applicants, or every bid rejected; may be re-tendered. */
   'failed',
+  /**
+   * 已重新招标: a failed round whose successor exists. The round stays as it was (its registrations,
+   * sealed bids, opening record and deposits are evidence keyed by its id); the next round is a new
+   * tender (`round` + 1, `previousRoundId`), made in `registered`, so nothing leads out of this.
+   */
+  'retendered',
   /** 暂停: an objection or a supervisor's order; resumes to the status it left (`resumeTo`). */
   'suspended',
   /** 终止: the owner ended it with a public reason; deposits are refunded. */
@@ -69,8 +75,9 @@ const TRANSITIONS: Record<Exclude<TenderAction, 'resume'>, Partial<Record<Tender
     candidates_published: 'failed',
     awarded: 'failed',
   },
-  // 重新招标: a new round, editable again, with new periods from its own announcement.
-  retender: { failed: 'registered' },
+  // 重新招标: the failed round is closed as retendered; the next round is a new tender created in
+  // `registered` (not a transition of this one), editable, with new periods from its own notice.
+  retender: { failed: 'retendered' },
   suspend: {
     announced: 'suspended',
     prequalification: 'suspended',
@@ -125,5 +132,5 @@ export function suspendTender(
 
 /** No action leads out of these. */
 export function isFinalTenderStatus(status: TenderStatus): boolean {
-  return status === 'contracted' || status === 'terminated';
+  return status === 'contracted' || status === 'terminated' || status === 'retendered';
 }

@@ -5,6 +5,8 @@ import {
   calendarDaysBetween,
   checkBidPeriod,
   checkTenderSchedule,
+  checkCandidateObjectionInTime,
+  nextCandidateAfterWithdrawals,
   checkCandidatePublicity,
   checkContractInTime,
   checkDepositLimit,
@@ -204,6 +206,8 @@ describe('objections to the documents: 10 days before the deadline (2 for prequa
     ['paused with 5 days left, resumed 4 days later', '2026-11-20', '2026-11-15', '2026-11-19', '2026-11-24'],
     ['resumed the same day: unchanged', '2026-11-20', '2026-11-15', '2026-11-15', '2026-11-20'],
     ['paused after the end: unchanged', '2026-11-20', '2026-11-21', '2026-11-25', '2026-11-20'],
+    ['paused on the last day, resumed 2 days later', '2026-11-20', '2026-11-20', '2026-11-22', '2026-11-22'],
+    ['paused 12 days before, 3 days across a month', '2026-12-02', '2026-11-20', '2026-11-23', '2026-12-05'],
   ])('a pause gives the remaining days back: %s', (_name, endsOn, pausedOn, resumedOn, expected) => {
     expect(resumedCalendarPeriodEnd({ endsOn, pausedOn, resumedOn })).toBe(expected);
   });
@@ -384,5 +388,41 @@ describe('the schedule as staff enter it', () => {
     ['an impossible date', { bidDeadlineOn: '2026-11-31' }, 'VALIDATION_FAILED'],
   ])('%s → %s', (_name, change, code) => {
     expect(refusal(() => checkTenderSchedule({ ...schedule, ...change }))?.code).toBe(code);
+  });
+});
+
+describe('objections to the candidates: during their publicity (实施条例 第54条)', () => {
+  it.each<[string, string, string | undefined, string | undefined]>([
+    ['the day before it starts', '2026-11-09', 'CANDIDATE_OBJECTION_NOT_OPEN', '2026-11-10'],
+    ['its first day', '2026-11-10', undefined, undefined],
+    ['its last day', '2026-11-13', undefined, undefined],
+    ['the day after it ends', '2026-11-14', 'CANDIDATE_OBJECTION_TOO_LATE', '2026-11-13'],
+  ])('%s', (_name, filedOn, code, boundary) => {
+    const result = refusal(() =>
+      checkCandidateObjectionInTime({ startsOn: '2026-11-10', endsOn: '2026-11-13', filedOn }),
+    );
+    expect(result?.code).toBe(code);
+    if (code === 'CANDIDATE_OBJECTION_NOT_OPEN') expect(result?.details.earliestFiledOn).toBe(boundary);
+    if (code === 'CANDIDATE_OBJECTION_TOO_LATE') expect(result?.details.latestFiledOn).toBe(boundary);
+  });
+
+  it('refuses a date that is not one', () => {
+    expect(
+      refusal(() =>
+        checkCandidateObjectionInTime({ startsOn: '2026-11-10', endsOn: '2026-11-13', filedOn: 'x' }),
+      )?.code,
+    ).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('the next candidate once some dropped out (实施条例 第55条)', () => {
+  it.each<[string, string[], string | null]>([
+    ['nobody dropped: the first', [], 'a'],
+    ['the first gave up: the second', ['a'], 'b'],
+    ['the first two: the third', ['b', 'a'], 'c'],
+    ['the second only: still the first', ['b'], 'a'],
+    ['all three: none (the tender fails)', ['a', 'b', 'c'], null],
+  ])('%s', (_name, withdrawn, expected) => {
+    expect(nextCandidateAfterWithdrawals(['a', 'b', 'c'], withdrawn)).toBe(expected);
   });
 });

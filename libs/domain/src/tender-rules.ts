@@ -212,7 +212,9 @@ export function isOverdue(dueOn: string, doneOn: string | null, today: string): 
 
 /**
  * A pause freezes a period counted in calendar days: the days still ahead when it was paused are
- * given back from the day it resumes. Never earlier than the old last day.
+ * given back from the day it resumes, so the last day moves by the days paused. A pause on the
+ * last day itself took the rest of that day: it is given back too. Never earlier than the old
+ * last day; a day already past when the pause began stays.
  */
 export function resumedCalendarPeriodEnd(period: {
   endsOn: string;
@@ -222,7 +224,7 @@ export function resumedCalendarPeriodEnd(period: {
   requireDate('endsOn', period.endsOn);
   requireDate('pausedOn', period.pausedOn);
   requireDate('resumedOn', period.resumedOn);
-  if (period.pausedOn >= period.endsOn || period.resumedOn <= period.pausedOn) return period.endsOn;
+  if (period.pausedOn > period.endsOn || period.resumedOn <= period.pausedOn) return period.endsOn;
   const remaining = calendarDaysBetween(period.pausedOn, period.endsOn);
   return later(period.endsOn, addCalendarDays(period.resumedOn, remaining));
 }
@@ -323,6 +325,34 @@ export function checkCandidatePublicity(publicity: {
     );
 }
 
+/**
+ * 实施条例 第54条: an objection to the evaluation's result is filed during the candidates'
+ * publicity — not before its first day (CANDIDATE_OBJECTION_NOT_OPEN, `earliestFiledOn`), not
+ * after its last (CANDIDATE_OBJECTION_TOO_LATE, `latestFiledOn`). While the publicity is paused its
+ * clock stands still: the caller passes the day it was paused as `filedOn`.
+ */
+export function checkCandidateObjectionInTime(objection: {
+  startsOn: string;
+  endsOn: string;
+  filedOn: string;
+}): void {
+  requireDate('startsOn', objection.startsOn);
+  requireDate('endsOn', objection.endsOn);
+  requireDate('filedOn', objection.filedOn);
+  if (objection.filedOn < objection.startsOn)
+    throw new DomainError(
+      'CANDIDATE_OBJECTION_NOT_OPEN',
+      `objections to the candidates are filed during their publicity, from ${objection.startsOn}`,
+      { ...objection, earliestFiledOn: objection.startsOn },
+    );
+  if (objection.filedOn > objection.endsOn)
+    throw new DomainError(
+      'CANDIDATE_OBJECTION_TOO_LATE',
+      `objections to the candidates are filed during their publicity, by ${objection.endsOn}`,
+      { ...objection, latestFiledOn: objection.endsOn },
+    );
+}
+
 /** Refuses the award before the publicity is over (PUBLICITY_NOT_ENDED): the day after its last day. */
 export function checkPublicityEnded(publicity: { endsOn: string; today: string }): void {
   requireDate('endsOn', publicity.endsOn);
@@ -332,6 +362,30 @@ export function checkPublicityEnded(publicity: { endsOn: string; today: string }
       endsOn: publicity.endsOn,
       earliestOn: addCalendarDays(publicity.endsOn, 1),
     });
+}
+
+/**
+ * 实施条例 第55条: why a candidate drops out — it gave up the award (放弃中标), cannot perform for
+ * force majeure (因不可抗力不能履行合同), did not lodge the performance bond (不按照招标文件要求提交履约
+ * 保证金), or was found to have broken the law in a way that affects the result (被查实存在影响中标
+ * 结果的违法行为). A state-funded tender's award then goes to the next candidate in rank, or the
+ * tender fails when none is left.
+ */
+export const CANDIDATE_WITHDRAWAL_CAUSES = [
+  'gave_up',
+  'cannot_perform',
+  'no_performance_bond',
+  'disqualified',
+] as const;
+export type CandidateWithdrawalCause = (typeof CANDIDATE_WITHDRAWAL_CAUSES)[number];
+
+/**
+ * Who the award goes to once `withdrawn` candidates dropped out: the first remaining in rank, or
+ * null when none is left (the tender fails). `candidateBidIds` is the published ranking.
+ */
+export function nextCandidateAfterWithdrawals(candidateBidIds: string[], withdrawn: string[]): string | null {
+  const out = new Set(withdrawn);
+  return candidateBidIds.find((bidId) => !out.has(bidId)) ?? null;
 }
 
 /** The last day to sign the contract: 30 days after the award notice. */

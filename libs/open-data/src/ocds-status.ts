@@ -49,6 +49,8 @@ export const CONSTRUCTION_OCDS_STATUS: Readonly<Record<ConstructionStatus, OcdsS
   awarded: s('complete', 'active', null, '已发中标通知书', 'award'),
   contracted: s('complete', 'active', 'active', '已签订合同', 'contract'),
   failed: s('unsuccessful', 'unsuccessful', null, '流标', 'update'),
+  // The failed round, its successor a new process (a new tender id, `round` + 1).
+  retendered: s('unsuccessful', 'unsuccessful', null, '流标,已重新招标', 'update'),
   suspended: s('active', null, null, '暂停', 'update'),
   terminated: s('cancelled', 'cancelled', null, '终止', 'tenderCancellation'),
 };

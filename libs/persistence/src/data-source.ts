@@ -31,6 +31,7 @@ import { ProcurementEvaluation1764400000600 } from './migrations/1764400000600-p
 import { ProcurementTieSeed1764400000610 } from './migrations/1764400000610-procurement-tie-seed.js';
 import { ProcurementMethods1764500000100 } from './migrations/1764500000100-procurement-methods.js';
 import { ProcurementProjectEntity } from './procurement/procurement-project.entity.js';
+import { TenderObjectionsRounds1764500000200 } from './migrations/1764500000200-tender-objections-rounds.js';
 import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.js';
 import { ExpertEntity } from './experts/expert.entity.js';
 import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
@@ -79,6 +80,7 @@ export const MIGRATIONS = [
   ProcurementEvaluation1764400000600,
   ProcurementTieSeed1764400000610,
   ProcurementMethods1764500000100,
+  TenderObjectionsRounds1764500000200,
   Sanctions1764500000500,
 ];
 

@@ -3,3 +3,4 @@ export * from './tenders.service.js';
 export * from './tender-evaluation.service.js';
 export * from './tender-evaluation.views.js';
 export * from './tender-contract-watch.js';
+export * from './tender-objections.service.js';

@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
 import {
   calendarDateInZone,
+  type CandidateWithdrawalCause,
   checkAward,
   checkCandidatePublicity,
   checkContractInTime,
@@ -15,6 +16,7 @@ import {
   evaluateBids,
   type EvaluatedBid,
   memberScoreSetViolations,
+  nextCandidateAfterWithdrawals,
   nextTenderStatus,
   requireDate,
   type RuleViolation,
@@ -43,10 +45,12 @@ const ENTITY_TYPE = 'tender_project';
 const DRAWABLE = new Set<TenderStatus>(['announced', 'prequalification', 'bidding', 'opened']);
 /** Before the bids are opened: nobody but supervisors can see the committee yet. */
 const BEFORE_OPENING = new Set<TenderStatus>(['announced', 'prequalification', 'bidding']);
-/** Once candidates are public their ranking, prices and scores are public too. */
-const CANDIDATES_PUBLIC = new Set<TenderStatus>(['candidates_published', 'awarded', 'contracted']);
+/** Where a candidate's dropping out is recorded: during the publicity, or awarded before the contract. */
+const CANDIDATES_RUNNING = new Set<TenderStatus>(['candidates_published', 'awarded']);
 
 export const ALL_REJECTED_REASON = '评标委员会否决全部投标,依法重新招标';
+/** Every candidate dropped out (实施条例 第55条): the tender is re-tendered. */
+export const NO_CANDIDATE_LEFT_REASON = '中标候选人均已放弃或不符合中标条件,依法重新招标';
 
 export interface CommitteeDrawInput {
   needs: SpecialtyNeed[];
@@ -382,14 +386,20 @@ export class TenderEvaluationService {
     });
   }
 
-  /** 中标通知书 today, once the publicity is over; a state-funded tender awards the first candidate. */
+  /**
+   * 中标通知书 today, once the publicity (as long as its pauses made it) is over and no objection
+   * waits; a state-funded tender awards the first candidate still in the running.
+   */
   async award(staff: AuthUser, projectId: string, decision: { bidId: string; reason?: string | null }) {
     return this.step(projectId, async ({ manager, project, now, today }) => {
+      await this.requireNoObjectionWaiting(manager, projectId);
       const next = transition(project.status, 'award');
       const evaluation = await this.mustEvaluation(manager, projectId);
       checkPublicityEnded({ endsOn: evaluation.publicityEndsOn!, today });
+      const withdrawals = await this.evaluations.withdrawalsOf(projectId, manager);
       checkAward({
         candidateBidIds: (evaluation.candidates ?? []).map((candidate) => candidate.bidId),
+        withdrawnBidIds: withdrawals.map((withdrawal) => withdrawal.bidId),
         chosenBidId: decision.bidId,
         mustFollowRanking: project.stateFunded,
         reason: decision.reason ?? null,
@@ -475,6 +485,88 @@ export class TenderEvaluationService {
     });
   }
 
+  /**
+   * A candidate gives up or is found ineligible (实施条例 第55条), recorded with its cause and reason.
+   * If it held the award, the award passes to the next candidate in rank (a new notice today, its
+   * own 30 days to the contract); if none is left the tender fails and every held deposit falls due.
+   */
+  async withdrawCandidate(
+    staff: AuthUser,
+    projectId: string,
+    entry: { bidId: string; cause: CandidateWithdrawalCause; reason: string },
+  ) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      await this.requireNoObjectionWaiting(manager, projectId);
+      if (!CANDIDATES_RUNNING.has(project.status))
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `a candidate drops out during the publicity or after the award, not while the tender is ${project.status}`,
+        );
+      const evaluation = await this.mustEvaluation(manager, projectId);
+      const candidateBidIds = (evaluation.candidates ?? []).map((candidate) => candidate.bidId);
+      if (!candidateBidIds.includes(entry.bidId))
+        throw new DomainError('TENDER_CANDIDATE_NOT_FOUND', 'no published candidate with this bid', {
+          bidId: entry.bidId,
+          candidateBidIds,
+        });
+      const withdrawn = (await this.evaluations.withdrawalsOf(projectId, manager)).map((one) => one.bidId);
+      if (withdrawn.includes(entry.bidId))
+        throw new DomainError('CANDIDATE_ALREADY_WITHDRAWN', 'this candidate has already dropped out', {
+          bidId: entry.bidId,
+        });
+      const nextBidId = nextCandidateAfterWithdrawals(candidateBidIds, [...withdrawn, entry.bidId]);
+      const heldAward = project.status === 'awarded' && evaluation.awardedBidId === entry.bidId;
+      const awardPassedTo = heldAward ? nextBidId : null;
+      await this.evaluations.insertWithdrawal(manager, projectId, {
+        ...entry,
+        recordedOn: today,
+        recordedAt: now,
+        recordedBy: staff.id,
+        awardPassedTo,
+      });
+      await this.record(manager, staff, projectId, now, 'tender.candidate_withdrawn', {
+        ...entry,
+        awardPassedTo,
+        candidatesLeft: nextBidId !== null,
+      });
+      if (nextBidId === null) {
+        await this.move(
+          manager,
+          staff,
+          project,
+          transition(project.status, 'fail'),
+          now,
+          { reason: NO_CANDIDATE_LEFT_REASON, bidId: entry.bidId },
+          { failedReason: NO_CANDIDATE_LEFT_REASON },
+        );
+        // No award stands once the last candidate is out (the withdrawals keep who held it).
+        if (project.status === 'awarded')
+          await this.evaluations.update(manager, projectId, {
+            awardedBidId: null,
+            awardReason: null,
+            awardNoticeOn: null,
+            contractDueOn: null,
+          });
+        await this.deposits.settleOnClose(manager, tenderHost(projectId), { sold: false }, now, staff.id);
+      } else if (awardPassedTo) {
+        const dueOn = contractDueOn(today);
+        await this.evaluations.passAward(manager, projectId, {
+          awardedBidId: awardPassedTo,
+          awardNoticeOn: today,
+          contractDueOn: dueOn,
+          awardedBy: staff.id,
+        });
+        await this.record(manager, staff, projectId, now, 'tender.award_passed_on', {
+          fromBidId: entry.bidId,
+          bidId: awardPassedTo,
+          awardNoticeOn: today,
+          contractDueOn: dueOn,
+        });
+      }
+      return this.candidatesOf(manager, projectId);
+    });
+  }
+
   /** 流标 / 废标 by staff, from the statuses the lifecycle allows; every held deposit falls due. */
   async fail(staff: AuthUser, projectId: string, reason: string) {
     return this.step(projectId, async ({ manager, project, now }) => {
@@ -494,10 +586,14 @@ export class TenderEvaluationService {
     return this.evaluationOf(null, projectId);
   }
 
-  /** The candidates, the award and the contract, public once the candidates are published. */
+  /**
+   * The candidates, the award and the contract, public once the candidates are published — and
+   * still while an objection pauses the publicity, or after every candidate dropped out.
+   */
   async candidates(projectId: string) {
-    const project = await this.mustFind(projectId);
-    if (!CANDIDATES_PUBLIC.has(project.status))
+    await this.mustFind(projectId);
+    const evaluation = await this.evaluations.find(projectId);
+    if (!evaluation?.publicityStartsOn)
       throw new DomainError('CANDIDATES_NOT_PUBLISHED', 'the candidates are not published');
     return this.candidatesOf(null, projectId);
   }
@@ -528,7 +624,20 @@ export class TenderEvaluationService {
   private async candidatesOf(manager: EntityManager | null, projectId: string) {
     const evaluation = await this.evaluations.find(projectId, manager ?? undefined);
     const opening = await this.sealedBids.opening(manager, tenderHost(projectId));
-    return toCandidatesView(projectId, evaluation!, opening?.bids ?? []);
+    const withdrawals = await this.evaluations.withdrawalsOf(projectId, manager ?? undefined);
+    return toCandidatesView(projectId, evaluation!, opening?.bids ?? [], withdrawals);
+  }
+
+  /** Nothing moves the award while an objection to the tender waits for its reply (第54条). */
+  private async requireNoObjectionWaiting(manager: EntityManager, projectId: string) {
+    const waiting = (await this.projects.objectionsOf(projectId, manager)).filter(
+      (objection) => objection.repliedAt === null,
+    );
+    if (waiting.length > 0)
+      throw new DomainError('OBJECTION_PENDING', 'an objection waits for its reply; the tender is paused', {
+        objectionIds: waiting.map((objection) => objection.id),
+        replyDueOn: waiting.map((objection) => objection.replyDueOn).sort()[0],
+      });
   }
 
   private requireCommitteeVisible(viewer: AuthUser, project: TenderProjectEntity) {
@@ -636,15 +745,24 @@ export class TenderEvaluationService {
     action: string,
     data: Record<string, unknown>,
   ) {
-    return this.audit.append(manager, {
-      at,
-      actorId: actor.id,
-      action,
-      entityType: ENTITY_TYPE,
-      entityId: projectId,
-      data,
-    });
+    return recordTenderStep(this.audit, manager, { actor, projectId, at, action, data });
   }
+}
+
+/** One audit entry for a step someone took on a tender, in the step's transaction. */
+export function recordTenderStep(
+  audit: AuditLogRepository,
+  manager: EntityManager,
+  step: { actor: AuthUser; projectId: string; at: Date; action: string; data: Record<string, unknown> },
+) {
+  return audit.append(manager, {
+    at: step.at,
+    actorId: step.actor.id,
+    action: step.action,
+    entityType: ENTITY_TYPE,
+    entityId: step.projectId,
+    data: step.data,
+  });
 }
 
 function transition(from: TenderStatus, action: TenderAction): TenderStatus {

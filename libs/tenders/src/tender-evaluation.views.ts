@@ -1,5 +1,6 @@
 import type {
   BidRejection,
+  CandidateWithdrawal,
   EvaluatedPriceEntry,
   ScoreEntry,
   StoredRankedBid,
@@ -48,7 +49,7 @@ export function toEvaluationView(
   };
 }
 
-function candidate(ranked: StoredRankedBid, bids: Map<string, OpenedBid>) {
+function candidate(ranked: StoredRankedBid, bids: Map<string, OpenedBid>, withdrawal?: CandidateWithdrawal) {
   return {
     rank: ranked.rank,
     bidId: ranked.bidId,
@@ -57,12 +58,27 @@ function candidate(ranked: StoredRankedBid, bids: Map<string, OpenedBid>) {
     evaluatedPrice: ranked.evaluatedPrice ?? null,
     totalScore: ranked.totalScore ?? null,
     tieBrokenByLot: ranked.tieBrokenByLot,
+    /** 第55条: the candidate gave up or was found ineligible (its cause and reason are public). */
+    withdrawal: withdrawal
+      ? {
+          cause: withdrawal.cause,
+          reason: withdrawal.reason,
+          recordedOn: withdrawal.recordedOn,
+          awardPassedTo: withdrawal.awardPassedTo,
+        }
+      : null,
   };
 }
 
 /** 中标候选人公示 and what followed it: public once published. */
-export function toCandidatesView(projectId: string, evaluation: TenderEvaluation, openedBids: OpenedBid[]) {
+export function toCandidatesView(
+  projectId: string,
+  evaluation: TenderEvaluation,
+  openedBids: OpenedBid[],
+  withdrawals: CandidateWithdrawal[] = [],
+) {
   const bids = new Map(openedBids.map((bid) => [bid.bidId, bid]));
+  const withdrawn = new Map(withdrawals.map((withdrawal) => [withdrawal.bidId, withdrawal]));
   const winner = evaluation.awardedBidId ? bids.get(evaluation.awardedBidId) : undefined;
   return {
     projectId,
@@ -70,7 +86,9 @@ export function toCandidatesView(projectId: string, evaluation: TenderEvaluation
     publicity: evaluation.publicityStartsOn
       ? { startsOn: evaluation.publicityStartsOn, endsOn: evaluation.publicityEndsOn }
       : null,
-    candidates: (evaluation.candidates ?? []).map((ranked) => candidate(ranked, bids)),
+    candidates: (evaluation.candidates ?? []).map((ranked) =>
+      candidate(ranked, bids, withdrawn.get(ranked.bidId)),
+    ),
     award: winner
       ? {
           bidId: winner.bidId,

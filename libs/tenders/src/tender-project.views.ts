@@ -1,4 +1,4 @@
-import type { TenderNotice, TenderProjectEntity } from '@ggzy/persistence';
+import type { TenderNotice, TenderObjection, TenderProjectEntity } from '@ggzy/persistence';
 import { tenderDeadlines } from '@ggzy/domain';
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
@@ -19,17 +19,64 @@ export function toNoticeView(notice: TenderNotice) {
 }
 
 /**
- * What anyone may read of a tender: the notice, the schedule with every statutory date it
- * implies, the amendments, the outcome. Never who registered or how many bids are in before the
- * opening (a count invites collusion), and never the stage a suspension resumes to.
+ * An objection and its reply, as anyone reads them: never who objected — before the opening an
+ * objector that registered would be a registrant made known (招标投标法 第22条), and the law asks
+ * the answer be given, not the objector named. Staff and supervisors see the objector too.
  */
-export function toPublicTender(project: TenderProjectEntity, notices: TenderNotice[]) {
+export function toObjectionView(
+  objection: TenderObjection,
+  options: { withObjector: boolean; viewerId?: string },
+) {
+  return {
+    id: objection.id,
+    target: objection.target,
+    text: objection.text,
+    documents: objection.documents,
+    filedOn: objection.filedOn,
+    filedAt: objection.filedAt.toISOString(),
+    replyDueOn: objection.replyDueOn,
+    filedByYou: options.viewerId !== undefined && options.viewerId === objection.objectorId,
+    ...(options.withObjector
+      ? { objectorId: objection.objectorId, objectorName: objection.objectorName }
+      : {}),
+    reply: objection.repliedAt
+      ? {
+          text: objection.replyText,
+          upheld: objection.upheld,
+          repliedOn: objection.repliedOn,
+          repliedAt: objection.repliedAt.toISOString(),
+          late: objection.replyLate,
+          periodEndsBefore: objection.periodEndsBefore,
+          periodEndsAfter: objection.periodEndsAfter,
+        }
+      : null,
+  };
+}
+
+/** What a tender's detail page adds to the list's fields. */
+export interface TenderDetailParts {
+  notices: TenderNotice[];
+  objections?: TenderObjection[];
+  /** The round that re-tenders this one, where the reader may see it. */
+  nextRoundId?: string | null;
+  viewerId?: string;
+}
+
+/**
+ * What anyone may read of a tender: the notice, the schedule with every statutory date it
+ * implies, the amendments, the objections and their replies, the rounds, the outcome. Never who
+ * registered or how many bids are in before the opening (a count invites collusion), never who
+ * objected, and never the stage a suspension resumes to.
+ */
+export function toPublicTender(project: TenderProjectEntity, parts: TenderDetailParts, withObjector = false) {
   return {
     id: project.id,
     code: project.code,
     category: 'construction' as const,
     subtype: project.kind,
     round: project.round,
+    previousRoundId: project.previousRoundId,
+    ...(parts.nextRoundId !== undefined ? { nextRoundId: parts.nextRoundId } : {}),
     title: project.title,
     ownerName: project.ownerName,
     ownerOrgCode: project.ownerOrgCode,
@@ -54,20 +101,28 @@ export function toPublicTender(project: TenderProjectEntity, notices: TenderNoti
     openedAt: iso(project.openedAt),
     failedReason: project.failedReason,
     terminationReason: project.terminationReason,
-    amendments: notices.map(toNoticeView),
+    amendments: parts.notices.map(toNoticeView),
+    ...(parts.objections
+      ? {
+          objections: parts.objections.map((objection) =>
+            toObjectionView(objection, { withObjector, viewerId: parts.viewerId }),
+          ),
+        }
+      : {}),
   };
 }
 
 /** Staff and supervisors also see the draft's author, the suspension and the counts so far. */
 export function toStaffTender(
   project: TenderProjectEntity,
-  notices: TenderNotice[],
+  parts: TenderDetailParts,
   counts: { registrations: number; qualified: number },
 ) {
   return {
-    ...toPublicTender(project, notices),
+    ...toPublicTender(project, parts, true),
     resumeTo: project.resumeTo,
     suspendedAt: iso(project.suspendedAt),
+    suspendedOn: project.suspendedOn,
     suspensionReason: project.suspensionReason,
     createdBy: project.createdBy,
     createdAt: project.createdAt.toISOString(),

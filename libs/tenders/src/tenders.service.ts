@@ -365,6 +365,59 @@ export class TendersService {
     return this.staffView(project);
   }
 
+  /**
+   * 重新招标 after a failed round: the round stays as it is — its registrations, sealed bids, opening
+   * record and deposits are keyed by its id and are evidence — and is closed as `retendered`; the
+   * next round is a new tender in `registered` with the same terms (`round` + 1, `previousRoundId`),
+   * which staff edit (new dates) and announce as usual. One successor only: the failed round's lock
+   * and status decide, and `previous_round_id` is unique behind them.
+   */
+  async retender(staff: AuthUser, projectId: string) {
+    const next = await this.dataSource.transaction(async (manager) => {
+      const failed = await this.mustLock(manager, projectId);
+      if (failed.status === 'retendered') {
+        const existing = await this.projects.nextRoundOf(projectId, manager);
+        throw new DomainError('TENDER_ALREADY_RETENDERED', 'this round already has its next round', {
+          nextRoundId: existing?.id ?? null,
+        });
+      }
+      const closed = this.transition(failed.status, 'retender');
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      const terms = termsOf(failed);
+      const created = await this.projects.insert(
+        manager,
+        {
+          ...terms,
+          bidDeadlineAt: failed.bidDeadlineAt,
+          status: INITIAL_STATUS,
+          createdBy: staff.id,
+        } as Parameters<TenderProjectsRepository['insert']>[1],
+        Number(today.slice(0, 4)),
+        { round: failed.round + 1, previousRoundId: failed.id },
+      );
+      await this.projects.update(manager, projectId, { status: closed });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'tender.retender',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { from: failed.status, to: closed, nextRoundId: created.id, nextRoundCode: created.code },
+      });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'tender.created',
+        entityType: ENTITY_TYPE,
+        entityId: created.id,
+        data: { code: created.code, round: created.round, previousRoundId: failed.id, ...terms },
+      });
+      return created;
+    });
+    return this.staffView(next, staff);
+  }
+
   // --- suppliers ------------------------------------------------------------------------------
 
   /** A supplier applies, naming its organisation, from the notice until the bid deadline. */
@@ -641,7 +694,7 @@ export class TendersService {
     const project = await this.projects.findById(projectId);
     if (!project || (project.status === INITIAL_STATUS && !canSeeDrafts(viewer)))
       throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
-    return canSeeEverything(viewer) ? this.staffView(project) : this.publicView(project);
+    return canSeeEverything(viewer) ? this.staffView(project, viewer) : this.publicView(project, viewer);
   }
 
   async list(filter: { status?: TenderStatus; limit: number; offset: number }, viewer?: AuthUser) {
@@ -650,21 +703,37 @@ export class TendersService {
     const { items, total } = await this.projects.list({ ...filter, hidden: drafts ? [] : [INITIAL_STATUS] });
     // The list shows the notice; amendments are on each project's own page.
     const view = canSeeEverything(viewer)
-      ? (project: TenderProjectEntity) => ({ ...toPublicTender(project, []), resumeTo: project.resumeTo })
-      : (project: TenderProjectEntity) => toPublicTender(project, []);
+      ? (project: TenderProjectEntity) => ({
+          ...toPublicTender(project, { notices: [] }),
+          resumeTo: project.resumeTo,
+        })
+      : (project: TenderProjectEntity) => toPublicTender(project, { notices: [] });
     return { items: items.map(view), total };
   }
 
-  private async publicView(project: TenderProjectEntity) {
-    return toPublicTender(project, await this.projects.noticesOf(project.id));
+  private async publicView(project: TenderProjectEntity, viewer?: AuthUser) {
+    const [notices, objections, next] = await Promise.all([
+      this.projects.noticesOf(project.id),
+      this.projects.objectionsOf(project.id),
+      this.projects.nextRoundOf(project.id),
+    ]);
+    // A next round still being drafted is not public yet: its id would lead nowhere.
+    const nextRoundId = next && next.status !== INITIAL_STATUS ? next.id : null;
+    return toPublicTender(project, { notices, objections, nextRoundId, viewerId: viewer?.id });
   }
 
-  private async staffView(project: TenderProjectEntity) {
-    const [notices, counts] = await Promise.all([
+  async staffView(project: TenderProjectEntity, viewer?: AuthUser) {
+    const [notices, objections, next, counts] = await Promise.all([
       this.projects.noticesOf(project.id),
+      this.projects.objectionsOf(project.id),
+      this.projects.nextRoundOf(project.id),
       this.registrationRows.countOf(tenderHost(project.id)),
     ]);
-    return toStaffTender(project, notices, counts);
+    return toStaffTender(
+      project,
+      { notices, objections, nextRoundId: next?.id ?? null, viewerId: viewer?.id },
+      counts,
+    );
   }
 
   // --- internals ------------------------------------------------------------------------------
@@ -703,7 +772,7 @@ export class TendersService {
   }
 
   /** After commit; if the queue is unreachable the worker's sweeper still acts within seconds. */
-  private async scheduleSteps(project: TenderProjectEntity) {
+  async scheduleSteps(project: TenderProjectEntity) {
     if (isFinalTenderStatus(project.status)) return;
     const steps: Promise<void>[] = [];
     if (project.status === 'announced')

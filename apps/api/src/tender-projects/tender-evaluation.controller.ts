@@ -8,6 +8,7 @@ import {
   AwardDto,
   BidRejectionDto,
   CandidatePublicityDto,
+  CandidateWithdrawalDto,
   CommitteeDrawDto,
   AwardContractDto,
   EvaluatedPricesDto,
@@ -128,6 +129,24 @@ export class TenderEvaluationController {
   @ApiOperation({ summary: 'public once published: the ranked candidates, the award and the contract' })
   candidates(@Param('id', UuidPipe) id: string) {
     return this.evaluation.candidates(id);
+  }
+
+  @Post(':id/candidates/withdrawals')
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      '第55条: a candidate gave up or is found ineligible; the award passes to the next in rank, or the tender fails',
+  })
+  withdrawCandidate(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: CandidateWithdrawalDto,
+  ) {
+    return this.evaluation.withdrawCandidate(staff, id, {
+      bidId: body.bidId,
+      cause: body.cause,
+      reason: body.reason,
+    });
   }
 
   @Post(':id/award')

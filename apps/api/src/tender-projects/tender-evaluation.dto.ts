@@ -5,15 +5,18 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
+  IsNotEmpty,
   IsInt,
   IsNumber,
   IsString,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 import { IsCanonicalId } from '@ggzy/common';
+import { CANDIDATE_WITHDRAWAL_CAUSES, type CandidateWithdrawalCause } from '@ggzy/domain';
 import { CalendarDate, MAX_ENTRIES } from '../evaluation.dto.js';
 
 export {
@@ -86,4 +89,26 @@ export class CandidatePublicityDto {
   @ApiProperty({ example: '2026-12-04', description: 'last day: ≥ 3 days after the first' })
   @CalendarDate()
   endsOn!: string;
+}
+
+export class CandidateWithdrawalDto {
+  @ApiProperty({ description: "the candidate's bid id" })
+  @IsCanonicalId()
+  @IsString()
+  bidId!: string;
+
+  @ApiProperty({
+    enum: CANDIDATE_WITHDRAWAL_CAUSES,
+    description:
+      '实施条例 第55条: gave_up 放弃中标, cannot_perform 不可抗力不能履行合同, no_performance_bond 未按要求提交履约保证金, disqualified 被查实存在影响中标结果的违法行为',
+  })
+  @IsIn(CANDIDATE_WITHDRAWAL_CAUSES)
+  cause!: CandidateWithdrawalCause;
+
+  @ApiProperty({ maxLength: 500, description: 'recorded, audited and shown with the candidates' })
+  @IsString()
+  @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
+  @MaxLength(500)
+  reason!: string;
 }

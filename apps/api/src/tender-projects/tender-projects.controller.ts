@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
 import { DomainError } from '@ggzy/domain';
-import { TendersService } from '@ggzy/tenders';
+import { TenderObjectionsService, TendersService } from '@ggzy/tenders';
 import { PageQuery, UuidPipe } from '../common.dto.js';
 import {
   CreateTenderProjectDto,
@@ -10,6 +10,8 @@ import {
   QualifySupplierDto,
   SealedBidDto,
   TenderAmendmentDto,
+  TenderObjectionDto,
+  TenderObjectionReplyDto,
   TenderReasonDto,
   TenderRegistrationDto,
   UpdateTenderProjectDto,
@@ -30,7 +32,10 @@ const withoutUndefined = <T extends object>(body: T) =>
 @ApiBearerAuth()
 @Controller('tenders')
 export class TenderProjectsController {
-  constructor(private readonly tenders: TendersService) {}
+  constructor(
+    private readonly tenders: TendersService,
+    private readonly objections: TenderObjectionsService,
+  ) {}
 
   @Post()
   @Roles('staff')
@@ -77,6 +82,51 @@ export class TenderProjectsController {
       affectsBids: body.affectsBidPreparation,
       ...(body.bidDeadlineOn !== undefined ? { bidDeadlineOn: body.bidDeadlineOn } : {}),
     });
+  }
+
+  @Post(':id/objections')
+  @Roles('bidder')
+  @ApiOperation({
+    summary:
+      '异议: to the documents (≥ 10 days before the deadline) or the candidates (during publicity, a bidder); pauses the tender until the reply',
+  })
+  object(
+    @CurrentUser() objector: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: TenderObjectionDto,
+  ) {
+    refuseNulls(body);
+    return this.objections.file(objector, id, {
+      target: body.target,
+      text: body.text,
+      documents: body.documents ?? [],
+    });
+  }
+
+  @Post(':id/objections/:objectionId/reply')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      'the reply (due 3 days after receipt; a late one is recorded as late); resumes the tender with the paused days given back',
+  })
+  replyToObjection(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Param('objectionId', UuidPipe) objectionId: string,
+    @Body() body: TenderObjectionReplyDto,
+  ) {
+    return this.objections.reply(staff, id, objectionId, { text: body.text, upheld: body.upheld });
+  }
+
+  @Post(':id/retender')
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      '重新招标: the failed round is closed as retendered; the next round is a new registered tender with its terms',
+  })
+  retender(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.tenders.retender(staff, id);
   }
 
   @Post(':id/terminate')

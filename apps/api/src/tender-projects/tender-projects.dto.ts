@@ -228,3 +228,47 @@ export class SealedBidDto {
   @Type(() => DocumentDto)
   documents?: DocumentDto[];
 }
+
+export class TenderObjectionDto {
+  @ApiProperty({
+    enum: ['tender_documents', 'candidates'],
+    description:
+      'the tender documents (≥ 10 days before the bid deadline, any supplier) or the candidates (during their publicity, a bidder of the tender)',
+  })
+  @IsIn(['tender_documents', 'candidates'])
+  target!: 'tender_documents' | 'candidates';
+
+  @ApiProperty({
+    maxLength: MAX_TENDER_TEXT_LENGTH,
+    description: 'the objection (public, without who filed it)',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
+  @MaxLength(MAX_TENDER_TEXT_LENGTH)
+  text!: string;
+
+  @ApiPropertyOptional({ type: [DocumentDto], maxItems: 20, default: [] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => DocumentDto)
+  documents?: DocumentDto[];
+}
+
+export class TenderObjectionReplyDto {
+  @ApiProperty({ maxLength: MAX_TENDER_TEXT_LENGTH, description: 'the reply (public)' })
+  @IsString()
+  @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
+  @MaxLength(MAX_TENDER_TEXT_LENGTH)
+  text!: string;
+
+  @ApiProperty({
+    description:
+      'is the objection upheld? (documents: publish the amendment after; candidates: record the candidate that drops out, or fail the tender)',
+  })
+  @IsBoolean()
+  upheld!: boolean;
+}

@@ -36,6 +36,13 @@ export interface RankedCandidate {
   evaluatedPrice: number | null;
   totalScore: number | null;
   tieBrokenByLot: boolean;
+  /** A tender's candidate that gave up or was found ineligible (第55条); procurement has none. */
+  withdrawal?: {
+    cause: 'gave_up' | 'cannot_perform' | 'no_performance_bond' | 'disqualified';
+    reason: string;
+    recordedOn: string;
+    awardPassedTo: string | null;
+  } | null;
 }
 
 /** The words a desk uses (评标/投标 for tenders, 评审/响应 for procurement). */
@@ -390,13 +397,26 @@ export function CandidatesTable({
   terms?: EvaluationTerms;
 }) {
   const { t } = useI18n();
+  // Only a tender's candidates can drop out: its API always carries the field, procurement never.
+  const withdrawals = candidates.some((candidate) => candidate.withdrawal !== undefined);
   return (
     <Table
-      headers={[t('rank'), t(terms.supplier), t(terms.price), t('evaluatedPrice'), t('totalScore')]}
+      headers={[
+        t('rank'),
+        t(terms.supplier),
+        t(terms.price),
+        t('evaluatedPrice'),
+        t('totalScore'),
+        ...(withdrawals ? [t('candidateWithdrawal')] : []),
+      ]}
       testId="candidates"
     >
       {candidates.map((candidate) => (
-        <tr key={candidate.bidId} data-rank={candidate.rank}>
+        <tr
+          key={candidate.bidId}
+          data-rank={candidate.rank}
+          data-withdrawn={candidate.withdrawal ? candidate.withdrawal.cause : undefined}
+        >
           <td>
             {candidate.rank}
             {candidate.tieBrokenByLot ? ` (${t('tieBrokenByLot')})` : ''}
@@ -409,6 +429,13 @@ export function CandidatesTable({
             <Money fen={candidate.evaluatedPrice} />
           </td>
           <td>{candidate.totalScore ?? '—'}</td>
+          {withdrawals && (
+            <td>
+              {candidate.withdrawal
+                ? `${t(`withdrawalCause.${candidate.withdrawal.cause}` as const)}（${candidate.withdrawal.reason}，${candidate.withdrawal.recordedOn}）`
+                : '—'}
+            </td>
+          )}
         </tr>
       ))}
     </Table>

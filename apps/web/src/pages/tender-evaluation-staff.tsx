@@ -112,7 +112,10 @@ export function TenderEvaluationDesk({ tender, onChange }: { tender: Tender; onC
       {CANDIDATES_PUBLIC.includes(tender.status) && (
         <TenderCandidatesSection id={tender.id} version={version} />
       )}
-      {tender.status === 'candidates_published' && <AwardForm tender={tender} act={act} />}
+      {(tender.status === 'candidates_published' || tender.status === 'awarded') && (
+        <CandidateWithdrawalForm tender={tender} version={version} act={act} />
+      )}
+      {tender.status === 'candidates_published' && <AwardForm tender={tender} version={version} act={act} />}
       {tender.status === 'awarded' && <ContractForm base={base} act={act} />}
       {(tender.status === 'opened' || tender.status === 'evaluating') && (
         <ReasonForm
@@ -223,14 +226,78 @@ function PublicityForm({ tender, act }: { tender: Tender; act: Act }) {
   );
 }
 
-/** The first candidate by default; another needs a reason (a state-funded tender may not). */
-function AwardForm({ tender, act }: { tender: Tender; act: Act }) {
-  const { data } = useLoad(() => get<TenderCandidates>(`/tenders/${tender.id}/candidates`), [tender.id]);
+const WITHDRAWAL_CAUSES = ['gave_up', 'cannot_perform', 'no_performance_bond', 'disqualified'] as const;
+
+/**
+ * 第55条: a candidate gave up or was found ineligible. If it held the award, the award passes to the
+ * next in rank; if none is left the tender fails.
+ */
+function CandidateWithdrawalForm({ tender, version, act }: { tender: Tender; version: number; act: Act }) {
+  const { t } = useI18n();
+  const { data } = useLoad(
+    () => get<TenderCandidates>(`/tenders/${tender.id}/candidates`),
+    [tender.id, tender.status, version],
+  );
+  if (!data) return null;
+  const running = data.candidates.filter((candidate) => !candidate.withdrawal);
+  if (running.length === 0) return null;
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    void act(() =>
+      post(`/tenders/${tender.id}/candidates/withdrawals`, {
+        bidId: String(form.get('bidId')),
+        cause: String(form.get('cause')),
+        reason: String(form.get('reason') ?? '').trim(),
+      }),
+    );
+  };
+  return (
+    <form onSubmit={submit} aria-label={t('recordCandidateWithdrawal')} className="grid-form">
+      <label>
+        {t('candidate')}
+        <select name="bidId" defaultValue={data.award?.bidId ?? running[0].bidId}>
+          {running.map((candidate) => (
+            <option key={candidate.bidId} value={candidate.bidId}>
+              {candidate.rank}. {candidate.bidderName}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('withdrawalCause')}
+        <select name="cause" defaultValue="gave_up">
+          {WITHDRAWAL_CAUSES.map((cause) => (
+            <option key={cause} value={cause}>
+              {t(`withdrawalCause.${cause}` as const)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t('reason')}
+        <input name="reason" required maxLength={500} />
+      </label>
+      <div className="row">
+        <button type="submit" className="secondary">
+          {t('recordCandidateWithdrawal')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The first candidate still in the running by default; another needs a reason (a state-funded tender may not). */
+function AwardForm({ tender, version, act }: { tender: Tender; version: number; act: Act }) {
+  const { data } = useLoad(
+    () => get<TenderCandidates>(`/tenders/${tender.id}/candidates`),
+    [tender.id, tender.status, version],
+  );
   if (!data) return null;
   return (
     <CandidateChoiceForm
       path={`/tenders/${tender.id}/award`}
-      candidates={data.candidates}
+      candidates={data.candidates.filter((candidate) => !candidate.withdrawal)}
       labels={{ action: 'awardTender', choice: 'awardedTo', reason: 'awardReasonIfNotFirst' }}
       act={act}
     />

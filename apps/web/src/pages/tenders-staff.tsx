@@ -10,6 +10,7 @@ import { ReasonForm, Refusal } from './refusal';
 import { OpeningRecordSection } from './sealed-bids';
 import { SupplierRegistrations } from './supplier-registrations';
 import { TenderEvaluationDesk } from './tender-evaluation-staff';
+import { TenderObjections, TenderRounds } from './tender-objections';
 import {
   type Tender,
   TENDER_KINDS,
@@ -213,6 +214,7 @@ export function StaffTenderPage({ id }: { id: string }) {
 
 function StaffTender({ id }: { id: string }) {
   const { t } = useI18n();
+  const { navigate } = useApp();
   const { data: tender, error, reload } = useLoad(() => get<Tender>(`/tenders/${id}`), [id]);
   const [actionError, setActionError] = useState<unknown>(null);
   if (error) return <ErrorMessage error={error} />;
@@ -240,7 +242,33 @@ function StaffTender({ id }: { id: string }) {
           </button>
         </p>
       )}
+      {tender.status === 'failed' && (
+        <p>
+          <button
+            type="button"
+            onClick={async () => {
+              try {
+                const next = await post<Tender>(`/tenders/${tender.id}/retender`);
+                setActionError(null);
+                navigate(`/staff/tenders/${next.id}`);
+              } catch (failure) {
+                setActionError(failure);
+              }
+            }}
+          >
+            {t('retender')}
+          </button>
+        </p>
+      )}
       <Refusal error={actionError} />
+      <TenderRounds tender={tender} base="/staff/tenders" />
+      {tender.status === 'suspended' && (
+        <p className="notice" role="status" data-testid="suspension">
+          {t('suspendedResumesTo')}: {tender.resumeTo && t(`tenderStatus.${tender.resumeTo}` as const)} ·{' '}
+          {tender.suspensionReason}
+        </p>
+      )}
+      <TenderObjections tender={tender} staff onChange={reload} />
       <p data-testid="tender-counts">
         {t('registrationsCount')}: {tender.registrations ?? 0} · {t('qualifiedCount')}:{' '}
         {tender.qualifiedSuppliers ?? 0}

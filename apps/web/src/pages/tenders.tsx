@@ -1,10 +1,11 @@
 import { useState } from 'react';
-import { get, type Page } from '../api';
+import { ApiError, get, type Page } from '../api';
 import { ErrorMessage, Link, Loading, Money, Time, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { AwardFacts, CandidatesTable, type RankedCandidate } from './evaluation-parts';
 import { AmendmentsTable, DocumentsTable } from './project-parts';
 import { MySealedBids, OpeningRecordSection, SupplierBox, TENDER_TERMS } from './sealed-bids';
+import { type TenderObjection, TenderObjections, TenderRounds } from './tender-objections';
 
 /** The tender API (docs/design/API-tenders.md), typed as these pages use it. */
 export const TENDER_STATUSES = [
@@ -18,6 +19,7 @@ export const TENDER_STATUSES = [
   'awarded',
   'contracted',
   'failed',
+  'retendered',
   'suspended',
   'terminated',
 ] as const;
@@ -45,6 +47,12 @@ export interface TenderCriterion {
 export interface Tender {
   id: string;
   code: string;
+  /** 重新招标: the round's number, the failed round it re-tenders and the round that re-tenders it. */
+  round: number;
+  previousRoundId: string | null;
+  nextRoundId?: string | null;
+  /** 异议 and their replies (without the objector for the public). */
+  objections?: TenderObjection[];
   title: string;
   ownerName: string;
   ownerOrgCode: string;
@@ -77,6 +85,8 @@ export interface Tender {
   terminationReason: string | null;
   amendments: TenderAmendment[];
   /** Staff and supervisors only. */
+  resumeTo?: TenderStatus | null;
+  suspensionReason?: string | null;
   registrations?: number;
   qualifiedSuppliers?: number;
 }
@@ -180,6 +190,8 @@ export function TenderPage({ id }: { id: string }) {
         sealable={tender.status === 'bidding' && Date.now() < Date.parse(tender.bidDeadlineAt)}
         onChange={reload}
       />
+      <TenderRounds tender={tender} base="/tenders" />
+      <TenderObjections tender={tender} onChange={reload} />
       {CANDIDATES_PUBLIC.includes(tender.status) && <TenderCandidatesSection id={tender.id} />}
       {tender.openedAt && <OpeningRecordSection base={`/tenders/${tender.id}`} />}
       <TenderFacts tender={tender} />
@@ -266,8 +278,19 @@ export function TenderSchedule({ tender }: { tender: Tender }) {
   );
 }
 
-/** Public from the candidates' publicity on: the ranked candidates, then the award and the contract. */
-export const CANDIDATES_PUBLIC: readonly TenderStatus[] = ['candidates_published', 'awarded', 'contracted'];
+/**
+ * Public from the candidates' publicity on: the ranked candidates, then the award and the contract.
+ * A suspended or failed tender may have published them (an objection pauses the publicity; every
+ * candidate may drop out): the section shows them when there are some.
+ */
+export const CANDIDATES_PUBLIC: readonly TenderStatus[] = [
+  'candidates_published',
+  'awarded',
+  'contracted',
+  'suspended',
+  'failed',
+  'retendered',
+];
 
 /** From the award notice on, the winner is public. */
 const AWARD_PUBLIC: readonly TenderStatus[] = ['awarded', 'contracted'];
@@ -291,7 +314,15 @@ export interface TenderCandidates {
 /** 中标候选人公示 and, after it, 中标结果 and the contract; `version` reloads it after a staff action. */
 export function TenderCandidatesSection({ id, version = 0 }: { id: string; version?: number }) {
   const { t } = useI18n();
-  const { data, error } = useLoad(() => get<TenderCandidates>(`/tenders/${id}/candidates`), [id, version]);
+  const { data, error } = useLoad(
+    () =>
+      get<TenderCandidates>(`/tenders/${id}/candidates`).catch((failure: unknown) => {
+        if (failure instanceof ApiError && failure.code === 'CANDIDATES_NOT_PUBLISHED') return null;
+        throw failure;
+      }),
+    [id, version],
+  );
+  if (data === null) return null;
   return (
     <section aria-labelledby="candidates-heading" data-testid="tender-candidates">
       <h2 id="candidates-heading">{t('tenderCandidates')}</h2>

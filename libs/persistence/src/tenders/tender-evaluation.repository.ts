@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import type { CandidateWithdrawalCause } from '@ggzy/domain';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import { replaceMemberScores, type ScoreEntry, scoresOf } from '../evaluation-scores.js';
 
@@ -58,6 +59,17 @@ export interface EvaluatedPriceEntry {
 }
 
 export type { ScoreEntry };
+
+/** A candidate that dropped out, and the bid the award passed to because of it (if it held the award). */
+export interface CandidateWithdrawal {
+  bidId: string;
+  cause: CandidateWithdrawalCause;
+  reason: string;
+  recordedOn: string;
+  recordedAt: Date;
+  recordedBy: string;
+  awardPassedTo: string | null;
+}
 
 const COLUMNS: [keyof TenderEvaluation, string][] = [
   ['projectId', 'project_id'],
@@ -181,6 +193,47 @@ export class TenderEvaluationRepository {
       [today],
     )) as [{ projectId: string; contractDueOn: string; overdueAt: Date }[], number];
     return rows;
+  }
+
+  async insertWithdrawal(manager: EntityManager, projectId: string, withdrawal: CandidateWithdrawal) {
+    await manager.query(
+      `INSERT INTO tender_candidate_withdrawals
+         (project_id, bid_id, cause, reason, recorded_on, recorded_at, recorded_by, award_passed_to)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        projectId,
+        withdrawal.bidId,
+        withdrawal.cause,
+        withdrawal.reason,
+        withdrawal.recordedOn,
+        withdrawal.recordedAt,
+        withdrawal.recordedBy,
+        withdrawal.awardPassedTo,
+      ],
+    );
+  }
+
+  withdrawalsOf(projectId: string, manager?: EntityManager): Promise<CandidateWithdrawal[]> {
+    return this.runner(manager).query(
+      `SELECT bid_id AS "bidId", cause, reason, to_char(recorded_on, 'YYYY-MM-DD') AS "recordedOn",
+              recorded_at AS "recordedAt", recorded_by AS "recordedBy", award_passed_to AS "awardPassedTo"
+       FROM tender_candidate_withdrawals WHERE project_id = $1 ORDER BY recorded_at, bid_id`,
+      [projectId],
+    ) as Promise<CandidateWithdrawal[]>;
+  }
+
+  /** The award passes to another candidate: a new notice today, its own 30 days, no overdue mark. */
+  async passAward(
+    manager: EntityManager,
+    projectId: string,
+    award: { awardedBidId: string; awardNoticeOn: string; contractDueOn: string; awardedBy: string },
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE tender_evaluations SET awarded_bid_id = $2, award_reason = NULL, award_notice_on = $3,
+         contract_due_on = $4, awarded_by = $5, contract_overdue_at = NULL
+       WHERE project_id = $1`,
+      [projectId, award.awardedBidId, award.awardNoticeOn, award.contractDueOn, award.awardedBy],
+    );
   }
 
   async insertRejection(manager: EntityManager, projectId: string, rejection: BidRejection): Promise<void> {

@@ -12,6 +12,8 @@ export class TenderProjectEntity {
   @PrimaryColumn('uuid') id!: string;
   @Column({ type: 'varchar', length: 40, unique: true }) code!: string;
   @Column({ type: 'integer' }) round!: number;
+  /** The failed round this one re-tenders (1764500000200); null for a first round. */
+  @Column({ name: 'previous_round_id', type: 'uuid', nullable: true }) previousRoundId!: string | null;
   @Column({ type: 'varchar', length: 24 }) status!: TenderStatus;
   @Column({ name: 'resume_to', type: 'varchar', length: 24, nullable: true }) resumeTo!: TenderStatus | null;
   @Column({ type: 'varchar', length: 200 }) title!: string;
@@ -59,4 +61,28 @@ export interface TenderNotice {
   deadlineBefore: string;
   deadlineAfter: string;
   publishedBy: string;
+}
+
+/** An objection (异议) to the tender documents or to the candidates, with its reply once given. */
+export interface TenderObjection {
+  id: string;
+  projectId: string;
+  target: 'tender_documents' | 'candidates';
+  text: string;
+  documents: { name: string; sha256: string }[];
+  objectorId: string;
+  /** The objector's display name (staff and supervisors only). */
+  objectorName: string;
+  filedAt: Date;
+  filedOn: string;
+  replyDueOn: string;
+  replyText: string | null;
+  upheld: boolean | null;
+  repliedAt: Date | null;
+  repliedOn: string | null;
+  repliedBy: string | null;
+  replyLate: boolean | null;
+  /** The paused period's last day before and after the pause, on the reply that resumed it. */
+  periodEndsBefore: string | null;
+  periodEndsAfter: string | null;
 }

@@ -3,13 +3,14 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager, In, LessThanOrEqual, MoreThan, Not } from 'typeorm';
 import type { TenderStatus } from '@ggzy/domain';
 import { READ_DATA_SOURCE } from '../data-source.js';
-import { type TenderNotice, TenderProjectEntity } from './tender-project.entity.js';
+import { type TenderNotice, type TenderObjection, TenderProjectEntity } from './tender-project.entity.js';
 
 export type NewTenderProject = Omit<
   TenderProjectEntity,
   | 'id'
   | 'code'
   | 'round'
+  | 'previousRoundId'
   | 'resumeTo'
   | 'announcedOn'
   | 'openedAt'
@@ -27,6 +28,14 @@ const NOTICE_COLUMNS = `id, project_id AS "projectId", kind, summary, documents,
   to_char(deadline_before, 'YYYY-MM-DD') AS "deadlineBefore", to_char(deadline_after, 'YYYY-MM-DD') AS "deadlineAfter",
   published_by AS "publishedBy"`;
 
+const OBJECTION_COLUMNS = `o.id, o.project_id AS "projectId", o.target, o.text, o.documents, o.objector_id AS "objectorId",
+  u.display_name AS "objectorName", o.filed_at AS "filedAt", to_char(o.filed_on, 'YYYY-MM-DD') AS "filedOn",
+  to_char(o.reply_due_on, 'YYYY-MM-DD') AS "replyDueOn", o.reply_text AS "replyText", o.upheld,
+  o.replied_at AS "repliedAt", to_char(o.replied_on, 'YYYY-MM-DD') AS "repliedOn", o.replied_by AS "repliedBy",
+  o.reply_late AS "replyLate", to_char(o.period_ends_before, 'YYYY-MM-DD') AS "periodEndsBefore",
+  to_char(o.period_ends_after, 'YYYY-MM-DD') AS "periodEndsAfter"`;
+const OBJECTIONS_FROM = `tender_objections o JOIN users u ON u.id = o.objector_id`;
+
 /** Tender projects: the rows, their locks, the public list, notices and the worker's scans. */
 @Injectable()
 export class TenderProjectsRepository {
@@ -43,11 +52,15 @@ export class TenderProjectsRepository {
     return this.dataSource.getRepository(TenderProjectEntity);
   }
 
-  /** Code 招标 ZB + year + a number from the sequence, as the other lines' codes. */
+  /**
+   * Code 招标 ZB + year + a number from the sequence, as the other lines' codes. A later round
+   * (`round`) names the failed round it re-tenders; the unique `previous_round_id` makes it the only one.
+   */
   async insert(
     manager: EntityManager,
     project: NewTenderProject,
     year: number,
+    round: { round: number; previousRoundId: string | null } = { round: 1, previousRoundId: null },
   ): Promise<TenderProjectEntity> {
     const [{ n }] = (await manager.query(`SELECT nextval('tender_project_code_seq') AS n`)) as {
       n: string;
@@ -58,7 +71,7 @@ export class TenderProjectsRepository {
         ...project,
         id: randomUUID(),
         code: `ZB${year}${n.padStart(4, '0')}`,
-        round: 1,
+        ...round,
         resumeTo: null,
         announcedOn: null,
         openedAt: null,
@@ -131,6 +144,86 @@ export class TenderProjectsRepository {
       `SELECT ${NOTICE_COLUMNS} FROM tender_notices WHERE project_id = $1 ORDER BY published_at, id`,
       [projectId],
     ) as Promise<TenderNotice[]>;
+  }
+
+  /** The round that re-tenders `projectId`, if there is one. */
+  async nextRoundOf(projectId: string, manager?: EntityManager): Promise<TenderProjectEntity | null> {
+    return (manager ?? this.reads.manager)
+      .getRepository(TenderProjectEntity)
+      .findOneBy({ previousRoundId: projectId });
+  }
+
+  async insertObjection(
+    manager: EntityManager,
+    objection: Pick<
+      TenderObjection,
+      'projectId' | 'target' | 'text' | 'documents' | 'objectorId' | 'filedAt' | 'filedOn' | 'replyDueOn'
+    >,
+  ): Promise<TenderObjection> {
+    const [{ id }] = (await manager.query(
+      `INSERT INTO tender_objections (project_id, target, text, documents, objector_id, filed_at, filed_on, reply_due_on)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8) RETURNING id`,
+      [
+        objection.projectId,
+        objection.target,
+        objection.text,
+        JSON.stringify(objection.documents),
+        objection.objectorId,
+        objection.filedAt,
+        objection.filedOn,
+        objection.replyDueOn,
+      ],
+    )) as { id: string }[];
+    return (await this.objectionOf(objection.projectId, id, manager))!;
+  }
+
+  /** Writes the reply once: a second reply finds nothing to update (answers false). */
+  async replyToObjection(
+    manager: EntityManager,
+    objectionId: string,
+    reply: {
+      text: string;
+      upheld: boolean;
+      repliedAt: Date;
+      repliedOn: string;
+      repliedBy: string;
+      late: boolean;
+      periodEndsBefore: string | null;
+      periodEndsAfter: string | null;
+    },
+  ): Promise<boolean> {
+    const [, count] = (await manager.query(
+      `UPDATE tender_objections SET reply_text = $2, upheld = $3, replied_at = $4, replied_on = $5, replied_by = $6,
+         reply_late = $7, period_ends_before = $8, period_ends_after = $9
+       WHERE id = $1 AND replied_at IS NULL`,
+      [
+        objectionId,
+        reply.text,
+        reply.upheld,
+        reply.repliedAt,
+        reply.repliedOn,
+        reply.repliedBy,
+        reply.late,
+        reply.periodEndsBefore,
+        reply.periodEndsAfter,
+      ],
+    )) as [unknown, number];
+    return count === 1;
+  }
+
+  async objectionOf(projectId: string, objectionId: string, manager?: EntityManager) {
+    const [row] = (await (manager ?? this.reads).query(
+      `SELECT ${OBJECTION_COLUMNS} FROM ${OBJECTIONS_FROM} WHERE o.project_id = $1 AND o.id = $2`,
+      [projectId, objectionId],
+    )) as TenderObjection[];
+    return row ?? null;
+  }
+
+  objectionsOf(projectId: string, manager?: EntityManager): Promise<TenderObjection[]> {
+    return (manager ?? this.reads).query(
+      `SELECT ${OBJECTION_COLUMNS} FROM ${OBJECTIONS_FROM} WHERE o.project_id = $1 ORDER BY o.filed_at, o.id`,
+      [projectId],
+    ) as Promise<TenderObjection[]>;
   }
 
   /** Projects in `statuses` whose bid deadline is at or before `now`: the sweeper opens them. */
