@@ -11,7 +11,6 @@ import {
   type ProcurementMethod,
   ProcurementSchedule,
   ProcurementStatusBadge,
-  type ProcurementStatus,
   PROCUREMENT_METHODS,
   WITH_DOCUMENTS_PERIOD,
 } from './procurements';
@@ -21,6 +20,10 @@ import { ReasonForm, Refusal } from './refusal';
 import { OpeningRecordSection } from './sealed-bids';
 import { SupplierRegistrations } from './supplier-registrations';
 import { parseDocuments } from './transfers-staff';
+import {
+  nextProcurementStatus,
+  type ProcurementAction,
+} from '../../../../libs/domain/src/procurement-lifecycle';
 
 export function StaffProcurementsPage() {
   return (
@@ -193,21 +196,6 @@ function ProcurementForm() {
   );
 }
 
-/** Where the method's lifecycle lets staff declare 废标 (procurement-lifecycle.ts `fail`). */
-const FAILABLE: readonly ProcurementStatus[] = ['prior_publicity', 'announced', 'opened', 'evaluating'];
-
-/** Staff end a procurement with a public reason while it is still running. */
-const ENDABLE: readonly ProcurementStatus[] = [
-  'planned',
-  'prior_publicity',
-  'announced',
-  'responding',
-  'opened',
-  'evaluating',
-  'report_delivered',
-  'suspended',
-];
-
 export function StaffProcurementPage({ id }: { id: string }) {
   return (
     <RequireRole roles={['staff']}>
@@ -233,6 +221,8 @@ function StaffProcurement({ id }: { id: string }) {
     }
   };
   const { status, method } = procurement;
+  // The method's lifecycle table decides what is offered (the server asks the same table).
+  const allows = (action: ProcurementAction) => nextProcurementStatus(method, status, action) !== undefined;
   const button = (label: string, path: string, body?: unknown) => (
     <p>
       <button type="button" onClick={() => act(path, body)}>
@@ -253,13 +243,9 @@ function StaffProcurement({ id }: { id: string }) {
           {t('procurementFailed')}: {procurement.failedReason}
         </p>
       )}
-      {status === 'planned' &&
-        method !== 'single_source' &&
-        button(t('announceProcurement'), `${base}/announce`)}
-      {status === 'planned' &&
-        method === 'single_source' &&
-        button(t('publiciseSingleSource'), `${base}/publicise`)}
-      {status === 'prior_publicity' && button(t('concludePublicity'), `${base}/conclude-publicity`)}
+      {allows('announce') && button(t('announceProcurement'), `${base}/announce`)}
+      {allows('publicise') && button(t('publiciseSingleSource'), `${base}/publicise`)}
+      {allows('conclude_publicity') && button(t('concludePublicity'), `${base}/conclude-publicity`)}
       <Refusal error={actionError} />
       <p data-testid="procurement-counts">
         {t('registrationsCount')}: {procurement.registrations ?? 0} · {t('qualifiedCount')}:{' '}
@@ -292,10 +278,10 @@ function StaffProcurement({ id }: { id: string }) {
       <ProcurementSchedule procurement={procurement} />
       <ProcurementAmendments procurement={procurement} />
       <ProcurementFacts procurement={procurement} />
-      {FAILABLE.includes(status) && (
+      {allows('fail') && (
         <ReasonForm label={t('failProcurement')} onSubmit={(reason) => act(`${base}/fail`, { reason })} />
       )}
-      {ENDABLE.includes(status) && (
+      {allows('terminate') && (
         <ReasonForm
           label={t('terminateProcurement')}
           onSubmit={(reason) => act(`${base}/terminate`, { reason })}
