@@ -5,16 +5,19 @@ import { ErrorMessage, Link, Loading, Money, RequireRole, Table, Time, useLoad }
 import { useI18n } from '../i18n';
 import { parseYuan } from '../money';
 import {
+  AGREEMENT_IN_FORCE_OR_CLOSED,
   type Procurement,
   ProcurementAmendments,
   ProcurementFacts,
   type ProcurementMethod,
   ProcurementSchedule,
   ProcurementStatusBadge,
+  type ProcurementStatus,
   PROCUREMENT_METHODS,
   WITH_DOCUMENTS_PERIOD,
 } from './procurements';
 import { ProcurementEvaluationDesk } from './procurement-evaluation-staff';
+import { FrameworkCallOffs, PublicityObjections } from './procurement-methods';
 import { AmendmentForm } from './project-parts';
 import { ReasonForm, Refusal } from './refusal';
 import { OpeningRecordSection } from './sealed-bids';
@@ -196,6 +199,15 @@ function ProcurementForm() {
   );
 }
 
+/** A single source's negotiation and the steps after it (it has no opening to start the desk). */
+const NEGOTIATING_ON: readonly ProcurementStatus[] = [
+  'evaluating',
+  'report_delivered',
+  'award_decided',
+  'awarded',
+  'contracted',
+];
+
 export function StaffProcurementPage({ id }: { id: string }) {
   return (
     <RequireRole roles={['staff']}>
@@ -273,7 +285,15 @@ function StaffProcurement({ id }: { id: string }) {
           onChange={reload}
         />
       )}
-      {procurement.openedAt && <ProcurementEvaluationDesk procurement={procurement} onChange={reload} />}
+      {method === 'single_source' && (
+        <PublicityObjections procurement={procurement} answerable onChange={reload} />
+      )}
+      {(procurement.openedAt || (method === 'single_source' && NEGOTIATING_ON.includes(status))) && (
+        <ProcurementEvaluationDesk procurement={procurement} onChange={reload} />
+      )}
+      {method === 'framework_agreement' && AGREEMENT_IN_FORCE_OR_CLOSED.includes(status) && (
+        <FrameworkCallOffs procurement={procurement} manage onChange={reload} />
+      )}
       {procurement.openedAt && <OpeningRecordSection base={base} />}
       <ProcurementSchedule procurement={procurement} />
       <ProcurementAmendments procurement={procurement} />
