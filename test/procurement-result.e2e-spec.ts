@@ -53,6 +53,28 @@ describe('a procurement’s public result (成交结果公告)', () => {
       ])
     )[0].name;
 
+  /** Every supplier registers, is qualified (deposit received) and responds with its price; the bids' ids. */
+  async function respondAll(id: string) {
+    const bidIds: string[] = [];
+    for (const [index, supplier] of suppliers.entries()) {
+      const applied = await post(
+        `/api/procurements/${id}/registrations`,
+        { organizationCode: randomOrgCode() },
+        supplier,
+      ).expect(201);
+      await post(`/api/procurements/${id}/registrations/${applied.body.id}/qualify`, {
+        depositReceived: true,
+      }).expect(200);
+      const receipt = await request(api.url)
+        .put(`/api/procurements/${id}/response`)
+        .auth(supplier.token, { type: 'bearer' })
+        .send({ price: PRICES[index], documents: [] })
+        .expect(200);
+      bidIds.push(receipt.body.bidId);
+    }
+    return bidIds;
+  }
+
   /** `count` available experts of a specialty of their own; the draw's needs. */
   async function experts(count: number) {
     const kind = `s${randomBytes(4).toString('hex')}`;
@@ -91,23 +113,7 @@ describe('a procurement’s public result (成交结果公告)', () => {
     expectError(await anonymous('/api/procurements/not-an-id/result'), 400, 'INVALID_ID');
 
     await post(`/api/procurements/${id}/announce`).expect(200);
-    const bidIds: string[] = [];
-    for (const [index, supplier] of suppliers.entries()) {
-      const applied = await post(
-        `/api/procurements/${id}/registrations`,
-        { organizationCode: randomOrgCode() },
-        supplier,
-      ).expect(201);
-      await post(`/api/procurements/${id}/registrations/${applied.body.id}/qualify`, {
-        depositReceived: true,
-      }).expect(200);
-      const receipt = await request(api.url)
-        .put(`/api/procurements/${id}/response`)
-        .auth(supplier.token, { type: 'bearer' })
-        .send({ price: PRICES[index], documents: [] })
-        .expect(200);
-      bidIds.push(receipt.body.bidId);
-    }
+    const bidIds = await respondAll(id);
     const sealed = await anonymous(path);
     expectError(sealed, 404, 'PROCUREMENT_RESULT_NOT_ANNOUNCED');
     for (const price of PRICES) expect(sealed.text).not.toContain(String(price));
@@ -245,21 +251,7 @@ describe('a procurement’s public result (成交结果公告)', () => {
     const id = created.body.id as string;
     const base = `/api/procurements/${id}`;
     await post(`${base}/announce`).expect(200);
-    const bidIds: string[] = [];
-    for (const [index, supplier] of suppliers.entries()) {
-      const applied = await post(
-        `${base}/registrations`,
-        { organizationCode: randomOrgCode() },
-        supplier,
-      ).expect(201);
-      await post(`${base}/registrations/${applied.body.id}/qualify`, { depositReceived: true }).expect(200);
-      const receipt = await request(api.url)
-        .put(`${base}/response`)
-        .auth(supplier.token, { type: 'bearer' })
-        .send({ price: PRICES[index], documents: [] })
-        .expect(200);
-      bidIds.push(receipt.body.bidId);
-    }
+    const bidIds = await respondAll(id);
     // The tender's committee: 5 at least.
     await post(`${base}/committee/draw`, await experts(5)).expect(201);
     await queryRows(
