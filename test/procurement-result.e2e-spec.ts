@@ -16,6 +16,8 @@ const PRICES = [300_000_000, 310_000_000, 320_000_000];
  * GET /api/procurements/:id/result, the public 成交结果公告: refused (PROCUREMENT_RESULT_NOT_ANNOUNCED)
  * while responding, opened, evaluating and after the purchaser's decision — nothing of a price in
  * the refusal — then, for anyone, the winner, its price and the notice; the contract once signed.
+ * A single source's winner is its registered supplier at the negotiated price; a framework
+ * agreement lists its admitted suppliers.
  */
 describe('a procurement’s public result (成交结果公告)', () => {
   let platform: TestPlatform;
@@ -23,6 +25,7 @@ describe('a procurement’s public result (成交结果公告)', () => {
   let staff: TestUser;
   let suppliers: TestUser[];
   let today: string;
+  let yesterday: string;
   let ownerDb: string;
 
   const post = (path: string, body: object = {}, user: TestUser = staff) =>
@@ -38,10 +41,52 @@ describe('a procurement’s public result (成交结果公告)', () => {
     platform = await startTestPlatform();
     api = platform.api;
     ownerDb = platform.env.config.DATABASE_OWNER_URL!;
-    ({ today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
+    ({ today, yesterday } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
     staff = await createOperator(platform.env.config, api.url, 'staff');
     suppliers = await Promise.all(PRICES.map(() => registerBidder(api.url)));
   });
+
+  const nameOf = async (user: TestUser) =>
+    (
+      await queryRows<{ name: string }>(ownerDb, `SELECT display_name AS name FROM users WHERE id = $1`, [
+        user.id,
+      ])
+    )[0].name;
+
+  /** Every supplier registers, is qualified (deposit received) and responds with its price; the bids' ids. */
+  async function respondAll(id: string) {
+    const bidIds: string[] = [];
+    for (const [index, supplier] of suppliers.entries()) {
+      const applied = await post(
+        `/api/procurements/${id}/registrations`,
+        { organizationCode: randomOrgCode() },
+        supplier,
+      ).expect(201);
+      await post(`/api/procurements/${id}/registrations/${applied.body.id}/qualify`, {
+        depositReceived: true,
+      }).expect(200);
+      const receipt = await request(api.url)
+        .put(`/api/procurements/${id}/response`)
+        .auth(supplier.token, { type: 'bearer' })
+        .send({ price: PRICES[index], documents: [] })
+        .expect(200);
+      bidIds.push(receipt.body.bidId);
+    }
+    return bidIds;
+  }
+
+  /** `count` available experts of a specialty of their own; the draw's needs. */
+  async function experts(count: number) {
+    const kind = `s${randomBytes(4).toString('hex')}`;
+    for (let index = 0; index < count; index += 1)
+      await post('/api/experts', {
+        name: `专家${index}`,
+        employerName: '某研究院',
+        employerOrgCode: randomOrgCode(),
+        specialties: [kind],
+      }).expect(201);
+    return { needs: [{ specialty: kind, count }] };
+  }
 
   afterAll(async () => {
     await platform?.close();
@@ -68,23 +113,7 @@ describe('a procurement’s public result (成交结果公告)', () => {
     expectError(await anonymous('/api/procurements/not-an-id/result'), 400, 'INVALID_ID');
 
     await post(`/api/procurements/${id}/announce`).expect(200);
-    const bidIds: string[] = [];
-    for (const [index, supplier] of suppliers.entries()) {
-      const applied = await post(
-        `/api/procurements/${id}/registrations`,
-        { organizationCode: randomOrgCode() },
-        supplier,
-      ).expect(201);
-      await post(`/api/procurements/${id}/registrations/${applied.body.id}/qualify`, {
-        depositReceived: true,
-      }).expect(200);
-      const receipt = await request(api.url)
-        .put(`/api/procurements/${id}/response`)
-        .auth(supplier.token, { type: 'bearer' })
-        .send({ price: PRICES[index], documents: [] })
-        .expect(200);
-      bidIds.push(receipt.body.bidId);
-    }
+    const bidIds = await respondAll(id);
     const sealed = await anonymous(path);
     expectError(sealed, 404, 'PROCUREMENT_RESULT_NOT_ANNOUNCED');
     for (const price of PRICES) expect(sealed.text).not.toContain(String(price));
@@ -133,6 +162,7 @@ describe('a procurement’s public result (成交结果公告)', () => {
         noticeOn: today,
         contractDueOn: addCalendarDays(today, 30),
       },
+      admittedSuppliers: null,
       contract: null,
     });
     expect(announced.text).not.toContain(REPORT_SHA);
@@ -141,6 +171,119 @@ describe('a procurement’s public result (成交结果公告)', () => {
     expect((await anonymous(path).expect(200)).body).toMatchObject({
       award: { bidId: bidIds[0], price: PRICES[0] },
       contract: { signedOn: today, contractSha256: CONTRACT_SHA },
+    });
+  });
+
+  it('names a single source’s supplier at its negotiated price, though it had no sealed opening', async () => {
+    const created = await post('/api/procurements', {
+      method: 'single_source',
+      title: '东湖区专利检测设备采购',
+      purchaserName: '南昌市东湖区市场监督管理局',
+      purchaserOrgCode: randomOrgCode(),
+      description: '专利检测设备一台',
+      budget: 400_000_000,
+      documents: [],
+      publicityStartsOn: today,
+      publicityEndsOn: await businessDaysAfter(today, 5),
+      singleSourceSupplier: '某专利设备制造有限公司',
+      singleSourceReasons: '只能从唯一供应商处采购(专利)',
+    }).expect(201);
+    const id = created.body.id as string;
+    const base = `/api/procurements/${id}`;
+    await post(`${base}/publicise`).expect(200);
+    await queryRows(
+      ownerDb,
+      `UPDATE procurement_projects SET publicity_starts_on = $2::date - 10, publicity_ends_on = $2::date WHERE id = $1`,
+      [id, yesterday],
+    );
+    await post(`${base}/conclude-publicity`).expect(200);
+    const [supplier] = suppliers;
+    const registered = await post(
+      `${base}/registrations`,
+      { organizationCode: randomOrgCode() },
+      supplier,
+    ).expect(201);
+    await post(`${base}/registrations/${registered.body.id}/qualify`, { depositReceived: false }).expect(200);
+    await post(`${base}/committee/draw`, await experts(3)).expect(201);
+    await post(`${base}/start-evaluation`).expect(200);
+    await post(`${base}/negotiation`, { price: 380_000_000, negotiationRecordSha256: REPORT_SHA }).expect(
+      200,
+    );
+    await post(`${base}/report/deliver`).expect(200);
+    await post(`${base}/award-decision`, { bidId: registered.body.id }).expect(200);
+    expectError(await anonymous(`${base}/result`), 404, 'PROCUREMENT_RESULT_NOT_ANNOUNCED');
+    await post(`${base}/result`).expect(200);
+
+    expect((await anonymous(`${base}/result`).expect(200)).body).toEqual({
+      projectId: id,
+      award: {
+        bidId: registered.body.id,
+        supplierName: await nameOf(supplier),
+        price: 380_000_000,
+        reason: null,
+        decidedOn: today,
+        noticeOn: today,
+        contractDueOn: addCalendarDays(today, 30),
+      },
+      admittedSuppliers: null,
+      contract: null,
+    });
+  });
+
+  it('lists a framework agreement’s admitted suppliers in rank order with their prices', async () => {
+    const created = await post('/api/procurements', {
+      method: 'framework_agreement',
+      title: '东湖区办公设备框架协议采购',
+      purchaserName: '南昌市东湖区机关事务局',
+      purchaserOrgCode: randomOrgCode(),
+      description: '办公设备一年',
+      budget: 400_000_000,
+      deposit: 5_000_000,
+      documents: [],
+      documentsIssuedOn: today,
+      documentsAvailableUntil: await businessDaysAfter(today, 5),
+      deadlineOn: addCalendarDays(today, 20),
+      subjectType: 'goods',
+      admittedSuppliers: 3,
+      termStartsOn: addCalendarDays(today, 21),
+      termEndsOn: addCalendarDays(today, 21 + 364),
+    }).expect(201);
+    const id = created.body.id as string;
+    const base = `/api/procurements/${id}`;
+    await post(`${base}/announce`).expect(200);
+    const bidIds = await respondAll(id);
+    // The tender's committee: 5 at least.
+    await post(`${base}/committee/draw`, await experts(5)).expect(201);
+    await queryRows(
+      ownerDb,
+      `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    await waitFor(async () => (await statusOf(id)) === 'opened' || undefined, 15_000, 'opened');
+    await post(`${base}/start-evaluation`).expect(200);
+    await post(`${base}/evaluation/report`, { reportSha256: REPORT_SHA }).expect(200);
+    await post(`${base}/report/deliver`).expect(200);
+    await post(`${base}/award-decision`, { bidId: bidIds[0] }).expect(200);
+    await post(`${base}/result`).expect(200);
+
+    // Three ranked, at least one left out: the first two are admitted.
+    const [first, second] = [await nameOf(suppliers[0]), await nameOf(suppliers[1])];
+    expect((await anonymous(`${base}/result`).expect(200)).body).toEqual({
+      projectId: id,
+      award: {
+        bidId: bidIds[0],
+        supplierName: first,
+        price: PRICES[0],
+        reason: null,
+        decidedOn: today,
+        noticeOn: today,
+        contractDueOn: addCalendarDays(today, 30),
+      },
+      admittedSuppliers: [
+        { rank: 1, supplierName: first, price: PRICES[0] },
+        { rank: 2, supplierName: second, price: PRICES[1] },
+      ],
+      contract: null,
     });
   });
 

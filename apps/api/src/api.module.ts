@@ -41,7 +41,7 @@ import { MyTenderRegistrationsController } from './tender-projects/my-tender-reg
 import { ProcurementsController } from './procurements/procurements.controller.js';
 import { MyProcurementRegistrationsController } from './procurements/my-procurement-registrations.controller.js';
 import { ProcurementEvaluationController } from './procurements/procurement-evaluation.controller.js';
-import { ProcurementResultController } from './procurement-results/procurement-result.controller.js';
+import { ProcurementResultController } from './procurements/procurement-result.controller.js';
 import { DealsController } from './deals/deals.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { CalendarController } from './calendar/calendar.controller.js';

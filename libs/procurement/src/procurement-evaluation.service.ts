@@ -43,11 +43,14 @@ import { BusinessCalendarService } from '@ggzy/calendar';
 import { DepositsService } from '@ggzy/deposits';
 import { ExpertPoolService, type OpenedBid, SealedBidsService, toCommitteeView } from '@ggzy/sealed-bids';
 import { procurementHost, tooFewSuppliersReason } from './procurement.service.js';
-import { toProcurementEvaluationView } from './procurement-evaluation.views.js';
+import { toProcurementEvaluationView, toPublicProcurementResult } from './procurement-evaluation.views.js';
 
 const ENTITY_TYPE = 'procurement_project';
 /** From the notice until the evaluation starts (drawn before the opening, it stays hidden until then). */
 const DRAWABLE = new Set<ProcurementStatus>(['announced', 'responding', 'opened']);
+
+/** From the result notice on (a suspension after it keeps the result public). */
+const RESULT_PUBLIC = new Set<ProcurementStatus>(['awarded', 'contracted', 'closed', 'suspended']);
 
 export const ALL_REJECTED_REASON = '评审委员会否决全部响应文件,依法废标';
 
@@ -662,6 +665,24 @@ export class ProcurementEvaluationService {
     const project = await this.mustFind(projectId);
     await this.requireCommitteeVisible(viewer, project);
     return this.evaluationOf(null, projectId);
+  }
+
+  /**
+   * 成交结果公告, for anyone from the result notice on (a suspension after it keeps the result
+   * public): the winner as opened or, for a single source, its registration at the negotiated
+   * price; a framework agreement's admitted suppliers.
+   */
+  async publicResult(projectId: string) {
+    const project = await this.mustFind(projectId);
+    const evaluation = await this.evaluations.find(projectId);
+    // A suspension before the notice must not reveal the decision: the notice's day decides.
+    if (!RESULT_PUBLIC.has(project.status) || !evaluation?.awardNoticeOn)
+      throw new DomainError('PROCUREMENT_RESULT_NOT_ANNOUNCED', 'the result is not announced yet');
+    const manager = this.dataSource.manager;
+    const winner = evaluation.awardedBidId ? await this.winnerOf(manager, projectId, evaluation) : null;
+    const admitted =
+      project.method === 'framework_agreement' ? await this.admittedOf(null, projectId, evaluation) : null;
+    return toPublicProcurementResult(projectId, evaluation, winner, admitted);
   }
 
   // --- internals ---------------------------------------------------------------------------------

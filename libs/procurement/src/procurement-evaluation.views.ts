@@ -107,3 +107,34 @@ export function toProcurementEvaluationView(
       : null,
   };
 }
+
+/**
+ * The announced result (成交结果公告): the winner's name and price (as opened, or a single
+ * source's negotiated price), the decision's reason when the purchaser passed over the first, the
+ * notice's day, a framework agreement's admitted suppliers, and the contract once recorded.
+ * Nothing of the committee, the report's hash or who decided.
+ */
+export function toPublicProcurementResult(
+  projectId: string,
+  evaluation: ProcurementEvaluation,
+  winner: { bidderName: string; price: number } | null,
+  admitted: { rank: number; bidderName: string; price: number }[] | null,
+) {
+  return {
+    projectId,
+    award: {
+      bidId: evaluation.awardedBidId,
+      supplierName: winner?.bidderName ?? null,
+      price: winner?.price ?? null,
+      reason: evaluation.awardReason,
+      decidedOn: evaluation.decidedOn,
+      noticeOn: evaluation.awardNoticeOn,
+      contractDueOn: evaluation.contractDueOn,
+    },
+    admittedSuppliers:
+      admitted?.map(({ rank, bidderName, price }) => ({ rank, supplierName: bidderName, price })) ?? null,
+    contract: evaluation.contractSignedOn
+      ? { signedOn: evaluation.contractSignedOn, contractSha256: evaluation.contractSha256 }
+      : null,
+  };
+}

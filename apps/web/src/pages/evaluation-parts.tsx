@@ -571,3 +571,86 @@ export function CandidateChoiceForm({
     </form>
   );
 }
+
+/** A committee member's score on one bid for one criterion (comprehensive scoring). */
+export interface MemberScore {
+  memberId: string;
+  bidId: string;
+  criterionId: string;
+  score: number;
+}
+
+/**
+ * Comprehensive scoring: one member's whole set of scores (0–100) per live bid and scored
+ * criterion, PUT to `${base}/evaluation/scores/:memberId` (the price criterion is the formula's).
+ */
+export function MemberScoresForm({
+  base,
+  criteria,
+  evaluation,
+  committee,
+  act,
+}: {
+  base: string;
+  criteria: { id: string; weight: number; kind: string }[];
+  evaluation: EvaluationEntries & { scores: MemberScore[] };
+  committee: Committee;
+  act: Act;
+}) {
+  const { t } = useI18n();
+  const [memberId, setMemberId] = useState(committee.members[0]?.expertId ?? '');
+  const scored = criteria.filter((criterion) => criterion.kind === 'scored');
+  const bids = liveBids(evaluation);
+  const scoreOf = (bidId: string, criterionId: string) =>
+    evaluation.scores.find(
+      (one) => one.memberId === memberId && one.bidId === bidId && one.criterionId === criterionId,
+    )?.score;
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const scores = bids.flatMap((bid) =>
+      scored.map((criterion) => ({
+        bidId: bid.bidId,
+        criterionId: criterion.id,
+        score: Number(form.get(`score-${bid.bidId}-${criterion.id}`)),
+      })),
+    );
+    void act(() => put(`${base}/evaluation/scores/${memberId}`, { scores }));
+  };
+  return (
+    <form onSubmit={submit} aria-label={t('enterMemberScores')} className="grid-form" key={memberId}>
+      <label>
+        {t('committeeMember')}
+        <select value={memberId} onChange={(event) => setMemberId(event.target.value)}>
+          {committee.members.map((member) => (
+            <option key={member.expertId} value={member.expertId}>
+              {member.name ?? member.expertId}
+            </option>
+          ))}
+        </select>
+      </label>
+      {bids.map((bid) => (
+        <fieldset key={bid.bidId}>
+          <legend>{bid.bidderName}</legend>
+          {scored.map((criterion) => (
+            <label key={criterion.id}>
+              {criterion.id} ({criterion.weight})
+              <input
+                name={`score-${bid.bidId}-${criterion.id}`}
+                type="number"
+                min={0}
+                max={100}
+                step={0.01}
+                required
+                defaultValue={scoreOf(bid.bidId, criterion.id) ?? ''}
+              />
+            </label>
+          ))}
+        </fieldset>
+      ))}
+      <div className="row">
+        <button type="submit">{t('enterMemberScores')}</button>
+      </div>
+    </form>
+  );
+}

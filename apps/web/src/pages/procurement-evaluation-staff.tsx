@@ -12,21 +12,25 @@ import {
   type EvaluationEntries,
   type EvaluationTerms,
   EvaluatedPricesForm,
+  type MemberScore,
+  MemberScoresForm,
   orNull,
   type RankedCandidate,
   RejectionForm,
   ReportForm,
   useDeskSteps,
 } from './evaluation-parts';
+import { NegotiationForm } from './procurement-methods';
 import type { Procurement } from './procurements';
 import { Refusal } from './refusal';
 
 /** GET /procurements/:id/evaluation: the committee's entries and every step after them with its last day. */
 export interface ProcurementEvaluation extends EvaluationEntries {
+  scores: MemberScore[];
   report: {
     reportOn: string;
     outcome: 'ranked' | 'failed' | null;
-    candidates: Omit<RankedCandidate, 'totalScore'>[];
+    candidates: RankedCandidate[];
     dueWithPurchaserOn: string | null;
     deliveredOn: string | null;
     deliveredLate: boolean | null;
@@ -73,12 +77,12 @@ export function ProcurementEvaluationDesk({
   const { version, actionError, act } = useDeskSteps(onChange);
   const base = `/procurements/${procurement.id}`;
   const { status } = procurement;
-  // A single source negotiates with its one supplier: no committee is drawn.
-  const withCommittee = procurement.method !== 'single_source';
+  // A single source negotiates with its one supplier (its group drawn before): no sealed responses.
+  const singleSource = procurement.method === 'single_source';
   const { data, error } = useLoad(
     () =>
       Promise.all([
-        withCommittee ? orNull(get<Committee>(`${base}/committee`)) : Promise.resolve(null),
+        orNull(get<Committee>(`${base}/committee`)),
         get<ProcurementEvaluation>(`${base}/evaluation`),
       ]).then(([committee, evaluation]) => ({ committee, evaluation })),
     [base, status, version],
@@ -99,7 +103,7 @@ export function ProcurementEvaluationDesk({
     <section aria-labelledby="evaluation-desk-heading" className="panel" data-testid="evaluation-desk">
       <h2 id="evaluation-desk-heading">{t('procurementEvaluationDesk')}</h2>
       <Refusal error={actionError} />
-      {withCommittee && (
+      {(!singleSource || committee) && (
         <CommitteeSection
           base={base}
           committee={committee}
@@ -112,11 +116,27 @@ export function ProcurementEvaluationDesk({
       {status === 'opened' &&
         committee &&
         button(t('startProcurementEvaluation'), `${base}/start-evaluation`)}
-      {evaluation.startedAt && <EntriesTable evaluation={evaluation} terms={terms} />}
-      {status === 'evaluating' && !report && (
+      {evaluation.startedAt && !singleSource && (
+        <EntriesTable
+          evaluation={evaluation}
+          terms={terms}
+          scoresOf={
+            procurement.evaluationMethod === 'comprehensive_scoring'
+              ? (bidId) => evaluation.scores.filter((one) => one.bidId === bidId).length
+              : undefined
+          }
+        />
+      )}
+      {status === 'evaluating' && !report && singleSource && <NegotiationForm base={base} act={act} />}
+      {status === 'evaluating' && !report && !singleSource && (
         <>
           <RejectionForm base={base} evaluation={evaluation} terms={terms} act={act} />
-          <ProcurementScoring base={base} evaluation={evaluation} act={act} />
+          <ProcurementScoring
+            procurement={procurement}
+            evaluation={evaluation}
+            committee={committee}
+            act={act}
+          />
           <ReportForm base={base} terms={terms} act={act} />
         </>
       )}
@@ -141,19 +161,33 @@ export function ProcurementEvaluationDesk({
 }
 
 /**
- * The committee's entries for how this procurement is evaluated: today the lowest evaluated
- * price (the quoted price unless adjusted); comprehensive scoring's member scores belong here.
+ * The committee's entries for how this procurement is evaluated: the lowest evaluated price (the
+ * quoted price unless adjusted), or comprehensive scoring's scores, one member's set at a time.
  */
 export function ProcurementScoring({
-  base,
+  procurement,
   evaluation,
+  committee,
   act,
 }: {
-  base: string;
+  procurement: Procurement;
   evaluation: ProcurementEvaluation;
+  committee: Committee | null;
   act: Act;
 }) {
-  return <EvaluatedPricesForm base={base} evaluation={evaluation} act={act} />;
+  const base = `/procurements/${procurement.id}`;
+  if (procurement.evaluationMethod !== 'comprehensive_scoring')
+    return <EvaluatedPricesForm base={base} evaluation={evaluation} act={act} />;
+  if (!committee) return null;
+  return (
+    <MemberScoresForm
+      base={base}
+      criteria={procurement.criteria ?? []}
+      evaluation={evaluation}
+      committee={committee}
+      act={act}
+    />
+  );
 }
 
 /** The report: its day, its ranking (or that it failed) and its delivery to the purchaser. */
@@ -166,10 +200,7 @@ function ProcurementReportSection({ evaluation }: { evaluation: ProcurementEvalu
         {t('procurementReport')} · {report.reportOn}
       </h3>
       {report.outcome === 'ranked' && (
-        <CandidatesTable
-          candidates={report.candidates.map((candidate) => ({ ...candidate, totalScore: null }))}
-          terms={PROCUREMENT_EVALUATION_TERMS}
-        />
+        <CandidatesTable candidates={report.candidates} terms={PROCUREMENT_EVALUATION_TERMS} />
       )}
       <dl className="facts" data-testid="report-delivery">
         <dt>{t('reportDueWithPurchaserOn')}</dt>

@@ -5,6 +5,7 @@ import { ErrorMessage, Link, Loading, Money, RequireRole, Table, Time, useLoad }
 import { useI18n } from '../i18n';
 import { parseYuan } from '../money';
 import {
+  AGREEMENT_IN_FORCE_OR_CLOSED,
   type Procurement,
   ProcurementAmendments,
   ProcurementFacts,
@@ -16,11 +17,16 @@ import {
   WITH_DOCUMENTS_PERIOD,
 } from './procurements';
 import { ProcurementEvaluationDesk } from './procurement-evaluation-staff';
+import { FrameworkCallOffs, PublicityObjections } from './procurement-methods';
 import { AmendmentForm } from './project-parts';
 import { ReasonForm, Refusal } from './refusal';
 import { OpeningRecordSection } from './sealed-bids';
 import { SupplierRegistrations } from './supplier-registrations';
 import { parseDocuments } from './transfers-staff';
+import {
+  nextProcurementStatus,
+  type ProcurementAction,
+} from '../../../../libs/domain/src/procurement-lifecycle';
 
 export function StaffProcurementsPage() {
   return (
@@ -193,19 +199,13 @@ function ProcurementForm() {
   );
 }
 
-/** Where the method's lifecycle lets staff declare 废标 (procurement-lifecycle.ts `fail`). */
-const FAILABLE: readonly ProcurementStatus[] = ['prior_publicity', 'announced', 'opened', 'evaluating'];
-
-/** Staff end a procurement with a public reason while it is still running. */
-const ENDABLE: readonly ProcurementStatus[] = [
-  'planned',
-  'prior_publicity',
-  'announced',
-  'responding',
-  'opened',
+/** A single source's negotiation and the steps after it (it has no opening to start the desk). */
+const NEGOTIATING_ON: readonly ProcurementStatus[] = [
   'evaluating',
   'report_delivered',
-  'suspended',
+  'award_decided',
+  'awarded',
+  'contracted',
 ];
 
 export function StaffProcurementPage({ id }: { id: string }) {
@@ -233,6 +233,8 @@ function StaffProcurement({ id }: { id: string }) {
     }
   };
   const { status, method } = procurement;
+  // The method's lifecycle table decides what is offered (the server asks the same table).
+  const allows = (action: ProcurementAction) => nextProcurementStatus(method, status, action) !== undefined;
   const button = (label: string, path: string, body?: unknown) => (
     <p>
       <button type="button" onClick={() => act(path, body)}>
@@ -253,13 +255,9 @@ function StaffProcurement({ id }: { id: string }) {
           {t('procurementFailed')}: {procurement.failedReason}
         </p>
       )}
-      {status === 'planned' &&
-        method !== 'single_source' &&
-        button(t('announceProcurement'), `${base}/announce`)}
-      {status === 'planned' &&
-        method === 'single_source' &&
-        button(t('publiciseSingleSource'), `${base}/publicise`)}
-      {status === 'prior_publicity' && button(t('concludePublicity'), `${base}/conclude-publicity`)}
+      {allows('announce') && button(t('announceProcurement'), `${base}/announce`)}
+      {allows('publicise') && button(t('publiciseSingleSource'), `${base}/publicise`)}
+      {allows('conclude_publicity') && button(t('concludePublicity'), `${base}/conclude-publicity`)}
       <Refusal error={actionError} />
       <p data-testid="procurement-counts">
         {t('registrationsCount')}: {procurement.registrations ?? 0} · {t('qualifiedCount')}:{' '}
@@ -287,15 +285,23 @@ function StaffProcurement({ id }: { id: string }) {
           onChange={reload}
         />
       )}
-      {procurement.openedAt && <ProcurementEvaluationDesk procurement={procurement} onChange={reload} />}
+      {method === 'single_source' && (
+        <PublicityObjections procurement={procurement} answerable onChange={reload} />
+      )}
+      {(procurement.openedAt || (method === 'single_source' && NEGOTIATING_ON.includes(status))) && (
+        <ProcurementEvaluationDesk procurement={procurement} onChange={reload} />
+      )}
+      {method === 'framework_agreement' && AGREEMENT_IN_FORCE_OR_CLOSED.includes(status) && (
+        <FrameworkCallOffs procurement={procurement} manage onChange={reload} />
+      )}
       {procurement.openedAt && <OpeningRecordSection base={base} />}
       <ProcurementSchedule procurement={procurement} />
       <ProcurementAmendments procurement={procurement} />
       <ProcurementFacts procurement={procurement} />
-      {FAILABLE.includes(status) && (
+      {allows('fail') && (
         <ReasonForm label={t('failProcurement')} onSubmit={(reason) => act(`${base}/fail`, { reason })} />
       )}
-      {ENDABLE.includes(status) && (
+      {allows('terminate') && (
         <ReasonForm
           label={t('terminateProcurement')}
           onSubmit={(reason) => act(`${base}/terminate`, { reason })}

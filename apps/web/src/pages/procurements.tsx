@@ -3,6 +3,7 @@ import { get, type Page } from '../api';
 import { ErrorMessage, Link, Loading, Money, Time, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { AwardFacts } from './evaluation-parts';
+import { AdmittedSuppliersTable, FrameworkCallOffs, PublicityObjections } from './procurement-methods';
 import { AmendmentsTable, DocumentsTable } from './project-parts';
 import { MySealedBids, OpeningRecordSection, type SealedBidTerms, SupplierBox } from './sealed-bids';
 
@@ -52,6 +53,17 @@ export interface ProcurementNotice {
   deadlineAfter: string | null;
 }
 
+/** A single-source publicity objection as published: what was objected and the answer, not who. */
+export interface PublicityObjection {
+  id: string;
+  text: string;
+  documents: { name: string; sha256: string }[];
+  filedOn: string;
+  filedAt: string;
+  answerDueOn: string;
+  answer: { upheld: boolean; reply: string; answeredOn: string; late: boolean } | null;
+}
+
 export interface Procurement {
   id: string;
   code: string;
@@ -83,6 +95,14 @@ export interface Procurement {
   failedReason: string | null;
   terminationReason: string | null;
   amendments: ProcurementNotice[];
+  subjectType: 'goods' | 'services' | null;
+  evaluationMethod: 'lowest_evaluated_price' | 'comprehensive_scoring' | null;
+  criteria: { id: string; weight: number; kind: string }[] | null;
+  admittedSuppliers: number | null;
+  termStartsOn: string | null;
+  termEndsOn: string | null;
+  /** A single source's publicity objections (the list leaves them out). */
+  objections?: PublicityObjection[];
   /** Staff and supervisors only. */
   registrations?: number;
   qualifiedSuppliers?: number;
@@ -162,6 +182,9 @@ export function ProcurementsPage() {
   );
 }
 
+/** A framework agreement's orders are recorded from its signing until it is closed. */
+export const AGREEMENT_IN_FORCE_OR_CLOSED: readonly ProcurementStatus[] = ['contracted', 'closed'];
+
 /** Public from the result notice (成交结果公告) on. */
 export const RESULT_PUBLIC: readonly ProcurementStatus[] = ['awarded', 'contracted', 'closed'];
 
@@ -177,6 +200,8 @@ export interface ProcurementResult {
     noticeOn: string | null;
     contractDueOn: string | null;
   };
+  /** A framework agreement's admitted suppliers, in rank order. */
+  admittedSuppliers: { rank: number; supplierName: string; price: number }[] | null;
   contract: { signedOn: string; contractSha256: string | null } | null;
 }
 
@@ -229,6 +254,13 @@ export function ProcurementPage({ id }: { id: string }) {
         onChange={reload}
       />
       {result && <ProcurementResultSection result={result} />}
+      {AGREEMENT_IN_FORCE_OR_CLOSED.includes(procurement.status) &&
+        procurement.method === 'framework_agreement' && (
+          <FrameworkCallOffs procurement={procurement} onChange={reload} />
+        )}
+      {procurement.method === 'single_source' && (
+        <PublicityObjections procurement={procurement} onChange={reload} />
+      )}
       {procurement.openedAt && <OpeningRecordSection base={`/procurements/${procurement.id}`} />}
       <ProcurementFacts procurement={procurement} />
       <ProcurementSchedule procurement={procurement} />
@@ -260,6 +292,7 @@ export function ProcurementResultSection({ result }: { result: ProcurementResult
         }}
         testId="procurement-result"
       />
+      {result.admittedSuppliers && <AdmittedSuppliersTable suppliers={result.admittedSuppliers} />}
     </section>
   );
 }
