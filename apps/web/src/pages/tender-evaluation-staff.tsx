@@ -1,5 +1,5 @@
-import { type FormEvent, useState } from 'react';
-import { get, post, put } from '../api';
+import { type FormEvent } from 'react';
+import { get, post } from '../api';
 import { Loading, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import {
@@ -12,7 +12,7 @@ import {
   EntriesTable,
   type EvaluationEntries,
   EvaluatedPricesForm,
-  liveBids,
+  MemberScoresForm,
   orNull,
   RejectionForm,
   ReportForm,
@@ -87,7 +87,13 @@ export function TenderEvaluationDesk({ tender, onChange }: { tender: Tender; onC
             <EvaluatedPricesForm base={base} evaluation={evaluation} act={act} />
           ) : (
             committee && (
-              <MemberScoresForm tender={tender} evaluation={evaluation} committee={committee} act={act} />
+              <MemberScoresForm
+                base={base}
+                criteria={tender.criteria ?? []}
+                evaluation={evaluation}
+                committee={committee}
+                act={act}
+              />
             )
           )}
           <ReportForm base={base} terms={terms} act={act} />
@@ -124,76 +130,6 @@ export function TenderEvaluationDesk({ tender, onChange }: { tender: Tender; onC
         />
       )}
     </section>
-  );
-}
-
-/** Comprehensive scoring: one member's whole set of scores (0–100) per live bid and scored criterion. */
-function MemberScoresForm({
-  tender,
-  evaluation,
-  committee,
-  act,
-}: {
-  tender: Tender;
-  evaluation: Evaluation;
-  committee: Committee;
-  act: Act;
-}) {
-  const { t } = useI18n();
-  const [memberId, setMemberId] = useState(committee.members[0]?.expertId ?? '');
-  const criteria = (tender.criteria ?? []).filter((criterion) => criterion.kind === 'scored');
-  const bids = liveBids(evaluation);
-  const scoreOf = (bidId: string, criterionId: string) =>
-    evaluation.scores.find(
-      (one) => one.memberId === memberId && one.bidId === bidId && one.criterionId === criterionId,
-    )?.score;
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const scores = bids.flatMap((bid) =>
-      criteria.map((criterion) => ({
-        bidId: bid.bidId,
-        criterionId: criterion.id,
-        score: Number(form.get(`score-${bid.bidId}-${criterion.id}`)),
-      })),
-    );
-    void act(() => put(`/tenders/${tender.id}/evaluation/scores/${memberId}`, { scores }));
-  };
-  return (
-    <form onSubmit={submit} aria-label={t('enterMemberScores')} className="grid-form" key={memberId}>
-      <label>
-        {t('committeeMember')}
-        <select value={memberId} onChange={(event) => setMemberId(event.target.value)}>
-          {committee.members.map((member) => (
-            <option key={member.expertId} value={member.expertId}>
-              {member.name ?? member.expertId}
-            </option>
-          ))}
-        </select>
-      </label>
-      {bids.map((bid) => (
-        <fieldset key={bid.bidId}>
-          <legend>{bid.bidderName}</legend>
-          {criteria.map((criterion) => (
-            <label key={criterion.id}>
-              {criterion.id} ({criterion.weight})
-              <input
-                name={`score-${bid.bidId}-${criterion.id}`}
-                type="number"
-                min={0}
-                max={100}
-                step={0.01}
-                required
-                defaultValue={scoreOf(bid.bidId, criterion.id) ?? ''}
-              />
-            </label>
-          ))}
-        </fieldset>
-      ))}
-      <div className="row">
-        <button type="submit">{t('enterMemberScores')}</button>
-      </div>
-    </form>
   );
 }
 
