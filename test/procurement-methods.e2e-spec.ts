@@ -195,6 +195,11 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     const path = `/api/procurements/${id}`;
     const publicityEndsOn = await businessDaysAfter(today, 5);
 
+    // Blank text is refused at the edge: a 400 with its code, never the column's check as a 500.
+    const beforeBlank = await snapshot();
+    expectError(await post(`${path}/publicity-objections`, { text: ' \n\t ' }, a), 400, 'VALIDATION_FAILED');
+    expect(await snapshot()).toEqual(beforeBlank);
+
     const filed = await post(
       `${path}/publicity-objections`,
       { text: '该设备另有两家国内厂商可以供货', documents: [{ name: '异议书.pdf', sha256: SHA }] },
@@ -227,6 +232,12 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     expect(unanswered.body.details).toEqual({ objectionIds: [filed.body.id] });
     expect(await snapshot()).toEqual(before);
 
+    expectError(
+      await post(`${path}/publicity-objections/${filed.body.id}/reply`, { upheld: false, reply: '   ' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(await snapshot()).toEqual(before);
     const answered = await post(`${path}/publicity-objections/${filed.body.id}/reply`, {
       upheld: false,
       reply: '经补充论证,其他厂商产品不满足专利技术要求,异议不成立',
@@ -523,6 +534,7 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     const future = await callOff({ supplier: a.id, orderedOn: addCalendarDays(today, 1) });
     expectError(future, 422, 'CALL_OFF_IN_FUTURE');
     expect(future.body.details).toEqual({ orderedOn: addCalendarDays(today, 1), today });
+    expectError(await callOff({ supplier: a.id, title: '   ' }), 400, 'VALIDATION_FAILED');
     expect(await snapshot()).toEqual(before);
 
     // By the supplier's registration and by its account.

@@ -334,6 +334,7 @@ export class PublicityObjectionDto {
   })
   @IsString()
   @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
   @MaxLength(MAX_TENDER_TEXT_LENGTH)
   text!: string;
 
@@ -356,6 +357,7 @@ export class ObjectionAnswerDto {
   @ApiProperty({ maxLength: MAX_TENDER_TEXT_LENGTH, description: 'the reply (补充论证结论), public' })
   @IsString()
   @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
   @MaxLength(MAX_TENDER_TEXT_LENGTH)
   reply!: string;
 }
@@ -382,6 +384,7 @@ export class CallOffDto {
   @ApiProperty({ maxLength: MAX_TENDER_TITLE_LENGTH, example: '2027年第一季度办公设备' })
   @IsString()
   @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
   @MaxLength(MAX_TENDER_TITLE_LENGTH)
   title!: string;
 
