@@ -173,6 +173,30 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       [id, yesterday],
     );
 
+  /** A ban of `party` from today (a supervisor's record); `lift` revokes it (the suppliers are shared). */
+  async function ban(party: TestUser) {
+    const recorded = await post(
+      '/api/supervision/sanctions',
+      {
+        partyId: party.id,
+        kind: 'ban',
+        reason: 'misconduct',
+        basis: '《政府采购法》第七十七条',
+        startsOn: today,
+        bannedUntil: addCalendarDays(today, 30),
+      },
+      supervisor,
+    ).expect(201);
+    return {
+      lift: () =>
+        post(
+          `/api/supervision/sanctions/${recorded.body.id}/revoke`,
+          { reason: '测试结束' },
+          supervisor,
+        ).expect(200),
+    };
+  }
+
   beforeAll(async () => {
     platform = await startTestPlatform();
     api = platform.api;
@@ -315,6 +339,16 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     expectError(aboveBudget, 422, 'NEGOTIATED_PRICE_ABOVE_BUDGET');
     expect(aboveBudget.body.details).toEqual({ price: BUDGET + 1, budget: BUDGET });
     expect(await snapshot()).toEqual(before);
+    // Qualified, then banned: no price is agreed with it.
+    const banOfB = await ban(b);
+    before = await snapshot();
+    expectError(
+      await post(`${path}/negotiation`, { price: 760_000_000, negotiationRecordSha256: RECORD_SHA }),
+      403,
+      'PARTY_BANNED',
+    );
+    expect(await snapshot()).toEqual(before);
+    await banOfB.lift();
     const negotiated = await post(`${path}/negotiation`, {
       price: 760_000_000,
       negotiationRecordSha256: RECORD_SHA,
@@ -574,6 +608,13 @@ describe('procurement methods: single source, framework agreements, comprehensiv
         winner_id: b.id,
       },
     ]);
+    // Admitted, then banned: no more orders (no deal) with it until the ban is lifted.
+    const banOfA = await ban(a);
+    before = await snapshot();
+    const banned = await callOff({ supplier: procurement.registrationIds[0] });
+    expectError(banned, 403, 'PARTY_BANNED');
+    expect(await snapshot()).toEqual(before);
+    await banOfA.lift();
     const reportAfter = await buildReport(api.url, staff, { from: today, to: today });
     expect(frameworkOf(reportAfter).count - frameworkOf(reportBefore).count).toBe(2);
     expect(frameworkOf(reportAfter).amount - frameworkOf(reportBefore).amount).toBe(20_500_000);
