@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
 import { unifiedSocialCreditCheckCharacter } from '../libs/domain/src/organization-code.js';
@@ -608,6 +608,18 @@ describe('procurement methods: single source, framework agreements, comprehensiv
         winner_id: b.id,
       },
     ]);
+    // The orders stay within the budget (checked under the project's lock), each within a deal's cap.
+    before = await snapshot();
+    const aboveBudget = await callOff({ supplier: a.id, amount: BUDGET - 20_500_000 + 1 });
+    expectError(aboveBudget, 422, 'CALL_OFF_ABOVE_BUDGET');
+    expect(aboveBudget.body.details).toEqual({
+      budget: BUDGET,
+      orderedSoFar: 20_500_000,
+      amount: BUDGET - 20_500_000 + 1,
+    });
+    expectError(await callOff({ supplier: a.id, amount: Number.MAX_SAFE_INTEGER }), 400, 'VALIDATION_FAILED');
+    expect(await snapshot()).toEqual(before);
+
     // Admitted, then banned: no more orders (no deal) with it until the ban is lifted.
     const banOfA = await ban(a);
     before = await snapshot();
@@ -657,6 +669,26 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     expect(staffList.admittedSuppliers[0]).toMatchObject({
       supplierId: a.id,
       registrationId: procurement.registrationIds[0],
+    });
+
+    // A double submit with the client's order id: the repeat returns the first order (200), no second deal.
+    const clientOrderId = randomUUID();
+    const third = await callOff({ supplier: b.id, amount: 1_000_000, title: '第三批', clientOrderId }).expect(
+      201,
+    );
+    expect(third.body).toMatchObject({ clientOrderId, amount: 1_000_000, repeated: false });
+    before = await snapshot();
+    const repeat = await callOff({
+      supplier: b.id,
+      amount: 1_000_000,
+      title: '第三批',
+      clientOrderId,
+    }).expect(200);
+    expect(repeat.body).toEqual({ ...third.body, repeated: true });
+    expect(await snapshot()).toEqual(before);
+    expect((await get(`${path}/call-offs`, null).expect(200)).body).toMatchObject({
+      total: 3,
+      totalAmount: 21_500_000,
     });
 
     expect((await post(`${path}/close`).expect(200)).body).toMatchObject({
