@@ -325,6 +325,20 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       409,
       'OBJECTION_ALREADY_ANSWERED',
     );
+    // One objection per supplier and target for each version of the documents: a second one from
+    // the same account is refused (it would pause the tender again), nothing written.
+    const beforeSecond = await tableContents(ownerDb, TABLES);
+    const second = expectError(
+      await post(`/api/tenders/${id}/objections`, objection, outsider),
+      409,
+      'OBJECTION_ALREADY_FILED',
+    );
+    expect(second.details).toEqual({
+      objectionId,
+      filedOn: addCalendarDays(today, -4),
+      target: 'tender_documents',
+    });
+    expect(await tableContents(ownerDb, TABLES)).toEqual(beforeSecond);
     // The reply is public too; the amendment that an upheld objection brings is published as usual.
     expect((await tender(id, null)).objections[0].reply).toMatchObject({ upheld: true, late: true });
     await post(`/api/tenders/${id}/amendments`, {
@@ -346,6 +360,9 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       [id],
     );
     expect(resume.data).toMatchObject({ from: 'suspended', to: 'bidding', pausedDays: 4, resumedOn: today });
+    // The amended documents are a new version: the same supplier may object to them once.
+    await post(`/api/tenders/${id}/objections`, objection, outsider).expect(201);
+    expect((await tender(id)).status).toBe('suspended');
   });
 
   it('resumes a notice paused before its documents were issued with the issue day moved too, and bidding opens then', async () => {
@@ -598,7 +615,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
         null,
       ]);
       const withdrawn = await sql(
-        `SELECT data FROM audit_log WHERE entity_id = $1 AND action = 'tender.candidate_withdrawn' ORDER BY seq`,
+        `SELECT payload::jsonb -> 'data' AS data FROM audit_log WHERE entity_id = $1 AND action = 'tender.candidate_withdrawn' ORDER BY seq`,
         [id],
       );
       expect(withdrawn.map((row) => row.data)).toEqual([
