@@ -301,6 +301,7 @@ export async function seedDemoTenderHistory(
     new DealsRepository(dataSource),
     audit,
     config,
+    partyBans,
   );
   const staff: AuthUser = { id: ids.staff, username: 'staff', roles: ['staff'] };
 

@@ -446,6 +446,16 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
     await registerFor.lease(notYet, listingId).expect(201);
 
     expectError(await registerFor.lease(lifted, listingId), 403, 'PARTY_BANNED');
+    // A blank reason is refused at the edge (a 400 with its code, not the column's check as a 500).
+    const beforeBlank = await tables(SANCTION_TABLES);
+    expectError(
+      await as(supervisor)(request(api.url).post(`/api/supervision/sanctions/${toLift.id}/revoke`)).send({
+        reason: '   ',
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(await tables(SANCTION_TABLES)).toEqual(beforeBlank);
     const revoked = await as(supervisor)(
       request(api.url).post(`/api/supervision/sanctions/${toLift.id}/revoke`),
     )

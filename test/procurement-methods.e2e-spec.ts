@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
 import { unifiedSocialCreditCheckCharacter } from '../libs/domain/src/organization-code.js';
@@ -173,6 +173,30 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       [id, yesterday],
     );
 
+  /** A ban of `party` from today (a supervisor's record); `lift` revokes it (the suppliers are shared). */
+  async function ban(party: TestUser) {
+    const recorded = await post(
+      '/api/supervision/sanctions',
+      {
+        partyId: party.id,
+        kind: 'ban',
+        reason: 'misconduct',
+        basis: '《政府采购法》第七十七条',
+        startsOn: today,
+        bannedUntil: addCalendarDays(today, 30),
+      },
+      supervisor,
+    ).expect(201);
+    return {
+      lift: () =>
+        post(
+          `/api/supervision/sanctions/${recorded.body.id}/revoke`,
+          { reason: '测试结束' },
+          supervisor,
+        ).expect(200),
+    };
+  }
+
   beforeAll(async () => {
     platform = await startTestPlatform();
     api = platform.api;
@@ -194,6 +218,11 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     const id = await publicised();
     const path = `/api/procurements/${id}`;
     const publicityEndsOn = await businessDaysAfter(today, 5);
+
+    // Blank text is refused at the edge: a 400 with its code, never the column's check as a 500.
+    const beforeBlank = await snapshot();
+    expectError(await post(`${path}/publicity-objections`, { text: ' \n\t ' }, a), 400, 'VALIDATION_FAILED');
+    expect(await snapshot()).toEqual(beforeBlank);
 
     const filed = await post(
       `${path}/publicity-objections`,
@@ -227,6 +256,12 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     expect(unanswered.body.details).toEqual({ objectionIds: [filed.body.id] });
     expect(await snapshot()).toEqual(before);
 
+    expectError(
+      await post(`${path}/publicity-objections/${filed.body.id}/reply`, { upheld: false, reply: '   ' }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    expect(await snapshot()).toEqual(before);
     const answered = await post(`${path}/publicity-objections/${filed.body.id}/reply`, {
       upheld: false,
       reply: '经补充论证,其他厂商产品不满足专利技术要求,异议不成立',
@@ -304,6 +339,16 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     expectError(aboveBudget, 422, 'NEGOTIATED_PRICE_ABOVE_BUDGET');
     expect(aboveBudget.body.details).toEqual({ price: BUDGET + 1, budget: BUDGET });
     expect(await snapshot()).toEqual(before);
+    // Qualified, then banned: no price is agreed with it.
+    const banOfB = await ban(b);
+    before = await snapshot();
+    expectError(
+      await post(`${path}/negotiation`, { price: 760_000_000, negotiationRecordSha256: RECORD_SHA }),
+      403,
+      'PARTY_BANNED',
+    );
+    expect(await snapshot()).toEqual(before);
+    await banOfB.lift();
     const negotiated = await post(`${path}/negotiation`, {
       price: 760_000_000,
       negotiationRecordSha256: RECORD_SHA,
@@ -523,6 +568,7 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     const future = await callOff({ supplier: a.id, orderedOn: addCalendarDays(today, 1) });
     expectError(future, 422, 'CALL_OFF_IN_FUTURE');
     expect(future.body.details).toEqual({ orderedOn: addCalendarDays(today, 1), today });
+    expectError(await callOff({ supplier: a.id, title: '   ' }), 400, 'VALIDATION_FAILED');
     expect(await snapshot()).toEqual(before);
 
     // By the supplier's registration and by its account.
@@ -562,6 +608,25 @@ describe('procurement methods: single source, framework agreements, comprehensiv
         winner_id: b.id,
       },
     ]);
+    // The orders stay within the budget (checked under the project's lock), each within a deal's cap.
+    before = await snapshot();
+    const aboveBudget = await callOff({ supplier: a.id, amount: BUDGET - 20_500_000 + 1 });
+    expectError(aboveBudget, 422, 'CALL_OFF_ABOVE_BUDGET');
+    expect(aboveBudget.body.details).toEqual({
+      budget: BUDGET,
+      orderedSoFar: 20_500_000,
+      amount: BUDGET - 20_500_000 + 1,
+    });
+    expectError(await callOff({ supplier: a.id, amount: Number.MAX_SAFE_INTEGER }), 400, 'VALIDATION_FAILED');
+    expect(await snapshot()).toEqual(before);
+
+    // Admitted, then banned: no more orders (no deal) with it until the ban is lifted.
+    const banOfA = await ban(a);
+    before = await snapshot();
+    const banned = await callOff({ supplier: procurement.registrationIds[0] });
+    expectError(banned, 403, 'PARTY_BANNED');
+    expect(await snapshot()).toEqual(before);
+    await banOfA.lift();
     const reportAfter = await buildReport(api.url, staff, { from: today, to: today });
     expect(frameworkOf(reportAfter).count - frameworkOf(reportBefore).count).toBe(2);
     expect(frameworkOf(reportAfter).amount - frameworkOf(reportBefore).amount).toBe(20_500_000);
@@ -604,6 +669,26 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     expect(staffList.admittedSuppliers[0]).toMatchObject({
       supplierId: a.id,
       registrationId: procurement.registrationIds[0],
+    });
+
+    // A double submit with the client's order id: the repeat returns the first order (200), no second deal.
+    const clientOrderId = randomUUID();
+    const third = await callOff({ supplier: b.id, amount: 1_000_000, title: '第三批', clientOrderId }).expect(
+      201,
+    );
+    expect(third.body).toMatchObject({ clientOrderId, amount: 1_000_000, repeated: false });
+    before = await snapshot();
+    const repeat = await callOff({
+      supplier: b.id,
+      amount: 1_000_000,
+      title: '第三批',
+      clientOrderId,
+    }).expect(200);
+    expect(repeat.body).toEqual({ ...third.body, repeated: true });
+    expect(await snapshot()).toEqual(before);
+    expect((await get(`${path}/call-offs`, null).expect(200)).body).toMatchObject({
+      total: 3,
+      totalAmount: 21_500_000,
     });
 
     expect((await post(`${path}/close`).expect(200)).body).toMatchObject({

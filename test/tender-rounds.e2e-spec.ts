@@ -325,6 +325,20 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       409,
       'OBJECTION_ALREADY_ANSWERED',
     );
+    // One objection per supplier and target for each version of the documents: a second one from
+    // the same account is refused (it would pause the tender again), nothing written.
+    const beforeSecond = await tableContents(ownerDb, TABLES);
+    const second = expectError(
+      await post(`/api/tenders/${id}/objections`, objection, outsider),
+      409,
+      'OBJECTION_ALREADY_FILED',
+    );
+    expect(second.details).toEqual({
+      objectionId,
+      filedOn: addCalendarDays(today, -4),
+      target: 'tender_documents',
+    });
+    expect(await tableContents(ownerDb, TABLES)).toEqual(beforeSecond);
     // The reply is public too; the amendment that an upheld objection brings is published as usual.
     expect((await tender(id, null)).objections[0].reply).toMatchObject({ upheld: true, late: true });
     await post(`/api/tenders/${id}/amendments`, {
@@ -346,6 +360,9 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       [id],
     );
     expect(resume.data).toMatchObject({ from: 'suspended', to: 'bidding', pausedDays: 4, resumedOn: today });
+    // The amended documents are a new version: the same supplier may object to them once.
+    await post(`/api/tenders/${id}/objections`, objection, outsider).expect(201);
+    expect((await tender(id)).status).toBe('suspended');
   });
 
   it('resumes a notice paused before its documents were issued with the issue day moved too, and bidding opens then', async () => {
@@ -559,6 +576,61 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
     );
     void first;
     void second;
+  });
+
+  it('passes the award over a banned next candidate (recorded as disqualified) to the one after it', async () => {
+    const { id, bidIds } = await tenderInPublicity();
+    // The publicity as if it had run its 3 days and ended yesterday.
+    await sql(
+      `UPDATE tender_evaluations SET publicity_starts_on = $2::date - 4, publicity_ends_on = $2::date - 1 WHERE project_id = $1`,
+      [id, today],
+    );
+    await post(`/api/tenders/${id}/award`, { bidId: bidIds[0] }).expect(200);
+    // The second candidate is banned after it was ranked (lifted again below: the suppliers are shared).
+    const banned = await as(supervisor)(request(api.url).post('/api/supervision/sanctions'))
+      .send({
+        partyId: suppliers[1].id,
+        kind: 'ban',
+        reason: 'misconduct',
+        basis: '《招标投标法》第五十四条',
+        startsOn: today,
+        bannedUntil: addCalendarDays(today, 30),
+      })
+      .expect(201);
+    try {
+      const passed = await post(`/api/tenders/${id}/candidates/withdrawals`, {
+        bidId: bidIds[0],
+        cause: 'gave_up',
+        reason: '放弃中标',
+      }).expect(201);
+      expect(passed.body.award).toMatchObject({ bidId: bidIds[2], noticeOn: today });
+      expect(passed.body.candidates.map((one: { withdrawal: unknown }) => one.withdrawal)).toEqual([
+        expect.objectContaining({ cause: 'gave_up', awardPassedTo: bidIds[2] }),
+        expect.objectContaining({
+          cause: 'disqualified',
+          reason: '处于禁止参与期间(失信惩戒),不得授予中标',
+          recordedOn: today,
+          awardPassedTo: null,
+        }),
+        null,
+      ]);
+      const withdrawn = await sql(
+        `SELECT payload::jsonb -> 'data' AS data FROM audit_log WHERE entity_id = $1 AND action = 'tender.candidate_withdrawn' ORDER BY seq`,
+        [id],
+      );
+      expect(withdrawn.map((row) => row.data)).toEqual([
+        expect.objectContaining({
+          bidId: bidIds[0],
+          awardPassedTo: bidIds[2],
+          passedOverBanned: [bidIds[1]],
+        }),
+        expect.objectContaining({ bidId: bidIds[1], cause: 'disqualified', passedOverFor: bidIds[0] }),
+      ]);
+    } finally {
+      await as(supervisor)(request(api.url).post(`/api/supervision/sanctions/${banned.body.id}/revoke`))
+        .send({ reason: '测试结束' })
+        .expect(200);
+    }
   });
 
   it('re-tenders a failed round once, as a new tender that names it; the failed round keeps its evidence', async () => {

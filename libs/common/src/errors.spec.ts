@@ -48,8 +48,13 @@ describe('errors that reach the database', () => {
     // Both where TypeORM copies the detail (the error itself) and where it keeps the driver's.
     expect((error as unknown as { detail: string }).detail).toContain(HASH);
     logger.error({ err: error }, 'a statement failed');
-    const { status } = toErrorResponse(refusedRow(), logger);
-    expect(status).toBe(500);
+    const { status, body } = toErrorResponse(refusedRow(), logger);
+    // A check violation is the client's input: 400, naming the rule, never the row.
+    expect({ status, code: body.code, details: body.details }).toEqual({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      details: ['users_display_name_check'],
+    });
     const logged = lines.join('');
     expect(lines).toHaveLength(2);
     expect(logged).not.toContain(HASH);

@@ -64,6 +64,21 @@ export function toErrorResponse(error: unknown, logger?: Logger): { status: numb
       body: { code: 'VALIDATION_FAILED', message: 'the text contains characters that cannot be stored' },
     };
   }
+  // A row a check constraint refused is input a DTO let through (blank text, say): the client's,
+  // not a server fault. The log names only the constraint, never the statement or the row.
+  if (sqlState === '23514') {
+    const { table, constraint } = (error as { driverError: { table?: string; constraint?: string } })
+      .driverError;
+    logger?.warn({ sqlState, table, constraint }, 'a check constraint refused a row');
+    return {
+      status: 400,
+      body: {
+        code: 'VALIDATION_FAILED',
+        message: 'the request is not valid',
+        details: constraint ? [constraint] : [],
+      },
+    };
+  }
   const errorId = randomUUID();
   logger?.error({ err: error, errorId }, 'unhandled error');
   return { status: 500, body: { code: 'INTERNAL_ERROR', message: `internal error (id ${errorId})` } };

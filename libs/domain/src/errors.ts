@@ -165,6 +165,9 @@ export const ERROR_STATUS = {
   TENDER_ALREADY_RETENDERED: 409,
   TENDER_CANDIDATE_NOT_FOUND: 404,
   CANDIDATE_ALREADY_WITHDRAWN: 409,
+  // Attack review fixes: call-offs within the budget; one objection per bidder per target and documents.
+  CALL_OFF_ABOVE_BUDGET: 422,
+  OBJECTION_ALREADY_FILED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -6,6 +6,7 @@ import {
   awardDecisionDueOn,
   checkAwardDecisionInTime,
   checkCallOff,
+  checkCallOffWithinBudget,
   checkDocumentsAvailable,
   checkEnoughSuppliers,
   checkProcurementSchedule,
@@ -412,6 +413,17 @@ describe('framework call-off orders', () => {
     ['a supplier not admitted', { supplierId: 's-9' }, 'CALL_OFF_SUPPLIER_NOT_ADMITTED'],
   ])('%s', (_name, change, code) => {
     expect(refusal(() => checkCallOff({ ...order, ...change }))?.code).toBe(code);
+  });
+
+  it.each<[string, number, number, ErrorCode | undefined]>([
+    ['the first order within the budget', 0, 600, undefined],
+    ['up to the budget exactly', 400, 600, undefined],
+    ['one fen above the budget', 400, 601, 'CALL_OFF_ABOVE_BUDGET'],
+    ['a single order above the budget', 0, 1001, 'CALL_OFF_ABOVE_BUDGET'],
+  ])('%s (so far %d, this %d, budget 1000)', (_name, orderedSoFar, amount, code) => {
+    const result = refusal(() => checkCallOffWithinBudget({ budget: 1000, orderedSoFar, amount }));
+    expect(result?.code).toBe(code);
+    if (code) expect(result?.details).toEqual({ budget: 1000, orderedSoFar, amount });
   });
 });
 

@@ -404,6 +404,23 @@ export function checkCallOff(order: {
     );
 }
 
+/**
+ * The orders under a framework agreement together stay within the procurement's budget
+ * (CALL_OFF_ABOVE_BUDGET, with what was ordered so far): an agreement is no open cheque.
+ */
+export function checkCallOffWithinBudget(order: {
+  budget: number;
+  orderedSoFar: number;
+  amount: number;
+}): void {
+  if (order.orderedSoFar + order.amount > order.budget)
+    throw new DomainError(
+      'CALL_OFF_ABOVE_BUDGET',
+      `the orders would come to more than the budget (${order.budget} fen)`,
+      { budget: order.budget, orderedSoFar: order.orderedSoFar, amount: order.amount },
+    );
+}
+
 /** 政府采购法实施条例 第33条: deposits are refunded within 5 business days … */
 export const PROCUREMENT_DEPOSIT_REFUND_BUSINESS_DAYS = 5;
 

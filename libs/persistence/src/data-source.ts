@@ -36,6 +36,7 @@ import { ExpertPool1764400000100 } from './migrations/1764400000100-expert-pool.
 import { ExpertEntity } from './experts/expert.entity.js';
 import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
 import { Sanctions1764500000500 } from './migrations/1764500000500-sanctions.js';
+import { CallOffClientOrder1764500000600 } from './migrations/1764500000600-call-off-client-order.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -82,6 +83,7 @@ export const MIGRATIONS = [
   ProcurementMethods1764500000100,
   TenderObjectionsRounds1764500000200,
   Sanctions1764500000500,
+  CallOffClientOrder1764500000600,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -32,6 +32,7 @@ import {
   AuditLogRepository,
   DealsRepository,
   ExpertsRepository,
+  PartyBans,
   type ProcurementEvaluation,
   ProcurementEvaluationRepository,
   ProcurementMethodsRepository,
@@ -100,6 +101,7 @@ export class ProcurementEvaluationService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly methods: ProcurementMethodsRepository,
+    private readonly partyBans: PartyBans,
   ) {}
 
   // --- the committee ---------------------------------------------------------------------------
@@ -246,6 +248,8 @@ export class ProcurementEvaluationService {
           budget: project.budget,
         });
       const [supplier] = await this.methods.qualifiedSuppliers(manager, projectId);
+      // Qualified before its ban or not, no price is agreed with a banned supplier.
+      await this.partyBans.refuseIfBanned(manager, supplier.bidderId, now);
       const ranked = {
         bidId: supplier.registrationId,
         rank: 1,

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '@ggzy/common';
 import {
   calendarDateInZone,
   checkCallOff,
+  checkCallOffWithinBudget,
   DomainError,
   nextProcurementStatus,
   type ProcurementAction,
@@ -14,6 +15,7 @@ import {
   AuditLogRepository,
   type CallOff,
   DealsRepository,
+  PartyBans,
   ProcurementEvaluationRepository,
   ProcurementMethodsRepository,
   type ProcurementProjectEntity,
@@ -33,6 +35,8 @@ export interface CallOffInput {
   orderedOn: string;
   title: string;
   contractSha256: string | null;
+  /** The client's own id for the order: a repeat of it returns the first order, records nothing. */
+  clientOrderId: string | null;
 }
 
 /**
@@ -49,6 +53,7 @@ export class ProcurementFrameworkService {
     private readonly methods: ProcurementMethodsRepository,
     private readonly evaluation: ProcurementEvaluationService,
     private readonly deals: DealsRepository,
+    private readonly partyBans: PartyBans,
     private readonly audit: AuditLogRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -57,6 +62,11 @@ export class ProcurementFrameworkService {
     requireDate('orderedOn', input.orderedOn);
     return this.dataSource.transaction(async (manager) => {
       const project = await this.mustLock(manager, projectId);
+      // A double submit (the same client order id) finds the first order: one order, one deal.
+      if (input.clientOrderId) {
+        const first = await this.methods.callOffByClientOrderId(manager, projectId, input.clientOrderId);
+        if (first) return { ...toCallOffView(first, true), recordedBy: first.recordedBy, repeated: true };
+      }
       const next = transition(project, 'record_call_off');
       const now = await this.projects.databaseNow(manager);
       const today = calendarDateInZone(now, this.config.CENTRE_TZ);
@@ -86,6 +96,14 @@ export class ProcurementFrameworkService {
         termEndsOn: project.termEndsOn!,
         orderedOn: input.orderedOn,
       });
+      // Under the project's lock: two orders at once cannot both fit in what is left of the budget.
+      checkCallOffWithinBudget({
+        budget: project.budget,
+        orderedSoFar: await this.methods.orderedSoFar(manager, projectId),
+        amount: input.amount,
+      });
+      // Admitted before its ban or not, a banned supplier gets no more orders (no deal with it).
+      await this.partyBans.refuseIfBanned(manager, chosen!.bidderId, now);
       const id = randomUUID();
       const deal = await this.deals.insert(manager, {
         category: 'procurement',
@@ -110,6 +128,7 @@ export class ProcurementFrameworkService {
         dealId: deal.id,
         recordedBy: staff.id,
         recordedAt: now,
+        clientOrderId: input.clientOrderId,
       };
       await this.methods.insertCallOff(manager, callOff);
       await this.projects.update(manager, projectId, { status: next });
@@ -128,9 +147,10 @@ export class ProcurementFrameworkService {
           amount: input.amount,
           orderedOn: input.orderedOn,
           contractSha256: input.contractSha256,
+          clientOrderId: input.clientOrderId,
         },
       });
-      return { ...toCallOffView(callOff, true), recordedBy: staff.id };
+      return { ...toCallOffView(callOff, true), recordedBy: staff.id, repeated: false };
     });
   }
 
@@ -237,6 +257,7 @@ function toCallOffView(callOff: CallOff, staff: boolean) {
       ? {
           supplierId: callOff.supplierId,
           contractSha256: callOff.contractSha256,
+          clientOrderId: callOff.clientOrderId,
           recordedAt: callOff.recordedAt.toISOString(),
         }
       : {}),

@@ -29,6 +29,7 @@ import {
   AuditLogRepository,
   DealsRepository,
   ExpertsRepository,
+  PartyBans,
   type TenderEvaluation,
   TenderEvaluationRepository,
   type TenderProjectEntity,
@@ -41,6 +42,8 @@ import { tenderHost } from './tenders.service.js';
 import { toCandidatesView, toEvaluationView } from './tender-evaluation.views.js';
 
 const ENTITY_TYPE = 'tender_project';
+/** The reason recorded for a banned candidate the award passes over. */
+const BANNED_CANDIDATE_REASON = '处于禁止参与期间(失信惩戒),不得授予中标';
 /** From the notice until the evaluation starts (招标投标法 第37条: drawn before the opening is fine). */
 const DRAWABLE = new Set<TenderStatus>(['announced', 'prequalification', 'bidding', 'opened']);
 /** Before the bids are opened: nobody but supervisors can see the committee yet. */
@@ -81,6 +84,7 @@ export class TenderEvaluationService {
     private readonly deals: DealsRepository,
     private readonly audit: AuditLogRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly partyBans: PartyBans,
   ) {}
 
   // --- the committee ---------------------------------------------------------------------------
@@ -514,8 +518,24 @@ export class TenderEvaluationService {
         throw new DomainError('CANDIDATE_ALREADY_WITHDRAWN', 'this candidate has already dropped out', {
           bidId: entry.bidId,
         });
-      const nextBidId = nextCandidateAfterWithdrawals(candidateBidIds, [...withdrawn, entry.bidId]);
       const heldAward = project.status === 'awarded' && evaluation.awardedBidId === entry.bidId;
+      const out = [...withdrawn, entry.bidId];
+      let nextBidId = nextCandidateAfterWithdrawals(candidateBidIds, out);
+      // The award never passes to a banned candidate: it is passed over as ineligible (disqualified,
+      // its own withdrawal recorded) and the award goes on down the ranking.
+      const passedOverBanned: string[] = [];
+      if (heldAward) {
+        const opening = await this.mustOpening(manager, projectId);
+        const bidderOf = new Map(opening.bids.map((bid) => [bid.bidId, bid.bidderId]));
+        while (
+          nextBidId !== null &&
+          (await this.partyBans.isBanned(manager, bidderOf.get(nextBidId)!, now))
+        ) {
+          passedOverBanned.push(nextBidId);
+          out.push(nextBidId);
+          nextBidId = nextCandidateAfterWithdrawals(candidateBidIds, out);
+        }
+      }
       const awardPassedTo = heldAward ? nextBidId : null;
       await this.evaluations.insertWithdrawal(manager, projectId, {
         ...entry,
@@ -527,8 +547,24 @@ export class TenderEvaluationService {
       await this.record(manager, staff, projectId, now, 'tender.candidate_withdrawn', {
         ...entry,
         awardPassedTo,
+        passedOverBanned,
         candidatesLeft: nextBidId !== null,
       });
+      for (const bidId of passedOverBanned) {
+        const passedOver = { bidId, cause: 'disqualified' as const, reason: BANNED_CANDIDATE_REASON };
+        await this.evaluations.insertWithdrawal(manager, projectId, {
+          ...passedOver,
+          recordedOn: today,
+          recordedAt: now,
+          recordedBy: staff.id,
+          awardPassedTo: null,
+        });
+        await this.record(manager, staff, projectId, now, 'tender.candidate_withdrawn', {
+          ...passedOver,
+          awardPassedTo: null,
+          passedOverFor: entry.bidId,
+        });
+      }
       if (nextBidId === null) {
         await this.move(
           manager,

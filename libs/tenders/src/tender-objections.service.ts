@@ -101,6 +101,20 @@ export class TenderObjectionsService {
           'INVALID_STATE_TRANSITION',
           `no objection to the ${input.target === 'candidates' ? 'candidates' : 'documents'} while the tender is ${project.status}`,
         );
+      // Each objection pauses the tender: one per supplier and target for each version of the
+      // documents, so that repeated objections cannot hold the tender still for ever.
+      const earlier = await this.projects.objectionAgainstCurrentDocuments(
+        manager,
+        projectId,
+        objector.id,
+        input.target,
+      );
+      if (earlier)
+        throw new DomainError(
+          'OBJECTION_ALREADY_FILED',
+          'you have objected to this already; another objection follows an amendment of the documents',
+          { objectionId: earlier.id, filedOn: earlier.filedOn, target: input.target },
+        );
       const objection = await this.projects.insertObjection(manager, {
         projectId,
         target: input.target,

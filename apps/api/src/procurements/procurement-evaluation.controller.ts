@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
 import { ProcurementEvaluationService, ProcurementFrameworkService } from '@ggzy/procurement';
@@ -204,17 +205,25 @@ export class ProcurementEvaluationController {
   @Roles('staff')
   @ApiOperation({
     summary:
-      'framework agreement in force: a call-off order with an admitted supplier within the term → its deal (CALL_OFF_SUPPLIER_NOT_ADMITTED, CALL_OFF_OUTSIDE_TERM)',
+      'framework agreement in force: a call-off order with an admitted supplier within the term and the budget → its deal, 201; a repeated clientOrderId → the first order, 200 (CALL_OFF_SUPPLIER_NOT_ADMITTED, CALL_OFF_OUTSIDE_TERM, CALL_OFF_ABOVE_BUDGET, PARTY_BANNED)',
   })
-  callOff(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string, @Body() body: CallOffDto) {
+  async callOff(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: CallOffDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
     refuseNulls(body);
-    return this.framework.recordCallOff(staff, id, {
+    const recorded = await this.framework.recordCallOff(staff, id, {
       supplier: body.supplier,
       amount: body.amount,
       orderedOn: body.orderedOn,
       title: body.title,
       contractSha256: body.contractSha256 ?? null,
+      clientOrderId: body.clientOrderId ?? null,
     });
+    if (recorded.repeated) response.status(200);
+    return recorded;
   }
 
   @Get(':id/call-offs')

@@ -31,6 +31,7 @@ import {
   type ProcurementMethod,
   type ProcurementStatus,
   type ProcurementSubjectType,
+  MAX_DEAL_AMOUNT_FEN,
 } from '@ggzy/domain';
 import { IsCanonicalId } from '@ggzy/common';
 import { FEN_PROPERTY, IsCalendarDate, IsOrganizationCode, PageQuery } from '../common.dto.js';
@@ -334,6 +335,7 @@ export class PublicityObjectionDto {
   })
   @IsString()
   @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
   @MaxLength(MAX_TENDER_TEXT_LENGTH)
   text!: string;
 
@@ -356,6 +358,7 @@ export class ObjectionAnswerDto {
   @ApiProperty({ maxLength: MAX_TENDER_TEXT_LENGTH, description: 'the reply (补充论证结论), public' })
   @IsString()
   @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
   @MaxLength(MAX_TENDER_TEXT_LENGTH)
   reply!: string;
 }
@@ -366,10 +369,16 @@ export class CallOffDto {
   @IsString()
   supplier!: string;
 
-  @ApiProperty({ ...FEN_PROPERTY, minimum: 1, description: "the order's amount, fen" })
+  @ApiProperty({
+    ...FEN_PROPERTY,
+    minimum: 1,
+    maximum: MAX_DEAL_AMOUNT_FEN,
+    description:
+      "the order's amount, fen: with the orders before it, within the budget (CALL_OFF_ABOVE_BUDGET)",
+  })
   @IsInt({ message: '$property must be a whole number of fen' })
   @Min(1)
-  @Max(Number.MAX_SAFE_INTEGER)
+  @Max(MAX_DEAL_AMOUNT_FEN)
   amount!: number;
 
   @ApiProperty({
@@ -382,6 +391,7 @@ export class CallOffDto {
   @ApiProperty({ maxLength: MAX_TENDER_TITLE_LENGTH, example: '2027年第一季度办公设备' })
   @IsString()
   @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
   @MaxLength(MAX_TENDER_TITLE_LENGTH)
   title!: string;
 
@@ -389,4 +399,14 @@ export class CallOffDto {
   @IsOptional()
   @Sha256()
   contractSha256?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'the client’s own id for this order, unique in the agreement: a repeat returns the first order (200)',
+  })
+  @IsOptional()
+  @IsCanonicalId()
+  @IsString()
+  clientOrderId?: string;
 }

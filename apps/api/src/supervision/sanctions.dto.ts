@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsCanonicalId } from '@ggzy/common';
 import { SANCTION_KINDS, SANCTION_REASONS, type SanctionKind, type SanctionReason } from '@ggzy/domain';
 import { IsCalendarDate, PageQuery } from '../common.dto.js';
@@ -67,6 +67,7 @@ export class RevokeSanctionDto {
   })
   @IsString()
   @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
   @MaxLength(MAX_REVOKE_REASON_LENGTH)
   reason!: string;
 }

@@ -33,6 +33,8 @@ export interface CallOff {
   dealId: string;
   recordedBy: string;
   recordedAt: Date;
+  /** The client's own id for the order (a repeat of it finds this one), if it sent one. */
+  clientOrderId: string | null;
 }
 
 const OBJECTION_COLUMNS = `id, project_id AS "projectId", filed_by AS "filedBy", text, documents,
@@ -41,7 +43,8 @@ const OBJECTION_COLUMNS = `id, project_id AS "projectId", filed_by AS "filedBy",
   to_char(answered_on, 'YYYY-MM-DD') AS "answeredOn", answered_at AS "answeredAt", answered_by AS "answeredBy"`;
 const CALL_OFF_COLUMNS = `id, project_id AS "projectId", supplier_id AS "supplierId", supplier_name AS "supplierName",
   title, amount::text AS amount, to_char(ordered_on, 'YYYY-MM-DD') AS "orderedOn",
-  contract_sha256 AS "contractSha256", deal_id AS "dealId", recorded_by AS "recordedBy", recorded_at AS "recordedAt"`;
+  contract_sha256 AS "contractSha256", deal_id AS "dealId", recorded_by AS "recordedBy", recorded_at AS "recordedAt",
+  client_order_id AS "clientOrderId"`;
 
 /** Single-source objections and framework call-offs (migration 1764500000100). */
 @Injectable()
@@ -119,8 +122,8 @@ export class ProcurementMethodsRepository {
   async insertCallOff(manager: EntityManager, callOff: Omit<CallOff, 'recordedAt'> & { recordedAt: Date }) {
     await manager.query(
       `INSERT INTO procurement_call_offs (id, project_id, supplier_id, supplier_name, title, amount, ordered_on,
-         contract_sha256, deal_id, recorded_by, recorded_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+         contract_sha256, deal_id, recorded_by, recorded_at, client_order_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
       [
         callOff.id,
         callOff.projectId,
@@ -133,8 +136,31 @@ export class ProcurementMethodsRepository {
         callOff.dealId,
         callOff.recordedBy,
         callOff.recordedAt,
+        callOff.clientOrderId,
       ],
     );
+  }
+
+  /** The order recorded under `clientOrderId` in this agreement, if any (a repeated submit). */
+  async callOffByClientOrderId(
+    manager: EntityManager,
+    projectId: string,
+    clientOrderId: string,
+  ): Promise<CallOff | null> {
+    const [row] = (await manager.query(
+      `SELECT ${CALL_OFF_COLUMNS} FROM procurement_call_offs WHERE project_id = $1 AND client_order_id = $2`,
+      [projectId, clientOrderId],
+    )) as (Omit<CallOff, 'amount'> & { amount: string })[];
+    return row ? { ...row, amount: safeFen(row.amount) } : null;
+  }
+
+  /** What the agreement's orders come to so far, fen. */
+  async orderedSoFar(manager: EntityManager, projectId: string): Promise<number> {
+    const [row] = (await manager.query(
+      `SELECT coalesce(sum(amount), 0)::text AS amount FROM procurement_call_offs WHERE project_id = $1`,
+      [projectId],
+    )) as { amount: string }[];
+    return safeFen(row.amount);
   }
 
   async callOffsOf(
@@ -155,9 +181,9 @@ export class ProcurementMethodsRepository {
       ) as Promise<{ total: number; amount: string }[]>,
     ]);
     return {
-      items: rows.map((row) => ({ ...row, amount: Number(row.amount) })),
+      items: rows.map((row) => ({ ...row, amount: safeFen(row.amount) })),
       total: summary.total,
-      totalAmount: Number(summary.amount),
+      totalAmount: safeFen(summary.amount),
     };
   }
 
@@ -174,4 +200,11 @@ export class ProcurementMethodsRepository {
       [projectId],
     ) as Promise<{ registrationId: string; bidderId: string; bidderName: string }[]>;
   }
+}
+
+/** A bigint amount (or sum) read as text, as a number only while it is exact. */
+function safeFen(text: string): number {
+  const amount = BigInt(text);
+  if (amount > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error('an amount beyond the exact integers');
+  return Number(amount);
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
-import { calendarDateInZone, checkNotBanned, refusalToSignRecord } from '@ggzy/domain';
+import { calendarDateInZone, checkNotBanned, isBanned, refusalToSignRecord } from '@ggzy/domain';
 import { AuditLogRepository } from '../audit-log.repository.js';
 import { type SanctionRow, SanctionsRepository } from './sanctions.repository.js';
 
@@ -27,6 +27,12 @@ export class PartyBans {
   async refuseIfBanned(manager: EntityManager | null, partyId: string, at: Date): Promise<void> {
     const candidates = await this.sanctions.banCandidatesOf(manager, partyId);
     checkNotBanned(partyId, candidates, at, this.config.CENTRE_TZ);
+  }
+
+  /** The same question, answered rather than refused: for a step that passes a banned party over. */
+  async isBanned(manager: EntityManager | null, partyId: string, at: Date): Promise<boolean> {
+    const candidates = await this.sanctions.banCandidatesOf(manager, partyId);
+    return isBanned(partyId, candidates, at, this.config.CENTRE_TZ);
   }
 }
 

@@ -153,6 +153,26 @@ export class TenderProjectsRepository {
       .findOneBy({ previousRoundId: projectId });
   }
 
+  /**
+   * The objector's last objection to `target` still standing against the current documents: none
+   * when an amendment or clarification was published after it (the documents changed since).
+   */
+  async objectionAgainstCurrentDocuments(
+    manager: EntityManager,
+    projectId: string,
+    objectorId: string,
+    target: TenderObjection['target'],
+  ): Promise<{ id: string; filedOn: string } | null> {
+    const [row] = (await manager.query(
+      `SELECT o.id, to_char(o.filed_on, 'YYYY-MM-DD') AS "filedOn" FROM tender_objections o
+       WHERE o.project_id = $1 AND o.objector_id = $2 AND o.target = $3
+         AND NOT EXISTS (SELECT 1 FROM tender_notices n WHERE n.project_id = o.project_id AND n.published_at > o.filed_at)
+       ORDER BY o.filed_at DESC LIMIT 1`,
+      [projectId, objectorId, target],
+    )) as { id: string; filedOn: string }[];
+    return row ?? null;
+  }
+
   async insertObjection(
     manager: EntityManager,
     objection: Pick<
