@@ -1234,7 +1234,8 @@ const en: Record<MessageKey, string> = {
   'err.CANDIDATE_OBJECTION_NOT_OPEN': 'Objections to the candidates open with their publicity',
   'err.OBJECTOR_NOT_A_BIDDER': 'Only a bidder of this tender may object to the candidates',
   'err.OBJECTION_PENDING': 'An objection waits for its reply; the tender is paused',
-  'err.OBJECTION_ALREADY_FILED': 'You have objected to this already; another objection follows an amendment of the documents',
+  'err.OBJECTION_ALREADY_FILED':
+    'You have objected to this already; another objection follows an amendment of the documents',
   'err.CALL_OFF_ABOVE_BUDGET': 'The call-off orders would come to more than the budget',
   criteriaInput: 'Criteria (comprehensive scoring; per line: id weight scored or price_formula)',
   tenderCandidates: 'Candidates and award',
