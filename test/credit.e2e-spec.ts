@@ -90,6 +90,11 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
     admin = await createOperator(platform.env.config, api.url, 'admin');
   });
 
+  // The centre's days by the database's clock, read again for each test: a run may cross midnight.
+  beforeEach(async () => {
+    ({ today, yesterday } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
+  });
+
   afterAll(async () => {
     await platform?.close();
   });
@@ -347,7 +352,7 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
         const result = await bidOverRest(api.url, rival.token, live.id, 1_000_000, `rival-${randomUUID()}`);
         return result.ok ? result : undefined;
       },
-      15_000,
+      60_000,
       'the rival’s first bid',
     );
     expect(opened.ok).toBe(true);
@@ -543,7 +548,7 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
       async () =>
         (await as(staff)(request(api.url).get(`/api/transfer-projects/${project.id}`))).body.status ===
           'defaulted' || undefined,
-      20_000,
+      60_000,
       'the transfer defaulted',
     );
     expect(await records(buyer)).toEqual([
@@ -918,4 +923,5 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
       ]);
     });
   });
+
 });

@@ -149,7 +149,7 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
       [procurement.id],
     );
-    await waitFor(async () => (await statusOf(procurement.id)) === 'opened' || undefined, 15_000, 'opened');
+    await waitFor(async () => (await statusOf(procurement.id)) === 'opened' || undefined, 60_000, 'opened');
   }
 
   /** A single source publicised today (publicity of 5 business days), deposit none. */
@@ -183,6 +183,11 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       createOperator(platform.env.config, api.url, 'supervisor'),
     ]);
     suppliers = await Promise.all([0, 1, 2].map(() => registerBidder(api.url)));
+  });
+
+  // The centre's days by the database's clock, read again for each test: a run may cross midnight.
+  beforeEach(async () => {
+    ({ today, yesterday } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
   });
 
   afterAll(async () => {
@@ -1109,4 +1114,5 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     ])
       expect(paths[path]).toHaveProperty(method);
   });
+
 });

@@ -43,6 +43,11 @@ describe('a procurement’s public result (成交结果公告)', () => {
     suppliers = await Promise.all(PRICES.map(() => registerBidder(api.url)));
   });
 
+  // The centre's day by the database's clock, read again for each test: a run may cross midnight.
+  beforeEach(async () => {
+    ({ today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
+  });
+
   afterAll(async () => {
     await platform?.close();
   });
@@ -150,4 +155,5 @@ describe('a procurement’s public result (成交结果公告)', () => {
     expect(operation).toBeDefined();
     expect(operation.security ?? []).toEqual([]);
   });
+
 });

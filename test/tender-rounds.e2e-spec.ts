@@ -114,7 +114,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       [id],
     );
     const status = prices.length >= 3 ? 'opened' : 'failed';
-    await waitFor(async () => (await tender(id)).status === status || undefined, 15_000, status);
+    await waitFor(async () => (await tender(id)).status === status || undefined, 60_000, status);
     return bidIds;
   }
 
@@ -168,7 +168,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
   const sweeperPasses = (events: QueueEvents, passes: number) =>
     new Promise<void>((resolve, reject) => {
       let seen = 0;
-      const timer = setTimeout(() => reject(new Error(`${seen} of ${passes} sweeper passes`)), 15_000);
+      const timer = setTimeout(() => reject(new Error(`${seen} of ${passes} sweeper passes`)), 60_000);
       events.on('completed', ({ jobId }) => {
         if (!jobId.includes(TENDER_SWEEPER_ID) || ++seen < passes) return;
         clearTimeout(timer);
@@ -188,6 +188,11 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
     ]);
     suppliers = await Promise.all([0, 1, 2].map(() => registerBidder(api.url)));
     outsider = await registerBidder(api.url);
+  });
+
+  // The centre's day by the database's clock, read again for each test: a run may cross midnight.
+  beforeEach(async () => {
+    ({ today } = await centreDays(ownerDb, zone));
   });
 
   afterAll(async () => {
@@ -266,7 +271,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
         { projectId: id, at: at.toISOString() },
         { jobId: tenderJobId('tender-opening', id, at) },
       );
-      expect(await job.waitUntilFinished(events, 15_000)).toEqual({ opened: false });
+      expect(await job.waitUntilFinished(events, 60_000)).toEqual({ opened: false });
       await sweeperPasses(events, 2);
     });
     expect((await tender(id)).status).toBe('suspended');
@@ -882,4 +887,5 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
     for (const schema of ['TenderObjectionDto', 'TenderObjectionReplyDto', 'CandidateWithdrawalDto'])
       expect(document.components.schemas).toHaveProperty(schema);
   });
+
 });
