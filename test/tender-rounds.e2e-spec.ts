@@ -888,4 +888,43 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       expect(document.components.schemas).toHaveProperty(schema);
   });
 
+  it('never shows the objector to the public or to rivals, for an objection to the documents or to the candidates', async () => {
+    const objectorFields = ['objectorId', 'objectorName'];
+    const expectAnonymous = async (id: string, objector: TestUser, viewers: (TestUser | null)[]) => {
+      for (const viewer of viewers) {
+        const shown = await tender(id, viewer);
+        expect(shown.objections).toHaveLength(1);
+        for (const objection of shown.objections) {
+          expect(objection.filedByYou).toBe(false);
+          for (const field of objectorFields) expect(objection).not.toHaveProperty(field);
+        }
+        const json = JSON.stringify(shown);
+        expect(json).not.toContain(objector.id);
+        // The display name is `竞买人 <username>`: neither appears.
+        expect(json).not.toContain(objector.username);
+      }
+      // Staff do see who it was: the fields checked above are the ones the view can add.
+      expect((await tender(id, staff)).objections[0]).toEqual(
+        expect.objectContaining({ objectorId: objector.id, objectorName: `竞买人 ${objector.username}` }),
+      );
+    };
+
+    const bidding = await tenderInBidding();
+    await post(
+      `/api/tenders/${bidding}/objections`,
+      { target: 'tender_documents', text: '评标办法不明确' },
+      outsider,
+    ).expect(201);
+    await expectAnonymous(bidding, outsider, [null, suppliers[0], suppliers[1]]);
+
+    const { id: publicised } = await tenderInPublicity();
+    const [first, second, third] = suppliers;
+    await post(
+      `/api/tenders/${publicised}/objections`,
+      { target: 'candidates', text: '第一中标候选人资质不符' },
+      third,
+    ).expect(201);
+    await expectAnonymous(publicised, third, [null, first, second, outsider]);
+  });
+
 });
