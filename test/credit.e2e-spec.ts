@@ -924,4 +924,41 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
     });
   });
 
+  it('refuses a transfer’s sole-buyer agreement with a buyer banned after it qualified, writing nothing', async () => {
+    const buyer = await registerBidder(api.url);
+    const id = await openTransferProject();
+    const registration = await registerFor.transfer(buyer, id).expect(201);
+    await as(staff)(
+      request(api.url).post(`/api/transfer-projects/${id}/registrations/${registration.body.id}/qualify`),
+    )
+      .send({ depositReceived: true })
+      .expect(200);
+    await ban(buyer, addCalendarDays(today, 90), today);
+    await queryRows(ownerDb, `UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [
+      id,
+      yesterday,
+    ]);
+    await waitFor(
+      async () =>
+        (await as(staff)(request(api.url).get(`/api/transfer-projects/${id}`))).body.status ===
+          'agreement_pending' || undefined,
+      60_000,
+      'the transfer agreement_pending',
+    );
+    const agreementTables = ['transfer_projects', 'deals', 'deposits', 'audit_log'];
+    const before = await tables(agreementTables);
+    expectError(
+      await as(staff)(request(api.url).post(`/api/transfer-projects/${id}/agreement`)).send({
+        price: 10_000_000,
+      }),
+      403,
+      'PARTY_BANNED',
+    );
+    expect(await tables(agreementTables)).toEqual(before);
+    expect((await as(staff)(request(api.url).get(`/api/transfer-projects/${id}`))).body).toMatchObject({
+      status: 'agreement_pending',
+      winnerId: null,
+      finalPrice: null,
+    });
+  });
 });
