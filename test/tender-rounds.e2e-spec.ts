@@ -927,4 +927,48 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
     await expectAnonymous(publicised, third, [null, first, second, outsider]);
   });
 
+  it('judges a second objection filed during a pause on the day the tender was paused, not today', async () => {
+    // Documents: paused with the deadline 10 days ahead; a day later (in SQL) only 9 are left
+    // today, but the periods stand still while it is paused, so the 10 of the pause day count.
+    const bidding = await tenderInBidding();
+    await sql(`UPDATE tender_projects SET bid_deadline_on = $2, bid_deadline_at = $3 WHERE id = $1`, [
+      bidding,
+      addCalendarDays(today, 10),
+      bidDeadlineInstant(addCalendarDays(today, 10), '09:30', zone),
+    ]);
+    const documents = { target: 'tender_documents', text: '技术参数指向特定品牌' };
+    await post(`/api/tenders/${bidding}/objections`, documents, outsider).expect(201);
+    await sql(
+      `UPDATE tender_projects SET suspended_on = suspended_on - 1, bid_deadline_on = bid_deadline_on - 1,
+         bid_deadline_at = bid_deadline_at - interval '1 day' WHERE id = $1`,
+      [bidding],
+    );
+    const second = await post(`/api/tenders/${bidding}/objections`, documents, suppliers[0]).expect(201);
+    expect(second.body).toMatchObject({ filedOn: today, filedByYou: true });
+    const [paused] = await sql(
+      `SELECT status, suspended_on::text AS "suspendedOn" FROM tender_projects WHERE id = $1`,
+      [bidding],
+    );
+    expect(paused).toEqual({ status: 'suspended', suspendedOn: addCalendarDays(today, -1) });
+    expect(await sql(`SELECT 1 FROM tender_objections WHERE project_id = $1`, [bidding])).toHaveLength(2);
+
+    // Candidates: paused on the publicity's last day; a day later (in SQL) it has ended today,
+    // but on the pause day it had not.
+    const { id: publicised } = await tenderInPublicity();
+    const [, rival, third] = suppliers;
+    await sql(
+      `UPDATE tender_evaluations SET publicity_starts_on = $2::date - 3, publicity_ends_on = $2 WHERE project_id = $1`,
+      [publicised, today],
+    );
+    const candidates = { target: 'candidates', text: '第一中标候选人业绩造假' };
+    await post(`/api/tenders/${publicised}/objections`, candidates, third).expect(201);
+    await sql(`UPDATE tender_projects SET suspended_on = suspended_on - 1 WHERE id = $1`, [publicised]);
+    await sql(
+      `UPDATE tender_evaluations SET publicity_starts_on = publicity_starts_on - 1, publicity_ends_on = publicity_ends_on - 1
+       WHERE project_id = $1`,
+      [publicised],
+    );
+    await post(`/api/tenders/${publicised}/objections`, candidates, rival).expect(201);
+    expect(await sql(`SELECT 1 FROM tender_objections WHERE project_id = $1`, [publicised])).toHaveLength(2);
+  });
 });
