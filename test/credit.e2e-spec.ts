@@ -90,6 +90,11 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
     admin = await createOperator(platform.env.config, api.url, 'admin');
   });
 
+  // The centre's days by the database's clock, read again for each test: a run may cross midnight.
+  beforeEach(async () => {
+    ({ today, yesterday } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
+  });
+
   afterAll(async () => {
     await platform?.close();
   });
@@ -347,7 +352,7 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
         const result = await bidOverRest(api.url, rival.token, live.id, 1_000_000, `rival-${randomUUID()}`);
         return result.ok ? result : undefined;
       },
-      15_000,
+      60_000,
       'the rival’s first bid',
     );
     expect(opened.ok).toBe(true);
@@ -553,7 +558,7 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
       async () =>
         (await as(staff)(request(api.url).get(`/api/transfer-projects/${project.id}`))).body.status ===
           'defaulted' || undefined,
-      20_000,
+      60_000,
       'the transfer defaulted',
     );
     expect(await records(buyer)).toEqual([
@@ -926,6 +931,44 @@ describe('credit (信用): sanctions, PARTY_BANNED in every line, the public cre
         'partyId',
         'reason',
       ]);
+    });
+  });
+
+  it('refuses a transfer’s sole-buyer agreement with a buyer banned after it qualified, writing nothing', async () => {
+    const buyer = await registerBidder(api.url);
+    const id = await openTransferProject();
+    const registration = await registerFor.transfer(buyer, id).expect(201);
+    await as(staff)(
+      request(api.url).post(`/api/transfer-projects/${id}/registrations/${registration.body.id}/qualify`),
+    )
+      .send({ depositReceived: true })
+      .expect(200);
+    await ban(buyer, addCalendarDays(today, 90), today);
+    await queryRows(ownerDb, `UPDATE transfer_projects SET disclosure_ends_on = $2 WHERE id = $1`, [
+      id,
+      yesterday,
+    ]);
+    await waitFor(
+      async () =>
+        (await as(staff)(request(api.url).get(`/api/transfer-projects/${id}`))).body.status ===
+          'agreement_pending' || undefined,
+      60_000,
+      'the transfer agreement_pending',
+    );
+    const agreementTables = ['transfer_projects', 'deals', 'deposits', 'audit_log'];
+    const before = await tables(agreementTables);
+    expectError(
+      await as(staff)(request(api.url).post(`/api/transfer-projects/${id}/agreement`)).send({
+        price: 10_000_000,
+      }),
+      403,
+      'PARTY_BANNED',
+    );
+    expect(await tables(agreementTables)).toEqual(before);
+    expect((await as(staff)(request(api.url).get(`/api/transfer-projects/${id}`))).body).toMatchObject({
+      status: 'agreement_pending',
+      winnerId: null,
+      finalPrice: null,
     });
   });
 });

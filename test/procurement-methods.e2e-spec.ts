@@ -149,7 +149,7 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
       [procurement.id],
     );
-    await waitFor(async () => (await statusOf(procurement.id)) === 'opened' || undefined, 15_000, 'opened');
+    await waitFor(async () => (await statusOf(procurement.id)) === 'opened' || undefined, 60_000, 'opened');
   }
 
   /** A single source publicised today (publicity of 5 business days), deposit none. */
@@ -207,6 +207,11 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       createOperator(platform.env.config, api.url, 'supervisor'),
     ]);
     suppliers = await Promise.all([0, 1, 2].map(() => registerBidder(api.url)));
+  });
+
+  // The centre's days by the database's clock, read again for each test: a run may cross midnight.
+  beforeEach(async () => {
+    ({ today, yesterday } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
   });
 
   afterAll(async () => {
@@ -270,7 +275,7 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       upheld: false,
       reply: '经补充论证,其他厂商产品不满足专利技术要求,异议不成立',
       answeredOn: today,
-      late: today > filed.body.answerDueOn,
+      late: false,
     });
     expect(answered.body.project.status).toBe('prior_publicity');
     before = await snapshot();
@@ -1193,5 +1198,74 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       ['/api/procurements/{id}/close', 'post'],
     ])
       expect(paths[path]).toHaveProperty(method);
+  });
+
+  it('refuses a call-off ordered after the agreement’s term, writing nothing', async () => {
+    const [a] = suppliers;
+    const kind = specialty();
+    await createExperts(kind, 5);
+    const procurement = await responding('framework_agreement', frameworkTerms());
+    const path = `/api/procurements/${procurement.id}`;
+    await post(`${path}/committee/draw`, { needs: [{ specialty: kind, count: 5 }] }).expect(201);
+    await open(procurement, [500_000_000, 520_000_000, 540_000_000]);
+    await post(`${path}/start-evaluation`).expect(200);
+    await post(`${path}/evaluation/report`, { reportSha256: REPORT_SHA }).expect(200);
+    await post(`${path}/report/deliver`).expect(200);
+    await post(`${path}/award-decision`, { bidId: procurement.bidIds[0] }).expect(200);
+    await post(`${path}/result`).expect(200);
+    await post(`${path}/contract`, { signedOn: today, contractSha256: CONTRACT_SHA }).expect(200);
+    // The agreement signed a month ago and its term run out yesterday (in SQL): clamped to its
+    // last day the order would fit, but it was placed today.
+    await sql(
+      `UPDATE procurement_projects SET term_starts_on = $2::date - 30, term_ends_on = $2::date - 1 WHERE id = $1`,
+      [procurement.id, today],
+    );
+    await sql(`UPDATE procurement_evaluations SET contract_signed_on = $2::date - 30 WHERE project_id = $1`, [
+      procurement.id,
+      today,
+    ]);
+    const before = await snapshot();
+    const afterTerm = await post(`${path}/call-offs`, {
+      supplier: a.id,
+      amount: 12_000_000,
+      orderedOn: today,
+      title: '期满后的订单',
+    });
+    expectError(afterTerm, 422, 'CALL_OFF_OUTSIDE_TERM');
+    expect(afterTerm.body.details).toEqual({
+      orderedOn: today,
+      termStartsOn: addCalendarDays(today, -30),
+      termEndsOn: addCalendarDays(today, -1),
+    });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('records an objection answered after its due day as late', async () => {
+    const [a] = suppliers;
+    const id = await publicised();
+    const path = `/api/procurements/${id}`;
+    const filed = await post(`${path}/publicity-objections`, { text: '采购需求可由多家满足' }, a).expect(201);
+    // Filed 20 days ago (in SQL), due 2 days ago: the answer today is late.
+    await sql(
+      `UPDATE procurement_publicity_objections SET filed_on = $2::date - 20, answer_due_on = $2::date - 2 WHERE id = $1`,
+      [filed.body.id, today],
+    );
+    const answered = await post(`${path}/publicity-objections/${filed.body.id}/reply`, {
+      upheld: false,
+      reply: '经论证异议不成立',
+    }).expect(200);
+    expect(answered.body.objection.answer).toEqual({
+      upheld: false,
+      reply: '经论证异议不成立',
+      answeredOn: today,
+      late: true,
+    });
+    expect((await get(path, null).expect(200)).body.objections[0].answer.late).toBe(true);
+    const [recorded] = await sql(
+      `SELECT payload::jsonb -> 'data' ->> 'late' AS late FROM audit_log
+       WHERE entity_id = $1 AND action = 'procurement.objection_answered'`,
+      [id],
+    );
+    expect(recorded).toEqual({ late: 'true' });
   });
 });

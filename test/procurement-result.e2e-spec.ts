@@ -87,6 +87,10 @@ describe('a procurement’s public result (成交结果公告)', () => {
       }).expect(201);
     return { needs: [{ specialty: kind, count }] };
   }
+  // The centre's day by the database's clock, read again for each test: a run may cross midnight.
+  beforeEach(async () => {
+    ({ today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
+  });
 
   afterAll(async () => {
     await platform?.close();
@@ -292,5 +296,71 @@ describe('a procurement’s public result (成交结果公告)', () => {
     const operation = document.paths['/api/procurements/{id}/result']?.get;
     expect(operation).toBeDefined();
     expect(operation.security ?? []).toEqual([]);
+  });
+
+  it('stays unannounced when the procurement is suspended after the award decision but before the notice', async () => {
+    const created = await post('/api/procurements', {
+      method: 'competitive_negotiation',
+      title: '东湖区档案柜采购',
+      purchaserName: '南昌市东湖区档案馆',
+      purchaserOrgCode: randomOrgCode(),
+      description: '密集架一批',
+      budget: 400_000_000,
+      deposit: 5_000_000,
+      documents: [],
+      documentsIssuedOn: today,
+      deadlineOn: await businessDaysAfter(today, 3),
+    }).expect(201);
+    const id = created.body.id as string;
+    const base = `/api/procurements/${id}`;
+    await post(`${base}/announce`).expect(200);
+    const bidIds: string[] = [];
+    for (const [index, supplier] of suppliers.entries()) {
+      const applied = await post(
+        `${base}/registrations`,
+        { organizationCode: randomOrgCode() },
+        supplier,
+      ).expect(201);
+      await post(`${base}/registrations/${applied.body.id}/qualify`, { depositReceived: true }).expect(200);
+      const receipt = await request(api.url)
+        .put(`${base}/response`)
+        .auth(supplier.token, { type: 'bearer' })
+        .send({ price: PRICES[index], documents: [] })
+        .expect(200);
+      bidIds.push(receipt.body.bidId);
+    }
+    const kind = `s${randomBytes(4).toString('hex')}`;
+    for (let index = 0; index < 3; index += 1)
+      await post('/api/experts', {
+        name: `专家${index}`,
+        employerName: '某研究院',
+        employerOrgCode: randomOrgCode(),
+        specialties: [kind],
+      }).expect(201);
+    await queryRows(
+      ownerDb,
+      `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    await waitFor(async () => (await statusOf(id)) === 'opened' || undefined, 60_000, 'opened');
+    await post(`${base}/committee/draw`, { needs: [{ specialty: kind, count: 3 }] }).expect(201);
+    await post(`${base}/start-evaluation`).expect(200);
+    await post(`${base}/evaluation/report`, { reportSha256: REPORT_SHA }).expect(200);
+    await post(`${base}/report/deliver`).expect(200);
+    await post(`${base}/award-decision`, { bidId: bidIds[0] }).expect(200);
+
+    // No endpoint suspends a procurement yet: the owner sets the suspension in SQL, as a 质疑
+    // after the decision would (suspended, to resume to award_decided).
+    await queryRows(
+      ownerDb,
+      `UPDATE procurement_projects SET status = 'suspended', resume_to = 'award_decided',
+         suspended_at = clock_timestamp(), suspended_on = $2 WHERE id = $1`,
+      [id, today],
+    );
+    expect(await statusOf(id)).toBe('suspended');
+    const refused = await anonymous(`${base}/result`);
+    expectError(refused, 404, 'PROCUREMENT_RESULT_NOT_ANNOUNCED');
+    expect(refused.text).not.toContain(bidIds[0]);
+    expect(refused.text).not.toContain(String(PRICES[0]));
   });
 });

@@ -104,7 +104,6 @@ describe('the sealed-bid opening with its worker killed (SIGKILL)', () => {
   let staff: TestUser;
   let supervisor: TestUser;
   let suppliers: TestUser[];
-  let today: string;
   let ownerDb: string;
   /** What each test started, undone in reverse order after it (pass or fail). */
   let cleanups: (() => Promise<unknown>)[] = [];
@@ -116,7 +115,6 @@ describe('the sealed-bid opening with its worker killed (SIGKILL)', () => {
     // The api only: the workers of these tests are processes, started and killed by the tests.
     api = await startApi(env.config);
     ownerDb = env.config.DATABASE_OWNER_URL!;
-    ({ today } = await centreDays(ownerDb, env.config.CENTRE_TZ));
     [staff, supervisor] = await Promise.all([
       createOperator(env.config, api.url, 'staff'),
       createOperator(env.config, api.url, 'supervisor'),
@@ -144,6 +142,8 @@ describe('the sealed-bid opening with its worker killed (SIGKILL)', () => {
 
   /** A project taking sealed bids, with a bid from each of the three qualified suppliers. */
   async function projectWithBids(line: Line): Promise<string> {
+    // The centre's day read now, not once per file: a run may cross midnight.
+    const { today } = await centreDays(ownerDb, env.config.CENTRE_TZ);
     const created = await as(staff)(request(api.url).post(`/api/${line.path}`))
       .send(await line.body(today, api.url))
       .expect(201);

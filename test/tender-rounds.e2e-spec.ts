@@ -114,7 +114,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       [id],
     );
     const status = prices.length >= 3 ? 'opened' : 'failed';
-    await waitFor(async () => (await tender(id)).status === status || undefined, 15_000, status);
+    await waitFor(async () => (await tender(id)).status === status || undefined, 60_000, status);
     return bidIds;
   }
 
@@ -168,7 +168,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
   const sweeperPasses = (events: QueueEvents, passes: number) =>
     new Promise<void>((resolve, reject) => {
       let seen = 0;
-      const timer = setTimeout(() => reject(new Error(`${seen} of ${passes} sweeper passes`)), 15_000);
+      const timer = setTimeout(() => reject(new Error(`${seen} of ${passes} sweeper passes`)), 60_000);
       events.on('completed', ({ jobId }) => {
         if (!jobId.includes(TENDER_SWEEPER_ID) || ++seen < passes) return;
         clearTimeout(timer);
@@ -188,6 +188,11 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
     ]);
     suppliers = await Promise.all([0, 1, 2].map(() => registerBidder(api.url)));
     outsider = await registerBidder(api.url);
+  });
+
+  // The centre's day by the database's clock, read again for each test: a run may cross midnight.
+  beforeEach(async () => {
+    ({ today } = await centreDays(ownerDb, zone));
   });
 
   afterAll(async () => {
@@ -266,7 +271,7 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
         { projectId: id, at: at.toISOString() },
         { jobId: tenderJobId('tender-opening', id, at) },
       );
-      expect(await job.waitUntilFinished(events, 15_000)).toEqual({ opened: false });
+      expect(await job.waitUntilFinished(events, 60_000)).toEqual({ opened: false });
       await sweeperPasses(events, 2);
     });
     expect((await tender(id)).status).toBe('suspended');
@@ -953,5 +958,89 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       expect(document.paths[path]?.post).toBeDefined();
     for (const schema of ['TenderObjectionDto', 'TenderObjectionReplyDto', 'CandidateWithdrawalDto'])
       expect(document.components.schemas).toHaveProperty(schema);
+  });
+
+  it('never shows the objector to the public or to rivals, for an objection to the documents or to the candidates', async () => {
+    const objectorFields = ['objectorId', 'objectorName'];
+    const expectAnonymous = async (id: string, objector: TestUser, viewers: (TestUser | null)[]) => {
+      for (const viewer of viewers) {
+        const shown = await tender(id, viewer);
+        expect(shown.objections).toHaveLength(1);
+        for (const objection of shown.objections) {
+          expect(objection.filedByYou).toBe(false);
+          for (const field of objectorFields) expect(objection).not.toHaveProperty(field);
+        }
+        const json = JSON.stringify(shown);
+        expect(json).not.toContain(objector.id);
+        // The display name is `竞买人 <username>`: neither appears.
+        expect(json).not.toContain(objector.username);
+      }
+      // Staff do see who it was: the fields checked above are the ones the view can add.
+      expect((await tender(id, staff)).objections[0]).toEqual(
+        expect.objectContaining({ objectorId: objector.id, objectorName: `竞买人 ${objector.username}` }),
+      );
+    };
+
+    const bidding = await tenderInBidding();
+    await post(
+      `/api/tenders/${bidding}/objections`,
+      { target: 'tender_documents', text: '评标办法不明确' },
+      outsider,
+    ).expect(201);
+    await expectAnonymous(bidding, outsider, [null, suppliers[0], suppliers[1]]);
+
+    const { id: publicised } = await tenderInPublicity();
+    const [first, second, third] = suppliers;
+    await post(
+      `/api/tenders/${publicised}/objections`,
+      { target: 'candidates', text: '第一中标候选人资质不符' },
+      third,
+    ).expect(201);
+    await expectAnonymous(publicised, third, [null, first, second, outsider]);
+  });
+
+  it('judges a second objection filed during a pause on the day the tender was paused, not today', async () => {
+    // Documents: paused with the deadline 10 days ahead; a day later (in SQL) only 9 are left
+    // today, but the periods stand still while it is paused, so the 10 of the pause day count.
+    const bidding = await tenderInBidding();
+    await sql(`UPDATE tender_projects SET bid_deadline_on = $2, bid_deadline_at = $3 WHERE id = $1`, [
+      bidding,
+      addCalendarDays(today, 10),
+      bidDeadlineInstant(addCalendarDays(today, 10), '09:30', zone),
+    ]);
+    const documents = { target: 'tender_documents', text: '技术参数指向特定品牌' };
+    await post(`/api/tenders/${bidding}/objections`, documents, outsider).expect(201);
+    await sql(
+      `UPDATE tender_projects SET suspended_on = suspended_on - 1, bid_deadline_on = bid_deadline_on - 1,
+         bid_deadline_at = bid_deadline_at - interval '1 day' WHERE id = $1`,
+      [bidding],
+    );
+    const second = await post(`/api/tenders/${bidding}/objections`, documents, suppliers[0]).expect(201);
+    expect(second.body).toMatchObject({ filedOn: today, filedByYou: true });
+    const [paused] = await sql(
+      `SELECT status, suspended_on::text AS "suspendedOn" FROM tender_projects WHERE id = $1`,
+      [bidding],
+    );
+    expect(paused).toEqual({ status: 'suspended', suspendedOn: addCalendarDays(today, -1) });
+    expect(await sql(`SELECT 1 FROM tender_objections WHERE project_id = $1`, [bidding])).toHaveLength(2);
+
+    // Candidates: paused on the publicity's last day; a day later (in SQL) it has ended today,
+    // but on the pause day it had not.
+    const { id: publicised } = await tenderInPublicity();
+    const [, rival, third] = suppliers;
+    await sql(
+      `UPDATE tender_evaluations SET publicity_starts_on = $2::date - 3, publicity_ends_on = $2 WHERE project_id = $1`,
+      [publicised, today],
+    );
+    const candidates = { target: 'candidates', text: '第一中标候选人业绩造假' };
+    await post(`/api/tenders/${publicised}/objections`, candidates, third).expect(201);
+    await sql(`UPDATE tender_projects SET suspended_on = suspended_on - 1 WHERE id = $1`, [publicised]);
+    await sql(
+      `UPDATE tender_evaluations SET publicity_starts_on = publicity_starts_on - 1, publicity_ends_on = publicity_ends_on - 1
+       WHERE project_id = $1`,
+      [publicised],
+    );
+    await post(`/api/tenders/${publicised}/objections`, candidates, rival).expect(201);
+    expect(await sql(`SELECT 1 FROM tender_objections WHERE project_id = $1`, [publicised])).toHaveLength(2);
   });
 });

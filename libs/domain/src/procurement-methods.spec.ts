@@ -39,7 +39,7 @@ describe('objections to a single-source publicity', () => {
 
   it('is answered within 5 business days after the publicity (over the National Day holiday)', () => {
     // 2026-09-30 is a Wednesday; 1–7 October are holidays, 10 October a make-up working Saturday.
-    expect(objectionAnswerDueOn(calendar, '2026-09-30')).toBe(calendar.addBusinessDays('2026-09-30', 5));
+    expect(objectionAnswerDueOn(calendar, '2026-09-30')).toBe('2026-10-13');
     expect(objectionAnswerDueOn(calendar, '2026-11-02')).toBe('2026-11-09');
   });
 
