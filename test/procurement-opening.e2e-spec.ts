@@ -153,6 +153,10 @@ describe('sealed responses and the opening of a procurement', () => {
         [`/api/procurements/${id}`, user],
         ['/api/procurements', user],
         [`/api/procurements/${id}/opening-record`, user],
+        [`/api/procurements/${id}/result`, user],
+        [`/api/procurements/${id}/call-offs`, user],
+        [`/api/procurements/${id}/committee`, user],
+        [`/api/procurements/${id}/evaluation`, user],
       );
     for (const user of [staff, supervisor]) reads.push([`/api/procurements/${id}/registrations`, user]);
     for (const user of [staff, supervisor]) reads.push(['/api/deposits?limit=200', user]);
@@ -164,7 +168,9 @@ describe('sealed responses and the opening of a procurement', () => {
         ['/api/me/procurement-registrations', user],
         ['/api/me/deposits', user],
       );
-    reads.push(['/api/deals', staff], ['/docs-json', undefined]);
+    // The later steps' reads and the credit lists (issue 9's objections, results, call-offs; issue 10's credit).
+    reads.push(['/api/deals', staff], ['/docs-json', undefined], ['/api/credit-list', undefined]);
+    reads.push(['/api/supervision/sanctions', supervisor]);
     for (const [path, user] of reads) {
       const response = await as(user)(request(api.url).get(path));
       expect(response.status).toBeLessThan(500);

@@ -161,6 +161,9 @@ describe('sealed bids and the opening of a tender (开标)', () => {
         [`/api/tenders/${id}`, user],
         ['/api/tenders', user],
         [`/api/tenders/${id}/opening-record`, user],
+        [`/api/tenders/${id}/candidates`, user],
+        [`/api/tenders/${id}/committee`, user],
+        [`/api/tenders/${id}/evaluation`, user],
       );
     for (const user of [staff, supervisor]) reads.push([`/api/tenders/${id}/registrations`, user]);
     for (const user of [staff, supervisor]) reads.push(['/api/deposits?limit=200', user]);
@@ -172,7 +175,9 @@ describe('sealed bids and the opening of a tender (开标)', () => {
         ['/api/me/tender-registrations', user],
         ['/api/me/deposits', user],
       );
-    reads.push(['/api/deals', staff], ['/docs-json', undefined]);
+    // The later steps' reads and the credit lists (issue 9's objections, results, call-offs; issue 10's credit).
+    reads.push(['/api/deals', staff], ['/docs-json', undefined], ['/api/credit-list', undefined]);
+    reads.push(['/api/supervision/sanctions', supervisor]);
     for (const [path, user] of reads) {
       const response = await as(user)(request(api.url).get(path));
       expect(response.status).toBeLessThan(500);
