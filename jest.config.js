@@ -44,11 +44,12 @@ process.env.GGZY_CHROMIUM = chromium ?? '';
 
 export default {
   testTimeout: 120000,
-  // Most suites wait on the platform (timers, sockets, PostgreSQL), not the CPU: on this 2-core
-  // machine three at once finish sooner than two (10 e2e files, alternating, with coverage, on a
-  // shared machine: 330 s and 343 s with three, 511 s and 396 s with two, for the same CPU time).
-  maxWorkers: 3,
-  // Coverage (on with --coverage; `npm test` passes it): V8's own counters, no instrumenting
+  // Two at once on this 2-core machine. Three looked faster beside other work (a bigger share of
+  // a contended CPU) but, alone, a whole CI run with three was CPU-bound and slower per suite.
+  maxWorkers: 2,
+  // Coverage (on with --coverage; `npm test` passes it for the unit and e2e projects, then runs the
+  // browser project without it: the pages drive the same API the e2e tests cover, and V8's precise
+  // coverage costs each file CPU). V8's own counters, no instrumenting
   // transform. From the libs and the server apps only; the web app and the tests are not counted.
   // Apps the e2e tests spawn as child processes (spawnApp, runNode) are not seen; the apps they
   // start in Jest's own process are. Printed: istanbul's text summary, then a table per lib.
