@@ -284,6 +284,8 @@ describe('report pages in a real browser', () => {
     await form.getByLabel('结束日期').fill('2019-03-31');
     await form.getByRole('button', { name: '查询' }).click();
     await page.locator('section[data-from="2019-01-01"][data-to="2019-03-31"]').waitFor();
+    // The section comes before its figures on a loaded machine: wait for the heading, then count it.
+    await page.getByRole('heading', { level: 2, name: '2019年第一季度' }).waitFor();
     await expect(page.getByRole('heading', { level: 2, name: '2019年第一季度' }).count()).resolves.toBe(1);
     await expectFigures(page);
     await expectBars(page);
