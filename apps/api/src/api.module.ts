@@ -1,5 +1,5 @@
 import { type DynamicModule, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthGuard, AuthModule } from '@ggzy/auth';
 import { AUCTION_HOSTS, AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/auction';
@@ -16,7 +16,7 @@ import {
 } from '@ggzy/procurement';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
-import { CreditModule } from '@ggzy/supervision';
+import { AlertsModule, CreditModule, liveAlertChecks } from '@ggzy/supervision';
 import {
   AuctionScheduler,
   createQueueBackend,
@@ -53,6 +53,8 @@ import { QueuesSessionController } from './admin/queues-board.js';
 import { RequestLimitsGuard } from './request-limits.guard.js';
 import { CommitteeDrawsController, ExpertsController } from './experts/experts.controller.js';
 import { CreditListController, SanctionsController } from './supervision/sanctions.controller.js';
+import { AlertsController } from './supervision/alerts.controller.js';
+import { RequestOriginInterceptor } from './request-origin.interceptor.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -106,8 +108,10 @@ export class ApiModule {
               inject: [LeaseAuctionHost, TransferAuctionHost],
               useFactory: (lease: LeaseAuctionHost, transfer: TransferAuctionHost) => [lease, transfer],
             },
+            liveAlertChecks,
           ],
         ),
+        AlertsModule,
       ],
       controllers: [
         AuthController,
@@ -135,6 +139,7 @@ export class ApiModule {
         SanctionsController,
         CreditListController,
         HealthController,
+        AlertsController,
       ],
       providers: [
         { provide: QUEUE_BACKEND, inject: [APP_CONFIG], useFactory: createQueueBackend },
@@ -186,6 +191,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: RequestLimitsGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestOriginInterceptor },
       ],
     };
   }

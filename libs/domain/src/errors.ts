@@ -168,6 +168,10 @@ export const ERROR_STATUS = {
   // Attack review fixes: call-offs within the budget; one objection per bidder per target and documents.
   CALL_OFF_ABOVE_BUDGET: 422,
   OBJECTION_ALREADY_FILED: 409,
+  // Early warning (预警, issue 10): the alerts desk and the device fingerprint the web app sends.
+  ALERT_NOT_FOUND: 404,
+  ALERT_ALREADY_DECIDED: 409,
+  DEVICE_FINGERPRINT_INVALID: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

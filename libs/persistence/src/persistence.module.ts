@@ -31,6 +31,8 @@ import { ExpertsRepository } from './experts/experts.repository.js';
 import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
 import { SanctionsRepository } from './sanctions/sanctions.repository.js';
 import { PartyBans, RefusalToSignRecords } from './sanctions/credit-records.js';
+import { AlertsRepository } from './alerts/alerts.repository.js';
+import { AlertFactsRepository } from './alerts/alert-facts.repository.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -53,6 +55,8 @@ const REPOSITORIES = [
   CommitteeDrawsRepository,
   SanctionsRepository,
   PartyBans,
+  AlertsRepository,
+  AlertFactsRepository,
   RefusalToSignRecords,
 ];
 
