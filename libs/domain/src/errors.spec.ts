@@ -164,7 +164,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['OBJECTION_ALREADY_FILED', 409],
   // early warning (预警)
   ['ALERT_NOT_FOUND', 404],
-  ['ALERT_ALREADY_DECIDED', 409],
+  ['ALERT_TRANSITION_NOT_ALLOWED', 409],
   ['DEVICE_FINGERPRINT_INVALID', 400],
   ['PRICE_WEIGHT_OUT_OF_RANGE', 422],
   // transport limits

@@ -170,7 +170,7 @@ export const ERROR_STATUS = {
   OBJECTION_ALREADY_FILED: 409,
   // Early warning (预警, issue 10): the alerts desk and the device fingerprint the web app sends.
   ALERT_NOT_FOUND: 404,
-  ALERT_ALREADY_DECIDED: 409,
+  ALERT_TRANSITION_NOT_ALLOWED: 409,
   DEVICE_FINGERPRINT_INVALID: 400,
 } as const;
 

@@ -189,10 +189,11 @@ export class AlertsService {
       const to = nextAlertState(alert.state, action);
       if (!to)
         throw new DomainError(
-          'ALERT_ALREADY_DECIDED',
+          'ALERT_TRANSITION_NOT_ALLOWED',
           `this alert is ${alert.state}: it cannot be ${PAST[action]}`,
           {
             state: alert.state,
+            action,
           },
         );
       const now = await databaseNow(manager);

@@ -48,7 +48,7 @@ export class AlertsController {
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Roles('supervisor')
-  @ApiOperation({ summary: 'open → acknowledged', description: 'ALERT_ALREADY_DECIDED otherwise.' })
+  @ApiOperation({ summary: 'open → acknowledged', description: 'ALERT_TRANSITION_NOT_ALLOWED otherwise.' })
   acknowledge(@CurrentUser() supervisor: AuthUser, @Param('id', UuidPipe) id: string) {
     return this.alerts.acknowledge(supervisor, id);
   }
