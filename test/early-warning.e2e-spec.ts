@@ -389,7 +389,7 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
     expect(filtered.body.items.map((alert: Alert) => alert.id)).toEqual([toEscalate.id]);
     const trail = await queryRows<{ action: string }>(
       ownerDb,
-      `SELECT action FROM audit_log WHERE entity_type = 'alert' AND entity_id = ANY($1) ORDER BY at`,
+      `SELECT action FROM audit_log WHERE entity_type = 'alert' AND entity_id = ANY($1) ORDER BY seq`,
       [[toDismiss.id, toEscalate.id]],
     );
     expect(trail.map((entry) => entry.action)).toEqual(['alert.dismissed', 'alert.escalated']);
@@ -436,20 +436,18 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
         404,
         'ALERT_NOT_FOUND',
       );
-      for (const action of ['acknowledge', 'dismiss', 'escalate']) {
+      for (const [action, body] of [
+        ['acknowledge', {}],
+        ['dismiss', { reason: 'x' }],
+        ['escalate', { note: 'x' }],
+      ] as const) {
         expectError(
-          await as(supervisor)(request(api.url).post(`/api/alerts/${unknownId}/${action}`)).send({
-            reason: 'x',
-            note: 'x',
-          }),
+          await as(supervisor)(request(api.url).post(`/api/alerts/${unknownId}/${action}`)).send(body),
           404,
           'ALERT_NOT_FOUND',
         );
         expectError(
-          await as(supervisor)(request(api.url).post(`/api/alerts/XYZ/${action}`)).send({
-            reason: 'x',
-            note: 'x',
-          }),
+          await as(supervisor)(request(api.url).post(`/api/alerts/XYZ/${action}`)).send(body),
           400,
           'INVALID_ID',
         );

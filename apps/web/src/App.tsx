@@ -18,6 +18,7 @@ import { StaffTransferPage, StaffTransfersPage } from './pages/transfers-staff';
 import { TenderPage, TendersPage } from './pages/tenders';
 import { StaffTenderPage, StaffTendersPage } from './pages/tenders-staff';
 import { ProcurementPage, ProcurementsPage } from './pages/procurements';
+import { AlertsPage } from './pages/alerts';
 import { StaffProcurementPage, StaffProcurementsPage } from './pages/procurements-staff';
 
 // The report pages are their own chunk: loaded only when one is opened.
@@ -70,6 +71,7 @@ function route(path: string): ReactElement {
     return <StaffTransferPage id={match[1]} />;
   if ((match = new RegExp(`^/supervisor/listings/${UUID}$`).exec(path)))
     return <SupervisorListingPage id={match[1]} />;
+  if (path === '/supervisor/alerts') return <AlertsPage />;
   return <NotFound />;
 }
 
@@ -155,6 +157,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             {hasRole(session, 'staff', 'supervisor') && <Link to="/deposits">{t('navDeposits')}</Link>}
             {hasRole(session, 'staff', 'supervisor', 'admin') && <Link to="/reports">{t('navReports')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <QueuesLink />}
+            {hasRole(session, 'supervisor') && <Link to="/supervisor/alerts">{t('navAlerts')}</Link>}
           </nav>
           <div className="account">
             <button
