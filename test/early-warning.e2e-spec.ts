@@ -470,14 +470,14 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
     });
 
     it.each([
-      ['dismiss', {}],
-      ['dismiss', { reason: '   ' }],
-      ['dismiss', { reason: 12 }],
-      ['dismiss', { reason: 'x'.repeat(1001) }],
-      ['escalate', {}],
-      ['escalate', { note: '' }],
-      ['escalate', { note: null }],
-    ])('POST %s %j → 400 VALIDATION_FAILED', async (action, body) => {
+      ['dismiss', 'no reason', {}],
+      ['dismiss', 'a blank reason', { reason: '   ' }],
+      ['dismiss', 'a number', { reason: 12 }],
+      ['dismiss', 'a reason over 1000 characters', { reason: 'x'.repeat(1001) }],
+      ['escalate', 'no note', {}],
+      ['escalate', 'an empty note', { note: '' }],
+      ['escalate', 'a null note', { note: null }],
+    ])('POST %s with %s → 400 VALIDATION_FAILED', async (action, _what, body) => {
       expectError(
         await as(supervisor)(request(api.url).post(`/api/alerts/${openAlertId}/${action}`)).send(body),
         400,
