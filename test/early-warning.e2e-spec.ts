@@ -4,7 +4,16 @@ import request from 'supertest';
 import { io, type Socket } from 'socket.io-client';
 import { AlertsProcessor } from '../apps/worker/src/alerts.processor.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
-import { createOperator, listingBody, registerBidder, type TestUser, waitFor } from './support/factories.js';
+import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
+import {
+  createOperator,
+  listingBody,
+  organizationCode,
+  registerBidder,
+  type TestUser,
+  waitFor,
+} from './support/factories.js';
+import { centreDays } from './support/transfers.js';
 import {
   closeClients,
   expectError,
@@ -393,6 +402,100 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
       [[toDismiss.id, toEscalate.id]],
     );
     expect(trail.map((entry) => entry.action)).toEqual(['alert.dismissed', 'alert.escalated']);
+  });
+
+  it("raises IDENTICAL_BID_DOCUMENTS and ABNORMALLY_LOW_BID when a tender's bids are opened, and nothing on an ordinary one", async () => {
+    const { today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ);
+    const docs = (sha: string) => [{ name: '投标文件.pdf', sha256: sha }];
+    /** A tender in bidding, each supplier qualified and bidding from its own address. */
+    async function tenderWithBids(bids: { price: number; sha: string }[]) {
+      const created = await as(staff)(request(api.url).post('/api/tenders'))
+        .send({
+          title: '东湖区某道路改造工程施工',
+          ownerName: '南昌市东湖区住房和城乡建设局',
+          ownerOrgCode: '91360100MA35F6GX2N',
+          kind: 'road',
+          description: '道路改造 1.2 公里',
+          estimatedPrice: 2_000_000_000,
+          stateFunded: true,
+          evaluationMethod: 'lowest_evaluated_price',
+          deposit: 20_000_000,
+          documents: docs('d'.repeat(64)),
+          saleStartsOn: today,
+          saleEndsOn: addCalendarDays(today, 5),
+          documentsIssuedOn: today,
+          bidDeadlineOn: addCalendarDays(today, 20),
+        })
+        .expect(201);
+      const id = created.body.id as string;
+      await as(staff)(request(api.url).post(`/api/tenders/${id}/announce`)).expect(200);
+      const suppliers: TestUser[] = [];
+      for (const { price, sha } of bids) {
+        const supplier = await registerBidder(api.url);
+        const own = device();
+        const applied = await request(api.url)
+          .post(`/api/tenders/${id}/registrations`)
+          .agent(own.agent)
+          .set('X-Device-Fingerprint', own.fingerprint)
+          .auth(supplier.token, { type: 'bearer' })
+          .send({ organizationCode: organizationCode() })
+          .expect(201);
+        await as(staff)(request(api.url).post(`/api/tenders/${id}/registrations/${applied.body.id}/qualify`))
+          .send({ depositReceived: true })
+          .expect(200);
+        await request(api.url)
+          .put(`/api/tenders/${id}/bid`)
+          .agent(own.agent)
+          .set('X-Device-Fingerprint', own.fingerprint)
+          .auth(supplier.token, { type: 'bearer' })
+          .send({ price, documents: docs(sha) })
+          .expect(200);
+        suppliers.push(supplier);
+      }
+      // The deadline passes (the database stands in for the days): the worker opens the bids.
+      await queryRows(
+        ownerDb,
+        `UPDATE tender_projects SET bid_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+        [id],
+      );
+      return { id, suppliers };
+    }
+    // Two suppliers' documents are one file; the third bids 500万 against the others' mean of 1250万.
+    const crafted = await tenderWithBids([
+      { price: 1_000_000_000, sha: 'a'.repeat(64) },
+      { price: 1_500_000_000, sha: 'a'.repeat(64) },
+      { price: 500_000_000, sha: 'b'.repeat(64) },
+    ]);
+    const quiet = await tenderWithBids([
+      { price: 1_000_000_000, sha: 'c'.repeat(64) },
+      { price: 1_050_000_000, sha: 'e'.repeat(64) },
+      { price: 1_100_000_000, sha: 'f'.repeat(64) },
+    ]);
+    await Promise.all([scanned(crafted.id), scanned(quiet.id)]);
+    expect(await rulesOf(crafted.id)).toEqual(['ABNORMALLY_LOW_BID', 'IDENTICAL_BID_DOCUMENTS']);
+    expect(await rulesOf(quiet.id)).toEqual([]);
+    const byRule = new Map((await alertsOf(crafted.id)).map((alert) => [alert.ruleId, alert]));
+    const low = await as(supervisor)(
+      request(api.url).get(`/api/alerts/${byRule.get('ABNORMALLY_LOW_BID')!.id}`),
+    ).expect(200);
+    expect(low.body).toMatchObject({
+      processType: 'tender_project',
+      evidence: { bidderId: crafted.suppliers[2].id, amount: 500_000_000, othersMean: 1_250_000_000 },
+    });
+    const identical = await as(supervisor)(
+      request(api.url).get(`/api/alerts/${byRule.get('IDENTICAL_BID_DOCUMENTS')!.id}`),
+    ).expect(200);
+    expect(identical.body.evidence).toMatchObject({
+      sha256: 'a'.repeat(64),
+      bidderIds: [crafted.suppliers[0].id, crafted.suppliers[1].id].sort(),
+    });
+    // The sealed bids carry their origin too (supervisor-only).
+    const origins = await queryRows<{ device_fingerprint: string | null }>(
+      ownerDb,
+      'SELECT device_fingerprint FROM sealed_bids WHERE host_id = $1',
+      [crafted.id],
+    );
+    expect(origins.every((row) => /^[0-9a-f]{64}$/.test(row.device_fingerprint ?? ''))).toBe(true);
   });
 
   describe('bad input on every new endpoint: a 4xx with its code, nothing written', () => {
