@@ -35,6 +35,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['SEALED_BID_NOT_FOUND', 404],
   ['SANCTION_NOT_FOUND', 404],
   ['PARTY_NOT_FOUND', 404],
+  ['ANNOUNCEMENT_NOT_FOUND', 404],
   // conflicts with the resource's state
   ['USERNAME_TAKEN', 409],
   ['INVALID_STATE_TRANSITION', 409],

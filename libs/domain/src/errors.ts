@@ -168,6 +168,8 @@ export const ERROR_STATUS = {
   // Attack review fixes: call-offs within the budget; one objection per bidder per target and documents.
   CALL_OFF_ABOVE_BUDGET: 422,
   OBJECTION_ALREADY_FILED: 409,
+  // Public disclosure (公开, issue 10).
+  ANNOUNCEMENT_NOT_FOUND: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

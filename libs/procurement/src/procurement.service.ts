@@ -43,13 +43,7 @@ import { RegistrationsService, toSupplierRegistrationView } from '@ggzy/registra
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { DepositsService } from '@ggzy/deposits';
 import { BusinessCalendarService } from '@ggzy/calendar';
-import {
-  type BidContent,
-  SealedBidsService,
-  toOwnBidStatus,
-  toPublicOpeningRecord,
-  toSealedBidReceipt,
-} from '@ggzy/sealed-bids';
+import { type BidContent, SealedBidsService, toOwnBidStatus, toSealedBidReceipt } from '@ggzy/sealed-bids';
 import {
   toProcurementNoticeView,
   toPublicObjection,
@@ -1040,12 +1034,12 @@ export class ProcurementService {
   async openingRecord(projectId: string) {
     const project = await this.mustFind(projectId);
     if (project.status === INITIAL_STATUS) throw new DomainError('LISTING_NOT_FOUND', 'no such procurement');
-    const record = project.openedAt ? await this.sealedBids.opening(null, procurementHost(projectId)) : null;
+    const record = project.openedAt ? await this.sealedBids.publicOpening(procurementHost(projectId)) : null;
     if (!record)
       throw new DomainError('SEALED_UNTIL_OPENING', 'the responses are opened at the deadline', {
         opensAt: project.responseDeadlineAt?.toISOString() ?? null,
       });
-    return toPublicOpeningRecord(record);
+    return record;
   }
 
   private async lockForResponding(manager: EntityManager, bidder: AuthUser, projectId: string) {
