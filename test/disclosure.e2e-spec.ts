@@ -13,6 +13,7 @@ import {
 } from './support/factories.js';
 import { expectError, queryRows, tableContents } from './support/checks.js';
 import { agreedTransferProject, businessDeadline, centreDays } from './support/transfers.js';
+import { schemaProblems, validateRecordPackage, validateReleasePackage } from './support/ocds-schemas.js';
 
 const SHA = 'e'.repeat(64);
 const DRAFT_SHA = '7c'.repeat(32);
@@ -21,6 +22,7 @@ const RESERVE = 817_353;
 const SEALED_PRICE = 1_873_246_519;
 const OPENED_PRICES = [1_834_517_293, 1_796_240_611, 1_911_338_457];
 const SITE = 'https://ggzy.example.cn';
+const OCID_PREFIX = 'ocds-tst001-';
 
 /**
  * The public disclosure (公开), no sign-in, on a platform seeded with every line: leases sold,
@@ -131,7 +133,7 @@ describe('public disclosure (公开)', () => {
   }
 
   beforeAll(async () => {
-    platform = await startTestPlatform({ PUBLIC_SITE_URL: SITE });
+    platform = await startTestPlatform({ PUBLIC_SITE_URL: SITE, OCDS_OCID_PREFIX: OCID_PREFIX });
     api = platform.api;
     ownerDb = platform.env.config.DATABASE_OWNER_URL!;
     ({ today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
@@ -148,7 +150,7 @@ describe('public disclosure (公开)', () => {
       api.url,
       staff,
       bidders,
-      { biddingInMs: 1500, freeMs: 1500, extensionSeconds: 1 },
+      { biddingInMs: 5000, freeMs: 1500, extensionSeconds: 1 },
       { reservePrice: RESERVE },
     );
     seeded.soldLease = sold.id;
@@ -379,6 +381,142 @@ describe('public disclosure (公开)', () => {
     expect(filtered).toEqual({ items: [], total: 0 });
   });
 
+  describe('open data (OCDS 1.1)', () => {
+    type Release = {
+      ocid: string;
+      id: string;
+      date: string;
+      tag: string[];
+      tender: { status: string; statusDetails: string };
+      awards?: { status: string; value: { amount: number } }[];
+      bids?: { details: { value: { amount: number } }[] };
+    };
+    const codeOf = async (path: string) =>
+      (await as(staff)(request(api.url).get(path)).expect(200)).body.code as string;
+
+    it('publishes every published process of every line as release and record packages valid by the OCDS 1.1.5 schemas', async () => {
+      const releases = (await anonymous('/api/ocds/releases').query({ limit: 100 }).expect(200)).body;
+      expect(schemaProblems(validateReleasePackage, releases)).toEqual([]);
+      const records = (await anonymous('/api/ocds/records').query({ limit: 100 }).expect(200)).body;
+      expect(schemaProblems(validateRecordPackage, records)).toEqual([]);
+      expect(records.total).toBe(records.records.length);
+
+      const ocids = new Set((releases.releases as Release[]).map((release) => release.ocid));
+      const codes = {
+        soldLease: await codeOf(`/api/lease-listings/${seeded.soldLease}`),
+        cancelledLease: await codeOf(`/api/lease-listings/${seeded.cancelledLease}`),
+        draftLease: await codeOf(`/api/lease-listings/${seeded.draftLease}`),
+        transfer: await codeOf(`/api/transfer-projects/${seeded.transfer}`),
+        openedTender: seeded.openedTender.code,
+        sealedTender: await codeOf(`/api/tenders/${seeded.sealedTender}`),
+        terminatedTender: await codeOf(`/api/tenders/${seeded.terminatedTender}`),
+        draftTender: await codeOf(`/api/tenders/${seeded.draftTender}`),
+        procurement: seeded.procurement.code,
+        terminatedProcurement: await codeOf(`/api/procurements/${seeded.terminatedProcurement}`),
+      };
+      for (const [name, code] of Object.entries(codes))
+        expect([name, ocids.has(`${OCID_PREFIX}${code}`)]).toEqual([name, !name.startsWith('draft')]);
+
+      // Each process on its own, and its record: the statuses the lines reached, in OCDS terms.
+      const expected: [keyof typeof codes, string, string][] = [
+        ['soldLease', 'complete', '成交'],
+        ['cancelledLease', 'cancelled', '终止'],
+        ['transfer', 'complete', '成交结果公示'],
+        ['openedTender', 'active', '已开标'],
+        ['sealedTender', 'active', '投标中'],
+        ['terminatedTender', 'cancelled', '终止'],
+        ['procurement', 'active', '响应中'],
+        ['terminatedProcurement', 'cancelled', '终止'],
+      ];
+      for (const [name, tenderStatus, details] of expected) {
+        const ocid = `${OCID_PREFIX}${codes[name]}`;
+        const one = (await anonymous(`/api/ocds/releases/${ocid}`).expect(200)).body;
+        expect(schemaProblems(validateReleasePackage, one)).toEqual([]);
+        const record = (await anonymous(`/api/ocds/records/${ocid}`).expect(200)).body;
+        expect(schemaProblems(validateRecordPackage, record)).toEqual([]);
+        const compiled = record.records[0].compiledRelease as Release;
+        expect([name, compiled.tender.status, compiled.tender.statusDetails]).toEqual([
+          name,
+          tenderStatus,
+          details,
+        ]);
+        expect((one.releases as Release[])[0].tag).toEqual(['tender']);
+      }
+
+      // The sold lease: its award is the rent over the term, its bids the live ledger; the sealed
+      // tender shows no bid before its opening, the opened one every price.
+      const lease = (await anonymous(`/api/ocds/records/${OCID_PREFIX}${codes.soldLease}`).expect(200)).body
+        .records[0].compiledRelease as Release;
+      expect(lease.awards?.map((award) => [award.status, award.value.amount])).toEqual([
+        ['active', (820_000 * 36) / 100],
+      ]);
+      expect(lease.bids?.details.map((bid) => bid.value.amount)).toEqual([8_100, 8_200]);
+      const sealed = (await anonymous(`/api/ocds/records/${OCID_PREFIX}${codes.sealedTender}`).expect(200))
+        .body.records[0].compiledRelease as Release;
+      expect(sealed.bids).toBeUndefined();
+      const opened = (await anonymous(`/api/ocds/records/${OCID_PREFIX}${codes.openedTender}`).expect(200))
+        .body.records[0].compiledRelease as Release;
+      expect(opened.bids?.details.map((bid) => bid.value.amount * 100).sort()).toEqual(
+        [...OPENED_PRICES].sort(),
+      );
+    });
+
+    it('filters by line and release date, pages by process, and gives the year in bulk', async () => {
+      const all = (await anonymous('/api/ocds/records').query({ limit: 100 }).expect(200)).body;
+      const leases = (await anonymous('/api/ocds/records').query({ line: 'lease' }).expect(200)).body;
+      expect(leases.total).toBe(2);
+      const page = (await anonymous('/api/ocds/records').query({ limit: 2, offset: 1 }).expect(200)).body;
+      expect(page.records.map((one: { ocid: string }) => one.ocid)).toEqual(
+        all.records.slice(1, 3).map((one: { ocid: string }) => one.ocid),
+      );
+      expect(page.total).toBe(all.total);
+      const later = (
+        await anonymous('/api/ocds/releases')
+          .query({ since: addCalendarDays(today, 1), limit: 100 })
+          .expect(200)
+      ).body;
+      expect(later.releases).toEqual([]);
+
+      const bulk = await anonymous(`/api/ocds/bulk/${today.slice(0, 4)}`).expect(200);
+      expect(bulk.headers['content-type']).toMatch(/^application\/json/);
+      const bulkPackage = JSON.parse(bulk.text);
+      expect(schemaProblems(validateReleasePackage, bulkPackage)).toEqual([]);
+      const listed = (await anonymous('/api/ocds/releases').query({ limit: 100 }).expect(200)).body;
+      expect(bulkPackage.releases.map((release: Release) => release.id).sort()).toEqual(
+        listed.releases.map((release: Release) => release.id).sort(),
+      );
+      expectError(await anonymous('/api/ocds/bulk/1999'), 404, 'NOT_FOUND');
+    });
+
+    it('refuses bad input with its code: unknown and draft ocids 404, malformed ones 400', async () => {
+      const draftCode = await codeOf(`/api/tenders/${seeded.draftTender}`);
+      for (const path of [
+        `/api/ocds/releases/${OCID_PREFIX}${draftCode}`,
+        `/api/ocds/records/${OCID_PREFIX}${draftCode}`,
+        `/api/ocds/releases/${OCID_PREFIX}NOPE-1`,
+        `/api/ocds/records/ocds-other1-${seeded.openedTender.code}`,
+      ])
+        expectError(await anonymous(path), 404, 'NOT_FOUND');
+      const cases: [string, Record<string, unknown>, number, string][] = [
+        ['/api/ocds/releases/not-an-ocid', {}, 400, 'VALIDATION_FAILED'],
+        [`/api/ocds/records/${'ocds-tst001-'}${'x'.repeat(41)}`, {}, 400, 'VALIDATION_FAILED'],
+        ['/api/ocds/releases', { limit: 101 }, 400, 'VALIDATION_FAILED'],
+        ['/api/ocds/releases', { limit: 0 }, 400, 'VALIDATION_FAILED'],
+        ['/api/ocds/releases', { offset: -1 }, 400, 'VALIDATION_FAILED'],
+        ['/api/ocds/releases', { line: 'rail' }, 400, 'VALIDATION_FAILED'],
+        ['/api/ocds/releases', { since: '2026-02-30' }, 400, 'VALIDATION_FAILED'],
+        ['/api/ocds/records', { limit: 'all' }, 400, 'VALIDATION_FAILED'],
+        ['/api/ocds/bulk/26', {}, 400, 'VALIDATION_FAILED'],
+        ['/api/ocds/bulk/1800', {}, 400, 'VALIDATION_FAILED'],
+        ['/api/ocds/bulk/twenty', {}, 400, 'VALIDATION_FAILED'],
+      ];
+      const before = await tableContents(platform.env.config.DATABASE_URL);
+      for (const [path, query, status, code] of cases)
+        expectError(await anonymous(path).query(query), status, code);
+      expect(await tableContents(platform.env.config.DATABASE_URL)).toEqual(before);
+    });
+  });
+
   it('answers bad input with its code and writes nothing', async () => {
     const before = await tableContents(platform.env.config.DATABASE_URL);
     const cases: [string, Record<string, unknown>, number, string][] = [
@@ -472,8 +610,15 @@ describe('public disclosure (公开)', () => {
       '/api/public/credit-list',
       '/api/public/deals?limit=1000',
       '/api/public/feed.atom',
+      '/api/ocds/releases?limit=100',
+      '/api/ocds/records?limit=100',
+      `/api/ocds/bulk/${today.slice(0, 4)}`,
     ])
       await visit(path);
+    for (const record of JSON.parse(visited.get('/api/ocds/records?limit=100')!).records as {
+      ocid: string;
+    }[])
+      await visit(`/api/ocds/releases/${record.ocid}`);
     for (const id of await ids('/api/public/announcements')) await visit(`/api/public/announcements/${id}`);
 
     // The walk reached every line and the public reads the brief names.

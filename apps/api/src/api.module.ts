@@ -54,6 +54,7 @@ import { RequestLimitsGuard } from './request-limits.guard.js';
 import { CommitteeDrawsController, ExpertsController } from './experts/experts.controller.js';
 import { CreditListController, SanctionsController } from './supervision/sanctions.controller.js';
 import { DisclosureController } from './public/disclosure.controller.js';
+import { OpenDataController } from './public/open-data.controller.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -137,6 +138,7 @@ export class ApiModule {
         SanctionsController,
         CreditListController,
         DisclosureController,
+        OpenDataController,
         HealthController,
       ],
       providers: [

@@ -32,6 +32,7 @@ import { CommitteeDrawsRepository } from './experts/committee-draws.repository.j
 import { SanctionsRepository } from './sanctions/sanctions.repository.js';
 import { PartyBans, RefusalToSignRecords } from './sanctions/credit-records.js';
 import { PublicAnnouncementsRepository } from './disclosure/public-announcements.repository.js';
+import { OcdsFactsRepository } from './disclosure/ocds-facts.repository.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -56,6 +57,7 @@ const REPOSITORIES = [
   PartyBans,
   RefusalToSignRecords,
   PublicAnnouncementsRepository,
+  OcdsFactsRepository,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {

@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { DisclosureService } from './disclosure.service.js';
+import { OpenDataService } from './open-data.service.js';
 
-/** Public disclosure (公开) for the api. Needs CoreModule (config) and PersistenceModule from the app. */
+/** Public disclosure (公开) and open data (OCDS) for the api. Needs CoreModule and PersistenceModule from the app. */
 @Module({
-  providers: [DisclosureService],
-  exports: [DisclosureService],
+  providers: [DisclosureService, OpenDataService],
+  exports: [DisclosureService, OpenDataService],
 })
 export class DisclosureModule {}

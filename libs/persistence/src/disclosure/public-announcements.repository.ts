@@ -92,9 +92,10 @@ const ENTITY_TYPES = [...new Set(PUBLISHED_CHANGES.map(([entityType]) => entityT
  * Every announcement of every line, as one relation. Ids: a notice's own id; for a status change
  * a UUID derived from its audit entry (md5 of `audit:<seq>`), for a lease's auction result one
  * derived from the auction (whose id is the listing's) — stable, canonical, and naming no user. Only public text is taken
- * from the audit payload: a termination's or a failure's `reason`, which the lines publish.
+ * from the audit payload: a termination's or a failed tender's `reason`, which the lines publish
+ * (an auction's close reason is a code, and says whether a reserve was met: never taken).
  */
-const ANNOUNCEMENTS_SQL = `
+export const ANNOUNCEMENTS_SQL = `
   WITH changes(entity_type, action, line, to_status, kind) AS (VALUES
       ${CHANGES_VALUES}),
   audited AS (
@@ -105,7 +106,7 @@ const ANNOUNCEMENTS_SQL = `
   announcements AS (
     SELECT md5('audit:' || x.seq)::uuid AS id, c.line, c.kind, c.to_status AS status,
            x.entity_id::uuid AS project_id, x.at AS published_at,
-           CASE WHEN c.kind IN ('termination', 'result') THEN x.data ->> 'reason' END AS text
+           CASE WHEN c.kind = 'termination' OR c.to_status = 'failed' THEN x.data ->> 'reason' END AS text
     FROM audited x
     JOIN changes c ON c.entity_type = x.entity_type AND x.action LIKE c.action
                   AND c.to_status = x.data ->> 'to'
