@@ -30,6 +30,7 @@ import { ProcurementMethodsRepository } from './procurement/procurement-methods.
 import { ExpertsRepository } from './experts/experts.repository.js';
 import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
 import { SanctionsRepository } from './sanctions/sanctions.repository.js';
+import { ComplaintsRepository } from './complaints/complaints.repository.js';
 import { PartyBans, RefusalToSignRecords } from './sanctions/credit-records.js';
 
 const REPOSITORIES = [
@@ -54,6 +55,7 @@ const REPOSITORIES = [
   SanctionsRepository,
   PartyBans,
   RefusalToSignRecords,
+  ComplaintsRepository,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {
