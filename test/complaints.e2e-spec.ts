@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
+import { TENDERS_QUEUE, tenderJobId } from '@ggzy/queues';
 import { addCalendarDays, BusinessCalendar } from '../libs/domain/src/business-calendar.js';
+import { bidDeadlineInstant } from '../libs/domain/src/tender-terms.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import {
   createOperator,
@@ -86,6 +90,23 @@ describe('complaints (质疑 / 投诉)', () => {
   /** Noon of a day in the centre's zone, as an instant (a publication at that day). */
   const noonOn = async (date: string) =>
     (await sql(`SELECT ($1::date + time '12:00') AT TIME ZONE $2 AS at`, [date, zone()]))[0].at as Date;
+
+  async function withTenderQueue<T>(work: (queue: Queue, events: QueueEvents) => Promise<T>) {
+    const { REDIS_URL, QUEUE_PREFIX } = platform.env.config;
+    const connection = new Redis(REDIS_URL!, { maxRetriesPerRequest: null });
+    const listening = connection.duplicate();
+    const queue = new Queue(TENDERS_QUEUE, { connection, prefix: QUEUE_PREFIX });
+    const events = new QueueEvents(TENDERS_QUEUE, { connection: listening, prefix: QUEUE_PREFIX });
+    try {
+      await events.waitUntilReady();
+      return await work(queue, events);
+    } finally {
+      await events.close();
+      await queue.close();
+      listening.disconnect();
+      connection.disconnect();
+    }
+  }
 
   beforeAll(async () => {
     platform = await startTestPlatform();
@@ -408,15 +429,64 @@ describe('complaints (质疑 / 投诉)', () => {
     ]);
     const filed = await post('/api/complaints', supplier, complaintBody('construction', id)).expect(201);
     expect(filed.body.window).toEqual({ opensOn: addCalendarDays(today, -11), closesOn: today });
-    // Not built for tenders yet: the supervisor's suspension is refused and the complaint unchanged.
+    const complaintId = filed.body.id as string;
+
+    // The supervisor suspends the tender for the complaint: the opening freezes — its instant
+    // passes while suspended and the opening's job opens nothing.
+    const deadlineOn = addCalendarDays(today, 25);
+    await post(`/api/complaints/${complaintId}/suspend-project`, supervisor, {
+      reason: '投诉处理期间暂停招标投标活动',
+    }).expect(200);
+    const suspended = (await get(`/api/tenders/${id}`, staff).expect(200)).body;
+    expect(suspended).toMatchObject({ status: 'suspended', resumeTo: 'bidding', suspendedOn: today });
+    await sql(
+      `UPDATE tender_projects SET bid_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    await withTenderQueue(async (queue, events) => {
+      const at = new Date(Date.now() - 1000);
+      const job = await queue.add(
+        'tender-opening',
+        { projectId: id, at: at.toISOString() },
+        { jobId: tenderJobId('tender-opening', id, at) },
+      );
+      expect(await job.waitUntilFinished(events, 60_000)).toEqual({ opened: false });
+    });
+    // It was suspended 4 days ago (time moved in SQL, as the tender tests do); an objection's
+    // reply would not lift a supervisor's order, and resuming gives the 4 days back.
+    await sql(
+      `UPDATE tender_projects SET suspended_on = suspended_on - 4, bid_deadline_on = bid_deadline_on - 4,
+         sale_ends_on = sale_ends_on - 4 WHERE id = $1`,
+      [id],
+    );
+    const resumed = await post(`/api/complaints/${complaintId}/resume-project`, supervisor).expect(200);
+    expect(resumed.body.suspension).toMatchObject({ resumedOn: today });
+    const tenderNow = (await get(`/api/tenders/${id}`, staff).expect(200)).body;
+    expect(tenderNow).toMatchObject({
+      status: 'bidding',
+      suspendedOn: null,
+      bidDeadlineOn: deadlineOn,
+      bidDeadlineAt: bidDeadlineInstant(deadlineOn, suspended.bidDeadlineTime, zone()).toISOString(),
+    });
+    // The opening's job waits at the moved deadline.
+    await withTenderQueue(async (queue) => {
+      const job = await queue.getJob(tenderJobId('tender-opening', id, new Date(tenderNow.bidDeadlineAt)));
+      expect(await job!.getState()).toBe('delayed');
+    });
+    // The tender's own endpoints: the supervisor's, and only while suspended by one.
+    expectError(await post(`/api/tenders/${id}/resume`, supervisor), 409, 'INVALID_STATE_TRANSITION');
+    expectError(await post(`/api/tenders/${id}/suspend`, staff, { reason: '暂停' }), 403, 'FORBIDDEN');
+    expectError(await post(`/api/tenders/${id}/suspend`, supervisor, {}), 400, 'VALIDATION_FAILED');
+    await post(`/api/tenders/${id}/suspend`, supervisor, { reason: '监督检查' }).expect(200);
     expectError(
-      await post(`/api/complaints/${filed.body.id}/suspend-project`, supervisor, { reason: '暂停' }),
+      await post(`/api/tenders/${id}/suspend`, supervisor, { reason: '再次' }),
       409,
       'INVALID_STATE_TRANSITION',
     );
-    expect(
-      (await get(`/api/complaints/${filed.body.id}`, supervisor).expect(200)).body.suspension,
-    ).toBeNull();
+    expect((await post(`/api/tenders/${id}/resume`, supervisor).expect(200)).body).toMatchObject({
+      status: 'bidding',
+      bidDeadlineOn: deadlineOn,
+    });
   });
 
   it('a procurement complaint follows a challenge: none, too early, then from the reply', async () => {
@@ -607,7 +677,7 @@ describe('complaints (质疑 / 投诉)', () => {
       [file({ ...valid, projectId: randomUUID() }), 404, 'COMPLAINT_PROJECT_NOT_FOUND'],
       [file(valid, outsider), 403, 'COMPLAINANT_NOT_A_PARTICIPANT'],
       [file(valid, staff), 403, 'FORBIDDEN'],
-      [file(valid, undefined), 401, 'UNAUTHENTICATED'],
+      [post('/api/complaints', undefined, valid), 401, 'UNAUTHENTICATED'],
       [file({ ...valid, kind: 'challenge' }), 422, 'COMPLAINT_KIND_NOT_ALLOWED'],
       [post('/api/complaints/not-an-id/accept', supervisor), 400, 'INVALID_ID'],
       [post(`/api/complaints/${randomUUID()}/accept`, supervisor), 404, 'COMPLAINT_NOT_FOUND'],

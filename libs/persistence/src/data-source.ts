@@ -38,6 +38,7 @@ import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
 import { Sanctions1764500000500 } from './migrations/1764500000500-sanctions.js';
 import { CallOffClientOrder1764500000600 } from './migrations/1764500000600-call-off-client-order.js';
 import { Complaints1764500000700 } from './migrations/1764500000700-complaints.js';
+import { TenderSupervisorSuspension1764500000710 } from './migrations/1764500000710-tender-supervisor-suspension.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -86,6 +87,7 @@ export const MIGRATIONS = [
   Sanctions1764500000500,
   CallOffClientOrder1764500000600,
   Complaints1764500000700,
+  TenderSupervisorSuspension1764500000710,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -1,18 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
-import { calendarDateInZone, DomainError } from '@ggzy/domain';
+import { calendarDateInZone } from '@ggzy/domain';
 import { RegistrationsRepository, TenderProjectsRepository } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
 import type { SupervisedProcess } from '@ggzy/registrations';
 import { TendersService } from './tenders.service.js';
+import { TenderObjectionsService } from './tender-objections.service.js';
 
 /**
  * A construction tender as supervision reaches it (issue 10's complaints): who may complain,
  * the days its acts were published (notice, opening record, candidates' publicity), and its own
  * `terminate`. A re-run also terminates it, with the decision as the public reason (re-tendering,
- * `retender`, starts from a failed tender: staff register the new round). A supervisor's
- * suspension of a tender is not built yet: refused (409) rather than half-done.
+ * `retender`, starts from a failed tender: staff register the new round). Suspend and resume are
+ * the supervisor's (TenderObjectionsService): timers freeze as for an objection, and the paused
+ * days are given back.
  */
 @Injectable()
 export class TenderSupervisedProcess implements SupervisedProcess {
@@ -23,6 +25,7 @@ export class TenderSupervisedProcess implements SupervisedProcess {
     private readonly projects: TenderProjectsRepository,
     private readonly registrations: RegistrationsRepository,
     private readonly service: TendersService,
+    private readonly objections: TenderObjectionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -59,12 +62,12 @@ export class TenderSupervisedProcess implements SupervisedProcess {
     return null;
   }
 
-  suspend(): Promise<void> {
-    return Promise.reject(notBuilt());
+  async suspend(actor: AuthUser, projectId: string, reason: string) {
+    await this.objections.suspendBySupervisor(actor, projectId, reason);
   }
 
-  resume(): Promise<void> {
-    return Promise.reject(notBuilt());
+  async resume(actor: AuthUser, projectId: string) {
+    await this.objections.resumeBySupervisor(actor, projectId);
   }
 
   async terminate(actor: AuthUser, projectId: string, reason: string) {
@@ -75,9 +78,9 @@ export class TenderSupervisedProcess implements SupervisedProcess {
     await this.service.terminate(actor, projectId, reason);
   }
 
-  /** Staff correct what the decision names (an amendment notice); the tender itself goes on. */
-  async correct() {}
+  /** Staff correct what the decision names (an amendment notice); the tender goes on. */
+  async correct(actor: AuthUser, projectId: string) {
+    const project = await this.projects.findById(projectId);
+    if (project?.supervisorSuspension) await this.objections.resumeBySupervisor(actor, projectId);
+  }
 }
-
-const notBuilt = () =>
-  new DomainError('INVALID_STATE_TRANSITION', "a supervisor's suspension of a tender is not built yet");
