@@ -540,6 +540,61 @@ describe('complaints (质疑 / 投诉)', () => {
       step: 'accept',
       dueOn: cal.addBusinessDays(today, 5),
     });
+    // The supervisor suspends the procurement for the complaint: 30 days at most (政府采购法 第57条).
+    const complaintId = complaint.body.id as string;
+    const deadlineOn = addCalendarDays(today, 25);
+    await post(`/api/complaints/${complaintId}/suspend-project`, supervisor, {
+      reason: '投诉处理期间暂停采购活动',
+    }).expect(200);
+    expect((await get(`/api/procurements/${id}`, staff).expect(200)).body).toMatchObject({
+      status: 'suspended',
+    });
+    const back = async (days: number) => {
+      await sql(
+        `UPDATE procurement_projects SET suspended_on = suspended_on - $2::int, documents_issued_on = documents_issued_on - $2::int,
+           documents_available_until = documents_available_until - $2::int, deadline_on = deadline_on - $2::int WHERE id = $1`,
+        [id, days],
+      );
+      await sql(`UPDATE complaints SET suspended_on = suspended_on - $2::int WHERE id = $1`, [
+        complaintId,
+        days,
+      ]);
+    };
+    // Suspended 30 days ago: its last allowed day is today, and it stands (the resume step due today).
+    await back(30);
+    const standing = (await get(`/api/complaints/${complaintId}`, supervisor).expect(200)).body;
+    expect(standing.deadlines).toContainEqual(
+      expect.objectContaining({ step: 'resume', dueOn: today, metOn: null, overdue: false }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // two of the worker's sweeps (1 s apart in tests)
+    expect((await get(`/api/procurements/${id}`, staff).expect(200)).body.status).toBe('suspended');
+    // A day more (suspended 31 days ago): the worker resumes it, the 31 days given back to the deadline.
+    await back(1);
+    const resumed = await waitFor(
+      async () => {
+        const project = (await get(`/api/procurements/${id}`, staff).expect(200)).body;
+        return project.status === 'responding' ? project : undefined;
+      },
+      15_000,
+      'the worker resumes the procurement at the cap',
+    );
+    expect(resumed).toMatchObject({ deadlineOn });
+    const overdue = (await get(`/api/complaints/${complaintId}`, supervisor).expect(200)).body;
+    expect(overdue.deadlines).toContainEqual(expect.objectContaining({ step: 'resume', overdue: true }));
+    // The supervisor's resume records what the worker did: the step met, late.
+    const recorded = (await post(`/api/complaints/${complaintId}/resume-project`, supervisor).expect(200))
+      .body;
+    expect(recorded.deadlines).toContainEqual(
+      expect.objectContaining({ step: 'resume', metOn: today, late: true, overdue: false }),
+    );
+    // The procurement's own endpoints: the supervisor's.
+    expectError(await post(`/api/procurements/${id}/suspend`, staff, { reason: '暂停' }), 403, 'FORBIDDEN');
+    expectError(await post(`/api/procurements/${id}/resume`, supervisor), 409, 'INVALID_STATE_TRANSITION');
+    await post(`/api/procurements/${id}/suspend`, supervisor, { reason: '监督检查' }).expect(200);
+    expect((await post(`/api/procurements/${id}/resume`, supervisor).expect(200)).body).toMatchObject({
+      status: 'responding',
+      deadlineOn,
+    });
   });
 
   it('a false complaint is dismissed and bans the complainant (1–3 years) in every line', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
-import { calendarDateInZone, DomainError } from '@ggzy/domain';
+import { calendarDateInZone } from '@ggzy/domain';
 import { RegistrationsRepository, ProcurementProjectsRepository } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
 import type { SupervisedProcess } from '@ggzy/registrations';
@@ -11,8 +11,8 @@ import { ProcurementService } from './procurement.service.js';
  * A government procurement as supervision reaches it (issue 10's complaints and challenges): who
  * may file, the days its acts were published (notice, opening record, result), and its own
  * `terminate`. A re-run terminates it too, the decision as its public reason, until the re-plan
- * (branch issue9-rest) can be wired. A supervisor's suspension of a procurement is not built yet:
- * refused (409) rather than half-done.
+ * (branch issue9-rest) can be wired. Suspend and resume are the procurement's own: 30 days at most
+ * (政府采购法 第57条), the worker resumes one past its cap.
  */
 @Injectable()
 export class ProcurementSupervisedProcess implements SupervisedProcess {
@@ -60,12 +60,12 @@ export class ProcurementSupervisedProcess implements SupervisedProcess {
     return null;
   }
 
-  suspend(): Promise<void> {
-    return Promise.reject(notBuilt());
+  async suspend(actor: AuthUser, projectId: string, reason: string) {
+    await this.service.suspend(actor, projectId, reason);
   }
 
-  resume(): Promise<void> {
-    return Promise.reject(notBuilt());
+  async resume(actor: AuthUser, projectId: string) {
+    await this.service.resume(actor, projectId);
   }
 
   async terminate(actor: AuthUser, projectId: string, reason: string) {
@@ -76,9 +76,9 @@ export class ProcurementSupervisedProcess implements SupervisedProcess {
     await this.service.terminate(actor, projectId, reason);
   }
 
-  /** Staff correct what the decision names (an amendment notice); the tender itself goes on. */
-  async correct() {}
+  /** The purchaser corrects what the decision names (an amendment); the procurement goes on. */
+  async correct(actor: AuthUser, projectId: string) {
+    const project = await this.projects.findById(projectId);
+    if (project?.status === 'suspended') await this.service.resume(actor, projectId);
+  }
 }
-
-const notBuilt = () =>
-  new DomainError('INVALID_STATE_TRANSITION', "a supervisor's suspension of a procurement is not built yet");

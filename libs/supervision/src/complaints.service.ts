@@ -340,7 +340,10 @@ export class ComplaintsService {
     const complaint = await this.mustFind(id);
     if (complaint.suspendedOn === null || complaint.resumedOn !== null)
       throw new DomainError('INVALID_STATE_TRANSITION', 'the project is not suspended for this complaint');
-    await this.processOf(complaint.projectType).resume(supervisor, complaint.projectId);
+    const process = this.processOf(complaint.projectType);
+    // A procurement past its 30 days was resumed by the worker already: the complaint records it.
+    if ((await process.find(complaint.projectId))?.suspended)
+      await process.resume(supervisor, complaint.projectId);
     return this.recordAfterCommand(complaint, async (manager, now, today) => {
       await this.complaints.update(manager, id, { resumedOn: today });
       await this.record(manager, supervisor, id, now, 'complaint.project_resumed', {});
