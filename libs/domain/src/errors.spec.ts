@@ -164,6 +164,11 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['CALL_OFF_ABOVE_BUDGET', 422],
   ['OBJECTION_ALREADY_FILED', 409],
   ['PRICE_WEIGHT_OUT_OF_RANGE', 422],
+  // complaints (issue 10): the project, the complainant, the requests for documents
+  ['COMPLAINT_PROJECT_NOT_FOUND', 404],
+  ['COMPLAINANT_NOT_A_PARTICIPANT', 403],
+  ['DOCUMENT_REQUEST_NOT_FOUND', 404],
+  ['DOCUMENT_REQUEST_ALREADY_ANSWERED', 409],
   // transport limits
   ['PAYLOAD_TOO_LARGE', 413],
   ['IMPORT_TOO_LARGE', 413],

@@ -170,6 +170,11 @@ export const ERROR_STATUS = {
   OBJECTION_ALREADY_FILED: 409,
   // Public disclosure (公开, issue 10).
   ANNOUNCEMENT_NOT_FOUND: 404,
+  // Complaints (issue 10): the project and the complainant, the requests for documents.
+  COMPLAINT_PROJECT_NOT_FOUND: 404,
+  COMPLAINANT_NOT_A_PARTICIPANT: 403,
+  DOCUMENT_REQUEST_NOT_FOUND: 404,
+  DOCUMENT_REQUEST_ALREADY_ANSWERED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -36,3 +36,4 @@ export * from './sanctions/sanctions.repository.js';
 export * from './sanctions/credit-records.js';
 export * from './disclosure/public-announcements.repository.js';
 export * from './disclosure/ocds-facts.repository.js';
+export * from './complaints/complaints.repository.js';

@@ -5,3 +5,5 @@ export * from './disclosure.service.js';
 export * from './disclosure.views.js';
 export * from './disclosure.module.js';
 export * from './open-data.service.js';
+export * from './complaints.service.js';
+export * from './complaint.views.js';
