@@ -6,17 +6,29 @@ import { AUCTION_HOSTS, AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } fr
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { DepositsModule } from '@ggzy/deposits';
 import { ExpertPoolModule, SealedBidsModule } from '@ggzy/sealed-bids';
-import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
-import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
-import { TenderEvaluationService, TenderObjectionsService, TendersService } from '@ggzy/tenders';
+import { LeaseAuctionHost, LeaseListingsService, LeaseSupervisedProcess } from '@ggzy/leasing';
+import { TransferAuctionHost, TransferSupervisedProcess, TransfersService } from '@ggzy/transfers';
+import {
+  TenderEvaluationService,
+  TenderObjectionsService,
+  TenderSupervisedProcess,
+  TendersService,
+} from '@ggzy/tenders';
 import {
   ProcurementEvaluationService,
   ProcurementFrameworkService,
   ProcurementService,
+  ProcurementSupervisedProcess,
 } from '@ggzy/procurement';
-import { RegistrationsService } from '@ggzy/registrations';
+import { RegistrationsService, SUPERVISED_PROCESSES, type SupervisedProcess } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
-import { AlertsModule, CreditModule, liveAlertChecks } from '@ggzy/supervision';
+import {
+  AlertsModule,
+  ComplaintsService,
+  CreditModule,
+  DisclosureModule,
+  liveAlertChecks,
+} from '@ggzy/supervision';
 import {
   AuctionScheduler,
   createQueueBackend,
@@ -53,6 +65,13 @@ import { QueuesSessionController } from './admin/queues-board.js';
 import { RequestLimitsGuard } from './request-limits.guard.js';
 import { CommitteeDrawsController, ExpertsController } from './experts/experts.controller.js';
 import { CreditListController, SanctionsController } from './supervision/sanctions.controller.js';
+import { DisclosureController } from './public/disclosure.controller.js';
+import { OpenDataController } from './public/open-data.controller.js';
+import {
+  ComplaintDecisionsController,
+  ComplaintsController,
+  MyComplaintsController,
+} from './supervision/complaints.controller.js';
 import { AlertsController } from './supervision/alerts.controller.js';
 import { RequestOriginInterceptor } from './request-origin.interceptor.js';
 
@@ -92,6 +111,7 @@ export class ApiModule {
         ExpertPoolModule,
         SealedBidsModule,
         CreditModule,
+        DisclosureModule,
         AuthModule,
         AuctionModule.forRoot(
           {
@@ -138,6 +158,11 @@ export class ApiModule {
         CommitteeDrawsController,
         SanctionsController,
         CreditListController,
+        DisclosureController,
+        OpenDataController,
+        ComplaintsController,
+        MyComplaintsController,
+        ComplaintDecisionsController,
         HealthController,
         AlertsController,
       ],
@@ -187,6 +212,22 @@ export class ApiModule {
         RegistrationsService,
         HealthService,
         ConnectionsCloser,
+        // Complaints reach each line through its SupervisedProcess (supervision imports no line).
+        LeaseSupervisedProcess,
+        TransferSupervisedProcess,
+        TenderSupervisedProcess,
+        ProcurementSupervisedProcess,
+        {
+          provide: SUPERVISED_PROCESSES,
+          inject: [
+            LeaseSupervisedProcess,
+            TransferSupervisedProcess,
+            TenderSupervisedProcess,
+            ProcurementSupervisedProcess,
+          ],
+          useFactory: (...processes: SupervisedProcess[]) => processes,
+        },
+        ComplaintsService,
         // Guards run in this order: the address budget before any token is verified.
         { provide: APP_GUARD, useClass: RequestLimitsGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
