@@ -168,6 +168,11 @@ export const ERROR_STATUS = {
   // Attack review fixes: call-offs within the budget; one objection per bidder per target and documents.
   CALL_OFF_ABOVE_BUDGET: 422,
   OBJECTION_ALREADY_FILED: 409,
+  // Issue 9, the rest: procurement re-plan (重新组织采购).
+  METHOD_CHANGE_NEEDS_APPROVAL: 422,
+  SINGLE_SOURCE_NOT_ALLOWED: 422,
+  PROCUREMENT_ALREADY_REPLANNED: 409,
+  METHOD_SET_BY_REPLAN: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
