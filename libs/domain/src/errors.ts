@@ -173,6 +173,8 @@ export const ERROR_STATUS = {
   SINGLE_SOURCE_NOT_ALLOWED: 422,
   PROCUREMENT_ALREADY_REPLANNED: 409,
   METHOD_SET_BY_REPLAN: 409,
+  // A tender sent back to its committee after an upheld objection to the candidates.
+  RE_EVALUATION_NOT_ALLOWED: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

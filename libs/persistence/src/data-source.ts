@@ -38,6 +38,7 @@ import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
 import { Sanctions1764500000500 } from './migrations/1764500000500-sanctions.js';
 import { CallOffClientOrder1764500000600 } from './migrations/1764500000600-call-off-client-order.js';
 import { ProcurementRounds1764500001100 } from './migrations/1764500001100-procurement-rounds.js';
+import { TenderReportRevisions1764500001110 } from './migrations/1764500001110-tender-report-revisions.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -86,6 +87,7 @@ export const MIGRATIONS = [
   Sanctions1764500000500,
   CallOffClientOrder1764500000600,
   ProcurementRounds1764500001100,
+  TenderReportRevisions1764500001110,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */
