@@ -272,6 +272,36 @@ export class ProcurementService {
       });
   }
 
+  /** A project's terms with changes: the method's own dates; the lowest price drops criteria not sent again. */
+  private mergedTerms(current: ProcurementInput, changes: Partial<ProcurementInput>): ProcurementInput {
+    const merged = this.normalise({ ...current, ...changes });
+    if (merged.evaluationMethod === 'lowest_evaluated_price' && !('criteria' in changes))
+      merged.criteria = null;
+    return merged;
+  }
+
+  /** A new project in `planned`; a re-planned one names the failed project it follows (`round`). */
+  private insertPlanned(
+    manager: EntityManager,
+    staff: AuthUser,
+    input: ProcurementInput,
+    today: string,
+    round?: Parameters<ProcurementProjectsRepository['insert']>[3],
+  ) {
+    const terms = Object.fromEntries(TERM_FIELDS.map((field) => [field, input[field]]));
+    return this.projects.insert(
+      manager,
+      {
+        ...terms,
+        responseDeadlineAt: this.deadlineAt(input),
+        status: INITIAL_STATUS,
+        createdBy: staff.id,
+      } as Parameters<ProcurementProjectsRepository['insert']>[1],
+      Number(today.slice(0, 4)),
+      round,
+    );
+  }
+
   async create(staff: AuthUser, rawInput: Partial<ProcurementInput>) {
     const input = this.normalise({ ...PROCUREMENT_DEFAULTS, ...rawInput } as ProcurementInput);
     const project = await this.dataSource.transaction(async (manager) => {
@@ -280,16 +310,7 @@ export class ProcurementService {
       const today = this.today(now);
       this.checkNotInPast(input, today);
       const terms = Object.fromEntries(TERM_FIELDS.map((field) => [field, input[field]]));
-      const created = await this.projects.insert(
-        manager,
-        {
-          ...terms,
-          responseDeadlineAt: this.deadlineAt(input),
-          status: INITIAL_STATUS,
-          createdBy: staff.id,
-        } as Parameters<ProcurementProjectsRepository['insert']>[1],
-        Number(today.slice(0, 4)),
-      );
+      const created = await this.insertPlanned(manager, staff, input, today);
       await this.audit.append(manager, {
         at: now,
         actorId: staff.id,
@@ -326,10 +347,7 @@ export class ProcurementService {
             previousRoundId: current.previousRoundId,
           },
         );
-      const merged = this.normalise({ ...termsOf(current), ...changes });
-      // Switching to the lowest evaluated price drops the criteria unless they are sent again.
-      if (merged.evaluationMethod === 'lowest_evaluated_price' && !('criteria' in changes))
-        merged.criteria = null;
+      const merged = this.mergedTerms(termsOf(current), changes);
       await this.checkProject(manager, merged);
       const now = await this.projects.databaseNow(manager);
       this.checkNotInPast(merged, this.today(now));
@@ -746,27 +764,15 @@ export class ProcurementService {
       // refuses past ones). Changed, the merged terms pass every check of an edit at once.
       let terms = termsOf(failed);
       if (Object.keys(changes).length > 0) {
-        terms = this.normalise({ ...terms, ...changes });
-        if (terms.evaluationMethod === 'lowest_evaluated_price' && !('criteria' in changes))
-          terms.criteria = null;
+        terms = this.mergedTerms(terms, changes);
         await this.checkProject(manager, terms);
         this.checkNotInPast(terms, today);
       }
-      const created = await this.projects.insert(
-        manager,
-        {
-          ...terms,
-          responseDeadlineAt: this.deadlineAt(terms),
-          status: INITIAL_STATUS,
-          createdBy: staff.id,
-        } as Parameters<ProcurementProjectsRepository['insert']>[1],
-        Number(today.slice(0, 4)),
-        {
-          round: failed.round + 1,
-          previousRoundId: failed.id,
-          replanApprovalReference: method === failed.method ? null : approvalReference,
-        },
-      );
+      const created = await this.insertPlanned(manager, staff, terms, today, {
+        round: failed.round + 1,
+        previousRoundId: failed.id,
+        replanApprovalReference: method === failed.method ? null : approvalReference,
+      });
       await this.projects.update(manager, projectId, { status: closed });
       await this.audit.append(manager, {
         at: now,
