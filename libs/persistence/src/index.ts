@@ -34,3 +34,6 @@ export * from './experts/committee-draws.repository.js';
 export * from './sealed-bids/sealed-bids.repository.js';
 export * from './sanctions/sanctions.repository.js';
 export * from './sanctions/credit-records.js';
+export * from './disclosure/public-announcements.repository.js';
+export * from './disclosure/ocds-facts.repository.js';
+export * from './complaints/complaints.repository.js';
