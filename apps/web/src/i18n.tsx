@@ -798,6 +798,18 @@ const zh = {
   'err.ALERT_NOT_FOUND': '没有这条预警',
   'err.ALERT_TRANSITION_NOT_ALLOWED': '这条预警已处理，不能再做此操作',
   'err.DEVICE_FINGERPRINT_INVALID': '设备标识格式有误，请清除本站数据后重试',
+  // Issue 9, the rest: re-planning a failed procurement (重新组织采购).
+  'procurementStatus.replanned': '废标（已重新组织采购）',
+  replanProcurement: '重新组织采购',
+  replanMethodHint: '改用其他采购方式须经财政部门批准（政府采购法第二十七条），请填写批准文号',
+  approvalReference: '批准文号',
+  procurementRound: '采购轮次',
+  previousProcurementRound: '上一轮（废标）',
+  nextProcurementRound: '重新组织的采购',
+  'err.METHOD_CHANGE_NEEDS_APPROVAL': '改用其他采购方式须填写财政部门的批准文号',
+  'err.SINGLE_SOURCE_NOT_ALLOWED': '单一来源公示异议成立，不得再采用单一来源方式',
+  'err.PROCUREMENT_ALREADY_REPLANNED': '该项目已重新组织采购',
+  'err.METHOD_SET_BY_REPLAN': '重新组织的采购项目沿用重新组织时确定的采购方式',
 };
 
 export type MessageKey = keyof typeof zh;
@@ -1610,6 +1622,20 @@ const en: Record<MessageKey, string> = {
   'err.ALERT_TRANSITION_NOT_ALLOWED': 'This alert has been decided: that step is no longer possible',
   'err.DEVICE_FINGERPRINT_INVALID':
     "This browser's device id is malformed: clear this site's data and try again",
+  // Issue 9, the rest: re-planning a failed procurement (重新组织采购).
+  'procurementStatus.replanned': 'Failed (re-planned)',
+  replanProcurement: 'Re-plan the procurement',
+  replanMethodHint:
+    "Another method needs the finance department's approval (Government Procurement Law art. 27): enter its reference",
+  approvalReference: 'Approval reference',
+  procurementRound: 'Round',
+  previousProcurementRound: 'Previous round (failed)',
+  nextProcurementRound: 'Re-planned procurement',
+  'err.METHOD_CHANGE_NEEDS_APPROVAL': "Another method needs the finance department's approval reference",
+  'err.SINGLE_SOURCE_NOT_ALLOWED':
+    'An objection to the single-source publicity was upheld: plan another method',
+  'err.PROCUREMENT_ALREADY_REPLANNED': 'This procurement has already been re-planned',
+  'err.METHOD_SET_BY_REPLAN': 'A re-planned procurement keeps the method chosen when it was re-planned',
 };
 
 export const MESSAGES: Record<Lang, Record<MessageKey, string>> = { zh, en };
