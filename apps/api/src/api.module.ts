@@ -16,7 +16,7 @@ import {
 } from '@ggzy/procurement';
 import { RegistrationsService } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
-import { CreditModule } from '@ggzy/supervision';
+import { CreditModule, FeesModule } from '@ggzy/supervision';
 import {
   AuctionScheduler,
   createQueueBackend,
@@ -53,6 +53,7 @@ import { QueuesSessionController } from './admin/queues-board.js';
 import { RequestLimitsGuard } from './request-limits.guard.js';
 import { CommitteeDrawsController, ExpertsController } from './experts/experts.controller.js';
 import { CreditListController, SanctionsController } from './supervision/sanctions.controller.js';
+import { FeesController } from './supervision/fees.controller.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -90,6 +91,7 @@ export class ApiModule {
         ExpertPoolModule,
         SealedBidsModule,
         CreditModule,
+        FeesModule,
         AuthModule,
         AuctionModule.forRoot(
           {
@@ -134,6 +136,7 @@ export class ApiModule {
         CommitteeDrawsController,
         SanctionsController,
         CreditListController,
+        FeesController,
         HealthController,
       ],
       providers: [

@@ -168,6 +168,9 @@ export const ERROR_STATUS = {
   // Attack review fixes: call-offs within the budget; one objection per bidder per target and documents.
   CALL_OFF_ABOVE_BUDGET: 422,
   OBJECTION_ALREADY_FILED: 409,
+  // Fees and the review of deal records (issue 10, branch issue10-fees).
+  FEE_SCHEDULE_EXISTS: 409,
+  DEAL_NOT_FOUND: 404,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

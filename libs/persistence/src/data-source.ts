@@ -37,6 +37,7 @@ import { ExpertEntity } from './experts/expert.entity.js';
 import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
 import { Sanctions1764500000500 } from './migrations/1764500000500-sanctions.js';
 import { CallOffClientOrder1764500000600 } from './migrations/1764500000600-call-off-client-order.js';
+import { Fees1764500000900 } from './migrations/1764500000900-fees.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -84,6 +85,7 @@ export const MIGRATIONS = [
   TenderObjectionsRounds1764500000200,
   Sanctions1764500000500,
   CallOffClientOrder1764500000600,
+  Fees1764500000900,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -34,3 +34,4 @@ export * from './experts/committee-draws.repository.js';
 export * from './sealed-bids/sealed-bids.repository.js';
 export * from './sanctions/sanctions.repository.js';
 export * from './sanctions/credit-records.js';
+export * from './fees/fees.repository.js';

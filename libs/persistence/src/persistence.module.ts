@@ -31,6 +31,7 @@ import { ExpertsRepository } from './experts/experts.repository.js';
 import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
 import { SanctionsRepository } from './sanctions/sanctions.repository.js';
 import { PartyBans, RefusalToSignRecords } from './sanctions/credit-records.js';
+import { FeesRepository } from './fees/fees.repository.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -54,6 +55,7 @@ const REPOSITORIES = [
   SanctionsRepository,
   PartyBans,
   RefusalToSignRecords,
+  FeesRepository,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {

@@ -48,6 +48,20 @@ export async function renderXlsx(
     }
   }
   addSafeRow(summary, ['合计', '', result.total.count, yuan(result.total.amount)]).font = { bold: true };
+  if (result.fees) {
+    addSafeRow(summary, []);
+    addSafeRow(summary, ['类别', '交易服务费', '收费项目数(个)', '交易服务费(元)']).font = { bold: true };
+    for (const entry of result.fees.categories)
+      addSafeRow(summary, [entry.label, '交易服务费', entry.count, yuan(entry.amount)]);
+    addSafeRow(summary, [
+      '合计',
+      '交易服务费',
+      result.fees.total.count,
+      yuan(result.fees.total.amount),
+    ]).font = {
+      bold: true,
+    };
+  }
   summary.getColumn(4).numFmt = YUAN_FORMAT;
   summary.getColumn(1).width = 14;
   summary.getColumn(2).width = 14;
