@@ -52,6 +52,13 @@ export default tseslint.config(
       ],
     },
   })),
+  // Supervision reads the lines through persistence (or a port), never through the lines' libs.
+  {
+    files: ['libs/supervision/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/apps/**', '@ggzy/leasing', '@ggzy/transfers', '@ggzy/tenders', '@ggzy/procurement', '**/leasing/**', '**/transfers/**', '**/tenders/**', '**/procurement/**'] }],
+    },
+  },
   // Sealed bids and the expert pool serve the tender and procurement lines and know none of them.
   {
     files: ['libs/sealed-bids/**/*.ts'],

@@ -75,6 +75,8 @@ describe('fees (收费): schedules, the fee of every deal, imports, the report',
   let ownerDb: string;
   let appDb: string;
   const scheduleIds: Record<string, string> = {};
+  /** The deals the tests made, for the review's tests. */
+  const made: Record<string, { dealId: string; hostId: string }> = {};
 
   const as = (user: TestUser | undefined) => (req: request.Test) =>
     user ? req.auth(user.token, { type: 'bearer' }) : req;
@@ -325,6 +327,7 @@ describe('fees (收费): schedules, the fee of every deal, imports, the report',
         },
       });
       expect(fee.schedule!.id).not.toBe(scheduleIds.leaseTomorrow);
+      made.lease = { dealId: deal.id, hostId: listing.id };
       // Staff read the same record.
       expect((await feeOf(deal.id, staff)).amount).toBe(144_000);
     });
@@ -360,6 +363,7 @@ describe('fees (收费): schedules, the fee of every deal, imports, the report',
         bidders[0],
       );
       const deal = await dealOfSource(project.id);
+      made.transfer = { dealId: deal.id, hostId: project.id };
       expect(await feeOf(deal.id)).toMatchObject({
         status: 'charged',
         line: 'transfer',
@@ -474,6 +478,160 @@ describe('fees (收费): schedules, the fee of every deal, imports, the report',
       expect(csv.body as string).toContain(
         '类别,收费项目数(个),交易服务费(元),交易服务费(万元)\r\n建筑工程,2,87000.00,8.70\r\n',
       );
+    });
+  });
+
+  describe('the review of deal records (supervisors)', () => {
+    const review = (query: Record<string, unknown> = {}, user: TestUser = supervisor) =>
+      as(user)(request(api.url).get('/api/supervision/deals')).query(query);
+    const titles = async (query: Record<string, unknown>) =>
+      (
+        (await review(query).expect(200)).body.items as { externalRef: string | null; sourceType: string }[]
+      ).map((deal) => deal.externalRef ?? deal.sourceType);
+
+    it('filters by category, subtype, period, party and amount, newest first, paginated', async () => {
+      const all = await review().expect(200);
+      expect(all.body.total).toBe(6);
+      expect((await titles({ category: 'construction' })).sort()).toEqual(['FEE-1', 'FEE-2']);
+      expect(await titles({ category: 'procurement', subtype: 'rfq' })).toEqual(['FEE-3']);
+      expect(await titles({ from: '2018-03-15', to: '2018-03-15', category: 'procurement' })).toEqual([
+        'FEE-3',
+      ]);
+      expect(await titles({ to: '2018-03-14' })).toEqual([]);
+      expect(await titles({ from: today, party: `竞买人 ${bidders[0].username}` })).toEqual(
+        expect.arrayContaining(['lease_listing', 'transfer_agreement']),
+      );
+      expect(await titles({ party: bidders[1].id })).toEqual(['on_site_auction']);
+      expect(await titles({ minAmount: 28_800_000, maxAmount: 28_800_000 })).toEqual(['lease_listing']);
+      const page = await review({ limit: 2, offset: 1 }).expect(200);
+      expect(page.body).toMatchObject({ total: 6 });
+      expect(page.body.items).toHaveLength(2);
+      expect(page.body.items[0].id).toBe(all.body.items[1].id);
+      const lease = all.body.items.find((deal: { id: string }) => deal.id === made.lease.dealId);
+      expect(lease).toMatchObject({ amount: 28_800_000, fee: 144_000, sourceId: made.lease.hostId });
+    });
+
+    it("a lease deal's whole story on one read", async () => {
+      const story = (
+        await as(supervisor)(request(api.url).get(`/api/supervision/deals/${made.lease.dealId}`)).expect(200)
+      ).body;
+      expect(story.deal).toMatchObject({ id: made.lease.dealId, amount: 28_800_000 });
+      expect(story.process).toEqual({ hostType: 'lease_listing', hostId: made.lease.hostId });
+      expect(story.announcement).toMatchObject({ id: made.lease.hostId, lease_term_months: 36 });
+      expect(story.registrations).toEqual([
+        expect.objectContaining({
+          bidder_id: bidders[0].id,
+          status: 'qualified',
+          bidderUsername: bidders[0].username,
+        }),
+      ]);
+      expect(story.auction).toMatchObject({
+        id: made.lease.hostId,
+        status: 'sold',
+        winner_id: bidders[0].id,
+      });
+      expect(story.bids.filter((bid: { outcome: string }) => bid.outcome === 'accepted')).toHaveLength(1);
+      expect(story.deposits).toHaveLength(1);
+      expect(story.fee).toMatchObject({ status: 'charged', amount: 144_000 });
+      const actions = story.auditTrail.map((entry: { action: string }) => entry.action);
+      expect(actions).toEqual(expect.arrayContaining(['listing.published']));
+      expect(story.auditTrail.length).toBeGreaterThan(3);
+      const seqs = story.auditTrail.map((entry: { seq: number }) => entry.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    });
+
+    it("a transfer's and an imported record's story", async () => {
+      const transfer = (
+        await as(supervisor)(request(api.url).get(`/api/supervision/deals/${made.transfer.dealId}`)).expect(
+          200,
+        )
+      ).body;
+      expect(transfer.process).toEqual({ hostType: 'transfer_project', hostId: made.transfer.hostId });
+      expect(transfer.announcement).toMatchObject({ id: made.transfer.hostId, status: 'sold' });
+      expect(transfer.fee).toMatchObject({ amount: 300_000 });
+      const [imported] = await queryRows<{ id: string }>(
+        appDb,
+        `SELECT id FROM deals WHERE external_ref = 'FEE-1'`,
+      );
+      const record = (
+        await as(supervisor)(request(api.url).get(`/api/supervision/deals/${imported.id}`)).expect(200)
+      ).body;
+      expect(record).toMatchObject({ process: null, fee: { amount: 4.35 * 万 } });
+      expect(record.auditTrail).toEqual([]);
+    });
+
+    it('exports the same filter as CSV and XLSX, formulas neutralised', async () => {
+      const csv = await as(supervisor)(request(api.url).get('/api/supervision/deals/export'))
+        .query({ format: 'csv', category: 'construction' })
+        .buffer(true)
+        .parse((response, done) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => done(null, Buffer.concat(chunks).toString('utf8')));
+        })
+        .expect(200)
+        .expect('Content-Type', /text\/csv/);
+      const lines = (csv.body as string)
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+      expect(lines[0]).toBe(
+        '成交时间,类别,子类,项目名称,成交单位,成交金额(元),交易服务费(元),来源,外部编号,成交编号',
+      );
+      expect(lines).toHaveLength(3);
+      expect(lines[1]).toMatch(
+        /^2018-03-15 10:00:00,建筑工程,房屋建筑,东湖区历史工程 FEE-\d,江西某建设有限公司,6000000\.00,43500\.00,历史导入,FEE-\d,/,
+      );
+      const xlsx = await as(supervisor)(request(api.url).get('/api/supervision/deals/export'))
+        .query({ format: 'xlsx', party: '=cmd' })
+        .expect(200)
+        .expect('Content-Type', /spreadsheetml/);
+      expect(xlsx.body).toBeDefined();
+    });
+
+    describe('bad input and other roles: a 4xx with its code, nothing written', () => {
+      let before: TableContents;
+      beforeAll(async () => {
+        before = await tableContents(appDb, FEE_TABLES);
+      });
+      afterEach(async () => {
+        expect(await tableContents(appDb, FEE_TABLES)).toEqual(before);
+      });
+      it.each<[string, string, Record<string, unknown>, number, string]>([
+        ['an unknown category', '', { category: 'mining' }, 400, 'VALIDATION_FAILED'],
+        ['a bad day', '', { from: '2018-02-30' }, 400, 'VALIDATION_FAILED'],
+        ['a day out of range', '', { from: '1066-10-14' }, 400, 'VALIDATION_FAILED'],
+        ['from after to', '', { from: '2018-03-02', to: '2018-03-01' }, 400, 'VALIDATION_FAILED'],
+        ['a negative amount', '', { minAmount: -1 }, 400, 'VALIDATION_FAILED'],
+        ['an amount in yuan', '', { maxAmount: '1.5' }, 400, 'VALIDATION_FAILED'],
+        ['min above max', '', { minAmount: 10, maxAmount: 9 }, 400, 'VALIDATION_FAILED'],
+        ['a blank party', '', { party: '' }, 400, 'VALIDATION_FAILED'],
+        ['a huge limit', '', { limit: 100_000 }, 400, 'VALIDATION_FAILED'],
+        ['no export format', '/export', {}, 400, 'VALIDATION_FAILED'],
+        ['a pdf export', '/export', { format: 'pdf' }, 400, 'UNKNOWN_FORMAT'],
+        ['an id that is no id', '/42', {}, 400, 'INVALID_ID'],
+        ['an unknown deal', '/00000000-0000-4000-8000-000000000000', {}, 404, 'DEAL_NOT_FOUND'],
+      ])('%s', async (_name, path, query, status, code) => {
+        expectError(
+          await as(supervisor)(request(api.url).get(`/api/supervision/deals${path}`)).query(query),
+          status,
+          code,
+        );
+      });
+
+      it.each<[string, () => TestUser | null, number, string]>([
+        ['anonymous', () => null, 401, 'UNAUTHENTICATED'],
+        ['staff', () => staff, 403, 'FORBIDDEN'],
+        ['an admin', () => admin, 403, 'FORBIDDEN'],
+        ['a bidder', () => bidders[0], 403, 'FORBIDDEN'],
+      ])('as %s', async (_name, user, status, code) => {
+        for (const path of ['', '/export?format=csv', `/${made.lease.dealId}`])
+          expectError(
+            await as(user() ?? undefined)(request(api.url).get(`/api/supervision/deals${path}`)),
+            status,
+            code,
+          );
+      });
     });
   });
 });

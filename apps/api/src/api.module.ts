@@ -54,6 +54,7 @@ import { RequestLimitsGuard } from './request-limits.guard.js';
 import { CommitteeDrawsController, ExpertsController } from './experts/experts.controller.js';
 import { CreditListController, SanctionsController } from './supervision/sanctions.controller.js';
 import { FeesController } from './supervision/fees.controller.js';
+import { DealReviewController } from './supervision/deal-review.controller.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -137,6 +138,7 @@ export class ApiModule {
         SanctionsController,
         CreditListController,
         FeesController,
+        DealReviewController,
         HealthController,
       ],
       providers: [

@@ -35,3 +35,4 @@ export * from './sealed-bids/sealed-bids.repository.js';
 export * from './sanctions/sanctions.repository.js';
 export * from './sanctions/credit-records.js';
 export * from './fees/fees.repository.js';
+export * from './fees/deal-review.repository.js';

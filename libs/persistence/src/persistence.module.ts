@@ -32,6 +32,7 @@ import { CommitteeDrawsRepository } from './experts/committee-draws.repository.j
 import { SanctionsRepository } from './sanctions/sanctions.repository.js';
 import { PartyBans, RefusalToSignRecords } from './sanctions/credit-records.js';
 import { FeesRepository } from './fees/fees.repository.js';
+import { DealReviewRepository } from './fees/deal-review.repository.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -56,6 +57,7 @@ const REPOSITORIES = [
   PartyBans,
   RefusalToSignRecords,
   FeesRepository,
+  DealReviewRepository,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {

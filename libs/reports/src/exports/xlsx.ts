@@ -3,17 +3,9 @@ import { CATEGORY_LABELS, type ReportResult, subtypeLabel, zoneOffsetMinutes } f
 import type { DealEntity } from '@ggzy/persistence';
 
 import { neutraliseFormula } from './formula.js';
+import { sourceLabel } from './deal-list.js';
 
 const YUAN_FORMAT = '#,##0.00';
-/** Every `source_type` a deal is written with: a lease's or a transfer's online auction, on site, agreed, imported. */
-const SOURCE_LABELS: Record<string, string> = {
-  lease_listing: '网络竞价',
-  transfer_auction: '网络竞价',
-  on_site_auction: '现场拍卖',
-  transfer_agreement: '协议转让',
-  import: '历史导入',
-};
-
 /** Amount cells hold 元 as numbers (fen / 100), formatted, never text. */
 const yuan = (fen: number) => fen / 100;
 
@@ -110,7 +102,7 @@ export async function renderXlsx(
       deal.title,
       deal.winnerName,
       yuan(deal.amount),
-      Object.hasOwn(SOURCE_LABELS, deal.sourceType) ? SOURCE_LABELS[deal.sourceType] : deal.sourceType,
+      sourceLabel(deal.sourceType),
       deal.externalRef ?? '',
     ]);
   }
