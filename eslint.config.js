@@ -52,7 +52,7 @@ export default tseslint.config(
       ],
     },
   })),
-  // Supervision reads the lines through persistence (or a port), never through the lines' libs.
+  // Supervision is a line of its own: it reaches the others only through the SupervisedProcess port.
   {
     files: ['libs/supervision/**/*.ts'],
     rules: {

@@ -47,6 +47,7 @@ export default {
   // Two at once on this 2-core machine. Three looked faster beside other work (a bigger share of
   // a contended CPU) but, alone, a whole CI run with three was CPU-bound and slower per suite.
   maxWorkers: 2,
+  testSequencer: fileURLToPath(new URL('./test/support/sequencer.js', import.meta.url)),
   // Coverage (on with --coverage; `npm test` passes it for the unit and e2e projects, then runs the
   // browser project without it: the pages drive the same API the e2e tests cover, and V8's precise
   // coverage costs each file CPU). V8's own counters, no instrumenting

@@ -1,38 +1,12 @@
 /**
  * The OCDS output validated against the official OCDS 1.1.5 schemas (draft-04) with ajv, for
  * every line and every status: the release package of each process, and its record package with
- * the compiled release. The schemas are read from shared/ocds beside the repository (CI runs on a
- * clone with a copy of shared/ beside it; OCDS_SCHEMA_DIR overrides), not copied into the repo.
+ * the compiled release (schemas: test/support/ocds-schemas.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
-import ajvDraft04 from 'ajv-draft-04';
-import ajvFormats from 'ajv-formats';
 import { recordPackage, releasePackage, releasesOf } from '@ggzy/open-data';
 import { EVERY_LINE_AND_STATUS, OPTIONS, processAt } from './ocds-processes.js';
-
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const candidates = [process.env.OCDS_SCHEMA_DIR, join(repo, '..', 'shared', 'ocds'), '/work/shared/ocds'];
-const schemaDir = candidates.find((dir) => dir && existsSync(join(dir, 'release-schema.json')));
-if (!schemaDir)
-  throw new Error(
-    `the OCDS 1.1.5 schemas were not found in ${candidates.filter(Boolean).join(', ')}; set OCDS_SCHEMA_DIR`,
-  );
-const read = (name: string) => JSON.parse(readFileSync(join(schemaDir, name), 'utf8'));
-
-// allErrors: a failure lists every problem; strict off: the official schemas use draft-04
-// keywords and annotations (codelist, openCodelist, deprecated…) that ajv's strict mode rejects.
-// Both packages are CommonJS: under ESM their export is the namespace's `default`.
-const ajv = new ajvDraft04.default({ allErrors: true, strict: false });
-ajvFormats.default(ajv);
-// The package schemas refer to the release schema (and the record package to the versioned release
-// schema) by URL: register the local files under their ids instead of fetching them.
-ajv.addSchema(read('release-schema.json'));
-ajv.addSchema(read('versioned-release-validation-schema.json'));
-const validateReleasePackage = ajv.compile(read('release-package-schema.json'));
-const validateRecordPackage = ajv.compile(read('record-package-schema.json'));
+import { validateRecordPackage, validateReleasePackage } from './support/ocds-schemas.js';
 
 const META = {
   uri: 'https://ggzy.example.cn/api/ocds/releases',

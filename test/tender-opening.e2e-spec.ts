@@ -218,20 +218,16 @@ describe('sealed bids and the opening of a tender (开标)', () => {
 
     const record = (await request(api.url).get(`/api/tenders/${id}/opening-record`).expect(200)).body;
     expect(record).toMatchObject({ submittedCount: 3, validCount: 3, openedAt: expect.any(String) });
-    // Each supplier's last version, by name; the replaced price is gone.
-    const byName = new Map(record.bids.map((one: { bidderName: string }) => [one.bidderName, one]));
-    const names = await queryRows<{ id: string; display_name: string }>(
-      ownerDb,
-      `SELECT id, display_name FROM users WHERE id = ANY($1)`,
-      [[a.id, b.id, c.id]],
-    );
-    const nameOf = (user: TestUser) => names.find((row) => row.id === user.id)!.display_name;
+    // Each supplier's last version, by its organisation's code (never its account's name or id);
+    // the replaced price is gone.
+    const byCode = new Map(record.bids.map((one: { supplierCode: string }) => [one.supplierCode, one]));
+    const codeOf = (user: TestUser) => SUPPLIER_CODES[[a, b, c].indexOf(user)];
     for (const [user, price] of [
       [a, PRICES[0]],
       [b, PRICES[1]],
       [c, PRICES[2]],
     ] as const)
-      expect(byName.get(nameOf(user))).toMatchObject({
+      expect(byCode.get(codeOf(user))).toMatchObject({
         price,
         valid: true,
         invalidReason: null,
@@ -239,6 +235,7 @@ describe('sealed bids and the opening of a tender (开标)', () => {
       });
     expect(JSON.stringify(record)).not.toContain(String(REPLACED));
     expect(JSON.stringify(record)).not.toContain(a.id);
+    expect(JSON.stringify(record)).not.toContain(a.username);
     // Now the supplier sees its price as opened.
     const after = await as(a)(request(api.url).get('/api/me/tender-bids')).expect(200);
     expect(after.body.items[0].opened).toEqual({ price: PRICES[0], valid: true, invalidReason: null });

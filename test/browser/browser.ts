@@ -209,13 +209,17 @@ export const overflow = (page: Page) =>
     return root.scrollWidth - root.clientWidth;
   });
 
-/** No serious axe violation and no sideways scrolling, in Chinese and in English, then back to Chinese. */
+/**
+ * No serious axe violation, and no sideways scrolling in Chinese or in English, then back to
+ * Chinese. axe runs once, in Chinese: the language switch changes the texts, not the roles, names'
+ * presence, landmarks or colours axe checks (and `lang` itself is checked), while each run costs a
+ * loaded CI machine seconds; the English texts are what can overflow, so that is checked in both.
+ */
 export async function checkBothLanguages(page: Page) {
   expect(await seriousViolations(page)).toEqual([]);
   expect(await overflow(page)).toBeLessThanOrEqual(0);
   await page.getByRole('button', { name: 'English' }).click();
   await page.locator('html[lang=en]').waitFor({ state: 'attached' });
-  expect(await seriousViolations(page)).toEqual([]);
   expect(await overflow(page)).toBeLessThanOrEqual(0);
   await page.getByRole('button', { name: '中文' }).click();
   await page.locator('html[lang=zh-CN]').waitFor({ state: 'attached' });

@@ -6,17 +6,24 @@ import { AUCTION_HOSTS, AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } fr
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { DepositsModule } from '@ggzy/deposits';
 import { ExpertPoolModule, SealedBidsModule } from '@ggzy/sealed-bids';
-import { LeaseAuctionHost, LeaseListingsService } from '@ggzy/leasing';
-import { TransferAuctionHost, TransfersService } from '@ggzy/transfers';
-import { TenderEvaluationService, TenderObjectionsService, TendersService } from '@ggzy/tenders';
+import { LeaseAuctionHost, LeaseListingsService, LeaseSupervisedProcess } from '@ggzy/leasing';
+import { TransferAuctionHost, TransferSupervisedProcess, TransfersService } from '@ggzy/transfers';
+import {
+  TenderEvaluationService,
+  TenderObjectionsService,
+  TenderSupervisedProcess,
+  TendersService,
+} from '@ggzy/tenders';
 import {
   ProcurementEvaluationService,
   ProcurementFrameworkService,
   ProcurementService,
+  ProcurementSupervisedProcess,
 } from '@ggzy/procurement';
-import { RegistrationsService } from '@ggzy/registrations';
+import { RegistrationsService, SUPERVISED_PROCESSES, type SupervisedProcess } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
-import { CreditModule, FeesModule } from '@ggzy/supervision';
+import { ComplaintsService, CreditModule, DisclosureModule, FeesModule } from '@ggzy/supervision';
+
 import {
   AuctionScheduler,
   createQueueBackend,
@@ -53,6 +60,13 @@ import { QueuesSessionController } from './admin/queues-board.js';
 import { RequestLimitsGuard } from './request-limits.guard.js';
 import { CommitteeDrawsController, ExpertsController } from './experts/experts.controller.js';
 import { CreditListController, SanctionsController } from './supervision/sanctions.controller.js';
+import { DisclosureController } from './public/disclosure.controller.js';
+import { OpenDataController } from './public/open-data.controller.js';
+import {
+  ComplaintDecisionsController,
+  ComplaintsController,
+  MyComplaintsController,
+} from './supervision/complaints.controller.js';
 import { FeesController } from './supervision/fees.controller.js';
 import { DealReviewController } from './supervision/deal-review.controller.js';
 
@@ -92,6 +106,7 @@ export class ApiModule {
         ExpertPoolModule,
         SealedBidsModule,
         CreditModule,
+        DisclosureModule,
         FeesModule,
         AuthModule,
         AuctionModule.forRoot(
@@ -137,6 +152,11 @@ export class ApiModule {
         CommitteeDrawsController,
         SanctionsController,
         CreditListController,
+        DisclosureController,
+        OpenDataController,
+        ComplaintsController,
+        MyComplaintsController,
+        ComplaintDecisionsController,
         FeesController,
         DealReviewController,
         HealthController,
@@ -187,6 +207,22 @@ export class ApiModule {
         RegistrationsService,
         HealthService,
         ConnectionsCloser,
+        // Complaints reach each line through its SupervisedProcess (supervision imports no line).
+        LeaseSupervisedProcess,
+        TransferSupervisedProcess,
+        TenderSupervisedProcess,
+        ProcurementSupervisedProcess,
+        {
+          provide: SUPERVISED_PROCESSES,
+          inject: [
+            LeaseSupervisedProcess,
+            TransferSupervisedProcess,
+            TenderSupervisedProcess,
+            ProcurementSupervisedProcess,
+          ],
+          useFactory: (...processes: SupervisedProcess[]) => processes,
+        },
+        ComplaintsService,
         // Guards run in this order: the address budget before any token is verified.
         { provide: APP_GUARD, useClass: RequestLimitsGuard },
         { provide: APP_GUARD, useClass: AuthGuard },

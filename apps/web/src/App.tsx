@@ -19,6 +19,7 @@ import { StaffTransferPage, StaffTransfersPage } from './pages/transfers-staff';
 import { TenderPage, TendersPage } from './pages/tenders';
 import { StaffTenderPage, StaffTendersPage } from './pages/tenders-staff';
 import { ProcurementPage, ProcurementsPage } from './pages/procurements';
+import { AnnouncementPage, AnnouncementsPage } from './pages/announcements';
 import { StaffProcurementPage, StaffProcurementsPage } from './pages/procurements-staff';
 
 // The report pages are their own chunk: loaded only when one is opened.
@@ -72,6 +73,8 @@ function route(path: string): ReactElement {
     return <StaffTransferPage id={match[1]} />;
   if ((match = new RegExp(`^/supervisor/listings/${UUID}$`).exec(path)))
     return <SupervisorListingPage id={match[1]} />;
+  if (path === '/announcements') return <AnnouncementsPage />;
+  if ((match = new RegExp(`^/announcements/${UUID}$`).exec(path))) return <AnnouncementPage id={match[1]} />;
   return <NotFound />;
 }
 
@@ -147,6 +150,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             <Link to="/results">{t('navResults')}</Link>
             <Link to="/statistics">{t('navStatistics')}</Link>
             <Link to="/credit-list">{t('navCredit')}</Link>
+            <Link to="/announcements">{t('navAnnouncements')}</Link>
             <Link to="/calendar">{t('navCalendar')}</Link>
             <Link to="/fees">{t('navFees')}</Link>
             {hasRole(session, 'bidder') && <Link to="/me">{t('navMine')}</Link>}

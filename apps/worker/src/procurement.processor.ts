@@ -78,7 +78,16 @@ export class ProcurementProcessor extends TimedLineProcessor {
       this.openResponses(projectId, PROCUREMENT_SWEEPER_ID),
     );
     const contractsOverdue = await this.contracts.flagOverdueContracts();
-    return { documentsDue: due.documentsDue.length, openingDue: due.openingDue.length, contractsOverdue };
+    // 政府采购法 第57条: a suspension ends within 30 days — the worker resumes one the supervisor did not.
+    const resumedAtCap = await this.procurement.resumeSuspensionsPastCap();
+    if (resumedAtCap.length > 0)
+      this.logger.info({ projectIds: resumedAtCap }, 'procurement suspensions ended at the cap');
+    return {
+      documentsDue: due.documentsDue.length,
+      openingDue: due.openingDue.length,
+      contractsOverdue,
+      resumedAtCap: resumedAtCap.length,
+    };
   }
 
   protected rebuildPendingJobs(): Promise<number> {

@@ -118,6 +118,21 @@ const schema = z
      * the penalty.
      */
     REFUSAL_TO_SIGN_BAN_MONTHS: z.coerce.number().int().min(0).max(120).default(REFUSAL_TO_SIGN_BAN_MONTHS),
+    /** The centre's name: the public feed's title and author, the OCDS publisher. */
+    CENTRE_NAME: z.string().min(1).max(200).default('南昌市东湖区公共资源交易中心'),
+    /** The site's public origin (feed and OCDS links); unset → the origin each request came to. */
+    PUBLIC_SITE_URL: z
+      .string()
+      .optional()
+      .refine((value) => value === undefined || isOrigin(value), 'an origin like https://host:port'),
+    /**
+     * The OCDS ocid prefix the centre registered with the Open Contracting Partnership (`ocds-` and
+     * 6 letters or digits); the project code follows it. Production names its own.
+     */
+    OCDS_OCID_PREFIX: z
+      .string()
+      .regex(/^ocds-[a-z0-9]{6}-$/, 'ocds- then 6 lower-case letters or digits, then -')
+      .default('ocds-ggzy00-'),
     /** Tests only: shifts this process's clock, to prove instances with skewed clocks stay exact. */
     CLOCK_OFFSET_MS: z.coerce.number().int().default(0),
   })

@@ -35,6 +35,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['SEALED_BID_NOT_FOUND', 404],
   ['SANCTION_NOT_FOUND', 404],
   ['PARTY_NOT_FOUND', 404],
+  ['ANNOUNCEMENT_NOT_FOUND', 404],
   // conflicts with the resource's state
   ['USERNAME_TAKEN', 409],
   ['INVALID_STATE_TRANSITION', 409],
@@ -163,6 +164,11 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['CALL_OFF_ABOVE_BUDGET', 422],
   ['OBJECTION_ALREADY_FILED', 409],
   ['PRICE_WEIGHT_OUT_OF_RANGE', 422],
+  // complaints (issue 10): the project, the complainant, the requests for documents
+  ['COMPLAINT_PROJECT_NOT_FOUND', 404],
+  ['COMPLAINANT_NOT_A_PARTICIPANT', 403],
+  ['DOCUMENT_REQUEST_NOT_FOUND', 404],
+  ['DOCUMENT_REQUEST_ALREADY_ANSWERED', 409],
   // transport limits
   ['PAYLOAD_TOO_LARGE', 413],
   ['IMPORT_TOO_LARGE', 413],

@@ -168,6 +168,13 @@ export const ERROR_STATUS = {
   // Attack review fixes: call-offs within the budget; one objection per bidder per target and documents.
   CALL_OFF_ABOVE_BUDGET: 422,
   OBJECTION_ALREADY_FILED: 409,
+  // Public disclosure (公开, issue 10).
+  ANNOUNCEMENT_NOT_FOUND: 404,
+  // Complaints (issue 10): the project and the complainant, the requests for documents.
+  COMPLAINT_PROJECT_NOT_FOUND: 404,
+  COMPLAINANT_NOT_A_PARTICIPANT: 403,
+  DOCUMENT_REQUEST_NOT_FOUND: 404,
+  DOCUMENT_REQUEST_ALREADY_ANSWERED: 409,
   // Fees and the review of deal records (issue 10, branch issue10-fees).
   FEE_SCHEDULE_EXISTS: 409,
   DEAL_NOT_FOUND: 404,

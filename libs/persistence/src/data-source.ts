@@ -37,6 +37,8 @@ import { ExpertEntity } from './experts/expert.entity.js';
 import { CommitteeDrawEntity } from './experts/committee-draw.entity.js';
 import { Sanctions1764500000500 } from './migrations/1764500000500-sanctions.js';
 import { CallOffClientOrder1764500000600 } from './migrations/1764500000600-call-off-client-order.js';
+import { Complaints1764500000700 } from './migrations/1764500000700-complaints.js';
+import { TenderSupervisorSuspension1764500000710 } from './migrations/1764500000710-tender-supervisor-suspension.js';
 import { Fees1764500000900 } from './migrations/1764500000900-fees.js';
 
 export const ENTITIES = [
@@ -85,6 +87,8 @@ export const MIGRATIONS = [
   TenderObjectionsRounds1764500000200,
   Sanctions1764500000500,
   CallOffClientOrder1764500000600,
+  Complaints1764500000700,
+  TenderSupervisorSuspension1764500000710,
   Fees1764500000900,
 ];
 

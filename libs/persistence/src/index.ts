@@ -34,5 +34,8 @@ export * from './experts/committee-draws.repository.js';
 export * from './sealed-bids/sealed-bids.repository.js';
 export * from './sanctions/sanctions.repository.js';
 export * from './sanctions/credit-records.js';
+export * from './disclosure/public-announcements.repository.js';
+export * from './disclosure/ocds-facts.repository.js';
+export * from './complaints/complaints.repository.js';
 export * from './fees/fees.repository.js';
 export * from './fees/deal-review.repository.js';

@@ -30,7 +30,10 @@ import { ProcurementMethodsRepository } from './procurement/procurement-methods.
 import { ExpertsRepository } from './experts/experts.repository.js';
 import { CommitteeDrawsRepository } from './experts/committee-draws.repository.js';
 import { SanctionsRepository } from './sanctions/sanctions.repository.js';
+import { ComplaintsRepository } from './complaints/complaints.repository.js';
 import { PartyBans, RefusalToSignRecords } from './sanctions/credit-records.js';
+import { PublicAnnouncementsRepository } from './disclosure/public-announcements.repository.js';
+import { OcdsFactsRepository } from './disclosure/ocds-facts.repository.js';
 import { FeesRepository } from './fees/fees.repository.js';
 import { DealReviewRepository } from './fees/deal-review.repository.js';
 
@@ -56,6 +59,9 @@ const REPOSITORIES = [
   SanctionsRepository,
   PartyBans,
   RefusalToSignRecords,
+  PublicAnnouncementsRepository,
+  OcdsFactsRepository,
+  ComplaintsRepository,
   FeesRepository,
   DealReviewRepository,
 ];

@@ -6,6 +6,7 @@ import {
   addCalendarDays,
   bidDeadlineInstant,
   calendarDateInZone,
+  calendarDaysBetween,
   checkDepositLimit,
   checkFrameworkTerms,
   checkObjectionInPublicity,
@@ -27,6 +28,7 @@ import {
   type ProcurementStatus,
   type ProcurementSubjectType,
   responseDeadlineAfterAmendment,
+  resumedCalendarPeriodEnd,
   startOfDayInZone,
   requireDate,
 } from '@ggzy/domain';
@@ -43,13 +45,7 @@ import { RegistrationsService, toSupplierRegistrationView } from '@ggzy/registra
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { DepositsService } from '@ggzy/deposits';
 import { BusinessCalendarService } from '@ggzy/calendar';
-import {
-  type BidContent,
-  SealedBidsService,
-  toOwnBidStatus,
-  toPublicOpeningRecord,
-  toSealedBidReceipt,
-} from '@ggzy/sealed-bids';
+import { type BidContent, SealedBidsService, toOwnBidStatus, toSealedBidReceipt } from '@ggzy/sealed-bids';
 import {
   toProcurementNoticeView,
   toPublicObjection,
@@ -1040,12 +1036,12 @@ export class ProcurementService {
   async openingRecord(projectId: string) {
     const project = await this.mustFind(projectId);
     if (project.status === INITIAL_STATUS) throw new DomainError('LISTING_NOT_FOUND', 'no such procurement');
-    const record = project.openedAt ? await this.sealedBids.opening(null, procurementHost(projectId)) : null;
+    const record = project.openedAt ? await this.sealedBids.publicOpening(procurementHost(projectId)) : null;
     if (!record)
       throw new DomainError('SEALED_UNTIL_OPENING', 'the responses are opened at the deadline', {
         opensAt: project.responseDeadlineAt?.toISOString() ?? null,
       });
-    return toPublicOpeningRecord(record);
+    return record;
   }
 
   private async lockForResponding(manager: EntityManager, bidder: AuthUser, projectId: string) {
@@ -1094,6 +1090,114 @@ export class ProcurementService {
         .map((p) => p.id),
       openingDue: openingDue.map((p) => p.id),
     };
+  }
+
+  /**
+   * A supervisor suspends a procurement (暂停采购活动, e.g. for a complaint): nothing timed fires
+   * while it is suspended (the documents' issue and the opening act on `announced`/`responding`
+   * only). It ends within PROCUREMENT_SUSPENSION_CAP_DAYS (政府采购法 第57条): the supervisor's
+   * resume, or the worker's on the day after the last (resumeSuspensionsPastCap).
+   */
+  async suspend(supervisor: AuthUser, projectId: string, reason: string) {
+    const project = await this.dataSource.transaction(async (manager) => {
+      const current = await this.mustLock(manager, projectId);
+      const next = this.transition(current, 'suspend');
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      await this.projects.update(manager, projectId, {
+        status: next,
+        resumeTo: current.status,
+        suspendedAt: now,
+        suspendedOn: today,
+        suspensionReason: reason,
+      });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: supervisor.id,
+        action: 'procurement.suspend',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: { from: current.status, to: next, method: current.method, reason, suspendedOn: today },
+      });
+      return (await this.projects.lockById(manager, projectId))!;
+    });
+    return this.staffView(project);
+  }
+
+  /**
+   * Back to where it was; the dates still ahead when it paused move by the days it stood (the
+   * response deadline, and with it the opening's job; the documents' and the publicity's last
+   * days). `actor` null: the worker, at the cap.
+   */
+  async resume(actor: AuthUser | null, projectId: string) {
+    const project = await this.dataSource.transaction(async (manager) => {
+      const current = await this.mustLock(manager, projectId);
+      const next = nextProcurementStatus(current.method, current.status, 'resume', current.resumeTo);
+      if (!next)
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `cannot resume a procurement that is ${current.status}`,
+          {
+            status: current.status,
+          },
+        );
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      const pausedOn = current.suspendedOn!;
+      const moved = (endsOn: string | null) =>
+        endsOn !== null && endsOn >= pausedOn
+          ? resumedCalendarPeriodEnd({ endsOn, pausedOn, resumedOn: today })
+          : endsOn;
+      const deadlineOn = moved(current.deadlineOn);
+      const changes: Partial<ProcurementProjectEntity> = {
+        status: next,
+        resumeTo: null,
+        suspendedAt: null,
+        suspendedOn: null,
+        suspensionReason: null,
+        deadlineOn,
+        documentsAvailableUntil: moved(current.documentsAvailableUntil),
+        publicityEndsOn: moved(current.publicityEndsOn),
+        responseDeadlineAt:
+          deadlineOn === current.deadlineOn
+            ? current.responseDeadlineAt
+            : this.deadlineAt({ ...current, deadlineOn }),
+      };
+      await this.projects.update(manager, projectId, changes);
+      await this.audit.append(manager, {
+        at: now,
+        actorId: actor?.id ?? null,
+        action: 'procurement.resume',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: {
+          from: current.status,
+          to: next,
+          method: current.method,
+          pausedOn,
+          resumedOn: today,
+          pausedDays: calendarDaysBetween(pausedOn, today),
+          deadlineOn: { from: current.deadlineOn, to: deadlineOn },
+          byCap: actor === null,
+        },
+      });
+      return (await this.projects.lockById(manager, projectId))!;
+    });
+    await this.scheduleSteps(project);
+    return this.staffView(project);
+  }
+
+  /** The worker's step: every suspension past its last allowed day resumes (政府采购法 第57条). */
+  async resumeSuspensionsPastCap(): Promise<string[]> {
+    const now = await this.projects.databaseNow();
+    const lastAllowed = addCalendarDays(this.today(now), -PROCUREMENT_SUSPENSION_CAP_DAYS);
+    const due = await this.projects.findSuspendedBefore(lastAllowed);
+    const resumed: string[] = [];
+    for (const projectId of due) {
+      await this.resume(null, projectId);
+      resumed.push(projectId);
+    }
+    return resumed;
   }
 
   /** A page of the procurements that still have a timed step ahead (the worker's rebuild). */
@@ -1239,6 +1343,9 @@ function termsOf(project: ProcurementProjectEntity): ProcurementInput {
     TERM_FIELDS.map((field) => [field, project[field]]),
   ) as unknown as ProcurementInput;
 }
+
+/** 政府采购法 第57条: a procurement is suspended for 30 days at most. */
+export const PROCUREMENT_SUSPENSION_CAP_DAYS = 30;
 
 /** An upheld objection to the single-source publicity: another method must be planned (第74号令 第39条). */
 export const OBJECTION_UPHELD_REASON = '单一来源公示异议成立,不得采用单一来源方式,应依法采用其他采购方式';

@@ -1,2 +1,3 @@
 export * from './registrations.service.js';
 export * from './registration.views.js';
+export * from './supervised-process.js';

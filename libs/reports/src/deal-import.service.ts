@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import ExcelJS from 'exceljs';
 import { createRequire } from 'node:module';
 import { Readable, type Transform } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
@@ -22,10 +21,13 @@ export const IMPORT_FILE_MAX_BYTES = 8 * 1024 * 1024;
 /** 10,000 rows of real deals unpack to a few megabytes; this leaves room and stops zip bombs. */
 export const IMPORT_UNPACKED_MAX_BYTES = 64 * 1024 * 1024;
 
-// ExcelJS reads zips with unzipper; counting with the same reader sees the same entries.
-const unzipper = createRequire(import.meta.url)('unzipper') as {
-  Parse(options: { forceStream: true }): Transform;
-};
+// ExcelJS reads zips with unzipper; counting with the same reader sees the same entries. Both are
+// required on first use: they cost every process that never reads a spreadsheet ~1 s of start-up.
+const requireLazily = createRequire(import.meta.url);
+const unzipper = () =>
+  requireLazily('unzipper') as {
+    Parse(options: { forceStream: true }): Transform;
+  };
 
 export type ImportSource = 'json' | 'csv' | 'xlsx';
 
@@ -284,7 +286,8 @@ async function readCsv(buffer: Buffer): Promise<SheetRows> {
 async function readXlsx(buffer: Buffer): Promise<SheetRows> {
   await checkUnpackedSize(buffer);
   const input = Readable.from([buffer]);
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+  const { default: Excel } = await import('exceljs');
+  const reader = new Excel.stream.xlsx.WorkbookReader(input, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     // Styles tell date cells from numbers.
@@ -328,7 +331,7 @@ async function readXlsx(buffer: Buffer): Promise<SheetRows> {
  * bytes and throwing them away, and the file is refused once the count passes the limit.
  */
 async function checkUnpackedSize(buffer: Buffer): Promise<void> {
-  const zip = Readable.from([buffer]).pipe(unzipper.Parse({ forceStream: true }));
+  const zip = Readable.from([buffer]).pipe(unzipper().Parse({ forceStream: true }));
   let total = 0;
   try {
     for await (const entry of zip as AsyncIterable<Readable>) {

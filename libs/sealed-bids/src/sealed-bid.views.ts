@@ -16,14 +16,17 @@ export function toSealedBidReceipt(projectId: string, own: OwnSealedBid) {
   };
 }
 
-/** The opening record as the public reads it: each bidder by name, its price and documents (never its id). */
-export function toPublicOpeningRecord(record: OpeningRecord) {
+/**
+ * The opening record as the public reads it: each supplier by its organisation's code
+ * (`codes`, by account), its price and documents — never its account's id or name.
+ */
+export function toPublicOpeningRecord(record: OpeningRecord, codes: ReadonlyMap<string, string>) {
   return {
     openedAt: record.openedAt.toISOString(),
     submittedCount: record.submittedCount,
     validCount: record.validCount,
     bids: record.bids.map((bid) => ({
-      bidderName: bid.bidderName,
+      supplierCode: codes.get(bid.bidderId) ?? null,
       price: bid.price,
       documents: bid.documents,
       submittedAt: bid.submittedAt,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isCanonicalId, LOGGER, type Logger } from '@ggzy/common';
 import { DomainError } from '@ggzy/domain';
+import { toPublicOpeningRecord } from './sealed-bid.views.js';
 import {
   AuditLogRepository,
   type OwnSealedBidRow,
@@ -271,6 +272,17 @@ export class SealedBidsService {
     const checked = checkHost(host);
     const stored = await this.repository.findOpening(manager ?? this.dataSource.manager, checked);
     return stored && toOpeningRecord(checked, stored);
+  }
+
+  /**
+   * The opening record as the public reads it, once opened: each supplier by its organisation's
+   * code, never its account's id or name (a person's name may be an account's name).
+   */
+  async publicOpening(host: SealedBidHost) {
+    const record = await this.opening(null, host);
+    if (!record) return null;
+    const codes = await this.repository.organizationCodes(this.dataSource.manager, checkHost(host));
+    return toPublicOpeningRecord(record, codes);
   }
 
   private async openAll(

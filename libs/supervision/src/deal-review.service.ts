@@ -64,7 +64,14 @@ export class DealReviewService {
     const ids = new Set<string>([deal.id]);
     if (deal.sourceId) ids.add(deal.sourceId);
     if (process) ids.add(process.hostId);
-    for (const section of ['registrations', 'deposits', 'committeeDraws', 'onSiteAuctions', 'callOffs'])
+    for (const section of [
+      'registrations',
+      'deposits',
+      'committeeDraws',
+      'onSiteAuctions',
+      'callOffs',
+      'complaints',
+    ])
       for (const row of (story[section] as { id?: string }[] | null | undefined) ?? [])
         if (row.id) ids.add(row.id);
     return {

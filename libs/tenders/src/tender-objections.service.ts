@@ -175,8 +175,9 @@ export class TenderObjectionsService {
       const waiting = (await this.projects.objectionsOf(projectId, manager)).filter(
         (other) => other.repliedAt === null && other.id !== objectionId,
       );
+      // A supervisor's order holds the tender still until the supervisor resumes it.
       const resume =
-        current.status === 'suspended' && waiting.length === 0
+        current.status === 'suspended' && waiting.length === 0 && !current.supervisorSuspension
           ? await this.resume(manager, staff, current, now, today, objectionId)
           : null;
       const late = isOverdue(objection.replyDueOn, today, today);
@@ -212,6 +213,80 @@ export class TenderObjectionsService {
     return { objection: view, project: await this.tenders.staffView(project, staff) };
   }
 
+  /**
+   * A supervisor suspends the tender (a complaint, an order): every timer freezes as for an
+   * objection (nothing timed fires while it is suspended). A tender an objection already holds
+   * stays suspended from that day, now by the supervisor's order too.
+   */
+  async suspendBySupervisor(supervisor: AuthUser, projectId: string, reason: string) {
+    const project = await this.dataSource.transaction(async (manager) => {
+      const current = await this.projects.lockById(manager, projectId);
+      if (!current || current.status === 'registered')
+        throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
+      if (current.supervisorSuspension)
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `suspended by a supervisor since ${current.suspendedOn}`,
+        );
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      const suspended = current.status === 'suspended' ? null : suspendTender(current.status);
+      if (current.status !== 'suspended' && !suspended)
+        throw new DomainError(
+          'INVALID_STATE_TRANSITION',
+          `cannot suspend a tender that is ${current.status}`,
+        );
+      const changes: Partial<TenderProjectEntity> = suspended
+        ? {
+            ...suspended,
+            suspendedAt: now,
+            suspendedOn: today,
+            suspensionReason: reason,
+            supervisorSuspension: true,
+          }
+        : { suspensionReason: reason, supervisorSuspension: true };
+      await this.projects.update(manager, projectId, changes);
+      await this.record(manager, supervisor, projectId, now, 'tender.suspend', {
+        from: current.status,
+        to: 'suspended',
+        resumeTo: suspended?.resumeTo ?? current.resumeTo,
+        reason,
+        by: 'supervisor',
+      });
+      return { ...current, ...changes } as TenderProjectEntity;
+    });
+    return this.tenders.staffView(project, supervisor);
+  }
+
+  /**
+   * The supervisor's resume: to where the tender was, the days it stood given back (the opening's
+   * job rescheduled at the moved deadline) — once no objection waits for its reply (OBJECTION_PENDING).
+   */
+  async resumeBySupervisor(supervisor: AuthUser, projectId: string) {
+    const project = await this.dataSource.transaction(async (manager) => {
+      const current = await this.projects.lockById(manager, projectId);
+      if (!current || current.status === 'registered')
+        throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
+      if (!current.supervisorSuspension)
+        throw new DomainError('INVALID_STATE_TRANSITION', 'the tender is not suspended by a supervisor');
+      const waiting = (await this.projects.objectionsOf(projectId, manager)).filter(
+        (objection) => objection.repliedAt === null,
+      );
+      if (waiting.length > 0)
+        throw new DomainError(
+          'OBJECTION_PENDING',
+          'an objection waits for its reply: the tender stays suspended',
+          {
+            objectionIds: waiting.map((objection) => objection.id),
+          },
+        );
+      const now = await this.projects.databaseNow(manager);
+      return (await this.resume(manager, supervisor, current, now, this.today(now), null)).project;
+    });
+    await this.tenders.scheduleSteps(project);
+    return this.tenders.staffView(project, supervisor);
+  }
+
   private async checkCandidateObjection(
     manager: EntityManager,
     objector: AuthUser,
@@ -241,7 +316,7 @@ export class TenderObjectionsService {
     project: TenderProjectEntity,
     now: Date,
     today: string,
-    objectionId: string,
+    objectionId: string | null,
   ) {
     const next = nextTenderStatus(project.status, 'resume', project.resumeTo);
     if (!next)
@@ -254,6 +329,7 @@ export class TenderObjectionsService {
       suspendedAt: null,
       suspendedOn: null,
       suspensionReason: null,
+      supervisorSuspension: false,
     };
     let periodEndsBefore: string;
     let periodEndsAfter: string;

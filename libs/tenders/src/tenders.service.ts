@@ -33,13 +33,7 @@ import { TenderScheduler } from '@ggzy/queues';
 import { RegistrationsService, toSupplierRegistrationView } from '@ggzy/registrations';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { DepositsService } from '@ggzy/deposits';
-import {
-  type BidContent,
-  SealedBidsService,
-  toOwnBidStatus,
-  toPublicOpeningRecord,
-  toSealedBidReceipt,
-} from '@ggzy/sealed-bids';
+import { type BidContent, SealedBidsService, toOwnBidStatus, toSealedBidReceipt } from '@ggzy/sealed-bids';
 import { toNoticeView, toPublicTender, toStaffTender } from './tender-project.views.js';
 
 /** A tender's registrations, deposits and sealed bids are keyed by its id under this host type. */
@@ -634,12 +628,12 @@ export class TendersService {
   /** The public opening record (开标记录), once the bids are opened: every bidder and price. */
   async openingRecord(projectId: string) {
     const project = await this.mustFind(projectId);
-    const record = project.openedAt ? await this.sealedBids.opening(null, tenderHost(projectId)) : null;
+    const record = project.openedAt ? await this.sealedBids.publicOpening(tenderHost(projectId)) : null;
     if (!record)
       throw new DomainError('SEALED_UNTIL_OPENING', 'the bids are opened at the deadline', {
         opensAt: project.bidDeadlineAt.toISOString(),
       });
-    return toPublicOpeningRecord(record);
+    return record;
   }
 
   /** The project locked for a bid step: bidding, before the deadline, the bidder qualified. */

@@ -1,9 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { type AuthUser, CurrentUser, hasAnyRole, Roles, TokenService } from '@ggzy/auth';
@@ -107,7 +104,12 @@ function boardSession(request: Request, config: AppConfig, tokens: TokenService)
   return { username: user.username, canAct: user.roles.includes('admin') };
 }
 
-function board(queues: ReturnType<typeof queuesOf>, readOnlyMode: boolean): RequestHandler {
+async function board(queues: ReturnType<typeof queuesOf>, readOnlyMode: boolean): Promise<RequestHandler> {
+  const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+    import('@bull-board/api'),
+    import('@bull-board/api/bullMQAdapter'),
+    import('@bull-board/express'),
+  ]);
   const serverAdapter = new ExpressAdapter().setBasePath(QUEUES_BOARD_PATH);
   createBullBoard({
     queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode })),
@@ -133,8 +135,16 @@ function queuesOf(app: NestExpressApplication) {
  */
 export function mountQueuesBoard(app: NestExpressApplication, config: AppConfig) {
   const queues = queuesOf(app);
-  const forAdmins = board(queues, false);
-  const forSupervisors = board(queues, true);
+  // Built on the first signed-in request: bull-board costs every API start ~0.5 s that is
+  // seldom used, and most API processes (and every test) never open the board.
+  let boards: Promise<{ forAdmins: RequestHandler; forSupervisors: RequestHandler }> | undefined;
+  const boardsOnce = () =>
+    (boards ??= Promise.all([board(queues, false), board(queues, true)]).then(
+      ([forAdmins, forSupervisors]) => ({
+        forAdmins,
+        forSupervisors,
+      }),
+    ));
   const tokens = app.get(TokenService);
   app.use(QUEUES_BOARD_PATH, (request: Request, response: Response, next: NextFunction) => {
     try {
@@ -143,7 +153,11 @@ export function mountQueuesBoard(app: NestExpressApplication, config: AppConfig)
         throw new DomainError('FORBIDDEN', 'supervisors see the queues read-only');
       }
       response.setHeader('cache-control', 'no-store');
-      (session.canAct ? forAdmins : forSupervisors)(request, response, next);
+      boardsOnce().then(
+        ({ forAdmins, forSupervisors }) =>
+          (session.canAct ? forAdmins : forSupervisors)(request, response, next),
+        next,
+      );
     } catch (error) {
       if (!(error instanceof DomainError)) return next(error);
       response.status(error.status).json({ code: error.code, message: error.message });

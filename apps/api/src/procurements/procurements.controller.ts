@@ -145,6 +145,32 @@ export class ProcurementsController {
     return this.procurement.terminate(staff, id, body.reason);
   }
 
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({
+    summary:
+      "a supervisor's suspension (暂停采购活动): every timer freezes; 30 days at most (政府采购法 第57条)",
+    description: 'The worker resumes a suspension still standing after its 30th day.',
+  })
+  suspend(
+    @CurrentUser() supervisor: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: ProcurementReasonDto,
+  ) {
+    return this.procurement.suspend(supervisor, id, body.reason);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({
+    summary: 'resume where it was; the days it stood are given back (the opening moves with the deadline)',
+  })
+  resume(@CurrentUser() supervisor: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.procurement.resume(supervisor, id);
+  }
+
   @Post(':id/fail')
   @HttpCode(200)
   @Roles('staff')

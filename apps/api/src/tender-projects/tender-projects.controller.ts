@@ -141,6 +141,32 @@ export class TenderProjectsController {
     return this.tenders.terminate(staff, id, body.reason);
   }
 
+  @Post(':id/suspend')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({
+    summary: "a supervisor's suspension (暂停): every timer freezes until the supervisor resumes it",
+    description: 'An objection’s reply does not lift it; resume gives the paused days back to the schedule.',
+  })
+  suspend(
+    @CurrentUser() supervisor: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: TenderReasonDto,
+  ) {
+    return this.objections.suspendBySupervisor(supervisor, id, body.reason);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @Roles('supervisor')
+  @ApiOperation({
+    summary: 'resume where it was; the days it stood are given back (the opening moves with the deadline)',
+    description: 'Not while an objection waits for its reply (OBJECTION_PENDING).',
+  })
+  resume(@CurrentUser() supervisor: AuthUser, @Param('id', UuidPipe) id: string) {
+    return this.objections.resumeBySupervisor(supervisor, id);
+  }
+
   @Get()
   @ApiOperation({ summary: 'public list of announced tenders (staff also see registered ones)' })
   list(@Query() query: ListTenderProjectsQuery, @CurrentUser() viewer?: AuthUser) {

@@ -380,6 +380,7 @@ const STORY_ORDER = [
   'committeeDraws',
   'evaluation',
   'callOffs',
+  'complaints',
 ] as const;
 
 /** One deal's whole story: each part as the tables hold it, the fee and the audit trail. */

@@ -45,7 +45,8 @@ export interface OpeningRecord {
   submittedCount: number;
   validCount: number;
   bids: {
-    bidderName: string;
+    /** The supplier's 统一社会信用代码: the public record names no account. */
+    supplierCode: string | null;
     price: number | null;
     documents: { name: string; sha256: string }[];
     submittedAt: string;
@@ -78,7 +79,7 @@ export function OpeningRecordSection({ base }: { base: string }) {
           <Table headers={[t('supplier'), t('bidPrice'), t('validity')]} testId="opening-record">
             {data.bids.map((bid) => (
               <tr key={bid.sealSha256} data-valid={bid.valid}>
-                <td>{bid.bidderName}</td>
+                <td>{bid.supplierCode ?? '—'}</td>
                 <td>
                   <Money fen={bid.price} />
                 </td>

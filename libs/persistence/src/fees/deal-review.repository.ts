@@ -40,7 +40,7 @@ export interface DealProcess {
 /**
  * A part of a deal's story read straight from its tables by the process (`$1` the host type,
  * `$2` the host id): rows as JSON. THE EXTENSION POINT for the parts other features add — a
- * complaints or alerts table appends its entry here (`complaints`, `alerts`) and the story
+ * table (alerts, …) appends its entry here, as `complaints` did, and the story
  * carries it, with nothing else to change. Secret columns are left out by name.
  */
 export interface StorySection {
@@ -116,6 +116,8 @@ export const STORY_SECTIONS: StorySection[] = [
     hosts: ['procurement_project'],
     sql: one('procurement_evaluations', 'project_id = $2'),
   },
+  // Challenges and complaints (质疑/投诉) filed against the process, with their decisions.
+  { name: 'complaints', sql: rows('complaints', 'project_id = $2', 'filed_at, id') },
   {
     name: 'callOffs',
     hosts: ['procurement_project'],

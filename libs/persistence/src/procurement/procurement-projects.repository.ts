@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource, type EntityManager, In, LessThanOrEqual, MoreThan, Not } from 'typeorm';
+import { DataSource, type EntityManager, In, LessThan, LessThanOrEqual, MoreThan, Not } from 'typeorm';
 import type { ProcurementMethod, ProcurementStatus } from '@ggzy/domain';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import { type ProcurementNotice, ProcurementProjectEntity } from './procurement-project.entity.js';
@@ -159,6 +159,17 @@ export class ProcurementProjectsRepository {
       order: { responseDeadlineAt: 'ASC', id: 'ASC' },
       take: 1000,
     });
+  }
+
+  /** Suspended projects whose suspension began before `day`: past the cap (政府采购法 第57条). */
+  async findSuspendedBefore(day: string): Promise<string[]> {
+    const projects = await this.projects.find({
+      select: { id: true },
+      where: { status: 'suspended', suspendedOn: LessThan(day) },
+      order: { id: 'ASC' },
+      take: 1000,
+    });
+    return projects.map((project) => project.id);
   }
 
   /** Projects in `statuses` whose documents are issued by `today`: responses open for them. */

@@ -204,6 +204,20 @@ export class SealedBidsRepository {
     return row ?? null;
   }
 
+  /**
+   * Each registered supplier's organisation code (统一社会信用代码), by account: how the public
+   * opening record names a supplier (never by its account's name).
+   */
+  async organizationCodes(manager: EntityManager, host: SealedBidHost): Promise<Map<string, string>> {
+    const rows = await run<{ bidderId: string; code: string }>(
+      manager,
+      `SELECT bidder_id AS "bidderId", organization_code AS code FROM registrations
+       WHERE host_type = :hostType AND host_id = :hostId AND organization_code IS NOT NULL`,
+      { ...host },
+    );
+    return new Map(rows.map((row) => [row.bidderId, row.code]));
+  }
+
   /** Records the opening unless one is recorded; false when another got there first. */
   async insertOpening(manager: EntityManager, host: SealedBidHost, opening: StoredOpening): Promise<boolean> {
     const rows = await run<{ hostId: string }>(

@@ -42,6 +42,8 @@ export class TenderProjectEntity {
   @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true }) suspendedAt!: Date | null;
   @Column({ name: 'suspended_on', type: 'date', nullable: true }) suspendedOn!: string | null;
   @Column({ name: 'suspension_reason', type: 'text', nullable: true }) suspensionReason!: string | null;
+  /** A supervisor's order holds the suspension: an objection's reply does not lift it (issue 10). */
+  @Column({ name: 'supervisor_suspension', type: 'boolean', default: false }) supervisorSuspension!: boolean;
   @Column({ name: 'termination_reason', type: 'text', nullable: true }) terminationReason!: string | null;
   @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

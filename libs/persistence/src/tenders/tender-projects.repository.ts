@@ -18,6 +18,7 @@ export type NewTenderProject = Omit<
   | 'suspendedAt'
   | 'suspendedOn'
   | 'suspensionReason'
+  | 'supervisorSuspension'
   | 'terminationReason'
   | 'createdAt'
   | 'updatedAt'
@@ -79,6 +80,7 @@ export class TenderProjectsRepository {
         suspendedAt: null,
         suspendedOn: null,
         suspensionReason: null,
+        supervisorSuspension: false,
         terminationReason: null,
       }),
     );

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
 import {
   CATEGORY_LABELS,
   type DealCategory,
@@ -68,7 +67,9 @@ export function chartData(result: ReportResult): ChartData {
 }
 
 /** Title, period, the sentence, the table, and a bar chart of value by category and period. */
-export function renderPdf(result: ReportResult): Promise<Buffer> {
+export async function renderPdf(result: ReportResult): Promise<Buffer> {
+  // Loaded on first use, as exceljs is: most processes never draw a PDF.
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,

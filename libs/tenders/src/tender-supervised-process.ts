@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@ggzy/common';
+import { calendarDateInZone } from '@ggzy/domain';
+import { RegistrationsRepository, TenderProjectsRepository } from '@ggzy/persistence';
+import type { AuthUser } from '@ggzy/auth';
+import type { SupervisedProcess } from '@ggzy/registrations';
+import { TendersService } from './tenders.service.js';
+import { TenderObjectionsService } from './tender-objections.service.js';
+
+/**
+ * A construction tender as supervision reaches it (issue 10's complaints): who may complain,
+ * the days its acts were published (notice, opening record, candidates' publicity), and its own
+ * `terminate`. A re-run also terminates it, with the decision as the public reason (re-tendering,
+ * `retender`, starts from a failed tender: staff register the new round). Suspend and resume are
+ * the supervisor's (TenderObjectionsService): timers freeze as for an objection, and the paused
+ * days are given back.
+ */
+@Injectable()
+export class TenderSupervisedProcess implements SupervisedProcess {
+  readonly line = 'construction' as const;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly projects: TenderProjectsRepository,
+    private readonly registrations: RegistrationsRepository,
+    private readonly service: TendersService,
+    private readonly objections: TenderObjectionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async find(projectId: string) {
+    const project = await this.projects.findById(projectId);
+    if (!project || project.status === 'registered') return null;
+    return {
+      id: project.id,
+      title: project.title,
+      status: project.status,
+      suspended: project.status === 'suspended',
+    };
+  }
+
+  async isParticipant(projectId: string, partyId: string) {
+    return (
+      (await this.registrations.findOf({ hostType: 'tender_project', hostId: projectId }, partyId)) !== null
+    );
+  }
+
+  async stagePublishedOn(projectId: string, stage: string) {
+    const project = await this.projects.findById(projectId);
+    if (!project) return null;
+    if (stage === 'announcement') return project.announcedOn;
+    if (stage === 'opening')
+      return project.openedAt ? calendarDateInZone(project.openedAt, this.config.CENTRE_TZ) : null;
+    if (stage === 'candidates') {
+      const [row] = (await this.dataSource.query(
+        `SELECT to_char(publicity_starts_on, 'YYYY-MM-DD') AS "startsOn" FROM tender_evaluations WHERE project_id = $1`,
+        [projectId],
+      )) as { startsOn: string | null }[];
+      return row?.startsOn ?? null;
+    }
+    return null;
+  }
+
+  async suspend(actor: AuthUser, projectId: string, reason: string) {
+    await this.objections.suspendBySupervisor(actor, projectId, reason);
+  }
+
+  async resume(actor: AuthUser, projectId: string) {
+    await this.objections.resumeBySupervisor(actor, projectId);
+  }
+
+  async terminate(actor: AuthUser, projectId: string, reason: string) {
+    await this.service.terminate(actor, projectId, reason);
+  }
+
+  async reRun(actor: AuthUser, projectId: string, reason: string) {
+    await this.service.terminate(actor, projectId, reason);
+  }
+
+  /** Staff correct what the decision names (an amendment notice); the tender goes on. */
+  async correct(actor: AuthUser, projectId: string) {
+    const project = await this.projects.findById(projectId);
+    if (project?.supervisorSuspension) await this.objections.resumeBySupervisor(actor, projectId);
+  }
+}
