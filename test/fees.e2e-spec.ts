@@ -534,6 +534,7 @@ describe('fees (收费): schedules, the fee of every deal, imports, the report',
       expect(story.deposits).toHaveLength(1);
       expect(story.fee).toMatchObject({ status: 'charged', amount: 144_000 });
       expect(story.complaints).toEqual([]);
+      expect(Array.isArray(story.alerts)).toBe(true);
       const actions = story.auditTrail.map((entry: { action: string }) => entry.action);
       expect(actions).toEqual(expect.arrayContaining(['listing.published']));
       expect(story.auditTrail.length).toBeGreaterThan(3);

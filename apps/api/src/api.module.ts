@@ -1,5 +1,5 @@
 import { type DynamicModule, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthGuard, AuthModule } from '@ggzy/auth';
 import { AUCTION_HOSTS, AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/auction';
@@ -22,8 +22,14 @@ import {
 } from '@ggzy/procurement';
 import { RegistrationsService, SUPERVISED_PROCESSES, type SupervisedProcess } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
-import { ComplaintsService, CreditModule, DisclosureModule, FeesModule } from '@ggzy/supervision';
-
+import {
+  AlertsModule,
+  ComplaintsService,
+  CreditModule,
+  DisclosureModule,
+  FeesModule,
+  liveAlertChecks,
+} from '@ggzy/supervision';
 import {
   AuctionScheduler,
   createQueueBackend,
@@ -67,6 +73,8 @@ import {
   ComplaintsController,
   MyComplaintsController,
 } from './supervision/complaints.controller.js';
+import { AlertsController } from './supervision/alerts.controller.js';
+import { RequestOriginInterceptor } from './request-origin.interceptor.js';
 import { FeesController } from './supervision/fees.controller.js';
 import { DealReviewController } from './supervision/deal-review.controller.js';
 
@@ -124,8 +132,10 @@ export class ApiModule {
               inject: [LeaseAuctionHost, TransferAuctionHost],
               useFactory: (lease: LeaseAuctionHost, transfer: TransferAuctionHost) => [lease, transfer],
             },
+            liveAlertChecks,
           ],
         ),
+        AlertsModule,
       ],
       controllers: [
         AuthController,
@@ -160,6 +170,7 @@ export class ApiModule {
         FeesController,
         DealReviewController,
         HealthController,
+        AlertsController,
       ],
       providers: [
         { provide: QUEUE_BACKEND, inject: [APP_CONFIG], useFactory: createQueueBackend },
@@ -227,6 +238,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: RequestLimitsGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestOriginInterceptor },
       ],
     };
   }

@@ -20,6 +20,7 @@ import { TenderPage, TendersPage } from './pages/tenders';
 import { StaffTenderPage, StaffTendersPage } from './pages/tenders-staff';
 import { ProcurementPage, ProcurementsPage } from './pages/procurements';
 import { AnnouncementPage, AnnouncementsPage } from './pages/announcements';
+import { AlertsPage } from './pages/alerts';
 import { StaffProcurementPage, StaffProcurementsPage } from './pages/procurements-staff';
 
 // The report pages are their own chunk: loaded only when one is opened.
@@ -75,6 +76,7 @@ function route(path: string): ReactElement {
     return <SupervisorListingPage id={match[1]} />;
   if (path === '/announcements') return <AnnouncementsPage />;
   if ((match = new RegExp(`^/announcements/${UUID}$`).exec(path))) return <AnnouncementPage id={match[1]} />;
+  if (path === '/supervisor/alerts') return <AlertsPage />;
   return <NotFound />;
 }
 
@@ -162,6 +164,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             {hasRole(session, 'staff', 'supervisor') && <Link to="/deposits">{t('navDeposits')}</Link>}
             {hasRole(session, 'staff', 'supervisor', 'admin') && <Link to="/reports">{t('navReports')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <QueuesLink />}
+            {hasRole(session, 'supervisor') && <Link to="/supervisor/alerts">{t('navAlerts')}</Link>}
           </nav>
           <div className="account">
             <button

@@ -381,6 +381,7 @@ const STORY_ORDER = [
   'evaluation',
   'callOffs',
   'complaints',
+  'alerts',
 ] as const;
 
 /** One deal's whole story: each part as the tables hold it, the fee and the audit trail. */

@@ -40,7 +40,7 @@ export interface DealProcess {
 /**
  * A part of a deal's story read straight from its tables by the process (`$1` the host type,
  * `$2` the host id): rows as JSON. THE EXTENSION POINT for the parts other features add — a
- * table (alerts, …) appends its entry here, as `complaints` did, and the story
+ * table appends its entry here, as `complaints` and `alerts` did, and the story
  * carries it, with nothing else to change. Secret columns are left out by name.
  */
 export interface StorySection {
@@ -118,6 +118,8 @@ export const STORY_SECTIONS: StorySection[] = [
   },
   // Challenges and complaints (质疑/投诉) filed against the process, with their decisions.
   { name: 'complaints', sql: rows('complaints', 'project_id = $2', 'filed_at, id') },
+  // Early-warning alerts (预警) raised on the process, with their evidence and decisions.
+  { name: 'alerts', sql: rows('alerts', 'process_id = $2', 'raised_at, id') },
   {
     name: 'callOffs',
     hosts: ['procurement_project'],
