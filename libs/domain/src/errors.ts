@@ -175,6 +175,8 @@ export const ERROR_STATUS = {
   COMPLAINANT_NOT_A_PARTICIPANT: 403,
   DOCUMENT_REQUEST_NOT_FOUND: 404,
   DOCUMENT_REQUEST_ALREADY_ANSWERED: 409,
+  // Complaints pages (issue 10): staff list the challenges they answer, never the complaints.
+  COMPLAINTS_SUPERVISOR_ONLY: 403,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
