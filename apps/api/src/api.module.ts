@@ -1,5 +1,5 @@
 import { type DynamicModule, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AuthGuard, AuthModule } from '@ggzy/auth';
 import { AUCTION_HOSTS, AuctionModule, createEmitterLiveEvents, LIVE_EVENTS } from '@ggzy/auction';
@@ -22,8 +22,13 @@ import {
 } from '@ggzy/procurement';
 import { RegistrationsService, SUPERVISED_PROCESSES, type SupervisedProcess } from '@ggzy/registrations';
 import { PersistenceModule } from '@ggzy/persistence';
-import { ComplaintsService, CreditModule, DisclosureModule } from '@ggzy/supervision';
-
+import {
+  AlertsModule,
+  ComplaintsService,
+  CreditModule,
+  DisclosureModule,
+  liveAlertChecks,
+} from '@ggzy/supervision';
 import {
   AuctionScheduler,
   createQueueBackend,
@@ -67,6 +72,8 @@ import {
   ComplaintsController,
   MyComplaintsController,
 } from './supervision/complaints.controller.js';
+import { AlertsController } from './supervision/alerts.controller.js';
+import { RequestOriginInterceptor } from './request-origin.interceptor.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -121,8 +128,10 @@ export class ApiModule {
               inject: [LeaseAuctionHost, TransferAuctionHost],
               useFactory: (lease: LeaseAuctionHost, transfer: TransferAuctionHost) => [lease, transfer],
             },
+            liveAlertChecks,
           ],
         ),
+        AlertsModule,
       ],
       controllers: [
         AuthController,
@@ -155,6 +164,7 @@ export class ApiModule {
         MyComplaintsController,
         ComplaintDecisionsController,
         HealthController,
+        AlertsController,
       ],
       providers: [
         { provide: QUEUE_BACKEND, inject: [APP_CONFIG], useFactory: createQueueBackend },
@@ -222,6 +232,7 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: RequestLimitsGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: RequestOriginInterceptor },
       ],
     };
   }

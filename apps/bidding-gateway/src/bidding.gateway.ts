@@ -22,6 +22,7 @@ import {
   APP_CONFIG,
   type AppConfig,
   Clock,
+  deviceFingerprintKey,
   LOGGER,
   type Logger,
   toErrorResponse,
@@ -72,6 +73,18 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
     });
     namespace.use(this.limits.identify);
     namespace.use(this.limits.checkOrigin);
+    // Early warning: the device fingerprint the page sends (`auth.deviceFingerprint`), hashed;
+    // a malformed one refuses the connection (DEVICE_FINGERPRINT_INVALID), as a bad token does.
+    namespace.use((socket, next) => {
+      try {
+        socket.data.deviceFingerprint = deviceFingerprintKey(
+          (socket.handshake.auth as { deviceFingerprint?: unknown } | undefined)?.deviceFingerprint,
+        );
+        next();
+      } catch (error) {
+        next(connectError(toErrorResponse(error, this.logger).body));
+      }
+    });
     // Anonymous sockets may watch; a token, when given, must be valid.
     namespace.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -161,7 +174,13 @@ export class BiddingGateway implements OnGatewayInit, OnGatewayConnection {
       if (this.expired(user))
         throw new DomainError('TOKEN_EXPIRED', 'the access token has expired; send `auth` with a fresh one');
       const message = validatePayload(BidMessage, payload);
-      const bid = await this.bids.placeBid(user, message);
+      const bid = await this.bids.placeBid(user, {
+        ...message,
+        origin: {
+          clientAddress: (socket.data.address as string | undefined) ?? null,
+          deviceFingerprint: (socket.data.deviceFingerprint as string | null | undefined) ?? null,
+        },
+      });
       // The bidder's next snapshot shows its bid even if the broadcast has not reached the room yet.
       this.readCache.changed(bid.listingId);
       return { bid };

@@ -6,6 +6,7 @@ import { AuctionModule, LIVE_EVENTS, LISTING_READ_CACHE, ListingReadCache } from
 import { APP_CONFIG, type AppConfig, CoreModule, HttpErrorFilter } from '@ggzy/common';
 import { PersistenceModule } from '@ggzy/persistence';
 import { HealthController, HealthService } from '@ggzy/queues';
+import { liveAlertChecks } from '@ggzy/supervision';
 import { BiddingGateway } from './bidding.gateway.js';
 import { NamespaceLiveEvents } from './namespace-live-events.js';
 import { SocketLimits } from './socket-limits.js';
@@ -27,6 +28,7 @@ export class GatewayModule {
             useFactory: (appConfig: AppConfig) =>
               new ListingReadCache(appConfig.SNAPSHOT_CACHE_MS, (listingId) => liveEvents.hasRoom(listingId)),
           },
+          liveAlertChecks,
         ]),
       ],
       controllers: [HealthController],

@@ -19,6 +19,7 @@ import { TenderPage, TendersPage } from './pages/tenders';
 import { StaffTenderPage, StaffTendersPage } from './pages/tenders-staff';
 import { ProcurementPage, ProcurementsPage } from './pages/procurements';
 import { AnnouncementPage, AnnouncementsPage } from './pages/announcements';
+import { AlertsPage } from './pages/alerts';
 import { StaffProcurementPage, StaffProcurementsPage } from './pages/procurements-staff';
 import {
   ComplaintDecisionsPage,
@@ -79,6 +80,7 @@ function route(path: string): ReactElement {
     return <SupervisorListingPage id={match[1]} />;
   if (path === '/announcements') return <AnnouncementsPage />;
   if ((match = new RegExp(`^/announcements/${UUID}$`).exec(path))) return <AnnouncementPage id={match[1]} />;
+  if (path === '/supervisor/alerts') return <AlertsPage />;
   if (path === '/me/complaints') return <MyComplaintsPage />;
   if (path === '/supervisor/complaints') return <ComplaintsDeskPage />;
   if (path === '/staff/challenges') return <ComplaintsDeskPage staff />;
@@ -170,6 +172,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             {hasRole(session, 'staff', 'supervisor') && <Link to="/deposits">{t('navDeposits')}</Link>}
             {hasRole(session, 'staff', 'supervisor', 'admin') && <Link to="/reports">{t('navReports')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <QueuesLink />}
+            {hasRole(session, 'supervisor') && <Link to="/supervisor/alerts">{t('navAlerts')}</Link>}
             <Link to="/complaint-decisions">{t('navComplaintDecisions')}</Link>
             {hasRole(session, 'bidder') && <Link to="/me/complaints">{t('navComplaints')}</Link>}
             {hasRole(session, 'supervisor') && (

@@ -118,13 +118,36 @@ export class ApiError extends Error {
   }
 }
 
+const DEVICE_KEY = 'ggzy.device';
+
+/**
+ * This browser's device id: random, kept in localStorage, sent with every call and with the
+ * bidding socket's handshake. Supervisors' early warning compares it (hashed) across bidders.
+ */
+export function deviceFingerprint(): string {
+  try {
+    const kept = localStorage.getItem(DEVICE_KEY);
+    if (kept && /^[A-Za-z0-9_-]{16,128}$/.test(kept)) return kept;
+    const fresh = newClientBidId();
+    localStorage.setItem(DEVICE_KEY, fresh);
+    return fresh;
+  } catch {
+    // No storage (a private window that refuses it): a fresh id for this page's life.
+    return (fallbackDevice ??= newClientBidId());
+  }
+}
+let fallbackDevice: string | undefined;
+
 let currentToken: string | null = null;
 export function setApiToken(token: string | null) {
   currentToken = token;
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'x-device-fingerprint': deviceFingerprint(),
+  };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (currentToken) headers.authorization = `Bearer ${currentToken}`;
   const response = await fetch(`/api${path}`, {
@@ -147,7 +170,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 
 /** A file download with the bearer token (a plain link would send none): the body and its file name. */
 export async function getFile(path: string): Promise<{ blob: Blob; fileName: string | null }> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { 'x-device-fingerprint': deviceFingerprint() };
   if (currentToken) headers.authorization = `Bearer ${currentToken}`;
   const response = await fetch(`/api${path}`, { headers });
   if (!response.ok) {

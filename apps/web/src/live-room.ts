@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { Bid, ListingStatus } from './api';
+import { type Bid, deviceFingerprint, type ListingStatus } from './api';
 import { nextEstimate, type ClockEstimate } from './server-clock';
 
 /** What `join` and `resync` answer with (API.md), plus the optional paging of `resync`. */
@@ -99,7 +99,10 @@ export class LiveRoom {
     private token: string | null,
   ) {
     this.socket = io(`${gatewayUrl}/bidding`, {
-      auth: token ? { token } : {},
+      // The device id goes with the handshake as with every API call (early warning).
+      auth: token
+        ? { token, deviceFingerprint: deviceFingerprint() }
+        : { deviceFingerprint: deviceFingerprint() },
       transports: ['websocket'],
       reconnectionDelay: 500,
       reconnectionDelayMax: 3000,
@@ -168,7 +171,7 @@ export class LiveRoom {
     }>;
     if (!ack.ok) return { ok: false, code: ack.error.code, message: ack.error.message };
     this.token = token;
-    this.socket.auth = { token };
+    this.socket.auth = { token, deviceFingerprint: deviceFingerprint() };
     return { ok: true };
   }
 

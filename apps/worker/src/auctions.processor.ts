@@ -1,10 +1,17 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  Optional,
+} from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
 import { AuctionLifecycleService, type CloseResult, type OpenResult } from '@ggzy/auction';
 import { APP_CONFIG, type AppConfig, KeyedBatches, LOGGER, type Logger } from '@ggzy/common';
 import { nextAuctionStatus, statusesAllowing } from '@ggzy/domain';
 import { AuctionsRepository } from '@ggzy/persistence';
 import {
+  AlertQueue,
   AUCTIONS_QUEUE,
   AuctionScheduler,
   auctionStep,
@@ -51,6 +58,8 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    /** Early warning runs its rules over each closed auction's process (optional: unit tests leave it out). */
+    @Optional() private readonly alertQueue?: AlertQueue,
   ) {
     this.closes = new KeyedBatches(
       (_lane, auctionIds) => this.closeBatch(auctionIds),
@@ -206,6 +215,12 @@ export class AuctionsProcessor implements OnApplicationBootstrap, OnModuleDestro
         },
         'auction closed',
       );
+      // Off the close's transaction: a lost job is caught by the early-warning sweep.
+      await this.alertQueue
+        ?.enqueueAuctionClosed(listingId)
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error, listingId }, 'early-warning run not queued'),
+        );
     } else if (result.reason === 'not_due') {
       if (job && result.endsAt.getTime() === Date.parse(job.data.endsAt)) {
         // The end did not move: this worker's clock ran ahead of the database's.

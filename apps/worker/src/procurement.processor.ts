@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
 import {
@@ -9,6 +9,7 @@ import {
   procurementDocumentsIssuedStep,
   procurementOpeningStep,
   type QueueBackend,
+  AlertQueue,
 } from '@ggzy/queues';
 import { ProcurementContractWatch, ProcurementService } from '@ggzy/procurement';
 import { QUEUE_BACKEND } from './auctions.processor.js';
@@ -28,6 +29,8 @@ export class ProcurementProcessor extends TimedLineProcessor {
     @Inject(QUEUE_BACKEND) backend: QueueBackend,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) logger: Logger,
+    /** Early warning runs its rules once the bids are open (the sweep catches a lost job). */
+    @Optional() private readonly alertQueue?: AlertQueue,
   ) {
     super(
       {
@@ -68,6 +71,12 @@ export class ProcurementProcessor extends TimedLineProcessor {
         { projectId, validResponses: result.validResponses, status: result.status },
         'procurement responses opened',
       );
+    if (result.opened)
+      await this.alertQueue
+        ?.enqueueDetect('procurement_project', projectId)
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error, projectId }, 'early-warning run not queued'),
+        );
     return result;
   }
 

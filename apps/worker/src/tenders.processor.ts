@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
 import {
@@ -9,6 +9,7 @@ import {
   TENDERS_QUEUE,
   tenderBiddingOpensStep,
   tenderOpeningStep,
+  AlertQueue,
 } from '@ggzy/queues';
 import { TenderContractWatch, TendersService } from '@ggzy/tenders';
 import { QUEUE_BACKEND } from './auctions.processor.js';
@@ -27,6 +28,8 @@ export class TendersProcessor extends TimedLineProcessor {
     @Inject(QUEUE_BACKEND) backend: QueueBackend,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(LOGGER) logger: Logger,
+    /** Early warning runs its rules once the bids are open (the sweep catches a lost job). */
+    @Optional() private readonly alertQueue?: AlertQueue,
   ) {
     super(
       {
@@ -67,6 +70,12 @@ export class TendersProcessor extends TimedLineProcessor {
         { projectId, validBids: result.validBids, status: result.status },
         'tender bids opened',
       );
+    if (result.opened)
+      await this.alertQueue
+        ?.enqueueDetect('tender_project', projectId)
+        .catch((error: unknown) =>
+          this.logger.warn({ err: error, projectId }, 'early-warning run not queued'),
+        );
     return result;
   }
 

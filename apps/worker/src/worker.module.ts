@@ -25,7 +25,9 @@ import {
   TenderScheduler,
   ProcurementScheduler,
   TransferScheduler,
+  AlertQueue,
 } from '@ggzy/queues';
+import { AlertsModule } from '@ggzy/supervision';
 import { ReportBuilder, ReportsService } from '@ggzy/reports';
 import { AuctionsProcessor, QUEUE_BACKEND } from './auctions.processor.js';
 import { ReportsProcessor } from './reports.processor.js';
@@ -34,6 +36,7 @@ import { TendersProcessor } from './tenders.processor.js';
 import { ProcurementProcessor } from './procurement.processor.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
 import { DepositRefundsProcessor } from './deposit-refunds.processor.js';
+import { AlertsProcessor } from './alerts.processor.js';
 
 /** The queue connections close after every processor has finished (shutdown runs after destroy). */
 class QueueBackendCloser implements OnApplicationShutdown {
@@ -71,6 +74,7 @@ export class WorkerModule {
             },
           ],
         ),
+        AlertsModule,
       ],
       providers: [
         { provide: QUEUE_BACKEND, inject: [APP_CONFIG], useFactory: createQueueBackend },
@@ -115,6 +119,12 @@ export class WorkerModule {
         QueueBackendCloser,
         AuditCheckpointer,
         DepositRefundsProcessor,
+        {
+          provide: AlertQueue,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new AlertQueue(backend),
+        },
+        AlertsProcessor,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, Clock, FixedWindowRateLimiter, KeyedBatches } from '@ggzy/common';
 import {
@@ -24,6 +24,7 @@ import {
   type BatchContext,
   type BidBatchWrite,
   type BidEntity,
+  type BidOrigin,
   isUniqueViolation,
 } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
@@ -39,6 +40,18 @@ export interface PlaceBid {
    * under that id is not there for it. The socket, which serves every line, names none.
    */
   hostType?: AuctionHostType;
+  /** Where it came from (early warning): the transport's client address and device fingerprint hash. */
+  origin?: BidOrigin;
+}
+
+/**
+ * Told after an accepted bid with a known origin, off the bid's answer: early warning checks the
+ * process's addresses and devices while bidding (SHARED_CLIENT_ADDRESS/SHARED_DEVICE_FINGERPRINT)
+ * elsewhere (a queued job), so the bid path pays nothing for it. Optional: none in the worker.
+ */
+export const BID_ORIGIN_WATCH = Symbol('BID_ORIGIN_WATCH');
+export interface BidOriginWatch {
+  bidAccepted(auctionId: string): void;
 }
 
 /** Lock-free tries of one batch before it takes the auction's lock, which always makes progress. */
@@ -113,6 +126,7 @@ export class BidService {
     private readonly clock: Clock,
     @Inject(LIVE_EVENTS) private readonly liveEvents: LiveEvents,
     @Inject(APP_CONFIG) config: AppConfig,
+    @Optional() @Inject(BID_ORIGIN_WATCH) private readonly originWatch?: BidOriginWatch,
   ) {
     this.limiter = new FixedWindowRateLimiter(config.BID_RATE_LIMIT_PER_SECOND, 1000);
     this.timeZone = config.CENTRE_TZ;
@@ -139,6 +153,8 @@ export class BidService {
         endsAt: outcome.bid.endsAt,
       });
     if (outcome.fresh) this.liveEvents.publish('bid.accepted', outcome.bid);
+    if (outcome.fresh && (input.origin?.clientAddress || input.origin?.deviceFingerprint))
+      this.originWatch?.bidAccepted(outcome.bid.listingId);
     return outcome.bid;
   }
 
@@ -289,6 +305,7 @@ export class BidService {
             code: decision.code,
             message: decision.message,
             at: databaseNow,
+            origin: pending.input.origin,
           },
         });
     });
@@ -356,6 +373,7 @@ function acceptedBid(
     endsAt: next.endsAt,
     minNextBid: bid.minNextBid,
     bidCount: next.bidCount,
+    origin: input.origin,
   };
   const audit: AuditRecord = {
     at: now,

@@ -11,3 +11,4 @@ export * from './core.module.js';
 export * from './ids.js';
 export * from './client-address.js';
 export * from './keyed-batches.js';
+export * from './request-origin.js';

@@ -16,6 +16,11 @@ export const REDACTED_LOG_PATHS = [
   'handshake.headers.authorization',
   'handshake.headers.cookie',
   'auth.token',
+  // A device fingerprint is a supervisor-only fact (early warning): never in a log line.
+  'req.headers["x-device-fingerprint"]',
+  'headers["x-device-fingerprint"]',
+  'handshake.headers["x-device-fingerprint"]',
+  'auth.deviceFingerprint',
   ...[
     'password',
     'passwordHash',
@@ -25,6 +30,7 @@ export const REDACTED_LOG_PATHS = [
     'JWT_SECRET',
     'AUDIT_HMAC_KEY',
     'SEALED_BID_KEYS',
+    'deviceFingerprint',
   ].flatMap((key) => [key, `*.${key}`]),
   // A failed statement's parameters may hold a password hash or a token: the error is logged,
   // its values never are. Nor is PostgreSQL's detail ("Failing row contains (…)" repeats a

@@ -418,3 +418,72 @@ export function detectEarlyWarnings(
   const merged = { ...DEFAULT_EARLY_WARNING_THRESHOLDS, ...thresholds };
   return EARLY_WARNING_RULE_IDS.flatMap((ruleId) => EARLY_WARNING_DETECTORS[ruleId](facts, merged));
 }
+
+/**
+ * A device fingerprint as the web app sends it (a random id it keeps in localStorage): 16–128
+ * characters of [A-Za-z0-9_-]. Anything else is refused at the edge (DEVICE_FINGERPRINT_INVALID):
+ * the value is only ever hashed and compared, so a bounded, plain form is all it needs.
+ */
+export const DEVICE_FINGERPRINT_PATTERN = /^[A-Za-z0-9_-]{16,128}$/;
+
+export function isDeviceFingerprint(value: unknown): value is string {
+  return typeof value === 'string' && DEVICE_FINGERPRINT_PATTERN.test(value);
+}
+
+/**
+ * What makes an alert the same finding when the detectors run again: the rule, the process and
+ * this key (the shared address, the document's hash, the deposit…). Its evidence may grow (a
+ * third bidder on the address) but it stays one alert.
+ */
+export function alertEvidenceKey(alert: EarlyWarningAlert): string {
+  const evidence = alert.evidence;
+  const text = (name: string) => String(evidence[name] ?? '');
+  switch (alert.ruleId) {
+    case 'SINGLE_QUALIFIED_BIDDER':
+    case 'WON_AT_START_PRICE':
+      return '';
+    case 'SHARED_CLIENT_ADDRESS':
+      return text('clientAddress');
+    case 'SHARED_DEVICE_FINGERPRINT':
+      return text('deviceFingerprint');
+    case 'RECURRING_BIDDER_SET':
+      return ((evidence.bidderIds as string[] | undefined) ?? []).join(',');
+    case 'IDENTICAL_BID_DOCUMENTS':
+      return text('sha256');
+    case 'OUTLIER_WINNING_SCORE':
+      return text('winnerId');
+    case 'ABNORMALLY_LOW_BID':
+      return text('bidderId');
+    case 'PROJECT_SPLITTING':
+      return [text('ownerId'), text('subject'), text('year')].join('|');
+    case 'COMPLAINT_OVERDUE':
+      return [text('complaintId'), text('step'), text('documentRequestId')].join('|');
+    case 'DEPOSIT_REFUND_OVERDUE':
+      return text('depositId');
+  }
+}
+
+/** The rules as the supervisor's desk lists them: id, title and the thresholds each one uses. */
+export function earlyWarningRules(thresholds: EarlyWarningThresholds = DEFAULT_EARLY_WARNING_THRESHOLDS) {
+  const used: Record<EarlyWarningRuleId, Partial<EarlyWarningThresholds>> = {
+    SINGLE_QUALIFIED_BIDDER: {},
+    WON_AT_START_PRICE: { startPriceMinQualified: thresholds.startPriceMinQualified },
+    SHARED_CLIENT_ADDRESS: {},
+    SHARED_DEVICE_FINGERPRINT: {},
+    RECURRING_BIDDER_SET: { recurringMeetings: thresholds.recurringMeetings },
+    IDENTICAL_BID_DOCUMENTS: {},
+    OUTLIER_WINNING_SCORE: {
+      scoreOutlierSigmas: thresholds.scoreOutlierSigmas,
+      scoreOutlierMinPoints: thresholds.scoreOutlierMinPoints,
+    },
+    ABNORMALLY_LOW_BID: { lowBidPercentOfMean: thresholds.lowBidPercentOfMean },
+    PROJECT_SPLITTING: { openTenderThreshold: thresholds.openTenderThreshold },
+    COMPLAINT_OVERDUE: {},
+    DEPOSIT_REFUND_OVERDUE: {},
+  };
+  return EARLY_WARNING_RULE_IDS.map((ruleId) => ({
+    ruleId,
+    title: EARLY_WARNING_RULE_TITLES[ruleId],
+    thresholds: used[ruleId],
+  }));
+}

@@ -163,6 +163,10 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['CALL_OFF_IN_FUTURE', 422],
   ['CALL_OFF_ABOVE_BUDGET', 422],
   ['OBJECTION_ALREADY_FILED', 409],
+  // early warning (预警)
+  ['ALERT_NOT_FOUND', 404],
+  ['ALERT_TRANSITION_NOT_ALLOWED', 409],
+  ['DEVICE_FINGERPRINT_INVALID', 400],
   ['PRICE_WEIGHT_OUT_OF_RANGE', 422],
   // complaints (issue 10): the project, the complainant, the requests for documents
   ['COMPLAINT_PROJECT_NOT_FOUND', 404],

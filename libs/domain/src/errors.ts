@@ -175,6 +175,10 @@ export const ERROR_STATUS = {
   COMPLAINANT_NOT_A_PARTICIPANT: 403,
   DOCUMENT_REQUEST_NOT_FOUND: 404,
   DOCUMENT_REQUEST_ALREADY_ANSWERED: 409,
+  // Early warning (预警, issue 10): the alerts desk and the device fingerprint the web app sends.
+  ALERT_NOT_FOUND: 404,
+  ALERT_TRANSITION_NOT_ALLOWED: 409,
+  DEVICE_FINGERPRINT_INVALID: 400,
   // Complaints pages (issue 10): staff list the challenges they answer, never the complaints.
   COMPLAINTS_SUPERVISOR_ONLY: 403,
 } as const;

@@ -28,6 +28,7 @@ export * from './evaluation.js';
 export * from './complaint-lifecycle.js';
 export * from './complaint-rules.js';
 export * from './early-warning.js';
+export * from './alert-lifecycle.js';
 export * from './credit.js';
 export * from './fees.js';
 export * from './tender-terms.js';

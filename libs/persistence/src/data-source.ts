@@ -39,6 +39,7 @@ import { Sanctions1764500000500 } from './migrations/1764500000500-sanctions.js'
 import { CallOffClientOrder1764500000600 } from './migrations/1764500000600-call-off-client-order.js';
 import { Complaints1764500000700 } from './migrations/1764500000700-complaints.js';
 import { TenderSupervisorSuspension1764500000710 } from './migrations/1764500000710-tender-supervisor-suspension.js';
+import { EarlyWarningAlerts1764500000800 } from './migrations/1764500000800-early-warning-alerts.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -88,6 +89,7 @@ export const MIGRATIONS = [
   CallOffClientOrder1764500000600,
   Complaints1764500000700,
   TenderSupervisorSuspension1764500000710,
+  EarlyWarningAlerts1764500000800,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -37,3 +37,5 @@ export * from './sanctions/credit-records.js';
 export * from './disclosure/public-announcements.repository.js';
 export * from './disclosure/ocds-facts.repository.js';
 export * from './complaints/complaints.repository.js';
+export * from './alerts/alerts.repository.js';
+export * from './alerts/alert-facts.repository.js';

@@ -34,6 +34,8 @@ import { ComplaintsRepository } from './complaints/complaints.repository.js';
 import { PartyBans, RefusalToSignRecords } from './sanctions/credit-records.js';
 import { PublicAnnouncementsRepository } from './disclosure/public-announcements.repository.js';
 import { OcdsFactsRepository } from './disclosure/ocds-facts.repository.js';
+import { AlertsRepository } from './alerts/alerts.repository.js';
+import { AlertFactsRepository } from './alerts/alert-facts.repository.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -56,6 +58,8 @@ const REPOSITORIES = [
   CommitteeDrawsRepository,
   SanctionsRepository,
   PartyBans,
+  AlertsRepository,
+  AlertFactsRepository,
   RefusalToSignRecords,
   PublicAnnouncementsRepository,
   OcdsFactsRepository,

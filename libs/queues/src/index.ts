@@ -10,3 +10,4 @@ export * from './transfer-jobs.js';
 export * from './timed-steps.js';
 export * from './tender-jobs.js';
 export * from './procurement-jobs.js';
+export * from './alert-jobs.js';

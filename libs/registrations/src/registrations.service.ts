@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { currentOrigin } from '@ggzy/common';
 import { DomainError } from '@ggzy/domain';
 import {
   type RegistrationHostType,
@@ -49,6 +50,10 @@ export class RegistrationsService {
     await this.partyBans.refuseIfBanned(manager, bidderId, now);
     try {
       const created = await this.registrations.insert(manager, host, bidderId, organizationCode);
+      // Early warning's sighting: the request's address and device (none outside a request).
+      const origin = currentOrigin();
+      if (origin.clientAddress !== null || origin.deviceFingerprint !== null)
+        await this.registrations.recordOrigin(manager, created.id, origin);
       await this.audit.append(manager, {
         at: now,
         actorId: bidderId,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isCanonicalId, LOGGER, type Logger } from '@ggzy/common';
+import { currentOrigin, isCanonicalId, LOGGER, type Logger } from '@ggzy/common';
 import { DomainError } from '@ggzy/domain';
 import { toPublicOpeningRecord } from './sealed-bid.views.js';
 import {
@@ -123,6 +123,8 @@ export class SealedBidsService {
       seal,
       receipt,
       at: now,
+      // Early warning's sighting: the request's address and device.
+      origin: currentOrigin(),
     });
     await this.audit.append(manager, {
       at: now,

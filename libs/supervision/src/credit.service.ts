@@ -20,6 +20,7 @@ import {
 } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
 import { toPublicCreditEntry, toSanctionView } from './credit.views.js';
+import { databaseNow } from './database-now.js';
 
 /** What a supervisor records: a warning, or a ban with its last day; from today unless it says. */
 export interface RecordSanction {
@@ -167,11 +168,6 @@ export class CreditService {
   private now() {
     return databaseNow(this.dataSource.manager);
   }
-}
-
-async function databaseNow(manager: EntityManager): Promise<Date> {
-  const [{ now }] = (await manager.query('SELECT clock_timestamp() AS now')) as { now: Date }[];
-  return now;
 }
 
 /** Days the calendar can count from: a ban's "day after" must be a real date. */

@@ -7,3 +7,7 @@ export * from './disclosure.module.js';
 export * from './open-data.service.js';
 export * from './complaints.service.js';
 export * from './complaint.views.js';
+export * from './alerts.service.js';
+export * from './alerts.views.js';
+export * from './alerts.module.js';
+export * from './live-alert-checks.js';

@@ -1,3 +1,4 @@
+import { currentOrigin } from '@ggzy/common';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
@@ -170,6 +171,7 @@ export class LeaseListingsController {
       clientBidId: body.clientBidId,
       // The lease endpoint bids on leases only; a transfer's auction is bid on through its own.
       hostType: 'lease_listing',
+      origin: currentOrigin(),
     });
   }
 

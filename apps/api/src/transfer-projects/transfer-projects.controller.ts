@@ -1,3 +1,4 @@
+import { currentOrigin } from '@ggzy/common';
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
@@ -236,6 +237,7 @@ export class TransferProjectsController {
       amount: body.amount,
       clientBidId: body.clientBidId,
       hostType: TRANSFER_HOST_TYPE,
+      origin: currentOrigin(),
     });
   }
 

@@ -47,6 +47,14 @@ export interface AcceptedBid {
   endsAt: Date;
   minNextBid: number;
   bidCount: number;
+  /** Where it came from (early warning): written in the batch's one statement, never read back by the bid path. */
+  origin?: BidOrigin;
+}
+
+/** A bid's client address and device fingerprint hash (supervisor-only). */
+export interface BidOrigin {
+  clientAddress: string | null;
+  deviceFingerprint: string | null;
 }
 
 /** A refused attempt as kept for supervisors and replays. */
@@ -58,6 +66,7 @@ export interface RejectedBid {
   code: string;
   message: string;
   at: Date;
+  origin?: BidOrigin;
 }
 
 /**
@@ -202,8 +211,9 @@ const APPEND_HISTORICAL_BID_SQL = `
  * lives only inside PostgreSQL; under the locked path's lock only the clock can refuse it.
  * A batch that only refused reads the auction without writing it.
  */
-const BID_COLUMNS = `bidder_id, client_bid_id, amount, outcome, message, seq, bidder_code, ends_at, min_next_bid, at`;
-const BID_TYPES = `uuid[], varchar[], bigint[], varchar[], text[], integer[], varchar[], timestamptz[], bigint[], timestamptz[]`;
+const BID_COLUMNS = `bidder_id, client_bid_id, amount, outcome, message, seq, bidder_code, ends_at, min_next_bid, at, client_address, device_fingerprint`;
+const BID_TYPES = `uuid[], varchar[], bigint[], varchar[], text[], integer[], varchar[], timestamptz[], bigint[], timestamptz[], varchar[], char(64)[]`;
+const BID_COLUMN_COUNT = BID_COLUMNS.split(', ').length;
 const AUDIT_TYPES = `timestamptz[], uuid[], varchar[], varchar[], varchar[], text[]`;
 
 /*
@@ -231,7 +241,7 @@ function batchWriteSql(kind: 'accepting' | 'refusing' | 'refusing on the clock')
       }`;
   const first = accepting ? 12 : 5;
   const bidParams = BID_TYPES.split(', ').map((type, i) => `${p(first + i)}::${type}`);
-  const auditParams = AUDIT_TYPES.split(', ').map((type, i) => `${p(first + 10 + i)}::${type}`);
+  const auditParams = AUDIT_TYPES.split(', ').map((type, i) => `${p(first + BID_COLUMN_COUNT + i)}::${type}`);
   const trail = accepting
     ? `, trail AS (
         INSERT INTO audit_log (at, actor_id, action, entity_type, entity_id, payload)
@@ -784,7 +794,7 @@ function acceptedBidParams(bid: AcceptedBid): unknown[] {
   ];
 }
 
-/** A batch's bids as the ten arrays of BID_COLUMNS, one element per bid in arrival order. */
+/** A batch's bids as the arrays of BID_COLUMNS, one element per bid in arrival order. */
 function bidColumns(bids: BidBatchWrite['bids']): unknown[][] {
   const rows = bids.map((entry) =>
     entry.accepted
@@ -799,6 +809,8 @@ function bidColumns(bids: BidBatchWrite['bids']): unknown[][] {
           entry.bid.endsAt,
           entry.bid.minNextBid,
           entry.bid.at,
+          entry.bid.origin?.clientAddress ?? null,
+          entry.bid.origin?.deviceFingerprint ?? null,
         ]
       : [
           entry.bid.bidderId,
@@ -811,9 +823,11 @@ function bidColumns(bids: BidBatchWrite['bids']): unknown[][] {
           null,
           null,
           entry.bid.at,
+          entry.bid.origin?.clientAddress ?? null,
+          entry.bid.origin?.deviceFingerprint ?? null,
         ],
   );
-  return Array.from({ length: 10 }, (_, column) => rows.map((row) => row[column]));
+  return Array.from({ length: BID_COLUMN_COUNT }, (_, column) => rows.map((row) => row[column]));
 }
 
 /** The audit entries as the six arrays the trail's INSERT unnests. */

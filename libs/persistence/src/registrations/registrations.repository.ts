@@ -44,6 +44,21 @@ export class RegistrationsRepository {
     return repo.save(repo.create({ ...host, bidderId, organizationCode, status: 'pending' }));
   }
 
+  /**
+   * Where the application came from (early warning): columns no entity maps, so no read of a
+   * registration returns them; supervisors' detectors read them by SQL.
+   */
+  async recordOrigin(
+    manager: EntityManager,
+    id: string,
+    origin: { clientAddress: string | null; deviceFingerprint: string | null },
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE registrations SET client_address = $2, device_fingerprint = $3 WHERE id = $1`,
+      [id, origin.clientAddress, origin.deviceFingerprint],
+    );
+  }
+
   async bidderCodeTaken(
     manager: EntityManager,
     host: RegistrationHost,

@@ -121,20 +121,29 @@ export class SealedBidsRepository {
       seal: StoredSeal;
       receipt: string;
       at: Date;
+      /** Where it came from (early warning; supervisor-only, never returned). */
+      origin?: { clientAddress: string | null; deviceFingerprint: string | null };
     },
   ): Promise<OwnSealedBidRow> {
-    const { seal, ...rest } = submission;
+    const { seal, origin, ...rest } = submission;
     const [row] = await run<OwnSealedBidRow>(
       manager,
       `INSERT INTO sealed_bids (host_type, host_id, bidder_id, status, version, key_id, iv, tag, ciphertext,
-                                receipt, submitted_at)
-       VALUES (:hostType, :hostId, :bidderId, :status, 1, :keyId, :iv, :tag, :ciphertext, :receipt, :at)
+                                receipt, submitted_at, client_address, device_fingerprint)
+       VALUES (:hostType, :hostId, :bidderId, :status, 1, :keyId, :iv, :tag, :ciphertext, :receipt, :at,
+               :clientAddress, :deviceFingerprint)
        ON CONFLICT ON CONSTRAINT sealed_bids_one_per_bidder DO UPDATE
          SET status = EXCLUDED.status, version = sealed_bids.version + 1, key_id = EXCLUDED.key_id,
              iv = EXCLUDED.iv, tag = EXCLUDED.tag, ciphertext = EXCLUDED.ciphertext,
-             receipt = EXCLUDED.receipt, submitted_at = EXCLUDED.submitted_at, withdrawn_at = NULL
+             receipt = EXCLUDED.receipt, submitted_at = EXCLUDED.submitted_at, withdrawn_at = NULL,
+             client_address = EXCLUDED.client_address, device_fingerprint = EXCLUDED.device_fingerprint
        RETURNING ${OWN_COLUMNS}`,
-      { ...rest, ...seal },
+      {
+        ...rest,
+        ...seal,
+        clientAddress: origin?.clientAddress ?? null,
+        deviceFingerprint: origin?.deviceFingerprint ?? null,
+      },
     );
     return row;
   }
