@@ -134,6 +134,7 @@ const PATHS: Record<OcdsLine, Record<string, string[]>> = {
       'closed',
     ],
     failed: ['planned', 'announced', 'responding', 'opened', 'failed'],
+    replanned: ['planned', 'announced', 'responding', 'opened', 'failed', 'replanned'],
     suspended: ['planned', 'announced', 'responding', 'suspended'],
     terminated: ['planned', 'announced', 'terminated'],
   },

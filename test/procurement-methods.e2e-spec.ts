@@ -1196,6 +1196,7 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       ['/api/procurements/{id}/call-offs', 'post'],
       ['/api/procurements/{id}/call-offs', 'get'],
       ['/api/procurements/{id}/close', 'post'],
+      ['/api/procurements/{id}/replan', 'post'],
     ])
       expect(paths[path]).toHaveProperty(method);
   });
@@ -1267,5 +1268,267 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       [id],
     );
     expect(recorded).toEqual({ late: 'true' });
+  });
+
+  describe('re-planning a failed procurement (重新组织采购)', () => {
+    const replan = (id: string, body: unknown = {}, user: TestUser | null = staff) =>
+      post(`/api/procurements/${id}/replan`, body, user);
+    const patch = (id: string, body: unknown) =>
+      as(staff)(request(api.url).patch(`/api/procurements/${id}`)).send(body as object);
+
+    /** An open tender announced with its documents due tomorrow, failed by staff (废标, e.g. too few to invite). */
+    async function failedWhenAnnounced() {
+      const tomorrow = addCalendarDays(today, 1);
+      const created = await post('/api/procurements', {
+        ...base(),
+        method: 'open_tender',
+        documentsIssuedOn: tomorrow,
+        documentsAvailableUntil: await businessDaysAfter(tomorrow, 5),
+        deadlineOn: addCalendarDays(tomorrow, 20),
+      }).expect(201);
+      const id = created.body.id as string;
+      await post(`/api/procurements/${id}/announce`).expect(200);
+      await post(`/api/procurements/${id}/fail`, { reason: '投标截止后供应商不足三家' }).expect(200);
+      return id;
+    }
+
+    /** An open tender whose opening found two responses of the three qualified: 废标. */
+    async function failedAtOpening() {
+      const project = await responding('open_tender');
+      for (const supplier of suppliers.slice(0, 2))
+        await put(
+          `/api/procurements/${project.id}/response`,
+          { price: 700_000_000, documents: [{ name: '响应文件.pdf', sha256: SHA }] },
+          supplier,
+        ).expect(200);
+      await sql(
+        `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+        [project.id],
+      );
+      await waitFor(async () => (await statusOf(project.id)) === 'failed' || undefined, 60_000, 'failed');
+      return project.id;
+    }
+
+    it('re-plans a failed open tender once, as a new planned project that names it; the failure keeps its evidence', async () => {
+      const id = await failedAtOpening();
+      const opening = (await get(`/api/procurements/${id}/opening-record`, null).expect(200)).body;
+      const registrations = await sql(`SELECT id FROM registrations WHERE host_id = $1 ORDER BY id`, [id]);
+
+      // Two staff sessions ask at once: one successor.
+      const calls = await Promise.all([replan(id), replan(id)]);
+      expect(calls.map((call) => call.status).sort()).toEqual([201, 409]);
+      const created = calls.find((call) => call.status === 201)!.body;
+      const refused = expectError(
+        calls.find((call) => call.status === 409)!,
+        409,
+        'PROCUREMENT_ALREADY_REPLANNED',
+      );
+      expect(refused.details).toEqual({ nextRoundId: created.id });
+      expect(await sql(`SELECT id FROM procurement_projects WHERE previous_round_id = $1`, [id])).toEqual([
+        { id: created.id },
+      ]);
+      const failed = (await get(`/api/procurements/${id}`).expect(200)).body;
+      expect(failed).toMatchObject({
+        status: 'replanned',
+        round: 1,
+        previousRoundId: null,
+        nextRoundId: created.id,
+      });
+      expect(created).toMatchObject({
+        status: 'planned',
+        method: 'open_tender',
+        round: 2,
+        previousRoundId: id,
+        replanApprovalReference: null,
+        title: failed.title,
+        purchaserOrgCode: failed.purchaserOrgCode,
+        budget: failed.budget,
+        deposit: failed.deposit,
+        documents: failed.documents,
+        registrations: 0,
+      });
+      expect(created.code).not.toBe(failed.code);
+      // A draft successor is not shown to the public, nor the link to it.
+      expect((await get(`/api/procurements/${id}`, null).expect(200)).body.nextRoundId).toBeNull();
+      expectError(await get(`/api/procurements/${created.id}`, null), 404, 'LISTING_NOT_FOUND');
+
+      // The failure's evidence is untouched.
+      expect((await get(`/api/procurements/${id}/opening-record`, null).expect(200)).body).toEqual(opening);
+      expect(await sql(`SELECT id FROM registrations WHERE host_id = $1 ORDER BY id`, [id])).toEqual(
+        registrations,
+      );
+
+      // The method was decided at the re-plan; new dates are edited and the round announced.
+      const before = await snapshot();
+      const fixed = expectError(
+        await patch(created.id, { method: 'competitive_negotiation' }),
+        409,
+        'METHOD_SET_BY_REPLAN',
+      );
+      expect(fixed.details).toEqual({ method: 'open_tender', previousRoundId: id });
+      expect(await snapshot()).toEqual(before);
+      await patch(created.id, await openTenderSchedule()).expect(200);
+      await post(`/api/procurements/${created.id}/announce`).expect(200);
+      expect((await get(`/api/procurements/${created.id}`, null).expect(200)).body).toMatchObject({
+        round: 2,
+        previousRoundId: id,
+        status: 'responding',
+      });
+      expect((await get(`/api/procurements/${id}`, null).expect(200)).body.nextRoundId).toBe(created.id);
+      const [audit] = await sql(
+        `SELECT payload::jsonb -> 'data' AS data FROM audit_log WHERE entity_id = $1 AND action = 'procurement.replan'`,
+        [id],
+      );
+      expect(audit.data).toMatchObject({
+        from: 'failed',
+        to: 'replanned',
+        method: { from: 'open_tender', to: 'open_tender' },
+        nextRoundId: created.id,
+      });
+    });
+
+    it('changes the method only with the approval recorded: an open tender re-planned as a negotiation', async () => {
+      const project = { id: await failedWhenAnnounced() };
+      const before = await snapshot();
+      const unapproved = expectError(
+        await replan(project.id, { method: 'competitive_negotiation' }),
+        422,
+        'METHOD_CHANGE_NEEDS_APPROVAL',
+      );
+      expect(unapproved.details).toEqual({ from: 'open_tender', to: 'competitive_negotiation' });
+      expect(await snapshot()).toEqual(before);
+
+      // Negotiation's own period: 3 business days to the responses (RESPONSE_PERIOD_TOO_SHORT before).
+      const negotiation = (deadlineOn: string) => ({
+        method: 'competitive_negotiation',
+        approvalReference: '东财采〔2026〕12号',
+        documentsIssuedOn: today,
+        deadlineOn,
+      });
+      expectError(
+        await replan(project.id, negotiation(await businessDaysAfter(today, 2))),
+        422,
+        'RESPONSE_PERIOD_TOO_SHORT',
+      );
+      expect(await snapshot()).toEqual(before);
+      const created = (await replan(project.id, negotiation(await businessDaysAfter(today, 3))).expect(201))
+        .body;
+      expect(created).toMatchObject({
+        method: 'competitive_negotiation',
+        status: 'planned',
+        round: 2,
+        replanApprovalReference: '东财采〔2026〕12号',
+        // Negotiation has no documents on offer: the open tender's availability is dropped.
+        documentsAvailableUntil: null,
+        deadlineOn: await businessDaysAfter(today, 3),
+      });
+      await post(`/api/procurements/${created.id}/announce`).expect(200);
+      expect((await get(`/api/procurements/${created.id}`, null).expect(200)).body).toMatchObject({
+        method: 'competitive_negotiation',
+        status: 'responding',
+        replanApprovalReference: '东财采〔2026〕12号',
+        previousRoundId: project.id,
+      });
+    });
+
+    it('refuses single source again after its objection was upheld; another method is planned', async () => {
+      const [a] = suppliers;
+      const id = await publicised();
+      const objection = await post(
+        `/api/procurements/${id}/publicity-objections`,
+        { text: '另有厂商' },
+        a,
+      ).expect(201);
+      await post(`/api/procurements/${id}/publicity-objections/${objection.body.id}/reply`, {
+        upheld: true,
+        reply: '异议成立',
+      }).expect(200);
+      const before = await snapshot();
+      for (const body of [{}, { method: 'single_source', approvalReference: '东财采〔2026〕13号' }])
+        expectError(await replan(id, body), 422, 'SINGLE_SOURCE_NOT_ALLOWED');
+      expect(await snapshot()).toEqual(before);
+      // Another method brings its own schedule: without it the open tender's dates are missing.
+      expectError(
+        await replan(id, { method: 'open_tender', approvalReference: '东财采〔2026〕14号' }),
+        400,
+        'VALIDATION_FAILED',
+      );
+      expect(await snapshot()).toEqual(before);
+      const schedule = await openTenderSchedule();
+      const created = (
+        await replan(id, {
+          method: 'open_tender',
+          approvalReference: '东财采〔2026〕14号',
+          ...schedule,
+        }).expect(201)
+      ).body;
+      expect(created).toMatchObject({
+        method: 'open_tender',
+        singleSourceSupplier: null,
+        publicityStartsOn: null,
+        ...schedule,
+      });
+      await post(`/api/procurements/${created.id}/announce`).expect(200);
+    });
+
+    it('answers bad input on the re-plan with a 4xx and its code, writing nothing', async () => {
+      const [a] = suppliers;
+      const live = await responding('open_tender');
+      const failed = { id: await failedWhenAnnounced() };
+      const draft = (
+        await post('/api/procurements', {
+          ...base(),
+          method: 'open_tender',
+          ...(await openTenderSchedule()),
+        }).expect(201)
+      ).body.id as string;
+      const cases: [string, string, TestUser | null, unknown, number, string][] = [
+        ['anonymous', failed.id, null, {}, 401, 'UNAUTHENTICATED'],
+        ['a supplier', failed.id, a, {}, 403, 'FORBIDDEN'],
+        ['a supervisor', failed.id, supervisor, {}, 403, 'FORBIDDEN'],
+        ['not failed', live.id, staff, {}, 409, 'INVALID_STATE_TRANSITION'],
+        ['a draft', draft, staff, {}, 409, 'INVALID_STATE_TRANSITION'],
+        ['no such project', MISSING, staff, {}, 404, 'LISTING_NOT_FOUND'],
+        ['bad id', 'not-a-uuid', staff, {}, 400, 'INVALID_ID'],
+        ['unknown method', failed.id, staff, { method: 'auction' }, 400, 'VALIDATION_FAILED'],
+        ['null method', failed.id, staff, { method: null }, 400, 'VALIDATION_FAILED'],
+        [
+          'blank approval',
+          failed.id,
+          staff,
+          { method: 'request_for_quotation', approvalReference: ' \t' },
+          400,
+          'VALIDATION_FAILED',
+        ],
+        ['approval not text', failed.id, staff, { approvalReference: 12 }, 400, 'VALIDATION_FAILED'],
+        [
+          'approval too long',
+          failed.id,
+          staff,
+          { approvalReference: '号'.repeat(201) },
+          400,
+          'VALIDATION_FAILED',
+        ],
+        ['unknown field', failed.id, staff, { round: 7 }, 400, 'VALIDATION_FAILED'],
+        ['a deposit above 2%', failed.id, staff, { deposit: BUDGET }, 422, 'DEPOSIT_ABOVE_LIMIT'],
+        [
+          'a schedule in the past',
+          failed.id,
+          staff,
+          { documentsIssuedOn: yesterday },
+          422,
+          'SCHEDULE_IN_PAST',
+        ],
+      ];
+      const before = await snapshot();
+      for (const [name, id, user, body, status, code] of cases) {
+        try {
+          expectError(await replan(id, body, user), status, code);
+        } catch (error) {
+          throw new Error(`${name}: ${String(error)}`, { cause: error });
+        }
+      }
+      expect(await snapshot()).toEqual(before);
+    });
   });
 });

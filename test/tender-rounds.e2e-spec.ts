@@ -25,6 +25,7 @@ const TABLES = [
   'tender_objections',
   'tender_candidate_withdrawals',
   'tender_evaluations',
+  'tender_report_revisions',
   'tender_notices',
   'deposits',
   'audit_log',
@@ -714,6 +715,119 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
     );
   });
 
+  it('sends the tender back to its committee after an upheld objection to the candidates; the revised report is published for a new publicity', async () => {
+    const { id, bidIds } = await tenderInPublicity(true);
+    const [, second, third] = suppliers;
+    const reEvaluate = (reason = '异议成立,评标委员会复核') =>
+      post(`/api/tenders/${id}/re-evaluation`, { reason });
+    const reply = (objectionId: string, upheld: boolean) =>
+      post(`/api/tenders/${id}/objections/${objectionId}/reply`, {
+        text: upheld ? '异议成立' : '异议不成立',
+        upheld,
+      });
+    const objectTo = (user: TestUser, text: string) =>
+      post(`/api/tenders/${id}/objections`, { target: 'candidates', text }, user);
+
+    // No objection upheld: refused, nothing written.
+    let before = await tableContents(ownerDb, TABLES);
+    const none = expectError(await reEvaluate(), 409, 'RE_EVALUATION_NOT_ALLOWED');
+    expect(none.details).toEqual({ cause: 'no_upheld_candidate_objection' });
+    expect(await tableContents(ownerDb, TABLES)).toEqual(before);
+    // While an objection waits: OBJECTION_PENDING. Dismissed: still refused.
+    const dismissed = await objectTo(third, '第一中标候选人项目经理有在建工程').expect(201);
+    before = await tableContents(ownerDb, TABLES);
+    expectError(await reEvaluate(), 409, 'OBJECTION_PENDING');
+    expect(await tableContents(ownerDb, TABLES)).toEqual(before);
+    await reply(dismissed.body.id, false).expect(200);
+    before = await tableContents(ownerDb, TABLES);
+    expectError(await reEvaluate(), 409, 'RE_EVALUATION_NOT_ALLOWED');
+    expect(await tableContents(ownerDb, TABLES)).toEqual(before);
+
+    // Upheld: sent back; the report and its candidates are kept as revision 1, public.
+    const upheld = await objectTo(second, '第一中标候选人业绩造假').expect(201);
+    await reply(upheld.body.id, true).expect(200);
+    const published = (await get(`/api/tenders/${id}/candidates`, null).expect(200)).body;
+    const sent = await reEvaluate('异议成立:第一中标候选人业绩不实,评标委员会复核').expect(200);
+    expect(sent.body).toEqual({
+      status: 'evaluating',
+      revision: 1,
+      objectionIds: [upheld.body.id],
+      reason: '异议成立:第一中标候选人业绩不实,评标委员会复核',
+      sentBackOn: today,
+    });
+    expect((await tender(id, null)).status).toBe('evaluating');
+    const between = (await get(`/api/tenders/${id}/candidates`, null).expect(200)).body;
+    expect(between).toMatchObject({ reportOn: null, publicity: null, candidates: [] });
+    expect(between.revisions).toEqual([
+      {
+        revision: 1,
+        reportOn: published.reportOn,
+        reportSha256: REPORT_SHA,
+        publicity: published.publicity,
+        candidates: published.candidates,
+        objectionIds: [upheld.body.id],
+        reason: '异议成立:第一中标候选人业绩不实,评标委员会复核',
+        sentBackOn: today,
+      },
+    ]);
+    expectError(await reEvaluate(), 409, 'INVALID_STATE_TRANSITION');
+
+    // The committee revises: the first bid rejected, a new report ranks the other two.
+    await post(`/api/tenders/${id}/evaluation/rejections`, { bidId: bidIds[0], reason: '业绩不实' }).expect(
+      201,
+    );
+    const revised = await post(`/api/tenders/${id}/evaluation/report`, {
+      reportSha256: 'd'.repeat(64),
+    }).expect(200);
+    expect(revised.body.candidates.map((one: { bidId: string }) => one.bidId)).toEqual([
+      bidIds[1],
+      bidIds[2],
+    ]);
+
+    // A new publicity, at its boundaries: within 3 days of the revised report, for ≥ 3 days.
+    before = await tableContents(ownerDb, TABLES);
+    const late = expectError(
+      await post(`/api/tenders/${id}/candidates/publish`, {
+        startsOn: addCalendarDays(today, 4),
+        endsOn: addCalendarDays(today, 7),
+      }),
+      422,
+      'CANDIDATE_PUBLICITY_TOO_LATE',
+    );
+    expect(late.details).toMatchObject({ latestStartsOn: addCalendarDays(today, 3) });
+    const short = expectError(
+      await post(`/api/tenders/${id}/candidates/publish`, {
+        startsOn: today,
+        endsOn: addCalendarDays(today, 2),
+      }),
+      422,
+      'CANDIDATE_PUBLICITY_TOO_SHORT',
+    );
+    expect(short.details).toMatchObject({ earliestEndsOn: addCalendarDays(today, 3) });
+    expect(await tableContents(ownerDb, TABLES)).toEqual(before);
+    await post(`/api/tenders/${id}/candidates/publish`, {
+      startsOn: today,
+      endsOn: addCalendarDays(today, 3),
+    }).expect(200);
+    const republished = (await get(`/api/tenders/${id}/candidates`, null).expect(200)).body;
+    expect(republished.publicity).toEqual({ startsOn: today, endsOn: addCalendarDays(today, 3) });
+    expect(republished.reportOn).toBe(today);
+    expect(republished.candidates.map((one: { bidId: string }) => one.bidId)).toEqual([bidIds[1], bidIds[2]]);
+    expect(republished.revisions).toHaveLength(1);
+    expect((await tender(id, null)).status).toBe('candidates_published');
+
+    // The new candidates are a new target: a bidder who objected before may object again.
+    const again = await objectTo(third, '新的第一中标候选人资质不符').expect(201);
+    await reply(again.body.id, false).expect(200);
+    expectError(await post(`/api/tenders/${id}/award`, { bidId: bidIds[1] }), 409, 'PUBLICITY_NOT_ENDED');
+    expect(await auditActions(id)).toContain('tender.re_evaluate');
+    expect(
+      await sql(`SELECT revision, report_sha256 AS sha FROM tender_report_revisions WHERE project_id = $1`, [
+        id,
+      ]),
+    ).toEqual([{ revision: 1, sha: REPORT_SHA }]);
+  });
+
   it('answers bad input on every new endpoint with a 4xx and its code, writing nothing', async () => {
     const bidding = await tenderInBidding();
     const { id: publicised, bidIds } = await tenderInPublicity();
@@ -880,6 +994,70 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       ['retender: a draft', `/api/tenders/${draft}/retender`, staff, {}, 409, 'INVALID_STATE_TRANSITION'],
       ['retender: no such tender', `/api/tenders/${missing}/retender`, staff, {}, 404, 'LISTING_NOT_FOUND'],
       [
+        're-evaluate: a bidder',
+        `/api/tenders/${publicised}/re-evaluation`,
+        bidder,
+        { reason: '复核' },
+        403,
+        'FORBIDDEN',
+      ],
+      [
+        're-evaluate: no reason',
+        `/api/tenders/${publicised}/re-evaluation`,
+        staff,
+        {},
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        're-evaluate: blank reason',
+        `/api/tenders/${publicised}/re-evaluation`,
+        staff,
+        { reason: ' \n ' },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        're-evaluate: reason too long',
+        `/api/tenders/${publicised}/re-evaluation`,
+        staff,
+        { reason: '理'.repeat(501) },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      [
+        're-evaluate: no objection upheld',
+        `/api/tenders/${publicised}/re-evaluation`,
+        staff,
+        { reason: '复核' },
+        409,
+        'RE_EVALUATION_NOT_ALLOWED',
+      ],
+      [
+        're-evaluate: while bidding',
+        `/api/tenders/${bidding}/re-evaluation`,
+        staff,
+        { reason: '复核' },
+        409,
+        'INVALID_STATE_TRANSITION',
+      ],
+      [
+        're-evaluate: bad id',
+        '/api/tenders/nope/re-evaluation',
+        staff,
+        { reason: '复核' },
+        400,
+        'INVALID_ID',
+      ],
+      [
+        're-evaluate: no such tender',
+        `/api/tenders/${missing}/re-evaluation`,
+        staff,
+        { reason: '复核' },
+        404,
+        'LISTING_NOT_FOUND',
+      ],
+      [
         'withdraw: a bidder',
         `/api/tenders/${publicised}/candidates/withdrawals`,
         bidder,
@@ -954,9 +1132,15 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       '/api/tenders/{id}/objections/{objectionId}/reply',
       '/api/tenders/{id}/retender',
       '/api/tenders/{id}/candidates/withdrawals',
+      '/api/tenders/{id}/re-evaluation',
     ])
       expect(document.paths[path]?.post).toBeDefined();
-    for (const schema of ['TenderObjectionDto', 'TenderObjectionReplyDto', 'CandidateWithdrawalDto'])
+    for (const schema of [
+      'TenderObjectionDto',
+      'TenderObjectionReplyDto',
+      'CandidateWithdrawalDto',
+      'ReEvaluationDto',
+    ])
       expect(document.components.schemas).toHaveProperty(schema);
   });
 

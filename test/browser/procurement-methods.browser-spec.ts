@@ -16,6 +16,7 @@ const FILE = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buf
  * a signed-in supplier, answered by staff (upheld → failed with its reason), the negotiation's
  * price (above the budget refused in words) and on to the contract. A framework agreement: the
  * admitted suppliers and call-offs public, staff record an order (refusals in words) and close it.
+ * The failed single source re-planned as an open tender (the approval refused in words without it).
  * Comprehensive scoring: each member's scores entered on the desk, the ranking with total scores.
  */
 describe('procurement methods in a real browser: single source, framework agreement, scoring', () => {
@@ -241,6 +242,30 @@ describe('procurement methods in a real browser: single source, framework agreem
       .waitFor();
     await publicPage.locator('[data-testid=objection-answer][data-upheld=true]').waitFor();
     await checkBothLanguages(publicPage);
+
+    // 重新组织采购: staff re-plan it as an open tender; another method without its approval is
+    // refused in words, with it the successor opens, linked both ways.
+    const replan = desk.getByRole('form', { name: '重新组织采购' });
+    await replan.getByLabel('采购方式').selectOption({ label: '公开招标' });
+    await replan.getByLabel('采购文件发出日').fill(today);
+    await replan.getByLabel('采购文件提供截止日').fill(await businessDaysAfter(today, 5));
+    await replan.getByLabel('响应截止日').fill(addCalendarDays(today, 20));
+    await replan.getByRole('button', { name: '重新组织采购' }).click();
+    await replan.getByText('改用其他采购方式须填写财政部门的批准文号').waitFor();
+    await checkBothLanguages(desk);
+    await replan.getByLabel('批准文号').fill('东财采〔2026〕14号');
+    await replan.getByRole('button', { name: '重新组织采购' }).click();
+    const rounds = desk.getByTestId('procurement-rounds');
+    await rounds.getByText('东财采〔2026〕14号', { exact: false }).waitFor();
+    await desk.locator('[data-status=planned]').first().waitFor();
+    const [successor] = (
+      await sql(`SELECT id, method, round FROM procurement_projects WHERE previous_round_id = $1`, [failing])
+    ).rows;
+    expect(successor).toMatchObject({ method: 'open_tender', round: 2 });
+    expect(desk.url()).toBe(`${suite.web}/staff/procurements/${successor.id}`);
+    await rounds.getByRole('link', { name: '上一轮（废标）' }).click();
+    await desk.locator('[data-status=replanned]').first().waitFor();
+    await desk.getByTestId('procurement-rounds').getByRole('link', { name: '重新组织的采购' }).waitFor();
     expect(errors).toEqual([]);
   }, 300_000);
 

@@ -179,6 +179,13 @@ export const ERROR_STATUS = {
   ALERT_NOT_FOUND: 404,
   ALERT_TRANSITION_NOT_ALLOWED: 409,
   DEVICE_FINGERPRINT_INVALID: 400,
+  // Issue 9, the rest: procurement re-plan (重新组织采购).
+  METHOD_CHANGE_NEEDS_APPROVAL: 422,
+  SINGLE_SOURCE_NOT_ALLOWED: 422,
+  PROCUREMENT_ALREADY_REPLANNED: 409,
+  METHOD_SET_BY_REPLAN: 409,
+  // A tender sent back to its committee after an upheld objection to the candidates.
+  RE_EVALUATION_NOT_ALLOWED: 409,
   // Complaints pages (issue 10): staff list the challenges they answer, never the complaints.
   COMPLAINTS_SUPERVISOR_ONLY: 403,
 } as const;

@@ -46,7 +46,7 @@ const COMPETITIVE: Record<string, ProcurementStatus> = {
   'award_decided suspend': 'suspended',
   'awarded sign_contract': 'contracted',
   'awarded suspend': 'suspended',
-  'failed replan': 'planned',
+  'failed replan': 'replanned',
   'failed terminate': 'terminated',
   'suspended terminate': 'terminated',
 };
@@ -71,7 +71,7 @@ const SINGLE_SOURCE: Record<string, ProcurementStatus> = {
   'award_decided suspend': 'suspended',
   'awarded sign_contract': 'contracted',
   'awarded suspend': 'suspended',
-  'failed replan': 'planned',
+  'failed replan': 'replanned',
   'failed terminate': 'terminated',
   'suspended terminate': 'terminated',
 };
@@ -106,7 +106,7 @@ const TABLE: Row[] = PROCUREMENT_METHODS.flatMap((method) =>
 
 describe('nextProcurementStatus (every method, status and action but resume)', () => {
   it('covers every (method, status, action)', () => {
-    expect(TABLE).toHaveLength(7 * 14 * 16);
+    expect(TABLE).toHaveLength(7 * 15 * 16);
   });
 
   it.each(TABLE)('%s', (_name, method, from, action, expected) => {
@@ -182,10 +182,10 @@ describe('the paths of each method, step by step', () => {
       'contracted',
     ],
     [
-      'single source: an objection upheld, re-planned',
+      'single source: an objection upheld, re-planned (the successor is a new project)',
       'single_source',
       ['publicise', 'fail', 'replan'],
-      'planned',
+      'replanned',
     ],
     ['single source publishes no tender notice', 'single_source', ['announce'], undefined],
     ['an open tender has no prior publicity', 'open_tender', ['publicise'], undefined],

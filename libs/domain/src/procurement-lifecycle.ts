@@ -57,6 +57,11 @@ export const PROCUREMENT_STATUSES = [
   'suspended',
   /** 终止: ended with a public reason; deposits are refunded. */
   'terminated',
+  /**
+   * 重新组织采购: a failed project whose successor was planned (a new project, `round` + 1,
+   * `previousRoundId`, possibly another method). Kept as evidence; nothing leads out of this.
+   */
+  'replanned',
 ] as const;
 export type ProcurementStatus = (typeof PROCUREMENT_STATUSES)[number];
 
@@ -105,8 +110,10 @@ const COMPETITIVE: Table = {
   // Too few qualified applicants (invited), too few responses at the opening, every response
   // rejected or fewer than 3 responsive in evaluation.
   fail: { announced: 'failed', opened: 'failed', evaluating: 'failed' },
-  // After a failure the purchaser re-plans, possibly with another method (政府采购法 第37条).
-  replan: { failed: 'planned' },
+  // After a failure the purchaser re-plans, possibly with another method (政府采购法 第36条,
+  // 第87号令 第43条): the failed project is closed as replanned and its successor is a new
+  // project created in `planned`, as a tender's next round.
+  replan: { failed: 'replanned' },
   suspend: {
     announced: 'suspended',
     responding: 'suspended',
@@ -200,6 +207,6 @@ export function suspendProcurement(
 
 /** No action leads out of these for the method. */
 export function isFinalProcurementStatus(method: ProcurementMethod, status: ProcurementStatus): boolean {
-  if (status === 'terminated' || status === 'closed') return true;
+  if (status === 'terminated' || status === 'closed' || status === 'replanned') return true;
   return status === 'contracted' && method !== 'framework_agreement';
 }

@@ -2,11 +2,13 @@ import { BusinessCalendar } from './business-calendar.js';
 import { DomainError, type ErrorCode } from './errors.js';
 import type { Criterion } from './evaluation.js';
 import { OFFICIAL_CALENDARS } from './official-calendars.js';
+import type { ProcurementMethod } from './procurement-lifecycle.js';
 import {
   checkFrameworkTerms,
   checkObjectionInPublicity,
   checkObjectionsAnswered,
   checkProcurementScoring,
+  checkReplanMethod,
   type FrameworkTerms,
   frameworkAdmittedCount,
   lastDayOfTerm,
@@ -210,5 +212,79 @@ describe('comprehensive scoring', () => {
     if (Array.isArray(details))
       expect(refused?.details).toEqual(details.map((d) => expect.objectContaining(d)));
     else if (details) expect(refused?.details).toMatchObject(details);
+  });
+});
+
+describe('re-planning a failed procurement (重新组织采购)', () => {
+  it.each<[string, ProcurementMethod, ProcurementMethod, string | null, boolean, ErrorCode | undefined]>([
+    ['the same method, no approval', 'open_tender', 'open_tender', null, false, undefined],
+    [
+      'open tender → negotiation, approved',
+      'open_tender',
+      'competitive_negotiation',
+      '财采〔2026〕12号',
+      false,
+      undefined,
+    ],
+    [
+      'open tender → negotiation, no approval',
+      'open_tender',
+      'competitive_negotiation',
+      null,
+      false,
+      'METHOD_CHANGE_NEEDS_APPROVAL',
+    ],
+    [
+      'open tender → single source, blank approval',
+      'open_tender',
+      'single_source',
+      '  ',
+      false,
+      'METHOD_CHANGE_NEEDS_APPROVAL',
+    ],
+    [
+      'open tender → single source, approved',
+      'open_tender',
+      'single_source',
+      '财采〔2026〕13号',
+      false,
+      undefined,
+    ],
+    [
+      'single source refused → single source again',
+      'single_source',
+      'single_source',
+      null,
+      true,
+      'SINGLE_SOURCE_NOT_ALLOWED',
+    ],
+    [
+      'single source refused → single source, even approved',
+      'single_source',
+      'single_source',
+      '财采〔2026〕14号',
+      true,
+      'SINGLE_SOURCE_NOT_ALLOWED',
+    ],
+    [
+      'single source refused → consultation, approved',
+      'single_source',
+      'competitive_consultation',
+      '财采〔2026〕15号',
+      true,
+      undefined,
+    ],
+    [
+      'single source refused → consultation, no approval',
+      'single_source',
+      'competitive_consultation',
+      null,
+      true,
+      'METHOD_CHANGE_NEEDS_APPROVAL',
+    ],
+  ])('%s', (_name, from, to, approvalReference, singleSourceRefused, code) => {
+    const refused = refusal(() => checkReplanMethod({ from, to, approvalReference, singleSourceRefused }));
+    expect(refused?.code).toBe(code);
+    if (code) expect(refused?.details).toEqual({ from, to });
   });
 });

@@ -218,3 +218,31 @@ export function checkProcurementScoring(scoring: ProcurementScoring): void {
       { subjectType: scoring.subjectType, priceWeight, ...range },
     );
 }
+
+/**
+ * 重新组织采购 after a failure (废标): the purchaser plans a new project, with the same method or
+ * another one. Another method needs the finance department's approval before the procurement
+ * starts (政府采购法 第27条; 第87号令 第43条(二): an open tender that failed for too few
+ * suppliers is re-run with another method only so approved) — recorded as its reference
+ * (METHOD_CHANGE_NEEDS_APPROVAL without it). A single source whose publicity objection was upheld
+ * may not be re-planned as single source (第74号令 第39条: SINGLE_SOURCE_NOT_ALLOWED).
+ */
+export function checkReplanMethod(replan: {
+  from: ProcurementMethod;
+  to: ProcurementMethod;
+  approvalReference: string | null;
+  singleSourceRefused: boolean;
+}): void {
+  if (replan.to === 'single_source' && replan.singleSourceRefused)
+    throw new DomainError(
+      'SINGLE_SOURCE_NOT_ALLOWED',
+      'an objection to the single-source publicity was upheld: plan another method',
+      { from: replan.from, to: replan.to },
+    );
+  if (replan.to !== replan.from && (replan.approvalReference ?? '').trim() === '')
+    throw new DomainError(
+      'METHOD_CHANGE_NEEDS_APPROVAL',
+      'another method needs the approval of the finance department (批准文号)',
+      { from: replan.from, to: replan.to },
+    );
+}

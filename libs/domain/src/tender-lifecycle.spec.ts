@@ -42,6 +42,7 @@ const ALLOWED: Record<string, TenderStatus> = {
   'evaluating suspend': 'suspended',
   'evaluating terminate': 'terminated',
   'candidates_published award': 'awarded',
+  'candidates_published re_evaluate': 'evaluating',
   'candidates_published fail': 'failed',
   'candidates_published suspend': 'suspended',
   'candidates_published terminate': 'terminated',
@@ -63,15 +64,15 @@ const TABLE: Row[] = TENDER_STATUSES.flatMap((from) =>
 );
 
 describe('TENDER_STATUSES and TENDER_ACTIONS', () => {
-  it('lists the thirteen statuses and thirteen actions once each', () => {
+  it('lists the thirteen statuses and fourteen actions once each', () => {
     expect(new Set(TENDER_STATUSES).size).toBe(13);
-    expect(new Set(TENDER_ACTIONS).size).toBe(13);
+    expect(new Set(TENDER_ACTIONS).size).toBe(14);
   });
 });
 
 describe('nextTenderStatus (every action but resume)', () => {
   it('covers every (status, action) pair', () => {
-    expect(TABLE).toHaveLength(13 * 12);
+    expect(TABLE).toHaveLength(13 * 13);
     expect(TABLE.filter(([, , , to]) => to !== undefined)).toHaveLength(Object.keys(ALLOWED).length);
   });
 

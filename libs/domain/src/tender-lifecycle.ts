@@ -44,6 +44,8 @@ export const TENDER_ACTIONS = [
   'open_bids',
   'start_evaluation',
   'publish_candidates',
+  /** An objection to the candidates upheld: the committee revises its report (实施条例 第54条). */
+  're_evaluate',
   'award',
   'sign_contract',
   'fail',
@@ -63,6 +65,9 @@ const TRANSITIONS: Record<Exclude<TenderAction, 'resume'>, Partial<Record<Tender
   open_bids: { bidding: 'opened' },
   start_evaluation: { opened: 'evaluating' },
   publish_candidates: { evaluating: 'candidates_published' },
+  // An upheld objection to the candidates sends the tender back to its committee, which revises
+  // its report; the candidates are then published again for a new publicity period.
+  re_evaluate: { candidates_published: 'evaluating' },
   award: { candidates_published: 'awarded' },
   sign_contract: { awarded: 'contracted' },
   // Fewer than 3 pass prequalification; fewer than 3 bids at the opening (the opening record is

@@ -68,6 +68,8 @@ export const PROCUREMENT_OCDS_STATUS: Readonly<Record<ProcurementStatusForOcds, 
   contracted: s('complete', 'active', 'active', '已签订合同', 'contract'),
   closed: s('complete', 'active', 'terminated', '框架协议已终止', 'contractTermination'),
   failed: s('unsuccessful', 'unsuccessful', null, '废标', 'update'),
+  // The failed project, its successor a new process (a new project id, `round` + 1).
+  replanned: s('unsuccessful', 'unsuccessful', null, '废标,已重新组织采购', 'update'),
   suspended: s('active', null, null, '暂停', 'update'),
   terminated: s('cancelled', 'cancelled', null, '终止', 'tenderCancellation'),
 };

@@ -40,6 +40,8 @@ import { CallOffClientOrder1764500000600 } from './migrations/1764500000600-call
 import { Complaints1764500000700 } from './migrations/1764500000700-complaints.js';
 import { TenderSupervisorSuspension1764500000710 } from './migrations/1764500000710-tender-supervisor-suspension.js';
 import { EarlyWarningAlerts1764500000800 } from './migrations/1764500000800-early-warning-alerts.js';
+import { ProcurementRounds1764500001100 } from './migrations/1764500001100-procurement-rounds.js';
+import { TenderReportRevisions1764500001110 } from './migrations/1764500001110-tender-report-revisions.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -90,6 +92,8 @@ export const MIGRATIONS = [
   Complaints1764500000700,
   TenderSupervisorSuspension1764500000710,
   EarlyWarningAlerts1764500000800,
+  ProcurementRounds1764500001100,
+  TenderReportRevisions1764500001110,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -50,6 +50,7 @@ export function toPublicProcurement(
   project: ProcurementProjectEntity,
   notices: ProcurementNotice[],
   objections: PublicityObjection[] = [],
+  nextRoundId?: string | null,
 ) {
   return {
     id: project.id,
@@ -58,6 +59,10 @@ export function toPublicProcurement(
     subtype: project.method,
     method: project.method,
     round: project.round,
+    // 重新组织采购: the failed project this one follows, and the approval of a changed method.
+    previousRoundId: project.previousRoundId,
+    replanApprovalReference: project.replanApprovalReference,
+    ...(nextRoundId !== undefined ? { nextRoundId } : {}),
     title: project.title,
     purchaserName: project.purchaserName,
     purchaserOrgCode: project.purchaserOrgCode,
@@ -101,9 +106,10 @@ export function toStaffProcurement(
   notices: ProcurementNotice[],
   counts: { registrations: number; qualified: number },
   objections: PublicityObjection[] = [],
+  nextRoundId?: string | null,
 ) {
   const filedBy = new Map(objections.map((objection) => [objection.id, objection.filedBy]));
-  const publicView = toPublicProcurement(project, notices, objections);
+  const publicView = toPublicProcurement(project, notices, objections, nextRoundId);
   return {
     ...publicView,
     objections: publicView.objections.map((objection) => ({

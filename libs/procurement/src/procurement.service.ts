@@ -13,6 +13,7 @@ import {
   checkObjectionsAnswered,
   checkProcurementSchedule,
   checkProcurementScoring,
+  checkReplanMethod,
   type Criterion,
   DomainError,
   isFinalProcurementStatus,
@@ -267,6 +268,36 @@ export class ProcurementService {
       });
   }
 
+  /** A project's terms with changes: the method's own dates; the lowest price drops criteria not sent again. */
+  private mergedTerms(current: ProcurementInput, changes: Partial<ProcurementInput>): ProcurementInput {
+    const merged = this.normalise({ ...current, ...changes });
+    if (merged.evaluationMethod === 'lowest_evaluated_price' && !('criteria' in changes))
+      merged.criteria = null;
+    return merged;
+  }
+
+  /** A new project in `planned`; a re-planned one names the failed project it follows (`round`). */
+  private insertPlanned(
+    manager: EntityManager,
+    staff: AuthUser,
+    input: ProcurementInput,
+    today: string,
+    round?: Parameters<ProcurementProjectsRepository['insert']>[3],
+  ) {
+    const terms = Object.fromEntries(TERM_FIELDS.map((field) => [field, input[field]]));
+    return this.projects.insert(
+      manager,
+      {
+        ...terms,
+        responseDeadlineAt: this.deadlineAt(input),
+        status: INITIAL_STATUS,
+        createdBy: staff.id,
+      } as Parameters<ProcurementProjectsRepository['insert']>[1],
+      Number(today.slice(0, 4)),
+      round,
+    );
+  }
+
   async create(staff: AuthUser, rawInput: Partial<ProcurementInput>) {
     const input = this.normalise({ ...PROCUREMENT_DEFAULTS, ...rawInput } as ProcurementInput);
     const project = await this.dataSource.transaction(async (manager) => {
@@ -275,16 +306,7 @@ export class ProcurementService {
       const today = this.today(now);
       this.checkNotInPast(input, today);
       const terms = Object.fromEntries(TERM_FIELDS.map((field) => [field, input[field]]));
-      const created = await this.projects.insert(
-        manager,
-        {
-          ...terms,
-          responseDeadlineAt: this.deadlineAt(input),
-          status: INITIAL_STATUS,
-          createdBy: staff.id,
-        } as Parameters<ProcurementProjectsRepository['insert']>[1],
-        Number(today.slice(0, 4)),
-      );
+      const created = await this.insertPlanned(manager, staff, input, today);
       await this.audit.append(manager, {
         at: now,
         actorId: staff.id,
@@ -307,10 +329,21 @@ export class ProcurementService {
           'LISTING_NOT_EDITABLE',
           `a procurement that is ${current.status} is changed by amendments, not edits`,
         );
-      const merged = this.normalise({ ...termsOf(current), ...changes });
-      // Switching to the lowest evaluated price drops the criteria unless they are sent again.
-      if (merged.evaluationMethod === 'lowest_evaluated_price' && !('criteria' in changes))
-        merged.criteria = null;
+      // A re-planned project's method was chosen (and approved) at the re-plan.
+      if (
+        current.previousRoundId !== null &&
+        changes.method !== undefined &&
+        changes.method !== current.method
+      )
+        throw new DomainError(
+          'METHOD_SET_BY_REPLAN',
+          'a re-planned procurement keeps the method chosen at the re-plan',
+          {
+            method: current.method,
+            previousRoundId: current.previousRoundId,
+          },
+        );
+      const merged = this.mergedTerms(termsOf(current), changes);
       await this.checkProject(manager, merged);
       const now = await this.projects.databaseNow(manager);
       this.checkNotInPast(merged, this.today(now));
@@ -687,6 +720,82 @@ export class ProcurementService {
       }),
     );
     return this.staffView(project);
+  }
+
+  /**
+   * 重新组织采购 after a failure (废标): the failed project stays as it is — its registrations,
+   * sealed responses, opening record and deposits are keyed by its id and are evidence — and is
+   * closed as `replanned`; its successor is a new project in `planned` with its terms and the
+   * changes sent (`round` + 1, `previousRoundId`), the method kept or changed (another method with
+   * its own schedule and the approval's reference, checkReplanMethod), which staff edit (the
+   * method stays) and announce as usual. One successor only: the failed project's lock and status decide, and
+   * `previous_round_id` is unique behind them.
+   */
+  async replan(
+    staff: AuthUser,
+    projectId: string,
+    input: { approvalReference?: string; changes: Partial<ProcurementInput> },
+  ) {
+    const next = await this.dataSource.transaction(async (manager) => {
+      const failed = await this.mustLock(manager, projectId);
+      if (failed.status === 'replanned') {
+        const existing = await this.projects.nextRoundOf(projectId, manager);
+        throw new DomainError('PROCUREMENT_ALREADY_REPLANNED', 'this procurement already has its successor', {
+          nextRoundId: existing?.id ?? null,
+        });
+      }
+      const closed = this.transition(failed, 'replan');
+      const { changes } = input;
+      const method = changes.method ?? failed.method;
+      const approvalReference = input.approvalReference?.trim() || null;
+      checkReplanMethod({
+        from: failed.method,
+        to: method,
+        approvalReference,
+        singleSourceRefused: failed.failedReason === OBJECTION_UPHELD_REASON,
+      });
+      const now = await this.projects.databaseNow(manager);
+      const today = this.today(now);
+      // Unchanged, the terms are copied as they are (old dates too: staff edit them, the notice
+      // refuses past ones). Changed, the merged terms pass every check of an edit at once.
+      let terms = termsOf(failed);
+      if (Object.keys(changes).length > 0) {
+        terms = this.mergedTerms(terms, changes);
+        await this.checkProject(manager, terms);
+        this.checkNotInPast(terms, today);
+      }
+      const created = await this.insertPlanned(manager, staff, terms, today, {
+        round: failed.round + 1,
+        previousRoundId: failed.id,
+        replanApprovalReference: method === failed.method ? null : approvalReference,
+      });
+      await this.projects.update(manager, projectId, { status: closed });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'procurement.replan',
+        entityType: ENTITY_TYPE,
+        entityId: projectId,
+        data: {
+          from: failed.status,
+          to: closed,
+          method: { from: failed.method, to: method },
+          approvalReference: created.replanApprovalReference,
+          nextRoundId: created.id,
+          nextRoundCode: created.code,
+        },
+      });
+      await this.audit.append(manager, {
+        at: now,
+        actorId: staff.id,
+        action: 'procurement.created',
+        entityType: ENTITY_TYPE,
+        entityId: created.id,
+        data: { code: created.code, round: created.round, previousRoundId: failed.id, ...terms },
+      });
+      return created;
+    });
+    return this.staffView(next);
   }
 
   // --- suppliers ------------------------------------------------------------------------------
@@ -1246,21 +1355,25 @@ export class ProcurementService {
     return { items: items.map(view), total };
   }
 
+  /** The public learns of the next round once it is public: a planned draft's id would lead nowhere. */
   private async publicView(project: ProcurementProjectEntity) {
-    const [notices, objections] = await Promise.all([
+    const [notices, objections, next] = await Promise.all([
       this.projects.noticesOf(project.id),
       this.methods.objectionsOf(project.id),
+      project.status === 'replanned' ? this.projects.nextRoundOf(project.id) : null,
     ]);
-    return toPublicProcurement(project, notices, objections);
+    const nextRoundId = next && next.status !== INITIAL_STATUS ? next.id : null;
+    return toPublicProcurement(project, notices, objections, nextRoundId);
   }
 
   private async staffView(project: ProcurementProjectEntity) {
-    const [notices, counts, objections] = await Promise.all([
+    const [notices, counts, objections, next] = await Promise.all([
       this.projects.noticesOf(project.id),
       this.registrationRows.countOf(procurementHost(project.id)),
       this.methods.objectionsOf(project.id),
+      project.status === 'replanned' ? this.projects.nextRoundOf(project.id) : null,
     ]);
-    return toStaffProcurement(project, notices, counts, objections);
+    return toStaffProcurement(project, notices, counts, objections, next?.id ?? null);
   }
 
   // --- internals ------------------------------------------------------------------------------

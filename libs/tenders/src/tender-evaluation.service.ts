@@ -358,6 +358,58 @@ export class TenderEvaluationService {
     });
   }
 
+  /**
+   * 重新评审: an objection to the candidates upheld (实施条例 第54条) sends the tender back to its
+   * committee — candidates_published → evaluating. The report, ranking, candidates and publicity
+   * are kept as a revision and cleared; the committee's entries open again (scores, evaluated
+   * prices, rejections), its revised report ranks anew and the candidates are published again
+   * for a new publicity (≥ 3 days, within 3 days of the revised report). Only after an upheld
+   * objection against this report, with none waiting and no candidate withdrawn.
+   */
+  async reEvaluate(staff: AuthUser, projectId: string, reason: string) {
+    return this.step(projectId, async ({ manager, project, now, today }) => {
+      await this.requireNoObjectionWaiting(manager, projectId);
+      const next = transition(project.status, 're_evaluate');
+      const evaluation = await this.mustEvaluation(manager, projectId);
+      const upheld = (await this.projects.objectionsOf(projectId, manager)).filter(
+        (objection) =>
+          objection.target === 'candidates' &&
+          objection.upheld === true &&
+          objection.repliedAt !== null &&
+          evaluation.reportAt !== null &&
+          objection.repliedAt.getTime() > evaluation.reportAt.getTime(),
+      );
+      if (upheld.length === 0)
+        throw new DomainError(
+          'RE_EVALUATION_NOT_ALLOWED',
+          'only an objection to these candidates, upheld, sends the tender back to its committee',
+          { cause: 'no_upheld_candidate_objection' },
+        );
+      const withdrawals = await this.evaluations.withdrawalsOf(projectId, manager);
+      if (withdrawals.length > 0)
+        throw new DomainError(
+          'RE_EVALUATION_NOT_ALLOWED',
+          'a candidate has withdrawn or been disqualified: the award passes on, or the tender fails',
+          { cause: 'candidate_withdrawn', bidIds: withdrawals.map((one) => one.bidId) },
+        );
+      const objectionIds = upheld.map((objection) => objection.id);
+      const revision = await this.evaluations.sendBackReport(manager, projectId, {
+        objectionIds,
+        reason,
+        at: now,
+        on: today,
+        by: staff.id,
+      });
+      await this.move(manager, staff, project, next, now, {
+        revision,
+        objectionIds,
+        reason,
+        reportSha256: evaluation.reportSha256,
+      });
+      return { status: next, revision, objectionIds, reason, sentBackOn: today };
+    });
+  }
+
   // --- candidates, award, contract ---------------------------------------------------------------
 
   /** 中标候选人公示: evaluating → candidates_published, within 3 days of the report, for ≥ 3 days. */
@@ -629,7 +681,8 @@ export class TenderEvaluationService {
   async candidates(projectId: string) {
     await this.mustFind(projectId);
     const evaluation = await this.evaluations.find(projectId);
-    if (!evaluation?.publicityStartsOn)
+    // After a re-evaluation the earlier candidates stay public (as a revision) until the new ones.
+    if (!evaluation?.publicityStartsOn && (await this.evaluations.reportRevisionsOf(projectId)).length === 0)
       throw new DomainError('CANDIDATES_NOT_PUBLISHED', 'the candidates are not published');
     return this.candidatesOf(null, projectId);
   }
@@ -661,7 +714,8 @@ export class TenderEvaluationService {
     const evaluation = await this.evaluations.find(projectId, manager ?? undefined);
     const opening = await this.sealedBids.opening(manager, tenderHost(projectId));
     const withdrawals = await this.evaluations.withdrawalsOf(projectId, manager ?? undefined);
-    return toCandidatesView(projectId, evaluation!, opening?.bids ?? [], withdrawals);
+    const revisions = await this.evaluations.reportRevisionsOf(projectId, manager ?? undefined);
+    return toCandidatesView(projectId, evaluation!, opening?.bids ?? [], withdrawals, revisions);
   }
 
   /** Nothing moves the award while an objection to the tender waits for its reply (第54条). */
@@ -810,7 +864,13 @@ function transition(from: TenderStatus, action: TenderAction): TenderStatus {
 /** The audit action's name for a move the table allowed. */
 function actionOf(from: TenderStatus, to: TenderStatus): TenderAction {
   if (to === 'failed') return 'fail';
-  const actions: TenderAction[] = ['start_evaluation', 'publish_candidates', 'award', 'sign_contract'];
+  const actions: TenderAction[] = [
+    'start_evaluation',
+    're_evaluate',
+    'publish_candidates',
+    'award',
+    'sign_contract',
+  ];
   return actions.find((action) => nextTenderStatus(from, action) === to) ?? 'fail';
 }
 

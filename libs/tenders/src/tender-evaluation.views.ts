@@ -2,6 +2,7 @@ import type {
   BidRejection,
   CandidateWithdrawal,
   EvaluatedPriceEntry,
+  ReportRevision,
   ScoreEntry,
   StoredRankedBid,
   TenderEvaluation,
@@ -76,6 +77,7 @@ export function toCandidatesView(
   evaluation: TenderEvaluation,
   openedBids: OpenedBid[],
   withdrawals: CandidateWithdrawal[] = [],
+  revisions: ReportRevision[] = [],
 ) {
   const bids = new Map(openedBids.map((bid) => [bid.bidId, bid]));
   const withdrawn = new Map(withdrawals.map((withdrawal) => [withdrawal.bidId, withdrawal]));
@@ -102,5 +104,16 @@ export function toCandidatesView(
     contract: evaluation.contractSignedOn
       ? { signedOn: evaluation.contractSignedOn, contractSha256: evaluation.contractSha256 }
       : null,
+    // 重新评审: each report sent back after an upheld objection, with what it had published.
+    revisions: revisions.map((revision) => ({
+      revision: revision.revision,
+      reportOn: revision.reportOn,
+      reportSha256: revision.reportSha256,
+      publicity: { startsOn: revision.publicityStartsOn, endsOn: revision.publicityEndsOn },
+      candidates: (revision.candidates as StoredRankedBid[]).map((ranked) => candidate(ranked, bids)),
+      objectionIds: revision.objectionIds,
+      reason: revision.reason,
+      sentBackOn: revision.sentBackOn,
+    })),
   };
 }

@@ -13,6 +13,7 @@ import {
   ProcurementReasonDto,
   ProcurementRegistrationDto,
   QualifyProcurementSupplierDto,
+  ReplanProcurementDto,
   SealedResponseDto,
   UpdateProcurementDto,
 } from './procurements.dto.js';
@@ -183,6 +184,22 @@ export class ProcurementsController {
     @Body() body: ProcurementReasonDto,
   ) {
     return this.procurement.fail(staff, id, body.reason);
+  }
+
+  @Post(':id/replan')
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      '重新组织采购: the failed project is closed as replanned; its successor is a new planned project with its terms and the changes sent (round + 1, previousRoundId), possibly another method with its schedule and approval (METHOD_CHANGE_NEEDS_APPROVAL); one successor only (PROCUREMENT_ALREADY_REPLANNED)',
+  })
+  replan(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: ReplanProcurementDto,
+  ) {
+    refuseNulls(body);
+    const { approvalReference, ...changes } = withoutUndefined(body);
+    return this.procurement.replan(staff, id, { approvalReference, changes });
   }
 
   @Get()

@@ -410,3 +410,20 @@ export class CallOffDto {
   @IsString()
   clientOrderId?: string;
 }
+
+/**
+ * The successor's terms: the failed project's, with these changes (any field of the create call);
+ * another method brings its own schedule and needs `approvalReference`.
+ */
+export class ReplanProcurementDto extends PartialType(CreateProcurementDto) {
+  @ApiPropertyOptional({
+    maxLength: 200,
+    example: '财采〔2026〕12号',
+    description: "批准文号: the finance department's approval of another method (政府采购法 第27条), public",
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: '$property must not be blank' })
+  @MaxLength(200)
+  approvalReference?: string;
+}

@@ -9,6 +9,7 @@ import {
   BidRejectionDto,
   CandidatePublicityDto,
   CandidateWithdrawalDto,
+  ReEvaluationDto,
   CommitteeDrawDto,
   AwardContractDto,
   EvaluatedPricesDto,
@@ -147,6 +148,21 @@ export class TenderEvaluationController {
       cause: body.cause,
       reason: body.reason,
     });
+  }
+
+  @Post(':id/re-evaluation')
+  @HttpCode(200)
+  @Roles('staff')
+  @ApiOperation({
+    summary:
+      '重新评审 after an upheld objection to the candidates (实施条例 第54条): candidates_published → evaluating; the report is kept as a revision and the committee writes a revised one; the candidates are published again (RE_EVALUATION_NOT_ALLOWED without an upheld objection, OBJECTION_PENDING while one waits)',
+  })
+  reEvaluate(
+    @CurrentUser() staff: AuthUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: ReEvaluationDto,
+  ) {
+    return this.evaluation.reEvaluate(staff, id, body.reason);
   }
 
   @Post(':id/award')

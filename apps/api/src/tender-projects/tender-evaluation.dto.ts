@@ -112,3 +112,16 @@ export class CandidateWithdrawalDto {
   @MaxLength(500)
   reason!: string;
 }
+
+export class ReEvaluationDto {
+  @ApiProperty({
+    maxLength: 500,
+    description:
+      'why the committee revises its report (the upheld objection’s finding); recorded and audited',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
+  @MaxLength(500)
+  reason!: string;
+}

@@ -10,6 +10,7 @@ import {
   ProcurementAmendments,
   ProcurementFacts,
   type ProcurementMethod,
+  ProcurementRounds,
   ProcurementSchedule,
   ProcurementStatusBadge,
   type ProcurementStatus,
@@ -93,16 +94,7 @@ function ProcurementForm() {
       budget: parseYuan(text('budget')),
       deposit: parseYuan(text('deposit') || '0'),
       documents: parseDocuments(text('documents')),
-      ...optional('qualificationCallStartsOn'),
-      ...optional('qualificationCallEndsOn'),
-      ...optional('publicityStartsOn'),
-      ...optional('publicityEndsOn'),
-      ...optional('singleSourceSupplier'),
-      ...optional('singleSourceReasons'),
-      ...optional('documentsIssuedOn'),
-      ...optional('documentsAvailableUntil'),
-      ...optional('deadlineOn'),
-      ...optional('deadlineTime'),
+      ...scheduleOf(form),
     };
     try {
       const created = await post<Procurement>('/procurements', body);
@@ -118,9 +110,6 @@ function ProcurementForm() {
       {input}
     </label>
   );
-  const date = (name: string, label: string) =>
-    field(name, label, <input name={name} type="date" required />);
-  const singleSource = method === 'single_source';
   return (
     <details className="panel">
       <summary>{t('newProcurement')}</summary>
@@ -164,38 +153,135 @@ function ProcurementForm() {
         )}
         {field('deposit', `${t('deposit')} (${t('yuan')})`, <input name="deposit" inputMode="decimal" />)}
         {field('documents', t('documentsInput'), <textarea name="documents" />)}
-        {method === 'invited_tender' && date('qualificationCallStartsOn', t('qualificationCallStartsOn'))}
-        {method === 'invited_tender' && date('qualificationCallEndsOn', t('qualificationCallEndsOn'))}
-        {singleSource && date('publicityStartsOn', t('singleSourcePublicityStartsOn'))}
-        {singleSource && date('publicityEndsOn', t('singleSourcePublicityEndsOn'))}
-        {singleSource &&
-          field(
-            'singleSourceSupplier',
-            t('singleSourceSupplier'),
-            <input name="singleSourceSupplier" required maxLength={200} />,
-          )}
-        {singleSource &&
-          field(
-            'singleSourceReasons',
-            t('singleSourceReasons'),
-            <textarea name="singleSourceReasons" required maxLength={5000} />,
-          )}
-        {!singleSource && date('documentsIssuedOn', t('procurementDocumentsIssuedOn'))}
-        {WITH_DOCUMENTS_PERIOD.includes(method) &&
-          date('documentsAvailableUntil', t('documentsAvailableUntil'))}
-        {!singleSource && date('deadlineOn', t('responseDeadlineOn'))}
-        {!singleSource &&
-          field(
-            'deadlineTime',
-            t('responseDeadlineTime'),
-            <input name="deadlineTime" type="time" defaultValue="09:30" required />,
-          )}
+        <MethodScheduleFields method={method} />
         <Refusal error={error} />
         <div className="row">
           <button type="submit">{t('create')}</button>
         </div>
       </form>
     </details>
+  );
+}
+
+const SCHEDULE_FIELDS = [
+  'qualificationCallStartsOn',
+  'qualificationCallEndsOn',
+  'publicityStartsOn',
+  'publicityEndsOn',
+  'singleSourceSupplier',
+  'singleSourceReasons',
+  'documentsIssuedOn',
+  'documentsAvailableUntil',
+  'deadlineOn',
+  'deadlineTime',
+] as const;
+
+/** The schedule fields filled in: only what the method has (the API refuses another method's). */
+function scheduleOf(form: FormData): Record<string, string> {
+  return Object.fromEntries(
+    SCHEDULE_FIELDS.map((name) => [name, String(form.get(name) ?? '').trim()]).filter(([, value]) => value),
+  );
+}
+
+/** The schedule a method has: its dates (and a single source's supplier and reasons). */
+function MethodScheduleFields({ method }: { method: ProcurementMethod }) {
+  const { t } = useI18n();
+  const field = (name: string, label: string, input: ReactNode) => (
+    <label key={name}>
+      {label}
+      {input}
+    </label>
+  );
+  const date = (name: string, label: string) =>
+    field(name, label, <input name={name} type="date" required />);
+  const singleSource = method === 'single_source';
+  return (
+    <>
+      {method === 'invited_tender' && date('qualificationCallStartsOn', t('qualificationCallStartsOn'))}
+      {method === 'invited_tender' && date('qualificationCallEndsOn', t('qualificationCallEndsOn'))}
+      {singleSource && date('publicityStartsOn', t('singleSourcePublicityStartsOn'))}
+      {singleSource && date('publicityEndsOn', t('singleSourcePublicityEndsOn'))}
+      {singleSource &&
+        field(
+          'singleSourceSupplier',
+          t('singleSourceSupplier'),
+          <input name="singleSourceSupplier" required maxLength={200} />,
+        )}
+      {singleSource &&
+        field(
+          'singleSourceReasons',
+          t('singleSourceReasons'),
+          <textarea name="singleSourceReasons" required maxLength={5000} />,
+        )}
+      {!singleSource && date('documentsIssuedOn', t('procurementDocumentsIssuedOn'))}
+      {WITH_DOCUMENTS_PERIOD.includes(method) &&
+        date('documentsAvailableUntil', t('documentsAvailableUntil'))}
+      {!singleSource && date('deadlineOn', t('responseDeadlineOn'))}
+      {!singleSource &&
+        field(
+          'deadlineTime',
+          t('responseDeadlineTime'),
+          <input name="deadlineTime" type="time" defaultValue="09:30" required />,
+        )}
+    </>
+  );
+}
+
+/**
+ * 重新组织采购: the failed project's terms with a new schedule, the same method or another one with
+ * its approval's reference; the successor opens in its place.
+ */
+function ReplanForm({ procurement }: { procurement: Procurement }) {
+  const { t } = useI18n();
+  const { navigate } = useApp();
+  const [method, setMethod] = useState<ProcurementMethod>(procurement.method);
+  const [error, setError] = useState<unknown>(null);
+  const changed = method !== procurement.method;
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const approvalReference = String(form.get('approvalReference') ?? '').trim();
+    try {
+      const next = await post<Procurement>(`/procurements/${procurement.id}/replan`, {
+        ...(changed ? { method } : {}),
+        ...(changed && approvalReference ? { approvalReference } : {}),
+        ...scheduleOf(form),
+      });
+      setError(null);
+      navigate(`/staff/procurements/${next.id}`);
+    } catch (failure) {
+      setError(failure);
+    }
+  };
+  return (
+    <form onSubmit={onSubmit} className="grid-form panel" aria-label={t('replanProcurement')}>
+      <label>
+        {t('procurementMethod')}
+        <select
+          name="method"
+          value={method}
+          onChange={(event) => setMethod(event.target.value as ProcurementMethod)}
+        >
+          {PROCUREMENT_METHODS.map((value) => (
+            <option key={value} value={value}>
+              {t(`procurementMethod.${value}` as const)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {changed && (
+        <label>
+          {t('approvalReference')}
+          <input name="approvalReference" maxLength={200} />
+          <small>{t('replanMethodHint')}</small>
+        </label>
+      )}
+      <MethodScheduleFields method={method} />
+      <Refusal error={error} />
+      <div className="row">
+        <button type="submit">{t('replanProcurement')}</button>
+      </div>
+    </form>
   );
 }
 
@@ -259,6 +345,8 @@ function StaffProcurement({ id }: { id: string }) {
       {allows('publicise') && button(t('publiciseSingleSource'), `${base}/publicise`)}
       {allows('conclude_publicity') && button(t('concludePublicity'), `${base}/conclude-publicity`)}
       <Refusal error={actionError} />
+      <ProcurementRounds procurement={procurement} base="/staff/procurements" />
+      {allows('replan') && <ReplanForm procurement={procurement} />}
       <p data-testid="procurement-counts">
         {t('registrationsCount')}: {procurement.registrations ?? 0} · {t('qualifiedCount')}:{' '}
         {procurement.qualifiedSuppliers ?? 0}

@@ -35,6 +35,7 @@ export const PROCUREMENT_STATUSES = [
   'failed',
   'suspended',
   'terminated',
+  'replanned',
 ] as const;
 export type ProcurementStatus = (typeof PROCUREMENT_STATUSES)[number];
 
@@ -78,6 +79,11 @@ export interface Procurement {
   deposit: number;
   documents: { name: string; sha256: string }[];
   status: ProcurementStatus;
+  /** 重新组织采购: the failed project this one follows, the approval of a changed method, the successor. */
+  round: number;
+  previousRoundId: string | null;
+  replanApprovalReference: string | null;
+  nextRoundId?: string | null;
   qualificationCallStartsOn: string | null;
   qualificationCallEndsOn: string | null;
   publicityStartsOn: string | null;
@@ -241,6 +247,7 @@ export function ProcurementPage({ id }: { id: string }) {
           {t('procurementFailed')}: {procurement.failedReason}
         </p>
       )}
+      <ProcurementRounds procurement={procurement} base="/procurements" />
       <SupplierBox
         paths={{
           base: `/procurements/${procurement.id}`,
@@ -268,6 +275,35 @@ export function ProcurementPage({ id }: { id: string }) {
       <ProcurementSchedule procurement={procurement} />
       <ProcurementAmendments procurement={procurement} />
     </article>
+  );
+}
+
+/** 重新组织采购: the round, the failed one it follows (with a changed method's approval) and its successor. */
+export function ProcurementRounds({ procurement, base }: { procurement: Procurement; base: string }) {
+  const { t } = useI18n();
+  if (procurement.round === 1 && !procurement.nextRoundId) return null;
+  return (
+    <p data-testid="procurement-rounds">
+      {t('procurementRound')}: {procurement.round}
+      {procurement.previousRoundId && (
+        <>
+          {' · '}
+          <Link to={`${base}/${procurement.previousRoundId}`}>{t('previousProcurementRound')}</Link>
+        </>
+      )}
+      {procurement.replanApprovalReference && (
+        <>
+          {' · '}
+          {t('approvalReference')}: {procurement.replanApprovalReference}
+        </>
+      )}
+      {procurement.nextRoundId && (
+        <>
+          {' · '}
+          <Link to={`${base}/${procurement.nextRoundId}`}>{t('nextProcurementRound')}</Link>
+        </>
+      )}
+    </p>
   );
 }
 

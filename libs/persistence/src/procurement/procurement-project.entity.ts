@@ -31,6 +31,11 @@ export class ProcurementProjectEntity {
   @PrimaryColumn('uuid') id!: string;
   @Column({ type: 'varchar', length: 40, unique: true }) code!: string;
   @Column({ type: 'integer' }) round!: number;
+  /** The failed project this one re-plans (重新组织采购); unique: one successor per failure. */
+  @Column({ name: 'previous_round_id', type: 'uuid', nullable: true }) previousRoundId!: string | null;
+  /** 批准文号: the approval of another method than the failed project's (政府采购法 第27条). */
+  @Column({ name: 'replan_approval_reference', type: 'varchar', length: 200, nullable: true })
+  replanApprovalReference!: string | null;
   @Column({ type: 'varchar', length: 32 }) method!: ProcurementMethod;
   @Column({ type: 'varchar', length: 24 }) status!: ProcurementStatus;
   @Column({ name: 'resume_to', type: 'varchar', length: 24, nullable: true })

@@ -10,6 +10,8 @@ export type NewProcurementProject = Omit<
   | 'id'
   | 'code'
   | 'round'
+  | 'previousRoundId'
+  | 'replanApprovalReference'
   | 'resumeTo'
   | 'announcedOn'
   | 'publicisedOn'
@@ -45,11 +47,19 @@ export class ProcurementProjectsRepository {
     return this.dataSource.getRepository(ProcurementProjectEntity);
   }
 
-  /** Code 采购 CG + year + a number from the sequence, as the other lines' codes. */
+  /**
+   * Code 采购 CG + year + a number from the sequence, as the other lines' codes. A re-planned
+   * project (`round`) names the failed one it follows; the unique `previous_round_id` makes it the only one.
+   */
   async insert(
     manager: EntityManager,
     project: NewProcurementProject,
     year: number,
+    round: { round: number; previousRoundId: string | null; replanApprovalReference: string | null } = {
+      round: 1,
+      previousRoundId: null,
+      replanApprovalReference: null,
+    },
   ): Promise<ProcurementProjectEntity> {
     const [{ n }] = (await manager.query(`SELECT nextval('procurement_project_code_seq') AS n`)) as {
       n: string;
@@ -60,7 +70,7 @@ export class ProcurementProjectsRepository {
         ...project,
         id: randomUUID(),
         code: `CG${year}${n.padStart(4, '0')}`,
-        round: 1,
+        ...round,
         resumeTo: null,
         announcedOn: null,
         publicisedOn: null,
@@ -73,6 +83,13 @@ export class ProcurementProjectsRepository {
         terminationReason: null,
       }),
     );
+  }
+
+  /** The project that re-plans this failed one, if any. */
+  async nextRoundOf(projectId: string, manager?: EntityManager): Promise<ProcurementProjectEntity | null> {
+    return (manager ?? this.reads.manager)
+      .getRepository(ProcurementProjectEntity)
+      .findOneBy({ previousRoundId: projectId });
   }
 
   findById(id: string): Promise<ProcurementProjectEntity | null> {

@@ -111,6 +111,20 @@ const SELECT = COLUMNS.map(([field, column]) =>
 ).join(', ');
 const columnOf = new Map(COLUMNS);
 
+/** A report sent back to the committee after an objection to the candidates was upheld. */
+export interface ReportRevision {
+  revision: number;
+  reportOn: string;
+  reportSha256: string;
+  candidates: unknown[];
+  publicityStartsOn: string;
+  publicityEndsOn: string;
+  objectionIds: string[];
+  reason: string;
+  sentBackAt: Date;
+  sentBackOn: string;
+}
+
 /** The committee's entries and the evaluation's record of a tender (see the migration). */
 @Injectable()
 export class TenderEvaluationRepository {
@@ -193,6 +207,49 @@ export class TenderEvaluationRepository {
       [today],
     )) as [{ projectId: string; contractDueOn: string; overdueAt: Date }[], number];
     return rows;
+  }
+
+  /**
+   * Sends the report back to the committee (实施条例 第54条): the report, its ranking, candidates
+   * and publicity are kept as the next revision, then cleared so the revised report is written in
+   * their place. Returns the revision's number.
+   */
+  async sendBackReport(
+    manager: EntityManager,
+    projectId: string,
+    sentBack: { objectionIds: string[]; reason: string; at: Date; on: string; by: string },
+  ): Promise<number> {
+    const [{ revision }] = (await manager.query(
+      `INSERT INTO tender_report_revisions (project_id, revision, report_on, report_at, report_sha256, reported_by,
+         ranking, candidates, publicity_starts_on, publicity_ends_on, objection_ids, reason, sent_back_at, sent_back_on, sent_back_by)
+       SELECT e.project_id,
+              (SELECT count(*) + 1 FROM tender_report_revisions r WHERE r.project_id = e.project_id),
+              e.report_on, e.report_at, e.report_sha256, e.reported_by, e.ranking, e.candidates,
+              e.publicity_starts_on, e.publicity_ends_on, $2::uuid[], $3, $4, $5, $6
+       FROM tender_evaluations e WHERE e.project_id = $1
+       RETURNING revision`,
+      [projectId, sentBack.objectionIds, sentBack.reason, sentBack.at, sentBack.on, sentBack.by],
+    )) as { revision: number }[];
+    await manager.query(
+      `UPDATE tender_evaluations SET report_on = NULL, report_at = NULL, report_sha256 = NULL, reported_by = NULL,
+         tie_seed = NULL, outcome = NULL, ranking = NULL, candidates = NULL, publicity_starts_on = NULL,
+         publicity_ends_on = NULL, published_by = NULL
+       WHERE project_id = $1`,
+      [projectId],
+    );
+    return revision;
+  }
+
+  /** The reports sent back, oldest first: what was published before each re-evaluation and why. */
+  async reportRevisionsOf(projectId: string, manager?: EntityManager): Promise<ReportRevision[]> {
+    return (await this.runner(manager).query(
+      `SELECT revision, to_char(report_on, 'YYYY-MM-DD') AS "reportOn", report_sha256 AS "reportSha256",
+              candidates, to_char(publicity_starts_on, 'YYYY-MM-DD') AS "publicityStartsOn",
+              to_char(publicity_ends_on, 'YYYY-MM-DD') AS "publicityEndsOn", objection_ids AS "objectionIds",
+              reason, sent_back_at AS "sentBackAt", to_char(sent_back_on, 'YYYY-MM-DD') AS "sentBackOn"
+       FROM tender_report_revisions WHERE project_id = $1 ORDER BY revision`,
+      [projectId],
+    )) as ReportRevision[];
   }
 
   async insertWithdrawal(manager: EntityManager, projectId: string, withdrawal: CandidateWithdrawal) {

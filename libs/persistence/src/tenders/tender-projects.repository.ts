@@ -169,6 +169,9 @@ export class TenderProjectsRepository {
       `SELECT o.id, to_char(o.filed_on, 'YYYY-MM-DD') AS "filedOn" FROM tender_objections o
        WHERE o.project_id = $1 AND o.objector_id = $2 AND o.target = $3
          AND NOT EXISTS (SELECT 1 FROM tender_notices n WHERE n.project_id = o.project_id AND n.published_at > o.filed_at)
+         -- Candidates published again after a re-evaluation are a new target.
+         AND NOT (o.target = 'candidates' AND EXISTS (SELECT 1 FROM tender_report_revisions r
+                  WHERE r.project_id = o.project_id AND r.sent_back_at > o.filed_at))
        ORDER BY o.filed_at DESC LIMIT 1`,
       [projectId, objectorId, target],
     )) as { id: string; filedOn: string }[];
