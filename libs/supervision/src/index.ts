@@ -11,3 +11,4 @@ export * from './alerts.service.js';
 export * from './alerts.views.js';
 export * from './alerts.module.js';
 export * from './live-alert-checks.js';
+export * from './complaint-overdue-watch.js';
