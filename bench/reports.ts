@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { pino } from 'pino';
 import { type AppConfig, loadEnvConfig } from '@ggzy/common';
-import { AuditLogRepository, createDataSource, DealsRepository } from '@ggzy/persistence';
+import { AuditLogRepository, createDataSource, DealsRepository, FeesRepository } from '@ggzy/persistence';
 import { DealImportService, ReportBuilder } from '@ggzy/reports';
 import { round, summary } from './stats.js';
 
@@ -64,7 +64,8 @@ async function main() {
     log(`loaded in ${round(load.ms / 1000, 1)} s`);
 
     const config = { ...loadEnvConfig({}), DATABASE_URL: databaseUrl, REDIS_URL: null } as AppConfig;
-    const deals = new DealsRepository(dataSource);
+    const fees = new FeesRepository(dataSource, config);
+    const deals = new DealsRepository(dataSource, fees);
     const builder = new ReportBuilder(deals, config);
     const raw = new pg.Client({ connectionString: databaseUrl });
     await raw.connect();
@@ -122,6 +123,7 @@ async function main() {
       dataSource,
       deals,
       new AuditLogRepository(dataSource),
+      fees,
       config,
       silent,
     );

@@ -407,6 +407,12 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       winner_id: b.id,
       winner_name: supplierName,
     });
+    // Its fee recorded with it: no procurement schedule is in force here, so none is charged.
+    expect(
+      await sql(`SELECT line, amount, working->>'missing' AS missing FROM deal_fees WHERE deal_id = $1`, [
+        deal.id,
+      ]),
+    ).toEqual([{ line: 'procurement', amount: null, missing: 'FEE_SCHEDULE_MISSING' }]);
     const trail = await sql(
       `SELECT action FROM audit_log WHERE entity_id = $1 AND action LIKE 'procurement.%' ORDER BY seq`,
       [id],
@@ -613,6 +619,11 @@ describe('procurement methods: single source, framework agreements, comprehensiv
         winner_id: b.id,
       },
     ]);
+    // Each call-off's fee is recorded with its deal.
+    expect(
+      (await sql(`SELECT deal_id FROM deal_fees WHERE deal_id = ANY($1::uuid[])`, [deals.map((d) => d.id)]))
+        .length,
+    ).toBe(deals.length);
     // The orders stay within the budget (checked under the project's lock), each within a deal's cap.
     before = await snapshot();
     const aboveBudget = await callOff({ supplier: a.id, amount: BUDGET - 20_500_000 + 1 });

@@ -383,6 +383,13 @@ describe('a tender from the committee to the contract (评标 → 公示 → 中
       winner_name: nameOf(a),
     });
     expect(contracted.body.dealId).toEqual(expect.any(String));
+    // Its fee recorded with it: no construction schedule is in force here, so none is charged.
+    expect(
+      await sql(
+        `SELECT line, amount, schedule_id, working->>'missing' AS missing FROM deal_fees WHERE deal_id = $1`,
+        [contracted.body.dealId],
+      ),
+    ).toEqual([{ line: 'construction', amount: null, schedule_id: null, missing: 'FEE_SCHEDULE_MISSING' }]);
     // Every deposit, the winner's too, is due for refund 5 days after the contract.
     const deposits = await depositsOf(tender);
     expect(deposits).toHaveLength(3);

@@ -27,6 +27,7 @@ import {
   ComplaintsService,
   CreditModule,
   DisclosureModule,
+  FeesModule,
   liveAlertChecks,
 } from '@ggzy/supervision';
 import {
@@ -74,6 +75,8 @@ import {
 } from './supervision/complaints.controller.js';
 import { AlertsController } from './supervision/alerts.controller.js';
 import { RequestOriginInterceptor } from './request-origin.interceptor.js';
+import { FeesController } from './supervision/fees.controller.js';
+import { DealReviewController } from './supervision/deal-review.controller.js';
 
 const QUEUE_BACKEND = Symbol('QUEUE_BACKEND');
 
@@ -112,6 +115,7 @@ export class ApiModule {
         SealedBidsModule,
         CreditModule,
         DisclosureModule,
+        FeesModule,
         AuthModule,
         AuctionModule.forRoot(
           {
@@ -163,6 +167,8 @@ export class ApiModule {
         ComplaintsController,
         MyComplaintsController,
         ComplaintDecisionsController,
+        FeesController,
+        DealReviewController,
         HealthController,
         AlertsController,
       ],

@@ -10,6 +10,7 @@ import { MyRegistrationsPage } from './pages/mine';
 import { StaffConsole, StaffListingPage } from './pages/staff';
 import { SupervisorDesk, SupervisorListingPage } from './pages/supervisor';
 import { CreditListPage } from './pages/credit';
+import { FeeSchedulesPage } from './pages/fees';
 import { QueuesLink } from './pages/queues';
 import { CalendarPage } from './pages/calendar';
 import { DepositsPage } from './pages/deposits';
@@ -60,6 +61,7 @@ function route(path: string): ReactElement {
   if (path === '/reports') return <ReportsPage />;
   if (path === '/statistics') return <StatisticsPage />;
   if (path === '/credit-list') return <CreditListPage />;
+  if (path === '/fees') return <FeeSchedulesPage />;
   if (path === '/calendar') return <CalendarPage />;
   if (path === '/deposits') return <DepositsPage />;
   if (path === '/transfers') return <TransfersPage />;
@@ -163,6 +165,7 @@ export function App({ config }: { config: RuntimeConfig }) {
             <Link to="/credit-list">{t('navCredit')}</Link>
             <Link to="/announcements">{t('navAnnouncements')}</Link>
             <Link to="/calendar">{t('navCalendar')}</Link>
+            <Link to="/fees">{t('navFees')}</Link>
             {hasRole(session, 'bidder') && <Link to="/me">{t('navMine')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff">{t('navStaff')}</Link>}
             {hasRole(session, 'staff') && <Link to="/staff/transfers">{t('navStaffTransfers')}</Link>}

@@ -25,6 +25,7 @@ export const IMPORT_FIELDS = [
   'winnerName',
   'closedAt',
   'externalRef',
+  'fee',
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
@@ -56,6 +57,9 @@ const HEADER_FIELDS = new Map<string, ImportField>(
     externalref: 'externalRef',
     外部编号: 'externalRef',
     项目编号: 'externalRef',
+    fee: 'fee',
+    '服务费(分)': 'fee',
+    '交易服务费(分)': 'fee',
   }) as [string, ImportField][],
 );
 
@@ -96,6 +100,11 @@ export interface ImportedDeal {
   winnerName: string;
   closedAt: Date;
   externalRef: string;
+  /**
+   * The fee the old record says was charged (fen), if it says: it must be the schedule's
+   * (FEE_NOT_IN_SCHEDULE otherwise). Absent: the schedule's is recorded, as for any deal.
+   */
+  fee?: number | null;
 }
 
 const LIMITS = { title: 500, winnerName: 200, externalRef: 100 } as const;
@@ -263,6 +272,15 @@ export function validateDealImport(
       if (first !== undefined) fail('externalRef', 'DUPLICATE_REF', `externalRef repeats row ${first}`);
       else seenRefs.set(externalRef, row);
     }
+    let fee: number | null = null;
+    const feeValue = record.fee;
+    if (feeValue !== undefined && feeValue !== null && feeValue !== '') {
+      const value =
+        typeof feeValue === 'string' && /^\d{1,16}$/.test(feeValue.trim()) ? Number(feeValue) : feeValue;
+      if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) fee = value;
+      else fail('fee', 'INVALID_AMOUNT', 'fee is a whole number of fen, 0 or more');
+    }
+
     if (errors.length === before) {
       deals.push({
         category: category!,
@@ -272,6 +290,7 @@ export function validateDealImport(
         winnerName: winnerName!,
         closedAt: closedAt!,
         externalRef: externalRef!,
+        fee,
       });
     }
   });

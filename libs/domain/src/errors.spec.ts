@@ -188,6 +188,9 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['UNSUPPORTED_MEDIA_TYPE', 415],
   ['RATE_LIMITED', 429],
   ['TOO_MANY_CONNECTIONS', 429],
+  // fees and the review of deal records (issue 10, branch issue10-fees)
+  ['FEE_SCHEDULE_EXISTS', 409],
+  ['DEAL_NOT_FOUND', 404],
 ];
 
 describe('ERROR_STATUS', () => {

@@ -186,6 +186,9 @@ export const ERROR_STATUS = {
   METHOD_SET_BY_REPLAN: 409,
   // A tender sent back to its committee after an upheld objection to the candidates.
   RE_EVALUATION_NOT_ALLOWED: 409,
+  // Fees and the review of deal records (issue 10, branch issue10-fees).
+  FEE_SCHEDULE_EXISTS: 409,
+  DEAL_NOT_FOUND: 404,
   // Complaints pages (issue 10): staff list the challenges they answer, never the complaints.
   COMPLAINTS_SUPERVISOR_ONLY: 403,
 } as const;

@@ -4,7 +4,10 @@ import {
   checkFeeSchedule,
   checkRecordedFee,
   feeForDeal,
+  feeLineOf,
+  feeRuleFrom,
   feeScheduleProblems,
+  MAX_FEE_BANDS,
 } from './fees.js';
 
 function codeOf(action: () => unknown): ErrorCode | 'ok' {
@@ -182,5 +185,59 @@ describe('checkFeeSchedule', () => {
     expect(codeOf(() => checkFeeSchedule(schedule))).toBe(
       fields.length === 0 ? 'ok' : 'FEE_SCHEDULE_INVALID',
     );
+  });
+});
+
+describe('a schedule starts after the day it is published', () => {
+  it.each<[string, string, string[]]>([
+    ['tomorrow', '2026-06-30', []],
+    ['today', '2026-07-01', ['effectiveFrom']],
+    ['yesterday', '2026-07-02', ['effectiveFrom']],
+  ])('effective %s', (_name, today, fields) => {
+    expect(feeScheduleProblems(FIXED_2026, today).map((problem) => problem.field)).toEqual(fields);
+  });
+
+  it('a rule that is not an object is one problem', () => {
+    expect(feeScheduleProblems({ ...FIXED_2026, rule: null as never }).map((p) => p.field)).toEqual(['rule']);
+  });
+});
+
+describe('feeLineOf: the line whose schedule a deal pays', () => {
+  it.each<[string, string | null, string | null]>([
+    ['construction', 'building', 'construction'],
+    ['procurement', 'framework', 'procurement'],
+    ['procurement', null, 'procurement'],
+    ['property_rights', 'lease', 'lease'],
+    ['property_rights', 'transfer', 'transfer'],
+    ['property_rights', null, null],
+    ['other', null, null],
+  ])('%s / %s → %s', (category, subtype, line) => {
+    expect(feeLineOf(category, subtype)).toBe(line);
+  });
+});
+
+describe('feeRuleFrom keeps the rule’s own fields only', () => {
+  it.each<[string, unknown, object]>([
+    ['a fixed fee with a stray key', { kind: 'fixed', amount: 5, note: 'x' }, { kind: 'fixed', amount: 5 }],
+    [
+      'a banded rule without limits',
+      { kind: 'banded', mode: 'whole', bands: [{ ratePpm: 10, extra: 1 }] },
+      { kind: 'banded', mode: 'whole', bands: [{ upTo: null, ratePpm: 10 }], minimum: null, maximum: null },
+    ],
+    ['nothing', null, { kind: undefined }],
+  ])('%s', (_name, raw, expected) => {
+    expect(feeRuleFrom(raw)).toEqual(expected);
+  });
+
+  it('too many bands is one problem', () => {
+    const bands = Array.from({ length: MAX_FEE_BANDS + 1 }, (_, index) => ({
+      upTo: index === MAX_FEE_BANDS ? null : (index + 1) * 100,
+      ratePpm: 1,
+    }));
+    const schedule = {
+      ...LEASE,
+      rule: { kind: 'banded', mode: 'whole', bands, minimum: null, maximum: null },
+    };
+    expect(feeScheduleProblems(schedule as FeeSchedule).map((p) => p.field)).toEqual(['rule.bands']);
   });
 });

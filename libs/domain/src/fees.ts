@@ -50,20 +50,42 @@ export interface FeeSchedule {
   rule: FeeRule;
 }
 
+/**
+ * The fee line a deal record belongs to: property rights split into leases and transfers by
+ * subtype; a property-rights deal without one (an old import) belongs to no line, so no
+ * schedule applies to it.
+ */
+export function feeLineOf(category: string, subtype: string | null): FeeLine | null {
+  if (category === 'construction' || category === 'procurement') return category;
+  if (category === 'property_rights' && (subtype === 'lease' || subtype === 'transfer')) return subtype;
+  return null;
+}
+
 const isPpm = (value: unknown) =>
   typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= 1_000_000;
 
-/** Every problem with a schedule as staff enter it (FEE_SCHEDULE_INVALID lists them). */
-export function feeScheduleProblems(schedule: FeeSchedule): { field: string; problem: string }[] {
+/**
+ * Every problem with a schedule as an admin enters it (FEE_SCHEDULE_INVALID lists them). With
+ * `today` (CENTRE_TZ), a schedule must start after it: a published schedule never reaches back to
+ * deals already made, nor to one made later today under the schedule then in force.
+ */
+export function feeScheduleProblems(
+  schedule: FeeSchedule,
+  today?: string,
+): { field: string; problem: string }[] {
   const problems: { field: string; problem: string }[] = [];
   if (!FEE_LINES.includes(schedule.line)) problems.push({ field: 'line', problem: FEE_LINES.join(' | ') });
   if (typeof schedule.effectiveFrom !== 'string' || !isCalendarDate(schedule.effectiveFrom))
     problems.push({ field: 'effectiveFrom', problem: 'a date YYYY-MM-DD' });
+  else if (today !== undefined && schedule.effectiveFrom <= today)
+    problems.push({ field: 'effectiveFrom', problem: `a day after today (${today})` });
   if (typeof schedule.basis !== 'string' || schedule.basis.trim() === '' || schedule.basis.length > 500)
     problems.push({ field: 'basis', problem: '1–500 characters: the published basis' });
   if (schedule.payer !== 'winner' && schedule.payer !== 'owner')
     problems.push({ field: 'payer', problem: 'winner | owner' });
-  const rule = schedule.rule;
+  const rule = schedule.rule as FeeRule | null | undefined;
+  if (rule === null || typeof rule !== 'object')
+    return [...problems, { field: 'rule', problem: 'a fixed or banded rule' }];
   if (rule.kind === 'fixed') {
     if (!isFen(rule.amount)) problems.push({ field: 'rule.amount', problem: 'a positive number of fen' });
     return problems;
@@ -71,8 +93,8 @@ export function feeScheduleProblems(schedule: FeeSchedule): { field: string; pro
   if (rule.kind !== 'banded') return [...problems, { field: 'rule.kind', problem: 'fixed | banded' }];
   if (rule.mode !== 'marginal' && rule.mode !== 'whole')
     problems.push({ field: 'rule.mode', problem: 'marginal | whole' });
-  if (!Array.isArray(rule.bands) || rule.bands.length === 0)
-    return [...problems, { field: 'rule.bands', problem: 'at least one band' }];
+  if (!Array.isArray(rule.bands) || rule.bands.length === 0 || rule.bands.length > MAX_FEE_BANDS)
+    return [...problems, { field: 'rule.bands', problem: `1–${MAX_FEE_BANDS} bands` }];
   let previous = 0;
   rule.bands.forEach((band, index) => {
     const last = index === rule.bands.length - 1;
@@ -101,8 +123,34 @@ export function feeScheduleProblems(schedule: FeeSchedule): { field: string; pro
   return problems;
 }
 
-export function checkFeeSchedule(schedule: FeeSchedule): void {
-  const problems = feeScheduleProblems(schedule);
+/** A schedule has at most this many bands: a published table has a handful. */
+export const MAX_FEE_BANDS = 50;
+
+/**
+ * The rule as the domain knows it, from what a request sent: only its own fields are kept (no
+ * stray key reaches the stored schedule), absent limits are none. Its problems are
+ * feeScheduleProblems's to find.
+ */
+export function feeRuleFrom(raw: unknown): FeeRule {
+  const rule = (raw ?? {}) as Record<string, unknown>;
+  if (rule.kind === 'fixed') return { kind: 'fixed', amount: rule.amount as Fen };
+  if (rule.kind !== 'banded') return { kind: rule.kind } as unknown as FeeRule;
+  return {
+    kind: 'banded',
+    mode: rule.mode as 'marginal',
+    bands: Array.isArray(rule.bands)
+      ? rule.bands.map((band) => {
+          const { upTo, ratePpm } = (band ?? {}) as Record<string, unknown>;
+          return { upTo: upTo === undefined ? null : (upTo as Fen | null), ratePpm: ratePpm as number };
+        })
+      : (rule.bands as FeeBand[]),
+    minimum: rule.minimum === undefined ? null : (rule.minimum as Fen | null),
+    maximum: rule.maximum === undefined ? null : (rule.maximum as Fen | null),
+  };
+}
+
+export function checkFeeSchedule(schedule: FeeSchedule, today?: string): void {
+  const problems = feeScheduleProblems(schedule, today);
   if (problems.length > 0)
     throw new DomainError('FEE_SCHEDULE_INVALID', 'the fee schedule is not valid', problems);
 }

@@ -229,7 +229,29 @@ export interface ReportResult {
     categories: ({ category: DealCategory } & CountAndAmount)[];
   })[];
   liveAuctions: ReportFigure & { startAmount: number; premium: number; premiumPercent: string };
+  /**
+   * Fees collected (收费): the fees recorded with the period's deals, per category (`count`: the
+   * deals that paid one). Absent from reports built before fees were recorded.
+   */
+  fees?: {
+    total: ReportFigure;
+    categories: (ReportFigure & { category: DealCategory; label: string })[];
+  };
   summary: string;
+}
+
+/** Fees recorded with a period's deals, per category (FeesRepository.collectedByCategory). */
+export interface FeeGroup {
+  category: string;
+  count: number;
+  amount: bigint;
+}
+
+/** The sentence on fees, after the centre's: only when some were collected (`其中…` names each category). */
+export function feeSentence(fees: NonNullable<ReportResult['fees']>): string {
+  if (fees.total.amount === 0) return '';
+  const clauses = fees.categories.map((entry) => `${entry.label}${entry.amountWan}万元`);
+  return `收取交易服务费共计${fees.total.amountWan}万元,其中${clauses.join(';')}。`;
 }
 
 /** The exact fen of a sum as a JSON-safe number; a sum past 2^53 − 1 would lose fen, so it is refused. */
@@ -267,6 +289,7 @@ export function assembleReport(input: {
   groupBy: ReportGrouping;
   groups: readonly DealGroup[];
   liveAuctions: LiveAuctionTotals;
+  fees?: readonly FeeGroup[];
 }): ReportResult {
   const { from, to, groupBy, groups } = input;
   const buckets = periodBuckets(from, to, groupBy);
@@ -317,6 +340,7 @@ export function assembleReport(input: {
   const total = figure(totalCount, totalAmount);
   const period = periodLabel(from, to);
   const live = input.liveAuctions;
+  const fees = input.fees && feeFigures(input.fees);
   return {
     from,
     to,
@@ -341,8 +365,21 @@ export function assembleReport(input: {
       premium: safeFen(live.amount - live.startAmount),
       premiumPercent: percentOf(live.amount - live.startAmount, live.startAmount),
     },
-    summary: summarySentence(period, total, categoryFigures),
+    ...(fees ? { fees } : {}),
+    summary: summarySentence(period, total, categoryFigures) + (fees ? feeSentence(fees) : ''),
   };
+}
+
+function feeFigures(groups: readonly FeeGroup[]): NonNullable<ReportResult['fees']> {
+  let count = 0;
+  let amount = 0n;
+  const categories = DEAL_CATEGORIES.map((category) => {
+    const entry = groups.find((group) => group.category === category) ?? { count: 0, amount: 0n };
+    count += entry.count;
+    amount += entry.amount;
+    return { category, label: CATEGORY_LABELS[category], ...figure(entry.count, entry.amount) };
+  });
+  return { total: figure(count, amount), categories };
 }
 
 function rank(known: string[], subtype: string | null): number {

@@ -42,6 +42,7 @@ import { TenderSupervisorSuspension1764500000710 } from './migrations/1764500000
 import { EarlyWarningAlerts1764500000800 } from './migrations/1764500000800-early-warning-alerts.js';
 import { ProcurementRounds1764500001100 } from './migrations/1764500001100-procurement-rounds.js';
 import { TenderReportRevisions1764500001110 } from './migrations/1764500001110-tender-report-revisions.js';
+import { Fees1764500000900 } from './migrations/1764500000900-fees.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -92,6 +93,7 @@ export const MIGRATIONS = [
   Complaints1764500000700,
   TenderSupervisorSuspension1764500000710,
   EarlyWarningAlerts1764500000800,
+  Fees1764500000900,
   ProcurementRounds1764500001100,
   TenderReportRevisions1764500001110,
 ];

@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { DealGroup, ImportedDeal, LiveAuctionTotals } from '@ggzy/domain';
 import type { DealCategory } from './entities/deal.entity.js';
 import { DealEntity } from './entities/deal.entity.js';
+import { FeesRepository } from './fees/fees.repository.js';
 
 /** Rows per INSERT when importing: one statement of arrays, not one round trip per deal. */
 const IMPORT_BATCH = 2000;
@@ -76,20 +77,30 @@ export interface DealFilter {
 
 @Injectable()
 export class DealsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    // Optional only for the repository tests that build one by hand: the apps always have it.
+    @Optional() private readonly fees?: FeesRepository,
+  ) {}
 
   /**
-   * The one way a concluded process records its deal (future sources: agreement transfers,
-   * on-site auctions, tenders, procurement). The live lease close writes the same row inside
-   * its own single close statement (AuctionsRepository.closeMany) so deal and close commit
-   * together.
+   * The one way a concluded process records its deal (transfer agreements, tender and
+   * procurement contracts, call-offs), with its fee. The live closes write the same rows inside
+   * their own single close statement (AuctionsRepository.closeMany), and an on-site sale in
+   * OnSiteAuctionsRepository.insertDeal, so deal, fee and close commit together.
    */
   async insert(manager: EntityManager, deal: NewDeal): Promise<DealEntity> {
     const repo = manager.getRepository(DealEntity);
-    return repo.save(repo.create({ ...deal, externalRef: deal.externalRef ?? null }));
+    const saved = await repo.save(repo.create({ ...deal, externalRef: deal.externalRef ?? null }));
+    // Its fee, from the schedule in force on its day, commits with it.
+    await this.fees?.recordFor(manager, { dealIds: [saved.id] });
+    return saved;
   }
 
-  /** Historical records, all in the caller's transaction; idempotent on externalRef. */
+  /**
+   * Historical records with their fees, all in the caller's transaction; idempotent on
+   * externalRef. A fee the record states was checked against the schedule by the caller.
+   */
   async importMany(manager: EntityManager, deals: readonly ImportedDeal[]): Promise<ImportResult> {
     let created = 0;
     for (let start = 0; start < deals.length; start += IMPORT_BATCH) {
@@ -102,8 +113,9 @@ export class DealsRepository {
         batch.map((deal) => deal.winnerName),
         batch.map((deal) => deal.closedAt.toISOString()),
         batch.map((deal) => deal.externalRef),
-      ])) as unknown[];
+      ])) as { id: string }[];
       created += result.length;
+      await this.fees?.recordFor(manager, { dealIds: result.map((row) => row.id) });
     }
     return { received: deals.length, created, unchanged: deals.length - created };
   }

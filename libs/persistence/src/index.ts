@@ -39,3 +39,5 @@ export * from './disclosure/ocds-facts.repository.js';
 export * from './complaints/complaints.repository.js';
 export * from './alerts/alerts.repository.js';
 export * from './alerts/alert-facts.repository.js';
+export * from './fees/fees.repository.js';
+export * from './fees/deal-review.repository.js';

@@ -36,6 +36,8 @@ import { PublicAnnouncementsRepository } from './disclosure/public-announcements
 import { OcdsFactsRepository } from './disclosure/ocds-facts.repository.js';
 import { AlertsRepository } from './alerts/alerts.repository.js';
 import { AlertFactsRepository } from './alerts/alert-facts.repository.js';
+import { FeesRepository } from './fees/fees.repository.js';
+import { DealReviewRepository } from './fees/deal-review.repository.js';
 
 const REPOSITORIES = [
   AuctionsRepository,
@@ -64,6 +66,8 @@ const REPOSITORIES = [
   PublicAnnouncementsRepository,
   OcdsFactsRepository,
   ComplaintsRepository,
+  FeesRepository,
+  DealReviewRepository,
 ];
 
 class DataSourceCloser implements OnApplicationShutdown {

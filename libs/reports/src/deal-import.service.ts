@@ -4,17 +4,18 @@ import { createRequire } from 'node:module';
 import { Readable, type Transform } from 'node:stream';
 import { isUtf8 } from 'node:buffer';
 import { parse as parseCsv } from 'csv-parse';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
 import {
   DomainError,
+  type ImportedDeal,
   type ImportField,
   importFieldForHeader,
   MAX_IMPORT_CELL_CHARS,
   MAX_IMPORT_ROWS,
   validateDealImport,
 } from '@ggzy/domain';
-import { AuditLogRepository, DealsRepository, type ImportResult } from '@ggzy/persistence';
+import { AuditLogRepository, DealsRepository, FeesRepository, type ImportResult } from '@ggzy/persistence';
 
 export const IMPORT_FILE_MAX_BYTES = 8 * 1024 * 1024;
 /** 10,000 rows of real deals unpack to a few megabytes; this leaves room and stops zip bombs. */
@@ -43,6 +44,7 @@ export class DealImportService {
     private readonly dataSource: DataSource,
     private readonly deals: DealsRepository,
     private readonly audit: AuditLogRepository,
+    private readonly fees: FeesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -78,6 +80,7 @@ export class DealImportService {
       );
     }
     const result = await this.dataSource.transaction(async (manager) => {
+      await this.checkStatedFees(manager, deals, rowNumbers);
       const counts = await this.deals.importMany(manager, deals);
       if (counts.created > 0) {
         await this.audit.append(manager, {
@@ -93,6 +96,51 @@ export class DealImportService {
     });
     this.logger.info({ source, ...result }, 'deals imported');
     return result;
+  }
+
+  /**
+   * A fee an old record states must be the one the schedule in force on the deal's day gives
+   * (no other charge is ever recorded): every row that differs is listed, and nothing is imported.
+   */
+  private async checkStatedFees(
+    manager: EntityManager,
+    deals: readonly ImportedDeal[],
+    rowNumbers?: readonly number[],
+  ): Promise<void> {
+    const stated = deals.flatMap((deal, index) =>
+      deal.fee === null || deal.fee === undefined
+        ? []
+        : [{ deal, fee: deal.fee, row: rowNumbers?.[index] ?? index + 1 }],
+    );
+    if (stated.length === 0) return;
+    const schedules = await this.fees.listSchedules(undefined, manager);
+    const computed = this.fees.feesFor(
+      schedules,
+      stated.map(({ deal }, index) => ({ ...deal, dealId: String(index) })),
+    );
+    const problems = stated.map(({ deal, fee, row }, index) => ({
+      row,
+      externalRef: deal.externalRef,
+      line: computed[index].line,
+      dealOn: computed[index].dealOn,
+      stated: fee,
+      expected: computed[index].fee?.amount ?? null,
+      scheduleId: computed[index].fee?.scheduleId ?? null,
+    }));
+    const missing = problems.filter((problem) => problem.scheduleId === null);
+    if (missing.length > 0)
+      throw new DomainError(
+        'FEE_SCHEDULE_MISSING',
+        `${missing.length} deals state a fee but no schedule of their line was in force on their day; nothing was imported`,
+        { rows: missing },
+      );
+    const differing = problems.filter((problem) => problem.expected !== problem.stated);
+    if (differing.length > 0)
+      throw new DomainError(
+        'FEE_NOT_IN_SCHEDULE',
+        `${differing.length} deals state a fee other than the schedule's; nothing was imported`,
+        { rows: differing },
+      );
   }
 
   /** A CSV (UTF-8, BOM or not) or XLSX file with a header row, Chinese or English headers. */

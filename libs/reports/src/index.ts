@@ -5,3 +5,4 @@ export * from './exports/csv.js';
 export * from './exports/xlsx.js';
 export * from './exports/pdf.js';
 export * from './build-slots.js';
+export * from './exports/deal-list.js';

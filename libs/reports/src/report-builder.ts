@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
 import {
   assembleReport,
@@ -8,7 +8,7 @@ import {
   startOfDayInZone,
   zonedDateRange,
 } from '@ggzy/domain';
-import { DealsRepository } from '@ggzy/persistence';
+import { DealsRepository, FeesRepository } from '@ggzy/persistence';
 
 export interface ReportPeriod {
   from: string;
@@ -53,6 +53,8 @@ export class ReportBuilder {
   constructor(
     private readonly deals: DealsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    // Optional only for the builder tests and the bench that build one by hand.
+    @Optional() private readonly fees?: FeesRepository,
   ) {}
 
   async build(
@@ -64,6 +66,8 @@ export class ReportBuilder {
     // Independent of the steps: asked for at once, waited for at the end.
     const liveAuctions = this.deals.liveAuctionTotals(whole.start, whole.end);
     liveAuctions.catch(() => {});
+    const fees = this.fees?.collectedByCategory(whole.start, whole.end);
+    fees?.catch(() => {});
     const steps = yearSteps(period.from, period.to);
     const groups: DealGroup[] = [];
     let done = 0;
@@ -85,7 +89,7 @@ export class ReportBuilder {
         for (let step = queue.shift(); step; step = queue.shift()) await runStep(step);
       }),
     );
-    return assembleReport({ ...period, groups, liveAuctions: await liveAuctions });
+    return assembleReport({ ...period, groups, liveAuctions: await liveAuctions, fees: await fees });
   }
 
   private async pause() {

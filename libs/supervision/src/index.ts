@@ -11,4 +11,7 @@ export * from './alerts.service.js';
 export * from './alerts.views.js';
 export * from './alerts.module.js';
 export * from './live-alert-checks.js';
+export * from './fees.service.js';
+export * from './fees.module.js';
+export * from './deal-review.service.js';
 export * from './complaint-overdue-watch.js';

@@ -26,6 +26,7 @@ import { ListingTable, useListingList } from './listing-table';
 import { DealsTable } from './staff';
 import { type TransferProject, TransferStatusBadge, type TransferStatus } from './transfers';
 import { SanctionsPanel } from './credit';
+import { DealReviewPanel } from './fees';
 
 export function SupervisorDesk() {
   return (
@@ -56,6 +57,7 @@ function Desk() {
       <TransferSupervision />
       {/* Only supervisors record sanctions; an admin reads the desk without them. */}
       {hasRole(session, 'supervisor') && <SanctionsPanel />}
+      {hasRole(session, 'supervisor') && <DealReviewPanel />}
       <DealsTable />
       <AuditTrail />
     </section>

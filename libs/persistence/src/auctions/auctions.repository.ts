@@ -8,6 +8,7 @@ import { auditAppendParts, type AuditRecord } from '../audit-log.repository.js';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import { preparedQuery } from '../prepared-query.js';
 import { AuctionEntity, type AuctionHostType } from './auction.entity.js';
+import { FeesRepository } from '../fees/fees.repository.js';
 import { PARTY_BAN_CANDIDATES_JSON, PARTY_BAN_CANDIDATES_WHERE } from '../sanctions/sanctions.repository.js';
 
 /** An auction as the rules see it, with its id and what hosts it. */
@@ -336,14 +337,17 @@ const CLOSE_MANY_SQL = `
                 $13::uuid[], $14::varchar[], $15::timestamptz[])
       WITH ORDINALITY AS d(id, category, subtype, source_type, title, amount, winner_id, winner_name, closed_at, ord)
     JOIN closed c ON c.id = d.id
-    ORDER BY d.ord),
+    ORDER BY d.ord
+    RETURNING id, source_id),
   trail AS (
     INSERT INTO audit_log (at, actor_id, action, entity_type, entity_id, payload)
     SELECT e.at, e.actor_id, e.action, e.entity_type, e.entity_id, e.payload
     FROM unnest($16::timestamptz[], $17::uuid[], $18::varchar[], $19::varchar[], $20::varchar[], $21::text[])
       WITH ORDINALITY AS e(at, actor_id, action, entity_type, entity_id, payload, ord)
     ORDER BY e.ord)
-  SELECT count(*)::int AS closed FROM closed`;
+  SELECT count(*)::int AS closed,
+         (SELECT json_agg(json_build_object('dealId', id, 'auctionId', source_id)) FROM deal) AS deals
+  FROM closed`;
 
 /** The bid path, the timed steps and the ledger of every auction, whatever hosts it. */
 @Injectable()
@@ -353,6 +357,8 @@ export class AuctionsRepository {
   constructor(
     private readonly dataSource: DataSource,
     @Optional() @Inject(READ_DATA_SOURCE) readDataSource?: DataSource,
+    // Optional only for the repository tests that build one by hand: the apps always have it.
+    @Optional() private readonly fees?: FeesRepository,
   ) {
     this.reads = readDataSource ?? dataSource;
   }
@@ -611,7 +617,7 @@ export class AuctionsRepository {
   async closeMany(manager: EntityManager, closes: AuctionClose[], audit: AuditRecord[]): Promise<void> {
     if (closes.length === 0 && audit.length === 0) return;
     const sold = closes.flatMap((close) => ('sold' in close ? [{ ...close.sold, close }] : []));
-    const [{ closed }] = await this.preparedIn(manager, 'ggzy_close_many', CLOSE_MANY_SQL, [
+    const [{ closed, deals }] = await this.preparedIn(manager, 'ggzy_close_many', CLOSE_MANY_SQL, [
       closes.map((close) => close.auctionId),
       closes.map((close) => close.status),
       closes.map((close) => ('sold' in close ? close.sold.finalPrice : null)),
@@ -631,6 +637,29 @@ export class AuctionsRepository {
     ]);
     // The caller holds every row it closes: any other count is a bug, and rolls the batch back.
     if (closed !== closes.length) throw new Error(`closeMany closed ${closed} of ${closes.length} auctions`);
+    // Each sold deal's fee, in the same transaction: one read of the schedules, one insert.
+    if (this.fees && sold.length > 0) {
+      const dealOf = new Map(
+        ((deals ?? []) as { dealId: string; auctionId: string }[]).map((deal) => [
+          deal.auctionId,
+          deal.dealId,
+        ]),
+      );
+      const schedules = await this.fees.listSchedules(undefined, manager);
+      await this.fees.insertFees(
+        manager,
+        this.fees.feesFor(
+          schedules,
+          sold.map((one) => ({
+            dealId: dealOf.get(one.close.auctionId)!,
+            category: one.deal.category,
+            subtype: one.deal.subtype,
+            amount: one.deal.amount,
+            closedAt: one.close.closedAt,
+          })),
+        ),
+      );
+    }
   }
 
   /** The database's clock: the one every instance shares (inside `manager`'s transaction, if given). */

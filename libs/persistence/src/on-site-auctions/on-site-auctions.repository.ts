@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AuctionStatus } from '@ggzy/domain';
 import type { AuctionHostType } from '../auctions/auction.entity.js';
 import type { DealOfAuction } from '../auctions/auctions.repository.js';
+import { FeesRepository } from '../fees/fees.repository.js';
 import type { RegistrationHost, RegistrationStatus } from '../registrations/registration.entity.js';
 
 /** The deal's `source_type` for a sale made on site (a lease's or a transfer's). */
@@ -25,6 +26,9 @@ export interface NewOnSiteAuctionRecord extends RegistrationHost {
 /** On-site auction records and the writes that close a host's auction by one. */
 @Injectable()
 export class OnSiteAuctionsRepository {
+  // Optional only for code that builds one by hand: the apps always have it.
+  constructor(@Optional() private readonly fees?: FeesRepository) {}
+
   /** Every registration of the host by bidder: who may be present, who is qualified. */
   async registrationsOf(
     manager: EntityManager,
@@ -92,9 +96,10 @@ export class OnSiteAuctionsRepository {
     manager: EntityManager,
     deal: DealOfAuction & { recordId: string; winnerId: string; closedAt: Date },
   ): Promise<void> {
-    await manager.query(
+    const inserted = (await manager.query(
       `INSERT INTO deals (category, subtype, source_type, source_id, title, amount, winner_id, winner_name, closed_at)
-       SELECT $1, $2, $3, $4, $5, $6, u.id, u.display_name, $7 FROM users u WHERE u.id = $8`,
+       SELECT $1, $2, $3, $4, $5, $6, u.id, u.display_name, $7 FROM users u WHERE u.id = $8
+       RETURNING id`,
       [
         deal.category,
         deal.subtype,
@@ -105,7 +110,8 @@ export class OnSiteAuctionsRepository {
         deal.closedAt,
         deal.winnerId,
       ],
-    );
+    )) as { id: string }[];
+    await this.fees?.recordFor(manager, { dealIds: inserted.map((row) => row.id) });
   }
 
   async find(manager: EntityManager, id: string) {

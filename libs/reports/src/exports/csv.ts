@@ -16,7 +16,7 @@ function line(values: (string | number)[]): string {
 
 /**
  * UTF-8 with a BOM so Excel opens the Chinese intact: the period and the sentence, the table
- * by category and subtype, then the series. Amounts in 元 and 万元, exact.
+ * by category and subtype, then the series, then the fees collected. Amounts in 元 and 万元, exact.
  */
 export function renderCsv(result: ReportResult): Buffer {
   const lines: string[] = [
@@ -57,6 +57,14 @@ export function renderCsv(result: ReportResult): Buffer {
         fenToYuan(bucket.amount),
       ]),
     );
+  }
+  if (result.fees) {
+    lines.push('');
+    lines.push(line(['类别', '收费项目数(个)', '交易服务费(元)', '交易服务费(万元)']));
+    for (const entry of result.fees.categories)
+      lines.push(line([entry.label, entry.count, fenToYuan(entry.amount), entry.amountWan]));
+    const total = result.fees.total;
+    lines.push(line(['合计', total.count, fenToYuan(total.amount), total.amountWan]));
   }
   return Buffer.from(BOM + lines.join('\r\n') + '\r\n', 'utf8');
 }

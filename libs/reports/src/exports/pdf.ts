@@ -131,6 +131,12 @@ export async function renderPdf(result: ReportResult): Promise<Buffer> {
       row(['', subtype.label, String(subtype.count), subtype.amountWan]);
   }
   row(['合计', '', String(result.total.count), result.total.amountWan], true);
+  if (result.fees) {
+    doc.moveDown(0.5);
+    row(['类别', '交易服务费', '收费项目数(个)', '交易服务费(万元)'], true);
+    for (const entry of result.fees.categories) row([entry.label, '', String(entry.count), entry.amountWan]);
+    row(['合计', '', String(result.fees.total.count), result.fees.total.amountWan], true);
+  }
 
   drawChart(doc, chartData(result), left, width);
   doc.end();

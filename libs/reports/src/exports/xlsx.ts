@@ -3,17 +3,9 @@ import { CATEGORY_LABELS, type ReportResult, subtypeLabel, zoneOffsetMinutes } f
 import type { DealEntity } from '@ggzy/persistence';
 
 import { neutraliseFormula } from './formula.js';
+import { sourceLabel } from './deal-list.js';
 
 const YUAN_FORMAT = '#,##0.00';
-/** Every `source_type` a deal is written with: a lease's or a transfer's online auction, on site, agreed, imported. */
-const SOURCE_LABELS: Record<string, string> = {
-  lease_listing: '网络竞价',
-  transfer_auction: '网络竞价',
-  on_site_auction: '现场拍卖',
-  transfer_agreement: '协议转让',
-  import: '历史导入',
-};
-
 /** Amount cells hold 元 as numbers (fen / 100), formatted, never text. */
 const yuan = (fen: number) => fen / 100;
 
@@ -50,6 +42,20 @@ export async function renderXlsx(
     }
   }
   addSafeRow(summary, ['合计', '', result.total.count, yuan(result.total.amount)]).font = { bold: true };
+  if (result.fees) {
+    addSafeRow(summary, []);
+    addSafeRow(summary, ['类别', '交易服务费', '收费项目数(个)', '交易服务费(元)']).font = { bold: true };
+    for (const entry of result.fees.categories)
+      addSafeRow(summary, [entry.label, '交易服务费', entry.count, yuan(entry.amount)]);
+    addSafeRow(summary, [
+      '合计',
+      '交易服务费',
+      result.fees.total.count,
+      yuan(result.fees.total.amount),
+    ]).font = {
+      bold: true,
+    };
+  }
   summary.getColumn(4).numFmt = YUAN_FORMAT;
   summary.getColumn(1).width = 14;
   summary.getColumn(2).width = 14;
@@ -98,7 +104,7 @@ export async function renderXlsx(
       deal.title,
       deal.winnerName,
       yuan(deal.amount),
-      Object.hasOwn(SOURCE_LABELS, deal.sourceType) ? SOURCE_LABELS[deal.sourceType] : deal.sourceType,
+      sourceLabel(deal.sourceType),
       deal.externalRef ?? '',
     ]);
   }
