@@ -562,6 +562,65 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
     );
   });
 
+  it('raises IDENTICAL_BID_DOCUMENTS on a procurement when the worker opens its responses', async () => {
+    const { today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ);
+    const documentsAvailableUntil = (
+      await request(api.url).get('/api/calendar/deadline').query({ from: today, businessDays: 5 }).expect(200)
+    ).body.date as string;
+    const created = await as(staff)(request(api.url).post('/api/procurements'))
+      .send({
+        method: 'open_tender',
+        title: '东湖区政务云服务采购',
+        purchaserName: '南昌市东湖区数据局',
+        purchaserOrgCode: '91360100MA35F6GX2N',
+        description: '政务云资源租用一年',
+        budget: 800_000_000,
+        deposit: 10_000_000,
+        documents: [{ name: '采购文件.pdf', sha256: 'd'.repeat(64) }],
+        documentsIssuedOn: today,
+        documentsAvailableUntil,
+        deadlineOn: addCalendarDays(today, 20),
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    await as(staff)(request(api.url).post(`/api/procurements/${id}/announce`)).expect(200);
+    // Three suppliers at ordinary prices; the first two respond with one and the same file.
+    const responses = [
+      { price: 700_000_000, sha: '1'.repeat(64) },
+      { price: 720_000_000, sha: '1'.repeat(64) },
+      { price: 740_000_000, sha: '2'.repeat(64) },
+    ];
+    const suppliers: TestUser[] = [];
+    for (const { price, sha } of responses) {
+      const supplier = await registerBidder(api.url);
+      const applied = await as(supplier)(request(api.url).post(`/api/procurements/${id}/registrations`))
+        .send({ organizationCode: organizationCode() })
+        .expect(201);
+      await as(staff)(
+        request(api.url).post(`/api/procurements/${id}/registrations/${applied.body.id}/qualify`),
+      )
+        .send({ depositReceived: true })
+        .expect(200);
+      await as(supplier)(request(api.url).put(`/api/procurements/${id}/response`))
+        .send({ price, documents: [{ name: '响应文件.pdf', sha256: sha }] })
+        .expect(200);
+      suppliers.push(supplier);
+    }
+    await queryRows(
+      ownerDb,
+      `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    await scanned(id);
+    const alerts = await alertsOf(id);
+    expect(alerts.map((alert) => alert.ruleId)).toEqual(['IDENTICAL_BID_DOCUMENTS']);
+    const identical = await as(supervisor)(request(api.url).get(`/api/alerts/${alerts[0].id}`)).expect(200);
+    expect(identical.body).toMatchObject({
+      processType: 'procurement_project',
+      evidence: { sha256: '1'.repeat(64), bidderIds: [suppliers[0].id, suppliers[1].id].sort() },
+    });
+  });
+
   it('runs the rules over a concluded transfer auction: two buyers on one device, sold at the start price', async () => {
     const [p, q] = await Promise.all([registerBidder(api.url), registerBidder(api.url)]);
     const shared = fingerprint();
