@@ -22,6 +22,11 @@ const RESERVE = 817_353;
 const SEALED_PRICE = 1_873_246_519;
 const OPENED_PRICES = [1_834_517_293, 1_796_240_611, 1_911_338_457];
 const SITE = 'https://ggzy.example.cn';
+// A decided complaint: its grounds and evidence are never published, its decision is.
+const COMPLAINT_GROUNDS = '竞价过程中系统延迟导致报价未被接收（投诉理由，不公开）';
+const COMPLAINT_SHA = '3d'.repeat(32);
+const COMPLAINT_FILE = '投诉证据-屏幕录像.mp4';
+const COMPLAINT_DECISION = '经查，系统日志显示报价均按时接收，投诉不成立';
 const OCID_PREFIX = 'ocds-tst001-';
 
 /**
@@ -55,6 +60,7 @@ describe('public disclosure (公开)', () => {
     draftTender: string;
     procurement: { id: string; code: string };
     terminatedProcurement: string;
+    complaint: string;
   };
   const TITLES = {
     openedTender: unique('东湖区开标道路工程'),
@@ -234,6 +240,24 @@ describe('public disclosure (公开)', () => {
       30_000,
       'the tender opened',
     );
+
+    // A complaint on the sold lease, accepted, investigated and dismissed: its decision is published.
+    const complaint = await as(bidders[1])(request(api.url).post('/api/complaints'))
+      .send({
+        projectType: 'lease',
+        projectId: sold.id,
+        kind: 'complaint',
+        stage: 'announcement',
+        grounds: COMPLAINT_GROUNDS,
+        attachments: [{ name: COMPLAINT_FILE, sha256: COMPLAINT_SHA }],
+      })
+      .expect(201);
+    seeded.complaint = complaint.body.id as string;
+    for (const step of ['accept', 'investigate'])
+      await as(supervisor)(request(api.url).post(`/api/complaints/${seeded.complaint}/${step}`)).expect(200);
+    await as(supervisor)(request(api.url).post(`/api/complaints/${seeded.complaint}/decide`))
+      .send({ outcome: 'dismissed', reason: COMPLAINT_DECISION })
+      .expect(200);
   });
 
   afterAll(async () => {
@@ -565,6 +589,8 @@ describe('public disclosure (公开)', () => {
       ['unpublished document', new RegExp(DRAFT_SHA)],
       ['draft title', new RegExp(`${TITLES.draftTender}|${TITLES.draftLease}`)],
       ['client address', /127\.0\.0\.1|::1\b|::ffff:/],
+      ['complaint grounds', new RegExp(escapeRegExp(COMPLAINT_GROUNDS))],
+      ['complaint evidence', new RegExp(`${COMPLAINT_SHA}|${escapeRegExp(COMPLAINT_FILE)}`)],
       ...accounts.flatMap((account): [string, RegExp][] => [
         [`user id of ${account.username}`, new RegExp(account.id, 'i')],
         [`username ${account.username}`, new RegExp(escapeRegExp(account.username))],
@@ -610,6 +636,7 @@ describe('public disclosure (公开)', () => {
       '/api/public/credit-list',
       '/api/public/deals?limit=1000',
       '/api/public/feed.atom',
+      '/api/public/complaint-decisions?limit=1000',
       '/api/ocds/releases?limit=100',
       '/api/ocds/records?limit=100',
       `/api/ocds/bulk/${today.slice(0, 4)}`,
@@ -632,6 +659,9 @@ describe('public disclosure (公开)', () => {
     ])
       expect(paths.some((path) => path.includes(id))).toBe(true);
     expect(visited.get('/api/public/credit-list')).toContain('**');
+    const decisions = visited.get('/api/public/complaint-decisions?limit=1000')!;
+    expect(decisions).toContain(seeded.complaint);
+    expect(decisions).toContain(COMPLAINT_DECISION);
 
     const leaks = [...visited].flatMap(([path, text]) =>
       forbidden.filter(([, pattern]) => pattern.test(text)).map(([what]) => `${path}: ${what}`),
