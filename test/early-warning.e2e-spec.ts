@@ -593,7 +593,11 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
     const suppliers: TestUser[] = [];
     for (const { price, sha } of responses) {
       const supplier = await registerBidder(api.url);
-      const applied = await as(supplier)(request(api.url).post(`/api/procurements/${id}/registrations`))
+      // Each from its own address: only the documents are shared.
+      const own = device();
+      const applied = await as(supplier)(
+        request(api.url).post(`/api/procurements/${id}/registrations`).agent(own.agent),
+      )
         .send({ organizationCode: organizationCode() })
         .expect(201);
       await as(staff)(
@@ -601,7 +605,7 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
       )
         .send({ depositReceived: true })
         .expect(200);
-      await as(supplier)(request(api.url).put(`/api/procurements/${id}/response`))
+      await as(supplier)(request(api.url).put(`/api/procurements/${id}/response`).agent(own.agent))
         .send({ price, documents: [{ name: '响应文件.pdf', sha256: sha }] })
         .expect(200);
       suppliers.push(supplier);
