@@ -1,7 +1,10 @@
 import type http from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
+import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import request from 'supertest';
 import { io, type Socket } from 'socket.io-client';
+import { ALERTS_QUEUE } from '@ggzy/queues';
 import { AlertsProcessor } from '../apps/worker/src/alerts.processor.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
@@ -13,7 +16,7 @@ import {
   type TestUser,
   waitFor,
 } from './support/factories.js';
-import { centreDays } from './support/transfers.js';
+import { auctionedTransferProject, centreDays, TRANSFER_VALUATION } from './support/transfers.js';
 import {
   closeClients,
   expectError,
@@ -115,6 +118,35 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
       .send({ amount, clientBidId: `c-${randomBytes(6).toString('hex')}` });
 
   const device = (): Device => ({ agent: freshClient(), fingerprint: fingerprint() });
+  /** The loopback address a device's agent connects from. */
+  const addressOf = (one: Device) =>
+    (one.agent as http.Agent & { options: http.AgentOptions }).options.localAddress!;
+
+  /**
+   * Resolves with the result of the worker's next completed live address/device check on the
+   * auction (listened for before `cause` runs, so none is missed).
+   */
+  async function nextLiveCheck(auctionId: string, cause: () => Promise<void>) {
+    const { REDIS_URL, QUEUE_PREFIX } = platform.env.config;
+    const connection = new Redis(REDIS_URL!, { maxRetriesPerRequest: null });
+    const events = new QueueEvents(ALERTS_QUEUE, { connection, prefix: QUEUE_PREFIX });
+    try {
+      await events.waitUntilReady();
+      const completed = new Promise<unknown>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no live check on ${auctionId}`)), 30_000);
+        events.on('completed', ({ jobId, returnvalue }) => {
+          if (!jobId.startsWith(`live-${auctionId}-`)) return;
+          clearTimeout(timer);
+          resolve(typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue);
+        });
+      });
+      await cause();
+      return await completed;
+    } finally {
+      await events.close();
+      connection.disconnect();
+    }
+  }
 
   const biddingOpen = (listingId: string) =>
     waitFor(
@@ -286,20 +318,26 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
     });
   });
 
-  it('raises DEPOSIT_REFUND_OVERDUE for a deposit held past its refund day, not for one still within it', async () => {
-    // The loser's deposit of the ordinary lease fell due two days ago; the winner's is not due.
+  it('raises DEPOSIT_REFUND_OVERDUE for a deposit held past its refund day, not for one due today', async () => {
+    // The loser's deposit of the ordinary lease fell due yesterday; the ring's loser's is due
+    // today (the centre's days, CENTRE_TZ): still within its day.
     const [loser] = await queryRows<{ id: string }>(
       ownerDb,
-      `UPDATE deposits SET refund_due_on = (now() AT TIME ZONE $3)::date - 2
+      `UPDATE deposits SET refund_due_on = (now() AT TIME ZONE $3)::date - 1
        WHERE host_id = $1 AND bidder_id = $2 AND state = 'received' RETURNING id`,
       [ordinary.listingId, ordinary.c.id, platform.env.config.CENTRE_TZ],
     );
     await queryRows(
       ownerDb,
-      `UPDATE deposits SET refund_due_on = (now() AT TIME ZONE $3)::date + 5
+      `UPDATE deposits SET refund_due_on = (now() AT TIME ZONE $3)::date
        WHERE host_id = $1 AND bidder_id = $2 AND state = 'received'`,
       [ring.listingId, ring.b.id, platform.env.config.CENTRE_TZ],
     );
+    expect(
+      await queryRows(ownerDb, `SELECT 1 FROM deposits WHERE host_id = $1 AND state = 'received'`, [
+        ring.listingId,
+      ]),
+    ).not.toHaveLength(0);
     const sweep = await platform.worker!.get(AlertsProcessor).sweepOnce();
     expect(sweep.raised).toBe(1);
     const overdue = await alertsOf(ordinary.listingId);
@@ -349,10 +387,13 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
       return socket;
     };
     const start = listingBody().startPrice;
-    const first = await ask(await open(g), 'bid', { listingId, amount: start, clientBidId: 'g-1' });
-    expect(first.ok).toBe(true);
-    // One bidder alone shares nothing: no alert from the first bid's check.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const firstSocket = await open(g);
+    // One bidder alone shares nothing: the first bid's check runs (awaited) and raises nothing.
+    const firstCheck = await nextLiveCheck(listingId, async () => {
+      const first = await ask(firstSocket, 'bid', { listingId, amount: start, clientBidId: 'g-1' });
+      expect(first.ok).toBe(true);
+    });
+    expect(firstCheck).toEqual({ raised: 0 });
     expect(await rulesOf(listingId)).toEqual([]);
     const second = await ask(await open(h), 'bid', { listingId, amount: start + 10_000, clientBidId: 'h-1' });
     expect(second.ok).toBe(true);
@@ -408,7 +449,7 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
     const { today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ);
     const docs = (sha: string) => [{ name: '投标文件.pdf', sha256: sha }];
     /** A tender in bidding, each supplier qualified and bidding from its own address. */
-    async function tenderWithBids(bids: { price: number; sha: string }[]) {
+    async function tenderWithBids(bids: { price: number; sha: string }[], replacedFirst = false) {
       const created = await as(staff)(request(api.url).post('/api/tenders'))
         .send({
           title: '东湖区某道路改造工程施工',
@@ -430,7 +471,8 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
       const id = created.body.id as string;
       await as(staff)(request(api.url).post(`/api/tenders/${id}/announce`)).expect(200);
       const suppliers: TestUser[] = [];
-      for (const { price, sha } of bids) {
+      const devices: Device[] = [];
+      for (const [index, { price, sha }] of bids.entries()) {
         const supplier = await registerBidder(api.url);
         const own = device();
         const applied = await request(api.url)
@@ -443,14 +485,19 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
         await as(staff)(request(api.url).post(`/api/tenders/${id}/registrations/${applied.body.id}/qualify`))
           .send({ depositReceived: true })
           .expect(200);
-        await request(api.url)
-          .put(`/api/tenders/${id}/bid`)
-          .agent(own.agent)
-          .set('X-Device-Fingerprint', own.fingerprint)
-          .auth(supplier.token, { type: 'bearer' })
-          .send({ price, documents: docs(sha) })
-          .expect(200);
+        const bidFromDevice = (from: Device, amount: number) =>
+          request(api.url)
+            .put(`/api/tenders/${id}/bid`)
+            .agent(from.agent)
+            .set('X-Device-Fingerprint', from.fingerprint)
+            .auth(supplier.token, { type: 'bearer' })
+            .send({ price: amount, documents: docs(sha) })
+            .expect(200);
+        // A first submission from another device, replaced by the one from its own.
+        if (replacedFirst && index === 0) await bidFromDevice(device(), price + 1_000_000);
+        await bidFromDevice(own, price);
         suppliers.push(supplier);
+        devices.push(own);
       }
       // The deadline passes (the database stands in for the days): the worker opens the bids.
       await queryRows(
@@ -458,14 +505,17 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
         `UPDATE tender_projects SET bid_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
         [id],
       );
-      return { id, suppliers };
+      return { id, suppliers, devices };
     }
     // Two suppliers' documents are one file; the third bids 500万 against the others' mean of 1250万.
-    const crafted = await tenderWithBids([
-      { price: 1_000_000_000, sha: 'a'.repeat(64) },
-      { price: 1_500_000_000, sha: 'a'.repeat(64) },
-      { price: 500_000_000, sha: 'b'.repeat(64) },
-    ]);
+    const crafted = await tenderWithBids(
+      [
+        { price: 1_000_000_000, sha: 'a'.repeat(64) },
+        { price: 1_500_000_000, sha: 'a'.repeat(64) },
+        { price: 500_000_000, sha: 'b'.repeat(64) },
+      ],
+      true,
+    );
     const quiet = await tenderWithBids([
       { price: 1_000_000_000, sha: 'c'.repeat(64) },
       { price: 1_050_000_000, sha: 'e'.repeat(64) },
@@ -489,13 +539,173 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
       sha256: 'a'.repeat(64),
       bidderIds: [crafted.suppliers[0].id, crafted.suppliers[1].id].sort(),
     });
-    // The sealed bids carry their origin too (supervisor-only).
-    const origins = await queryRows<{ device_fingerprint: string | null }>(
+    // The sealed bids carry their origin too (supervisor-only): each its supplier's address and
+    // device hash, the replaced one its latest submission's.
+    const origins = await queryRows<{
+      bidder_id: string;
+      client_address: string;
+      device_fingerprint: string;
+    }>(
       ownerDb,
-      'SELECT device_fingerprint FROM sealed_bids WHERE host_id = $1',
+      'SELECT bidder_id, client_address, device_fingerprint FROM sealed_bids WHERE host_id = $1 ORDER BY bidder_id',
       [crafted.id],
     );
-    expect(origins.every((row) => /^[0-9a-f]{64}$/.test(row.device_fingerprint ?? ''))).toBe(true);
+    expect(origins).toHaveLength(3);
+    expect(origins).toEqual(
+      crafted.suppliers
+        .map((supplier, index) => ({
+          bidder_id: supplier.id,
+          client_address: addressOf(crafted.devices[index]),
+          device_fingerprint: sha256(crafted.devices[index].fingerprint),
+        }))
+        .sort((one, other) => one.bidder_id.localeCompare(other.bidder_id)),
+    );
+  });
+
+  it('raises IDENTICAL_BID_DOCUMENTS on a procurement when the worker opens its responses', async () => {
+    const { today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ);
+    const documentsAvailableUntil = (
+      await request(api.url).get('/api/calendar/deadline').query({ from: today, businessDays: 5 }).expect(200)
+    ).body.date as string;
+    const created = await as(staff)(request(api.url).post('/api/procurements'))
+      .send({
+        method: 'open_tender',
+        title: '东湖区政务云服务采购',
+        purchaserName: '南昌市东湖区数据局',
+        purchaserOrgCode: '91360100MA35F6GX2N',
+        description: '政务云资源租用一年',
+        budget: 800_000_000,
+        deposit: 10_000_000,
+        documents: [{ name: '采购文件.pdf', sha256: 'd'.repeat(64) }],
+        documentsIssuedOn: today,
+        documentsAvailableUntil,
+        deadlineOn: addCalendarDays(today, 20),
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    await as(staff)(request(api.url).post(`/api/procurements/${id}/announce`)).expect(200);
+    // Three suppliers at ordinary prices; the first two respond with one and the same file.
+    const responses = [
+      { price: 700_000_000, sha: '1'.repeat(64) },
+      { price: 720_000_000, sha: '1'.repeat(64) },
+      { price: 740_000_000, sha: '2'.repeat(64) },
+    ];
+    const suppliers: TestUser[] = [];
+    for (const { price, sha } of responses) {
+      const supplier = await registerBidder(api.url);
+      // Each from its own address: only the documents are shared.
+      const own = device();
+      const applied = await as(supplier)(
+        request(api.url).post(`/api/procurements/${id}/registrations`).agent(own.agent),
+      )
+        .send({ organizationCode: organizationCode() })
+        .expect(201);
+      await as(staff)(
+        request(api.url).post(`/api/procurements/${id}/registrations/${applied.body.id}/qualify`),
+      )
+        .send({ depositReceived: true })
+        .expect(200);
+      await as(supplier)(request(api.url).put(`/api/procurements/${id}/response`).agent(own.agent))
+        .send({ price, documents: [{ name: '响应文件.pdf', sha256: sha }] })
+        .expect(200);
+      suppliers.push(supplier);
+    }
+    await queryRows(
+      ownerDb,
+      `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    await scanned(id);
+    const alerts = await alertsOf(id);
+    expect(alerts.map((alert) => alert.ruleId)).toEqual(['IDENTICAL_BID_DOCUMENTS']);
+    const identical = await as(supervisor)(request(api.url).get(`/api/alerts/${alerts[0].id}`)).expect(200);
+    expect(identical.body).toMatchObject({
+      processType: 'procurement_project',
+      evidence: { sha256: '1'.repeat(64), bidderIds: [suppliers[0].id, suppliers[1].id].sort() },
+    });
+  });
+
+  it('runs the rules over a concluded transfer auction: two buyers on one device, sold at the start price', async () => {
+    const [p, q] = await Promise.all([registerBidder(api.url), registerBidder(api.url)]);
+    const shared = fingerprint();
+    const sold = await auctionedTransferProject(
+      { apiUrl: api.url, ownerDatabaseUrl: ownerDb, zone: platform.env.config.CENTRE_TZ, staff },
+      [p, q],
+      [TRANSFER_VALUATION],
+      { deviceFingerprint: shared },
+    );
+    expect(sold.finalPrice).toBe(TRANSFER_VALUATION);
+    await scanned(sold.id);
+    const alerts = await alertsOf(sold.id);
+    expect(alerts.map((alert) => alert.ruleId).sort()).toEqual([
+      'SHARED_CLIENT_ADDRESS',
+      'SHARED_DEVICE_FINGERPRINT',
+      'WON_AT_START_PRICE',
+    ]);
+    const byRule = new Map(alerts.map((alert) => [alert.ruleId, alert]));
+    const read = async (ruleId: string) =>
+      (await as(supervisor)(request(api.url).get(`/api/alerts/${byRule.get(ruleId)!.id}`)).expect(200)).body;
+    expect(await read('SHARED_DEVICE_FINGERPRINT')).toMatchObject({
+      processType: 'transfer_project',
+      processId: sold.id,
+      evidence: { deviceFingerprint: sha256(shared), bidderIds: [p.id, q.id].sort() },
+    });
+    expect((await read('WON_AT_START_PRICE')).evidence).toMatchObject({
+      startPrice: TRANSFER_VALUATION,
+      finalPrice: TRANSFER_VALUATION,
+      winnerId: p.id,
+      qualifiedBidders: 2,
+    });
+  });
+
+  it('filters /api/alerts by the centre’s days (both inclusive), by rule and by process type', async () => {
+    const list = async (query: string) =>
+      (await as(supervisor)(request(api.url).get(`/api/alerts?${query}&limit=100`)).expect(200)).body as {
+        items: Alert[];
+        total: number;
+      };
+    const ids = (alerts: { id: string }[]) => alerts.map((alert) => alert.id).sort();
+    const stored = await queryRows<{ id: string; rule_id: string; process_type: string }>(
+      ownerDb,
+      'SELECT id, rule_id, process_type FROM alerts',
+    );
+    const storedWhere = (keep: (row: (typeof stored)[number]) => boolean) => ids(stored.filter(keep));
+
+    const byRule = await list('ruleId=WON_AT_START_PRICE');
+    expect(byRule.items.length).toBeGreaterThan(0);
+    expect(ids(byRule.items)).toEqual(storedWhere((row) => row.rule_id === 'WON_AT_START_PRICE'));
+    expect(byRule.total).toBe(byRule.items.length);
+    const tenders = await list('processType=tender_project');
+    expect(tenders.items.length).toBeGreaterThan(0);
+    expect(ids(tenders.items)).toEqual(storedWhere((row) => row.process_type === 'tender_project'));
+    expect(stored.length).toBeGreaterThan(tenders.items.length);
+
+    // Two alerts raised (in SQL) at 00:30 and at midnight in Asia/Shanghai: 16:30 and 16:00 UTC
+    // the day before. They belong to the Shanghai days, not the UTC ones.
+    expect(platform.env.config.CENTRE_TZ).toBe('Asia/Shanghai');
+    const [early, midnight] = tenders.items;
+    await queryRows(ownerDb, 'UPDATE alerts SET raised_at = $2 WHERE id = $1', [
+      early.id,
+      '2020-03-10T16:30:00Z',
+    ]);
+    await queryRows(ownerDb, 'UPDATE alerts SET raised_at = $2 WHERE id = $1', [
+      midnight.id,
+      '2020-03-11T16:00:00Z',
+    ]);
+    expect(ids((await list('from=2020-03-11&to=2020-03-11')).items)).toEqual([early.id]);
+    expect(ids((await list('from=2020-03-10&to=2020-03-10')).items)).toEqual([]);
+    expect(ids((await list('from=2020-03-12&to=2020-03-12')).items)).toEqual([midnight.id]);
+    expect(ids((await list('to=2020-03-11')).items)).toEqual([early.id]);
+    expect(ids((await list('from=2020-03-11&to=2020-03-12')).items)).toEqual(ids([early, midnight]));
+    const since = ids((await list('from=2020-03-12')).items);
+    expect(since).toContain(midnight.id);
+    expect(since).not.toContain(early.id);
+    expect(
+      ids(
+        (await list('from=2020-03-11&to=2020-03-11&ruleId=' + early.ruleId + '&processType=tender_project'))
+          .items,
+      ),
+    ).toEqual([early.id]);
   });
 
   describe('bad input on every new endpoint: a 4xx with its code, nothing written', () => {

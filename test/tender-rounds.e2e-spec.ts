@@ -510,6 +510,16 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       withdrawal: { cause: 'disqualified', reason: '经查业绩造假', recordedOn: today, awardPassedTo: null },
     });
     expect(dropped.body.candidates[1].withdrawal).toBeNull();
+    // Upheld, yet a candidate has dropped out: the award passes on in rank, the committee is not
+    // asked again (refused with that cause, nothing written).
+    const beforeReEvaluation = await tableContents(ownerDb, TABLES);
+    const withdrawn = expectError(
+      await post(`/api/tenders/${id}/re-evaluation`, { reason: '异议成立,评标委员会复核' }),
+      409,
+      'RE_EVALUATION_NOT_ALLOWED',
+    );
+    expect(withdrawn.details).toEqual({ cause: 'candidate_withdrawn', bidIds: [bidIds[0]] });
+    expect(await tableContents(ownerDb, TABLES)).toEqual(beforeReEvaluation);
     expectError(
       await post(`/api/tenders/${id}/candidates/withdrawals`, {
         bidId: bidIds[0],
@@ -823,6 +833,12 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
     // The new candidates are a new target: a bidder who objected before may object again.
     const again = await objectTo(third, '新的第一中标候选人资质不符').expect(201);
     await reply(again.body.id, false).expect(200);
+    // The objection upheld against the first report stays on record, the new one was dismissed:
+    // nothing sends the revised candidates back (refused, nothing written).
+    before = await tableContents(ownerDb, TABLES);
+    const stale = expectError(await reEvaluate(), 409, 'RE_EVALUATION_NOT_ALLOWED');
+    expect(stale.details).toEqual({ cause: 'no_upheld_candidate_objection' });
+    expect(await tableContents(ownerDb, TABLES)).toEqual(before);
     expectError(await post(`/api/tenders/${id}/award`, { bidId: bidIds[1] }), 409, 'PUBLICITY_NOT_ENDED');
     expect(await auditActions(id)).toContain('tender.re_evaluate');
     expect(

@@ -48,13 +48,22 @@ export function transferProjectBody(overrides: Record<string, unknown> = {}) {
   };
 }
 
+/** Where the buyers apply and bid from (early warning): one device for all of them, if given. */
+type BuyerOrigin = { deviceFingerprint?: string };
+const fromDevice = (origin: BuyerOrigin, req: request.Test) =>
+  origin.deviceFingerprint ? req.set('X-Device-Fingerprint', origin.deviceFingerprint) : req;
+
 type TransferContext = { apiUrl: string; ownerDatabaseUrl: string; zone: string; staff: TestUser };
 
 /**
  * A published project with `buyers` qualified whose disclosure has ended (its last day moved to
  * yesterday in the database): the worker's sweeper takes it on from there. Answers its id.
  */
-async function disclosedTransferProject(context: TransferContext, buyers: TestUser[]): Promise<string> {
+async function disclosedTransferProject(
+  context: TransferContext,
+  buyers: TestUser[],
+  origin: BuyerOrigin = {},
+): Promise<string> {
   const { apiUrl, staff } = context;
   const { today, yesterday } = await centreDays(context.ownerDatabaseUrl, context.zone);
   const disclosureEndsOn = await businessDeadline(apiUrl, today, 20);
@@ -64,7 +73,10 @@ async function disclosedTransferProject(context: TransferContext, buyers: TestUs
   const id = created.body.id as string;
   await as(staff)(request(apiUrl).post(`/api/transfer-projects/${id}/publish`)).expect(200);
   for (const buyer of buyers) {
-    const registration = await as(buyer)(request(apiUrl).post(`/api/transfer-projects/${id}/registrations`))
+    const registration = await fromDevice(
+      origin,
+      as(buyer)(request(apiUrl).post(`/api/transfer-projects/${id}/registrations`)),
+    )
       .send({})
       .expect(201);
     await as(staff)(
@@ -116,9 +128,10 @@ export async function auctionedTransferProject(
   context: TransferContext,
   buyers: [TestUser, TestUser],
   prices: number[],
+  origin: BuyerOrigin = {},
 ): Promise<{ id: string; finalPrice: number; status: string; dealSource: string }> {
   const { apiUrl, staff } = context;
-  const id = await disclosedTransferProject(context, buyers);
+  const id = await disclosedTransferProject(context, buyers, origin);
   const project = async () => (await as(staff)(request(apiUrl).get(`/api/transfer-projects/${id}`))).body;
   await waitFor(async () => (await project()).status === 'auction' || undefined, 15_000, `${id} auction`);
   await queryRows(
@@ -135,7 +148,7 @@ export async function auctionedTransferProject(
     `${id} bidding`,
   );
   for (const [index, amount] of prices.entries()) {
-    await as(buyers[index % 2])(request(apiUrl).post(`/api/transfer-projects/${id}/bids`))
+    await fromDevice(origin, as(buyers[index % 2])(request(apiUrl).post(`/api/transfer-projects/${id}/bids`)))
       .send({ amount, clientBidId: `auctioned-${index}` })
       .expect(201);
   }
