@@ -377,10 +377,14 @@ describe('complaints (质疑 / 投诉)', () => {
     const [bidder] = await Promise.all([registerBidder(api.url)]);
     const listingId = await leaseListing([bidder]);
     const onTime = (
-      await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: '竞价' })).expect(201)
+      await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: 'bidding' })).expect(
+        201,
+      )
     ).body.id as string;
     const overdue = (
-      await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: '竞价' })).expect(201)
+      await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: 'bidding' })).expect(
+        201,
+      )
     ).body.id as string;
     // 3 business days: filed 4 calendar days ago (yesterday a holiday) is due today; 5 days ago, due 2 days ago.
     await sql(`UPDATE complaints SET filed_on = $2 WHERE id = $1`, [onTime, addCalendarDays(today, -4)]);
@@ -666,7 +670,7 @@ describe('complaints (质疑 / 投诉)', () => {
     expect(first.ok).toBe(true);
     const endsBefore = Date.parse(first.bid.endsAt);
     const id = (
-      await post('/api/complaints', b, complaintBody('lease', listing.id, { stage: '竞价' })).expect(201)
+      await post('/api/complaints', b, complaintBody('lease', listing.id, { stage: 'bidding' })).expect(201)
     ).body.id;
 
     const suspendSent = Date.now();

@@ -189,6 +189,11 @@ export const ERROR_STATUS = {
   // Fees and the review of deal records (issue 10, branch issue10-fees).
   FEE_SCHEDULE_EXISTS: 409,
   DEAL_NOT_FOUND: 404,
+  // Complaints after the attack review (branch fix-complaints): one step at a time; a stage from the list.
+  COMPLAINT_BUSY: 409,
+  COMPLAINT_STAGE_UNKNOWN: 422,
+  COMPLAINT_KNEW_ON_REQUIRED: 422,
+  COMPLAINT_FILINGS_LIMIT: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
