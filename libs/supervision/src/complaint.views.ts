@@ -100,7 +100,19 @@ export function toComplainantView(complaint: ComplaintWithRequests, deadlines: C
     grounds: complaint.grounds,
     attachments: complaint.attachments,
     decision: decisionView(complaint),
-    deadlines: deadlines.filter((deadline) => deadline.documentRequestId === undefined).map(deadlineView),
+    ...handlingDeadlines(deadlines),
+  };
+}
+
+/**
+ * The steps owed to the complainant (accept, reply, decide): not the requests for documents nor
+ * the suspension's resume, the investigation's business.
+ */
+function handlingDeadlines(all: ComplaintDeadline[]) {
+  const deadlines = all.filter((deadline) => deadline.step !== 'documents' && deadline.step !== 'resume');
+  return {
+    deadlines: deadlines.map(deadlineView),
+    overdue: deadlines.some((deadline) => deadline.overdue),
   };
 }
 
