@@ -3,6 +3,7 @@ import request from 'supertest';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TENDERS_QUEUE, tenderJobId } from '@ggzy/queues';
+import { AlertsProcessor } from '../apps/worker/src/alerts.processor.js';
 import { addCalendarDays, BusinessCalendar } from '../libs/domain/src/business-calendar.js';
 import { bidDeadlineInstant } from '../libs/domain/src/tender-terms.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
@@ -166,7 +167,8 @@ describe('complaints (质疑 / 投诉)', () => {
     return id;
   }
 
-  async function procurement(supplier: TestUser) {
+  /** An open tender announced today, its documents issued on `issuedOn` (today: responding at once). */
+  async function procurement(supplier: TestUser, issuedOn = today) {
     const cal = await calendar();
     const created = await post('/api/procurements', staff, {
       method: 'open_tender',
@@ -177,8 +179,8 @@ describe('complaints (质疑 / 投诉)', () => {
       budget: 800_000_000,
       deposit: 10_000_000,
       documents: [{ name: '采购文件.pdf', sha256: SHA }],
-      documentsIssuedOn: today,
-      documentsAvailableUntil: cal.addBusinessDays(today, 5),
+      documentsIssuedOn: issuedOn,
+      documentsAvailableUntil: cal.addBusinessDays(issuedOn, 5),
       deadlineOn: addCalendarDays(today, 25),
     }).expect(201);
     const id = created.body.id as string;
@@ -709,6 +711,112 @@ describe('complaints (质疑 / 投诉)', () => {
     expect(shift).toBeLessThanOrEqual(resumeAnswered - suspendSent);
     await waitFor(() => watcher.closed, 15_000, 'close after resume');
     expect(watcher.closed).toMatchObject({ status: 'sold', finalPrice: 800_000 });
+  });
+
+  it('the worker’s sweep raises one COMPLAINT_OVERDUE alert per overdue step, however often it runs', async () => {
+    const bidder = await registerBidder(api.url);
+    const listingId = await leaseListing([bidder]);
+    const late = (
+      await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: '竞价' })).expect(201)
+    ).body.id as string;
+    await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: '成交' })).expect(201);
+    // Filed 5 calendar days ago (yesterday a holiday): its acceptance was due 2 days ago; the other is on time.
+    await sql(`UPDATE complaints SET filed_on = $2 WHERE id = $1`, [late, addCalendarDays(today, -5)]);
+    const alertsOf = async () =>
+      (
+        await get(`/api/alerts?processId=${listingId}&ruleId=COMPLAINT_OVERDUE&limit=100`, supervisor).expect(
+          200,
+        )
+      ).body.items as { id: string; ruleId: string; processType: string }[];
+    const worker = platform.worker!.get(AlertsProcessor);
+    const first = await worker.sweepOnce();
+    expect(first.complaints.raised).toBeGreaterThanOrEqual(1);
+    const raised = await alertsOf();
+    expect(raised).toEqual([
+      expect.objectContaining({ ruleId: 'COMPLAINT_OVERDUE', processType: 'lease_listing' }),
+    ]);
+    const read = (await get(`/api/alerts/${raised[0].id}`, supervisor).expect(200)).body;
+    expect(read.evidence).toEqual({ complaintId: late, step: 'accept', dueOn: addCalendarDays(today, -2) });
+    // Again: the same step raises nothing new.
+    await worker.sweepOnce();
+    expect((await alertsOf()).map((alert) => alert.id)).toEqual([raised[0].id]);
+    // Accepted (late): nothing is overdue any more, and nothing more is raised.
+    await post(`/api/complaints/${late}/accept`, supervisor).expect(200);
+    await worker.sweepOnce();
+    expect(await alertsOf()).toHaveLength(1);
+  });
+
+  it('an upheld re_run fails a procurement so staff re-plan it; where the table has no failure it terminates', async () => {
+    const supplier = await registerBidder(api.url);
+    // Announced, its documents issued on the next business day: `announced` may fail (废标).
+    const id = await procurement(supplier, (await calendar()).addBusinessDays(today, 1));
+    expect((await get(`/api/procurements/${id}`, staff).expect(200)).body.status).toBe('announced');
+    const challenge = (
+      await post('/api/complaints', supplier, complaintBody('procurement', id, { kind: 'challenge' })).expect(
+        201,
+      )
+    ).body.id as string;
+    await post(`/api/complaints/${challenge}/decide`, staff, {
+      outcome: 'upheld',
+      remedy: 're_run',
+      reason: '评审因素设置不合理，重新组织采购',
+    }).expect(200);
+    const failed = (await get(`/api/procurements/${id}`, staff).expect(200)).body;
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed.failedReason).toContain('评审因素设置不合理');
+    // From failed the lifecycle lets staff open the next round.
+    const next = (await post(`/api/procurements/${id}/replan`, staff, {}).expect(201)).body;
+    expect(next).toMatchObject({ status: 'planned', previousRoundId: id });
+    expect((await get(`/api/procurements/${id}`, staff).expect(200)).body.status).toBe('replanned');
+
+    // Responding, the opening decides whether it fails: a re-run terminates it.
+    const responding = await procurement(supplier);
+    const second = (
+      await post(
+        '/api/complaints',
+        supplier,
+        complaintBody('procurement', responding, { kind: 'challenge' }),
+      ).expect(201)
+    ).body.id as string;
+    await post(`/api/complaints/${second}/decide`, staff, {
+      outcome: 'upheld',
+      remedy: 're_run',
+      reason: '采购文件违法',
+    }).expect(200);
+    expect((await get(`/api/procurements/${responding}`, staff).expect(200)).body.status).toBe('terminated');
+
+    // A tender still announced has no failure in its table (it fails on what its bids show).
+    const bidder = await registerBidder(api.url);
+    const tenderId = await tender(bidder);
+    const complaintId = (
+      await post('/api/complaints', bidder, complaintBody('construction', tenderId)).expect(201)
+    ).body.id as string;
+    await post(`/api/complaints/${complaintId}/accept`, supervisor).expect(200);
+    await post(`/api/complaints/${complaintId}/investigate`, supervisor).expect(200);
+    await post(`/api/complaints/${complaintId}/decide`, supervisor, {
+      outcome: 'upheld',
+      remedy: 're_run',
+      reason: '资格条件排斥潜在投标人',
+    }).expect(200);
+    expect((await get(`/api/tenders/${tenderId}`, staff).expect(200)).body.status).toBe('terminated');
+  });
+
+  it('staff list the challenges they answer, never the complaints', async () => {
+    const supplier = await registerBidder(api.url);
+    const id = await procurement(supplier);
+    const challenge = (
+      await post('/api/complaints', supplier, complaintBody('procurement', id, { kind: 'challenge' })).expect(
+        201,
+      )
+    ).body.id as string;
+    const listed = (await get(`/api/complaints?projectId=${id}`, staff).expect(200)).body;
+    expect(listed.items.map((item: { id: string }) => item.id)).toEqual([challenge]);
+    const everyKind = (await get('/api/complaints?limit=100', staff).expect(200)).body.items as {
+      kind: string;
+    }[];
+    expect(new Set(everyKind.map((item) => item.kind))).toEqual(new Set(['challenge']));
+    expectError(await get('/api/complaints?kind=complaint', staff), 403, 'COMPLAINTS_SUPERVISOR_ONLY');
+    expectError(await get('/api/complaints', supplier), 403, 'FORBIDDEN');
   });
 
   it('bad input on every complaint endpoint: 4xx with its code, nothing written', async () => {

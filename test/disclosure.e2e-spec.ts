@@ -12,7 +12,12 @@ import {
   waitFor,
 } from './support/factories.js';
 import { expectError, queryRows, tableContents } from './support/checks.js';
-import { agreedTransferProject, businessDeadline, centreDays } from './support/transfers.js';
+import {
+  agreedTransferProject,
+  businessDeadline,
+  centreDays,
+  transferProjectBody,
+} from './support/transfers.js';
 import { schemaProblems, validateRecordPackage, validateReleasePackage } from './support/ocds-schemas.js';
 
 const SHA = 'e'.repeat(64);
@@ -22,6 +27,11 @@ const RESERVE = 817_353;
 const SEALED_PRICE = 1_873_246_519;
 const OPENED_PRICES = [1_834_517_293, 1_796_240_611, 1_911_338_457];
 const SITE = 'https://ggzy.example.cn';
+// A decided complaint: its grounds and evidence are never published, its decision is.
+const COMPLAINT_GROUNDS = '竞价过程中系统延迟导致报价未被接收（投诉理由，不公开）';
+const COMPLAINT_SHA = '3d'.repeat(32);
+const COMPLAINT_FILE = '投诉证据-屏幕录像.mp4';
+const COMPLAINT_DECISION = '经查，系统日志显示报价均按时接收，投诉不成立';
 const OCID_PREFIX = 'ocds-tst001-';
 
 /**
@@ -55,12 +65,19 @@ describe('public disclosure (公开)', () => {
     draftTender: string;
     procurement: { id: string; code: string };
     terminatedProcurement: string;
+    /** Drafts ended before they were ever announced: one per line. */
+    endedDrafts: { tender: string; procurement: string; transfer: string; lease: string };
+    complaint: string;
   };
   const TITLES = {
     openedTender: unique('东湖区开标道路工程'),
     draftTender: unique('未公告的草稿工程'),
     draftLease: unique('未发布的草稿店面'),
     procurement: unique('东湖区公开采购办公设备'),
+    endedDraftTender: unique('终止的草稿工程'),
+    endedDraftProcurement: unique('终止的草稿采购'),
+    endedDraftTransfer: unique('终止的草稿转让'),
+    endedDraftLease: unique('作废的草稿店面'),
   };
 
   const as = (user: TestUser | undefined) => (req: request.Test) =>
@@ -109,7 +126,7 @@ describe('public disclosure (公开)', () => {
       .send({ price, documents: [{ name: '投标文件.pdf', sha256: SHA }] })
       .expect(200);
 
-  async function procurement(title: string) {
+  async function procurement(title: string, announce = true) {
     const deadlineOn = await businessDeadline(api.url, today, 3);
     const created = await as(staff)(request(api.url).post('/api/procurements'))
       .send({
@@ -128,7 +145,7 @@ describe('public disclosure (公开)', () => {
       })
       .expect(201);
     const id = created.body.id as string;
-    await as(staff)(request(api.url).post(`/api/procurements/${id}/announce`)).expect(200);
+    if (announce) await as(staff)(request(api.url).post(`/api/procurements/${id}/announce`)).expect(200);
     return { id, code: created.body.code as string };
   }
 
@@ -217,6 +234,39 @@ describe('public disclosure (公开)', () => {
       .send({ reason: '采购需求取消' })
       .expect(200);
 
+    // A draft of every line ended before it was announced: never public, not even its ending.
+    const end = (path: string, action: string, reason: string) =>
+      as(staff)(request(api.url).post(`${path}/${action}`))
+        .send({ reason })
+        .expect(200);
+    const endedTender = (await tender(TITLES.endedDraftTender, false)).id;
+    await end(`/api/tenders/${endedTender}`, 'terminate', '内部草稿作废');
+    const endedProcurement = (await procurement(TITLES.endedDraftProcurement, false)).id;
+    await end(`/api/procurements/${endedProcurement}`, 'terminate', '内部草稿作废');
+    const endedTransfer = (
+      await as(staff)(request(api.url).post('/api/transfer-projects'))
+        .send(
+          transferProjectBody({
+            title: TITLES.endedDraftTransfer,
+            disclosureEndsOn: await businessDeadline(api.url, today, 20),
+          }),
+        )
+        .expect(201)
+    ).body.id as string;
+    await end(`/api/transfer-projects/${endedTransfer}`, 'terminate', '内部草稿作废');
+    const endedLease = (
+      await as(staff)(request(api.url).post('/api/lease-listings'))
+        .send(listingBody({ biddingInMs: 3_600_000 }, { title: TITLES.endedDraftLease }))
+        .expect(201)
+    ).body.id as string;
+    await end(`/api/lease-listings/${endedLease}`, 'cancel', '内部草稿作废');
+    seeded.endedDrafts = {
+      tender: endedTender,
+      procurement: endedProcurement,
+      transfer: endedTransfer,
+      lease: endedLease,
+    };
+
     // A credit record of a person (masked on the public list).
     await as(supervisor)(request(api.url).post('/api/supervision/sanctions'))
       .send({ partyId: bidders[0].id, kind: 'warning', reason: 'misconduct', basis: '《交易规则》第 12 条' })
@@ -234,6 +284,24 @@ describe('public disclosure (公开)', () => {
       30_000,
       'the tender opened',
     );
+
+    // A complaint on the sold lease, accepted, investigated and dismissed: its decision is published.
+    const complaint = await as(bidders[1])(request(api.url).post('/api/complaints'))
+      .send({
+        projectType: 'lease',
+        projectId: sold.id,
+        kind: 'complaint',
+        stage: 'announcement',
+        grounds: COMPLAINT_GROUNDS,
+        attachments: [{ name: COMPLAINT_FILE, sha256: COMPLAINT_SHA }],
+      })
+      .expect(201);
+    seeded.complaint = complaint.body.id as string;
+    for (const step of ['accept', 'investigate'])
+      await as(supervisor)(request(api.url).post(`/api/complaints/${seeded.complaint}/${step}`)).expect(200);
+    await as(supervisor)(request(api.url).post(`/api/complaints/${seeded.complaint}/decide`))
+      .send({ outcome: 'dismissed', reason: COMPLAINT_DECISION })
+      .expect(200);
   });
 
   afterAll(async () => {
@@ -257,7 +325,7 @@ describe('public disclosure (公开)', () => {
     };
 
   it('lists every line’s announcements without sign-in, newest first, and reads each', async () => {
-    const all = await announcements({ limit: 1000 });
+    const all = await announcements({ limit: 100 });
     expect(all.total).toBe(all.items.length);
     const published = all.items.map((item) => Date.parse(item.publishedAt));
     expect(published).toEqual([...published].sort((a, b) => b - a));
@@ -301,6 +369,45 @@ describe('public disclosure (公开)', () => {
     }
   });
 
+  it('never announces a draft ended before its announcement, nor shows it, on any line', async () => {
+    const all = await announcements({ limit: 100 });
+    const drafts = Object.values(seeded.endedDrafts);
+    expect(all.items.filter((item) => drafts.includes(item.projectId))).toEqual([]);
+    for (const title of [
+      TITLES.endedDraftTender,
+      TITLES.endedDraftProcurement,
+      TITLES.endedDraftTransfer,
+      TITLES.endedDraftLease,
+    ])
+      expect((await announcements({ q: title })).items).toEqual([]);
+    const feed = (await anonymous('/api/public/feed.atom').expect(200)).text;
+    expect(feed).not.toContain(TITLES.endedDraftTender);
+    expect(feed).not.toContain(TITLES.endedDraftLease);
+    // Its own page is not found for the public (staff still see it), and no public list has it.
+    const { tender, procurement, transfer, lease } = seeded.endedDrafts;
+    for (const [list, id] of [
+      ['/api/tenders', tender],
+      ['/api/procurements', procurement],
+      ['/api/transfer-projects', transfer],
+      ['/api/lease-listings', lease],
+    ]) {
+      expectError(await anonymous(`${list}/${id}`), 404, 'LISTING_NOT_FOUND');
+      expect((await as(staff)(request(api.url).get(`${list}/${id}`)).expect(200)).body.status).toMatch(
+        /terminated|cancelled/,
+      );
+      const status = list === '/api/lease-listings' ? 'cancelled' : 'terminated';
+      for (const query of [{ limit: 1000 }, { status, limit: 1000 }]) {
+        const listed = (await anonymous(list).query(query).expect(200)).body;
+        expect([list, listed.items.some((item: { id: string }) => item.id === id)]).toEqual([list, false]);
+        expect(listed.total).toBe(listed.items.length);
+      }
+    }
+    // Announced, then terminated: still public, with its termination (the seeded ones).
+    await anonymous(`/api/tenders/${seeded.terminatedTender}`).expect(200);
+    await anonymous(`/api/procurements/${seeded.terminatedProcurement}`).expect(200);
+    await anonymous(`/api/lease-listings/${seeded.cancelledLease}`).expect(200);
+  });
+
   it('searches by title and by project code, filters by line, kind and period, and pages', async () => {
     const byTitle = await announcements({ q: TITLES.openedTender.slice(3) });
     expect(new Set(byTitle.items.map((item) => item.projectId))).toEqual(new Set([seeded.openedTender.id]));
@@ -312,17 +419,17 @@ describe('public disclosure (公开)', () => {
     expect(new Set(percent.items.map((item) => item.projectId))).toEqual(new Set([seeded.transfer]));
     expect((await announcements({ q: '_' })).total).toBe(0);
 
-    const leases = await announcements({ line: 'lease', limit: 1000 });
+    const leases = await announcements({ line: 'lease', limit: 100 });
     expect(leases.items.every((item) => item.line === 'lease')).toBe(true);
     expect(leases.total).toBe(4);
-    const terminations = await announcements({ kind: 'termination', limit: 1000 });
+    const terminations = await announcements({ kind: 'termination', limit: 100 });
     expect(terminations.items.map((item) => item.projectId).sort()).toEqual(
       [seeded.cancelledLease, seeded.terminatedTender, seeded.terminatedProcurement].sort(),
     );
     expect((await announcements({ line: 'construction', kind: 'clarification' })).total).toBe(1);
 
-    const all = await announcements({ limit: 1000 });
-    expect((await announcements({ from: today, to: today, limit: 1000 })).total).toBe(all.total);
+    const all = await announcements({ limit: 100 });
+    expect((await announcements({ from: today, to: today, limit: 100 })).total).toBe(all.total);
     expect((await announcements({ to: addCalendarDays(today, -1) })).total).toBe(0);
     expect((await announcements({ from: addCalendarDays(today, 1) })).total).toBe(0);
 
@@ -345,7 +452,7 @@ describe('public disclosure (公开)', () => {
     ).toBe(true);
     expectWellFormedXml(xml);
     const entries = xml.match(/<entry>/g) ?? [];
-    const all = await announcements({ limit: 1000 });
+    const all = await announcements({ limit: 100 });
     expect(entries.length).toBe(Math.min(50, all.total));
     const newest = all.items[0];
     expect(newest.title).toContain(awkward.replace('\u0001', '').slice(0, 4));
@@ -534,7 +641,8 @@ describe('public disclosure (公开)', () => {
         'VALIDATION_FAILED',
       ],
       ['/api/public/announcements', { limit: 0 }, 400, 'VALIDATION_FAILED'],
-      ['/api/public/announcements', { limit: 1001 }, 400, 'VALIDATION_FAILED'],
+      // At most 100 a page: each page reads the lines' audit trail.
+      ['/api/public/announcements', { limit: 101 }, 400, 'VALIDATION_FAILED'],
       ['/api/public/announcements', { offset: -1 }, 400, 'VALIDATION_FAILED'],
       ['/api/public/announcements', { offset: 100_001 }, 400, 'VALIDATION_FAILED'],
       ['/api/public/announcements', { limit: 'ten' }, 400, 'VALIDATION_FAILED'],
@@ -563,8 +671,22 @@ describe('public disclosure (公开)', () => {
       ['reserve price', new RegExp(`\\b${RESERVE}\\b`)],
       ['sealed price', new RegExp(`\\b${SEALED_PRICE}\\b`)],
       ['unpublished document', new RegExp(DRAFT_SHA)],
-      ['draft title', new RegExp(`${TITLES.draftTender}|${TITLES.draftLease}`)],
+      [
+        'draft title',
+        new RegExp(
+          [
+            TITLES.draftTender,
+            TITLES.draftLease,
+            TITLES.endedDraftTender,
+            TITLES.endedDraftProcurement,
+            TITLES.endedDraftTransfer,
+            TITLES.endedDraftLease,
+          ].join('|'),
+        ),
+      ],
       ['client address', /127\.0\.0\.1|::1\b|::ffff:/],
+      ['complaint grounds', new RegExp(escapeRegExp(COMPLAINT_GROUNDS))],
+      ['complaint evidence', new RegExp(`${COMPLAINT_SHA}|${escapeRegExp(COMPLAINT_FILE)}`)],
       ...accounts.flatMap((account): [string, RegExp][] => [
         [`user id of ${account.username}`, new RegExp(account.id, 'i')],
         [`username ${account.username}`, new RegExp(escapeRegExp(account.username))],
@@ -581,9 +703,9 @@ describe('public disclosure (公开)', () => {
       ).toBe(response.status);
       visited.set(path, response.text);
     };
-    const ids = async (path: string) => {
-      await visit(`${path}?limit=1000`);
-      return (JSON.parse(visited.get(`${path}?limit=1000`)!).items as { id: string }[]).map(
+    const ids = async (path: string, limit = 1000) => {
+      await visit(`${path}?limit=${limit}`);
+      return (JSON.parse(visited.get(`${path}?limit=${limit}`)!).items as { id: string }[]).map(
         (item) => item.id,
       );
     };
@@ -610,6 +732,7 @@ describe('public disclosure (公开)', () => {
       '/api/public/credit-list',
       '/api/public/deals?limit=1000',
       '/api/public/feed.atom',
+      '/api/public/complaint-decisions?limit=1000',
       '/api/ocds/releases?limit=100',
       '/api/ocds/records?limit=100',
       `/api/ocds/bulk/${today.slice(0, 4)}`,
@@ -619,7 +742,8 @@ describe('public disclosure (公开)', () => {
       ocid: string;
     }[])
       await visit(`/api/ocds/releases/${record.ocid}`);
-    for (const id of await ids('/api/public/announcements')) await visit(`/api/public/announcements/${id}`);
+    for (const id of await ids('/api/public/announcements', 100))
+      await visit(`/api/public/announcements/${id}`);
 
     // The walk reached every line and the public reads the brief names.
     const paths = [...visited.keys()];
@@ -632,6 +756,9 @@ describe('public disclosure (公开)', () => {
     ])
       expect(paths.some((path) => path.includes(id))).toBe(true);
     expect(visited.get('/api/public/credit-list')).toContain('**');
+    const decisions = visited.get('/api/public/complaint-decisions?limit=1000')!;
+    expect(decisions).toContain(seeded.complaint);
+    expect(decisions).toContain(COMPLAINT_DECISION);
 
     const leaks = [...visited].flatMap(([path, text]) =>
       forbidden.filter(([, pattern]) => pattern.test(text)).map(([what]) => `${path}: ${what}`),

@@ -393,7 +393,11 @@ describe('secrets and what must not be guessable', () => {
 
   it('/docs is public in development and needs a staff sign-in in production', async () => {
     await get('/docs').expect(200);
-    const production = await startApi({ ...env.config, NODE_ENV: 'production' });
+    const production = await startApi({
+      ...env.config,
+      NODE_ENV: 'production',
+      PUBLIC_SITE_URL: 'https://ggzy.example.cn',
+    });
     try {
       const docs = (user?: TestUser) => {
         const call = request(production.url).get('/docs');

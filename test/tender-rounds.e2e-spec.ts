@@ -783,6 +783,10 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
       bidIds[1],
       bidIds[2],
     ]);
+    // Until the new publicity, the revised ranking is not public: only the earlier report's revision.
+    const early = (await get(`/api/tenders/${id}/candidates`, null).expect(200)).body;
+    expect(early).toMatchObject({ reportOn: null, publicity: null, candidates: [], award: null });
+    expect(early.revisions).toEqual(between.revisions);
 
     // A new publicity, at its boundaries: within 3 days of the revised report, for ≥ 3 days.
     before = await tableContents(ownerDb, TABLES);

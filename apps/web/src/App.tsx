@@ -22,6 +22,12 @@ import { ProcurementPage, ProcurementsPage } from './pages/procurements';
 import { AnnouncementPage, AnnouncementsPage } from './pages/announcements';
 import { AlertsPage } from './pages/alerts';
 import { StaffProcurementPage, StaffProcurementsPage } from './pages/procurements-staff';
+import {
+  ComplaintDecisionsPage,
+  ComplaintPage,
+  ComplaintsDeskPage,
+  MyComplaintsPage,
+} from './pages/complaints';
 
 // The report pages are their own chunk: loaded only when one is opened.
 const ReportsPage = lazy(() => import('./pages/reports').then((m) => ({ default: m.ReportsPage })));
@@ -77,6 +83,11 @@ function route(path: string): ReactElement {
   if (path === '/announcements') return <AnnouncementsPage />;
   if ((match = new RegExp(`^/announcements/${UUID}$`).exec(path))) return <AnnouncementPage id={match[1]} />;
   if (path === '/supervisor/alerts') return <AlertsPage />;
+  if (path === '/me/complaints') return <MyComplaintsPage />;
+  if (path === '/supervisor/complaints') return <ComplaintsDeskPage />;
+  if (path === '/staff/challenges') return <ComplaintsDeskPage staff />;
+  if ((match = new RegExp(`^/complaints/${UUID}$`).exec(path))) return <ComplaintPage id={match[1]} />;
+  if (path === '/complaint-decisions') return <ComplaintDecisionsPage />;
   return <NotFound />;
 }
 
@@ -165,6 +176,12 @@ export function App({ config }: { config: RuntimeConfig }) {
             {hasRole(session, 'staff', 'supervisor', 'admin') && <Link to="/reports">{t('navReports')}</Link>}
             {hasRole(session, 'supervisor', 'admin') && <QueuesLink />}
             {hasRole(session, 'supervisor') && <Link to="/supervisor/alerts">{t('navAlerts')}</Link>}
+            <Link to="/complaint-decisions">{t('navComplaintDecisions')}</Link>
+            {hasRole(session, 'bidder') && <Link to="/me/complaints">{t('navComplaints')}</Link>}
+            {hasRole(session, 'supervisor') && (
+              <Link to="/supervisor/complaints">{t('navComplaintsDesk')}</Link>
+            )}
+            {hasRole(session, 'staff') && <Link to="/staff/challenges">{t('navChallenges')}</Link>}
           </nav>
           <div className="account">
             <button

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Job, Worker } from 'bullmq';
 import { LOGGER, type Logger } from '@ggzy/common';
-import { AlertsService } from '@ggzy/supervision';
+import { AlertsService, ComplaintOverdueWatch } from '@ggzy/supervision';
 import {
   ALERTS_QUEUE,
   ALERTS_SWEEP_EVERY_MS,
@@ -18,7 +18,9 @@ const WATCHDOG_INTERVAL_MS = 60_000;
  * Early warning (预警) in the worker: every rule over each process when it concludes (an auction
  * closed, sealed bids opened), the live address/device checks the bid path queues, and a sweep
  * every ALERTS_SWEEP_EVERY_MS (and on start) for concluded processes a lost job missed and
- * deposits fallen overdue. Every run writes one alert per finding, so repeats are harmless.
+ * deposits fallen overdue, and the complaints' overdue steps (COMPLAINT_OVERDUE: the supervisors'
+ * periods are counted in days, so a quarter-hour sweep is soon enough). Every run writes one alert
+ * per finding, so repeats are harmless.
  */
 @Injectable()
 export class AlertsProcessor implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,6 +30,7 @@ export class AlertsProcessor implements OnApplicationBootstrap, OnModuleDestroy 
 
   constructor(
     private readonly alerts: AlertsService,
+    private readonly complaintDeadlines: ComplaintOverdueWatch,
     private readonly queue: AlertQueue,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -65,7 +68,9 @@ export class AlertsProcessor implements OnApplicationBootstrap, OnModuleDestroy 
   async sweepOnce() {
     const result = await this.alerts.sweep();
     if (result.raised > 0) this.logger.info(result, 'early-warning sweep raised alerts');
-    return result;
+    const complaints = await this.complaintDeadlines.run();
+    if (complaints.raised > 0) this.logger.info(complaints, 'overdue complaint steps raised alerts');
+    return { ...result, complaints };
   }
 
   private async ensureSchedule() {

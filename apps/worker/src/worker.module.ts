@@ -27,7 +27,7 @@ import {
   TransferScheduler,
   AlertQueue,
 } from '@ggzy/queues';
-import { AlertsModule } from '@ggzy/supervision';
+import { AlertsModule, ComplaintOverdueWatch } from '@ggzy/supervision';
 import { ReportBuilder, ReportsService } from '@ggzy/reports';
 import { AuctionsProcessor, QUEUE_BACKEND } from './auctions.processor.js';
 import { ReportsProcessor } from './reports.processor.js';
@@ -125,6 +125,8 @@ export class WorkerModule {
           useFactory: (backend: QueueBackend) => new AlertQueue(backend),
         },
         AlertsProcessor,
+        // Complaints (issue 10): the supervisors' deadlines watched by the alerts' sweep.
+        ComplaintOverdueWatch,
       ],
     };
   }

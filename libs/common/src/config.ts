@@ -120,7 +120,10 @@ const schema = z
     REFUSAL_TO_SIGN_BAN_MONTHS: z.coerce.number().int().min(0).max(120).default(REFUSAL_TO_SIGN_BAN_MONTHS),
     /** The centre's name: the public feed's title and author, the OCDS publisher. */
     CENTRE_NAME: z.string().min(1).max(200).default('南昌市东湖区公共资源交易中心'),
-    /** The site's public origin (feed and OCDS links); unset → the origin each request came to. */
+    /**
+     * The site's public origin (feed and OCDS links). Production must set it (links must not
+     * follow a request's Host header); elsewhere unset → the origin each request came to.
+     */
     PUBLIC_SITE_URL: z
       .string()
       .optional()
@@ -167,6 +170,13 @@ const schema = z
       }
       if (!env.DATABASE_URL) {
         ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'production needs a DATABASE_URL' });
+      }
+      if (!env.PUBLIC_SITE_URL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_SITE_URL'],
+          message: 'production needs PUBLIC_SITE_URL (the public origin, like https://ggzy.example.cn)',
+        });
       }
       if (env.REPORT_STEP_PAUSE_MS > 0) {
         ctx.addIssue({

@@ -178,6 +178,8 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['COMPLAINANT_NOT_A_PARTICIPANT', 403],
   ['DOCUMENT_REQUEST_NOT_FOUND', 404],
   ['DOCUMENT_REQUEST_ALREADY_ANSWERED', 409],
+  // complaints pages: staff list challenges only
+  ['COMPLAINTS_SUPERVISOR_ONLY', 403],
   // transport limits
   ['PAYLOAD_TOO_LARGE', 413],
   ['IMPORT_TOO_LARGE', 413],

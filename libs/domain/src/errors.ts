@@ -189,6 +189,8 @@ export const ERROR_STATUS = {
   // Fees and the review of deal records (issue 10, branch issue10-fees).
   FEE_SCHEDULE_EXISTS: 409,
   DEAL_NOT_FOUND: 404,
+  // Complaints pages (issue 10): staff list the challenges they answer, never the complaints.
+  COMPLAINTS_SUPERVISOR_ONLY: 403,
   // Complaints after the attack review (branch fix-complaints): one step at a time; a stage from the list.
   COMPLAINT_BUSY: 409,
   COMPLAINT_STAGE_UNKNOWN: 422,

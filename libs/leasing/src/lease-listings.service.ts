@@ -341,7 +341,8 @@ export class LeaseListingsService {
 
   async get(listingId: string, viewer?: AuthUser) {
     const found = await this.listings.findWithLeaderCode(listingId);
-    if (!found || (found.listing.status === 'draft' && !canSeeDrafts(viewer))) {
+    // A draft cancelled before it was published stays as private as the draft.
+    if (!found || (found.listing.publishedAt === null && !canSeeDrafts(viewer))) {
       throw new DomainError('LISTING_NOT_FOUND', 'no such listing');
     }
     // The status follows the clock `ends_at` and `bidding_starts_at` are kept by: the database's.

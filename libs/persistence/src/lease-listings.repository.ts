@@ -182,6 +182,8 @@ export class LeaseListingsRepository {
       .skip(filter.offset);
     if (filter.status) query.where('a.status = :status', { status: filter.status });
     else if (!filter.includeDrafts) query.where('a.status <> :draft', { draft: INITIAL_AUCTION_STATUS });
+    // A draft cancelled was never published: still no public listing.
+    if (!filter.includeDrafts) query.andWhere('l.published_at IS NOT NULL');
     const [listings, total] = await query.getManyAndCount();
     const auctions = listings.length
       ? await this.dataSource.getRepository(AuctionEntity).findBy({ id: In(listings.map((l) => l.id)) })

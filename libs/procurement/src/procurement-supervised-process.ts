@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
-import { calendarDateInZone } from '@ggzy/domain';
+import { calendarDateInZone, nextProcurementStatus } from '@ggzy/domain';
 import { RegistrationsRepository, ProcurementProjectsRepository } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
 import type { SupervisedProcess } from '@ggzy/registrations';
@@ -10,8 +10,7 @@ import { ProcurementService } from './procurement.service.js';
 /**
  * A government procurement as supervision reaches it (issue 10's complaints and challenges): who
  * may file, the days its acts were published (notice, opening record, result), and its own
- * `terminate`. A re-run terminates it too, the decision as its public reason, until the re-plan
- * (branch issue9-rest) can be wired. Suspend and resume are the procurement's own: 30 days at most
+ * `terminate`. A re-run fails it where its table allows (then staff re-plan it). Suspend and resume are the procurement's own: 30 days at most
  * (政府采购法 第57条), the worker resumes one past its cap.
  */
 @Injectable()
@@ -72,8 +71,22 @@ export class ProcurementSupervisedProcess implements SupervisedProcess {
     await this.service.terminate(actor, projectId, reason);
   }
 
+  /**
+   * 重新组织采购: the procurement fails (废标, the decision its public reason) where the method's
+   * table allows it — from the status it holds, or the one a suspension would resume to — so staff
+   * re-plan it (POST /api/procurements/:id/replan); elsewhere (responding, past the evaluation) the
+   * table has no failure, and it is terminated as before.
+   */
   async reRun(actor: AuthUser, projectId: string, reason: string) {
-    await this.service.terminate(actor, projectId, reason);
+    const project = await this.projects.findById(projectId);
+    const suspended = project?.status === 'suspended';
+    const current = suspended ? project.resumeTo : project?.status;
+    if (!project || !current || !nextProcurementStatus(project.method, current, 'fail')) {
+      await this.service.terminate(actor, projectId, reason);
+      return;
+    }
+    if (suspended) await this.service.resume(actor, projectId);
+    await this.service.fail(actor, projectId, reason);
   }
 
   /**

@@ -181,6 +181,9 @@ export interface ProcurementNoticeInput {
 /** Staff qualify suppliers and supervisors oversee them; nobody else learns who or how many applied. */
 const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor']);
 const canSeeDrafts = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff']);
+/** Public once announced (or publicised, single source): a planned draft terminated stays private. */
+const wasAnnounced = (project: Pick<ProcurementProjectEntity, 'announcedOn' | 'publicisedOn'>) =>
+  project.announcedOn !== null || project.publicisedOn !== null;
 const auditValue = (value: unknown) => JSON.stringify(value ?? null);
 
 type Plan = {
@@ -1331,7 +1334,7 @@ export class ProcurementService {
 
   async get(projectId: string, viewer?: AuthUser) {
     const project = await this.projects.findById(projectId);
-    if (!project || (project.status === INITIAL_STATUS && !canSeeDrafts(viewer)))
+    if (!project || (!wasAnnounced(project) && !canSeeDrafts(viewer)))
       throw new DomainError('LISTING_NOT_FOUND', 'no such procurement');
     return canSeeEverything(viewer) ? this.staffView(project) : this.publicView(project);
   }
@@ -1342,7 +1345,11 @@ export class ProcurementService {
   ) {
     const drafts = canSeeDrafts(viewer);
     if (filter.status === INITIAL_STATUS && !drafts) return { items: [], total: 0 };
-    const { items, total } = await this.projects.list({ ...filter, hidden: drafts ? [] : [INITIAL_STATUS] });
+    const { items, total } = await this.projects.list({
+      ...filter,
+      hidden: drafts ? [] : [INITIAL_STATUS],
+      announcedOnly: !drafts,
+    });
     // The list reads no objections, so its items leave them out rather than show none (GET :id has them).
     const summary = (project: ProcurementProjectEntity) => {
       const { objections, ...rest } = toPublicProcurement(project, []);
@@ -1362,7 +1369,7 @@ export class ProcurementService {
       this.methods.objectionsOf(project.id),
       project.status === 'replanned' ? this.projects.nextRoundOf(project.id) : null,
     ]);
-    const nextRoundId = next && next.status !== INITIAL_STATUS ? next.id : null;
+    const nextRoundId = next && wasAnnounced(next) ? next.id : null;
     return toPublicProcurement(project, notices, objections, nextRoundId);
   }
 

@@ -470,19 +470,7 @@ export class ComplaintsService {
       this.complaints.databaseNow(),
       this.calendars.calendar(),
     ]);
-    return pending.flatMap((complaint) =>
-      complaintDeadlines(calendar, toRecord(complaint), now, this.timeZone)
-        .filter((deadline) => deadline.overdue)
-        .map((deadline) => ({
-          complaintId: complaint.id,
-          projectType: complaint.projectType,
-          projectId: complaint.projectId,
-          step: deadline.step,
-          ...(deadline.documentRequestId ? { documentRequestId: deadline.documentRequestId } : {}),
-          dueOn: deadline.dueOn,
-          dueAt: deadline.dueAt.toISOString(),
-        })),
-    );
+    return overdueComplaintSteps(pending, now, calendar, this.timeZone);
   }
 
   /**
@@ -616,6 +604,28 @@ export class ComplaintsService {
 }
 
 /** The rules' view of a stored complaint. */
+/** The overdue steps of these (pending) complaints at `now`: shared with the worker's watch. */
+export function overdueComplaintSteps(
+  pending: ComplaintWithRequests[],
+  now: Date,
+  calendar: BusinessCalendar,
+  timeZone: string,
+): OverdueComplaintStep[] {
+  return pending.flatMap((complaint) =>
+    complaintDeadlines(calendar, toRecord(complaint), now, timeZone)
+      .filter((deadline) => deadline.overdue)
+      .map((deadline) => ({
+        complaintId: complaint.id,
+        projectType: complaint.projectType,
+        projectId: complaint.projectId,
+        step: deadline.step,
+        ...(deadline.documentRequestId ? { documentRequestId: deadline.documentRequestId } : {}),
+        dueOn: deadline.dueOn,
+        dueAt: deadline.dueAt.toISOString(),
+      })),
+  );
+}
+
 function toRecord(complaint: ComplaintWithRequests): ComplaintRecord {
   return {
     line: complaint.projectType,

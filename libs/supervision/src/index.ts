@@ -14,3 +14,4 @@ export * from './live-alert-checks.js';
 export * from './fees.service.js';
 export * from './fees.module.js';
 export * from './deal-review.service.js';
+export * from './complaint-overdue-watch.js';

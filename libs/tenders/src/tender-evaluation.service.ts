@@ -681,10 +681,13 @@ export class TenderEvaluationService {
   async candidates(projectId: string) {
     await this.mustFind(projectId);
     const evaluation = await this.evaluations.find(projectId);
-    // After a re-evaluation the earlier candidates stay public (as a revision) until the new ones.
-    if (!evaluation?.publicityStartsOn && (await this.evaluations.reportRevisionsOf(projectId)).length === 0)
+    if (evaluation?.publicityStartsOn) return this.candidatesOf(null, projectId);
+    // After a re-evaluation the earlier candidates stay public (as a revision) until the new ones
+    // are published: the revised report, its ranking and prices are not public before that.
+    if ((await this.evaluations.reportRevisionsOf(projectId)).length === 0)
       throw new DomainError('CANDIDATES_NOT_PUBLISHED', 'the candidates are not published');
-    return this.candidatesOf(null, projectId);
+    const view = await this.candidatesOf(null, projectId);
+    return { ...view, reportOn: null, publicity: null, candidates: [], award: null, contract: null };
   }
 
   // --- internals ---------------------------------------------------------------------------------

@@ -1,18 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
-import { calendarDateInZone } from '@ggzy/domain';
+import { calendarDateInZone, nextTenderStatus } from '@ggzy/domain';
 import { RegistrationsRepository, TenderProjectsRepository } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
 import type { SupervisedProcess } from '@ggzy/registrations';
 import { TendersService } from './tenders.service.js';
 import { TenderObjectionsService } from './tender-objections.service.js';
+import { TenderEvaluationService } from './tender-evaluation.service.js';
 
 /**
  * A construction tender as supervision reaches it (issue 10's complaints): who may complain,
  * the days its acts were published (notice, opening record, candidates' publicity), and its own
- * `terminate`. A re-run also terminates it, with the decision as the public reason (re-tendering,
- * `retender`, starts from a failed tender: staff register the new round). Suspend and resume are
+ * `terminate`. A re-run fails it from the opening on (re-tendering, `retender`, starts from a failed
+ * tender: staff open the new round); before the opening it terminates it. Suspend and resume are
  * the supervisor's (TenderObjectionsService): timers freeze as for an objection, and the paused
  * days are given back.
  */
@@ -26,6 +27,7 @@ export class TenderSupervisedProcess implements SupervisedProcess {
     private readonly registrations: RegistrationsRepository,
     private readonly service: TendersService,
     private readonly objections: TenderObjectionsService,
+    private readonly evaluation: TenderEvaluationService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -74,8 +76,22 @@ export class TenderSupervisedProcess implements SupervisedProcess {
     await this.service.terminate(actor, projectId, reason);
   }
 
+  /**
+   * 重新招标: the tender fails (the decision its public reason) where the lifecycle allows it — from
+   * the opening on, in its own status or the one a suspension would resume to — so staff open the
+   * next round (POST /api/tenders/:id/retender). Before the opening the table has no failure (a
+   * tender fails on what its bids show), so it is terminated as before and staff start anew.
+   */
   async reRun(actor: AuthUser, projectId: string, reason: string) {
-    await this.service.terminate(actor, projectId, reason);
+    const project = await this.projects.findById(projectId);
+    const suspended = project?.status === 'suspended';
+    const current = suspended ? project.resumeTo : project?.status;
+    if (!project || !current || !nextTenderStatus(current, 'fail')) {
+      await this.service.terminate(actor, projectId, reason);
+      return;
+    }
+    if (suspended) await this.objections.resumeBySupervisor(actor, projectId);
+    await this.evaluation.fail(actor, projectId, reason);
   }
 
   /**

@@ -95,6 +95,8 @@ export interface NoticeInput {
 /** Staff qualify suppliers and supervisors oversee them; nobody else learns who or how many applied. */
 const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor']);
 const canSeeDrafts = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff']);
+/** Public once announced: a draft terminated before its notice stays as private as the draft. */
+const wasAnnounced = (project: Pick<TenderProjectEntity, 'announcedOn'>) => project.announcedOn !== null;
 const auditValue = (value: unknown) => JSON.stringify(value ?? null);
 
 type Plan = {
@@ -686,7 +688,7 @@ export class TendersService {
 
   async get(projectId: string, viewer?: AuthUser) {
     const project = await this.projects.findById(projectId);
-    if (!project || (project.status === INITIAL_STATUS && !canSeeDrafts(viewer)))
+    if (!project || (!wasAnnounced(project) && !canSeeDrafts(viewer)))
       throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
     return canSeeEverything(viewer) ? this.staffView(project, viewer) : this.publicView(project, viewer);
   }
@@ -694,7 +696,11 @@ export class TendersService {
   async list(filter: { status?: TenderStatus; limit: number; offset: number }, viewer?: AuthUser) {
     const drafts = canSeeDrafts(viewer);
     if (filter.status === INITIAL_STATUS && !drafts) return { items: [], total: 0 };
-    const { items, total } = await this.projects.list({ ...filter, hidden: drafts ? [] : [INITIAL_STATUS] });
+    const { items, total } = await this.projects.list({
+      ...filter,
+      hidden: drafts ? [] : [INITIAL_STATUS],
+      announcedOnly: !drafts,
+    });
     // The list shows the notice; amendments are on each project's own page.
     const view = canSeeEverything(viewer)
       ? (project: TenderProjectEntity) => ({
@@ -712,7 +718,7 @@ export class TendersService {
       this.projects.nextRoundOf(project.id),
     ]);
     // A next round still being drafted is not public yet: its id would lead nowhere.
-    const nextRoundId = next && next.status !== INITIAL_STATUS ? next.id : null;
+    const nextRoundId = next && wasAnnounced(next) ? next.id : null;
     return toPublicTender(project, { notices, objections, nextRoundId, viewerId: viewer?.id });
   }
 

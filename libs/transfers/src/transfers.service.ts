@@ -123,6 +123,12 @@ const EDITABLE = new Set<TransferStatus>(transferStatusesAllowing('publish'));
 
 const canSeeEverything = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff', 'supervisor', 'admin']);
 const canSeeDrafts = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff']);
+/**
+ * Public once published — a re-listing (in place, or as a new project) is announced before it is
+ * published again (published_on cleared, relist_count > 0); an accepted draft terminated is not.
+ */
+const wasAnnounced = (project: Pick<TransferProjectEntity, 'publishedOn' | 'relistCount'>) =>
+  project.publishedOn !== null || project.relistCount > 0;
 
 function approvalColumns(approval: PriceApproval | null | undefined) {
   return {
@@ -1086,7 +1092,7 @@ export class TransfersService {
 
   async get(projectId: string, viewer?: AuthUser) {
     const project = await this.projects.findById(projectId);
-    if (!project || (project.status === INITIAL_TRANSFER_STATUS && !canSeeDrafts(viewer)))
+    if (!project || (!wasAnnounced(project) && !canSeeDrafts(viewer)))
       throw new DomainError('LISTING_NOT_FOUND', 'no such project');
     return canSeeEverything(viewer) ? this.staffView(project) : this.publicView(project);
   }
@@ -1097,6 +1103,7 @@ export class TransfersService {
     const { items, total } = await this.projects.list({
       ...filter,
       hidden: drafts ? [] : [INITIAL_TRANSFER_STATUS],
+      announcedOnly: !drafts,
     });
     const auctions = await this.projects.auctionsOf(items.map((project) => project.id));
     const view = canSeeEverything(viewer) ? toStaffProject : toPublicProject;

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DEAL_CATEGORIES, type DealCategory } from '@ggzy/domain';
 import {
   ANNOUNCEMENT_KINDS,
@@ -23,6 +24,15 @@ class PeriodQuery extends PageQuery {
 }
 
 export class AnnouncementsQuery extends PeriodQuery {
+  /** At most 100 a page: each page reads the lines' audit trail (the relation has no index of its own). */
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  override limit: number = 50;
+
   @ApiPropertyOptional({ maxLength: 100, description: 'any part of the project title or project code' })
   @IsOptional()
   @IsString()

@@ -29,6 +29,26 @@ class YearPipe implements PipeTransform<unknown, number> {
   }
 }
 
+/** The bulk download's reader went away: nothing more is read or written. */
+class ClientGone extends Error {}
+
+/** True once the response drains, false if it closes first (the client disconnected). */
+function drainedOrClosed(response: Response): Promise<boolean> {
+  if (response.destroyed || response.writableEnded) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const drained = () => {
+      response.off('close', closed);
+      resolve(true);
+    };
+    const closed = () => {
+      response.off('drain', drained);
+      resolve(false);
+    };
+    response.once('drain', drained);
+    response.once('close', closed);
+  });
+}
+
 const origin = (request: Request) => `${request.protocol}://${request.get('host') ?? 'localhost'}`;
 
 /**
@@ -75,16 +95,27 @@ export class OpenDataController {
   })
   async bulk(@Req() request: Request, @Res() response: Response, @Param('year', YearPipe) year: number) {
     let started = false;
+    let gone = false;
+    response.once('close', () => {
+      gone = true;
+    });
     const write = async (chunk: string) => {
+      if (gone) throw new ClientGone();
       if (!started) {
         response.status(200).type('application/json');
         started = true;
       }
-      // Back-pressure: a slow reader holds the next page's read, not the memory of the whole year.
-      if (!response.write(chunk)) await new Promise((resolve) => response.once('drain', resolve));
+      // Back-pressure: a slow reader holds the next page's read, not the memory of the whole year;
+      // a reader that goes away ends the download (a drain would never come).
+      if (!response.write(chunk) && !(await drainedOrClosed(response))) throw new ClientGone();
     };
-    const any = await this.openData.bulk(origin(request), year, write);
-    if (!any) throw new DomainError('NOT_FOUND', `no process was announced in ${year}`);
-    response.end();
+    try {
+      const any = await this.openData.bulk(origin(request), year, write);
+      if (!any) throw new DomainError('NOT_FOUND', `no process was announced in ${year}`);
+      response.end();
+    } catch (error) {
+      if (error instanceof ClientGone) return;
+      throw error;
+    }
   }
 }

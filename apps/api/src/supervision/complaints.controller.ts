@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
+import { DomainError } from '@ggzy/domain';
 import { ComplaintsService } from '@ggzy/supervision';
 import { PageQuery, refuseNulls, UuidPipe } from '../common.dto.js';
 import {
@@ -33,14 +34,21 @@ export class ComplaintsController {
   }
 
   @Get()
-  @Roles('supervisor')
+  @Roles('supervisor', 'staff')
   @ApiOperation({
     summary: 'every filing, newest first, with each step’s deadline and whether it is overdue',
+    description:
+      'Supervisors: every filing. Staff: the challenges (质疑) only — they answer them for the purchaser; ' +
+      'asking a staff list for complaints is refused (403 COMPLAINTS_SUPERVISOR_ONLY).',
   })
-  list(@Query() query: ListComplaintsQuery) {
+  list(@CurrentUser() viewer: AuthUser, @Query() query: ListComplaintsQuery) {
     const { overdue, ...filter } = query;
+    const staffOnly = !viewer.roles.includes('supervisor');
+    if (staffOnly && filter.kind === 'complaint')
+      throw new DomainError('COMPLAINTS_SUPERVISOR_ONLY', 'staff read the challenges only');
     return this.complaints.list({
       ...filter,
+      ...(staffOnly ? { kind: 'challenge' as const } : {}),
       overdue: overdue === undefined ? undefined : overdue === 'true',
     });
   }

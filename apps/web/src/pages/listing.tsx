@@ -7,6 +7,7 @@ import { useI18n } from '../i18n';
 import { type BidOutcome, LiveRoom, type LiveState } from '../live-room';
 import { formatYuan, parseYuan, toChineseCapital } from '../money';
 import { ReauthDialog } from './reauth';
+import { FileComplaintLink } from './complaints';
 
 export function useLiveRoom(listingId: string, enabled: boolean) {
   const { config, session } = useApp();
@@ -59,6 +60,7 @@ export function ListingPage({ id }: { id: string }) {
       <p>
         <StatusBadge status={state?.status ?? listing.status} /> {listing.code && <span>{listing.code}</span>}
       </p>
+      <FileComplaintLink line="lease" projectId={listing.id} />
       {state && room && <LiveRoomPanel listing={listing} state={state} room={room} />}
       <ApplyBox listing={listing} />
       <ListingFacts listing={listing} />

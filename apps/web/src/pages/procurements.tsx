@@ -6,6 +6,7 @@ import { AwardFacts } from './evaluation-parts';
 import { AdmittedSuppliersTable, FrameworkCallOffs, PublicityObjections } from './procurement-methods';
 import { AmendmentsTable, DocumentsTable } from './project-parts';
 import { MySealedBids, OpeningRecordSection, type SealedBidTerms, SupplierBox } from './sealed-bids';
+import { FileComplaintLink } from './complaints';
 
 /** The procurement API (apps/api/src/procurements), typed as these pages use it. */
 export const PROCUREMENT_METHODS = [
@@ -235,6 +236,7 @@ export function ProcurementPage({ id }: { id: string }) {
         <ProcurementStatusBadge status={procurement.status} /> <span>{procurement.code}</span> ·{' '}
         <span>{t(`procurementMethod.${procurement.method}` as const)}</span>
       </p>
+      <FileComplaintLink line="procurement" projectId={procurement.id} />
       {procurement.terminationReason && (
         <p className="notice" role="status">
           {t('tenderTerminated')}: {procurement.terminationReason}

@@ -6,6 +6,7 @@ import { AwardFacts, CandidatesTable, type RankedCandidate } from './evaluation-
 import { AmendmentsTable, DocumentsTable } from './project-parts';
 import { MySealedBids, OpeningRecordSection, SupplierBox, TENDER_TERMS } from './sealed-bids';
 import { type TenderObjection, TenderObjections, TenderRounds } from './tender-objections';
+import { FileComplaintLink } from './complaints';
 
 /** The tender API (docs/design/API-tenders.md), typed as these pages use it. */
 export const TENDER_STATUSES = [
@@ -167,6 +168,7 @@ export function TenderPage({ id }: { id: string }) {
       <p>
         <TenderStatusBadge status={tender.status} /> <span>{tender.code}</span>
       </p>
+      <FileComplaintLink line="construction" projectId={tender.id} />
       {tender.terminationReason && (
         <p className="notice" role="status">
           {t('tenderTerminated')}: {tender.terminationReason}

@@ -4,6 +4,7 @@ import { hasRole, useApp } from '../app-context';
 import { DepositCell, ErrorMessage, Link, Loading, Money, Table, Time, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { Ledger, LiveRoomPanel, type LiveTerms, useLiveRoom } from './listing';
+import { FileComplaintLink } from './complaints';
 
 /** The transfer API (docs/design/API-transfers.md), typed as these pages use it. */
 export type TransferStatus =
@@ -207,6 +208,7 @@ export function TransferPage({ id }: { id: string }) {
       <p>
         <TransferStatusBadge status={project.status} /> <span>{project.code}</span>
       </p>
+      <FileComplaintLink line="transfer" projectId={project.id} />
       <RelistingLinks project={project} base="/transfers" />
       <TransferResult project={project} />
       {terms && state && room && <LiveRoomPanel listing={terms} state={state} room={room} />}

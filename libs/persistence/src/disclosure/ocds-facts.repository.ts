@@ -2,8 +2,8 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import {
-  ANNOUNCEMENTS_SQL,
   type AnnouncementLine,
+  announcementsSql,
   type AnnouncementRow,
 } from './public-announcements.repository.js';
 
@@ -164,9 +164,7 @@ export class OcdsFactsRepository {
           AND a.entity_id = ANY($1::text[])
           AND (d ? 'to' OR (a.entity_type = 'lease_listing' AND a.action IN ('auction.opened', 'auction.closed')))
         ORDER BY a.seq`),
-        q<AnnouncementRow>(
-          `${ANNOUNCEMENTS_SQL} WHERE x.project_id = ANY($1::uuid[]) ORDER BY x.published_at, x.id`,
-        ),
+        q<AnnouncementRow>(`${announcementsSql('$1')} ORDER BY x.published_at, x.id`),
         q<OcdsFacts['tenderers'][number]>(`
         SELECT r.host_id AS "projectId", r.organization_code AS "organizationCode", r.bidder_code AS "bidderCode",
                r.bidder_id AS "bidderId"

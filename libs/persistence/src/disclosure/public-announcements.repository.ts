@@ -54,7 +54,9 @@ export interface PublicDealRow {
 /**
  * Which status changes are announcements (公告), per line. The lines' audit entries carry
  * `{from, to}` for every status change (each line's lifecycle table); a change back from a
- * suspension republishes nothing.
+ * suspension republishes nothing. A draft's termination is no announcement: from the line's
+ * first status (never announced) — a registered tender, a planned procurement (a re-plan's
+ * successor too), an accepted transfer, a lease draft — it stays as private as the draft was.
  */
 const PUBLISHED_CHANGES: [
   entityType: string,
@@ -84,9 +86,31 @@ const PUBLISHED_CHANGES: [
   ['lease_listing', 'listing.%', 'lease', 'cancelled', 'termination'],
 ];
 
+/** Each line's first status: nothing leaving it but its announcement is public. */
+const INITIAL_STATUS_OF: Record<string, string> = {
+  tender_project: 'registered',
+  procurement_project: 'planned',
+  transfer_project: 'accepted',
+  lease_listing: 'draft',
+};
+
 const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
-const CHANGES_VALUES = PUBLISHED_CHANGES.map((row) => `(${row.map(quote).join(', ')})`).join(',\n      ');
-const ENTITY_TYPES = [...new Set(PUBLISHED_CHANGES.map(([entityType]) => entityType))].map(quote).join(', ');
+const CHANGES_VALUES = PUBLISHED_CHANGES.map(
+  ([entityType, action, line, to, kind]) =>
+    `(${[entityType, action, line, to, kind].map(quote).join(', ')}, ${
+      kind === 'termination' ? quote(INITIAL_STATUS_OF[entityType]) : 'NULL'
+    })`,
+).join(',\n      ');
+/**
+ * The audit entries that may be announcements: the lines' own actions on their projects only (a
+ * lease's `bid.*` and `auction.*` entries, by far the most, are never parsed).
+ */
+const AUDITED_ACTIONS = [
+  ...new Set(PUBLISHED_CHANGES.map(([entityType, action]) => `${entityType}\u0000${action}`)),
+]
+  .map((pair) => pair.split('\u0000'))
+  .map(([entityType, action]) => `(a.entity_type = ${quote(entityType)} AND a.action LIKE ${quote(action)})`)
+  .join(' OR ');
 
 /**
  * Every announcement of every line, as one relation. Ids: a notice's own id; for a status change
@@ -94,14 +118,21 @@ const ENTITY_TYPES = [...new Set(PUBLISHED_CHANGES.map(([entityType]) => entityT
  * derived from the auction (whose id is the listing's) — stable, canonical, and naming no user. Only public text is taken
  * from the audit payload: a termination's or a failed tender's `reason`, which the lines publish
  * (an auction's close reason is a code, and says whether a reserve was met: never taken).
+ *
+ * `projectIds` (a parameter reference like `$1`, a uuid[]) limits it to those projects inside
+ * each branch, so the audit trail is read through audit_log_entity_idx (its entity_id is text).
  */
-export const ANNOUNCEMENTS_SQL = `
-  WITH changes(entity_type, action, line, to_status, kind) AS (VALUES
+export function announcementsSql(projectIds?: string): string {
+  const ofProjects = (column: string, cast = '::uuid[]') =>
+    projectIds ? `AND ${column} = ANY(${projectIds}${cast})` : '';
+  const whereOfProjects = (column: string) => ofProjects(column).replace(/^AND/, 'WHERE');
+  return `
+  WITH changes(entity_type, action, line, to_status, kind, unless_from) AS (VALUES
       ${CHANGES_VALUES}),
   audited AS (
     SELECT a.seq, a.at, a.entity_type, a.action, a.entity_id, a.payload::jsonb -> 'data' AS data
     FROM audit_log a
-    WHERE a.entity_type IN (${ENTITY_TYPES})
+    WHERE (${AUDITED_ACTIONS}) ${ofProjects('a.entity_id', '::text[]')}
   ),
   announcements AS (
     SELECT md5('audit:' || x.seq)::uuid AS id, c.line, c.kind, c.to_status AS status,
@@ -111,14 +142,18 @@ export const ANNOUNCEMENTS_SQL = `
     JOIN changes c ON c.entity_type = x.entity_type AND x.action LIKE c.action
                   AND c.to_status = x.data ->> 'to'
     WHERE coalesce(x.data ->> 'from', '') <> 'suspended'
+      AND (x.data ->> 'from') IS DISTINCT FROM c.unless_from
     UNION ALL
     SELECT n.id, 'construction', n.kind, NULL, n.project_id, n.published_at, n.summary FROM tender_notices n
+    ${whereOfProjects('n.project_id')}
     UNION ALL
     SELECT n.id, 'procurement', n.kind, NULL, n.project_id, n.published_at, n.summary FROM procurement_notices n
+    ${whereOfProjects('n.project_id')}
     UNION ALL
     SELECT md5('auction:' || au.id)::uuid, 'lease', 'result', au.status, au.id, au.closed_at, NULL
     FROM auctions au
     WHERE au.host_type = 'lease_listing' AND au.status IN ('sold', 'unsold') AND au.closed_at IS NOT NULL
+      ${ofProjects('au.id')}
   ),
   projects AS (
     SELECT 'construction' AS line, id, code, title FROM tender_projects
@@ -130,6 +165,10 @@ export const ANNOUNCEMENTS_SQL = `
          p.title AS "projectTitle", x.published_at AS "publishedAt", x.text
   FROM announcements x
   JOIN projects p ON p.line = x.line AND p.id = x.project_id`;
+}
+
+/** Every announcement of every line (see announcementsSql). */
+export const ANNOUNCEMENTS_SQL = announcementsSql();
 
 /** `q` as a LIKE pattern that matches itself literally. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource, type EntityManager, In, LessThan, LessThanOrEqual, MoreThan, Not } from 'typeorm';
+import {
+  DataSource,
+  type EntityManager,
+  In,
+  IsNull,
+  LessThan,
+  LessThanOrEqual,
+  MoreThan,
+  Not,
+} from 'typeorm';
 import type { ProcurementMethod, ProcurementStatus } from '@ggzy/domain';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import { type ProcurementNotice, ProcurementProjectEntity } from './procurement-project.entity.js';
@@ -113,11 +122,15 @@ export class ProcurementProjectsRepository {
     await manager.getRepository(ProcurementProjectEntity).update({ id }, changes);
   }
 
-  /** Newest first; `hidden` statuses (the drafts, for the public) are filtered in the query. */
+  /**
+   * Newest first; `hidden` statuses (the drafts, for the public) are filtered in the query, and
+   * `announcedOnly` leaves out every project never announced nor publicised (a draft terminated).
+   */
   async list(filter: {
     status?: ProcurementStatus;
     method?: ProcurementMethod;
     hidden: ProcurementStatus[];
+    announcedOnly?: boolean;
     limit: number;
     offset: number;
   }) {
@@ -130,7 +143,12 @@ export class ProcurementProjectsRepository {
       ...(filter.method !== undefined ? { method: filter.method } : {}),
     };
     const [items, total] = await this.reads.getRepository(ProcurementProjectEntity).findAndCount({
-      where,
+      where: filter.announcedOnly
+        ? [
+            { ...where, announcedOn: Not(IsNull()) },
+            { ...where, publicisedOn: Not(IsNull()) },
+          ]
+        : where,
       order: { createdAt: 'DESC', id: 'ASC' },
       take: filter.limit,
       skip: filter.offset,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource, type EntityManager, In, LessThanOrEqual, MoreThan, Not } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull, LessThanOrEqual, MoreThan, Not } from 'typeorm';
 import type { TenderStatus } from '@ggzy/domain';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import { type TenderNotice, type TenderObjection, TenderProjectEntity } from './tender-project.entity.js';
@@ -103,14 +103,25 @@ export class TenderProjectsRepository {
     await manager.getRepository(TenderProjectEntity).update({ id }, changes);
   }
 
-  /** Newest first; `hidden` statuses (the drafts, for the public) are filtered in the query. */
-  async list(filter: { status?: TenderStatus; hidden: TenderStatus[]; limit: number; offset: number }) {
-    const where =
-      filter.status !== undefined
+  /**
+   * Newest first; `hidden` statuses (the drafts, for the public) are filtered in the query, and
+   * `announcedOnly` leaves out every tender never announced (a draft terminated stays a draft).
+   */
+  async list(filter: {
+    status?: TenderStatus;
+    hidden: TenderStatus[];
+    announcedOnly?: boolean;
+    limit: number;
+    offset: number;
+  }) {
+    const where = {
+      ...(filter.status !== undefined
         ? { status: filter.status }
         : filter.hidden.length > 0
           ? { status: Not(In(filter.hidden)) }
-          : {};
+          : {}),
+      ...(filter.announcedOnly ? { announcedOn: Not(IsNull()) } : {}),
+    };
     const [items, total] = await this.reads.getRepository(TenderProjectEntity).findAndCount({
       where,
       order: { createdAt: 'DESC', id: 'ASC' },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource, type EntityManager, In, LessThan, Not, MoreThan } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull, LessThan, Not, MoreThan } from 'typeorm';
 import type { TransferStatus } from '@ggzy/domain';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import { AuctionEntity } from '../auctions/auction.entity.js';
@@ -112,8 +112,17 @@ export class TransferProjectsRepository {
     await manager.getRepository(TransferProjectEntity).update({ id }, changes);
   }
 
-  /** Newest first; `hidden` statuses (the drafts, for the public) are filtered in the query. */
-  async list(filter: { status?: TransferStatus; hidden: TransferStatus[]; limit: number; offset: number }) {
+  /**
+   * Newest first; `hidden` statuses (the drafts, for the public) are filtered in the query, and
+   * `announcedOnly` leaves out every project never published (see wasTransferAnnounced).
+   */
+  async list(filter: {
+    status?: TransferStatus;
+    hidden: TransferStatus[];
+    announcedOnly?: boolean;
+    limit: number;
+    offset: number;
+  }) {
     const where =
       filter.status !== undefined
         ? { status: filter.status }
@@ -121,7 +130,12 @@ export class TransferProjectsRepository {
           ? { status: Not(In(filter.hidden)) }
           : {};
     const [items, total] = await this.reads.getRepository(TransferProjectEntity).findAndCount({
-      where,
+      where: filter.announcedOnly
+        ? [
+            { ...where, publishedOn: Not(IsNull()) },
+            { ...where, relistCount: MoreThan(0) },
+          ]
+        : where,
       order: { createdAt: 'DESC', id: 'ASC' },
       take: filter.limit,
       skip: filter.offset,
