@@ -717,9 +717,11 @@ describe('complaints (质疑 / 投诉)', () => {
     const bidder = await registerBidder(api.url);
     const listingId = await leaseListing([bidder]);
     const late = (
-      await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: '竞价' })).expect(201)
+      await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: 'bidding' })).expect(
+        201,
+      )
     ).body.id as string;
-    await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: '成交' })).expect(201);
+    await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: 'result' })).expect(201);
     // Filed 5 calendar days ago (yesterday a holiday): its acceptance was due 2 days ago; the other is on time.
     await sql(`UPDATE complaints SET filed_on = $2 WHERE id = $1`, [late, addCalendarDays(today, -5)]);
     const alertsOf = async () =>
