@@ -7,6 +7,8 @@ import {
   type DocumentRequest,
   checkComplaintDecision,
   checkComplaintFiling,
+  checkComplaintStage,
+  checkOpenFilings,
   checkDocumentRequest,
   checkSuspensionForComplaint,
   complaintDeadlines,
@@ -504,5 +506,40 @@ describe('suspending a project for a complaint', () => {
     ['withdrawn', 'COMPLAINT_NOT_PENDING'],
   ])('a %s complaint → %s', (status, expected) => {
     expect(codeOf(() => checkSuspensionForComplaint(status))).toBe(expected);
+  });
+});
+
+describe('the stage a filing names (a closed list per line, matched exactly)', () => {
+  it.each<[ComplaintLine, string, string | undefined, ErrorCode | 'ok']>([
+    ['construction', 'announcement', undefined, 'ok'],
+    ['construction', 'candidates', undefined, 'ok'],
+    ['construction', 'bidding', undefined, 'COMPLAINT_STAGE_UNKNOWN'],
+    ['procurement', 'result', undefined, 'ok'],
+    ['procurement', 'candidates', undefined, 'COMPLAINT_STAGE_UNKNOWN'],
+    ['lease', 'bidding', undefined, 'ok'],
+    ['lease', 'opening', undefined, 'COMPLAINT_STAGE_UNKNOWN'],
+    ['transfer', 'contract', undefined, 'ok'],
+    // A padded or re-cased name is not a stage: it must not dodge the publication day.
+    ['construction', 'announcement ', undefined, 'COMPLAINT_STAGE_UNKNOWN'],
+    ['construction', ' announcement', undefined, 'COMPLAINT_STAGE_UNKNOWN'],
+    ['construction', 'Announcement', undefined, 'COMPLAINT_STAGE_UNKNOWN'],
+    ['construction', '竞价', undefined, 'COMPLAINT_STAGE_UNKNOWN'],
+    ['construction', '', undefined, 'COMPLAINT_STAGE_UNKNOWN'],
+    // Another matter has no publication: the complainant says when they knew.
+    ['procurement', 'other', undefined, 'COMPLAINT_KNEW_ON_REQUIRED'],
+    ['procurement', 'other', '2026-03-02', 'ok'],
+  ])('%s %j (knewOn %s) → %s', (line, stage, knewOn, expected) => {
+    expect(codeOf(() => checkComplaintStage(line, stage, knewOn))).toBe(expected);
+  });
+});
+
+describe("a complainant's pending filings per project", () => {
+  it.each<[number, ErrorCode | 'ok']>([
+    [0, 'ok'],
+    [4, 'ok'],
+    [5, 'COMPLAINT_FILINGS_LIMIT'],
+    [9, 'COMPLAINT_FILINGS_LIMIT'],
+  ])('%i pending → %s', (open, expected) => {
+    expect(codeOf(() => checkOpenFilings(open))).toBe(expected);
   });
 });

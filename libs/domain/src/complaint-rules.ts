@@ -130,6 +130,64 @@ export function periodLastDay(calendar: BusinessCalendar, startOn: string, perio
 export const MAX_GROUNDS_LENGTH = 10_000;
 export const MAX_ATTACHMENTS = 50;
 
+/**
+ * The stages a filing names: a closed list, matched exactly (a padded or unknown name is not a
+ * stage, so it cannot dodge the publication day a line knows). The published acts (announcement,
+ * opening, candidates, result) take their window from the line's publication day; the others from
+ * the complainant's knewOn, which `other` must state.
+ */
+export const COMPLAINT_STAGES = [
+  'announcement',
+  'documents',
+  'opening',
+  'candidates',
+  'bidding',
+  'result',
+  'contract',
+  'other',
+] as const;
+export type ComplaintStage = (typeof COMPLAINT_STAGES)[number];
+
+/**
+ * Each line's own stages: a lease or a transfer has a live bidding (竞价) but no sealed opening nor
+ * candidates' publicity.
+ */
+export const COMPLAINT_STAGES_BY_LINE: Record<ComplaintLine, readonly ComplaintStage[]> = {
+  construction: ['announcement', 'documents', 'opening', 'candidates', 'result', 'contract', 'other'],
+  procurement: ['announcement', 'documents', 'opening', 'result', 'contract', 'other'],
+  lease: ['announcement', 'bidding', 'result', 'contract', 'other'],
+  transfer: ['announcement', 'bidding', 'result', 'contract', 'other'],
+};
+
+/** How many pending filings one complainant may have against one project at a time. */
+export const MAX_OPEN_FILINGS_PER_PROJECT = 5;
+
+/**
+ * The stage is one of the line's (COMPLAINT_STAGE_UNKNOWN); `other` names no published act, so
+ * the complainant says when they knew (COMPLAINT_KNEW_ON_REQUIRED).
+ */
+export function checkComplaintStage(line: ComplaintLine, stage: string, knewOn: string | undefined): void {
+  if (!(COMPLAINT_STAGES_BY_LINE[line] as readonly string[]).includes(stage))
+    throw new DomainError('COMPLAINT_STAGE_UNKNOWN', `a ${line} complaint names one of its stages`, {
+      allowed: COMPLAINT_STAGES_BY_LINE[line],
+    });
+  if (stage === 'other' && knewOn === undefined)
+    throw new DomainError(
+      'COMPLAINT_KNEW_ON_REQUIRED',
+      'a complaint about another matter says the day the complainant knew of it (knewOn)',
+    );
+}
+
+/** A complainant's pending filings against one project are capped (COMPLAINT_FILINGS_LIMIT). */
+export function checkOpenFilings(openFilings: number): void {
+  if (openFilings >= MAX_OPEN_FILINGS_PER_PROJECT)
+    throw new DomainError(
+      'COMPLAINT_FILINGS_LIMIT',
+      `at most ${MAX_OPEN_FILINGS_PER_PROJECT} pending filings per complainant and project`,
+      { limit: MAX_OPEN_FILINGS_PER_PROJECT },
+    );
+}
+
 export interface ComplaintAttachment {
   name: string;
   sha256: string;

@@ -191,6 +191,11 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   // fees and the review of deal records (issue 10, branch issue10-fees)
   ['FEE_SCHEDULE_EXISTS', 409],
   ['DEAL_NOT_FOUND', 404],
+  // complaints after the attack review (branch fix-complaints)
+  ['COMPLAINT_BUSY', 409],
+  ['COMPLAINT_STAGE_UNKNOWN', 422],
+  ['COMPLAINT_KNEW_ON_REQUIRED', 422],
+  ['COMPLAINT_FILINGS_LIMIT', 409],
 ];
 
 describe('ERROR_STATUS', () => {

@@ -191,6 +191,11 @@ export const ERROR_STATUS = {
   DEAL_NOT_FOUND: 404,
   // Complaints pages (issue 10): staff list the challenges they answer, never the complaints.
   COMPLAINTS_SUPERVISOR_ONLY: 403,
+  // Complaints after the attack review (branch fix-complaints): one step at a time; a stage from the list.
+  COMPLAINT_BUSY: 409,
+  COMPLAINT_STAGE_UNKNOWN: 422,
+  COMPLAINT_KNEW_ON_REQUIRED: 422,
+  COMPLAINT_FILINGS_LIMIT: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

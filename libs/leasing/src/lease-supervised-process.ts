@@ -11,7 +11,7 @@ import { LeaseListingsService } from './lease-listings.service.js';
  * commands: suspend and resume (a live auction pauses for every connected client and resumes
  * with the time it had left), and cancel for the remedies that end it. A lease has no re-listing
  * command: a re-run ends this listing (cancelled, with the decision as its public reason) and staff
- * publish a new one; a correction resumes it (staff correct what the decision names).
+ * publish a new one; a correction leaves it as it is (staff correct what the decision names).
  */
 @Injectable()
 export class LeaseSupervisedProcess implements SupervisedProcess {
@@ -65,8 +65,6 @@ export class LeaseSupervisedProcess implements SupervisedProcess {
     await this.service.cancel(actor, projectId, reason);
   }
 
-  async correct(actor: AuthUser, projectId: string) {
-    const listing = await this.listings.findById(projectId);
-    if (listing?.status === 'suspended') await this.service.resume(actor, projectId);
-  }
+  /** Never a resume: a suspension is lifted only by the complaint that ordered it. */
+  async correct(): Promise<void> {}
 }

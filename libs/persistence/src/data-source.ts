@@ -43,6 +43,7 @@ import { EarlyWarningAlerts1764500000800 } from './migrations/1764500000800-earl
 import { ProcurementRounds1764500001100 } from './migrations/1764500001100-procurement-rounds.js';
 import { TenderReportRevisions1764500001110 } from './migrations/1764500001110-tender-report-revisions.js';
 import { Fees1764500000900 } from './migrations/1764500000900-fees.js';
+import { ComplaintStepClaims1764500001350 } from './migrations/1764500001350-complaint-step-claims.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -96,6 +97,7 @@ export const MIGRATIONS = [
   Fees1764500000900,
   ProcurementRounds1764500001100,
   TenderReportRevisions1764500001110,
+  ComplaintStepClaims1764500001350,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -89,9 +89,9 @@ export class ProcurementSupervisedProcess implements SupervisedProcess {
     await this.service.fail(actor, projectId, reason);
   }
 
-  /** The purchaser corrects what the decision names (an amendment); the procurement goes on. */
-  async correct(actor: AuthUser, projectId: string) {
-    const project = await this.projects.findById(projectId);
-    if (project?.status === 'suspended') await this.service.resume(actor, projectId);
-  }
+  /**
+   * The purchaser corrects what the decision names (an amendment); the procurement goes on. Never
+   * a resume: a suspension is lifted only by the complaint that ordered it (ComplaintsService).
+   */
+  async correct(): Promise<void> {}
 }

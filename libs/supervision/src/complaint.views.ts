@@ -73,6 +73,50 @@ export function toComplaintView(complaint: ComplaintWithRequests, deadlines: Com
 }
 
 /**
+ * A filing as its complainant sees it: their own filing, its status, the deadlines and the
+ * decision — not the investigation (who documents were asked of, what others supplied, the
+ * suspension's grounds), which stays with the supervisors.
+ */
+export function toComplainantView(complaint: ComplaintWithRequests, deadlines: ComplaintDeadline[]) {
+  return {
+    id: complaint.id,
+    projectType: complaint.projectType,
+    projectId: complaint.projectId,
+    kind: complaint.kind,
+    stage: complaint.stage,
+    status: complaint.status,
+    complainantId: complaint.complainantId,
+    challengeId: complaint.challengeId,
+    knewOn: complaint.knewOn,
+    filedOn: complaint.filedOn,
+    filedAt: complaint.filedAt.toISOString(),
+    window: { opensOn: complaint.windowOpensOn, closesOn: complaint.windowClosesOn },
+    acceptedOn: complaint.acceptedOn,
+    acceptanceDecidedOn: complaint.acceptanceDecidedOn,
+    rejectionReason: complaint.rejectionReason,
+    decidedOn: complaint.decidedOn,
+    decidedAt: iso(complaint.decidedAt),
+    withdrawnOn: complaint.withdrawnOn,
+    grounds: complaint.grounds,
+    attachments: complaint.attachments,
+    decision: decisionView(complaint),
+    ...handlingDeadlines(deadlines),
+  };
+}
+
+/**
+ * The steps owed to the complainant (accept, reply, decide): not the requests for documents nor
+ * the suspension's resume, the investigation's business.
+ */
+function handlingDeadlines(all: ComplaintDeadline[]) {
+  const deadlines = all.filter((deadline) => deadline.step !== 'documents' && deadline.step !== 'resume');
+  return {
+    deadlines: deadlines.map(deadlineView),
+    overdue: deadlines.some((deadline) => deadline.overdue),
+  };
+}
+
+/**
  * A published decision (no sign-in): the project and the decision only — never the grounds, the
  * attachments, the complainant, nor whether it was found false (the credit list names a party on
  * its own terms; a finding beside a project would point at the complainant).

@@ -6,6 +6,8 @@ import {
   calendarDateInZone,
   checkComplaintDecision,
   checkComplaintFiling,
+  checkComplaintStage,
+  checkOpenFilings,
   checkDocumentRequest,
   checkSuspensionForComplaint,
   type ComplaintAction,
@@ -35,7 +37,7 @@ import type { AuthUser } from '@ggzy/auth';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { SUPERVISED_PROCESSES, type SupervisedProcess } from '@ggzy/registrations';
 import { CreditService } from './credit.service.js';
-import { toComplaintView, toPublicDecision } from './complaint.views.js';
+import { toComplainantView, toComplaintView, toPublicDecision } from './complaint.views.js';
 
 export interface FileComplaint {
   projectType: ComplaintLine;
@@ -68,6 +70,8 @@ export interface OverdueComplaintStep {
 }
 
 const AUDIT_ENTITY = 'complaint';
+/** A step's claim on its complaint outlives no step: older than this, its process died mid-step. */
+const STEP_CLAIM_STALE_SECONDS = 300;
 
 /**
  * Complaints and challenges (质疑 / 投诉, issue 10). The rules are complaint-rules.ts and the
@@ -117,12 +121,16 @@ export class ComplaintsService {
         'COMPLAINANT_NOT_A_PARTICIPANT',
         'only a party that registered for (or bid on) the project may complain about it',
       );
+    checkComplaintStage(input.projectType, input.stage, input.knewOn);
     const publishedOn = await process.stagePublishedOn(project.id, input.stage);
     return this.dataSource.transaction(async (manager) => {
       const now = await this.complaints.databaseNow(manager);
       const today = calendarDateInZone(now, this.timeZone);
       // A published act is known from its publication: a later claim does not reopen the window.
       const knewOn = publishedOn ?? input.knewOn ?? today;
+      checkOpenFilings(
+        await this.complaints.countOpenFilings(manager, complainant.id, input.projectType, project.id),
+      );
       const challenge = input.challengeId ? await this.challengeFor(manager, complainant, input) : null;
       const calendar = await this.calendars.calendar(manager);
       const window = checkComplaintFiling(calendar, input.projectType, {
@@ -138,7 +146,7 @@ export class ComplaintsService {
         projectType: input.projectType,
         projectId: project.id,
         kind: input.kind,
-        stage: input.stage.trim(),
+        stage: input.stage,
         complainantId: complainant.id,
         grounds: input.grounds,
         attachments: input.attachments.map(({ name, sha256 }) => ({ name, sha256 })),
@@ -158,7 +166,7 @@ export class ComplaintsService {
         window: { opensOn: window.opensOn, closesOn: window.closesOn },
         attachments: row.attachments,
       });
-      return this.view(manager, row.id, now, calendar);
+      return this.toComplainantView((await this.complaints.findById(manager, row.id))!, now, calendar);
     });
   }
 
@@ -200,10 +208,11 @@ export class ComplaintsService {
   }
 
   /** The complainant withdraws before the decision; a project suspended for it resumes. */
-  withdraw(complainant: AuthUser, id: string) {
-    return this.step(complainant, id, 'withdraw', (today) => ({ withdrawnOn: today }), {
+  async withdraw(complainant: AuthUser, id: string) {
+    await this.step(complainant, id, 'withdraw', (today) => ({ withdrawnOn: today }), {
       ownerOnly: true,
     });
+    return this.get(complainant, id);
   }
 
   /**
@@ -314,7 +323,11 @@ export class ComplaintsService {
   }
 
   /** The line's own suspend, for a pending complaint; once per complaint. */
-  async suspendProject(supervisor: AuthUser, id: string, reason: string) {
+  suspendProject(supervisor: AuthUser, id: string, reason: string) {
+    return this.exclusively(id, () => this.suspendProjectClaimed(supervisor, id, reason));
+  }
+
+  private async suspendProjectClaimed(supervisor: AuthUser, id: string, reason: string) {
     const complaint = await this.mustFind(id);
     checkSuspensionForComplaint(complaint.status);
     if (complaint.suspendedOn !== null)
@@ -324,6 +337,13 @@ export class ComplaintsService {
       );
     await this.processOf(complaint.projectType).suspend(supervisor, complaint.projectId, reason.trim());
     return this.recordAfterCommand(complaint, async (manager, now, today) => {
+      await this.complaints.endOtherSuspensions(
+        manager,
+        complaint.projectType,
+        complaint.projectId,
+        id,
+        today,
+      );
       await this.complaints.update(manager, id, {
         suspendedOn: today,
         suspendedAt: now,
@@ -336,7 +356,11 @@ export class ComplaintsService {
   }
 
   /** The line's own resume: its timers get back the time they had left. */
-  async resumeProject(supervisor: AuthUser, id: string) {
+  resumeProject(supervisor: AuthUser, id: string) {
+    return this.exclusively(id, () => this.resumeProjectClaimed(supervisor, id));
+  }
+
+  private async resumeProjectClaimed(supervisor: AuthUser, id: string) {
     const complaint = await this.mustFind(id);
     if (complaint.suspendedOn === null || complaint.resumedOn !== null)
       throw new DomainError('INVALID_STATE_TRANSITION', 'the project is not suspended for this complaint');
@@ -348,6 +372,24 @@ export class ComplaintsService {
       await this.complaints.update(manager, id, { resumedOn: today });
       await this.record(manager, supervisor, id, now, 'complaint.project_resumed', {});
     });
+  }
+
+  /**
+   * Runs one step that calls the line's command, alone on its complaint: the command commits in
+   * its own transaction before the step is recorded, so a second step in between (a withdrawal
+   * racing an upheld `terminate`) would leave project and complaint apart. The loser is refused
+   * (COMPLAINT_BUSY) and writes nothing; the winner reads the complaint after its claim.
+   */
+  private async exclusively<T>(id: string, work: () => Promise<T>): Promise<T> {
+    if (!(await this.complaints.claimStep(id, STEP_CLAIM_STALE_SECONDS))) {
+      await this.mustFind(id);
+      throw new DomainError('COMPLAINT_BUSY', 'another step on this complaint is under way: read it again');
+    }
+    try {
+      return await work();
+    } finally {
+      await this.complaints.releaseStep(id);
+    }
   }
 
   /**
@@ -386,7 +428,10 @@ export class ComplaintsService {
         complaint.complainantId === viewer.id);
     if (!complaint || !mayRead) throw new DomainError('COMPLAINT_NOT_FOUND', 'no such complaint');
     const [now, calendar] = await Promise.all([this.complaints.databaseNow(), this.calendars.calendar()]);
-    return this.toView(complaint, now, calendar);
+    const handler =
+      viewer.roles.includes('supervisor') ||
+      (complaint.kind === 'challenge' && viewer.roles.includes('staff'));
+    return handler ? this.toView(complaint, now, calendar) : this.toComplainantView(complaint, now, calendar);
   }
 
   /** Every filing (supervisors), newest first; `overdue` keeps those with a step past its day. */
@@ -407,7 +452,9 @@ export class ComplaintsService {
 
   /** The complainant's own filings: status, deadlines, the decision once made. */
   async listMine(complainant: AuthUser, paging: { limit: number; offset: number }) {
-    return this.list({ complainantId: complainant.id, ...paging });
+    const [now, calendar] = await Promise.all([this.complaints.databaseNow(), this.calendars.calendar()]);
+    const { items, total } = await this.complaints.list({ complainantId: complainant.id, ...paging });
+    return { items: items.map((item) => this.toComplainantView(item, now, calendar)), total };
   }
 
   /** The published decisions (no sign-in): the decision and the project only. */
@@ -431,7 +478,11 @@ export class ComplaintsService {
    * dismiss, uphold) settles the project: the decision's command, or the resumption of a
    * suspension ordered for it.
    */
-  private async step(
+  private step(...args: Parameters<ComplaintsService['stepClaimed']>) {
+    return this.exclusively(args[1], () => this.stepClaimed(...args));
+  }
+
+  private async stepClaimed(
     actor: AuthUser,
     id: string,
     action: ComplaintAction,
@@ -481,20 +532,28 @@ export class ComplaintsService {
     decision: ComplaintDecision | undefined,
   ): Promise<{ resumed: boolean }> {
     if (isPendingComplaint(next)) return { resumed: false };
-    const suspended = complaint.suspendedOn !== null && complaint.resumedOn === null;
+    // Only the complaint a suspension was ordered for lifts it (a line's `correct` never does),
+    // and only while the project is still suspended: the worker's 30-day cap or a supervisor may
+    // have resumed it already, and then the complaint just records its suspension's end.
+    const ownSuspension = complaint.suspendedOn !== null && complaint.resumedOn === null;
     const process = this.processOf(complaint.projectType);
+    const stillSuspended = ownSuspension && (await process.find(complaint.projectId))?.suspended === true;
     const command = decision
-      ? projectCommandAfterDecision(decision, suspended)
-      : suspended
+      ? projectCommandAfterDecision(decision, stillSuspended)
+      : stillSuspended
         ? 'resume'
         : 'none';
     const reason = `complaint ${complaint.id}: ${decision?.reason.trim() ?? next}`;
     if (command === 'resume') await process.resume(actor, complaint.projectId);
-    if (command === 'correct') await process.correct(actor, complaint.projectId, reason);
+    if (command === 'correct') {
+      await process.correct(actor, complaint.projectId, reason);
+      // Corrected, the project goes on: this complaint's own suspension ends with its decision.
+      if (stillSuspended) await process.resume(actor, complaint.projectId);
+    }
     if (command === 're_run') await process.reRun(actor, complaint.projectId, reason);
     if (command === 'terminate') await process.terminate(actor, complaint.projectId, reason);
-    // The remedies end the suspension one way or another (resumed, terminated, re-run).
-    return { resumed: suspended && command !== 'none' };
+    // Closing ends this complaint's suspension one way or another (resumed, terminated, re-run).
+    return { resumed: ownSuspension };
   }
 
   private async mustFind(id: string) {
@@ -516,6 +575,13 @@ export class ComplaintsService {
 
   private toView(complaint: ComplaintWithRequests, now: Date, calendar: BusinessCalendar) {
     return toComplaintView(complaint, complaintDeadlines(calendar, toRecord(complaint), now, this.timeZone));
+  }
+
+  private toComplainantView(complaint: ComplaintWithRequests, now: Date, calendar: BusinessCalendar) {
+    return toComplainantView(
+      complaint,
+      complaintDeadlines(calendar, toRecord(complaint), now, this.timeZone),
+    );
   }
 
   private record(

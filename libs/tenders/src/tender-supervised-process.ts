@@ -94,9 +94,9 @@ export class TenderSupervisedProcess implements SupervisedProcess {
     await this.evaluation.fail(actor, projectId, reason);
   }
 
-  /** Staff correct what the decision names (an amendment notice); the tender goes on. */
-  async correct(actor: AuthUser, projectId: string) {
-    const project = await this.projects.findById(projectId);
-    if (project?.supervisorSuspension) await this.objections.resumeBySupervisor(actor, projectId);
-  }
+  /**
+   * Staff correct what the decision names (an amendment notice); the tender goes on. Never a
+   * resume: a suspension is lifted only by the complaint that ordered it (ComplaintsService).
+   */
+  async correct(): Promise<void> {}
 }

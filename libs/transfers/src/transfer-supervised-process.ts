@@ -9,7 +9,7 @@ import { TransfersService } from './transfers.service.js';
  * A property-rights transfer as supervision reaches it (issue 10's complaints), through the
  * project's own commands: suspend and resume (its auction pauses and resumes like a lease's) and
  * terminate. Re-listing needs staff's new terms, so a re-run ends this project (terminated, the
- * decision its public reason) and staff register the new one; a correction resumes it.
+ * decision its public reason) and staff register the new one; a correction changes nothing here.
  */
 @Injectable()
 export class TransferSupervisedProcess implements SupervisedProcess {
@@ -61,8 +61,6 @@ export class TransferSupervisedProcess implements SupervisedProcess {
     await this.service.terminate(actor, projectId, reason);
   }
 
-  async correct(actor: AuthUser, projectId: string) {
-    const project = await this.projects.findById(projectId);
-    if (project?.status === 'suspended') await this.service.resume(actor, projectId);
-  }
+  /** Never a resume: a suspension is lifted only by the complaint that ordered it. */
+  async correct(): Promise<void> {}
 }

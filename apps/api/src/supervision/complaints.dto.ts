@@ -20,10 +20,12 @@ import {
   COMPLAINT_KINDS,
   COMPLAINT_LINES,
   COMPLAINT_REMEDIES,
+  COMPLAINT_STAGES,
   COMPLAINT_STATUSES,
   type ComplaintKind,
   type ComplaintLine,
   type ComplaintRemedy,
+  type ComplaintStage,
   type ComplaintStatus,
   FALSE_COMPLAINT_MAX_YEARS,
   FALSE_COMPLAINT_MIN_YEARS,
@@ -66,14 +68,12 @@ export class FileComplaintDto {
   kind!: ComplaintKind;
 
   @ApiProperty({
-    maxLength: 100,
+    enum: COMPLAINT_STAGES,
     description:
-      'the stage complained about: announcement, opening, candidates, result (published acts: the window runs from their publication) or another',
+      "the stage complained about, exactly one of the line's (construction: all but bidding; procurement: also no candidates; lease and transfer: announcement, bidding, result, contract, other). A published act (announcement, opening, candidates, result) takes its window from its publication day; `other` needs knewOn",
   })
-  @IsString()
-  @Matches(/\S/, NOT_BLANK)
-  @MaxLength(100)
-  stage!: string;
+  @IsIn(COMPLAINT_STAGES)
+  stage!: ComplaintStage;
 
   @ApiProperty({ maxLength: MAX_GROUNDS_LENGTH, description: 'the grounds (never published)' })
   @IsString()

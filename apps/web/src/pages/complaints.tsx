@@ -32,7 +32,8 @@ interface Complaint {
   withdrawnOn: string | null;
   grounds: string;
   attachments: Attachment[];
-  documentRequests: {
+  /** Supervisors' view only: the complainant's own view leaves the investigation out. */
+  documentRequests?: {
     id: string;
     addressee: string;
     requestedOn: string;
@@ -40,7 +41,7 @@ interface Complaint {
     answeredOn: string | null;
     attachments: Attachment[];
   }[];
-  suspension: { suspendedOn: string; resumedOn: string | null; reason: string | null } | null;
+  suspension?: { suspendedOn: string; resumedOn: string | null; reason: string | null } | null;
   decision: {
     outcome: 'upheld' | 'dismissed';
     remedy: Remedy | null;
@@ -466,7 +467,7 @@ export function ComplaintPage({ id }: { id: string }) {
           </tr>
         ))}
       </Table>
-      {complaint.documentRequests.length > 0 && (
+      {complaint.documentRequests && complaint.documentRequests.length > 0 && (
         <>
           <h2>{t('complaints.documentRequests')}</h2>
           <ul data-testid="document-requests">
@@ -570,7 +571,7 @@ function SupervisorActions({ complaint, onDone }: { complaint: Complaint; onDone
   const { t } = useI18n();
   const base = `/complaints/${complaint.id}`;
   const then = (call: Promise<unknown>) => call.then(onDone);
-  const suspended = complaint.suspension !== null && complaint.suspension.resumedOn === null;
+  const suspended = !!complaint.suspension && complaint.suspension.resumedOn === null;
   return (
     <section aria-labelledby="actions-heading" data-testid="supervisor-actions">
       <h2 id="actions-heading">{t('complaints.actions')}</h2>

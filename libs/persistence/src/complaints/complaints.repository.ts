@@ -257,16 +257,79 @@ export class ComplaintsRepository {
     return this.withRequests(this.dataSource.manager, rows);
   }
 
-  /** Published decisions, newest first (the public list). */
+  /**
+   * Claims a complaint for one step (see migration 1764500001350): false when another step holds
+   * it. A claim older than `staleAfterSeconds` is taken over (its process died mid-step).
+   */
+  async claimStep(id: string, staleAfterSeconds: number): Promise<boolean> {
+    const [{ claimed }] = (await this.dataSource.query(
+      `WITH claim AS (
+         UPDATE complaints SET step_claimed_at = clock_timestamp()
+         WHERE id = $1 AND (step_claimed_at IS NULL OR step_claimed_at < clock_timestamp() - make_interval(secs => $2))
+         RETURNING id)
+       SELECT count(*)::int AS claimed FROM claim`,
+      [id, staleAfterSeconds],
+    )) as { claimed: number }[];
+    return claimed > 0;
+  }
+
+  async releaseStep(id: string): Promise<void> {
+    await this.dataSource.query(`UPDATE complaints SET step_claimed_at = NULL WHERE id = $1`, [id]);
+  }
+
+  /** A complainant's pending filings against one project, counted under a lock on the pair. */
+  async countOpenFilings(
+    manager: EntityManager,
+    complainantId: string,
+    projectType: string,
+    projectId: string,
+  ): Promise<number> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('complaint_filings'), hashtext($1))`, [
+      `${complainantId}:${projectId}`,
+    ]);
+    const [{ open }] = (await manager.query(
+      `SELECT count(*)::int AS open FROM complaints
+       WHERE complainant_id = $1 AND project_type = $2 AND project_id = $3
+         AND status IN ('filed','accepted','investigating')`,
+      [complainantId, projectType, projectId],
+    )) as { open: number }[];
+    return open;
+  }
+
+  /**
+   * A new suspension of the project belongs to `ownerId`: any earlier complaint's suspension still
+   * open had already ended (the worker's 30-day cap, a supervisor's resume), so it is recorded as
+   * resumed on `today` and can never lift the new one.
+   */
+  async endOtherSuspensions(
+    manager: EntityManager,
+    projectType: string,
+    projectId: string,
+    ownerId: string,
+    today: string,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE complaints SET resumed_on = $4
+       WHERE project_type = $1 AND project_id = $2 AND id <> $3
+         AND suspended_on IS NOT NULL AND resumed_on IS NULL`,
+      [projectType, projectId, ownerId, today],
+    );
+  }
+
+  /**
+   * Published decisions, newest first (the public list). A decision that found the complaint
+   * false is left out: beside the credit list's false_complaint ban starting that same day it
+   * would name the complainant (the ban is public on its own terms, the grounds are not).
+   */
   async listDecided(paging: { limit: number; offset: number }) {
     const [items, [{ total }]] = await Promise.all([
       this.reads.query(
-        `SELECT ${COMPLAINT_COLUMNS} FROM complaints c WHERE c.outcome IS NOT NULL
+        `SELECT ${COMPLAINT_COLUMNS} FROM complaints c WHERE c.outcome IS NOT NULL AND NOT c.found_false
          ORDER BY c.decided_at DESC, c.id LIMIT $1 OFFSET $2`,
         [paging.limit, paging.offset],
       ) as Promise<ComplaintRow[]>,
       this.reads.query(
-        `SELECT count(*)::int AS total FROM complaints c WHERE c.outcome IS NOT NULL`,
+        `SELECT count(*)::int AS total FROM complaints c WHERE c.outcome IS NOT NULL AND NOT c.found_false`,
       ) as Promise<{ total: number }[]>,
     ]);
     return { items, total };
