@@ -219,20 +219,20 @@ describe('anonymous sockets cannot stall bidding', () => {
       expect(
         await ask<AckResult>(expiring, 'bid', { listingId: listing.id, amount: 1, clientBidId: 'e-1' }),
       ).toMatchObject({ error: { code: 'TOKEN_EXPIRED' } });
-      await nextWindow();
-      // Other addresses spend the anonymous budget with joins (1 point each, never refunded)...
       const crowd = await Promise.all([0, 1, 2].map(() => fromOwnAddress()));
-      const joins = await Promise.all(
-        crowd.flatMap((socket) =>
+      await nextWindow();
+      // Other addresses and the expired socket join at once, inside one window (sent one after
+      // another, a loaded machine could let the window turn between them): 7 points asked of the
+      // anonymous budget of 6 (1 each, never refunded). Counted as anonymous, the expired socket
+      // leaves exactly one refused; counted as signed in, all 7 would pass.
+      const joins = await Promise.all([
+        ...crowd.flatMap((socket) =>
           [0, 1].map(() => ask<AckResult>(socket, 'join', { listingId: listing.id })),
         ),
-      );
+        ask<AckResult>(expiring, 'join', { listingId: listing.id }),
+      ]);
       expect(count(codes(joins), 'ok')).toBe(6);
-      // ...and the expired socket is refused with them, where a signed-in one would not be.
-      expect(await ask(expiring, 'join', { listingId: listing.id })).toMatchObject({
-        ok: false,
-        error: { code: 'RATE_LIMITED' },
-      });
+      expect(count(codes(joins), 'RATE_LIMITED')).toBe(1);
     });
   });
 

@@ -199,7 +199,8 @@ export function listingRow(now: Date, overrides: Partial<LeaseListing> = {}): Le
     statusReason: null,
     suspendedAt: null,
     createdBy: randomUUID(),
-    publishedAt: null,
+    // A listing past its draft was published (the public may read only those); a draft was not.
+    publishedAt: (overrides.status ?? 'bidding') === 'draft' ? null : at(-150),
     createdAt: at(-180),
     updatedAt: at(-180),
     ...overrides,

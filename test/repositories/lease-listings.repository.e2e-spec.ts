@@ -126,8 +126,9 @@ describe('list', () => {
     const second = await draft();
     const third = await draft();
     await dataSource.transaction(async (manager) => {
-      await listings.update(manager, first.id, { status: 'announced' });
-      await listings.update(manager, third.id, { status: 'announced' });
+      // Published as the service publishes: the public sees only listings that were.
+      await listings.update(manager, first.id, { status: 'announced', publishedAt: new Date() });
+      await listings.update(manager, third.id, { status: 'announced', publishedAt: new Date() });
     });
     const announced = await listings.list({
       status: 'announced',

@@ -48,6 +48,7 @@ describe('SEALED_BID_KEYS in the configuration', () => {
     AUDIT_HMAC_KEY: 'a'.repeat(40),
     DATABASE_URL: 'postgres://app@127.0.0.1/ggzy',
     REDIS_URL: 'redis://127.0.0.1:6379',
+    PUBLIC_SITE_URL: 'https://ggzy.example.gov.cn',
   };
   const issues = (env: NodeJS.ProcessEnv) => {
     try {
