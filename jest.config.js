@@ -44,10 +44,9 @@ process.env.GGZY_CHROMIUM = chromium ?? '';
 
 export default {
   testTimeout: 120000,
-  // Two at once on this 2-core machine by default. `npm test` runs the unit and e2e projects with
-  // three: an e2e file alone uses under half a core (faults: 39 s of CPU in its 99 s; socket-auth
-  // 26 s of 81 s — it waits on timers, sockets and PostgreSQL). The browser project keeps two: a
-  // whole run with three workers and Chromium beside the e2e files was CPU-bound.
+  // Two at once on this 2-core machine. An e2e file alone uses under half a core (faults: 39 s of
+  // CPU in its 99 s; socket-auth 26 s of 81 s), but a CI run with three e2e workers (stop 23) was
+  // no faster per suite finished and let a rate-window test's window turn: two until measured alone.
   maxWorkers: 2,
   testSequencer: fileURLToPath(new URL('./test/support/sequencer.js', import.meta.url)),
   // Coverage (on with --coverage; `npm test` passes it for the unit and e2e projects, then runs the
