@@ -188,6 +188,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['UNSUPPORTED_MEDIA_TYPE', 415],
   ['RATE_LIMITED', 429],
   ['TOO_MANY_CONNECTIONS', 429],
+  ['SERVICE_UNAVAILABLE', 503],
   // fees and the review of deal records (issue 10, branch issue10-fees)
   ['FEE_SCHEDULE_EXISTS', 409],
   ['DEAL_NOT_FOUND', 404],
@@ -203,11 +204,13 @@ describe('ERROR_STATUS', () => {
     expect(Object.keys(ERROR_STATUS).sort()).toEqual(EXPECTED_STATUS.map(([code]) => code).sort());
   });
 
-  it('maps every code to a 4xx status', () => {
-    for (const status of Object.values(ERROR_STATUS)) {
+  it('maps every rule code to a 4xx status; the one 5xx is the database refusing a connection', () => {
+    for (const [code, status] of Object.entries(ERROR_STATUS)) {
+      if (code === 'SERVICE_UNAVAILABLE') continue;
       expect(status).toBeGreaterThanOrEqual(400);
       expect(status).toBeLessThan(500);
     }
+    expect(ERROR_STATUS.SERVICE_UNAVAILABLE).toBe(503);
   });
 });
 

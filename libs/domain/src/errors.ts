@@ -40,6 +40,8 @@ export const ERROR_STATUS = {
   AUCTION_CLOSED: 409,
   RATE_LIMITED: 429,
   TOO_MANY_CONNECTIONS: 429,
+  // PostgreSQL refused a connection (all its slots taken, starting up): try again shortly.
+  SERVICE_UNAVAILABLE: 503,
   ORIGIN_NOT_ALLOWED: 403,
   PAYLOAD_TOO_LARGE: 413,
   IMPORT_TOO_LARGE: 413,
