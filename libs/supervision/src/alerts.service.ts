@@ -108,7 +108,14 @@ export class AlertsService {
         DEFAULT_EARLY_WARNING_THRESHOLDS,
       );
       const raised = await this.raise(manager, this.about(processType, found));
-      await this.alerts.markScanned(manager, processType, processId, now);
+      // A sealed process's winner comes after its opening: the sweep runs it again once awarded.
+      await this.alerts.markScanned(
+        manager,
+        processType,
+        processId,
+        now,
+        facts.bidding === 'sealed' ? facts.winnerId : null,
+      );
       return { raised: raised.length };
     });
   }
