@@ -803,6 +803,14 @@ const zh = {
   'err.ALERT_NOT_FOUND': '没有这条预警',
   'err.ALERT_TRANSITION_NOT_ALLOWED': '这条预警已处理，不能再做此操作',
   'err.DEVICE_FINGERPRINT_INVALID': '设备标识格式有误，请清除本站数据后重试',
+  'alerts.rules': '预警规则与现行阈值',
+  'alerts.thresholds': '阈值',
+  'alerts.threshold.startPriceMinQualified': '合格竞买人不少于（家）',
+  'alerts.threshold.recurringMeetings': '同一组竞买人共同参与（次）',
+  'alerts.threshold.scoreOutlierSigmas': '高出其他人平均分（标准差倍数）',
+  'alerts.threshold.scoreOutlierMinPoints': '且至少高出（分）',
+  'alerts.threshold.lowBidPercentOfMean': '低于其他人平均报价的（%）',
+  'alerts.threshold.openTenderThreshold': '公开招标数额标准',
   'err.PROCUREMENT_ITEM_INVALID':
     '采购品目有误：品目编码须为《政府采购品目分类目录》的编码（如 A02010104），编码与名称须同时填写',
   'err.PROCUREMENT_ITEM_SUBJECT_MISMATCH': '品目编码与采购标的不符：货物用 A 类编码，服务用 C 类编码',
@@ -1802,6 +1810,14 @@ const en: Record<MessageKey, string> = {
   'err.ALERT_TRANSITION_NOT_ALLOWED': 'This alert has been decided: that step is no longer possible',
   'err.DEVICE_FINGERPRINT_INVALID':
     "This browser's device id is malformed: clear this site's data and try again",
+  'alerts.rules': 'Rules and the thresholds in force',
+  'alerts.thresholds': 'Thresholds',
+  'alerts.threshold.startPriceMinQualified': 'Qualified bidders at least',
+  'alerts.threshold.recurringMeetings': 'Times the same bidders meet',
+  'alerts.threshold.scoreOutlierSigmas': "Lead over the others' mean score (standard deviations)",
+  'alerts.threshold.scoreOutlierMinPoints': 'and at least (points)',
+  'alerts.threshold.lowBidPercentOfMean': "Below this % of the others' mean price",
+  'alerts.threshold.openTenderThreshold': 'Open-tender threshold',
   'err.PROCUREMENT_ITEM_INVALID':
     'The procurement item is wrong: a code of the catalogue (like A02010104), with its name',
   'err.PROCUREMENT_ITEM_SUBJECT_MISMATCH':
