@@ -31,6 +31,7 @@ import {
   liveAlertChecks,
 } from '@ggzy/supervision';
 import {
+  AlertQueue,
   AuctionScheduler,
   createQueueBackend,
   DepositQueue,
@@ -89,6 +90,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
     private readonly tenderScheduler: TenderScheduler,
     private readonly procurementScheduler: ProcurementScheduler,
     private readonly depositQueue: DepositQueue,
+    private readonly alertQueue: AlertQueue,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
   ) {}
   async onApplicationShutdown() {
@@ -98,6 +100,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
     await this.tenderScheduler.close();
     await this.procurementScheduler.close();
     await this.depositQueue.close();
+    await this.alertQueue.close();
     await this.backend.close();
   }
 }
@@ -203,6 +206,12 @@ export class ApiModule {
           provide: ReportQueue,
           inject: [QUEUE_BACKEND],
           useFactory: (backend: QueueBackend) => new ReportQueue(backend),
+        },
+        // Early warning's queue: the worker's detector runs, shown on the queues board.
+        {
+          provide: AlertQueue,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new AlertQueue(backend),
         },
         ReportBuilder,
         ReportsService,

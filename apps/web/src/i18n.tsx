@@ -581,6 +581,11 @@ const zh = {
   purchaser: '采购人',
   budget: '预算金额',
   procurementDescription: '采购需求',
+  procurementItem: '采购品目',
+  procurementItemCode: '品目编码',
+  procurementItemName: '品目名称',
+  procurementItemHint:
+    '按《政府采购品目分类目录》填写，如 A02010104 台式计算机。同一采购人同一品目一年内的非公开招标项目合计超过公开招标数额标准时预警（化整为零）。',
   supplierConditions: '供应商资格条件',
   singleSourceSupplier: '拟定供应商',
   singleSourceReasons: '采用单一来源的理由',
@@ -798,6 +803,17 @@ const zh = {
   'err.ALERT_NOT_FOUND': '没有这条预警',
   'err.ALERT_TRANSITION_NOT_ALLOWED': '这条预警已处理，不能再做此操作',
   'err.DEVICE_FINGERPRINT_INVALID': '设备标识格式有误，请清除本站数据后重试',
+  'alerts.rules': '预警规则与现行阈值',
+  'alerts.thresholds': '阈值',
+  'alerts.threshold.startPriceMinQualified': '合格竞买人不少于（家）',
+  'alerts.threshold.recurringMeetings': '同一组竞买人共同参与（次）',
+  'alerts.threshold.scoreOutlierSigmas': '高出其他人平均分（标准差倍数）',
+  'alerts.threshold.scoreOutlierMinPoints': '且至少高出（分）',
+  'alerts.threshold.lowBidPercentOfMean': '低于其他人平均报价的（%）',
+  'alerts.threshold.openTenderThreshold': '公开招标数额标准',
+  'err.PROCUREMENT_ITEM_INVALID':
+    '采购品目有误：品目编码须为《政府采购品目分类目录》的编码（如 A02010104），编码与名称须同时填写',
+  'err.PROCUREMENT_ITEM_SUBJECT_MISMATCH': '品目编码与采购标的不符：货物用 A 类编码，服务用 C 类编码',
   // Issue 9, the rest: re-planning a failed procurement (重新组织采购).
   'procurementStatus.replanned': '废标（已重新组织采购）',
   replanProcurement: '重新组织采购',
@@ -1570,6 +1586,11 @@ const en: Record<MessageKey, string> = {
   purchaser: 'Purchaser',
   budget: 'Budget',
   procurementDescription: 'What is bought',
+  procurementItem: 'Procurement item',
+  procurementItemCode: 'Item code',
+  procurementItemName: 'Item name',
+  procurementItemHint:
+    "From the government procurement catalogue (政府采购品目分类目录), e.g. A02010104 desktop computers. A purchaser's projects of one item in one year not openly tendered and together above the open-tender threshold raise an alert (splitting).",
   supplierConditions: 'Supplier conditions',
   singleSourceSupplier: 'Proposed supplier',
   singleSourceReasons: 'Why single source',
@@ -1789,6 +1810,18 @@ const en: Record<MessageKey, string> = {
   'err.ALERT_TRANSITION_NOT_ALLOWED': 'This alert has been decided: that step is no longer possible',
   'err.DEVICE_FINGERPRINT_INVALID':
     "This browser's device id is malformed: clear this site's data and try again",
+  'alerts.rules': 'Rules and the thresholds in force',
+  'alerts.thresholds': 'Thresholds',
+  'alerts.threshold.startPriceMinQualified': 'Qualified bidders at least',
+  'alerts.threshold.recurringMeetings': 'Times the same bidders meet',
+  'alerts.threshold.scoreOutlierSigmas': "Lead over the others' mean score (standard deviations)",
+  'alerts.threshold.scoreOutlierMinPoints': 'and at least (points)',
+  'alerts.threshold.lowBidPercentOfMean': "Below this % of the others' mean price",
+  'alerts.threshold.openTenderThreshold': 'Open-tender threshold',
+  'err.PROCUREMENT_ITEM_INVALID':
+    'The procurement item is wrong: a code of the catalogue (like A02010104), with its name',
+  'err.PROCUREMENT_ITEM_SUBJECT_MISMATCH':
+    'The item code does not fit what is bought: goods take an A code, services a C code',
   // Issue 9, the rest: re-planning a failed procurement (重新组织采购).
   'procurementStatus.replanned': 'Failed (re-planned)',
   replanProcurement: 'Re-plan the procurement',

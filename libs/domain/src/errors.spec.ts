@@ -197,6 +197,9 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['COMPLAINT_STAGE_UNKNOWN', 422],
   ['COMPLAINT_KNEW_ON_REQUIRED', 422],
   ['COMPLAINT_FILINGS_LIMIT', 409],
+  // a procurement's item (品目), for PROJECT_SPLITTING (branch fix-alerts-2)
+  ['PROCUREMENT_ITEM_INVALID', 400],
+  ['PROCUREMENT_ITEM_SUBJECT_MISMATCH', 422],
 ];
 
 describe('ERROR_STATUS', () => {

@@ -198,6 +198,9 @@ export const ERROR_STATUS = {
   COMPLAINT_STAGE_UNKNOWN: 422,
   COMPLAINT_KNEW_ON_REQUIRED: 422,
   COMPLAINT_FILINGS_LIMIT: 409,
+  // Early warning's leftovers (branch fix-alerts-2): a procurement's item (品目), for PROJECT_SPLITTING.
+  PROCUREMENT_ITEM_INVALID: 400,
+  PROCUREMENT_ITEM_SUBJECT_MISMATCH: 422,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

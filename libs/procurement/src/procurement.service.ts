@@ -6,11 +6,14 @@ import {
   addCalendarDays,
   bidDeadlineInstant,
   calendarDateInZone,
+  canonicalProcurementItemCode,
+  canonicalProcurementItemName,
   calendarDaysBetween,
   checkDepositLimit,
   checkFrameworkTerms,
   checkObjectionInPublicity,
   checkObjectionsAnswered,
+  checkProcurementItem,
   checkProcurementSchedule,
   checkProcurementScoring,
   checkReplanMethod,
@@ -71,6 +74,9 @@ export interface ProcurementInput {
   purchaserName: string;
   purchaserOrgCode: string;
   description: string;
+  /** 品目: the catalogue's code and its name, both or neither (procurement-items.ts). */
+  itemCode: string | null;
+  itemName: string | null;
   supplierConditions: string;
   budget: number;
   deposit: number;
@@ -94,6 +100,8 @@ export interface ProcurementInput {
 }
 
 export const PROCUREMENT_DEFAULTS = {
+  itemCode: null,
+  itemName: null,
   supplierConditions: '',
   documents: [] as { name: string; sha256: string }[],
   deposit: 0,
@@ -109,6 +117,8 @@ const TERM_FIELDS = [
   'purchaserName',
   'purchaserOrgCode',
   'description',
+  'itemCode',
+  'itemName',
   'supplierConditions',
   'budget',
   'deposit',
@@ -231,7 +241,11 @@ export class ProcurementService {
   /** Keeps the method's own dates; a missing one is null, for the schedule check to name. */
   private normalise(input: ProcurementInput): ProcurementInput {
     const used = fieldsOf(input.method);
-    const normalised = { ...input };
+    const normalised = {
+      ...input,
+      itemCode: canonicalProcurementItemCode(input.itemCode ?? null),
+      itemName: canonicalProcurementItemName(input.itemName ?? null),
+    };
     for (const field of SCHEDULE_FIELDS)
       Object.assign(normalised, { [field]: used.has(field) ? (input[field] ?? null) : null });
     return normalised;
@@ -239,6 +253,7 @@ export class ProcurementService {
 
   /** The method's own fields, then every period on the business-day calendar, then the deposit. */
   private async checkProject(manager: EntityManager, input: ProcurementInput) {
+    checkProcurementItem(input);
     if (input.method === 'single_source') {
       const missing = (['singleSourceSupplier', 'singleSourceReasons'] as const)
         .filter((field) => typeof input[field] !== 'string' || input[field]!.trim() === '')

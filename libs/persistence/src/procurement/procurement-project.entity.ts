@@ -44,6 +44,9 @@ export class ProcurementProjectEntity {
   @Column({ name: 'purchaser_name', type: 'varchar', length: 200 }) purchaserName!: string;
   @Column({ name: 'purchaser_org_code', type: 'char', length: 18 }) purchaserOrgCode!: string;
   @Column({ type: 'text' }) description!: string;
+  /** 品目 (政府采购品目分类目录): its code, canonical (A02010104), and its name; both or neither. */
+  @Column({ name: 'item_code', type: 'varchar', length: 11, nullable: true }) itemCode!: string | null;
+  @Column({ name: 'item_name', type: 'varchar', length: 100, nullable: true }) itemName!: string | null;
   @Column({ name: 'supplier_conditions', type: 'text' }) supplierConditions!: string;
   @Column({ type: 'bigint', transformer: fenColumn }) budget!: number;
   @Column({ type: 'bigint', transformer: fenColumn }) deposit!: number;
