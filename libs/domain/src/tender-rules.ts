@@ -566,8 +566,7 @@ export function tenderScheduleAfterPrequalification(
 ): { schedule: TenderSchedule; movedDays: number } {
   requireDate('resultOn', resultOn);
   requireDate('saleStartsOn', schedule.saleStartsOn);
-  const late = calendarDaysBetween(schedule.saleStartsOn, resultOn);
-  if (late <= 0) return { schedule: { ...schedule }, movedDays: 0 };
+  const late = Math.max(0, calendarDaysBetween(schedule.saleStartsOn, resultOn));
   return {
     schedule: {
       saleStartsOn: addCalendarDays(schedule.saleStartsOn, late),
