@@ -65,8 +65,6 @@ export interface TenderDetailParts {
   /** The round that re-tenders this one, where the reader may see it. */
   nextRoundId?: string | null;
   viewerId?: string;
-  /** Who passed prequalification, where the reader may see it (after the opening); else null. */
-  passedApplicants?: string[] | null;
 }
 
 /**
@@ -75,11 +73,7 @@ export interface TenderDetailParts {
  * (fewer than 3, 实施条例 第19条) or once the bids are opened — never while bidding runs: a count
  * of potential bidders invites collusion (招标投标法 第22条). Staff see the counts always.
  */
-export function toPrequalificationView(
-  project: TenderProjectEntity,
-  parts: TenderDetailParts,
-  staff: boolean,
-) {
+export function toPrequalificationView(project: TenderProjectEntity, staff: boolean) {
   if (project.applicationsDueOn == null) return null;
   const schedule = {
     saleStartsOn: project.prequalificationSaleStartsOn!,
@@ -98,7 +92,6 @@ export function toPrequalificationView(
         : {
             resultOn: project.prequalificationResultOn,
             passedCount: countPublic ? project.prequalificationPassed : null,
-            passedApplicants: parts.passedApplicants ?? null,
           },
   };
 }
@@ -167,7 +160,7 @@ export function toPublicTender(project: TenderProjectEntity, parts: TenderDetail
     bidDeadlineTime: project.bidDeadlineTime,
     bidDeadlineAt: project.bidDeadlineAt.toISOString(),
     deadlines: tenderDeadlines(project),
-    prequalification: toPrequalificationView(project, parts, withObjector),
+    prequalification: toPrequalificationView(project, withObjector),
     announcedOn: project.announcedOn,
     openedAt: iso(project.openedAt),
     failedReason: project.failedReason,

@@ -792,27 +792,14 @@ export class TendersService {
   }
 
   private async publicView(project: TenderProjectEntity, viewer?: AuthUser) {
-    const [notices, objections, next, passed] = await Promise.all([
+    const [notices, objections, next] = await Promise.all([
       this.projects.noticesOf(project.id),
       this.projects.objectionsOf(project.id),
       this.projects.nextRoundOf(project.id),
-      // Who passed prequalification is public once the bids are opened (they are the bidders
-      // then), never before: a potential bidder named before the opening (招标投标法 第22条).
-      hasPrequalification(project) && project.openedAt
-        ? this.projects
-            .applicationsOf(project.id, null)
-            .then(({ items }) => items.filter((application) => application.status === 'passed'))
-        : Promise.resolve(null),
     ]);
     // A next round still being drafted is not public yet: its id would lead nowhere.
     const nextRoundId = next && wasAnnounced(next) ? next.id : null;
-    return toPublicTender(project, {
-      notices,
-      objections,
-      nextRoundId,
-      viewerId: viewer?.id,
-      passedApplicants: passed?.map((application) => application.applicantName) ?? null,
-    });
+    return toPublicTender(project, { notices, objections, nextRoundId, viewerId: viewer?.id });
   }
 
   async staffView(project: TenderProjectEntity, viewer?: AuthUser) {

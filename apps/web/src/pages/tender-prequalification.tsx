@@ -20,7 +20,7 @@ export interface TenderPrequalification {
     objectionsUntilOn: string;
     amendmentsWithoutMoveUntilOn: string;
   };
-  result: { resultOn: string; passedCount: number | null; passedApplicants: string[] | null } | null;
+  result: { resultOn: string; passedCount: number | null } | null;
 }
 
 export interface PrequalificationApplication {
