@@ -11,6 +11,7 @@ import { TransferAuctionHost, TransferSupervisedProcess, TransfersService } from
 import {
   TenderEvaluationService,
   TenderObjectionsService,
+  TenderPrequalificationService,
   TenderSupervisedProcess,
   TendersService,
 } from '@ggzy/tenders';
@@ -52,6 +53,7 @@ import { MyTransferRegistrationsController } from './transfer-projects/my-transf
 import { TenderProjectsController } from './tender-projects/tender-projects.controller.js';
 import { TenderEvaluationController } from './tender-projects/tender-evaluation.controller.js';
 import { MyTenderRegistrationsController } from './tender-projects/my-tender-registrations.controller.js';
+import { TenderPrequalificationController } from './tender-projects/tender-prequalification.controller.js';
 import { ProcurementsController } from './procurements/procurements.controller.js';
 import { MyProcurementRegistrationsController } from './procurements/my-procurement-registrations.controller.js';
 import { ProcurementEvaluationController } from './procurements/procurement-evaluation.controller.js';
@@ -151,6 +153,7 @@ export class ApiModule {
         TenderProjectsController,
         TenderEvaluationController,
         MyTenderRegistrationsController,
+        TenderPrequalificationController,
         ProcurementsController,
         ProcurementEvaluationController,
         MyProcurementRegistrationsController,
@@ -221,6 +224,7 @@ export class ApiModule {
         TendersService,
         TenderEvaluationService,
         TenderObjectionsService,
+        TenderPrequalificationService,
         ProcurementService,
         ProcurementEvaluationService,
         ProcurementFrameworkService,

@@ -46,6 +46,7 @@ import { Fees1764500000900 } from './migrations/1764500000900-fees.js';
 import { ComplaintStepClaims1764500001350 } from './migrations/1764500001350-complaint-step-claims.js';
 import { ProcurementItems1764500001410 } from './migrations/1764500001410-procurement-items.js';
 import { AlertScanWinner1764500001411 } from './migrations/1764500001411-alert-scan-winner.js';
+import { TenderPrequalification1764500001430 } from './migrations/1764500001430-tender-prequalification.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -102,6 +103,7 @@ export const MIGRATIONS = [
   ComplaintStepClaims1764500001350,
   ProcurementItems1764500001410,
   AlertScanWinner1764500001411,
+  TenderPrequalification1764500001430,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -38,14 +38,16 @@ export interface ObjectionInput {
 
 /** The stages each kind of objection pauses: the documents before the opening, the publicity. */
 const STAGES: Record<TenderObjectionTarget, readonly TenderStatus[]> = {
-  tender_documents: ['announced', 'bidding'],
+  tender_documents: ['announced', 'prequalified', 'bidding'],
   candidates: ['candidates_published'],
+  prequalification_documents: ['prequalification'],
 };
 
 /** Public: why the tender stands still (招标投标法实施条例 第22条, 第54条: 暂停招标投标活动). */
 const SUSPENSION_REASONS: Record<TenderObjectionTarget, string> = {
   tender_documents: '对招标文件提出异议,答复前暂停招标投标活动',
   candidates: '对中标候选人提出异议,答复前暂停公示',
+  prequalification_documents: '对资格预审文件提出异议,答复前暂停招标投标活动',
 };
 
 /**
@@ -54,6 +56,11 @@ const SUSPENSION_REASONS: Record<TenderObjectionTarget, string> = {
  */
 const SCHEDULE_STARTS = ['saleStartsOn', 'documentsIssuedOn'] as const;
 const SCHEDULE_ENDS = ['saleEndsOn', 'bidDeadlineOn'] as const;
+/** The same for a prequalification's own schedule, while it runs. */
+const PREQUALIFICATION_STARTS = ['prequalificationSaleStartsOn'] as const;
+const PREQUALIFICATION_ENDS = ['prequalificationSaleEndsOn', 'applicationsDueOn'] as const;
+/** Stages whose tender documents are not issued yet (their first days may still be ahead). */
+const BEFORE_BIDDING = new Set<TenderStatus>(['announced', 'prequalification', 'prequalified']);
 
 /**
  * Objections (异议) to a tender: to its documents, ≥ 10 days before the bid deadline (实施条例 第22条),
@@ -95,11 +102,20 @@ export class TenderObjectionsService {
       const stage = project.status === 'suspended' ? project.resumeTo! : project.status;
       if (input.target === 'tender_documents')
         checkObjectionInTime({ target: input.target, deadlineOn: project.bidDeadlineOn, filedOn: clockOn });
-      else await this.checkCandidateObjection(manager, objector, project, clockOn);
+      else if (input.target === 'prequalification_documents') {
+        // 实施条例 第22条: ≥ 2 days before the applications are due.
+        if (project.applicationsDueOn === null)
+          throw new DomainError('INVALID_STATE_TRANSITION', 'this tender has no prequalification');
+        checkObjectionInTime({
+          target: input.target,
+          deadlineOn: project.applicationsDueOn,
+          filedOn: clockOn,
+        });
+      } else await this.checkCandidateObjection(manager, objector, project, clockOn);
       if (!STAGES[input.target].includes(stage))
         throw new DomainError(
           'INVALID_STATE_TRANSITION',
-          `no objection to the ${input.target === 'candidates' ? 'candidates' : 'documents'} while the tender is ${project.status}`,
+          `no objection to the ${input.target === 'candidates' ? 'candidates' : input.target === 'prequalification_documents' ? 'prequalification documents' : 'documents'} while the tender is ${project.status}`,
         );
       // Each objection pauses the tender: one per supplier and target for each version of the
       // documents, so that repeated objections cannot hold the tender still for ever.
@@ -339,14 +355,22 @@ export class TenderObjectionsService {
       periodEndsAfter = moved(periodEndsBefore);
       await this.evaluations.update(manager, project.id, { publicityEndsOn: periodEndsAfter });
     } else {
-      // Bidding means the documents are out (and so the sale began): only a notice not yet in
-      // bidding has first days still ahead.
+      // Bidding means the documents are out (and so the sale began): only a tender not yet in
+      // bidding (a notice, a prequalification or its result) has first days still ahead.
       for (const field of SCHEDULE_STARTS)
         changes[field] =
-          next === 'announced' && project[field] > pausedOn ? moved(project[field]) : project[field];
+          BEFORE_BIDDING.has(next) && project[field] > pausedOn ? moved(project[field]) : project[field];
       for (const field of SCHEDULE_ENDS) changes[field] = moved(project[field]);
       periodEndsBefore = project.bidDeadlineOn;
       periodEndsAfter = changes.bidDeadlineOn!;
+      if (next === 'prequalification') {
+        // The prequalification runs: its sale and the applications' due day get the days back.
+        for (const field of PREQUALIFICATION_STARTS)
+          changes[field] = project[field]! > pausedOn ? moved(project[field]!) : project[field];
+        for (const field of PREQUALIFICATION_ENDS) changes[field] = moved(project[field]!);
+        periodEndsBefore = project.applicationsDueOn!;
+        periodEndsAfter = changes.applicationsDueOn!;
+      }
       changes.bidDeadlineAt = bidDeadlineInstant(
         periodEndsAfter,
         project.bidDeadlineTime,
