@@ -19,6 +19,7 @@ export type NewTenderProject = Omit<
   | 'suspendedOn'
   | 'suspensionReason'
   | 'supervisorSuspension'
+  | 'suspensionComplaintId'
   | 'terminationReason'
   | 'createdAt'
   | 'updatedAt'
