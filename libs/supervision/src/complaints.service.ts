@@ -13,6 +13,8 @@ import {
   type ComplaintAction,
   type ComplaintAttachment,
   complaintDeadlines,
+  COMPLAINT_LINES,
+  complaintStagesOf,
   type ComplaintDecision,
   type ComplaintKind,
   type ComplaintLine,
@@ -470,6 +472,11 @@ export class ComplaintsService {
   async publicDecisions(paging: { limit: number; offset: number }) {
     const { items, total } = await this.complaints.listDecided(paging);
     return { items: items.map(toPublicDecision), total };
+  }
+
+  /** Each line's closed list of stages, and which ask the day the complainant knew (the filing form's). */
+  stageLists() {
+    return { items: COMPLAINT_LINES.map((line) => ({ line, stages: complaintStagesOf(line) })) };
   }
 
   /** Every overdue step of every pending complaint now (the database's clock): for the alerts. */
