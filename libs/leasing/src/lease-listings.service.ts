@@ -191,7 +191,7 @@ export class LeaseListingsService {
         throw new DomainError('AUCTION_CLOSED', 'the auction has ended and is being closed');
       return {
         changes: { suspendedAt: at, statusReason: reason, suspensionComplaintId: complaintId },
-        data: { reason, complaintId },
+        data: { reason, ...(complaintId ? { complaintId } : {}) },
       };
     });
     this.liveEvents.publish('auction.status', {

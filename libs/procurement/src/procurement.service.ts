@@ -1249,7 +1249,7 @@ export class ProcurementService {
           method: current.method,
           reason,
           suspendedOn: today,
-          complaintId,
+          ...(complaintId ? { complaintId } : {}),
         },
       });
       return (await this.projects.lockById(manager, projectId))!;
@@ -1320,7 +1320,7 @@ export class ProcurementService {
           pausedDays: calendarDaysBetween(pausedOn, today),
           deadlineOn: { from: current.deadlineOn, to: deadlineOn },
           byCap: actor === null,
-          complaintId: current.suspensionComplaintId,
+          ...(current.suspensionComplaintId ? { complaintId: current.suspensionComplaintId } : {}),
         },
       });
       return (await this.projects.lockById(manager, projectId))!;

@@ -260,7 +260,7 @@ export class TenderObjectionsService {
         resumeTo: suspended?.resumeTo ?? current.resumeTo,
         reason,
         by: 'supervisor',
-        complaintId,
+        ...(complaintId ? { complaintId } : {}),
       });
       return { ...current, ...changes } as TenderProjectEntity;
     });

@@ -957,7 +957,7 @@ export class TransfersService {
         action: 'transfer.suspended',
         entityType: ENTITY_TYPE,
         entityId: projectId,
-        data: { from: current.status, to: suspended.status, reason, complaintId },
+        data: { from: current.status, to: suspended.status, reason, ...(complaintId ? { complaintId } : {}) },
       });
       return { ...current, ...changes };
     });
