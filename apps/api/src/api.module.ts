@@ -73,6 +73,7 @@ import { DisclosureController } from './public/disclosure.controller.js';
 import { OpenDataController } from './public/open-data.controller.js';
 import {
   ComplaintDecisionsController,
+  ComplaintStagesController,
   ComplaintsController,
   MyComplaintsController,
 } from './supervision/complaints.controller.js';
@@ -173,6 +174,7 @@ export class ApiModule {
         ComplaintsController,
         MyComplaintsController,
         ComplaintDecisionsController,
+        ComplaintStagesController,
         FeesController,
         DealReviewController,
         HealthController,

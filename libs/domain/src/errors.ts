@@ -211,6 +211,11 @@ export const ERROR_STATUS = {
   PREQUALIFICATION_NOT_ENDED: 409,
   PREQUALIFICATION_UNDECIDED: 409,
   NOT_PREQUALIFIED: 403,
+  // Who holds a suspension (branch fix-complaints-2): only its holder lifts it.
+  /** A complaint's step would need a suspension lifted that another (a supervisor, a complaint) holds. */
+  PROJECT_SUSPENDED_BY_ANOTHER: 409,
+  /** The line's own resume of a suspension a complaint holds: that complaint lifts it. */
+  SUSPENSION_HELD_BY_COMPLAINT: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

@@ -45,7 +45,12 @@ import {
   RegistrationsRepository,
 } from '@ggzy/persistence';
 import { ProcurementScheduler } from '@ggzy/queues';
-import { RegistrationsService, toSupplierRegistrationView } from '@ggzy/registrations';
+import {
+  RegistrationsService,
+  suspendedByAnother,
+  suspensionHeldByComplaint,
+  toSupplierRegistrationView,
+} from '@ggzy/registrations';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { DepositsService } from '@ggzy/deposits';
 import { BusinessCalendarService } from '@ggzy/calendar';
@@ -715,7 +720,14 @@ export class ProcurementService {
   async terminate(staff: AuthUser, projectId: string, reason: string) {
     const { project } = await this.applyTransition(staff, projectId, 'terminate', (_manager, _current, now) =>
       Promise.resolve({
-        changes: { terminationReason: reason, resumeTo: null, suspendedAt: null, suspendedOn: null },
+        // A suspended procurement ends with its suspension, whoever held it.
+        changes: {
+          terminationReason: reason,
+          resumeTo: null,
+          suspendedAt: null,
+          suspendedOn: null,
+          suspensionComplaintId: null,
+        },
         data: { reason },
         after: (manager: EntityManager) =>
           this.deposits.settleOnClose(manager, procurementHost(projectId), { sold: false }, now, staff.id),
@@ -1223,9 +1235,10 @@ export class ProcurementService {
    * A supervisor suspends a procurement (暂停采购活动, e.g. for a complaint): nothing timed fires
    * while it is suspended (the documents' issue and the opening act on `announced`/`responding`
    * only). It ends within PROCUREMENT_SUSPENSION_CAP_DAYS (政府采购法 第57条): the supervisor's
-   * resume, or the worker's on the day after the last (resumeSuspensionsPastCap).
+   * resume, or the worker's on the day after the last (resumeSuspensionsPastCap). `complaintId`: the
+   * complaint it is ordered for, which then holds it (null: the supervisor's own order).
    */
-  async suspend(supervisor: AuthUser, projectId: string, reason: string) {
+  async suspend(supervisor: AuthUser, projectId: string, reason: string, complaintId: string | null = null) {
     const project = await this.dataSource.transaction(async (manager) => {
       const current = await this.mustLock(manager, projectId);
       const next = this.transition(current, 'suspend');
@@ -1237,6 +1250,7 @@ export class ProcurementService {
         suspendedAt: now,
         suspendedOn: today,
         suspensionReason: reason,
+        suspensionComplaintId: complaintId,
       });
       await this.audit.append(manager, {
         at: now,
@@ -1244,7 +1258,14 @@ export class ProcurementService {
         action: 'procurement.suspend',
         entityType: ENTITY_TYPE,
         entityId: projectId,
-        data: { from: current.status, to: next, method: current.method, reason, suspendedOn: today },
+        data: {
+          from: current.status,
+          to: next,
+          method: current.method,
+          reason,
+          suspendedOn: today,
+          ...(complaintId ? { complaintId } : {}),
+        },
       });
       return (await this.projects.lockById(manager, projectId))!;
     });
@@ -1254,9 +1275,12 @@ export class ProcurementService {
   /**
    * Back to where it was; the dates still ahead when it paused move by the days it stood (the
    * response deadline, and with it the opening's job; the documents' and the publicity's last
-   * days). `actor` null: the worker, at the cap.
+   * days). `actor` null: the worker, at the cap (the statute ends every suspension, whoever held
+   * it). Otherwise only the holder lifts it: `complaintId` the complaint's own
+   * (PROJECT_SUSPENDED_BY_ANOTHER), null the supervisor's own order (SUSPENSION_HELD_BY_COMPLAINT
+   * when a complaint holds it).
    */
-  async resume(actor: AuthUser | null, projectId: string) {
+  async resume(actor: AuthUser | null, projectId: string, complaintId: string | null = null) {
     const project = await this.dataSource.transaction(async (manager) => {
       const current = await this.mustLock(manager, projectId);
       const next = nextProcurementStatus(current.method, current.status, 'resume', current.resumeTo);
@@ -1268,6 +1292,10 @@ export class ProcurementService {
             status: current.status,
           },
         );
+      if (actor !== null && current.suspensionComplaintId !== complaintId)
+        throw complaintId === null
+          ? suspensionHeldByComplaint(current.suspensionComplaintId!)
+          : suspendedByAnother(current.suspensionComplaintId ? 'complaint' : 'supervisor');
       const now = await this.projects.databaseNow(manager);
       const today = this.today(now);
       const pausedOn = current.suspendedOn!;
@@ -1282,6 +1310,7 @@ export class ProcurementService {
         suspendedAt: null,
         suspendedOn: null,
         suspensionReason: null,
+        suspensionComplaintId: null,
         deadlineOn,
         documentsAvailableUntil: moved(current.documentsAvailableUntil),
         publicityEndsOn: moved(current.publicityEndsOn),
@@ -1306,6 +1335,7 @@ export class ProcurementService {
           pausedDays: calendarDaysBetween(pausedOn, today),
           deadlineOn: { from: current.deadlineOn, to: deadlineOn },
           byCap: actor === null,
+          ...(current.suspensionComplaintId ? { complaintId: current.suspensionComplaintId } : {}),
         },
       });
       return (await this.projects.lockById(manager, projectId))!;

@@ -23,6 +23,7 @@ import {
   TenderProjectsRepository,
 } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
+import { suspendedByAnother, suspensionHeldByComplaint } from '@ggzy/registrations';
 import { SealedBidsService } from '@ggzy/sealed-bids';
 import { tenderHost, TendersService } from './tenders.service.js';
 import { toObjectionView } from './tender-project.views.js';
@@ -232,9 +233,15 @@ export class TenderObjectionsService {
   /**
    * A supervisor suspends the tender (a complaint, an order): every timer freezes as for an
    * objection (nothing timed fires while it is suspended). A tender an objection already holds
-   * stays suspended from that day, now by the supervisor's order too.
+   * stays suspended from that day, now by the supervisor's order too. `complaintId`: the complaint
+   * the order is for, which then holds it (null: the supervisor's own order, on the tender's endpoint).
    */
-  async suspendBySupervisor(supervisor: AuthUser, projectId: string, reason: string) {
+  async suspendBySupervisor(
+    supervisor: AuthUser,
+    projectId: string,
+    reason: string,
+    complaintId: string | null = null,
+  ) {
     const project = await this.dataSource.transaction(async (manager) => {
       const current = await this.projects.lockById(manager, projectId);
       if (!current || current.status === 'registered')
@@ -259,8 +266,9 @@ export class TenderObjectionsService {
             suspendedOn: today,
             suspensionReason: reason,
             supervisorSuspension: true,
+            suspensionComplaintId: complaintId,
           }
-        : { suspensionReason: reason, supervisorSuspension: true };
+        : { suspensionReason: reason, supervisorSuspension: true, suspensionComplaintId: complaintId };
       await this.projects.update(manager, projectId, changes);
       await this.record(manager, supervisor, projectId, now, 'tender.suspend', {
         from: current.status,
@@ -268,6 +276,7 @@ export class TenderObjectionsService {
         resumeTo: suspended?.resumeTo ?? current.resumeTo,
         reason,
         by: 'supervisor',
+        ...(complaintId ? { complaintId } : {}),
       });
       return { ...current, ...changes } as TenderProjectEntity;
     });
@@ -277,6 +286,7 @@ export class TenderObjectionsService {
   /**
    * The supervisor's resume: to where the tender was, the days it stood given back (the opening's
    * job rescheduled at the moved deadline) — once no objection waits for its reply (OBJECTION_PENDING).
+   * A complaint's suspension is that complaint's to lift (SUSPENSION_HELD_BY_COMPLAINT).
    */
   async resumeBySupervisor(supervisor: AuthUser, projectId: string) {
     const project = await this.dataSource.transaction(async (manager) => {
@@ -285,6 +295,7 @@ export class TenderObjectionsService {
         throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
       if (!current.supervisorSuspension)
         throw new DomainError('INVALID_STATE_TRANSITION', 'the tender is not suspended by a supervisor');
+      if (current.suspensionComplaintId) throw suspensionHeldByComplaint(current.suspensionComplaintId);
       const waiting = (await this.projects.objectionsOf(projectId, manager)).filter(
         (objection) => objection.repliedAt === null,
       );
@@ -301,6 +312,51 @@ export class TenderObjectionsService {
     });
     await this.tenders.scheduleSteps(project);
     return this.tenders.staffView(project, supervisor);
+  }
+
+  /**
+   * A complaint lifts the suspension it holds (its close, or resume-project): the tender resumes as
+   * by the supervisor's resume — unless an objection still waits for its reply, which then holds it
+   * alone (the order is released, the tender stays suspended, the reply resumes it). `mustResume`
+   * (a re-run that fails the tender next) refuses that instead. Another's suspension:
+   * PROJECT_SUSPENDED_BY_ANOTHER, nothing written. Answers whether the tender resumed.
+   */
+  async liftForComplaint(
+    supervisor: AuthUser,
+    projectId: string,
+    complaintId: string,
+    options: { mustResume?: boolean } = {},
+  ): Promise<boolean> {
+    const resumed = await this.dataSource.transaction(async (manager) => {
+      const current = await this.projects.lockById(manager, projectId);
+      if (!current || current.status === 'registered')
+        throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
+      if (current.status !== 'suspended')
+        throw new DomainError('INVALID_STATE_TRANSITION', `cannot resume a tender that is ${current.status}`);
+      if (!current.supervisorSuspension) throw suspendedByAnother('objection');
+      if (current.suspensionComplaintId !== complaintId)
+        throw suspendedByAnother(current.suspensionComplaintId ? 'complaint' : 'supervisor');
+      const waiting = (await this.projects.objectionsOf(projectId, manager)).filter(
+        (objection) => objection.repliedAt === null,
+      );
+      const now = await this.projects.databaseNow(manager);
+      if (waiting.length === 0)
+        return (await this.resume(manager, supervisor, current, now, this.today(now), null)).project;
+      if (options.mustResume) throw suspendedByAnother('objection');
+      const released = {
+        supervisorSuspension: false,
+        suspensionComplaintId: null,
+        suspensionReason: SUSPENSION_REASONS[waiting[0].target],
+      };
+      await this.projects.update(manager, projectId, released);
+      await this.record(manager, supervisor, projectId, now, 'tender.suspension_released', {
+        complaintId,
+        objectionIds: waiting.map((objection) => objection.id),
+      });
+      return null;
+    });
+    if (resumed) await this.tenders.scheduleSteps(resumed);
+    return resumed !== null;
   }
 
   private async checkCandidateObjection(
@@ -346,6 +402,7 @@ export class TenderObjectionsService {
       suspendedOn: null,
       suspensionReason: null,
       supervisorSuspension: false,
+      suspensionComplaintId: null,
     };
     let periodEndsBefore: string;
     let periodEndsAfter: string;

@@ -423,7 +423,15 @@ export class TendersService {
   /** 终止: the owner ends the tender with a public reason; every received deposit falls due. */
   async terminate(staff: AuthUser, projectId: string, reason: string) {
     const { project } = await this.applyTransition(staff, projectId, 'terminate', (_current, now) => ({
-      changes: { terminationReason: reason, resumeTo: null, suspendedAt: null, suspendedOn: null },
+      // A suspended tender ends with its suspension, whoever held it.
+      changes: {
+        terminationReason: reason,
+        resumeTo: null,
+        suspendedAt: null,
+        suspendedOn: null,
+        supervisorSuspension: false,
+        suspensionComplaintId: null,
+      },
       data: { reason },
       after: (manager) =>
         this.deposits.settleOnClose(manager, tenderHost(projectId), { sold: false }, now, staff.id),

@@ -59,6 +59,9 @@ export class TenderProjectEntity {
   @Column({ name: 'suspension_reason', type: 'text', nullable: true }) suspensionReason!: string | null;
   /** A supervisor's order holds the suspension: an objection's reply does not lift it (issue 10). */
   @Column({ name: 'supervisor_suspension', type: 'boolean', default: false }) supervisorSuspension!: boolean;
+  /** The complaint whose suspension this is (issue 10); null: the line's own act. Only its holder lifts it. */
+  @Column({ name: 'suspension_complaint_id', type: 'uuid', nullable: true }) suspensionComplaintId!:
+    string | null;
   @Column({ name: 'termination_reason', type: 'text', nullable: true }) terminationReason!: string | null;
   @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

@@ -26,6 +26,7 @@ export type NewTenderProject = Omit<
   | 'suspendedOn'
   | 'suspensionReason'
   | 'supervisorSuspension'
+  | 'suspensionComplaintId'
   | 'terminationReason'
   | 'createdAt'
   | 'updatedAt'
