@@ -210,6 +210,9 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['PREQUALIFICATION_NOT_ENDED', 409],
   ['PREQUALIFICATION_UNDECIDED', 409],
   ['NOT_PREQUALIFIED', 403],
+  // who holds a suspension (branch fix-complaints-2)
+  ['PROJECT_SUSPENDED_BY_ANOTHER', 409],
+  ['SUSPENSION_HELD_BY_COMPLAINT', 409],
 ];
 
 describe('ERROR_STATUS', () => {
