@@ -54,7 +54,7 @@ const ALLOWED: Record<string, TenderStatus> = {
   'awarded suspend': 'suspended',
   'failed retender': 'retendered',
   'failed terminate': 'terminated',
-  'suspended terminate': 'terminated',
+  // 'suspended terminate' depends on the status it was suspended in: its own table below.
 };
 
 const ACTIONS_BUT_RESUME = TENDER_ACTIONS.filter((action) => action !== 'resume');
@@ -124,6 +124,22 @@ describe('suspend and resume: back to the stored status', () => {
       expect(nextTenderStatus(from, 'resume', 'bidding')).toBeUndefined();
     },
   );
+});
+
+describe('terminate a suspended tender: where the status it was suspended in may be terminated', () => {
+  it.each(
+    SUSPENDABLE_TENDER_STATUSES.map(
+      (resumeTo) => [resumeTo, ALLOWED[`${resumeTo} terminate`] ? 'terminated' : undefined] as const,
+    ),
+  )('suspended (in %s) --terminate--> %s', (resumeTo, expected) => {
+    expect(nextTenderStatus('suspended', 'terminate', resumeTo)).toBe(expected);
+  });
+
+  it('refuses it after the award (the notice binds both sides) and without a stored status', () => {
+    expect(nextTenderStatus('suspended', 'terminate', 'awarded')).toBeUndefined();
+    expect(nextTenderStatus('suspended', 'terminate', 'bidding')).toBe('terminated');
+    expect(nextTenderStatus('suspended', 'terminate')).toBeUndefined();
+  });
 });
 
 describe('the paths of issue 9, step by step', () => {

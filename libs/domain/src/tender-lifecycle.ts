@@ -141,6 +141,11 @@ export function nextTenderStatus(
   if (action === 'resume') {
     return from === 'suspended' && resumeTo != null && suspendable.has(resumeTo) ? resumeTo : undefined;
   }
+  // A suspended tender is terminated only where the status it was suspended in may be: an award
+  // notice binds both sides, suspended or not.
+  if (action === 'terminate' && from === 'suspended') {
+    return resumeTo != null && TRANSITIONS.terminate[resumeTo] !== undefined ? 'terminated' : undefined;
+  }
   return TRANSITIONS[action][from];
 }
 

@@ -1459,10 +1459,11 @@ export class ProcurementService {
 
   /** The project's method decides: the same action may be refused for one method and allowed for another. */
   private transition(
-    project: Pick<ProcurementProjectEntity, 'method' | 'status'>,
+    project: Pick<ProcurementProjectEntity, 'method' | 'status'> &
+      Partial<Pick<ProcurementProjectEntity, 'resumeTo'>>,
     action: ProcurementAction,
   ): ProcurementStatus {
-    const next = nextProcurementStatus(project.method, project.status, action);
+    const next = nextProcurementStatus(project.method, project.status, action, project.resumeTo);
     if (!next)
       throw new DomainError(
         'INVALID_STATE_TRANSITION',

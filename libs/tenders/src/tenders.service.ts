@@ -838,7 +838,7 @@ export class TendersService {
     const project = await this.dataSource.transaction(async (manager) => {
       const current = await this.mustLock(manager, projectId);
       now = await this.projects.databaseNow(manager);
-      const next = this.transition(current.status, action);
+      const next = this.transition(current.status, action, current.resumeTo);
       const { changes = {}, data = {}, after } = plan(current, now);
       await this.projects.update(manager, projectId, { ...changes, status: next });
       await after?.(manager);
@@ -855,8 +855,8 @@ export class TendersService {
     return { project, now };
   }
 
-  transition(from: TenderStatus, action: TenderAction): TenderStatus {
-    const next = nextTenderStatus(from, action);
+  transition(from: TenderStatus, action: TenderAction, resumeTo?: TenderStatus | null): TenderStatus {
+    const next = nextTenderStatus(from, action, resumeTo);
     if (!next) throw new DomainError('INVALID_STATE_TRANSITION', `cannot ${action} a tender that is ${from}`);
     return next;
   }
