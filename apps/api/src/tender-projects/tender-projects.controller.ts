@@ -42,13 +42,14 @@ function flattenPrequalification(body: CreateTenderProjectDto | UpdateTenderProj
   const flat = withoutUndefined(rest) as Partial<TenderProjectInput>;
   if (prequalification === null) return { ...flat, ...NO_PREQUALIFICATION };
   if (prequalification === undefined) return flat;
-  return {
+  // The DTO refuses anything but an object (or null); a field it left out stays out of the merge.
+  return withoutUndefined({
     ...flat,
     prequalificationDocuments: prequalification.documents,
     prequalificationSaleStartsOn: prequalification.saleStartsOn,
     prequalificationSaleEndsOn: prequalification.saleEndsOn,
     applicationsDueOn: prequalification.applicationsDueOn,
-  };
+  });
 }
 
 @ApiTags('construction tenders (建筑工程招投标)')
