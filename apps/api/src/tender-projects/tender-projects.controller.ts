@@ -86,7 +86,8 @@ export class TenderProjectsController {
   @HttpCode(200)
   @Roles('staff')
   @ApiOperation({
-    summary: 'registered → announced (招标公告), bidding from the day the documents are issued',
+    summary:
+      'registered → announced (招标公告), bidding from the day the documents are issued; with prequalification registered → prequalification (资格预审公告) in one step',
   })
   announce(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string) {
     return this.tenders.announce(staff, id);
