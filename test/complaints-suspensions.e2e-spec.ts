@@ -283,6 +283,19 @@ describe('complaints: who holds a suspension', () => {
     );
     // The supervisor's own order, on the procurement's endpoint: no complaint holds it.
     await post(`/api/procurements/${id}/suspend`, supervisor, { reason: '监督检查' }).expect(200);
+    // The complaint's own resume now only records its suspension's end: the order is not its own.
+    const before = await state(id);
+    const recorded = (await post(`/api/complaints/${first}/resume-project`, supervisor).expect(200)).body;
+    expect(recorded.suspension).toMatchObject({ resumedOn: today });
+    expect(await statusOf('procurement', id)).toBe('suspended');
+    const [order] = await sql(
+      `SELECT status, suspension_complaint_id, suspended_on::text FROM procurement_projects WHERE id = $1`,
+      [id],
+    );
+    expect(order).toEqual({ status: 'suspended', suspension_complaint_id: null, suspended_on: today });
+    expect((await state(id)).filter((line) => line.startsWith('procurement_projects'))).toEqual(
+      before.filter((line) => line.startsWith('procurement_projects')),
+    );
     await CLOSINGS.withdrawn(first, supplier);
     expect(await statusOf('procurement', id)).toBe('suspended');
     const closed = (await get(`/api/complaints/${first}`, supervisor).expect(200)).body;
@@ -404,6 +417,79 @@ describe('complaints: who holds a suspension', () => {
       suspension_complaint_id: null,
       suspended_on: null,
     });
+  });
+
+  /** The line's row: its status (a lease's on its auction) and who holds its suspension. */
+  const TABLE: Record<Line, string> = {
+    construction: 'tender_projects',
+    procurement: 'procurement_projects',
+    transfer: 'transfer_projects',
+    lease: 'lease_listings',
+  };
+
+  it.each([
+    ['construction', 'terminated'],
+    ['procurement', 'terminated'],
+    ['transfer', 'terminated'],
+    ['lease', 'cancelled'],
+  ] as const)(
+    'an upheld termination ends a %s the complaint itself suspended: its hold ends with it',
+    async (line, ended) => {
+      const party = await registerBidder(api.url);
+      const projectId = await project(line, party);
+      const id = await complaint(line, projectId, party);
+      await suspendFor(id);
+      await investigated(id);
+      const decided = await post(`/api/complaints/${id}/decide`, supervisor, {
+        outcome: 'upheld',
+        remedy: 'terminated',
+        reason: '资格条件违法,终止',
+      }).expect(200);
+      expect(decided.body).toMatchObject({
+        status: 'upheld',
+        suspension: { suspendedOn: today, resumedOn: today },
+      });
+      expect(await statusOf(line, projectId)).toBe(ended);
+      const [row] = await sql(`SELECT suspension_complaint_id FROM ${TABLE[line]} WHERE id = $1`, [
+        projectId,
+      ]);
+      expect(row).toEqual({ suspension_complaint_id: null });
+    },
+  );
+
+  it('an upheld re-run of an opened tender an objection also holds is refused for the objection, nothing written', async () => {
+    const supplier = await registerBidder(api.url);
+    const id = await tender(supplier);
+    await post(`/api/tenders/${id}/objections`, supplier, {
+      target: 'tender_documents',
+      text: '资格条件中的业绩要求排斥潜在投标人',
+    }).expect(201);
+    const filed = await complaint('construction', id, supplier);
+    await suspendFor(filed);
+    await investigated(filed);
+    // It stands suspended from past its opening (the sealed-bid tests' step, moved in SQL): the
+    // re-run would fail it, but the objection waiting for its reply still holds the suspension.
+    await sql(
+      `UPDATE tender_projects SET resume_to = 'opened', opened_at = clock_timestamp() WHERE id = $1`,
+      [id],
+    );
+    const before = await state(id);
+    const refused = expectError(
+      await post(`/api/complaints/${filed}/decide`, supervisor, {
+        outcome: 'upheld',
+        remedy: 're_run',
+        reason: '评标委员会组建违法,重新招标',
+      }),
+      409,
+      'PROJECT_SUSPENDED_BY_ANOTHER',
+    );
+    expect(refused.details).toEqual({ heldBy: 'objection' });
+    expect(await state(id)).toEqual(before);
+    const [row] = await sql(
+      `SELECT status, supervisor_suspension, suspension_complaint_id FROM tender_projects WHERE id = $1`,
+      [id],
+    );
+    expect(row).toEqual({ status: 'suspended', supervisor_suspension: true, suspension_complaint_id: filed });
   });
 
   it("a complaint's close hands a tender back to the objection still waiting; the reply resumes it", async () => {

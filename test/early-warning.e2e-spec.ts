@@ -851,6 +851,61 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
       expect(await rulesOf(thisYear)).toEqual([]);
       expect(await rulesOf(negotiated)).toEqual([]);
     });
+    it('counts a part announced on 1 January of the year, not one of 31 December before or 1 January after', async () => {
+      const year = Number(desk.today.slice(0, 4));
+      const announceOn = (id: string, day: string) =>
+        queryRows(ownerDb, `UPDATE procurement_projects SET announced_on = $2 WHERE id = $1`, [id, day]);
+      const negotiation = (purchaserOrgCode: string, budget: number) =>
+        announcedProcurement(desk, 'competitive_negotiation', { purchaserOrgCode, budget, ...ITEM });
+      // 250万 on the year's first day + 200万 now: 450万 in one year.
+      const inYear = organizationCode();
+      await announceOn(await negotiation(inYear, 250_000_000), `${year}-01-01`);
+      const counted = await negotiation(inYear, 200_000_000);
+      // 250万 each on the days either side of the year + 200万 now: neither is this year's.
+      const aroundYear = organizationCode();
+      await announceOn(await negotiation(aroundYear, 250_000_000), `${year - 1}-12-31`);
+      await announceOn(await negotiation(aroundYear, 250_000_000), `${year + 1}-01-01`);
+      const alone = await negotiation(aroundYear, 200_000_000);
+      await concluded(counted);
+      await concluded(alone);
+      const alerts = await alertsOf(counted);
+      expect(alerts.map((alert) => alert.ruleId)).toEqual(['PROJECT_SPLITTING']);
+      const read = await as(supervisor)(request(api.url).get(`/api/alerts/${alerts[0].id}`)).expect(200);
+      expect(read.body.evidence).toMatchObject({ year, total: 450_000_000 });
+      expect(await rulesOf(alone)).toEqual([]);
+    });
+
+    it('leaves out a terminated part (nothing was bought) and runs a concluded one once', async () => {
+      const purchaserOrgCode = organizationCode();
+      const negotiation = (budget: number) =>
+        announcedProcurement(desk, 'competitive_negotiation', { purchaserOrgCode, budget, ...ITEM });
+      // 300万 terminated + 200万 now: only the 200万 stands.
+      const cancelled = await negotiation(300_000_000);
+      await as(staff)(request(api.url).post(`/api/procurements/${cancelled}/terminate`))
+        .send({ reason: '采购需求取消' })
+        .expect(200);
+      const standing = await negotiation(200_000_000);
+      await concluded(standing);
+      expect(await rulesOf(standing)).toEqual([]);
+      // Its run saw no winner (it failed at its opening) and none came since: the sweeps leave it
+      // alone. (Its own job may still be on its way once: waited for as the scan settling, not timed.)
+      const scanOf = async () =>
+        JSON.stringify(
+          await queryRows(ownerDb, 'SELECT scanned_at, winner_id FROM alert_scans WHERE process_id = $1', [
+            standing,
+          ]),
+        );
+      const settled = await waitFor(
+        async () => {
+          const before = await scanOf();
+          await platform.worker!.get(AlertsProcessor).sweepOnce();
+          return (await scanOf()) === before ? before : undefined;
+        },
+        30_000,
+        'a sweep that leaves the scan of a process without a winner as it was',
+      );
+      expect(JSON.parse(settled)).toEqual([{ scanned_at: expect.any(String), winner_id: null }]);
+    });
   });
 
   describe('OUTLIER_WINNING_SCORE on a comprehensively scored procurement', () => {
