@@ -189,9 +189,11 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
       await applyAndQualify(earlier, b, device());
     }
     const [ringId, ordinaryId, singleId] = await Promise.all([
-      publishListing(6_000, 5_000),
-      publishListing(6_000, 5_000),
-      publishListing(6_000, 5_000),
+      // Room for five applications before bidding opens, and for the bids in free bidding, with
+      // four test files running at once on two cores.
+      publishListing(12_000, 8_000),
+      publishListing(12_000, 8_000),
+      publishListing(12_000, 8_000),
     ]);
     ring = { listingId: ringId, a, b, shared };
     const deviceC = device();
