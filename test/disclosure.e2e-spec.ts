@@ -437,7 +437,7 @@ describe('public disclosure (公开)', () => {
     expect(page.items.map((item) => item.id)).toEqual(all.items.slice(1, 3).map((item) => item.id));
     expect(page.total).toBe(all.total);
     const past = await announcements({ limit: 5, offset: all.total + 3 });
-    expect(past).toEqual({ items: [], total: all.total });
+    expect(past).toEqual({ items: [], total: all.total, nextCursor: null });
   });
 
   it('serves the newest announcements as a valid Atom 1.0 feed with its content type, text escaped', async () => {

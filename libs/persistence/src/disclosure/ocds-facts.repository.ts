@@ -3,8 +3,8 @@ import { DataSource } from 'typeorm';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import {
   type AnnouncementLine,
-  announcementsSql,
   type AnnouncementRow,
+  PROJECT_ANNOUNCEMENTS_SQL,
 } from './public-announcements.repository.js';
 
 /** A published process's own public columns, any line. */
@@ -164,7 +164,7 @@ export class OcdsFactsRepository {
           AND a.entity_id = ANY($1::text[])
           AND (d ? 'to' OR (a.entity_type = 'lease_listing' AND a.action IN ('auction.opened', 'auction.closed')))
         ORDER BY a.seq`),
-        q<AnnouncementRow>(`${announcementsSql('$1')} ORDER BY x.published_at, x.id`),
+        q<AnnouncementRow>(PROJECT_ANNOUNCEMENTS_SQL),
         q<OcdsFacts['tenderers'][number]>(`
         SELECT r.host_id AS "projectId", r.organization_code AS "organizationCode", r.bidder_code AS "bidderCode",
                r.bidder_id AS "bidderId"
