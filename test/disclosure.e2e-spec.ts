@@ -419,6 +419,7 @@ describe('public disclosure (公开)', () => {
         contentPath: string;
       }[];
       total: number;
+      nextCursor: string | null;
     };
 
   it('lists every line’s announcements without sign-in, newest first, and reads each', async () => {
@@ -536,6 +537,25 @@ describe('public disclosure (公开)', () => {
     const page = await announcements({ limit: 2, offset: 1 });
     expect(page.items.map((item) => item.id)).toEqual(all.items.slice(1, 3).map((item) => item.id));
     expect(page.total).toBe(all.total);
+    // Keyset pages: each after the page before (its nextCursor), the same rows as by offset.
+    const keyset: string[] = [];
+    let cursor: string | null | undefined;
+    do {
+      const got = await announcements({ limit: 7, ...(cursor ? { cursor } : {}) });
+      expect(got.total).toBe(all.total);
+      keyset.push(...got.items.map((item) => item.id));
+      cursor = got.nextCursor;
+    } while (cursor);
+    expect(keyset).toEqual(all.items.map((item) => item.id));
+    const firstTenders = await announcements({ line: 'construction', limit: 2 });
+    const nextTenders = await announcements({
+      line: 'construction',
+      limit: 2,
+      cursor: firstTenders.nextCursor!,
+    });
+    expect(nextTenders.items.map((item) => item.id)).toEqual(
+      (await announcements({ line: 'construction', limit: 2, offset: 2 })).items.map((item) => item.id),
+    );
     const past = await announcements({ limit: 5, offset: all.total + 3 });
     expect(past).toEqual({ items: [], total: all.total, nextCursor: null });
   });
@@ -771,11 +791,26 @@ describe('public disclosure (公开)', () => {
         'VALIDATION_FAILED',
       ],
       ['/api/public/announcements', { limit: 0 }, 400, 'VALIDATION_FAILED'],
-      // At most 100 a page: each page reads the lines' audit trail.
+      // At most 100 a page.
       ['/api/public/announcements', { limit: 101 }, 400, 'VALIDATION_FAILED'],
       ['/api/public/announcements', { offset: -1 }, 400, 'VALIDATION_FAILED'],
       ['/api/public/announcements', { offset: 100_001 }, 400, 'VALIDATION_FAILED'],
       ['/api/public/announcements', { limit: 'ten' }, 400, 'VALIDATION_FAILED'],
+      // A cursor is one a page gave, and pages by itself.
+      ['/api/public/announcements', { cursor: 'not a cursor' }, 400, 'VALIDATION_FAILED'],
+      [
+        '/api/public/announcements',
+        { cursor: Buffer.from(`1:${seeded.openedTender.id}x`).toString('base64url') },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      ['/api/public/announcements', { cursor: 'x'.repeat(101) }, 400, 'VALIDATION_FAILED'],
+      [
+        '/api/public/announcements',
+        { cursor: Buffer.from(`1:${seeded.openedTender.id}`).toString('base64url'), offset: 1 },
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['/api/public/announcements/not-a-uuid', {}, 400, 'INVALID_ID'],
       ['/api/public/announcements/00000000-0000-4000-8000-000000000000', {}, 404, 'ANNOUNCEMENT_NOT_FOUND'],
       [`/api/public/announcements/${seeded.openedTender.id}`, {}, 404, 'ANNOUNCEMENT_NOT_FOUND'],
