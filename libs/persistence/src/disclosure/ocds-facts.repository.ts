@@ -93,8 +93,15 @@ const processesSql = (also: (alias: string) => string = () => '') => `
   UNION ALL
   SELECT 'transfer', tp.id, tp.code, tp.title, tp.asset_description, tp.status, tp.transferor, NULL,
          tp.deal_source, tp.listing_price::text, NULL, NULL,
-         tp.published_on::text, NULL, tp.disclosure_ends_on::text, NULL, tp.published_on::text, tp.created_at
-  FROM transfer_projects tp WHERE tp.status <> 'accepted' AND tp.published_on IS NOT NULL ${also('tp')}
+         tp.published_on::text, NULL, tp.disclosure_ends_on::text, NULL,
+         coalesce((first_notice.at AT TIME ZONE $1)::date, tp.published_on)::text, tp.created_at
+  FROM transfer_projects tp
+  -- Re-listed in place, a project waits unpublished (published_on cleared) but was announced before.
+  LEFT JOIN LATERAL (
+    SELECT min(n.published_at) AS at FROM announcements n
+    WHERE n.project_id = tp.id AND n.line = 'transfer' AND n.kind = 'notice'
+  ) first_notice ON true
+  WHERE tp.status <> 'accepted' AND (tp.published_on IS NOT NULL OR first_notice.at IS NOT NULL) ${also('tp')}
   UNION ALL
   SELECT 'lease', l.id, l.code, l.title, l.address || ',' || l.usage || ',' || l.area_sqm || '平方米',
          a.status, NULL, NULL, NULL, a.start_price::text, l.lease_term_months, NULL,
