@@ -26,16 +26,17 @@ import {
   callOff,
   decideProcurement,
   drawProcurementCommittee,
-  evaluateProcurement,
   newFramework,
   newTender,
   openSealed,
   type ProcessContext,
   procurementResponses,
   publishCandidates,
+  reportProcurement,
   reportTender,
   signProcurementContract,
   signTenderContract,
+  startProcurementEvaluation,
   startTenderEvaluation,
   tenderBids,
 } from './support/sealed-processes.js';
@@ -321,7 +322,8 @@ describe('public disclosure (公开)', () => {
         FRAMEWORK_PRICES,
       );
       await openSealed(ctx, 'procurement', framework.id);
-      await evaluateProcurement(ctx, framework.id);
+      await startProcurementEvaluation(ctx, framework.id);
+      await reportProcurement(ctx, framework.id);
       await decideProcurement(ctx, framework.id, bidIds[0]);
       await signProcurementContract(ctx, framework.id);
       const orders = [

@@ -229,6 +229,29 @@ export async function newFramework(
   return { id, code: created.body.code as string };
 }
 
+/** A single source publicised today (prior publicity, 5 business days): → prior_publicity. */
+export async function newSingleSource(
+  ctx: ProcessContext,
+  title: string,
+): Promise<{ id: string; code: string }> {
+  const created = await post(ctx, '/api/procurements', {
+    title,
+    purchaserName: '南昌市东湖区市场监督管理局',
+    purchaserOrgCode: organizationCode(),
+    description: '专利检测设备一台',
+    budget: 400_000_000,
+    documents: [],
+    method: 'single_source',
+    publicityStartsOn: ctx.today,
+    publicityEndsOn: await businessDeadline(ctx.apiUrl, ctx.today, 5),
+    singleSourceSupplier: '某专利设备制造有限公司',
+    singleSourceReasons: '只能从唯一供应商处采购(专利)',
+  }).expect(201);
+  const id = created.body.id as string;
+  await post(ctx, `/api/procurements/${id}/publicise`).expect(200);
+  return { id, code: created.body.code as string };
+}
+
 /** Each supplier applies with its code, is qualified and seals its response; the responses' ids. */
 export async function procurementResponses(
   ctx: ProcessContext,
@@ -264,16 +287,14 @@ export async function drawProcurementCommittee(ctx: ProcessContext, id: string) 
   await post(ctx, `/api/procurements/${id}/committee/draw`, await experts(ctx, 5)).expect(201);
 }
 
-/** The evaluation (→ evaluating) and its report, then delivered to the purchaser: → report_delivered. */
-export async function evaluateProcurement(
-  ctx: ProcessContext,
-  id: string,
-  step: 'start' | 'report' | 'deliver' = 'deliver',
-) {
+/** The committee starts its evaluation: → evaluating. */
+export async function startProcurementEvaluation(ctx: ProcessContext, id: string) {
   await post(ctx, `/api/procurements/${id}/start-evaluation`).expect(200);
-  if (step === 'start') return;
+}
+
+/** The committee's report (lowest price: no entries needed), delivered to the purchaser: → report_delivered. */
+export async function reportProcurement(ctx: ProcessContext, id: string) {
   await post(ctx, `/api/procurements/${id}/evaluation/report`, { reportSha256: REPORT_SHA }).expect(200);
-  if (step === 'report') return;
   await post(ctx, `/api/procurements/${id}/report/deliver`).expect(200);
 }
 
