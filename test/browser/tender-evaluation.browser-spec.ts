@@ -176,6 +176,11 @@ describe('a tender from the opening to the contract in a real browser', () => {
     await publicPage.goto(`${suite.web}/tenders/${id}`);
     const shown = publicPage.getByTestId('tender-candidates');
     await shown.locator('tr[data-rank="1"]').getByText(nameOf(third)).waitFor();
+    // The opening record names each organisation by its registered name and code too.
+    await publicPage
+      .getByTestId('opening-record')
+      .getByText(`${nameOf(third)} ${third.orgCode}`)
+      .waitFor();
     await shown.getByTestId('candidate-publicity').getByText(addCalendarDays(today, 3)).waitFor();
     await checkBothLanguages(publicPage);
 
