@@ -39,7 +39,7 @@ import {
   startProcurementEvaluation,
   startTenderEvaluation,
   tenderBids,
-} from './support/sealed-processes.js';
+} from './support/public-processes.js';
 
 const SHA = 'e'.repeat(64);
 const DRAFT_SHA = '7c'.repeat(32);

@@ -46,7 +46,7 @@ import {
   startTenderEvaluation,
   type Supplier,
   tenderBids,
-} from './support/sealed-processes.js';
+} from './support/public-processes.js';
 
 const OCID_PREFIX = 'ocds-sts001-';
 const PRICES = [1_512_345_600, 1_634_560_000, 1_745_670_000];
