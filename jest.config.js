@@ -44,17 +44,23 @@ process.env.GGZY_CHROMIUM = chromium ?? '';
 
 export default {
   testTimeout: 120000,
-  // Two at once on this 2-core machine. An e2e file alone uses under half a core (faults: 39 s of
-  // CPU in its 99 s; socket-auth 26 s of 81 s), but a CI run with three e2e workers (stop 23) was
-  // no faster per suite finished and let a rate-window test's window turn: two until measured alone.
-  maxWorkers: 2,
+  // Four at once on this 2-core machine: a test file mostly waits (auctions closing on time, the
+  // worker's jobs, sockets), using about a quarter of a core. Measured on an idle machine
+  // (2026-11-29, 14 e2e files): 140 s with two workers, 76 s with four (CPU 38% → 69% busy).
+  // The tests' pools are small (test/support/environment.ts) so four platforms fit PostgreSQL's 100
+  // connections.
+  maxWorkers: 4,
+  // Each test file loads the apps afresh into a new module registry (ESM), and a worker's memory
+  // only grows: past 2 GB one spent minutes collecting garbage. A worker over this after a file is
+  // replaced by a new one (a second or two).
+  workerIdleMemoryLimit: '1GB',
   testSequencer: fileURLToPath(new URL('./test/support/sequencer.js', import.meta.url)),
-  // Coverage (on with --coverage; `npm test` passes it for the unit and e2e projects, then runs the
-  // browser project without it: the pages drive the same API the e2e tests cover, and V8's precise
-  // coverage costs each file CPU). V8's own counters, no instrumenting
-  // transform. From the libs and the server apps only; the web app and the tests are not counted.
-  // Apps the e2e tests spawn as child processes (spawnApp, runNode) are not seen; the apps they
-  // start in Jest's own process are. Printed: istanbul's text summary, then a table per lib.
+  // Coverage with --coverage (`npm run test:coverage`; `npm test` runs without it: V8's precise
+  // coverage cost 43% more CPU on the e2e files, and CI's whole run must fit 20 minutes on 2 cores).
+  // V8's own counters, no instrumenting transform. From the libs and the server apps only; the web
+  // app and the tests are not counted. Apps the e2e tests spawn as child processes (spawnApp,
+  // runNode) are not seen; the apps they start in Jest's own process are. Printed: istanbul's text
+  // summary, then a table per lib.
   coverageProvider: 'v8',
   collectCoverageFrom: [
     'libs/*/src/**/*.ts',

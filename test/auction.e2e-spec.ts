@@ -39,7 +39,9 @@ describe('a live lease auction, end to end', () => {
       api.url,
       staff,
       [a, b, c],
-      { biddingInMs: 4000, freeMs: 2000, extensionSeconds: 2 },
+      // Room for the set-up below before bidding opens (the "too early" bid), with four test
+      // files running at once on two cores.
+      { biddingInMs: 9000, freeMs: 2000, extensionSeconds: 2 },
       { reservePrice: 850_000 },
     );
     await request(api.url)
@@ -90,7 +92,7 @@ describe('a live lease auction, end to end', () => {
     // announced → bidding happens by itself, and watchers hear it.
     await waitFor(
       () => watcher.statuses.find((event) => event.status === 'bidding'),
-      8000,
+      15_000,
       'auction.status bidding',
     );
 

@@ -10,6 +10,7 @@ import {
 } from './support/factories.js';
 import { expectError, queryRows, tableContents } from './support/checks.js';
 import { centreDays } from './support/transfers.js';
+import { projectState } from './support/complaints.js';
 
 const OWNER_CODE = '91360100MA35F6GX2N';
 const SUPPLIER_CODES = ['914403001922038216', '9144030071526726XG'];
@@ -255,6 +256,7 @@ describe('complaints: the attack review', () => {
       addCalendarDays(today, -60),
     ]);
     const before = await tableContents(appDb, COMPLAINT_TABLES);
+    const project = await projectState(ownerDb, id);
     expectError(
       await post('/api/complaints', supplier, complaintBody('construction', id)),
       422,
@@ -277,6 +279,7 @@ describe('complaints: the attack review', () => {
       'COMPLAINT_KNEW_ON_REQUIRED',
     );
     expect(await tableContents(appDb, COMPLAINT_TABLES)).toEqual(before);
+    expect(await projectState(ownerDb, id)).toEqual(project);
     await post(
       '/api/complaints',
       supplier,
@@ -293,12 +296,14 @@ describe('complaints: the attack review', () => {
         (await post('/api/complaints', bidder, complaintBody('lease', listingId)).expect(201)).body.id,
       );
     const before = await tableContents(appDb, COMPLAINT_TABLES);
+    const project = await projectState(ownerDb, listingId);
     expectError(
       await post('/api/complaints', bidder, complaintBody('lease', listingId)),
       409,
       'COMPLAINT_FILINGS_LIMIT',
     );
     expect(await tableContents(appDb, COMPLAINT_TABLES)).toEqual(before);
+    expect(await projectState(ownerDb, listingId)).toEqual(project);
     // One closed makes room again.
     await post(`/api/complaints/${ids[0]}/withdraw`, bidder).expect(200);
     await post('/api/complaints', bidder, complaintBody('lease', listingId)).expect(201);

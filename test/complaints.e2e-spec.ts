@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { Queue, QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
-import { TENDERS_QUEUE, tenderJobId } from '@ggzy/queues';
+import { PROCUREMENT_QUEUE, TENDERS_QUEUE, tenderJobId } from '@ggzy/queues';
 import { AlertsProcessor } from '../apps/worker/src/alerts.processor.js';
 import { addCalendarDays, BusinessCalendar } from '../libs/domain/src/business-calendar.js';
 import { bidDeadlineInstant } from '../libs/domain/src/tender-terms.js';
@@ -16,6 +16,7 @@ import {
 } from './support/factories.js';
 import { expectError, queryRows, tableContents } from './support/checks.js';
 import { centreDays } from './support/transfers.js';
+import { projectState } from './support/complaints.js';
 import { ask, LiveView } from './support/sockets.js';
 
 const OWNER_CODE = '91360100MA35F6GX2N';
@@ -49,6 +50,8 @@ describe('complaints (质疑 / 投诉)', () => {
     as(user)(request(api.url).post(path)).send(body);
   const get = (path: string, user?: TestUser) => as(user)(request(api.url).get(path));
   const sql = (text: string, params: unknown[] = []) => queryRows(ownerDb, text, params);
+  /** The project's row, status, suspension and history, and the complaints on it: a refusal changes none. */
+  const state = (projectId: string) => projectState(ownerDb, projectId);
 
   const complaintBody = (projectType: string, projectId: string, overrides: object = {}) => ({
     projectType,
@@ -105,6 +108,31 @@ describe('complaints (质疑 / 投诉)', () => {
       await events.close();
       await queue.close();
       listening.disconnect();
+      connection.disconnect();
+    }
+  }
+
+  /**
+   * Resolves once the worker's procurement sweep has run `count` times, each started after this
+   * was called (a sweep already under way may have read the rows before the caller's change).
+   * Sweeps are told from the queue's other jobs by what they answer.
+   */
+  async function procurementSweeps(count: number) {
+    const { REDIS_URL, QUEUE_PREFIX } = platform.env.config;
+    const connection = new Redis(REDIS_URL!, { maxRetriesPerRequest: null });
+    const events = new QueueEvents(PROCUREMENT_QUEUE, { connection, prefix: QUEUE_PREFIX });
+    const started = new Set<string>();
+    let swept = 0;
+    events.on('active', ({ jobId }) => started.add(jobId));
+    events.on('completed', ({ jobId, returnvalue }) => {
+      const answer = returnvalue as unknown as Record<string, unknown> | null;
+      if (started.has(jobId) && answer && typeof answer === 'object' && 'resumedAtCap' in answer) swept++;
+    });
+    try {
+      await events.waitUntilReady();
+      await waitFor(() => swept >= count, 60_000, `${count} procurement sweeps`);
+    } finally {
+      await events.close();
       connection.disconnect();
     }
   }
@@ -202,6 +230,7 @@ describe('complaints (质疑 / 投诉)', () => {
       listingId,
       await noonOn(addCalendarDays(today, -7)),
     ]);
+    const project = await state(listingId);
     const late = expectError(
       await post('/api/complaints', bidder, complaintBody('lease', listingId, { knewOn: today })),
       422,
@@ -213,6 +242,7 @@ describe('complaints (质疑 / 投诉)', () => {
       closesOn: addCalendarDays(today, -2),
       period: { days: 5, unit: 'business' },
     });
+    expect(await state(listingId)).toEqual(project);
 
     await sql(`UPDATE lease_listings SET published_at = $2 WHERE id = $1`, [
       listingId,
@@ -308,6 +338,7 @@ describe('complaints (质疑 / 投诉)', () => {
 
     // The decision rules, each refused with its code and nothing written.
     const before = await tableContents(appDb, COMPLAINT_TABLES);
+    const projectBefore = await state(listingId);
     const decide = (body: object) => post(`/api/complaints/${id}/decide`, supervisor, body);
     expectError(await decide({ outcome: 'upheld', reason: '成立' }), 422, 'COMPLAINT_REMEDY_REQUIRED');
     expectError(
@@ -326,6 +357,7 @@ describe('complaints (质疑 / 投诉)', () => {
       'FORBIDDEN',
     );
     expect(await tableContents(appDb, COMPLAINT_TABLES)).toEqual(before);
+    expect(await state(listingId)).toEqual(projectBefore);
 
     // Upheld and terminated: the listing is cancelled by its own command, the reason public.
     const decided = await decide({
@@ -375,6 +407,66 @@ describe('complaints (质疑 / 投诉)', () => {
       expect(text).not.toContain(secret);
   });
 
+  it('a notice published near Shanghai midnight is known on its Shanghai day: 23:59:59 and 00:00 around the window', async () => {
+    // The centre counts in Asia/Shanghai days: 00:00 there is 16:00 UTC the day before.
+    expect(zone()).toBe('Asia/Shanghai');
+    const bidder = await registerBidder(api.url);
+    const listingId = await leaseListing([bidder]);
+    // Yesterday is a holiday: known 6 calendar days ago, 5 business days run to today.
+    const lastDayKnew = addCalendarDays(today, -6);
+    const at = async (date: string, time: string) =>
+      (await sql(`SELECT ($1::date + $2::time) AT TIME ZONE $3 AS at`, [date, time, zone()]))[0].at as Date;
+    const publishAt = async (date: string, time: string) =>
+      sql(`UPDATE lease_listings SET published_at = $2 WHERE id = $1`, [listingId, await at(date, time)]);
+    const file = () => post('/api/complaints', bidder, complaintBody('lease', listingId));
+
+    // At 23:59:59 the evening before: known that day; its window closed the day before yesterday.
+    await publishAt(addCalendarDays(lastDayKnew, -1), '23:59:59');
+    const before = await state(listingId);
+    const closed = expectError(await file(), 422, 'COMPLAINT_WINDOW_CLOSED');
+    expect(closed.details).toMatchObject({
+      opensOn: addCalendarDays(lastDayKnew, -1),
+      closesOn: addCalendarDays(today, -2),
+    });
+    expect(await state(listingId)).toEqual(before);
+    // At 00:00 and at 23:59:59 of the last day it may be known: the window runs to today's 24:00.
+    for (const time of ['00:00:00', '23:59:59']) {
+      await publishAt(lastDayKnew, time);
+      const filed = (await file().expect(201)).body;
+      expect(filed).toMatchObject({ knewOn: lastDayKnew, window: { opensOn: lastDayKnew, closesOn: today } });
+    }
+  });
+
+  it("each line's stages, as the filing form offers them: the server's closed list", async () => {
+    const lists = (await get('/api/public/complaint-stages').expect(200)).body;
+    const byLine = Object.fromEntries(
+      lists.items.map((item: { line: string; stages: { stage: string }[] }) => [
+        item.line,
+        item.stages.map((one) => one.stage),
+      ]),
+    );
+    expect(byLine).toEqual({
+      construction: ['announcement', 'documents', 'opening', 'candidates', 'result', 'contract', 'other'],
+      procurement: ['announcement', 'documents', 'opening', 'result', 'contract', 'other'],
+      lease: ['announcement', 'bidding', 'result', 'contract', 'other'],
+      transfer: ['announcement', 'bidding', 'result', 'contract', 'other'],
+    });
+    for (const item of lists.items)
+      for (const one of item.stages as { stage: string; knewOnRequired: boolean }[])
+        expect(one.knewOnRequired).toBe(one.stage === 'other');
+    // What the list offers is what a filing takes; another line's stage is refused.
+    const bidder = await registerBidder(api.url);
+    const listingId = await leaseListing([bidder]);
+    expectError(
+      await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: 'opening' })),
+      422,
+      'COMPLAINT_STAGE_UNKNOWN',
+    );
+    await post('/api/complaints', bidder, complaintBody('lease', listingId, { stage: 'contract' })).expect(
+      201,
+    );
+  });
+
   it('the supervisor’s acceptance falls overdue after its last day, not on it', async () => {
     const [bidder] = await Promise.all([registerBidder(api.url)]);
     const listingId = await leaseListing([bidder]);
@@ -409,16 +501,19 @@ describe('complaints (质疑 / 投诉)', () => {
   it('a construction complaint: 10 calendar days ending on a holiday run to the next business day', async () => {
     const supplier = await registerBidder(api.url);
     const id = await tender(supplier);
+    const announced = await state(id);
     expectError(
       await post('/api/complaints', supplier, complaintBody('construction', id, { kind: 'challenge' })),
       422,
       'COMPLAINT_KIND_NOT_ALLOWED',
     );
+    expect(await state(id)).toEqual(announced);
     // Announced 12 days ago: the 10th day was the day before yesterday, a business day.
     await sql(`UPDATE tender_projects SET announced_on = $2 WHERE id = $1`, [
       id,
       addCalendarDays(today, -12),
     ]);
+    const beforeClosed = await state(id);
     const closed = expectError(
       await post('/api/complaints', supplier, complaintBody('construction', id)),
       422,
@@ -428,6 +523,8 @@ describe('complaints (质疑 / 投诉)', () => {
       closesOn: addCalendarDays(today, -2),
       period: { days: 10, unit: 'calendar' },
     });
+    // Refused filings write nothing, in the tender either (its row, status, suspension, history).
+    expect(await state(id)).toEqual(beforeClosed);
     // Announced 11 days ago: the 10th day is yesterday, a holiday — the window runs to today.
     await sql(`UPDATE tender_projects SET announced_on = $2 WHERE id = $1`, [
       id,
@@ -572,7 +669,8 @@ describe('complaints (质疑 / 投诉)', () => {
     expect(standing.deadlines).toContainEqual(
       expect.objectContaining({ step: 'resume', dueOn: today, metOn: null, overdue: false }),
     );
-    await new Promise((resolve) => setTimeout(resolve, 2500)); // two of the worker's sweeps (1 s apart in tests)
+    // Two of the worker's sweeps, each started after the change, leave it standing.
+    await procurementSweeps(2);
     expect((await get(`/api/procurements/${id}`, staff).expect(200)).body.status).toBe('suspended');
     // A day more (suspended 31 days ago): the worker resumes it, the 31 days given back to the deadline.
     await back(1);
@@ -826,6 +924,7 @@ describe('complaints (质疑 / 投诉)', () => {
     const listingId = await leaseListing([bidder]);
     const id = (await post('/api/complaints', bidder, complaintBody('lease', listingId)).expect(201)).body.id;
     const before = await tableContents(appDb, COMPLAINT_TABLES);
+    const projectBefore = await state(listingId);
     const valid = complaintBody('lease', listingId);
     const file = (body: object, user: TestUser | undefined = bidder) => post('/api/complaints', user, body);
     const cases: [Promise<request.Response> | request.Test, number, string][] = [
@@ -903,6 +1002,7 @@ describe('complaints (质疑 / 投诉)', () => {
       }
     }
     expect(await tableContents(appDb, COMPLAINT_TABLES)).toEqual(before);
+    expect(await state(listingId)).toEqual(projectBefore);
     // The complainant withdraws; then nothing more happens to it.
     await post(`/api/complaints/${id}/withdraw`, bidder).expect(200);
     expectError(await post(`/api/complaints/${id}/accept`, supervisor), 409, 'INVALID_STATE_TRANSITION');

@@ -18,9 +18,18 @@ import {
 } from './support/factories.js';
 import { auctionedTransferProject, centreDays, TRANSFER_VALUATION } from './support/transfers.js';
 import {
+  announcedProcurement,
+  type Device,
+  device,
+  fingerprint,
+  passProcurementDeadline,
+  type ProcessDesk,
+  scoredProcurement,
+  tenderWithBids,
+} from './support/sealed-processes.js';
+import {
   closeClients,
   expectError,
-  freshClient,
   handshake,
   queryRows,
   type TableContents,
@@ -28,8 +37,6 @@ import {
 } from './support/checks.js';
 import { ask } from './support/sockets.js';
 
-/** A device fingerprint as the web app makes one (a random id it keeps in localStorage). */
-const fingerprint = () => randomBytes(16).toString('hex');
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 interface Alert {
@@ -39,12 +46,6 @@ interface Alert {
   processType: string;
   processId: string;
   evidence?: Record<string, unknown>;
-}
-
-/** How a bidder reaches the platform: its own address (a loopback agent) and its device. */
-interface Device {
-  agent: http.Agent;
-  fingerprint: string;
 }
 
 /**
@@ -117,7 +118,6 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
       .auth(bidder.token, { type: 'bearer' })
       .send({ amount, clientBidId: `c-${randomBytes(6).toString('hex')}` });
 
-  const device = (): Device => ({ agent: freshClient(), fingerprint: fingerprint() });
   /** The loopback address a device's agent connects from. */
   const addressOf = (one: Device) =>
     (one.agent as http.Agent & { options: http.AgentOptions }).options.localAddress!;
@@ -447,68 +447,10 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
 
   it("raises IDENTICAL_BID_DOCUMENTS and ABNORMALLY_LOW_BID when a tender's bids are opened, and nothing on an ordinary one", async () => {
     const { today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ);
-    const docs = (sha: string) => [{ name: '投标文件.pdf', sha256: sha }];
-    /** A tender in bidding, each supplier qualified and bidding from its own address. */
-    async function tenderWithBids(bids: { price: number; sha: string }[], replacedFirst = false) {
-      const created = await as(staff)(request(api.url).post('/api/tenders'))
-        .send({
-          title: '东湖区某道路改造工程施工',
-          ownerName: '南昌市东湖区住房和城乡建设局',
-          ownerOrgCode: '91360100MA35F6GX2N',
-          kind: 'road',
-          description: '道路改造 1.2 公里',
-          estimatedPrice: 2_000_000_000,
-          stateFunded: true,
-          evaluationMethod: 'lowest_evaluated_price',
-          deposit: 20_000_000,
-          documents: docs('d'.repeat(64)),
-          saleStartsOn: today,
-          saleEndsOn: addCalendarDays(today, 5),
-          documentsIssuedOn: today,
-          bidDeadlineOn: addCalendarDays(today, 20),
-        })
-        .expect(201);
-      const id = created.body.id as string;
-      await as(staff)(request(api.url).post(`/api/tenders/${id}/announce`)).expect(200);
-      const suppliers: TestUser[] = [];
-      const devices: Device[] = [];
-      for (const [index, { price, sha }] of bids.entries()) {
-        const supplier = await registerBidder(api.url);
-        const own = device();
-        const applied = await request(api.url)
-          .post(`/api/tenders/${id}/registrations`)
-          .agent(own.agent)
-          .set('X-Device-Fingerprint', own.fingerprint)
-          .auth(supplier.token, { type: 'bearer' })
-          .send({ organizationCode: organizationCode() })
-          .expect(201);
-        await as(staff)(request(api.url).post(`/api/tenders/${id}/registrations/${applied.body.id}/qualify`))
-          .send({ depositReceived: true })
-          .expect(200);
-        const bidFromDevice = (from: Device, amount: number) =>
-          request(api.url)
-            .put(`/api/tenders/${id}/bid`)
-            .agent(from.agent)
-            .set('X-Device-Fingerprint', from.fingerprint)
-            .auth(supplier.token, { type: 'bearer' })
-            .send({ price: amount, documents: docs(sha) })
-            .expect(200);
-        // A first submission from another device, replaced by the one from its own.
-        if (replacedFirst && index === 0) await bidFromDevice(device(), price + 1_000_000);
-        await bidFromDevice(own, price);
-        suppliers.push(supplier);
-        devices.push(own);
-      }
-      // The deadline passes (the database stands in for the days): the worker opens the bids.
-      await queryRows(
-        ownerDb,
-        `UPDATE tender_projects SET bid_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
-        [id],
-      );
-      return { id, suppliers, devices };
-    }
     // Two suppliers' documents are one file; the third bids 500万 against the others' mean of 1250万.
+    const desk = { apiUrl: api.url, ownerDb, staff, today };
     const crafted = await tenderWithBids(
+      desk,
       [
         { price: 1_000_000_000, sha: 'a'.repeat(64) },
         { price: 1_500_000_000, sha: 'a'.repeat(64) },
@@ -516,7 +458,7 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
       ],
       true,
     );
-    const quiet = await tenderWithBids([
+    const quiet = await tenderWithBids(desk, [
       { price: 1_000_000_000, sha: 'c'.repeat(64) },
       { price: 1_050_000_000, sha: 'e'.repeat(64) },
       { price: 1_100_000_000, sha: 'f'.repeat(64) },
@@ -706,6 +648,236 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
           .items,
       ),
     ).toEqual([early.id]);
+  });
+
+  describe('a procurement’s item (品目) and PROJECT_SPLITTING (化整为零)', () => {
+    const ITEM = { itemCode: 'A02010104', itemName: '台式计算机' };
+    const THRESHOLD = 400_000_000; // 400万元, the default open-tender threshold
+    let desk: ProcessDesk;
+
+    beforeAll(async () => {
+      const { today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ);
+      desk = { apiUrl: api.url, ownerDb, staff, today };
+    });
+
+    /** A non-open procurement concluded without responses (废标 at its opening): the detectors run. */
+    async function concluded(id: string) {
+      await passProcurementDeadline(desk, id, 'failed');
+      await scanned(id);
+    }
+
+    /** A competitive negotiation's body (the calls below), its schedule from today. */
+    const announcedBody = async () => ({
+      method: 'competitive_negotiation',
+      title: '东湖区办公设备采购',
+      purchaserName: '南昌市东湖区机关事务管理局',
+      purchaserOrgCode: organizationCode(),
+      description: '台式计算机一批',
+      budget: 150_000_000,
+      documentsIssuedOn: desk.today,
+      deadlineOn: (
+        await request(api.url)
+          .get('/api/calendar/deadline')
+          .query({ from: desk.today, businessDays: 3 })
+          .expect(200)
+      ).body.date as string,
+    });
+
+    it('records the item canonical, shows it publicly, and refuses a malformed one with its code, writing nothing', async () => {
+      const id = await announcedProcurement(desk, 'competitive_negotiation', {
+        itemCode: ' a02010104 ',
+        itemName: ' 台式计算机 ',
+      });
+      const read = await request(api.url).get(`/api/procurements/${id}`).expect(200);
+      expect(read.body).toMatchObject(ITEM);
+      const planned = (
+        await as(staff)(request(api.url).post('/api/procurements'))
+          .send({
+            ...(await announcedBody()),
+            itemCode: 'C1601',
+            itemName: '物业管理服务',
+          })
+          .expect(201)
+      ).body.id as string;
+
+      const TABLES = ['procurement_projects', 'audit_log'];
+      const before = await tableContents(appDb, TABLES);
+      const create = async (item: Record<string, unknown>) =>
+        as(staff)(request(api.url).post('/api/procurements')).send({ ...(await announcedBody()), ...item });
+      for (const [item, fields] of [
+        [{ itemCode: 'A0201010', itemName: '台式计算机' }, ['itemCode']],
+        [{ itemCode: 'X02', itemName: '台式计算机' }, ['itemCode']],
+        [{ itemCode: 'A02010104' }, ['itemName']],
+        [{ itemName: '台式计算机' }, ['itemCode']],
+        [{ itemCode: 'A02', itemName: '   ' }, ['itemName']],
+        [{ itemCode: 'A02', itemName: '机'.repeat(101) }, ['itemName']],
+        [{ itemCode: 'A020101040101', itemName: '' }, ['itemCode', 'itemName']],
+      ] as [Record<string, unknown>, string[]][]) {
+        const refused = expectError(await create(item), 400, 'PROCUREMENT_ITEM_INVALID');
+        expect((refused.details as { field: string }[]).map((one) => one.field)).toEqual(fields);
+      }
+      expectError(await create({ itemCode: 12345, itemName: '台式计算机' }), 400, 'VALIDATION_FAILED');
+      expectError(await create({ itemCode: null, itemName: null }), 400, 'VALIDATION_FAILED');
+      const mismatch = expectError(
+        await create({ ...ITEM, subjectType: 'services' }),
+        422,
+        'PROCUREMENT_ITEM_SUBJECT_MISMATCH',
+      );
+      expect(mismatch.details).toEqual({
+        itemCode: 'A02010104',
+        subjectType: 'services',
+        expectedLetter: 'C',
+      });
+      // An edit is checked the same, on the project as it would become.
+      const edit = (changes: Record<string, unknown>) =>
+        as(staff)(request(api.url).patch(`/api/procurements/${planned}`)).send(changes);
+      expectError(await edit({ itemCode: 'C16-01' }), 400, 'PROCUREMENT_ITEM_INVALID');
+      expectError(await edit({ subjectType: 'goods' }), 422, 'PROCUREMENT_ITEM_SUBJECT_MISMATCH');
+      expect(await tableContents(appDb, TABLES)).toEqual(before);
+      const edited = await edit({ itemCode: 'a02', itemName: '通用设备' }).expect(200);
+      expect(edited.body).toMatchObject({ itemCode: 'A02', itemName: '通用设备' });
+    });
+
+    it('fires on a purchaser’s third negotiation of one item in a year that takes the total over 400万, with the parts as evidence', async () => {
+      const purchaserOrgCode = organizationCode();
+      const negotiation = (budget: number, item = ITEM) =>
+        announcedProcurement(desk, 'competitive_negotiation', { purchaserOrgCode, budget, ...item });
+      // Three of 150万 each, every one under the threshold: 450万 together.
+      const first = await negotiation(150_000_000);
+      const second = await negotiation(150_000_000);
+      const third = await negotiation(150_000_000);
+      // The same purchaser's laptops: another item, in no one's sum.
+      const laptops = await negotiation(150_000_000, { itemCode: 'A02010105', itemName: '便携式计算机' });
+      await concluded(third);
+      await concluded(laptops);
+      const alerts = await alertsOf(third);
+      expect(alerts.map((alert) => alert.ruleId)).toEqual(['PROJECT_SPLITTING']);
+      expect(await rulesOf(laptops)).toEqual([]);
+      const read = await as(supervisor)(request(api.url).get(`/api/alerts/${alerts[0].id}`)).expect(200);
+      const year = Number(desk.today.slice(0, 4));
+      expect(read.body).toMatchObject({
+        processType: 'procurement_project',
+        processId: third,
+        title: '化整为零规避招标',
+        evidence: {
+          ownerId: purchaserOrgCode,
+          subject: 'A02010104',
+          year,
+          total: 450_000_000,
+          threshold: THRESHOLD,
+        },
+      });
+      expect(
+        (read.body.evidence.parts as { processId: string; estimatedValue: number }[])
+          .map(({ processId, estimatedValue }) => ({ processId, estimatedValue }))
+          .sort((one, other) => one.processId.localeCompare(other.processId)),
+      ).toEqual(
+        [third, first, second]
+          .map((processId) => ({ processId, estimatedValue: 150_000_000 }))
+          .sort((one, other) => one.processId.localeCompare(other.processId)),
+      );
+    });
+
+    it('stays quiet when the other part was announced another year, or was openly tendered', async () => {
+      // 300万 announced last year (its notice day moved back: the database stands in for the year) + 200万 now.
+      const lastYearsBuyer = organizationCode();
+      const lastYear = await announcedProcurement(desk, 'competitive_negotiation', {
+        purchaserOrgCode: lastYearsBuyer,
+        budget: 300_000_000,
+        ...ITEM,
+      });
+      await queryRows(
+        ownerDb,
+        `UPDATE procurement_projects SET announced_on = announced_on - interval '1 year' WHERE id = $1`,
+        [lastYear],
+      );
+      const thisYear = await announcedProcurement(desk, 'competitive_negotiation', {
+        purchaserOrgCode: lastYearsBuyer,
+        budget: 200_000_000,
+        ...ITEM,
+      });
+      // 300万 openly tendered + 200万 negotiated: the open tender is part of no split.
+      const tenderingBuyer = organizationCode();
+      await announcedProcurement(desk, 'open_tender', {
+        purchaserOrgCode: tenderingBuyer,
+        budget: 300_000_000,
+        ...ITEM,
+      });
+      const negotiated = await announcedProcurement(desk, 'competitive_negotiation', {
+        purchaserOrgCode: tenderingBuyer,
+        budget: 200_000_000,
+        ...ITEM,
+      });
+      await concluded(thisYear);
+      await concluded(negotiated);
+      expect(await rulesOf(thisYear)).toEqual([]);
+      expect(await rulesOf(negotiated)).toEqual([]);
+    });
+  });
+
+  describe('OUTLIER_WINNING_SCORE on a comprehensively scored procurement', () => {
+    let desk: ProcessDesk;
+    let suppliers: TestUser[];
+    const PRICES = [500_000_000, 520_000_000, 540_000_000];
+
+    beforeAll(async () => {
+      const { today } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ);
+      desk = { apiUrl: api.url, ownerDb, staff, today };
+      suppliers = await Promise.all([0, 1, 2].map(() => registerBidder(api.url)));
+    });
+
+    /** The winner the last run over the process saw (alert_scans), once it has run. */
+    const scannedWinner = async (id: string) => {
+      await scanned(id);
+      const [scan] = await queryRows<{ winner_id: string | null }>(
+        ownerDb,
+        'SELECT winner_id FROM alert_scans WHERE process_id = $1',
+        [id],
+      );
+      return scan.winner_id;
+    };
+
+    /**
+     * Scored by every member, awarded to the first; the run at the opening saw no winner, so the
+     * sweep runs it again once awarded.
+     */
+    async function awarded(technical: number[]) {
+      const procurement = await scoredProcurement(
+        desk,
+        suppliers.map((supplier, index) => ({ supplier, price: PRICES[index], technical: technical[index] })),
+        async (id) => expect(await scannedWinner(id)).toBeNull(),
+      );
+      await platform.worker!.get(AlertsProcessor).sweepOnce();
+      return procurement;
+    }
+
+    it('fires when the winner’s score is > 3σ and ≥ 5 points above the others’, once the award is made', async () => {
+      // Technical 60, 62 and 100: c ranks first (97.78 with its price) though dearest.
+      const procurement = await awarded([60, 62, 100]);
+      expect(procurement.awardedBidId).toBe(procurement.bidIds[2]);
+      expect(await scannedWinner(procurement.id)).toBe(suppliers[2].id);
+      const alerts = await alertsOf(procurement.id);
+      expect(alerts.map((alert) => alert.ruleId)).toEqual(['OUTLIER_WINNING_SCORE']);
+      const read = await as(supervisor)(request(api.url).get(`/api/alerts/${alerts[0].id}`)).expect(200);
+      expect(read.body).toMatchObject({
+        processType: 'procurement_project',
+        title: '中标人得分异常偏离',
+        evidence: {
+          winnerId: suppliers[2].id,
+          winnerScore: 100,
+          othersMean: 61,
+          othersStandardDeviation: 1,
+          lead: 39,
+        },
+      });
+    });
+
+    it('stays quiet on an ordinary spread (a lead of 6 points, 1.5σ)', async () => {
+      const procurement = await awarded([70, 68, 60]);
+      expect(procurement.awardedBidId).toBe(procurement.bidIds[0]);
+      expect(await scannedWinner(procurement.id)).toBe(suppliers[0].id);
+      expect(await rulesOf(procurement.id)).toEqual([]);
+    });
   });
 
   describe('bad input on every new endpoint: a 4xx with its code, nothing written', () => {

@@ -48,6 +48,7 @@ const PATHS: Record<OcdsLine, Record<string, string[]>> = {
     registered: ['registered'],
     announced: ['registered', 'announced'],
     prequalification: ['registered', 'announced', 'prequalification'],
+    prequalified: ['registered', 'announced', 'prequalification', 'prequalified'],
     bidding: ['registered', 'announced', 'bidding'],
     opened: ['registered', 'announced', 'bidding', 'opened'],
     evaluating: ['registered', 'announced', 'bidding', 'opened', 'evaluating'],

@@ -11,7 +11,7 @@ import { expectError } from './support/checks.js';
  * a short-lived HttpOnly cookie traded for a bearer token; supervisors may only look.
  */
 const BOARD = '/admin/queues';
-const QUEUE_NAMES = ['auctions', 'transfers', 'deposits', 'reports'];
+const QUEUE_NAMES = ['auctions', 'transfers', 'deposits', 'reports', 'alerts'];
 
 interface Api {
   env: TestEnvironment;

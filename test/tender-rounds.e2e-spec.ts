@@ -906,9 +906,17 @@ describe('objections (异议), candidates dropping out (第55条) and re-tenderi
         'object: unknown target',
         `/api/tenders/${bidding}/objections`,
         bidder,
-        objection({ target: 'prequalification_documents' }),
+        objection({ target: 'bid_opening' }),
         400,
         'VALIDATION_FAILED',
+      ],
+      [
+        'object: prequalification documents of a tender without one',
+        `/api/tenders/${bidding}/objections`,
+        bidder,
+        objection({ target: 'prequalification_documents' }),
+        409,
+        'INVALID_STATE_TRANSITION',
       ],
       [
         'object: no text',

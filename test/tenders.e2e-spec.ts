@@ -517,7 +517,7 @@ describe('construction tenders (建筑工程招投标), to the opening', () => {
         'VALIDATION_FAILED',
       ],
       [
-        'create: prequalification (not built)',
+        'create: a flat applicationsDueOn (prequalification is a nested object)',
         'post',
         '/api/tenders',
         staff,

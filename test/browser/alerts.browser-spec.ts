@@ -4,7 +4,8 @@ import { browserSuite, checkBothLanguages, PHONE, watchErrors } from './browser.
 
 /**
  * The supervisor's early-warning desk (预警) in a real browser, in Chinese: from the menu, the
- * alerts listed and filtered by rule, one read with its evidence, acknowledged, then dismissed
+ * alerts listed and filtered by rule, one read with its evidence, the rules with the thresholds
+ * in force, an alert acknowledged, then dismissed
  * with a reason; another escalated with a note (each step as the database records it); the
  * English texts and accessibility checked on the page, on a phone.
  */
@@ -51,6 +52,16 @@ describe('the early-warning desk in a real browser', () => {
     await row.getByRole('button', { name: '查看' }).click();
     const detail = page.getByTestId('alert-detail');
     await expect(detail.getByTestId('alert-evidence').textContent()).resolves.toContain('203.0.113.7');
+    // The rules with the thresholds in force (the district's settings; here the defaults).
+    await page.getByText('预警规则与现行阈值').click();
+    const rules = page.getByTestId('alert-rules');
+    await rules
+      .locator('tr[data-rule=PROJECT_SPLITTING] [data-threshold=openTenderThreshold]')
+      .getByText('4,000,000.00 元')
+      .waitFor();
+    await expect(
+      rules.locator('tr[data-rule=ABNORMALLY_LOW_BID] [data-threshold=lowBidPercentOfMean]').textContent(),
+    ).resolves.toBe('低于其他人平均报价的（%）: 80 ');
     await checkBothLanguages(page);
 
     // English texts (the flow itself runs once, in Chinese).
@@ -58,6 +69,7 @@ describe('the early-warning desk in a real browser', () => {
     await page.getByRole('heading', { level: 1, name: 'Early-warning alerts' }).waitFor();
     await expect(detail.getByRole('button', { name: 'Acknowledge' }).count()).resolves.toBe(1);
     await expect(detail.getByRole('heading', { name: 'Evidence' }).count()).resolves.toBe(1);
+    await page.getByText('Rules and the thresholds in force').waitFor();
     await page.getByRole('button', { name: '中文' }).click();
     await page.getByRole('heading', { level: 1, name: '预警处置' }).waitFor();
 

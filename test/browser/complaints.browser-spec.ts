@@ -34,7 +34,8 @@ describe('complaints pages in a real browser', () => {
   const complaintRow = async () =>
     (
       await suite.sql(
-        `SELECT id, status, grounds, attachments, remedy FROM complaints WHERE project_id = $1`,
+        `SELECT id, status, stage, to_char(knew_on, 'YYYY-MM-DD') AS "knewOn", grounds, attachments, remedy
+           FROM complaints WHERE project_id = $1`,
         [listingId],
       )
     ).rows;
@@ -48,10 +49,45 @@ describe('complaints pages in a real browser', () => {
     const form = bidderPage.getByTestId('file-complaint');
     await expect(form.getByLabel('项目编号（ID）').inputValue()).resolves.toBe(listingId);
     await expect(form.getByLabel('业务类型').inputValue()).resolves.toBe('lease');
+    // The stages are the line's own closed list, as the server keeps it.
+    const stage = form.getByLabel('环节');
+    const offered = () =>
+      stage
+        .locator('option')
+        .evaluateAll((options) => options.map((option) => (option as unknown as { value: string }).value));
+    await stage.locator('option[value=bidding]').waitFor({ state: 'attached' });
+    expect(await offered()).toEqual(['announcement', 'bidding', 'result', 'contract', 'other']);
+    expect(await stage.locator('option').allTextContents()).toEqual(['公告', '竞价', '结果', '合同', '其他']);
+    await form.getByLabel('业务类型').selectOption('construction');
+    await stage.locator('option[value=candidates]').waitFor({ state: 'attached' });
+    expect(await offered()).toEqual([
+      'announcement',
+      'documents',
+      'opening',
+      'candidates',
+      'result',
+      'contract',
+      'other',
+    ]);
+    await form.getByLabel('业务类型').selectOption('lease');
+    await stage.locator('option[value=bidding]').waitFor({ state: 'attached' });
+    // `其他` names no published act: the form asks the day the bidder knew, as the server does.
+    await stage.selectOption('other');
+    await form.getByTestId('knew-on-required').waitFor();
     await form.getByLabel('事实和理由').fill(GROUNDS);
     await form
       .getByLabel('证明材料（只计算摘要，不上传）')
       .setInputFiles({ name: '公告截图.png', mimeType: 'image/png', buffer: EVIDENCE });
+    const knewOn = form.getByLabel('知道或应当知道之日');
+    await form.getByRole('button', { name: '提交' }).click();
+    expect(
+      await knewOn.evaluate(
+        (input) => (input as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing,
+      ),
+    ).toBe(true);
+    expect(await complaintRow()).toEqual([]);
+    const today = await suite.today();
+    await knewOn.fill(today);
     await form.getByRole('button', { name: '提交' }).click();
     await form.getByTestId('complaint-filed').waitFor();
     const mine = bidderPage.getByTestId('my-complaints');
@@ -59,6 +95,8 @@ describe('complaints pages in a real browser', () => {
     const [filed] = await complaintRow();
     expect(filed).toMatchObject({
       status: 'filed',
+      stage: 'other',
+      knewOn: today,
       grounds: GROUNDS,
       attachments: [{ name: '公告截图.png', sha256: createHash('sha256').update(EVIDENCE).digest('hex') }],
     });
@@ -115,6 +153,7 @@ describe('complaints pages in a real browser', () => {
     await expect(row.textContent()).resolves.toContain('Upheld · Corrected');
     await bidderPage.getByRole('button', { name: 'English' }).click();
     await bidderPage.getByRole('heading', { level: 2, name: 'Decision' }).waitFor();
+    await expect(bidderPage.getByTestId('complaint').textContent()).resolves.toContain('Other');
 
     expect([...bidderErrors, ...deskErrors, ...publicErrors]).toEqual([]);
   });

@@ -13,7 +13,8 @@ const SHA = 'c'.repeat(64);
 const RESPONSE_FILE = Buffer.from('投标文件 — 东湖区政务云服务采购');
 
 /**
- * Government procurement pages in a real browser: staff plan an open tender through the desk (a
+ * Government procurement pages in a real browser: staff plan an open tender through the desk (its
+ * item 品目 as typed, shown canonical; a
  * response period too short refused in plain words with its first lawful day, then accepted) and
  * announce it; a supplier applies from the public page, staff qualify it, the supplier seals its
  * response (the file's SHA-256 computed in the browser), withdraws it and seals it again; at the
@@ -52,6 +53,9 @@ describe('government procurement pages in a real browser', () => {
     await form.getByLabel('采购人').fill('南昌市东湖区数据局');
     await form.getByLabel('统一社会信用代码').fill(PURCHASER_CODE);
     await form.getByLabel('采购需求').fill('政务云资源租用一年');
+    // The item (品目) as typed, stored canonical: a code of 政府采购品目分类目录 and its name.
+    await form.getByLabel('品目编码').fill('c0301 ');
+    await form.getByLabel('品目名称').fill('云计算服务');
     await form.getByLabel('预算金额 (元)').fill('8,000,000');
     await form.getByLabel('保证金 (元)').fill('100,000');
     await form.getByLabel('项目文件（每行：文件名 SHA-256）').fill(`采购文件.pdf ${SHA}`);
@@ -68,6 +72,8 @@ describe('government procurement pages in a real browser', () => {
     await form.getByLabel('响应截止日').fill(addCalendarDays(today, 20));
     await form.getByRole('button', { name: '保存草稿' }).click();
     await desk.locator('[data-status=planned]').first().waitFor();
+    await desk.getByTestId('procurement-item').getByText('C0301').waitFor();
+    await expect(desk.getByTestId('procurement-item').textContent()).resolves.toBe('C0301 云计算服务');
     const id = new URL(desk.url()).pathname.split('/').pop()!;
     await desk.getByRole('button', { name: '发布采购公告' }).click();
     // Documents issued today: responses are taken from the notice on.
@@ -81,6 +87,7 @@ describe('government procurement pages in a real browser', () => {
     await supplier.getByRole('link', { name: '东湖区政务云服务采购' }).first().click();
     await supplier.getByRole('heading', { name: '东湖区政务云服务采购' }).waitFor();
     await supplier.getByTestId('procurement-schedule').getByText(addCalendarDays(today, 20)).waitFor();
+    await supplier.getByTestId('procurement-item').getByText('云计算服务').waitFor();
     await supplier.getByLabel('统一社会信用代码').fill(SUPPLIER_CODES[0]);
     await supplier.getByRole('button', { name: '报名参加采购' }).click();
     await supplier.locator('[data-testid=my-registration][data-status=pending]').waitFor();

@@ -198,6 +198,7 @@ export function listingRow(now: Date, overrides: Partial<LeaseListing> = {}): Le
     closedAt: null,
     statusReason: null,
     suspendedAt: null,
+    suspensionComplaintId: null,
     createdBy: randomUUID(),
     // A listing past its draft was published (the public may read only those); a draft was not.
     publishedAt: (overrides.status ?? 'bidding') === 'draft' ? null : at(-150),

@@ -214,6 +214,10 @@ export async function createTestEnvironment(
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: 100_000,
     // The same reason for the REST budget; api-request-limits.e2e-spec.ts tests it.
     API_REQUESTS_PER_ADDRESS_PER_MINUTE: 1_000_000,
+    // Small pools: up to four test files run at once, each with an API, a gateway and a worker (and
+    // sometimes spawned ones) on one PostgreSQL of 100 connections. The pool guard has its own test.
+    DB_POOL_SIZE: 4,
+    DB_READ_POOL_SIZE: 2,
     ...overrides,
   };
   return { config, drop: database.drop };
@@ -240,6 +244,8 @@ export function configToEnv(config: AppConfig): NodeJS.ProcessEnv {
     SEALED_BID_KEYS: config.SEALED_BID_KEYS,
     REGISTRATIONS_PER_ADDRESS_PER_HOUR: String(config.REGISTRATIONS_PER_ADDRESS_PER_HOUR),
     API_REQUESTS_PER_ADDRESS_PER_MINUTE: String(config.API_REQUESTS_PER_ADDRESS_PER_MINUTE),
+    DB_POOL_SIZE: String(config.DB_POOL_SIZE),
+    DB_READ_POOL_SIZE: String(config.DB_READ_POOL_SIZE),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
   };
 }

@@ -11,6 +11,7 @@ import { TransferAuctionHost, TransferSupervisedProcess, TransfersService } from
 import {
   TenderEvaluationService,
   TenderObjectionsService,
+  TenderPrequalificationService,
   TenderSupervisedProcess,
   TendersService,
 } from '@ggzy/tenders';
@@ -31,6 +32,7 @@ import {
   liveAlertChecks,
 } from '@ggzy/supervision';
 import {
+  AlertQueue,
   AuctionScheduler,
   createQueueBackend,
   DepositQueue,
@@ -51,6 +53,7 @@ import { MyTransferRegistrationsController } from './transfer-projects/my-transf
 import { TenderProjectsController } from './tender-projects/tender-projects.controller.js';
 import { TenderEvaluationController } from './tender-projects/tender-evaluation.controller.js';
 import { MyTenderRegistrationsController } from './tender-projects/my-tender-registrations.controller.js';
+import { TenderPrequalificationController } from './tender-projects/tender-prequalification.controller.js';
 import { ProcurementsController } from './procurements/procurements.controller.js';
 import { MyProcurementRegistrationsController } from './procurements/my-procurement-registrations.controller.js';
 import { ProcurementEvaluationController } from './procurements/procurement-evaluation.controller.js';
@@ -70,6 +73,7 @@ import { DisclosureController } from './public/disclosure.controller.js';
 import { OpenDataController } from './public/open-data.controller.js';
 import {
   ComplaintDecisionsController,
+  ComplaintStagesController,
   ComplaintsController,
   MyComplaintsController,
 } from './supervision/complaints.controller.js';
@@ -89,6 +93,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
     private readonly tenderScheduler: TenderScheduler,
     private readonly procurementScheduler: ProcurementScheduler,
     private readonly depositQueue: DepositQueue,
+    private readonly alertQueue: AlertQueue,
     @Inject(QUEUE_BACKEND) private readonly backend: QueueBackend,
   ) {}
   async onApplicationShutdown() {
@@ -98,6 +103,7 @@ class ConnectionsCloser implements OnApplicationShutdown {
     await this.tenderScheduler.close();
     await this.procurementScheduler.close();
     await this.depositQueue.close();
+    await this.alertQueue.close();
     await this.backend.close();
   }
 }
@@ -148,6 +154,7 @@ export class ApiModule {
         TenderProjectsController,
         TenderEvaluationController,
         MyTenderRegistrationsController,
+        TenderPrequalificationController,
         ProcurementsController,
         ProcurementEvaluationController,
         MyProcurementRegistrationsController,
@@ -167,6 +174,7 @@ export class ApiModule {
         ComplaintsController,
         MyComplaintsController,
         ComplaintDecisionsController,
+        ComplaintStagesController,
         FeesController,
         DealReviewController,
         HealthController,
@@ -204,6 +212,12 @@ export class ApiModule {
           inject: [QUEUE_BACKEND],
           useFactory: (backend: QueueBackend) => new ReportQueue(backend),
         },
+        // Early warning's queue: the worker's detector runs, shown on the queues board.
+        {
+          provide: AlertQueue,
+          inject: [QUEUE_BACKEND],
+          useFactory: (backend: QueueBackend) => new AlertQueue(backend),
+        },
         ReportBuilder,
         ReportsService,
         DealImportService,
@@ -212,6 +226,7 @@ export class ApiModule {
         TendersService,
         TenderEvaluationService,
         TenderObjectionsService,
+        TenderPrequalificationService,
         ProcurementService,
         ProcurementEvaluationService,
         ProcurementFrameworkService,

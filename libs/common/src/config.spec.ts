@@ -1,4 +1,5 @@
-import { ConfigError, loadEnvConfig } from './config.js';
+import { DEFAULT_EARLY_WARNING_THRESHOLDS } from '@ggzy/domain';
+import { ConfigError, earlyWarningThresholds, loadEnvConfig } from './config.js';
 
 /** A production environment complete but for what a case leaves out. */
 const production = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
@@ -44,5 +45,59 @@ describe('PUBLIC_SITE_URL (the feed and OCDS links)', () => {
     ['test, unset', { NODE_ENV: 'test' }, []],
   ] as [string, NodeJS.ProcessEnv, string[]][])('%s', (_name, env, problems) => {
     expect(problemsOf(env)).toEqual(problems);
+  });
+});
+
+describe('EARLY_WARNING_* (the district thresholds of early warning)', () => {
+  it('defaults to early-warning.ts’s thresholds', () => {
+    expect(earlyWarningThresholds(loadEnvConfig({ NODE_ENV: 'test' }))).toEqual(
+      DEFAULT_EARLY_WARNING_THRESHOLDS,
+    );
+  });
+
+  it('takes every one from the environment', () => {
+    expect(
+      earlyWarningThresholds(
+        loadEnvConfig({
+          NODE_ENV: 'test',
+          EARLY_WARNING_START_PRICE_MIN_QUALIFIED: '3',
+          EARLY_WARNING_RECURRING_MEETINGS: '4',
+          EARLY_WARNING_SCORE_OUTLIER_SIGMAS: '2.5',
+          EARLY_WARNING_SCORE_OUTLIER_MIN_POINTS: '0',
+          EARLY_WARNING_LOW_BID_PERCENT_OF_MEAN: '85',
+          EARLY_WARNING_OPEN_TENDER_THRESHOLD_FEN: '200000000',
+        }),
+      ),
+    ).toEqual({
+      startPriceMinQualified: 3,
+      recurringMeetings: 4,
+      scoreOutlierSigmas: 2.5,
+      scoreOutlierMinPoints: 0,
+      lowBidPercentOfMean: 85,
+      openTenderThreshold: 200_000_000,
+    });
+  });
+
+  it.each([
+    ['EARLY_WARNING_START_PRICE_MIN_QUALIFIED', '1'],
+    ['EARLY_WARNING_START_PRICE_MIN_QUALIFIED', '2.5'],
+    ['EARLY_WARNING_RECURRING_MEETINGS', '1'],
+    ['EARLY_WARNING_RECURRING_MEETINGS', 'three'],
+    ['EARLY_WARNING_SCORE_OUTLIER_SIGMAS', '0'],
+    ['EARLY_WARNING_SCORE_OUTLIER_SIGMAS', '-1'],
+    ['EARLY_WARNING_SCORE_OUTLIER_SIGMAS', 'Infinity'],
+    ['EARLY_WARNING_SCORE_OUTLIER_MIN_POINTS', '-0.5'],
+    ['EARLY_WARNING_SCORE_OUTLIER_MIN_POINTS', '101'],
+    ['EARLY_WARNING_LOW_BID_PERCENT_OF_MEAN', '0'],
+    ['EARLY_WARNING_LOW_BID_PERCENT_OF_MEAN', '80.5'],
+    ['EARLY_WARNING_LOW_BID_PERCENT_OF_MEAN', '101'],
+    ['EARLY_WARNING_OPEN_TENDER_THRESHOLD_FEN', '0'],
+    ['EARLY_WARNING_OPEN_TENDER_THRESHOLD_FEN', '4000000.5'],
+    ['EARLY_WARNING_OPEN_TENDER_THRESHOLD_FEN', '9007199254740993'],
+    ['EARLY_WARNING_OPEN_TENDER_THRESHOLD_FEN', '400万'],
+  ])('refuses %s=%s, naming the setting', (name, value) => {
+    const problems = problemsOf({ NODE_ENV: 'test', [name]: value });
+    expect(problems.length).toBeGreaterThan(0);
+    for (const problem of problems) expect(problem).toMatch(new RegExp(`^${name}: `));
   });
 });

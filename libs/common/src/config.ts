@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { DEFAULT_RECENT_SITTING_DAYS, REFUSAL_TO_SIGN_BAN_MONTHS } from '@ggzy/domain';
+import {
+  DEFAULT_EARLY_WARNING_THRESHOLDS as EARLY_WARNING,
+  DEFAULT_RECENT_SITTING_DAYS,
+  type EarlyWarningThresholds,
+  REFUSAL_TO_SIGN_BAN_MONTHS,
+} from '@ggzy/domain';
 import { SEALED_BID_KEYS_FORMAT, sealedBidKeysProblems } from './sealed-bid-keys.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -118,6 +123,53 @@ const schema = z
      * the penalty.
      */
     REFUSAL_TO_SIGN_BAN_MONTHS: z.coerce.number().int().min(0).max(120).default(REFUSAL_TO_SIGN_BAN_MONTHS),
+    /**
+     * District settings of early warning (预警, libs/domain/src/early-warning.ts, where each default
+     * is explained); GET /api/alerts/rules shows the ones in force. WON_AT_START_PRICE from this
+     * many qualified bidders.
+     */
+    EARLY_WARNING_START_PRICE_MIN_QUALIFIED: z.coerce
+      .number()
+      .int()
+      .min(2)
+      .max(1000)
+      .default(EARLY_WARNING.startPriceMinQualified),
+    /** RECURRING_BIDDER_SET: the same set of bidders meeting this many times. */
+    EARLY_WARNING_RECURRING_MEETINGS: z.coerce
+      .number()
+      .int()
+      .min(2)
+      .max(1000)
+      .default(EARLY_WARNING.recurringMeetings),
+    /** OUTLIER_WINNING_SCORE: the winner's lead in standard deviations of the others' scores (may be 2.5)… */
+    EARLY_WARNING_SCORE_OUTLIER_SIGMAS: z.coerce
+      .number()
+      .positive()
+      .max(100)
+      .default(EARLY_WARNING.scoreOutlierSigmas),
+    /** …and in points at least (scores are out of 100). */
+    EARLY_WARNING_SCORE_OUTLIER_MIN_POINTS: z.coerce
+      .number()
+      .min(0)
+      .max(100)
+      .default(EARLY_WARNING.scoreOutlierMinPoints),
+    /** ABNORMALLY_LOW_BID: a sealed price below this whole percentage of the others' mean. */
+    EARLY_WARNING_LOW_BID_PERCENT_OF_MEAN: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(EARLY_WARNING.lowBidPercentOfMean),
+    /**
+     * PROJECT_SPLITTING: the open-tender threshold in fen (the province sets the one for goods and
+     * services; 400万元 = 400000000 by default).
+     */
+    EARLY_WARNING_OPEN_TENDER_THRESHOLD_FEN: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(Number.MAX_SAFE_INTEGER)
+      .default(EARLY_WARNING.openTenderThreshold),
     /** The centre's name: the public feed's title and author, the OCDS publisher. */
     CENTRE_NAME: z.string().min(1).max(200).default('南昌市东湖区公共资源交易中心'),
     /**
@@ -243,3 +295,25 @@ export function loadEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** The early-warning thresholds in force: the EARLY_WARNING_* settings (each defaults to early-warning.ts's). */
+export function earlyWarningThresholds(
+  config: Pick<
+    EnvConfig,
+    | 'EARLY_WARNING_START_PRICE_MIN_QUALIFIED'
+    | 'EARLY_WARNING_RECURRING_MEETINGS'
+    | 'EARLY_WARNING_SCORE_OUTLIER_SIGMAS'
+    | 'EARLY_WARNING_SCORE_OUTLIER_MIN_POINTS'
+    | 'EARLY_WARNING_LOW_BID_PERCENT_OF_MEAN'
+    | 'EARLY_WARNING_OPEN_TENDER_THRESHOLD_FEN'
+  >,
+): EarlyWarningThresholds {
+  return {
+    startPriceMinQualified: config.EARLY_WARNING_START_PRICE_MIN_QUALIFIED,
+    recurringMeetings: config.EARLY_WARNING_RECURRING_MEETINGS,
+    scoreOutlierSigmas: config.EARLY_WARNING_SCORE_OUTLIER_SIGMAS,
+    scoreOutlierMinPoints: config.EARLY_WARNING_SCORE_OUTLIER_MIN_POINTS,
+    lowBidPercentOfMean: config.EARLY_WARNING_LOW_BID_PERCENT_OF_MEAN,
+    openTenderThreshold: config.EARLY_WARNING_OPEN_TENDER_THRESHOLD_FEN,
+  };
+}

@@ -85,4 +85,29 @@ describe('errors that reach the database', () => {
       expect(lines).toEqual([]);
     },
   );
+
+  it.each([
+    [
+      'a pool connection refused: too many clients',
+      Object.assign(new Error('sorry, too many clients already'), { code: '53300' }),
+    ],
+    ['a statement on a server starting up', failedInsert('57P03')],
+    [
+      'no server listening',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    ],
+  ])('answers %s with 503 SERVICE_UNAVAILABLE and a retry hint, logging only the code', (_, error) => {
+    const { logger, lines } = capturingLogger();
+    const { status, body } = toErrorResponse(error, logger);
+    expect({ status, body }).toEqual({
+      status: 503,
+      body: {
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'the service is busy: try again in a moment',
+        details: { retryAfterSeconds: 1 },
+      },
+    });
+    expect(lines.join('')).not.toContain(HASH);
+    expect(lines.join('')).not.toContain('someone');
+  });
 });

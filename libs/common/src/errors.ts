@@ -79,10 +79,28 @@ export function toErrorResponse(error: unknown, logger?: Logger): { status: numb
       },
     };
   }
+  // PostgreSQL refusing a connection (every slot taken, starting or shutting down) or not there:
+  // a moment's unavailability, nothing the request did wrong and nothing written. 503 with a
+  // Retry-After, so clients retry instead of reporting a fault.
+  const connectionCode = (error as { code?: unknown })?.code ?? sqlState;
+  if (typeof connectionCode === 'string' && DATABASE_UNAVAILABLE.has(connectionCode)) {
+    logger?.warn({ code: connectionCode }, 'the database refused a connection');
+    return {
+      status: 503,
+      body: {
+        code: 'SERVICE_UNAVAILABLE',
+        message: 'the service is busy: try again in a moment',
+        details: { retryAfterSeconds: 1 },
+      },
+    };
+  }
   const errorId = randomUUID();
   logger?.error({ err: error, errorId }, 'unhandled error');
   return { status: 500, body: { code: 'INTERNAL_ERROR', message: `internal error (id ${errorId})` } };
 }
+
+/** too_many_connections, cannot_connect_now, admin_shutdown; the server not listening. */
+const DATABASE_UNAVAILABLE = new Set(['53300', '57P03', '57P01', 'ECONNREFUSED']);
 
 function codeForStatus(status: number): ErrorCode {
   switch (status) {

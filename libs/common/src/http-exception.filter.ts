@@ -13,7 +13,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const { status, body } = toErrorResponse(exception, this.logger);
     if (response.headersSent) return;
     const retryAfter = (body.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
-    if (status === 429 && typeof retryAfter === 'number')
+    if ((status === 429 || status === 503) && typeof retryAfter === 'number')
       response.setHeader('Retry-After', String(retryAfter));
     response.status(status).json(body);
   }

@@ -1,4 +1,5 @@
 import { BusinessCalendar } from './business-calendar.js';
+import { calendarDateInZone } from './calendar.js';
 import {
   type ComplaintDecision,
   type ComplaintFiling,
@@ -11,7 +12,10 @@ import {
   checkOpenFilings,
   checkDocumentRequest,
   checkSuspensionForComplaint,
+  COMPLAINT_LINES,
+  COMPLAINT_STAGES_BY_LINE,
   complaintDeadlines,
+  complaintStagesOf,
   overdueComplaintSteps,
   periodLastDay,
   projectCommandAfterDecision,
@@ -541,5 +545,85 @@ describe("a complainant's pending filings per project", () => {
     [9, 'COMPLAINT_FILINGS_LIMIT'],
   ])('%i pending → %s', (open, expected) => {
     expect(codeOf(() => checkOpenFilings(open))).toBe(expected);
+  });
+});
+
+describe("each line's stages as the filing form offers them", () => {
+  it.each(COMPLAINT_LINES)('%s: its closed list in order, only `other` asking for knewOn', (line) => {
+    const offered = complaintStagesOf(line);
+    expect(offered.map((one) => one.stage)).toEqual(COMPLAINT_STAGES_BY_LINE[line]);
+    expect(offered.filter((one) => one.knewOnRequired).map((one) => one.stage)).toEqual(['other']);
+    // What the form offers is what the filing accepts, and `other` wants its day.
+    for (const { stage, knewOnRequired } of offered) {
+      expect(codeOf(() => checkComplaintStage(line, stage, '2026-11-02'))).toBe('ok');
+      expect(codeOf(() => checkComplaintStage(line, stage, undefined))).toBe(
+        knewOnRequired ? 'COMPLAINT_KNEW_ON_REQUIRED' : 'ok',
+      );
+    }
+  });
+});
+
+/**
+ * The window in the centre's days (Asia/Shanghai, UTC+8), as the service counts it: the day of the
+ * publication (knewOn) and of the filing are the instants' Shanghai dates. 00:00 in Shanghai is
+ * 16:00 UTC the day before, so a count in UTC days would move either by one.
+ */
+describe('the window in Shanghai days, at 23:59:59 and 00:00 on its last day', () => {
+  const day = (instant: string) => calendarDateInZone(new Date(instant), TZ);
+  it.each<[string, ErrorCode | 'ok', string, string]>([
+    // Published 2026-11-02 (a Monday) at 00:00: known that day; 10 days run to 2026-11-12.
+    [
+      'published at 00:00, filed at 23:59:59 on the last day',
+      'ok',
+      '2026-11-02T00:00:00+08:00',
+      '2026-11-12T23:59:59+08:00',
+    ],
+    [
+      'published at 00:00, filed at 00:00 the day after',
+      'COMPLAINT_WINDOW_CLOSED',
+      '2026-11-02T00:00:00+08:00',
+      '2026-11-13T00:00:00+08:00',
+    ],
+    [
+      'published at 23:59:59, filed at 23:59:59 on the last day',
+      'ok',
+      '2026-11-02T23:59:59+08:00',
+      '2026-11-12T23:59:59+08:00',
+    ],
+    // Published at 23:59:59 the evening before: known 2026-11-01, the window ends 2026-11-11.
+    [
+      'published the evening before at 23:59:59, filed at 23:59:59 on its last day',
+      'ok',
+      '2026-11-01T23:59:59+08:00',
+      '2026-11-11T23:59:59+08:00',
+    ],
+    [
+      'published the evening before at 23:59:59, filed at 00:00 the next day',
+      'COMPLAINT_WINDOW_CLOSED',
+      '2026-11-01T23:59:59+08:00',
+      '2026-11-12T00:00:00+08:00',
+    ],
+  ])('construction, %s → %s', (_name, expected, publishedAt, filedAt) => {
+    const knewOn = day(publishedAt);
+    const filedOn = day(filedAt);
+    expect(codeOf(() => checkComplaintFiling(calendar, 'construction', filing({ knewOn, filedOn })))).toBe(
+      expected,
+    );
+  });
+
+  it('the Shanghai day, not the UTC one: 00:00 in Shanghai is the day before in UTC', () => {
+    expect(day('2026-11-02T00:00:00+08:00')).toBe('2026-11-02');
+    expect(new Date('2026-11-02T00:00:00+08:00').toISOString().slice(0, 10)).toBe('2026-11-01');
+    expect(day('2026-11-12T23:59:59+08:00')).toBe('2026-11-12');
+  });
+
+  it.each<[string, string, ErrorCode | 'ok']>([
+    // A lease: 5 business days from Monday 2026-11-02 run to Monday 2026-11-09.
+    ['2026-11-09T23:59:59+08:00', '2026-11-09', 'ok'],
+    ['2026-11-10T00:00:00+08:00', '2026-11-10', 'COMPLAINT_WINDOW_CLOSED'],
+  ])('a lease filed at %s (Shanghai day %s) → %s', (filedAt, filedOn, expected) => {
+    expect(day(filedAt)).toBe(filedOn);
+    const knewOn = day('2026-11-02T00:00:00+08:00');
+    expect(codeOf(() => checkComplaintFiling(calendar, 'lease', filing({ knewOn, filedOn })))).toBe(expected);
   });
 });

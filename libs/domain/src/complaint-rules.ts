@@ -159,6 +159,20 @@ export const COMPLAINT_STAGES_BY_LINE: Record<ComplaintLine, readonly ComplaintS
   transfer: ['announcement', 'bidding', 'result', 'contract', 'other'],
 };
 
+/**
+ * The stages that name no act a line publishes and dates (`other`): the complainant states the day
+ * they knew (knewOn). For the others a line's publication day decides when it has one.
+ */
+export const KNEW_ON_REQUIRED_STAGES: readonly ComplaintStage[] = ['other'];
+
+/** A line's closed list as the filing form offers it (GET /api/public/complaint-stages). */
+export function complaintStagesOf(line: ComplaintLine): { stage: ComplaintStage; knewOnRequired: boolean }[] {
+  return COMPLAINT_STAGES_BY_LINE[line].map((stage) => ({
+    stage,
+    knewOnRequired: KNEW_ON_REQUIRED_STAGES.includes(stage),
+  }));
+}
+
 /** How many pending filings one complainant may have against one project at a time. */
 export const MAX_OPEN_FILINGS_PER_PROJECT = 5;
 
@@ -171,7 +185,7 @@ export function checkComplaintStage(line: ComplaintLine, stage: string, knewOn: 
     throw new DomainError('COMPLAINT_STAGE_UNKNOWN', `a ${line} complaint names one of its stages`, {
       allowed: COMPLAINT_STAGES_BY_LINE[line],
     });
-  if (stage === 'other' && knewOn === undefined)
+  if ((KNEW_ON_REQUIRED_STAGES as readonly string[]).includes(stage) && knewOn === undefined)
     throw new DomainError(
       'COMPLAINT_KNEW_ON_REQUIRED',
       'a complaint about another matter says the day the complainant knew of it (knewOn)',

@@ -188,6 +188,7 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['UNSUPPORTED_MEDIA_TYPE', 415],
   ['RATE_LIMITED', 429],
   ['TOO_MANY_CONNECTIONS', 429],
+  ['SERVICE_UNAVAILABLE', 503],
   // fees and the review of deal records (issue 10, branch issue10-fees)
   ['FEE_SCHEDULE_EXISTS', 409],
   ['DEAL_NOT_FOUND', 404],
@@ -196,6 +197,22 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['COMPLAINT_STAGE_UNKNOWN', 422],
   ['COMPLAINT_KNEW_ON_REQUIRED', 422],
   ['COMPLAINT_FILINGS_LIMIT', 409],
+  // a procurement's item (品目), for PROJECT_SPLITTING (branch fix-alerts-2)
+  ['PROCUREMENT_ITEM_INVALID', 400],
+  ['PROCUREMENT_ITEM_SUBJECT_MISMATCH', 422],
+  // a tender's prequalification (资格预审)
+  ['PREQUALIFICATION_SALE_TOO_SHORT', 422],
+  ['PREQUALIFICATION_CLOSED', 422],
+  ['PREQUALIFICATION_ALREADY_APPLIED', 409],
+  ['ORGANIZATION_ALREADY_APPLIED', 409],
+  ['PREQUALIFICATION_APPLICATION_NOT_FOUND', 404],
+  ['PREQUALIFICATION_APPLICATION_DECIDED', 409],
+  ['PREQUALIFICATION_NOT_ENDED', 409],
+  ['PREQUALIFICATION_UNDECIDED', 409],
+  ['NOT_PREQUALIFIED', 403],
+  // who holds a suspension (branch fix-complaints-2)
+  ['PROJECT_SUSPENDED_BY_ANOTHER', 409],
+  ['SUSPENSION_HELD_BY_COMPLAINT', 409],
 ];
 
 describe('ERROR_STATUS', () => {
@@ -203,11 +220,13 @@ describe('ERROR_STATUS', () => {
     expect(Object.keys(ERROR_STATUS).sort()).toEqual(EXPECTED_STATUS.map(([code]) => code).sort());
   });
 
-  it('maps every code to a 4xx status', () => {
-    for (const status of Object.values(ERROR_STATUS)) {
+  it('maps every rule code to a 4xx status; the one 5xx is the database refusing a connection', () => {
+    for (const [code, status] of Object.entries(ERROR_STATUS)) {
+      if (code === 'SERVICE_UNAVAILABLE') continue;
       expect(status).toBeGreaterThanOrEqual(400);
       expect(status).toBeLessThan(500);
     }
+    expect(ERROR_STATUS.SERVICE_UNAVAILABLE).toBe(503);
   });
 });
 

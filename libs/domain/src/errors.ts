@@ -40,6 +40,8 @@ export const ERROR_STATUS = {
   AUCTION_CLOSED: 409,
   RATE_LIMITED: 429,
   TOO_MANY_CONNECTIONS: 429,
+  // PostgreSQL refused a connection (all its slots taken, starting up): try again shortly.
+  SERVICE_UNAVAILABLE: 503,
   ORIGIN_NOT_ALLOWED: 403,
   PAYLOAD_TOO_LARGE: 413,
   IMPORT_TOO_LARGE: 413,
@@ -196,6 +198,24 @@ export const ERROR_STATUS = {
   COMPLAINT_STAGE_UNKNOWN: 422,
   COMPLAINT_KNEW_ON_REQUIRED: 422,
   COMPLAINT_FILINGS_LIMIT: 409,
+  // Early warning's leftovers (branch fix-alerts-2): a procurement's item (品目), for PROJECT_SPLITTING.
+  PROCUREMENT_ITEM_INVALID: 400,
+  PROCUREMENT_ITEM_SUBJECT_MISMATCH: 422,
+  // A tender's prequalification (资格预审, issue 9, branch tender-prequal).
+  PREQUALIFICATION_SALE_TOO_SHORT: 422,
+  PREQUALIFICATION_CLOSED: 422,
+  PREQUALIFICATION_ALREADY_APPLIED: 409,
+  ORGANIZATION_ALREADY_APPLIED: 409,
+  PREQUALIFICATION_APPLICATION_NOT_FOUND: 404,
+  PREQUALIFICATION_APPLICATION_DECIDED: 409,
+  PREQUALIFICATION_NOT_ENDED: 409,
+  PREQUALIFICATION_UNDECIDED: 409,
+  NOT_PREQUALIFIED: 403,
+  // Who holds a suspension (branch fix-complaints-2): only its holder lifts it.
+  /** A complaint's step would need a suspension lifted that another (a supervisor, a complaint) holds. */
+  PROJECT_SUSPENDED_BY_ANOTHER: 409,
+  /** The line's own resume of a suspension a complaint holds: that complaint lifts it. */
+  SUSPENSION_HELD_BY_COMPLAINT: 409,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

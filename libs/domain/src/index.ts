@@ -22,6 +22,7 @@ export * from './tender-rules.js';
 export * from './procurement-lifecycle.js';
 export * from './procurement-rules.js';
 export * from './procurement-methods.js';
+export * from './procurement-items.js';
 export * from './evaluation-committee.js';
 export * from './expert-pool.js';
 export * from './evaluation.js';

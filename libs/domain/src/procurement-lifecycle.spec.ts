@@ -48,7 +48,7 @@ const COMPETITIVE: Record<string, ProcurementStatus> = {
   'awarded suspend': 'suspended',
   'failed replan': 'replanned',
   'failed terminate': 'terminated',
-  'suspended terminate': 'terminated',
+  // 'suspended terminate' depends on the status it was suspended in: its own test below.
 };
 
 const SINGLE_SOURCE: Record<string, ProcurementStatus> = {
@@ -73,7 +73,7 @@ const SINGLE_SOURCE: Record<string, ProcurementStatus> = {
   'awarded suspend': 'suspended',
   'failed replan': 'replanned',
   'failed terminate': 'terminated',
-  'suspended terminate': 'terminated',
+  // 'suspended terminate' depends on the status it was suspended in: its own test below.
 };
 
 const FRAMEWORK: Record<string, ProcurementStatus> = {
@@ -132,6 +132,27 @@ describe('suspend and resume per method', () => {
         expect(nextProcurementStatus(method, status, 'resume', status)).toBeUndefined();
     }
     expect(nextProcurementStatus(method, 'suspended', 'resume')).toBeUndefined();
+  });
+});
+
+describe('terminate a suspended project: where the status it was suspended in may be terminated', () => {
+  it.each(PROCUREMENT_METHODS)('%s', (method) => {
+    for (const resumeTo of suspendableProcurementStatuses(method)) {
+      const expected = ALLOWED[method][`${resumeTo} terminate`] ? 'terminated' : undefined;
+      expect([resumeTo, nextProcurementStatus(method, 'suspended', 'terminate', resumeTo)]).toEqual([
+        resumeTo,
+        expected,
+      ]);
+    }
+    expect(nextProcurementStatus(method, 'suspended', 'terminate')).toBeUndefined();
+  });
+
+  it('refuses it once the award is decided (a framework suspended when contracted included)', () => {
+    expect(nextProcurementStatus('open_tender', 'suspended', 'terminate', 'award_decided')).toBeUndefined();
+    expect(
+      nextProcurementStatus('framework_agreement', 'suspended', 'terminate', 'contracted'),
+    ).toBeUndefined();
+    expect(nextProcurementStatus('open_tender', 'suspended', 'terminate', 'responding')).toBe('terminated');
   });
 });
 

@@ -194,6 +194,12 @@ export function nextProcurementStatus(
       ? resumeTo
       : undefined;
   }
+  // A suspended project is terminated only where the status it was suspended in may be.
+  if (action === 'terminate' && from === 'suspended') {
+    return resumeTo != null && table.terminate[resumeTo] !== undefined
+      ? table.terminate.suspended
+      : undefined;
+  }
   return table[action][from];
 }
 

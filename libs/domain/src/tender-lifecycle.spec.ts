@@ -11,7 +11,7 @@ import {
 
 /**
  * The lifecycle as DOMAIN.md A and issue 9 state it:
- * registered → announced → (prequalification) → bidding → opened → evaluating →
+ * registered → announced → (prequalification → prequalified) → bidding → opened → evaluating →
  * candidates_published → awarded → contracted; failed from prequalification (fewer than 3 pass),
  * the opening (fewer than 3 bids), evaluation (all rejected), publicity (no candidate left) or the
  * award (the winner refuses, none taken instead), and a failed tender is re-tendered (closed as
@@ -26,10 +26,13 @@ const ALLOWED: Record<string, TenderStatus> = {
   'announced open_bidding': 'bidding',
   'announced suspend': 'suspended',
   'announced terminate': 'terminated',
-  'prequalification open_bidding': 'bidding',
+  'prequalification conclude_prequalification': 'prequalified',
   'prequalification fail': 'failed',
   'prequalification suspend': 'suspended',
   'prequalification terminate': 'terminated',
+  'prequalified open_bidding': 'bidding',
+  'prequalified suspend': 'suspended',
+  'prequalified terminate': 'terminated',
   'bidding open_bids': 'opened',
   'bidding suspend': 'suspended',
   'bidding terminate': 'terminated',
@@ -51,7 +54,7 @@ const ALLOWED: Record<string, TenderStatus> = {
   'awarded suspend': 'suspended',
   'failed retender': 'retendered',
   'failed terminate': 'terminated',
-  'suspended terminate': 'terminated',
+  // 'suspended terminate' depends on the status it was suspended in: its own table below.
 };
 
 const ACTIONS_BUT_RESUME = TENDER_ACTIONS.filter((action) => action !== 'resume');
@@ -64,15 +67,15 @@ const TABLE: Row[] = TENDER_STATUSES.flatMap((from) =>
 );
 
 describe('TENDER_STATUSES and TENDER_ACTIONS', () => {
-  it('lists the thirteen statuses and fourteen actions once each', () => {
-    expect(new Set(TENDER_STATUSES).size).toBe(13);
-    expect(new Set(TENDER_ACTIONS).size).toBe(14);
+  it('lists the fourteen statuses and fifteen actions once each', () => {
+    expect(new Set(TENDER_STATUSES).size).toBe(14);
+    expect(new Set(TENDER_ACTIONS).size).toBe(15);
   });
 });
 
 describe('nextTenderStatus (every action but resume)', () => {
   it('covers every (status, action) pair', () => {
-    expect(TABLE).toHaveLength(13 * 13);
+    expect(TABLE).toHaveLength(14 * 14);
     expect(TABLE.filter(([, , , to]) => to !== undefined)).toHaveLength(Object.keys(ALLOWED).length);
   });
 
@@ -85,6 +88,7 @@ describe('suspend and resume: back to the stored status', () => {
   const RUNNING: TenderStatus[] = [
     'announced',
     'prequalification',
+    'prequalified',
     'bidding',
     'opened',
     'evaluating',
@@ -122,6 +126,22 @@ describe('suspend and resume: back to the stored status', () => {
   );
 });
 
+describe('terminate a suspended tender: where the status it was suspended in may be terminated', () => {
+  it.each(
+    SUSPENDABLE_TENDER_STATUSES.map(
+      (resumeTo) => [resumeTo, ALLOWED[`${resumeTo} terminate`] ? 'terminated' : undefined] as const,
+    ),
+  )('suspended (in %s) --terminate--> %s', (resumeTo, expected) => {
+    expect(nextTenderStatus('suspended', 'terminate', resumeTo)).toBe(expected);
+  });
+
+  it('refuses it after the award (the notice binds both sides) and without a stored status', () => {
+    expect(nextTenderStatus('suspended', 'terminate', 'awarded')).toBeUndefined();
+    expect(nextTenderStatus('suspended', 'terminate', 'bidding')).toBe('terminated');
+    expect(nextTenderStatus('suspended', 'terminate')).toBeUndefined();
+  });
+});
+
 describe('the paths of issue 9, step by step', () => {
   const walk = (steps: TenderAction[]) =>
     steps.reduce<TenderStatus | undefined>(
@@ -148,6 +168,7 @@ describe('the paths of issue 9, step by step', () => {
       [
         'announce',
         'open_prequalification',
+        'conclude_prequalification',
         'open_bidding',
         'open_bids',
         'start_evaluation',
@@ -173,6 +194,21 @@ describe('the paths of issue 9, step by step', () => {
       undefined,
     ],
     ['fewer than 3 pass prequalification', ['announce', 'open_prequalification', 'fail'], 'failed'],
+    [
+      'no bidding before the result of prequalification',
+      ['announce', 'open_prequalification', 'open_bidding'],
+      undefined,
+    ],
+    [
+      'a failed prequalification is re-tendered',
+      ['announce', 'open_prequalification', 'fail', 'retender'],
+      'retendered',
+    ],
+    [
+      'prequalified tenders do not fail before their opening',
+      ['announce', 'open_prequalification', 'conclude_prequalification', 'fail'],
+      undefined,
+    ],
     ['every bid rejected', ['announce', 'open_bidding', 'open_bids', 'start_evaluation', 'fail'], 'failed'],
     ['bids cannot be opened before bidding', ['announce', 'open_bids'], undefined],
     [

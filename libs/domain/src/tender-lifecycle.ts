@@ -9,8 +9,16 @@ export const TENDER_STATUSES = [
   'registered',
   /** 招标公告: the notice is public and the documents are on sale. */
   'announced',
-  /** 资格预审: applications are received and checked before bidding (optional). */
+  /**
+   * 资格预审 (optional): the prequalification notice is public, its documents on sale, applications
+   * received until the day they are due; staff pass or fail each with a reason.
+   */
   'prequalification',
+  /**
+   * 资格预审结束: the result is notified (each applicant its own), at least 3 passed; the tender
+   * documents go to them from the day they are issued, when bidding opens.
+   */
+  'prequalified',
   /** 投标: sealed bids are submitted, replaced or withdrawn until the deadline. */
   'bidding',
   /** 开标: the system decrypted the bids at the deadline and published the opening record. */
@@ -40,6 +48,8 @@ export type TenderStatus = (typeof TENDER_STATUSES)[number];
 export const TENDER_ACTIONS = [
   'announce',
   'open_prequalification',
+  /** The result of prequalification is notified: ≥ 3 passed (fewer: `fail`). */
+  'conclude_prequalification',
   'open_bidding',
   'open_bids',
   'start_evaluation',
@@ -58,9 +68,13 @@ export type TenderAction = (typeof TENDER_ACTIONS)[number];
 
 const TRANSITIONS: Record<Exclude<TenderAction, 'resume'>, Partial<Record<TenderStatus, TenderStatus>>> = {
   announce: { registered: 'announced' },
+  // A tender with prequalification: its notice is the prequalification notice (the same step).
   open_prequalification: { announced: 'prequalification' },
-  // Without prequalification bidding follows the notice; with it, once ≥ 3 applicants pass.
-  open_bidding: { announced: 'bidding', prequalification: 'bidding' },
+  // The result notified with ≥ 3 passed (实施条例 第19条); fewer fail the tender instead.
+  conclude_prequalification: { prequalification: 'prequalified' },
+  // Without prequalification bidding follows the notice; with it, the result (on the day the
+  // tender documents are issued to those who passed).
+  open_bidding: { announced: 'bidding', prequalified: 'bidding' },
   // Only the opening job does this, at the deadline: the bids are decrypted and published.
   open_bids: { bidding: 'opened' },
   start_evaluation: { opened: 'evaluating' },
@@ -86,6 +100,7 @@ const TRANSITIONS: Record<Exclude<TenderAction, 'resume'>, Partial<Record<Tender
   suspend: {
     announced: 'suspended',
     prequalification: 'suspended',
+    prequalified: 'suspended',
     bidding: 'suspended',
     opened: 'suspended',
     evaluating: 'suspended',
@@ -97,6 +112,7 @@ const TRANSITIONS: Record<Exclude<TenderAction, 'resume'>, Partial<Record<Tender
     registered: 'terminated',
     announced: 'terminated',
     prequalification: 'terminated',
+    prequalified: 'terminated',
     bidding: 'terminated',
     opened: 'terminated',
     evaluating: 'terminated',
@@ -124,6 +140,11 @@ export function nextTenderStatus(
 ): TenderStatus | undefined {
   if (action === 'resume') {
     return from === 'suspended' && resumeTo != null && suspendable.has(resumeTo) ? resumeTo : undefined;
+  }
+  // A suspended tender is terminated only where the status it was suspended in may be: an award
+  // notice binds both sides, suspended or not.
+  if (action === 'terminate' && from === 'suspended') {
+    return resumeTo != null && TRANSITIONS.terminate[resumeTo] !== undefined ? 'terminated' : undefined;
   }
   return TRANSITIONS[action][from];
 }

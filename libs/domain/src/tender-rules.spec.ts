@@ -1,4 +1,6 @@
+import { addCalendarDays, BusinessCalendar } from './business-calendar.js';
 import { DomainError, type ErrorCode } from './errors.js';
+import { OFFICIAL_CALENDARS } from './official-calendars.js';
 import {
   applicationsDueAfterAmendment,
   bidDeadlineAfterAmendment,
@@ -14,6 +16,8 @@ import {
   checkEnoughBids,
   checkObjectionInTime,
   checkPrequalificationPeriod,
+  checkPrequalificationSale,
+  checkPrequalificationSchedule,
   checkPublicityEnded,
   contractDueOn,
   earliestBidDeadline,
@@ -21,8 +25,11 @@ import {
   maxDeposit,
   objectionReplyDueOn,
   openingOutcome,
+  prequalificationDeadlines,
   prequalificationOutcome,
+  type PrequalificationSchedule,
   resumedCalendarPeriodEnd,
+  tenderScheduleAfterPrequalification,
   tenderDepositRefundDueOn,
   tenderDeadlines,
   type TenderSchedule,
@@ -123,11 +130,11 @@ describe('prequalification applications ≥ 5 days after the sale ends', () => {
     }
   });
 
-  it.each<[number, 'bidding' | 'failed']>([
+  it.each<[number, 'prequalified' | 'failed']>([
     [0, 'failed'],
     [2, 'failed'],
-    [3, 'bidding'],
-    [10, 'bidding'],
+    [3, 'prequalified'],
+    [10, 'prequalified'],
   ])('%d pass → %s', (passed, outcome) => {
     expect(prequalificationOutcome(passed)).toBe(outcome);
   });
@@ -362,29 +369,20 @@ describe('the schedule as staff enter it', () => {
   };
 
   it('computes every statutory date to show', () => {
-    expect(tenderDeadlines({ ...schedule, applicationsDueOn: '2026-11-12' })).toEqual({
+    expect(tenderDeadlines(schedule)).toEqual({
       earliestSaleEndsOn: '2026-11-07',
       earliestBidDeadlineOn: '2026-11-22',
-      earliestApplicationsDueOn: '2026-11-12',
       documentObjectionsUntilOn: '2026-11-12',
       amendmentsWithoutMoveUntilOn: '2026-11-07',
     });
-    expect(tenderDeadlines(schedule).earliestApplicationsDueOn).toBeNull();
   });
 
   it.each<[string, Partial<TenderSchedule>, ErrorCode | undefined]>([
     ['every minimum exactly', {}, undefined],
-    ['with prequalification exactly 5 days after the sale', { applicationsDueOn: '2026-11-12' }, undefined],
     ['a sale of 4 days', { saleEndsOn: '2026-11-06' }, 'DOCUMENT_SALE_TOO_SHORT'],
-    [
-      'prequalification 4 days after the sale',
-      { applicationsDueOn: '2026-11-11' },
-      'PREQUALIFICATION_PERIOD_TOO_SHORT',
-    ],
     ['a bid deadline 19 days after the documents', { bidDeadlineOn: '2026-11-21' }, 'BID_PERIOD_TOO_SHORT'],
     ['documents issued before the sale starts', { documentsIssuedOn: '2026-11-01' }, 'VALIDATION_FAILED'],
     ['the deadline inside the sale', { saleEndsOn: '2026-11-25' }, 'VALIDATION_FAILED'],
-    ['applications due after the bid deadline', { applicationsDueOn: '2026-11-23' }, 'VALIDATION_FAILED'],
     ['an impossible date', { bidDeadlineOn: '2026-11-31' }, 'VALIDATION_FAILED'],
   ])('%s → %s', (_name, change, code) => {
     expect(refusal(() => checkTenderSchedule({ ...schedule, ...change }))?.code).toBe(code);
@@ -424,5 +422,113 @@ describe('the next candidate once some dropped out (实施条例 第55条)', () 
     ['all three: none (the tender fails)', ['a', 'b', 'c'], null],
   ])('%s', (_name, withdrawn, expected) => {
     expect(nextCandidateAfterWithdrawals(['a', 'b', 'c'], withdrawn)).toBe(expected);
+  });
+});
+
+describe('a prequalification’s own schedule (实施条例 第16、17条), before the tender’s', () => {
+  // The tender documents' sale starts after the applications are due.
+  const tender = { saleStartsOn: '2026-11-20' };
+  const schedule: PrequalificationSchedule = {
+    saleStartsOn: '2026-11-02',
+    saleEndsOn: '2026-11-07',
+    applicationsDueOn: '2026-11-12',
+  };
+
+  it.each<
+    [string, Partial<PrequalificationSchedule>, string, ErrorCode | undefined, Record<string, string> | null]
+  >([
+    ['every minimum exactly', {}, tender.saleStartsOn, undefined, null],
+    [
+      'a sale of 4 days',
+      { saleEndsOn: '2026-11-06', applicationsDueOn: '2026-11-12' },
+      tender.saleStartsOn,
+      'PREQUALIFICATION_SALE_TOO_SHORT',
+      { earliestSaleEndsOn: '2026-11-07' },
+    ],
+    [
+      'applications due 4 days after the sale',
+      { applicationsDueOn: '2026-11-11' },
+      tender.saleStartsOn,
+      'PREQUALIFICATION_PERIOD_TOO_SHORT',
+      { earliestApplicationsDueOn: '2026-11-12' },
+    ],
+    // 日 are calendar days: the National Day holiday (2026-10-01 to 10-07, days off in the
+    // business calendar) counts like any other day, for the sale and for the applications.
+    [
+      'a sale across the National Day holiday, 5 days exactly',
+      { saleStartsOn: '2026-09-30', saleEndsOn: '2026-10-05', applicationsDueOn: '2026-10-10' },
+      '2026-10-12',
+      undefined,
+      null,
+    ],
+    [
+      'a sale across the National Day holiday, 4 days',
+      { saleStartsOn: '2026-09-30', saleEndsOn: '2026-10-04', applicationsDueOn: '2026-10-10' },
+      '2026-10-12',
+      'PREQUALIFICATION_SALE_TOO_SHORT',
+      { earliestSaleEndsOn: '2026-10-05' },
+    ],
+    [
+      'applications due 4 days after a sale ending in the holiday',
+      { saleStartsOn: '2026-09-26', saleEndsOn: '2026-10-01', applicationsDueOn: '2026-10-05' },
+      '2026-10-12',
+      'PREQUALIFICATION_PERIOD_TOO_SHORT',
+      { earliestApplicationsDueOn: '2026-10-06' },
+    ],
+    [
+      'applications due on the tender documents’ first day of sale',
+      {},
+      '2026-11-12',
+      'VALIDATION_FAILED',
+      null,
+    ],
+    [
+      'an impossible date',
+      { applicationsDueOn: '2026-11-31' },
+      tender.saleStartsOn,
+      'VALIDATION_FAILED',
+      null,
+    ],
+  ])('%s → %s', (_name, change, saleStartsOn, code, details) => {
+    const result = refusal(() => checkPrequalificationSchedule({ ...schedule, ...change }, { saleStartsOn }));
+    expect(result?.code).toBe(code);
+    if (details) expect(result?.details).toMatchObject(details);
+  });
+
+  it('counts the holiday’s days off as days (the business calendar marks them, the period does not skip them)', () => {
+    const calendar = new BusinessCalendar(OFFICIAL_CALENDARS);
+    const days = ['2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04', '2026-10-05'];
+    expect(days.map((day) => calendar.isBusinessDay(day))).toEqual([false, false, false, false, false]);
+    expect(
+      refusal(() => checkPrequalificationSale({ saleStartsOn: '2026-09-30', saleEndsOn: '2026-10-05' })),
+    ).toBeUndefined();
+  });
+
+  it('computes every statutory date to show: objections 2 days before the applications are due', () => {
+    expect(prequalificationDeadlines(schedule)).toEqual({
+      earliestSaleEndsOn: '2026-11-07',
+      earliestApplicationsDueOn: '2026-11-12',
+      objectionsUntilOn: '2026-11-10',
+      amendmentsWithoutMoveUntilOn: '2026-11-09',
+    });
+  });
+
+  it.each<[string, string, number, string]>([
+    ['the day before the tender documents’ sale', '2026-11-19', 0, '2026-11-20'],
+    ['on the sale’s first day', '2026-11-20', 0, '2026-11-20'],
+    ['3 days late: every period moves by 3', '2026-11-23', 3, '2026-11-23'],
+  ])('a result notified %s', (_name, resultOn, movedDays, saleStartsOn) => {
+    const before: TenderSchedule = {
+      saleStartsOn: '2026-11-20',
+      saleEndsOn: '2026-11-25',
+      documentsIssuedOn: '2026-11-20',
+      bidDeadlineOn: '2026-12-10',
+    };
+    const after = tenderScheduleAfterPrequalification(before, resultOn);
+    expect(after.movedDays).toBe(movedDays);
+    expect(after.schedule.saleStartsOn).toBe(saleStartsOn);
+    expect(after.schedule.saleEndsOn).toBe(addCalendarDays(before.saleEndsOn, movedDays));
+    expect(after.schedule.documentsIssuedOn).toBe(addCalendarDays(before.documentsIssuedOn, movedDays));
+    expect(after.schedule.bidDeadlineOn).toBe(addCalendarDays(before.bidDeadlineOn, movedDays));
   });
 });

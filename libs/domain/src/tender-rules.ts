@@ -122,10 +122,13 @@ export function checkPrequalificationPeriod(period: { saleEndsOn: string; applic
     );
 }
 
-/** Fewer than 3 applicants pass prequalification → the tender fails and is re-tendered. */
-export function prequalificationOutcome(passed: number): 'bidding' | 'failed' {
+/**
+ * The result of prequalification (实施条例 第19条): fewer than 3 passed → the tender fails and is
+ * re-tendered; otherwise it is prequalified and bidding follows for those who passed.
+ */
+export function prequalificationOutcome(passed: number): 'prequalified' | 'failed' {
   requireCount('passed', passed);
-  return passed >= MIN_BIDS ? 'bidding' : 'failed';
+  return passed >= MIN_BIDS ? 'prequalified' : 'failed';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -425,8 +428,6 @@ export interface TenderSchedule {
   saleStartsOn: string;
   saleEndsOn: string;
   documentsIssuedOn: string;
-  /** Prequalification only. */
-  applicationsDueOn?: string | null;
   bidDeadlineOn: string;
 }
 
@@ -434,7 +435,6 @@ export interface TenderSchedule {
 export interface TenderDeadlines {
   earliestSaleEndsOn: string;
   earliestBidDeadlineOn: string;
-  earliestApplicationsDueOn: string | null;
   /** The last day an objection to the tender documents may be filed. */
   documentObjectionsUntilOn: string;
   /** The last day an amendment that may affect the bids leaves the deadline where it is. */
@@ -445,13 +445,9 @@ export function tenderDeadlines(schedule: TenderSchedule): TenderDeadlines {
   requireDate('saleStartsOn', schedule.saleStartsOn);
   requireDate('saleEndsOn', schedule.saleEndsOn);
   requireDate('bidDeadlineOn', schedule.bidDeadlineOn);
-  const prequalification = schedule.applicationsDueOn != null;
   return {
     earliestSaleEndsOn: addCalendarDays(schedule.saleStartsOn, MIN_DOCUMENT_SALE_DAYS),
     earliestBidDeadlineOn: earliestBidDeadline(schedule.documentsIssuedOn),
-    earliestApplicationsDueOn: prequalification
-      ? addCalendarDays(schedule.saleEndsOn, MIN_PREQUALIFICATION_DAYS_AFTER_SALE)
-      : null,
     documentObjectionsUntilOn: addCalendarDays(schedule.bidDeadlineOn, -DOCUMENT_OBJECTION_LEAD_DAYS),
     amendmentsWithoutMoveUntilOn: addCalendarDays(schedule.bidDeadlineOn, -TENDER_AMENDMENT_LEAD_DAYS),
   };
@@ -459,8 +455,9 @@ export function tenderDeadlines(schedule: TenderSchedule): TenderDeadlines {
 
 /**
  * Checks a schedule at creation, on every edit and again at the announcement, in the order a
- * tender runs: the sale, prequalification (when there is one), then the bid period. The first
- * broken rule is refused with its own code; the order of the dates themselves is a form rule.
+ * tender runs: the sale, then the bid period. The first broken rule is refused with its own code;
+ * the order of the dates themselves is a form rule. A prequalification's own schedule comes first
+ * (checkPrequalificationSchedule).
  */
 export function checkTenderSchedule(schedule: TenderSchedule): void {
   const dates = [
@@ -468,7 +465,6 @@ export function checkTenderSchedule(schedule: TenderSchedule): void {
     ['saleEndsOn', schedule.saleEndsOn],
     ['documentsIssuedOn', schedule.documentsIssuedOn],
     ['bidDeadlineOn', schedule.bidDeadlineOn],
-    ...(schedule.applicationsDueOn != null ? [['applicationsDueOn', schedule.applicationsDueOn]] : []),
   ] as const;
   for (const [field, value] of dates) requireDate(field, value);
   const order: { field: string; rule: string }[] = [];
@@ -476,14 +472,108 @@ export function checkTenderSchedule(schedule: TenderSchedule): void {
     order.push({ field: 'documentsIssuedOn', rule: '≥ saleStartsOn' });
   if (schedule.bidDeadlineOn <= schedule.saleEndsOn)
     order.push({ field: 'bidDeadlineOn', rule: '> saleEndsOn' });
-  if (schedule.applicationsDueOn != null && schedule.applicationsDueOn >= schedule.bidDeadlineOn)
-    order.push({ field: 'applicationsDueOn', rule: '< bidDeadlineOn' });
   if (order.length > 0) throw new DomainError('VALIDATION_FAILED', 'the schedule is out of order', order);
   checkDocumentSale(schedule);
-  if (schedule.applicationsDueOn != null)
-    checkPrequalificationPeriod({
-      saleEndsOn: schedule.saleEndsOn,
-      applicationsDueOn: schedule.applicationsDueOn,
-    });
   checkBidPeriod(schedule);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prequalification (资格预审, 实施条例 第15–22条)
+
+/**
+ * A tender's prequalification as staff enter it: the prequalification documents (their SHA-256),
+ * the days they are on sale and the day applications are due (to 24:00 CENTRE_TZ of that day).
+ * The tender documents are sold to those who pass, after the result: the tender's own sale
+ * starts after the applications are due.
+ */
+export interface PrequalificationSchedule {
+  saleStartsOn: string;
+  saleEndsOn: string;
+  applicationsDueOn: string;
+}
+
+/** Every statutory date a prequalification implies, for the tender's page. */
+export interface PrequalificationDeadlines {
+  earliestSaleEndsOn: string;
+  earliestApplicationsDueOn: string;
+  /** The last day an objection to the prequalification documents may be filed (2 days before). */
+  objectionsUntilOn: string;
+  /** The last day an amendment that may affect the applications leaves their due day. */
+  amendmentsWithoutMoveUntilOn: string;
+}
+
+/**
+ * Refuses prequalification documents on sale under 5 days (实施条例 第16条), with its own code
+ * (PREQUALIFICATION_SALE_TOO_SHORT, `earliestSaleEndsOn`): it is not the tender documents' sale.
+ */
+export function checkPrequalificationSale(sale: { saleStartsOn: string; saleEndsOn: string }): void {
+  requireDate('prequalification.saleStartsOn', sale.saleStartsOn);
+  requireDate('prequalification.saleEndsOn', sale.saleEndsOn);
+  const earliestSaleEndsOn = addCalendarDays(sale.saleStartsOn, MIN_DOCUMENT_SALE_DAYS);
+  if (sale.saleEndsOn < earliestSaleEndsOn)
+    throw new DomainError(
+      'PREQUALIFICATION_SALE_TOO_SHORT',
+      `prequalification documents must be on sale for at least ${MIN_DOCUMENT_SALE_DAYS} days: from ${sale.saleStartsOn}, to ${earliestSaleEndsOn} at the earliest`,
+      { ...sale, requiredDays: MIN_DOCUMENT_SALE_DAYS, unit: 'days', earliestSaleEndsOn },
+    );
+}
+
+export function prequalificationDeadlines(schedule: PrequalificationSchedule): PrequalificationDeadlines {
+  requireDate('prequalification.saleStartsOn', schedule.saleStartsOn);
+  requireDate('prequalification.saleEndsOn', schedule.saleEndsOn);
+  requireDate('prequalification.applicationsDueOn', schedule.applicationsDueOn);
+  return {
+    earliestSaleEndsOn: addCalendarDays(schedule.saleStartsOn, MIN_DOCUMENT_SALE_DAYS),
+    earliestApplicationsDueOn: addCalendarDays(schedule.saleEndsOn, MIN_PREQUALIFICATION_DAYS_AFTER_SALE),
+    objectionsUntilOn: addCalendarDays(schedule.applicationsDueOn, -PREQUALIFICATION_OBJECTION_LEAD_DAYS),
+    amendmentsWithoutMoveUntilOn: addCalendarDays(
+      schedule.applicationsDueOn,
+      -PREQUALIFICATION_AMENDMENT_LEAD_DAYS,
+    ),
+  };
+}
+
+/**
+ * Checks a prequalification with the tender it precedes, in the order it runs: the order of the
+ * dates (a form rule: applications are due before the tender documents' sale starts), the sale
+ * (PREQUALIFICATION_SALE_TOO_SHORT), the applications (PREQUALIFICATION_PERIOD_TOO_SHORT). Days
+ * are calendar days, holidays included, as every period of the tender line.
+ */
+export function checkPrequalificationSchedule(
+  schedule: PrequalificationSchedule,
+  tender: Pick<TenderSchedule, 'saleStartsOn'>,
+): void {
+  requireDate('prequalification.saleStartsOn', schedule.saleStartsOn);
+  requireDate('prequalification.saleEndsOn', schedule.saleEndsOn);
+  requireDate('prequalification.applicationsDueOn', schedule.applicationsDueOn);
+  requireDate('saleStartsOn', tender.saleStartsOn);
+  if (tender.saleStartsOn <= schedule.applicationsDueOn)
+    throw new DomainError('VALIDATION_FAILED', 'the schedule is out of order', [
+      { field: 'saleStartsOn', rule: '> prequalification.applicationsDueOn' },
+    ]);
+  checkPrequalificationSale(schedule);
+  checkPrequalificationPeriod(schedule);
+}
+
+/**
+ * 资格预审结果: with ≥ 3 passed the tender goes on, its documents sold to them from the sale's
+ * first day. A result notified after that day moves the tender's schedule by the days it came late,
+ * so each of its periods (the sale, the bid period) keeps its full length; on time, nothing moves.
+ */
+export function tenderScheduleAfterPrequalification(
+  schedule: TenderSchedule,
+  resultOn: string,
+): { schedule: TenderSchedule; movedDays: number } {
+  requireDate('resultOn', resultOn);
+  requireDate('saleStartsOn', schedule.saleStartsOn);
+  const late = Math.max(0, calendarDaysBetween(schedule.saleStartsOn, resultOn));
+  return {
+    schedule: {
+      saleStartsOn: addCalendarDays(schedule.saleStartsOn, late),
+      saleEndsOn: addCalendarDays(schedule.saleEndsOn, late),
+      documentsIssuedOn: addCalendarDays(schedule.documentsIssuedOn, late),
+      bidDeadlineOn: addCalendarDays(schedule.bidDeadlineOn, late),
+    },
+    movedDays: late,
+  };
 }

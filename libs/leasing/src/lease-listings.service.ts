@@ -22,7 +22,7 @@ import {
   type RegistrationHost,
 } from '@ggzy/persistence';
 import { AuctionScheduler } from '@ggzy/queues';
-import { RegistrationsService } from '@ggzy/registrations';
+import { RegistrationsService, suspendedByAnother, suspensionHeldByComplaint } from '@ggzy/registrations';
 import { DepositsService } from '@ggzy/deposits';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { LIVE_EVENTS, type LiveEvents, OnSiteAuctionService, visibleStatus } from '@ggzy/auction';
@@ -180,12 +180,19 @@ export class LeaseListingsService {
     return toStaffListing(listing, null, now);
   }
 
-  /** A supervisor pauses a listing (an objection, an order): every timer freezes and bids are refused. */
-  async suspend(supervisor: AuthUser, listingId: string, reason: string) {
+  /**
+   * A supervisor pauses a listing (an objection, an order): every timer freezes and bids are
+   * refused. `complaintId`: the complaint it is ordered for, which then holds it (null: the
+   * supervisor's own order).
+   */
+  async suspend(supervisor: AuthUser, listingId: string, reason: string, complaintId: string | null = null) {
     const { listing, now } = await this.applyTransition(supervisor, listingId, 'suspend', (current, at) => {
       if (isDueToClose(current, at))
         throw new DomainError('AUCTION_CLOSED', 'the auction has ended and is being closed');
-      return { changes: { suspendedAt: at, statusReason: reason }, data: { reason } };
+      return {
+        changes: { suspendedAt: at, statusReason: reason, suspensionComplaintId: complaintId },
+        data: { reason, ...(complaintId ? { complaintId } : {}) },
+      };
     });
     this.liveEvents.publish('auction.status', {
       listingId,
@@ -195,13 +202,21 @@ export class LeaseListingsService {
     return toStaffListing(listing, null, now);
   }
 
-  /** Resuming shifts every timer still ahead by the pause, so nobody loses bidding time. */
-  async resume(supervisor: AuthUser, listingId: string) {
+  /**
+   * Resuming shifts every timer still ahead by the pause, so nobody loses bidding time. Only the
+   * holder lifts it: `complaintId` the complaint's own (PROJECT_SUSPENDED_BY_ANOTHER), null the
+   * supervisor's own order (SUSPENSION_HELD_BY_COMPLAINT when a complaint holds it).
+   */
+  async resume(supervisor: AuthUser, listingId: string, complaintId: string | null = null) {
     const { listing, now } = await this.applyTransition(supervisor, listingId, 'resume', (current, at) => {
+      if (current.suspensionComplaintId !== complaintId)
+        throw complaintId === null
+          ? suspensionHeldByComplaint(current.suspensionComplaintId!)
+          : suspendedByAnother(current.suspensionComplaintId ? 'complaint' : 'supervisor');
       const suspendedAt = current.suspendedAt ?? at;
       const timers = resumeTimers(current, suspendedAt, at);
       return {
-        changes: { ...timers, suspendedAt: null, statusReason: null },
+        changes: { ...timers, suspendedAt: null, statusReason: null, suspensionComplaintId: null },
         data: { endsAt: timers.endsAt.toISOString(), pausedMs: at.getTime() - suspendedAt.getTime() },
       };
     });
@@ -223,7 +238,10 @@ export class LeaseListingsService {
           'bidding has started: a supervisor must suspend it first',
         );
       }
-      return { changes: { suspendedAt: null, statusReason: reason, closedAt: at }, data: { reason } };
+      return {
+        changes: { suspendedAt: null, statusReason: reason, closedAt: at, suspensionComplaintId: null },
+        data: { reason },
+      };
     });
     this.liveEvents.publish('auction.status', {
       listingId,

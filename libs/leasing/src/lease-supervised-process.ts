@@ -32,6 +32,7 @@ export class LeaseSupervisedProcess implements SupervisedProcess {
       title: listing.title,
       status: listing.status,
       suspended: listing.status === 'suspended',
+      suspensionComplaintId: listing.status === 'suspended' ? listing.suspensionComplaintId : null,
     };
   }
 
@@ -49,14 +50,15 @@ export class LeaseSupervisedProcess implements SupervisedProcess {
     return at ? calendarDateInZone(at, this.config.CENTRE_TZ) : null;
   }
 
-  async suspend(actor: AuthUser, projectId: string, reason: string) {
-    await this.service.suspend(actor, projectId, reason);
+  async suspend(actor: AuthUser, projectId: string, reason: string, complaintId: string) {
+    await this.service.suspend(actor, projectId, reason, complaintId);
   }
 
-  async resume(actor: AuthUser, projectId: string) {
-    await this.service.resume(actor, projectId);
+  async resume(actor: AuthUser, projectId: string, complaintId: string) {
+    await this.service.resume(actor, projectId, complaintId);
   }
 
+  /** Cancelled, from `suspended` too (the auction table's `suspended → cancelled`): the listing ends. */
   async terminate(actor: AuthUser, projectId: string, reason: string) {
     await this.service.cancel(actor, projectId, reason);
   }

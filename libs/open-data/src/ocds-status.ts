@@ -42,6 +42,7 @@ export const CONSTRUCTION_OCDS_STATUS: Readonly<Record<ConstructionStatus, OcdsS
   registered: s(null, null, null, '登记', 'tender'),
   announced: s('active', null, null, '招标公告', 'tender'),
   prequalification: s('active', null, null, '资格预审', 'update'),
+  prequalified: s('active', null, null, '资格预审结束', 'update'),
   bidding: s('active', null, null, '投标中', 'update'),
   opened: s('active', null, null, '已开标', 'update'),
   evaluating: s('active', null, null, '评标中', 'update'),

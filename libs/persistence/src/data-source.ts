@@ -44,7 +44,11 @@ import { ProcurementRounds1764500001100 } from './migrations/1764500001100-procu
 import { TenderReportRevisions1764500001110 } from './migrations/1764500001110-tender-report-revisions.js';
 import { Fees1764500000900 } from './migrations/1764500000900-fees.js';
 import { ComplaintStepClaims1764500001350 } from './migrations/1764500001350-complaint-step-claims.js';
+import { SuspensionOwner1764500001400 } from './migrations/1764500001400-suspension-owner.js';
+import { ProcurementItems1764500001410 } from './migrations/1764500001410-procurement-items.js';
+import { AlertScanWinner1764500001411 } from './migrations/1764500001411-alert-scan-winner.js';
 import { Announcements1764500001420 } from './migrations/1764500001420-announcements.js';
+import { TenderPrequalification1764500001430 } from './migrations/1764500001430-tender-prequalification.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -99,7 +103,11 @@ export const MIGRATIONS = [
   ProcurementRounds1764500001100,
   TenderReportRevisions1764500001110,
   ComplaintStepClaims1764500001350,
+  SuspensionOwner1764500001400,
+  ProcurementItems1764500001410,
+  AlertScanWinner1764500001411,
   Announcements1764500001420,
+  TenderPrequalification1764500001430,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -67,6 +67,8 @@ export function toPublicProcurement(
     purchaserName: project.purchaserName,
     purchaserOrgCode: project.purchaserOrgCode,
     description: project.description,
+    itemCode: project.itemCode,
+    itemName: project.itemName,
     supplierConditions: project.supplierConditions,
     budget: project.budget,
     deposit: project.deposit,

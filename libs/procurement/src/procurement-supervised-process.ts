@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@ggzy/common';
 import { calendarDateInZone, nextProcurementStatus } from '@ggzy/domain';
 import { RegistrationsRepository, ProcurementProjectsRepository } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
-import type { SupervisedProcess } from '@ggzy/registrations';
+import { type SupervisedProcess, suspendedByAnother } from '@ggzy/registrations';
 import { ProcurementService } from './procurement.service.js';
 
 /**
@@ -33,6 +33,7 @@ export class ProcurementSupervisedProcess implements SupervisedProcess {
       title: project.title,
       status: project.status,
       suspended: project.status === 'suspended',
+      suspensionComplaintId: project.status === 'suspended' ? project.suspensionComplaintId : null,
     };
   }
 
@@ -59,14 +60,15 @@ export class ProcurementSupervisedProcess implements SupervisedProcess {
     return null;
   }
 
-  async suspend(actor: AuthUser, projectId: string, reason: string) {
-    await this.service.suspend(actor, projectId, reason);
+  async suspend(actor: AuthUser, projectId: string, reason: string, complaintId: string) {
+    await this.service.suspend(actor, projectId, reason, complaintId);
   }
 
-  async resume(actor: AuthUser, projectId: string) {
-    await this.service.resume(actor, projectId);
+  async resume(actor: AuthUser, projectId: string, complaintId: string) {
+    await this.service.resume(actor, projectId, complaintId);
   }
 
+  /** 终止, from `suspended` too (the table's `suspended → terminated`): the procurement ends. */
   async terminate(actor: AuthUser, projectId: string, reason: string) {
     await this.service.terminate(actor, projectId, reason);
   }
@@ -75,9 +77,12 @@ export class ProcurementSupervisedProcess implements SupervisedProcess {
    * 重新组织采购: the procurement fails (废标, the decision its public reason) where the method's
    * table allows it — from the status it holds, or the one a suspension would resume to — so staff
    * re-plan it (POST /api/procurements/:id/replan); elsewhere (responding, past the evaluation) the
-   * table has no failure, and it is terminated as before.
+   * table has no failure, and it is terminated as before. The table has no failure from
+   * `suspended` either: only the complaint's own suspension is lifted first; another's (a
+   * supervisor's order, another complaint) refuses the re-run (PROJECT_SUSPENDED_BY_ANOTHER) until
+   * its holder lifts it.
    */
-  async reRun(actor: AuthUser, projectId: string, reason: string) {
+  async reRun(actor: AuthUser, projectId: string, reason: string, complaintId: string) {
     const project = await this.projects.findById(projectId);
     const suspended = project?.status === 'suspended';
     const current = suspended ? project.resumeTo : project?.status;
@@ -85,7 +90,11 @@ export class ProcurementSupervisedProcess implements SupervisedProcess {
       await this.service.terminate(actor, projectId, reason);
       return;
     }
-    if (suspended) await this.service.resume(actor, projectId);
+    if (suspended) {
+      if (project.suspensionComplaintId !== complaintId)
+        throw suspendedByAnother(project.suspensionComplaintId ? 'complaint' : 'supervisor');
+      await this.service.resume(actor, projectId, complaintId);
+    }
     await this.service.fail(actor, projectId, reason);
   }
 

@@ -6,11 +6,14 @@ import {
   addCalendarDays,
   bidDeadlineInstant,
   calendarDateInZone,
+  canonicalProcurementItemCode,
+  canonicalProcurementItemName,
   calendarDaysBetween,
   checkDepositLimit,
   checkFrameworkTerms,
   checkObjectionInPublicity,
   checkObjectionsAnswered,
+  checkProcurementItem,
   checkProcurementSchedule,
   checkProcurementScoring,
   checkReplanMethod,
@@ -42,7 +45,12 @@ import {
   RegistrationsRepository,
 } from '@ggzy/persistence';
 import { ProcurementScheduler } from '@ggzy/queues';
-import { RegistrationsService, toSupplierRegistrationView } from '@ggzy/registrations';
+import {
+  RegistrationsService,
+  suspendedByAnother,
+  suspensionHeldByComplaint,
+  toSupplierRegistrationView,
+} from '@ggzy/registrations';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { DepositsService } from '@ggzy/deposits';
 import { BusinessCalendarService } from '@ggzy/calendar';
@@ -71,6 +79,9 @@ export interface ProcurementInput {
   purchaserName: string;
   purchaserOrgCode: string;
   description: string;
+  /** 品目: the catalogue's code and its name, both or neither (procurement-items.ts). */
+  itemCode: string | null;
+  itemName: string | null;
   supplierConditions: string;
   budget: number;
   deposit: number;
@@ -94,6 +105,8 @@ export interface ProcurementInput {
 }
 
 export const PROCUREMENT_DEFAULTS = {
+  itemCode: null,
+  itemName: null,
   supplierConditions: '',
   documents: [] as { name: string; sha256: string }[],
   deposit: 0,
@@ -109,6 +122,8 @@ const TERM_FIELDS = [
   'purchaserName',
   'purchaserOrgCode',
   'description',
+  'itemCode',
+  'itemName',
   'supplierConditions',
   'budget',
   'deposit',
@@ -231,7 +246,11 @@ export class ProcurementService {
   /** Keeps the method's own dates; a missing one is null, for the schedule check to name. */
   private normalise(input: ProcurementInput): ProcurementInput {
     const used = fieldsOf(input.method);
-    const normalised = { ...input };
+    const normalised = {
+      ...input,
+      itemCode: canonicalProcurementItemCode(input.itemCode ?? null),
+      itemName: canonicalProcurementItemName(input.itemName ?? null),
+    };
     for (const field of SCHEDULE_FIELDS)
       Object.assign(normalised, { [field]: used.has(field) ? (input[field] ?? null) : null });
     return normalised;
@@ -239,6 +258,7 @@ export class ProcurementService {
 
   /** The method's own fields, then every period on the business-day calendar, then the deposit. */
   private async checkProject(manager: EntityManager, input: ProcurementInput) {
+    checkProcurementItem(input);
     if (input.method === 'single_source') {
       const missing = (['singleSourceSupplier', 'singleSourceReasons'] as const)
         .filter((field) => typeof input[field] !== 'string' || input[field]!.trim() === '')
@@ -700,7 +720,14 @@ export class ProcurementService {
   async terminate(staff: AuthUser, projectId: string, reason: string) {
     const { project } = await this.applyTransition(staff, projectId, 'terminate', (_manager, _current, now) =>
       Promise.resolve({
-        changes: { terminationReason: reason, resumeTo: null, suspendedAt: null, suspendedOn: null },
+        // A suspended procurement ends with its suspension, whoever held it.
+        changes: {
+          terminationReason: reason,
+          resumeTo: null,
+          suspendedAt: null,
+          suspendedOn: null,
+          suspensionComplaintId: null,
+        },
         data: { reason },
         after: (manager: EntityManager) =>
           this.deposits.settleOnClose(manager, procurementHost(projectId), { sold: false }, now, staff.id),
@@ -1208,9 +1235,10 @@ export class ProcurementService {
    * A supervisor suspends a procurement (暂停采购活动, e.g. for a complaint): nothing timed fires
    * while it is suspended (the documents' issue and the opening act on `announced`/`responding`
    * only). It ends within PROCUREMENT_SUSPENSION_CAP_DAYS (政府采购法 第57条): the supervisor's
-   * resume, or the worker's on the day after the last (resumeSuspensionsPastCap).
+   * resume, or the worker's on the day after the last (resumeSuspensionsPastCap). `complaintId`: the
+   * complaint it is ordered for, which then holds it (null: the supervisor's own order).
    */
-  async suspend(supervisor: AuthUser, projectId: string, reason: string) {
+  async suspend(supervisor: AuthUser, projectId: string, reason: string, complaintId: string | null = null) {
     const project = await this.dataSource.transaction(async (manager) => {
       const current = await this.mustLock(manager, projectId);
       const next = this.transition(current, 'suspend');
@@ -1222,6 +1250,7 @@ export class ProcurementService {
         suspendedAt: now,
         suspendedOn: today,
         suspensionReason: reason,
+        suspensionComplaintId: complaintId,
       });
       await this.audit.append(manager, {
         at: now,
@@ -1229,7 +1258,14 @@ export class ProcurementService {
         action: 'procurement.suspend',
         entityType: ENTITY_TYPE,
         entityId: projectId,
-        data: { from: current.status, to: next, method: current.method, reason, suspendedOn: today },
+        data: {
+          from: current.status,
+          to: next,
+          method: current.method,
+          reason,
+          suspendedOn: today,
+          ...(complaintId ? { complaintId } : {}),
+        },
       });
       return (await this.projects.lockById(manager, projectId))!;
     });
@@ -1239,9 +1275,12 @@ export class ProcurementService {
   /**
    * Back to where it was; the dates still ahead when it paused move by the days it stood (the
    * response deadline, and with it the opening's job; the documents' and the publicity's last
-   * days). `actor` null: the worker, at the cap.
+   * days). `actor` null: the worker, at the cap (the statute ends every suspension, whoever held
+   * it). Otherwise only the holder lifts it: `complaintId` the complaint's own
+   * (PROJECT_SUSPENDED_BY_ANOTHER), null the supervisor's own order (SUSPENSION_HELD_BY_COMPLAINT
+   * when a complaint holds it).
    */
-  async resume(actor: AuthUser | null, projectId: string) {
+  async resume(actor: AuthUser | null, projectId: string, complaintId: string | null = null) {
     const project = await this.dataSource.transaction(async (manager) => {
       const current = await this.mustLock(manager, projectId);
       const next = nextProcurementStatus(current.method, current.status, 'resume', current.resumeTo);
@@ -1253,6 +1292,10 @@ export class ProcurementService {
             status: current.status,
           },
         );
+      if (actor !== null && current.suspensionComplaintId !== complaintId)
+        throw complaintId === null
+          ? suspensionHeldByComplaint(current.suspensionComplaintId!)
+          : suspendedByAnother(current.suspensionComplaintId ? 'complaint' : 'supervisor');
       const now = await this.projects.databaseNow(manager);
       const today = this.today(now);
       const pausedOn = current.suspendedOn!;
@@ -1267,6 +1310,7 @@ export class ProcurementService {
         suspendedAt: null,
         suspendedOn: null,
         suspensionReason: null,
+        suspensionComplaintId: null,
         deadlineOn,
         documentsAvailableUntil: moved(current.documentsAvailableUntil),
         publicityEndsOn: moved(current.publicityEndsOn),
@@ -1291,6 +1335,7 @@ export class ProcurementService {
           pausedDays: calendarDaysBetween(pausedOn, today),
           deadlineOn: { from: current.deadlineOn, to: deadlineOn },
           byCap: actor === null,
+          ...(current.suspensionComplaintId ? { complaintId: current.suspensionComplaintId } : {}),
         },
       });
       return (await this.projects.lockById(manager, projectId))!;
@@ -1414,10 +1459,11 @@ export class ProcurementService {
 
   /** The project's method decides: the same action may be refused for one method and allowed for another. */
   private transition(
-    project: Pick<ProcurementProjectEntity, 'method' | 'status'>,
+    project: Pick<ProcurementProjectEntity, 'method' | 'status'> &
+      Partial<Pick<ProcurementProjectEntity, 'resumeTo'>>,
     action: ProcurementAction,
   ): ProcurementStatus {
-    const next = nextProcurementStatus(project.method, project.status, action);
+    const next = nextProcurementStatus(project.method, project.status, action, project.resumeTo);
     if (!next)
       throw new DomainError(
         'INVALID_STATE_TRANSITION',

@@ -1,17 +1,17 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { APP_CONFIG, type AppConfig, LOGGER, type Logger } from '@ggzy/common';
+import { APP_CONFIG, type AppConfig, earlyWarningThresholds, LOGGER, type Logger } from '@ggzy/common';
 import {
   type AlertAction,
   type AlertState,
   alertEvidenceKey,
   calendarDateInZone,
   type ComplaintDeadline,
-  DEFAULT_EARLY_WARNING_THRESHOLDS,
   detectEarlyWarnings,
   DomainError,
   type EarlyWarningAlert,
   type EarlyWarningRuleId,
+  type EarlyWarningThresholds,
   earlyWarningRules,
   nextAlertState,
   sharedIdentityAlerts,
@@ -58,6 +58,9 @@ export interface RaiseAlert {
  */
 @Injectable()
 export class AlertsService {
+  /** The district's thresholds (EARLY_WARNING_* settings, defaults from early-warning.ts). */
+  private readonly thresholds: EarlyWarningThresholds;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly alerts: AlertsRepository,
@@ -66,7 +69,9 @@ export class AlertsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() @Inject(COMPLAINT_DEADLINES) private readonly complaints?: ComplaintDeadlines,
-  ) {}
+  ) {
+    this.thresholds = earlyWarningThresholds(config);
+  }
 
   /**
    * Stores alerts, once per (rule, process, evidence key): raising one again is harmless and keeps
@@ -105,10 +110,17 @@ export class AlertsService {
       const complaints = (await this.complaints?.ofProcess(processType, processId, now)) ?? [];
       const found = detectEarlyWarnings(
         { ...facts, complaints, today: calendarDateInZone(now, this.config.CENTRE_TZ) },
-        DEFAULT_EARLY_WARNING_THRESHOLDS,
+        this.thresholds,
       );
       const raised = await this.raise(manager, this.about(processType, found));
-      await this.alerts.markScanned(manager, processType, processId, now);
+      // A sealed process's winner comes after its opening: the sweep runs it again once awarded.
+      await this.alerts.markScanned(
+        manager,
+        processType,
+        processId,
+        now,
+        facts.bidding === 'sealed' ? facts.winnerId : null,
+      );
       return { raised: raised.length };
     });
   }
@@ -177,8 +189,9 @@ export class AlertsService {
     return this.decide(supervisor, id, 'escalate', note.trim());
   }
 
+  /** The rules with the thresholds in force (the EARLY_WARNING_* settings). */
   rules() {
-    return earlyWarningRules(DEFAULT_EARLY_WARNING_THRESHOLDS);
+    return earlyWarningRules(this.thresholds);
   }
 
   /** One step of the lifecycle table, under the alert's lock, audited. */

@@ -13,6 +13,8 @@ import {
   type ComplaintAction,
   type ComplaintAttachment,
   complaintDeadlines,
+  COMPLAINT_LINES,
+  complaintStagesOf,
   type ComplaintDecision,
   type ComplaintKind,
   type ComplaintLine,
@@ -335,7 +337,12 @@ export class ComplaintsService {
         'INVALID_STATE_TRANSITION',
         `the project was already suspended for this complaint on ${complaint.suspendedOn}`,
       );
-    await this.processOf(complaint.projectType).suspend(supervisor, complaint.projectId, reason.trim());
+    await this.processOf(complaint.projectType).suspend(
+      supervisor,
+      complaint.projectId,
+      reason.trim(),
+      complaint.id,
+    );
     return this.recordAfterCommand(complaint, async (manager, now, today) => {
       await this.complaints.endOtherSuspensions(
         manager,
@@ -355,7 +362,11 @@ export class ComplaintsService {
     });
   }
 
-  /** The line's own resume: its timers get back the time they had left. */
+  /**
+   * The line's own resume of the suspension this complaint holds: its timers get back the time they
+   * had left. One it no longer holds (the worker's 30-day cap ended it; a later one is another's)
+   * is only recorded as ended, never lifted.
+   */
   resumeProject(supervisor: AuthUser, id: string) {
     return this.exclusively(id, () => this.resumeProjectClaimed(supervisor, id));
   }
@@ -366,8 +377,8 @@ export class ComplaintsService {
       throw new DomainError('INVALID_STATE_TRANSITION', 'the project is not suspended for this complaint');
     const process = this.processOf(complaint.projectType);
     // A procurement past its 30 days was resumed by the worker already: the complaint records it.
-    if ((await process.find(complaint.projectId))?.suspended)
-      await process.resume(supervisor, complaint.projectId);
+    if (await this.holdsSuspension(process, complaint))
+      await process.resume(supervisor, complaint.projectId, complaint.id);
     return this.recordAfterCommand(complaint, async (manager, now, today) => {
       await this.complaints.update(manager, id, { resumedOn: today });
       await this.record(manager, supervisor, id, now, 'complaint.project_resumed', {});
@@ -463,6 +474,11 @@ export class ComplaintsService {
     return { items: items.map(toPublicDecision), total };
   }
 
+  /** Each line's closed list of stages, and which ask the day the complainant knew (the filing form's). */
+  stageLists() {
+    return { items: COMPLAINT_LINES.map((line) => ({ line, stages: complaintStagesOf(line) })) };
+  }
+
   /** Every overdue step of every pending complaint now (the database's clock): for the alerts. */
   async overdueSteps(): Promise<OverdueComplaintStep[]> {
     const [pending, now, calendar] = await Promise.all([
@@ -532,28 +548,33 @@ export class ComplaintsService {
     decision: ComplaintDecision | undefined,
   ): Promise<{ resumed: boolean }> {
     if (isPendingComplaint(next)) return { resumed: false };
-    // Only the complaint a suspension was ordered for lifts it (a line's `correct` never does),
-    // and only while the project is still suspended: the worker's 30-day cap or a supervisor may
-    // have resumed it already, and then the complaint just records its suspension's end.
+    // Only the complaint that holds the project's suspension lifts it (a line's `correct` never
+    // does): the project records its holder, so a suspension the worker's 30-day cap ended, or one
+    // a supervisor (or another complaint) ordered since, is never lifted by this one's close — the
+    // complaint just records its own suspension's end. A re-run that must fail the project is
+    // refused by the line while another's suspension stands; a termination ends it from
+    // `suspended` (the lifecycle tables' `suspended → terminated`).
     const ownSuspension = complaint.suspendedOn !== null && complaint.resumedOn === null;
     const process = this.processOf(complaint.projectType);
-    const stillSuspended = ownSuspension && (await process.find(complaint.projectId))?.suspended === true;
-    const command = decision
-      ? projectCommandAfterDecision(decision, stillSuspended)
-      : stillSuspended
-        ? 'resume'
-        : 'none';
+    const holds = ownSuspension && (await this.holdsSuspension(process, complaint));
+    const command = decision ? projectCommandAfterDecision(decision, holds) : holds ? 'resume' : 'none';
     const reason = `complaint ${complaint.id}: ${decision?.reason.trim() ?? next}`;
-    if (command === 'resume') await process.resume(actor, complaint.projectId);
+    if (command === 'resume') await process.resume(actor, complaint.projectId, complaint.id);
     if (command === 'correct') {
       await process.correct(actor, complaint.projectId, reason);
       // Corrected, the project goes on: this complaint's own suspension ends with its decision.
-      if (stillSuspended) await process.resume(actor, complaint.projectId);
+      if (holds) await process.resume(actor, complaint.projectId, complaint.id);
     }
-    if (command === 're_run') await process.reRun(actor, complaint.projectId, reason);
-    if (command === 'terminate') await process.terminate(actor, complaint.projectId, reason);
+    if (command === 're_run') await process.reRun(actor, complaint.projectId, reason, complaint.id);
+    if (command === 'terminate') await process.terminate(actor, complaint.projectId, reason, complaint.id);
     // Closing ends this complaint's suspension one way or another (resumed, terminated, re-run).
     return { resumed: ownSuspension };
+  }
+
+  /** The project stands suspended and this complaint holds the suspension (the line's record). */
+  private async holdsSuspension(process: SupervisedProcess, complaint: ComplaintWithRequests) {
+    const project = await process.find(complaint.projectId);
+    return project?.suspended === true && project.suspensionComplaintId === complaint.id;
   }
 
   private async mustFind(id: string) {

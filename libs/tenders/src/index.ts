@@ -5,3 +5,4 @@ export * from './tender-evaluation.views.js';
 export * from './tender-contract-watch.js';
 export * from './tender-objections.service.js';
 export * from './tender-supervised-process.js';
+export * from './tender-prequalification.service.js';

@@ -45,9 +45,15 @@ const ENTITY_TYPE = 'tender_project';
 /** The reason recorded for a banned candidate the award passes over. */
 const BANNED_CANDIDATE_REASON = '处于禁止参与期间(失信惩戒),不得授予中标';
 /** From the notice until the evaluation starts (招标投标法 第37条: drawn before the opening is fine). */
-const DRAWABLE = new Set<TenderStatus>(['announced', 'prequalification', 'bidding', 'opened']);
+const DRAWABLE = new Set<TenderStatus>([
+  'announced',
+  'prequalification',
+  'prequalified',
+  'bidding',
+  'opened',
+]);
 /** Before the bids are opened: nobody but supervisors can see the committee yet. */
-const BEFORE_OPENING = new Set<TenderStatus>(['announced', 'prequalification', 'bidding']);
+const BEFORE_OPENING = new Set<TenderStatus>(['announced', 'prequalification', 'prequalified', 'bidding']);
 /** Where a candidate's dropping out is recorded: during the publicity, or awarded before the contract. */
 const CANDIDATES_RUNNING = new Set<TenderStatus>(['candidates_published', 'awarded']);
 

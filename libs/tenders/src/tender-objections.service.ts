@@ -23,6 +23,7 @@ import {
   TenderProjectsRepository,
 } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
+import { suspendedByAnother, suspensionHeldByComplaint } from '@ggzy/registrations';
 import { SealedBidsService } from '@ggzy/sealed-bids';
 import { tenderHost, TendersService } from './tenders.service.js';
 import { toObjectionView } from './tender-project.views.js';
@@ -38,14 +39,16 @@ export interface ObjectionInput {
 
 /** The stages each kind of objection pauses: the documents before the opening, the publicity. */
 const STAGES: Record<TenderObjectionTarget, readonly TenderStatus[]> = {
-  tender_documents: ['announced', 'bidding'],
+  tender_documents: ['announced', 'prequalified', 'bidding'],
   candidates: ['candidates_published'],
+  prequalification_documents: ['prequalification'],
 };
 
 /** Public: why the tender stands still (招标投标法实施条例 第22条, 第54条: 暂停招标投标活动). */
 const SUSPENSION_REASONS: Record<TenderObjectionTarget, string> = {
   tender_documents: '对招标文件提出异议,答复前暂停招标投标活动',
   candidates: '对中标候选人提出异议,答复前暂停公示',
+  prequalification_documents: '对资格预审文件提出异议,答复前暂停招标投标活动',
 };
 
 /**
@@ -54,6 +57,11 @@ const SUSPENSION_REASONS: Record<TenderObjectionTarget, string> = {
  */
 const SCHEDULE_STARTS = ['saleStartsOn', 'documentsIssuedOn'] as const;
 const SCHEDULE_ENDS = ['saleEndsOn', 'bidDeadlineOn'] as const;
+/** The same for a prequalification's own schedule, while it runs. */
+const PREQUALIFICATION_STARTS = ['prequalificationSaleStartsOn'] as const;
+const PREQUALIFICATION_ENDS = ['prequalificationSaleEndsOn', 'applicationsDueOn'] as const;
+/** Stages whose tender documents are not issued yet (their first days may still be ahead). */
+const BEFORE_BIDDING = new Set<TenderStatus>(['announced', 'prequalification', 'prequalified']);
 
 /**
  * Objections (异议) to a tender: to its documents, ≥ 10 days before the bid deadline (实施条例 第22条),
@@ -95,11 +103,20 @@ export class TenderObjectionsService {
       const stage = project.status === 'suspended' ? project.resumeTo! : project.status;
       if (input.target === 'tender_documents')
         checkObjectionInTime({ target: input.target, deadlineOn: project.bidDeadlineOn, filedOn: clockOn });
-      else await this.checkCandidateObjection(manager, objector, project, clockOn);
+      else if (input.target === 'prequalification_documents') {
+        // 实施条例 第22条: ≥ 2 days before the applications are due.
+        if (project.applicationsDueOn === null)
+          throw new DomainError('INVALID_STATE_TRANSITION', 'this tender has no prequalification');
+        checkObjectionInTime({
+          target: input.target,
+          deadlineOn: project.applicationsDueOn,
+          filedOn: clockOn,
+        });
+      } else await this.checkCandidateObjection(manager, objector, project, clockOn);
       if (!STAGES[input.target].includes(stage))
         throw new DomainError(
           'INVALID_STATE_TRANSITION',
-          `no objection to the ${input.target === 'candidates' ? 'candidates' : 'documents'} while the tender is ${project.status}`,
+          `no objection to the ${input.target === 'candidates' ? 'candidates' : input.target === 'prequalification_documents' ? 'prequalification documents' : 'documents'} while the tender is ${project.status}`,
         );
       // Each objection pauses the tender: one per supplier and target for each version of the
       // documents, so that repeated objections cannot hold the tender still for ever.
@@ -216,9 +233,15 @@ export class TenderObjectionsService {
   /**
    * A supervisor suspends the tender (a complaint, an order): every timer freezes as for an
    * objection (nothing timed fires while it is suspended). A tender an objection already holds
-   * stays suspended from that day, now by the supervisor's order too.
+   * stays suspended from that day, now by the supervisor's order too. `complaintId`: the complaint
+   * the order is for, which then holds it (null: the supervisor's own order, on the tender's endpoint).
    */
-  async suspendBySupervisor(supervisor: AuthUser, projectId: string, reason: string) {
+  async suspendBySupervisor(
+    supervisor: AuthUser,
+    projectId: string,
+    reason: string,
+    complaintId: string | null = null,
+  ) {
     const project = await this.dataSource.transaction(async (manager) => {
       const current = await this.projects.lockById(manager, projectId);
       if (!current || current.status === 'registered')
@@ -243,8 +266,9 @@ export class TenderObjectionsService {
             suspendedOn: today,
             suspensionReason: reason,
             supervisorSuspension: true,
+            suspensionComplaintId: complaintId,
           }
-        : { suspensionReason: reason, supervisorSuspension: true };
+        : { suspensionReason: reason, supervisorSuspension: true, suspensionComplaintId: complaintId };
       await this.projects.update(manager, projectId, changes);
       await this.record(manager, supervisor, projectId, now, 'tender.suspend', {
         from: current.status,
@@ -252,6 +276,7 @@ export class TenderObjectionsService {
         resumeTo: suspended?.resumeTo ?? current.resumeTo,
         reason,
         by: 'supervisor',
+        ...(complaintId ? { complaintId } : {}),
       });
       return { ...current, ...changes } as TenderProjectEntity;
     });
@@ -261,6 +286,7 @@ export class TenderObjectionsService {
   /**
    * The supervisor's resume: to where the tender was, the days it stood given back (the opening's
    * job rescheduled at the moved deadline) — once no objection waits for its reply (OBJECTION_PENDING).
+   * A complaint's suspension is that complaint's to lift (SUSPENSION_HELD_BY_COMPLAINT).
    */
   async resumeBySupervisor(supervisor: AuthUser, projectId: string) {
     const project = await this.dataSource.transaction(async (manager) => {
@@ -269,6 +295,7 @@ export class TenderObjectionsService {
         throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
       if (!current.supervisorSuspension)
         throw new DomainError('INVALID_STATE_TRANSITION', 'the tender is not suspended by a supervisor');
+      if (current.suspensionComplaintId) throw suspensionHeldByComplaint(current.suspensionComplaintId);
       const waiting = (await this.projects.objectionsOf(projectId, manager)).filter(
         (objection) => objection.repliedAt === null,
       );
@@ -285,6 +312,51 @@ export class TenderObjectionsService {
     });
     await this.tenders.scheduleSteps(project);
     return this.tenders.staffView(project, supervisor);
+  }
+
+  /**
+   * A complaint lifts the suspension it holds (its close, or resume-project): the tender resumes as
+   * by the supervisor's resume — unless an objection still waits for its reply, which then holds it
+   * alone (the order is released, the tender stays suspended, the reply resumes it). `mustResume`
+   * (a re-run that fails the tender next) refuses that instead. Another's suspension:
+   * PROJECT_SUSPENDED_BY_ANOTHER, nothing written. Answers whether the tender resumed.
+   */
+  async liftForComplaint(
+    supervisor: AuthUser,
+    projectId: string,
+    complaintId: string,
+    options: { mustResume?: boolean } = {},
+  ): Promise<boolean> {
+    const resumed = await this.dataSource.transaction(async (manager) => {
+      const current = await this.projects.lockById(manager, projectId);
+      if (!current || current.status === 'registered')
+        throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
+      if (current.status !== 'suspended')
+        throw new DomainError('INVALID_STATE_TRANSITION', `cannot resume a tender that is ${current.status}`);
+      if (!current.supervisorSuspension) throw suspendedByAnother('objection');
+      if (current.suspensionComplaintId !== complaintId)
+        throw suspendedByAnother(current.suspensionComplaintId ? 'complaint' : 'supervisor');
+      const waiting = (await this.projects.objectionsOf(projectId, manager)).filter(
+        (objection) => objection.repliedAt === null,
+      );
+      const now = await this.projects.databaseNow(manager);
+      if (waiting.length === 0)
+        return (await this.resume(manager, supervisor, current, now, this.today(now), null)).project;
+      if (options.mustResume) throw suspendedByAnother('objection');
+      const released = {
+        supervisorSuspension: false,
+        suspensionComplaintId: null,
+        suspensionReason: SUSPENSION_REASONS[waiting[0].target],
+      };
+      await this.projects.update(manager, projectId, released);
+      await this.record(manager, supervisor, projectId, now, 'tender.suspension_released', {
+        complaintId,
+        objectionIds: waiting.map((objection) => objection.id),
+      });
+      return null;
+    });
+    if (resumed) await this.tenders.scheduleSteps(resumed);
+    return resumed !== null;
   }
 
   private async checkCandidateObjection(
@@ -330,6 +402,7 @@ export class TenderObjectionsService {
       suspendedOn: null,
       suspensionReason: null,
       supervisorSuspension: false,
+      suspensionComplaintId: null,
     };
     let periodEndsBefore: string;
     let periodEndsAfter: string;
@@ -339,14 +412,22 @@ export class TenderObjectionsService {
       periodEndsAfter = moved(periodEndsBefore);
       await this.evaluations.update(manager, project.id, { publicityEndsOn: periodEndsAfter });
     } else {
-      // Bidding means the documents are out (and so the sale began): only a notice not yet in
-      // bidding has first days still ahead.
+      // Bidding means the documents are out (and so the sale began): only a tender not yet in
+      // bidding (a notice, a prequalification or its result) has first days still ahead.
       for (const field of SCHEDULE_STARTS)
         changes[field] =
-          next === 'announced' && project[field] > pausedOn ? moved(project[field]) : project[field];
+          BEFORE_BIDDING.has(next) && project[field] > pausedOn ? moved(project[field]) : project[field];
       for (const field of SCHEDULE_ENDS) changes[field] = moved(project[field]);
       periodEndsBefore = project.bidDeadlineOn;
       periodEndsAfter = changes.bidDeadlineOn!;
+      if (next === 'prequalification') {
+        // The prequalification runs: its sale and the applications' due day get the days back.
+        for (const field of PREQUALIFICATION_STARTS)
+          changes[field] = project[field]! > pausedOn ? moved(project[field]!) : project[field];
+        for (const field of PREQUALIFICATION_ENDS) changes[field] = moved(project[field]!);
+        periodEndsBefore = project.applicationsDueOn!;
+        periodEndsAfter = changes.applicationsDueOn!;
+      }
       changes.bidDeadlineAt = bidDeadlineInstant(
         periodEndsAfter,
         project.bidDeadlineTime,

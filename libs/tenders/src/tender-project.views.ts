@@ -1,5 +1,10 @@
-import type { TenderNotice, TenderObjection, TenderProjectEntity } from '@ggzy/persistence';
-import { tenderDeadlines } from '@ggzy/domain';
+import type {
+  PrequalificationApplication,
+  TenderNotice,
+  TenderObjection,
+  TenderProjectEntity,
+} from '@ggzy/persistence';
+import { MIN_BIDS, prequalificationDeadlines, tenderDeadlines } from '@ggzy/domain';
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
@@ -63,6 +68,64 @@ export interface TenderDetailParts {
 }
 
 /**
+ * A tender's prequalification as anyone reads it: the documents, the schedule with its statutory
+ * dates, and the result once notified. How many passed is public when the tender failed for it
+ * (fewer than 3, 实施条例 第19条) or once the bids are opened — never while bidding runs: a count
+ * of potential bidders invites collusion (招标投标法 第22条). Staff see the counts always.
+ */
+export function toPrequalificationView(project: TenderProjectEntity, staff: boolean) {
+  if (project.applicationsDueOn == null) return null;
+  const schedule = {
+    saleStartsOn: project.prequalificationSaleStartsOn!,
+    saleEndsOn: project.prequalificationSaleEndsOn!,
+    applicationsDueOn: project.applicationsDueOn,
+  };
+  // Fewer than MIN_BIDS passed: the tender failed for it, and no bidding follows.
+  const countPublic = staff || project.openedAt !== null || (project.prequalificationPassed ?? 0) < MIN_BIDS;
+  return {
+    documents: project.prequalificationDocuments ?? [],
+    ...schedule,
+    deadlines: prequalificationDeadlines(schedule),
+    result:
+      project.prequalificationResultOn === null
+        ? null
+        : {
+            resultOn: project.prequalificationResultOn,
+            passedCount: countPublic ? project.prequalificationPassed : null,
+          },
+  };
+}
+
+/**
+ * An application as staff read it (and the applicant its own, with the decision only once the
+ * result is notified: the result notice is what tells it, 实施条例 第19条).
+ */
+export function toApplicationView(
+  application: PrequalificationApplication,
+  options: { staff: boolean; resultOn?: string | null },
+) {
+  const decided = options.staff || (options.resultOn ?? null) !== null;
+  return {
+    id: application.id,
+    projectId: application.projectId,
+    organizationCode: application.organizationCode,
+    documents: application.documents,
+    appliedOn: application.appliedOn,
+    appliedAt: application.appliedAt.toISOString(),
+    status: decided ? application.status : ('pending' as const),
+    reason: decided ? application.reason : null,
+    ...(options.staff
+      ? {
+          applicantId: application.applicantId,
+          applicantName: application.applicantName,
+          decidedBy: application.decidedBy,
+          decidedAt: application.decidedAt?.toISOString() ?? null,
+        }
+      : { resultOn: options.resultOn ?? null }),
+  };
+}
+
+/**
  * What anyone may read of a tender: the notice, the schedule with every statutory date it
  * implies, the amendments, the objections and their replies, the rounds, the outcome. Never who
  * registered or how many bids are in before the opening (a count invites collusion), never who
@@ -97,6 +160,7 @@ export function toPublicTender(project: TenderProjectEntity, parts: TenderDetail
     bidDeadlineTime: project.bidDeadlineTime,
     bidDeadlineAt: project.bidDeadlineAt.toISOString(),
     deadlines: tenderDeadlines(project),
+    prequalification: toPrequalificationView(project, withObjector),
     announcedOn: project.announcedOn,
     openedAt: iso(project.openedAt),
     failedReason: project.failedReason,
@@ -117,9 +181,11 @@ export function toStaffTender(
   project: TenderProjectEntity,
   parts: TenderDetailParts,
   counts: { registrations: number; qualified: number },
+  applications: { applications: number; passed: number; failed: number; pending: number } | null = null,
 ) {
   return {
     ...toPublicTender(project, parts, true),
+    prequalificationApplications: applications,
     resumeTo: project.resumeTo,
     suspendedAt: iso(project.suspendedAt),
     suspendedOn: project.suspendedOn,

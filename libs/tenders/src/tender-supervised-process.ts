@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '@ggzy/common';
 import { calendarDateInZone, nextTenderStatus } from '@ggzy/domain';
 import { RegistrationsRepository, TenderProjectsRepository } from '@ggzy/persistence';
 import type { AuthUser } from '@ggzy/auth';
-import type { SupervisedProcess } from '@ggzy/registrations';
+import { type SupervisedProcess, suspendedByAnother } from '@ggzy/registrations';
 import { TendersService } from './tenders.service.js';
 import { TenderObjectionsService } from './tender-objections.service.js';
 import { TenderEvaluationService } from './tender-evaluation.service.js';
@@ -39,6 +39,7 @@ export class TenderSupervisedProcess implements SupervisedProcess {
       title: project.title,
       status: project.status,
       suspended: project.status === 'suspended',
+      suspensionComplaintId: project.status === 'suspended' ? project.suspensionComplaintId : null,
     };
   }
 
@@ -64,14 +65,16 @@ export class TenderSupervisedProcess implements SupervisedProcess {
     return null;
   }
 
-  async suspend(actor: AuthUser, projectId: string, reason: string) {
-    await this.objections.suspendBySupervisor(actor, projectId, reason);
+  async suspend(actor: AuthUser, projectId: string, reason: string, complaintId: string) {
+    await this.objections.suspendBySupervisor(actor, projectId, reason, complaintId);
   }
 
-  async resume(actor: AuthUser, projectId: string) {
-    await this.objections.resumeBySupervisor(actor, projectId);
+  /** The complaint's suspension lifted; an objection still waiting keeps the tender suspended. */
+  async resume(actor: AuthUser, projectId: string, complaintId: string) {
+    await this.objections.liftForComplaint(actor, projectId, complaintId);
   }
 
+  /** 终止, from `suspended` too (the table's `suspended → terminated`): the tender ends. */
   async terminate(actor: AuthUser, projectId: string, reason: string) {
     await this.service.terminate(actor, projectId, reason);
   }
@@ -81,8 +84,11 @@ export class TenderSupervisedProcess implements SupervisedProcess {
    * the opening on, in its own status or the one a suspension would resume to — so staff open the
    * next round (POST /api/tenders/:id/retender). Before the opening the table has no failure (a
    * tender fails on what its bids show), so it is terminated as before and staff start anew.
+   * The table has no failure from `suspended`: only the complaint's own suspension is lifted first;
+   * another's (a supervisor's order, another complaint, an objection waiting) refuses the re-run
+   * (PROJECT_SUSPENDED_BY_ANOTHER) until its holder lifts it.
    */
-  async reRun(actor: AuthUser, projectId: string, reason: string) {
+  async reRun(actor: AuthUser, projectId: string, reason: string, complaintId: string) {
     const project = await this.projects.findById(projectId);
     const suspended = project?.status === 'suspended';
     const current = suspended ? project.resumeTo : project?.status;
@@ -90,7 +96,12 @@ export class TenderSupervisedProcess implements SupervisedProcess {
       await this.service.terminate(actor, projectId, reason);
       return;
     }
-    if (suspended) await this.objections.resumeBySupervisor(actor, projectId);
+    if (suspended) {
+      if (!project.supervisorSuspension) throw suspendedByAnother('objection');
+      if (project.suspensionComplaintId !== complaintId)
+        throw suspendedByAnother(project.suspensionComplaintId ? 'complaint' : 'supervisor');
+      await this.objections.liftForComplaint(actor, projectId, complaintId, { mustResume: true });
+    }
     await this.evaluation.fail(actor, projectId, reason);
   }
 

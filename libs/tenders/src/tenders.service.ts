@@ -6,12 +6,15 @@ import {
   bidDeadlineInstant,
   calendarDateInZone,
   checkDepositLimit,
+  checkPrequalificationSchedule,
   checkTenderSchedule,
   type Criterion,
   criteriaViolations,
   DomainError,
   isFinalTenderStatus,
+  isSha256Hex,
   isUnifiedSocialCreditCode,
+  MAX_TENDER_DOCUMENTS,
   MIN_BIDS,
   nextTenderStatus,
   requireDate,
@@ -46,15 +49,38 @@ export const tenderHost = (projectId: string): RegistrationHost & { hostType: ty
 const ENTITY_TYPE = 'tender_project';
 const INITIAL_STATUS: TenderStatus = 'registered';
 
-/** What staff enter: the terms and the schedule (without prequalification, which is not built yet). */
+/**
+ * What staff enter: the terms and the schedule, and optionally a prequalification (资格预审) — its
+ * documents, their sale and the day applications are due, all four or none (the API's nested
+ * `prequalification` object, flattened as the columns are).
+ */
 export type TenderProjectInput = TenderTerms &
-  Omit<TenderSchedule, 'applicationsDueOn'> & { criteria?: Criterion[] | null };
+  TenderSchedule & { criteria?: Criterion[] | null } & PrequalificationFields;
+
+export interface PrequalificationFields {
+  prequalificationDocuments: { name: string; sha256: string }[] | null;
+  prequalificationSaleStartsOn: string | null;
+  prequalificationSaleEndsOn: string | null;
+  applicationsDueOn: string | null;
+}
+
+export const NO_PREQUALIFICATION: PrequalificationFields = {
+  prequalificationDocuments: null,
+  prequalificationSaleStartsOn: null,
+  prequalificationSaleEndsOn: null,
+  applicationsDueOn: null,
+};
+
+/** Whether a tender has a prequalification (资格预审) before its bidding. */
+export const hasPrequalification = (project: Pick<PrequalificationFields, 'applicationsDueOn'>) =>
+  project.applicationsDueOn != null;
 
 export const TENDER_DEFAULTS = {
   bidderConditions: '',
   documents: [] as { name: string; sha256: string }[],
   deposit: 0,
   bidDeadlineTime: '09:30',
+  ...NO_PREQUALIFICATION,
 };
 
 const TERM_FIELDS = [
@@ -75,12 +101,21 @@ const TERM_FIELDS = [
   'saleEndsOn',
   'documentsIssuedOn',
   'bidDeadlineOn',
+  'prequalificationDocuments',
+  'prequalificationSaleStartsOn',
+  'prequalificationSaleEndsOn',
+  'applicationsDueOn',
 ] as const satisfies readonly (keyof TenderProjectInput & keyof TenderProjectEntity)[];
 
-/** Where suppliers may register: from the notice until the bid deadline. */
-const OPEN_FOR_SUPPLIERS = new Set<TenderStatus>(['announced', 'bidding']);
-/** Where amendments and clarifications may still be published: before the opening. */
-const AMENDABLE = new Set<TenderStatus>(['announced', 'bidding']);
+/**
+ * Where suppliers may register: from the notice until the bid deadline (with prequalification,
+ * from its result on, and only those who passed).
+ */
+const OPEN_FOR_SUPPLIERS = new Set<TenderStatus>(['announced', 'prequalified', 'bidding']);
+/** Where amendments and clarifications of the tender documents may still be published: before the opening. */
+const AMENDABLE = new Set<TenderStatus>(['announced', 'prequalified', 'bidding']);
+/** Where the worker opens bidding on the day the tender documents are issued. */
+const BEFORE_BIDDING: TenderStatus[] = ['announced', 'prequalified'];
 
 export interface NoticeInput {
   kind: 'amendment' | 'clarification';
@@ -136,11 +171,27 @@ export class TendersService {
     return bidDeadlineInstant(input.bidDeadlineOn, input.bidDeadlineTime, this.config.CENTRE_TZ);
   }
 
-  /** The form first (every problem at once), then the schedule's periods, then the deposit. */
+  /**
+   * The form first (every problem at once), then the schedule's periods in the order they run
+   * (the prequalification's, then the tender's), then the deposit.
+   */
   private checkProject(input: TenderProjectInput) {
-    const violations = [...tenderTermsViolations(input), ...criteriaProblems(input)];
+    const violations = [
+      ...tenderTermsViolations(input),
+      ...criteriaProblems(input),
+      ...prequalificationProblems(input),
+    ];
     if (violations.length > 0)
       throw new DomainError('VALIDATION_FAILED', 'the tender terms are not valid', violations);
+    if (hasPrequalification(input))
+      checkPrequalificationSchedule(
+        {
+          saleStartsOn: input.prequalificationSaleStartsOn!,
+          saleEndsOn: input.prequalificationSaleEndsOn!,
+          applicationsDueOn: input.applicationsDueOn!,
+        },
+        input,
+      );
     checkTenderSchedule(input);
     if (input.deposit > 0)
       checkDepositLimit({ base: 'estimatedPrice', baseAmount: input.estimatedPrice, deposit: input.deposit });
@@ -148,6 +199,16 @@ export class TendersService {
 
   /** At the notice: the sale may not have begun before today, so its 5 days are whole. */
   private checkNotInPast(input: TenderProjectInput, today: string) {
+    if (hasPrequalification(input) && input.prequalificationSaleStartsOn! < today)
+      throw new DomainError(
+        'SCHEDULE_IN_PAST',
+        `the prequalification documents' sale would start before today (${today})`,
+        {
+          field: 'prequalification.saleStartsOn',
+          saleStartsOn: input.prequalificationSaleStartsOn,
+          today,
+        },
+      );
     if (input.saleStartsOn < today)
       throw new DomainError('SCHEDULE_IN_PAST', `the document sale would start before today (${today})`, {
         field: 'saleStartsOn',
@@ -245,10 +306,19 @@ export class TendersService {
         after: (manager) => this.sealedBids.createKey(manager, tenderHost(projectId)),
       };
     });
+    // With prequalification the notice is its notice: applications are taken from now on.
+    if (hasPrequalification(project))
+      return this.staffView(await this.openPrequalification(staff, project.id));
     const opened =
       project.documentsIssuedOn <= project.announcedOn! ? await this.openBidding(project.id) : null;
     await this.scheduleSteps(opened ?? project);
     return this.staffView(opened ?? project);
+  }
+
+  /** announced → prequalification, in the announcement's wake (资格预审公告). */
+  private async openPrequalification(staff: AuthUser, projectId: string) {
+    const { project } = await this.applyTransition(staff, projectId, 'open_prequalification', () => ({}));
+    return project;
   }
 
   /**
@@ -258,7 +328,7 @@ export class TendersService {
   async openBidding(projectId: string): Promise<TenderProjectEntity | null> {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.projects.lockById(manager, projectId);
-      if (!current || current.status !== 'announced') return null;
+      if (!current || !BEFORE_BIDDING.includes(current.status)) return null;
       const now = await this.projects.databaseNow(manager);
       if (this.today(now) < current.documentsIssuedOn) return null;
       const next = this.transition(current.status, 'open_bidding');
@@ -353,7 +423,15 @@ export class TendersService {
   /** 终止: the owner ends the tender with a public reason; every received deposit falls due. */
   async terminate(staff: AuthUser, projectId: string, reason: string) {
     const { project } = await this.applyTransition(staff, projectId, 'terminate', (_current, now) => ({
-      changes: { terminationReason: reason, resumeTo: null, suspendedAt: null, suspendedOn: null },
+      // A suspended tender ends with its suspension, whoever held it.
+      changes: {
+        terminationReason: reason,
+        resumeTo: null,
+        suspendedAt: null,
+        suspendedOn: null,
+        supervisorSuspension: false,
+        suspensionComplaintId: null,
+      },
       data: { reason },
       after: (manager) =>
         this.deposits.settleOnClose(manager, tenderHost(projectId), { sold: false }, now, staff.id),
@@ -433,6 +511,16 @@ export class TendersService {
         throw new DomainError('REGISTRATION_CLOSED', 'registration for this tender is closed');
       if (organizationCode === project.ownerOrgCode)
         throw new DomainError('SUPPLIER_IS_OWNER', 'the owner cannot bid in its own tender');
+      // 实施条例 第19条: after prequalification only the applicants that passed may bid, as the
+      // organisation that passed.
+      if (hasPrequalification(project)) {
+        const application = await this.projects.applicationOfApplicant(projectId, bidder.id, manager);
+        if (application?.status !== 'passed' || application.organizationCode !== organizationCode)
+          throw new DomainError(
+            'NOT_PREQUALIFIED',
+            'only the applicants that passed prequalification may register, as the organisation that applied',
+          );
+      }
       const applied = await this.registrations.apply(
         manager,
         tenderHost(projectId),
@@ -644,7 +732,7 @@ export class TendersService {
     const project = await this.mustLock(manager, projectId);
     if (project.status === INITIAL_STATUS) throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
     const now = await this.projects.databaseNow(manager);
-    if (project.status === 'announced')
+    if (BEFORE_BIDDING.includes(project.status) || project.status === 'prequalification')
       throw new DomainError('BIDDING_NOT_OPEN', `bidding opens on ${project.documentsIssuedOn}`, {
         documentsIssuedOn: project.documentsIssuedOn,
       });
@@ -664,7 +752,7 @@ export class TendersService {
   async dueWork(): Promise<{ biddingDue: string[]; openingDue: string[] }> {
     const now = await this.projects.databaseNow();
     const [biddingDue, openingDue] = await Promise.all([
-      this.projects.findDocumentsIssued(['announced'], this.today(now)),
+      this.projects.findDocumentsIssued(BEFORE_BIDDING, this.today(now)),
       this.projects.findDeadlinePassed(['bidding'], now),
     ]);
     return { biddingDue: biddingDue.map((p) => p.id), openingDue: openingDue.map((p) => p.id) };
@@ -672,10 +760,10 @@ export class TendersService {
 
   /** A page of the tenders that still have a timed step ahead (the worker's rebuild). */
   async timedPage(afterId: string | null, limit: number) {
-    const page = await this.projects.findPage(['announced', 'bidding'], afterId, limit);
+    const page = await this.projects.findPage([...BEFORE_BIDDING, 'bidding'], afterId, limit);
     return page.map((project) => ({
       id: project.id,
-      biddingOpensAt: project.status === 'announced' ? this.biddingOpensAt(project) : null,
+      biddingOpensAt: BEFORE_BIDDING.includes(project.status) ? this.biddingOpensAt(project) : null,
       openingAt: project.bidDeadlineAt,
     }));
   }
@@ -723,22 +811,24 @@ export class TendersService {
   }
 
   async staffView(project: TenderProjectEntity, viewer?: AuthUser) {
-    const [notices, objections, next, counts] = await Promise.all([
+    const [notices, objections, next, counts, applications] = await Promise.all([
       this.projects.noticesOf(project.id),
       this.projects.objectionsOf(project.id),
       this.projects.nextRoundOf(project.id),
       this.registrationRows.countOf(tenderHost(project.id)),
+      hasPrequalification(project) ? this.projects.applicationCounts(project.id) : Promise.resolve(null),
     ]);
     return toStaffTender(
       project,
       { notices, objections, nextRoundId: next?.id ?? null, viewerId: viewer?.id },
       counts,
+      applications,
     );
   }
 
   // --- internals ------------------------------------------------------------------------------
 
-  private async applyTransition(
+  async applyTransition(
     actor: AuthUser,
     projectId: string,
     action: Exclude<TenderAction, 'suspend' | 'resume'>,
@@ -748,7 +838,7 @@ export class TendersService {
     const project = await this.dataSource.transaction(async (manager) => {
       const current = await this.mustLock(manager, projectId);
       now = await this.projects.databaseNow(manager);
-      const next = this.transition(current.status, action);
+      const next = this.transition(current.status, action, current.resumeTo);
       const { changes = {}, data = {}, after } = plan(current, now);
       await this.projects.update(manager, projectId, { ...changes, status: next });
       await after?.(manager);
@@ -765,8 +855,8 @@ export class TendersService {
     return { project, now };
   }
 
-  private transition(from: TenderStatus, action: TenderAction): TenderStatus {
-    const next = nextTenderStatus(from, action);
+  transition(from: TenderStatus, action: TenderAction, resumeTo?: TenderStatus | null): TenderStatus {
+    const next = nextTenderStatus(from, action, resumeTo);
     if (!next) throw new DomainError('INVALID_STATE_TRANSITION', `cannot ${action} a tender that is ${from}`);
     return next;
   }
@@ -775,9 +865,9 @@ export class TendersService {
   async scheduleSteps(project: TenderProjectEntity) {
     if (isFinalTenderStatus(project.status)) return;
     const steps: Promise<void>[] = [];
-    if (project.status === 'announced')
+    if (BEFORE_BIDDING.includes(project.status))
       steps.push(this.scheduler.scheduleBiddingOpens(project.id, this.biddingOpensAt(project)));
-    if (project.status === 'announced' || project.status === 'bidding')
+    if (BEFORE_BIDDING.includes(project.status) || project.status === 'bidding')
       steps.push(this.scheduler.scheduleOpening(project.id, project.bidDeadlineAt));
     await Promise.all(steps).catch((error) =>
       this.logger.warn(
@@ -787,13 +877,13 @@ export class TendersService {
     );
   }
 
-  private async mustFind(projectId: string) {
+  async mustFind(projectId: string) {
     const project = await this.projects.findById(projectId);
     if (!project) throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
     return project;
   }
 
-  private async mustLock(manager: EntityManager, projectId: string) {
+  async mustLock(manager: EntityManager, projectId: string) {
     const project = await this.projects.lockById(manager, projectId);
     if (!project) throw new DomainError('LISTING_NOT_FOUND', 'no such tender');
     return project;
@@ -809,7 +899,42 @@ function criteriaProblems(input: TenderProjectInput) {
   return input.criteria == null ? [] : [{ field: 'criteria', rule: 'only with comprehensive_scoring' }];
 }
 
-function termsOf(project: TenderProjectEntity): TenderProjectInput {
+/** The prequalification's form: all four fields or none; its documents 1 to 50, each hashed. */
+function prequalificationProblems(input: TenderProjectInput) {
+  const fields = [
+    'prequalificationDocuments',
+    'prequalificationSaleStartsOn',
+    'prequalificationSaleEndsOn',
+    'applicationsDueOn',
+  ] as const;
+  const given = fields.filter((field) => input[field] != null);
+  if (given.length === 0) return [];
+  if (given.length < fields.length)
+    return [
+      {
+        field: 'prequalification',
+        rule: 'documents, saleStartsOn, saleEndsOn and applicationsDueOn together',
+      },
+    ];
+  const documents = input.prequalificationDocuments;
+  if (!Array.isArray(documents) || documents.length === 0 || documents.length > MAX_TENDER_DOCUMENTS)
+    return [{ field: 'prequalification.documents', rule: `1 to ${MAX_TENDER_DOCUMENTS} documents` }];
+  return documents.flatMap((document, index) => [
+    ...(typeof document?.name !== 'string' || document.name.trim().length === 0 || document.name.length > 255
+      ? [{ field: `prequalification.documents[${index}].name`, rule: '1 to 255 characters' }]
+      : []),
+    ...(isSha256Hex(document?.sha256)
+      ? []
+      : [
+          {
+            field: `prequalification.documents[${index}].sha256`,
+            rule: 'SHA-256 as 64 lowercase hex digits',
+          },
+        ]),
+  ]);
+}
+
+export function termsOf(project: TenderProjectEntity): TenderProjectInput {
   return Object.fromEntries(
     TERM_FIELDS.map((field) => [field, project[field]]),
   ) as unknown as TenderProjectInput;

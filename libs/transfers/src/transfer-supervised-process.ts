@@ -29,6 +29,7 @@ export class TransferSupervisedProcess implements SupervisedProcess {
       title: project.title,
       status: project.status,
       suspended: project.status === 'suspended',
+      suspensionComplaintId: project.status === 'suspended' ? project.suspensionComplaintId : null,
     };
   }
 
@@ -45,14 +46,15 @@ export class TransferSupervisedProcess implements SupervisedProcess {
     return stage === 'announcement' ? project.publishedOn : stage === 'result' ? project.soldOn : null;
   }
 
-  async suspend(actor: AuthUser, projectId: string, reason: string) {
-    await this.service.suspend(actor, projectId, reason);
+  async suspend(actor: AuthUser, projectId: string, reason: string, complaintId: string) {
+    await this.service.suspend(actor, projectId, reason, complaintId);
   }
 
-  async resume(actor: AuthUser, projectId: string) {
-    await this.service.resume(actor, projectId);
+  async resume(actor: AuthUser, projectId: string, complaintId: string) {
+    await this.service.resume(actor, projectId, complaintId);
   }
 
+  /** 终止, from `suspended` too (the table's `suspended → terminated`, before a sale): the project ends. */
   async terminate(actor: AuthUser, projectId: string, reason: string) {
     await this.service.terminate(actor, projectId, reason);
   }

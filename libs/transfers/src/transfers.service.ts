@@ -50,7 +50,7 @@ import {
   UsersRepository,
 } from '@ggzy/persistence';
 import { AuctionScheduler, TransferScheduler } from '@ggzy/queues';
-import { RegistrationsService } from '@ggzy/registrations';
+import { RegistrationsService, suspendedByAnother, suspensionHeldByComplaint } from '@ggzy/registrations';
 import { BusinessCalendarService } from '@ggzy/calendar';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
 import { LIVE_EVENTS, type LiveEvents, OnSiteAuctionService } from '@ggzy/auction';
@@ -915,8 +915,11 @@ export class TransfersService {
 
   // --- supervision ----------------------------------------------------------------------------
 
-  /** A supervisor pauses a running stage; a live auction freezes with it. */
-  async suspend(supervisor: AuthUser, projectId: string, reason: string) {
+  /**
+   * A supervisor pauses a running stage; a live auction freezes with it. `complaintId`: the
+   * complaint it is ordered for, which then holds it (null: the supervisor's own order).
+   */
+  async suspend(supervisor: AuthUser, projectId: string, reason: string, complaintId: string | null = null) {
     let auctionStatus: { status: string; endsAt: Date } | null = null;
     const result = await this.dataSource.transaction(async (manager) => {
       const auction = await this.auctions.lockById(manager, projectId);
@@ -945,6 +948,7 @@ export class TransfersService {
         suspendedAt: now,
         suspendedOn: this.today(now),
         suspensionReason: reason,
+        suspensionComplaintId: complaintId,
       };
       await this.projects.update(manager, projectId, changes);
       await this.audit.append(manager, {
@@ -953,7 +957,7 @@ export class TransfersService {
         action: 'transfer.suspended',
         entityType: ENTITY_TYPE,
         entityId: projectId,
-        data: { from: current.status, to: suspended.status, reason },
+        data: { from: current.status, to: suspended.status, reason, ...(complaintId ? { complaintId } : {}) },
       });
       return { ...current, ...changes };
     });
@@ -971,8 +975,10 @@ export class TransfersService {
   /**
    * Back to the stage it left. A disclosure gets back the business days it had left, counted from
    * today; a contract deadline likewise; a live auction's moments still ahead move by the pause.
+   * Only the holder lifts it: `complaintId` the complaint's own (PROJECT_SUSPENDED_BY_ANOTHER), null
+   * the supervisor's own order (SUSPENSION_HELD_BY_COMPLAINT when a complaint holds it).
    */
-  async resume(supervisor: AuthUser, projectId: string) {
+  async resume(supervisor: AuthUser, projectId: string, complaintId: string | null = null) {
     const calendar = await this.calendars.calendar();
     let resumedAuction: AuctionEntity | null = null;
     let statusEvent: { status: string; endsAt: Date } | null = null;
@@ -985,6 +991,10 @@ export class TransfersService {
           'INVALID_STATE_TRANSITION',
           `cannot resume a project that is ${current.status}`,
         );
+      if (current.suspensionComplaintId !== complaintId)
+        throw complaintId === null
+          ? suspensionHeldByComplaint(current.suspensionComplaintId!)
+          : suspendedByAnother(current.suspensionComplaintId ? 'complaint' : 'supervisor');
       const now = await this.projects.databaseNow(manager);
       const today = this.today(now);
       const suspendedOn = current.suspendedOn ?? today;
@@ -994,6 +1004,7 @@ export class TransfersService {
         suspendedAt: null,
         suspendedOn: null,
         suspensionReason: null,
+        suspensionComplaintId: null,
       };
       if (DISCLOSING.has(next))
         changes.disclosureEndsOn = resumedDisclosureEnd(calendar, {
@@ -1070,7 +1081,13 @@ export class TransfersService {
       // A suspended auction ends with its project.
       const cancelled = auction ? nextAuctionStatus(auction.status, 'cancel') : undefined;
       return {
-        changes: { terminationReason: reason, resumeTo: null, suspendedAt: null, suspendedOn: null },
+        changes: {
+          terminationReason: reason,
+          resumeTo: null,
+          suspendedAt: null,
+          suspendedOn: null,
+          suspensionComplaintId: null,
+        },
         data: { reason },
         after: async (manager) => {
           if (cancelled)

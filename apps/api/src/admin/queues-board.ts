@@ -6,7 +6,7 @@ import jwt from 'jsonwebtoken';
 import { type AuthUser, CurrentUser, hasAnyRole, Roles, TokenService } from '@ggzy/auth';
 import { APP_CONFIG, type AppConfig } from '@ggzy/common';
 import { DomainError } from '@ggzy/domain';
-import { AuctionScheduler, DepositQueue, ReportQueue, TransferScheduler } from '@ggzy/queues';
+import { AlertQueue, AuctionScheduler, DepositQueue, ReportQueue, TransferScheduler } from '@ggzy/queues';
 
 /** Where the dashboard lives; the session cookie is sent there and nowhere else. */
 export const QUEUES_BOARD_PATH = '/admin/queues';
@@ -125,12 +125,13 @@ function queuesOf(app: NestExpressApplication) {
     app.get(TransferScheduler).queue,
     app.get(DepositQueue).queue,
     app.get(ReportQueue).queue,
+    app.get(AlertQueue).queue,
   ];
 }
 
 /**
  * bull-board at /admin/queues on the API's own queue handles (`auctions`, `transfers`,
- * `deposits`, `reports`): a full board for admins, a read-only one for supervisors, whose
+ * `deposits`, `reports`, `alerts`): a full board for admins, a read-only one for supervisors, whose
  * non-GET requests are refused here too. Works on both queue backends (bull-board reads BullMQ's PostgreSQL backend as well).
  */
 export function mountQueuesBoard(app: NestExpressApplication, config: AppConfig) {

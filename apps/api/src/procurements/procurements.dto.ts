@@ -32,6 +32,7 @@ import {
   type ProcurementStatus,
   type ProcurementSubjectType,
   MAX_DEAL_AMOUNT_FEN,
+  MAX_PROCUREMENT_ITEM_NAME_LENGTH,
 } from '@ggzy/domain';
 import { IsCanonicalId } from '@ggzy/common';
 import { FEN_PROPERTY, IsCalendarDate, IsOrganizationCode, PageQuery } from '../common.dto.js';
@@ -65,6 +66,24 @@ export class CreateProcurementDto {
   @IsNotEmpty()
   @MaxLength(MAX_TENDER_TEXT_LENGTH)
   description!: string;
+
+  @ApiPropertyOptional({
+    example: 'A02010104',
+    description:
+      "品目编码 of 政府采购品目分类目录 (财库〔2022〕31号): A 货物, B 工程 or C 服务, then 2–10 digits in pairs, stored upper case; with itemName. A malformed one 400 PROCUREMENT_ITEM_INVALID; goods need an A code, services a C code (422 PROCUREMENT_ITEM_SUBJECT_MISMATCH). Early warning's PROJECT_SPLITTING compares a purchaser's projects by it; a project without one takes no part",
+  })
+  @IsOptional()
+  @IsString()
+  itemCode?: string;
+
+  @ApiPropertyOptional({
+    maxLength: MAX_PROCUREMENT_ITEM_NAME_LENGTH,
+    example: '台式计算机',
+    description: "品目名称: the item's name, with itemCode (400 PROCUREMENT_ITEM_INVALID otherwise)",
+  })
+  @IsOptional()
+  @IsString()
+  itemName?: string;
 
   @ApiPropertyOptional({ maxLength: MAX_TENDER_TEXT_LENGTH, default: '', description: '供应商资格要求' })
   @IsOptional()

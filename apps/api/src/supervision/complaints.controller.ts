@@ -194,3 +194,21 @@ export class ComplaintDecisionsController {
     return this.complaints.publicDecisions(query);
   }
 }
+
+/** The stages a filing names, per line (no sign-in): the filing form's choices, the server's list. */
+@ApiTags('public')
+@Controller('public/complaint-stages')
+export class ComplaintStagesController {
+  constructor(private readonly complaints: ComplaintsService) {}
+
+  @Get()
+  @ApiOperation({
+    summary: "each line's closed list of complaint stages, and which need the day you knew (knewOn)",
+    description:
+      'A filing names exactly one of its line’s stages (COMPLAINT_STAGE_UNKNOWN otherwise); a stage with ' +
+      '`knewOnRequired` (`other`: no act the line publishes) needs `knewOn` (COMPLAINT_KNEW_ON_REQUIRED).',
+  })
+  list() {
+    return this.complaints.stageLists();
+  }
+}

@@ -2,7 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, Roles } from '@ggzy/auth';
 import { DomainError } from '@ggzy/domain';
-import { TenderObjectionsService, TendersService } from '@ggzy/tenders';
+import {
+  NO_PREQUALIFICATION,
+  TenderObjectionsService,
+  type TenderProjectInput,
+  TendersService,
+} from '@ggzy/tenders';
 import { PageQuery, UuidPipe } from '../common.dto.js';
 import {
   CreateTenderProjectDto,
@@ -28,6 +33,24 @@ function refuseNulls(body: object) {
 const withoutUndefined = <T extends object>(body: T) =>
   Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as Partial<T>;
 
+/**
+ * The API's nested `prequalification` as the service's (and the columns') flat fields: an object
+ * sets all four, null (an edit) removes them, left out leaves them as they are.
+ */
+function flattenPrequalification(body: CreateTenderProjectDto | UpdateTenderProjectDto) {
+  const { prequalification, ...rest } = body;
+  const flat = withoutUndefined(rest) as Partial<TenderProjectInput>;
+  if (prequalification === null) return { ...flat, ...NO_PREQUALIFICATION };
+  if (prequalification === undefined) return flat;
+  return {
+    ...flat,
+    prequalificationDocuments: prequalification.documents,
+    prequalificationSaleStartsOn: prequalification.saleStartsOn,
+    prequalificationSaleEndsOn: prequalification.saleEndsOn,
+    applicationsDueOn: prequalification.applicationsDueOn,
+  };
+}
+
 @ApiTags('construction tenders (建筑工程招投标)')
 @ApiBearerAuth()
 @Controller('tenders')
@@ -42,7 +65,7 @@ export class TenderProjectsController {
   @ApiOperation({ summary: 'register a tender: every statutory period checked, not public until announced' })
   create(@CurrentUser() staff: AuthUser, @Body() body: CreateTenderProjectDto) {
     refuseNulls(body);
-    return this.tenders.create(staff, withoutUndefined(body));
+    return this.tenders.create(staff, flattenPrequalification(body));
   }
 
   @Patch(':id')
@@ -53,8 +76,9 @@ export class TenderProjectsController {
     @Param('id', UuidPipe) id: string,
     @Body() body: UpdateTenderProjectDto,
   ) {
-    refuseNulls(body);
-    return this.tenders.edit(staff, id, withoutUndefined(body));
+    // `prequalification: null` removes it; any other null is refused.
+    refuseNulls({ ...body, prequalification: undefined });
+    return this.tenders.edit(staff, id, flattenPrequalification(body));
   }
 
   @Post(':id/announce')
@@ -88,7 +112,7 @@ export class TenderProjectsController {
   @Roles('bidder')
   @ApiOperation({
     summary:
-      '异议: to the documents (≥ 10 days before the deadline) or the candidates (during publicity, a bidder); pauses the tender until the reply',
+      '异议: to the documents (≥ 10 days before the deadline), the prequalification documents (≥ 2 days before applications are due) or the candidates (during publicity, a bidder); pauses the tender until the reply',
   })
   object(
     @CurrentUser() objector: AuthUser,

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsBoolean,
   IsIn,
@@ -39,6 +40,44 @@ const OrgCode = () =>
   Matches(/^[0-9A-HJ-NPQRTUWXY]{18}$/, {
     message: '$property must be a unified social credit code (18 characters, GB 32100)',
   });
+
+/**
+ * A tender's prequalification (资格预审): its documents, their sale (≥ 5 days) and the day
+ * applications are due (≥ 5 days after the sale ends), all before the tender documents' sale.
+ */
+export class TenderPrequalificationDto {
+  @ApiProperty({
+    type: [DocumentDto],
+    minItems: 1,
+    maxItems: MAX_TENDER_DOCUMENTS,
+    description: '资格预审文件 (name, SHA-256)',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_TENDER_DOCUMENTS)
+  @ValidateNested({ each: true })
+  @Type(() => DocumentDto)
+  documents!: DocumentDto[];
+
+  @ApiProperty({
+    example: '2026-12-01',
+    description: 'the first day the prequalification documents are on sale',
+  })
+  @CalendarDate()
+  saleStartsOn!: string;
+
+  @ApiProperty({ example: '2026-12-06', description: 'the sale’s last day: ≥ 5 days after it starts' })
+  @CalendarDate()
+  saleEndsOn!: string;
+
+  @ApiProperty({
+    example: '2026-12-11',
+    description:
+      'applications are due by 24:00 CENTRE_TZ of this day: ≥ 5 days after the sale ends, before the tender documents’ sale',
+  })
+  @CalendarDate()
+  applicationsDueOn!: string;
+}
 
 export class CreateTenderProjectDto {
   @ApiProperty({ maxLength: MAX_TENDER_TITLE_LENGTH, example: '东湖区某小学教学楼新建工程施工' })
@@ -147,6 +186,15 @@ export class CreateTenderProjectDto {
   @IsOptional()
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '$property must be HH:MM' })
   bidDeadlineTime?: string;
+
+  @ApiPropertyOptional({
+    type: TenderPrequalificationDto,
+    description: '资格预审 (optional): only the applicants that pass may bid; null in an edit removes it',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TenderPrequalificationDto)
+  prequalification?: TenderPrequalificationDto | null;
 }
 
 export class UpdateTenderProjectDto extends PartialType(CreateTenderProjectDto) {}
@@ -231,12 +279,12 @@ export class SealedBidDto {
 
 export class TenderObjectionDto {
   @ApiProperty({
-    enum: ['tender_documents', 'candidates'],
+    enum: ['tender_documents', 'candidates', 'prequalification_documents'],
     description:
-      'the tender documents (≥ 10 days before the bid deadline, any supplier) or the candidates (during their publicity, a bidder of the tender)',
+      'the tender documents (≥ 10 days before the bid deadline, any supplier), the candidates (during their publicity, a bidder of the tender) or the prequalification documents (≥ 2 days before applications are due, any supplier)',
   })
-  @IsIn(['tender_documents', 'candidates'])
-  target!: 'tender_documents' | 'candidates';
+  @IsIn(['tender_documents', 'candidates', 'prequalification_documents'])
+  target!: 'tender_documents' | 'candidates' | 'prequalification_documents';
 
   @ApiProperty({
     maxLength: MAX_TENDER_TEXT_LENGTH,
@@ -271,4 +319,35 @@ export class TenderObjectionReplyDto {
   })
   @IsBoolean()
   upheld!: boolean;
+}
+
+export class PrequalificationApplicationDto {
+  @ApiProperty({ example: '914403001922038216', description: "the applicant's 统一社会信用代码" })
+  @OrgCode()
+  organizationCode!: string;
+
+  @ApiPropertyOptional({
+    type: [DocumentDto],
+    maxItems: 20,
+    default: [],
+    description: '资格预审申请文件 (name, SHA-256)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => DocumentDto)
+  documents?: DocumentDto[];
+}
+
+export class PrequalificationDecisionDto {
+  @ApiProperty({
+    maxLength: 500,
+    description: 'why it passed or failed: the applicant reads it with its result',
+  })
+  @IsString()
+  @IsNotEmpty()
+  @Matches(/\S/, { message: '$property must not be blank' })
+  @MaxLength(500)
+  reason!: string;
 }

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { get, type Page, post } from '../api';
-import { ErrorMessage, Loading, RequireRole, Table, Time, useLoad } from '../components';
+import { ErrorMessage, Loading, Money, RequireRole, Table, Time, useLoad } from '../components';
 import { type MessageKey, useI18n } from '../i18n';
 
 type AlertState = 'open' | 'acknowledged' | 'dismissed' | 'escalated';
@@ -116,7 +116,33 @@ function AlertsDesk() {
         </Table>
       )}
       {selected && <AlertDetail key={selected} id={selected} onChanged={reload} />}
+      {rules.data && <RulesInForce rules={rules.data} />}
     </>
+  );
+}
+
+/** Every rule with the thresholds in force (the district's EARLY_WARNING_* settings). */
+function RulesInForce({ rules }: { rules: Rule[] }) {
+  const { t } = useI18n();
+  return (
+    <details className="panel" data-testid="alert-rules">
+      <summary>{t('alerts.rules')}</summary>
+      <Table headers={[t('alerts.rule'), t('alerts.thresholds')]}>
+        {rules.map((rule) => (
+          <tr key={rule.ruleId} data-rule={rule.ruleId}>
+            <td>{rule.title}</td>
+            <td>
+              {Object.entries(rule.thresholds).map(([name, value]) => (
+                <span key={name} className="threshold" data-threshold={name}>
+                  {t(`alerts.threshold.${name}` as MessageKey)}:{' '}
+                  {name === 'openTenderThreshold' ? <Money fen={value} /> : value}{' '}
+                </span>
+              ))}
+            </td>
+          </tr>
+        ))}
+      </Table>
+    </details>
   );
 }
 

@@ -80,7 +80,21 @@ const STATUSES: readonly ComplaintStatus[] = [
   'dismissed',
   'withdrawn',
 ];
-const STAGES = ['announcement', 'opening', 'candidates', 'result', 'other'] as const;
+/** Every stage a line may name (the words for them); each line's own list is the server's. */
+const STAGES = [
+  'announcement',
+  'documents',
+  'opening',
+  'candidates',
+  'bidding',
+  'result',
+  'contract',
+  'other',
+] as const;
+/** GET /api/public/complaint-stages: each line's closed list, and which stages ask for knewOn. */
+interface StageLists {
+  items: { line: ComplaintLine; stages: { stage: string; knewOnRequired: boolean }[] }[];
+}
 const PENDING: readonly ComplaintStatus[] = ['filed', 'accepted', 'investigating'];
 const PAGE_SIZE = 50;
 
@@ -183,6 +197,11 @@ function FileComplaintForm({ onFiled }: { onFiled: () => void }) {
   );
   const [error, setError] = useState<unknown>(null);
   const [filed, setFiled] = useState(false);
+  // The line's stages are the server's closed list: a stage the line does not have is never offered.
+  const stageLists = useLoad(() => get<StageLists>('/public/complaint-stages'), []);
+  const stages = stageLists.data?.items.find((item) => item.line === line)?.stages ?? [];
+  const [chosenStage, setStage] = useState('');
+  const stage = stages.find((one) => one.stage === chosenStage) ?? stages[0];
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = event.currentTarget;
@@ -195,7 +214,7 @@ function FileComplaintForm({ onFiled }: { onFiled: () => void }) {
         projectType: line,
         projectId: String(data.get('projectId') ?? '').trim(),
         kind: String(data.get('kind')),
-        stage: String(data.get('stage')),
+        stage: stage?.stage ?? '',
         grounds: String(data.get('grounds') ?? '').trim(),
         attachments: await Promise.all(
           files.map(async (file) => ({ name: file.name, sha256: await sha256Of(file) })),
@@ -206,6 +225,7 @@ function FileComplaintForm({ onFiled }: { onFiled: () => void }) {
       setError(null);
       setFiled(true);
       form.reset();
+      setStage('');
       onFiled();
     } catch (failure) {
       setFiled(false);
@@ -252,20 +272,26 @@ function FileComplaintForm({ onFiled }: { onFiled: () => void }) {
           <input name="challengeId" />
         </label>
       )}
+      <ErrorMessage error={stageLists.error} />
       <label>
         {t('complaints.stage')}
-        <select name="stage" defaultValue="announcement">
-          {STAGES.map((stage) => (
-            <option key={stage} value={stage}>
-              {words.stage(stage)}
+        <select name="stage" value={stage?.stage ?? ''} onChange={(event) => setStage(event.target.value)}>
+          {stages.map((one) => (
+            <option key={one.stage} value={one.stage}>
+              {words.stage(one.stage)}
             </option>
           ))}
         </select>
       </label>
       <label>
         {t('complaints.knewOn')}
-        <input name="knewOn" type="date" />
+        <input name="knewOn" type="date" required={stage?.knewOnRequired === true} />
       </label>
+      {stage?.knewOnRequired && (
+        <p className="hint" data-testid="knew-on-required">
+          {t('complaints.knewOnRequired')}
+        </p>
+      )}
       <label>
         {t('complaints.grounds')}
         <textarea name="grounds" required maxLength={10_000} />
@@ -281,7 +307,9 @@ function FileComplaintForm({ onFiled }: { onFiled: () => void }) {
         </p>
       )}
       <div className="row">
-        <button type="submit">{t('complaints.submit')}</button>
+        <button type="submit" disabled={!stage}>
+          {t('complaints.submit')}
+        </button>
       </div>
     </form>
   );

@@ -90,6 +90,8 @@ function ProcurementForm() {
       purchaserName: text('purchaserName'),
       purchaserOrgCode: text('purchaserOrgCode').toUpperCase(),
       description: text('description'),
+      ...optional('itemCode'),
+      ...optional('itemName'),
       ...optional('supplierConditions'),
       budget: parseYuan(text('budget')),
       deposit: parseYuan(text('deposit') || '0'),
@@ -141,6 +143,9 @@ function ProcurementForm() {
           t('procurementDescription'),
           <textarea name="description" required maxLength={5000} />,
         )}
+        {field('itemCode', t('procurementItemCode'), <input name="itemCode" maxLength={20} />)}
+        {field('itemName', t('procurementItemName'), <input name="itemName" maxLength={100} />)}
+        <small>{t('procurementItemHint')}</small>
         {field(
           'supplierConditions',
           t('supplierConditions'),

@@ -74,6 +74,9 @@ export interface Procurement {
   purchaserName: string;
   purchaserOrgCode: string;
   description: string;
+  /** 品目 (政府采购品目分类目录): code and name, or neither. */
+  itemCode: string | null;
+  itemName: string | null;
   supplierConditions: string | null;
   budget: number;
   deposit: number;
@@ -349,6 +352,16 @@ export function ProcurementFacts({ procurement }: { procurement: Procurement }) 
         <dd>{t(`procurementMethod.${procurement.method}` as const)}</dd>
         <dt>{t('procurementDescription')}</dt>
         <dd style={{ whiteSpace: 'pre-wrap' }}>{procurement.description}</dd>
+        <dt>{t('procurementItem')}</dt>
+        <dd data-testid="procurement-item">
+          {procurement.itemCode ? (
+            <>
+              <code>{procurement.itemCode}</code> {procurement.itemName}
+            </>
+          ) : (
+            '—'
+          )}
+        </dd>
         <dt>{t('budget')}</dt>
         <dd>
           <Money fen={procurement.budget} />

@@ -6,7 +6,7 @@ import { useI18n } from '../i18n';
 import { Refusal } from './refusal';
 import type { Tender, TenderStatus } from './tenders';
 
-export type TenderObjectionTarget = 'tender_documents' | 'candidates';
+export type TenderObjectionTarget = 'tender_documents' | 'candidates' | 'prequalification_documents';
 
 /** An objection (异议) and its reply; the objector is named to staff and supervisors only. */
 export interface TenderObjection {
@@ -32,7 +32,14 @@ export interface TenderObjection {
 }
 
 /** Where a supplier may object (the API checks the days and who): the documents, the candidates. */
-const OBJECTABLE: readonly TenderStatus[] = ['announced', 'bidding', 'candidates_published', 'suspended'];
+const OBJECTABLE: readonly TenderStatus[] = [
+  'announced',
+  'prequalification',
+  'prequalified',
+  'bidding',
+  'candidates_published',
+  'suspended',
+];
 
 /** The rounds (重新招标): the failed round this one re-tenders, and the one that re-tenders it. */
 export function TenderRounds({ tender, base }: { tender: Tender; base: string }) {
@@ -147,10 +154,21 @@ function ObjectionForm({ tender, onChange }: { tender: Tender; onChange: () => v
         {t('objectionTarget')}
         <select
           name="target"
-          defaultValue={tender.status === 'candidates_published' ? 'candidates' : 'tender_documents'}
+          defaultValue={
+            tender.status === 'candidates_published'
+              ? 'candidates'
+              : tender.status === 'prequalification'
+                ? 'prequalification_documents'
+                : 'tender_documents'
+          }
         >
           <option value="tender_documents">{t('objectionTarget.tender_documents')}</option>
           <option value="candidates">{t('objectionTarget.candidates')}</option>
+          {tender.prequalification && (
+            <option value="prequalification_documents">
+              {t('objectionTarget.prequalification_documents')}
+            </option>
+          )}
         </select>
       </label>
       <label>
@@ -159,6 +177,8 @@ function ObjectionForm({ tender, onChange }: { tender: Tender; onChange: () => v
       </label>
       <p className="hint">
         {t('documentObjectionsUntilOn')}: {tender.deadlines.documentObjectionsUntilOn}
+        {tender.prequalification &&
+          ` · ${t('prequalificationObjectionsUntilOn')}: ${tender.prequalification.deadlines.objectionsUntilOn}`}
       </p>
       <Refusal error={error} />
       <div className="row">

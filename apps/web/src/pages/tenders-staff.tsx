@@ -11,6 +11,7 @@ import { OpeningRecordSection } from './sealed-bids';
 import { SupplierRegistrations } from './supplier-registrations';
 import { TenderEvaluationDesk } from './tender-evaluation-staff';
 import { TenderObjections, TenderRounds } from './tender-objections';
+import { PrequalificationSection, StaffPrequalificationDesk } from './tender-prequalification';
 import {
   type Tender,
   TENDER_KINDS,
@@ -104,6 +105,16 @@ function TenderForm({ onSaved }: { onSaved: () => void }) {
       documentsIssuedOn: text('documentsIssuedOn'),
       bidDeadlineOn: text('bidDeadlineOn'),
       bidDeadlineTime: text('bidDeadlineTime'),
+      ...(form.get('withPrequalification') === 'on'
+        ? {
+            prequalification: {
+              documents: parseDocuments(text('prequalificationDocuments')),
+              saleStartsOn: text('prequalificationSaleStartsOn'),
+              saleEndsOn: text('prequalificationSaleEndsOn'),
+              applicationsDueOn: text('applicationsDueOn'),
+            },
+          }
+        : {}),
     };
     try {
       const created = await post<Tender>('/tenders', body);
@@ -182,6 +193,27 @@ function TenderForm({ onSaved }: { onSaved: () => void }) {
           t('bidDeadlineTime'),
           <input name="bidDeadlineTime" type="time" defaultValue="09:30" required />,
         )}
+        {field(
+          'withPrequalification',
+          t('withPrequalification'),
+          <input name="withPrequalification" type="checkbox" />,
+        )}
+        {field(
+          'prequalificationDocuments',
+          t('prequalificationDocumentsInput'),
+          <textarea name="prequalificationDocuments" />,
+        )}
+        {field(
+          'prequalificationSaleStartsOn',
+          t('prequalificationSaleStartsOn'),
+          <input name="prequalificationSaleStartsOn" type="date" />,
+        )}
+        {field(
+          'prequalificationSaleEndsOn',
+          t('prequalificationSaleEndsOn'),
+          <input name="prequalificationSaleEndsOn" type="date" />,
+        )}
+        {field('applicationsDueOn', t('applicationsDueOn'), <input name="applicationsDueOn" type="date" />)}
         <Refusal error={error} />
         <div className="row">
           <button type="submit">{t('create')}</button>
@@ -196,6 +228,7 @@ const TERMINABLE: readonly TenderStatus[] = [
   'registered',
   'announced',
   'prequalification',
+  'prequalified',
   'bidding',
   'opened',
   'evaluating',
@@ -269,11 +302,13 @@ function StaffTender({ id }: { id: string }) {
         </p>
       )}
       <TenderObjections tender={tender} staff onChange={reload} />
+      <PrequalificationSection tender={tender} onChange={reload} />
+      <StaffPrequalificationDesk tender={tender} onChange={reload} />
       <p data-testid="tender-counts">
         {t('registrationsCount')}: {tender.registrations ?? 0} · {t('qualifiedCount')}:{' '}
         {tender.qualifiedSuppliers ?? 0}
       </p>
-      {(tender.status === 'announced' || tender.status === 'bidding') && (
+      {(tender.status === 'announced' || tender.status === 'prequalified' || tender.status === 'bidding') && (
         <AmendmentForm
           path={`/tenders/${tender.id}/amendments`}
           fields={{ affects: 'affectsBidPreparation', laterDeadline: 'bidDeadlineOn' }}
@@ -285,7 +320,7 @@ function StaffTender({ id }: { id: string }) {
       {tender.status !== 'registered' && (
         <SupplierRegistrations
           base={`/tenders/${tender.id}`}
-          decidable={tender.status === 'announced' || tender.status === 'bidding'}
+          decidable={['announced', 'prequalified', 'bidding'].includes(tender.status)}
           onChange={reload}
         />
       )}

@@ -7,12 +7,14 @@ import { AmendmentsTable, DocumentsTable } from './project-parts';
 import { MySealedBids, OpeningRecordSection, SupplierBox, TENDER_TERMS } from './sealed-bids';
 import { type TenderObjection, TenderObjections, TenderRounds } from './tender-objections';
 import { FileComplaintLink } from './complaints';
+import { PrequalificationSection, type TenderPrequalification } from './tender-prequalification';
 
 /** The tender API (docs/design/API-tenders.md), typed as these pages use it. */
 export const TENDER_STATUSES = [
   'registered',
   'announced',
   'prequalification',
+  'prequalified',
   'bidding',
   'opened',
   'evaluating',
@@ -80,6 +82,15 @@ export interface Tender {
     documentObjectionsUntilOn: string;
     amendmentsWithoutMoveUntilOn: string;
   };
+  /** 资格预审, when the tender has one. */
+  prequalification: TenderPrequalification | null;
+  /** Staff and supervisors: how many applied, passed, failed and wait. */
+  prequalificationApplications?: {
+    applications: number;
+    passed: number;
+    failed: number;
+    pending: number;
+  } | null;
   announcedOn: string | null;
   openedAt: string | null;
   failedReason: string | null;
@@ -92,7 +103,7 @@ export interface Tender {
   qualifiedSuppliers?: number;
 }
 
-const OPEN_FOR_SUPPLIERS: TenderStatus[] = ['announced', 'bidding'];
+const OPEN_FOR_SUPPLIERS: TenderStatus[] = ['announced', 'prequalified', 'bidding'];
 
 export function TenderStatusBadge({ status }: { status: TenderStatus }) {
   const { t } = useI18n();
@@ -179,6 +190,7 @@ export function TenderPage({ id }: { id: string }) {
           {t('tenderFailed')}: {tender.failedReason}
         </p>
       )}
+      <PrequalificationSection tender={tender} onChange={reload} />
       <SupplierBox
         paths={{
           base: `/tenders/${tender.id}`,

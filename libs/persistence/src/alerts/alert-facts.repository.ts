@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ConcludedProcessFacts, DepositState, Sighting } from '@ggzy/domain';
+import type { ConcludedProcessFacts, DepositState, Sighting, SiblingProject } from '@ggzy/domain';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import type { AlertProcessType } from './alerts.repository.js';
 
@@ -11,6 +11,11 @@ export type ProcessFacts = Omit<ConcludedProcessFacts, 'today' | 'complaints'>;
 const HISTORY_MONTHS = 24;
 /** The processes one sweep takes at most: the next sweep takes the rest. */
 const SWEEP_BATCH = 200;
+/**
+ * A purchaser's projects of one item in one year read for PROJECT_SPLITTING, at most: far more
+ * than any real year holds, and a bound on what one run reads and what an alert's evidence lists.
+ */
+const SIBLINGS_LIMIT = 500;
 
 const CONCLUDED_TENDER = `'opened','evaluating','candidates_published','awarded','contracted','failed'`;
 const CONCLUDED_PROCUREMENT = `'opened','evaluating','report_delivered','award_decided','awarded','contracted','closed','failed'`;
@@ -112,7 +117,7 @@ export class AlertFactsRepository {
         })),
       ),
       scores,
-      siblings: [],
+      siblings: await this.siblings(processType, processId, head),
       history: await this.history(processId, qualifiedBidderIds),
       deposits,
     };
@@ -143,9 +148,9 @@ export class AlertFactsRepository {
         LEFT JOIN sealed_bids w ON w.id = e.awarded_bid_id
         WHERE t.id = $1`,
       procurement_project: `
-        SELECT 'sealed' AS bidding, p.purchaser_org_code AS "ownerId", NULL AS subject,
+        SELECT 'sealed' AS bidding, p.purchaser_org_code AS "ownerId", p.item_code AS subject,
                p.budget AS "estimatedValue",
-               coalesce(p.announced_on::text, ${day('p.created_at')}) AS "announcedOn",
+               coalesce(p.announced_on::text, p.publicised_on::text, ${day('p.created_at')}) AS "announcedOn",
                p.method = 'open_tender' AS "openTender",
                NULL::bigint AS "startPrice", w.bidder_id AS "winnerId", NULL::bigint AS "finalPrice"
         FROM procurement_projects p
@@ -179,6 +184,38 @@ export class AlertFactsRepository {
       winnerId: row.winnerId,
       finalPrice: fen(row.finalPrice),
     };
+  }
+
+  /**
+   * PROJECT_SPLITTING's siblings: the purchaser's other procurement projects of the same item
+   * (品目 code) whose notice — the announcement, or a single source's publicity — falls in the
+   * same year (its day is CENTRE_TZ's), with their budgets and whether they were openly tendered.
+   * Left out: projects never announced (no notice: nothing was bought in public), a failed project
+   * re-planned (its successor stands for the same purchase, so it is not counted twice) and a
+   * terminated one (cancelled, nothing bought). Construction tenders take no part: on this
+   * platform every one is tendered (the head marks them openly tendered), and works split to stay
+   * under 必须招标的工程项目规定's thresholds never come here at all.
+   */
+  private async siblings(
+    processType: AlertProcessType,
+    processId: string,
+    head: { ownerId: string; subject: string | null; announcedOn: string },
+  ): Promise<SiblingProject[]> {
+    if (processType !== 'procurement_project' || head.subject === null) return [];
+    const year = Number(head.announcedOn.slice(0, 4));
+    const rows = (await this.reads.query(
+      `SELECT id AS "processId", item_code AS subject, budget AS "estimatedValue",
+              coalesce(announced_on, publicised_on)::text AS "announcedOn", method = 'open_tender' AS "openTender"
+       FROM procurement_projects
+       WHERE purchaser_org_code = $1 AND item_code = $2 AND id <> $3
+         AND status NOT IN ('replanned', 'terminated')
+         AND coalesce(announced_on, publicised_on) >= make_date($4, 1, 1)
+         AND coalesce(announced_on, publicised_on) < make_date($4 + 1, 1, 1)
+       ORDER BY coalesce(announced_on, publicised_on), code
+       LIMIT ${SIBLINGS_LIMIT}`,
+      [head.ownerId, head.subject, processId, year],
+    )) as (Omit<SiblingProject, 'estimatedValue'> & { estimatedValue: string })[];
+    return rows.map((row) => ({ ...row, estimatedValue: Number(row.estimatedValue) }));
   }
 
   private async acceptedBids(auctionId: string) {
@@ -237,21 +274,32 @@ export class AlertFactsRepository {
     )) as { processId: string; bidderIds: string[] }[];
   }
 
-  /** Concluded processes the detectors have not run over yet (a lost job's), a batch at a time. */
+  /**
+   * Concluded processes the detectors have not run over yet (a lost job's), and tenders and
+   * procurements whose winner is not the one their last run saw (the first run is at the opening,
+   * before the award: OUTLIER_WINNING_SCORE needs the winner), a batch at a time.
+   */
   async unscannedConcluded(): Promise<{ processType: AlertProcessType; processId: string }[]> {
     return (await this.reads.query(
-      `SELECT * FROM (
-         SELECT 'lease_listing' AS "processType", a.id AS "processId" FROM auctions a
+      `SELECT c."processType", c."processId" FROM (
+         SELECT 'lease_listing' AS "processType", a.id AS "processId", NULL::uuid AS "winnerId" FROM auctions a
          WHERE a.host_type = 'lease_listing' AND a.status IN ('sold','unsold')
          UNION ALL
-         SELECT 'transfer_project', p.id FROM transfer_projects p WHERE p.status IN (${CONCLUDED_TRANSFER})
+         SELECT 'transfer_project', p.id, NULL FROM transfer_projects p WHERE p.status IN (${CONCLUDED_TRANSFER})
          UNION ALL
-         SELECT 'tender_project', t.id FROM tender_projects t WHERE t.status IN (${CONCLUDED_TENDER})
+         SELECT 'tender_project', t.id, w.bidder_id FROM tender_projects t
+         LEFT JOIN tender_evaluations e ON e.project_id = t.id
+         LEFT JOIN sealed_bids w ON w.id = e.awarded_bid_id
+         WHERE t.status IN (${CONCLUDED_TENDER})
          UNION ALL
-         SELECT 'procurement_project', p.id FROM procurement_projects p WHERE p.status IN (${CONCLUDED_PROCUREMENT})
+         SELECT 'procurement_project', p.id, w.bidder_id FROM procurement_projects p
+         LEFT JOIN procurement_evaluations e ON e.project_id = p.id
+         LEFT JOIN sealed_bids w ON w.id = e.awarded_bid_id
+         WHERE p.status IN (${CONCLUDED_PROCUREMENT})
        ) c
        WHERE NOT EXISTS (SELECT 1 FROM alert_scans s
-                         WHERE s.process_type = c."processType" AND s.process_id = c."processId")
+                         WHERE s.process_type = c."processType" AND s.process_id = c."processId"
+                           AND s.winner_id IS NOT DISTINCT FROM c."winnerId")
        LIMIT ${SWEEP_BATCH}`,
     )) as { processType: AlertProcessType; processId: string }[];
   }

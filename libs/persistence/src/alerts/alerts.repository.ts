@@ -151,12 +151,23 @@ export class AlertsRepository {
     return { items, total };
   }
 
-  /** The detectors ran over this process (the sweep looks for those they have not). */
-  async markScanned(manager: EntityManager, processType: AlertProcessType, processId: string, now: Date) {
+  /**
+   * The detectors ran over this process (the sweep looks for those they have not), seeing
+   * `winnerId` as its winner (a tender's or procurement's awarded bidder, else null): the sweep
+   * runs it again once its winner is another.
+   */
+  async markScanned(
+    manager: EntityManager,
+    processType: AlertProcessType,
+    processId: string,
+    now: Date,
+    winnerId: string | null = null,
+  ) {
     await manager.query(
-      `INSERT INTO alert_scans (process_type, process_id, scanned_at) VALUES ($1, $2, $3)
-       ON CONFLICT (process_type, process_id) DO UPDATE SET scanned_at = EXCLUDED.scanned_at`,
-      [processType, processId, now],
+      `INSERT INTO alert_scans (process_type, process_id, scanned_at, winner_id) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (process_type, process_id)
+       DO UPDATE SET scanned_at = EXCLUDED.scanned_at, winner_id = EXCLUDED.winner_id`,
+      [processType, processId, now, winnerId],
     );
   }
 }

@@ -23,6 +23,9 @@ export class LeaseListingEntity {
   @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
   /** When its notice went public (an on-site auction may not be held before this + 7 days). */
   @Column({ name: 'published_at', type: 'timestamptz', nullable: true }) publishedAt!: Date | null;
+  /** The complaint whose suspension this is (issue 10; the status is the auction's); null: a supervisor's own. */
+  @Column({ name: 'suspension_complaint_id', type: 'uuid', nullable: true }) suspensionComplaintId!:
+    string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -44,6 +44,9 @@ export class ProcurementProjectEntity {
   @Column({ name: 'purchaser_name', type: 'varchar', length: 200 }) purchaserName!: string;
   @Column({ name: 'purchaser_org_code', type: 'char', length: 18 }) purchaserOrgCode!: string;
   @Column({ type: 'text' }) description!: string;
+  /** 品目 (政府采购品目分类目录): its code, canonical (A02010104), and its name; both or neither. */
+  @Column({ name: 'item_code', type: 'varchar', length: 11, nullable: true }) itemCode!: string | null;
+  @Column({ name: 'item_name', type: 'varchar', length: 100, nullable: true }) itemName!: string | null;
   @Column({ name: 'supplier_conditions', type: 'text' }) supplierConditions!: string;
   @Column({ type: 'bigint', transformer: fenColumn }) budget!: number;
   @Column({ type: 'bigint', transformer: fenColumn }) deposit!: number;
@@ -83,6 +86,9 @@ export class ProcurementProjectEntity {
   @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true }) suspendedAt!: Date | null;
   @Column({ name: 'suspended_on', type: 'date', nullable: true }) suspendedOn!: string | null;
   @Column({ name: 'suspension_reason', type: 'text', nullable: true }) suspensionReason!: string | null;
+  /** The complaint whose suspension this is (issue 10); null: the line's own act. Only its holder lifts it. */
+  @Column({ name: 'suspension_complaint_id', type: 'uuid', nullable: true }) suspensionComplaintId!:
+    string | null;
   @Column({ name: 'termination_reason', type: 'text', nullable: true }) terminationReason!: string | null;
   @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

@@ -30,6 +30,7 @@ export type NewProcurementProject = Omit<
   | 'suspendedAt'
   | 'suspendedOn'
   | 'suspensionReason'
+  | 'suspensionComplaintId'
   | 'terminationReason'
   | 'createdAt'
   | 'updatedAt'

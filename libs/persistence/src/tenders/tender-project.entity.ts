@@ -36,6 +36,21 @@ export class TenderProjectEntity {
   @Column({ name: 'bid_deadline_on', type: 'date' }) bidDeadlineOn!: string;
   @Column({ name: 'bid_deadline_time', type: 'varchar', length: 5 }) bidDeadlineTime!: string;
   @Column({ name: 'bid_deadline_at', type: 'timestamptz' }) bidDeadlineAt!: Date;
+  /**
+   * Prequalification (资格预审, 1764500001430): its documents, their sale and the day applications
+   * are due — all set or all null (no prequalification) — and its result once notified.
+   */
+  @Column({ name: 'prequalification_documents', type: 'jsonb', nullable: true })
+  prequalificationDocuments!: { name: string; sha256: string }[] | null;
+  @Column({ name: 'prequalification_sale_starts_on', type: 'date', nullable: true })
+  prequalificationSaleStartsOn!: string | null;
+  @Column({ name: 'prequalification_sale_ends_on', type: 'date', nullable: true })
+  prequalificationSaleEndsOn!: string | null;
+  @Column({ name: 'applications_due_on', type: 'date', nullable: true }) applicationsDueOn!: string | null;
+  @Column({ name: 'prequalification_result_on', type: 'date', nullable: true })
+  prequalificationResultOn!: string | null;
+  @Column({ name: 'prequalification_passed', type: 'integer', nullable: true })
+  prequalificationPassed!: number | null;
   @Column({ name: 'announced_on', type: 'date', nullable: true }) announcedOn!: string | null;
   @Column({ name: 'opened_at', type: 'timestamptz', nullable: true }) openedAt!: Date | null;
   @Column({ name: 'failed_reason', type: 'text', nullable: true }) failedReason!: string | null;
@@ -44,6 +59,9 @@ export class TenderProjectEntity {
   @Column({ name: 'suspension_reason', type: 'text', nullable: true }) suspensionReason!: string | null;
   /** A supervisor's order holds the suspension: an objection's reply does not lift it (issue 10). */
   @Column({ name: 'supervisor_suspension', type: 'boolean', default: false }) supervisorSuspension!: boolean;
+  /** The complaint whose suspension this is (issue 10); null: the line's own act. Only its holder lifts it. */
+  @Column({ name: 'suspension_complaint_id', type: 'uuid', nullable: true }) suspensionComplaintId!:
+    string | null;
   @Column({ name: 'termination_reason', type: 'text', nullable: true }) terminationReason!: string | null;
   @Column({ name: 'created_by', type: 'uuid' }) createdBy!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
@@ -65,11 +83,28 @@ export interface TenderNotice {
   publishedBy: string;
 }
 
-/** An objection (异议) to the tender documents or to the candidates, with its reply once given. */
+/** A supplier's application for a tender's prequalification (资格预审申请), decided by staff. */
+export interface PrequalificationApplication {
+  id: string;
+  projectId: string;
+  applicantId: string;
+  /** The applicant's display name (staff and supervisors; the public only after the opening). */
+  applicantName: string;
+  organizationCode: string;
+  documents: { name: string; sha256: string }[];
+  appliedAt: Date;
+  appliedOn: string;
+  status: 'pending' | 'passed' | 'failed';
+  reason: string | null;
+  decidedBy: string | null;
+  decidedAt: Date | null;
+}
+
+/** An objection (异议) to the tender or prequalification documents or to the candidates, with its reply. */
 export interface TenderObjection {
   id: string;
   projectId: string;
-  target: 'tender_documents' | 'candidates';
+  target: 'tender_documents' | 'candidates' | 'prequalification_documents';
   text: string;
   documents: { name: string; sha256: string }[];
   objectorId: string;

@@ -3,7 +3,12 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager, In, IsNull, LessThanOrEqual, MoreThan, Not } from 'typeorm';
 import type { TenderStatus } from '@ggzy/domain';
 import { READ_DATA_SOURCE } from '../data-source.js';
-import { type TenderNotice, type TenderObjection, TenderProjectEntity } from './tender-project.entity.js';
+import {
+  type PrequalificationApplication,
+  type TenderNotice,
+  type TenderObjection,
+  TenderProjectEntity,
+} from './tender-project.entity.js';
 
 export type NewTenderProject = Omit<
   TenderProjectEntity,
@@ -13,12 +18,15 @@ export type NewTenderProject = Omit<
   | 'previousRoundId'
   | 'resumeTo'
   | 'announcedOn'
+  | 'prequalificationResultOn'
+  | 'prequalificationPassed'
   | 'openedAt'
   | 'failedReason'
   | 'suspendedAt'
   | 'suspendedOn'
   | 'suspensionReason'
   | 'supervisorSuspension'
+  | 'suspensionComplaintId'
   | 'terminationReason'
   | 'createdAt'
   | 'updatedAt'
@@ -36,6 +44,12 @@ const OBJECTION_COLUMNS = `o.id, o.project_id AS "projectId", o.target, o.text, 
   o.reply_late AS "replyLate", to_char(o.period_ends_before, 'YYYY-MM-DD') AS "periodEndsBefore",
   to_char(o.period_ends_after, 'YYYY-MM-DD') AS "periodEndsAfter"`;
 const OBJECTIONS_FROM = `tender_objections o JOIN users u ON u.id = o.objector_id`;
+
+const APPLICATION_COLUMNS = `a.id, a.project_id AS "projectId", a.applicant_id AS "applicantId",
+  u.display_name AS "applicantName", a.organization_code AS "organizationCode", a.documents,
+  a.applied_at AS "appliedAt", to_char(a.applied_on, 'YYYY-MM-DD') AS "appliedOn", a.status, a.reason,
+  a.decided_by AS "decidedBy", a.decided_at AS "decidedAt"`;
+const APPLICATIONS_FROM = `tender_prequalification_applications a JOIN users u ON u.id = a.applicant_id`;
 
 /** Tender projects: the rows, their locks, the public list, notices and the worker's scans. */
 @Injectable()
@@ -74,6 +88,8 @@ export class TenderProjectsRepository {
         code: `ZB${year}${n.padStart(4, '0')}`,
         ...round,
         resumeTo: null,
+        prequalificationResultOn: null,
+        prequalificationPassed: null,
         announcedOn: null,
         openedAt: null,
         failedReason: null,
@@ -260,6 +276,115 @@ export class TenderProjectsRepository {
       `SELECT ${OBJECTION_COLUMNS} FROM ${OBJECTIONS_FROM} WHERE o.project_id = $1 ORDER BY o.filed_at, o.id`,
       [projectId],
     ) as Promise<TenderObjection[]>;
+  }
+
+  // --- prequalification applications (资格预审申请) -----------------------------------------------
+
+  /** A new pending application; the unique keys refuse a second one (the caller names which). */
+  async insertApplication(
+    manager: EntityManager,
+    application: Pick<
+      PrequalificationApplication,
+      'projectId' | 'applicantId' | 'organizationCode' | 'documents' | 'appliedAt' | 'appliedOn'
+    >,
+  ): Promise<PrequalificationApplication> {
+    const [{ id }] = (await manager.query(
+      `INSERT INTO tender_prequalification_applications
+         (project_id, applicant_id, organization_code, documents, applied_at, applied_on)
+       VALUES ($1, $2, $3, $4::jsonb, $5, $6) RETURNING id`,
+      [
+        application.projectId,
+        application.applicantId,
+        application.organizationCode,
+        JSON.stringify(application.documents),
+        application.appliedAt,
+        application.appliedOn,
+      ],
+    )) as { id: string }[];
+    return (await this.applicationOf(application.projectId, id, manager))!;
+  }
+
+  /** Writes the decision once: a decided application finds nothing to update (answers false). */
+  async decideApplication(
+    manager: EntityManager,
+    applicationId: string,
+    decision: { status: 'passed' | 'failed'; reason: string; decidedBy: string; decidedAt: Date },
+  ): Promise<boolean> {
+    const [, count] = (await manager.query(
+      `UPDATE tender_prequalification_applications SET status = $2, reason = $3, decided_by = $4, decided_at = $5
+       WHERE id = $1 AND status = 'pending'`,
+      [applicationId, decision.status, decision.reason, decision.decidedBy, decision.decidedAt],
+    )) as [unknown, number];
+    return count === 1;
+  }
+
+  async applicationOf(projectId: string, applicationId: string, manager?: EntityManager) {
+    const [row] = (await (manager ?? this.reads).query(
+      `SELECT ${APPLICATION_COLUMNS} FROM ${APPLICATIONS_FROM} WHERE a.project_id = $1 AND a.id = $2`,
+      [projectId, applicationId],
+    )) as PrequalificationApplication[];
+    return row ?? null;
+  }
+
+  /** The applicant's own application for a project, if any. */
+  async applicationOfApplicant(projectId: string, applicantId: string, manager?: EntityManager) {
+    const [row] = (await (manager ?? this.reads).query(
+      `SELECT ${APPLICATION_COLUMNS} FROM ${APPLICATIONS_FROM} WHERE a.project_id = $1 AND a.applicant_id = $2`,
+      [projectId, applicantId],
+    )) as PrequalificationApplication[];
+    return row ?? null;
+  }
+
+  /** A page of a project's applications in the order they came, with the total. */
+  async applicationsOf(
+    projectId: string,
+    page: { limit: number; offset: number } | null,
+    manager?: EntityManager,
+  ): Promise<{ items: PrequalificationApplication[]; total: number }> {
+    const runner = manager ?? this.reads;
+    const items = (await runner.query(
+      `SELECT ${APPLICATION_COLUMNS} FROM ${APPLICATIONS_FROM} WHERE a.project_id = $1
+       ORDER BY a.applied_at, a.id ${page ? 'LIMIT $2 OFFSET $3' : ''}`,
+      page ? [projectId, page.limit, page.offset] : [projectId],
+    )) as PrequalificationApplication[];
+    const [{ total }] = (await runner.query(
+      `SELECT count(*)::int AS total FROM tender_prequalification_applications WHERE project_id = $1`,
+      [projectId],
+    )) as { total: number }[];
+    return { items, total };
+  }
+
+  /** How many applied, and how many of them each way so far. */
+  async applicationCounts(projectId: string, manager?: EntityManager) {
+    const [row] = (await (manager ?? this.reads).query(
+      `SELECT count(*)::int AS applications,
+              count(*) FILTER (WHERE status = 'passed')::int AS passed,
+              count(*) FILTER (WHERE status = 'failed')::int AS failed,
+              count(*) FILTER (WHERE status = 'pending')::int AS pending
+       FROM tender_prequalification_applications WHERE project_id = $1`,
+      [projectId],
+    )) as { applications: number; passed: number; failed: number; pending: number }[];
+    return row;
+  }
+
+  /** A supplier's own applications, newest first, with each tender's code, title and result day. */
+  async applicationsOfApplicant(applicantId: string, page: { limit: number; offset: number }) {
+    const items = (await this.reads.query(
+      `SELECT ${APPLICATION_COLUMNS}, p.code AS "projectCode", p.title AS "projectTitle",
+              to_char(p.prequalification_result_on, 'YYYY-MM-DD') AS "resultOn"
+       FROM ${APPLICATIONS_FROM} JOIN tender_projects p ON p.id = a.project_id
+       WHERE a.applicant_id = $1 ORDER BY a.applied_at DESC, a.id LIMIT $2 OFFSET $3`,
+      [applicantId, page.limit, page.offset],
+    )) as (PrequalificationApplication & {
+      projectCode: string;
+      projectTitle: string;
+      resultOn: string | null;
+    })[];
+    const [{ total }] = (await this.reads.query(
+      `SELECT count(*)::int AS total FROM tender_prequalification_applications WHERE applicant_id = $1`,
+      [applicantId],
+    )) as { total: number }[];
+    return { items, total };
   }
 
   /** Projects in `statuses` whose bid deadline is at or before `now`: the sweeper opens them. */

@@ -60,6 +60,9 @@ export class TransferProjectEntity {
   @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true }) suspendedAt!: Date | null;
   @Column({ name: 'suspended_on', type: 'date', nullable: true }) suspendedOn!: string | null;
   @Column({ name: 'suspension_reason', type: 'text', nullable: true }) suspensionReason!: string | null;
+  /** The complaint whose suspension this is (issue 10); null: the line's own act. Only its holder lifts it. */
+  @Column({ name: 'suspension_complaint_id', type: 'uuid', nullable: true }) suspensionComplaintId!:
+    string | null;
   @Column({ name: 'termination_reason', type: 'text', nullable: true }) terminationReason!: string | null;
   /** Why it ended unsold (no_bids, agreement abandoned: the reason staff gave). */
   @Column({ name: 'closing_reason', type: 'text', nullable: true }) closingReason!: string | null;

@@ -30,6 +30,7 @@ export type NewTransferProject = Omit<
   | 'suspendedAt'
   | 'suspendedOn'
   | 'suspensionReason'
+  | 'suspensionComplaintId'
   | 'terminationReason'
   | 'closingReason'
   | 'createdAt'
