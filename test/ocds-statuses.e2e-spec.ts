@@ -65,6 +65,7 @@ const EXPECTED: Record<Line, Record<string, [string, string] | null>> = {
     registered: null,
     announced: ['active', '招标公告'],
     prequalification: ['active', '资格预审'],
+    prequalified: ['active', '资格预审结束'],
     bidding: ['active', '投标中'],
     opened: ['active', '已开标'],
     evaluating: ['active', '评标中'],
@@ -132,8 +133,7 @@ type Release = {
 /**
  * OCDS 1.1 from the real endpoints (/api/ocds/…) for every line and every status of its lifecycle
  * table (libs/domain): processes driven through the API to each status (the clock's waits moved
- * in SQL, as each line's own tests do; pre-qualification, which no endpoint reaches yet, by its
- * audited change in SQL), and at each status the process's release package and record package
+ * in SQL, as each line's own tests do), and at each status the process's release package and record package
  * validated against the OCDS 1.1.5 schemas, its compiled release's tender.status and
  * statusDetails checked, and a draft's ocid answered 404. Then every package at once, and the
  * year's bulk download.
@@ -286,18 +286,39 @@ describe('OCDS 1.1 from the real endpoints: every line, every status', () => {
     await call('post', `/api/tenders/${suspended.id}/suspend`, supervisor, { reason: '监督检查' });
     await at(suspended.id, 'suspended');
 
-    // Pre-qualification (资格预审) has no endpoint yet: its audited change, as the line would write it.
-    const prequalified = await newTender(ctx, { title: unique('资格预审工程'), issueLater: true });
-    await sql(`UPDATE tender_projects SET status = 'prequalification' WHERE id = $1`, [prequalified.id]);
-    await sql(
-      `INSERT INTO audit_log (at, actor_id, action, entity_type, entity_id, payload)
-       SELECT now(), $2::uuid, 'tender.open_prequalification', 'tender_project', $1::text,
-              json_build_object('at', now(), 'actorId', $2::text, 'action', 'tender.open_prequalification',
-                                'entityType', 'tender_project', 'entityId', $1::text,
-                                'data', json_build_object('from', 'announced', 'to', 'prequalification'))::text`,
-      [prequalified.id, staff.id],
-    );
+    // Pre-qualification (资格预审): its notice, three applicants passed, the result notified once the
+    // applications were due (that day moved back in SQL, as time would).
+    const prequalified = await newTender(ctx, {
+      title: unique('资格预审工程'),
+      prequalification: true,
+      announce: false,
+    });
+    await call('post', `/api/tenders/${prequalified.id}/announce`, staff);
     await at(prequalified.id, 'prequalification');
+    for (const supplier of suppliers) {
+      const applied = await call(
+        'post',
+        `/api/tenders/${prequalified.id}/prequalification/applications`,
+        supplier.user,
+        {
+          organizationCode: supplier.code,
+          documents: [{ name: '资格预审申请文件.pdf', sha256: 'e'.repeat(64) }],
+        },
+      );
+      await call(
+        'post',
+        `/api/tenders/${prequalified.id}/prequalification/applications/${applied.id}/pass`,
+        staff,
+        { reason: '资质、业绩、人员满足资格预审文件要求' },
+      );
+    }
+    await sql(
+      `UPDATE tender_projects SET prequalification_sale_starts_on = $2::date - 11,
+         prequalification_sale_ends_on = $2::date - 6, applications_due_on = $2::date - 1 WHERE id = $1`,
+      [prequalified.id, today],
+    );
+    await call('post', `/api/tenders/${prequalified.id}/prequalification/result`, staff);
+    await at(prequalified.id, 'prequalified');
   }, 300_000);
 
   it('procurement (政府采购): every status of the procurement lifecycle', async () => {

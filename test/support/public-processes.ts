@@ -79,9 +79,20 @@ export async function experts(ctx: ProcessContext, count: number) {
  */
 export async function newTender(
   ctx: ProcessContext,
-  options: { title: string; announce?: boolean; issueLater?: boolean; estimatedPrice?: number },
+  options: {
+    title: string;
+    announce?: boolean;
+    issueLater?: boolean;
+    estimatedPrice?: number;
+    /** With pre-qualification (资格预审) from today: its sale 5 days, applications due 10 days on. */
+    prequalification?: boolean;
+  },
 ): Promise<{ id: string; code: string }> {
-  const issuedOn = options.issueLater ? addCalendarDays(ctx.today, 1) : ctx.today;
+  const issuedOn = options.prequalification
+    ? addCalendarDays(ctx.today, 11)
+    : options.issueLater
+      ? addCalendarDays(ctx.today, 1)
+      : ctx.today;
   const created = await post(ctx, '/api/tenders', {
     title: options.title,
     ownerName: '南昌市东湖区住房和城乡建设局',
@@ -97,6 +108,16 @@ export async function newTender(
     saleEndsOn: addCalendarDays(issuedOn, 5),
     documentsIssuedOn: issuedOn,
     bidDeadlineOn: addCalendarDays(issuedOn, 20),
+    ...(options.prequalification
+      ? {
+          prequalification: {
+            documents: [{ name: '资格预审文件.pdf', sha256: PROCESS_SHA }],
+            saleStartsOn: ctx.today,
+            saleEndsOn: addCalendarDays(ctx.today, 5),
+            applicationsDueOn: addCalendarDays(ctx.today, 10),
+          },
+        }
+      : {}),
   }).expect(201);
   const id = created.body.id as string;
   if (options.announce !== false) await post(ctx, `/api/tenders/${id}/announce`).expect(200);
