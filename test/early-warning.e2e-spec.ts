@@ -746,13 +746,13 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
       const first = await negotiation(150_000_000);
       const second = await negotiation(150_000_000);
       const third = await negotiation(150_000_000);
-      // The same purchaser's laptops: another item, in no one's sum.
-      const laptops = await negotiation(150_000_000, { itemCode: 'A02010105', itemName: '便携式计算机' });
+      // The same purchaser's copiers: another class (A0202 beside A0201), in no one's sum.
+      const copiers = await negotiation(150_000_000, { itemCode: 'A020201', itemName: '复印机' });
       await concluded(third);
-      await concluded(laptops);
+      await concluded(copiers);
       const alerts = await alertsOf(third);
       expect(alerts.map((alert) => alert.ruleId)).toEqual(['PROJECT_SPLITTING']);
-      expect(await rulesOf(laptops)).toEqual([]);
+      expect(await rulesOf(copiers)).toEqual([]);
       const read = await as(supervisor)(request(api.url).get(`/api/alerts/${alerts[0].id}`)).expect(200);
       const year = Number(desk.today.slice(0, 4));
       expect(read.body).toMatchObject({
@@ -775,6 +775,44 @@ describe('early warning (预警): alerts on concluded and live processes', () =>
         [third, first, second]
           .map((processId) => ({ processId, estimatedValue: 150_000_000 }))
           .sort((one, other) => one.processId.localeCompare(other.processId)),
+      );
+    });
+
+    it('matches the parts by their class: A0201, A020101 and A02010104 filed apart fire as one purchase', async () => {
+      const purchaserOrgCode = organizationCode();
+      const negotiation = (itemCode: string, itemName: string) =>
+        announcedProcurement(desk, 'competitive_negotiation', {
+          purchaserOrgCode,
+          budget: 150_000_000,
+          itemCode,
+          itemName,
+        });
+      // 150万 each, at three depths of one class (计算机设备): 450万 together.
+      const parts = [
+        await negotiation('A0201', '计算机设备及软件'),
+        await negotiation('A020101', '计算机设备'),
+        await negotiation('A02010104', '台式计算机'),
+      ];
+      await concluded(parts[2]);
+      const alerts = await alertsOf(parts[2]);
+      expect(alerts.map((alert) => alert.ruleId)).toEqual(['PROJECT_SPLITTING']);
+      const read = await as(supervisor)(request(api.url).get(`/api/alerts/${alerts[0].id}`)).expect(200);
+      expect(read.body.evidence).toMatchObject({
+        ownerId: purchaserOrgCode,
+        subject: 'A02010104',
+        category: 'A0201',
+        total: 450_000_000,
+      });
+      expect(
+        (read.body.evidence.parts as { processId: string; subject: string }[])
+          .map(({ processId, subject }) => ({ processId, subject }))
+          .sort((one, other) => one.processId.localeCompare(other.processId)),
+      ).toEqual(
+        [
+          { processId: parts[0], subject: 'A0201' },
+          { processId: parts[1], subject: 'A020101' },
+          { processId: parts[2], subject: 'A02010104' },
+        ].sort((one, other) => one.processId.localeCompare(other.processId)),
       );
     });
 

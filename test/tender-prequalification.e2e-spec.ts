@@ -1,5 +1,7 @@
 import request from 'supertest';
+import { TendersService } from '@ggzy/tenders';
 import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
+import { bidDeadlineInstant } from '../libs/domain/src/tender-terms.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
 import {
   createOperator,
@@ -46,6 +48,8 @@ describe('tender prequalification (资格预审)', () => {
     user ? req.auth(user.token, { type: 'bearer' }) : req;
   const post = (path: string, body: unknown = {}, user: TestUser | null = staff) =>
     as(user)(request(api.url).post(path)).send(body as object);
+  const patch = (path: string, body: unknown, user: TestUser | null = staff) =>
+    as(user)(request(api.url).patch(path)).send(body as object);
   const get = (path: string, user: TestUser | null = staff) => as(user)(request(api.url).get(path));
   const sql = (text: string, params: unknown[] = []) => queryRows(ownerDb, text, params);
   const tender = async (id: string, user: TestUser | null = staff) =>
@@ -443,7 +447,7 @@ describe('tender prequalification (资格预审)', () => {
     const trail = (await sql(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY seq`, [id])).map(
       (row) => row.action,
     );
-    expect(trail.slice(0, 3)).toEqual(['tender.created', 'tender.announce', 'tender.open_prequalification']);
+    expect(trail.slice(0, 2)).toEqual(['tender.created', 'tender.announce_prequalification']);
     expect(trail).toEqual(
       expect.arrayContaining([
         'tender.prequalification_applied',
@@ -470,7 +474,7 @@ describe('tender prequalification (资格预审)', () => {
       409,
       'PREQUALIFICATION_UNDECIDED',
     );
-    expect(undecided.details).toEqual({ applicationIds: [applied[2].applicationId] });
+    expect(undecided.details).toEqual({ applicationIds: [applied[2].applicationId], pending: 1 });
     await post(`/api/tenders/${id}/prequalification/applications/${applied[2].applicationId}/fail`, {
       reason: '资质不符',
     }).expect(200);
@@ -589,6 +593,250 @@ describe('tender prequalification (资格预审)', () => {
       { organizationCode: organizationCode() },
       suppliers[0],
     ).expect(201);
+  });
+
+  it('keeps bidDeadlineAt on bidDeadlineOn when a resume returns to the prequalification: an objection answered, a supervisor’s resume', async () => {
+    const id = await announcedTender();
+    const before = await tender(id);
+    expect(before.bidDeadlineAt).toBe(
+      bidDeadlineInstant(
+        before.bidDeadlineOn,
+        before.bidDeadlineTime,
+        platform.env.config.CENTRE_TZ,
+      ).toISOString(),
+    );
+    /** Answered or resumed the same day: nothing stood still, nothing moves. */
+    const unmoved = async () => {
+      const after = await tender(id);
+      expect({
+        status: after.status,
+        bidDeadlineOn: after.bidDeadlineOn,
+        bidDeadlineAt: after.bidDeadlineAt,
+        publicBidDeadlineAt: (await tender(id, null)).bidDeadlineAt,
+      }).toEqual({
+        status: 'prequalification',
+        bidDeadlineOn: before.bidDeadlineOn,
+        bidDeadlineAt: before.bidDeadlineAt,
+        publicBidDeadlineAt: before.bidDeadlineAt,
+      });
+    };
+
+    const filed = await post(
+      `/api/tenders/${id}/objections`,
+      { target: 'prequalification_documents', text: '资格条件设置了与项目无关的业绩要求' },
+      outsider,
+    ).expect(201);
+    const replied = await post(`/api/tenders/${id}/objections/${filed.body.id}/reply`, {
+      text: '异议不成立',
+      upheld: false,
+    }).expect(200);
+    expect(replied.body.project.status).toBe('prequalification');
+    await unmoved();
+
+    await post(`/api/tenders/${id}/suspend`, { reason: '监督检查' }, supervisor).expect(200);
+    expect((await tender(id)).status).toBe('suspended');
+    await post(`/api/tenders/${id}/resume`, {}, supervisor).expect(200);
+    await unmoved();
+  });
+
+  it('announces a tender with prequalification in one step: a failure after the notice leaves nothing half done', async () => {
+    const created = await post('/api/tenders', body()).expect(201);
+    const id = created.body.id as string;
+    // Fault injection: an announcement that went registered → announced and only then →
+    // prequalification (two transactions) fails between them, as a restart, a dropped connection or
+    // a concurrent suspension would make it. In one step, the trigger never sees an announced row.
+    const fn = `prequalification_fail_between_${id.replace(/-/g, '')}`;
+    await sql(`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.id = '${id}' AND OLD.status = 'announced' AND NEW.status = 'prequalification' THEN
+          RAISE EXCEPTION 'injected failure between the notice and the prequalification';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await sql(`CREATE TRIGGER ${fn} BEFORE UPDATE ON tender_projects FOR EACH ROW EXECUTE FUNCTION ${fn}()`);
+    let announced: request.Response;
+    try {
+      announced = await post(`/api/tenders/${id}/announce`);
+    } finally {
+      await sql(`DROP TRIGGER ${fn} ON tender_projects`);
+      await sql(`DROP FUNCTION ${fn}()`);
+    }
+    expect({ status: announced.status, body: announced.body.status }).toEqual({
+      status: 200,
+      body: 'prequalification',
+    });
+    const trail = await sql(
+      `SELECT action, payload::jsonb -> 'data' AS data FROM audit_log WHERE entity_id = $1 ORDER BY seq`,
+      [id],
+    );
+    expect(trail.map((row) => row.action)).toEqual(['tender.created', 'tender.announce_prequalification']);
+    expect(trail[1].data).toMatchObject({ from: 'registered', to: 'prequalification', announcedOn: today });
+    // Applications are taken from the notice on.
+    await post(
+      `/api/tenders/${id}/prequalification/applications`,
+      { organizationCode: organizationCode() },
+      outsider,
+    ).expect(201);
+  });
+
+  it('never opens bidding for a tender with prequalification that is not prequalified, its documents’ day come or not', async () => {
+    // A row left `announced` with a prequalification (as the two-step announcement could leave
+    // one): no prequalification was ever held, so the documents' day opens nothing.
+    const id = await announcedTender();
+    await sql(
+      `UPDATE tender_projects SET status = 'announced', sale_starts_on = $2, sale_ends_on = $3,
+         documents_issued_on = $2, bid_deadline_on = $4,
+         prequalification_sale_starts_on = $5, prequalification_sale_ends_on = $6, applications_due_on = $7
+       WHERE id = $1`,
+      [
+        id,
+        today,
+        addCalendarDays(today, 5),
+        addCalendarDays(today, 20),
+        addCalendarDays(today, -11),
+        addCalendarDays(today, -6),
+        addCalendarDays(today, -1),
+      ],
+    );
+    const tenders = platform.worker!.get(TendersService);
+    expect((await tenders.dueWork()).biddingDue).not.toContain(id);
+    expect(await tenders.openBidding(id)).toBeNull();
+    const timed = [];
+    for (let afterId: string | null = null; ;) {
+      const page = await tenders.timedPage(afterId, 500);
+      timed.push(...page);
+      if (page.length < 500) break;
+      afterId = page[page.length - 1].id;
+    }
+    expect(timed.find((step) => step.id === id)?.biddingOpensAt).toBeNull();
+    // A tender without prequalification on its documents' day: due, and opened (the check can tell).
+    const plain = await post('/api/tenders', body({ prequalification: undefined })).expect(201);
+    await post(`/api/tenders/${plain.body.id}/announce`).expect(200);
+    await sql(
+      `UPDATE tender_projects SET sale_starts_on = $2, sale_ends_on = $3, documents_issued_on = $2,
+         bid_deadline_on = $4 WHERE id = $1`,
+      [plain.body.id, today, addCalendarDays(today, 5), addCalendarDays(today, 20)],
+    );
+    const opened = await tenders.openBidding(plain.body.id);
+    // The worker's own sweep may have opened it first.
+    expect(opened?.status ?? (await tender(plain.body.id)).status).toBe('bidding');
+    expect((await tender(id)).status).toBe('announced');
+  });
+
+  it('refuses a prequalification that is not an object (an array) instead of ignoring it and auditing a removal', async () => {
+    const created = await post('/api/tenders', body()).expect(201);
+    const id = created.body.id as string;
+    const before = await tableContents(ownerDb, TABLES);
+    for (const value of [[], [prequalification()], 'none', 0, true]) {
+      const edited = await patch(`/api/tenders/${id}`, { prequalification: value });
+      expect([value, edited.status, edited.body.code]).toEqual([value, 400, 'VALIDATION_FAILED']);
+      const made = await post('/api/tenders', body({ prequalification: value }));
+      expect([value, made.status, made.body.code]).toEqual([value, 400, 'VALIDATION_FAILED']);
+    }
+    expect(await tableContents(ownerDb, TABLES)).toEqual(before);
+    expect((await tender(id)).prequalification).toMatchObject({
+      applicationsDueOn: addCalendarDays(today, 10),
+    });
+    // null still removes it, audited as the removal it is.
+    const removed = await patch(`/api/tenders/${id}`, { prequalification: null }).expect(200);
+    expect(removed.body.prequalification).toBeNull();
+    const [edit] = await sql(
+      `SELECT payload::jsonb -> 'data' -> 'changes' AS changes FROM audit_log
+       WHERE entity_id = $1 AND action = 'tender.edited'`,
+      [id],
+    );
+    expect(Object.keys(edit.changes as object).sort()).toEqual([
+      'applicationsDueOn',
+      'prequalificationDocuments',
+      'prequalificationSaleEndsOn',
+      'prequalificationSaleStartsOn',
+    ]);
+  });
+
+  it('lets no banned party object to the documents, and after the result only the applicants that passed object to the tender documents', async () => {
+    const id = await announcedTender();
+    const banned = await registerBidder(api.url);
+    await post(
+      '/api/supervision/sanctions',
+      {
+        partyId: banned.id,
+        kind: 'ban',
+        reason: 'misconduct',
+        basis: '招标投标法 第54条',
+        startsOn: addCalendarDays(today, -30),
+        bannedUntil: addCalendarDays(today, 365),
+      },
+      supervisor,
+    ).expect(201);
+    const objection = (target: string) => ({ target, text: '资格条件设置了与项目无关的业绩要求' });
+    let before = await tableContents(ownerDb, TABLES);
+    expectError(
+      await post(`/api/tenders/${id}/objections`, objection('prequalification_documents'), banned),
+      403,
+      'PARTY_BANNED',
+    );
+    expect(await tableContents(ownerDb, TABLES)).toEqual(before);
+
+    // Three pass, one fails; the result is notified.
+    const [a, b, c, d] = suppliers;
+    const applied = await applyAll(id, [a, b, c, d]);
+    for (const [index, verdict] of [
+      [0, 'pass'],
+      [1, 'pass'],
+      [2, 'pass'],
+      [3, 'fail'],
+    ] as const)
+      await post(
+        `/api/tenders/${id}/prequalification/applications/${applied[index].applicationId}/${verdict}`,
+        { reason: verdict === 'pass' ? '合格' : '业绩不符' },
+      ).expect(200);
+    await applicationsDueYesterday(id);
+    await post(`/api/tenders/${id}/prequalification/result`).expect(200);
+
+    // 实施条例 第22条: a failed applicant, or one that never applied, is no potential bidder now.
+    before = await tableContents(ownerDb, TABLES);
+    for (const [name, user, status, code] of [
+      ['failed', d, 403, 'OBJECTOR_NOT_PREQUALIFIED'],
+      ['never applied', outsider, 403, 'OBJECTOR_NOT_PREQUALIFIED'],
+      ['banned', banned, 403, 'PARTY_BANNED'],
+    ] as const) {
+      const refused = await post(`/api/tenders/${id}/objections`, objection('tender_documents'), user);
+      expect([name, refused.status, refused.body.code]).toEqual([name, status, code]);
+    }
+    expect(await tableContents(ownerDb, TABLES)).toEqual(before);
+    // One that passed objects, and the tender stands still.
+    await post(`/api/tenders/${id}/objections`, objection('tender_documents'), a).expect(201);
+    expect((await tender(id)).status).toBe('suspended');
+  });
+
+  it('counts the undecided applications in SQL and names at most 20 of them', async () => {
+    const id = await announcedTender();
+    const users = await sql(
+      `INSERT INTO users (username, password_hash, display_name, roles)
+       SELECT 'undecided-' || $1 || '-' || n, 'x', '申请人 ' || n, '{bidder}' FROM generate_series(1, 25) AS n
+       RETURNING id`,
+      [id],
+    );
+    const ids: string[] = [];
+    for (const [index, user] of users.entries()) {
+      const [row] = await sql(
+        `INSERT INTO tender_prequalification_applications
+           (project_id, applicant_id, organization_code, applied_at, applied_on)
+         VALUES ($1, $2, $3, clock_timestamp() + make_interval(secs => $4), $5) RETURNING id`,
+        [id, user.id, organizationCode(), index, today],
+      );
+      ids.push(row.id as string);
+    }
+    await applicationsDueYesterday(id);
+    const before = await tableContents(ownerDb, TABLES);
+    const undecided = expectError(
+      await post(`/api/tenders/${id}/prequalification/result`),
+      409,
+      'PREQUALIFICATION_UNDECIDED',
+    );
+    // The first 20 in the order they came, and how many wait.
+    expect(undecided.details).toEqual({ applicationIds: ids.slice(0, 20), pending: 25 });
+    expect(await tableContents(ownerDb, TABLES)).toEqual(before);
   });
 
   it('answers bad input on every new endpoint with a 4xx and its code, writing nothing', async () => {

@@ -511,6 +511,7 @@ const zh = {
   'err.PREQUALIFICATION_NOT_ENDED': '资格预审申请截止日过后才能发出结果',
   'err.PREQUALIFICATION_UNDECIDED': '每份资格预审申请审查后才能发出结果',
   'err.NOT_PREQUALIFIED': '只有通过资格预审的申请人可以报名投标',
+  'err.OBJECTOR_NOT_PREQUALIFIED': '资格预审结束后,只有通过资格预审的申请人可对招标文件提出异议',
   'err.CANDIDATE_OBJECTION_TOO_LATE': '对中标候选人的异议应在公示期间提出',
   'err.CANDIDATE_OBJECTION_NOT_OPEN': '中标候选人公示开始后方可提出异议',
   'err.OBJECTOR_NOT_A_BIDDER': '只有本项目的投标人可对中标候选人提出异议',
@@ -1552,6 +1553,8 @@ const en: Record<MessageKey, string> = {
   'err.PREQUALIFICATION_NOT_ENDED': 'The result comes after the applications’ last day',
   'err.PREQUALIFICATION_UNDECIDED': 'Every application needs its decision first',
   'err.NOT_PREQUALIFIED': 'Only applicants that passed prequalification may register',
+  'err.OBJECTOR_NOT_PREQUALIFIED':
+    'After prequalification, only the applicants that passed may object to the tender documents',
   'err.CANDIDATE_OBJECTION_TOO_LATE': 'Objections to the candidates are filed during their publicity',
   'err.CANDIDATE_OBJECTION_NOT_OPEN': 'Objections to the candidates open with their publicity',
   'err.OBJECTOR_NOT_A_BIDDER': 'Only a bidder of this tender may object to the candidates',

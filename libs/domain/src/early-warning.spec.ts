@@ -289,6 +289,86 @@ const CASES: Case[] = [
     [{ subject: 'road-works', year: 2026, total: 400_000_001, threshold: 400_000_000 }],
   ],
   [
+    'a procurement’s parts filed at different depths of one class (A0201, A020101, A02010104) fire together',
+    'PROJECT_SPLITTING',
+    {
+      ...CLEAN,
+      line: 'procurement',
+      subject: 'A02010104',
+      estimatedValue: 150_000_000,
+      siblings: [
+        {
+          processId: 'S5',
+          subject: 'A020101',
+          estimatedValue: 150_000_000,
+          announcedOn: '2026-03-01',
+          openTender: false,
+        },
+        {
+          processId: 'S6',
+          subject: 'A0201',
+          estimatedValue: 100_000_001,
+          announcedOn: '2026-04-01',
+          openTender: false,
+        },
+        // Another class under the same 大类, and a 大类 above any class: in no one's sum.
+        {
+          processId: 'S7',
+          subject: 'A0202',
+          estimatedValue: 300_000_000,
+          announcedOn: '2026-04-01',
+          openTender: false,
+        },
+        {
+          processId: 'S8',
+          subject: 'A02',
+          estimatedValue: 300_000_000,
+          announcedOn: '2026-04-01',
+          openTender: false,
+        },
+      ],
+    },
+    [
+      {
+        subject: 'A02010104',
+        category: 'A0201',
+        total: 400_000_001,
+        parts: [
+          { processId: 'P1', subject: 'A02010104', estimatedValue: 150_000_000, announcedOn: '2026-06-01' },
+          { processId: 'S5', subject: 'A020101', estimatedValue: 150_000_000, announcedOn: '2026-03-01' },
+          { processId: 'S6', subject: 'A0201', estimatedValue: 100_000_001, announcedOn: '2026-04-01' },
+        ],
+      },
+    ],
+  ],
+  [
+    'a procurement’s parts in two classes of one 大类 stay apart',
+    'PROJECT_SPLITTING',
+    {
+      ...CLEAN,
+      line: 'procurement',
+      subject: 'A02010104',
+      estimatedValue: 150_000_000,
+      siblings: [
+        {
+          processId: 'S7',
+          subject: 'A020201',
+          estimatedValue: 300_000_000,
+          announcedOn: '2026-04-01',
+          openTender: false,
+        },
+        {
+          processId: 'S8',
+          subject: 'A02',
+          estimatedValue: 300_000_000,
+          announcedOn: '2026-04-01',
+          openTender: false,
+        },
+      ],
+    },
+    [],
+  ],
+  [
     'together exactly at the threshold (not over it)',
     'PROJECT_SPLITTING',
     {

@@ -11,6 +11,7 @@
 import type { ComplaintDeadline } from './complaint-rules.js';
 import { type DepositState, isRefundOverdue } from './deposit-lifecycle.js';
 import type { Fen } from './money.js';
+import { procurementItemClass } from './procurement-items.js';
 
 export const EARLY_WARNING_RULE_IDS = [
   'SINGLE_QUALIFIED_BIDDER',
@@ -109,7 +110,7 @@ export interface ProcessBid {
 /** Another process of the same owner, for the splitting rule. */
 export interface SiblingProject {
   processId: string;
-  /** The same key as the process's own `subject` (品目/类别 or the works' kind). */
+  /** Its own key, as the process's `subject` (a procurement's item code, compared by its class). */
   subject: string;
   estimatedValue: Fen;
   /** The day its notice was published (the year decides). */
@@ -330,7 +331,10 @@ export const abnormallyLowBid: Detector = (facts, thresholds) => {
 /**
  * 化整为零: this project is under the open-tender threshold, and with the owner's other projects
  * of the same subject in the same year that were not openly tendered it is over it (政府采购法实施
- * 条例 第28条: 累计资金数额超过公开招标数额标准).
+ * 条例 第28条: 累计资金数额超过公开招标数额标准). A procurement's subject is its item code, matched
+ * by its class (procurementItemClass: A0201, A020101 and A02010104 are one class), so the depth a
+ * purchaser files each part at does not hide the split; `category` is that class, and each part
+ * names its own code.
  */
 export const projectSplitting: Detector = (facts, thresholds) => {
   if (
@@ -341,17 +345,28 @@ export const projectSplitting: Detector = (facts, thresholds) => {
   )
     return [];
   const year = facts.announcedOn.slice(0, 4);
+  const category = procurementItemClass(facts.subject);
   const parts = [
-    { processId: facts.processId, estimatedValue: facts.estimatedValue, announcedOn: facts.announcedOn },
+    {
+      processId: facts.processId,
+      subject: facts.subject,
+      estimatedValue: facts.estimatedValue,
+      announcedOn: facts.announcedOn,
+    },
     ...facts.siblings
       .filter(
         (sibling) =>
           sibling.processId !== facts.processId &&
-          sibling.subject === facts.subject &&
+          procurementItemClass(sibling.subject) === category &&
           !sibling.openTender &&
           sibling.announcedOn.slice(0, 4) === year,
       )
-      .map(({ processId, estimatedValue, announcedOn }) => ({ processId, estimatedValue, announcedOn })),
+      .map(({ processId, subject, estimatedValue, announcedOn }) => ({
+        processId,
+        subject,
+        estimatedValue,
+        announcedOn,
+      })),
   ];
   if (parts.length < 2) return [];
   const total = parts.reduce((sum, part) => sum + BigInt(part.estimatedValue), 0n);
@@ -360,6 +375,7 @@ export const projectSplitting: Detector = (facts, thresholds) => {
         alert('PROJECT_SPLITTING', facts, {
           ownerId: facts.ownerId,
           subject: facts.subject,
+          category,
           year: Number(year),
           total: Number(total),
           threshold: thresholds.openTenderThreshold,

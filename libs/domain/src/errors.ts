@@ -211,6 +211,8 @@ export const ERROR_STATUS = {
   PREQUALIFICATION_NOT_ENDED: 409,
   PREQUALIFICATION_UNDECIDED: 409,
   NOT_PREQUALIFIED: 403,
+  /** An objection to the tender documents, after the prequalification's result, from one that did not pass. */
+  OBJECTOR_NOT_PREQUALIFIED: 403,
   // Who holds a suspension (branch fix-complaints-2): only its holder lifts it.
   /** A complaint's step would need a suspension lifted that another (a supervisor, a complaint) holds. */
   PROJECT_SUSPENDED_BY_ANOTHER: 409,

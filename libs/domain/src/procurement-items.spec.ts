@@ -3,7 +3,9 @@ import {
   canonicalProcurementItemCode,
   canonicalProcurementItemName,
   checkProcurementItem,
+  PROCUREMENT_ITEM_CLASS_LENGTH,
   type ProcurementItemTerms,
+  procurementItemClass,
 } from './procurement-items.js';
 
 const item = (overrides: Partial<ProcurementItemTerms> = {}): ProcurementItemTerms => ({
@@ -106,5 +108,38 @@ describe('checkProcurementItem (品目, 政府采购品目分类目录)', () => 
     expect(outcome(item({ itemName: canonicalProcurementItemName('   ') as string }))).toEqual(
       invalid('itemName'),
     );
+  });
+});
+
+describe('procurementItemClass: the level PROJECT_SPLITTING groups by (类别, the letter and two levels)', () => {
+  it('is 5 characters', () => {
+    expect(PROCUREMENT_ITEM_CLASS_LENGTH).toBe(5);
+  });
+
+  it.each([
+    ['an item at the fourth level', 'A02010104', 'A0201'],
+    ['its parent, a level up', 'A020101', 'A0201'],
+    ['the class itself', 'A0201', 'A0201'],
+    ['a fifth level', 'C2301020101', 'C2301'],
+    ['a sibling item (laptops beside desktops): the same class', 'A02010105', 'A0201'],
+    ['another class under the same 大类', 'A020201', 'A0202'],
+    ['a 大类, above any class: as it is', 'A02', 'A02'],
+    ['works', 'B010101', 'B0101'],
+    ['a construction tender’s kind of works (no catalogue code): unchanged', 'building', 'building'],
+    ['not canonical (lower case): no code, unchanged', 'a02010104', 'a02010104'],
+  ])('%s: %s → %s', (_name, code, expected) => {
+    expect(procurementItemClass(code)).toBe(expected);
+  });
+
+  it.each([
+    ['A0201', 'A020101', true],
+    ['A020101', 'A02010104', true],
+    ['A0201', 'A02010104', true],
+    ['A02010104', 'A02010105', true],
+    ['A02010104', 'A0202', false],
+    ['A02010104', 'A02', false],
+    ['A0201', 'C0201', false],
+  ])('%s and %s are one class: %s', (one, other, same) => {
+    expect(procurementItemClass(one) === procurementItemClass(other)).toBe(same);
   });
 });

@@ -11,7 +11,8 @@ import {
 
 /**
  * The lifecycle as DOMAIN.md A and issue 9 state it:
- * registered → announced → (prequalification → prequalified) → bidding → opened → evaluating →
+ * registered → announced → bidding, or registered → prequalification → prequalified → bidding (one
+ * step from the draft into prequalification), then → opened → evaluating →
  * candidates_published → awarded → contracted; failed from prequalification (fewer than 3 pass),
  * the opening (fewer than 3 bids), evaluation (all rejected), publicity (no candidate left) or the
  * award (the winner refuses, none taken instead), and a failed tender is re-tendered (closed as
@@ -21,8 +22,8 @@ import {
  */
 const ALLOWED: Record<string, TenderStatus> = {
   'registered announce': 'announced',
+  'registered announce_prequalification': 'prequalification',
   'registered terminate': 'terminated',
-  'announced open_prequalification': 'prequalification',
   'announced open_bidding': 'bidding',
   'announced suspend': 'suspended',
   'announced terminate': 'terminated',
@@ -166,8 +167,7 @@ describe('the paths of issue 9, step by step', () => {
     [
       'with prequalification to a contract',
       [
-        'announce',
-        'open_prequalification',
+        'announce_prequalification',
         'conclude_prequalification',
         'open_bidding',
         'open_bids',
@@ -193,24 +193,34 @@ describe('the paths of issue 9, step by step', () => {
       ['announce', 'open_bidding', 'open_bids', 'fail', 'retender', 'terminate'],
       undefined,
     ],
-    ['fewer than 3 pass prequalification', ['announce', 'open_prequalification', 'fail'], 'failed'],
+    ['fewer than 3 pass prequalification', ['announce_prequalification', 'fail'], 'failed'],
     [
       'no bidding before the result of prequalification',
-      ['announce', 'open_prequalification', 'open_bidding'],
+      ['announce_prequalification', 'open_bidding'],
       undefined,
     ],
     [
       'a failed prequalification is re-tendered',
-      ['announce', 'open_prequalification', 'fail', 'retender'],
+      ['announce_prequalification', 'fail', 'retender'],
       'retendered',
     ],
     [
       'prequalified tenders do not fail before their opening',
-      ['announce', 'open_prequalification', 'conclude_prequalification', 'fail'],
+      ['announce_prequalification', 'conclude_prequalification', 'fail'],
       undefined,
     ],
     ['every bid rejected', ['announce', 'open_bidding', 'open_bids', 'start_evaluation', 'fail'], 'failed'],
     ['bids cannot be opened before bidding', ['announce', 'open_bids'], undefined],
+    [
+      'a prequalification tender is announced once (no second notice into prequalification)',
+      ['announce_prequalification', 'announce_prequalification'],
+      undefined,
+    ],
+    [
+      'an announced tender does not turn into a prequalification one',
+      ['announce', 'announce_prequalification'],
+      undefined,
+    ],
     [
       'no award without publicity',
       ['announce', 'open_bidding', 'open_bids', 'start_evaluation', 'award'],

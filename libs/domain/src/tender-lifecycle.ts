@@ -47,7 +47,11 @@ export type TenderStatus = (typeof TENDER_STATUSES)[number];
 
 export const TENDER_ACTIONS = [
   'announce',
-  'open_prequalification',
+  /**
+   * A tender with prequalification: its notice is the prequalification notice (资格预审公告), so
+   * the announcement leads straight into it, in one step; it is never `announced`.
+   */
+  'announce_prequalification',
   /** The result of prequalification is notified: ≥ 3 passed (fewer: `fail`). */
   'conclude_prequalification',
   'open_bidding',
@@ -67,13 +71,17 @@ export const TENDER_ACTIONS = [
 export type TenderAction = (typeof TENDER_ACTIONS)[number];
 
 const TRANSITIONS: Record<Exclude<TenderAction, 'resume'>, Partial<Record<TenderStatus, TenderStatus>>> = {
+  // Without prequalification. Which of the two a tender takes is its facts' choice (the service's).
   announce: { registered: 'announced' },
-  // A tender with prequalification: its notice is the prequalification notice (the same step).
-  open_prequalification: { announced: 'prequalification' },
+  // With prequalification its notice is the prequalification notice: one step, one transaction,
+  // so nothing (a crash, a suspension, an objection) can leave it announced without applications.
+  announce_prequalification: { registered: 'prequalification' },
   // The result notified with ≥ 3 passed (实施条例 第19条); fewer fail the tender instead.
   conclude_prequalification: { prequalification: 'prequalified' },
   // Without prequalification bidding follows the notice; with it, the result (on the day the
-  // tender documents are issued to those who passed).
+  // tender documents are issued to those who passed). The table knows statuses only: that a
+  // tender with prequalification opens from `prequalified` and never from `announced` is the
+  // service's check (tenders.service.ts awaitsBidding).
   open_bidding: { announced: 'bidding', prequalified: 'bidding' },
   // Only the opening job does this, at the deadline: the bids are decrypted and published.
   open_bids: { bidding: 'opened' },

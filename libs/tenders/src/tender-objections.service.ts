@@ -17,6 +17,7 @@ import {
 } from '@ggzy/domain';
 import {
   AuditLogRepository,
+  PartyBans,
   type TenderObjection,
   TenderEvaluationRepository,
   type TenderProjectEntity,
@@ -65,7 +66,7 @@ const BEFORE_BIDDING = new Set<TenderStatus>(['announced', 'prequalification', '
 
 /**
  * Objections (异议) to a tender: to its documents, ≥ 10 days before the bid deadline (实施条例 第22条),
- * by any supplier account; to its candidates, during their publicity (第54条), by a bidder of the
+ * by any supplier account not banned (after a prequalification's result: an applicant that passed); to its candidates, during their publicity (第54条), by a bidder of the
  * tender. Filing pauses the tender (suspended, resuming to where it was): nothing timed fires while
  * it stands (the opening and the sweeper act on `bidding` only). The staff's reply — due 3 days after
  * receipt; a late one is recorded as late, never refused — resumes it once no other objection waits,
@@ -81,6 +82,7 @@ export class TenderObjectionsService {
     private readonly sealedBids: SealedBidsService,
     private readonly tenders: TendersService,
     private readonly audit: AuditLogRepository,
+    private readonly partyBans: PartyBans,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -118,6 +120,7 @@ export class TenderObjectionsService {
           'INVALID_STATE_TRANSITION',
           `no objection to the ${input.target === 'candidates' ? 'candidates' : input.target === 'prequalification_documents' ? 'prequalification documents' : 'documents'} while the tender is ${project.status}`,
         );
+      if (input.target !== 'candidates') await this.checkDocumentObjector(manager, objector, project, now);
       // Each objection pauses the tender: one per supplier and target for each version of the
       // documents, so that repeated objections cannot hold the tender still for ever.
       const earlier = await this.projects.objectionAgainstCurrentDocuments(
@@ -359,6 +362,28 @@ export class TenderObjectionsService {
     return resumed !== null;
   }
 
+  /**
+   * Who may object to the documents (实施条例 第22条: 潜在投标人或者其他利害关系人): a party banned from
+   * registering (credit) may not hold the tender still either (PARTY_BANNED); and once the result
+   * of a prequalification is notified, only an applicant that passed is still a potential bidder —
+   * one that failed or never applied cannot hold up the tender documents (OBJECTOR_NOT_PREQUALIFIED).
+   */
+  private async checkDocumentObjector(
+    manager: EntityManager,
+    objector: AuthUser,
+    project: TenderProjectEntity,
+    now: Date,
+  ) {
+    await this.partyBans.refuseIfBanned(manager, objector.id, now);
+    if (project.prequalificationResultOn === null) return;
+    const application = await this.projects.applicationOfApplicant(project.id, objector.id, manager);
+    if (application?.status !== 'passed')
+      throw new DomainError(
+        'OBJECTOR_NOT_PREQUALIFIED',
+        'after the prequalification, only the applicants that passed may object to the tender documents',
+      );
+  }
+
   private async checkCandidateObjection(
     manager: EntityManager,
     objector: AuthUser,
@@ -428,8 +453,10 @@ export class TenderObjectionsService {
         periodEndsBefore = project.applicationsDueOn!;
         periodEndsAfter = changes.applicationsDueOn!;
       }
+      // The instant the opening job and the public read is always the bid deadline's own day, also
+      // when the period the reply reports is the applications' (a prequalification).
       changes.bidDeadlineAt = bidDeadlineInstant(
-        periodEndsAfter,
+        changes.bidDeadlineOn!,
         project.bidDeadlineTime,
         this.config.CENTRE_TZ,
       );

@@ -31,6 +31,8 @@ export interface PrequalificationApplicationInput {
 
 export const MAX_APPLICATION_DOCUMENTS = 20;
 export const MAX_DECISION_REASON_LENGTH = 500;
+/** PREQUALIFICATION_UNDECIDED names at most this many pending applications (the first), and counts all. */
+export const MAX_UNDECIDED_LISTED = 20;
 
 /** Fewer than 3 passed: the tender fails and is re-tendered (实施条例 第19条). Public. */
 export const TOO_FEW_PREQUALIFIED_REASON = `通过资格预审的申请人少于${MIN_BIDS}个,依法重新招标`;
@@ -205,13 +207,14 @@ export class TenderPrequalificationService {
             earliestOn: addCalendarDays(current.applicationsDueOn!, 1),
           },
         );
-      const { items } = await this.projects.applicationsOf(projectId, null, manager);
-      const pending = items.filter((application) => application.status === 'pending');
-      if (pending.length > 0)
+      // Counted in SQL: a prequalification may have any number of applications.
+      const counts = await this.projects.applicationCounts(projectId, manager);
+      if (counts.pending > 0)
         throw new DomainError('PREQUALIFICATION_UNDECIDED', 'every application needs its decision first', {
-          applicationIds: pending.map((application) => application.id),
+          applicationIds: await this.projects.pendingApplicationIds(projectId, MAX_UNDECIDED_LISTED, manager),
+          pending: counts.pending,
         });
-      const passed = items.filter((application) => application.status === 'passed').length;
+      const { passed } = counts;
       const outcome = prequalificationOutcome(passed);
       const result = { prequalificationResultOn: today, prequalificationPassed: passed };
       let changes: Partial<TenderProjectEntity>;
@@ -241,7 +244,7 @@ export class TenderPrequalificationService {
         from: current.status,
         to: changes.status,
         resultOn: today,
-        applications: items.length,
+        applications: counts.applications,
         passed,
         movedDays,
         ...(outcome === 'failed' ? { reason: TOO_FEW_PREQUALIFIED_REASON } : {}),

@@ -114,8 +114,18 @@ const TERM_FIELDS = [
 const OPEN_FOR_SUPPLIERS = new Set<TenderStatus>(['announced', 'prequalified', 'bidding']);
 /** Where amendments and clarifications of the tender documents may still be published: before the opening. */
 const AMENDABLE = new Set<TenderStatus>(['announced', 'prequalified', 'bidding']);
-/** Where the worker opens bidding on the day the tender documents are issued. */
+/** Before bidding, the tender documents not yet issued (the worker's rebuild reads these). */
 const BEFORE_BIDDING: TenderStatus[] = ['announced', 'prequalified'];
+
+/**
+ * Whether bidding opens next, on the day the tender documents are issued: a tender without
+ * prequalification from its notice, one with prequalification only from its result (实施条例 第19条:
+ * the documents go to those who passed). An `announced` tender with prequalification never held
+ * one and does not open.
+ */
+export const awaitsBidding = (
+  project: Pick<TenderProjectEntity, 'status'> & Pick<PrequalificationFields, 'applicationsDueOn'>,
+) => project.status === 'prequalified' || (project.status === 'announced' && !hasPrequalification(project));
 
 export interface NoticeInput {
   kind: 'amendment' | 'clarification';
@@ -133,6 +143,10 @@ const canSeeDrafts = (viewer?: AuthUser) => hasAnyRole(viewer, ['staff']);
 /** Public once announced: a draft terminated before its notice stays as private as the draft. */
 const wasAnnounced = (project: Pick<TenderProjectEntity, 'announcedOn'>) => project.announcedOn !== null;
 const auditValue = (value: unknown) => JSON.stringify(value ?? null);
+const withoutUndefined = <T extends object>(fields: T) =>
+  Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+
+type TransitionAction = Exclude<TenderAction, 'suspend' | 'resume'>;
 
 type Plan = {
   changes?: Partial<TenderProjectEntity>;
@@ -259,7 +273,8 @@ export class TendersService {
           'LISTING_NOT_EDITABLE',
           `a tender that is ${current.status} is changed by amendments, not edits`,
         );
-      const merged = { ...termsOf(current), ...changes } as TenderProjectInput;
+      // A field sent as undefined is a field left out: it never overwrites the row's value.
+      const merged = { ...termsOf(current), ...withoutUndefined(changes) } as TenderProjectInput;
       // Switching to the lowest evaluated price drops the criteria unless they are sent again.
       if (merged.evaluationMethod === 'lowest_evaluated_price' && !('criteria' in changes))
         merged.criteria = null;
@@ -291,44 +306,45 @@ export class TendersService {
 
   /**
    * 招标公告: the notice goes public today; the schedule is checked again as of today. If the
-   * documents are issued today or earlier, bidding opens in the same step.
+   * documents are issued today or earlier, bidding opens in the same step. With prequalification
+   * the notice is the prequalification notice (资格预审公告): registered → prequalification in one
+   * transaction, applications taken from now on; it is never left `announced`.
    */
   async announce(staff: AuthUser, projectId: string) {
-    const { project } = await this.applyTransition(staff, projectId, 'announce', (current, now) => {
-      const today = this.today(now);
-      const input = termsOf(current);
-      this.checkProject(input);
-      this.checkNotInPast(input, today);
-      return {
-        changes: { announcedOn: today },
-        data: { announcedOn: today },
-        // The data key the suppliers' bids are sealed with exists from the notice on.
-        after: (manager) => this.sealedBids.createKey(manager, tenderHost(projectId)),
-      };
-    });
-    // With prequalification the notice is its notice: applications are taken from now on.
-    if (hasPrequalification(project))
-      return this.staffView(await this.openPrequalification(staff, project.id));
+    const { project } = await this.applyTransition(
+      staff,
+      projectId,
+      (current) => (hasPrequalification(current) ? 'announce_prequalification' : 'announce'),
+      (current, now) => {
+        const today = this.today(now);
+        const input = termsOf(current);
+        this.checkProject(input);
+        this.checkNotInPast(input, today);
+        return {
+          changes: { announcedOn: today },
+          data: { announcedOn: today },
+          // The data key the suppliers' bids are sealed with exists from the notice on.
+          after: (manager) => this.sealedBids.createKey(manager, tenderHost(projectId)),
+        };
+      },
+    );
     const opened =
-      project.documentsIssuedOn <= project.announcedOn! ? await this.openBidding(project.id) : null;
+      awaitsBidding(project) && project.documentsIssuedOn <= project.announcedOn!
+        ? await this.openBidding(project.id)
+        : null;
     await this.scheduleSteps(opened ?? project);
     return this.staffView(opened ?? project);
   }
 
-  /** announced → prequalification, in the announcement's wake (资格预审公告). */
-  private async openPrequalification(staff: AuthUser, projectId: string) {
-    const { project } = await this.applyTransition(staff, projectId, 'open_prequalification', () => ({}));
-    return project;
-  }
-
   /**
-   * The worker's step on the day the documents are issued: announced → bidding. Idempotent and
-   * early-safe: it acts only on an announced project whose day has come by the database's clock.
+   * The worker's step on the day the documents are issued: announced (without prequalification)
+   * or prequalified → bidding. Idempotent and early-safe: it acts only on a project that awaits
+   * bidding (awaitsBidding) whose day has come by the database's clock.
    */
   async openBidding(projectId: string): Promise<TenderProjectEntity | null> {
     return this.dataSource.transaction(async (manager) => {
       const current = await this.projects.lockById(manager, projectId);
-      if (!current || !BEFORE_BIDDING.includes(current.status)) return null;
+      if (!current || !awaitsBidding(current)) return null;
       const now = await this.projects.databaseNow(manager);
       if (this.today(now) < current.documentsIssuedOn) return null;
       const next = this.transition(current.status, 'open_bidding');
@@ -752,7 +768,7 @@ export class TendersService {
   async dueWork(): Promise<{ biddingDue: string[]; openingDue: string[] }> {
     const now = await this.projects.databaseNow();
     const [biddingDue, openingDue] = await Promise.all([
-      this.projects.findDocumentsIssued(BEFORE_BIDDING, this.today(now)),
+      this.projects.findBiddingDue(this.today(now)),
       this.projects.findDeadlinePassed(['bidding'], now),
     ]);
     return { biddingDue: biddingDue.map((p) => p.id), openingDue: openingDue.map((p) => p.id) };
@@ -763,7 +779,7 @@ export class TendersService {
     const page = await this.projects.findPage([...BEFORE_BIDDING, 'bidding'], afterId, limit);
     return page.map((project) => ({
       id: project.id,
-      biddingOpensAt: BEFORE_BIDDING.includes(project.status) ? this.biddingOpensAt(project) : null,
+      biddingOpensAt: awaitsBidding(project) ? this.biddingOpensAt(project) : null,
       openingAt: project.bidDeadlineAt,
     }));
   }
@@ -828,15 +844,17 @@ export class TendersService {
 
   // --- internals ------------------------------------------------------------------------------
 
+  /** `action` may be chosen from the locked row (the announcement's, by its prequalification). */
   async applyTransition(
     actor: AuthUser,
     projectId: string,
-    action: Exclude<TenderAction, 'suspend' | 'resume'>,
+    actionOf: TransitionAction | ((current: TenderProjectEntity) => TransitionAction),
     plan: (current: TenderProjectEntity, now: Date) => Plan,
   ): Promise<{ project: TenderProjectEntity; now: Date }> {
     let now = new Date();
     const project = await this.dataSource.transaction(async (manager) => {
       const current = await this.mustLock(manager, projectId);
+      const action = typeof actionOf === 'function' ? actionOf(current) : actionOf;
       now = await this.projects.databaseNow(manager);
       const next = this.transition(current.status, action, current.resumeTo);
       const { changes = {}, data = {}, after } = plan(current, now);
@@ -865,9 +883,9 @@ export class TendersService {
   async scheduleSteps(project: TenderProjectEntity) {
     if (isFinalTenderStatus(project.status)) return;
     const steps: Promise<void>[] = [];
-    if (BEFORE_BIDDING.includes(project.status))
+    if (awaitsBidding(project))
       steps.push(this.scheduler.scheduleBiddingOpens(project.id, this.biddingOpensAt(project)));
-    if (BEFORE_BIDDING.includes(project.status) || project.status === 'bidding')
+    if (awaitsBidding(project) || project.status === 'bidding')
       steps.push(this.scheduler.scheduleOpening(project.id, project.bidDeadlineAt));
     await Promise.all(steps).catch((error) =>
       this.logger.warn(

@@ -42,13 +42,14 @@ function flattenPrequalification(body: CreateTenderProjectDto | UpdateTenderProj
   const flat = withoutUndefined(rest) as Partial<TenderProjectInput>;
   if (prequalification === null) return { ...flat, ...NO_PREQUALIFICATION };
   if (prequalification === undefined) return flat;
-  return {
+  // The DTO refuses anything but an object (or null); a field it left out stays out of the merge.
+  return withoutUndefined({
     ...flat,
     prequalificationDocuments: prequalification.documents,
     prequalificationSaleStartsOn: prequalification.saleStartsOn,
     prequalificationSaleEndsOn: prequalification.saleEndsOn,
     applicationsDueOn: prequalification.applicationsDueOn,
-  };
+  });
 }
 
 @ApiTags('construction tenders (建筑工程招投标)')
@@ -85,7 +86,8 @@ export class TenderProjectsController {
   @HttpCode(200)
   @Roles('staff')
   @ApiOperation({
-    summary: 'registered → announced (招标公告), bidding from the day the documents are issued',
+    summary:
+      'registered → announced (招标公告), bidding from the day the documents are issued; with prequalification registered → prequalification (资格预审公告) in one step',
   })
   announce(@CurrentUser() staff: AuthUser, @Param('id', UuidPipe) id: string) {
     return this.tenders.announce(staff, id);

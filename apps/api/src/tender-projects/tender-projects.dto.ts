@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -192,6 +193,8 @@ export class CreateTenderProjectDto {
     description: '资格预审 (optional): only the applicants that pass may bid; null in an edit removes it',
   })
   @IsOptional()
+  // An object or (an edit) null: an array would pass ValidateNested with nothing validated.
+  @IsObject()
   @ValidateNested()
   @Type(() => TenderPrequalificationDto)
   prequalification?: TenderPrequalificationDto | null;

@@ -1,6 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { ConcludedProcessFacts, DepositState, Sighting, SiblingProject } from '@ggzy/domain';
+import {
+  type ConcludedProcessFacts,
+  type DepositState,
+  PROCUREMENT_ITEM_CLASS_LENGTH,
+  procurementItemClass,
+  type Sighting,
+  type SiblingProject,
+} from '@ggzy/domain';
 import { READ_DATA_SOURCE } from '../data-source.js';
 import type { AlertProcessType } from './alerts.repository.js';
 
@@ -12,7 +19,7 @@ const HISTORY_MONTHS = 24;
 /** The processes one sweep takes at most: the next sweep takes the rest. */
 const SWEEP_BATCH = 200;
 /**
- * A purchaser's projects of one item in one year read for PROJECT_SPLITTING, at most: far more
+ * A purchaser's projects of one class of item in one year read for PROJECT_SPLITTING, at most: far more
  * than any real year holds, and a bound on what one run reads and what an alert's evidence lists.
  */
 const SIBLINGS_LIMIT = 500;
@@ -187,8 +194,9 @@ export class AlertFactsRepository {
   }
 
   /**
-   * PROJECT_SPLITTING's siblings: the purchaser's other procurement projects of the same item
-   * (品目 code) whose notice — the announcement, or a single source's publicity — falls in the
+   * PROJECT_SPLITTING's siblings: the purchaser's other procurement projects of the same class
+   * of item (品目 code's first 5 characters, procurementItemClass: A0201, A020101 and A02010104
+   * alike; the detector compares the same way) whose notice — the announcement, or a single source's publicity — falls in the
    * same year (its day is CENTRE_TZ's), with their budgets and whether they were openly tendered.
    * Left out: projects never announced (no notice: nothing was bought in public), a failed project
    * re-planned (its successor stands for the same purchase, so it is not counted twice) and a
@@ -207,13 +215,13 @@ export class AlertFactsRepository {
       `SELECT id AS "processId", item_code AS subject, budget AS "estimatedValue",
               coalesce(announced_on, publicised_on)::text AS "announcedOn", method = 'open_tender' AS "openTender"
        FROM procurement_projects
-       WHERE purchaser_org_code = $1 AND item_code = $2 AND id <> $3
+       WHERE purchaser_org_code = $1 AND left(item_code, ${PROCUREMENT_ITEM_CLASS_LENGTH}) = $2 AND id <> $3
          AND status NOT IN ('replanned', 'terminated')
          AND coalesce(announced_on, publicised_on) >= make_date($4, 1, 1)
          AND coalesce(announced_on, publicised_on) < make_date($4 + 1, 1, 1)
        ORDER BY coalesce(announced_on, publicised_on), code
        LIMIT ${SIBLINGS_LIMIT}`,
-      [head.ownerId, head.subject, processId, year],
+      [head.ownerId, procurementItemClass(head.subject), processId, year],
     )) as (Omit<SiblingProject, 'estimatedValue'> & { estimatedValue: string })[];
     return rows.map((row) => ({ ...row, estimatedValue: Number(row.estimatedValue) }));
   }

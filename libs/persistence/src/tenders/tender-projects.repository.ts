@@ -367,6 +367,16 @@ export class TenderProjectsRepository {
     return row;
   }
 
+  /** The first `limit` applications still pending, in the order they came (the rest are counted). */
+  async pendingApplicationIds(projectId: string, limit: number, manager?: EntityManager): Promise<string[]> {
+    const rows = (await (manager ?? this.reads).query(
+      `SELECT id FROM tender_prequalification_applications WHERE project_id = $1 AND status = 'pending'
+       ORDER BY applied_at, id LIMIT $2`,
+      [projectId, limit],
+    )) as { id: string }[];
+    return rows.map((row) => row.id);
+  }
+
   /** A supplier's own applications, newest first, with each tender's code, title and result day. */
   async applicationsOfApplicant(applicantId: string, page: { limit: number; offset: number }) {
     const items = (await this.reads.query(
@@ -396,10 +406,18 @@ export class TenderProjectsRepository {
     });
   }
 
-  /** Projects in `statuses` whose documents are issued by `today`: bidding opens for them. */
-  findDocumentsIssued(statuses: TenderStatus[], today: string): Promise<TenderProjectEntity[]> {
+  /**
+   * Projects whose bidding is due to open (the tender documents' day has come): announced
+   * without prequalification, or prequalified. An announced one with prequalification never held
+   * it and is not due (tenders.service.ts awaitsBidding).
+   */
+  findBiddingDue(today: string): Promise<TenderProjectEntity[]> {
+    const issued = LessThanOrEqual(today);
     return this.projects.find({
-      where: { status: In(statuses), documentsIssuedOn: LessThanOrEqual(today) },
+      where: [
+        { status: 'prequalified', documentsIssuedOn: issued },
+        { status: 'announced', applicationsDueOn: IsNull(), documentsIssuedOn: issued },
+      ],
       order: { id: 'ASC' },
       take: 1000,
     });
