@@ -124,7 +124,7 @@ const EXPECTED: Record<Line, Record<string, [string, string] | null>> = {
 type Release = {
   ocid: string;
   tag: string[];
-  tender: { status: string; statusDetails: string };
+  tender: { status: string; statusDetails: string; documents?: { documentType: string; title: string }[] };
   awards?: { status: string; value: { amount: number }; suppliers: { id: string; name: string }[] }[];
   contracts?: { status: string }[];
   bids?: { details: unknown[] };
@@ -294,7 +294,15 @@ describe('OCDS 1.1 from the real endpoints: every line, every status', () => {
       announce: false,
     });
     await call('post', `/api/tenders/${prequalified.id}/announce`, staff);
-    await at(prequalified.id, 'prequalification');
+    const inPrequalification = (await at(prequalified.id, 'prequalification'))!;
+    // Its notice is the pre-qualification notice (资格预审公告): announced, and an OCDS document.
+    const { code } = await staffView(`/api/tenders/${prequalified.id}`);
+    const announced = (await request(api.url).get('/api/public/announcements').query({ q: code }).expect(200))
+      .body.items as { kind: string; label: string }[];
+    expect(announced.map((one) => [one.kind, one.label])).toEqual([['notice', '资格预审公告']]);
+    expect(inPrequalification.tender.documents?.map((doc) => [doc.documentType, doc.title])).toEqual([
+      ['tenderNotice', expect.stringMatching(/资格预审公告$/)],
+    ]);
     for (const supplier of suppliers) {
       const applied = await call(
         'post',

@@ -3,13 +3,16 @@ import { appRoleName } from '../app-role.js';
 
 /**
  * Which audited status changes are announcements (公告), as the public disclosure derived them
- * until now (issue 10): [entity_type, action pattern, line, to status, kind]. A change back from a
+ * until now (issue 10), and a tender's pre-qualification notice (its announcement goes straight
+ * to `prequalification`): [entity_type, action pattern, line, to status, kind]. A change back from a
  * suspension republishes nothing; a termination from the line's first status (a draft never
  * announced) is no announcement. Frozen here: a later change of the rules is a migration of its own
  * (rows of `announcement_rules`).
  */
 const RULES: [string, string, string, string, string][] = [
   ['tender_project', 'tender.%', 'construction', 'announced', 'notice'],
+  // A tender with pre-qualification is announced straight into it (资格预审公告, one step).
+  ['tender_project', 'tender.%', 'construction', 'prequalification', 'notice'],
   ['tender_project', 'tender.%', 'construction', 'opened', 'opening_record'],
   ['tender_project', 'tender.%', 'construction', 'failed', 'result'],
   ['tender_project', 'tender.%', 'construction', 'candidates_published', 'candidates'],
