@@ -7,6 +7,8 @@ import {
   listingBody,
   organizationCode,
   registerBidder,
+  registerOrganization,
+  type TestOrganization,
   type TestUser,
   unique,
   waitFor,
@@ -19,6 +21,25 @@ import {
   transferProjectBody,
 } from './support/transfers.js';
 import { schemaProblems, validateRecordPackage, validateReleasePackage } from './support/ocds-schemas.js';
+import {
+  awardTender,
+  callOff,
+  decideProcurement,
+  drawProcurementCommittee,
+  newFramework,
+  newTender,
+  openSealed,
+  type ProcessContext,
+  procurementResponses,
+  publishCandidates,
+  reportProcurement,
+  reportTender,
+  signProcurementContract,
+  signTenderContract,
+  startProcurementEvaluation,
+  startTenderEvaluation,
+  tenderBids,
+} from './support/public-processes.js';
 
 const SHA = 'e'.repeat(64);
 const DRAFT_SHA = '7c'.repeat(32);
@@ -26,6 +47,17 @@ const DRAFT_SHA = '7c'.repeat(32);
 const RESERVE = 817_353;
 const SEALED_PRICE = 1_873_246_519;
 const OPENED_PRICES = [1_834_517_293, 1_796_240_611, 1_911_338_457];
+// Prices of the evaluated tenders and the framework agreement (public from their openings).
+const CANDIDATE_PRICES = [1_512_345_600, 1_634_560_000, 1_745_670_000];
+const AWARD_PRICES = [1_423_456_700, 1_534_567_800, 1_645_678_900];
+const FRAMEWORK_PRICES = [301_234_500, 312_345_600, 323_456_700];
+const CALL_OFFS = [12_000_000, 8_500_000];
+/** Money a public response must never carry, in fen and as OCDS's yuan (2 decimals, or fewer). */
+const SECRET_AMOUNTS = (fen: number) => [
+  String(fen),
+  String(fen / 100),
+  (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 }),
+];
 const SITE = 'https://ggzy.example.cn';
 // A decided complaint: its grounds and evidence are never published, its decision is.
 const COMPLAINT_GROUNDS = '竞价过程中系统延迟导致报价未被接收（投诉理由，不公开）';
@@ -50,6 +82,11 @@ describe('public disclosure (公开)', () => {
   let bidders: TestUser[];
   let suppliers: TestUser[];
   let buyer: TestUser;
+  /** An organisation's own account, applying with its own code: named by its registered name. */
+  let organization: TestOrganization;
+  /** An organisation's account applying with another organisation's code: named by that code alone. */
+  let impostor: TestOrganization;
+  const impostorCode = organizationCode();
   let ownerDb: string;
   let today: string;
   const supplierCodes = [organizationCode(), organizationCode(), organizationCode()];
@@ -65,6 +102,12 @@ describe('public disclosure (公开)', () => {
     draftTender: string;
     procurement: { id: string; code: string };
     terminatedProcurement: string;
+    /** In the candidates' publicity: the organisation first, a person's account, an impostor. */
+    candidatesTender: { id: string; code: string; bidIds: string[] };
+    /** Awarded to a person's account (named by its organisation's code) and contracted. */
+    awardedTender: { id: string; code: string; bidIds: string[] };
+    /** A framework agreement: its result, contract and two call-off orders. */
+    framework: { id: string; code: string; bidIds: string[]; callOffs: string[] };
     /** Drafts ended before they were ever announced: one per line. */
     endedDrafts: { tender: string; procurement: string; transfer: string; lease: string };
     complaint: string;
@@ -234,6 +277,62 @@ describe('public disclosure (公开)', () => {
       .send({ reason: '采购需求取消' })
       .expect(200);
 
+    // Tenders evaluated to their candidates' publicity, and to the award and its contract; a
+    // framework agreement to its result, contract and call-off orders.
+    const ctx: ProcessContext = { apiUrl: api.url, ownerDb, staff, today };
+    organization = await registerOrganization(api.url, unique('南昌市东湖区路桥建设有限公司'));
+    impostor = await registerOrganization(api.url, unique('冒名的某某工程有限公司'));
+    const persons = suppliers.map((user, index) => ({ user, code: supplierCodes[index] }));
+    {
+      const tendered = await newTender(ctx, { title: unique('东湖区候选人公示道路工程') });
+      const bidIds = await tenderBids(
+        ctx,
+        tendered.id,
+        [
+          { user: organization, code: organization.orgCode },
+          persons[0],
+          { user: impostor, code: impostorCode },
+        ],
+        CANDIDATE_PRICES,
+      );
+      await openSealed(ctx, 'tender', tendered.id);
+      await startTenderEvaluation(ctx, tendered.id);
+      await reportTender(ctx, tendered.id, bidIds, CANDIDATE_PRICES);
+      await publishCandidates(ctx, tendered.id);
+      seeded.candidatesTender = { ...tendered, bidIds };
+    }
+    {
+      const tendered = await newTender(ctx, { title: unique('东湖区中标道路工程') });
+      const bidIds = await tenderBids(ctx, tendered.id, persons, AWARD_PRICES);
+      await openSealed(ctx, 'tender', tendered.id);
+      await startTenderEvaluation(ctx, tendered.id);
+      await reportTender(ctx, tendered.id, bidIds, AWARD_PRICES);
+      await publishCandidates(ctx, tendered.id);
+      await awardTender(ctx, tendered.id, bidIds[0]);
+      await signTenderContract(ctx, tendered.id);
+      seeded.awardedTender = { ...tendered, bidIds };
+    }
+    {
+      const framework = await newFramework(ctx, { title: unique('东湖区办公设备框架协议采购') });
+      await drawProcurementCommittee(ctx, framework.id);
+      const bidIds = await procurementResponses(
+        ctx,
+        framework.id,
+        [{ user: organization, code: organization.orgCode }, persons[1], persons[2]],
+        FRAMEWORK_PRICES,
+      );
+      await openSealed(ctx, 'procurement', framework.id);
+      await startProcurementEvaluation(ctx, framework.id);
+      await reportProcurement(ctx, framework.id);
+      await decideProcurement(ctx, framework.id, bidIds[0]);
+      await signProcurementContract(ctx, framework.id);
+      const orders = [
+        await callOff(ctx, framework.id, organization, { amount: CALL_OFFS[0], title: '第一批办公设备' }),
+        await callOff(ctx, framework.id, suppliers[1], { amount: CALL_OFFS[1], title: '第二批办公设备' }),
+      ];
+      seeded.framework = { ...framework, bidIds, callOffs: orders.map((order) => order.id) };
+    }
+
     // A draft of every line ended before it was announced: never public, not even its ending.
     const end = (path: string, action: string, reason: string) =>
       as(staff)(request(api.url).post(`${path}/${action}`))
@@ -302,7 +401,7 @@ describe('public disclosure (公开)', () => {
     await as(supervisor)(request(api.url).post(`/api/complaints/${seeded.complaint}/decide`))
       .send({ outcome: 'dismissed', reason: COMPLAINT_DECISION })
       .expect(200);
-  });
+  }, 420_000);
 
   afterAll(async () => {
     await platform?.close();
@@ -322,6 +421,7 @@ describe('public disclosure (公开)', () => {
         contentPath: string;
       }[];
       total: number;
+      nextCursor: string | null;
     };
 
   it('lists every line’s announcements without sign-in, newest first, and reads each', async () => {
@@ -342,6 +442,9 @@ describe('public disclosure (公开)', () => {
     expect(of(seeded.terminatedTender)).toEqual(['notice', 'termination']);
     expect(of(seeded.procurement.id)).toEqual(['notice']);
     expect(of(seeded.terminatedProcurement)).toEqual(['notice', 'termination']);
+    expect(of(seeded.candidatesTender.id)).toEqual(['candidates', 'notice', 'opening_record']);
+    expect(of(seeded.awardedTender.id)).toEqual(['candidates', 'notice', 'opening_record', 'result']);
+    expect(of(seeded.framework.id)).toEqual(['notice', 'opening_record', 'result']);
     // Drafts publish nothing.
     expect(of(seeded.draftLease)).toEqual([]);
     expect(of(seeded.draftTender)).toEqual([]);
@@ -436,8 +539,27 @@ describe('public disclosure (公开)', () => {
     const page = await announcements({ limit: 2, offset: 1 });
     expect(page.items.map((item) => item.id)).toEqual(all.items.slice(1, 3).map((item) => item.id));
     expect(page.total).toBe(all.total);
+    // Keyset pages: each after the page before (its nextCursor), the same rows as by offset.
+    const keyset: string[] = [];
+    let cursor: string | null | undefined;
+    do {
+      const got = await announcements({ limit: 7, ...(cursor ? { cursor } : {}) });
+      expect(got.total).toBe(all.total);
+      keyset.push(...got.items.map((item) => item.id));
+      cursor = got.nextCursor;
+    } while (cursor);
+    expect(keyset).toEqual(all.items.map((item) => item.id));
+    const firstTenders = await announcements({ line: 'construction', limit: 2 });
+    const nextTenders = await announcements({
+      line: 'construction',
+      limit: 2,
+      cursor: firstTenders.nextCursor!,
+    });
+    expect(nextTenders.items.map((item) => item.id)).toEqual(
+      (await announcements({ line: 'construction', limit: 2, offset: 2 })).items.map((item) => item.id),
+    );
     const past = await announcements({ limit: 5, offset: all.total + 3 });
-    expect(past).toEqual({ items: [], total: all.total });
+    expect(past).toEqual({ items: [], total: all.total, nextCursor: null });
   });
 
   it('serves the newest announcements as a valid Atom 1.0 feed with its content type, text escaped', async () => {
@@ -482,10 +604,34 @@ describe('public disclosure (公开)', () => {
     });
     const transfer = deals.items.find((deal: { subtype: string }) => deal.subtype === 'transfer');
     expect(transfer.winnerCode).toMatch(/^\S+$/);
-    expect(deals.total).toBe(2);
+    // The lease, the transfer, the tender's contract and the framework agreement's two call-offs.
+    expect(deals.total).toBe(5);
+    const calledOff = deals.items
+      .filter((deal: { subtype: string }) => deal.subtype === 'framework')
+      .map((deal: { amount: number; winnerCode: string }) => [deal.amount, deal.winnerCode])
+      .sort();
+    expect(calledOff).toEqual(
+      [
+        [CALL_OFFS[0], organization.orgCode],
+        [CALL_OFFS[1], supplierCodes[1]],
+      ].sort(),
+    );
     const filtered = (await anonymous('/api/public/deals').query({ category: 'construction' }).expect(200))
       .body;
-    expect(filtered).toEqual({ items: [], total: 0 });
+    expect(filtered).toEqual({
+      items: [
+        {
+          id: expect.any(String),
+          category: 'construction',
+          subtype: 'road',
+          title: expect.any(String),
+          amount: AWARD_PRICES[0],
+          closedAt: expect.any(String),
+          winnerCode: supplierCodes[0],
+        },
+      ],
+      total: 1,
+    });
   });
 
   describe('open data (OCDS 1.1)', () => {
@@ -520,6 +666,9 @@ describe('public disclosure (公开)', () => {
         draftTender: await codeOf(`/api/tenders/${seeded.draftTender}`),
         procurement: seeded.procurement.code,
         terminatedProcurement: await codeOf(`/api/procurements/${seeded.terminatedProcurement}`),
+        candidatesTender: seeded.candidatesTender.code,
+        awardedTender: seeded.awardedTender.code,
+        framework: seeded.framework.code,
       };
       for (const [name, code] of Object.entries(codes))
         expect([name, ocids.has(`${OCID_PREFIX}${code}`)]).toEqual([name, !name.startsWith('draft')]);
@@ -534,6 +683,9 @@ describe('public disclosure (公开)', () => {
         ['terminatedTender', 'cancelled', '终止'],
         ['procurement', 'active', '响应中'],
         ['terminatedProcurement', 'cancelled', '终止'],
+        ['candidatesTender', 'active', '中标候选人公示'],
+        ['awardedTender', 'complete', '已签订合同'],
+        ['framework', 'complete', '已签订合同'],
       ];
       for (const [name, tenderStatus, details] of expected) {
         const ocid = `${OCID_PREFIX}${codes[name]}`;
@@ -641,11 +793,26 @@ describe('public disclosure (公开)', () => {
         'VALIDATION_FAILED',
       ],
       ['/api/public/announcements', { limit: 0 }, 400, 'VALIDATION_FAILED'],
-      // At most 100 a page: each page reads the lines' audit trail.
+      // At most 100 a page.
       ['/api/public/announcements', { limit: 101 }, 400, 'VALIDATION_FAILED'],
       ['/api/public/announcements', { offset: -1 }, 400, 'VALIDATION_FAILED'],
       ['/api/public/announcements', { offset: 100_001 }, 400, 'VALIDATION_FAILED'],
       ['/api/public/announcements', { limit: 'ten' }, 400, 'VALIDATION_FAILED'],
+      // A cursor is one a page gave, and pages by itself.
+      ['/api/public/announcements', { cursor: 'not a cursor' }, 400, 'VALIDATION_FAILED'],
+      [
+        '/api/public/announcements',
+        { cursor: Buffer.from(`1:${seeded.openedTender.id}x`).toString('base64url') },
+        400,
+        'VALIDATION_FAILED',
+      ],
+      ['/api/public/announcements', { cursor: 'x'.repeat(101) }, 400, 'VALIDATION_FAILED'],
+      [
+        '/api/public/announcements',
+        { cursor: Buffer.from(`1:${seeded.openedTender.id}`).toString('base64url'), offset: 1 },
+        400,
+        'VALIDATION_FAILED',
+      ],
       ['/api/public/announcements/not-a-uuid', {}, 400, 'INVALID_ID'],
       ['/api/public/announcements/00000000-0000-4000-8000-000000000000', {}, 404, 'ANNOUNCEMENT_NOT_FOUND'],
       [`/api/public/announcements/${seeded.openedTender.id}`, {}, 404, 'ANNOUNCEMENT_NOT_FOUND'],
@@ -658,8 +825,110 @@ describe('public disclosure (公开)', () => {
     expect(await tableContents(platform.env.config.DATABASE_URL)).toEqual(before);
   });
 
+  it('names suppliers by their organisation’s registered name and code, never by an account’s name', async () => {
+    // The candidates: the organisation applying with its own code by its registered name; a
+    // person's account by the code it applied with; an organisation's account applying with
+    // another organisation's code by that code alone (its own name is not that organisation's).
+    const candidates = (await anonymous(`/api/tenders/${seeded.candidatesTender.id}/candidates`).expect(200))
+      .body;
+    expect(
+      candidates.candidates.map(
+        (one: { rank: number; bidderName: string; supplierCode: string; price: number }) => [
+          one.rank,
+          one.bidderName,
+          one.supplierCode,
+          one.price,
+        ],
+      ),
+    ).toEqual([
+      [1, organization.name, organization.orgCode, CANDIDATE_PRICES[0]],
+      [2, supplierCodes[0], supplierCodes[0], CANDIDATE_PRICES[1]],
+      [3, impostorCode, impostorCode, CANDIDATE_PRICES[2]],
+    ]);
+    const opening = (await anonymous(`/api/tenders/${seeded.candidatesTender.id}/opening-record`).expect(200))
+      .body;
+    expect(
+      opening.bids
+        .map((bid: { supplierCode: string; supplierName: string }) => [bid.supplierCode, bid.supplierName])
+        .sort(),
+    ).toEqual(
+      [
+        [organization.orgCode, organization.name],
+        [supplierCodes[0], supplierCodes[0]],
+        [impostorCode, impostorCode],
+      ].sort(),
+    );
+
+    // The award and contract of a person's account: its organisation's code.
+    const award = (await anonymous(`/api/tenders/${seeded.awardedTender.id}/candidates`).expect(200)).body;
+    expect(award.award).toMatchObject({
+      bidderName: supplierCodes[0],
+      supplierCode: supplierCodes[0],
+      price: AWARD_PRICES[0],
+    });
+    expect(award.contract).toMatchObject({ signedOn: today });
+
+    // The procurement result (成交结果) and the agreement's call-off orders.
+    const result = (await anonymous(`/api/procurements/${seeded.framework.id}/result`).expect(200)).body;
+    expect(result.award).toMatchObject({
+      supplierName: organization.name,
+      supplierCode: organization.orgCode,
+      price: FRAMEWORK_PRICES[0],
+    });
+    expect(result.admittedSuppliers).toEqual([
+      {
+        rank: 1,
+        supplierName: organization.name,
+        supplierCode: organization.orgCode,
+        price: FRAMEWORK_PRICES[0],
+      },
+      { rank: 2, supplierName: supplierCodes[1], supplierCode: supplierCodes[1], price: FRAMEWORK_PRICES[1] },
+    ]);
+    const orders = (await anonymous(`/api/procurements/${seeded.framework.id}/call-offs`).expect(200)).body;
+    expect(
+      orders.items.map((one: { supplierName: string; supplierCode: string; amount: number }) => [
+        one.supplierName,
+        one.supplierCode,
+        one.amount,
+      ]),
+    ).toEqual([
+      [organization.name, organization.orgCode, CALL_OFFS[0]],
+      [supplierCodes[1], supplierCodes[1], CALL_OFFS[1]],
+    ]);
+    expect(orders.admittedSuppliers.map((one: { supplierName: string }) => one.supplierName)).toEqual([
+      organization.name,
+      supplierCodes[1],
+    ]);
+
+    // OCDS: the tenderers and the winner as parties by the same names.
+    const ocds = (await anonymous(`/api/ocds/records/${OCID_PREFIX}${seeded.framework.code}`).expect(200))
+      .body.records[0].compiledRelease as { parties: { id: string; name: string; roles: string[] }[] };
+    expect(ocds.parties.find((party) => party.id === organization.orgCode)).toMatchObject({
+      name: organization.name,
+      roles: expect.arrayContaining(['tenderer', 'supplier']),
+    });
+    expect(ocds.parties.find((party) => party.id === supplierCodes[1])).toMatchObject({
+      name: supplierCodes[1],
+    });
+    // Staff still see who each account is (the evaluation names accounts), the public never.
+    for (const user of [...suppliers, impostor]) {
+      const name = (
+        await queryRows<{ name: string }>(ownerDb, `SELECT display_name AS name FROM users WHERE id = $1`, [
+          user.id,
+        ])
+      )[0].name;
+      for (const text of [
+        JSON.stringify(candidates),
+        JSON.stringify(result),
+        JSON.stringify(orders),
+        JSON.stringify(ocds),
+      ])
+        expect(text).not.toContain(name);
+    }
+  });
+
   it('no public response carries a reserve price, a user id or name, a client address, an unpublished document or a sealed price', async () => {
-    const users = [staff, supervisor, ...bidders, ...suppliers, buyer];
+    const users = [staff, supervisor, ...bidders, ...suppliers, buyer, organization, impostor];
     const [accounts] = await Promise.all([
       queryRows<{ id: string; username: string; display_name: string }>(
         ownerDb,
@@ -667,9 +936,15 @@ describe('public disclosure (公开)', () => {
       ),
     ]);
     expect(accounts.length).toBeGreaterThanOrEqual(users.length);
+    // A number on its own (not a part of a longer one), in fen or in yuan (OCDS's amounts).
+    const amount = (what: string, fen: number): [string, RegExp][] =>
+      SECRET_AMOUNTS(fen).map((text) => [
+        `${what} (${text})`,
+        new RegExp(`(?<![\\d.,])${escapeRegExp(text)}(?![\\d])`),
+      ]);
     const forbidden: [string, RegExp][] = [
-      ['reserve price', new RegExp(`\\b${RESERVE}\\b`)],
-      ['sealed price', new RegExp(`\\b${SEALED_PRICE}\\b`)],
+      ...amount('reserve price', RESERVE),
+      ...amount('sealed price', SEALED_PRICE),
       ['unpublished document', new RegExp(DRAFT_SHA)],
       [
         'draft title',
@@ -690,7 +965,15 @@ describe('public disclosure (公开)', () => {
       ...accounts.flatMap((account): [string, RegExp][] => [
         [`user id of ${account.username}`, new RegExp(account.id, 'i')],
         [`username ${account.username}`, new RegExp(escapeRegExp(account.username))],
-        [`name of ${account.username}`, new RegExp(escapeRegExp(account.display_name))],
+        // Only an organisation applying with its own code is named: by its registered name.
+        ...(account.id === organization.id
+          ? []
+          : [
+              [`name of ${account.username}`, new RegExp(escapeRegExp(account.display_name))] as [
+                string,
+                RegExp,
+              ],
+            ]),
       ]),
     ];
 
@@ -741,7 +1024,7 @@ describe('public disclosure (公开)', () => {
     for (const record of JSON.parse(visited.get('/api/ocds/records?limit=100')!).records as {
       ocid: string;
     }[])
-      await visit(`/api/ocds/releases/${record.ocid}`);
+      for (const kind of ['releases', 'records']) await visit(`/api/ocds/${kind}/${record.ocid}`);
     for (const id of await ids('/api/public/announcements', 100))
       await visit(`/api/public/announcements/${id}`);
 
@@ -755,6 +1038,13 @@ describe('public disclosure (公开)', () => {
       seeded.procurement.id,
     ])
       expect(paths.some((path) => path.includes(id))).toBe(true);
+    const read = (path: string) => JSON.parse(visited.get(path)!);
+    expect(read(`/api/tenders/${seeded.candidatesTender.id}/candidates`).candidates).toHaveLength(3);
+    expect(read(`/api/tenders/${seeded.awardedTender.id}/candidates`).award).toMatchObject({
+      bidId: seeded.awardedTender.bidIds[0],
+    });
+    expect(read(`/api/procurements/${seeded.framework.id}/result`).admittedSuppliers).toHaveLength(2);
+    expect(read(`/api/procurements/${seeded.framework.id}/call-offs`).items).toHaveLength(2);
     expect(visited.get('/api/public/credit-list')).toContain('**');
     const decisions = visited.get('/api/public/complaint-decisions?limit=1000')!;
     expect(decisions).toContain(seeded.complaint);

@@ -121,10 +121,12 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     const id = created.body.id as string;
     await post(`/api/procurements/${id}/announce`).expect(200);
     const registrationIds: string[] = [];
+    const codes: string[] = [];
     for (const supplier of suppliers) {
+      codes.push(orgCode());
       const applied = await post(
         `/api/procurements/${id}/registrations`,
-        { organizationCode: orgCode() },
+        { organizationCode: codes[codes.length - 1] },
         supplier,
       ).expect(201);
       registrationIds.push(applied.body.id as string);
@@ -132,7 +134,7 @@ describe('procurement methods: single source, framework agreements, comprehensiv
         depositReceived: true,
       }).expect(200);
     }
-    return { id, registrationIds, bidIds: [] as string[] };
+    return { id, registrationIds, codes, bidIds: [] as string[] };
   }
 
   /** Each supplier responds with its price; the deadline passes; the worker opens the responses. */
@@ -588,9 +590,11 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       contractSha256: CONTRACT_SHA,
     }).expect(201);
     const second = await callOff({ supplier: b.id, amount: 8_500_000, title: '第二批办公设备' }).expect(201);
+    // Persons' accounts applying for organisations: the orders name the organisation's code.
     expect(first.body).toMatchObject({
       supplierId: a.id,
-      supplierName: await nameOf(a),
+      supplierName: procurement.codes[0],
+      supplierCode: procurement.codes[0],
       amount: 12_000_000,
       orderedOn: today,
       contractSha256: CONTRACT_SHA,
@@ -657,13 +661,24 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       termEndsOn: addCalendarDays(today, 300),
       agreementSignedOn: today,
       admittedSuppliers: [
-        { rank: 1, supplierName: await nameOf(a), price: 500_000_000 },
-        { rank: 2, supplierName: await nameOf(b), price: 520_000_000 },
+        {
+          rank: 1,
+          supplierName: procurement.codes[0],
+          supplierCode: procurement.codes[0],
+          price: 500_000_000,
+        },
+        {
+          rank: 2,
+          supplierName: procurement.codes[1],
+          supplierCode: procurement.codes[1],
+          price: 520_000_000,
+        },
       ],
       items: [
         {
           id: first.body.id,
-          supplierName: await nameOf(a),
+          supplierName: procurement.codes[0],
+          supplierCode: procurement.codes[0],
           title: '第一批办公设备',
           amount: 12_000_000,
           orderedOn: today,
@@ -671,7 +686,8 @@ describe('procurement methods: single source, framework agreements, comprehensiv
         },
         {
           id: second.body.id,
-          supplierName: await nameOf(b),
+          supplierName: procurement.codes[1],
+          supplierCode: procurement.codes[1],
           title: '第二批办公设备',
           amount: 8_500_000,
           orderedOn: today,

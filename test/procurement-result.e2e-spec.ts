@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { addCalendarDays } from '../libs/domain/src/business-calendar.js';
 import { type RunningHttpApp, startTestPlatform, type TestPlatform } from './support/platform.js';
-import { createOperator, registerBidder, type TestUser, waitFor } from './support/factories.js';
+import {
+  createOperator,
+  registerBidder,
+  registerOrganization,
+  type TestOrganization,
+  type TestUser,
+  waitFor,
+} from './support/factories.js';
 import { randomOrgCode } from './support/organization-codes.js';
 import { expectError, queryRows } from './support/checks.js';
 import { centreDays } from './support/transfers.js';
@@ -23,7 +30,7 @@ describe('a procurement’s public result (成交结果公告)', () => {
   let platform: TestPlatform;
   let api: RunningHttpApp;
   let staff: TestUser;
-  let suppliers: TestUser[];
+  let suppliers: TestOrganization[];
   let today: string;
   let yesterday: string;
   let ownerDb: string;
@@ -43,15 +50,9 @@ describe('a procurement’s public result (成交结果公告)', () => {
     ownerDb = platform.env.config.DATABASE_OWNER_URL!;
     ({ today, yesterday } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
     staff = await createOperator(platform.env.config, api.url, 'staff');
-    suppliers = await Promise.all(PRICES.map(() => registerBidder(api.url)));
+    // Organisations' own accounts: the public names each by its registered name and code.
+    suppliers = await Promise.all(PRICES.map(() => registerOrganization(api.url)));
   });
-
-  const nameOf = async (user: TestUser) =>
-    (
-      await queryRows<{ name: string }>(ownerDb, `SELECT display_name AS name FROM users WHERE id = $1`, [
-        user.id,
-      ])
-    )[0].name;
 
   /** Every supplier registers, is qualified (deposit received) and responds with its price; the bids' ids. */
   async function respondAll(id: string) {
@@ -59,7 +60,7 @@ describe('a procurement’s public result (成交结果公告)', () => {
     for (const [index, supplier] of suppliers.entries()) {
       const applied = await post(
         `/api/procurements/${id}/registrations`,
-        { organizationCode: randomOrgCode() },
+        { organizationCode: supplier.orgCode },
         supplier,
       ).expect(201);
       await post(`/api/procurements/${id}/registrations/${applied.body.id}/qualify`, {
@@ -149,17 +150,14 @@ describe('a procurement’s public result (成交结果公告)', () => {
     expectError(await anonymous(path), 404, 'PROCUREMENT_RESULT_NOT_ANNOUNCED');
 
     await post(`${base}/result`).expect(200);
-    const [winner] = await queryRows<{ name: string }>(
-      ownerDb,
-      `SELECT display_name AS name FROM users WHERE id = $1`,
-      [suppliers[0].id],
-    );
+    const [winner] = suppliers;
     const announced = await anonymous(path).expect(200);
     expect(announced.body).toEqual({
       projectId: id,
       award: {
         bidId: bidIds[0],
         supplierName: winner.name,
+        supplierCode: winner.orgCode,
         price: PRICES[0],
         reason: null,
         decidedOn: today,
@@ -201,10 +199,13 @@ describe('a procurement’s public result (成交结果公告)', () => {
       [id, yesterday],
     );
     await post(`${base}/conclude-publicity`).expect(200);
-    const [supplier] = suppliers;
+    // A person's account applying for an organisation: named by the organisation's code alone, never
+    // by the account's own (a person's) name.
+    const supplier = await registerBidder(api.url);
+    const supplierCode = randomOrgCode();
     const registered = await post(
       `${base}/registrations`,
-      { organizationCode: randomOrgCode() },
+      { organizationCode: supplierCode },
       supplier,
     ).expect(201);
     await post(`${base}/registrations/${registered.body.id}/qualify`, { depositReceived: false }).expect(200);
@@ -222,7 +223,8 @@ describe('a procurement’s public result (成交结果公告)', () => {
       projectId: id,
       award: {
         bidId: registered.body.id,
-        supplierName: await nameOf(supplier),
+        supplierName: supplierCode,
+        supplierCode,
         price: 380_000_000,
         reason: null,
         decidedOn: today,
@@ -271,12 +273,13 @@ describe('a procurement’s public result (成交结果公告)', () => {
     await post(`${base}/result`).expect(200);
 
     // Three ranked, at least one left out: the first two are admitted.
-    const [first, second] = [await nameOf(suppliers[0]), await nameOf(suppliers[1])];
+    const [first, second] = suppliers;
     expect((await anonymous(`${base}/result`).expect(200)).body).toEqual({
       projectId: id,
       award: {
         bidId: bidIds[0],
-        supplierName: first,
+        supplierName: first.name,
+        supplierCode: first.orgCode,
         price: PRICES[0],
         reason: null,
         decidedOn: today,
@@ -284,8 +287,8 @@ describe('a procurement’s public result (成交结果公告)', () => {
         contractDueOn: addCalendarDays(today, 30),
       },
       admittedSuppliers: [
-        { rank: 1, supplierName: first, price: PRICES[0] },
-        { rank: 2, supplierName: second, price: PRICES[1] },
+        { rank: 1, supplierName: first.name, supplierCode: first.orgCode, price: PRICES[0] },
+        { rank: 2, supplierName: second.name, supplierCode: second.orgCode, price: PRICES[1] },
       ],
       contract: null,
     });

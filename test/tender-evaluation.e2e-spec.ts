@@ -304,15 +304,14 @@ describe('a tender from the committee to the contract (评标 → 公示 → 中
       startsOn: today,
       endsOn: addCalendarDays(today, 3),
     }).expect(200);
-    const names = await sql(`SELECT id, display_name AS name FROM users WHERE id = ANY($1)`, [
-      suppliers.map((supplier) => supplier.id),
-    ]);
-    const nameOf = (user: TestUser) => names.find((row) => row.id === user.id)!.name as string;
     const shown = (await get(`/api/tenders/${tender.id}/candidates`, null).expect(200)).body;
+    // The suppliers are persons' accounts applying for organisations: each candidate is named by
+    // its organisation's code, never by the account's (a person's) name.
     expect(shown.candidates[0]).toEqual({
       rank: 1,
       bidId: tender.bidIds[0],
-      bidderName: nameOf(a),
+      bidderName: tender.supplierCodes[0],
+      supplierCode: tender.supplierCodes[0],
       price: 1_900_000_000,
       evaluatedPrice: null,
       totalScore: 91.89,
@@ -345,7 +344,8 @@ describe('a tender from the committee to the contract (评标 → 公示 → 中
     const awarded = await post(`/api/tenders/${tender.id}/award`, { bidId: tender.bidIds[0] }).expect(200);
     expect(awarded.body.award).toMatchObject({
       bidId: tender.bidIds[0],
-      bidderName: nameOf(a),
+      bidderName: tender.supplierCodes[0],
+      supplierCode: tender.supplierCodes[0],
       noticeOn: today,
       contractDueOn: addCalendarDays(today, 30),
     });
@@ -380,7 +380,8 @@ describe('a tender from the committee to the contract (评标 → 公示 → 中
       source_id: tender.id,
       amount: '1900000000',
       winner_id: a.id,
-      winner_name: nameOf(a),
+      // The deal record (supervisors only) keeps the winning account's name.
+      winner_name: `竞买人 ${a.username}`,
     });
     expect(contracted.body.dealId).toEqual(expect.any(String));
     // Its fee recorded with it: no construction schedule is in force here, so none is charged.

@@ -6,7 +6,13 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { freePort } from '../../libs/persistence/src/embedded-postgres.js';
 import type { AppConfig } from '../../libs/common/src/config.js';
 import { startTestPlatform, type TestPlatform } from '../support/platform.js';
-import { createOperator, registerBidder, type TestUser } from '../support/factories.js';
+import {
+  createOperator,
+  registerBidder,
+  registerOrganization,
+  type TestOrganization,
+  type TestUser,
+} from '../support/factories.js';
 
 /** Chosen by jest.config.js (which prints whether browser tests run); this project only exists then. */
 export const CHROMIUM_PATH = process.env.GGZY_CHROMIUM || '/usr/bin/chromium';
@@ -101,6 +107,11 @@ export interface BrowserSuite {
   operator(role: Parameters<typeof createOperator>[2]): Promise<TestUser>;
   /** A bidder who registered through the API. */
   bidder(): Promise<TestUser>;
+  /**
+   * An organisation's own bidder account (registered with its 统一社会信用代码): a supplier applying
+   * with `orgCode` is shown on public pages by its registered name, the account's display name.
+   */
+  organization(): Promise<TestOrganization>;
   /** A browser context (zh-CN, China time) already signed in as `user`; closed with the suite. */
   signedIn(user: TestUser, roles: string[], options?: ContextOptions): Promise<BrowserContext>;
   /** A browser context nobody has signed in to (zh-CN, China time); closed with the suite. */
@@ -160,6 +171,9 @@ export function browserSuite(overrides: Partial<AppConfig> = {}): BrowserSuite {
     },
     bidder() {
       return registerBidder(this.api);
+    },
+    organization() {
+      return registerOrganization(this.api);
     },
     async signedIn(user, roles, options) {
       return kept(await signedInContext(this.browser, this.web, user, roles, options));

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { addCalendarDays } from '../../libs/domain/src/business-calendar.js';
-import { type TestUser, waitFor } from '../support/factories.js';
+import { type TestOrganization, type TestUser, waitFor } from '../support/factories.js';
 import { randomOrgCode } from '../support/organization-codes.js';
 import { browserSuite, checkBothLanguages, PHONE, screenshot, watchErrors } from './browser.js';
 
@@ -23,7 +23,7 @@ const PRICES = [520_000_000, 500_000_000, 510_000_000, 490_000_000];
 describe('a procurement from the opening to the contract in a real browser', () => {
   const suite = browserSuite();
   let staff: TestUser;
-  let suppliers: TestUser[];
+  let suppliers: TestOrganization[];
   let today: string;
 
   const as = (user: TestUser) => (req: request.Test) => req.auth(user.token, { type: 'bearer' });
@@ -37,11 +37,12 @@ describe('a procurement from the opening to the contract in a real browser', () 
   beforeAll(async () => {
     today = await suite.today();
     staff = await suite.operator('staff');
-    suppliers = await Promise.all(PRICES.map(() => suite.bidder()));
+    // Organisations' own accounts: the public pages name each by its registered name.
+    suppliers = await Promise.all(PRICES.map(() => suite.organization()));
   });
 
   /** Announced with every supplier qualified and responded, as test/procurement-evaluation.e2e-spec.ts does. */
-  async function respondedProcurement(title: string, bidders: TestUser[]) {
+  async function respondedProcurement(title: string, bidders: TestOrganization[]) {
     const created = await post('/procurements', {
       method: 'open_tender',
       title,
@@ -60,7 +61,7 @@ describe('a procurement from the opening to the contract in a real browser', () 
     for (const [index, supplier] of bidders.entries()) {
       const applied = await post(
         `/procurements/${id}/registrations`,
-        { organizationCode: randomOrgCode() },
+        { organizationCode: supplier.orgCode },
         supplier,
       ).expect(201);
       await post(`/procurements/${id}/registrations/${applied.body.id}/qualify`, {

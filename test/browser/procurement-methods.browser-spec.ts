@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { addCalendarDays } from '../../libs/domain/src/business-calendar.js';
-import { type TestUser, waitFor } from '../support/factories.js';
+import { type TestOrganization, type TestUser, waitFor } from '../support/factories.js';
 import { randomOrgCode } from '../support/organization-codes.js';
 import { browserSuite, checkBothLanguages, PHONE, screenshot, watchErrors } from './browser.js';
 
@@ -22,7 +22,7 @@ const FILE = (name: string) => ({ name, mimeType: 'application/pdf', buffer: Buf
 describe('procurement methods in a real browser: single source, framework agreement, scoring', () => {
   const suite = browserSuite();
   let staff: TestUser;
-  let suppliers: TestUser[];
+  let suppliers: TestOrganization[];
   let today: string;
   let yesterday: string;
 
@@ -40,7 +40,8 @@ describe('procurement methods in a real browser: single source, framework agreem
     today = await suite.today();
     yesterday = addCalendarDays(today, -1);
     staff = await suite.operator('staff');
-    suppliers = await Promise.all([0, 1, 2].map(() => suite.bidder()));
+    // Organisations' own accounts: the public pages name each by its registered name.
+    suppliers = await Promise.all([0, 1, 2].map(() => suite.organization()));
   });
 
   const base = () => ({
@@ -96,7 +97,7 @@ describe('procurement methods in a real browser: single source, framework agreem
     for (const [index, supplier] of suppliers.entries()) {
       const applied = await post(
         `/procurements/${id}/registrations`,
-        { organizationCode: randomOrgCode() },
+        { organizationCode: supplier.orgCode },
         supplier,
       ).expect(201);
       await post(`/procurements/${id}/registrations/${applied.body.id}/qualify`, {
@@ -172,7 +173,7 @@ describe('procurement methods in a real browser: single source, framework agreem
     await post(`/procurements/${id}/conclude-publicity`).expect(200);
     const registered = await post(
       `/procurements/${id}/registrations`,
-      { organizationCode: randomOrgCode() },
+      { organizationCode: b.orgCode },
       b,
     ).expect(201);
     await post(`/procurements/${id}/registrations/${registered.body.id}/qualify`, {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { addCalendarDays } from '../../libs/domain/src/business-calendar.js';
-import { type TestUser, waitFor } from '../support/factories.js';
+import { type TestOrganization, type TestUser, waitFor } from '../support/factories.js';
 import { randomOrgCode } from '../support/organization-codes.js';
 import { browserSuite, checkBothLanguages, PHONE, screenshot, watchErrors } from './browser.js';
 
@@ -24,7 +24,7 @@ const PRICES = [1_900_000_000, 1_800_000_000, 1_850_000_000, 1_700_000_000];
 describe('a tender from the opening to the contract in a real browser', () => {
   const suite = browserSuite();
   let staff: TestUser;
-  let suppliers: TestUser[];
+  let suppliers: TestOrganization[];
   let today: string;
 
   const as = (user: TestUser) => (req: request.Test) => req.auth(user.token, { type: 'bearer' });
@@ -36,13 +36,14 @@ describe('a tender from the opening to the contract in a real browser', () => {
   beforeAll(async () => {
     today = await suite.today();
     staff = await suite.operator('staff');
-    suppliers = await Promise.all(PRICES.map(() => suite.bidder()));
+    // Organisations' own accounts: the public pages name each by its registered name.
+    suppliers = await Promise.all(PRICES.map(() => suite.organization()));
   });
 
   /** Up to the opening through the API, as test/tender-evaluation.e2e-spec.ts does. */
   async function openedTender(
     specialty: string,
-    terms: { stateFunded: boolean; comprehensive?: boolean; bidders: TestUser[] } = {
+    terms: { stateFunded: boolean; comprehensive?: boolean; bidders: TestOrganization[] } = {
       stateFunded: true,
       bidders: suppliers,
     },
@@ -70,7 +71,7 @@ describe('a tender from the opening to the contract in a real browser', () => {
     for (const [index, supplier] of terms.bidders.entries()) {
       const applied = await post(
         `/tenders/${id}/registrations`,
-        { organizationCode: randomOrgCode() },
+        { organizationCode: supplier.orgCode },
         supplier,
       ).expect(201);
       await post(`/tenders/${id}/registrations/${applied.body.id}/qualify`, { depositReceived: true }).expect(
@@ -175,6 +176,11 @@ describe('a tender from the opening to the contract in a real browser', () => {
     await publicPage.goto(`${suite.web}/tenders/${id}`);
     const shown = publicPage.getByTestId('tender-candidates');
     await shown.locator('tr[data-rank="1"]').getByText(nameOf(third)).waitFor();
+    // The opening record names each organisation by its registered name and code too.
+    await publicPage
+      .getByTestId('opening-record')
+      .getByText(`${nameOf(third)} ${third.orgCode}`)
+      .waitFor();
     await shown.getByTestId('candidate-publicity').getByText(addCalendarDays(today, 3)).waitFor();
     await checkBothLanguages(publicPage);
 

@@ -62,6 +62,38 @@ export async function createOperator(
   }
 }
 
+/** An organisation's own account: registered under its 统一社会信用代码 with its registered name. */
+export interface TestOrganization extends TestUser {
+  orgCode: string;
+  /** The registered name (企业名称), the account's display name: how the public names it. */
+  name: string;
+}
+
+/**
+ * A bidder account of an organisation (API.md's `orgCode`): the public names a supplier that
+ * applies with this code by `name`, where a person's account is named by the code alone.
+ */
+export async function registerOrganization(
+  apiUrl: string,
+  name = unique('南昌市东湖区测试建设有限公司'),
+): Promise<TestOrganization> {
+  const username = unique('org');
+  const password = `pw-${randomBytes(6).toString('hex')}`;
+  const orgCode = organizationCode();
+  const response = await request(apiUrl)
+    .post('/api/auth/register')
+    .send({ username, password, displayName: name, orgCode })
+    .expect(201);
+  return {
+    id: response.body.id,
+    username,
+    password,
+    orgCode,
+    name,
+    token: await login(apiUrl, username, password),
+  };
+}
+
 /** Bidders register themselves through the public API. */
 export async function registerBidder(apiUrl: string, client?: http.Agent): Promise<TestUser> {
   const username = unique('bidder');

@@ -288,7 +288,7 @@ function snapshot(process: OcdsProcess, options: OcdsPublisherOptions, at: Date,
     };
   }
 
-  const awards = awardsAt(process, status);
+  const awards = awardsAt(process, status, at);
   for (const award of awards.parties) parties.add(award, WINNER_ROLE[process.line]);
   if (awards.list.length > 0) release.awards = awards.list;
 
@@ -323,12 +323,17 @@ function snapshot(process: OcdsProcess, options: OcdsPublisherOptions, at: Date,
 
 /**
  * Awards at a status: candidates in publicity are pending; once the award is made the winner's is
- * active (keeping the candidate's id, so releases merge) and the other candidates unsuccessful.
+ * active (keeping the candidate's id, so releases merge) and the other candidates unsuccessful. An
+ * award dated after `at` was not made yet (a release of the candidates' publicity shows them only).
  */
-function awardsAt(process: OcdsProcess, status: OcdsStatus): { list: Json[]; parties: PublicParty[] } {
+function awardsAt(
+  process: OcdsProcess,
+  status: OcdsStatus,
+  at: Date,
+): { list: Json[]; parties: PublicParty[] } {
   if (status.award === null) return { list: [], parties: [] };
   const candidateId = (rank: number) => `${process.projectCode}-candidate-${rank}`;
-  const award = process.award;
+  const award = process.award && process.award.date.getTime() <= at.getTime() ? process.award : null;
   if (!award) {
     const list = process.candidates.map((candidate) => ({
       id: candidateId(candidate.rank),

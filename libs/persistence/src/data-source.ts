@@ -47,6 +47,7 @@ import { ComplaintStepClaims1764500001350 } from './migrations/1764500001350-com
 import { SuspensionOwner1764500001400 } from './migrations/1764500001400-suspension-owner.js';
 import { ProcurementItems1764500001410 } from './migrations/1764500001410-procurement-items.js';
 import { AlertScanWinner1764500001411 } from './migrations/1764500001411-alert-scan-winner.js';
+import { Announcements1764500001420 } from './migrations/1764500001420-announcements.js';
 import { TenderPrequalification1764500001430 } from './migrations/1764500001430-tender-prequalification.js';
 
 export const ENTITIES = [
@@ -105,6 +106,7 @@ export const MIGRATIONS = [
   SuspensionOwner1764500001400,
   ProcurementItems1764500001410,
   AlertScanWinner1764500001411,
+  Announcements1764500001420,
   TenderPrequalification1764500001430,
 ];
 

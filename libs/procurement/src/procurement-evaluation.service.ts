@@ -686,7 +686,16 @@ export class ProcurementEvaluationService {
     const winner = evaluation.awardedBidId ? await this.winnerOf(manager, projectId, evaluation) : null;
     const admitted =
       project.method === 'framework_agreement' ? await this.admittedOf(null, projectId, evaluation) : null;
-    return toPublicProcurementResult(projectId, evaluation, winner, admitted);
+    const suppliers = await this.publicSuppliers(projectId);
+    return toPublicProcurementResult(projectId, evaluation, winner, admitted, suppliers);
+  }
+
+  /**
+   * The project's suppliers as the public names them, by account: the organisation's code and
+   * registered name, never an account's name (a person's name may be one).
+   */
+  publicSuppliers(projectId: string, manager?: EntityManager) {
+    return this.sealedBids.publicSuppliers(procurementHost(projectId), manager);
   }
 
   // --- internals ---------------------------------------------------------------------------------

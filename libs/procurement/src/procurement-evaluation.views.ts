@@ -5,7 +5,7 @@ import type {
   ScoreEntry,
   StoredRankedBid,
 } from '@ggzy/persistence';
-import type { OpenedBid, OpeningRecord } from '@ggzy/sealed-bids';
+import type { OpenedBid, OpeningRecord, PublicSupplier } from '@ggzy/sealed-bids';
 
 const iso = (value: Date | null | undefined) => value?.toISOString() ?? null;
 
@@ -112,19 +112,25 @@ export function toProcurementEvaluationView(
  * The announced result (成交结果公告): the winner's name and price (as opened, or a single
  * source's negotiated price), the decision's reason when the purchaser passed over the first, the
  * notice's day, a framework agreement's admitted suppliers, and the contract once recorded.
- * Nothing of the committee, the report's hash or who decided.
+ * Suppliers are named by their organisation's registered name and code (`suppliers`, by account),
+ * never by an account's name. Nothing of the committee, the report's hash or who decided.
  */
 export function toPublicProcurementResult(
   projectId: string,
   evaluation: ProcurementEvaluation,
-  winner: { bidderName: string; price: number } | null,
-  admitted: { rank: number; bidderName: string; price: number }[] | null,
+  winner: { bidderId: string; price: number } | null,
+  admitted: { rank: number; bidderId: string; price: number }[] | null,
+  suppliers: ReadonlyMap<string, PublicSupplier>,
 ) {
+  const named = (bidderId: string) => ({
+    supplierName: suppliers.get(bidderId)?.name ?? null,
+    supplierCode: suppliers.get(bidderId)?.code ?? null,
+  });
   return {
     projectId,
     award: {
       bidId: evaluation.awardedBidId,
-      supplierName: winner?.bidderName ?? null,
+      ...(winner ? named(winner.bidderId) : { supplierName: null, supplierCode: null }),
       price: winner?.price ?? null,
       reason: evaluation.awardReason,
       decidedOn: evaluation.decidedOn,
@@ -132,7 +138,7 @@ export function toPublicProcurementResult(
       contractDueOn: evaluation.contractDueOn,
     },
     admittedSuppliers:
-      admitted?.map(({ rank, bidderName, price }) => ({ rank, supplierName: bidderName, price })) ?? null,
+      admitted?.map(({ rank, bidderId, price }) => ({ rank, ...named(bidderId), price })) ?? null,
     contract: evaluation.contractSignedOn
       ? { signedOn: evaluation.contractSignedOn, contractSha256: evaluation.contractSha256 }
       : null,

@@ -22,6 +22,7 @@ import {
   ProcurementProjectsRepository,
 } from '@ggzy/persistence';
 import { hasAnyRole, type AuthUser } from '@ggzy/auth';
+import type { PublicSupplier } from '@ggzy/sealed-bids';
 import { DEAL_SUBTYPE_OF_METHOD, ProcurementEvaluationService } from './procurement-evaluation.service.js';
 
 const ENTITY_TYPE = 'procurement_project';
@@ -65,7 +66,10 @@ export class ProcurementFrameworkService {
       // A double submit (the same client order id) finds the first order: one order, one deal.
       if (input.clientOrderId) {
         const first = await this.methods.callOffByClientOrderId(manager, projectId, input.clientOrderId);
-        if (first) return { ...toCallOffView(first, true), recordedBy: first.recordedBy, repeated: true };
+        if (first) {
+          const suppliers = await this.evaluation.publicSuppliers(projectId, manager);
+          return { ...toCallOffView(first, suppliers, true), recordedBy: first.recordedBy, repeated: true };
+        }
       }
       const next = transition(project, 'record_call_off');
       const now = await this.projects.databaseNow(manager);
@@ -150,7 +154,8 @@ export class ProcurementFrameworkService {
           clientOrderId: input.clientOrderId,
         },
       });
-      return { ...toCallOffView(callOff, true), recordedBy: staff.id, repeated: false };
+      const suppliers = await this.evaluation.publicSuppliers(projectId, manager);
+      return { ...toCallOffView(callOff, suppliers, true), recordedBy: staff.id, repeated: false };
     });
   }
 
@@ -172,19 +177,22 @@ export class ProcurementFrameworkService {
     // The admitted are public with the result notice (awarded), not before.
     const admitted = evaluation?.awardNoticeOn ? await this.admitted(this.dataSource.manager, projectId) : [];
     const { items, total, totalAmount } = await this.methods.callOffsOf(projectId, page);
+    // Named as the public names them: the organisation's registered name, never an account's.
+    const suppliers = await this.evaluation.publicSuppliers(projectId);
     return {
       projectId,
       status: project.status,
       termStartsOn: project.termStartsOn,
       termEndsOn: project.termEndsOn,
       agreementSignedOn: evaluation?.contractSignedOn ?? null,
-      admittedSuppliers: admitted.map(({ rank, bidderName, price, bidderId, registrationId }) => ({
+      admittedSuppliers: admitted.map(({ rank, price, bidderId, registrationId }) => ({
         rank,
-        supplierName: bidderName,
+        supplierName: suppliers.get(bidderId)?.name ?? null,
+        supplierCode: suppliers.get(bidderId)?.code ?? null,
         price,
         ...(staff ? { supplierId: bidderId, registrationId } : {}),
       })),
-      items: items.map((one) => toCallOffView(one, staff)),
+      items: items.map((one) => toCallOffView(one, suppliers, staff)),
       total,
       totalAmount,
     };
@@ -245,10 +253,11 @@ function transition(project: ProcurementProjectEntity, action: ProcurementAction
   return next;
 }
 
-function toCallOffView(callOff: CallOff, staff: boolean) {
+function toCallOffView(callOff: CallOff, suppliers: ReadonlyMap<string, PublicSupplier>, staff: boolean) {
   return {
     id: callOff.id,
-    supplierName: callOff.supplierName,
+    supplierName: suppliers.get(callOff.supplierId)?.name ?? null,
+    supplierCode: suppliers.get(callOff.supplierId)?.code ?? null,
     title: callOff.title,
     amount: callOff.amount,
     orderedOn: callOff.orderedOn,

@@ -1,4 +1,4 @@
-import type { OpeningRecord, OwnSealedBid } from './sealed-bids.service.js';
+import type { OpeningRecord, OwnSealedBid, PublicSupplier } from './sealed-bids.service.js';
 
 /**
  * What a supplier is shown of its own sealed bid or response, in any line: proof of what was
@@ -17,16 +17,18 @@ export function toSealedBidReceipt(projectId: string, own: OwnSealedBid) {
 }
 
 /**
- * The opening record as the public reads it: each supplier by its organisation's code
- * (`codes`, by account), its price and documents — never its account's id or name.
+ * The opening record as the public reads it: each supplier by its organisation's code and
+ * registered name (`suppliers`, by account), its price and documents — never its account's id or
+ * name.
  */
-export function toPublicOpeningRecord(record: OpeningRecord, codes: ReadonlyMap<string, string>) {
+export function toPublicOpeningRecord(record: OpeningRecord, suppliers: ReadonlyMap<string, PublicSupplier>) {
   return {
     openedAt: record.openedAt.toISOString(),
     submittedCount: record.submittedCount,
     validCount: record.validCount,
     bids: record.bids.map((bid) => ({
-      supplierCode: codes.get(bid.bidderId) ?? null,
+      supplierCode: suppliers.get(bid.bidderId)?.code ?? null,
+      supplierName: suppliers.get(bid.bidderId)?.name ?? null,
       price: bid.price,
       documents: bid.documents,
       submittedAt: bid.submittedAt,

@@ -7,6 +7,7 @@ import {
   AuditLogRepository,
   type OwnSealedBidRow,
   PartyBans,
+  type PublicSupplier,
   SEALED_BID_HOST_TYPES,
   type SealedBidForOpening,
   type SealedBidHost,
@@ -23,7 +24,7 @@ import {
 } from './sealed-bids.js';
 import { sealedBidReceipt, sealedBidStep, sealingScope } from './sealed-bid-rules.js';
 
-export type { SealedBidHost, SealedBidHostType } from '@ggzy/persistence';
+export type { PublicSupplier, SealedBidHost, SealedBidHostType } from '@ggzy/persistence';
 
 /** What a bidder gets back for its submission: proof of what was stored, never the content. */
 export interface SubmissionReceipt {
@@ -278,13 +279,20 @@ export class SealedBidsService {
 
   /**
    * The opening record as the public reads it, once opened: each supplier by its organisation's
-   * code, never its account's id or name (a person's name may be an account's name).
+   * code and registered name, never its account's id or name (a person's name may be an account's).
    */
   async publicOpening(host: SealedBidHost) {
     const record = await this.opening(null, host);
     if (!record) return null;
-    const codes = await this.repository.organizationCodes(this.dataSource.manager, checkHost(host));
-    return toPublicOpeningRecord(record, codes);
+    return toPublicOpeningRecord(record, await this.publicSuppliers(host));
+  }
+
+  /**
+   * Every registered supplier of the host as the public names it, by account: its organisation's
+   * code and registered name (the code alone when no account of that organisation applied).
+   */
+  async publicSuppliers(host: SealedBidHost, manager?: EntityManager): Promise<Map<string, PublicSupplier>> {
+    return this.repository.publicSuppliers(manager ?? this.dataSource.manager, checkHost(host));
   }
 
   private async openAll(

@@ -11,6 +11,8 @@ import {
 import {
   type AnnouncementKind,
   type AnnouncementLine,
+  decodeAnnouncementCursor,
+  encodeAnnouncementCursor,
   PublicAnnouncementsRepository,
 } from '@ggzy/persistence';
 import { atomFeed, toAnnouncementView, toPublicDealView } from './disclosure.views.js';
@@ -26,12 +28,14 @@ export interface AnnouncementQuery {
   to?: string;
   limit: number;
   offset: number;
+  /** Keyset paging: the `nextCursor` of the page before (offset must then be 0). */
+  cursor?: string;
 }
 
 /**
  * The public disclosure (公开), no sign-in: every line's announcements, the feed of the newest, and
- * the deals' public fields. It reads the lines only through the persistence layer's public
- * relation (no line lib is imported) and publishes nothing a line keeps private.
+ * the deals' public fields. It reads the announcements table the database writes as the lines
+ * publish (no line lib is imported) and publishes nothing a line keeps private.
  */
 @Injectable()
 export class DisclosureService {
@@ -40,16 +44,34 @@ export class DisclosureService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * A page of announcements, newest first: by `offset`, or after the page before (`cursor`, its
+   * `nextCursor`), which costs the same at any depth. `nextCursor` is null on the last page.
+   */
   async list(query: AnnouncementQuery) {
-    const { items, total } = await this.announcements.list({
+    const after = query.cursor === undefined ? undefined : decodeAnnouncementCursor(query.cursor);
+    if (after === null)
+      throw new DomainError('VALIDATION_FAILED', 'cursor is not one this list gave', [
+        { field: 'cursor', rule: 'the nextCursor of an earlier page' },
+      ]);
+    if (after && query.offset > 0)
+      throw new DomainError('VALIDATION_FAILED', 'a cursor pages by itself', [
+        { field: 'offset', rule: '0 (or absent) with a cursor' },
+      ]);
+    const { items, total, next } = await this.announcements.list({
       q: query.q,
       line: query.line,
       kind: query.kind,
       ...this.period(query.from, query.to),
       limit: query.limit,
       offset: query.offset,
+      after,
     });
-    return { items: items.map(toAnnouncementView), total };
+    return {
+      items: items.map(toAnnouncementView),
+      total,
+      nextCursor: next ? encodeAnnouncementCursor(next) : null,
+    };
   }
 
   async get(id: string) {
@@ -60,7 +82,7 @@ export class DisclosureService {
 
   /** The Atom 1.0 feed of the newest announcements; `requestOrigin` when PUBLIC_SITE_URL is unset. */
   async feed(requestOrigin: string): Promise<string> {
-    const { items } = await this.announcements.list({ limit: FEED_SIZE, offset: 0 });
+    const { items } = await this.announcements.list({ limit: FEED_SIZE, offset: 0, count: false });
     return atomFeed(items.map(toAnnouncementView), {
       baseUrl: this.config.PUBLIC_SITE_URL ?? requestOrigin,
       title: `${this.config.CENTRE_NAME} 交易公告`,

@@ -9,6 +9,7 @@ export function announcementLabel(
   switch (kind) {
     case 'notice':
       if (line === 'procurement' && status === 'prior_publicity') return '单一来源采购公示';
+      if (line === 'construction' && status === 'prequalification') return '资格预审公告';
       return {
         construction: '招标公告',
         procurement: '采购公告',

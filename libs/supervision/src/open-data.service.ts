@@ -19,6 +19,7 @@ import {
   type AnnouncementLine,
   type OcdsFacts,
   OcdsFactsRepository,
+  type OcdsProcessCursor,
   type OcdsProcessRow,
 } from '@ggzy/persistence';
 import { announcementLabel } from './disclosure.views.js';
@@ -130,10 +131,16 @@ export class OpenDataService {
    */
   async bulk(origin: string, year: number, write: (chunk: string) => Promise<void>): Promise<boolean> {
     const options = this.options(origin);
-    let offset = 0;
+    let after: OcdsProcessCursor | undefined;
     let written = 0;
     for (;;) {
-      const { processes } = await this.page({ announcedIn: year, limit: OCDS_BULK_PAGE, offset });
+      // Keyset pages: each reads its own processes, not every one before it (as OFFSET would).
+      const { processes, next } = await this.page({
+        announcedIn: year,
+        limit: OCDS_BULK_PAGE,
+        after,
+        count: false,
+      });
       const releases = processes.flatMap((process) => releasesOf(process, options));
       for (const release of releases) {
         if (written === 0) {
@@ -146,8 +153,8 @@ export class OpenDataService {
         await write(`${written === 0 ? '' : ','}${JSON.stringify(release)}`);
         written += 1;
       }
-      if (processes.length < OCDS_BULK_PAGE) break;
-      offset += OCDS_BULK_PAGE;
+      if (!next) break;
+      after = next;
     }
     if (written > 0) await write(']}');
     return written > 0;
@@ -156,7 +163,9 @@ export class OpenDataService {
   private async one(ocid: string, options: OcdsPublisherOptions): Promise<OcdsProcess> {
     const prefix = options.ocidPrefix;
     const code = ocid.startsWith(prefix) ? ocid.slice(prefix.length) : null;
-    const { processes } = code ? await this.page({ code, limit: 2, offset: 0 }) : { processes: [] };
+    const { processes } = code
+      ? await this.page({ code, limit: 2, offset: 0, count: false })
+      : { processes: [] };
     const process = processes.find(
       (one) => ocidOf(one, options) === ocid && releasesOf(one, options).length > 0,
     );
@@ -169,11 +178,16 @@ export class OpenDataService {
     code?: string;
     announcedIn?: number;
     limit: number;
-    offset: number;
-  }): Promise<{ processes: OcdsProcess[]; total: number }> {
-    const { items, total } = await this.facts.processes({ ...filter, timeZone: this.config.CENTRE_TZ });
+    offset?: number;
+    after?: OcdsProcessCursor;
+    count?: boolean;
+  }): Promise<{ processes: OcdsProcess[]; total: number; next: OcdsProcessCursor | null }> {
+    const { items, total, next } = await this.facts.processes({
+      ...filter,
+      timeZone: this.config.CENTRE_TZ,
+    });
     const facts = await this.facts.facts(items.map((item) => item.id));
-    return { processes: items.map((row) => this.toProcess(row, facts)), total };
+    return { processes: items.map((row) => this.toProcess(row, facts)), total, next };
   }
 
   private day(date: string): Date {
@@ -201,11 +215,16 @@ export class OpenDataService {
     if (history[history.length - 1].status !== row.status && row.status in known)
       history.push({ status: row.status, at: new Date(history[history.length - 1].at.getTime() + 1) });
 
+    const tendererRows = own(facts.tenderers);
+    // An organisation by its code and registered name; a bidder at an auction by its bidder code.
     const codeParty = (code: string): PublicParty =>
       auction
         ? { id: code, name: `竞买人${code}`, identifierScheme: null }
-        : { id: code, name: code, identifierScheme: 'CN-USCC' };
-    const tendererRows = own(facts.tenderers);
+        : {
+            id: code,
+            name: tendererRows.find((one) => one.organizationCode === code)?.organizationName ?? code,
+            identifierScheme: 'CN-USCC',
+          };
     const codeOf = (bidderId: string | null) => {
       const found = tendererRows.find((one) => one.bidderId === bidderId);
       return found ? (auction ? found.bidderCode : found.organizationCode) : null;
@@ -237,23 +256,66 @@ export class OpenDataService {
     const deal = own(facts.deals)[0] ?? null;
     const finalPrice = own(facts.finalPrices)[0]?.finalPrice ?? null;
     const winnerCode = deal ? codeOf(deal.winnerId) : null;
+
+    // A tender's or procurement's evaluation, as far as it is public: the candidates in their
+    // publicity (a bid's supplier from the opening record), the award from its notice — the award
+    // is dated when the line recorded it (its change to `awarded`), so earlier releases lack it.
+    const evaluation = own(facts.evaluations)[0];
+    const bidderOfBid = (bidId: string) =>
+      opening?.bids.find((bid) => bid.bidId === bidId)?.bidderId ??
+      tendererRows.find((one) => one.registrationId === bidId)?.bidderId ??
+      null;
+    const partyOfBid = (bidId: string) => {
+      const code = codeOf(bidderOfBid(bidId));
+      return code ? codeParty(code) : null;
+    };
+    const candidates = (evaluation?.candidates ?? []).flatMap((candidate) => {
+      const supplier = partyOfBid(candidate.bidId);
+      return supplier ? [{ rank: candidate.rank, supplier, value: candidate.price }] : [];
+    });
+    const awardedAt = changes.find((change) => change.status === 'awarded')?.at;
+    const evaluated = evaluation?.awardedBidId
+      ? {
+          supplier: partyOfBid(evaluation.awardedBidId),
+          value:
+            evaluation.candidates.find((one) => one.bidId === evaluation.awardedBidId)?.price ??
+            opening?.bids.find((bid) => bid.bidId === evaluation.awardedBidId)?.price ??
+            null,
+          date: awardedAt
+            ? new Date(awardedAt)
+            : evaluation.awardNoticeOn
+              ? this.day(evaluation.awardNoticeOn)
+              : null,
+        }
+      : null;
+
+    // A tender's or procurement's award is its evaluation's (the deal follows at the contract, or
+    // per call-off order); a lease's or transfer's is its deal.
     const award =
-      deal && winnerCode
+      evaluated?.supplier && evaluated.value !== null && evaluated.date
         ? {
-            id: deal.id,
-            supplier: codeParty(winnerCode),
-            // A lease's award is its monthly rent (the mapping multiplies by the term).
-            value: line === 'lease' ? (finalPrice ?? deal.amount) : deal.amount,
-            date: new Date(deal.closedAt),
+            id: `${row.code}-award`,
+            supplier: evaluated.supplier,
+            value: evaluated.value,
+            date: evaluated.date,
             description: null,
           }
-        : null;
+        : deal && winnerCode && auction
+          ? {
+              id: deal.id,
+              supplier: codeParty(winnerCode),
+              // A lease's award is its monthly rent (the mapping multiplies by the term).
+              value: line === 'lease' ? (finalPrice ?? deal.amount) : deal.amount,
+              date: new Date(deal.closedAt),
+              description: null,
+            }
+          : null;
     const signed = own(facts.contracts)[0];
     const contract =
-      deal && signed
+      signed && award
         ? {
-            id: `contract-${deal.id}`,
-            value: deal.amount,
+            id: deal ? `contract-${deal.id}` : `${row.code}-contract`,
+            value: deal?.amount ?? award.value,
             dateSigned: signed.signedOn ? this.day(signed.signedOn) : null,
             period: null,
           }
@@ -289,7 +351,7 @@ export class OpenDataService {
       documents,
       tenderers,
       bids,
-      candidates: [],
+      candidates,
       award,
       contract,
       complaintDecisions: [],

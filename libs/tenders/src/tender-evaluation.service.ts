@@ -724,7 +724,8 @@ export class TenderEvaluationService {
     const opening = await this.sealedBids.opening(manager, tenderHost(projectId));
     const withdrawals = await this.evaluations.withdrawalsOf(projectId, manager ?? undefined);
     const revisions = await this.evaluations.reportRevisionsOf(projectId, manager ?? undefined);
-    return toCandidatesView(projectId, evaluation!, opening?.bids ?? [], withdrawals, revisions);
+    const suppliers = await this.sealedBids.publicSuppliers(tenderHost(projectId), manager ?? undefined);
+    return toCandidatesView(projectId, evaluation!, opening?.bids ?? [], withdrawals, revisions, suppliers);
   }
 
   /** Nothing moves the award while an objection to the tender waits for its reply (第54条). */

@@ -7,7 +7,7 @@ import type {
   StoredRankedBid,
   TenderEvaluation,
 } from '@ggzy/persistence';
-import type { OpenedBid, OpeningRecord } from '@ggzy/sealed-bids';
+import type { OpenedBid, OpeningRecord, PublicSupplier } from '@ggzy/sealed-bids';
 
 const iso = (value: Date | null | undefined) => value?.toISOString() ?? null;
 
@@ -50,11 +50,17 @@ export function toEvaluationView(
   };
 }
 
-function candidate(ranked: StoredRankedBid, bids: Map<string, OpenedBid>, withdrawal?: CandidateWithdrawal) {
+/** A public supplier by its bid: its organisation's code and registered name, never its account's. */
+type Suppliers = { of(bidId: string): PublicSupplier | undefined };
+
+function candidate(ranked: StoredRankedBid, suppliers: Suppliers, withdrawal?: CandidateWithdrawal) {
+  const supplier = suppliers.of(ranked.bidId);
   return {
     rank: ranked.rank,
     bidId: ranked.bidId,
-    bidderName: bids.get(ranked.bidId)?.bidderName ?? null,
+    /** The organisation's registered name (its code when none is on record), never an account's name. */
+    bidderName: supplier?.name ?? null,
+    supplierCode: supplier?.code ?? null,
     price: ranked.price,
     evaluatedPrice: ranked.evaluatedPrice ?? null,
     totalScore: ranked.totalScore ?? null,
@@ -71,17 +77,28 @@ function candidate(ranked: StoredRankedBid, bids: Map<string, OpenedBid>, withdr
   };
 }
 
-/** 中标候选人公示 and what followed it: public once published. */
+/**
+ * 中标候选人公示 and what followed it: public once published. Suppliers are named as the public
+ * names them (`publicSuppliers`, by account: the organisation's code and registered name).
+ */
 export function toCandidatesView(
   projectId: string,
   evaluation: TenderEvaluation,
   openedBids: OpenedBid[],
   withdrawals: CandidateWithdrawal[] = [],
   revisions: ReportRevision[] = [],
+  publicSuppliers: ReadonlyMap<string, PublicSupplier> = new Map(),
 ) {
   const bids = new Map(openedBids.map((bid) => [bid.bidId, bid]));
+  const suppliers: Suppliers = {
+    of: (bidId) => {
+      const bid = bids.get(bidId);
+      return bid ? publicSuppliers.get(bid.bidderId) : undefined;
+    },
+  };
   const withdrawn = new Map(withdrawals.map((withdrawal) => [withdrawal.bidId, withdrawal]));
   const winner = evaluation.awardedBidId ? bids.get(evaluation.awardedBidId) : undefined;
+  const winnerSupplier = winner ? suppliers.of(winner.bidId) : undefined;
   return {
     projectId,
     reportOn: evaluation.reportOn,
@@ -89,12 +106,13 @@ export function toCandidatesView(
       ? { startsOn: evaluation.publicityStartsOn, endsOn: evaluation.publicityEndsOn }
       : null,
     candidates: (evaluation.candidates ?? []).map((ranked) =>
-      candidate(ranked, bids, withdrawn.get(ranked.bidId)),
+      candidate(ranked, suppliers, withdrawn.get(ranked.bidId)),
     ),
     award: winner
       ? {
           bidId: winner.bidId,
-          bidderName: winner.bidderName,
+          bidderName: winnerSupplier?.name ?? null,
+          supplierCode: winnerSupplier?.code ?? null,
           price: winner.price,
           reason: evaluation.awardReason,
           noticeOn: evaluation.awardNoticeOn,
@@ -110,7 +128,7 @@ export function toCandidatesView(
       reportOn: revision.reportOn,
       reportSha256: revision.reportSha256,
       publicity: { startsOn: revision.publicityStartsOn, endsOn: revision.publicityEndsOn },
-      candidates: (revision.candidates as StoredRankedBid[]).map((ranked) => candidate(ranked, bids)),
+      candidates: (revision.candidates as StoredRankedBid[]).map((ranked) => candidate(ranked, suppliers)),
       objectionIds: revision.objectionIds,
       reason: revision.reason,
       sentBackOn: revision.sentBackOn,

@@ -17,7 +17,8 @@ export class DisclosureController {
 
   @Get('announcements')
   @ApiOperation({
-    summary: 'announcements of every line, newest first; q matches the project title or code',
+    summary:
+      'announcements of every line, newest first → {items, total, nextCursor}; q matches the project title or code; cursor pages by keyset',
   })
   list(@Query() query: AnnouncementsQuery) {
     return this.disclosure.list(query);

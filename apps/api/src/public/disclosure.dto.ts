@@ -24,7 +24,7 @@ class PeriodQuery extends PageQuery {
 }
 
 export class AnnouncementsQuery extends PeriodQuery {
-  /** At most 100 a page: each page reads the lines' audit trail (the relation has no index of its own). */
+  /** At most 100 a page (and the total counted with each). */
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
   @IsOptional()
   @Type(() => Number)
@@ -49,6 +49,17 @@ export class AnnouncementsQuery extends PeriodQuery {
   @IsOptional()
   @IsIn(ANNOUNCEMENT_KINDS)
   kind?: AnnouncementKind;
+
+  @ApiPropertyOptional({
+    maxLength: 100,
+    description:
+      'keyset paging: the nextCursor of the page before (same filters, offset 0); each page then costs the same at any depth',
+  })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(100)
+  cursor?: string;
 }
 
 export class PublicDealsQuery extends PeriodQuery {

@@ -47,6 +47,8 @@ export interface OpeningRecord {
   bids: {
     /** The supplier's 统一社会信用代码: the public record names no account. */
     supplierCode: string | null;
+    /** The organisation's registered name (its code when none is on record). */
+    supplierName?: string | null;
     price: number | null;
     documents: { name: string; sha256: string }[];
     submittedAt: string;
@@ -79,7 +81,11 @@ export function OpeningRecordSection({ base }: { base: string }) {
           <Table headers={[t('supplier'), t('bidPrice'), t('validity')]} testId="opening-record">
             {data.bids.map((bid) => (
               <tr key={bid.sealSha256} data-valid={bid.valid}>
-                <td>{bid.supplierCode ?? '—'}</td>
+                <td>
+                  {bid.supplierName && bid.supplierName !== bid.supplierCode
+                    ? `${bid.supplierName} ${bid.supplierCode ?? ''}`.trim()
+                    : (bid.supplierCode ?? '—')}
+                </td>
                 <td>
                   <Money fen={bid.price} />
                 </td>

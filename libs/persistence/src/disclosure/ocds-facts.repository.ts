@@ -1,10 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { READ_DATA_SOURCE } from '../data-source.js';
+import { publicSupplierNameSql } from '../registrations/public-supplier-name.js';
 import {
   type AnnouncementLine,
-  announcementsSql,
   type AnnouncementRow,
+  PROJECT_ANNOUNCEMENTS_SQL,
 } from './public-announcements.repository.js';
 
 /** A published process's own public columns, any line. */
@@ -37,8 +38,12 @@ export interface OcdsFacts {
   tenderers: {
     projectId: string;
     organizationCode: string | null;
+    /** The organisation's registered name: its own account's (registered under that code), else its code. */
+    organizationName: string | null;
     bidderCode: string | null;
     bidderId: string;
+    /** A single source's award names the registration (it has no sealed bid). */
+    registrationId: string;
   }[];
   /** Sealed bids as opened (the opening's record) — present only once opened. */
   openings: {
@@ -53,36 +58,63 @@ export interface OcdsFacts {
   /** A lease's or transfer's hammer price (monthly for a lease). */
   finalPrices: { projectId: string; finalPrice: number | null }[];
   contracts: { projectId: string; signedOn: string | null; dealId: string | null }[];
+  /**
+   * A tender's or procurement's evaluation as far as it is public: the candidates once their
+   * publicity is published (tenders), the awarded bid and its notice day once announced.
+   */
+  evaluations: {
+    projectId: string;
+    candidates: { rank: number; bidId: string; price: number }[];
+    awardedBidId: string | null;
+    awardNoticeOn: string | null;
+  }[];
 }
 
-/** Every published process of every line (drafts are not public), with the day it was announced. */
-const PROCESSES_SQL = `
+/**
+ * Every published process of every line (drafts are not public), with the day it was announced;
+ * `also(alias)` adds a condition to each line's branch (a keyset bound, so each branch is read
+ * along its (created_at, id) index).
+ */
+const processesSql = (also: (alias: string) => string = () => '') => `
   SELECT 'construction' AS line, t.id, t.code, t.title, t.description, t.status,
          t.owner_name AS "ownerName", t.owner_org_code AS "ownerCode", 'open_tender' AS method,
          t.estimated_price::text AS value, NULL::int AS "leaseTermMonths", 'works' AS category,
          t.documents_issued_on::text AS "periodStartOn", NULL::timestamptz AS "periodStartAt",
          NULL::text AS "periodEndOn", t.bid_deadline_at AS "periodEndAt",
          t.announced_on::text AS "announcedOn", t.created_at
-  FROM tender_projects t WHERE t.status <> 'registered' AND t.announced_on IS NOT NULL
+  FROM tender_projects t WHERE t.status <> 'registered' AND t.announced_on IS NOT NULL ${also('t')}
   UNION ALL
   SELECT 'procurement', p.id, p.code, p.title, p.description, p.status, p.purchaser_name, p.purchaser_org_code,
          p.method, p.budget::text, NULL, coalesce(p.subject_type, 'goods'),
          coalesce(p.documents_issued_on, p.publicity_starts_on)::text, NULL, NULL, p.response_deadline_at,
          coalesce(p.publicised_on, p.announced_on)::text, p.created_at
   FROM procurement_projects p
-  WHERE p.status <> 'planned' AND coalesce(p.publicised_on, p.announced_on) IS NOT NULL
+  WHERE p.status <> 'planned' AND coalesce(p.publicised_on, p.announced_on) IS NOT NULL ${also('p')}
   UNION ALL
   SELECT 'transfer', tp.id, tp.code, tp.title, tp.asset_description, tp.status, tp.transferor, NULL,
          tp.deal_source, tp.listing_price::text, NULL, NULL,
-         tp.published_on::text, NULL, tp.disclosure_ends_on::text, NULL, tp.published_on::text, tp.created_at
-  FROM transfer_projects tp WHERE tp.status <> 'accepted' AND tp.published_on IS NOT NULL
+         tp.published_on::text, NULL, tp.disclosure_ends_on::text, NULL,
+         coalesce((first_notice.at AT TIME ZONE $1)::date, tp.published_on)::text, tp.created_at
+  FROM transfer_projects tp
+  -- Re-listed in place, a project waits unpublished (published_on cleared) but was announced before.
+  LEFT JOIN LATERAL (
+    SELECT min(n.published_at) AS at FROM announcements n
+    WHERE n.project_id = tp.id AND n.line = 'transfer' AND n.kind = 'notice'
+  ) first_notice ON true
+  WHERE tp.status <> 'accepted' AND (tp.published_on IS NOT NULL OR first_notice.at IS NOT NULL) ${also('tp')}
   UNION ALL
   SELECT 'lease', l.id, l.code, l.title, l.address || ',' || l.usage || ',' || l.area_sqm || '平方米',
          a.status, NULL, NULL, NULL, a.start_price::text, l.lease_term_months, NULL,
          NULL, l.registration_starts_at, NULL, a.ends_at,
          (l.published_at AT TIME ZONE $1)::date::text, l.created_at
   FROM lease_listings l JOIN auctions a ON a.id = l.id
-  WHERE a.status <> 'draft' AND l.published_at IS NOT NULL`;
+  WHERE a.status <> 'draft' AND l.published_at IS NOT NULL ${also('l')}`;
+
+/** Where the next page of processes (oldest first) starts: after this one. */
+export interface OcdsProcessCursor {
+  createdAtMicros: string;
+  id: string;
+}
 
 /**
  * The facts the OCDS endpoints publish, read through the persistence layer (no line lib): each
@@ -98,15 +130,22 @@ export class OcdsFactsRepository {
     this.reads = readDataSource ?? dataSource;
   }
 
-  /** Published processes, oldest first; `code` picks one, `announcedIn` a year (CENTRE_TZ). */
+  /**
+   * Published processes, oldest first (created_at, id); `code` picks one, `announcedIn` a year
+   * (CENTRE_TZ). Paged by `offset`, or by keyset `after` a process (the bulk download: each page
+   * reads its own rows, not every row before it). `count: false` skips the total; `next` is the
+   * cursor after the page's last process.
+   */
   async processes(filter: {
     timeZone: string;
     line?: AnnouncementLine;
     code?: string;
     announcedIn?: number;
     limit: number;
-    offset: number;
-  }): Promise<{ items: OcdsProcessRow[]; total: number }> {
+    offset?: number;
+    after?: OcdsProcessCursor;
+    count?: boolean;
+  }): Promise<{ items: OcdsProcessRow[]; total: number; next: OcdsProcessCursor | null }> {
     const params: unknown[] = [filter.timeZone];
     const param = (value: unknown) => {
       params.push(value);
@@ -119,21 +158,50 @@ export class OcdsFactsRepository {
       where.push(
         `"announcedOn" >= ${param(`${filter.announcedIn}-01-01`)} AND "announcedOn" < ${param(`${filter.announcedIn + 1}-01-01`)}`,
       );
+    const outer = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const countParams = [...params];
+    const bounds: string[] = [];
+    if (filter.after) {
+      const at = param(filter.after.createdAtMicros);
+      const id = param(filter.after.id);
+      bounds.push(
+        `(created_at, id) > ('epoch'::timestamptz + ${at}::bigint * interval '1 microsecond', ${id}::uuid)`,
+      );
+    }
+    // Announced in a year means created before its end: a bound every branch's index can use.
+    if (filter.announcedIn !== undefined)
+      bounds.push(`created_at < ${param(`${filter.announcedIn + 1}-01-01`)}::timestamp AT TIME ZONE $1`);
+    const branch = (alias: string) =>
+      bounds.map((bound) => `AND ${bound.replace(/\b(created_at|id)\b/g, `${alias}.$1`)}`).join(' ');
     const rows = (await this.reads.query(
-      `SELECT *, count(*) OVER ()::int AS total FROM (${PROCESSES_SQL}) processes
-       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY created_at, id LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`,
+      `SELECT *, (extract(epoch FROM created_at) * 1000000)::bigint::text AS "createdAtMicros"
+       FROM (${processesSql(branch)}) processes ${outer}
+       ORDER BY created_at, id LIMIT ${param(filter.limit + 1)} OFFSET ${param(filter.offset ?? 0)}`,
       params,
-    )) as (Omit<OcdsProcessRow, 'value'> & { value: string | null; total: number; created_at: Date })[];
+    )) as (Omit<OcdsProcessRow, 'value'> & {
+      value: string | null;
+      created_at: Date;
+      createdAtMicros: string;
+    })[];
+    const more = rows.length > filter.limit;
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
     const total =
-      rows[0]?.total ??
-      (filter.offset > 0 ? (await this.processes({ ...filter, offset: 0, limit: 1 })).total : 0);
+      filter.count === false
+        ? page.length
+        : (
+            (await this.reads.query(
+              `SELECT count(*)::int AS total FROM (${processesSql()}) processes ${outer}`,
+              countParams,
+            )) as { total: number }[]
+          )[0].total;
     return {
-      items: rows.map(({ total: _total, created_at: _created, value, ...row }) => ({
+      items: page.map(({ created_at: _created, createdAtMicros: _micros, value, ...row }) => ({
         ...row,
         value: value === null ? null : Number(value),
       })),
       total,
+      next: more && last ? { createdAtMicros: last.createdAtMicros, id: last.id } : null,
     };
   }
 
@@ -148,9 +216,10 @@ export class OcdsFactsRepository {
         deals: [],
         finalPrices: [],
         contracts: [],
+        evaluations: [],
       };
     const q = <T>(sql: string) => this.reads.query(sql, [ids]) as Promise<T[]>;
-    const [history, documents, tenderers, openings, auctionBids, deals, finalPrices, contracts] =
+    const [history, documents, tenderers, openings, auctionBids, deals, finalPrices, contracts, evaluations] =
       await Promise.all([
         // Every status change the lines audit carries {from, to}; a lease's bidding and close are
         // its auction's entries (under the listing's id, which is the auction's).
@@ -164,11 +233,13 @@ export class OcdsFactsRepository {
           AND a.entity_id = ANY($1::text[])
           AND (d ? 'to' OR (a.entity_type = 'lease_listing' AND a.action IN ('auction.opened', 'auction.closed')))
         ORDER BY a.seq`),
-        q<AnnouncementRow>(`${announcementsSql('$1')} ORDER BY x.published_at, x.id`),
+        q<AnnouncementRow>(PROJECT_ANNOUNCEMENTS_SQL),
         q<OcdsFacts['tenderers'][number]>(`
-        SELECT r.host_id AS "projectId", r.organization_code AS "organizationCode", r.bidder_code AS "bidderCode",
-               r.bidder_id AS "bidderId"
-        FROM registrations r WHERE r.host_id = ANY($1::uuid[]) AND r.status = 'qualified'
+        SELECT r.host_id AS "projectId", r.organization_code AS "organizationCode",
+               ${publicSupplierNameSql('r', 'u')} AS "organizationName",
+               r.bidder_code AS "bidderCode", r.bidder_id AS "bidderId", r.id AS "registrationId"
+        FROM registrations r JOIN users u ON u.id = r.bidder_id
+        WHERE r.host_id = ANY($1::uuid[]) AND r.status = 'qualified'
         ORDER BY r.created_at, r.id`),
         q<{ projectId: string; openedAt: Date; record: OcdsFacts['openings'][number]['bids'] }>(`
         SELECT host_id AS "projectId", opened_at AS "openedAt", record FROM bid_openings WHERE host_id = ANY($1::uuid[])`),
@@ -191,6 +262,18 @@ export class OcdsFactsRepository {
         UNION ALL
         SELECT id, contract_signed_on::text, NULL FROM transfer_projects
         WHERE id = ANY($1::uuid[]) AND contract_signed_on IS NOT NULL`),
+        // Published only: a tender's candidates from their publicity, an award from its notice (a
+        // procurement's decision stays private until its result is announced).
+        q<OcdsFacts['evaluations'][number]>(`
+        SELECT project_id AS "projectId",
+               CASE WHEN publicity_starts_on IS NOT NULL THEN coalesce(candidates, '[]'::jsonb)
+                    ELSE '[]'::jsonb END AS candidates,
+               awarded_bid_id AS "awardedBidId", award_notice_on::text AS "awardNoticeOn"
+        FROM tender_evaluations WHERE project_id = ANY($1::uuid[])
+        UNION ALL
+        SELECT project_id, '[]'::jsonb,
+               CASE WHEN award_notice_on IS NOT NULL THEN awarded_bid_id END, award_notice_on::text
+        FROM procurement_evaluations WHERE project_id = ANY($1::uuid[])`),
       ]);
     return {
       history,
@@ -204,6 +287,14 @@ export class OcdsFactsRepository {
         finalPrice: row.finalPrice === null ? null : Number(row.finalPrice),
       })),
       contracts,
+      evaluations: evaluations.map((evaluation) => ({
+        ...evaluation,
+        candidates: evaluation.candidates.map(({ rank, bidId, price }) => ({
+          rank,
+          bidId,
+          price: Number(price),
+        })),
+      })),
     };
   }
 }

@@ -38,6 +38,10 @@ export interface AnnouncementFilter {
   to?: Date;
   limit: number;
   offset: number;
+  /** Keyset paging: the page after this announcement (with `offset` 0). */
+  after?: AnnouncementCursor;
+  /** Whether to count every match (`total`); the feed needs none. */
+  count?: boolean;
 }
 
 /** A deal's public fields: the winner by its bidder code or organisation code, never its name or id. */
@@ -52,130 +56,65 @@ export interface PublicDealRow {
 }
 
 /**
- * Which status changes are announcements (公告), per line. The lines' audit entries carry
- * `{from, to}` for every status change (each line's lifecycle table); a change back from a
- * suspension republishes nothing. A draft's termination is no announcement: from the line's
- * first status (never announced) — a registered tender, a planned procurement (a re-plan's
- * successor too), an accepted transfer, a lease draft — it stays as private as the draft was.
+ * The announcements (公告) of every line, from their own table (migration 1764500001420): the
+ * database writes a row in the same transaction as the line's public act — a status change its
+ * audit entry records and `announcement_rules` names (a change back from a suspension, and a
+ * draft's ending, publish nothing), a tender's or procurement's notice, a lease auction's close —
+ * so the lines write nothing for it and the apps' role only reads it. Ids: a notice's own; for a
+ * status change a UUID derived from its audit entry (md5 of `audit:<seq>`), for a lease's result
+ * one derived from the auction (whose id is the listing's): stable, canonical, naming no user.
+ * Only public text is kept: a termination's or a failure's `reason`, which the lines publish (an
+ * auction's close reason is a code that says whether a reserve was met: never taken). The project's
+ * code and title are its own, read with the row.
  */
-const PUBLISHED_CHANGES: [
-  entityType: string,
-  action: string,
-  line: AnnouncementLine,
-  to: string,
-  kind: AnnouncementKind,
-][] = [
-  ['tender_project', 'tender.%', 'construction', 'announced', 'notice'],
-  ['tender_project', 'tender.%', 'construction', 'opened', 'opening_record'],
-  ['tender_project', 'tender.%', 'construction', 'failed', 'result'],
-  ['tender_project', 'tender.%', 'construction', 'candidates_published', 'candidates'],
-  ['tender_project', 'tender.%', 'construction', 'awarded', 'result'],
-  ['tender_project', 'tender.%', 'construction', 'terminated', 'termination'],
-  ['procurement_project', 'procurement.%', 'procurement', 'prior_publicity', 'notice'],
-  ['procurement_project', 'procurement.%', 'procurement', 'announced', 'notice'],
-  ['procurement_project', 'procurement.%', 'procurement', 'opened', 'opening_record'],
-  ['procurement_project', 'procurement.%', 'procurement', 'failed', 'result'],
-  ['procurement_project', 'procurement.%', 'procurement', 'awarded', 'result'],
-  ['procurement_project', 'procurement.%', 'procurement', 'terminated', 'termination'],
-  ['transfer_project', 'transfer.%', 'transfer', 'disclosed', 'notice'],
-  ['transfer_project', 'transfer.%', 'transfer', 'extended', 'amendment'],
-  ['transfer_project', 'transfer.%', 'transfer', 'sold', 'result'],
-  ['transfer_project', 'transfer.%', 'transfer', 'unsold', 'result'],
-  ['transfer_project', 'transfer.%', 'transfer', 'terminated', 'termination'],
-  ['lease_listing', 'listing.%', 'lease', 'announced', 'notice'],
-  ['lease_listing', 'listing.%', 'lease', 'cancelled', 'termination'],
-];
+const ANNOUNCEMENT_COLUMNS = `
+  x.id, x.line, x.kind, x.status, x.project_id AS "projectId",
+  coalesce(t.code, p.code, tp.code, l.code) AS "projectCode",
+  coalesce(t.title, p.title, tp.title, l.title) AS "projectTitle",
+  x.published_at AS "publishedAt", x.text`;
+const ANNOUNCEMENT_PROJECTS = `
+  LEFT JOIN tender_projects t ON x.line = 'construction' AND t.id = x.project_id
+  LEFT JOIN procurement_projects p ON x.line = 'procurement' AND p.id = x.project_id
+  LEFT JOIN transfer_projects tp ON x.line = 'transfer' AND tp.id = x.project_id
+  LEFT JOIN lease_listings l ON x.line = 'lease' AND l.id = x.project_id`;
+/** Rows whose project is gone (none is ever deleted) are not shown. */
+const HAS_PROJECT = `coalesce(t.id, p.id, tp.id, l.id) IS NOT NULL`;
 
-/** Each line's first status: nothing leaving it but its announcement is public. */
-const INITIAL_STATUS_OF: Record<string, string> = {
-  tender_project: 'registered',
-  procurement_project: 'planned',
-  transfer_project: 'accepted',
-  lease_listing: 'draft',
-};
-
-const quote = (value: string) => `'${value.replace(/'/g, "''")}'`;
-const CHANGES_VALUES = PUBLISHED_CHANGES.map(
-  ([entityType, action, line, to, kind]) =>
-    `(${[entityType, action, line, to, kind].map(quote).join(', ')}, ${
-      kind === 'termination' ? quote(INITIAL_STATUS_OF[entityType]) : 'NULL'
-    })`,
-).join(',\n      ');
-/**
- * The audit entries that may be announcements: the lines' own actions on their projects only (a
- * lease's `bid.*` and `auction.*` entries, by far the most, are never parsed).
- */
-const AUDITED_ACTIONS = [
-  ...new Set(PUBLISHED_CHANGES.map(([entityType, action]) => `${entityType}\u0000${action}`)),
-]
-  .map((pair) => pair.split('\u0000'))
-  .map(([entityType, action]) => `(a.entity_type = ${quote(entityType)} AND a.action LIKE ${quote(action)})`)
-  .join(' OR ');
+/** Announcements of these projects (`$1`, a uuid[]), oldest first: an OCDS process's documents. */
+export const PROJECT_ANNOUNCEMENTS_SQL = `
+  SELECT ${ANNOUNCEMENT_COLUMNS}
+  FROM announcements x ${ANNOUNCEMENT_PROJECTS}
+  WHERE x.project_id = ANY($1::uuid[]) AND ${HAS_PROJECT}
+  ORDER BY x.published_at, x.id`;
 
 /**
- * Every announcement of every line, as one relation. Ids: a notice's own id; for a status change
- * a UUID derived from its audit entry (md5 of `audit:<seq>`), for a lease's auction result one
- * derived from the auction (whose id is the listing's) — stable, canonical, and naming no user. Only public text is taken
- * from the audit payload: a termination's or a failed tender's `reason`, which the lines publish
- * (an auction's close reason is a code, and says whether a reserve was met: never taken).
- *
- * `projectIds` (a parameter reference like `$1`, a uuid[]) limits it to those projects inside
- * each branch, so the audit trail is read through audit_log_entity_idx (its entity_id is text).
+ * Where a page of the newest-first list resumes: after the last announcement of the page before
+ * (its instant to the microsecond, and its id). Opaque to clients: base64url of `<µs>:<id>`.
  */
-export function announcementsSql(projectIds?: string): string {
-  const ofProjects = (column: string, cast = '::uuid[]') =>
-    projectIds ? `AND ${column} = ANY(${projectIds}${cast})` : '';
-  const whereOfProjects = (column: string) => ofProjects(column).replace(/^AND/, 'WHERE');
-  return `
-  WITH changes(entity_type, action, line, to_status, kind, unless_from) AS (VALUES
-      ${CHANGES_VALUES}),
-  audited AS (
-    SELECT a.seq, a.at, a.entity_type, a.action, a.entity_id, a.payload::jsonb -> 'data' AS data
-    FROM audit_log a
-    WHERE (${AUDITED_ACTIONS}) ${ofProjects('a.entity_id', '::text[]')}
-  ),
-  announcements AS (
-    SELECT md5('audit:' || x.seq)::uuid AS id, c.line, c.kind, c.to_status AS status,
-           x.entity_id::uuid AS project_id, x.at AS published_at,
-           CASE WHEN c.kind = 'termination' OR c.to_status = 'failed' THEN x.data ->> 'reason' END AS text
-    FROM audited x
-    JOIN changes c ON c.entity_type = x.entity_type AND x.action LIKE c.action
-                  AND c.to_status = x.data ->> 'to'
-    WHERE coalesce(x.data ->> 'from', '') <> 'suspended'
-      AND (x.data ->> 'from') IS DISTINCT FROM c.unless_from
-    UNION ALL
-    SELECT n.id, 'construction', n.kind, NULL, n.project_id, n.published_at, n.summary FROM tender_notices n
-    ${whereOfProjects('n.project_id')}
-    UNION ALL
-    SELECT n.id, 'procurement', n.kind, NULL, n.project_id, n.published_at, n.summary FROM procurement_notices n
-    ${whereOfProjects('n.project_id')}
-    UNION ALL
-    SELECT md5('auction:' || au.id)::uuid, 'lease', 'result', au.status, au.id, au.closed_at, NULL
-    FROM auctions au
-    WHERE au.host_type = 'lease_listing' AND au.status IN ('sold', 'unsold') AND au.closed_at IS NOT NULL
-      ${ofProjects('au.id')}
-  ),
-  projects AS (
-    SELECT 'construction' AS line, id, code, title FROM tender_projects
-    UNION ALL SELECT 'procurement', id, code, title FROM procurement_projects
-    UNION ALL SELECT 'transfer', id, code, title FROM transfer_projects
-    UNION ALL SELECT 'lease', id, code, title FROM lease_listings
-  )
-  SELECT x.id, x.line, x.kind, x.status, x.project_id AS "projectId", p.code AS "projectCode",
-         p.title AS "projectTitle", x.published_at AS "publishedAt", x.text
-  FROM announcements x
-  JOIN projects p ON p.line = x.line AND p.id = x.project_id`;
+export interface AnnouncementCursor {
+  publishedAtMicros: string;
+  id: string;
 }
 
-/** Every announcement of every line (see announcementsSql). */
-export const ANNOUNCEMENTS_SQL = announcementsSql();
+const CURSOR_TEXT = /^(\d{1,17}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+export function encodeAnnouncementCursor(cursor: AnnouncementCursor): string {
+  return Buffer.from(`${cursor.publishedAtMicros}:${cursor.id}`, 'utf8').toString('base64url');
+}
+
+/** The cursor a client sent back, or null when it is not one this API made. */
+export function decodeAnnouncementCursor(text: string): AnnouncementCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(text)) return null;
+  const match = CURSOR_TEXT.exec(Buffer.from(text, 'base64url').toString('utf8'));
+  return match ? { publishedAtMicros: match[1], id: match[2] } : null;
+}
 
 /** `q` as a LIKE pattern that matches itself literally. */
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /**
- * The public disclosure's reads (公开), across every line: announcements derived from what each
- * line published (its audit trail's status changes, its notices, a lease's auction result) and
+ * The public disclosure's reads (公开), across every line: the announcements the database wrote
+ * as each line published (its audited status changes, its notices, a lease's auction result) and
  * deals with their public fields. Read-only, on the read pool.
  */
 @Injectable()
@@ -186,8 +125,16 @@ export class PublicAnnouncementsRepository {
     this.reads = readDataSource ?? dataSource;
   }
 
-  async list(filter: AnnouncementFilter): Promise<{ items: AnnouncementRow[]; total: number }> {
-    const where: string[] = [];
+  /**
+   * Newest first, (published_at, id) descending, read backwards along the table's keyset index:
+   * a page costs its own rows (and the projects' rows it names), whatever its depth when it is
+   * asked `after` the previous page's last; `offset` still works (≤ 100,000). `next` is the
+   * cursor of the page's last row when more follow, else null.
+   */
+  async list(
+    filter: AnnouncementFilter,
+  ): Promise<{ items: AnnouncementRow[]; total: number; next: AnnouncementCursor | null }> {
+    const where: string[] = [HAS_PROJECT];
     const params: unknown[] = [];
     const param = (value: unknown) => {
       params.push(value);
@@ -195,31 +142,55 @@ export class PublicAnnouncementsRepository {
     };
     if (filter.q !== undefined) {
       const pattern = param(likePattern(filter.q));
-      where.push(`(p.title ILIKE ${pattern} OR p.code ILIKE ${pattern})`);
+      where.push(
+        `(coalesce(t.title, p.title, tp.title, l.title) ILIKE ${pattern}
+          OR coalesce(t.code, p.code, tp.code, l.code) ILIKE ${pattern})`,
+      );
     }
     if (filter.line) where.push(`x.line = ${param(filter.line)}`);
     if (filter.kind) where.push(`x.kind = ${param(filter.kind)}`);
     if (filter.from) where.push(`x.published_at >= ${param(filter.from)}`);
     if (filter.to) where.push(`x.published_at < ${param(filter.to)}`);
+    const matching = `FROM announcements x ${ANNOUNCEMENT_PROJECTS} WHERE ${where.join(' AND ')}`;
+    const countParams = [...params];
+    const page = [...where];
+    if (filter.after)
+      page.push(
+        `(x.published_at, x.id) < ('epoch'::timestamptz + ${param(filter.after.publishedAtMicros)}::bigint * interval '1 microsecond',
+                                   ${param(filter.after.id)}::uuid)`,
+      );
     const rows = (await this.reads.query(
-      `SELECT *, count(*) OVER ()::int AS total FROM (${ANNOUNCEMENTS_SQL}
-         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}) listed
-       ORDER BY "publishedAt" DESC, id
-       LIMIT ${param(filter.limit)} OFFSET ${param(filter.offset)}`,
+      `SELECT ${ANNOUNCEMENT_COLUMNS},
+              (extract(epoch FROM x.published_at) * 1000000)::bigint::text AS "publishedAtMicros"
+       FROM announcements x ${ANNOUNCEMENT_PROJECTS} WHERE ${page.join(' AND ')}
+       ORDER BY x.published_at DESC, x.id DESC
+       LIMIT ${param(filter.limit + 1)} OFFSET ${param(filter.offset)}`,
       params,
-    )) as (AnnouncementRow & { total: number })[];
-    const total = rows[0]?.total ?? (filter.offset > 0 ? await this.count(filter) : 0);
-    return { items: rows.map(({ total: _total, ...row }) => row), total };
-  }
-
-  /** The total when the page itself is past the end (no row carries it). */
-  private async count(filter: AnnouncementFilter): Promise<number> {
-    const { total } = await this.list({ ...filter, offset: 0, limit: 1 });
-    return total;
+    )) as (AnnouncementRow & { publishedAtMicros: string })[];
+    const more = rows.length > filter.limit;
+    const items = rows.slice(0, filter.limit);
+    const last = items[items.length - 1];
+    const total =
+      filter.count === false
+        ? items.length
+        : (
+            (await this.reads.query(`SELECT count(*)::int AS total ${matching}`, countParams)) as {
+              total: number;
+            }[]
+          )[0].total;
+    return {
+      items: items.map(({ publishedAtMicros: _micros, ...row }) => row),
+      total,
+      next: more && last ? { publishedAtMicros: last.publishedAtMicros, id: last.id } : null,
+    };
   }
 
   async findById(id: string): Promise<AnnouncementRow | null> {
-    const rows = (await this.reads.query(`${ANNOUNCEMENTS_SQL} WHERE x.id = $1`, [id])) as AnnouncementRow[];
+    const rows = (await this.reads.query(
+      `SELECT ${ANNOUNCEMENT_COLUMNS} FROM announcements x ${ANNOUNCEMENT_PROJECTS}
+       WHERE x.id = $1 AND ${HAS_PROJECT}`,
+      [id],
+    )) as AnnouncementRow[];
     return rows[0] ?? null;
   }
 

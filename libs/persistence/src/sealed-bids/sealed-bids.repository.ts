@@ -1,10 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { namedParameters } from './named-parameters.js';
+import { publicSupplierNameSql } from '../registrations/public-supplier-name.js';
 
 /** The processes that take sealed bids; a host is its type and id (no foreign key: see the migration). */
 export const SEALED_BID_HOST_TYPES = ['tender_project', 'procurement_project'] as const;
 export type SealedBidHostType = (typeof SEALED_BID_HOST_TYPES)[number];
+/** A supplier as the public knows it: its organisation's code and registered name. */
+export interface PublicSupplier {
+  code: string;
+  name: string;
+}
+
 export interface SealedBidHost {
   hostType: SealedBidHostType;
   hostId: string;
@@ -214,17 +221,19 @@ export class SealedBidsRepository {
   }
 
   /**
-   * Each registered supplier's organisation code (统一社会信用代码), by account: how the public
-   * opening record names a supplier (never by its account's name).
+   * How the public names each supplier of a host, by account: the organisation's code it applied
+   * with, and the organisation's registered name (publicSupplierNameSql: its own account's name,
+   * else the code — never a person's account name).
    */
-  async organizationCodes(manager: EntityManager, host: SealedBidHost): Promise<Map<string, string>> {
-    const rows = await run<{ bidderId: string; code: string }>(
+  async publicSuppliers(manager: EntityManager, host: SealedBidHost): Promise<Map<string, PublicSupplier>> {
+    const rows = await run<{ bidderId: string } & PublicSupplier>(
       manager,
-      `SELECT bidder_id AS "bidderId", organization_code AS code FROM registrations
-       WHERE host_type = :hostType AND host_id = :hostId AND organization_code IS NOT NULL`,
+      `SELECT r.bidder_id AS "bidderId", r.organization_code AS code, ${publicSupplierNameSql('r', 'u')} AS name
+       FROM registrations r JOIN users u ON u.id = r.bidder_id
+       WHERE r.host_type = :hostType AND r.host_id = :hostId AND r.organization_code IS NOT NULL`,
       { ...host },
     );
-    return new Map(rows.map((row) => [row.bidderId, row.code]));
+    return new Map(rows.map(({ bidderId, ...supplier }) => [bidderId, supplier]));
   }
 
   /** Records the opening unless one is recorded; false when another got there first. */
