@@ -461,6 +461,17 @@ const zh = {
   'withdrawalCause.no_performance_bond': '未按要求提交履约保证金',
   'withdrawalCause.disqualified': '被查实存在影响中标结果的违法行为',
   recordCandidateWithdrawal: '记录候选人放弃或取消资格',
+  reEvaluate: '重新评审',
+  reEvaluateExplain:
+    '对中标候选人的异议已答复成立：退回评标委员会重新评审，原评标报告及候选人公示存档为修订记录，重新评审后再行公示。',
+  reportRevisions: '重新评审记录',
+  sentBackOn: '退回重新评审',
+  candidatesBeingRevised: '评标委员会正在重新评审，新的中标候选人将另行公示。',
+  'err.RE_EVALUATION_NOT_ALLOWED': '当前不能重新评审',
+  'err.RE_EVALUATION_NOT_ALLOWED.no_upheld_candidate_objection':
+    '只有对本次中标候选人的异议答复成立后，方可退回评标委员会重新评审',
+  'err.RE_EVALUATION_NOT_ALLOWED.candidate_withdrawn':
+    '已有中标候选人放弃或被取消资格：依序确定中标人或重新招标，不再重新评审',
   'tenderKind.building': '房屋建筑',
   'tenderKind.municipal': '市政工程',
   'tenderKind.road': '公路工程',
@@ -1449,6 +1460,17 @@ const en: Record<MessageKey, string> = {
   'withdrawalCause.no_performance_bond': 'No performance bond',
   'withdrawalCause.disqualified': 'Found to have broken the law affecting the result',
   recordCandidateWithdrawal: 'Record a candidate giving up or disqualified',
+  reEvaluate: 'Send back for re-evaluation',
+  reEvaluateExplain:
+    'An objection to the candidates was upheld: the committee revises its report; the old report and publicity stay on record as a revision, and the candidates are published again.',
+  reportRevisions: 'Reports sent back for re-evaluation',
+  sentBackOn: 'Sent back on',
+  candidatesBeingRevised: 'The committee is revising its report; the new candidates will be published.',
+  'err.RE_EVALUATION_NOT_ALLOWED': 'Re-evaluation is not possible now',
+  'err.RE_EVALUATION_NOT_ALLOWED.no_upheld_candidate_objection':
+    'Only an upheld objection to these candidates sends the tender back to its committee',
+  'err.RE_EVALUATION_NOT_ALLOWED.candidate_withdrawn':
+    'A candidate has given up or been disqualified: the award passes on or the tender fails, no re-evaluation',
   'tenderKind.building': 'Buildings',
   'tenderKind.municipal': 'Municipal works',
   'tenderKind.road': 'Roads',
