@@ -308,6 +308,7 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     // The negotiation group: 3 drawn, the supplier's employee excluded.
     const kind = specialty();
     const [employee] = await createExperts(kind, 4, [supplierCode]);
+    expect((await get(path).expect(200)).body.committeeDrawnAt).toBeNull();
     expectError(
       await post(`${path}/committee/draw`, { needs: [{ specialty: kind, count: 2 }] }),
       422,
@@ -325,6 +326,11 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     expect(group.bidderOrgCodes).toContain(supplierCode);
     // No opening: staff see the group once the negotiation starts, supervisors at any time.
     expectError(await get(`${path}/committee`), 403, 'COMMITTEE_SEALED_UNTIL_OPENING');
+    // Before that staff (and supervisors) see only that it is drawn and when; the public nothing.
+    const drawnAt = (await get(path).expect(200)).body.committeeDrawnAt;
+    expect(Date.parse(drawnAt)).toBe(Date.parse(group.drawnAt));
+    expect((await get(path, supervisor).expect(200)).body.committeeDrawnAt).toBe(drawnAt);
+    expect((await get(path, null).expect(200)).body).not.toHaveProperty('committeeDrawnAt');
     const started = await post(`${path}/start-evaluation`).expect(200);
     expect((await get(`${path}/committee`).expect(200)).body.members).toHaveLength(3);
     expect(started.body).toMatchObject({ projectId: id, bids: [], report: null });

@@ -163,23 +163,56 @@ describe('procurement methods in a real browser: single source, framework agreem
       .waitFor();
     await checkBothLanguages(publicPage);
 
-    // The publicity over (as time would), concluded; the supplier registered, the group drawn and
-    // the negotiation started through the API.
+    // Before the publicity's last day is over, concluding it is refused in words.
+    await desk.getByRole('button', { name: '公示期满，进入协商' }).click();
+    await desk.locator('[role=alert][data-code=PUBLICITY_NOT_ENDED]').getByText('公示期尚未结束').waitFor();
+    // The publicity over (as time would): staff conclude it from the desk.
     await sql(
       `UPDATE procurement_projects SET publicity_starts_on = $2::date - 10, publicity_ends_on = $2::date WHERE id = $1`,
       [id, yesterday],
     );
-    await post(`/procurements/${id}/conclude-publicity`).expect(200);
-    const registered = await post(
-      `/procurements/${id}/registrations`,
-      { organizationCode: randomOrgCode() },
-      b,
-    ).expect(201);
-    await post(`/procurements/${id}/registrations/${registered.body.id}/qualify`, {
-      depositReceived: false,
-    }).expect(200);
-    await post(`/procurements/${id}/committee/draw`, await experts(3)).expect(201);
-    await post(`/procurements/${id}/start-evaluation`).expect(200);
+    await desk.reload();
+    await desk.getByRole('button', { name: '公示期满，进入协商' }).click();
+    await desk.locator('[data-status=responding]').first().waitFor();
+
+    // The named supplier registers on the public page (no sealed response: it negotiates).
+    const named = await (await suite.signedIn(b, ['bidder'], PHONE)).newPage();
+    errors.push(...watchErrors(named));
+    await named.goto(`${suite.web}/procurements/${id}`);
+    await named.getByTestId('single-source-registration').getByText('某专利设备制造有限公司').waitFor();
+    const apply = named.getByRole('form', { name: '报名参加采购' });
+    await apply.getByLabel('统一社会信用代码').fill(randomOrgCode());
+    await apply.getByRole('button', { name: '报名参加采购' }).click();
+    await named.locator('[data-testid=my-registration][data-status=pending]').waitFor();
+    expect(await named.getByRole('form', { name: '密封提交响应文件' }).count()).toBe(0);
+    await checkBothLanguages(named);
+
+    // Staff qualify it, draw the negotiation group (a group of 4 refused in words) and start.
+    await desk.reload();
+    const start = desk.getByTestId('single-source-negotiation-start');
+    await start.getByText('待供应商报名并通过资格审查', { exact: false }).waitFor();
+    await desk
+      .getByTestId('supplier-registrations')
+      .getByRole('button', { name: '确认保证金并通过' })
+      .click();
+    await desk.locator('[data-testid=supplier-registrations] tr[data-status=qualified]').waitFor();
+    await start.getByText('已通过资格审查').waitFor();
+    const { needs } = await experts(3);
+    const group = start.getByRole('form', { name: '抽取协商小组' });
+    await group.getByLabel('专业代码').fill(needs[0].specialty);
+    await group.getByLabel('抽取专家人数').fill('4');
+    await group.getByRole('button', { name: '抽取协商小组' }).click();
+    await start.locator('[role=alert][data-code=COMMITTEE_NOT_ODD]').waitFor();
+    await group.getByLabel('抽取专家人数').fill('3');
+    await group.getByRole('button', { name: '抽取协商小组' }).click();
+    await start.getByTestId('negotiation-group-drawn').getByText('成员名单在协商开始后可见').waitFor();
+    expect(await start.getByRole('form', { name: '抽取协商小组' }).count()).toBe(0);
+    await checkBothLanguages(desk);
+    await start.getByRole('button', { name: '开始协商' }).click();
+    await desk.locator('[data-status=evaluating]').first().waitFor();
+    expect(await desk.getByTestId('single-source-negotiation-start').count()).toBe(0);
+    // The group is shown to staff now that the negotiation has started.
+    await desk.getByTestId('evaluation-desk').getByTestId('committee').waitFor();
 
     // The negotiated price: above the budget refused in words; then recorded.
     await desk.reload();

@@ -35,6 +35,7 @@ import {
 } from '@ggzy/domain';
 import {
   AuditLogRepository,
+  CommitteeDrawsRepository,
   ProcurementMethodsRepository,
   type ProcurementProjectEntity,
   ProcurementProjectsRepository,
@@ -216,6 +217,7 @@ export class ProcurementService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly methods: ProcurementMethodsRepository,
+    private readonly committeeDraws: CommitteeDrawsRepository,
   ) {}
 
   private today(now: Date): string {
@@ -1374,13 +1376,19 @@ export class ProcurementService {
   }
 
   private async staffView(project: ProcurementProjectEntity) {
-    const [notices, counts, objections, next] = await Promise.all([
+    const [notices, counts, objections, next, draw] = await Promise.all([
       this.projects.noticesOf(project.id),
       this.registrationRows.countOf(procurementHost(project.id)),
       this.methods.objectionsOf(project.id),
       project.status === 'replanned' ? this.projects.nextRoundOf(project.id) : null,
+      this.committeeDraws.findCurrent({ hostType: 'procurement_project', hostId: project.id }),
     ]);
-    return toStaffProcurement(project, notices, counts, objections, next?.id ?? null);
+    return {
+      ...toStaffProcurement(project, notices, counts, objections, next?.id ?? null),
+      // That the committee (a single source's negotiation group) is drawn, and when — never who
+      // sits: staff see the members once the responses are opened or the negotiation starts.
+      committeeDrawnAt: draw ? draw.drawnAt.toISOString() : null,
+    };
   }
 
   // --- internals ------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { get, post } from '../api';
 import { hasRole, useApp } from '../app-context';
-import { Loading, Money, Table, useLoad } from '../components';
+import { Loading, Money, Table, Time, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { parseYuan } from '../money';
-import type { Act } from './evaluation-parts';
+import { type Act, CommitteeSection, type EvaluationTerms, useDeskSteps } from './evaluation-parts';
 import type { Procurement, ProcurementResult } from './procurements';
 import { DocumentsTable } from './project-parts';
 import { Refusal } from './refusal';
@@ -144,6 +144,76 @@ export function PublicityObjections({
         </form>
       )}
       <Refusal error={error} />
+    </section>
+  );
+}
+
+/** A single source's negotiation group (协商小组) in the words of the evaluation desk. */
+const NEGOTIATION_GROUP_TERMS: EvaluationTerms = {
+  committee: 'negotiationGroup',
+  drawCommittee: 'drawNegotiationGroup',
+  ownerRepresentatives: 'purchaserRepresentatives',
+  supplier: 'procurementSupplier',
+  price: 'responsePrice',
+  rejectBid: 'rejectResponse',
+  report: 'procurementReport',
+  submitReport: 'submitProcurementReport',
+  reportFile: 'procurementReportFile',
+  rejectAll: 'rejectAllResponses',
+};
+
+/**
+ * A single source between its publicity and the negotiation (`responding`): the named supplier
+ * registers on the public page and staff qualify it (the registrations, beside this), the
+ * negotiation group is drawn from the pool (who sits stays sealed until the negotiation starts)
+ * and the negotiation starts — each step refused in words where the API refuses it.
+ */
+export function SingleSourceNegotiationStart({
+  procurement,
+  onChange,
+}: {
+  procurement: Procurement;
+  onChange: () => void;
+}) {
+  const { t } = useI18n();
+  const { actionError, act } = useDeskSteps(onChange);
+  const base = `/procurements/${procurement.id}`;
+  const drawnAt = procurement.committeeDrawnAt ?? null;
+  const qualified = procurement.qualifiedSuppliers ?? 0;
+  return (
+    <section
+      aria-labelledby="negotiation-start-heading"
+      className="panel"
+      data-testid="single-source-negotiation-start"
+    >
+      <h2 id="negotiation-start-heading">{t('singleSourceNegotiation')}</h2>
+      <ol>
+        <li data-done={qualified > 0}>
+          {t('singleSourceStepSupplier')}: {procurement.singleSourceSupplier ?? '—'} ·{' '}
+          {qualified > 0 ? t('singleSourceSupplierQualified') : t('singleSourceSupplierWaiting')}
+        </li>
+        <li data-done={drawnAt !== null} data-testid="negotiation-group-drawn">
+          {t('negotiationGroup')}:{' '}
+          {drawnAt ? (
+            <>
+              {t('negotiationGroupDrawnAt')} <Time iso={drawnAt} seconds /> · {t('negotiationGroupSealed')}
+            </>
+          ) : (
+            t('negotiationGroupNotDrawn')
+          )}
+        </li>
+      </ol>
+      {drawnAt === null && (
+        <CommitteeSection base={base} committee={null} drawable terms={NEGOTIATION_GROUP_TERMS} act={act} />
+      )}
+      {drawnAt !== null && qualified > 0 && (
+        <p>
+          <button type="button" onClick={() => act(() => post(`${base}/start-evaluation`))}>
+            {t('startNegotiation')}
+          </button>
+        </p>
+      )}
+      <Refusal error={actionError} />
     </section>
   );
 }

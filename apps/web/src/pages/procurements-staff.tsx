@@ -18,7 +18,7 @@ import {
   WITH_DOCUMENTS_PERIOD,
 } from './procurements';
 import { ProcurementEvaluationDesk } from './procurement-evaluation-staff';
-import { FrameworkCallOffs, PublicityObjections } from './procurement-methods';
+import { FrameworkCallOffs, PublicityObjections, SingleSourceNegotiationStart } from './procurement-methods';
 import { AmendmentForm } from './project-parts';
 import { ReasonForm, Refusal } from './refusal';
 import { OpeningRecordSection } from './sealed-bids';
@@ -372,6 +372,12 @@ function StaffProcurement({ id }: { id: string }) {
           invited={procurement.invitationDraw?.picks}
           onChange={reload}
         />
+      )}
+      {method === 'single_source' && (status === 'responding' || (procurement.registrations ?? 0) > 0) && (
+        <SupplierRegistrations base={base} decidable={status === 'responding'} onChange={reload} />
+      )}
+      {method === 'single_source' && status === 'responding' && (
+        <SingleSourceNegotiationStart procurement={procurement} onChange={reload} />
       )}
       {method === 'single_source' && (
         <PublicityObjections procurement={procurement} answerable onChange={reload} />

@@ -114,6 +114,8 @@ export interface Procurement {
   registrations?: number;
   qualifiedSuppliers?: number;
   invitationDraw?: { count: number; picks: string[]; drawnAt: string; seed: string } | null;
+  /** When the committee (a single source's negotiation group) was drawn; never who sits. */
+  committeeDrawnAt?: string | null;
 }
 
 export const PROCUREMENT_TERMS: SealedBidTerms = {
@@ -228,7 +230,11 @@ export function ProcurementPage({ id }: { id: string }) {
   if (!data) return <Loading />;
   const { procurement, result } = data;
   const beforeDeadline = procurement.deadlineAt !== null && Date.now() < Date.parse(procurement.deadlineAt);
-  const open = (procurement.status === 'announced' || procurement.status === 'responding') && beforeDeadline;
+  // A single source has no deadline: its named supplier registers once the publicity is concluded.
+  const singleSource = procurement.method === 'single_source';
+  const open = singleSource
+    ? procurement.status === 'responding'
+    : (procurement.status === 'announced' || procurement.status === 'responding') && beforeDeadline;
   return (
     <article className="listing">
       <h1>{procurement.title}</h1>
@@ -248,6 +254,11 @@ export function ProcurementPage({ id }: { id: string }) {
         </p>
       )}
       <ProcurementRounds procurement={procurement} base="/procurements" />
+      {singleSource && procurement.status === 'responding' && (
+        <p className="notice" data-testid="single-source-registration">
+          {t('singleSourceRegistrationHint')}: {procurement.singleSourceSupplier}
+        </p>
+      )}
       <SupplierBox
         paths={{
           base: `/procurements/${procurement.id}`,
@@ -258,7 +269,7 @@ export function ProcurementPage({ id }: { id: string }) {
         terms={PROCUREMENT_TERMS}
         deposit={procurement.deposit}
         open={open}
-        sealable={procurement.status === 'responding' && beforeDeadline}
+        sealable={!singleSource && procurement.status === 'responding' && beforeDeadline}
         awardedBidId={result?.award.bidId}
         onChange={reload}
       />
