@@ -440,4 +440,130 @@ describe('procurement methods in a real browser: single source, framework agreem
     expect(stored.rows[0].n).toBe(15);
     expect(errors).toEqual([]);
   }, 300_000);
+
+  it('framework agreement by quality (质量优先法): planned on the page, the response above the ceiling out, ranked by quality, 40% left out', async () => {
+    const bidders = [...suppliers, await suite.bidder()];
+    const nameOf = await suite.displayNames(bidders);
+    const desk = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    const errors = watchErrors(desk);
+    await desk.goto(`${suite.web}/staff/procurements`);
+    await desk.getByText('登记采购项目').click();
+    const form = desk.getByRole('form', { name: '登记采购项目' });
+    await form.getByLabel('采购方式').selectOption('framework_agreement');
+    await form.getByLabel('项目名称').fill('东湖区疾控中心检测仪器框架协议');
+    await form.getByLabel('采购人').fill('南昌市东湖区疾病预防控制中心');
+    await form.getByLabel('统一社会信用代码').fill(randomOrgCode());
+    await form.getByLabel('采购需求').fill('检测实验仪器设备，协议期内按需下单');
+    await form.getByLabel('预算金额 (元)').fill('8,000,000');
+    await form.getByLabel('采购文件发出日').fill(today);
+    await form.getByLabel('采购文件提供截止日').fill(await businessDaysAfter(today, 5));
+    await form.getByLabel('响应截止日').fill(addCalendarDays(today, 20));
+    await form.getByLabel('采购标的').selectOption('services');
+    await form.getByLabel('入围供应商数量上限').fill('5');
+    await form.getByLabel('协议期限起始日').fill(addCalendarDays(today, 21));
+    await form.getByLabel('协议期限届满日').fill(addCalendarDays(today, 21 + 364));
+    await form.getByLabel('最高限制单价 (元)').fill('2,000,000');
+    await form.getByLabel('入围评审方法').selectOption('quality_first');
+    await form.getByLabel('采用质量优先法的情形').selectOption('testing_instruments');
+    await form.getByLabel('质量评分因素（每行：因素 权重，权重合计100）').fill('technical 70\nservice 30');
+    // Instruments as services: refused in words; as goods, planned.
+    await form.getByRole('button', { name: '保存草稿' }).click();
+    await form.getByText('检测、实验等仪器设备属于货物', { exact: false }).waitFor();
+    await checkBothLanguages(desk);
+    await form.getByLabel('采购标的').selectOption('goods');
+    await form.getByRole('button', { name: '保存草稿' }).click();
+    // (The list behind the form has planned projects of the other cases: wait for the new page.)
+    await desk.waitForURL(/\/staff\/procurements\/[0-9a-f-]{36}$/);
+    await desk.locator('[data-status=planned]').first().waitFor();
+    const id = new URL(desk.url()).pathname.split('/').pop()!;
+    await desk
+      .getByTestId('framework-entry-method')
+      .getByText('质量优先法 · 对质量有特别要求的检测、实验等仪器设备')
+      .waitFor();
+    await desk.getByTestId('max-unit-price').getByText('2,000,000.00 元').waitFor();
+    await desk.getByTestId('framework-admission').getByText('40%', { exact: false }).waitFor();
+    await desk.getByTestId('quality-factors').getByText('technical 70 · service 30').waitFor();
+    await desk.getByRole('button', { name: '发布采购公告' }).click();
+    await desk.locator('[data-status=responding]').first().waitFor();
+
+    // Four respond (the fourth one fen above the ceiling), the committee drawn, opened.
+    for (const bidder of bidders) {
+      const applied = await post(
+        `/procurements/${id}/registrations`,
+        { organizationCode: randomOrgCode() },
+        bidder,
+      ).expect(201);
+      await post(`/procurements/${id}/registrations/${applied.body.id}/qualify`, {
+        depositReceived: true,
+      }).expect(200);
+    }
+    const prices = [150_000_000, 180_000_000, 120_000_000, 200_000_001];
+    const bidIds: string[] = [];
+    for (const [index, bidder] of bidders.entries())
+      bidIds.push(
+        (
+          await as(bidder)(request(suite.api).put(`/api/procurements/${id}/response`))
+            .send({ price: prices[index], documents: [] })
+            .expect(200)
+        ).body.bidId,
+      );
+    await post(`/procurements/${id}/committee/draw`, await experts(5)).expect(201);
+    await sql(
+      `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    await waitFor(async () => (await statusOf(id)) === 'opened' || undefined, 20_000, 'opened');
+
+    await desk.reload();
+    const evaluation = desk.getByTestId('evaluation-desk');
+    await evaluation.getByRole('button', { name: '开始评审' }).click();
+    await desk.locator('[data-status=evaluating]').first().waitFor();
+    // Out before anyone scores: its reason in the entries, and no fieldset to score it.
+    await evaluation.getByText('响应报价超过最高限制单价').waitFor();
+    const scoreForm = evaluation.getByRole('form', { name: '保存该评委评分' });
+    await scoreForm.locator('fieldset').first().waitFor();
+    expect(await scoreForm.locator('fieldset').count()).toBe(3);
+    expect(await scoreForm.locator('fieldset', { hasText: nameOf(bidders[3]) }).count()).toBe(0);
+    await checkBothLanguages(desk);
+
+    // Every member scores quality only (the cheapest, third, scores lowest); the report on the desk.
+    const members = (
+      await as(staff)(request(suite.api).get(`/api/procurements/${id}/committee`)).expect(200)
+    ).body.members.map((one: { expertId: string }) => one.expertId) as string[];
+    for (const member of members)
+      await as(staff)(request(suite.api).put(`/api/procurements/${id}/evaluation/scores/${member}`))
+        .send({
+          scores: bidIds.slice(0, 3).flatMap((bidId, index) =>
+            ['technical', 'service'].map((criterionId) => ({
+              bidId,
+              criterionId,
+              score: [90, 80, 70][index],
+            })),
+          ),
+        })
+        .expect(200);
+    await desk.reload();
+    const report = evaluation.getByRole('form', { name: '提交评审报告' });
+    await report.getByLabel('签字的评审报告（仅在本机计算摘要，不上传）').setInputFiles(FILE('评审报告.pdf'));
+    await report.getByRole('button', { name: '提交评审报告' }).click();
+    // Three ranked by quality, at least 40% (two) left out: the first alone is admitted.
+    const admitted = evaluation.getByTestId('candidates');
+    await admitted.locator('tr[data-rank="1"]').getByText(nameOf(bidders[0])).waitFor();
+    await admitted.locator('tr[data-rank="1"]').getByText('90', { exact: true }).waitFor();
+    expect(await admitted.locator('tbody tr').count()).toBe(1);
+    await checkBothLanguages(desk);
+    await screenshot(desk, 'procurement-framework-quality-first');
+
+    // The public page: the method, the ceiling and the share left out, as announced.
+    const publicPage = await (await suite.anonymous(PHONE)).newPage();
+    errors.push(...watchErrors(publicPage));
+    await publicPage.goto(`${suite.web}/procurements/${id}`);
+    await publicPage
+      .getByTestId('framework-entry-method')
+      .getByText('质量优先法', { exact: false })
+      .waitFor();
+    await publicPage.getByTestId('max-unit-price').getByText('2,000,000.00 元').waitFor();
+    await checkBothLanguages(publicPage);
+    expect(errors).toEqual([]);
+  }, 300_000);
 });

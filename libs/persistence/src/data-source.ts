@@ -44,6 +44,7 @@ import { ProcurementRounds1764500001100 } from './migrations/1764500001100-procu
 import { TenderReportRevisions1764500001110 } from './migrations/1764500001110-tender-report-revisions.js';
 import { Fees1764500000900 } from './migrations/1764500000900-fees.js';
 import { ComplaintStepClaims1764500001350 } from './migrations/1764500001350-complaint-step-claims.js';
+import { FrameworkQualityFirst1764500001440 } from './migrations/1764500001440-framework-quality-first.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -98,6 +99,7 @@ export const MIGRATIONS = [
   ProcurementRounds1764500001100,
   TenderReportRevisions1764500001110,
   ComplaintStepClaims1764500001350,
+  FrameworkQualityFirst1764500001440,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

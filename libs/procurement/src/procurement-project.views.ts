@@ -1,4 +1,5 @@
 import type { ProcurementNotice, ProcurementProjectEntity, PublicityObjection } from '@ggzy/persistence';
+import { frameworkEliminationPercent, frameworkEntryMethodOf } from '@ggzy/domain';
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
@@ -95,6 +96,16 @@ export function toPublicProcurement(
     admittedSuppliers: project.admittedSuppliers,
     termStartsOn: project.termStartsOn,
     termEndsOn: project.termEndsOn,
+    // A framework agreement's first stage: by price or by quality (第110号令 第26、28条), the
+    // ground for quality, the 最高限制单价 and the share its evaluation leaves out at least.
+    ...(project.method === 'framework_agreement'
+      ? {
+          frameworkEntryMethod: frameworkEntryMethodOf(project.evaluationMethod),
+          qualityFirstGround: project.qualityFirstGround,
+          maxUnitPrice: project.maxUnitPrice,
+          eliminationPercent: frameworkEliminationPercent(project),
+        }
+      : {}),
     amendments: notices.map(toProcurementNoticeView),
     objections: objections.map(toPublicObjection),
   };

@@ -8,7 +8,9 @@ import {
   calendarDateInZone,
   calendarDaysBetween,
   checkDepositLimit,
+  checkFrameworkEntry,
   checkFrameworkTerms,
+  type FrameworkQualityFirstGround,
   checkObjectionInPublicity,
   checkObjectionsAnswered,
   checkProcurementSchedule,
@@ -92,6 +94,10 @@ export interface ProcurementInput {
   admittedSuppliers: number | null;
   termStartsOn: string | null;
   termEndsOn: string | null;
+  /** A framework agreement by quality (质量优先法): the ground 第110号令 第26条 allows it on. */
+  qualityFirstGround: FrameworkQualityFirstGround | null;
+  /** A framework agreement's 最高限制单价, fen. */
+  maxUnitPrice: number | null;
 }
 
 export const PROCUREMENT_DEFAULTS = {
@@ -130,6 +136,8 @@ const TERM_FIELDS = [
   'admittedSuppliers',
   'termStartsOn',
   'termEndsOn',
+  'qualityFirstGround',
+  'maxUnitPrice',
 ] as const satisfies readonly (keyof ProcurementInput & keyof ProcurementProjectEntity)[];
 
 /** The fields each method uses; the others are stored empty (a method changed in planning drops them). */
@@ -146,6 +154,8 @@ function fieldsOf(method: ProcurementMethod): Set<keyof ProcurementInput> {
     fields.add('admittedSuppliers');
     fields.add('termStartsOn');
     fields.add('termEndsOn');
+    fields.add('qualityFirstGround');
+    fields.add('maxUnitPrice');
   }
   return fields;
 }
@@ -162,6 +172,8 @@ const SCHEDULE_FIELDS = [
   'admittedSuppliers',
   'termStartsOn',
   'termEndsOn',
+  'qualityFirstGround',
+  'maxUnitPrice',
 ] as const;
 
 /** Where suppliers may register and be decided on: from the notice until the deadline. */
@@ -251,7 +263,10 @@ export class ProcurementService {
     const calendar = await this.calendars.calendar(manager);
     checkProcurementSchedule(calendar, input as ProcurementSchedule);
     checkProcurementScoring(input);
-    if (input.method === 'framework_agreement') checkFrameworkTerms(input);
+    if (input.method === 'framework_agreement') {
+      checkFrameworkTerms(input);
+      checkFrameworkEntry(input);
+    }
     if (input.deposit > 0)
       checkDepositLimit({ base: 'budget', baseAmount: input.budget, deposit: input.deposit });
   }
@@ -278,6 +293,8 @@ export class ProcurementService {
     const merged = this.normalise({ ...current, ...changes });
     if (merged.evaluationMethod === 'lowest_evaluated_price' && !('criteria' in changes))
       merged.criteria = null;
+    if (merged.evaluationMethod === 'lowest_evaluated_price' && !('qualityFirstGround' in changes))
+      merged.qualityFirstGround = null;
     return merged;
   }
 

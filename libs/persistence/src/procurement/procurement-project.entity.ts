@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type {
   Criterion,
+  FrameworkQualityFirstGround,
   ProcurementEvaluationMethod,
   ProcurementMethod,
   ProcurementStatus,
@@ -76,6 +77,12 @@ export class ProcurementProjectEntity {
   @Column({ name: 'admitted_suppliers', type: 'integer', nullable: true }) admittedSuppliers!: number | null;
   @Column({ name: 'term_starts_on', type: 'date', nullable: true }) termStartsOn!: string | null;
   @Column({ name: 'term_ends_on', type: 'date', nullable: true }) termEndsOn!: string | null;
+  /** A framework agreement admitted by quality (质量优先法): the ground 第110号令 第26条 allows it on. */
+  @Column({ name: 'quality_first_ground', type: 'varchar', length: 24, nullable: true })
+  qualityFirstGround!: FrameworkQualityFirstGround | null;
+  /** A framework agreement's 最高限制单价, fen: a response above it is out. */
+  @Column({ name: 'max_unit_price', type: 'bigint', nullable: true, transformer: fenColumn })
+  maxUnitPrice!: number | null;
   @Column({ name: 'announced_on', type: 'date', nullable: true }) announcedOn!: string | null;
   @Column({ name: 'publicised_on', type: 'date', nullable: true }) publicisedOn!: string | null;
   @Column({ name: 'opened_at', type: 'timestamptz', nullable: true }) openedAt!: Date | null;
