@@ -659,6 +659,9 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     expect(listed).toEqual({
       projectId: procurement.id,
       status: 'contracted',
+      // Planned without a second-stage method: 直接选定, nobody's turn.
+      callOffMethod: 'direct_selection',
+      nextInRotation: null,
       termStartsOn: addCalendarDays(today, -30),
       termEndsOn: addCalendarDays(today, 300),
       agreementSignedOn: today,
@@ -859,6 +862,59 @@ describe('procurement methods: single source, framework agreements, comprehensiv
       [id],
     );
     expect(audit.payload).toContain(`"aboveMaxUnitPrice":["${bidIds[3]}"]`);
+  });
+
+  it('gives a framework agreement’s orders in turn (顺序轮候): out of turn refused, writing nothing', async () => {
+    const [a, b] = suppliers;
+    const kind = specialty();
+    await createExperts(kind, 5);
+    const procurement = await responding('framework_agreement', {
+      ...frameworkTerms(),
+      callOffMethod: 'rotation',
+    });
+    const path = `/api/procurements/${procurement.id}`;
+    expect((await get(path, null).expect(200)).body).toMatchObject({
+      callOffMethod: 'rotation',
+      frameworkEntryMethod: 'price_first',
+    });
+    await post(`${path}/committee/draw`, { needs: [{ specialty: kind, count: 5 }] }).expect(201);
+    await open(procurement, [500_000_000, 520_000_000, 540_000_000]);
+    await post(`${path}/start-evaluation`).expect(200);
+    await post(`${path}/evaluation/report`, { reportSha256: REPORT_SHA }).expect(200);
+    await post(`${path}/report/deliver`).expect(200);
+    await post(`${path}/award-decision`, { bidId: procurement.bidIds[0] }).expect(200);
+    await post(`${path}/result`).expect(200);
+    await post(`${path}/contract`, { signedOn: today, contractSha256: CONTRACT_SHA }).expect(200);
+    await sql(
+      `UPDATE procurement_projects SET term_starts_on = $2::date - 30, term_ends_on = $2::date + 300 WHERE id = $1`,
+      [procurement.id, today],
+    );
+    const order = (supplier: TestUser, title: string) =>
+      post(`${path}/call-offs`, { supplier: supplier.id, title, amount: 1_000_000, orderedOn: today });
+    const nextOf = async () => (await get(`${path}/call-offs`, null).expect(200)).body.nextInRotation;
+
+    // Admitted a then b (c left out): a first, then b, then a again.
+    expect(await nextOf()).toEqual({ supplierName: await nameOf(a) });
+    let before = await snapshot();
+    const early = await order(b, '第一批');
+    expectError(early, 422, 'CALL_OFF_NOT_IN_TURN');
+    expect(early.body.details).toEqual({ supplierId: b.id, expectedSupplierId: a.id });
+    expect(await snapshot()).toEqual(before);
+    await order(a, '第一批').expect(201);
+    expect(await nextOf()).toEqual({ supplierName: await nameOf(b) });
+    before = await snapshot();
+    expectError(await order(a, '第二批'), 422, 'CALL_OFF_NOT_IN_TURN');
+    expect(await snapshot()).toEqual(before);
+    await order(b, '第二批').expect(201);
+    // Staff see whose turn it is with the id the order form sends.
+    const staffView = (await get(`${path}/call-offs`).expect(200)).body.nextInRotation;
+    expect(staffView).toMatchObject({ supplierName: await nameOf(a), supplierId: a.id });
+    // A banned supplier is passed over: b's turn again while a is banned.
+    const banned = await ban(a);
+    expect(await nextOf()).toEqual({ supplierName: await nameOf(b) });
+    await order(b, '第三批').expect(201);
+    await banned.lift();
+    expect(await nextOf()).toEqual({ supplierName: await nameOf(a) });
   });
 
   it('ranks a comprehensive-scoring tender by every member’s own scores and the price formula', async () => {

@@ -302,7 +302,7 @@ describe('procurement methods in a real browser: single source, framework agreem
     expect(errors).toEqual([]);
   }, 300_000);
 
-  it('framework agreement: the admitted suppliers and orders public; staff record an order (refusals in words) and close it', async () => {
+  it('framework agreement: the admitted suppliers and orders public; staff record an order in turn (顺序轮候; refusals in words) and close it', async () => {
     const nameOf = await suite.displayNames(suppliers);
     const [a, b, c] = suppliers;
     const { id, bidIds } = await opened(
@@ -312,6 +312,7 @@ describe('procurement methods in a real browser: single source, framework agreem
         admittedSuppliers: 3,
         termStartsOn: addCalendarDays(today, 21),
         termEndsOn: addCalendarDays(today, 21 + 364),
+        callOffMethod: 'rotation',
       },
       [500_000_000, 520_000_000, 540_000_000],
     );
@@ -355,11 +356,17 @@ describe('procurement methods in a real browser: single source, framework agreem
     await form.getByRole('button', { name: '登记订单' }).click();
     await callOffs.getByText('下单日不在框架协议期限内（自协议签订起）').waitFor();
     await checkBothLanguages(desk);
+    // 顺序轮候: the first admitted has the first order; the second is refused in words.
     await form.getByLabel('下单日').fill(today);
+    await form.getByRole('button', { name: '登记订单' }).click();
+    await callOffs.getByText('顺序轮候：尚未轮到该供应商', { exact: false }).waitFor();
+    await callOffs.getByTestId('next-in-rotation').getByText(nameOf(a)).waitFor();
+    await form.getByLabel('供应商').selectOption({ label: `1. ${nameOf(a)}` });
     await form.getByRole('button', { name: '登记订单' }).click();
     const row = callOffs.getByTestId('call-offs').locator('tbody tr').first();
     await row.getByText('第一批办公设备').waitFor();
-    await row.getByText(nameOf(b)).waitFor();
+    await row.getByText(nameOf(a)).waitFor();
+    await callOffs.getByTestId('next-in-rotation').getByText(nameOf(b)).waitFor();
     await callOffs.getByTestId('call-off-total').getByText('120,000.00 元').waitFor();
 
     await callOffs.getByRole('button', { name: '终止框架协议' }).click();

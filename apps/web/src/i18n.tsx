@@ -768,6 +768,11 @@ const zh = {
     '质量优先法：响应报价不超过最高限制单价的，按质量评分从高到低排序确定入围；价格不计分，超过最高限制单价的响应不予入围。检测、实验等仪器设备淘汰比例不低于40%。',
   'err.FRAMEWORK_PRICE_SCORED': '质量优先法不以价格作为评分因素，价格仅以最高限制单价为限',
   'err.FRAMEWORK_TERM_TOO_LONG': '框架协议期限超过上限（货物1年、服务2年）',
+  'err.CALL_OFF_NOT_IN_TURN': '顺序轮候：尚未轮到该供应商，应授予轮候在先的入围供应商',
+  callOffMethod: '第二阶段确定成交供应商方式',
+  'callOffMethod.direct_selection': '直接选定',
+  'callOffMethod.rotation': '顺序轮候',
+  nextInRotation: '下一轮候供应商',
   'err.QUALITY_FIRST_NOT_ALLOWED':
     '检测、实验等仪器设备属于货物；服务项目仅政府定价、政府指导价的可采用质量优先法',
   agreementSignedOn: '协议签订日',
@@ -1809,6 +1814,12 @@ const en: Record<MessageKey, string> = {
   'err.FRAMEWORK_PRICE_SCORED':
     'Quality first does not score the price: it counts only as the maximum unit price',
   'err.FRAMEWORK_TERM_TOO_LONG': 'The agreement runs too long (goods 1 year, services 2 years)',
+  'err.CALL_OFF_NOT_IN_TURN':
+    'Rotation: it is not this supplier’s turn; the order goes to the one whose turn it is',
+  callOffMethod: 'Second stage',
+  'callOffMethod.direct_selection': 'Direct selection',
+  'callOffMethod.rotation': 'Rotation',
+  nextInRotation: 'Next in rotation',
   'err.QUALITY_FIRST_NOT_ALLOWED':
     'Testing instruments are goods; a services agreement is quality first only at a government-set price',
   agreementSignedOn: 'Agreement signed on',

@@ -5,6 +5,7 @@ import { OFFICIAL_CALENDARS } from './official-calendars.js';
 import type { ProcurementMethod } from './procurement-lifecycle.js';
 import {
   checkFrameworkEntry,
+  checkRotationTurn,
   checkFrameworkTerms,
   checkObjectionInPublicity,
   checkObjectionsAnswered,
@@ -19,6 +20,7 @@ import {
   objectionAnswerDueOn,
   type ProcurementScoring,
   responsesAboveMaxUnitPrice,
+  rotationNextSupplier,
 } from './procurement-methods.js';
 
 const calendar = new BusinessCalendar(OFFICIAL_CALENDARS);
@@ -290,6 +292,34 @@ describe('a framework agreement admitted by quality (质量优先法, 第110号�
         }),
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('a framework agreement’s orders by rotation (顺序轮候)', () => {
+  const admittedInOrder = ['a', 'b', 'c'];
+  it.each<[string, string | null, string[], string | null]>([
+    ['nothing ordered yet: the first', null, [], 'a'],
+    ['after the first: the second', 'a', [], 'b'],
+    ['after the last: round to the first', 'c', [], 'a'],
+    ['a banned one is passed over', 'a', ['b'], 'c'],
+    ['round and past a banned first', 'c', ['a'], 'b'],
+    ['the last supplier again when it is the only one left', 'b', ['a', 'c'], 'b'],
+    ['none available', 'a', ['a', 'b', 'c'], null],
+    ['a last supplier no longer admitted: from the start', 'x', [], 'a'],
+  ])('%s', (_name, lastSupplierId, unavailable, next) => {
+    expect(rotationNextSupplier({ admittedInOrder, lastSupplierId, unavailable })).toBe(next);
+  });
+
+  it.each<[string, string | null, string, ErrorCode | undefined, unknown]>([
+    ['its turn', 'a', 'b', undefined, undefined],
+    ['out of turn', 'a', 'c', 'CALL_OFF_NOT_IN_TURN', { supplierId: 'c', expectedSupplierId: 'b' }],
+    ['the same one twice', 'a', 'a', 'CALL_OFF_NOT_IN_TURN', { supplierId: 'a', expectedSupplierId: 'b' }],
+  ])('%s', (_name, lastSupplierId, supplierId, code, details) => {
+    const refused = refusal(() =>
+      checkRotationTurn({ admittedInOrder, lastSupplierId, unavailable: [], supplierId }),
+    );
+    expect(refused?.code).toBe(code);
+    if (details) expect(refused?.details).toEqual(details);
   });
 });
 

@@ -187,6 +187,51 @@ export function checkFrameworkEntry(entry: FrameworkEntry): void {
     );
 }
 
+// The second stage (第二阶段): how each call-off order finds its supplier (第110号令 第37条起)
+
+/**
+ * 直接选定 (the rule): the purchaser chooses among the admitted by price, quality, convenience and
+ * users' ratings; 顺序轮候: the documents' rotation gives each admitted supplier the orders in turn
+ * (here: the first stage's ranking, round and round). 二次竞价 is not built.
+ */
+export const FRAMEWORK_CALL_OFF_METHODS = ['direct_selection', 'rotation'] as const;
+export type FrameworkCallOffMethod = (typeof FRAMEWORK_CALL_OFF_METHODS)[number];
+
+/**
+ * 顺序轮候: the supplier whose turn it is — the one after the last order's supplier in the
+ * first stage's ranking (`admittedInOrder`), round and round, the first when nothing was ordered,
+ * passing over the `unavailable` (banned); null when none is available.
+ */
+export function rotationNextSupplier(rotation: {
+  admittedInOrder: readonly string[];
+  lastSupplierId: string | null;
+  unavailable: readonly string[];
+}): string | null {
+  const { admittedInOrder, lastSupplierId, unavailable } = rotation;
+  const last = lastSupplierId === null ? -1 : admittedInOrder.indexOf(lastSupplierId);
+  for (let step = 1; step <= admittedInOrder.length; step += 1) {
+    const candidate = admittedInOrder[(last + step + admittedInOrder.length) % admittedInOrder.length];
+    if (!unavailable.includes(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** An order under 顺序轮候 goes to the supplier whose turn it is (CALL_OFF_NOT_IN_TURN, `expectedSupplierId`). */
+export function checkRotationTurn(rotation: {
+  admittedInOrder: readonly string[];
+  lastSupplierId: string | null;
+  unavailable: readonly string[];
+  supplierId: string;
+}): void {
+  const expected = rotationNextSupplier(rotation);
+  if (rotation.supplierId !== expected)
+    throw new DomainError(
+      'CALL_OFF_NOT_IN_TURN',
+      'under rotation (顺序轮候) the order goes to the admitted supplier whose turn it is',
+      { supplierId: rotation.supplierId, expectedSupplierId: expected },
+    );
+}
+
 /** Why a response above the ceiling is out (recorded as the committee's rejection). */
 export const ABOVE_MAX_UNIT_PRICE_REASON = '响应报价超过最高限制单价';
 

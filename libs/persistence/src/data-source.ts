@@ -45,6 +45,7 @@ import { TenderReportRevisions1764500001110 } from './migrations/1764500001110-t
 import { Fees1764500000900 } from './migrations/1764500000900-fees.js';
 import { ComplaintStepClaims1764500001350 } from './migrations/1764500001350-complaint-step-claims.js';
 import { FrameworkQualityFirst1764500001440 } from './migrations/1764500001440-framework-quality-first.js';
+import { FrameworkCallOffMethod1764500001441 } from './migrations/1764500001441-framework-call-off-method.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -100,6 +101,7 @@ export const MIGRATIONS = [
   TenderReportRevisions1764500001110,
   ComplaintStepClaims1764500001350,
   FrameworkQualityFirst1764500001440,
+  FrameworkCallOffMethod1764500001441,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

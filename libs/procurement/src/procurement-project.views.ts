@@ -104,6 +104,7 @@ export function toPublicProcurement(
           qualityFirstGround: project.qualityFirstGround,
           maxUnitPrice: project.maxUnitPrice,
           eliminationPercent: frameworkEliminationPercent(project),
+          callOffMethod: project.callOffMethod ?? 'direct_selection',
         }
       : {}),
     amendments: notices.map(toProcurementNoticeView),

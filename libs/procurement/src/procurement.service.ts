@@ -10,6 +10,7 @@ import {
   checkDepositLimit,
   checkFrameworkEntry,
   checkFrameworkTerms,
+  type FrameworkCallOffMethod,
   type FrameworkQualityFirstGround,
   checkObjectionInPublicity,
   checkObjectionsAnswered,
@@ -98,6 +99,8 @@ export interface ProcurementInput {
   qualityFirstGround: FrameworkQualityFirstGround | null;
   /** A framework agreement's 最高限制单价, fen. */
   maxUnitPrice: number | null;
+  /** A framework agreement's second stage: 直接选定 (the default) or 顺序轮候. */
+  callOffMethod: FrameworkCallOffMethod | null;
 }
 
 export const PROCUREMENT_DEFAULTS = {
@@ -138,6 +141,7 @@ const TERM_FIELDS = [
   'termEndsOn',
   'qualityFirstGround',
   'maxUnitPrice',
+  'callOffMethod',
 ] as const satisfies readonly (keyof ProcurementInput & keyof ProcurementProjectEntity)[];
 
 /** The fields each method uses; the others are stored empty (a method changed in planning drops them). */
@@ -156,6 +160,7 @@ function fieldsOf(method: ProcurementMethod): Set<keyof ProcurementInput> {
     fields.add('termEndsOn');
     fields.add('qualityFirstGround');
     fields.add('maxUnitPrice');
+    fields.add('callOffMethod');
   }
   return fields;
 }
@@ -174,6 +179,7 @@ const SCHEDULE_FIELDS = [
   'termEndsOn',
   'qualityFirstGround',
   'maxUnitPrice',
+  'callOffMethod',
 ] as const;
 
 /** Where suppliers may register and be decided on: from the notice until the deadline. */
@@ -248,6 +254,8 @@ export class ProcurementService {
     const normalised = { ...input };
     for (const field of SCHEDULE_FIELDS)
       Object.assign(normalised, { [field]: used.has(field) ? (input[field] ?? null) : null });
+    // A framework agreement's orders are chosen directly unless its documents say rotation.
+    if (input.method === 'framework_agreement') normalised.callOffMethod ??= 'direct_selection';
     return normalised;
   }
 

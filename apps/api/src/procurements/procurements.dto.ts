@@ -20,7 +20,9 @@ import {
   MAX_TENDER_DOCUMENTS,
   MAX_TENDER_TEXT_LENGTH,
   MAX_TENDER_TITLE_LENGTH,
+  FRAMEWORK_CALL_OFF_METHODS,
   FRAMEWORK_QUALITY_FIRST_GROUNDS,
+  type FrameworkCallOffMethod,
   type FrameworkQualityFirstGround,
   MAX_ADMITTED_SUPPLIERS,
   MIN_ADMITTED_SUPPLIERS,
@@ -215,6 +217,16 @@ export class CreateProcurementDto {
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   maxUnitPrice?: number;
+
+  @ApiPropertyOptional({
+    enum: FRAMEWORK_CALL_OFF_METHODS,
+    default: 'direct_selection',
+    description:
+      'framework agreement: how each call-off order finds its supplier — 直接选定 (the rule) or 顺序轮候 (the admitted in the first stage’s order, round and round: CALL_OFF_NOT_IN_TURN). 二次竞价 is not built',
+  })
+  @IsOptional()
+  @IsIn(FRAMEWORK_CALL_OFF_METHODS)
+  callOffMethod?: FrameworkCallOffMethod;
 
   @ApiPropertyOptional({
     type: [CriterionDto],

@@ -252,6 +252,9 @@ export function NegotiationForm({ base, act }: { base: string; act: Act }) {
 /** GET /procurements/:id/call-offs (staff also see the ids). */
 interface CallOffs {
   status: Procurement['status'];
+  callOffMethod: 'direct_selection' | 'rotation';
+  /** 顺序轮候: whose turn it is (staff also get the id the form sends). */
+  nextInRotation: { supplierName: string; supplierId?: string; registrationId?: string | null } | null;
   termStartsOn: string | null;
   termEndsOn: string | null;
   agreementSignedOn: string | null;
@@ -339,6 +342,14 @@ export function FrameworkCallOffs({
         </dd>
         <dt>{t('agreementSignedOn')}</dt>
         <dd>{data.agreementSignedOn ?? '—'}</dd>
+        <dt>{t('callOffMethod')}</dt>
+        <dd>{t(`callOffMethod.${data.callOffMethod}` as const)}</dd>
+        {data.nextInRotation && (
+          <>
+            <dt>{t('nextInRotation')}</dt>
+            <dd data-testid="next-in-rotation">{data.nextInRotation.supplierName}</dd>
+          </>
+        )}
         <dt>{t('callOffTotal')}</dt>
         <dd data-testid="call-off-total">
           {data.total} · <Money fen={data.totalAmount} />
@@ -371,7 +382,16 @@ export function FrameworkCallOffs({
           <form onSubmit={record} aria-label={t('recordCallOff')} className="grid-form">
             <label>
               {t('procurementSupplier')}
-              <select name="supplier" required>
+              <select
+                name="supplier"
+                required
+                defaultValue={
+                  data.nextInRotation
+                    ? (data.nextInRotation.registrationId ?? data.nextInRotation.supplierId)
+                    : undefined
+                }
+                key={data.nextInRotation?.supplierId ?? 'direct'}
+              >
                 {data.admittedSuppliers.map((one) => (
                   <option key={one.rank} value={one.registrationId ?? one.supplierId}>
                     {one.rank}. {one.supplierName}

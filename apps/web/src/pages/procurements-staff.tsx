@@ -196,6 +196,7 @@ function frameworkOf(form: FormData): Record<string, unknown> {
     admittedSuppliers: Number(text('admittedSuppliers')),
     termStartsOn: text('termStartsOn'),
     termEndsOn: text('termEndsOn'),
+    callOffMethod: text('callOffMethod'),
     ...(text('maxUnitPrice') ? { maxUnitPrice: parseYuan(text('maxUnitPrice')) } : {}),
     ...(qualityFirst
       ? {
@@ -249,6 +250,13 @@ function FrameworkFields() {
         >
           <option value="price_first">{t('frameworkEntryMethod.price_first')}</option>
           <option value="quality_first">{t('frameworkEntryMethod.quality_first')}</option>
+        </select>
+      </label>
+      <label>
+        {t('callOffMethod')}
+        <select name="callOffMethod" defaultValue="direct_selection">
+          <option value="direct_selection">{t('callOffMethod.direct_selection')}</option>
+          <option value="rotation">{t('callOffMethod.rotation')}</option>
         </select>
       </label>
       {entry === 'quality_first' && (

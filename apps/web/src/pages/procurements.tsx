@@ -122,6 +122,8 @@ export interface Procurement {
   maxUnitPrice?: number | null;
   /** The share of the responsive suppliers the first stage leaves out at least (20 or 40). */
   eliminationPercent?: number;
+  /** The second stage: 直接选定 or 顺序轮候. */
+  callOffMethod?: 'direct_selection' | 'rotation';
   /** When the committee (a single source's negotiation group) was drawn; never who sits. */
   committeeDrawnAt?: string | null;
 }
@@ -430,6 +432,10 @@ function FrameworkEntryFacts({ procurement }: { procurement: Procurement }) {
       <dd data-testid="framework-admission">
         {t('admitsAtMost')} {procurement.admittedSuppliers ?? '—'} · {t('leavesOutAtLeast')}{' '}
         {procurement.eliminationPercent ?? 20}%
+      </dd>
+      <dt>{t('callOffMethod')}</dt>
+      <dd data-testid="call-off-method" data-method={procurement.callOffMethod}>
+        {t(`callOffMethod.${procurement.callOffMethod ?? 'direct_selection'}` as const)}
       </dd>
     </>
   );

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type {
   Criterion,
+  FrameworkCallOffMethod,
   FrameworkQualityFirstGround,
   ProcurementEvaluationMethod,
   ProcurementMethod,
@@ -83,6 +84,9 @@ export class ProcurementProjectEntity {
   /** A framework agreement's 最高限制单价, fen: a response above it is out. */
   @Column({ name: 'max_unit_price', type: 'bigint', nullable: true, transformer: fenColumn })
   maxUnitPrice!: number | null;
+  /** A framework agreement's second stage: 直接选定 (also when null, planned before it) or 顺序轮候. */
+  @Column({ name: 'call_off_method', type: 'varchar', length: 24, nullable: true })
+  callOffMethod!: FrameworkCallOffMethod | null;
   @Column({ name: 'announced_on', type: 'date', nullable: true }) announcedOn!: string | null;
   @Column({ name: 'publicised_on', type: 'date', nullable: true }) publicisedOn!: string | null;
   @Column({ name: 'opened_at', type: 'timestamptz', nullable: true }) openedAt!: Date | null;
