@@ -7,6 +7,7 @@ import {
   type ProcurementMethod,
 } from '@ggzy/domain';
 import {
+  CommitteeDrawsRepository,
   ProcurementMethodsRepository,
   ProcurementProjectsRepository,
   RegistrationsRepository,
@@ -82,6 +83,7 @@ export async function seedDemoProcurements(
     config,
     logger,
     new ProcurementMethodsRepository(dataSource),
+    new CommitteeDrawsRepository(dataSource),
   );
   const staff: AuthUser = { id: ids.staff, username: 'staff', roles: ['staff'] };
   const supplier = (username: string): AuthUser => ({ id: ids[username], username, roles: ['bidder'] });

@@ -310,6 +310,7 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     // The negotiation group: 3 drawn, the supplier's employee excluded.
     const kind = specialty();
     const [employee] = await createExperts(kind, 4, [supplierCode]);
+    expect((await get(path).expect(200)).body.committeeDrawnAt).toBeNull();
     expectError(
       await post(`${path}/committee/draw`, { needs: [{ specialty: kind, count: 2 }] }),
       422,
@@ -327,6 +328,11 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     expect(group.bidderOrgCodes).toContain(supplierCode);
     // No opening: staff see the group once the negotiation starts, supervisors at any time.
     expectError(await get(`${path}/committee`), 403, 'COMMITTEE_SEALED_UNTIL_OPENING');
+    // Before that staff (and supervisors) see only that it is drawn and when; the public nothing.
+    const drawnAt = (await get(path).expect(200)).body.committeeDrawnAt;
+    expect(Date.parse(drawnAt)).toBe(Date.parse(group.drawnAt));
+    expect((await get(path, supervisor).expect(200)).body.committeeDrawnAt).toBe(drawnAt);
+    expect((await get(path, null).expect(200)).body).not.toHaveProperty('committeeDrawnAt');
     const started = await post(`${path}/start-evaluation`).expect(200);
     expect((await get(`${path}/committee`).expect(200)).body.members).toHaveLength(3);
     expect(started.body).toMatchObject({ projectId: id, bids: [], report: null });
@@ -657,6 +663,9 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     expect(listed).toEqual({
       projectId: procurement.id,
       status: 'contracted',
+      // Planned without a second-stage method: 直接选定, nobody's turn.
+      callOffMethod: 'direct_selection',
+      nextInRotation: null,
       termStartsOn: addCalendarDays(today, -30),
       termEndsOn: addCalendarDays(today, 300),
       agreementSignedOn: today,
@@ -731,6 +740,197 @@ describe('procurement methods: single source, framework agreements, comprehensiv
     expectError(await callOff({ supplier: a.id }), 409, 'INVALID_STATE_TRANSITION');
     expectError(await post(`${path}/close`), 409, 'INVALID_STATE_TRANSITION');
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('admits to a framework agreement by quality (质量优先法): the price only as its ceiling, instruments leave out 40%', async () => {
+    const quality = [
+      { id: 'technical', weight: 70, kind: 'scored' },
+      { id: 'service', weight: 30, kind: 'scored' },
+    ];
+    const byQuality = async (change: Record<string, unknown> = {}) =>
+      post('/api/procurements', {
+        ...base(),
+        title: '东湖区疾控中心检测仪器框架协议',
+        method: 'framework_agreement',
+        ...(await openTenderSchedule()),
+        ...frameworkTerms(),
+        admittedSuppliers: 5,
+        evaluationMethod: 'comprehensive_scoring',
+        qualityFirstGround: 'testing_instruments',
+        maxUnitPrice: 200_000_000,
+        criteria: quality,
+        ...change,
+      });
+
+    // Refused, writing nothing: a scored price, services as instruments, no ceiling, a ground by price.
+    const before = await snapshot();
+    const priced = await byQuality({
+      criteria: [
+        { id: 'price', weight: 30, kind: 'price_formula' },
+        { id: 'technical', weight: 70, kind: 'scored' },
+      ],
+    });
+    expectError(priced, 422, 'FRAMEWORK_PRICE_SCORED');
+    expect(priced.body.details).toEqual({ criterionIds: ['price'] });
+    const services = await byQuality({ subjectType: 'services' });
+    expectError(services, 422, 'QUALITY_FIRST_NOT_ALLOWED');
+    expect(services.body.details).toEqual({
+      qualityFirstGround: 'testing_instruments',
+      subjectType: 'services',
+    });
+    const noCeiling = await byQuality({ maxUnitPrice: undefined });
+    expectError(noCeiling, 400, 'VALIDATION_FAILED');
+    expect(noCeiling.body.details).toEqual([expect.objectContaining({ field: 'maxUnitPrice' })]);
+    const aboveBudget = await byQuality({ maxUnitPrice: BUDGET + 1 });
+    expectError(aboveBudget, 400, 'VALIDATION_FAILED');
+    const byPrice = await byQuality({ evaluationMethod: 'lowest_evaluated_price', criteria: undefined });
+    expectError(byPrice, 400, 'VALIDATION_FAILED');
+    expect(byPrice.body.details).toEqual([expect.objectContaining({ field: 'qualityFirstGround' })]);
+    expect(await snapshot()).toEqual(before);
+
+    const created = await byQuality();
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const path = `/api/procurements/${id}`;
+    await post(`${path}/announce`).expect(200);
+    // Public with the notice: quality-first, its ground, the ceiling and the 40% left out.
+    expect((await get(path, null).expect(200)).body).toMatchObject({
+      evaluationMethod: 'comprehensive_scoring',
+      frameworkEntryMethod: 'quality_first',
+      qualityFirstGround: 'testing_instruments',
+      maxUnitPrice: 200_000_000,
+      eliminationPercent: 40,
+      criteria: quality,
+    });
+    // Four suppliers: the three of the suite and one more.
+    const four = [...suppliers, await registerBidder(api.url)];
+    for (const supplier of four) {
+      const applied = await post(`${path}/registrations`, { organizationCode: orgCode() }, supplier).expect(
+        201,
+      );
+      await post(`${path}/registrations/${applied.body.id}/qualify`, { depositReceived: true }).expect(200);
+    }
+    const kind = specialty();
+    await createExperts(kind, 5);
+    await post(`${path}/committee/draw`, { needs: [{ specialty: kind, count: 5 }] }).expect(201);
+    // The fourth asks one fen more than the ceiling; the third is the cheapest.
+    const prices = [150_000_000, 180_000_000, 120_000_000, 200_000_001];
+    const bidIds: string[] = [];
+    for (const [index, supplier] of four.entries())
+      bidIds.push(
+        (
+          await put(
+            `${path}/response`,
+            { price: prices[index], documents: [{ name: '响应文件.pdf', sha256: SHA }] },
+            supplier,
+          ).expect(200)
+        ).body.bidId,
+      );
+    await sql(
+      `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    await waitFor(async () => (await statusOf(id)) === 'opened' || undefined, 60_000, 'opened');
+    const started = await post(`${path}/start-evaluation`).expect(200);
+    // Above the ceiling: out at the start, with its reason, before anyone scores.
+    expect(started.body.rejections).toEqual([
+      expect.objectContaining({ bidId: bidIds[3], reason: '响应报价超过最高限制单价', enteredBy: staff.id }),
+    ]);
+    const members = (await get(`${path}/committee`).expect(200)).body.members.map(
+      (one: { expertId: string }) => one.expertId,
+    ) as string[];
+    const [bidA, bidB, bidC] = bidIds;
+    const scores = (a: number, b: number, c: number) => ({
+      scores: [bidA, bidB, bidC].flatMap((bidId, index) =>
+        ['technical', 'service'].map((criterionId) => ({ bidId, criterionId, score: [a, b, c][index] })),
+      ),
+    });
+    // A price criterion does not exist to score.
+    expectError(
+      await put(`${path}/evaluation/scores/${members[0]}`, {
+        scores: [{ bidId: bidA, criterionId: 'price', score: 50 }],
+      }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    for (const member of members)
+      await put(`${path}/evaluation/scores/${member}`, scores(90, 80, 70)).expect(200);
+
+    // Ranked by quality alone (the cheapest last); three responsive, at least 40% (two) left out.
+    const reported = await post(`${path}/evaluation/report`, { reportSha256: REPORT_SHA }).expect(200);
+    expect(
+      reported.body.ranking.map(
+        ({ bidId, rank, totalScore }: { bidId: string; rank: number; totalScore: number }) => ({
+          bidId,
+          rank,
+          totalScore,
+        }),
+      ),
+    ).toEqual([
+      { bidId: bidA, rank: 1, totalScore: 90 },
+      { bidId: bidB, rank: 2, totalScore: 80 },
+      { bidId: bidC, rank: 3, totalScore: 70 },
+    ]);
+    expect(reported.body.candidates.map((one: { bidId: string }) => one.bidId)).toEqual([bidA]);
+    // The trail says which response the ceiling left out.
+    const [audit] = await sql(
+      `SELECT payload FROM audit_log WHERE entity_id = $1 AND action = 'procurement.start_evaluation'`,
+      [id],
+    );
+    expect(audit.payload).toContain(`"aboveMaxUnitPrice":["${bidIds[3]}"]`);
+  });
+
+  it('gives a framework agreement’s orders in turn (顺序轮候): out of turn refused, writing nothing', async () => {
+    const [a, b] = suppliers;
+    const kind = specialty();
+    await createExperts(kind, 5);
+    const procurement = await responding('framework_agreement', {
+      ...frameworkTerms(),
+      callOffMethod: 'rotation',
+    });
+    const path = `/api/procurements/${procurement.id}`;
+    expect((await get(path, null).expect(200)).body).toMatchObject({
+      callOffMethod: 'rotation',
+      frameworkEntryMethod: 'price_first',
+    });
+    await post(`${path}/committee/draw`, { needs: [{ specialty: kind, count: 5 }] }).expect(201);
+    await open(procurement, [500_000_000, 520_000_000, 540_000_000]);
+    await post(`${path}/start-evaluation`).expect(200);
+    await post(`${path}/evaluation/report`, { reportSha256: REPORT_SHA }).expect(200);
+    await post(`${path}/report/deliver`).expect(200);
+    await post(`${path}/award-decision`, { bidId: procurement.bidIds[0] }).expect(200);
+    await post(`${path}/result`).expect(200);
+    await post(`${path}/contract`, { signedOn: today, contractSha256: CONTRACT_SHA }).expect(200);
+    await sql(
+      `UPDATE procurement_projects SET term_starts_on = $2::date - 30, term_ends_on = $2::date + 300 WHERE id = $1`,
+      [procurement.id, today],
+    );
+    const order = (supplier: TestUser, title: string) =>
+      post(`${path}/call-offs`, { supplier: supplier.id, title, amount: 1_000_000, orderedOn: today });
+    const nextOf = async () => (await get(`${path}/call-offs`, null).expect(200)).body.nextInRotation;
+
+    // Admitted a then b (c left out): a first, then b, then a again.
+    expect(await nextOf()).toEqual({ supplierName: await nameOf(a) });
+    let before = await snapshot();
+    const early = await order(b, '第一批');
+    expectError(early, 422, 'CALL_OFF_NOT_IN_TURN');
+    expect(early.body.details).toEqual({ supplierId: b.id, expectedSupplierId: a.id });
+    expect(await snapshot()).toEqual(before);
+    await order(a, '第一批').expect(201);
+    expect(await nextOf()).toEqual({ supplierName: await nameOf(b) });
+    before = await snapshot();
+    expectError(await order(a, '第二批'), 422, 'CALL_OFF_NOT_IN_TURN');
+    expect(await snapshot()).toEqual(before);
+    await order(b, '第二批').expect(201);
+    // Staff see whose turn it is with the id the order form sends.
+    const staffView = (await get(`${path}/call-offs`).expect(200)).body.nextInRotation;
+    expect(staffView).toMatchObject({ supplierName: await nameOf(a), supplierId: a.id });
+    // A banned supplier is passed over: b's turn again while a is banned.
+    const banned = await ban(a);
+    expect(await nextOf()).toEqual({ supplierName: await nameOf(b) });
+    await order(b, '第三批').expect(201);
+    await banned.lift();
+    expect(await nextOf()).toEqual({ supplierName: await nameOf(a) });
   });
 
   it('ranks a comprehensive-scoring tender by every member’s own scores and the price formula', async () => {

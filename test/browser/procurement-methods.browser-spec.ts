@@ -164,23 +164,56 @@ describe('procurement methods in a real browser: single source, framework agreem
       .waitFor();
     await checkBothLanguages(publicPage);
 
-    // The publicity over (as time would), concluded; the supplier registered, the group drawn and
-    // the negotiation started through the API.
+    // Before the publicity's last day is over, concluding it is refused in words.
+    await desk.getByRole('button', { name: '公示期满，进入协商' }).click();
+    await desk.locator('[role=alert][data-code=PUBLICITY_NOT_ENDED]').getByText('公示期尚未结束').waitFor();
+    // The publicity over (as time would): staff conclude it from the desk.
     await sql(
       `UPDATE procurement_projects SET publicity_starts_on = $2::date - 10, publicity_ends_on = $2::date WHERE id = $1`,
       [id, yesterday],
     );
-    await post(`/procurements/${id}/conclude-publicity`).expect(200);
-    const registered = await post(
-      `/procurements/${id}/registrations`,
-      { organizationCode: b.orgCode },
-      b,
-    ).expect(201);
-    await post(`/procurements/${id}/registrations/${registered.body.id}/qualify`, {
-      depositReceived: false,
-    }).expect(200);
-    await post(`/procurements/${id}/committee/draw`, await experts(3)).expect(201);
-    await post(`/procurements/${id}/start-evaluation`).expect(200);
+    await desk.reload();
+    await desk.getByRole('button', { name: '公示期满，进入协商' }).click();
+    await desk.locator('[data-status=responding]').first().waitFor();
+
+    // The named supplier registers on the public page (no sealed response: it negotiates).
+    const named = await (await suite.signedIn(b, ['bidder'], PHONE)).newPage();
+    errors.push(...watchErrors(named));
+    await named.goto(`${suite.web}/procurements/${id}`);
+    await named.getByTestId('single-source-registration').getByText('某专利设备制造有限公司').waitFor();
+    const apply = named.getByRole('form', { name: '报名参加采购' });
+    await apply.getByLabel('统一社会信用代码').fill(b.orgCode);
+    await apply.getByRole('button', { name: '报名参加采购' }).click();
+    await named.locator('[data-testid=my-registration][data-status=pending]').waitFor();
+    expect(await named.getByRole('form', { name: '密封提交响应文件' }).count()).toBe(0);
+    await checkBothLanguages(named);
+
+    // Staff qualify it, draw the negotiation group (a group of 4 refused in words) and start.
+    await desk.reload();
+    const start = desk.getByTestId('single-source-negotiation-start');
+    await start.getByText('待供应商报名并通过资格审查', { exact: false }).waitFor();
+    await desk
+      .getByTestId('supplier-registrations')
+      .getByRole('button', { name: '确认保证金并通过' })
+      .click();
+    await desk.locator('[data-testid=supplier-registrations] tr[data-status=qualified]').waitFor();
+    await start.getByText('已通过资格审查').waitFor();
+    const { needs } = await experts(3);
+    const group = start.getByRole('form', { name: '抽取协商小组' });
+    await group.getByLabel('专业代码').fill(needs[0].specialty);
+    await group.getByLabel('抽取专家人数').fill('4');
+    await group.getByRole('button', { name: '抽取协商小组' }).click();
+    await start.locator('[role=alert][data-code=COMMITTEE_NOT_ODD]').waitFor();
+    await group.getByLabel('抽取专家人数').fill('3');
+    await group.getByRole('button', { name: '抽取协商小组' }).click();
+    await start.getByTestId('negotiation-group-drawn').getByText('成员名单在协商开始后可见').waitFor();
+    expect(await start.getByRole('form', { name: '抽取协商小组' }).count()).toBe(0);
+    await checkBothLanguages(desk);
+    await start.getByRole('button', { name: '开始协商' }).click();
+    await desk.locator('[data-status=evaluating]').first().waitFor();
+    expect(await desk.getByTestId('single-source-negotiation-start').count()).toBe(0);
+    // The group is shown to staff now that the negotiation has started.
+    await desk.getByTestId('evaluation-desk').getByTestId('committee').waitFor();
 
     // The negotiated price: above the budget refused in words; then recorded.
     await desk.reload();
@@ -270,7 +303,7 @@ describe('procurement methods in a real browser: single source, framework agreem
     expect(errors).toEqual([]);
   }, 300_000);
 
-  it('framework agreement: the admitted suppliers and orders public; staff record an order (refusals in words) and close it', async () => {
+  it('framework agreement: the admitted suppliers and orders public; staff record an order in turn (顺序轮候; refusals in words) and close it', async () => {
     const nameOf = await suite.displayNames(suppliers);
     const [a, b, c] = suppliers;
     const { id, bidIds } = await opened(
@@ -280,6 +313,7 @@ describe('procurement methods in a real browser: single source, framework agreem
         admittedSuppliers: 3,
         termStartsOn: addCalendarDays(today, 21),
         termEndsOn: addCalendarDays(today, 21 + 364),
+        callOffMethod: 'rotation',
       },
       [500_000_000, 520_000_000, 540_000_000],
     );
@@ -323,11 +357,17 @@ describe('procurement methods in a real browser: single source, framework agreem
     await form.getByRole('button', { name: '登记订单' }).click();
     await callOffs.getByText('下单日不在框架协议期限内（自协议签订起）').waitFor();
     await checkBothLanguages(desk);
+    // 顺序轮候: the first admitted has the first order; the second is refused in words.
     await form.getByLabel('下单日').fill(today);
+    await form.getByRole('button', { name: '登记订单' }).click();
+    await callOffs.getByText('顺序轮候：尚未轮到该供应商', { exact: false }).waitFor();
+    await callOffs.getByTestId('next-in-rotation').getByText(nameOf(a)).waitFor();
+    await form.getByLabel('供应商').selectOption({ label: `1. ${nameOf(a)}` });
     await form.getByRole('button', { name: '登记订单' }).click();
     const row = callOffs.getByTestId('call-offs').locator('tbody tr').first();
     await row.getByText('第一批办公设备').waitFor();
-    await row.getByText(nameOf(b)).waitFor();
+    await row.getByText(nameOf(a)).waitFor();
+    await callOffs.getByTestId('next-in-rotation').getByText(nameOf(b)).waitFor();
     await callOffs.getByTestId('call-off-total').getByText('120,000.00 元').waitFor();
 
     await callOffs.getByRole('button', { name: '终止框架协议' }).click();
@@ -406,6 +446,132 @@ describe('procurement methods in a real browser: single source, framework agreem
     await screenshot(desk, 'procurement-scoring');
     const stored = await sql(`SELECT count(*)::int AS n FROM procurement_scores WHERE project_id = $1`, [id]);
     expect(stored.rows[0].n).toBe(15);
+    expect(errors).toEqual([]);
+  }, 300_000);
+
+  it('framework agreement by quality (质量优先法): planned on the page, the response above the ceiling out, ranked by quality, 40% left out', async () => {
+    const bidders = [...suppliers, await suite.bidder()];
+    const nameOf = await suite.displayNames(bidders);
+    const desk = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    const errors = watchErrors(desk);
+    await desk.goto(`${suite.web}/staff/procurements`);
+    await desk.getByText('登记采购项目').click();
+    const form = desk.getByRole('form', { name: '登记采购项目' });
+    await form.getByLabel('采购方式').selectOption('framework_agreement');
+    await form.getByLabel('项目名称').fill('东湖区疾控中心检测仪器框架协议');
+    await form.getByLabel('采购人').fill('南昌市东湖区疾病预防控制中心');
+    await form.getByLabel('统一社会信用代码').fill(randomOrgCode());
+    await form.getByLabel('采购需求').fill('检测实验仪器设备，协议期内按需下单');
+    await form.getByLabel('预算金额 (元)').fill('8,000,000');
+    await form.getByLabel('采购文件发出日').fill(today);
+    await form.getByLabel('采购文件提供截止日').fill(await businessDaysAfter(today, 5));
+    await form.getByLabel('响应截止日').fill(addCalendarDays(today, 20));
+    await form.getByLabel('采购标的').selectOption('services');
+    await form.getByLabel('入围供应商数量上限').fill('5');
+    await form.getByLabel('协议期限起始日').fill(addCalendarDays(today, 21));
+    await form.getByLabel('协议期限届满日').fill(addCalendarDays(today, 21 + 364));
+    await form.getByLabel('最高限制单价 (元)').fill('2,000,000');
+    await form.getByLabel('入围评审方法').selectOption('quality_first');
+    await form.getByLabel('采用质量优先法的情形').selectOption('testing_instruments');
+    await form.getByLabel('质量评分因素（每行：因素 权重，权重合计100）').fill('technical 70\nservice 30');
+    // Instruments as services: refused in words; as goods, planned.
+    await form.getByRole('button', { name: '保存草稿' }).click();
+    await form.getByText('检测、实验等仪器设备属于货物', { exact: false }).waitFor();
+    await checkBothLanguages(desk);
+    await form.getByLabel('采购标的').selectOption('goods');
+    await form.getByRole('button', { name: '保存草稿' }).click();
+    // (The list behind the form has planned projects of the other cases: wait for the new page.)
+    await desk.waitForURL(/\/staff\/procurements\/[0-9a-f-]{36}$/);
+    await desk.locator('[data-status=planned]').first().waitFor();
+    const id = new URL(desk.url()).pathname.split('/').pop()!;
+    await desk
+      .getByTestId('framework-entry-method')
+      .getByText('质量优先法 · 对质量有特别要求的检测、实验等仪器设备')
+      .waitFor();
+    await desk.getByTestId('max-unit-price').getByText('2,000,000.00 元').waitFor();
+    await desk.getByTestId('framework-admission').getByText('40%', { exact: false }).waitFor();
+    await desk.getByTestId('quality-factors').getByText('technical 70 · service 30').waitFor();
+    await desk.getByRole('button', { name: '发布采购公告' }).click();
+    await desk.locator('[data-status=responding]').first().waitFor();
+
+    // Four respond (the fourth one fen above the ceiling), the committee drawn, opened.
+    for (const bidder of bidders) {
+      const applied = await post(
+        `/procurements/${id}/registrations`,
+        { organizationCode: randomOrgCode() },
+        bidder,
+      ).expect(201);
+      await post(`/procurements/${id}/registrations/${applied.body.id}/qualify`, {
+        depositReceived: true,
+      }).expect(200);
+    }
+    const prices = [150_000_000, 180_000_000, 120_000_000, 200_000_001];
+    const bidIds: string[] = [];
+    for (const [index, bidder] of bidders.entries())
+      bidIds.push(
+        (
+          await as(bidder)(request(suite.api).put(`/api/procurements/${id}/response`))
+            .send({ price: prices[index], documents: [] })
+            .expect(200)
+        ).body.bidId,
+      );
+    await post(`/procurements/${id}/committee/draw`, await experts(5)).expect(201);
+    await sql(
+      `UPDATE procurement_projects SET response_deadline_at = clock_timestamp() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    await waitFor(async () => (await statusOf(id)) === 'opened' || undefined, 20_000, 'opened');
+
+    await desk.reload();
+    const evaluation = desk.getByTestId('evaluation-desk');
+    await evaluation.getByRole('button', { name: '开始评审' }).click();
+    await desk.locator('[data-status=evaluating]').first().waitFor();
+    // Out before anyone scores: its reason in the entries, and no fieldset to score it.
+    await evaluation.getByText('响应报价超过最高限制单价').waitFor();
+    const scoreForm = evaluation.getByRole('form', { name: '保存该评委评分' });
+    await scoreForm.locator('fieldset').first().waitFor();
+    expect(await scoreForm.locator('fieldset').count()).toBe(3);
+    expect(await scoreForm.locator('fieldset', { hasText: nameOf(bidders[3]) }).count()).toBe(0);
+    await checkBothLanguages(desk);
+
+    // Every member scores quality only (the cheapest, third, scores lowest); the report on the desk.
+    const members = (
+      await as(staff)(request(suite.api).get(`/api/procurements/${id}/committee`)).expect(200)
+    ).body.members.map((one: { expertId: string }) => one.expertId) as string[];
+    for (const member of members)
+      await as(staff)(request(suite.api).put(`/api/procurements/${id}/evaluation/scores/${member}`))
+        .send({
+          scores: bidIds.slice(0, 3).flatMap((bidId, index) =>
+            ['technical', 'service'].map((criterionId) => ({
+              bidId,
+              criterionId,
+              score: [90, 80, 70][index],
+            })),
+          ),
+        })
+        .expect(200);
+    await desk.reload();
+    const report = evaluation.getByRole('form', { name: '提交评审报告' });
+    await report.getByLabel('签字的评审报告（仅在本机计算摘要，不上传）').setInputFiles(FILE('评审报告.pdf'));
+    await report.getByRole('button', { name: '提交评审报告' }).click();
+    // Three ranked by quality, at least 40% (two) left out: the first alone is admitted.
+    const admitted = evaluation.getByTestId('candidates');
+    await admitted.locator('tr[data-rank="1"]').getByText(nameOf(bidders[0])).waitFor();
+    await admitted.locator('tr[data-rank="1"]').getByText('90', { exact: true }).waitFor();
+    expect(await admitted.locator('tbody tr').count()).toBe(1);
+    await checkBothLanguages(desk);
+    await screenshot(desk, 'procurement-framework-quality-first');
+
+    // The public page: the method, the ceiling and the share left out, as announced.
+    const publicPage = await (await suite.anonymous(PHONE)).newPage();
+    errors.push(...watchErrors(publicPage));
+    await publicPage.goto(`${suite.web}/procurements/${id}`);
+    await publicPage
+      .getByTestId('framework-entry-method')
+      .getByText('质量优先法', { exact: false })
+      .waitFor();
+    await publicPage.getByTestId('max-unit-price').getByText('2,000,000.00 元').waitFor();
+    await checkBothLanguages(publicPage);
     expect(errors).toEqual([]);
   }, 300_000);
 });

@@ -75,6 +75,34 @@ describe('tender objections, candidates dropping out and re-tendering in a real 
     return bidIds;
   }
 
+  /** A tender whose committee reported and whose candidates are in their publicity. */
+  async function candidatesPublished() {
+    const id = await tenderInBidding();
+    const specialty = `s${randomBytes(4).toString('hex')}`;
+    for (let index = 0; index < 4; index += 1)
+      await post('/api/experts', {
+        name: `专家${index}`,
+        employerName: '某设计院',
+        employerOrgCode: organizationCode(),
+        specialties: [specialty],
+      }).expect(201);
+    await post(`/api/tenders/${id}/committee/draw`, {
+      needs: [{ specialty, count: 4 }],
+      ownerRepresentatives: 1,
+    }).expect(201);
+    const bidIds = await open(id, [400_000_000, 410_000_000, 420_000_000]);
+    await post(`/api/tenders/${id}/start-evaluation`).expect(200);
+    await put(`/api/tenders/${id}/evaluation/evaluated-prices`, {
+      prices: bidIds.map((bidId, index) => ({ bidId, evaluatedPrice: 400_000_000 + index * 10_000_000 })),
+    }).expect(200);
+    await post(`/api/tenders/${id}/evaluation/report`, { reportSha256: 'a'.repeat(64) }).expect(200);
+    await post(`/api/tenders/${id}/candidates/publish`, {
+      startsOn: today,
+      endsOn: addCalendarDays(today, 3),
+    }).expect(200);
+    return id;
+  }
+
   beforeAll(async () => {
     today = await suite.today();
     staff = await suite.operator('staff');
@@ -135,29 +163,7 @@ describe('tender objections, candidates dropping out and re-tendering in a real 
   }, 180_000);
 
   it('staff record a candidate giving up from the evaluation desk, and re-tender a failed round', async () => {
-    const id = await tenderInBidding();
-    const specialty = `s${randomBytes(4).toString('hex')}`;
-    for (let index = 0; index < 4; index += 1)
-      await post('/api/experts', {
-        name: `专家${index}`,
-        employerName: '某设计院',
-        employerOrgCode: organizationCode(),
-        specialties: [specialty],
-      }).expect(201);
-    await post(`/api/tenders/${id}/committee/draw`, {
-      needs: [{ specialty, count: 4 }],
-      ownerRepresentatives: 1,
-    }).expect(201);
-    const bidIds = await open(id, [400_000_000, 410_000_000, 420_000_000]);
-    await post(`/api/tenders/${id}/start-evaluation`).expect(200);
-    await put(`/api/tenders/${id}/evaluation/evaluated-prices`, {
-      prices: bidIds.map((bidId, index) => ({ bidId, evaluatedPrice: 400_000_000 + index * 10_000_000 })),
-    }).expect(200);
-    await post(`/api/tenders/${id}/evaluation/report`, { reportSha256: 'a'.repeat(64) }).expect(200);
-    await post(`/api/tenders/${id}/candidates/publish`, {
-      startsOn: today,
-      endsOn: addCalendarDays(today, 3),
-    }).expect(200);
+    const id = await candidatesPublished();
 
     const desk = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
     const errors = watchErrors(desk);
@@ -172,7 +178,9 @@ describe('tender objections, candidates dropping out and re-tendering in a real 
     // The award form offers only the candidates still in the running.
     const award = desk.getByRole('form', { name: '发出中标通知书' });
     await award.waitFor();
-    expect(await award.locator('select[name=bidId] option').count()).toBe(2);
+    // (Each section reloads on its own after the step: wait for the award form's reload.)
+    const options = award.locator('select[name=bidId] option');
+    await waitFor(async () => (await options.count()) === 2, 20_000, 'the award form to drop the candidate');
     await checkBothLanguages(desk);
 
     // A failed round (two bids) is re-tendered from its desk: the new round opens, linked back.
@@ -189,6 +197,61 @@ describe('tender objections, candidates dropping out and re-tendering in a real 
     await desk.getByTestId('tender-rounds').getByRole('link', { name: '重新招标（下一轮）' }).click();
     await desk.waitForURL(`**/staff/tenders/${nextId}`);
     await checkBothLanguages(desk);
+    expect(errors).toEqual([]);
+  }, 180_000);
+
+  it('staff send the tender back to its committee (重新评审) after an upheld objection to the candidates', async () => {
+    const id = await candidatesPublished();
+    const [, second, third] = suppliers;
+    const objectTo = (user: TestUser, text: string) =>
+      post(`/api/tenders/${id}/objections`, { target: 'candidates', text }, user).expect(201);
+    const reply = (objectionId: string, upheld: boolean) =>
+      post(`/api/tenders/${id}/objections/${objectionId}/reply`, {
+        text: upheld ? '异议成立' : '异议不成立',
+        upheld,
+      }).expect(200);
+
+    const desk = await (await suite.signedIn(staff, ['staff'], PHONE)).newPage();
+    const errors = watchErrors(desk);
+    await desk.goto(`${suite.web}/staff/tenders/${id}`);
+    await desk.getByRole('form', { name: '发出中标通知书' }).waitFor();
+    // No objection upheld: the desk does not offer it.
+    expect(await desk.getByTestId('re-evaluation').count()).toBe(0);
+
+    const upheld = await objectTo(second, '第一中标候选人业绩造假');
+    await reply(upheld.body.id, true);
+    await desk.reload();
+    const form = desk.getByRole('form', { name: '重新评审' });
+    await form.waitFor();
+    await checkBothLanguages(desk);
+
+    // Another objection filed while the desk is open: refused in words, nothing sent back.
+    const waiting = await objectTo(third, '第一中标候选人项目经理有在建工程');
+    await form.getByLabel('原因').fill('异议成立：第一中标候选人业绩不实，评标委员会复核');
+    await form.getByRole('button', { name: '重新评审' }).click();
+    await desk
+      .locator('[role=alert][data-code=OBJECTION_PENDING]')
+      .getByText('异议尚未答复，招标投标活动暂停')
+      .waitFor();
+    expect(await statusOf(id)).toBe('suspended');
+
+    // Dismissed: the tender resumes, the upheld objection still stands; staff send it back.
+    await reply(waiting.body.id, false);
+    await desk.reload();
+    const again = desk.getByRole('form', { name: '重新评审' });
+    await again.getByLabel('原因').fill('异议成立：第一中标候选人业绩不实，评标委员会复核');
+    await again.getByRole('button', { name: '重新评审' }).click();
+    await desk.locator('[data-status=evaluating]').first().waitFor();
+    const revisions = desk.getByTestId('report-revisions');
+    await revisions.locator('li[data-revision="1"]').waitFor();
+    await revisions.getByText('异议成立：第一中标候选人业绩不实，评标委员会复核', { exact: false }).waitFor();
+    expect(await revisions.locator('tr[data-rank]').count()).toBe(3);
+    // The committee's entries are open again; the form is gone.
+    await desk.getByRole('form', { name: '提交评标报告' }).waitFor();
+    expect(await desk.getByTestId('re-evaluation').count()).toBe(0);
+    expect(await statusOf(id)).toBe('evaluating');
+    await checkBothLanguages(desk);
+    await screenshot(desk, 'tender-re-evaluation');
     expect(errors).toEqual([]);
   }, 180_000);
 });

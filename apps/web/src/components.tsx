@@ -76,9 +76,13 @@ export function ErrorMessage({ error }: { error: unknown }) {
   if (!error) return null;
   const code = error instanceof ApiError ? error.code : 'NETWORK';
   const message = error instanceof ApiError ? error.message : String(error);
+  // A code with several causes (details.cause) has words per cause where the table has them.
+  const details = error instanceof ApiError ? (error.details as { cause?: unknown } | undefined) : undefined;
+  const cause = details && typeof details.cause === 'string' ? details.cause : null;
+  const text = errorText(code, message);
   return (
-    <p className="error" role="alert" data-code={code}>
-      {errorText(code, message)}
+    <p className="error" role="alert" data-code={code} data-cause={cause ?? undefined}>
+      {cause ? errorText(`${code}.${cause}`, text) : text}
     </p>
   );
 }

@@ -159,6 +159,10 @@ export const ERROR_STATUS = {
   FRAMEWORK_TERM_TOO_LONG: 422,
   CALL_OFF_IN_FUTURE: 422,
   PRICE_WEIGHT_OUT_OF_RANGE: 422,
+  // A framework agreement's quality-first stage (质量优先法, 第110号令 第26、28条).
+  FRAMEWORK_PRICE_SCORED: 422,
+  QUALITY_FIRST_NOT_ALLOWED: 422,
+  CALL_OFF_NOT_IN_TURN: 422,
   // A tender's objections (异议), its rounds (重新招标) and its candidates giving up (issue 9).
   OBJECTION_PENDING: 409,
   OBJECTOR_NOT_A_BIDDER: 403,

@@ -4,16 +4,23 @@ import type { Criterion } from './evaluation.js';
 import { OFFICIAL_CALENDARS } from './official-calendars.js';
 import type { ProcurementMethod } from './procurement-lifecycle.js';
 import {
+  checkFrameworkEntry,
+  checkRotationTurn,
   checkFrameworkTerms,
   checkObjectionInPublicity,
   checkObjectionsAnswered,
   checkProcurementScoring,
   checkReplanMethod,
+  type FrameworkEntry,
   type FrameworkTerms,
   frameworkAdmittedCount,
+  frameworkEliminationPercent,
+  frameworkEntryMethodOf,
   lastDayOfTerm,
   objectionAnswerDueOn,
   type ProcurementScoring,
+  responsesAboveMaxUnitPrice,
+  rotationNextSupplier,
 } from './procurement-methods.js';
 
 const calendar = new BusinessCalendar(OFFICIAL_CALENDARS);
@@ -130,6 +137,189 @@ describe('framework agreements', () => {
     if (Array.isArray(details))
       expect(refused?.details).toEqual(details.map((d) => expect.objectContaining(d)));
     else if (details) expect(refused?.details).toMatchObject(details);
+  });
+});
+
+describe('a framework agreement admitted by quality (质量优先法, 第110号令 第26、28条)', () => {
+  it.each<[number, number, number, number]>([
+    // ranked, cap, eliminated at least (%) → admitted
+    [2, 5, 40, 1],
+    [3, 5, 40, 1],
+    [5, 5, 40, 3],
+    [5, 5, 20, 4],
+    [10, 10, 40, 6],
+    [10, 4, 40, 4],
+    [11, 20, 40, 6],
+    [0, 2, 40, 0],
+  ])('%d ranked, at most %d, %d%% left out → %d admitted', (ranked, cap, percent, admitted) => {
+    expect(frameworkAdmittedCount(ranked, cap, percent)).toBe(admitted);
+  });
+
+  it.each<[FrameworkEntry['evaluationMethod'], FrameworkEntry['qualityFirstGround'], string, number]>([
+    ['lowest_evaluated_price', null, 'price_first', 20],
+    ['comprehensive_scoring', 'government_pricing', 'quality_first', 20],
+    ['comprehensive_scoring', 'testing_instruments', 'quality_first', 40],
+  ])('%s (%s) is %s and leaves out ≥ %d%%', (evaluationMethod, qualityFirstGround, method, percent) => {
+    expect(frameworkEntryMethodOf(evaluationMethod)).toBe(method);
+    expect(frameworkEliminationPercent({ evaluationMethod, qualityFirstGround })).toBe(percent);
+  });
+
+  const quality: Criterion[] = [
+    { id: 'technical', weight: 60, kind: 'scored' },
+    { id: 'service', weight: 40, kind: 'scored' },
+  ];
+  const entry = (change: Partial<FrameworkEntry>): FrameworkEntry => ({
+    evaluationMethod: 'comprehensive_scoring',
+    subjectType: 'goods',
+    criteria: quality,
+    qualityFirstGround: 'testing_instruments',
+    maxUnitPrice: 50_000_000,
+    budget: 800_000_000,
+    ...change,
+  });
+  it.each<[string, FrameworkEntry, ErrorCode | undefined, unknown]>([
+    ['instruments by quality', entry({}), undefined, undefined],
+    [
+      'services at a government-set price',
+      entry({ subjectType: 'services', qualityFirstGround: 'government_pricing' }),
+      undefined,
+      undefined,
+    ],
+    ['a ceiling at the budget', entry({ maxUnitPrice: 800_000_000 }), undefined, undefined],
+    [
+      'price-first without a ceiling',
+      entry({
+        evaluationMethod: 'lowest_evaluated_price',
+        criteria: null,
+        qualityFirstGround: null,
+        maxUnitPrice: null,
+      }),
+      undefined,
+      undefined,
+    ],
+    [
+      'price-first with a ceiling',
+      entry({ evaluationMethod: 'lowest_evaluated_price', criteria: null, qualityFirstGround: null }),
+      undefined,
+      undefined,
+    ],
+    [
+      'price scored by quality',
+      entry({
+        criteria: [
+          { id: 'price', weight: 30, kind: 'price_formula' },
+          { id: 'technical', weight: 70, kind: 'scored' },
+        ],
+      }),
+      'FRAMEWORK_PRICE_SCORED',
+      { criterionIds: ['price'] },
+    ],
+    [
+      'services as instruments',
+      entry({ subjectType: 'services' }),
+      'QUALITY_FIRST_NOT_ALLOWED',
+      { qualityFirstGround: 'testing_instruments', subjectType: 'services' },
+    ],
+    [
+      'no ground',
+      entry({ qualityFirstGround: null }),
+      'VALIDATION_FAILED',
+      [{ field: 'qualityFirstGround' }],
+    ],
+    [
+      'an unknown ground',
+      entry({ qualityFirstGround: 'cheapest' as never }),
+      'VALIDATION_FAILED',
+      [{ field: 'qualityFirstGround' }],
+    ],
+    ['no ceiling', entry({ maxUnitPrice: null }), 'VALIDATION_FAILED', [{ field: 'maxUnitPrice' }]],
+    [
+      'a ceiling above the budget',
+      entry({ maxUnitPrice: 800_000_001 }),
+      'VALIDATION_FAILED',
+      [{ field: 'maxUnitPrice', rule: '≤ the budget (800000000 fen)' }],
+    ],
+    [
+      'a ceiling in fractions of fen',
+      entry({ maxUnitPrice: 10.5 }),
+      'VALIDATION_FAILED',
+      [{ field: 'maxUnitPrice' }],
+    ],
+    ['no subject', entry({ subjectType: null }), 'VALIDATION_FAILED', [{ field: 'subjectType' }]],
+    ['no criteria', entry({ criteria: null }), 'VALIDATION_FAILED', [{ field: 'criteria' }]],
+    [
+      'weights sum to 90',
+      entry({ criteria: [{ id: 'technical', weight: 90, kind: 'scored' }] }),
+      'VALIDATION_FAILED',
+      [{ field: 'criteria', rule: 'weights sum to 100 (they sum to 90)' }],
+    ],
+    [
+      'a ground by price',
+      entry({ evaluationMethod: 'lowest_evaluated_price', criteria: null }),
+      'VALIDATION_FAILED',
+      [{ field: 'qualityFirstGround', rule: 'only with quality-first (comprehensive_scoring)' }],
+    ],
+  ])('%s → %s', (_name, input, code, details) => {
+    const refused = refusal(() => checkFrameworkEntry(input));
+    expect(refused?.code).toBe(code);
+    if (Array.isArray(details))
+      expect(refused?.details).toEqual(details.map((d) => expect.objectContaining(d)));
+    else if (details) expect(refused?.details).toMatchObject(details);
+  });
+
+  it.each<[string, number | null, string[]]>([
+    ['no ceiling', null, []],
+    ['at the ceiling stays in', 300, ['d']],
+    ['one fen above is out', 299, ['c', 'd']],
+  ])('%s', (_name, ceiling, out) => {
+    const responses = [
+      { bidId: 'a', price: 100 },
+      { bidId: 'c', price: 300 },
+      { bidId: 'b', price: 200 },
+      { bidId: 'd', price: 301 },
+    ];
+    expect(responsesAboveMaxUnitPrice(responses, ceiling)).toEqual(out);
+  });
+
+  it('leaves a framework’s quality scoring to its own check (no price weight range)', () => {
+    expect(
+      refusal(() =>
+        checkProcurementScoring({
+          method: 'framework_agreement',
+          evaluationMethod: 'comprehensive_scoring',
+          subjectType: 'goods',
+          criteria: quality,
+        }),
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe('a framework agreement’s orders by rotation (顺序轮候)', () => {
+  const admittedInOrder = ['a', 'b', 'c'];
+  it.each<[string, string | null, string[], string | null]>([
+    ['nothing ordered yet: the first', null, [], 'a'],
+    ['after the first: the second', 'a', [], 'b'],
+    ['after the last: round to the first', 'c', [], 'a'],
+    ['a banned one is passed over', 'a', ['b'], 'c'],
+    ['round and past a banned first', 'c', ['a'], 'b'],
+    ['the last supplier again when it is the only one left', 'b', ['a', 'c'], 'b'],
+    ['none available', 'a', ['a', 'b', 'c'], null],
+    ['a last supplier no longer admitted: from the start', 'x', [], 'a'],
+  ])('%s', (_name, lastSupplierId, unavailable, next) => {
+    expect(rotationNextSupplier({ admittedInOrder, lastSupplierId, unavailable })).toBe(next);
+  });
+
+  it.each<[string, string | null, string, ErrorCode | undefined, unknown]>([
+    ['its turn', 'a', 'b', undefined, undefined],
+    ['out of turn', 'a', 'c', 'CALL_OFF_NOT_IN_TURN', { supplierId: 'c', expectedSupplierId: 'b' }],
+    ['the same one twice', 'a', 'a', 'CALL_OFF_NOT_IN_TURN', { supplierId: 'a', expectedSupplierId: 'b' }],
+  ])('%s', (_name, lastSupplierId, supplierId, code, details) => {
+    const refused = refusal(() =>
+      checkRotationTurn({ admittedInOrder, lastSupplierId, unavailable: [], supplierId }),
+    );
+    expect(refused?.code).toBe(code);
+    if (details) expect(refused?.details).toEqual(details);
   });
 });
 

@@ -7,6 +7,7 @@
 import { addCalendarDays, type BusinessCalendar } from './business-calendar.js';
 import { DomainError } from './errors.js';
 import { type Criterion, criteriaViolations } from './evaluation.js';
+import { isFen } from './money.js';
 import type { RuleViolation } from './lease-listing-schedule.js';
 import type { ProcurementMethod } from './procurement-lifecycle.js';
 import { requireDate } from './tender-rules.js';
@@ -68,13 +69,179 @@ export const FRAMEWORK_MAX_TERM_YEARS: Readonly<Record<ProcurementSubjectType, n
 
 /**
  * How many of `ranked` responsive suppliers are admitted when the project admits at most `cap`:
- * the cap, but at least 20% (and at least one) eliminated.
+ * the cap, but at least `eliminationPercent` (20%; 40% for testing instruments by quality, below)
+ * and at least one eliminated.
  */
-export function frameworkAdmittedCount(ranked: number, cap: number): number {
+export function frameworkAdmittedCount(
+  ranked: number,
+  cap: number,
+  eliminationPercent: number = FRAMEWORK_ELIMINATION_PERCENT,
+): number {
   if (!Number.isInteger(ranked) || ranked < 0) throw new RangeError(`not a count: ${ranked}`);
   if (!Number.isInteger(cap) || cap < 1) throw new RangeError(`not a cap: ${cap}`);
-  const eliminated = Math.max(1, Math.ceil((ranked * FRAMEWORK_ELIMINATION_PERCENT) / 100));
+  if (!Number.isInteger(eliminationPercent) || eliminationPercent < 1 || eliminationPercent > 99)
+    throw new RangeError(`not a percentage: ${eliminationPercent}`);
+  const eliminated = Math.max(1, Math.ceil((ranked * eliminationPercent) / 100));
   return Math.max(0, Math.min(cap, ranked - eliminated));
+}
+
+// ---------------------------------------------------------------------------------------------
+// A framework agreement's first stage (入围): 价格优先法 or 质量优先法 (第110号令 第26、28条)
+
+/**
+ * 价格优先法 ranks the responses by price, low to high; 质量优先法 scores their quality, high to
+ * low, and never scores the price: a response above the 最高限制单价 is out, the others compete on
+ * quality alone (第26条). On the project a framework's `evaluationMethod` says which:
+ * `lowest_evaluated_price` is price-first, `comprehensive_scoring` quality-first.
+ */
+export type FrameworkEntryMethod = 'price_first' | 'quality_first';
+export const frameworkEntryMethodOf = (
+  evaluationMethod: ProcurementEvaluationMethod,
+): FrameworkEntryMethod => (evaluationMethod === 'comprehensive_scoring' ? 'quality_first' : 'price_first');
+
+/**
+ * 第26条: quality-first is for projects with a government-set or government-guided price
+ * (政府定价、政府指导价) and for testing and laboratory instruments with particular quality needs
+ * (对质量有特别要求的检测、实验等仪器设备); every other project is price-first.
+ */
+export const FRAMEWORK_QUALITY_FIRST_GROUNDS = ['government_pricing', 'testing_instruments'] as const;
+export type FrameworkQualityFirstGround = (typeof FRAMEWORK_QUALITY_FIRST_GROUNDS)[number];
+/** 第28条: testing and laboratory instruments admitted by quality leave out at least 40% (and one). */
+export const FRAMEWORK_INSTRUMENTS_ELIMINATION_PERCENT = 40;
+
+/** The share left out at the first stage: 40% for instruments by quality, else 20% (第28条). */
+export function frameworkEliminationPercent(entry: {
+  evaluationMethod: ProcurementEvaluationMethod;
+  qualityFirstGround: FrameworkQualityFirstGround | null;
+}): number {
+  return frameworkEntryMethodOf(entry.evaluationMethod) === 'quality_first' &&
+    entry.qualityFirstGround === 'testing_instruments'
+    ? FRAMEWORK_INSTRUMENTS_ELIMINATION_PERCENT
+    : FRAMEWORK_ELIMINATION_PERCENT;
+}
+
+export interface FrameworkEntry {
+  evaluationMethod: ProcurementEvaluationMethod;
+  subjectType: ProcurementSubjectType | null;
+  criteria: readonly Criterion[] | null;
+  qualityFirstGround: FrameworkQualityFirstGround | null;
+  /** 最高限制单价, fen: the ceiling of every response (required by quality; optional by price here). */
+  maxUnitPrice: number | null;
+  budget: number;
+}
+
+/**
+ * A framework agreement's first-stage method as planned. Form problems (VALIDATION_FAILED, every
+ * one): quality-first needs its ground, its criteria (weights summing to 100) and the ceiling; a
+ * ceiling is whole fen within the budget; a ground goes with quality-first only. Then the rules:
+ * quality-first scores no price (FRAMEWORK_PRICE_SCORED, `criterionIds`: the price counts as the
+ * ceiling only, 第26条); instruments are goods (QUALITY_FIRST_NOT_ALLOWED, `qualityFirstGround`,
+ * `subjectType`).
+ */
+export function checkFrameworkEntry(entry: FrameworkEntry): void {
+  const qualityFirst = frameworkEntryMethodOf(entry.evaluationMethod) === 'quality_first';
+  const violations: RuleViolation[] = [];
+  if (entry.maxUnitPrice !== null) {
+    if (!isFen(entry.maxUnitPrice))
+      violations.push({ field: 'maxUnitPrice', rule: 'a positive safe integer number of fen' });
+    else if (entry.maxUnitPrice > entry.budget)
+      violations.push({ field: 'maxUnitPrice', rule: `≤ the budget (${entry.budget} fen)` });
+  }
+  if (qualityFirst) {
+    if (!FRAMEWORK_QUALITY_FIRST_GROUNDS.includes(entry.qualityFirstGround as FrameworkQualityFirstGround))
+      violations.push({
+        field: 'qualityFirstGround',
+        rule: `${FRAMEWORK_QUALITY_FIRST_GROUNDS.join(' or ')} (第110号令 第26条: who may be admitted by quality)`,
+      });
+    if (entry.maxUnitPrice === null)
+      violations.push({
+        field: 'maxUnitPrice',
+        rule: 'required: by quality the price counts as its ceiling',
+      });
+    if (!PROCUREMENT_SUBJECT_TYPES.includes(entry.subjectType as ProcurementSubjectType))
+      violations.push({ field: 'subjectType', rule: 'goods or services (a framework agreement needs it)' });
+    if (entry.criteria == null)
+      violations.push({ field: 'criteria', rule: 'the quality criteria (质量因素), weights summing to 100' });
+    else violations.push(...criteriaViolations(entry.criteria));
+  } else if (entry.qualityFirstGround !== null)
+    violations.push({ field: 'qualityFirstGround', rule: 'only with quality-first (comprehensive_scoring)' });
+  if (violations.length > 0)
+    throw new DomainError(
+      'VALIDATION_FAILED',
+      'the first stage of the framework agreement is not valid',
+      violations,
+    );
+  if (!qualityFirst) return;
+  const priced = entry.criteria!.filter((criterion) => criterion.kind === 'price_formula');
+  if (priced.length > 0)
+    throw new DomainError(
+      'FRAMEWORK_PRICE_SCORED',
+      'quality-first scores quality only: the price counts as the ceiling (最高限制单价), never as points',
+      { criterionIds: priced.map((criterion) => criterion.id) },
+    );
+  if (entry.qualityFirstGround === 'testing_instruments' && entry.subjectType !== 'goods')
+    throw new DomainError(
+      'QUALITY_FIRST_NOT_ALLOWED',
+      'testing and laboratory instruments are goods: a services agreement is quality-first only for a government-set price',
+      { qualityFirstGround: entry.qualityFirstGround, subjectType: entry.subjectType },
+    );
+}
+
+// The second stage (第二阶段): how each call-off order finds its supplier (第110号令 第37条起)
+
+/**
+ * 直接选定 (the rule): the purchaser chooses among the admitted by price, quality, convenience and
+ * users' ratings; 顺序轮候: the documents' rotation gives each admitted supplier the orders in turn
+ * (here: the first stage's ranking, round and round). 二次竞价 is not built.
+ */
+export const FRAMEWORK_CALL_OFF_METHODS = ['direct_selection', 'rotation'] as const;
+export type FrameworkCallOffMethod = (typeof FRAMEWORK_CALL_OFF_METHODS)[number];
+
+/**
+ * 顺序轮候: the supplier whose turn it is — the one after the last order's supplier in the
+ * first stage's ranking (`admittedInOrder`), round and round, the first when nothing was ordered,
+ * passing over the `unavailable` (banned); null when none is available.
+ */
+export function rotationNextSupplier(rotation: {
+  admittedInOrder: readonly string[];
+  lastSupplierId: string | null;
+  unavailable: readonly string[];
+}): string | null {
+  const { admittedInOrder, lastSupplierId, unavailable } = rotation;
+  const last = lastSupplierId === null ? -1 : admittedInOrder.indexOf(lastSupplierId);
+  for (let step = 1; step <= admittedInOrder.length; step += 1) {
+    const candidate = admittedInOrder[(last + step + admittedInOrder.length) % admittedInOrder.length];
+    if (!unavailable.includes(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** An order under 顺序轮候 goes to the supplier whose turn it is (CALL_OFF_NOT_IN_TURN, `expectedSupplierId`). */
+export function checkRotationTurn(rotation: {
+  admittedInOrder: readonly string[];
+  lastSupplierId: string | null;
+  unavailable: readonly string[];
+  supplierId: string;
+}): void {
+  const expected = rotationNextSupplier(rotation);
+  if (rotation.supplierId !== expected)
+    throw new DomainError(
+      'CALL_OFF_NOT_IN_TURN',
+      'under rotation (顺序轮候) the order goes to the admitted supplier whose turn it is',
+      { supplierId: rotation.supplierId, expectedSupplierId: expected },
+    );
+}
+
+/** Why a response above the ceiling is out (recorded as the committee's rejection). */
+export const ABOVE_MAX_UNIT_PRICE_REASON = '响应报价超过最高限制单价';
+
+/** The responses above the 最高限制单价 (none without one), in the order given. */
+export function responsesAboveMaxUnitPrice<T extends { bidId: string; price: number }>(
+  responses: readonly T[],
+  maxUnitPrice: number | null,
+): string[] {
+  if (maxUnitPrice === null) return [];
+  return responses.filter((response) => response.price > maxUnitPrice).map((response) => response.bidId);
 }
 
 /** The last day of a term of `years` years from `startsOn` (2026-03-01 + 1 year → 2027-02-28). */
@@ -183,6 +350,9 @@ export interface ProcurementScoring {
  * weight within the subject's range (PRICE_WEIGHT_OUT_OF_RANGE, `min`, `max`).
  */
 export function checkProcurementScoring(scoring: ProcurementScoring): void {
+  // A framework agreement's quality-first stage has rules of its own (checkFrameworkEntry).
+  if (scoring.method === 'framework_agreement' && scoring.evaluationMethod === 'comprehensive_scoring')
+    return;
   if (scoring.evaluationMethod === 'lowest_evaluated_price') {
     if (scoring.criteria != null)
       throw new DomainError('VALIDATION_FAILED', 'criteria go with comprehensive scoring', [

@@ -49,6 +49,8 @@ import { ProcurementItems1764500001410 } from './migrations/1764500001410-procur
 import { AlertScanWinner1764500001411 } from './migrations/1764500001411-alert-scan-winner.js';
 import { Announcements1764500001420 } from './migrations/1764500001420-announcements.js';
 import { TenderPrequalification1764500001430 } from './migrations/1764500001430-tender-prequalification.js';
+import { FrameworkQualityFirst1764500001440 } from './migrations/1764500001440-framework-quality-first.js';
+import { FrameworkCallOffMethod1764500001441 } from './migrations/1764500001441-framework-call-off-method.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -108,6 +110,8 @@ export const MIGRATIONS = [
   AlertScanWinner1764500001411,
   Announcements1764500001420,
   TenderPrequalification1764500001430,
+  FrameworkQualityFirst1764500001440,
+  FrameworkCallOffMethod1764500001441,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -14,7 +14,10 @@ import {
   evaluateBids,
   type EvaluatedBid,
   memberScoreSetViolations,
+  ABOVE_MAX_UNIT_PRICE_REASON,
   frameworkAdmittedCount,
+  frameworkEliminationPercent,
+  responsesAboveMaxUnitPrice,
   nextProcurementStatus,
   PROCUREMENT_METHOD_RULES,
   type ProcurementAction,
@@ -215,9 +218,30 @@ export class ProcurementEvaluationService {
         startedBy: staff.id,
         committeeDrawId: draw.id,
       });
+      // A framework agreement: a response above the 最高限制单价 is out (第110号令 第26条), recorded
+      // as the committee's rejection with its reason, so nobody scores it and the report leaves it out.
+      const aboveCeiling =
+        project.method === 'framework_agreement'
+          ? responsesAboveMaxUnitPrice(
+              (await this.mustOpening(manager, projectId)).bids.flatMap((bid) =>
+                bid.valid && bid.price !== null ? [{ bidId: bid.bidId, price: bid.price }] : [],
+              ),
+              project.maxUnitPrice,
+            )
+          : [];
+      for (const bidId of aboveCeiling)
+        await this.evaluations.insertRejection(manager, projectId, {
+          bidId,
+          reason: ABOVE_MAX_UNIT_PRICE_REASON,
+          enteredBy: staff.id,
+          enteredAt: now,
+        });
       await this.move(manager, staff, project, next, now, {
         drawId: draw.id,
         [project.method === 'single_source' ? 'qualifiedSuppliers' : 'validResponses']: suppliers,
+        ...(aboveCeiling.length > 0
+          ? { aboveMaxUnitPrice: aboveCeiling, maxUnitPrice: project.maxUnitPrice }
+          : {}),
       });
       return this.evaluationOf(manager, projectId);
     });
@@ -434,10 +458,18 @@ export class ProcurementEvaluationService {
         return { outcome: 'failed' as const, reason, ranking: [], candidates: [] };
       }
       const dueOn = reportDueOn(await this.calendars.calendar(manager), today);
-      // A framework agreement admits the first ranked, up to its number, 20% (≥ 1) left out.
+      // A framework agreement admits the first ranked, up to its number, 20% (≥ 1) left out — 40%
+      // for testing instruments admitted by quality (第110号令 第28条).
       const candidates =
         project.method === 'framework_agreement'
-          ? result.ranking.slice(0, frameworkAdmittedCount(result.ranking.length, project.admittedSuppliers!))
+          ? result.ranking.slice(
+              0,
+              frameworkAdmittedCount(
+                result.ranking.length,
+                project.admittedSuppliers!,
+                frameworkEliminationPercent(project),
+              ),
+            )
           : result.candidates;
       await this.evaluations.update(manager, projectId, {
         ...base,

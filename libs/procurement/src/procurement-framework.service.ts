@@ -6,6 +6,8 @@ import {
   calendarDateInZone,
   checkCallOff,
   checkCallOffWithinBudget,
+  checkRotationTurn,
+  rotationNextSupplier,
   DomainError,
   nextProcurementStatus,
   type ProcurementAction,
@@ -100,6 +102,12 @@ export class ProcurementFrameworkService {
         termEndsOn: project.termEndsOn!,
         orderedOn: input.orderedOn,
       });
+      // 顺序轮候: the order goes to the admitted supplier whose turn it is (a banned one is passed over).
+      if (project.callOffMethod === 'rotation')
+        checkRotationTurn({
+          ...(await this.rotation(manager, projectId, admitted, now)),
+          supplierId: chosen!.bidderId,
+        });
       // Under the project's lock: two orders at once cannot both fit in what is left of the budget.
       checkCallOffWithinBudget({
         budget: project.budget,
@@ -179,9 +187,33 @@ export class ProcurementFrameworkService {
     const { items, total, totalAmount } = await this.methods.callOffsOf(projectId, page);
     // Named as the public names them: the organisation's registered name, never an account's.
     const suppliers = await this.evaluation.publicSuppliers(projectId);
+    const callOffMethod = project.callOffMethod ?? 'direct_selection';
+    // 顺序轮候: whose turn it is, once the admitted are public.
+    const next =
+      callOffMethod === 'rotation' && admitted.length > 0
+        ? rotationNextSupplier(
+            await this.rotation(
+              this.dataSource.manager,
+              projectId,
+              admitted,
+              await this.projects.databaseNow(),
+            ),
+          )
+        : null;
+    const nextSupplier = admitted.find((one) => one.bidderId === next);
     return {
       projectId,
       status: project.status,
+      callOffMethod,
+      nextInRotation: nextSupplier
+        ? {
+            supplierName: suppliers.get(nextSupplier.bidderId)?.name ?? null,
+            supplierCode: suppliers.get(nextSupplier.bidderId)?.code ?? null,
+            ...(staff
+              ? { supplierId: nextSupplier.bidderId, registrationId: nextSupplier.registrationId }
+              : {}),
+          }
+        : null,
       termStartsOn: project.termStartsOn,
       termEndsOn: project.termEndsOn,
       agreementSignedOn: evaluation?.contractSignedOn ?? null,
@@ -229,6 +261,23 @@ export class ProcurementFrameworkService {
     ]);
     const registrationOf = new Map(registrations.map((one) => [one.bidderId, one.registrationId]));
     return admitted.map((one) => ({ ...one, registrationId: registrationOf.get(one.bidderId) ?? null }));
+  }
+
+  /** 顺序轮候's state: the admitted in rank order, the last order's supplier, the banned now. */
+  private async rotation(
+    manager: Parameters<ProcurementMethodsRepository['lastCallOffSupplier']>[0],
+    projectId: string,
+    admitted: { bidderId: string }[],
+    now: Date,
+  ) {
+    const banned: string[] = [];
+    for (const one of admitted)
+      if (await this.partyBans.isBanned(manager, one.bidderId, now)) banned.push(one.bidderId);
+    return {
+      admittedInOrder: admitted.map((one) => one.bidderId),
+      lastSupplierId: await this.methods.lastCallOffSupplier(manager, projectId),
+      unavailable: banned,
+    };
   }
 
   private async mustLock(

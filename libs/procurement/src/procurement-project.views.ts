@@ -1,4 +1,5 @@
 import type { ProcurementNotice, ProcurementProjectEntity, PublicityObjection } from '@ggzy/persistence';
+import { frameworkEliminationPercent, frameworkEntryMethodOf } from '@ggzy/domain';
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
@@ -97,6 +98,17 @@ export function toPublicProcurement(
     admittedSuppliers: project.admittedSuppliers,
     termStartsOn: project.termStartsOn,
     termEndsOn: project.termEndsOn,
+    // A framework agreement's first stage: by price or by quality (第110号令 第26、28条), the
+    // ground for quality, the 最高限制单价 and the share its evaluation leaves out at least.
+    ...(project.method === 'framework_agreement'
+      ? {
+          frameworkEntryMethod: frameworkEntryMethodOf(project.evaluationMethod),
+          qualityFirstGround: project.qualityFirstGround,
+          maxUnitPrice: project.maxUnitPrice,
+          eliminationPercent: frameworkEliminationPercent(project),
+          callOffMethod: project.callOffMethod ?? 'direct_selection',
+        }
+      : {}),
     amendments: notices.map(toProcurementNoticeView),
     objections: objections.map(toPublicObjection),
   };

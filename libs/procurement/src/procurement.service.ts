@@ -10,7 +10,10 @@ import {
   canonicalProcurementItemName,
   calendarDaysBetween,
   checkDepositLimit,
+  checkFrameworkEntry,
   checkFrameworkTerms,
+  type FrameworkCallOffMethod,
+  type FrameworkQualityFirstGround,
   checkObjectionInPublicity,
   checkObjectionsAnswered,
   checkProcurementItem,
@@ -38,6 +41,7 @@ import {
 } from '@ggzy/domain';
 import {
   AuditLogRepository,
+  CommitteeDrawsRepository,
   ProcurementMethodsRepository,
   type ProcurementProjectEntity,
   ProcurementProjectsRepository,
@@ -102,6 +106,12 @@ export interface ProcurementInput {
   admittedSuppliers: number | null;
   termStartsOn: string | null;
   termEndsOn: string | null;
+  /** A framework agreement by quality (质量优先法): the ground 第110号令 第26条 allows it on. */
+  qualityFirstGround: FrameworkQualityFirstGround | null;
+  /** A framework agreement's 最高限制单价, fen. */
+  maxUnitPrice: number | null;
+  /** A framework agreement's second stage: 直接选定 (the default) or 顺序轮候. */
+  callOffMethod: FrameworkCallOffMethod | null;
 }
 
 export const PROCUREMENT_DEFAULTS = {
@@ -144,6 +154,9 @@ const TERM_FIELDS = [
   'admittedSuppliers',
   'termStartsOn',
   'termEndsOn',
+  'qualityFirstGround',
+  'maxUnitPrice',
+  'callOffMethod',
 ] as const satisfies readonly (keyof ProcurementInput & keyof ProcurementProjectEntity)[];
 
 /** The fields each method uses; the others are stored empty (a method changed in planning drops them). */
@@ -160,6 +173,9 @@ function fieldsOf(method: ProcurementMethod): Set<keyof ProcurementInput> {
     fields.add('admittedSuppliers');
     fields.add('termStartsOn');
     fields.add('termEndsOn');
+    fields.add('qualityFirstGround');
+    fields.add('maxUnitPrice');
+    fields.add('callOffMethod');
   }
   return fields;
 }
@@ -176,6 +192,9 @@ const SCHEDULE_FIELDS = [
   'admittedSuppliers',
   'termStartsOn',
   'termEndsOn',
+  'qualityFirstGround',
+  'maxUnitPrice',
+  'callOffMethod',
 ] as const;
 
 /** Where suppliers may register and be decided on: from the notice until the deadline. */
@@ -231,6 +250,7 @@ export class ProcurementService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly methods: ProcurementMethodsRepository,
+    private readonly committeeDraws: CommitteeDrawsRepository,
   ) {}
 
   private today(now: Date): string {
@@ -253,6 +273,8 @@ export class ProcurementService {
     };
     for (const field of SCHEDULE_FIELDS)
       Object.assign(normalised, { [field]: used.has(field) ? (input[field] ?? null) : null });
+    // A framework agreement's orders are chosen directly unless its documents say rotation.
+    if (input.method === 'framework_agreement') normalised.callOffMethod ??= 'direct_selection';
     return normalised;
   }
 
@@ -269,7 +291,10 @@ export class ProcurementService {
     const calendar = await this.calendars.calendar(manager);
     checkProcurementSchedule(calendar, input as ProcurementSchedule);
     checkProcurementScoring(input);
-    if (input.method === 'framework_agreement') checkFrameworkTerms(input);
+    if (input.method === 'framework_agreement') {
+      checkFrameworkTerms(input);
+      checkFrameworkEntry(input);
+    }
     if (input.deposit > 0)
       checkDepositLimit({ base: 'budget', baseAmount: input.budget, deposit: input.deposit });
   }
@@ -296,6 +321,8 @@ export class ProcurementService {
     const merged = this.normalise({ ...current, ...changes });
     if (merged.evaluationMethod === 'lowest_evaluated_price' && !('criteria' in changes))
       merged.criteria = null;
+    if (merged.evaluationMethod === 'lowest_evaluated_price' && !('qualityFirstGround' in changes))
+      merged.qualityFirstGround = null;
     return merged;
   }
 
@@ -1419,13 +1446,19 @@ export class ProcurementService {
   }
 
   private async staffView(project: ProcurementProjectEntity) {
-    const [notices, counts, objections, next] = await Promise.all([
+    const [notices, counts, objections, next, draw] = await Promise.all([
       this.projects.noticesOf(project.id),
       this.registrationRows.countOf(procurementHost(project.id)),
       this.methods.objectionsOf(project.id),
       project.status === 'replanned' ? this.projects.nextRoundOf(project.id) : null,
+      this.committeeDraws.findCurrent({ hostType: 'procurement_project', hostId: project.id }),
     ]);
-    return toStaffProcurement(project, notices, counts, objections, next?.id ?? null);
+    return {
+      ...toStaffProcurement(project, notices, counts, objections, next?.id ?? null),
+      // That the committee (a single source's negotiation group) is drawn, and when — never who
+      // sits: staff see the members once the responses are opened or the negotiation starts.
+      committeeDrawnAt: draw ? draw.drawnAt.toISOString() : null,
+    };
   }
 
   // --- internals ------------------------------------------------------------------------------

@@ -20,6 +20,10 @@ import {
   MAX_TENDER_DOCUMENTS,
   MAX_TENDER_TEXT_LENGTH,
   MAX_TENDER_TITLE_LENGTH,
+  FRAMEWORK_CALL_OFF_METHODS,
+  FRAMEWORK_QUALITY_FIRST_GROUNDS,
+  type FrameworkCallOffMethod,
+  type FrameworkQualityFirstGround,
   MAX_ADMITTED_SUPPLIERS,
   MIN_ADMITTED_SUPPLIERS,
   MIN_INVITED_SUPPLIERS,
@@ -205,17 +209,49 @@ export class CreateProcurementDto {
   @ApiPropertyOptional({
     enum: PROCUREMENT_EVALUATION_METHODS,
     default: 'lowest_evaluated_price',
-    description: 'comprehensive_scoring for open and invited tenders and consultation only',
+    description:
+      'comprehensive_scoring for open and invited tenders and consultation; for a framework agreement it is 质量优先法 (quality-first), lowest_evaluated_price 价格优先法',
   })
   @IsOptional()
   @IsIn(PROCUREMENT_EVALUATION_METHODS)
   evaluationMethod?: ProcurementEvaluationMethod;
 
   @ApiPropertyOptional({
+    enum: FRAMEWORK_QUALITY_FIRST_GROUNDS,
+    description:
+      'framework agreement admitted by quality (质量优先法, evaluationMethod comprehensive_scoring; 第110号令 第26条): a government-set or -guided price, or testing and laboratory instruments (goods; then at least 40% left out, 第28条)',
+  })
+  @IsOptional()
+  @IsIn(FRAMEWORK_QUALITY_FIRST_GROUNDS)
+  qualityFirstGround?: FrameworkQualityFirstGround;
+
+  @ApiPropertyOptional({
+    ...FEN_PROPERTY,
+    minimum: 1,
+    description:
+      'framework agreement: 最高限制单价, fen (≤ the budget); a response above it is out. Required by quality, where the price counts only so',
+  })
+  @IsOptional()
+  @IsInt({ message: '$property must be a whole number of fen' })
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  maxUnitPrice?: number;
+
+  @ApiPropertyOptional({
+    enum: FRAMEWORK_CALL_OFF_METHODS,
+    default: 'direct_selection',
+    description:
+      'framework agreement: how each call-off order finds its supplier — 直接选定 (the rule) or 顺序轮候 (the admitted in the first stage’s order, round and round: CALL_OFF_NOT_IN_TURN). 二次竞价 is not built',
+  })
+  @IsOptional()
+  @IsIn(FRAMEWORK_CALL_OFF_METHODS)
+  callOffMethod?: FrameworkCallOffMethod;
+
+  @ApiPropertyOptional({
     type: [CriterionDto],
     maxItems: 20,
     description:
-      'comprehensive scoring only (required then): weights 1–100 summing to 100, exactly one price_formula (PRICE_WEIGHT_OUT_OF_RANGE)',
+      'comprehensive scoring only (required then): weights 1–100 summing to 100, exactly one price_formula (PRICE_WEIGHT_OUT_OF_RANGE); a framework agreement by quality: quality criteria only, no price_formula (FRAMEWORK_PRICE_SCORED)',
   })
   @IsOptional()
   @IsArray()

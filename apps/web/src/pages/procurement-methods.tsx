@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
 import { get, post } from '../api';
 import { hasRole, useApp } from '../app-context';
-import { Loading, Money, Table, useLoad } from '../components';
+import { Loading, Money, Table, Time, useLoad } from '../components';
 import { useI18n } from '../i18n';
 import { parseYuan } from '../money';
-import type { Act } from './evaluation-parts';
+import { type Act, CommitteeSection, type EvaluationTerms, useDeskSteps } from './evaluation-parts';
 import type { Procurement, ProcurementResult } from './procurements';
 import { DocumentsTable } from './project-parts';
 import { Refusal } from './refusal';
@@ -148,6 +148,76 @@ export function PublicityObjections({
   );
 }
 
+/** A single source's negotiation group (协商小组) in the words of the evaluation desk. */
+const NEGOTIATION_GROUP_TERMS: EvaluationTerms = {
+  committee: 'negotiationGroup',
+  drawCommittee: 'drawNegotiationGroup',
+  ownerRepresentatives: 'purchaserRepresentatives',
+  supplier: 'procurementSupplier',
+  price: 'responsePrice',
+  rejectBid: 'rejectResponse',
+  report: 'procurementReport',
+  submitReport: 'submitProcurementReport',
+  reportFile: 'procurementReportFile',
+  rejectAll: 'rejectAllResponses',
+};
+
+/**
+ * A single source between its publicity and the negotiation (`responding`): the named supplier
+ * registers on the public page and staff qualify it (the registrations, beside this), the
+ * negotiation group is drawn from the pool (who sits stays sealed until the negotiation starts)
+ * and the negotiation starts — each step refused in words where the API refuses it.
+ */
+export function SingleSourceNegotiationStart({
+  procurement,
+  onChange,
+}: {
+  procurement: Procurement;
+  onChange: () => void;
+}) {
+  const { t } = useI18n();
+  const { actionError, act } = useDeskSteps(onChange);
+  const base = `/procurements/${procurement.id}`;
+  const drawnAt = procurement.committeeDrawnAt ?? null;
+  const qualified = procurement.qualifiedSuppliers ?? 0;
+  return (
+    <section
+      aria-labelledby="negotiation-start-heading"
+      className="panel"
+      data-testid="single-source-negotiation-start"
+    >
+      <h2 id="negotiation-start-heading">{t('singleSourceNegotiation')}</h2>
+      <ol>
+        <li data-done={qualified > 0}>
+          {t('singleSourceStepSupplier')}: {procurement.singleSourceSupplier ?? '—'} ·{' '}
+          {qualified > 0 ? t('singleSourceSupplierQualified') : t('singleSourceSupplierWaiting')}
+        </li>
+        <li data-done={drawnAt !== null} data-testid="negotiation-group-drawn">
+          {t('negotiationGroup')}:{' '}
+          {drawnAt ? (
+            <>
+              {t('negotiationGroupDrawnAt')} <Time iso={drawnAt} seconds /> · {t('negotiationGroupSealed')}
+            </>
+          ) : (
+            t('negotiationGroupNotDrawn')
+          )}
+        </li>
+      </ol>
+      {drawnAt === null && (
+        <CommitteeSection base={base} committee={null} drawable terms={NEGOTIATION_GROUP_TERMS} act={act} />
+      )}
+      {drawnAt !== null && qualified > 0 && (
+        <p>
+          <button type="button" onClick={() => act(() => post(`${base}/start-evaluation`))}>
+            {t('startNegotiation')}
+          </button>
+        </p>
+      )}
+      <Refusal error={actionError} />
+    </section>
+  );
+}
+
 /** A single source's negotiation (协商): the agreed price and the signed record's SHA-256. */
 export function NegotiationForm({ base, act }: { base: string; act: Act }) {
   const { t } = useI18n();
@@ -182,6 +252,9 @@ export function NegotiationForm({ base, act }: { base: string; act: Act }) {
 /** GET /procurements/:id/call-offs (staff also see the ids). */
 interface CallOffs {
   status: Procurement['status'];
+  callOffMethod: 'direct_selection' | 'rotation';
+  /** 顺序轮候: whose turn it is (staff also get the id the form sends). */
+  nextInRotation: { supplierName: string; supplierId?: string; registrationId?: string | null } | null;
   termStartsOn: string | null;
   termEndsOn: string | null;
   agreementSignedOn: string | null;
@@ -269,6 +342,14 @@ export function FrameworkCallOffs({
         </dd>
         <dt>{t('agreementSignedOn')}</dt>
         <dd>{data.agreementSignedOn ?? '—'}</dd>
+        <dt>{t('callOffMethod')}</dt>
+        <dd>{t(`callOffMethod.${data.callOffMethod}` as const)}</dd>
+        {data.nextInRotation && (
+          <>
+            <dt>{t('nextInRotation')}</dt>
+            <dd data-testid="next-in-rotation">{data.nextInRotation.supplierName}</dd>
+          </>
+        )}
         <dt>{t('callOffTotal')}</dt>
         <dd data-testid="call-off-total">
           {data.total} · <Money fen={data.totalAmount} />
@@ -301,7 +382,16 @@ export function FrameworkCallOffs({
           <form onSubmit={record} aria-label={t('recordCallOff')} className="grid-form">
             <label>
               {t('procurementSupplier')}
-              <select name="supplier" required>
+              <select
+                name="supplier"
+                required
+                defaultValue={
+                  data.nextInRotation
+                    ? (data.nextInRotation.registrationId ?? data.nextInRotation.supplierId)
+                    : undefined
+                }
+                key={data.nextInRotation?.supplierId ?? 'direct'}
+              >
                 {data.admittedSuppliers.map((one) => (
                   <option key={one.rank} value={one.registrationId ?? one.supplierId}>
                     {one.rank}. {one.supplierName}

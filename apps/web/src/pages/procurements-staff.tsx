@@ -18,7 +18,7 @@ import {
   WITH_DOCUMENTS_PERIOD,
 } from './procurements';
 import { ProcurementEvaluationDesk } from './procurement-evaluation-staff';
-import { FrameworkCallOffs, PublicityObjections } from './procurement-methods';
+import { FrameworkCallOffs, PublicityObjections, SingleSourceNegotiationStart } from './procurement-methods';
 import { AmendmentForm } from './project-parts';
 import { ReasonForm, Refusal } from './refusal';
 import { OpeningRecordSection } from './sealed-bids';
@@ -97,6 +97,7 @@ function ProcurementForm() {
       deposit: parseYuan(text('deposit') || '0'),
       documents: parseDocuments(text('documents')),
       ...scheduleOf(form),
+      ...(method === 'framework_agreement' ? frameworkOf(form) : {}),
     };
     try {
       const created = await post<Procurement>('/procurements', body);
@@ -159,6 +160,7 @@ function ProcurementForm() {
         {field('deposit', `${t('deposit')} (${t('yuan')})`, <input name="deposit" inputMode="decimal" />)}
         {field('documents', t('documentsInput'), <textarea name="documents" />)}
         <MethodScheduleFields method={method} />
+        {method === 'framework_agreement' && <FrameworkFields />}
         <Refusal error={error} />
         <div className="row">
           <button type="submit">{t('create')}</button>
@@ -180,6 +182,107 @@ const SCHEDULE_FIELDS = [
   'deadlineOn',
   'deadlineTime',
 ] as const;
+
+/** 'technical 60' per line → quality criteria (scored by the committee; never the price). */
+function parseQualityCriteria(text: string) {
+  return text
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((parts) => parts[0])
+    .map(([id, weight]) => ({ id, weight: Number(weight), kind: 'scored' }));
+}
+
+/** A framework agreement's subject, term, admission and first-stage method, as the API takes them. */
+function frameworkOf(form: FormData): Record<string, unknown> {
+  const text = (name: string) => String(form.get(name) ?? '').trim();
+  const qualityFirst = text('frameworkEntryMethod') === 'quality_first';
+  return {
+    subjectType: text('subjectType'),
+    admittedSuppliers: Number(text('admittedSuppliers')),
+    termStartsOn: text('termStartsOn'),
+    termEndsOn: text('termEndsOn'),
+    callOffMethod: text('callOffMethod'),
+    ...(text('maxUnitPrice') ? { maxUnitPrice: parseYuan(text('maxUnitPrice')) } : {}),
+    ...(qualityFirst
+      ? {
+          evaluationMethod: 'comprehensive_scoring',
+          qualityFirstGround: text('qualityFirstGround'),
+          criteria: parseQualityCriteria(text('qualityCriteria')),
+        }
+      : { evaluationMethod: 'lowest_evaluated_price' }),
+  };
+}
+
+/**
+ * 框架协议: the subject and term, how many it admits, and its first stage — by price (价格优先法)
+ * or by quality (质量优先法: its ground and quality factors; the price only as the ceiling).
+ */
+function FrameworkFields() {
+  const { t } = useI18n();
+  const [entry, setEntry] = useState<'price_first' | 'quality_first'>('price_first');
+  return (
+    <fieldset>
+      <legend>{t('frameworkAgreement')}</legend>
+      <label>
+        {t('subjectType')}
+        <select name="subjectType" defaultValue="goods">
+          <option value="goods">{t('subjectType.goods')}</option>
+          <option value="services">{t('subjectType.services')}</option>
+        </select>
+      </label>
+      <label>
+        {t('admittedSuppliersAtMost')}
+        <input name="admittedSuppliers" type="number" min={2} max={100} required />
+      </label>
+      <label>
+        {t('frameworkTermStartsOn')}
+        <input name="termStartsOn" type="date" required />
+      </label>
+      <label>
+        {t('frameworkTermEndsOn')}
+        <input name="termEndsOn" type="date" required />
+      </label>
+      <label>
+        {t('maxUnitPrice')} ({t('yuan')})
+        <input name="maxUnitPrice" inputMode="decimal" required={entry === 'quality_first'} />
+      </label>
+      <label>
+        {t('frameworkEntryMethod')}
+        <select
+          name="frameworkEntryMethod"
+          value={entry}
+          onChange={(event) => setEntry(event.target.value as 'price_first' | 'quality_first')}
+        >
+          <option value="price_first">{t('frameworkEntryMethod.price_first')}</option>
+          <option value="quality_first">{t('frameworkEntryMethod.quality_first')}</option>
+        </select>
+      </label>
+      <label>
+        {t('callOffMethod')}
+        <select name="callOffMethod" defaultValue="direct_selection">
+          <option value="direct_selection">{t('callOffMethod.direct_selection')}</option>
+          <option value="rotation">{t('callOffMethod.rotation')}</option>
+        </select>
+      </label>
+      {entry === 'quality_first' && (
+        <>
+          <label>
+            {t('qualityFirstGround')}
+            <select name="qualityFirstGround" defaultValue="testing_instruments">
+              <option value="testing_instruments">{t('qualityFirstGround.testing_instruments')}</option>
+              <option value="government_pricing">{t('qualityFirstGround.government_pricing')}</option>
+            </select>
+          </label>
+          <label>
+            {t('qualityCriteriaInput')}
+            <textarea name="qualityCriteria" required />
+          </label>
+          <p className="hint">{t('qualityFirstHint')}</p>
+        </>
+      )}
+    </fieldset>
+  );
+}
 
 /** The schedule fields filled in: only what the method has (the API refuses another method's). */
 function scheduleOf(form: FormData): Record<string, string> {
@@ -377,6 +480,12 @@ function StaffProcurement({ id }: { id: string }) {
           invited={procurement.invitationDraw?.picks}
           onChange={reload}
         />
+      )}
+      {method === 'single_source' && (status === 'responding' || (procurement.registrations ?? 0) > 0) && (
+        <SupplierRegistrations base={base} decidable={status === 'responding'} onChange={reload} />
+      )}
+      {method === 'single_source' && status === 'responding' && (
+        <SingleSourceNegotiationStart procurement={procurement} onChange={reload} />
       )}
       {method === 'single_source' && (
         <PublicityObjections procurement={procurement} answerable onChange={reload} />

@@ -44,6 +44,7 @@ export const WITH_DOCUMENTS_PERIOD: readonly ProcurementMethod[] = [
   'open_tender',
   'invited_tender',
   'competitive_consultation',
+  'framework_agreement',
 ];
 
 export interface ProcurementNotice {
@@ -117,6 +118,17 @@ export interface Procurement {
   registrations?: number;
   qualifiedSuppliers?: number;
   invitationDraw?: { count: number; picks: string[]; drawnAt: string; seed: string } | null;
+  /** A framework agreement's first stage (第110号令 第26、28条): by price or by quality. */
+  frameworkEntryMethod?: 'price_first' | 'quality_first';
+  qualityFirstGround?: 'government_pricing' | 'testing_instruments' | null;
+  /** 最高限制单价, fen. */
+  maxUnitPrice?: number | null;
+  /** The share of the responsive suppliers the first stage leaves out at least (20 or 40). */
+  eliminationPercent?: number;
+  /** The second stage: 直接选定 or 顺序轮候. */
+  callOffMethod?: 'direct_selection' | 'rotation';
+  /** When the committee (a single source's negotiation group) was drawn; never who sits. */
+  committeeDrawnAt?: string | null;
 }
 
 export const PROCUREMENT_TERMS: SealedBidTerms = {
@@ -231,7 +243,11 @@ export function ProcurementPage({ id }: { id: string }) {
   if (!data) return <Loading />;
   const { procurement, result } = data;
   const beforeDeadline = procurement.deadlineAt !== null && Date.now() < Date.parse(procurement.deadlineAt);
-  const open = (procurement.status === 'announced' || procurement.status === 'responding') && beforeDeadline;
+  // A single source has no deadline: its named supplier registers once the publicity is concluded.
+  const singleSource = procurement.method === 'single_source';
+  const open = singleSource
+    ? procurement.status === 'responding'
+    : (procurement.status === 'announced' || procurement.status === 'responding') && beforeDeadline;
   return (
     <article className="listing">
       <h1>{procurement.title}</h1>
@@ -251,6 +267,11 @@ export function ProcurementPage({ id }: { id: string }) {
         </p>
       )}
       <ProcurementRounds procurement={procurement} base="/procurements" />
+      {singleSource && procurement.status === 'responding' && (
+        <p className="notice" data-testid="single-source-registration">
+          {t('singleSourceRegistrationHint')}: {procurement.singleSourceSupplier}
+        </p>
+      )}
       <SupplierBox
         paths={{
           base: `/procurements/${procurement.id}`,
@@ -261,7 +282,7 @@ export function ProcurementPage({ id }: { id: string }) {
         terms={PROCUREMENT_TERMS}
         deposit={procurement.deposit}
         open={open}
-        sealable={procurement.status === 'responding' && beforeDeadline}
+        sealable={!singleSource && procurement.status === 'responding' && beforeDeadline}
         awardedBidId={result?.award.bidId}
         onChange={reload}
       />
@@ -380,9 +401,56 @@ export function ProcurementFacts({ procurement }: { procurement: Procurement }) 
             <dd style={{ whiteSpace: 'pre-wrap' }}>{procurement.singleSourceReasons ?? '—'}</dd>
           </>
         )}
+        {procurement.method === 'framework_agreement' && procurement.frameworkEntryMethod && (
+          <FrameworkEntryFacts procurement={procurement} />
+        )}
       </dl>
       <DocumentsTable documents={procurement.documents} />
     </section>
+  );
+}
+
+/**
+ * A framework agreement's first stage as announced: by price (价格优先法) or by quality (质量优先法,
+ * its ground and quality factors — the price is no factor, only its ceiling counts), the
+ * 最高限制单价, how many it admits at most and the share it leaves out at least.
+ */
+function FrameworkEntryFacts({ procurement }: { procurement: Procurement }) {
+  const { t } = useI18n();
+  const qualityFirst = procurement.frameworkEntryMethod === 'quality_first';
+  return (
+    <>
+      <dt>{t('frameworkEntryMethod')}</dt>
+      <dd data-testid="framework-entry-method" data-method={procurement.frameworkEntryMethod}>
+        {t(`frameworkEntryMethod.${procurement.frameworkEntryMethod!}` as const)}
+        {qualityFirst &&
+          procurement.qualityFirstGround &&
+          ` · ${t(`qualityFirstGround.${procurement.qualityFirstGround}` as const)}`}
+      </dd>
+      {qualityFirst && (
+        <>
+          <dt>{t('qualityFactors')}</dt>
+          <dd data-testid="quality-factors">
+            {(procurement.criteria ?? [])
+              .map((criterion) => `${criterion.id} ${criterion.weight}`)
+              .join(' · ')}
+          </dd>
+        </>
+      )}
+      <dt>{t('maxUnitPrice')}</dt>
+      <dd data-testid="max-unit-price">
+        {procurement.maxUnitPrice != null ? <Money fen={procurement.maxUnitPrice} /> : '—'}
+      </dd>
+      <dt>{t('frameworkAdmission')}</dt>
+      <dd data-testid="framework-admission">
+        {t('admitsAtMost')} {procurement.admittedSuppliers ?? '—'} · {t('leavesOutAtLeast')}{' '}
+        {procurement.eliminationPercent ?? 20}%
+      </dd>
+      <dt>{t('callOffMethod')}</dt>
+      <dd data-testid="call-off-method" data-method={procurement.callOffMethod}>
+        {t(`callOffMethod.${procurement.callOffMethod ?? 'direct_selection'}` as const)}
+      </dd>
+    </>
   );
 }
 

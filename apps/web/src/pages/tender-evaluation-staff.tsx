@@ -27,6 +27,7 @@ interface Evaluation extends EvaluationEntries {
   scores: { memberId: string; bidId: string; criterionId: string; score: number }[];
   report: {
     reportOn: string;
+    reportAt: string | null;
     outcome: 'ranked' | 'failed' | null;
     ranking: Omit<TenderCandidates['candidates'][number], 'bidderName'>[];
   } | null;
@@ -115,11 +116,14 @@ export function TenderEvaluationDesk({ tender, onChange }: { tender: Tender; onC
         </section>
       )}
       {tender.status === 'evaluating' && report && <PublicityForm tender={tender} act={act} />}
-      {CANDIDATES_PUBLIC.includes(tender.status) && (
+      {(CANDIDATES_PUBLIC.includes(tender.status) || tender.status === 'evaluating') && (
         <TenderCandidatesSection id={tender.id} version={version} />
       )}
       {(tender.status === 'candidates_published' || tender.status === 'awarded') && (
         <CandidateWithdrawalForm tender={tender} version={version} act={act} />
+      )}
+      {tender.status === 'candidates_published' && report && (
+        <ReEvaluationForm tender={tender} reportAt={report.reportAt} version={version} act={act} />
       )}
       {tender.status === 'candidates_published' && <AwardForm tender={tender} version={version} act={act} />}
       {tender.status === 'awarded' && <ContractForm base={base} act={act} />}
@@ -237,5 +241,56 @@ function AwardForm({ tender, version, act }: { tender: Tender; version: number; 
       labels={{ action: 'awardTender', choice: 'awardedTo', reason: 'awardReasonIfNotFirst' }}
       act={act}
     />
+  );
+}
+
+/**
+ * 重新评审 (实施条例 第54条): offered only where the API allows it — an objection to these
+ * candidates answered upheld after the report, none waiting, no candidate dropped out. A refusal
+ * (a desk left open while another acted) is shown in words with its cause.
+ */
+function ReEvaluationForm({
+  tender,
+  reportAt,
+  version,
+  act,
+}: {
+  tender: Tender;
+  reportAt: string | null;
+  version: number;
+  act: Act;
+}) {
+  const { t } = useI18n();
+  const { data } = useLoad(
+    () => get<TenderCandidates>(`/tenders/${tender.id}/candidates`),
+    [tender.id, tender.status, version],
+  );
+  const objections = tender.objections ?? [];
+  const upheld = objections.filter(
+    (objection) =>
+      objection.target === 'candidates' &&
+      objection.reply?.upheld === true &&
+      reportAt !== null &&
+      Date.parse(objection.reply.repliedAt) > Date.parse(reportAt),
+  );
+  const waiting = objections.some((objection) => objection.reply === null);
+  if (!data || upheld.length === 0 || waiting) return null;
+  if (data.candidates.some((candidate) => candidate.withdrawal)) return null;
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const reason = String(new FormData(event.currentTarget).get('reason') ?? '').trim();
+    void act(() => post(`/tenders/${tender.id}/re-evaluation`, { reason }));
+  };
+  return (
+    <form onSubmit={submit} aria-label={t('reEvaluate')} className="grid-form" data-testid="re-evaluation">
+      <p className="hint">{t('reEvaluateExplain')}</p>
+      <label>
+        {t('reason')}
+        <input name="reason" required maxLength={500} />
+      </label>
+      <div className="row">
+        <button type="submit">{t('reEvaluate')}</button>
+      </div>
+    </form>
   );
 }

@@ -206,7 +206,9 @@ export function TenderPage({ id }: { id: string }) {
       />
       <TenderRounds tender={tender} base="/tenders" />
       <TenderObjections tender={tender} onChange={reload} />
-      {CANDIDATES_PUBLIC.includes(tender.status) && <TenderCandidatesSection id={tender.id} />}
+      {(CANDIDATES_PUBLIC.includes(tender.status) || tender.status === 'evaluating') && (
+        <TenderCandidatesSection id={tender.id} />
+      )}
       {tender.openedAt && <OpeningRecordSection base={`/tenders/${tender.id}`} />}
       <TenderFacts tender={tender} />
       <TenderSchedule tender={tender} />
@@ -323,6 +325,17 @@ export interface TenderCandidates {
     contractDueOn: string;
   } | null;
   contract: { signedOn: string; contractSha256: string } | null;
+  /** 重新评审: each report sent back after an upheld objection, with the candidates it had published. */
+  revisions?: {
+    revision: number;
+    reportOn: string;
+    reportSha256: string;
+    publicity: { startsOn: string | null; endsOn: string | null };
+    candidates: RankedCandidate[];
+    objectionIds: string[];
+    reason: string;
+    sentBackOn: string;
+  }[];
 }
 
 /** 中标候选人公示 and, after it, 中标结果 and the contract; `version` reloads it after a staff action. */
@@ -348,7 +361,11 @@ export function TenderCandidatesSection({ id, version = 0 }: { id: string; versi
               {t('candidatePublicity')}: {data.publicity.startsOn} – {data.publicity.endsOn}
             </p>
           )}
-          <CandidatesTable candidates={data.candidates} />
+          {data.candidates.length > 0 ? (
+            <CandidatesTable candidates={data.candidates} />
+          ) : (
+            <p className="hint">{t('candidatesBeingRevised')}</p>
+          )}
           {data.award && (
             <AwardFacts
               award={{
@@ -367,6 +384,28 @@ export function TenderCandidatesSection({ id, version = 0 }: { id: string; versi
               }}
               testId="tender-award"
             />
+          )}
+          {data.revisions && data.revisions.length > 0 && (
+            <section aria-labelledby="report-revisions-heading" data-testid="report-revisions">
+              <h3 id="report-revisions-heading">{t('reportRevisions')}</h3>
+              <ol>
+                {data.revisions.map((revision) => (
+                  <li key={revision.revision} data-revision={revision.revision}>
+                    <p>
+                      {t('evaluationReport')} {revision.reportOn}
+                      {revision.publicity.startsOn &&
+                        ` · ${t('candidatePublicity')}: ${revision.publicity.startsOn} – ${revision.publicity.endsOn ?? ''}`}
+                      {' · '}
+                      {t('sentBackOn')} {revision.sentBackOn}
+                    </p>
+                    <p style={{ whiteSpace: 'pre-wrap' }}>
+                      {t('reason')}: {revision.reason}
+                    </p>
+                    <CandidatesTable candidates={revision.candidates} />
+                  </li>
+                ))}
+              </ol>
+            </section>
           )}
         </>
       )}

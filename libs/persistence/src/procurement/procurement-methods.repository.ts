@@ -154,6 +154,16 @@ export class ProcurementMethodsRepository {
     return row ? { ...row, amount: safeFen(row.amount) } : null;
   }
 
+  /** The supplier of the agreement's latest order (顺序轮候 gives the next its turn), or null. */
+  async lastCallOffSupplier(manager: EntityManager, projectId: string): Promise<string | null> {
+    const [row] = (await manager.query(
+      `SELECT supplier_id AS "supplierId" FROM procurement_call_offs WHERE project_id = $1
+       ORDER BY recorded_at DESC, id DESC LIMIT 1`,
+      [projectId],
+    )) as { supplierId: string }[];
+    return row?.supplierId ?? null;
+  }
+
   /** What the agreement's orders come to so far, fen. */
   async orderedSoFar(manager: EntityManager, projectId: string): Promise<number> {
     const [row] = (await manager.query(

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import type {
   Criterion,
+  FrameworkCallOffMethod,
+  FrameworkQualityFirstGround,
   ProcurementEvaluationMethod,
   ProcurementMethod,
   ProcurementStatus,
@@ -79,6 +81,15 @@ export class ProcurementProjectEntity {
   @Column({ name: 'admitted_suppliers', type: 'integer', nullable: true }) admittedSuppliers!: number | null;
   @Column({ name: 'term_starts_on', type: 'date', nullable: true }) termStartsOn!: string | null;
   @Column({ name: 'term_ends_on', type: 'date', nullable: true }) termEndsOn!: string | null;
+  /** A framework agreement admitted by quality (质量优先法): the ground 第110号令 第26条 allows it on. */
+  @Column({ name: 'quality_first_ground', type: 'varchar', length: 24, nullable: true })
+  qualityFirstGround!: FrameworkQualityFirstGround | null;
+  /** A framework agreement's 最高限制单价, fen: a response above it is out. */
+  @Column({ name: 'max_unit_price', type: 'bigint', nullable: true, transformer: fenColumn })
+  maxUnitPrice!: number | null;
+  /** A framework agreement's second stage: 直接选定 (also when null, planned before it) or 顺序轮候. */
+  @Column({ name: 'call_off_method', type: 'varchar', length: 24, nullable: true })
+  callOffMethod!: FrameworkCallOffMethod | null;
   @Column({ name: 'announced_on', type: 'date', nullable: true }) announcedOn!: string | null;
   @Column({ name: 'publicised_on', type: 'date', nullable: true }) publicisedOn!: string | null;
   @Column({ name: 'opened_at', type: 'timestamptz', nullable: true }) openedAt!: Date | null;
