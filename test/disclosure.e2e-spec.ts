@@ -710,6 +710,17 @@ describe('public disclosure (公开)', () => {
         ['active', (820_000 * 36) / 100],
       ]);
       expect(lease.bids?.details.map((bid) => bid.value.amount)).toEqual([8_100, 8_200]);
+      // Its complaint is published as its decision (DOMAIN.md: complaints as documents), nothing more.
+      const complaintDocuments = (
+        (
+          lease as unknown as {
+            tender: { documents?: { id: string; documentType: string; title: string }[] };
+          }
+        ).tender.documents ?? []
+      ).filter((document) => document.documentType === 'complaints');
+      expect(complaintDocuments).toEqual([
+        expect.objectContaining({ id: `complaint-${seeded.complaint}`, title: '投诉处理决定' }),
+      ]);
       const sealed = (await anonymous(`/api/ocds/records/${OCID_PREFIX}${codes.sealedTender}`).expect(200))
         .body.records[0].compiledRelease as Release;
       expect(sealed.bids).toBeUndefined();

@@ -354,7 +354,12 @@ export class OpenDataService {
       candidates,
       award,
       contract,
-      complaintDecisions: [],
+      complaintDecisions: own(facts.complaintDecisions).map((decision) => ({
+        id: decision.id,
+        title: decision.kind === 'challenge' ? '质疑答复' : '投诉处理决定',
+        decidedAt: new Date(decision.decidedAt),
+        url: null,
+      })),
     };
     switch (line) {
       case 'construction':

@@ -68,6 +68,8 @@ export interface OcdsFacts {
     awardedBidId: string | null;
     awardNoticeOn: string | null;
   }[];
+  /** Decided complaints and challenges as published (those found false are not: see the public list). */
+  complaintDecisions: { projectId: string; id: string; kind: 'challenge' | 'complaint'; decidedAt: Date }[];
 }
 
 /**
@@ -217,13 +219,24 @@ export class OcdsFactsRepository {
         finalPrices: [],
         contracts: [],
         evaluations: [],
+        complaintDecisions: [],
       };
     const q = <T>(sql: string) => this.reads.query(sql, [ids]) as Promise<T[]>;
-    const [history, documents, tenderers, openings, auctionBids, deals, finalPrices, contracts, evaluations] =
-      await Promise.all([
-        // Every status change the lines audit carries {from, to}; a lease's bidding and close are
-        // its auction's entries (under the listing's id, which is the auction's).
-        q<OcdsFacts['history'][number]>(`
+    const [
+      history,
+      documents,
+      tenderers,
+      openings,
+      auctionBids,
+      deals,
+      finalPrices,
+      contracts,
+      evaluations,
+      complaintDecisions,
+    ] = await Promise.all([
+      // Every status change the lines audit carries {from, to}; a lease's bidding and close are
+      // its auction's entries (under the listing's id, which is the auction's).
+      q<OcdsFacts['history'][number]>(`
         SELECT a.entity_id::uuid AS "projectId", a.at,
                coalesce(d ->> 'to', CASE a.action WHEN 'auction.opened' THEN 'bidding'
                                                   WHEN 'auction.closed' THEN d ->> 'status' END) AS status,
@@ -233,27 +246,27 @@ export class OcdsFactsRepository {
           AND a.entity_id = ANY($1::text[])
           AND (d ? 'to' OR (a.entity_type = 'lease_listing' AND a.action IN ('auction.opened', 'auction.closed')))
         ORDER BY a.seq`),
-        q<AnnouncementRow>(PROJECT_ANNOUNCEMENTS_SQL),
-        q<OcdsFacts['tenderers'][number]>(`
+      q<AnnouncementRow>(PROJECT_ANNOUNCEMENTS_SQL),
+      q<OcdsFacts['tenderers'][number]>(`
         SELECT r.host_id AS "projectId", r.organization_code AS "organizationCode",
                ${publicSupplierNameSql('r', 'u')} AS "organizationName",
                r.bidder_code AS "bidderCode", r.bidder_id AS "bidderId", r.id AS "registrationId"
         FROM registrations r JOIN users u ON u.id = r.bidder_id
         WHERE r.host_id = ANY($1::uuid[]) AND r.status = 'qualified'
         ORDER BY r.created_at, r.id`),
-        q<{ projectId: string; openedAt: Date; record: OcdsFacts['openings'][number]['bids'] }>(`
+      q<{ projectId: string; openedAt: Date; record: OcdsFacts['openings'][number]['bids'] }>(`
         SELECT host_id AS "projectId", opened_at AS "openedAt", record FROM bid_openings WHERE host_id = ANY($1::uuid[])`),
-        q<Omit<OcdsFacts['auctionBids'][number], 'amount'> & { amount: string }>(`
+      q<Omit<OcdsFacts['auctionBids'][number], 'amount'> & { amount: string }>(`
         SELECT b.auction_id AS "projectId", b.id, b.amount::text AS amount, b.at, b.bidder_code AS "bidderCode"
         FROM bids b WHERE b.auction_id = ANY($1::uuid[]) AND b.outcome = 'accepted' ORDER BY b.auction_id, b.seq`),
-        q<Omit<OcdsFacts['deals'][number], 'amount'> & { amount: string }>(`
+      q<Omit<OcdsFacts['deals'][number], 'amount'> & { amount: string }>(`
         SELECT d.source_id AS "projectId", d.id, d.amount::text AS amount, d.closed_at AS "closedAt", d.winner_id AS "winnerId"
         FROM deals d WHERE d.source_id = ANY($1::uuid[]) ORDER BY d.closed_at, d.id`),
-        q<{ projectId: string; finalPrice: string | null }>(`
+      q<{ projectId: string; finalPrice: string | null }>(`
         SELECT id AS "projectId", final_price::text AS "finalPrice" FROM auctions WHERE id = ANY($1::uuid[])
         UNION ALL
         SELECT id, final_price::text FROM transfer_projects WHERE id = ANY($1::uuid[]) AND final_price IS NOT NULL`),
-        q<OcdsFacts['contracts'][number]>(`
+      q<OcdsFacts['contracts'][number]>(`
         SELECT project_id AS "projectId", contract_signed_on::text AS "signedOn", deal_id AS "dealId"
         FROM tender_evaluations WHERE project_id = ANY($1::uuid[]) AND contract_signed_on IS NOT NULL
         UNION ALL
@@ -262,9 +275,9 @@ export class OcdsFactsRepository {
         UNION ALL
         SELECT id, contract_signed_on::text, NULL FROM transfer_projects
         WHERE id = ANY($1::uuid[]) AND contract_signed_on IS NOT NULL`),
-        // Published only: a tender's candidates from their publicity, an award from its notice (a
-        // procurement's decision stays private until its result is announced).
-        q<OcdsFacts['evaluations'][number]>(`
+      // Published only: a tender's candidates from their publicity, an award from its notice (a
+      // procurement's decision stays private until its result is announced).
+      q<OcdsFacts['evaluations'][number]>(`
         SELECT project_id AS "projectId",
                CASE WHEN publicity_starts_on IS NOT NULL THEN coalesce(candidates, '[]'::jsonb)
                     ELSE '[]'::jsonb END AS candidates,
@@ -274,7 +287,13 @@ export class OcdsFactsRepository {
         SELECT project_id, '[]'::jsonb,
                CASE WHEN award_notice_on IS NOT NULL THEN awarded_bid_id END, award_notice_on::text
         FROM procurement_evaluations WHERE project_id = ANY($1::uuid[])`),
-      ]);
+      // The same decisions /api/public/complaint-decisions publishes.
+      q<OcdsFacts['complaintDecisions'][number]>(`
+        SELECT c.project_id AS "projectId", c.id, c.kind, c.decided_at AS "decidedAt"
+        FROM complaints c
+        WHERE c.project_id = ANY($1::uuid[]) AND c.outcome IS NOT NULL AND NOT c.found_false
+        ORDER BY c.decided_at, c.id`),
+    ]);
     return {
       history,
       documents,
@@ -295,6 +314,7 @@ export class OcdsFactsRepository {
           price: Number(price),
         })),
       })),
+      complaintDecisions,
     };
   }
 }
