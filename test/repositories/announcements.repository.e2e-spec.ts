@@ -269,6 +269,17 @@ describe('written by the database as the lines act', () => {
       status: 'opened',
       project_id: id,
     });
+    // Terminated while suspended (a supervisor's order first): its 终止公告 is announced all the same.
+    await append('tender.suspend', { from: 'opened', to: 'suspended' });
+    await append('tender.terminate', { from: 'suspended', to: 'terminated', reason: '监督部门责令终止' });
+    const terminated = await stored();
+    expect(terminated).toHaveLength(start + 2);
+    expect(terminated[terminated.length - 1]).toMatchObject({
+      kind: 'termination',
+      status: 'terminated',
+      project_id: id,
+      text: '监督部门责令终止',
+    });
     // Rolled back with the act that wrote it.
     await expect(
       dataSource.transaction(async (manager) => {
@@ -283,7 +294,7 @@ describe('written by the database as the lines act', () => {
         throw new Error('the act failed');
       }),
     ).rejects.toThrow('the act failed');
-    expect(await count()).toBe(start + 1);
+    expect(await count()).toBe(start + 2);
   });
 
   it('announces a notice as it is inserted, and a lease auction as it closes', async () => {

@@ -51,6 +51,7 @@ import { Announcements1764500001420 } from './migrations/1764500001420-announcem
 import { TenderPrequalification1764500001430 } from './migrations/1764500001430-tender-prequalification.js';
 import { FrameworkQualityFirst1764500001440 } from './migrations/1764500001440-framework-quality-first.js';
 import { FrameworkCallOffMethod1764500001441 } from './migrations/1764500001441-framework-call-off-method.js';
+import { AnnounceTerminationsFromSuspended1764500001460 } from './migrations/1764500001460-announce-terminations-from-suspended.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -112,6 +113,7 @@ export const MIGRATIONS = [
   TenderPrequalification1764500001430,
   FrameworkQualityFirst1764500001440,
   FrameworkCallOffMethod1764500001441,
+  AnnounceTerminationsFromSuspended1764500001460,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */
