@@ -211,6 +211,10 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   ['PREQUALIFICATION_UNDECIDED', 409],
   ['NOT_PREQUALIFIED', 403],
   ['OBJECTOR_NOT_PREQUALIFIED', 403],
+  // framework agreements: quality first, orders in turn (branch procurement-pages-2)
+  ['FRAMEWORK_PRICE_SCORED', 422],
+  ['QUALITY_FIRST_NOT_ALLOWED', 422],
+  ['CALL_OFF_NOT_IN_TURN', 422],
   // who holds a suspension (branch fix-complaints-2)
   ['PROJECT_SUSPENDED_BY_ANOTHER', 409],
   ['SUSPENSION_HELD_BY_COMPLAINT', 409],
