@@ -374,16 +374,31 @@ describe('a procurement’s public result (成交结果公告)', () => {
   it('takes the organisation’s registered name staff confirm when they qualify: a malformed one is refused and writes nothing; staff see it beside the account’s name', async () => {
     const ctx = { apiUrl: api.url, ownerDb, staff, today };
     const tender = await newTender(ctx, { title: `东湖区名称确认工程${randomBytes(3).toString('hex')}` });
-    const framework = await newFramework(ctx, { title: `东湖区名称确认采购${randomBytes(3).toString('hex')}` });
+    const framework = await newFramework(ctx, {
+      title: `东湖区名称确认采购${randomBytes(3).toString('hex')}`,
+    });
     // An account registered under another organisation's code, with a name of its choosing.
     const victimCode = randomOrgCode();
-    const impostor = await registerOrganization(api.url, `冒名${randomBytes(3).toString('hex')}有限公司`, victimCode);
+    const impostor = await registerOrganization(
+      api.url,
+      `冒名${randomBytes(3).toString('hex')}有限公司`,
+      victimCode,
+    );
     for (const base of [`/api/tenders/${tender.id}`, `/api/procurements/${framework.id}`]) {
-      const applied = await post(`${base}/registrations`, { organizationCode: victimCode }, impostor).expect(201);
+      const applied = await post(`${base}/registrations`, { organizationCode: victimCode }, impostor).expect(
+        201,
+      );
       const qualify = (body: object) =>
         post(`${base}/registrations/${applied.body.id}/qualify`, { depositReceived: true, ...body });
       const before = await tableContents(platform.env.config.DATABASE_URL);
-      for (const organizationName of ['', '   ', '某'.repeat(101), '某某\n公司', '某某\u202e公司', '某\u0007公司'])
+      for (const organizationName of [
+        '',
+        '   ',
+        '某'.repeat(101),
+        '某某\n公司',
+        '某某\u202e公司',
+        '某\u0007公司',
+      ])
         expectError(await qualify({ organizationName }), 400, 'ORGANIZATION_NAME_INVALID');
       expectError(await qualify({ organizationName: 42 }), 400, 'VALIDATION_FAILED');
       expect(await tableContents(platform.env.config.DATABASE_URL)).toEqual(before);
@@ -391,7 +406,10 @@ describe('a procurement’s public result (成交结果公告)', () => {
       // Staff see the account's own name (to check against the licence) and nothing confirmed yet.
       const listed = async () =>
         (
-          await request(api.url).get(`${base}/registrations`).auth(staff.token, { type: 'bearer' }).expect(200)
+          await request(api.url)
+            .get(`${base}/registrations`)
+            .auth(staff.token, { type: 'bearer' })
+            .expect(200)
         ).body.items.find((item: { id: string }) => item.id === applied.body.id);
       expect(await listed()).toMatchObject({
         organizationCode: victimCode,

@@ -19,7 +19,12 @@ const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Co}\p{Zl}\p{Zp}]/u;
 export function confirmedOrganizationName(raw: string): string {
   const name = raw.trim();
   const length = [...name].length;
-  if (length === 0 || length > ORGANIZATION_NAME_MAX_LENGTH || FORBIDDEN.test(name) || !isWellFormedText(name))
+  if (
+    length === 0 ||
+    length > ORGANIZATION_NAME_MAX_LENGTH ||
+    FORBIDDEN.test(name) ||
+    !isWellFormedText(name)
+  )
     throw new DomainError(
       'ORGANIZATION_NAME_INVALID',
       `the organisation's registered name must be 1-${ORGANIZATION_NAME_MAX_LENGTH} characters without control characters`,
