@@ -82,9 +82,16 @@ describe('public disclosure (公开)', () => {
   let bidders: TestUser[];
   let suppliers: TestUser[];
   let buyer: TestUser;
-  /** An organisation's own account, applying with its own code: named by its registered name. */
+  /**
+   * An organisation's own account, applying with its own code: named by its registered name, which
+   * staff confirm when they qualify it.
+   */
   let organization: TestOrganization;
-  /** An organisation's account applying with another organisation's code: named by that code alone. */
+  /**
+   * An account registered under another organisation's code (nobody checks it at sign-up) with a
+   * name of its choosing, applying with that code: staff confirm no name, so it is named by the
+   * code alone — never by its account's name.
+   */
   let impostor: TestOrganization;
   const impostorCode = organizationCode();
   let ownerDb: string;
@@ -281,7 +288,7 @@ describe('public disclosure (公开)', () => {
     // framework agreement to its result, contract and call-off orders.
     const ctx: ProcessContext = { apiUrl: api.url, ownerDb, staff, today };
     organization = await registerOrganization(api.url, unique('南昌市东湖区路桥建设有限公司'));
-    impostor = await registerOrganization(api.url, unique('冒名的某某工程有限公司'));
+    impostor = await registerOrganization(api.url, unique('冒名的某某工程有限公司'), impostorCode);
     const persons = suppliers.map((user, index) => ({ user, code: supplierCodes[index] }));
     {
       const tendered = await newTender(ctx, { title: unique('东湖区候选人公示道路工程') });
@@ -289,7 +296,7 @@ describe('public disclosure (公开)', () => {
         ctx,
         tendered.id,
         [
-          { user: organization, code: organization.orgCode },
+          { user: organization, code: organization.orgCode, name: organization.name },
           persons[0],
           { user: impostor, code: impostorCode },
         ],
@@ -318,7 +325,7 @@ describe('public disclosure (公开)', () => {
       const bidIds = await procurementResponses(
         ctx,
         framework.id,
-        [{ user: organization, code: organization.orgCode }, persons[1], persons[2]],
+        [{ user: organization, code: organization.orgCode, name: organization.name }, persons[1], persons[2]],
         FRAMEWORK_PRICES,
       );
       await openSealed(ctx, 'procurement', framework.id);
@@ -837,9 +844,10 @@ describe('public disclosure (公开)', () => {
   });
 
   it('names suppliers by their organisation’s registered name and code, never by an account’s name', async () => {
-    // The candidates: the organisation applying with its own code by its registered name; a
-    // person's account by the code it applied with; an organisation's account applying with
-    // another organisation's code by that code alone (its own name is not that organisation's).
+    // The candidates: the organisation applying with its own code by the registered name staff
+    // confirmed; a person's account by the code it applied with; an account registered under
+    // another organisation's code, whose name staff did not confirm, by that code alone (the name
+    // it chose is not that organisation's).
     const candidates = (await anonymous(`/api/tenders/${seeded.candidatesTender.id}/candidates`).expect(200))
       .body;
     expect(
@@ -936,6 +944,35 @@ describe('public disclosure (公开)', () => {
       ])
         expect(text).not.toContain(name);
     }
+  });
+
+  it('an account edit changes nothing public: the names are the ones staff confirmed, kept on the registration', async () => {
+    const snapshot = async () => ({
+      candidates: (await anonymous(`/api/tenders/${seeded.candidatesTender.id}/candidates`).expect(200)).body,
+      opening: (await anonymous(`/api/tenders/${seeded.candidatesTender.id}/opening-record`).expect(200))
+        .body,
+      result: (await anonymous(`/api/procurements/${seeded.framework.id}/result`).expect(200)).body,
+      orders: (await anonymous(`/api/procurements/${seeded.framework.id}/call-offs`).expect(200)).body,
+      // The package's publishedDate is the moment of the request; its records are what is compared.
+      ocds: (await anonymous(`/api/ocds/records/${OCID_PREFIX}${seeded.framework.code}`).expect(200)).body
+        .records,
+    });
+    const before = await snapshot();
+    expect(JSON.stringify(before)).toContain(organization.name);
+    // Each account renames itself, and the impostor now claims the organisation's own code too.
+    const renamed = new Map([
+      [organization.id, unique('改名后的某某有限公司')],
+      [impostor.id, unique('冒名者改的名称有限公司')],
+    ]);
+    for (const [id, name] of renamed)
+      await queryRows(ownerDb, `UPDATE users SET display_name = $2 WHERE id = $1`, [id, name]);
+    await queryRows(ownerDb, `UPDATE users SET org_code = $2 WHERE id = $1`, [
+      impostor.id,
+      organization.orgCode,
+    ]);
+    const after = await snapshot();
+    expect(after).toEqual(before);
+    for (const name of renamed.values()) expect(JSON.stringify(after)).not.toContain(name);
   });
 
   it('no public response carries a reserve price, a user id or name, a client address, an unpublished document or a sealed price', async () => {

@@ -216,7 +216,8 @@ describe('OCDS 1.1 from the real endpoints: every line, every status', () => {
       createOperator(platform.env.config, api.url, 'supervisor'),
     ]);
     organizations = await Promise.all([0, 1, 2].map(() => registerOrganization(api.url)));
-    suppliers = organizations.map((user) => ({ user, code: user.orgCode }));
+    // Staff confirm each organisation's registered name when they qualify it: how OCDS names it.
+    suppliers = organizations.map((user) => ({ user, code: user.orgCode, name: user.name }));
     bidders = await Promise.all([0, 1].map(() => registerBidder(api.url)));
     ctx = { apiUrl: api.url, ownerDb, staff, today };
   });

@@ -11,7 +11,8 @@ import {
   waitFor,
 } from './support/factories.js';
 import { randomOrgCode } from './support/organization-codes.js';
-import { expectError, queryRows } from './support/checks.js';
+import { expectError, queryRows, tableContents } from './support/checks.js';
+import { newFramework, newTender } from './support/public-processes.js';
 import { centreDays } from './support/transfers.js';
 
 const REPORT_SHA = 'a'.repeat(64);
@@ -50,7 +51,8 @@ describe('a procurement’s public result (成交结果公告)', () => {
     ownerDb = platform.env.config.DATABASE_OWNER_URL!;
     ({ today, yesterday } = await centreDays(ownerDb, platform.env.config.CENTRE_TZ));
     staff = await createOperator(platform.env.config, api.url, 'staff');
-    // Organisations' own accounts: the public names each by its registered name and code.
+    // Organisations' own accounts: the public names each by its registered name (staff confirm it
+    // when they qualify it) and code.
     suppliers = await Promise.all(PRICES.map(() => registerOrganization(api.url)));
   });
 
@@ -63,8 +65,10 @@ describe('a procurement’s public result (成交结果公告)', () => {
         { organizationCode: supplier.orgCode },
         supplier,
       ).expect(201);
+      // Staff confirm the organisation's registered name: how the public names it.
       await post(`/api/procurements/${id}/registrations/${applied.body.id}/qualify`, {
         depositReceived: true,
+        organizationName: supplier.name,
       }).expect(200);
       const receipt = await request(api.url)
         .put(`/api/procurements/${id}/response`)
@@ -365,5 +369,59 @@ describe('a procurement’s public result (成交结果公告)', () => {
     expectError(refused, 404, 'PROCUREMENT_RESULT_NOT_ANNOUNCED');
     expect(refused.text).not.toContain(bidIds[0]);
     expect(refused.text).not.toContain(String(PRICES[0]));
+  });
+
+  it('takes the organisation’s registered name staff confirm when they qualify: a malformed one is refused and writes nothing; staff see it beside the account’s name', async () => {
+    const ctx = { apiUrl: api.url, ownerDb, staff, today };
+    const tender = await newTender(ctx, { title: `东湖区名称确认工程${randomBytes(3).toString('hex')}` });
+    const framework = await newFramework(ctx, {
+      title: `东湖区名称确认采购${randomBytes(3).toString('hex')}`,
+    });
+    // An account registered under another organisation's code, with a name of its choosing.
+    const victimCode = randomOrgCode();
+    const impostor = await registerOrganization(
+      api.url,
+      `冒名${randomBytes(3).toString('hex')}有限公司`,
+      victimCode,
+    );
+    for (const base of [`/api/tenders/${tender.id}`, `/api/procurements/${framework.id}`]) {
+      const applied = await post(`${base}/registrations`, { organizationCode: victimCode }, impostor).expect(
+        201,
+      );
+      const qualify = (body: object) =>
+        post(`${base}/registrations/${applied.body.id}/qualify`, { depositReceived: true, ...body });
+      const before = await tableContents(platform.env.config.DATABASE_URL);
+      for (const organizationName of [
+        '',
+        '   ',
+        '某'.repeat(101),
+        '某某\n公司',
+        '某某\u202e公司',
+        '某\u0007公司',
+      ])
+        expectError(await qualify({ organizationName }), 400, 'ORGANIZATION_NAME_INVALID');
+      expectError(await qualify({ organizationName: 42 }), 400, 'VALIDATION_FAILED');
+      expect(await tableContents(platform.env.config.DATABASE_URL)).toEqual(before);
+
+      // Staff see the account's own name (to check against the licence) and nothing confirmed yet.
+      const listed = async () =>
+        (
+          await request(api.url)
+            .get(`${base}/registrations`)
+            .auth(staff.token, { type: 'bearer' })
+            .expect(200)
+        ).body.items.find((item: { id: string }) => item.id === applied.body.id);
+      expect(await listed()).toMatchObject({
+        organizationCode: victimCode,
+        organizationName: null,
+        accountName: impostor.name,
+        status: 'pending',
+      });
+      await qualify({ organizationName: '  南昌市东湖区真名建设有限公司 ' }).expect(200);
+      expect(await listed()).toMatchObject({
+        organizationName: '南昌市东湖区真名建设有限公司',
+        status: 'qualified',
+      });
+    }
   });
 });

@@ -64,8 +64,10 @@ describe('a procurement from the opening to the contract in a real browser', () 
         { organizationCode: supplier.orgCode },
         supplier,
       ).expect(201);
+      // Staff confirm the organisation's registered name: how the public names it.
       await post(`/procurements/${id}/registrations/${applied.body.id}/qualify`, {
         depositReceived: true,
+        organizationName: supplier.name,
       }).expect(200);
       await as(supplier)(request(suite.api).put(`/api/procurements/${id}/response`))
         .send({ price: PRICES[index], documents: [] })

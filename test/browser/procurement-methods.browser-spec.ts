@@ -100,8 +100,10 @@ describe('procurement methods in a real browser: single source, framework agreem
         { organizationCode: supplier.orgCode },
         supplier,
       ).expect(201);
+      // Staff confirm the organisation's registered name: how the public names it.
       await post(`/procurements/${id}/registrations/${applied.body.id}/qualify`, {
         depositReceived: true,
+        organizationName: supplier.name,
       }).expect(200);
       const receipt = await as(supplier)(request(suite.api).put(`/api/procurements/${id}/response`))
         .send({ price: prices[index], documents: [] })
@@ -192,11 +194,17 @@ describe('procurement methods in a real browser: single source, framework agreem
     await desk.reload();
     const start = desk.getByTestId('single-source-negotiation-start');
     await start.getByText('待供应商报名并通过资格审查', { exact: false }).waitFor();
+    // The registered name to confirm, prefilled with the account's name for staff to check.
+    const pending = desk.locator('[data-testid=supplier-registrations] tr[data-status=pending]');
+    const confirmedName = pending.getByRole('textbox', { name: '单位名称（营业执照）' });
+    expect(await confirmedName.inputValue()).toBe(b.name);
+    await confirmedName.fill(` ${b.name} `);
+    await pending.getByRole('button', { name: '确认保证金并通过' }).click();
     await desk
-      .getByTestId('supplier-registrations')
-      .getByRole('button', { name: '确认保证金并通过' })
-      .click();
-    await desk.locator('[data-testid=supplier-registrations] tr[data-status=qualified]').waitFor();
+      .locator('[data-testid=supplier-registrations] tr[data-status=qualified]')
+      .getByTestId('organization-name')
+      .getByText(b.name, { exact: true })
+      .waitFor();
     await start.getByText('已通过资格审查').waitFor();
     const { needs } = await experts(3);
     const group = start.getByRole('form', { name: '抽取协商小组' });

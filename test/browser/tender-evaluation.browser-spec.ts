@@ -74,9 +74,11 @@ describe('a tender from the opening to the contract in a real browser', () => {
         { organizationCode: supplier.orgCode },
         supplier,
       ).expect(201);
-      await post(`/tenders/${id}/registrations/${applied.body.id}/qualify`, { depositReceived: true }).expect(
-        200,
-      );
+      // Staff confirm the organisation's registered name: how the public names it.
+      await post(`/tenders/${id}/registrations/${applied.body.id}/qualify`, {
+        depositReceived: true,
+        organizationName: supplier.name,
+      }).expect(200);
       await as(supplier)(request(suite.api).put(`/api/tenders/${id}/bid`))
         .send({ price: PRICES[index], documents: [] })
         .expect(200);

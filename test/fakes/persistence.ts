@@ -259,6 +259,7 @@ class FakeRows {
       status,
       bidderCode,
       organizationCode: null,
+      organizationName: null,
       rejectReason: null,
       depositReceivedAt: null,
       decidedBy: null,

@@ -65,21 +65,25 @@ export async function createOperator(
 /** An organisation's own account: registered under its 统一社会信用代码 with its registered name. */
 export interface TestOrganization extends TestUser {
   orgCode: string;
-  /** The registered name (企业名称), the account's display name: how the public names it. */
+  /**
+   * The registered name (企业名称), the account's display name. The public names a supplier by
+   * it only once staff confirm it when they qualify the supplier (`organizationName`); before
+   * that, by the code alone.
+   */
   name: string;
 }
 
 /**
- * A bidder account of an organisation (API.md's `orgCode`): the public names a supplier that
- * applies with this code by `name`, where a person's account is named by the code alone.
+ * A bidder account of an organisation (API.md's `orgCode`, which nobody checks at sign-up: pass
+ * `orgCode` to register under another organisation's code, as an impostor may).
  */
 export async function registerOrganization(
   apiUrl: string,
   name = unique('南昌市东湖区测试建设有限公司'),
+  orgCode = organizationCode(),
 ): Promise<TestOrganization> {
   const username = unique('org');
   const password = `pw-${randomBytes(6).toString('hex')}`;
-  const orgCode = organizationCode();
   const response = await request(apiUrl)
     .post('/api/auth/register')
     .send({ username, password, displayName: name, orgCode })

@@ -29,6 +29,8 @@ export interface ProcessContext {
 export interface Supplier {
   user: TestUser;
   code: string;
+  /** The organisation's registered name staff confirm when they qualify it (else it is named by its code). */
+  name?: string;
 }
 
 const as = (user: TestUser) => (req: request.Test) => req.auth(user.token, { type: 'bearer' });
@@ -141,6 +143,7 @@ export async function tenderBids(
     ).expect(201);
     await post(ctx, `/api/tenders/${id}/registrations/${applied.body.id}/qualify`, {
       depositReceived: true,
+      ...(supplier.name === undefined ? {} : { organizationName: supplier.name }),
     }).expect(200);
     if (prices[index] === undefined) continue;
     const receipt = await put(
@@ -290,6 +293,7 @@ export async function procurementResponses(
     ).expect(201);
     await post(ctx, `/api/procurements/${id}/registrations/${applied.body.id}/qualify`, {
       depositReceived: true,
+      ...(supplier.name === undefined ? {} : { organizationName: supplier.name }),
     }).expect(200);
     if (prices[index] === undefined) continue;
     const receipt = await put(

@@ -218,6 +218,8 @@ const EXPECTED_STATUS: [ErrorCode, number][] = [
   // who holds a suspension (branch fix-complaints-2)
   ['PROJECT_SUSPENDED_BY_ANOTHER', 409],
   ['SUSPENSION_HELD_BY_COMPLAINT', 409],
+  // staff-confirmed organisation names (branch org-names)
+  ['ORGANIZATION_NAME_INVALID', 400],
 ];
 
 describe('ERROR_STATUS', () => {

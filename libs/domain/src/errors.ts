@@ -222,6 +222,9 @@ export const ERROR_STATUS = {
   PROJECT_SUSPENDED_BY_ANOTHER: 409,
   /** The line's own resume of a suspension a complaint holds: that complaint lifts it. */
   SUSPENSION_HELD_BY_COMPLAINT: 409,
+  // Staff-confirmed organisation names (issue 10).
+  /** The organisation's registered name staff confirm is empty, too long or carries control characters. */
+  ORGANIZATION_NAME_INVALID: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

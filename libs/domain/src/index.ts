@@ -34,5 +34,6 @@ export * from './credit.js';
 export * from './fees.js';
 export * from './tender-terms.js';
 export * from './organization-code.js';
+export * from './organization-name.js';
 export * from './text.js';
 export * from './credit-disclosure.js';

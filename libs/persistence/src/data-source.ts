@@ -52,6 +52,7 @@ import { TenderPrequalification1764500001430 } from './migrations/1764500001430-
 import { FrameworkQualityFirst1764500001440 } from './migrations/1764500001440-framework-quality-first.js';
 import { FrameworkCallOffMethod1764500001441 } from './migrations/1764500001441-framework-call-off-method.js';
 import { AnnounceTerminationsFromSuspended1764500001460 } from './migrations/1764500001460-announce-terminations-from-suspended.js';
+import { RegistrationOrganizationName1764500001470 } from './migrations/1764500001470-registration-organization-name.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -114,6 +115,7 @@ export const MIGRATIONS = [
   FrameworkQualityFirst1764500001440,
   FrameworkCallOffMethod1764500001441,
   AnnounceTerminationsFromSuspended1764500001460,
+  RegistrationOrganizationName1764500001470,
 ];
 
 /** A second DataSource on the same database, for reads kept off the bid path's pool. */

@@ -38,6 +38,7 @@ import {
   resumedCalendarPeriodEnd,
   startOfDayInZone,
   requireDate,
+  confirmedOrganizationName,
 } from '@ggzy/domain';
 import {
   AuditLogRepository,
@@ -917,7 +918,18 @@ export class ProcurementService {
   }
 
   /** Staff qualify a supplier (its deposit arrived, where the notice asks for one). */
-  async qualify(staff: AuthUser, projectId: string, registrationId: string, depositReceived: boolean) {
+  /**
+   * `organizationName`: the organisation's registered name (营业执照上的名称) staff confirmed — how
+   * the public names the supplier; without one it is named by its code alone.
+   */
+  async qualify(
+    staff: AuthUser,
+    projectId: string,
+    registrationId: string,
+    depositReceived: boolean,
+    organizationName: string | null = null,
+  ) {
+    const confirmedName = organizationName === null ? null : confirmedOrganizationName(organizationName);
     return this.dataSource.transaction(async (manager) => {
       const project = await this.mustLock(manager, projectId);
       const now = await this.projects.databaseNow(manager);
@@ -950,6 +962,7 @@ export class ProcurementService {
         registrationId,
         now,
         depositReceivedAt ?? now,
+        confirmedName,
       );
     });
   }

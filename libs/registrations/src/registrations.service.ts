@@ -75,7 +75,9 @@ export class RegistrationsService {
   /**
    * Staff confirm the deposit arrived; the bidder gets its code (竞买号). Call under the host's
    * lock. `depositReceivedAt`: when the deposit was received, if before now (its deposit's time).
-   * A bidder banned since it applied gets no code (PARTY_BANNED).
+   * A bidder banned since it applied gets no code (PARTY_BANNED). `organizationName`: the
+   * organisation's registered name staff confirmed (a supplier that applied with a code; checked
+   * with confirmedOrganizationName before anything is written) — how the public names it.
    */
   async qualify(
     manager: EntityManager,
@@ -84,8 +86,14 @@ export class RegistrationsService {
     registrationId: string,
     now: Date,
     depositReceivedAt: Date = now,
+    organizationName: string | null = null,
   ) {
     const registration = await this.mustFindPending(manager, host, registrationId);
+    if (organizationName !== null && registration.organizationCode === null)
+      throw new DomainError(
+        'ORGANIZATION_NAME_INVALID',
+        'this registration names no organisation, so it has no registered name to confirm',
+      );
     await this.partyBans.refuseIfBanned(manager, registration.bidderId, now);
     const bidderCode = await this.newBidderCode(manager, host);
     await this.registrations.update(manager, registrationId, {
@@ -94,6 +102,7 @@ export class RegistrationsService {
       depositReceivedAt,
       decidedBy: staffId,
       decidedAt: now,
+      ...(organizationName === null ? {} : { organizationName }),
     });
     await this.audit.append(manager, {
       at: now,
@@ -105,6 +114,7 @@ export class RegistrationsService {
         [AUDIT_NAMES[host.hostType].hostKey]: host.hostId,
         bidderId: registration.bidderId,
         bidderCode,
+        ...(organizationName === null ? {} : { organizationName }),
       },
     });
     return { id: registrationId, status: 'qualified' as const, bidderCode };

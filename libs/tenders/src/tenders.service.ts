@@ -24,6 +24,7 @@ import {
   type TenderStatus,
   type TenderTerms,
   tenderTermsViolations,
+  confirmedOrganizationName,
 } from '@ggzy/domain';
 import {
   AuditLogRepository,
@@ -562,7 +563,18 @@ export class TendersService {
    * Staff qualify a supplier (its deposit arrived, where the notice asks for one): it may then
    * submit a sealed bid. As for the other lines, `depositReceived: true` records the receipt now.
    */
-  async qualify(staff: AuthUser, projectId: string, registrationId: string, depositReceived: boolean) {
+  /**
+   * `organizationName`: the organisation's registered name (营业执照上的名称) staff confirmed — how
+   * the public names the supplier; without one it is named by its code alone.
+   */
+  async qualify(
+    staff: AuthUser,
+    projectId: string,
+    registrationId: string,
+    depositReceived: boolean,
+    organizationName: string | null = null,
+  ) {
+    const confirmedName = organizationName === null ? null : confirmedOrganizationName(organizationName);
     return this.dataSource.transaction(async (manager) => {
       const project = await this.mustLock(manager, projectId);
       const now = await this.projects.databaseNow(manager);
@@ -587,6 +599,7 @@ export class TendersService {
         registrationId,
         now,
         depositReceivedAt ?? now,
+        confirmedName,
       );
     });
   }

@@ -243,7 +243,7 @@ export class ProcurementsController {
     @Param('regId', UuidPipe) regId: string,
     @Body() body: QualifyProcurementSupplierDto,
   ) {
-    return this.procurement.qualify(staff, id, regId, body.depositReceived);
+    return this.procurement.qualify(staff, id, regId, body.depositReceived, body.organizationName ?? null);
   }
 
   @Post(':id/registrations/:regId/reject')

@@ -353,6 +353,18 @@ export class QualifyProcurementSupplierDto {
   @ApiProperty({ description: 'the deposit has arrived (ignored when the procurement asks for none)' })
   @IsBoolean()
   depositReceived!: boolean;
+
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 100,
+    example: '广州某某建设工程有限公司',
+    description:
+      "the organisation's registered name (营业执照上的名称) staff checked against its licence: trimmed, 1-100 characters, no control characters (else 400 ORGANIZATION_NAME_INVALID, nothing written). The public names the supplier by it; without one, by its code alone — never by the applying account's name",
+  })
+  @IsOptional()
+  @IsString()
+  organizationName?: string | null;
 }
 
 export class InvitationDrawDto {

@@ -231,7 +231,7 @@ export class TenderProjectsController {
     @Param('regId', UuidPipe) regId: string,
     @Body() body: QualifySupplierDto,
   ) {
-    return this.tenders.qualify(staff, id, regId, body.depositReceived);
+    return this.tenders.qualify(staff, id, regId, body.depositReceived, body.organizationName ?? null);
   }
 
   @Post(':id/registrations/:regId/reject')

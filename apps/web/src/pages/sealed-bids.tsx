@@ -15,6 +15,10 @@ export interface SupplierRegistration {
   projectId: string;
   bidderId: string;
   organizationCode: string;
+  /** The registered name staff confirmed when they qualified it: how the public names the supplier. */
+  organizationName: string | null;
+  /** The applying account's display name (staff's list only): what staff check the name against. */
+  accountName?: string;
   status: 'pending' | 'qualified' | 'rejected';
   bidderCode: string | null;
   rejectReason: string | null;

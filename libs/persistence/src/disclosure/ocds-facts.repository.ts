@@ -249,9 +249,9 @@ export class OcdsFactsRepository {
       q<AnnouncementRow>(PROJECT_ANNOUNCEMENTS_SQL),
       q<OcdsFacts['tenderers'][number]>(`
         SELECT r.host_id AS "projectId", r.organization_code AS "organizationCode",
-               ${publicSupplierNameSql('r', 'u')} AS "organizationName",
+               ${publicSupplierNameSql('r')} AS "organizationName",
                r.bidder_code AS "bidderCode", r.bidder_id AS "bidderId", r.id AS "registrationId"
-        FROM registrations r JOIN users u ON u.id = r.bidder_id
+        FROM registrations r
         WHERE r.host_id = ANY($1::uuid[]) AND r.status = 'qualified'
         ORDER BY r.created_at, r.id`),
       q<{ projectId: string; openedAt: Date; record: OcdsFacts['openings'][number]['bids'] }>(`

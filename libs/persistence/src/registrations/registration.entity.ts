@@ -27,6 +27,12 @@ export class RegistrationEntity {
   /** A tender supplier's 统一社会信用代码 (the expert draw excludes its staff); null for the other lines. */
   @Column({ name: 'organization_code', type: 'char', length: 18, nullable: true })
   organizationCode!: string | null;
+  /**
+   * The organisation's registered name (营业执照上的名称) staff confirmed when they qualified it — how
+   * the public names the supplier (else by its code alone); null until confirmed, and on other lines.
+   */
+  @Column({ name: 'organization_name', type: 'varchar', length: 100, nullable: true })
+  organizationName!: string | null;
   @Column({ name: 'decided_by', type: 'uuid', nullable: true }) decidedBy!: string | null;
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true }) decidedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

@@ -9,6 +9,8 @@ import {
 
 /** A registration as lists show it: with its deposit's state (null where none is recorded). */
 export type RegistrationWithDeposit = RegistrationEntity & { depositState: DepositState | null };
+/** A host's registration as staff list it: with the applying account's display name (never public). */
+export type RegistrationForStaff = RegistrationWithDeposit & { accountName?: string };
 
 /** Registrations of every line, each keyed by its host (`host_type`, `host_id`). */
 @Injectable()
@@ -79,14 +81,32 @@ export class RegistrationsRepository {
     });
   }
 
-  async list(host: RegistrationHost, limit: number, offset: number) {
+  /**
+   * A host's registrations for staff, with the applying account's display name — what staff
+   * check the organisation's registered name against (it is never published).
+   */
+  async list(
+    host: RegistrationHost,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: RegistrationForStaff[]; total: number }> {
     const [items, total] = await this.registrations.findAndCount({
       where: { ...host },
       order: { createdAt: 'ASC', id: 'ASC' },
       take: limit,
       skip: offset,
     });
-    return { items: await this.withDepositStates(items), total };
+    const withDeposits = await this.withDepositStates(items);
+    if (withDeposits.length === 0) return { items: [], total };
+    const rows = (await this.dataSource.query(
+      'SELECT id, display_name FROM users WHERE id = ANY($1::uuid[])',
+      [[...new Set(items.map((item) => item.bidderId))]],
+    )) as { id: string; display_name: string }[];
+    const names = new Map(rows.map((row) => [row.id, row.display_name]));
+    return {
+      items: withDeposits.map((item) => Object.assign(item, { accountName: names.get(item.bidderId) ?? '' })),
+      total,
+    };
   }
 
   /** How many have applied to the host, and how many of them are qualified. */

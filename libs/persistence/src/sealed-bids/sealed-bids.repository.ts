@@ -222,14 +222,14 @@ export class SealedBidsRepository {
 
   /**
    * How the public names each supplier of a host, by account: the organisation's code it applied
-   * with, and the organisation's registered name (publicSupplierNameSql: its own account's name,
-   * else the code — never a person's account name).
+   * with, and the organisation's registered name (publicSupplierNameSql: the name staff confirmed
+   * when they qualified it, else the code — never an account's name).
    */
   async publicSuppliers(manager: EntityManager, host: SealedBidHost): Promise<Map<string, PublicSupplier>> {
     const rows = await run<{ bidderId: string } & PublicSupplier>(
       manager,
-      `SELECT r.bidder_id AS "bidderId", r.organization_code AS code, ${publicSupplierNameSql('r', 'u')} AS name
-       FROM registrations r JOIN users u ON u.id = r.bidder_id
+      `SELECT r.bidder_id AS "bidderId", r.organization_code AS code, ${publicSupplierNameSql('r')} AS name
+       FROM registrations r
        WHERE r.host_type = :hostType AND r.host_id = :hostId AND r.organization_code IS NOT NULL`,
       { ...host },
     );
