@@ -78,30 +78,13 @@ export function toComplaintView(complaint: ComplaintWithRequests, deadlines: Com
  * suspension's grounds), which stays with the supervisors.
  */
 export function toComplainantView(complaint: ComplaintWithRequests, deadlines: ComplaintDeadline[]) {
-  return {
-    id: complaint.id,
-    projectType: complaint.projectType,
-    projectId: complaint.projectId,
-    kind: complaint.kind,
-    stage: complaint.stage,
-    status: complaint.status,
-    complainantId: complaint.complainantId,
-    challengeId: complaint.challengeId,
-    knewOn: complaint.knewOn,
-    filedOn: complaint.filedOn,
-    filedAt: complaint.filedAt.toISOString(),
-    window: { opensOn: complaint.windowOpensOn, closesOn: complaint.windowClosesOn },
-    acceptedOn: complaint.acceptedOn,
-    acceptanceDecidedOn: complaint.acceptanceDecidedOn,
-    rejectionReason: complaint.rejectionReason,
-    decidedOn: complaint.decidedOn,
-    decidedAt: iso(complaint.decidedAt),
-    withdrawnOn: complaint.withdrawnOn,
-    grounds: complaint.grounds,
-    attachments: complaint.attachments,
-    decision: decisionView(complaint),
-    ...handlingDeadlines(deadlines),
-  };
+  const {
+    documentRequests: _documentRequests,
+    suspension: _suspension,
+    sanctionId: _sanctionId,
+    ...own
+  } = toComplaintView(complaint, []);
+  return { ...own, ...handlingDeadlines(deadlines) };
 }
 
 /**
