@@ -43,6 +43,18 @@ export interface WebPlatform extends TestPlatform {
  * deployment does (same host, GATEWAY_PORT from /config.json), serving the built web app.
  */
 export async function startWebPlatform(overrides: Partial<AppConfig> = {}): Promise<WebPlatform> {
+  // A port found free may be taken by another test file (four run at once) before it is listened
+  // on: take two new ones and try again.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startWebPlatformOnFreePorts(overrides);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EADDRINUSE' || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startWebPlatformOnFreePorts(overrides: Partial<AppConfig>): Promise<WebPlatform> {
   const API_PORT = await freePort();
   const GATEWAY_PORT = await freePort();
   const platform = await startTestPlatform({
